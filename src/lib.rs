@@ -1,0 +1,14 @@
+//! shopinbox: a keyboard-driven terminal inbox for the owner of a small online shop.
+//!
+//! Data flows one way (see DESIGN notes in README):
+//! IMAP → [`sync`] → [`store`] → [`app`] state → [`ui`] screen, and
+//! template + message → [`send`] outbox → SMTP.
+//! Pure cores ([`deadline`], [`mail`], [`template`], sync planning) have no IO.
+
+pub mod cli;
+pub mod config;
+pub mod deadline;
+pub mod demo;
+pub mod import;
+pub mod mail;
+pub mod store;
