@@ -92,8 +92,10 @@ pub enum ConfigError {
         /// "known keys in [hours] are: …", possibly preceded by a did-you-mean.
         known: String,
     },
+    #[error("cannot find the config file {}; copy config.example.toml there and edit it, pass --config PATH, or try `shopinbox demo` without one", .path.display())]
+    Missing { path: PathBuf },
     #[error("{}: missing {what}; {hint}", .path.display())]
-    Missing {
+    MissingKey {
         path: PathBuf,
         /// `key "imap.host"` or `section [shop]`.
         what: String,
@@ -337,9 +339,17 @@ pub fn default_config_path() -> Option<PathBuf> {
 impl Config {
     /// Read and validate a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ConfigError::Missing {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
         })?;
         Config::parse(&text, path)
     }
@@ -709,14 +719,14 @@ impl<'a> Ctx<'a> {
             .and_then(|m| m.strip_suffix('`'))
         {
             return match owner {
-                Some(section) => ConfigError::Missing {
+                Some(section) => ConfigError::MissingKey {
                     path: self.path.to_path_buf(),
                     what: format!("key \"{section}.{field}\""),
                     hint: format!(
                         "add {field} = … to [{section}] (see config.example.toml for what it means)"
                     ),
                 },
-                None => ConfigError::Missing {
+                None => ConfigError::MissingKey {
                     path: self.path.to_path_buf(),
                     what: format!("section [{field}]"),
                     hint: format!("add a [{field}] section (see config.example.toml for its keys)"),
@@ -1536,6 +1546,21 @@ reply = ["r", "enter"]
             }
             assert!(!msg.contains('\n'), "one line: {msg}");
         }
+    }
+
+    #[test]
+    fn load_reads_files_and_names_missing_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let msg = Config::load(&path).unwrap_err().to_string();
+        assert!(msg.starts_with("cannot find the config file "), "{msg}");
+        assert!(msg.contains(&path.display().to_string()), "{msg}");
+        std::fs::write(&path, GOOD).unwrap();
+        let cfg = Config::load(&path).unwrap();
+        assert_eq!(cfg.file.as_deref(), Some(path.as_path()));
+        assert_eq!(cfg.templates_dir(), dir.path().join("templates"));
+        let msg = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(msg.starts_with("cannot read the config file "), "{msg}");
     }
 
     #[test]

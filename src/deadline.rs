@@ -105,9 +105,9 @@ pub fn due_at(received_at: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
 pub enum DeadlineState {
     /// Not answered, and more than the due-soon window left.
     DueLater { due: DateTime<Utc> },
-    /// Not answered, and within the due-soon window (or exactly at the deadline).
+    /// Not answered, and within the due-soon window.
     DueSoon { due: DateTime<Utc> },
-    /// Not answered, and the deadline has passed by `by`.
+    /// Not answered, and the deadline has come (or passed by `by`).
     Overdue { due: DateTime<Utc>, by: Duration },
     /// Answered at or before the deadline.
     AnsweredOnTime {
@@ -186,7 +186,8 @@ pub fn state_at(
                 }
             }
         }
-        _ if now > due => DeadlineState::Overdue { due, by: now - due },
+        // At the deadline itself the message counts as overdue, as in the store's views.
+        _ if now >= due => DeadlineState::Overdue { due, by: now - due },
         _ if due - now <= cal.due_soon => DeadlineState::DueSoon { due },
         _ => DeadlineState::DueLater { due },
     }
@@ -226,13 +227,25 @@ pub fn due_label(due: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> Stri
     }
 }
 
-/// The short badge a list row shows for a state: "OVERDUE 2h 10m", "due in 45m",
-/// "due 17:00", "due Mon 17:00", "due 24 Dec 17:00", "answered", "answered 1h 5m late".
-pub fn badge(state: &DeadlineState, now: DateTime<Utc>, cal: &Calendar) -> String {
+/// The short badge a list row shows for a message still waiting for a reply:
+/// "OVERDUE 2h 10m" once `due` has passed, else "due 17:00" / "due Mon 17:00" /
+/// "due 24 Dec 17:00" (see [`due_label`]).
+pub fn badge(due: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> String {
+    if now >= due {
+        format!("OVERDUE {}", format_duration(now - due))
+    } else {
+        due_label(due, now, cal)
+    }
+}
+
+/// The badge for any state: like [`badge`] for open messages, with the time left when due
+/// soon ("due in 45m"), and "answered" / "answered 1h 5m late" for answered ones.
+pub fn state_badge(state: &DeadlineState, now: DateTime<Utc>, cal: &Calendar) -> String {
     match *state {
-        DeadlineState::Overdue { by, .. } => format!("OVERDUE {}", format_duration(by)),
+        DeadlineState::Overdue { due, .. } | DeadlineState::DueLater { due } => {
+            badge(due, now, cal)
+        }
         DeadlineState::DueSoon { due } => format!("due in {}", format_duration(due - now)),
-        DeadlineState::DueLater { due } => due_label(due, now, cal),
         DeadlineState::AnsweredOnTime { .. } => "answered".to_string(),
         DeadlineState::AnsweredLate { by, .. } => {
             format!("answered {} late", format_duration(by))
@@ -625,10 +638,19 @@ mod tests {
                 DeadlineState::DueSoon { due },
             ),
             (
+                "one minute left",
+                None,
+                "2026-11-24 16:59",
+                DeadlineState::DueSoon { due },
+            ),
+            (
                 "exactly due",
                 None,
                 "2026-11-24 17:00",
-                DeadlineState::DueSoon { due },
+                DeadlineState::Overdue {
+                    due,
+                    by: Duration::zero(),
+                },
             ),
             (
                 "overdue",
@@ -715,7 +737,7 @@ mod tests {
                 now,
                 &cal,
             );
-            badge(&st, now, &cal)
+            state_badge(&st, now, &cal)
         };
         assert_eq!(badge_for("2026-11-23 11:00", None), "OVERDUE 21h");
         assert_eq!(badge_for("2026-11-24 10:00", None), "due 17:00");
@@ -729,7 +751,24 @@ mod tests {
         );
         let soon = local(&cal, "2026-11-24 16:15");
         let st = state_at(local(&cal, "2026-11-24 10:00"), None, soon, &cal);
-        assert_eq!(badge(&st, soon, &cal), "due in 45m");
+        assert_eq!(state_badge(&st, soon, &cal), "due in 45m");
+        assert_eq!(
+            badge(local(&cal, "2026-11-24 17:00"), soon, &cal),
+            "due 17:00"
+        );
+        assert_eq!(
+            badge(local(&cal, "2026-11-24 12:00"), now, &cal),
+            "OVERDUE 2h"
+        );
+        assert_eq!(badge(now, now, &cal), "OVERDUE 0m");
+        assert_eq!(
+            badge(local(&cal, "2026-11-30 17:00"), now, &cal),
+            "due Mon 17:00"
+        );
+        assert_eq!(
+            badge(local(&cal, "2026-12-24 17:00"), now, &cal),
+            "due 24 Dec 17:00"
+        );
         assert_eq!(
             due_label(local(&cal, "2026-11-27 17:00"), now, &cal),
             "due Fri 17:00"
