@@ -361,11 +361,9 @@ pub fn next_deadlines(
             candidates.push(t);
         }
     }
-    // The next evening, three hours after close.
-    if let Some(day) = upcoming(
-        &|d| after_now(at(d, cal.close) + Duration::hours(3)).is_some(),
-        3,
-    ) {
+    // The next evening, three hours after close (not tonight when `now` is already after
+    // close: the first sample shows that case).
+    if let Some(day) = upcoming(&|d| after_now(at(d, cal.close)).is_some(), 3) {
         candidates.push(at(day, cal.close) + Duration::hours(3));
     }
     // The next closed weekday (a weekend) and the next holiday, at noon.
