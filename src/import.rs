@@ -157,7 +157,10 @@ impl Importer<'_> {
         };
         let mut skipped = 0usize;
         for path in entries.drain(..) {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if name.starts_with('.') {
                 continue;
             }
@@ -199,7 +202,10 @@ impl Importer<'_> {
                 }
             };
             for path in entries {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if name.starts_with('.') || !path.is_file() {
                     continue;
                 }
@@ -254,7 +260,11 @@ impl Importer<'_> {
             path: path.to_path_buf(),
             source,
         })?;
-        let mtime = file.metadata().ok().and_then(|m| m.modified().ok()).map(DateTime::<Utc>::from);
+        let mtime = file
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .map(DateTime::<Utc>::from);
         let mut reader = MboxReader::new(BufReader::new(file));
         let mut n = 0usize;
         loop {
@@ -495,7 +505,11 @@ impl<R: BufRead> MboxReader<R> {
         self.read_body(postmark, Vec::new()).map(Some)
     }
 
-    fn read_body(&mut self, postmark: Option<Vec<u8>>, first: Vec<u8>) -> std::io::Result<MboxMessage> {
+    fn read_body(
+        &mut self,
+        postmark: Option<Vec<u8>>,
+        first: Vec<u8>,
+    ) -> std::io::Result<MboxMessage> {
         let mut raw = first;
         let mut oversized = false;
         let mut prev_blank = false;
@@ -599,10 +613,16 @@ mod tests {
     fn maildir_flag_table() {
         let cases: &[(&str, &[&str])] = &[
             ("1748937944.M1P2.host:2,S", &["\\Seen"]),
-            ("1748937944.M1P2.host:2,FRS", &["\\Flagged", "\\Answered", "\\Seen"]),
+            (
+                "1748937944.M1P2.host:2,FRS",
+                &["\\Flagged", "\\Answered", "\\Seen"],
+            ),
             ("1748937944.M1P2.host:2,", &[]),
             ("1748937944.M1P2.host", &[]),
-            ("1748937944.M1P2.host,S=4123:2,RS", &["\\Answered", "\\Seen"]),
+            (
+                "1748937944.M1P2.host,S=4123:2,RS",
+                &["\\Answered", "\\Seen"],
+            ),
             ("1748937944.M1P2.host!2,S", &["\\Seen"]),
             ("x:2,DT", &["\\Draft", "\\Deleted"]),
             ("x:2,SSa", &["\\Seen"]),
@@ -659,8 +679,14 @@ mod tests {
             String::from_utf8_lossy(&m[0].raw),
             "Subject: one\n\nFrom the start\n>From deeper\ntext\nFrom here on, unescaped in a paragraph\n"
         );
-        assert_eq!(m[0].postmark_date, Some(Utc.with_ymd_and_hms(2025, 6, 3, 10, 5, 44).unwrap()));
-        assert_eq!(String::from_utf8_lossy(&m[1].raw), "Subject: two\n\nbody two\n");
+        assert_eq!(
+            m[0].postmark_date,
+            Some(Utc.with_ymd_and_hms(2025, 6, 3, 10, 5, 44).unwrap())
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&m[1].raw),
+            "Subject: two\n\nbody two\n"
+        );
     }
 
     #[test]

@@ -138,60 +138,81 @@ const SEEN_ANSWERED: &[&str] = &["\\Seen", "\\Answered"];
 const H: i64 = 60;
 
 macro_rules! sample {
-    ($file:literal, $folder:expr, $flags:expr, $arrival:expr, $intent:expr) => {
-        sample!($file, $folder, $flags, $arrival, $intent, false)
+    ($file:literal => $folder:ident, $flags:expr, $arrival:expr, $intent:ident) => {
+        sample!($file => $folder, $flags, $arrival, $intent, false)
     };
-    ($file:literal, $folder:expr, $flags:expr, $arrival:expr, $intent:expr, $malformed:expr) => {
+    ($file:literal => $folder:ident, $flags:expr, $arrival:expr, $intent:ident, $malformed:expr) => {
         Sample {
             name: $file,
             raw: include_str!(concat!("messages/", $file)),
-            folder: $folder,
+            folder: Folder::$folder,
             flags: $flags,
             arrival: $arrival,
-            intent: $intent,
+            intent: Intent::$intent,
             malformed: $malformed,
         }
     };
 }
 
+const fn overdue(minutes_ago: i64) -> Arrival {
+    Arrival::Overdue { minutes_ago }
+}
+const fn fresh(minutes_ago: i64) -> Arrival {
+    Arrival::Fresh { minutes_ago }
+}
+const fn ago(minutes_ago: i64) -> Arrival {
+    Arrival::Ago { minutes_ago }
+}
+const fn before(sample: &'static str, minutes: i64) -> Arrival {
+    Arrival::Before { sample, minutes }
+}
+const fn after(sample: &'static str, minutes: i64) -> Arrival {
+    Arrival::After { sample, minutes }
+}
+const MALFORMED: bool = true;
+
 /// The demo mailbox. Order matters only for `Before`/`After`, which refer to earlier entries;
 /// uids are assigned by arrival time.
+#[rustfmt::skip]
 pub static SAMPLES: &[Sample] = &[
     // Overdue customer mail: the morning's fires.
-    sample!("07-angry-customer.eml", Folder::Inbox, SEEN, Arrival::Overdue { minutes_ago: 50 * H + 7 }, Intent::Overdue),
-    sample!("01-missing-package.eml", Folder::Inbox, SEEN, Arrival::Overdue { minutes_ago: 30 * H + 22 }, Intent::Overdue),
-    sample!("06-shipping-delay.eml", Folder::Inbox, SEEN, Arrival::Overdue { minutes_ago: 27 * H + 41 }, Intent::Overdue),
-    sample!("02-duplicate-order.eml", Folder::Inbox, SEEN, Arrival::Overdue { minutes_ago: 21 * H + 3 }, Intent::Overdue),
-    sample!("05-cancel-after-shipping.eml", Folder::Inbox, UNSEEN, Arrival::Overdue { minutes_ago: 6 * H + 48 }, Intent::Overdue),
+    sample!("07-angry-customer.eml" => Inbox, SEEN, overdue(50 * H + 7), Overdue),
+    sample!("01-missing-package.eml" => Inbox, SEEN, overdue(30 * H + 22), Overdue),
+    sample!("06-shipping-delay.eml" => Inbox, SEEN, overdue(27 * H + 41), Overdue),
+    sample!("02-duplicate-order.eml" => Inbox, SEEN, overdue(21 * H + 3), Overdue),
+    sample!("05-cancel-after-shipping.eml" => Inbox, UNSEEN, overdue(6 * H + 48), Overdue),
     // Due soon (when the clock allows), then fresh mail.
-    sample!("03-return.eml", Folder::Inbox, UNSEEN, Arrival::DueSoon { fallback_minutes_ago: 50 }, Intent::DueSoon),
-    sample!("08-negative-review.eml", Folder::Inbox, SEEN, Arrival::Fresh { minutes_ago: 4 * H + 10 }, Intent::Fresh),
-    sample!("26-malformed-attachment.eml", Folder::Inbox, UNSEEN, Arrival::Fresh { minutes_ago: 95 }, Intent::Fresh, true),
-    sample!("15-wholesale-cafe.eml", Folder::Inbox, UNSEEN, Arrival::Fresh { minutes_ago: 70 }, Intent::Fresh),
-    sample!("25-hostile-escape-sequences.eml", Folder::Inbox, UNSEEN, Arrival::Fresh { minutes_ago: 27 }, Intent::Fresh),
-    sample!("04-cancel-before-shipping.eml", Folder::Inbox, UNSEEN, Arrival::Fresh { minutes_ago: 15 }, Intent::Fresh),
-    sample!("16-dishwasher-question.eml", Folder::Inbox, UNSEEN, Arrival::Fresh { minutes_ago: 8 }, Intent::Fresh),
-    sample!("27-change-address.eml", Folder::Inbox, UNSEEN, Arrival::Fresh { minutes_ago: 3 }, Intent::Fresh),
+    sample!("03-return.eml" => Inbox, UNSEEN, Arrival::DueSoon { fallback_minutes_ago: 50 }, DueSoon),
+    sample!("08-negative-review.eml" => Inbox, SEEN, fresh(4 * H + 10), Fresh),
+    sample!("26-malformed-attachment.eml" => Inbox, UNSEEN, fresh(95), Fresh, MALFORMED),
+    sample!("15-wholesale-cafe.eml" => Inbox, UNSEEN, fresh(70), Fresh),
+    sample!("25-hostile-escape-sequences.eml" => Inbox, UNSEEN, fresh(27), Fresh),
+    sample!("04-cancel-before-shipping.eml" => Inbox, UNSEEN, fresh(15), Fresh),
+    sample!("16-dishwasher-question.eml" => Inbox, UNSEEN, fresh(8), Fresh),
+    sample!("27-change-address.eml" => Inbox, UNSEEN, fresh(3), Fresh),
     // A customer who wrote again in a thread the shop had answered: placed backwards from the
     // newest message so the order (question, reply, follow-up) holds for any `now`.
-    sample!("11-chipped-bowl-followup.eml", Folder::Inbox, UNSEEN, Arrival::Fresh { minutes_ago: 2 * H + 20 }, Intent::Fresh),
-    sample!("10-chipped-bowl-shop-reply.eml", Folder::Sent, SEEN, Arrival::Before { sample: "11-chipped-bowl-followup.eml", minutes: 26 * H + 12 }, Intent::Shop),
-    sample!("09-chipped-bowl.eml", Folder::Inbox, SEEN_ANSWERED, Arrival::Before { sample: "10-chipped-bowl-shop-reply.eml", minutes: 3 * H + 24 }, Intent::Answered),
+    sample!("11-chipped-bowl-followup.eml" => Inbox, UNSEEN, fresh(2 * H + 20), Fresh),
+    sample!("10-chipped-bowl-shop-reply.eml" => Sent, SEEN,
+            before("11-chipped-bowl-followup.eml", 26 * H + 12), Shop),
+    sample!("09-chipped-bowl.eml" => Inbox, SEEN_ANSWERED,
+            before("10-chipped-bowl-shop-reply.eml", 3 * H + 24), Answered),
     // Answered by a reply in Sent, and answered from the phone (only the flag tells).
-    sample!("12-ship-to-switzerland.eml", Folder::Inbox, SEEN_ANSWERED, Arrival::Ago { minutes_ago: 26 * H + 15 }, Intent::Answered),
-    sample!("13-ship-to-switzerland-reply.eml", Folder::Sent, SEEN, Arrival::After { sample: "12-ship-to-switzerland.eml", minutes: 93 }, Intent::Shop),
-    sample!("14-gift-wrap-answered-flag.eml", Folder::Inbox, SEEN_ANSWERED, Arrival::Ago { minutes_ago: 5 * H + 40 }, Intent::Answered),
+    sample!("12-ship-to-switzerland.eml" => Inbox, SEEN_ANSWERED, ago(26 * H + 15), Answered),
+    sample!("13-ship-to-switzerland-reply.eml" => Sent, SEEN,
+            after("12-ship-to-switzerland.eml", 93), Shop),
+    sample!("14-gift-wrap-answered-flag.eml" => Inbox, SEEN_ANSWERED, ago(5 * H + 40), Answered),
     // Not customers: pitches (some only recognisable by the owner's rules), a newsletter, an
     // out-of-office reply to the shop's shipping notice, and a bounce.
-    sample!("18-influencer-collab.eml", Folder::Inbox, SEEN, Arrival::Ago { minutes_ago: 44 * H + 30 }, Intent::NotCustomer),
-    sample!("17-seo-pitch.eml", Folder::Inbox, SEEN, Arrival::Ago { minutes_ago: 31 * H + 5 }, Intent::NotCustomer),
-    sample!("20-seo-followup.eml", Folder::Inbox, UNSEEN, Arrival::After { sample: "17-seo-pitch.eml", minutes: 26 * H + 40 }, Intent::NotCustomer),
-    sample!("22-newsletter.eml", Folder::Inbox, UNSEEN, Arrival::Ago { minutes_ago: 12 * H }, Intent::NotCustomer),
-    sample!("19-dropship-supplier.eml", Folder::Inbox, UNSEEN, Arrival::Ago { minutes_ago: 9 * H + 12 }, Intent::NotCustomer),
-    sample!("21-app-pitch.eml", Folder::Inbox, UNSEEN, Arrival::Ago { minutes_ago: 7 * H + 20 }, Intent::NotCustomer),
-    sample!("28-shipping-notice-sent.eml", Folder::Sent, SEEN, Arrival::Ago { minutes_ago: 3 * H + 5 }, Intent::Shop),
-    sample!("23-out-of-office.eml", Folder::Inbox, UNSEEN, Arrival::After { sample: "28-shipping-notice-sent.eml", minutes: 1 }, Intent::NotCustomer),
-    sample!("24-bounce.eml", Folder::Inbox, UNSEEN, Arrival::Ago { minutes_ago: 2 * H + 12 }, Intent::NotCustomer),
+    sample!("18-influencer-collab.eml" => Inbox, SEEN, ago(44 * H + 30), NotCustomer),
+    sample!("17-seo-pitch.eml" => Inbox, SEEN, ago(31 * H + 5), NotCustomer),
+    sample!("20-seo-followup.eml" => Inbox, UNSEEN, after("17-seo-pitch.eml", 26 * H + 40), NotCustomer),
+    sample!("22-newsletter.eml" => Inbox, UNSEEN, ago(12 * H), NotCustomer),
+    sample!("19-dropship-supplier.eml" => Inbox, UNSEEN, ago(9 * H + 12), NotCustomer),
+    sample!("21-app-pitch.eml" => Inbox, UNSEEN, ago(7 * H + 20), NotCustomer),
+    sample!("28-shipping-notice-sent.eml" => Sent, SEEN, ago(3 * H + 5), Shop),
+    sample!("23-out-of-office.eml" => Inbox, UNSEEN, after("28-shipping-notice-sent.eml", 1), NotCustomer),
+    sample!("24-bounce.eml" => Inbox, UNSEEN, ago(2 * H + 12), NotCustomer),
 ];
 
 /// Pitches that look like personal mail: the demo marks them the way the owner would, with a
@@ -261,7 +282,10 @@ pub fn build_demo_store_with(
             })?;
     }
     for folder in [Folder::Inbox, Folder::Sent] {
-        let mut msgs: Vec<&Placed> = placed.iter().filter(|p| p.sample.folder == folder).collect();
+        let mut msgs: Vec<&Placed> = placed
+            .iter()
+            .filter(|p| p.sample.folder == folder)
+            .collect();
         msgs.sort_by_key(|p| p.received_at);
         let mut batch = Vec::with_capacity(msgs.len());
         for (i, p) in msgs.iter().enumerate() {
@@ -367,11 +391,18 @@ pub fn plan(now: DateTime<Utc>, cal: &Calendar) -> Result<Vec<Placed>, DemoError
             Arrival::Overdue { minutes_ago } => place_overdue(now, minutes_ago, cal),
             Arrival::DueSoon {
                 fallback_minutes_ago,
-            } => place_due_soon(now, cal).unwrap_or_else(|| place_fresh(now, fallback_minutes_ago, cal)),
+            } => place_due_soon(now, cal)
+                .unwrap_or_else(|| place_fresh(now, fallback_minutes_ago, cal)),
             Arrival::Fresh { minutes_ago } => place_fresh(now, minutes_ago, cal),
             Arrival::Ago { minutes_ago } => now - Duration::minutes(minutes_ago),
-            Arrival::Before { sample: other, minutes } => lookup(other)? - Duration::minutes(minutes),
-            Arrival::After { sample: other, minutes } => {
+            Arrival::Before {
+                sample: other,
+                minutes,
+            } => lookup(other)? - Duration::minutes(minutes),
+            Arrival::After {
+                sample: other,
+                minutes,
+            } => {
                 let anchor = lookup(other)?;
                 let t = anchor + Duration::minutes(minutes);
                 if t <= now {
@@ -431,6 +462,9 @@ fn place_fresh(now: DateTime<Utc>, minutes_ago: i64, cal: &Calendar) -> DateTime
 }
 
 #[cfg(test)]
+mod store_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Weekday};
@@ -462,7 +496,19 @@ mod tests {
         let mut v = Vec::new();
         for day in 2..=8 {
             // 2025-06-02 is a Monday.
-            for (h, m) in [(0, 5), (8, 59), (9, 0), (10, 0), (12, 30), (16, 1), (16, 30), (16, 59), (17, 0), (17, 1), (22, 45)] {
+            for (h, m) in [
+                (0, 5),
+                (8, 59),
+                (9, 0),
+                (10, 0),
+                (12, 30),
+                (16, 1),
+                (16, 30),
+                (16, 59),
+                (17, 0),
+                (17, 1),
+                (22, 45),
+            ] {
                 v.push(local(2025, 6, day, h, m));
             }
         }
@@ -476,8 +522,16 @@ mod tests {
         let mut seen = HashSet::new();
         for s in SAMPLES {
             assert!(seen.insert(s.name), "{} listed twice", s.name);
-            assert!(s.raw.contains("Message-ID:"), "{} has no Message-ID", s.name);
-            assert!(s.raw.contains("\nDate:") || s.raw.starts_with("Date:"), "{}", s.name);
+            assert!(
+                s.raw.contains("Message-ID:"),
+                "{} has no Message-ID",
+                s.name
+            );
+            assert!(
+                s.raw.contains("\nDate:") || s.raw.starts_with("Date:"),
+                "{}",
+                s.name
+            );
         }
         assert!((25..=30).contains(&SAMPLES.len()));
     }
@@ -490,7 +544,11 @@ mod tests {
             assert_eq!(placed.len(), SAMPLES.len());
             for p in &placed {
                 assert!(p.received_at <= now, "{} after now at {now}", p.sample.name);
-                assert!(now - p.received_at < Duration::days(14), "{} too old at {now}", p.sample.name);
+                assert!(
+                    now - p.received_at < Duration::days(14),
+                    "{} too old at {now}",
+                    p.sample.name
+                );
             }
         }
     }
@@ -502,7 +560,9 @@ mod tests {
             for p in plan(now, &cal).unwrap() {
                 let state = deadline::state_at(p.received_at, None, now, &cal);
                 match p.sample.intent {
-                    Intent::Overdue => assert_eq!(state.as_str(), "overdue", "{} at {now}", p.sample.name),
+                    Intent::Overdue => {
+                        assert_eq!(state.as_str(), "overdue", "{} at {now}", p.sample.name)
+                    }
                     Intent::Fresh | Intent::DueSoon => {
                         assert_ne!(state.as_str(), "overdue", "{} at {now}", p.sample.name)
                     }
@@ -523,8 +583,15 @@ mod tests {
         ];
         for (now, want) in cases {
             let p = plan(now, &cal).unwrap();
-            let ret = p.iter().find(|p| p.sample.intent == Intent::DueSoon).unwrap();
-            assert_eq!(deadline::state_at(ret.received_at, None, now, &cal).as_str(), want, "{now}");
+            let ret = p
+                .iter()
+                .find(|p| p.sample.intent == Intent::DueSoon)
+                .unwrap();
+            assert_eq!(
+                deadline::state_at(ret.received_at, None, now, &cal).as_str(),
+                want,
+                "{now}"
+            );
         }
     }
 
@@ -546,8 +613,10 @@ mod tests {
     fn overdue_placement_skips_weekends_and_holidays() {
         let mut cal = berlin();
         // Friday 2025-04-18 and Monday 2025-04-21 (Easter) are holidays.
-        cal.holidays.insert(NaiveDate::from_ymd_opt(2025, 4, 18).unwrap());
-        cal.holidays.insert(NaiveDate::from_ymd_opt(2025, 4, 21).unwrap());
+        cal.holidays
+            .insert(NaiveDate::from_ymd_opt(2025, 4, 18).unwrap());
+        cal.holidays
+            .insert(NaiveDate::from_ymd_opt(2025, 4, 21).unwrap());
         let now = local(2025, 4, 22, 10, 0); // Tuesday after Easter
         let t = place_overdue(now, 21 * 60, &cal);
         let due = deadline::due_at(t, &cal);
@@ -558,10 +627,14 @@ mod tests {
 
     #[test]
     fn rewrite_date_keeps_offset_and_touches_only_the_header() {
-        let raw = "From: a@b.c\nDate: Tue, 3 Jun 2025 08:03:19 -0400\nSubject: x\n\nDate: in the body\n";
+        let raw =
+            "From: a@b.c\nDate: Tue, 3 Jun 2025 08:03:19 -0400\nSubject: x\n\nDate: in the body\n";
         let t = Utc.with_ymd_and_hms(2026, 1, 5, 15, 0, 0).unwrap();
         let out = rewrite_date(raw, t);
-        assert!(out.contains("Date: Mon, 5 Jan 2026 11:00:00 -0400\n"), "{out}");
+        assert!(
+            out.contains("Date: Mon, 5 Jan 2026 11:00:00 -0400\n"),
+            "{out}"
+        );
         assert!(out.ends_with("\nDate: in the body\n"));
         // An unreadable Date header becomes UTC.
         let out = rewrite_date("DATE: yesterday\r\n\r\nbody", t);
@@ -583,11 +656,24 @@ mod tests {
             assert!(parsed.from.is_some(), "{}", p.sample.name);
             assert!(!parsed.subject.is_empty(), "{}", p.sample.name);
             let date = parsed.date.expect("date");
-            assert!((p.received_at - date).num_seconds().abs() < 120, "{}", p.sample.name);
+            assert!(
+                (p.received_at - date).num_seconds().abs() < 120,
+                "{}",
+                p.sample.name
+            );
             if p.sample.malformed {
-                assert!(!parsed.problems.is_empty(), "{} should report a problem", p.sample.name);
+                assert!(
+                    !parsed.problems.is_empty(),
+                    "{} should report a problem",
+                    p.sample.name
+                );
             } else {
-                assert!(parsed.problems.is_empty(), "{}: {:?}", p.sample.name, parsed.problems);
+                assert!(
+                    parsed.problems.is_empty(),
+                    "{}: {:?}",
+                    p.sample.name,
+                    parsed.problems
+                );
             }
         }
     }
