@@ -25,6 +25,9 @@ pub const BATCH: usize = 500;
 /// Larger "messages" are almost certainly not mail (or a broken mbox split); they are skipped
 /// with a note instead of filling the store.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+/// Folder nesting followed at most: deep enough for any mail export, and a guard against
+/// symbolic-link loops.
+const MAX_DEPTH: usize = 32;
 
 /// What an import did, for the one-line report and the notes under it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,7 +73,7 @@ pub fn import_paths(store: &mut Store, paths: &[PathBuf]) -> Result<ImportSummar
         summary: ImportSummary::default(),
     };
     for p in paths {
-        imp.path(p, true)?;
+        imp.path(p, true, 0)?;
     }
     imp.flush()?;
     Ok(imp.summary)
@@ -118,7 +121,14 @@ struct Importer<'a> {
 }
 
 impl Importer<'_> {
-    fn path(&mut self, path: &Path, named: bool) -> Result<(), ImportError> {
+    fn path(&mut self, path: &Path, named: bool, depth: usize) -> Result<(), ImportError> {
+        if depth > MAX_DEPTH {
+            self.note(format!(
+                "{}: folders nested deeper than {MAX_DEPTH} levels (a link loop?); skipped",
+                path.display()
+            ));
+            return Ok(());
+        }
         let kind = match detect(path) {
             Ok(k) => k,
             Err(source) if named => {
@@ -133,15 +143,15 @@ impl Importer<'_> {
             }
         };
         match kind {
-            SourceKind::Maildir => self.maildir(path),
-            SourceKind::Folder => self.folder(path, named),
+            SourceKind::Maildir => self.maildir(path, depth),
+            SourceKind::Folder => self.folder(path, named, depth),
             SourceKind::Mbox => self.mbox(path),
             SourceKind::Message => self.message_file(path, Vec::new()),
         }
     }
 
     /// A folder that is not a Maildir: .eml files, mbox files and Maildirs/folders inside it.
-    fn folder(&mut self, dir: &Path, named: bool) -> Result<(), ImportError> {
+    fn folder(&mut self, dir: &Path, named: bool, depth: usize) -> Result<(), ImportError> {
         let mut entries = match sorted_entries(dir) {
             Ok(e) => e,
             Err(source) if named => {
@@ -165,7 +175,7 @@ impl Importer<'_> {
                 continue;
             }
             if path.is_dir() {
-                self.path(&path, false)?;
+                self.path(&path, false, depth + 1)?;
                 continue;
             }
             let lower = name.to_ascii_lowercase();
@@ -188,7 +198,7 @@ impl Importer<'_> {
 
     /// A Maildir: messages in `cur/` and `new/` (never `tmp/`, which holds half-delivered
     /// mail), flags from the `:2,` info, then Maildir++ subfolders (`.Sent`, `.Archive`, …).
-    fn maildir(&mut self, dir: &Path) -> Result<(), ImportError> {
+    fn maildir(&mut self, dir: &Path, depth: usize) -> Result<(), ImportError> {
         for sub in ["new", "cur"] {
             let d = dir.join(sub);
             if !d.is_dir() {
@@ -219,7 +229,7 @@ impl Importer<'_> {
                     .map(|n| n.to_string_lossy().starts_with('.'))
                     .unwrap_or(false);
                 if is_sub && path.join("cur").is_dir() {
-                    self.maildir(&path)?;
+                    self.path(&path, false, depth + 1)?;
                 }
             }
         }
@@ -256,10 +266,13 @@ impl Importer<'_> {
 
     fn mbox(&mut self, path: &Path) -> Result<(), ImportError> {
         self.summary.files += 1;
-        let file = File::open(path).map_err(|source| ImportError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                self.note(format!("{}: cannot read it ({e}); skipped", path.display()));
+                return Ok(());
+            }
+        };
         let mtime = file
             .metadata()
             .ok()

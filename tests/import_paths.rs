@@ -311,3 +311,18 @@ fn large_imports_are_batched() {
     let sum = import_paths(&mut s, &[p]).unwrap();
     assert_eq!((sum.imported, sum.duplicates), (0, n));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_ends_with_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("export");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::copy(fixture("folder/a.eml"), root.join("a.eml")).unwrap();
+    std::os::unix::fs::symlink(&root, root.join("again")).unwrap();
+    let mut s = store();
+    let sum = import_paths(&mut s, &[root]).unwrap();
+    assert_eq!(sum.imported, 1, "{sum:?}");
+    assert!(sum.duplicates > 0);
+    assert!(sum.problems.iter().any(|p| p.contains("link loop")), "{:?}", sum.problems);
+}
