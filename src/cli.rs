@@ -56,6 +56,39 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// The morning report: overdue, due today, follow-ups promised for today.
+    /// Exits with 1 when something is overdue (for cron and scripts).
+    Overdue {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Response-time statistics.
+    Stats {
+        /// How many days back, today included.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Notes about a customer ("refund sent 12 Nov").
+    Notes {
+        /// The customer's address.
+        customer: String,
+        #[command(subcommand)]
+        command: Option<NotesCommand>,
+    },
+    /// Snooze a conversation until a time ("2026-11-25 09:00"), or `--clear`.
+    Snooze {
+        /// Conversation id.
+        id: i64,
+        /// Until when (shop time or RFC 3339).
+        until: Option<String>,
+        /// Bring it back now.
+        #[arg(long, conflicts_with = "until")]
+        clear: bool,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -69,6 +102,29 @@ pub enum ConfigCommand {
     Check,
     /// Print the path of the configuration file that would be used.
     Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotesCommand {
+    /// Add a note.
+    Add {
+        /// The note's text.
+        text: String,
+    },
+    /// Replace the text of a note.
+    Edit {
+        /// Note id (as listed).
+        id: i64,
+        /// The new text.
+        text: String,
+    },
+    /// Delete a note.
+    Delete {
+        /// Note id (as listed).
+        id: i64,
+    },
+    /// List the notes (the default).
+    List,
 }
 
 #[derive(Debug, Args)]
@@ -319,6 +375,83 @@ fn run(cli: Cli) -> Result<i32> {
             );
             for p in &summary.problems {
                 println!("  note: {p}");
+            }
+            Ok(0)
+        }
+        Some(Command::Overdue { json }) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let report = crate::review::overdue_report(&env.store, env.now)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!(
+                    "{}",
+                    crate::review::format::report_text(&report, &env.config.shop.name, &env.config.calendar())
+                );
+            }
+            Ok(if report.has_overdue() { 1 } else { 0 })
+        }
+        Some(Command::Stats { days, json }) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let stats = crate::review::stats_for(&env.store, *days, env.now)?;
+            if *json {
+                let mut v = serde_json::to_value(&stats)?;
+                v["on_time_share"] = serde_json::json!(stats.on_time_share());
+                v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!("{}", crate::review::format::stats_text(&stats, *days, &env.config.calendar()));
+            }
+            Ok(0)
+        }
+        Some(Command::Notes { customer, command }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let addr = customer.trim().to_lowercase();
+            match command {
+                Some(NotesCommand::Add { text }) => {
+                    let id = env.store.add_note(&addr, text)?;
+                    println!("added note {id} for {addr}");
+                }
+                Some(NotesCommand::Edit { id, text }) => {
+                    env.store.update_note(*id, text)?;
+                    println!("updated note {id}");
+                }
+                Some(NotesCommand::Delete { id }) => {
+                    env.store.delete_note(*id)?;
+                    println!("deleted note {id}");
+                }
+                Some(NotesCommand::List) | None => {
+                    let cal = env.config.calendar();
+                    let notes = env.store.notes(&addr)?;
+                    if notes.is_empty() {
+                        println!("no notes for {addr}");
+                    }
+                    for n in notes {
+                        println!(
+                            "{:>4}  {}  {}",
+                            n.id,
+                            n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                            crate::mail::sanitize::line(&n.text)
+                        );
+                    }
+                }
+            }
+            Ok(0)
+        }
+        Some(Command::Snooze { id, until, clear }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let until = match (until, clear) {
+                (_, true) => None,
+                (Some(t), false) => Some(parse_now(Some(t), &env.config)?),
+                (None, false) => bail!("say until when, e.g. `shopinbox snooze {id} \"2026-11-25 09:00\"`, or --clear"),
+            };
+            env.store.snooze(*id, until)?;
+            match until {
+                Some(t) => println!(
+                    "conversation {id} snoozed until {}",
+                    deadline::format_local(t, &env.config.calendar())
+                ),
+                None => println!("conversation {id} is back in the inbox"),
             }
             Ok(0)
         }
