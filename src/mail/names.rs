@@ -89,7 +89,11 @@ fn from_display(display: &str) -> Guess {
     let cleaned: String = display
         .chars()
         .map(|c| {
-            if c.is_alphabetic() || c.is_ascii_digit() || is_mark(c) || matches!(c, '-' | '\'' | '’' | '.' | ',') {
+            if c.is_alphabetic()
+                || c.is_ascii_digit()
+                || is_mark(c)
+                || matches!(c, '-' | '\'' | '’' | '.' | ',')
+            {
                 c
             } else {
                 ' '
@@ -142,11 +146,19 @@ fn from_display(display: &str) -> Guess {
         }
     };
 
-    let given: Vec<String> = given.iter().enumerate().map(|(i, w)| tidy_case(w, i == 0)).collect();
+    let given: Vec<String> = given
+        .iter()
+        .enumerate()
+        .map(|(i, w)| tidy_case(w, i == 0))
+        .collect();
     let family: Vec<String> = family.iter().map(|w| tidy_case(w, false)).collect();
     let first = given.first().filter(|w| is_name_word(w)).cloned();
     let last = (!family.is_empty()).then(|| family.join(" "));
-    let full_words: Vec<&str> = given.iter().chain(family.iter()).map(String::as_str).collect();
+    let full_words: Vec<&str> = given
+        .iter()
+        .chain(family.iter())
+        .map(String::as_str)
+        .collect();
     let full = (!full_words.is_empty()).then(|| full_words.join(" "));
     Guess::Person(PersonName { first, last, full })
 }
@@ -242,7 +254,9 @@ fn remove_bracketed(s: &str) -> String {
 
 /// "Sarah from Klaviyo", "John via Etsy", "Anna | Shop", "Tom - ACME" → the person part.
 fn cut_tail(s: &str) -> String {
-    const SEPARATORS: &[&str] = &[" via ", " from ", " at ", " von ", " | ", " - ", " – ", " — ", " @ "];
+    const SEPARATORS: &[&str] = &[
+        " via ", " from ", " at ", " von ", " | ", " - ", " – ", " — ", " @ ",
+    ];
     let lower = s.to_lowercase();
     let cut = SEPARATORS
         .iter()
@@ -290,10 +304,43 @@ fn key(w: &str) -> String {
 
 fn is_title(w: &str) -> bool {
     const TITLES: &[&str] = &[
-        "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "lady", "lord",
-        "herr", "frau", "fr", "hr", "mme", "mlle", "monsieur", "madame", "sr", "sra", "srta",
-        "señor", "señora", "dott", "dottssa", "ing", "dipl", "mag", "rev", "dr-ing", "drs", "mevr",
-        "dhr", "pan", "pani",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lady",
+        "lord",
+        "herr",
+        "frau",
+        "fr",
+        "hr",
+        "mme",
+        "mlle",
+        "monsieur",
+        "madame",
+        "sr",
+        "sra",
+        "srta",
+        "señor",
+        "señora",
+        "dott",
+        "dottssa",
+        "ing",
+        "dipl",
+        "mag",
+        "rev",
+        "dr-ing",
+        "drs",
+        "mevr",
+        "dhr",
+        "pan",
+        "pani",
     ];
     TITLES.contains(&key(w).as_str())
 }
@@ -317,29 +364,164 @@ fn is_particle(w: &str) -> bool {
 fn is_role_word(w: &str) -> bool {
     const ROLES: &[&str] = &[
         // roles and departments
-        "support", "team", "service", "services", "customer", "customers", "care", "info",
-        "information", "noreply", "no-reply", "donotreply", "do-not-reply", "no_reply", "reply",
-        "sales", "shop", "store", "admin", "administrator", "billing", "accounts", "accounting",
-        "orders", "order", "newsletter", "news", "marketing", "notification", "notifications",
-        "alerts", "help", "helpdesk", "contact", "office", "hello", "hi", "mail", "mailer",
-        "daemon", "mailer-daemon", "postmaster", "webmaster", "hostmaster", "delivery",
-        "shipping", "returns", "refunds", "payments", "invoice", "invoices", "receipts",
-        "updates", "community", "partners", "partnerships", "press", "media", "jobs", "careers",
-        "hr", "department", "dept", "desk", "center", "centre", "online", "official", "system",
-        "robot", "bot", "automated", "security", "verification", "account", "feedback",
-        "reviews", "review", "survey", "digest", "bulletin", "concierge", "agency", "studio",
-        "marketplace", "seller", "vendor", "wholesale", "logistics", "warehouse", "fulfillment",
+        "support",
+        "team",
+        "service",
+        "services",
+        "customer",
+        "customers",
+        "care",
+        "info",
+        "information",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "do-not-reply",
+        "no_reply",
+        "reply",
+        "sales",
+        "shop",
+        "store",
+        "admin",
+        "administrator",
+        "billing",
+        "accounts",
+        "accounting",
+        "orders",
+        "order",
+        "newsletter",
+        "news",
+        "marketing",
+        "notification",
+        "notifications",
+        "alerts",
+        "help",
+        "helpdesk",
+        "contact",
+        "office",
+        "hello",
+        "hi",
+        "mail",
+        "mailer",
+        "daemon",
+        "mailer-daemon",
+        "postmaster",
+        "webmaster",
+        "hostmaster",
+        "delivery",
+        "shipping",
+        "returns",
+        "refunds",
+        "payments",
+        "invoice",
+        "invoices",
+        "receipts",
+        "updates",
+        "community",
+        "partners",
+        "partnerships",
+        "press",
+        "media",
+        "jobs",
+        "careers",
+        "hr",
+        "department",
+        "dept",
+        "desk",
+        "center",
+        "centre",
+        "online",
+        "official",
+        "system",
+        "robot",
+        "bot",
+        "automated",
+        "security",
+        "verification",
+        "account",
+        "feedback",
+        "reviews",
+        "review",
+        "survey",
+        "digest",
+        "bulletin",
+        "concierge",
+        "agency",
+        "studio",
+        "marketplace",
+        "seller",
+        "vendor",
+        "wholesale",
+        "logistics",
+        "warehouse",
+        "fulfillment",
         // German, French, Spanish, Italian, Dutch
-        "kundenservice", "kundendienst", "kundensupport", "versand", "bestellung",
-        "bestellungen", "buchhaltung", "rechnung", "vertrieb", "verkauf", "zentrale", "büro",
-        "abteilung", "kontakt", "anfrage", "anfragen", "redaktion", "service-client", "client",
-        "clients", "équipe", "equipe", "boutique", "commandes", "soporte", "equipo", "ventas",
-        "tienda", "pedidos", "assistenza", "ordini", "klantenservice", "bestellingen",
+        "kundenservice",
+        "kundendienst",
+        "kundensupport",
+        "versand",
+        "bestellung",
+        "bestellungen",
+        "buchhaltung",
+        "rechnung",
+        "vertrieb",
+        "verkauf",
+        "zentrale",
+        "büro",
+        "abteilung",
+        "kontakt",
+        "anfrage",
+        "anfragen",
+        "redaktion",
+        "service-client",
+        "client",
+        "clients",
+        "équipe",
+        "equipe",
+        "boutique",
+        "commandes",
+        "soporte",
+        "equipo",
+        "ventas",
+        "tienda",
+        "pedidos",
+        "assistenza",
+        "ordini",
+        "klantenservice",
+        "bestellingen",
         // company forms
-        "inc", "llc", "ltd", "limited", "gmbh", "ag", "kg", "ug", "gbr", "ohg", "mbh", "sarl",
-        "sas", "sa", "srl", "spa", "bv", "nv", "plc", "corp", "corporation", "company", "co",
-        "group", "holding", "holdings", "international", "solutions", "technologies", "labs",
-        "e.k", "e.v",
+        "inc",
+        "llc",
+        "ltd",
+        "limited",
+        "gmbh",
+        "ag",
+        "kg",
+        "ug",
+        "gbr",
+        "ohg",
+        "mbh",
+        "sarl",
+        "sas",
+        "sa",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "plc",
+        "corp",
+        "corporation",
+        "company",
+        "co",
+        "group",
+        "holding",
+        "holdings",
+        "international",
+        "solutions",
+        "technologies",
+        "labs",
+        "e.k",
+        "e.v",
     ];
     ROLES.contains(&key(w).as_str())
 }
@@ -347,11 +529,43 @@ fn is_role_word(w: &str) -> bool {
 /// Platforms and carriers whose mail reaches every shop.
 fn is_brand(w: &str) -> bool {
     const BRANDS: &[&str] = &[
-        "paypal", "amazon", "ebay", "etsy", "shopify", "stripe", "klarna", "dhl", "ups", "fedex",
-        "dpd", "gls", "hermes", "usps", "royalmail", "google", "apple", "microsoft", "facebook",
-        "meta", "instagram", "linkedin", "tiktok", "pinterest", "zalando", "otto", "mailchimp",
-        "klaviyo", "woocommerce", "wix", "squarespace", "trustpilot", "sendcloud", "postnl",
-        "colissimo", "correos", "poste",
+        "paypal",
+        "amazon",
+        "ebay",
+        "etsy",
+        "shopify",
+        "stripe",
+        "klarna",
+        "dhl",
+        "ups",
+        "fedex",
+        "dpd",
+        "gls",
+        "hermes",
+        "usps",
+        "royalmail",
+        "google",
+        "apple",
+        "microsoft",
+        "facebook",
+        "meta",
+        "instagram",
+        "linkedin",
+        "tiktok",
+        "pinterest",
+        "zalando",
+        "otto",
+        "mailchimp",
+        "klaviyo",
+        "woocommerce",
+        "wix",
+        "squarespace",
+        "trustpilot",
+        "sendcloud",
+        "postnl",
+        "colissimo",
+        "correos",
+        "poste",
     ];
     BRANDS.contains(&key(w).as_str())
 }
@@ -416,7 +630,10 @@ fn capitalize_segment(s: &str) -> String {
     // McDonald: a Mc prefix capitalizes the next letter too.
     if first == 'm' && rest.starts_with('c') && rest.chars().count() > 2 {
         let mut tail = rest.chars().skip(1);
-        let second = tail.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        let second = tail
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default();
         return format!("Mc{second}{}", tail.collect::<String>());
     }
     format!("{}{rest}", first.to_uppercase())
@@ -469,10 +686,18 @@ mod tests {
             (Some("Kundenservice"), "ks@x.de", None),
             (Some("Mr & Mrs Smith"), "smiths@example.com", None),
             (Some("Smith & Sons"), "office@smith.example", None),
-            (Some("Sarah from Klaviyo"), "sarah@klaviyo.example", Some("Sarah")),
+            (
+                Some("Sarah from Klaviyo"),
+                "sarah@klaviyo.example",
+                Some("Sarah"),
+            ),
             (Some("John Smith via Etsy"), "x@etsy.example", Some("John")),
             (Some("John Smith (ACME)"), "js@acme.example", Some("John")),
-            (Some("Tom | Growth Agency"), "tom@growth.example", Some("Tom")),
+            (
+                Some("Tom | Growth Agency"),
+                "tom@growth.example",
+                Some("Tom"),
+            ),
             (None, "john.smith@example.com", Some("John")),
             (None, "jane_doe@example.com", Some("Jane")),
             (None, "John.Smith+shop@example.com", Some("John")),
@@ -484,20 +709,32 @@ mod tests {
             (None, "john@example.com", None),
             (None, "info.shop@example.com", None),
             (None, "no.reply@example.com", None),
-            (Some("john.smith@example.com"), "john.smith@example.com", Some("John")),
+            (
+                Some("john.smith@example.com"),
+                "john.smith@example.com",
+                Some("John"),
+            ),
             (Some("info@example.com"), "info@example.com", None),
             (Some("jsmith"), "jsmith@example.com", None),
             (Some(""), "jane.doe@example.com", Some("Jane")),
             (Some("   "), "x@example.com", None),
             (Some("Jane\r\nBcc: evil@x"), "x@example.com", Some("Jane")),
-            (Some("\u{1b}[31mJane\u{1b}[0m Doe"), "x@example.com", Some("Jane")),
+            (
+                Some("\u{1b}[31mJane\u{1b}[0m Doe"),
+                "x@example.com",
+                Some("Jane"),
+            ),
             (Some("DeShawn Jones"), "dj@example.com", Some("DeShawn")),
             (Some("Anna"), "anna@example.com", Some("Anna")),
             (Some("anna"), "anna@example.com", None),
             (Some("J.S"), "js@example.com", None),
             (Some("Anna"), "a.k@example.com", Some("Anna")),
             (Some("John Smith, PhD"), "js@example.com", Some("John")),
-            (Some("Ludwig van Beethoven"), "lvb@example.com", Some("Ludwig")),
+            (
+                Some("Ludwig van Beethoven"),
+                "lvb@example.com",
+                Some("Ludwig"),
+            ),
             (Some("王伟"), "ww@example.cn", Some("王伟")),
             (Some("R2D2"), "r2@example.com", None),
         ];
@@ -513,15 +750,56 @@ mod tests {
 
     #[test]
     fn full_and_last_names() {
-        let cases: &[(Option<&str>, &str, Option<&str>, Option<&str>)] = &[
-            (Some("Smith, John"), "x@example.com", Some("Smith"), Some("John Smith")),
-            (Some("JANE DOE"), "x@example.com", Some("Doe"), Some("Jane Doe")),
-            (Some("dr. jane doe"), "x@example.com", Some("Doe"), Some("Jane Doe")),
-            (Some("SEAN O'BRIEN"), "x@example.com", Some("O'Brien"), Some("Sean O'Brien")),
-            (Some("RONALD MCDONALD"), "x@example.com", Some("McDonald"), Some("Ronald McDonald")),
-            (Some("ludwig van beethoven"), "x@example.com", Some("van Beethoven"), Some("Ludwig van Beethoven")),
-            (Some("María José García"), "x@example.com", Some("García"), Some("María José García")),
-            (Some("J. Smith"), "x@example.com", Some("Smith"), Some("J. Smith")),
+        type Case<'a> = (Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>);
+        let cases: &[Case] = &[
+            (
+                Some("Smith, John"),
+                "x@example.com",
+                Some("Smith"),
+                Some("John Smith"),
+            ),
+            (
+                Some("JANE DOE"),
+                "x@example.com",
+                Some("Doe"),
+                Some("Jane Doe"),
+            ),
+            (
+                Some("dr. jane doe"),
+                "x@example.com",
+                Some("Doe"),
+                Some("Jane Doe"),
+            ),
+            (
+                Some("SEAN O'BRIEN"),
+                "x@example.com",
+                Some("O'Brien"),
+                Some("Sean O'Brien"),
+            ),
+            (
+                Some("RONALD MCDONALD"),
+                "x@example.com",
+                Some("McDonald"),
+                Some("Ronald McDonald"),
+            ),
+            (
+                Some("ludwig van beethoven"),
+                "x@example.com",
+                Some("van Beethoven"),
+                Some("Ludwig van Beethoven"),
+            ),
+            (
+                Some("María José García"),
+                "x@example.com",
+                Some("García"),
+                Some("María José García"),
+            ),
+            (
+                Some("J. Smith"),
+                "x@example.com",
+                Some("Smith"),
+                Some("J. Smith"),
+            ),
             (Some("Anna"), "x@example.com", None, Some("Anna")),
             (None, "jane_doe@example.com", Some("Doe"), Some("Jane Doe")),
             (Some("ACME Support"), "x@example.com", None, None),

@@ -25,7 +25,7 @@ pub fn line(s: &str) -> String {
     let mut pending_space = false;
     for piece in Pieces::new(s) {
         match piece {
-            Piece::Char(c) if c.is_whitespace() && is_collapsible_space(c) => pending_space = true,
+            Piece::Char(c) if is_collapsible_space(c) => pending_space = true,
             Piece::Char(c) => {
                 if pending_space && !out.is_empty() {
                     out.push(' ');
@@ -253,7 +253,11 @@ mod tests {
         let cases: &[(&str, &str, &str)] = &[
             ("plain", "Where is my order?", "Where is my order?"),
             ("trim", "  hello  ", "hello"),
-            ("crlf becomes space", "Hello\r\nBcc: evil@x", "Hello Bcc: evil@x"),
+            (
+                "crlf becomes space",
+                "Hello\r\nBcc: evil@x",
+                "Hello Bcc: evil@x",
+            ),
             ("lone cr", "a\rb", "a b"),
             ("tab", "a\tb", "a b"),
             ("runs collapse", "a \t\r\n  b", "a b"),
@@ -288,12 +292,20 @@ mod tests {
             ("other c1", "a\u{80}\u{8d}\u{9a}b", "ab"),
             ("nel is a line break", "a\u{85}b", "a b"),
             ("rlo override", "invoice\u{202e}fdp.exe", "invoicefdp.exe"),
-            ("all embeddings", "\u{202a}a\u{202b}b\u{202c}c\u{202d}d", "abcd"),
+            (
+                "all embeddings",
+                "\u{202a}a\u{202b}b\u{202c}c\u{202d}d",
+                "abcd",
+            ),
             ("isolates", "\u{2066}a\u{2067}b\u{2068}c\u{2069}", "abc"),
             ("marks", "a\u{200e}b\u{200f}c\u{61c}d", "abcd"),
             ("bom", "\u{feff}hello", "hello"),
             ("line separator", "a\u{2028}b", "a b"),
-            ("unicode kept", "Bestellung für María 😀", "Bestellung für María 😀"),
+            (
+                "unicode kept",
+                "Bestellung für María 😀",
+                "Bestellung für María 😀",
+            ),
             ("nbsp kept", "a\u{a0}b", "a\u{a0}b"),
             ("arabic kept", "طلب رقم ١٠٤٢", "طلب رقم ١٠٤٢"),
             ("only controls", "\u{1b}[0m\r\n\u{7}", ""),
@@ -312,7 +324,10 @@ mod tests {
         let header = b"Subject: =?utf-8?b?T3JkZXINCkJjYzogeEBldmlsG1sySg==?=";
         let (h, _) = mailparse::parse_header(header).unwrap();
         let decoded = h.get_value();
-        assert!(decoded.contains('\r') && decoded.contains('\u{1b}'), "{decoded:?}");
+        assert!(
+            decoded.contains('\r') && decoded.contains('\u{1b}'),
+            "{decoded:?}"
+        );
         assert_eq!(line(&decoded), "Order Bcc: x@evil");
     }
 
@@ -327,9 +342,17 @@ mod tests {
             ("tab at multiple", "abcd\te", "abcd    e"),
             ("tabs per line", "a\tb\nxyz\tc", "a   b\nxyz c"),
             ("wide chars count two columns", "日\tx", "日  x"),
-            ("escapes removed", "Hi \u{1b}[1mthere\u{1b}[0m\n\u{1b}]0;t\u{7}bye", "Hi there\nbye"),
+            (
+                "escapes removed",
+                "Hi \u{1b}[1mthere\u{1b}[0m\n\u{1b}]0;t\u{7}bye",
+                "Hi there\nbye",
+            ),
             ("c1 and bidi", "a\u{9b}2Jb\u{202e}c", "abc"),
-            ("leading blank lines dropped", "\n\n  \n  indented\nx", "  indented\nx"),
+            (
+                "leading blank lines dropped",
+                "\n\n  \n  indented\nx",
+                "  indented\nx",
+            ),
             ("trailing whitespace dropped", "x\n\n  \n", "x"),
             ("nul removed", "a\u{0}b", "ab"),
             ("lone esc at end", "text\u{1b}", "text"),
