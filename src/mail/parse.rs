@@ -658,10 +658,11 @@ fn html_depth(html: &str) -> usize {
         if NOT_NESTING.contains(&name.as_str()) {
             continue;
         }
+        // Look only up to the next '<' or '>' so that "<a<a<a…" stays linear.
         let self_closing = bytes[i..]
             .iter()
-            .position(|&b| b == b'>')
-            .is_some_and(|end| end > 0 && bytes[i + end - 1] == b'/');
+            .position(|&b| b == b'>' || b == b'<')
+            .is_some_and(|end| bytes[i + end] == b'>' && end > 0 && bytes[i + end - 1] == b'/');
         if closing {
             depth = depth.saturating_sub(1);
         } else if !self_closing {
@@ -802,9 +803,11 @@ fn lenient_addresses(value: &str) -> Vec<Address> {
     let Some(re) = LOOSE_ADDR.as_ref() else {
         return Vec::new();
     };
+    let mut previous_end = 0;
     re.find_iter(value)
         .filter_map(|m| {
-            let name = value[..m.start()]
+            // The name is what stands between the previous address and this one.
+            let name = value[previous_end..m.start()]
                 .rsplit([',', '>'])
                 .next()
                 .map(|n| {
@@ -816,6 +819,7 @@ fn lenient_addresses(value: &str) -> Vec<Address> {
                 })
                 .filter(|n| !n.is_empty())
                 .map(|n| n.to_string());
+            previous_end = m.end();
             address(&SingleInfo {
                 display_name: name,
                 addr: m.as_str().to_string(),
@@ -1418,6 +1422,7 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n\
             }
             lines.extend(m.message_id.as_deref());
             lines.extend(m.references.iter().map(String::as_str));
+            lines.extend(m.problems.iter().map(String::as_str));
             for s in lines {
                 assert!(sanitize::is_clean_line(s), "round {round}: {s:?}");
             }

@@ -133,11 +133,18 @@ struct Pieces<'a> {
     s: &'a str,
     /// Byte offset of the next unread character.
     pos: usize,
+    /// No string terminator exists at or after this offset (found by an earlier failed
+    /// search), so a text full of unterminated `ESC ]` stays linear instead of quadratic.
+    no_terminator_from: usize,
 }
 
 impl<'a> Pieces<'a> {
     fn new(s: &'a str) -> Self {
-        Pieces { s, pos: 0 }
+        Pieces {
+            s,
+            pos: 0,
+            no_terminator_from: usize::MAX,
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -172,6 +179,9 @@ impl<'a> Pieces<'a> {
     /// BEL (xterm's OSC terminator). When no terminator follows, only the introducer is
     /// dropped: hiding the rest of a message behind a stray `ESC P` would lose content.
     fn skip_string(&mut self) {
+        if self.pos >= self.no_terminator_from {
+            return;
+        }
         let rest = &self.s[self.pos..];
         let mut iter = rest.char_indices().peekable();
         while let Some((i, c)) = iter.next() {
@@ -185,6 +195,7 @@ impl<'a> Pieces<'a> {
                 return;
             }
         }
+        self.no_terminator_from = self.pos;
     }
 
     /// After a lone ESC: an ESC sequence `ESC I* F` (intermediates 0x20–0x2F, final
@@ -369,6 +380,14 @@ mod tests {
         assert!(cleaned
             .chars()
             .all(|c| c == '\n' || !(c.is_control() || is_bidi_control(c))));
+    }
+
+    #[test]
+    fn many_unterminated_strings_stay_fast() {
+        let input = "\u{1b}]x".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(line(&input), "x".repeat(200_000));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
