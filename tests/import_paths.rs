@@ -324,5 +324,9 @@ fn a_symlink_loop_ends_with_a_note() {
     let sum = import_paths(&mut s, &[root]).unwrap();
     assert_eq!(sum.imported, 1, "{sum:?}");
     assert!(sum.duplicates > 0);
-    assert!(sum.problems.iter().any(|p| p.contains("link loop")), "{:?}", sum.problems);
+    assert!(
+        sum.problems.iter().any(|p| p.contains("link loop")),
+        "{:?}",
+        sum.problems
+    );
 }

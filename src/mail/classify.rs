@@ -299,10 +299,30 @@ mod tests {
                 "jane@example.com",
                 Some(AutoKind::AutoReply),
             ),
-            ("mailer-daemon", |_| {}, "MAILER-DAEMON@mx.example", Some(AutoKind::Bounce)),
-            ("mailer-daemon lower", |_| {}, "mailer-daemon@googlemail.com", Some(AutoKind::Bounce)),
-            ("postmaster", |_| {}, "postmaster@shop.example", Some(AutoKind::Bounce)),
-            ("bare mailer-daemon", |_| {}, "mailer-daemon", Some(AutoKind::Bounce)),
+            (
+                "mailer-daemon",
+                |_| {},
+                "MAILER-DAEMON@mx.example",
+                Some(AutoKind::Bounce),
+            ),
+            (
+                "mailer-daemon lower",
+                |_| {},
+                "mailer-daemon@googlemail.com",
+                Some(AutoKind::Bounce),
+            ),
+            (
+                "postmaster",
+                |_| {},
+                "postmaster@shop.example",
+                Some(AutoKind::Bounce),
+            ),
+            (
+                "bare mailer-daemon",
+                |_| {},
+                "mailer-daemon",
+                Some(AutoKind::Bounce),
+            ),
             (
                 "empty return-path",
                 |h| h.return_path = Some(String::new()),
@@ -364,7 +384,11 @@ mod tests {
                 ..ClassifyHeaders::default()
             };
             build(&mut h);
-            assert_eq!(classify_headers(&h, Some(&from(addr))), *want, "case {name}");
+            assert_eq!(
+                classify_headers(&h, Some(&from(addr))),
+                *want,
+                "case {name}"
+            );
         }
     }
 
@@ -391,7 +415,11 @@ mod tests {
             ("\"odd@local\"@acme.com", "acme.com", true),
         ];
         for (addr, domain, want) in cases {
-            assert_eq!(address_matches_domain(addr, domain), *want, "{addr} in {domain}");
+            assert_eq!(
+                address_matches_domain(addr, domain),
+                *want,
+                "{addr} in {domain}"
+            );
         }
     }
 

@@ -74,7 +74,9 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
     let headers = match parse_headers(header_bytes) {
         Ok((headers, _)) => headers,
         Err(e) => {
-            problems.push(format!("cannot read the headers ({e}); the message is read as text"));
+            problems.push(format!(
+                "cannot read the headers ({e}); the message is read as text"
+            ));
             Vec::new()
         }
     };
@@ -85,14 +87,15 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
             .get_first_value("Subject")
             .map(|s| sanitize::line(&s))
             .unwrap_or_default(),
-        from: addresses(&headers, "From", &mut problems).into_iter().next(),
+        from: addresses(&headers, "From", &mut problems)
+            .into_iter()
+            .next(),
         to: addresses(&headers, "To", &mut problems),
         cc: addresses(&headers, "Cc", &mut problems),
         reply_to: addresses(&headers, "Reply-To", &mut problems)
             .into_iter()
             .next(),
-        message_id: raw_value(&headers, "Message-ID")
-            .and_then(|v| msg_ids(&v).into_iter().next()),
+        message_id: raw_value(&headers, "Message-ID").and_then(|v| msg_ids(&v).into_iter().next()),
         in_reply_to: raw_value(&headers, "In-Reply-To")
             .and_then(|v| msg_ids(&v).into_iter().next()),
         references: raw_value(&headers, "References")
@@ -243,8 +246,10 @@ impl Walker {
         let headers = match parse_headers(&raw[..split.header_end]) {
             Ok((headers, _)) => headers,
             Err(e) => {
-                self.problems
-                    .push(format!("cannot read the headers of {} ({e})", part_name(path)));
+                self.problems.push(format!(
+                    "cannot read the headers of {} ({e})",
+                    part_name(path)
+                ));
                 Vec::new()
             }
         };
@@ -328,10 +333,11 @@ impl Walker {
                         .iter()
                         .any(|t| matches!(t, Text::Plain(_)) && !t.is_empty())
                 };
-                let pick = children
-                    .iter()
-                    .position(has_plain)
-                    .or_else(|| children.iter().position(|t| t.iter().any(|t| !t.is_empty())));
+                let pick = children.iter().position(has_plain).or_else(|| {
+                    children
+                        .iter()
+                        .position(|t| t.iter().any(|t| !t.is_empty()))
+                });
                 pick.map(|i| children.swap_remove(i)).unwrap_or_default()
             }
             // The first part is the document; the rest are its images and styles.
@@ -371,7 +377,8 @@ impl Walker {
             .filter(|n| !n.is_empty());
 
         let top = path.is_empty();
-        let is_text = mime == "text/plain" || mime == "text/html" || (top && mime.starts_with("text/"));
+        let is_text =
+            mime == "text/plain" || mime == "text/html" || (top && mime.starts_with("text/"));
         let is_body = is_text && (top || (!is_attachment_disposition && file_name.is_none()));
 
         let decoded = self.transfer_decode(headers, ctype, body, path);
@@ -596,7 +603,6 @@ fn decode_charset(
     }
 }
 
-
 /// Pieces of text → one body: HTML laid out as text, pieces joined by a blank line, sanitized.
 fn render_texts(texts: Vec<Text>, problems: &mut Vec<String>) -> String {
     let pieces: Vec<String> = texts
@@ -652,10 +658,11 @@ fn html_depth(html: &str) -> usize {
         if NOT_NESTING.contains(&name.as_str()) {
             continue;
         }
+        // Look only up to the next '<' or '>' so that "<a<a<a…" stays linear.
         let self_closing = bytes[i..]
             .iter()
-            .position(|&b| b == b'>')
-            .is_some_and(|end| end > 0 && bytes[i + end - 1] == b'/');
+            .position(|&b| b == b'>' || b == b'<')
+            .is_some_and(|end| bytes[i + end] == b'>' && end > 0 && bytes[i + end - 1] == b'/');
         if closing {
             depth = depth.saturating_sub(1);
         } else if !self_closing {
@@ -745,7 +752,9 @@ fn addresses(headers: &[MailHeader], key: &str, problems: &mut Vec<String>) -> V
                 for addr in list.iter() {
                     match addr {
                         MailAddr::Single(info) => out.extend(address(info)),
-                        MailAddr::Group(group) => out.extend(group.addrs.iter().filter_map(address)),
+                        MailAddr::Group(group) => {
+                            out.extend(group.addrs.iter().filter_map(address))
+                        }
                     }
                 }
             }
@@ -794,14 +803,23 @@ fn lenient_addresses(value: &str) -> Vec<Address> {
     let Some(re) = LOOSE_ADDR.as_ref() else {
         return Vec::new();
     };
+    let mut previous_end = 0;
     re.find_iter(value)
         .filter_map(|m| {
-            let name = value[..m.start()]
+            // The name is what stands between the previous address and this one.
+            let name = value[previous_end..m.start()]
                 .rsplit([',', '>'])
                 .next()
-                .map(|n| n.trim().trim_end_matches('<').trim().trim_matches('"').trim())
+                .map(|n| {
+                    n.trim()
+                        .trim_end_matches('<')
+                        .trim()
+                        .trim_matches('"')
+                        .trim()
+                })
                 .filter(|n| !n.is_empty())
                 .map(|n| n.to_string());
+            previous_end = m.end();
             address(&SingleInfo {
                 display_name: name,
                 addr: m.as_str().to_string(),
@@ -850,7 +868,9 @@ fn is_msg_id(id: &str) -> bool {
         && !domain.is_empty()
         && !domain.contains('@')
         && !id.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '<' | '>' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
         })
 }
 
@@ -946,11 +966,11 @@ Jane\r\n";
         assert_eq!(m.subject, "Wo ist meine Bestellung #1042?");
         assert_eq!(m.message_id.as_deref(), Some("abc.123@mail.example.com"));
         assert_eq!(m.in_reply_to.as_deref(), Some("prev@mail.shop.example"));
-        assert_eq!(m.references, vec!["first@x.example", "prev@mail.shop.example"]);
         assert_eq!(
-            m.date.unwrap().to_rfc3339(),
-            "2025-11-24T08:14:59+00:00"
+            m.references,
+            vec!["first@x.example", "prev@mail.shop.example"]
         );
+        assert_eq!(m.date.unwrap().to_rfc3339(), "2025-11-24T08:14:59+00:00");
         assert_eq!(
             m.received_header_date.unwrap().to_rfc3339(),
             "2025-11-24T08:15:02+00:00"
@@ -995,7 +1015,11 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         assert!(m.problems.is_empty(), "{:?}", m.problems);
         assert!(m.body.contains("Bestellung"), "{}", m.body);
         assert!(m.body.contains("Grüße & danke"), "{}", m.body);
-        assert!(!m.body.contains("color:red") && !m.body.contains("alert"), "{}", m.body);
+        assert!(
+            !m.body.contains("color:red") && !m.body.contains("alert"),
+            "{}",
+            m.body
+        );
         assert!(!m.body.contains('<'), "{}", m.body);
     }
 
@@ -1040,7 +1064,11 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         let raw = "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nfirst\n--b\nContent-Type: text/plain\n\nsecond, cut off";
         let m = parse(raw);
         assert_eq!(m.body, "first\n\nsecond, cut off");
-        assert!(has_problem(&m, "missing final boundary"), "{:?}", m.problems);
+        assert!(
+            has_problem(&m, "missing final boundary"),
+            "{:?}",
+            m.problems
+        );
     }
 
     #[test]
@@ -1080,23 +1108,53 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         let raw = "Content-Type: text/plain; charset=x-klingon\n\nGrüße\n";
         let m = parse(raw);
         assert_eq!(m.body, "Grüße");
-        assert!(has_problem(&m, "unknown charset \"x-klingon\""), "{:?}", m.problems);
+        assert!(
+            has_problem(&m, "unknown charset \"x-klingon\""),
+            "{:?}",
+            m.problems
+        );
     }
 
     #[test]
     fn charsets() {
         let cases: &[(&[u8], &str)] = &[
-            (b"Content-Type: text/plain; charset=iso-8859-1\n\nGr\xfc\xdfe", "Grüße"),
-            (b"Content-Type: text/plain; charset=windows-1252\n\n\x80 5", "€ 5"),
-            (b"Content-Type: text/plain; charset=\"UTF-8\"\n\nGr\xc3\xbc\xc3\x9fe", "Grüße"),
-            (b"Content-Type: text/plain; charset=us-ascii\n\nGr\xc3\xbc\xc3\x9fe", "Grüße"),
+            (
+                b"Content-Type: text/plain; charset=iso-8859-1\n\nGr\xfc\xdfe",
+                "Grüße",
+            ),
+            (
+                b"Content-Type: text/plain; charset=windows-1252\n\n\x80 5",
+                "€ 5",
+            ),
+            (
+                b"Content-Type: text/plain; charset=\"UTF-8\"\n\nGr\xc3\xbc\xc3\x9fe",
+                "Grüße",
+            ),
+            (
+                b"Content-Type: text/plain; charset=us-ascii\n\nGr\xc3\xbc\xc3\x9fe",
+                "Grüße",
+            ),
             (b"Content-Type: text/plain\n\nGr\xfc\xdfe", "Grüße"),
-            (b"Content-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\xc9\xd7\xc5\xd4", "Привет"),
-            (b"Content-Type: text/plain; charset=shift_jis\n\n\x82\xa0", "あ"),
-            (b"Content-Type: text/plain; charset=utf-7\n\nHi +AOQ-", "Hi ä"),
+            (
+                b"Content-Type: text/plain; charset=koi8-r\n\n\xf0\xd2\xc9\xd7\xc5\xd4",
+                "Привет",
+            ),
+            (
+                b"Content-Type: text/plain; charset=shift_jis\n\n\x82\xa0",
+                "あ",
+            ),
+            (
+                b"Content-Type: text/plain; charset=utf-7\n\nHi +AOQ-",
+                "Hi ä",
+            ),
         ];
         for (raw, want) in cases {
-            assert_eq!(parse_message(raw).body, *want, "{}", String::from_utf8_lossy(raw));
+            assert_eq!(
+                parse_message(raw).body,
+                *want,
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
         }
     }
 
@@ -1139,10 +1197,12 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         assert!(has_problem(&m, "nested deeper than 32"), "{:?}", m.problems);
         assert_eq!(m.body, "");
 
-        // Ten thousand levels overflow the stack in mailparse::parse_mail, which has no limit.
+        // Ten thousand levels: mailparse::parse_mail would recurse once per level, unbounded.
         let mut raw = String::new();
         for i in 0..10_000 {
-            raw.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"));
+            raw.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"
+            ));
         }
         let m = parse(&raw);
         assert!(has_problem(&m, "nested deeper"));
@@ -1159,7 +1219,11 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
     #[test]
     fn html_at_the_depth_limit_is_laid_out() {
         let n = MAX_HTML_DEPTH;
-        let html = format!("{}deep text{}", "<div><span>".repeat(n / 2), "</span></div>".repeat(n / 2));
+        let html = format!(
+            "{}deep text{}",
+            "<div><span>".repeat(n / 2),
+            "</span></div>".repeat(n / 2)
+        );
         let m = parse(&format!("Content-Type: text/html\n\n{html}"));
         assert_eq!(m.body, "deep text");
         assert!(m.problems.is_empty(), "{:?}", m.problems);
@@ -1192,7 +1256,8 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
 
     #[test]
     fn lone_cr_and_mbox_envelope() {
-        let m = parse("From jane@example.com Mon Nov 24 08:00:00 2025\nSubject: a\rb\n\nbody\rline");
+        let m =
+            parse("From jane@example.com Mon Nov 24 08:00:00 2025\nSubject: a\rb\n\nbody\rline");
         assert_eq!(m.subject, "a b");
         assert_eq!(m.body, "body\nline");
     }
@@ -1223,7 +1288,8 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         assert!(m.date.is_none());
         let m = parse("Date: Tue, 1 Jul 2025 10:00:00 +0200 (CEST)\n\nx");
         assert_eq!(m.date.unwrap().to_rfc3339(), "2025-07-01T08:00:00+00:00");
-        let m = parse("Received: by x; garbage\nReceived: by y; Tue, 1 Jul 2025 10:00:00 +0000\n\nx");
+        let m =
+            parse("Received: by x; garbage\nReceived: by y; Tue, 1 Jul 2025 10:00:00 +0000\n\nx");
         assert!(m.received_header_date.is_none());
     }
 
@@ -1298,9 +1364,27 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n\
         ];
         let mut rng = fastrand::Rng::with_seed(0x5eed_2025);
         let interesting: &[&[u8]] = &[
-            b"\r\n", b"\n\n", b"--", b"--q", b"--a--", b"=?utf-8?b?", b"?=", b"\x1b[", b"\xc2\x9b",
-            b"\xe2\x80\xae", b"<", b">", b"@", b";", b"boundary=", b"Content-Type: multipart/mixed; boundary=q\n",
-            b"\x00", b"\xff\xfe", b"=", b"\t", b" ",
+            b"\r\n",
+            b"\n\n",
+            b"--",
+            b"--q",
+            b"--a--",
+            b"=?utf-8?b?",
+            b"?=",
+            b"\x1b[",
+            b"\xc2\x9b",
+            b"\xe2\x80\xae",
+            b"<",
+            b">",
+            b"@",
+            b";",
+            b"boundary=",
+            b"Content-Type: multipart/mixed; boundary=q\n",
+            b"\x00",
+            b"\xff\xfe",
+            b"=",
+            b"\t",
+            b" ",
         ];
         for round in 0..3000 {
             let mut raw = seeds[round % seeds.len()].to_vec();
@@ -1321,7 +1405,13 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n\
             }
             let m = parse_message(&raw);
             let mut lines: Vec<&str> = vec![&m.subject];
-            for a in m.from.iter().chain(&m.to).chain(&m.cc).chain(m.reply_to.iter()) {
+            for a in m
+                .from
+                .iter()
+                .chain(&m.to)
+                .chain(&m.cc)
+                .chain(m.reply_to.iter())
+            {
                 lines.push(&a.addr);
                 lines.extend(a.name.as_deref());
             }
@@ -1332,6 +1422,7 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n\
             }
             lines.extend(m.message_id.as_deref());
             lines.extend(m.references.iter().map(String::as_str));
+            lines.extend(m.problems.iter().map(String::as_str));
             for s in lines {
                 assert!(sanitize::is_clean_line(s), "round {round}: {s:?}");
             }
@@ -1341,7 +1432,10 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=r\n\n\
             );
             assert!(!m.body.contains('\u{202e}'), "round {round}: bidi in body");
             assert_eq!(m.size, raw.len() as u64);
-            assert!(!has_problem(&m, "cannot parse this message"), "round {round} panicked");
+            assert!(
+                !has_problem(&m, "cannot parse this message"),
+                "round {round} panicked"
+            );
         }
     }
 }

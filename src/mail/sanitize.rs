@@ -25,7 +25,7 @@ pub fn line(s: &str) -> String {
     let mut pending_space = false;
     for piece in Pieces::new(s) {
         match piece {
-            Piece::Char(c) if c.is_whitespace() && is_collapsible_space(c) => pending_space = true,
+            Piece::Char(c) if is_collapsible_space(c) => pending_space = true,
             Piece::Char(c) => {
                 if pending_space && !out.is_empty() {
                     out.push(' ');
@@ -133,11 +133,18 @@ struct Pieces<'a> {
     s: &'a str,
     /// Byte offset of the next unread character.
     pos: usize,
+    /// No string terminator exists at or after this offset (found by an earlier failed
+    /// search), so a text full of unterminated `ESC ]` stays linear instead of quadratic.
+    no_terminator_from: usize,
 }
 
 impl<'a> Pieces<'a> {
     fn new(s: &'a str) -> Self {
-        Pieces { s, pos: 0 }
+        Pieces {
+            s,
+            pos: 0,
+            no_terminator_from: usize::MAX,
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -172,6 +179,9 @@ impl<'a> Pieces<'a> {
     /// BEL (xterm's OSC terminator). When no terminator follows, only the introducer is
     /// dropped: hiding the rest of a message behind a stray `ESC P` would lose content.
     fn skip_string(&mut self) {
+        if self.pos >= self.no_terminator_from {
+            return;
+        }
         let rest = &self.s[self.pos..];
         let mut iter = rest.char_indices().peekable();
         while let Some((i, c)) = iter.next() {
@@ -185,6 +195,7 @@ impl<'a> Pieces<'a> {
                 return;
             }
         }
+        self.no_terminator_from = self.pos;
     }
 
     /// After a lone ESC: an ESC sequence `ESC I* F` (intermediates 0x20–0x2F, final
@@ -253,7 +264,11 @@ mod tests {
         let cases: &[(&str, &str, &str)] = &[
             ("plain", "Where is my order?", "Where is my order?"),
             ("trim", "  hello  ", "hello"),
-            ("crlf becomes space", "Hello\r\nBcc: evil@x", "Hello Bcc: evil@x"),
+            (
+                "crlf becomes space",
+                "Hello\r\nBcc: evil@x",
+                "Hello Bcc: evil@x",
+            ),
             ("lone cr", "a\rb", "a b"),
             ("tab", "a\tb", "a b"),
             ("runs collapse", "a \t\r\n  b", "a b"),
@@ -288,12 +303,20 @@ mod tests {
             ("other c1", "a\u{80}\u{8d}\u{9a}b", "ab"),
             ("nel is a line break", "a\u{85}b", "a b"),
             ("rlo override", "invoice\u{202e}fdp.exe", "invoicefdp.exe"),
-            ("all embeddings", "\u{202a}a\u{202b}b\u{202c}c\u{202d}d", "abcd"),
+            (
+                "all embeddings",
+                "\u{202a}a\u{202b}b\u{202c}c\u{202d}d",
+                "abcd",
+            ),
             ("isolates", "\u{2066}a\u{2067}b\u{2068}c\u{2069}", "abc"),
             ("marks", "a\u{200e}b\u{200f}c\u{61c}d", "abcd"),
             ("bom", "\u{feff}hello", "hello"),
             ("line separator", "a\u{2028}b", "a b"),
-            ("unicode kept", "Bestellung für María 😀", "Bestellung für María 😀"),
+            (
+                "unicode kept",
+                "Bestellung für María 😀",
+                "Bestellung für María 😀",
+            ),
             ("nbsp kept", "a\u{a0}b", "a\u{a0}b"),
             ("arabic kept", "طلب رقم ١٠٤٢", "طلب رقم ١٠٤٢"),
             ("only controls", "\u{1b}[0m\r\n\u{7}", ""),
@@ -312,7 +335,10 @@ mod tests {
         let header = b"Subject: =?utf-8?b?T3JkZXINCkJjYzogeEBldmlsG1sySg==?=";
         let (h, _) = mailparse::parse_header(header).unwrap();
         let decoded = h.get_value();
-        assert!(decoded.contains('\r') && decoded.contains('\u{1b}'), "{decoded:?}");
+        assert!(
+            decoded.contains('\r') && decoded.contains('\u{1b}'),
+            "{decoded:?}"
+        );
         assert_eq!(line(&decoded), "Order Bcc: x@evil");
     }
 
@@ -327,9 +353,17 @@ mod tests {
             ("tab at multiple", "abcd\te", "abcd    e"),
             ("tabs per line", "a\tb\nxyz\tc", "a   b\nxyz c"),
             ("wide chars count two columns", "日\tx", "日  x"),
-            ("escapes removed", "Hi \u{1b}[1mthere\u{1b}[0m\n\u{1b}]0;t\u{7}bye", "Hi there\nbye"),
+            (
+                "escapes removed",
+                "Hi \u{1b}[1mthere\u{1b}[0m\n\u{1b}]0;t\u{7}bye",
+                "Hi there\nbye",
+            ),
             ("c1 and bidi", "a\u{9b}2Jb\u{202e}c", "abc"),
-            ("leading blank lines dropped", "\n\n  \n  indented\nx", "  indented\nx"),
+            (
+                "leading blank lines dropped",
+                "\n\n  \n  indented\nx",
+                "  indented\nx",
+            ),
             ("trailing whitespace dropped", "x\n\n  \n", "x"),
             ("nul removed", "a\u{0}b", "ab"),
             ("lone esc at end", "text\u{1b}", "text"),
@@ -346,6 +380,14 @@ mod tests {
         assert!(cleaned
             .chars()
             .all(|c| c == '\n' || !(c.is_control() || is_bidi_control(c))));
+    }
+
+    #[test]
+    fn many_unterminated_strings_stay_fast() {
+        let input = "\u{1b}]x".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(line(&input), "x".repeat(200_000));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
