@@ -11,4 +11,5 @@ pub mod deadline;
 pub mod demo;
 pub mod import;
 pub mod mail;
+pub mod net;
 pub mod store;
