@@ -13,3 +13,4 @@ pub mod import;
 pub mod mail;
 pub mod net;
 pub mod store;
+pub mod sync;
