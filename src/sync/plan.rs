@@ -272,7 +272,8 @@ mod tests {
     #[test]
     fn plan_table() {
         use FlagRefresh::*;
-        let cases: Vec<(&str, Option<LocalFolder>, ServerFolder, bool, bool, Plan)> = vec![
+        type Case = (&'static str, Option<LocalFolder>, ServerFolder, bool, bool, Plan);
+        let cases: Vec<Case> = vec![
             (
                 "first sync",
                 None,
