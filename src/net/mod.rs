@@ -240,6 +240,10 @@ impl Write for MailStream {
 pub struct ShutdownHandle(TcpStream);
 
 impl ShutdownHandle {
+    pub fn try_clone(&self) -> io::Result<ShutdownHandle> {
+        self.0.try_clone().map(ShutdownHandle)
+    }
+
     pub fn shutdown(&self) {
         // Already closed is fine: the goal is only that the other side stops waiting.
         let _ = self.0.shutdown(Shutdown::Both);
