@@ -272,7 +272,14 @@ mod tests {
     #[test]
     fn plan_table() {
         use FlagRefresh::*;
-        type Case = (&'static str, Option<LocalFolder>, ServerFolder, bool, bool, Plan);
+        type Case = (
+            &'static str,
+            Option<LocalFolder>,
+            ServerFolder,
+            bool,
+            bool,
+            Plan,
+        );
         let cases: Vec<Case> = vec![
             (
                 "first sync",
