@@ -152,12 +152,13 @@ pub enum SyncError {
         reason: String,
     },
     #[error(
-        "cannot {action} on {host}: the connection was lost ({source}); everything synced so \
+        "cannot {action} on {host}: the connection was lost ({reason}); everything synced so \
          far is kept and the next sync resumes from there"
     )]
     Lost {
         host: String,
         action: String,
+        reason: String,
         #[source]
         source: std::io::Error,
     },

@@ -418,11 +418,13 @@ pub(crate) fn map_err(host: &str, action: &str, e: imap::error::Error) -> SyncEr
         E::Io(source) => SyncError::Lost {
             host: host.to_string(),
             action: action.to_string(),
+            reason: io_reason(&source),
             source,
         },
         E::ConnectionLost => SyncError::Lost {
             host: host.to_string(),
             action: action.to_string(),
+            reason: "the server closed the connection".to_string(),
             source: io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "the server closed the connection",
@@ -438,6 +440,21 @@ pub(crate) fn map_err(host: &str, action: &str, e: imap::error::Error) -> SyncEr
             action: action.to_string(),
             detail: printable(&other.to_string()),
         },
+    }
+}
+
+/// A short reason for a broken connection (rustls' own texts are long and technical).
+fn io_reason(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    match e.kind() {
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            "the server closed the connection".to_string()
+        }
+        K::TimedOut | K::WouldBlock => format!(
+            "the server did not answer for {} s",
+            crate::net::IO_TIMEOUT.as_secs()
+        ),
+        _ => printable(&e.to_string()),
     }
 }
 

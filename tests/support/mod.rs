@@ -14,6 +14,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -171,7 +172,10 @@ impl MailServers {
             .map_err(|e| e.to_string())?;
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
         // Output redirected: `dovecot -F` otherwise holds the caller's stdout open.
+        // Its own process group, so that stopping it also stops the imap processes serving
+        // open connections (they outlive a killed master otherwise).
         let child = Command::new(dovecot_bin())
+            .process_group(0)
             .arg("-F")
             .arg("-c")
             .arg(root.join("dovecot.conf"))
@@ -242,7 +246,13 @@ impl MailServers {
 
     fn kill_dovecot(&mut self) {
         if let Some(mut c) = self.dovecot.take() {
-            // SIGKILL: SIGTERM makes the master sleep about a second on shutdown.
+            // SIGKILL to the whole group: SIGTERM makes the master sleep about a second on
+            // shutdown, and its children would keep serving open connections.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", c.id())])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
             let _ = c.kill();
             let _ = c.wait();
         }
