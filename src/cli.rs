@@ -527,11 +527,7 @@ fn state_word(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calenda
 }
 
 fn first_name_guess(row: &ConversationRow) -> Option<String> {
-    let _ = &row.customer_addr;
-    row.customer_name
-        .as_deref()
-        .and_then(|n| n.split_whitespace().next())
-        .map(str::to_string)
+    crate::mail::names::first_name(row.customer_name.as_deref(), &row.customer_addr)
 }
 
 fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
@@ -547,8 +543,8 @@ fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
         "first_name": first_name_guess(row),
         "subject": row.subject,
         "messages": row.message_count,
-        "received_at": row.pending_since.unwrap_or(row.last_at).to_rfc3339(),
-        "due_at": row.due_at.map(|d| d.to_rfc3339()),
+        "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
+        "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "state": state_word(row, env.now, &cal),
         "late_minutes": late.map(|d| d.num_minutes()),
         "late": late.map(deadline::format_duration),
