@@ -187,6 +187,17 @@ pub fn main() -> i32 {
     };
     match run(cli) {
         Ok(code) => code,
+        // A reader such as `head` closed the pipe: that is not a failure worth a sentence.
+        Err(err)
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                    || c.downcast_ref::<serde_json::Error>()
+                        .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+            }) =>
+        {
+            0
+        }
         Err(err) => {
             eprintln!("error: {}", one_sentence(&err));
             if err.downcast_ref::<ConfigError>().is_some() {
