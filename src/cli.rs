@@ -1,4 +1,672 @@
-//! Command-line interface (in progress).
+//! The command line: argument parsing and dispatch. Each command is a thin adapter from
+//! arguments to library calls; errors become one clear sentence on stderr and an exit code
+//! (2 for configuration problems, 1 for everything else), never a panic or a backtrace.
+
+use crate::config::{Config, ConfigError};
+use crate::deadline::{self, DeadlineState};
+use crate::store::{ConversationRow, ShopContext, Store, View};
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// shopinbox: the customer inbox for a small online shop, in your terminal.
+///
+/// With no command it opens the inbox (TUI) on the configured account.
+#[derive(Debug, Parser)]
+#[command(name = "shopinbox", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: the XDG config dir, e.g. ~/.config/shopinbox/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Work on a fresh copy of the built-in demo shop instead of the configured account.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Pretend the time is TIME ("2026-11-24 10:00" in the shop's time zone, or RFC 3339).
+    #[arg(long, global = true, value_name = "TIME")]
+    pub now: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the inbox on the embedded sample shop mailbox (no server needed).
+    Demo {
+        /// Print the inbox instead of opening the full-screen interface.
+        #[arg(long)]
+        print: bool,
+    },
+    /// Pull the shop mailbox from the IMAP server into the local store.
+    Sync,
+    /// List conversations (for scripts: add --json).
+    List(ListArgs),
+    /// Show one conversation (by the id `list` prints).
+    Show {
+        /// Conversation id.
+        id: i64,
+    },
+    /// Import .eml files, Maildirs or mbox files into the store.
+    Import {
+        /// Files or folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// The morning report: overdue, due today, follow-ups promised for today.
+    /// Exits with 1 when something is overdue (for cron and scripts).
+    Overdue {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Response-time statistics.
+    Stats {
+        /// How many days back, today included.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Notes about a customer ("refund sent 12 Nov").
+    Notes {
+        /// The customer's address.
+        customer: String,
+        #[command(subcommand)]
+        command: Option<NotesCommand>,
+    },
+    /// Snooze a conversation until a time ("2026-11-25 09:00"), or `--clear`.
+    Snooze {
+        /// Conversation id.
+        id: i64,
+        /// Until when (shop time or RFC 3339).
+        until: Option<String>,
+        /// Bring it back now.
+        #[arg(long, conflicts_with = "until")]
+        clear: bool,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and show the business calendar it implies.
+    Check,
+    /// Print the path of the configuration file that would be used.
+    Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotesCommand {
+    /// Add a note.
+    Add {
+        /// The note's text.
+        text: String,
+    },
+    /// Replace the text of a note.
+    Edit {
+        /// Note id (as listed).
+        id: i64,
+        /// The new text.
+        text: String,
+    },
+    /// Delete a note.
+    Delete {
+        /// Note id (as listed).
+        id: i64,
+    },
+    /// List the notes (the default).
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Which conversations to list.
+    #[arg(long, value_enum, default_value_t = ViewArg::NeedsReply)]
+    pub view: ViewArg,
+    /// Shorthand for --view needs-reply.
+    #[arg(long, conflicts_with_all = ["view", "overdue", "all"])]
+    pub needs_reply: bool,
+    /// Shorthand for --view overdue.
+    #[arg(long, conflicts_with_all = ["view", "all"])]
+    pub overdue: bool,
+    /// Shorthand for --view all.
+    #[arg(long, conflicts_with = "view")]
+    pub all: bool,
+    /// Print JSON (one array of rows) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many rows.
+    #[arg(long, default_value_t = 500)]
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    NeedsReply,
+    Overdue,
+    DueToday,
+    Answered,
+    NotCustomer,
+    All,
+}
+
+impl From<ViewArg> for View {
+    fn from(v: ViewArg) -> View {
+        match v {
+            ViewArg::NeedsReply => View::NeedsReply,
+            ViewArg::Overdue => View::Overdue,
+            ViewArg::DueToday => View::DueToday,
+            ViewArg::Answered => View::Answered,
+            ViewArg::NotCustomer => View::NotCustomer,
+            ViewArg::All => View::All,
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout and usage errors to stderr itself.
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 2,
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        // A reader such as `head` closed the pipe: that is not a failure worth a sentence.
+        Err(err)
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                    || c.downcast_ref::<serde_json::Error>()
+                        .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+            }) =>
+        {
+            0
+        }
+        Err(err) => {
+            eprintln!("error: {}", one_sentence(&err));
+            if err.downcast_ref::<ConfigError>().is_some() {
+                2
+            } else {
+                1
+            }
+        }
+    }
+}
+
+/// The error and its causes on one line ("cannot open …: permission denied").
+fn one_sentence(err: &anyhow::Error) -> String {
+    let mut out = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !out.contains(&c) {
+            out.push_str(": ");
+            out.push_str(&c);
+        }
+    }
+    out
+}
+
+/// Everything a command needs: the configuration, the store and the clock.
+pub struct Env {
+    pub config: Config,
+    pub config_path: Option<PathBuf>,
+    pub store: Store,
+    pub now: DateTime<Utc>,
+    pub demo: bool,
+    /// Keeps the demo's temporary directory alive as long as the environment.
+    _demo_dir: Option<tempfile::TempDir>,
+}
+
+impl Env {
+    /// Opens the configured account's store, or builds a fresh demo store.
+    pub fn open(cli: &Cli, demo: bool) -> Result<Env> {
+        if demo {
+            let config = Config::demo();
+            let now = parse_now(cli.now.as_deref(), &config)?;
+            let dir = tempfile::Builder::new()
+                .prefix("shopinbox-demo-")
+                .tempdir()
+                .context("cannot create a temporary folder for the demo store")?;
+            let store = crate::demo::build_demo_store(dir.path(), now)
+                .context("cannot build the demo store")?;
+            return Ok(Env {
+                config,
+                config_path: None,
+                store,
+                now,
+                demo: true,
+                _demo_dir: Some(dir),
+            });
+        }
+        let (config, path) = load_config(cli)?;
+        let now = parse_now(cli.now.as_deref(), &config)?;
+        let store = open_store(&config)?;
+        Ok(Env {
+            config,
+            config_path: Some(path),
+            store,
+            now,
+            demo: false,
+            _demo_dir: None,
+        })
+    }
+}
+
+/// Finds and loads the configuration file.
+pub fn load_config(cli: &Cli) -> Result<(Config, PathBuf)> {
+    let path = match &cli.config {
+        Some(p) => p.clone(),
+        None => crate::config::default_config_path().ok_or_else(|| {
+            anyhow!("cannot find a home directory for the configuration; pass --config PATH")
+        })?,
+    };
+    if !path.exists() {
+        return Err(ConfigError::Missing { path: path.clone() }.into());
+    }
+    let config = Config::load(&path)?;
+    Ok((config, path))
+}
+
+/// Opens the store named by the configuration, creating its folder when needed.
+pub fn open_store(config: &Config) -> Result<Store> {
+    let path = config.store_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
+    }
+    let ctx = ShopContext {
+        addresses: config.shop_addresses(),
+        calendar: config.calendar(),
+    };
+    Ok(Store::open(&path, ctx)?)
+}
+
+/// Parses `--now`: RFC 3339, or a local date/time in the shop's time zone.
+pub fn parse_now(arg: Option<&str>, config: &Config) -> Result<DateTime<Utc>> {
+    let Some(s) = arg else {
+        return Ok(Utc::now());
+    };
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let tz = config.calendar().tz;
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+            return tz
+                .from_local_datetime(&naive)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| anyhow!("--now {s:?} does not exist in {tz} (a clock change)"));
+        }
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let naive = date.and_hms_opt(12, 0, 0).unwrap_or_default();
+        if let Some(t) = tz.from_local_datetime(&naive).earliest() {
+            return Ok(t.with_timezone(&Utc));
+        }
+    }
+    bail!(
+        "--now {s:?} is not a time I understand; use \"2026-11-24 10:00\" (shop time) or RFC 3339 \"2026-11-24T10:00:00+01:00\""
+    )
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match &cli.command {
+        None => {
+            let env = Env::open(&cli, cli.demo)?;
+            run_tui(env)
+        }
+        Some(Command::Demo { print }) => {
+            let env = Env::open(&cli, true)?;
+            if *print || !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                print_inbox(&env, View::NeedsReply, 500)?;
+                Ok(0)
+            } else {
+                run_tui(env)
+            }
+        }
+        Some(Command::Sync) => {
+            if cli.demo {
+                bail!("the demo has no server to sync with; drop --demo to sync the configured account");
+            }
+            let (config, _) = load_config(&cli)?;
+            let _ = config;
+            bail!("sync is not wired yet")
+        }
+        Some(Command::List(args)) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let view = if args.needs_reply {
+                View::NeedsReply
+            } else if args.overdue {
+                View::Overdue
+            } else if args.all {
+                View::All
+            } else {
+                args.view.into()
+            };
+            if args.json {
+                let rows = env.store.list(view, env.now, 0, args.limit)?;
+                let json: Vec<_> = rows.iter().map(|r| row_json(&env, r)).collect();
+                let mut out = std::io::stdout().lock();
+                serde_json::to_writer_pretty(&mut out, &json)?;
+                writeln!(out)?;
+            } else {
+                print_inbox(&env, view, args.limit)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Show { id }) => {
+            let env = Env::open(&cli, cli.demo)?;
+            show_conversation(&env, *id)?;
+            Ok(0)
+        }
+        Some(Command::Import { paths }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let summary = crate::import::import_paths(&mut env.store, paths)?;
+            println!(
+                "imported {} new message(s) from {} file(s); {} already in the store",
+                summary.imported, summary.files, summary.duplicates
+            );
+            for p in &summary.problems {
+                println!("  note: {p}");
+            }
+            Ok(0)
+        }
+        Some(Command::Overdue { json }) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let report = crate::review::overdue_report(&env.store, env.now)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!(
+                    "{}",
+                    crate::review::format::report_text(
+                        &report,
+                        &env.config.shop.name,
+                        &env.config.calendar()
+                    )
+                );
+            }
+            Ok(if report.has_overdue() { 1 } else { 0 })
+        }
+        Some(Command::Stats { days, json }) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let stats = crate::review::stats_for(&env.store, *days, env.now)?;
+            if *json {
+                let mut v = serde_json::to_value(&stats)?;
+                v["on_time_share"] = serde_json::json!(stats.on_time_share());
+                v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!(
+                    "{}",
+                    crate::review::format::stats_text(&stats, *days, &env.config.calendar())
+                );
+            }
+            Ok(0)
+        }
+        Some(Command::Notes { customer, command }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let addr = customer.trim().to_lowercase();
+            match command {
+                Some(NotesCommand::Add { text }) => {
+                    let id = env.store.add_note(&addr, text)?;
+                    println!("added note {id} for {addr}");
+                }
+                Some(NotesCommand::Edit { id, text }) => {
+                    env.store.update_note(*id, text)?;
+                    println!("updated note {id}");
+                }
+                Some(NotesCommand::Delete { id }) => {
+                    env.store.delete_note(*id)?;
+                    println!("deleted note {id}");
+                }
+                Some(NotesCommand::List) | None => {
+                    let cal = env.config.calendar();
+                    let notes = env.store.notes(&addr)?;
+                    if notes.is_empty() {
+                        println!("no notes for {addr}");
+                    }
+                    for n in notes {
+                        println!(
+                            "{:>4}  {}  {}",
+                            n.id,
+                            n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                            crate::mail::sanitize::line(&n.text)
+                        );
+                    }
+                }
+            }
+            Ok(0)
+        }
+        Some(Command::Snooze { id, until, clear }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let until = match (until, clear) {
+                (_, true) => None,
+                (Some(t), false) => Some(parse_now(Some(t), &env.config)?),
+                (None, false) => bail!(
+                    "say until when, e.g. `shopinbox snooze {id} \"2026-11-25 09:00\"`, or --clear"
+                ),
+            };
+            env.store.snooze(*id, until)?;
+            match until {
+                Some(t) => println!(
+                    "conversation {id} snoozed until {}",
+                    deadline::format_local(t, &env.config.calendar())
+                ),
+                None => println!("conversation {id} is back in the inbox"),
+            }
+            Ok(0)
+        }
+        Some(Command::Config { command }) => match command {
+            ConfigCommand::Check => {
+                let (config, path) = load_config(&cli)?;
+                let now = parse_now(cli.now.as_deref(), &config)?;
+                print!("{}", crate::config::check_report(&config, &path, now));
+                Ok(0)
+            }
+            ConfigCommand::Path => {
+                match cli
+                    .config
+                    .clone()
+                    .or_else(crate::config::default_config_path)
+                {
+                    Some(p) => println!("{}", p.display()),
+                    None => bail!("cannot find a home directory for the configuration"),
+                }
+                Ok(0)
+            }
+        },
+    }
+}
+
+fn run_tui(env: Env) -> Result<i32> {
+    let _ = env;
+    bail!(
+        "the full-screen inbox is not built yet; use `shopinbox demo --print` or `shopinbox list`"
+    )
+}
+
+/// The deadline state of a conversation at `now`, from its cached columns.
+pub fn conversation_state(
+    row: &ConversationRow,
+    now: DateTime<Utc>,
+    cal: &deadline::Calendar,
+) -> Option<DeadlineState> {
+    let pending = row.pending_since?;
+    Some(deadline::state_at(pending, None, now, cal))
+}
+
+/// A short state word for scripts and the table.
+fn state_word(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calendar) -> &'static str {
+    if row.not_customer.is_some() {
+        return "not_customer";
+    }
+    if let Some(until) = row.snoozed_until {
+        if until > now {
+            return "snoozed";
+        }
+    }
+    match row.due_at {
+        Some(due) if due <= now => "overdue",
+        Some(due) if due - now <= cal.due_soon => "due_soon",
+        Some(_) => "due",
+        None => "answered",
+    }
+}
+
+fn first_name_guess(row: &ConversationRow) -> Option<String> {
+    crate::mail::names::first_name(row.customer_name.as_deref(), &row.customer_addr)
+}
+
+fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
+    let cal = env.config.calendar();
+    let late = row
+        .due_at
+        .filter(|due| *due <= env.now)
+        .map(|due| env.now - due);
+    serde_json::json!({
+        "id": row.id,
+        "from": row.customer_addr,
+        "from_name": row.customer_name,
+        "first_name": first_name_guess(row),
+        "subject": row.subject,
+        "messages": row.message_count,
+        "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
+        "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        "state": state_word(row, env.now, &cal),
+        "late_minutes": late.map(|d| d.num_minutes()),
+        "late": late.map(deadline::format_duration),
+        "not_customer": row.not_customer.map(|n| n.as_str()),
+    })
+}
+
+fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
+    let cal = env.config.calendar();
+    let counts = env.store.counts(env.now)?;
+    let rows = env.store.list(view, env.now, 0, limit)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} — {} · {} overdue · {} due today · {} need a reply · now {}",
+        env.config.shop.name,
+        view.label(),
+        counts.overdue,
+        counts.due_today,
+        counts.needs_reply,
+        deadline::format_local(env.now, &cal)
+    )?;
+    if rows.is_empty() {
+        writeln!(out, "  (nothing here)")?;
+    }
+    for row in &rows {
+        let badge = match (&row.not_customer, row.due_at) {
+            (Some(n), _) => format!("not a customer: {}", n.label()),
+            (None, Some(due)) => deadline::badge(due, env.now, &cal),
+            (None, None) => "answered".to_string(),
+        };
+        let who = row
+            .customer_name
+            .clone()
+            .unwrap_or_else(|| row.customer_addr.clone());
+        let received = row
+            .last_at
+            .with_timezone(&cal.tz)
+            .format("%a %d %b %H:%M")
+            .to_string();
+        writeln!(
+            out,
+            "{:>5}  {:<16} {:<24} {:<40} {} ({})",
+            row.id,
+            truncate(&badge, 16),
+            truncate(&who, 24),
+            truncate(&row.subject, 40),
+            received,
+            row.message_count
+        )?;
+    }
+    Ok(())
+}
+
+fn show_conversation(env: &Env, id: i64) -> Result<()> {
+    let cal = env.config.calendar();
+    let row = env.store.conversation(id)?.ok_or_else(|| {
+        anyhow!("there is no conversation {id}; `shopinbox list --all` shows the ids")
+    })?;
+    let msgs = env.store.conversation_messages(id)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Conversation {id}: {}", row.subject)?;
+    writeln!(
+        out,
+        "Customer: {} <{}>   State: {}",
+        row.customer_name.as_deref().unwrap_or("(no name)"),
+        row.customer_addr,
+        state_word(&row, env.now, &cal)
+    )?;
+    if let Some(due) = row.due_at {
+        writeln!(out, "Due: {}", deadline::format_local(due, &cal))?;
+    }
+    for m in &msgs {
+        let from = m
+            .from
+            .as_ref()
+            .map(|a| match &a.name {
+                Some(n) => format!("{n} <{}>", a.addr),
+                None => a.addr.clone(),
+            })
+            .unwrap_or_else(|| "(unknown sender)".into());
+        writeln!(out)?;
+        writeln!(
+            out,
+            "── {} {} · {}",
+            if m.is_shop { "SHOP" } else { "FROM" },
+            from,
+            deadline::format_local(m.received_at, &cal)
+        )?;
+        writeln!(out, "Subject: {}", m.subject)?;
+        for a in &m.attachments {
+            writeln!(out, "Attachment: {} ({}, {} bytes)", a.name, a.mime, a.size)?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", m.body.trim_end())?;
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            out.push('…');
+            return out;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out
 }

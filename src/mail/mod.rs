@@ -1,11 +1,17 @@
 //! Mail understanding: parsing raw RFC 5322 bytes into a [`ParsedMessage`], sanitizing every
-//! string that came from a message, classifying bulk/auto/bounce mail, and guessing names.
-//! Everything here is pure (no IO) and must never panic on hostile input.
+//! string that came from a message, classifying bulk/auto/bounce mail, guessing names and
+//! finding order numbers. Everything here is pure (no IO) and must never panic on hostile input.
 
 pub mod classify;
 pub mod names;
+pub mod orders;
 pub mod parse;
 pub mod sanitize;
+
+pub use classify::classify_headers;
+pub use names::{first_name, person_name, PersonName};
+pub use orders::order_numbers;
+pub use parse::parse_message;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -74,6 +80,10 @@ pub struct ClassifyHeaders {
     pub return_path: Option<String>,
     /// Top-level content type, lower-case, e.g. "multipart/report".
     pub content_type: String,
+    /// The `report-type` parameter of a top-level `multipart/report` ("delivery-status" for
+    /// bounces, "disposition-notification" for read receipts).
+    #[serde(default)]
+    pub report_type: Option<String>,
 }
 
 /// Everything shopinbox keeps from one message. All strings are sanitized.

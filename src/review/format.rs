@@ -1,0 +1,201 @@
+//! Plain-text renderings of the morning report and the statistics: short enough for a cron
+//! mail, aligned for a terminal, no colour (the TUI has its own screen).
+
+use super::stats::{Spread, Stats};
+use super::{OverdueReport, ReportItem};
+use crate::deadline::{self, Calendar};
+use crate::mail::sanitize;
+use chrono::Duration;
+use std::fmt::Write;
+
+fn hours(d: Duration) -> String {
+    format!("{:.1}h", d.num_minutes() as f64 / 60.0)
+}
+
+fn spread_line(label: &str, s: Option<&Spread>) -> String {
+    match s {
+        Some(s) => format!(
+            "{label:<28} median {:>7}   90% within {:>7}   ({} conversations)",
+            hours(s.median),
+            hours(s.p90),
+            s.count
+        ),
+        None => format!("{label:<28} (no replies in this period)"),
+    }
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "–".to_string()
+    } else {
+        format!("{:.0}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+fn item_line(item: &ReportItem, extra: &str) -> String {
+    format!(
+        "  #{:<5} {:<24} {:<44} {}",
+        item.id,
+        clip(&sanitize::line(&item.customer), 24),
+        clip(&sanitize::line(&item.subject), 44),
+        extra
+    )
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The morning report as text.
+pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{shop}: {} overdue, {} due today, {} follow-up(s) today — {}",
+        r.overdue.len(),
+        r.due_today.len(),
+        r.follow_ups_today.len(),
+        deadline::format_local(r.now, cal)
+    );
+    let section =
+        |out: &mut String, title: &str, items: &[ReportItem], f: &dyn Fn(&ReportItem) -> String| {
+            if items.is_empty() {
+                return;
+            }
+            let _ = writeln!(out, "\n{title}");
+            for item in items {
+                let _ = writeln!(out, "{}", item_line(item, &f(item)));
+            }
+        };
+    section(&mut out, "OVERDUE", &r.overdue, &|i| {
+        let late = i
+            .late_minutes
+            .map(Duration::minutes)
+            .unwrap_or_else(Duration::zero);
+        format!("{} late", deadline::format_duration(late))
+    });
+    section(&mut out, "DUE TODAY", &r.due_today, &|i| match i.due_at {
+        Some(d) => format!("by {}", d.with_timezone(&cal.tz).format("%H:%M")),
+        None => String::new(),
+    });
+    section(
+        &mut out,
+        "FOLLOW-UPS PROMISED FOR TODAY",
+        &r.follow_ups_today,
+        &|i| match i.follow_up_at {
+            Some(d) => format!("at {}", d.with_timezone(&cal.tz).format("%H:%M")),
+            None => String::new(),
+        },
+    );
+    section(
+        &mut out,
+        "SNOOZED, BACK LATER TODAY",
+        &r.snoozes_ending_today,
+        &|i| match i.snoozed_until {
+            Some(d) => format!("at {}", d.with_timezone(&cal.tz).format("%H:%M")),
+            None => String::new(),
+        },
+    );
+    if r.overdue.is_empty() && r.due_today.is_empty() && r.follow_ups_today.is_empty() {
+        let _ = writeln!(out, "\nNothing is overdue or due today.");
+    }
+    out
+}
+
+/// The statistics as text tables.
+pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Last {days} day(s): {} – {}",
+        s.from.with_timezone(&cal.tz).format("%a %d %b %Y"),
+        s.to.with_timezone(&cal.tz).format("%a %d %b %Y %H:%M")
+    );
+    let _ = writeln!(
+        out,
+        "{} customer message(s) in {} conversation(s); {} kept out as not-a-customer\n",
+        s.customer_messages, s.conversations, s.kept_out
+    );
+    let _ = writeln!(out, "FIRST RESPONSE");
+    let _ = writeln!(
+        out,
+        "{}",
+        spread_line("  wall-clock", s.first_response_wall.as_ref())
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        spread_line("  business hours", s.first_response_business.as_ref())
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        spread_line("  resolution (first→last)", s.resolution.as_ref())
+    );
+    let known = s.answered_on_time + s.answered_late;
+    let _ = writeln!(out, "\nDEADLINES ({} requests)", s.requests);
+    let _ = writeln!(
+        out,
+        "  answered on time      {:>5}  {}",
+        s.answered_on_time,
+        percent(s.answered_on_time, known)
+    );
+    let _ = writeln!(
+        out,
+        "  answered late         {:>5}  {}",
+        s.answered_late,
+        percent(s.answered_late, known)
+    );
+    if s.answered_time_unknown > 0 {
+        let _ = writeln!(
+            out,
+            "  answered (time unknown, \\Answered flag) {:>5}",
+            s.answered_time_unknown
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  still open            {:>5}  ({} overdue)",
+        s.still_open, s.open_overdue
+    );
+    let _ = writeln!(
+        out,
+        "  one-touch resolution  {:>5}  {} of {} decided",
+        s.one_touch,
+        percent(s.one_touch, s.one_touch_decided),
+        s.one_touch_decided
+    );
+    let _ = writeln!(out, "\nMESSAGES PER DAY");
+    let max = s.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    for (day, n) in &s.per_day {
+        let bar = "#".repeat((n * 30).div_ceil(max));
+        let _ = writeln!(out, "  {}  {:>4}  {bar}", day.format("%a %d %b"), n);
+    }
+    let _ = writeln!(out, "\nBUSIEST WEEKDAYS");
+    let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    for (i, n) in s.by_weekday.iter().enumerate() {
+        let _ = writeln!(out, "  {}  {:>4}", names[i], n);
+    }
+    let _ = writeln!(out, "\nBUSIEST HOURS");
+    let mut hours: Vec<(usize, usize)> = s
+        .by_hour
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    hours.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (h, n) in hours.iter().take(5) {
+        let _ = writeln!(out, "  {h:02}:00–{:02}:00  {n:>4}", (h + 1) % 24);
+    }
+    if hours.is_empty() {
+        let _ = writeln!(out, "  (no customer mail)");
+    }
+    out
+}
