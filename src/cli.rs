@@ -612,7 +612,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
 
 fn show_conversation(env: &Env, id: i64) -> Result<()> {
     let cal = env.config.calendar();
-    let row = env.store.conversation(id)?.ok_or_else(|| {
+    let row = env.store.conversation_at(id, env.now)?.ok_or_else(|| {
         anyhow!("there is no conversation {id}; `shopinbox list --all` shows the ids")
     })?;
     let msgs = env.store.conversation_messages(id)?;

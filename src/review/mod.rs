@@ -214,7 +214,7 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
     };
     let mut follow_ups_today = Vec::new();
     for id in ids_between("follow_up_at")? {
-        if let Some(row) = store.conversation(id)? {
+        if let Some(row) = store.conversation_at(id, now)? {
             if row.follow_up_at.is_some() {
                 follow_ups_today.push(ReportItem::from_row(&row, now));
             }
@@ -222,7 +222,7 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
     }
     let mut snoozes_ending_today = Vec::new();
     for id in ids_between("snoozed_until")? {
-        if let Some(row) = store.conversation(id)? {
+        if let Some(row) = store.conversation_at(id, now)? {
             if row.snoozed_until.is_some_and(|t| t > now) {
                 snoozes_ending_today.push(ReportItem::from_row(&row, now));
             }
