@@ -352,8 +352,8 @@ fn run(cli: Cli) -> Result<i32> {
                 bail!("the demo has no server to sync with; drop --demo to sync the configured account");
             }
             let (config, _) = load_config(&cli)?;
-            let _ = config;
-            bail!("sync is not wired yet")
+            crate::sync::cli::run_sync_cli(&config)?;
+            Ok(0)
         }
         Some(Command::List(args)) => {
             let env = Env::open(&cli, cli.demo)?;
