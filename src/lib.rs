@@ -12,3 +12,5 @@ pub mod demo;
 pub mod import;
 pub mod mail;
 pub mod store;
+pub mod send;
+pub mod template;
