@@ -86,9 +86,7 @@ pub enum ComposeError {
         #[source]
         source: lettre::address::AddressError,
     },
-    #[error(
-        "cannot send from \"{addr}\": set a valid address in [shop] addresses in the config"
-    )]
+    #[error("cannot send from \"{addr}\": set a valid address in [shop] addresses in the config")]
     BadShopAddress { addr: String },
     #[error("cannot build the reply message")]
     Build(#[source] lettre::error::Error),

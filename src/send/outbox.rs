@@ -155,7 +155,9 @@ fn durably<T>(
             }
         }
     })();
-    let restored = conn.pragma_update(None, "synchronous", previous).ctx(action);
+    let restored = conn
+        .pragma_update(None, "synchronous", previous)
+        .ctx(action);
     let v = result?;
     restored?;
     Ok(v)
@@ -381,7 +383,11 @@ pub fn record(
     })
 }
 
-fn wrong_state(conn: &Connection, id: i64, wanted: &'static str) -> Result<OutboxError, OutboxError> {
+fn wrong_state(
+    conn: &Connection,
+    id: i64,
+    wanted: &'static str,
+) -> Result<OutboxError, OutboxError> {
     Ok(match get(conn, id)? {
         None => OutboxError::NotFound { id },
         Some(e) => OutboxError::WrongState {
@@ -393,11 +399,7 @@ fn wrong_state(conn: &Connection, id: i64, wanted: &'static str) -> Result<Outbo
 }
 
 /// The owner's decision on an `uncertain` reply: send it again (it becomes `queued`).
-pub fn resend_uncertain(
-    conn: &Connection,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), OutboxError> {
+pub fn resend_uncertain(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<(), OutboxError> {
     transition(
         conn,
         id,
@@ -440,9 +442,7 @@ fn transition(
     wanted: &'static str,
 ) -> Result<(), OutboxError> {
     durably(conn, "update a reply", |c| {
-        let changed = c
-            .execute(sql, params![id, ts(now)])
-            .ctx("update a reply")?;
+        let changed = c.execute(sql, params![id, ts(now)]).ctx("update a reply")?;
         if changed == 1 {
             Ok(())
         } else {

@@ -157,7 +157,10 @@ fn deliver_folder(dir: &std::path::Path, from: &str, to: &str, raw: &[u8]) -> Re
     let env = envelope(from, to)?;
     std::fs::create_dir_all(dir).map_err(|e| {
         not_sent(
-            format!("cannot create the demo outbox folder {}: {e}", dir.display()),
+            format!(
+                "cannot create the demo outbox folder {}: {e}",
+                dir.display()
+            ),
             true,
         )
     })?;
@@ -174,12 +177,15 @@ fn deliver_folder(dir: &std::path::Path, from: &str, to: &str, raw: &[u8]) -> Re
 
 /// TLS parameters for `host`: the Mozilla roots plus the configured CA file.
 fn tls_parameters(settings: &SmtpSettings) -> Result<TlsParameters, Failure> {
-    let mut builder =
-        TlsParameters::builder(settings.host.clone()).certificate_store(CertificateStore::WebpkiRoots);
+    let mut builder = TlsParameters::builder(settings.host.clone())
+        .certificate_store(CertificateStore::WebpkiRoots);
     if let Some(path) = &settings.ca_file {
         let pem = std::fs::read(path).map_err(|e| {
             not_sent(
-                format!("cannot read the CA file {}: {e}; check [smtp] ca_file", path.display()),
+                format!(
+                    "cannot read the CA file {}: {e}; check [smtp] ca_file",
+                    path.display()
+                ),
                 true,
             )
         })?;
@@ -310,7 +316,9 @@ fn transaction(
     }
 
     let mut mail_params = Vec::new();
-    let non_ascii_addr = env.from().is_some_and(|a| !AsRef::<str>::as_ref(a).is_ascii())
+    let non_ascii_addr = env
+        .from()
+        .is_some_and(|a| !AsRef::<str>::as_ref(a).is_ascii())
         || env.to().iter().any(|a| !AsRef::<str>::as_ref(a).is_ascii());
     if non_ascii_addr {
         if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {

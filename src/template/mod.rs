@@ -128,12 +128,13 @@ impl FollowUp {
         let n: u32 = words.next()?.parse().ok()?;
         let unit = words.collect::<Vec<_>>().join(" ");
         match unit.as_str() {
-            "business day" | "business days" | "working day" | "working days" | "day"
-            | "days" => Some(if n == 0 {
-                FollowUp::EndOfDay
-            } else {
-                FollowUp::BusinessDays(n)
-            }),
+            "business day" | "business days" | "working day" | "working days" | "day" | "days" => {
+                Some(if n == 0 {
+                    FollowUp::EndOfDay
+                } else {
+                    FollowUp::BusinessDays(n)
+                })
+            }
             "hour" | "hours" if n > 0 => Some(FollowUp::Hours(n)),
             _ => None,
         }
