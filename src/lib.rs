@@ -11,6 +11,6 @@ pub mod deadline;
 pub mod demo;
 pub mod import;
 pub mod mail;
-pub mod store;
 pub mod send;
+pub mod store;
 pub mod template;
