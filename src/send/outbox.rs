@@ -349,7 +349,9 @@ pub enum Outcome {
     Uncertain { error: String },
 }
 
-/// Records the outcome of a claimed send. Only a `sending` entry moves.
+/// Records the outcome of a claimed send. Only a `sending` entry moves, except that a
+/// confirmed delivery also settles an entry another process's start-up recovery already
+/// turned `uncertain` while this one was still talking to the server.
 pub fn record(
     conn: &Connection,
     id: i64,
@@ -360,7 +362,8 @@ pub fn record(
         let changed = match outcome {
             Outcome::Sent => c.execute(
                 "UPDATE outbox SET state = 'sent', sent_at = ?2, updated_at = ?2, \
-                 last_error = NULL, retry_at = NULL WHERE id = ?1 AND state = 'sending'",
+                 last_error = NULL, retry_at = NULL \
+                 WHERE id = ?1 AND state IN ('sending', 'uncertain')",
                 params![id, ts(now)],
             ),
             Outcome::Failed { error, retry_at } => c.execute(
