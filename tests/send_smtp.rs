@@ -137,7 +137,10 @@ fn send(f: &mut Fixture, id: i64, wb: &mut dyn WriteBack) -> SendResult {
 }
 
 fn state(f: &Fixture, id: i64) -> OutboxState {
-    outbox::get(f.store.connection(), id).unwrap().unwrap().state
+    outbox::get(f.store.connection(), id)
+        .unwrap()
+        .unwrap()
+        .state
 }
 
 fn received(f: &Fixture, n: usize) -> Vec<(serde_json::Value, Vec<u8>)> {
@@ -145,7 +148,10 @@ fn received(f: &Fixture, n: usize) -> Vec<(serde_json::Value, Vec<u8>)> {
 }
 
 fn header(raw: &[u8], name: &str) -> Option<String> {
-    mailparse::parse_mail(raw).unwrap().headers.get_first_value(name)
+    mailparse::parse_mail(raw)
+        .unwrap()
+        .headers
+        .get_first_value(name)
 }
 
 fn body(raw: &[u8]) -> String {
@@ -158,7 +164,10 @@ fn body(raw: &[u8]) -> String {
 
 #[test]
 fn reply_arrives_threaded_personalized_and_is_written_back() {
-    let mut f = setup(SmtpOptions::default(), "\"Smith, John\" <john.smith@example.com>");
+    let mut f = setup(
+        SmtpOptions::default(),
+        "\"Smith, John\" <john.smith@example.com>",
+    );
     let d = draft(&f, "missing-package");
     let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
     assert_eq!(state(&f, id), OutboxState::Queued);
@@ -171,13 +180,25 @@ fn reply_arrives_threaded_personalized_and_is_written_back() {
     assert_eq!(got.len(), 1);
     let (env, raw) = &got[0];
     assert_eq!(env["mail_from"], "hello@alphx.shop");
-    assert_eq!(env["rcpt_tos"], serde_json::json!(["john.smith@example.com"]));
+    assert_eq!(
+        env["rcpt_tos"],
+        serde_json::json!(["john.smith@example.com"])
+    );
     assert_eq!(env["auth_user"], "test");
     assert_eq!(env["tls"], true);
-    assert_eq!(raw, &composed.raw, "the server got exactly the stored bytes");
+    assert_eq!(
+        raw, &composed.raw,
+        "the server got exactly the stored bytes"
+    );
 
-    assert_eq!(header(raw, "Subject").unwrap(), "Re: Where is my order #1042?");
-    assert_eq!(header(raw, "In-Reply-To").unwrap(), format!("<{CUSTOMER_ID}>"));
+    assert_eq!(
+        header(raw, "Subject").unwrap(),
+        "Re: Where is my order #1042?"
+    );
+    assert_eq!(
+        header(raw, "In-Reply-To").unwrap(),
+        format!("<{CUSTOMER_ID}>")
+    );
     let refs = header(raw, "References").unwrap();
     assert_eq!(
         refs.split_whitespace().collect::<Vec<_>>(),
@@ -185,15 +206,23 @@ fn reply_arrives_threaded_personalized_and_is_written_back() {
     );
     assert!(header(raw, "Message-ID").unwrap().ends_with("@alphx.shop>"));
     assert!(header(raw, "From").unwrap().contains("<hello@alphx.shop>"));
-    assert!(header(raw, "To").unwrap().contains("<john.smith@example.com>"));
+    assert!(header(raw, "To")
+        .unwrap()
+        .contains("<john.smith@example.com>"));
     assert!(header(raw, "Bcc").is_none());
-    assert!(!String::from_utf8_lossy(raw).contains("secret-list"), "no Bcc leak");
+    assert!(
+        !String::from_utf8_lossy(raw).contains("secret-list"),
+        "no Bcc leak"
+    );
     let text = body(raw);
     assert!(text.starts_with("Hi John,\n"), "{text}");
     assert!(text.contains("#1042"));
     assert!(text.contains("SorryJohn"));
     assert!(text.contains("Tom\nAlphx"));
-    assert!(text.contains("wrote:\n> Hi, my package never arrived.\n> .\n> John\n"), "{text}");
+    assert!(
+        text.contains("wrote:\n> Hi, my package never arrived.\n> .\n> John\n"),
+        "{text}"
+    );
 
     // Answered at once, follow-up set from the template (2 business days).
     let c = f.store.conversation(f.conv).unwrap().unwrap();
@@ -203,7 +232,10 @@ fn reply_arrives_threaded_personalized_and_is_written_back() {
 
     // The server has the Sent copy and \Answered on the customer's message.
     let inbox = f.servers.server_flags("INBOX");
-    assert!(inbox[&f.inbox_uid].iter().any(|x| x == "\\Answered"), "{inbox:?}");
+    assert!(
+        inbox[&f.inbox_uid].iter().any(|x| x == "\\Answered"),
+        "{inbox:?}"
+    );
     let mut imap = f.servers.client();
     imap.select("Sent").unwrap();
     let found = imap
@@ -233,7 +265,10 @@ fn starttls_submission_port_works() {
     }
     let d = draft(&f, "acknowledge");
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
-    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Sent { problems: vec![] });
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
     let got = received(&f, 1);
     assert_eq!(got[0].0["tls"], true);
     assert_eq!(got[0].0["auth_user"], "test");
@@ -241,11 +276,17 @@ fn starttls_submission_port_works() {
 
 #[test]
 fn lines_starting_with_a_dot_survive_the_wire() {
-    let mut f = setup(SmtpOptions::default(), "John Smith <john.smith@example.com>");
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
     let mut d = draft(&f, "plain");
     d.text = "Hi John,\n.\n..two dots\n.hidden\n. space\nend\n".into();
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
-    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Sent { problems: vec![] });
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
     let got = received(&f, 1);
     assert_eq!(body(&got[0].1), d.text);
 }
@@ -257,7 +298,10 @@ fn closed_port() -> u16 {
 
 #[test]
 fn server_down_fails_then_sends_exactly_once_on_retry() {
-    let mut f = setup(SmtpOptions::default(), "John Smith <john.smith@example.com>");
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
     let real_port = f.servers.smtps_port;
     if let Some(s) = f.cfg.smtp.as_mut() {
         s.port = closed_port();
@@ -272,14 +316,19 @@ fn server_down_fails_then_sends_exactly_once_on_retry() {
         other => panic!("{other:?}"),
     }
     assert_eq!(state(&f, id), OutboxState::Failed);
-    assert!(outbox::due(f.store.connection(), Utc::now()).unwrap().is_empty());
+    assert!(outbox::due(f.store.connection(), Utc::now())
+        .unwrap()
+        .is_empty());
     let later = Utc::now() + chrono::Duration::minutes(2);
     assert_eq!(outbox::due(f.store.connection(), later).unwrap(), vec![id]);
 
     if let Some(s) = f.cfg.smtp.as_mut() {
         s.port = real_port;
     }
-    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Sent { problems: vec![] });
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
     assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Skipped);
     let e = outbox::get(f.store.connection(), id).unwrap().unwrap();
     assert_eq!((e.state, e.attempts), (OutboxState::Sent, 2));
@@ -310,9 +359,11 @@ fn rejected_login_is_a_clear_error_and_the_reply_stays() {
         other => panic!("{other:?}"),
     }
     assert_eq!(state(&f, id), OutboxState::Failed);
-    assert!(outbox::due(f.store.connection(), Utc::now() + chrono::Duration::days(1))
-        .unwrap()
-        .is_empty());
+    assert!(
+        outbox::due(f.store.connection(), Utc::now() + chrono::Duration::days(1))
+            .unwrap()
+            .is_empty()
+    );
     assert!(f.servers.smtp_messages().is_empty());
     // The conversation still needs a reply.
     let c = f.store.conversation(f.conv).unwrap().unwrap();
@@ -331,7 +382,9 @@ fn dropped_after_data_is_uncertain_and_not_resent() {
     let d = draft(&f, "acknowledge");
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
     match send(&mut f, id, &mut NoImap) {
-        SendResult::Uncertain { error } => assert!(error.contains("may have been delivered"), "{error}"),
+        SendResult::Uncertain { error } => {
+            assert!(error.contains("may have been delivered"), "{error}")
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(state(&f, id), OutboxState::Uncertain);
@@ -343,21 +396,31 @@ fn dropped_after_data_is_uncertain_and_not_resent() {
 
     // The owner decides to resend.
     outbox::resend_uncertain(f.store.connection(), id, Utc::now()).unwrap();
-    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Sent { problems: vec![] });
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
     assert_eq!(received(&f, 1).len(), 1);
 }
 
 #[test]
 fn hostile_display_name_gives_a_clean_header() {
     // Encoded-words that decode to CR/LF, an escape sequence and a fake Bcc header.
-    let from = "=?utf-8?b?Sm9obg0KQmNjOiB2aWN0aW1AZXhhbXBsZS5jb20bWzMxbQ==?= <john.smith@example.com>";
+    let from =
+        "=?utf-8?b?Sm9obg0KQmNjOiB2aWN0aW1AZXhhbXBsZS5jb20bWzMxbQ==?= <john.smith@example.com>";
     let mut f = setup(SmtpOptions::default(), from);
     let d = draft(&f, "plain");
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
-    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Sent { problems: vec![] });
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
     let got = received(&f, 1);
     let (env, raw) = &got[0];
-    assert_eq!(env["rcpt_tos"], serde_json::json!(["john.smith@example.com"]));
+    assert_eq!(
+        env["rcpt_tos"],
+        serde_json::json!(["john.smith@example.com"])
+    );
     let parsed = mailparse::parse_mail(raw).unwrap();
     assert!(parsed.headers.get_first_value("Bcc").is_none());
     for h in &parsed.headers {
@@ -368,7 +431,10 @@ fn hostile_display_name_gives_a_clean_header() {
 
 #[test]
 fn plaintext_only_to_loopback() {
-    let mut f = setup(SmtpOptions::default(), "John Smith <john.smith@example.com>");
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
     if let Some(s) = f.cfg.smtp.as_mut() {
         s.port = f.servers.smtp_port;
         s.security = Security::None;
@@ -377,7 +443,10 @@ fn plaintext_only_to_loopback() {
     }
     let d = draft(&f, "plain");
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
-    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Sent { problems: vec![] });
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
     assert_eq!(received(&f, 1)[0].0["tls"], false);
 
     let settings = match flow::delivery(&f.cfg, None).unwrap() {
@@ -394,37 +463,46 @@ fn plaintext_only_to_loopback() {
         b"Subject: x\r\n\r\nx\r\n",
     )
     .unwrap_err();
-    assert!(err.message().contains("refusing to send mail unencrypted"), "{err:?}");
+    assert!(
+        err.message().contains("refusing to send mail unencrypted"),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn worker_sends_and_reports() {
-    let f = setup(SmtpOptions::default(), "John Smith <john.smith@example.com>");
+    let f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
     let d = draft(&f, "acknowledge");
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
-    let (tx, rx) = shopinbox::send::worker::spawn_send_worker(shopinbox::send::worker::WorkerSetup {
-        store_path: f._dir.path().join("shopinbox.db"),
-        shop: ShopContext {
-            addresses: f.cfg.shop_addresses(),
-            calendar: f.cfg.calendar(),
-        },
-        delivery: flow::delivery(&f.cfg, None).unwrap(),
-        write_back: Box::new(NoImap),
-    });
+    let (tx, rx) =
+        shopinbox::send::worker::spawn_send_worker(shopinbox::send::worker::WorkerSetup {
+            store_path: f._dir.path().join("shopinbox.db"),
+            shop: ShopContext {
+                addresses: f.cfg.shop_addresses(),
+                calendar: f.cfg.calendar(),
+            },
+            delivery: flow::delivery(&f.cfg, None).unwrap(),
+            write_back: Box::new(NoImap),
+        });
     // The worker sends what is queued at start; the explicit command is then a no-op.
-    tx.send(shopinbox::send::worker::SendCommand::Send(id)).unwrap();
+    tx.send(shopinbox::send::worker::SendCommand::Send(id))
+        .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let mut sent = false;
     while std::time::Instant::now() < deadline && !sent {
-        if let Ok(ev) = rx.recv_timeout(Duration::from_millis(200)) {
-            if let shopinbox::send::worker::SendEvent::Sent { id: got, problems } = ev {
-                assert_eq!((got, problems), (id, vec![]));
-                sent = true;
-            }
+        if let Ok(shopinbox::send::worker::SendEvent::Sent { id: got, problems }) =
+            rx.recv_timeout(Duration::from_millis(200))
+        {
+            assert_eq!((got, problems), (id, vec![]));
+            sent = true;
         }
     }
     assert!(sent);
-    tx.send(shopinbox::send::worker::SendCommand::Shutdown).unwrap();
+    tx.send(shopinbox::send::worker::SendCommand::Shutdown)
+        .unwrap();
     assert_eq!(received(&f, 1).len(), 1);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(f.servers.smtp_messages().len(), 1);
@@ -432,15 +510,20 @@ fn worker_sends_and_reports() {
 
 #[test]
 fn demo_mode_writes_eml_files() {
-    let mut f = setup(SmtpOptions::default(), "John Smith <john.smith@example.com>");
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
     let out: PathBuf = f._dir.path().join("outbox");
     let text = shopinbox::send::cli::reply_cli(
         &f.cfg.clone(),
         &mut f.store,
-        f.conv,
-        "acknowledge",
-        true,
-        Some(&out),
+        shopinbox::send::cli::ReplyArgs {
+            conversation: f.conv,
+            template: "acknowledge",
+            send: true,
+            demo_dir: Some(&out),
+        },
         &mut NoImap,
         Utc::now(),
     )

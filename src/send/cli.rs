@@ -11,18 +11,27 @@ use super::outbox::{self, OutboxState};
 use crate::config::Config;
 use crate::store::{ConversationId, Store};
 
-/// Renders `template` for conversation `id` and returns the complete message as it would be
+/// What `shopinbox reply` was asked to do.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyArgs<'a> {
+    /// The conversation to answer (its newest customer message is quoted and threaded).
+    pub conversation: ConversationId,
+    /// Template file stem ("missing-package") or display name.
+    pub template: &'a str,
+    /// Queue and send instead of only printing.
+    pub send: bool,
+    /// Demo mode: deliver into this folder of .eml files instead of SMTP.
+    pub demo_dir: Option<&'a Path>,
+}
+
+/// Renders the template for the conversation and returns the complete message as it would be
 /// sent. With `send`, the reply is put in the outbox and sent right away; the result says
-/// whether it went out, failed (and stays in the outbox), or is uncertain.
-///
-/// `demo_dir`: deliver into this folder of .eml files instead of SMTP (demo mode).
+/// whether it went out, failed (and stays in the outbox), or is uncertain. Every timestamp
+/// (Date header, sent time, follow-up) is taken from `now`, so `--now` and the demo agree.
 pub fn reply_cli(
     cfg: &Config,
     store: &mut Store,
-    id: ConversationId,
-    template_name: &str,
-    send: bool,
-    demo_dir: Option<&Path>,
+    args: ReplyArgs<'_>,
     write_back: &mut dyn WriteBack,
     now: DateTime<Utc>,
 ) -> Result<String, SendError> {
@@ -31,10 +40,10 @@ pub fn reply_cli(
     for e in &errors {
         let _ = writeln!(out, "warning: {e}");
     }
-    let template = flow::find_template(&templates, template_name)?;
-    let msg = flow::message_to_answer(store, id)?;
+    let template = flow::find_template(&templates, args.template)?;
+    let msg = flow::message_to_answer(store, args.conversation)?;
     let draft = flow::draft(cfg, store, &msg, template, now)?;
-    if !send {
+    if !args.send {
         let composed = flow::compose_draft(cfg, &draft, now)?;
         out.push_str(&String::from_utf8_lossy(&composed.raw).replace("\r\n", "\n"));
         if let Some(at) = draft.follow_up_at {
@@ -48,14 +57,14 @@ pub fn reply_cli(
         }
         return Ok(out);
     }
-    let delivery = flow::delivery(cfg, demo_dir)?;
+    let delivery = flow::delivery(cfg, args.demo_dir)?;
     let (outbox_id, composed) = flow::enqueue(cfg, store, &draft, now)?;
     let _ = writeln!(
         out,
         "Reply {outbox_id} to {} queued: {}",
         composed.to, composed.subject
     );
-    let result = flow::send_one(store, &delivery, write_back, outbox_id, &Utc::now)?;
+    let result = flow::send_one(store, &delivery, write_back, outbox_id, &|| now)?;
     describe_result(&mut out, outbox_id, &result);
     Ok(out)
 }
@@ -168,7 +177,7 @@ pub fn outbox_cli(
                 outbox::resend_uncertain(conn, id, now)?;
             }
             let delivery = flow::delivery(cfg, demo_dir)?;
-            let result = flow::send_one(store, &delivery, write_back, id, &Utc::now)?;
+            let result = flow::send_one(store, &delivery, write_back, id, &|| now)?;
             describe_result(&mut out, id, &result);
             Ok(out)
         }

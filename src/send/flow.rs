@@ -9,10 +9,12 @@ use chrono::{DateTime, Utc};
 
 use super::compose::{self, Composed, Original, ShopIdentity};
 use super::outbox::{self, OutboxEntry, OutboxError, Outcome};
-use super::smtp::{self, Delivery, Failure, SmtpSettings};
+use super::smtp::{self, Delivery, SmtpSettings};
 use crate::config::{Config, ConfigError};
 use crate::mail::Address;
-use crate::store::{ConversationId, Location, MessageKey, MessageRow, NewMessage, Store, StoreError};
+use crate::store::{
+    ConversationId, Location, MessageKey, MessageRow, NewMessage, Store, StoreError,
+};
 use crate::template::{self, RenderedReply, ReplyContext, Template};
 
 /// Why a reply could not be prepared, queued or sent.
@@ -107,9 +109,10 @@ pub fn reply_context(
     let who = msg.reply_to.as_ref().or(msg.from.as_ref());
     let names = customer_names(store, msg.from.as_ref().or(who))?;
     let calendar = cfg.calendar();
-    let order_number = crate::mail::orders::order_numbers(&format!("{}\n{}", msg.subject, msg.body))
-        .into_iter()
-        .next();
+    let order_number =
+        crate::mail::orders::order_numbers(&format!("{}\n{}", msg.subject, msg.body))
+            .into_iter()
+            .next();
     let answered = store
         .conversation(msg.conversation_id)?
         .and_then(|c| c.pending_since)
@@ -171,7 +174,11 @@ pub fn draft(
 }
 
 /// Builds the message from an approved draft (`text` possibly edited by the owner).
-pub fn compose_draft(cfg: &Config, draft: &Draft, now: DateTime<Utc>) -> Result<Composed, SendError> {
+pub fn compose_draft(
+    cfg: &Config,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Result<Composed, SendError> {
     let mut rng = fastrand::Rng::new();
     Ok(compose::compose(
         &shop_identity(cfg),
@@ -253,12 +260,16 @@ impl WriteBack for NoWriteBack {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendResult {
     /// Delivered; `problems` lists follow-up steps that failed (reported, never resent).
-    Sent { problems: Vec<String> },
+    Sent {
+        problems: Vec<String>,
+    },
     Failed {
         error: String,
         retry_at: Option<DateTime<Utc>>,
     },
-    Uncertain { error: String },
+    Uncertain {
+        error: String,
+    },
     /// Not sendable right now (already sent, being sent elsewhere, waiting for the owner).
     Skipped,
 }
@@ -336,7 +347,9 @@ pub fn after_send(
     if let Some(conv) = entry.conversation_id {
         if let Some(at) = entry.follow_up_at {
             if let Err(e) = store.set_follow_up(conv, Some(at)) {
-                problems.push(format!("the reply was sent, but cannot set its follow-up ({e})"));
+                problems.push(format!(
+                    "the reply was sent, but cannot set its follow-up ({e})"
+                ));
             }
         }
     }
@@ -368,17 +381,19 @@ pub fn after_send(
 /// Where the answered message lives on the server (a real folder with a uid), if anywhere.
 fn original_location(store: &Store, message_id: &str) -> Result<Option<Location>, StoreError> {
     let conn = store.connection();
-    let row = conn
-        .query_row(
-            "SELECT mailbox, uidvalidity, uid FROM messages \
+    let row = conn.query_row(
+        "SELECT mailbox, uidvalidity, uid FROM messages \
              WHERE message_id = ?1 AND uid > 0 ORDER BY (mailbox = 'INBOX') DESC, id LIMIT 1",
-            [message_id],
-            |r| Ok(Location::new(r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)),
-        );
+        [message_id],
+        |r| Ok(Location::new(r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)),
+    );
     match row {
         Ok(loc) => Ok(Some(loc)),
         Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(e) => Err(StoreError::from_sqlite("find the answered message", e)),
+        Err(source) => Err(StoreError::Sql {
+            action: "find the answered message",
+            source,
+        }),
     }
 }
 

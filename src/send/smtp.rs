@@ -351,8 +351,13 @@ fn transaction(
     // lettre writes every chunk it pulls from the iterator, then the final dot. When the
     // iterator is asked for more after the last chunk, the whole body was written without
     // error; only from then on can the server have the message.
+    //
+    // The end-of-data marker `CRLF . CRLF` carries the CRLF that ends the last line, so one
+    // trailing CRLF of the message is left to it; otherwise the server stores an extra empty
+    // line and the delivered bytes would differ from the outbox copy.
+    let data = raw.strip_suffix(b"\r\n").unwrap_or(raw);
     let body_done = std::cell::Cell::new(false);
-    let mut chunks = raw.chunks(64 * 1024);
+    let mut chunks = data.chunks(64 * 1024);
     let tracked = std::iter::from_fn(|| {
         let next = chunks.next();
         if next.is_none() {

@@ -33,19 +33,33 @@ pub enum SendCommand {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendEvent {
     /// Interrupted sends from an earlier run were found and marked uncertain.
-    Recovered { count: usize },
-    Sending { id: i64 },
-    Sent { id: i64, problems: Vec<String> },
+    Recovered {
+        count: usize,
+    },
+    Sending {
+        id: i64,
+    },
+    Sent {
+        id: i64,
+        problems: Vec<String>,
+    },
     Failed {
         id: i64,
         error: String,
         retry_at: Option<DateTime<Utc>>,
     },
-    Uncertain { id: i64, error: String },
+    Uncertain {
+        id: i64,
+        error: String,
+    },
     /// The owner's decision was recorded (marked sent / requeued).
-    Updated { id: i64 },
+    Updated {
+        id: i64,
+    },
     /// Something outside a single reply went wrong (the store cannot be opened …).
-    Error { message: String },
+    Error {
+        message: String,
+    },
 }
 
 /// What the worker needs; it opens its own store connection.

@@ -1,18 +1,14 @@
 use super::*;
 use chrono::TimeZone;
 
-fn db() -> Connection {
-    let conn = Connection::open_in_memory().unwrap();
-    conn.execute_batch(
-        "CREATE TABLE outbox (
-            id INTEGER PRIMARY KEY, conversation_id INTEGER, in_reply_to_msgid TEXT,
-            to_addr TEXT NOT NULL, subject TEXT NOT NULL, raw BLOB NOT NULL,
-            message_id TEXT UNIQUE, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-            sent_at INTEGER, follow_up_at INTEGER, retry_at INTEGER);",
-    )
-    .unwrap();
-    conn
+/// A store with the real schema; the outbox functions only use its connection.
+fn db() -> crate::store::Store {
+    let cfg = crate::config::Config::demo();
+    crate::store::Store::open_in_memory(crate::store::ShopContext {
+        addresses: cfg.shop_addresses(),
+        calendar: cfg.calendar(),
+    })
+    .unwrap()
 }
 
 fn t(min: i64) -> DateTime<Utc> {
@@ -36,78 +32,82 @@ fn state(conn: &Connection, id: i64) -> OutboxState {
 
 #[test]
 fn happy_path_queued_sending_sent() {
-    let c = db();
-    let id = enqueue(&c, &composed(1), None, Some(t(300)), t(0)).unwrap();
-    let e = get(&c, id).unwrap().unwrap();
+    let store = db();
+    let c = store.connection();
+    let id = enqueue(c, &composed(1), None, Some(t(300)), t(0)).unwrap();
+    let e = get(c, id).unwrap().unwrap();
     assert_eq!(e.state, OutboxState::Queued);
     assert_eq!(e.follow_up_at, Some(t(300)));
-    assert_eq!(due(&c, t(0)).unwrap(), vec![id]);
+    assert_eq!(due(c, t(0)).unwrap(), vec![id]);
 
-    let claimed = claim(&c, id, t(1)).unwrap().unwrap();
+    let claimed = claim(c, id, t(1)).unwrap().unwrap();
     assert_eq!(claimed.raw, composed(1).raw);
     assert_eq!(claimed.entry.state, OutboxState::Sending);
     assert_eq!(claimed.entry.attempts, 1);
-    assert!(claim(&c, id, t(1)).unwrap().is_none(), "no second claim");
-    assert!(due(&c, t(1)).unwrap().is_empty());
+    assert!(claim(c, id, t(1)).unwrap().is_none(), "no second claim");
+    assert!(due(c, t(1)).unwrap().is_empty());
 
-    record(&c, id, &Outcome::Sent, t(2)).unwrap();
-    let e = get(&c, id).unwrap().unwrap();
+    record(c, id, &Outcome::Sent, t(2)).unwrap();
+    let e = get(c, id).unwrap().unwrap();
     assert_eq!(e.state, OutboxState::Sent);
     assert_eq!(e.sent_at, Some(t(2)));
     assert!(
-        claim(&c, id, t(3)).unwrap().is_none(),
+        claim(c, id, t(3)).unwrap().is_none(),
         "a sent reply is never claimed again"
     );
-    assert!(record(&c, id, &Outcome::Sent, t(3)).is_err());
+    assert!(record(c, id, &Outcome::Sent, t(3)).is_err());
 }
 
 #[test]
 fn failed_is_retried_automatically_after_the_backoff() {
-    let c = db();
-    let id = enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    claim(&c, id, t(0)).unwrap().unwrap();
+    let store = db();
+    let c = store.connection();
+    let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    claim(c, id, t(0)).unwrap().unwrap();
     let outcome = Outcome::Failed {
         error: "connection refused".into(),
         retry_at: Some(t(1)),
     };
-    record(&c, id, &outcome, t(0)).unwrap();
-    assert_eq!(state(&c, id), OutboxState::Failed);
-    assert!(due(&c, t(0)).unwrap().is_empty());
-    assert_eq!(next_retry(&c).unwrap(), Some(t(1)));
-    assert_eq!(due(&c, t(1)).unwrap(), vec![id]);
-    let again = claim(&c, id, t(1)).unwrap().unwrap();
+    record(c, id, &outcome, t(0)).unwrap();
+    assert_eq!(state(c, id), OutboxState::Failed);
+    assert!(due(c, t(0)).unwrap().is_empty());
+    assert_eq!(next_retry(c).unwrap(), Some(t(1)));
+    assert_eq!(due(c, t(1)).unwrap(), vec![id]);
+    let again = claim(c, id, t(1)).unwrap().unwrap();
     assert_eq!(again.entry.attempts, 2);
-    record(&c, id, &Outcome::Sent, t(1)).unwrap();
-    assert_eq!(next_retry(&c).unwrap(), None);
+    record(c, id, &Outcome::Sent, t(1)).unwrap();
+    assert_eq!(next_retry(c).unwrap(), None);
 }
 
 #[test]
 fn permanent_failure_waits_for_the_owner() {
-    let c = db();
-    let id = enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    claim(&c, id, t(0)).unwrap().unwrap();
+    let store = db();
+    let c = store.connection();
+    let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    claim(c, id, t(0)).unwrap().unwrap();
     let outcome = Outcome::Failed {
         error: "535 auth".into(),
         retry_at: None,
     };
-    record(&c, id, &outcome, t(0)).unwrap();
-    assert!(due(&c, t(10_000)).unwrap().is_empty());
+    record(c, id, &outcome, t(0)).unwrap();
+    assert!(due(c, t(10_000)).unwrap().is_empty());
     assert_eq!(
-        get(&c, id).unwrap().unwrap().last_error.as_deref(),
+        get(c, id).unwrap().unwrap().last_error.as_deref(),
         Some("535 auth")
     );
-    retry(&c, id, t(5)).unwrap();
-    assert_eq!(state(&c, id), OutboxState::Queued);
-    assert_eq!(due(&c, t(5)).unwrap(), vec![id]);
+    retry(c, id, t(5)).unwrap();
+    assert_eq!(state(c, id), OutboxState::Queued);
+    assert_eq!(due(c, t(5)).unwrap(), vec![id]);
 }
 
 #[test]
 fn uncertain_is_never_resent_without_the_owner() {
-    let c = db();
-    let id = enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    claim(&c, id, t(0)).unwrap().unwrap();
+    let store = db();
+    let c = store.connection();
+    let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    claim(c, id, t(0)).unwrap().unwrap();
     record(
-        &c,
+        c,
         id,
         &Outcome::Uncertain {
             error: "eof".into(),
@@ -115,9 +115,9 @@ fn uncertain_is_never_resent_without_the_owner() {
         t(0),
     )
     .unwrap();
-    assert!(due(&c, t(100_000)).unwrap().is_empty());
-    assert!(claim(&c, id, t(1)).unwrap().is_none());
-    let e = retry(&c, id, t(1)).unwrap_err();
+    assert!(due(c, t(100_000)).unwrap().is_empty());
+    assert!(claim(c, id, t(1)).unwrap().is_none());
+    let e = retry(c, id, t(1)).unwrap_err();
     assert!(
         matches!(
             e,
@@ -129,17 +129,18 @@ fn uncertain_is_never_resent_without_the_owner() {
         "{e}"
     );
 
-    resend_uncertain(&c, id, t(2)).unwrap();
-    assert_eq!(due(&c, t(2)).unwrap(), vec![id]);
+    resend_uncertain(c, id, t(2)).unwrap();
+    assert_eq!(due(c, t(2)).unwrap(), vec![id]);
 }
 
 #[test]
 fn owner_can_mark_uncertain_as_sent() {
-    let c = db();
-    let id = enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    claim(&c, id, t(0)).unwrap().unwrap();
+    let store = db();
+    let c = store.connection();
+    let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    claim(c, id, t(0)).unwrap().unwrap();
     record(
-        &c,
+        c,
         id,
         &Outcome::Uncertain {
             error: "eof".into(),
@@ -147,25 +148,26 @@ fn owner_can_mark_uncertain_as_sent() {
         t(0),
     )
     .unwrap();
-    mark_sent(&c, id, t(3)).unwrap();
-    let e = get(&c, id).unwrap().unwrap();
+    mark_sent(c, id, t(3)).unwrap();
+    let e = get(c, id).unwrap().unwrap();
     assert_eq!((e.state, e.sent_at), (OutboxState::Sent, Some(t(3))));
-    assert!(mark_sent(&c, id, t(4)).is_err());
-    assert!(resend_uncertain(&c, id, t(4)).is_err());
+    assert!(mark_sent(c, id, t(4)).is_err());
+    assert!(resend_uncertain(c, id, t(4)).is_err());
 }
 
 #[test]
 fn crash_while_sending_becomes_uncertain_on_start() {
-    let c = db();
-    let a = enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    let b = enqueue(&c, &composed(2), None, None, t(0)).unwrap();
-    claim(&c, a, t(0)).unwrap().unwrap();
+    let store = db();
+    let c = store.connection();
+    let a = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    let b = enqueue(c, &composed(2), None, None, t(0)).unwrap();
+    claim(c, a, t(0)).unwrap().unwrap();
     // …the process dies here…
-    assert_eq!(recover_interrupted(&c, t(5)).unwrap(), 1);
-    assert_eq!(state(&c, a), OutboxState::Uncertain);
-    assert_eq!(state(&c, b), OutboxState::Queued);
-    assert_eq!(due(&c, t(5)).unwrap(), vec![b]);
-    assert!(get(&c, a)
+    assert_eq!(recover_interrupted(c, t(5)).unwrap(), 1);
+    assert_eq!(state(c, a), OutboxState::Uncertain);
+    assert_eq!(state(c, b), OutboxState::Queued);
+    assert_eq!(due(c, t(5)).unwrap(), vec![b]);
+    assert!(get(c, a)
         .unwrap()
         .unwrap()
         .last_error
@@ -175,14 +177,15 @@ fn crash_while_sending_becomes_uncertain_on_start() {
 
 #[test]
 fn missing_ids_and_wrong_states_read_clearly() {
-    let c = db();
-    let e = retry(&c, 99, t(0)).unwrap_err();
+    let store = db();
+    let c = store.connection();
+    let e = retry(c, 99, t(0)).unwrap_err();
     assert_eq!(
         e.to_string(),
         "there is no reply 99 in the outbox; `shopinbox outbox` lists them"
     );
-    let id = enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    let e = mark_sent(&c, id, t(0)).unwrap_err();
+    let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    let e = mark_sent(c, id, t(0)).unwrap_err();
     assert_eq!(
         e.to_string(),
         format!(
@@ -194,28 +197,30 @@ fn missing_ids_and_wrong_states_read_clearly() {
 
 #[test]
 fn the_same_message_id_is_never_queued_twice() {
-    let c = db();
-    enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    assert!(enqueue(&c, &composed(1), None, None, t(0)).is_err());
-    assert_eq!(list(&c, None).unwrap().len(), 1);
+    let store = db();
+    let c = store.connection();
+    enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    assert!(enqueue(c, &composed(1), None, None, t(0)).is_err());
+    assert_eq!(list(c, None).unwrap().len(), 1);
 }
 
 #[test]
 fn list_and_counts() {
-    let c = db();
-    let a = enqueue(&c, &composed(1), None, None, t(0)).unwrap();
-    let b = enqueue(&c, &composed(2), None, None, t(0)).unwrap();
-    let s = enqueue(&c, &composed(3), None, None, t(0)).unwrap();
-    claim(&c, s, t(0)).unwrap();
-    record(&c, s, &Outcome::Sent, t(0)).unwrap();
-    claim(&c, b, t(0)).unwrap();
-    record(&c, b, &Outcome::Uncertain { error: "x".into() }, t(0)).unwrap();
-    let ids: Vec<i64> = list(&c, None).unwrap().iter().map(|e| e.id).collect();
+    let store = db();
+    let c = store.connection();
+    let a = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    let b = enqueue(c, &composed(2), None, None, t(0)).unwrap();
+    let s = enqueue(c, &composed(3), None, None, t(0)).unwrap();
+    claim(c, s, t(0)).unwrap();
+    record(c, s, &Outcome::Sent, t(0)).unwrap();
+    claim(c, b, t(0)).unwrap();
+    record(c, b, &Outcome::Uncertain { error: "x".into() }, t(0)).unwrap();
+    let ids: Vec<i64> = list(c, None).unwrap().iter().map(|e| e.id).collect();
     assert_eq!(ids, [s, b, a]);
-    let ids: Vec<i64> = list(&c, Some(t(1))).unwrap().iter().map(|e| e.id).collect();
+    let ids: Vec<i64> = list(c, Some(t(1))).unwrap().iter().map(|e| e.id).collect();
     assert_eq!(ids, [b, a], "old sent replies are left out");
     assert_eq!(
-        pending_counts(&c).unwrap(),
+        pending_counts(c).unwrap(),
         PendingCounts {
             queued: 1,
             sending: 0,
@@ -227,9 +232,10 @@ fn list_and_counts() {
 
 #[test]
 fn durable_writes_restore_the_synchronous_setting() {
-    let c = db();
+    let store = db();
+    let c = store.connection();
     c.pragma_update(None, "synchronous", 1).unwrap();
-    enqueue(&c, &composed(1), None, None, t(0)).unwrap();
+    enqueue(c, &composed(1), None, None, t(0)).unwrap();
     let s: i64 = c
         .pragma_query_value(None, "synchronous", |r| r.get(0))
         .unwrap();
