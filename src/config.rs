@@ -1,1 +1,1719 @@
-//! (in progress)
+//! The TOML configuration: who the shop is, its business calendar, where the store lives and
+//! how to reach the mail servers.
+//!
+//! Loading is strict because a typo in a config file otherwise shows up much later as a wrong
+//! deadline or a connection error: unknown keys are rejected, every value is checked, and each
+//! problem becomes one sentence naming the file, the key, the bad value and the fix
+//! (`/x/config.toml: hours.time_zone = "Europe/Berln" (line 5) is not a known IANA time zone;
+//! did you mean "Europe/Berlin"?`). Passwords never live in the file: they come from a command
+//! (`password_command`, run with `sh -c` like aerc/himalaya do) or an environment variable.
+
+use crate::deadline::{self, Calendar};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::net::IpAddr;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Every section and the keys it accepts, in the order config.example.toml documents them.
+/// `[keys]` maps free-form action names, so it has no fixed key list.
+const KNOWN_KEYS: &[(&str, &[&str])] = &[
+    ("shop", &["name", "owner_name", "signature", "addresses"]),
+    (
+        "hours",
+        &[
+            "time_zone",
+            "business_days",
+            "open",
+            "close",
+            "holidays",
+            "cutoff_minutes",
+            "due_soon_minutes",
+        ],
+    ),
+    ("store", &["path"]),
+    (
+        "imap",
+        &[
+            "host",
+            "port",
+            "security",
+            "username",
+            "password_command",
+            "password_env",
+            "ca_file",
+            "sent_folder",
+            "folders",
+            "idle",
+            "poll_seconds",
+        ],
+    ),
+    (
+        "smtp",
+        &[
+            "host",
+            "port",
+            "security",
+            "username",
+            "password_command",
+            "password_env",
+            "ca_file",
+        ],
+    ),
+    ("keys", &[]),
+    ("templates", &["dir"]),
+];
+
+/// Why a config could not be used. Each message is one sentence a shop owner can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {}: {source}; create it from config.example.toml or pass --config PATH", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: invalid TOML at line {line}, column {column}: {message}; check quotes, brackets and `key = value` syntax on that line", .path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: unknown key \"{key}\" (line {line}); {known}", .path.display())]
+    UnknownKey {
+        path: PathBuf,
+        key: String,
+        line: usize,
+        /// "known keys in [hours] are: …", possibly preceded by a did-you-mean.
+        known: String,
+    },
+    #[error("cannot find the config file {}; copy config.example.toml there and edit it, pass --config PATH, or try `shopinbox demo` without one", .path.display())]
+    Missing { path: PathBuf },
+    #[error("{}: missing {what}; {hint}", .path.display())]
+    MissingKey {
+        path: PathBuf,
+        /// `key "imap.host"` or `section [shop]`.
+        what: String,
+        hint: String,
+    },
+    #[error("{}: {key} = {value}{} {problem}", .path.display(), line_suffix(*.line))]
+    Invalid {
+        path: PathBuf,
+        key: String,
+        /// The value as written in the file (shortened).
+        value: String,
+        line: Option<usize>,
+        problem: String,
+    },
+    #[error("{}: no password source in [{section}]; add password_command = \"pass show shop/{section}\" (a command that prints the password) or password_env = \"SHOPINBOX_{}_PASSWORD\"", .path.display(), .section.to_uppercase())]
+    NoPasswordSource { path: PathBuf, section: String },
+    #[error("cannot run password_command `{command}`: {source}; check that `sh` is installed")]
+    PasswordSpawn {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot get the password: password_command `{command}` {status}{detail}; run it in a shell to see why")]
+    PasswordCommandFailed {
+        command: String,
+        /// "exited with status 1" / "was killed by a signal".
+        status: String,
+        /// ": first line of its error output", or empty.
+        detail: String,
+    },
+    #[error("cannot get the password: {origin} gave an empty password; it must print (or hold) the password on its first line")]
+    PasswordEmpty { origin: String },
+    #[error("cannot get the password: environment variable {var} is not set or not valid UTF-8; export it before starting shopinbox or use password_command")]
+    PasswordEnv {
+        var: String,
+        #[source]
+        source: std::env::VarError,
+    },
+}
+
+fn line_suffix(line: Option<usize>) -> String {
+    line.map(|l| format!(" (line {l})")).unwrap_or_default()
+}
+
+/// How a connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465). The default.
+    Tls,
+    /// Plain connection upgraded with STARTTLS (IMAP 143, submission 587).
+    Starttls,
+    /// No encryption: only accepted for loopback hosts (local test servers, tunnels).
+    None,
+}
+
+impl Security {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::Starttls => "starttls",
+            Security::None => "none",
+        }
+    }
+}
+
+/// Where a password comes from. The password itself is never stored in the config.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    /// Run with `sh -c`; the first line of its standard output is the password.
+    Command(String),
+    /// The name of an environment variable holding the password.
+    Env(String),
+}
+
+impl fmt::Debug for PasswordSource {
+    /// The command is redacted because people do write `echo hunter2` there.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PasswordSource::Command(_) => f.write_str("Command(<redacted>)"),
+            PasswordSource::Env(var) => f.debug_tuple("Env").field(var).finish(),
+        }
+    }
+}
+
+impl PasswordSource {
+    fn describe(&self) -> String {
+        match self {
+            PasswordSource::Command(_) => "from password_command".to_string(),
+            PasswordSource::Env(var) => format!("from ${var}"),
+        }
+    }
+}
+
+/// Fetch a password from its source. Errors name the command or variable, never the password.
+pub fn resolve_password(src: &PasswordSource) -> Result<String, ConfigError> {
+    match src {
+        PasswordSource::Env(var) => {
+            let value = std::env::var(var).map_err(|source| ConfigError::PasswordEnv {
+                var: var.clone(),
+                source,
+            })?;
+            let first = first_line(&value);
+            if first.is_empty() {
+                return Err(ConfigError::PasswordEmpty {
+                    origin: format!("environment variable {var}"),
+                });
+            }
+            Ok(first.to_string())
+        }
+        PasswordSource::Command(command) => {
+            let output = Command::new("sh")
+                .arg("-c")
+                .arg(command)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .output()
+                .map_err(|source| ConfigError::PasswordSpawn {
+                    command: command.clone(),
+                    source,
+                })?;
+            if !output.status.success() {
+                let status = match output.status.code() {
+                    Some(code) => format!("exited with status {code}"),
+                    None => "was killed by a signal".to_string(),
+                };
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                let first: String = stderr
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty())
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(200)
+                    .collect();
+                let detail = if first.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {first}")
+                };
+                return Err(ConfigError::PasswordCommandFailed {
+                    command: command.clone(),
+                    status,
+                    detail,
+                });
+            }
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let first = first_line(&stdout);
+            if first.is_empty() {
+                return Err(ConfigError::PasswordEmpty {
+                    origin: format!("password_command `{command}`"),
+                });
+            }
+            Ok(first.to_string())
+        }
+    }
+}
+
+/// The first line without its line ending; spaces are kept (they can be part of a password).
+fn first_line(s: &str) -> &str {
+    let line = s.split('\n').next().unwrap_or("");
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// `[shop]`: who the shop is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShopConfig {
+    pub name: String,
+    pub owner_name: String,
+    /// Appended to replies; may span several lines.
+    pub signature: String,
+    /// The shop's own addresses as written; the first is the From identity.
+    pub addresses: Vec<String>,
+}
+
+/// `[imap]`: the mailbox to read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImapConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    pub password: PasswordSource,
+    /// An extra CA certificate (PEM) to trust, for self-hosted servers and tests.
+    pub ca_file: Option<PathBuf>,
+    /// The Sent folder; `None`: find it by SPECIAL-USE `\Sent`.
+    pub sent_folder: Option<String>,
+    /// Folders to sync besides INBOX and Sent.
+    pub folders: Vec<String>,
+    /// Use IMAP IDLE for new mail (when the server offers it).
+    pub idle: bool,
+    /// How often to check for new mail without IDLE (and to refresh flags).
+    pub poll_seconds: u64,
+}
+
+impl ImapConfig {
+    pub fn poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.poll_seconds)
+    }
+}
+
+/// `[smtp]`: where replies are sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    pub password: PasswordSource,
+    pub ca_file: Option<PathBuf>,
+}
+
+/// A loaded, validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file it was loaded from (`None` for [`Config::demo`]); relative paths in the file
+    /// are resolved against its directory.
+    pub file: Option<PathBuf>,
+    pub shop: ShopConfig,
+    pub calendar: Calendar,
+    /// `[store] path`, already resolved; `None`: the XDG data dir (see [`Config::store_path`]).
+    pub store_path: Option<PathBuf>,
+    pub imap: Option<ImapConfig>,
+    pub smtp: Option<SmtpConfig>,
+    /// `[keys]`: action name → key strings; the TUI validates them.
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// `[templates] dir`, already resolved; `None`: see [`Config::templates_dir`].
+    pub templates_dir: Option<PathBuf>,
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "shopinbox")
+}
+
+/// `$XDG_CONFIG_HOME/shopinbox/config.toml` (or the platform's equivalent).
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+impl Config {
+    /// Read and validate a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ConfigError::Missing {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Validate config text; `path` names the file in messages and anchors relative paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let ctx = Ctx::new(text, path)?;
+        ctx.check_known_keys()?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ctx.serde_error(&e))?;
+        ctx.build(raw)
+    }
+
+    /// The built-in config `shopinbox demo` runs with: a small Berlin shop.
+    pub fn demo() -> Config {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let holidays: BTreeSet<NaiveDate> = [
+            date(2025, 12, 25),
+            date(2025, 12, 26),
+            date(2026, 1, 1),
+            date(2026, 12, 25),
+            date(2026, 12, 26),
+            date(2027, 1, 1),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Config {
+            file: None,
+            shop: ShopConfig {
+                name: "Alphx".to_string(),
+                owner_name: "Tom".to_string(),
+                signature: "Tom\nAlphx – hand-made leather goods\nhttps://alphx.shop".to_string(),
+                addresses: vec!["hello@alphx.shop".to_string(), "tom@alphx.shop".to_string()],
+            },
+            calendar: Calendar {
+                tz: chrono_tz::Europe::Berlin,
+                business_days: [true, true, true, true, true, false, false],
+                open: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+                close: NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
+                holidays,
+                cutoff: Duration::zero(),
+                due_soon: Duration::minutes(60),
+            },
+            store_path: None,
+            imap: None,
+            smtp: None,
+            keys: BTreeMap::new(),
+            templates_dir: None,
+        }
+    }
+
+    /// Where the SQLite store lives: `[store] path`, else the XDG data dir
+    /// (`~/.local/share/shopinbox/shopinbox.db`), else `./shopinbox.db` when there is no home.
+    pub fn store_path(&self) -> PathBuf {
+        if let Some(p) = &self.store_path {
+            return p.clone();
+        }
+        match project_dirs() {
+            Some(d) => d.data_dir().join("shopinbox.db"),
+            None => PathBuf::from("shopinbox.db"),
+        }
+    }
+
+    /// Where reply templates live: `[templates] dir`, else `templates/` next to the config
+    /// file, else the XDG config dir's `templates/`.
+    pub fn templates_dir(&self) -> PathBuf {
+        if let Some(d) = &self.templates_dir {
+            return d.clone();
+        }
+        if let Some(dir) = self.file.as_deref().and_then(Path::parent) {
+            return dir.join("templates");
+        }
+        match project_dirs() {
+            Some(d) => d.config_dir().join("templates"),
+            None => PathBuf::from("templates"),
+        }
+    }
+
+    /// The business calendar (validated at load).
+    pub fn calendar(&self) -> Calendar {
+        self.calendar.clone()
+    }
+
+    /// The shop's own addresses, lower-case, for telling shop mail from customer mail.
+    pub fn shop_addresses(&self) -> Vec<String> {
+        self.shop
+            .addresses
+            .iter()
+            .map(|a| a.trim().to_lowercase())
+            .collect()
+    }
+
+    /// The From identity of replies: the first shop address.
+    pub fn from_address(&self) -> &str {
+        self.shop
+            .addresses
+            .first()
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The domain for Message-IDs of replies: the From address's domain.
+    pub fn message_id_domain(&self) -> String {
+        self.from_address()
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_lowercase())
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Raw serde shapes (every struct rejects unknown keys; the key walk below reports them with
+// a line number first, this is the backstop).
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    shop: RawShop,
+    hours: RawHours,
+    #[serde(default)]
+    store: RawStore,
+    imap: Option<RawImap>,
+    smtp: Option<RawSmtp>,
+    #[serde(default)]
+    keys: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    templates: RawTemplates,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShop {
+    name: String,
+    owner_name: String,
+    #[serde(default)]
+    signature: String,
+    addresses: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    time_zone: String,
+    business_days: Option<Vec<String>>,
+    open: Option<String>,
+    close: Option<String>,
+    #[serde(default)]
+    holidays: Vec<toml::Value>,
+    #[serde(default)]
+    cutoff_minutes: u32,
+    due_soon_minutes: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    path: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTemplates {
+    dir: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImap {
+    host: String,
+    port: Option<i64>,
+    security: Option<String>,
+    username: String,
+    password_command: Option<String>,
+    password_env: Option<String>,
+    ca_file: Option<String>,
+    sent_folder: Option<String>,
+    #[serde(default)]
+    folders: Vec<String>,
+    idle: Option<bool>,
+    poll_seconds: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    host: String,
+    port: Option<i64>,
+    security: Option<String>,
+    username: String,
+    password_command: Option<String>,
+    password_env: Option<String>,
+    ca_file: Option<String>,
+}
+
+/// The connection keys `[imap]` and `[smtp]` share, validated once.
+struct RawServer<'a> {
+    section: &'static str,
+    host: &'a str,
+    port: Option<i64>,
+    security: Option<&'a str>,
+    username: &'a str,
+    password_command: Option<&'a str>,
+    password_env: Option<&'a str>,
+    ca_file: Option<&'a str>,
+}
+
+struct Server {
+    host: String,
+    port: u16,
+    security: Security,
+    username: String,
+    password: PasswordSource,
+    ca_file: Option<PathBuf>,
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// One key (or array element) of the document and where it is written.
+struct Entry {
+    path: String,
+    key: Range<usize>,
+    value: Range<usize>,
+    is_table: bool,
+}
+
+/// The text being loaded, its file name and a map from dotted key paths to source spans, so
+/// every message can quote the value as written and give its line.
+struct Ctx<'a> {
+    text: &'a str,
+    path: &'a Path,
+    entries: Vec<Entry>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(text: &'a str, path: &'a Path) -> Result<Ctx<'a>, ConfigError> {
+        let mut ctx = Ctx {
+            text,
+            path,
+            entries: Vec::new(),
+        };
+        let table = toml::de::DeTable::parse(text).map_err(|e| {
+            let (line, column) = ctx.position(e.span().map(|s| s.start).unwrap_or(0));
+            ConfigError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().replace('\n', "; "),
+            }
+        })?;
+        index_table(table.get_ref(), "", &mut ctx.entries);
+        // Report problems in reading order, not in the map's key order.
+        ctx.entries.sort_by_key(|e| e.key.start);
+        Ok(ctx)
+    }
+
+    /// 1-based line and column of a byte offset.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+
+    fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.path == key)
+    }
+
+    fn line_of(&self, key: &str) -> Option<usize> {
+        self.entry(key).map(|e| self.position(e.key.start).0)
+    }
+
+    /// The value of `key` as written in the file, on one line and at most 60 characters.
+    fn written(&self, key: &str) -> String {
+        let raw = self
+            .entry(key)
+            .and_then(|e| self.text.get(e.value.clone()))
+            .unwrap_or("");
+        let one_line: String = raw.split('\n').next().unwrap_or("").trim().to_string();
+        let mut shown: String = one_line.chars().take(60).collect();
+        if shown.len() < raw.trim().len() {
+            shown.push('…');
+        }
+        shown
+    }
+
+    fn invalid(&self, key: &str, problem: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            key: key.to_string(),
+            value: self.written(key),
+            line: self.line_of(key),
+            problem: problem.into(),
+        }
+    }
+
+    /// Reject sections and keys that shopinbox does not know, with their line and the keys
+    /// that would be accepted (a misspelt key would otherwise silently fall back to a default).
+    fn check_known_keys(&self) -> Result<(), ConfigError> {
+        let sections: Vec<&str> = KNOWN_KEYS.iter().map(|(s, _)| *s).collect();
+        for e in &self.entries {
+            let mut parts = e.path.splitn(2, '.');
+            let section = parts.next().unwrap_or("");
+            let rest = parts.next();
+            let line = self.position(e.key.start).0;
+            let Some((_, keys)) = KNOWN_KEYS.iter().find(|(s, _)| *s == section) else {
+                return Err(ConfigError::UnknownKey {
+                    path: self.path.to_path_buf(),
+                    key: e.path.clone(),
+                    line,
+                    known: format!(
+                        "{}known sections are: {}",
+                        did_you_mean(section, &sections),
+                        sections
+                            .iter()
+                            .map(|s| format!("[{s}]"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            };
+            let Some(rest) = rest else {
+                if !e.is_table {
+                    return Err(self.invalid(
+                        section,
+                        format!("is not a section; write it as a [{section}] table with its keys below it"),
+                    ));
+                }
+                continue;
+            };
+            if section == "keys" {
+                continue;
+            }
+            let key = rest.split(['.', '[']).next().unwrap_or(rest);
+            if !keys.contains(&key) {
+                return Err(ConfigError::UnknownKey {
+                    path: self.path.to_path_buf(),
+                    key: format!("{section}.{key}"),
+                    line,
+                    known: format!(
+                        "{}known keys in [{section}] are: {}",
+                        did_you_mean(key, keys),
+                        keys.join(", ")
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Turn a serde error (wrong type, missing key) into a sentence naming the key.
+    fn serde_error(&self, e: &toml::de::Error) -> ConfigError {
+        let message = e.message().trim().to_string();
+        let span = e.span().unwrap_or(0..0);
+        // The innermost entry whose key or value contains the error span.
+        let owner = self
+            .entries
+            .iter()
+            .filter(|en| {
+                (en.value.start <= span.start && span.end <= en.value.end && span != (0..0))
+                    || (en.key.start <= span.start && span.end <= en.key.end && span != (0..0))
+            })
+            .min_by_key(|en| en.value.end - en.value.start)
+            .map(|en| en.path.clone());
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+        {
+            return match owner {
+                Some(section) => ConfigError::MissingKey {
+                    path: self.path.to_path_buf(),
+                    what: format!("key \"{section}.{field}\""),
+                    hint: format!(
+                        "add {field} = … to [{section}] (see config.example.toml for what it means)"
+                    ),
+                },
+                None => ConfigError::MissingKey {
+                    path: self.path.to_path_buf(),
+                    what: format!("section [{field}]"),
+                    hint: format!("add a [{field}] section (see config.example.toml for its keys)"),
+                },
+            };
+        }
+        match owner {
+            Some(key) => self.invalid(&key, type_problem(&message)),
+            None => {
+                let (line, column) = self.position(span.start);
+                ConfigError::Syntax {
+                    path: self.path.to_path_buf(),
+                    line,
+                    column,
+                    message,
+                }
+            }
+        }
+    }
+
+    fn build(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+        let base = self.path.parent();
+        let shop = self.shop(raw.shop)?;
+        let calendar = self.calendar(raw.hours)?;
+        let imap = match raw.imap {
+            None => None,
+            Some(r) => {
+                let server = self.server(RawServer {
+                    section: "imap",
+                    host: &r.host,
+                    port: r.port,
+                    security: r.security.as_deref(),
+                    username: &r.username,
+                    password_command: r.password_command.as_deref(),
+                    password_env: r.password_env.as_deref(),
+                    ca_file: r.ca_file.as_deref(),
+                })?;
+                if let Some(folder) = r.sent_folder.as_deref() {
+                    if folder.trim().is_empty() {
+                        return Err(self.invalid(
+                            "imap.sent_folder",
+                            "is empty; name the Sent folder (e.g. \"Sent\") or remove the key to find it automatically",
+                        ));
+                    }
+                }
+                for (i, folder) in r.folders.iter().enumerate() {
+                    if folder.trim().is_empty() {
+                        return Err(self.invalid(
+                            &format!("imap.folders[{i}]"),
+                            "is empty; list folder names such as \"Archive\"",
+                        ));
+                    }
+                }
+                let poll_seconds = match r.poll_seconds {
+                    None => 300,
+                    Some(s) if s >= 1 => s as u64,
+                    Some(_) => {
+                        return Err(self.invalid(
+                            "imap.poll_seconds",
+                            "must be at least 1 (seconds between checks for new mail; 300 is a good value)",
+                        ))
+                    }
+                };
+                Some(ImapConfig {
+                    host: server.host,
+                    port: server.port,
+                    security: server.security,
+                    username: server.username,
+                    password: server.password,
+                    ca_file: server.ca_file,
+                    sent_folder: r.sent_folder,
+                    folders: r.folders,
+                    idle: r.idle.unwrap_or(true),
+                    poll_seconds,
+                })
+            }
+        };
+        let smtp = match raw.smtp {
+            None => None,
+            Some(r) => {
+                let server = self.server(RawServer {
+                    section: "smtp",
+                    host: &r.host,
+                    port: r.port,
+                    security: r.security.as_deref(),
+                    username: &r.username,
+                    password_command: r.password_command.as_deref(),
+                    password_env: r.password_env.as_deref(),
+                    ca_file: r.ca_file.as_deref(),
+                })?;
+                Some(SmtpConfig {
+                    host: server.host,
+                    port: server.port,
+                    security: server.security,
+                    username: server.username,
+                    password: server.password,
+                    ca_file: server.ca_file,
+                })
+            }
+        };
+        let store_path = match raw.store.path.as_deref() {
+            None => None,
+            Some(p) if p.trim().is_empty() => return Err(self.invalid(
+                "store.path",
+                "is empty; give a file path or remove the key to use the default data directory",
+            )),
+            Some(p) => Some(resolve_path(p, base)),
+        };
+        let templates_dir = match raw.templates.dir.as_deref() {
+            None => None,
+            Some(p) if p.trim().is_empty() => {
+                return Err(self.invalid(
+                    "templates.dir",
+                    "is empty; give a directory or remove the key to use templates/ next to the config file",
+                ))
+            }
+            Some(p) => Some(resolve_path(p, base)),
+        };
+        Ok(Config {
+            file: Some(self.path.to_path_buf()),
+            shop,
+            calendar,
+            store_path,
+            imap,
+            smtp,
+            keys: raw.keys,
+            templates_dir,
+        })
+    }
+
+    fn shop(&self, raw: RawShop) -> Result<ShopConfig, ConfigError> {
+        if raw.name.trim().is_empty() {
+            return Err(self.invalid(
+                "shop.name",
+                "is empty; give the shop's name as customers know it",
+            ));
+        }
+        if raw.addresses.is_empty() {
+            return Err(self.invalid(
+                "shop.addresses",
+                "is empty; list the shop's own addresses, the first is used as From (e.g. [\"hello@yourshop.com\"])",
+            ));
+        }
+        for (i, addr) in raw.addresses.iter().enumerate() {
+            if !is_plain_address(addr.trim()) {
+                return Err(self.invalid(
+                    &format!("shop.addresses[{i}]"),
+                    "is not a plain e-mail address; write it like \"hello@yourshop.com\" (no name, no <>)",
+                ));
+            }
+        }
+        Ok(ShopConfig {
+            name: raw.name.trim().to_string(),
+            owner_name: raw.owner_name.trim().to_string(),
+            signature: raw.signature.trim_end().to_string(),
+            addresses: raw.addresses.iter().map(|a| a.trim().to_string()).collect(),
+        })
+    }
+
+    fn calendar(&self, raw: RawHours) -> Result<Calendar, ConfigError> {
+        let wanted = raw.time_zone.trim();
+        // Zone names are case-sensitive in the database; people are not.
+        let tz = wanted.parse::<Tz>().ok().or_else(|| {
+            chrono_tz::TZ_VARIANTS
+                .iter()
+                .find(|t| t.name().eq_ignore_ascii_case(wanted))
+                .copied()
+        });
+        let tz: Tz = tz.ok_or_else(|| {
+            let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+            let hint = match closest(raw.time_zone.trim(), &names) {
+                Some(name) => format!("did you mean \"{name}\"?"),
+                None => "use a name such as \"Europe/Berlin\" or \"America/New_York\"".to_string(),
+            };
+            self.invalid(
+                "hours.time_zone",
+                format!("is not a known IANA time zone; {hint}"),
+            )
+        })?;
+
+        let mut business_days = [false; 7];
+        match &raw.business_days {
+            None => business_days[..5].fill(true),
+            Some(days) => {
+                for (i, day) in days.iter().enumerate() {
+                    let wd: Weekday = day.trim().parse().map_err(|_| {
+                        self.invalid(
+                            &format!("hours.business_days[{i}]"),
+                            "is not a weekday; use mon, tue, wed, thu, fri, sat or sun",
+                        )
+                    })?;
+                    business_days[wd.num_days_from_monday() as usize] = true;
+                }
+            }
+        }
+        if !business_days.contains(&true) {
+            return Err(self.invalid(
+                "hours.business_days",
+                "has no business days; list at least one, e.g. [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]",
+            ));
+        }
+
+        let time = |key: &str,
+                    value: Option<&str>,
+                    default: u32|
+         -> Result<NaiveTime, ConfigError> {
+            match value {
+                None => Ok(NaiveTime::from_hms_opt(default, 0, 0).unwrap_or(NaiveTime::MIN)),
+                Some(v) => NaiveTime::parse_from_str(v.trim(), "%H:%M").map_err(|_| {
+                    self.invalid(
+                        key,
+                        "is not a time of day; write it as HH:MM on the 24-hour clock (e.g. \"17:00\")",
+                    )
+                }),
+            }
+        };
+        let open = time("hours.open", raw.open.as_deref(), 9)?;
+        let close = time("hours.close", raw.close.as_deref(), 17)?;
+        if close <= open {
+            let (key, problem) = if raw.close.is_some() {
+                ("hours.close", format!("is not after hours.open ({}); closing time must be later than opening time on the same day", open.format("%H:%M")))
+            } else {
+                (
+                    "hours.open",
+                    format!(
+                        "is not before the default closing time {}; set hours.close too",
+                        close.format("%H:%M")
+                    ),
+                )
+            };
+            return Err(self.invalid(key, problem));
+        }
+
+        let mut holidays = BTreeSet::new();
+        for (i, value) in raw.holidays.iter().enumerate() {
+            let date = match value {
+                toml::Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+                toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+                    (Some(d), None) => NaiveDate::from_ymd_opt(
+                        i32::from(d.year),
+                        u32::from(d.month),
+                        u32::from(d.day),
+                    ),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match date {
+                Some(d) => {
+                    holidays.insert(d);
+                }
+                None => {
+                    return Err(self.invalid(
+                        &format!("hours.holidays[{i}]"),
+                        "is not a date; write holidays as \"YYYY-MM-DD\" (e.g. \"2026-12-25\")",
+                    ))
+                }
+            }
+        }
+
+        let day_minutes = (close - open).num_minutes();
+        if i64::from(raw.cutoff_minutes) >= day_minutes {
+            return Err(self.invalid(
+                "hours.cutoff_minutes",
+                format!(
+                    "is not shorter than the business day ({}–{}, {day_minutes} minutes); use a smaller number, or 0 for no cut-off",
+                    open.format("%H:%M"),
+                    close.format("%H:%M")
+                ),
+            ));
+        }
+        Ok(Calendar {
+            tz,
+            business_days,
+            open,
+            close,
+            holidays,
+            cutoff: Duration::minutes(i64::from(raw.cutoff_minutes)),
+            due_soon: Duration::minutes(i64::from(raw.due_soon_minutes.unwrap_or(60))),
+        })
+    }
+
+    fn server(&self, raw: RawServer<'_>) -> Result<Server, ConfigError> {
+        let s = raw.section;
+        let key = |k: &str| format!("{s}.{k}");
+        let host = raw.host.trim();
+        if host.is_empty() {
+            return Err(self.invalid(
+                &key("host"),
+                "is empty; give the server name, e.g. \"mail.yourshop.com\"",
+            ));
+        }
+        if host.contains("://") || host.contains(char::is_whitespace) || host.contains('/') {
+            return Err(self.invalid(
+                &key("host"),
+                "is not a host name; write only the name, e.g. \"mail.yourshop.com\" (no imaps:// and no path; the port goes in port)",
+            ));
+        }
+        let security = match raw.security.map(str::trim) {
+            None | Some("tls") => Security::Tls,
+            Some("starttls") => Security::Starttls,
+            Some("none") => Security::None,
+            Some(_) => {
+                return Err(self.invalid(&key("security"), "is not one of \"tls\", \"starttls\" or \"none\"; use \"tls\" unless your provider says otherwise"))
+            }
+        };
+        if security == Security::None && !is_loopback(host) {
+            return Err(self.invalid(
+                &key("security"),
+                format!("would send the password unencrypted to \"{host}\"; plaintext is only allowed to 127.0.0.1/localhost; use security = \"tls\" (or \"starttls\")"),
+            ));
+        }
+        let port = match raw.port {
+            None => match (s, security) {
+                ("imap", Security::Tls) => 993,
+                ("imap", _) => 143,
+                (_, Security::Tls) => 465,
+                (_, Security::Starttls) => 587,
+                (_, Security::None) => 25,
+            },
+            Some(p) => u16::try_from(p).ok().filter(|p| *p != 0).ok_or_else(|| {
+                self.invalid(&key("port"), "is not a port number between 1 and 65535")
+            })?,
+        };
+        if raw.username.trim().is_empty() {
+            return Err(self.invalid(
+                &key("username"),
+                "is empty; give the login name for the server (often the full address)",
+            ));
+        }
+        let password = match (raw.password_command, raw.password_env) {
+            (Some(_), Some(_)) => {
+                return Err(self.invalid(
+                    &key("password_env"),
+                    format!("is set together with {s}.password_command; keep only one of them"),
+                ))
+            }
+            (Some(cmd), None) if cmd.trim().is_empty() => {
+                return Err(self.invalid(&key("password_command"), "is empty; give a command that prints the password, e.g. \"pass show shop/mail\""))
+            }
+            (Some(cmd), None) => PasswordSource::Command(cmd.to_string()),
+            (None, Some(var)) if var.trim().is_empty() || var.contains(['=', '\0']) => {
+                return Err(self.invalid(&key("password_env"), "is not an environment variable name; use a name such as \"SHOPINBOX_PASSWORD\""))
+            }
+            (None, Some(var)) => PasswordSource::Env(var.trim().to_string()),
+            (None, None) => {
+                return Err(ConfigError::NoPasswordSource {
+                    path: self.path.to_path_buf(),
+                    section: s.to_string(),
+                })
+            }
+        };
+        let ca_file = match raw.ca_file {
+            None => None,
+            Some(p) => {
+                let resolved = resolve_path(p, self.path.parent());
+                if !resolved.is_file() {
+                    return Err(self.invalid(
+                        &key("ca_file"),
+                        format!(
+                            "is not a readable file (looked at {}); give the path of a PEM certificate or remove the key",
+                            resolved.display()
+                        ),
+                    ));
+                }
+                Some(resolved)
+            }
+        };
+        Ok(Server {
+            host: host.to_string(),
+            port,
+            security,
+            username: raw.username.trim().to_string(),
+            password,
+            ca_file,
+        })
+    }
+}
+
+/// Say what serde expected in a shop owner's words: TOML dates and times (`open = 09:00`)
+/// arrive as maps, and Rust integer type names mean nothing to most readers.
+fn type_problem(message: &str) -> String {
+    let expected = message.rsplit_once("expected ").map_or("", |(_, e)| e);
+    let wanted = match expected {
+        "a string" => "text in double quotes (e.g. \"09:00\")",
+        "u16" | "u32" | "u64" => "a whole number of 0 or more",
+        "i64" | "i32" => "a whole number",
+        "a boolean" => "true or false",
+        "a sequence" => "a list in brackets (e.g. [\"a\", \"b\"])",
+        "a map" | "struct" => "a table",
+        _ => return format!("is not valid here ({message}); see config.example.toml"),
+    };
+    format!("has the wrong type; it must be {wanted}")
+}
+
+fn index_table(table: &toml::de::DeTable<'_>, prefix: &str, out: &mut Vec<Entry>) {
+    for (k, v) in table.iter() {
+        let path = if prefix.is_empty() {
+            k.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", k.get_ref())
+        };
+        out.push(Entry {
+            path: path.clone(),
+            key: k.span(),
+            value: v.span(),
+            is_table: matches!(v.get_ref(), toml::de::DeValue::Table(_)),
+        });
+        index_value(v.get_ref(), &path, out);
+    }
+}
+
+fn index_value(value: &toml::de::DeValue<'_>, path: &str, out: &mut Vec<Entry>) {
+    match value {
+        toml::de::DeValue::Table(t) => index_table(t, path, out),
+        toml::de::DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let item_path = format!("{path}[{i}]");
+                out.push(Entry {
+                    path: item_path.clone(),
+                    key: item.span(),
+                    value: item.span(),
+                    is_table: matches!(item.get_ref(), toml::de::DeValue::Table(_)),
+                });
+                index_value(item.get_ref(), &item_path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `~/x` → home/x; relative paths are taken from the config file's directory so a config and
+/// its store/templates can travel together.
+fn resolve_path(raw: &str, base: Option<&Path>) -> PathBuf {
+    let raw = raw.trim();
+    if let Some(rest) = raw.strip_prefix("~/") {
+        if let Some(home) = directories::BaseDirs::new() {
+            return home.home_dir().join(rest);
+        }
+    }
+    let p = PathBuf::from(raw);
+    match base {
+        Some(base) if p.is_relative() => base.join(p),
+        _ => p,
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost") || h.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A bare `local@domain` with nothing that would break a header.
+fn is_plain_address(addr: &str) -> bool {
+    let Some((local, domain)) = addr.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !addr
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>(),;:\"[]".contains(c))
+        && !local.contains('@')
+}
+
+fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    match closest(word, candidates) {
+        Some(c) => format!("did you mean \"{c}\"? "),
+        None => String::new(),
+    }
+}
+
+/// The candidate nearest to `word` (case-insensitive edit distance), if it is near enough to
+/// be a typo rather than a different word.
+fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let word = word.to_lowercase();
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+/// alignment), since "clsoe" is one slip of the fingers away from "close".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+// ---------------------------------------------------------------------------------------
+// `config check`
+
+/// "Mon–Fri", "Mon, Wed, Fri", "Mon–Wed, Sat".
+fn business_days_words(days: &[bool; 7]) -> String {
+    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < 7 {
+        if days[i] {
+            let start = i;
+            while i + 1 < 7 && days[i + 1] {
+                i += 1;
+            }
+            parts.push(match i - start {
+                0 => NAMES[start].to_string(),
+                1 => format!("{}, {}", NAMES[start], NAMES[i]),
+                _ => format!("{}–{}", NAMES[start], NAMES[i]),
+            });
+        }
+        i += 1;
+    }
+    parts.join(", ")
+}
+
+fn server_words(
+    security: Security,
+    host: &str,
+    port: u16,
+    username: &str,
+    pw: &PasswordSource,
+) -> String {
+    format!(
+        "{host}:{port} ({}) as {username}, password {}",
+        security.as_str(),
+        pw.describe()
+    )
+}
+
+/// What `shopinbox config check` prints: the calendar in plain words and the deadlines it
+/// implies for a few sample arrivals from `now` on.
+pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
+    let cal = &cfg.calendar;
+    let hm = |t: NaiveTime| t.format("%H:%M").to_string();
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(format!("{}: the configuration is valid.", path.display()));
+    line(String::new());
+    line(format!(
+        "Shop:           {} (owner {}), replies from {}",
+        cfg.shop.name,
+        if cfg.shop.owner_name.is_empty() {
+            "not named"
+        } else {
+            &cfg.shop.owner_name
+        },
+        cfg.from_address()
+    ));
+    if cfg.shop.addresses.len() > 1 {
+        line(format!(
+            "Own addresses:  {}",
+            cfg.shop_addresses().join(", ")
+        ));
+    }
+    line(format!(
+        "Business hours: {} {}–{}, time zone {}",
+        business_days_words(&cal.business_days),
+        hm(cal.open),
+        hm(cal.close),
+        cal.tz.name()
+    ));
+    let today = cal.local_date(now);
+    let upcoming: Vec<NaiveDate> = cal.holidays.range(today..).copied().collect();
+    let holidays = if cal.holidays.is_empty() {
+        "none".to_string()
+    } else if upcoming.is_empty() {
+        format!("none upcoming ({} in the past)", cal.holidays.len())
+    } else {
+        let shown: Vec<String> = upcoming
+            .iter()
+            .take(5)
+            .map(|d| {
+                if d.year() == today.year() {
+                    d.format("%a %-d %b").to_string()
+                } else {
+                    d.format("%a %-d %b %Y").to_string()
+                }
+            })
+            .collect();
+        let more = upcoming.len().saturating_sub(shown.len());
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    line(format!("Holidays:       {holidays}"));
+    line(format!(
+        "Deadline rule:  a customer message is due at the first close of business after it arrives{}",
+        if cal.cutoff > Duration::zero() {
+            format!(
+                "; arrivals after {} (cut-off {} before close) are due the next business day",
+                hm(cal.close - cal.cutoff),
+                deadline::format_duration(cal.cutoff)
+            )
+        } else {
+            String::new()
+        }
+    ));
+    line(format!(
+        "Due soon:       {} before the deadline",
+        deadline::format_duration(cal.due_soon)
+    ));
+    line(format!("Store:          {}", cfg.store_path().display()));
+    line(format!("Templates:      {}", cfg.templates_dir().display()));
+    line(match &cfg.imap {
+        Some(i) => format!(
+            "IMAP:           {}",
+            server_words(i.security, &i.host, i.port, &i.username, &i.password)
+        ),
+        None => "IMAP:           not configured (demo and import work without it)".to_string(),
+    });
+    line(match &cfg.smtp {
+        Some(s) => format!(
+            "SMTP:           {}",
+            server_words(s.security, &s.host, s.port, &s.username, &s.password)
+        ),
+        None => "SMTP:           not configured (replies cannot be sent)".to_string(),
+    });
+    line(String::new());
+    line("Next deadlines:".to_string());
+    for (i, (arrival, due)) in deadline::next_deadlines(now, cal, 6)
+        .into_iter()
+        .enumerate()
+    {
+        let when = arrival.with_timezone(&cal.tz).format("%a %-d %b %H:%M");
+        let lead = if i == 0 && arrival == now {
+            format!("a message arriving now ({when})")
+        } else {
+            format!("a message arriving {when}")
+        };
+        line(format!(
+            "  {lead} is due {}",
+            deadline::format_local(due, cal)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[shop]
+name = "Alphx"
+owner_name = "Tom"
+signature = """
+Tom
+Alphx"""
+addresses = ["Hello@Alphx.shop", "tom@alphx.shop"]
+
+[hours]
+time_zone = "Europe/Berlin"
+business_days = ["mon", "tue", "wed", "thu", "fri"]
+open = "09:00"
+close = "17:00"
+holidays = ["2026-12-25", 2026-12-26]
+cutoff_minutes = 30
+
+[imap]
+host = "imap.alphx.shop"
+username = "hello@alphx.shop"
+password_command = "pass show alphx/imap"
+
+[smtp]
+host = "smtp.alphx.shop"
+security = "starttls"
+username = "hello@alphx.shop"
+password_env = "ALPHX_SMTP_PASSWORD"
+
+[keys]
+reply = ["r", "enter"]
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/x/config.toml"))
+    }
+
+    fn err(text: &str) -> String {
+        match parse(text) {
+            Ok(_) => panic!("expected an error for:\n{text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// GOOD with one line replaced (or appended when `from` is empty).
+    fn good_with(from: &str, to: &str) -> String {
+        if from.is_empty() {
+            return format!("{GOOD}{to}\n");
+        }
+        assert!(GOOD.contains(from), "{from}");
+        GOOD.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn good_config_loads_with_defaults() {
+        let cfg = parse(GOOD).unwrap();
+        assert_eq!(cfg.shop.signature, "Tom\nAlphx");
+        assert_eq!(cfg.shop_addresses(), ["hello@alphx.shop", "tom@alphx.shop"]);
+        assert_eq!(cfg.from_address(), "Hello@Alphx.shop");
+        assert_eq!(cfg.message_id_domain(), "alphx.shop");
+        let cal = cfg.calendar();
+        assert_eq!(cal.tz, chrono_tz::Europe::Berlin);
+        assert_eq!(cal.holidays.len(), 2);
+        assert_eq!(cal.cutoff, Duration::minutes(30));
+        assert_eq!(cal.due_soon, Duration::minutes(60));
+        let imap = cfg.imap.as_ref().unwrap();
+        assert_eq!(
+            (imap.port, imap.security, imap.idle, imap.poll_seconds),
+            (993, Security::Tls, true, 300)
+        );
+        assert_eq!(
+            imap.password,
+            PasswordSource::Command("pass show alphx/imap".into())
+        );
+        let smtp = cfg.smtp.as_ref().unwrap();
+        assert_eq!((smtp.port, smtp.security), (587, Security::Starttls));
+        assert_eq!(cfg.keys["reply"], ["r", "enter"]);
+        assert_eq!(cfg.templates_dir(), PathBuf::from("/x/templates"));
+    }
+
+    #[test]
+    fn minimal_config_without_servers() {
+        let cfg = parse(
+            "[shop]\nname = \"S\"\nowner_name = \"O\"\naddresses = [\"a@b.c\"]\n[hours]\ntime_zone = \"UTC\"\n",
+        )
+        .unwrap();
+        assert!(cfg.imap.is_none() && cfg.smtp.is_none());
+        assert_eq!(
+            cfg.calendar.business_days,
+            [true, true, true, true, true, false, false]
+        );
+        assert_eq!(
+            cfg.calendar.close,
+            NaiveTime::from_hms_opt(17, 0, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn relative_paths_follow_the_config_file() {
+        let cfg = parse(&good_with(
+            "",
+            "[store]\npath = \"data/shop.db\"\n[templates]\ndir = \"/abs/tpl\"",
+        ))
+        .unwrap();
+        assert_eq!(cfg.store_path(), PathBuf::from("/x/data/shop.db"));
+        assert_eq!(cfg.templates_dir(), PathBuf::from("/abs/tpl"));
+    }
+
+    #[test]
+    fn error_messages_name_file_key_value_and_line() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "time_zone = \"Europe/Berlin\"",
+                "time_zone = \"Europe/Berln\"",
+                &["/x/config.toml: hours.time_zone = \"Europe/Berln\" (line 11) is not a known IANA time zone; did you mean \"Europe/Berlin\"?"],
+            ),
+            ("close = \"17:00\"", "clsoe = \"17:00\"", &["unknown key \"hours.clsoe\" (line 14)", "did you mean \"close\"?", "known keys in [hours] are: time_zone, business_days, open, close"]),
+            ("close = \"17:00\"", "close = \"08:00\"", &["hours.close = \"08:00\" (line 14) is not after hours.open (09:00)"]),
+            ("close = \"17:00\"", "close = \"5pm\"", &["hours.close = \"5pm\"", "HH:MM"]),
+            ("\"fri\"]", "\"fry\"]", &["hours.business_days[4] = \"fry\" (line 12) is not a weekday"]),
+            ("business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]", "business_days = []", &["hours.business_days = [] (line 12) has no business days"]),
+            ("\"2026-12-25\",", "\"2026-12-32\",", &["hours.holidays[0] = \"2026-12-32\" (line 15) is not a date", "YYYY-MM-DD"]),
+            ("cutoff_minutes = 30", "cutoff_minutes = 480", &["hours.cutoff_minutes = 480 (line 16) is not shorter than the business day"]),
+            ("cutoff_minutes = 30", "cutoff_minutes = -5", &["hours.cutoff_minutes = -5 (line 16) has the wrong type; it must be a whole number of 0 or more"]),
+            ("cutoff_minutes = 30", "cutoff_minutes = \"30\"", &["hours.cutoff_minutes = \"30\" (line 16) has the wrong type; it must be a whole number of 0 or more"]),
+            ("[keys]\nreply = [\"r\", \"enter\"]", "[keys]\nreply = \"r\"", &["keys.reply = \"r\" (line 30) has the wrong type; it must be a list in brackets"]),
+            ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsecurity = \"none\"", &["imap.security = \"none\" (line 20)", "plaintext is only allowed to 127.0.0.1/localhost; use security = \"tls\""]),
+            ("host = \"imap.alphx.shop\"", "host = \"imaps://imap.alphx.shop\"", &["imap.host = \"imaps://imap.alphx.shop\" (line 19) is not a host name"]),
+            ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nport = 99999", &["imap.port = 99999 (line 20) is not a port number"]),
+            ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsecurity = \"ssl\"", &["imap.security = \"ssl\" (line 20) is not one of"]),
+            ("password_command = \"pass show alphx/imap\"", "", &["/x/config.toml: no password source in [imap]; add password_command"]),
+            ("password_env = \"ALPHX_SMTP_PASSWORD\"", "password_env = \"ALPHX_SMTP_PASSWORD\"\npassword_command = \"x\"", &["smtp.password_env = \"ALPHX_SMTP_PASSWORD\"", "keep only one"]),
+            ("username = \"hello@alphx.shop\"\npassword_command", "password_command", &["missing key \"imap.username\""]),
+            ("addresses = [\"Hello@Alphx.shop\", \"tom@alphx.shop\"]", "addresses = [\"Tom <tom@alphx.shop>\"]", &["shop.addresses[0] = \"Tom <tom@alphx.shop>\" (line 8) is not a plain e-mail address"]),
+            ("[keys]", "[keyz]", &["unknown key \"keyz\" (line 29)", "did you mean \"keys\"?", "known sections are: [shop], [hours]"]),
+            ("cutoff_minutes = 30", "cutoff_minutes = 30\nsecurity = \"tls\"", &["unknown key \"hours.security\" (line 17)"]),
+            ("[hours]", "[hours", &["/x/config.toml: invalid TOML at line 10, column"]),
+            ("open = \"09:00\"", "open = 09:00", &["hours.open = 09:00 (line 13) has the wrong type; it must be text in double quotes (e.g. \"09:00\")"]),
+            ("[shop]", "shop = 3\n[shopx]", &["/x/config.toml: shop = 3 (line 2) is not a section"]),
+        ];
+        for (from, to, wants) in cases {
+            let msg = err(&good_with(from, to));
+            for want in *wants {
+                assert!(
+                    msg.contains(want),
+                    "replacing {from:?} by {to:?}:\n got: {msg}\nwant: {want}"
+                );
+            }
+            assert!(!msg.contains('\n'), "one line: {msg}");
+        }
+    }
+
+    #[test]
+    fn load_reads_files_and_names_missing_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let msg = Config::load(&path).unwrap_err().to_string();
+        assert!(msg.starts_with("cannot find the config file "), "{msg}");
+        assert!(msg.contains(&path.display().to_string()), "{msg}");
+        std::fs::write(&path, GOOD).unwrap();
+        let cfg = Config::load(&path).unwrap();
+        assert_eq!(cfg.file.as_deref(), Some(path.as_path()));
+        assert_eq!(cfg.templates_dir(), dir.path().join("templates"));
+        let msg = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(msg.starts_with("cannot read the config file "), "{msg}");
+    }
+
+    #[test]
+    fn missing_section_is_named() {
+        let msg = err("[hours]\ntime_zone = \"UTC\"\n");
+        assert_eq!(msg, "/x/config.toml: missing section [shop]; add a [shop] section (see config.example.toml for its keys)");
+    }
+
+    #[test]
+    fn plaintext_to_loopback_is_allowed() {
+        for host in ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"] {
+            let text = good_with(
+                "host = \"imap.alphx.shop\"",
+                &format!("host = \"{host}\"\nsecurity = \"none\""),
+            );
+            let cfg = parse(&text).unwrap();
+            let imap = cfg.imap.unwrap();
+            assert_eq!((imap.security, imap.port), (Security::None, 143), "{host}");
+        }
+        assert!(!is_loopback("128.0.0.1"));
+        assert!(!is_loopback("localhost.evil.com"));
+    }
+
+    #[test]
+    fn ca_file_must_exist() {
+        let msg = err(&good_with(
+            "host = \"imap.alphx.shop\"",
+            "host = \"imap.alphx.shop\"\nca_file = \"no/such.pem\"",
+        ));
+        assert!(msg.contains("imap.ca_file = \"no/such.pem\" (line 20) is not a readable file (looked at /x/no/such.pem)"), "{msg}");
+    }
+
+    #[test]
+    fn passwords_from_command_and_env() {
+        let pw = resolve_password(&PasswordSource::Command(
+            "printf 'pass word\\nsecond\\n'".into(),
+        ))
+        .unwrap();
+        assert_eq!(pw, "pass word");
+        let pw =
+            resolve_password(&PasswordSource::Command("printf 's3cret\\r\\n'".into())).unwrap();
+        assert_eq!(pw, "s3cret");
+        let e = resolve_password(&PasswordSource::Command(
+            "echo hunter2; echo oops >&2; exit 3".into(),
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("exited with status 3: oops"), "{e}");
+        let e = resolve_password(&PasswordSource::Command("true".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("empty password"), "{e}");
+        let e = resolve_password(&PasswordSource::Env(
+            "SHOPINBOX_TEST_SURELY_UNSET_VAR".into(),
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("SHOPINBOX_TEST_SURELY_UNSET_VAR is not set"),
+            "{e}"
+        );
+        // PATH is set in any test environment; its first line is returned as-is.
+        let path = std::env::var("PATH").unwrap();
+        assert_eq!(
+            resolve_password(&PasswordSource::Env("PATH".into())).unwrap(),
+            path
+        );
+        assert_eq!(
+            format!("{:?}", PasswordSource::Command("echo hunter2".into())),
+            "Command(<redacted>)"
+        );
+    }
+
+    #[test]
+    fn demo_config_is_sane() {
+        let cfg = Config::demo();
+        assert_eq!(cfg.shop_addresses(), ["hello@alphx.shop", "tom@alphx.shop"]);
+        assert_eq!(cfg.message_id_domain(), "alphx.shop");
+        assert_eq!(cfg.calendar.tz, chrono_tz::Europe::Berlin);
+        assert!(cfg.calendar.holidays.len() >= 2);
+    }
+
+    #[test]
+    fn example_config_documents_every_key_and_loads() {
+        let text = include_str!("../config.example.toml");
+        for (section, keys) in KNOWN_KEYS {
+            assert!(
+                text.contains(&format!("[{section}]")),
+                "[{section}] missing from example"
+            );
+            for key in *keys {
+                assert!(
+                    text.lines().any(|l| l
+                        .trim_start_matches(['#', ' '])
+                        .starts_with(&format!("{key} ="))),
+                    "{section}.{key} missing from config.example.toml"
+                );
+            }
+        }
+        let cfg = parse(text).unwrap();
+        assert!(cfg.imap.is_some() && cfg.smtp.is_some());
+    }
+
+    #[test]
+    fn check_report_describes_calendar_and_deadlines() {
+        let cfg = parse(GOOD).unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-11-23T18:40:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let report = check_report(&cfg, Path::new("/x/config.toml"), now);
+        for want in [
+            "/x/config.toml: the configuration is valid.",
+            "Business hours: Mon–Fri 09:00–17:00, time zone Europe/Berlin",
+            "Holidays:       Fri 25 Dec, Sat 26 Dec",
+            "arrivals after 16:30 (cut-off 30m before close) are due the next business day",
+            "a message arriving now (Mon 23 Nov 19:40) is due Tue 24 Nov 17:00 Europe/Berlin",
+            "a message arriving Sat 28 Nov 12:00 is due Mon 30 Nov 17:00 Europe/Berlin",
+            "IMAP:           imap.alphx.shop:993 (tls) as hello@alphx.shop, password from password_command",
+            "password from $ALPHX_SMTP_PASSWORD",
+        ] {
+            assert!(report.contains(want), "missing {want:?} in:\n{report}");
+        }
+        assert!(
+            !report.contains("pass show"),
+            "never echo the password command:\n{report}"
+        );
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(
+            business_days_words(&[true, true, true, true, true, false, false]),
+            "Mon–Fri"
+        );
+        assert_eq!(
+            business_days_words(&[true, false, true, false, true, false, false]),
+            "Mon, Wed, Fri"
+        );
+        assert_eq!(
+            business_days_words(&[true, true, false, false, false, true, true]),
+            "Mon, Tue, Sat, Sun"
+        );
+        assert_eq!(
+            closest("Europe/Berln", &["Europe/Berlin", "Europe/Bern"]),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(closest("banana", &["close", "open"]), None);
+        assert_eq!(edit_distance("clsoe", "close"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert!(is_plain_address("a.b+c@shop.example"));
+        for bad in ["", "a", "@b", "a@", "a b@c", "a@b@c", "<a@b>", "a@.b"] {
+            assert!(!is_plain_address(bad), "{bad}");
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod classify;
 pub mod names;
+pub mod orders;
 pub mod parse;
 pub mod sanitize;
 
@@ -74,6 +75,10 @@ pub struct ClassifyHeaders {
     pub return_path: Option<String>,
     /// Top-level content type, lower-case, e.g. "multipart/report".
     pub content_type: String,
+    /// The `report-type` parameter of a top-level `multipart/report` ("delivery-status" for
+    /// bounces, "disposition-notification" for read receipts).
+    #[serde(default)]
+    pub report_type: Option<String>,
 }
 
 /// Everything shopinbox keeps from one message. All strings are sanitized.

@@ -1,1 +1,371 @@
-//! (in progress)
+//! Cleaning of every string that came from a message before it reaches the terminal or an
+//! outgoing header.
+//!
+//! Mail is hostile input: a subject can carry `ESC ]` sequences that rewrite the terminal
+//! title or plant hyperlinks, a display name can carry CR/LF that would inject headers into a
+//! reply (and make lettre panic), and bidi overrides can make `gpj.exe` look like `exe.jpg`.
+//! mailparse decodes `=?utf-8?b?...?=` encoded-words back into raw CR/LF/ESC, so decoding does
+//! not protect us; these functions must run on the *decoded* text.
+//!
+//! The work is a single pass over the characters with a small state machine for escape
+//! sequences, so that a whole sequence (`ESC [ 3 1 m`, `ESC ] 8 ; ; url BEL`) disappears
+//! instead of leaving its printable tail (`[31m`) behind.
+
+use unicode_width::UnicodeWidthChar;
+
+const ESC: char = '\u{1b}';
+const BEL: char = '\u{07}';
+/// 8-bit String Terminator.
+const ST8: char = '\u{9c}';
+
+/// One cleaned line for lists, headers and status lines: no controls, no escape sequences, no
+/// bidi controls; CR, LF, TAB and other whitespace runs become one space; trimmed.
+pub fn line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for piece in Pieces::new(s) {
+        match piece {
+            Piece::Char(c) if c.is_whitespace() && is_collapsible_space(c) => pending_space = true,
+            Piece::Char(c) => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            }
+            Piece::Newline | Piece::Tab => pending_space = true,
+        }
+    }
+    out
+}
+
+/// A cleaned message body: like [`line`] but newlines are kept (CRLF and lone CR become LF),
+/// tabs are expanded to the next multiple of 4 columns (a tab's width depends on the terminal,
+/// which would break our layout), and leading blank lines and trailing whitespace are trimmed.
+pub fn body(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut column = 0usize;
+    for piece in Pieces::new(s) {
+        match piece {
+            Piece::Newline => {
+                out.push('\n');
+                column = 0;
+            }
+            Piece::Tab => {
+                let spaces = TAB_WIDTH - column % TAB_WIDTH;
+                out.extend(std::iter::repeat_n(' ', spaces));
+                column += spaces;
+            }
+            Piece::Char(c) => {
+                out.push(c);
+                column += c.width().unwrap_or(0);
+            }
+        }
+    }
+    let trimmed_end = out.trim_end().len();
+    out.truncate(trimmed_end);
+    // Drop leading blank lines but keep the indentation of the first real line.
+    let first_content = out
+        .char_indices()
+        .find(|&(_, c)| !c.is_whitespace())
+        .map(|(i, _)| i)
+        .unwrap_or(out.len());
+    let start = out[..first_content].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    out.drain(..start);
+    out
+}
+
+/// A file name safe to show and to save under: [`line`] without path separators, never `.`
+/// or `..`, at most 255 bytes (the usual file-system limit).
+pub fn filename(s: &str) -> String {
+    let cleaned: String = line(s)
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' => '_',
+            c => c,
+        })
+        .collect();
+    let mut name = match cleaned.as_str() {
+        "." | ".." => "_".to_string(),
+        _ => cleaned,
+    };
+    if name.len() > MAX_FILENAME_BYTES {
+        let mut cut = MAX_FILENAME_BYTES;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name.truncate(cut);
+    }
+    name
+}
+
+/// True when `s` contains nothing [`line`] would remove or change (besides trimming and
+/// whitespace collapsing): used by tests and debug assertions.
+pub fn is_clean_line(s: &str) -> bool {
+    !s.chars()
+        .any(|c| c.is_control() || is_bidi_control(c) || c == '\u{feff}')
+}
+
+const TAB_WIDTH: usize = 4;
+const MAX_FILENAME_BYTES: usize = 255;
+
+/// Whitespace that [`line`] folds into one space. Other spaces (NO-BREAK SPACE, ideographic
+/// space …) are kept: they are content, not layout accidents.
+fn is_collapsible_space(c: char) -> bool {
+    c.is_ascii_whitespace()
+}
+
+/// Bidi embeddings, overrides and isolates, and the implicit marks (LRM, RLM, ALM).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// What survives of the input, one step at a time: a printable character, a line break or a
+/// tab. Everything else is swallowed by the iterator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Char(char),
+    Newline,
+    Tab,
+}
+
+struct Pieces<'a> {
+    s: &'a str,
+    /// Byte offset of the next unread character.
+    pos: usize,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(s: &'a str) -> Self {
+        Pieces { s, pos: 0 }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.s[self.pos..].chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    /// After `ESC [` or 8-bit CSI: parameters 0x30–0x3F, intermediates 0x20–0x2F, one final
+    /// byte 0x40–0x7E. A character outside those ranges aborts the sequence (as terminals do)
+    /// and is then read normally.
+    fn skip_csi(&mut self) {
+        while let Some(c) = self.peek() {
+            match c {
+                '\u{30}'..='\u{3f}' | '\u{20}'..='\u{2f}' => {
+                    self.bump();
+                }
+                '\u{40}'..='\u{7e}' => {
+                    self.bump();
+                    return;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// After an OSC/DCS/SOS/PM/APC introducer: the string runs to ST (`ESC \` or U+009C), or
+    /// BEL (xterm's OSC terminator). When no terminator follows, only the introducer is
+    /// dropped: hiding the rest of a message behind a stray `ESC P` would lose content.
+    fn skip_string(&mut self) {
+        let rest = &self.s[self.pos..];
+        let mut iter = rest.char_indices().peekable();
+        while let Some((i, c)) = iter.next() {
+            let end = match c {
+                BEL | ST8 => Some(i + c.len_utf8()),
+                ESC if matches!(iter.peek(), Some((_, '\\'))) => Some(i + 2),
+                _ => None,
+            };
+            if let Some(end) = end {
+                self.pos += end;
+                return;
+            }
+        }
+    }
+
+    /// After a lone ESC: an ESC sequence `ESC I* F` (intermediates 0x20–0x2F, final
+    /// 0x30–0x7E), or one of the introducers handled above.
+    fn skip_escape(&mut self) {
+        match self.peek() {
+            Some('[') => {
+                self.bump();
+                self.skip_csi();
+            }
+            Some(']' | 'P' | 'X' | '^' | '_') => {
+                self.bump();
+                self.skip_string();
+            }
+            Some('\u{20}'..='\u{2f}') => {
+                while let Some('\u{20}'..='\u{2f}') = self.peek() {
+                    self.bump();
+                }
+                if let Some('\u{30}'..='\u{7e}') = self.peek() {
+                    self.bump();
+                }
+            }
+            Some('\u{30}'..='\u{7e}') => {
+                self.bump();
+            }
+            // A lone ESC (end of input, or followed by a control or non-ASCII) is dropped.
+            _ => {}
+        }
+    }
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        loop {
+            let c = self.bump()?;
+            match c {
+                '\n' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                    return Some(Piece::Newline)
+                }
+                '\r' => {
+                    if self.peek() == Some('\n') {
+                        self.bump();
+                    }
+                    return Some(Piece::Newline);
+                }
+                '\t' => return Some(Piece::Tab),
+                ESC => self.skip_escape(),
+                '\u{9b}' => self.skip_csi(),
+                '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => self.skip_string(),
+                c if c.is_control() => {}
+                c if is_bidi_control(c) || c == '\u{feff}' => {}
+                c => return Some(Piece::Char(c)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("plain", "Where is my order?", "Where is my order?"),
+            ("trim", "  hello  ", "hello"),
+            ("crlf becomes space", "Hello\r\nBcc: evil@x", "Hello Bcc: evil@x"),
+            ("lone cr", "a\rb", "a b"),
+            ("tab", "a\tb", "a b"),
+            ("runs collapse", "a \t\r\n  b", "a b"),
+            ("nul and bell", "a\u{0}b\u{7}c", "abc"),
+            ("del", "a\u{7f}b", "ab"),
+            ("sgr colour", "\u{1b}[31mred\u{1b}[0m text", "red text"),
+            ("csi with params", "x\u{1b}[1;31;40my", "xy"),
+            ("csi private mode", "\u{1b}[?1049hscreen", "screen"),
+            ("clear screen", "\u{1b}[2J\u{1b}[Hhi", "hi"),
+            ("osc title bel", "\u{1b}]0;pwned\u{7}Subject", "Subject"),
+            ("osc title st", "\u{1b}]2;pwned\u{1b}\\Subject", "Subject"),
+            (
+                "osc 8 hyperlink keeps text",
+                "\u{1b}]8;;https://evil.example/\u{1b}\\click here\u{1b}]8;;\u{1b}\\ now",
+                "click here now",
+            ),
+            ("osc 52 clipboard", "a\u{1b}]52;c;cm0gLXJmIH4=\u{7}b", "ab"),
+            ("dcs string", "a\u{1b}Pq#0;2;0;0;0\u{1b}\\b", "ab"),
+            ("apc string", "a\u{1b}_Gf=100;AAAA\u{1b}\\b", "ab"),
+            ("pm and sos", "a\u{1b}^x\u{1b}\\b\u{1b}Xy\u{9c}c", "abc"),
+            ("two-char escape", "a\u{1b}cb", "ab"),
+            ("charset designation", "a\u{1b}(Bb", "ab"),
+            ("keypad mode", "a\u{1b}=b", "ab"),
+            ("lone esc at end", "subject\u{1b}", "subject"),
+            ("esc then newline", "a\u{1b}\nb", "a b"),
+            ("unterminated osc keeps rest", "a\u{1b}]0;title", "a0;title"),
+            ("unterminated csi at end", "a\u{1b}[12", "a"),
+            ("csi aborted by non-ascii", "a\u{1b}[1é", "aé"),
+            ("c1 csi", "a\u{9b}31mb", "ab"),
+            ("c1 osc", "a\u{9d}0;title\u{9c}b", "ab"),
+            ("c1 dcs", "a\u{90}data\u{9c}b", "ab"),
+            ("other c1", "a\u{80}\u{8d}\u{9a}b", "ab"),
+            ("nel is a line break", "a\u{85}b", "a b"),
+            ("rlo override", "invoice\u{202e}fdp.exe", "invoicefdp.exe"),
+            ("all embeddings", "\u{202a}a\u{202b}b\u{202c}c\u{202d}d", "abcd"),
+            ("isolates", "\u{2066}a\u{2067}b\u{2068}c\u{2069}", "abc"),
+            ("marks", "a\u{200e}b\u{200f}c\u{61c}d", "abcd"),
+            ("bom", "\u{feff}hello", "hello"),
+            ("line separator", "a\u{2028}b", "a b"),
+            ("unicode kept", "Bestellung für María 😀", "Bestellung für María 😀"),
+            ("nbsp kept", "a\u{a0}b", "a\u{a0}b"),
+            ("arabic kept", "طلب رقم ١٠٤٢", "طلب رقم ١٠٤٢"),
+            ("only controls", "\u{1b}[0m\r\n\u{7}", ""),
+            ("empty", "", ""),
+        ];
+        for (name, input, want) in cases {
+            let got = line(input);
+            assert_eq!(&got, want, "case {name}");
+            assert!(is_clean_line(&got), "case {name} left controls: {got:?}");
+        }
+    }
+
+    #[test]
+    fn encoded_word_subject_decodes_to_controls_and_is_cleaned() {
+        // "Order\r\nBcc: x@evil\u{1b}[2J" as an RFC 2047 encoded-word.
+        let header = b"Subject: =?utf-8?b?T3JkZXINCkJjYzogeEBldmlsG1sySg==?=";
+        let (h, _) = mailparse::parse_header(header).unwrap();
+        let decoded = h.get_value();
+        assert!(decoded.contains('\r') && decoded.contains('\u{1b}'), "{decoded:?}");
+        assert_eq!(line(&decoded), "Order Bcc: x@evil");
+    }
+
+    #[test]
+    fn body_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("keeps newlines", "a\nb\n\nc", "a\nb\n\nc"),
+            ("crlf to lf", "a\r\nb\r\n", "a\nb"),
+            ("lone cr to lf", "a\rb", "a\nb"),
+            ("tab at start", "\tx", "    x"),
+            ("tab mid column", "ab\tc", "ab  c"),
+            ("tab at multiple", "abcd\te", "abcd    e"),
+            ("tabs per line", "a\tb\nxyz\tc", "a   b\nxyz c"),
+            ("wide chars count two columns", "日\tx", "日  x"),
+            ("escapes removed", "Hi \u{1b}[1mthere\u{1b}[0m\n\u{1b}]0;t\u{7}bye", "Hi there\nbye"),
+            ("c1 and bidi", "a\u{9b}2Jb\u{202e}c", "abc"),
+            ("leading blank lines dropped", "\n\n  \n  indented\nx", "  indented\nx"),
+            ("trailing whitespace dropped", "x\n\n  \n", "x"),
+            ("nul removed", "a\u{0}b", "ab"),
+            ("lone esc at end", "text\u{1b}", "text"),
+        ];
+        for (name, input, want) in cases {
+            assert_eq!(&body(input), want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn body_never_contains_controls_except_newline() {
+        let nasty: String = (0u32..0x250).filter_map(char::from_u32).collect();
+        let cleaned = body(&nasty);
+        assert!(cleaned
+            .chars()
+            .all(|c| c == '\n' || !(c.is_control() || is_bidi_control(c))));
+    }
+
+    #[test]
+    fn filename_table() {
+        let cases: &[(&str, &str)] = &[
+            ("invoice.pdf", "invoice.pdf"),
+            ("../../etc/passwd", ".._.._etc_passwd"),
+            ("C:\\Windows\\evil.exe", "C:_Windows_evil.exe"),
+            ("..", "_"),
+            (".", "_"),
+            ("photo\u{202e}gpj.exe", "photogpj.exe"),
+            ("a\r\nb.txt", "a b.txt"),
+            ("\u{1b}[31mred.txt", "red.txt"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(&filename(input), want, "input {input:?}");
+        }
+        let long = "é".repeat(200);
+        let cut = filename(&long);
+        assert!(cut.len() <= 255 && cut.chars().all(|c| c == 'é'));
+    }
+}

@@ -1,0 +1,519 @@
+//! Writing mail: ingest (with threading and de-duplication), flag changes, expunges,
+//! UIDVALIDITY resets, and the per-folder sync state. Each call is one transaction, and the
+//! folder's sync state is written in the same transaction as the mail it describes, so a
+//! crash at any point resumes without loss or duplicates.
+
+use super::convert::{domain_of, flags_to_text, secs, time, to_json};
+use super::error::{Ctx, StoreError};
+use super::refresh::{load_rules, recompute};
+use super::threading;
+use super::types::{InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext};
+use super::Store;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashMap};
+
+impl Store {
+    /// Store new mail. Already-stored locations (or, for uid-less mail, identical bytes) come
+    /// back as `Duplicate`. When `state` is given it is saved in the same transaction.
+    pub fn ingest(
+        &mut self,
+        msgs: Vec<NewMessage>,
+        state: Option<&MailboxState>,
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        let tx = self.conn.transaction().ctx("start saving messages")?;
+        let rules = load_rules(&tx)?;
+        let mut touched = BTreeSet::new();
+        let mut out = Vec::with_capacity(msgs.len());
+        for m in msgs {
+            let (outcome, conversation) = insert_one(&tx, &self.ctx, m)?;
+            out.push(outcome);
+            touched.extend(conversation);
+        }
+        if let Some(st) = state {
+            write_state(&tx, st)?;
+        }
+        for c in touched {
+            recompute(&tx, &self.ctx, &rules, c)?;
+        }
+        tx.commit().ctx("save messages")?;
+        Ok(out)
+    }
+
+    pub fn mailbox_state(&self, mailbox: &str) -> Result<Option<MailboxState>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT uidvalidity, highest_uid, highestmodseq, last_sync
+                 FROM mailbox_state WHERE mailbox = ?1",
+            )
+            .and_then(|mut st| {
+                st.query_row([mailbox], |r| {
+                    Ok(MailboxState {
+                        mailbox: mailbox.to_string(),
+                        uidvalidity: r.get(0)?,
+                        highest_uid: r.get(1)?,
+                        highestmodseq: r.get::<_, Option<i64>>(2)?.map(|v| v.max(0) as u64),
+                        last_sync: r.get::<_, Option<i64>>(3)?.map(time),
+                    })
+                })
+                .optional()
+            })
+            .ctx("read a folder's sync state")
+    }
+
+    pub fn set_mailbox_state(&mut self, st: &MailboxState) -> Result<(), StoreError> {
+        write_state(&self.conn, st)
+    }
+
+    /// Stored uids of a folder generation, ascending.
+    pub fn uids(&self, mailbox: &str, uidvalidity: u32) -> Result<Vec<u32>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT uid FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0
+                 ORDER BY uid",
+            )
+            .and_then(|mut st| {
+                st.query_map(params![mailbox, uidvalidity], |r| r.get(0))?
+                    .collect()
+            })
+            .ctx("list a folder's stored messages")
+    }
+
+    pub fn flags_by_uid(
+        &self,
+        mailbox: &str,
+        uidvalidity: u32,
+    ) -> Result<HashMap<u32, Vec<String>>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT uid, flags FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0",
+            )
+            .ctx("read a folder's flags")?;
+        let rows = st
+            .query_map(params![mailbox, uidvalidity], |r| {
+                Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+            })
+            .ctx("read a folder's flags")?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (uid, flags) = row.ctx("read a folder's flags")?;
+            out.insert(uid, super::convert::flags_from_text(&flags));
+        }
+        Ok(out)
+    }
+
+    /// Replace the flags of stored messages (e.g. `\Answered` set from the phone). Returns how
+    /// many rows changed; their conversations' state is recomputed.
+    pub fn update_flags(
+        &mut self,
+        mailbox: &str,
+        uidvalidity: u32,
+        changes: &[(u32, Vec<String>)],
+        state: Option<&MailboxState>,
+    ) -> Result<usize, StoreError> {
+        const ACTION: &str = "save changed flags";
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let mut touched = BTreeSet::new();
+        let mut changed_rows = 0;
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "UPDATE messages SET flags = ?4
+                     WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND flags != ?4
+                     RETURNING conversation_id",
+                )
+                .ctx(ACTION)?;
+            for (uid, flags) in changes {
+                let text = flags_to_text(flags);
+                let conv: Option<i64> = st
+                    .query_row(params![mailbox, uidvalidity, uid, text], |r| r.get(0))
+                    .optional()
+                    .ctx(ACTION)?;
+                changed_rows += usize::from(conv.is_some());
+                touched.extend(conv);
+            }
+        }
+        if let Some(st) = state {
+            write_state(&tx, st)?;
+        }
+        let rules = load_rules(&tx)?;
+        for c in &touched {
+            recompute(&tx, &self.ctx, &rules, *c)?;
+        }
+        tx.commit().ctx(ACTION)?;
+        Ok(changed_rows)
+    }
+
+    /// Forget expunged messages. Local data survives (it is not keyed by message rows).
+    pub fn remove_uids(
+        &mut self,
+        mailbox: &str,
+        uidvalidity: u32,
+        uids: &[u32],
+    ) -> Result<usize, StoreError> {
+        const ACTION: &str = "remove expunged messages";
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let mut removed = Vec::new();
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "DELETE FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
+                     RETURNING conversation_id, message_id, canonical",
+                )
+                .ctx(ACTION)?;
+            for uid in uids.iter().filter(|u| **u > 0) {
+                let row = st
+                    .query_row(params![mailbox, uidvalidity, uid], removed_row)
+                    .optional()
+                    .ctx(ACTION)?;
+                removed.extend(row);
+            }
+        }
+        let n = removed.len();
+        after_removal(&tx, &self.ctx, removed)?;
+        tx.commit().ctx(ACTION)?;
+        Ok(n)
+    }
+
+    /// UIDVALIDITY changed: forget the folder's rows of other uidvalidities and restart its
+    /// sync state at the new generation. Conversations, notes, rules, outbox, snooze and
+    /// follow-ups stay; re-fetched mail finds its conversation again by Message-ID.
+    pub fn reset_mailbox(
+        &mut self,
+        mailbox: &str,
+        new_uidvalidity: u32,
+    ) -> Result<usize, StoreError> {
+        const ACTION: &str = "reset a folder after its UIDVALIDITY changed";
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let removed: Vec<Removed> = tx
+            .prepare_cached(
+                "DELETE FROM messages WHERE mailbox = ?1 AND uidvalidity != ?2 AND uid > 0
+                 RETURNING conversation_id, message_id, canonical",
+            )
+            .and_then(|mut st| {
+                st.query_map(params![mailbox, new_uidvalidity], removed_row)?
+                    .collect()
+            })
+            .ctx(ACTION)?;
+        tx.execute(
+            "UPDATE mailbox_state SET uidvalidity = ?2, highest_uid = 0, highestmodseq = NULL
+             WHERE mailbox = ?1 AND uidvalidity != ?2",
+            params![mailbox, new_uidvalidity],
+        )
+        .ctx(ACTION)?;
+        let n = removed.len();
+        after_removal(&tx, &self.ctx, removed)?;
+        tx.commit().ctx(ACTION)?;
+        Ok(n)
+    }
+
+    pub fn message_by_location(&self, loc: &Location) -> Result<Option<MessageKey>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
+                 ORDER BY id LIMIT 1",
+            )
+            .and_then(|mut st| {
+                st.query_row(params![loc.mailbox, loc.uidvalidity, loc.uid], |r| r.get(0))
+                    .optional()
+            })
+            .ctx("look up a message by its folder and uid")
+    }
+}
+
+type Removed = (i64, Option<String>, bool);
+
+fn removed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Removed> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+/// After deleting rows: let another copy of a removed Message-ID stand for it, and recompute
+/// the conversations that lost messages.
+fn after_removal(
+    tx: &Transaction<'_>,
+    ctx: &ShopContext,
+    removed: Vec<Removed>,
+) -> Result<(), StoreError> {
+    const ACTION: &str = "update conversations after removing messages";
+    let mut touched = BTreeSet::new();
+    {
+        let mut promote = tx
+            .prepare_cached(
+                "UPDATE messages SET canonical = 1
+                 WHERE id = (SELECT min(id) FROM messages WHERE message_id = ?1)",
+            )
+            .ctx(ACTION)?;
+        for (conv, msgid, canonical) in removed {
+            touched.insert(conv);
+            if let (Some(id), true) = (msgid, canonical) {
+                promote.execute([id]).ctx(ACTION)?;
+            }
+        }
+    }
+    let rules = load_rules(tx)?;
+    for c in touched {
+        recompute(tx, ctx, &rules, c)?;
+    }
+    Ok(())
+}
+
+fn write_state(conn: &Connection, st: &MailboxState) -> Result<(), StoreError> {
+    let modseq = st
+        .highestmodseq
+        .map(|v| {
+            i64::try_from(v).map_err(|_| StoreError::OutOfRange {
+                what: "HIGHESTMODSEQ",
+                value: v,
+            })
+        })
+        .transpose()?;
+    conn.prepare_cached(
+        "INSERT INTO mailbox_state(mailbox, uidvalidity, highest_uid, highestmodseq, last_sync)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+             highest_uid = excluded.highest_uid, highestmodseq = excluded.highestmodseq,
+             last_sync = excluded.last_sync",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            st.mailbox,
+            st.uidvalidity,
+            st.highest_uid,
+            modseq,
+            st.last_sync.map(secs)
+        ])
+    })
+    .ctx("save a folder's sync state")?;
+    Ok(())
+}
+
+/// Insert one message (or find its duplicate). Returns the conversation it touched.
+fn insert_one(
+    tx: &Transaction<'_>,
+    ctx: &ShopContext,
+    m: NewMessage,
+) -> Result<(InsertOutcome, Option<i64>), StoreError> {
+    const ACTION: &str = "save a message";
+    let loc = &m.location;
+    let hash = Sha256::digest(&m.raw).to_vec();
+    let existing: Option<i64> = if loc.uid > 0 {
+        tx.prepare_cached(
+            "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3",
+        )
+        .and_then(|mut st| {
+            st.query_row(params![loc.mailbox, loc.uidvalidity, loc.uid], |r| r.get(0))
+                .optional()
+        })
+    } else {
+        tx.prepare_cached(
+            "SELECT id FROM messages WHERE mailbox = ?1 AND uid = 0 AND content_hash = ?2",
+        )
+        .and_then(|mut st| {
+            st.query_row(params![loc.mailbox, hash], |r| r.get(0))
+                .optional()
+        })
+    }
+    .ctx(ACTION)?;
+    if let Some(id) = existing {
+        return Ok((InsertOutcome::Duplicate(id), None));
+    }
+
+    let p = &m.parsed;
+    let from_addr = p
+        .from
+        .as_ref()
+        .map(|a| a.addr.trim().to_lowercase())
+        .filter(|a| !a.is_empty());
+    let from_name = p
+        .from
+        .as_ref()
+        .and_then(|a| a.name.clone())
+        .filter(|n| !n.trim().is_empty());
+    let is_shop = from_addr.as_deref().is_some_and(|a| ctx.is_shop(a));
+    let customer = threading::customer_addr(
+        is_shop,
+        from_addr.as_deref(),
+        p.to.iter().map(|a| a.addr.as_str()),
+        |a| ctx.is_shop(a),
+    );
+    let norm = threading::normalize_subject(&p.subject);
+    let at = secs(m.received_at);
+    let msgid = p
+        .message_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let refs = threading::reference_candidates(msgid, p.in_reply_to.as_deref(), &p.references);
+
+    let conv = match find_conversation(tx, msgid, &refs, &customer, &norm, at)? {
+        Some(c) => {
+            tx.prepare_cached(
+                "UPDATE conversations SET first_at = min(first_at, ?2), last_at = max(last_at, ?2)
+                 WHERE id = ?1",
+            )
+            .and_then(|mut st| st.execute(params![c, at]))
+            .ctx(ACTION)?;
+            c
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO conversations(subject, norm_subject, customer_addr, created_at,
+                                           first_at, last_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    p.subject,
+                    norm,
+                    customer,
+                    secs(chrono::Utc::now()),
+                    at
+                ])
+            })
+            .ctx("start a conversation")?;
+            tx.last_insert_rowid()
+        }
+    };
+
+    let canonical = match msgid {
+        None => true,
+        Some(id) => tx
+            .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?1)")
+            .and_then(|mut st| st.query_row([id], |r| r.get::<_, bool>(0)))
+            .ctx(ACTION)?,
+    };
+    let size = if p.size > 0 {
+        p.size
+    } else {
+        m.raw.len() as u64
+    };
+    let from_domain = from_addr.as_deref().map(domain_of);
+    tx.prepare_cached(
+        "INSERT INTO messages(conversation_id, mailbox, uidvalidity, uid, content_hash, canonical,
+             message_id, in_reply_to, refs, from_name, from_addr, from_domain, to_json, cc_json,
+             reply_to_json, subject, date, received_at, body, attachments, flags, size, is_shop,
+             auto_kind, problems, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+    )
+    .and_then(|mut st| {
+        st.execute(params![
+            conv,
+            loc.mailbox,
+            loc.uidvalidity,
+            loc.uid,
+            hash,
+            canonical,
+            msgid,
+            p.in_reply_to,
+            to_json(&p.references),
+            from_name,
+            from_addr,
+            from_domain,
+            to_json(&p.to),
+            to_json(&p.cc),
+            p.reply_to.as_ref().map(to_json),
+            p.subject,
+            p.date.map(secs),
+            at,
+            p.body,
+            to_json(&p.attachments),
+            flags_to_text(&m.flags),
+            i64::try_from(size).unwrap_or(i64::MAX),
+            is_shop,
+            p.auto_kind.map(|k| k.as_str()),
+            to_json(&p.problems),
+            m.raw,
+        ])
+    })
+    .ctx(ACTION)?;
+    let key = tx.last_insert_rowid();
+
+    {
+        let mut st = tx
+            .prepare_cached("INSERT INTO message_refs(message, ref) VALUES (?1, ?2)")
+            .ctx(ACTION)?;
+        for r in &refs {
+            st.execute(params![key, r]).ctx(ACTION)?;
+        }
+    }
+    if let Some(id) = msgid {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO message_ids(message_id, conversation_id) VALUES (?1, ?2)",
+        )
+        .and_then(|mut st| st.execute(params![id, conv]))
+        .ctx(ACTION)?;
+    }
+    if let (false, Some(addr), None) = (is_shop, from_addr.as_deref(), p.auto_kind) {
+        tx.prepare_cached(
+            "INSERT INTO customers(addr, name, name_at, first_contact) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT(addr) DO UPDATE SET
+                 name = CASE WHEN excluded.name IS NOT NULL
+                             AND (customers.name_at IS NULL OR excluded.name_at >= customers.name_at)
+                        THEN excluded.name ELSE customers.name END,
+                 name_at = CASE WHEN excluded.name IS NOT NULL
+                             AND (customers.name_at IS NULL OR excluded.name_at >= customers.name_at)
+                        THEN excluded.name_at ELSE customers.name_at END,
+                 first_contact = min(coalesce(customers.first_contact, excluded.first_contact),
+                                     excluded.first_contact)",
+        )
+        .and_then(|mut st| st.execute(params![addr, from_name, at]))
+        .ctx("save a customer")?;
+    }
+    Ok((InsertOutcome::Inserted(key), Some(conv)))
+}
+
+/// Which existing conversation a message joins (rules in [`threading`]): its own Message-ID
+/// seen before, then the ids it replies to, then a stored reply that references it, then the
+/// same subject from/to the same customer within the window.
+fn find_conversation(
+    tx: &Transaction<'_>,
+    msgid: Option<&str>,
+    refs: &[&str],
+    customer: &str,
+    norm_subject: &str,
+    at: i64,
+) -> Result<Option<i64>, StoreError> {
+    const ACTION: &str = "find a message's conversation";
+    let mut by_id = tx
+        .prepare_cached("SELECT conversation_id FROM message_ids WHERE message_id = ?1")
+        .ctx(ACTION)?;
+    for id in msgid.into_iter().chain(refs.iter().copied()) {
+        if let Some(c) = by_id
+            .query_row([id], |r| r.get::<_, i64>(0))
+            .optional()
+            .ctx(ACTION)?
+        {
+            return Ok(Some(c));
+        }
+    }
+    if let Some(id) = msgid {
+        let c = tx
+            .prepare_cached(
+                "SELECT m.conversation_id FROM message_refs r JOIN messages m ON m.id = r.message
+                 WHERE r.ref = ?1 ORDER BY m.id LIMIT 1",
+            )
+            .and_then(|mut st| st.query_row([id], |r| r.get::<_, i64>(0)).optional())
+            .ctx(ACTION)?;
+        if c.is_some() {
+            return Ok(c);
+        }
+    }
+    if customer.is_empty() || !threading::subject_threadable(norm_subject) {
+        return Ok(None);
+    }
+    let (lo, hi) = threading::subject_window(time(at));
+    tx.prepare_cached(
+        "SELECT id FROM conversations
+         WHERE customer_addr = ?1 AND norm_subject = ?2 AND last_at >= ?3 AND first_at <= ?4
+         ORDER BY last_at DESC LIMIT 1",
+    )
+    .and_then(|mut st| {
+        st.query_row(params![customer, norm_subject, secs(lo), secs(hi)], |r| {
+            r.get(0)
+        })
+        .optional()
+    })
+    .ctx(ACTION)
+}

@@ -1,0 +1,423 @@
+//! The owner's local data: not-a-customer rules, answered/snooze/follow-up marks, notes and
+//! customer details. All keyed by addresses, domains, Message-IDs and conversation ids, so it
+//! survives re-fetching mail.
+
+use super::convert::{opt_time, secs, time};
+use super::error::{Ctx, StoreError};
+use super::queries::{conversation_row, CONV_COLS};
+use super::refresh::{load_rules, recompute};
+use super::types::{ConversationId, CustomerInfo, Note, Rule, RuleKind, ShopContext};
+use super::Store;
+use chrono::{DateTime, Utc};
+use regex::Regex;
+use rusqlite::{params, OptionalExtension};
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+/// Normalize a rule value; `Err` explains why it cannot be a rule.
+fn rule_value(kind: RuleKind, value: &str) -> Result<String, &'static str> {
+    let v = value.trim();
+    let v = match kind {
+        RuleKind::Message => v.trim_start_matches('<').trim_end_matches('>').to_string(),
+        RuleKind::Sender => v.to_lowercase(),
+        RuleKind::Domain => v
+            .trim_start_matches('@')
+            .trim_end_matches('.')
+            .to_lowercase(),
+    };
+    if v.is_empty() {
+        return Err("the value is empty");
+    }
+    match kind {
+        RuleKind::Sender if !v.contains('@') => Err("an address needs an @"),
+        RuleKind::Domain if v.contains('@') || !v.contains('.') => {
+            Err("a domain looks like example.com")
+        }
+        _ => Ok(v),
+    }
+}
+
+impl Store {
+    /// Keep a message, sender or domain out of the deadline views. Returns the rule's id (the
+    /// existing one if the same rule is already there); affected conversations are recomputed.
+    pub fn add_rule(&mut self, kind: RuleKind, value: &str) -> Result<i64, StoreError> {
+        const ACTION: &str = "add a not-a-customer rule";
+        let value = rule_value(kind, value).map_err(|why| StoreError::BadRule {
+            kind: kind.as_str(),
+            value: value.to_string(),
+            why,
+        })?;
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        tx.execute(
+            "INSERT INTO sender_rules(kind, value, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(kind, value) DO NOTHING",
+            params![kind.as_str(), value, secs(Utc::now())],
+        )
+        .ctx(ACTION)?;
+        let id: i64 = tx
+            .query_row(
+                "SELECT id FROM sender_rules WHERE kind = ?1 AND value = ?2",
+                params![kind.as_str(), value],
+                |r| r.get(0),
+            )
+            .ctx(ACTION)?;
+        recompute_for_rule(&tx, &self.ctx, kind, &value)?;
+        tx.commit().ctx(ACTION)?;
+        Ok(id)
+    }
+
+    /// Undo a rule; the conversations it kept out come back.
+    pub fn remove_rule(&mut self, id: i64) -> Result<(), StoreError> {
+        const ACTION: &str = "remove a not-a-customer rule";
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let rule: Option<(String, String)> = tx
+            .query_row(
+                "DELETE FROM sender_rules WHERE id = ?1 RETURNING kind, value",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ctx(ACTION)?;
+        let Some((kind, value)) = rule else {
+            return Err(StoreError::NoRule(id));
+        };
+        if let Some(kind) = RuleKind::parse(&kind) {
+            recompute_for_rule(&tx, &self.ctx, kind, &value)?;
+        }
+        tx.commit().ctx(ACTION)?;
+        Ok(())
+    }
+
+    pub fn rules(&self) -> Result<Vec<Rule>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT id, kind, value, created_at FROM sender_rules ORDER BY id")
+            .and_then(|mut st| {
+                st.query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("read the not-a-customer rules")
+            .map(|rows| {
+                rows.into_iter()
+                    .filter_map(|(id, kind, value, at)| {
+                        Some(Rule {
+                            id,
+                            kind: RuleKind::parse(&kind)?,
+                            value,
+                            created_at: time(at),
+                        })
+                    })
+                    .collect()
+            })
+    }
+
+    /// Answered outside the mailbox (by phone, in person). `None` clears the mark. A customer
+    /// message after `at` needs a reply again.
+    pub fn mark_answered(
+        &mut self,
+        id: ConversationId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.set_mark(
+            id,
+            "UPDATE conversations SET manual_answered_at = ?2 WHERE id = ?1",
+            at,
+        )
+    }
+
+    /// Hide from the needs-reply views until `until` (`None` un-snoozes). A new customer
+    /// message ends the snooze early.
+    pub fn snooze(
+        &mut self,
+        id: ConversationId,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.set_mark(
+            id,
+            "UPDATE conversations SET snoozed_until = ?2,
+                 snoozed_after = CASE WHEN ?2 IS NULL THEN NULL ELSE last_at END
+             WHERE id = ?1",
+            until,
+        )
+    }
+
+    /// Bring the conversation back into Needs reply at `at` (a promised follow-up). It is
+    /// kept when the shop writes to the customer at or after that time. `None` clears it.
+    pub fn set_follow_up(
+        &mut self,
+        id: ConversationId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.set_mark(
+            id,
+            "UPDATE conversations SET follow_up_at = ?2 WHERE id = ?1",
+            at,
+        )
+    }
+
+    fn set_mark(
+        &mut self,
+        id: ConversationId,
+        sql: &'static str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        const ACTION: &str = "save a conversation mark";
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let n = tx.execute(sql, params![id, at.map(secs)]).ctx(ACTION)?;
+        if n == 0 {
+            return Err(StoreError::NoConversation(id));
+        }
+        let rules = load_rules(&tx)?;
+        recompute(&tx, &self.ctx, &rules, id)?;
+        tx.commit().ctx(ACTION)?;
+        Ok(())
+    }
+
+    pub fn add_note(&mut self, addr: &str, text: &str) -> Result<i64, StoreError> {
+        let now = secs(Utc::now());
+        self.conn
+            .execute(
+                "INSERT INTO notes(customer_addr, text, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![addr.trim().to_lowercase(), text, now],
+            )
+            .ctx("save a note")?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn update_note(&mut self, id: i64, text: &str) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE notes SET text = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, text, secs(Utc::now())],
+            )
+            .ctx("save a note")?;
+        if n == 0 {
+            return Err(StoreError::NoNote(id));
+        }
+        Ok(())
+    }
+
+    pub fn delete_note(&mut self, id: i64) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute("DELETE FROM notes WHERE id = ?1", [id])
+            .ctx("delete a note")?;
+        if n == 0 {
+            return Err(StoreError::NoNote(id));
+        }
+        Ok(())
+    }
+
+    /// A customer's notes, oldest first.
+    pub fn notes(&self, addr: &str) -> Result<Vec<Note>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT id, customer_addr, text, created_at, updated_at FROM notes
+                 WHERE customer_addr = ?1 ORDER BY created_at, id",
+            )
+            .and_then(|mut st| {
+                st.query_map([addr.trim().to_lowercase()], |r| {
+                    Ok(Note {
+                        id: r.get(0)?,
+                        customer_addr: r.get(1)?,
+                        text: r.get(2)?,
+                        created_at: time(r.get(3)?),
+                        updated_at: time(r.get(4)?),
+                    })
+                })?
+                .collect()
+            })
+            .ctx("read notes")
+    }
+
+    /// Everything known about a customer: conversations (newest first), first contact,
+    /// order numbers they mentioned, notes.
+    pub fn customer(&self, addr: &str) -> Result<CustomerInfo, StoreError> {
+        const ACTION: &str = "read a customer";
+        let addr = addr.trim().to_lowercase();
+        let row: Option<(Option<String>, Option<String>, Option<i64>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT name, first_name_override, first_contact FROM customers WHERE addr = ?1",
+            )
+            .and_then(|mut st| {
+                st.query_row([&addr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
+            .ctx(ACTION)?;
+        let (name, first_name_override, first_contact) = row.unwrap_or_default();
+        let now = secs(Utc::now());
+        let conversations = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {CONV_COLS} FROM conversations
+                 WHERE customer_addr = ?1 AND message_count > 0 ORDER BY last_at DESC, id DESC"
+            ))
+            .and_then(|mut st| {
+                st.query_map([&addr], |r| conversation_row(r, now))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx(ACTION)?;
+        let texts: Vec<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT subject, body FROM messages
+                 WHERE from_addr = ?1 AND is_shop = 0 AND canonical = 1 ORDER BY received_at, id",
+            )
+            .and_then(|mut st| {
+                st.query_map([&addr], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .ctx(ACTION)?;
+        let mut orders = Vec::new();
+        for (subject, body) in &texts {
+            for text in [subject, body] {
+                for o in orders_mentioned(text) {
+                    if !orders.contains(&o) {
+                        orders.push(o);
+                    }
+                }
+            }
+        }
+        let first_contact =
+            first_contact.or_else(|| conversations.iter().map(|c| c.first_at).min().map(secs));
+        Ok(CustomerInfo {
+            notes: self.notes(&addr)?,
+            addr,
+            name,
+            first_name_override,
+            first_contact: opt_time(first_contact),
+            conversations,
+            orders_mentioned: orders,
+        })
+    }
+
+    /// Correct the first name used in greetings (`None` goes back to the guess).
+    pub fn set_first_name(
+        &mut self,
+        addr: &str,
+        first_name: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let first_name = first_name.map(str::trim).filter(|s| !s.is_empty());
+        self.conn
+            .execute(
+                "INSERT INTO customers(addr, first_name_override) VALUES (?1, ?2)
+                 ON CONFLICT(addr) DO UPDATE SET first_name_override = excluded.first_name_override",
+                params![addr.trim().to_lowercase(), first_name],
+            )
+            .ctx("save a customer's first name")?;
+        Ok(())
+    }
+}
+
+/// Recompute the conversations a rule can change: those holding the message, or mail from
+/// the sender or domain.
+fn recompute_for_rule(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ShopContext,
+    kind: RuleKind,
+    value: &str,
+) -> Result<(), StoreError> {
+    const ACTION: &str = "apply a not-a-customer rule";
+    let sql = match kind {
+        RuleKind::Message => "SELECT DISTINCT conversation_id FROM messages WHERE message_id = ?1",
+        RuleKind::Sender => "SELECT DISTINCT conversation_id FROM messages WHERE from_addr = ?1",
+        RuleKind::Domain => {
+            "SELECT DISTINCT conversation_id FROM messages
+             WHERE from_domain = ?1 OR from_domain LIKE '%.' || ?1"
+        }
+    };
+    let ids: BTreeSet<i64> = tx
+        .prepare_cached(sql)
+        .and_then(|mut st| st.query_map([value], |r| r.get(0))?.collect())
+        .ctx(ACTION)?;
+    let rules = load_rules(tx)?;
+    for id in ids {
+        recompute(tx, ctx, &rules, id)?;
+    }
+    Ok(())
+}
+
+static ORDER_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?:
+            \b(?:order|bestellung|bestell|auftrag|invoice|rechnung|commande|ordine|pedido)
+            (?:[\s-]*(?:no\.?|nr\.?|number|nummer|num\.?|id|\#))?
+            [\s:.\-\#]*
+            \#?([A-Z]{0,4}-?\d[\dA-Z-]{3,19})
+        )
+        |
+        (?:^|[\s(])\#(\d{3,12})\b
+        ",
+    )
+    .ok()
+});
+
+/// Order numbers mentioned in a text ("order #10234", "Bestellnummer: DE-4411", "#55012"),
+/// in order of appearance, upper-cased, without repeats.
+pub fn orders_mentioned(text: &str) -> Vec<String> {
+    let Some(re) = ORDER_RE.as_ref() else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for c in re.captures_iter(text) {
+        let Some(m) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
+        let o = m.as_str().trim_end_matches('-').to_uppercase();
+        if o.chars().any(|ch| ch.is_ascii_digit()) && !out.contains(&o) {
+            out.push(o);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_order_numbers() {
+        let cases: [(&str, &[&str]); 10] = [
+            ("Where is my order #10234?", &["10234"]),
+            ("order no. 10234 and Order Nr: 10235", &["10234", "10235"]),
+            ("Bestellnummer: DE-4411 bitte stornieren", &["DE-4411"]),
+            ("Meine Bestellung 77812 ist nicht da", &["77812"]),
+            ("re #55012 and again #55012", &["55012"]),
+            ("I ordered 3 items", &[]),
+            ("Call me at 0301234567", &[]),
+            ("Invoice INV-2025-001 attached", &["INV-2025-001"]),
+            ("order: ab1234", &["AB1234"]),
+            ("my order was fine", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(orders_mentioned(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rule_values() {
+        let cases = [
+            (RuleKind::Sender, " Pitch@SEO.io ", Ok("pitch@seo.io")),
+            (RuleKind::Sender, "seo.io", Err(())),
+            (RuleKind::Domain, "@SEO.io.", Ok("seo.io")),
+            (RuleKind::Domain, "a@seo.io", Err(())),
+            (RuleKind::Domain, "localhost", Err(())),
+            (RuleKind::Message, "<abc@x>", Ok("abc@x")),
+            (RuleKind::Message, "  ", Err(())),
+        ];
+        for (kind, input, want) in cases {
+            let got = rule_value(kind, input).map_err(|_| ());
+            assert_eq!(got.as_deref(), want.as_deref(), "{kind:?} {input:?}");
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Schema and forward migrations, versioned with `PRAGMA user_version`.
+//!
+//! `MIGRATIONS[i]` takes a database from version `i` to `i + 1`. Steps are append-only: a step
+//! that has shipped is never edited, because existing files already ran it. Each step runs in its
+//! own transaction together with the `user_version` bump, so a failed upgrade leaves the file
+//! at the previous version. Local data (outbox, notes, rules, customers' name corrections, snooze,
+//! follow-ups) lives in tables no step ever drops.
+
+use super::error::{Ctx, StoreError};
+use rusqlite::{Connection, OptionalExtension};
+
+/// Version 1: messages, conversations and all local data.
+const V1: &str = r#"
+CREATE TABLE conversations (
+    id                  INTEGER PRIMARY KEY,
+    subject             TEXT NOT NULL,
+    norm_subject        TEXT NOT NULL,
+    customer_addr       TEXT NOT NULL,
+    created_at          INTEGER NOT NULL,
+    snoozed_until       INTEGER,
+    snoozed_after       INTEGER,
+    follow_up_at        INTEGER,
+    manual_answered_at  INTEGER
+);
+CREATE INDEX conversations_thread ON conversations(customer_addr, norm_subject);
+
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    mailbox         TEXT NOT NULL,
+    uidvalidity     INTEGER NOT NULL,
+    uid             INTEGER NOT NULL,
+    content_hash    BLOB NOT NULL,
+    canonical       INTEGER NOT NULL DEFAULT 1,
+    message_id      TEXT,
+    in_reply_to     TEXT,
+    refs            TEXT NOT NULL DEFAULT '[]',
+    from_name       TEXT,
+    from_addr       TEXT,
+    from_domain     TEXT,
+    to_json         TEXT NOT NULL DEFAULT '[]',
+    cc_json         TEXT NOT NULL DEFAULT '[]',
+    reply_to_json   TEXT,
+    subject         TEXT NOT NULL,
+    date            INTEGER,
+    received_at     INTEGER NOT NULL,
+    body            TEXT NOT NULL,
+    attachments     TEXT NOT NULL DEFAULT '[]',
+    flags           TEXT NOT NULL DEFAULT '',
+    size            INTEGER NOT NULL,
+    is_shop         INTEGER NOT NULL,
+    auto_kind       TEXT,
+    problems        TEXT NOT NULL DEFAULT '[]',
+    raw             BLOB NOT NULL
+);
+CREATE UNIQUE INDEX messages_location ON messages(mailbox, uidvalidity, uid) WHERE uid > 0;
+CREATE INDEX messages_content ON messages(mailbox, content_hash) WHERE uid = 0;
+CREATE INDEX messages_conversation ON messages(conversation_id, received_at);
+CREATE INDEX messages_message_id ON messages(message_id);
+CREATE INDEX messages_from ON messages(from_addr);
+
+-- Every Message-ID ever seen and its conversation. Survives expunge and UIDVALIDITY resets so
+-- that re-fetched mail lands in the same conversation (keeping snooze, follow-ups, outbox).
+CREATE TABLE message_ids (
+    message_id      TEXT PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id)
+) WITHOUT ROWID;
+
+-- In-Reply-To and References of stored messages, to find a reply that arrived before its parent.
+CREATE TABLE message_refs (
+    message   INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    ref       TEXT NOT NULL
+);
+CREATE INDEX message_refs_ref ON message_refs(ref);
+CREATE INDEX message_refs_message ON message_refs(message);
+
+CREATE TABLE customers (
+    addr                TEXT PRIMARY KEY,
+    name                TEXT,
+    name_at             INTEGER,
+    first_name_override TEXT,
+    first_contact       INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE mailbox_state (
+    mailbox        TEXT PRIMARY KEY,
+    uidvalidity    INTEGER NOT NULL,
+    highest_uid    INTEGER NOT NULL,
+    highestmodseq  INTEGER,
+    last_sync      INTEGER
+);
+
+CREATE TABLE outbox (
+    id                INTEGER PRIMARY KEY,
+    conversation_id   INTEGER REFERENCES conversations(id),
+    in_reply_to_msgid TEXT,
+    to_addr           TEXT NOT NULL,
+    subject           TEXT NOT NULL,
+    raw               BLOB NOT NULL,
+    message_id        TEXT UNIQUE,
+    state             TEXT NOT NULL,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    last_error        TEXT,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    sent_at           INTEGER
+);
+CREATE INDEX outbox_state ON outbox(state);
+
+CREATE TABLE sender_rules (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('message', 'sender', 'domain')),
+    value      TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (kind, value)
+);
+
+CREATE TABLE notes (
+    id            INTEGER PRIMARY KEY,
+    customer_addr TEXT NOT NULL,
+    text          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+);
+CREATE INDEX notes_customer ON notes(customer_addr);
+"#;
+
+/// Version 2: full-text search. External content (the text lives once, in `messages`), kept in
+/// step by triggers; `rebuild` indexes rows that existed before the upgrade.
+const V2: &str = r#"
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    subject, from_name, from_addr, body,
+    content='messages', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts(rowid, subject, from_name, from_addr, body)
+    VALUES (new.id, new.subject, new.from_name, new.from_addr, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, body)
+    VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, from_name, from_addr, body ON messages
+BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, subject, from_name, from_addr, body)
+    VALUES ('delete', old.id, old.subject, old.from_name, old.from_addr, old.body);
+    INSERT INTO messages_fts(rowid, subject, from_name, from_addr, body)
+    VALUES (new.id, new.subject, new.from_name, new.from_addr, new.body);
+END;
+-- Ranking: a match in the subject or the sender says more than one deep in a quoted body.
+INSERT INTO messages_fts(messages_fts, rank) VALUES ('rank', 'bm25(4.0, 2.0, 2.0, 1.0)');
+INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+"#;
+
+/// Version 3: conversation state cached in columns, so that the inbox views and their counts
+/// are index lookups instead of a pass over every message. `meta` remembers which shop
+/// addresses and calendar the cache was computed with; a new `meta` means "recompute at open".
+const V3: &str = r#"
+ALTER TABLE conversations ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN first_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN last_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN latest_message INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN customer_name TEXT;
+ALTER TABLE conversations ADD COLUMN pending_since INTEGER;
+ALTER TABLE conversations ADD COLUMN due_at INTEGER;
+ALTER TABLE conversations ADD COLUMN last_shop_at INTEGER;
+ALTER TABLE conversations ADD COLUMN not_customer TEXT;
+-- 1 when the conversation is a customer's and is pending or has a follow-up: the small set the
+-- needs-reply views and counts look at.
+ALTER TABLE conversations ADD COLUMN attention INTEGER NOT NULL DEFAULT 0;
+
+CREATE INDEX conversations_attention ON conversations(due_at) WHERE attention = 1;
+CREATE INDEX conversations_recent ON conversations(last_at) WHERE message_count > 0;
+CREATE INDEX conversations_not_customer ON conversations(last_at)
+    WHERE message_count > 0 AND not_customer IS NOT NULL;
+CREATE INDEX conversations_customer ON conversations(customer_addr, last_at);
+CREATE INDEX messages_from_domain ON messages(from_domain);
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
+
+/// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+
+pub(crate) fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub(crate) fn version(conn: &Connection) -> Result<i64, StoreError> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .ctx("read the schema version")
+}
+
+/// Bring the database up to `target` (normally [`latest_version`]). Returns the version found.
+pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> Result<i64, StoreError> {
+    let found = version(conn)?;
+    if found > latest_version() {
+        return Err(StoreError::TooNew {
+            found,
+            known: latest_version(),
+        });
+    }
+    for v in found..target.min(latest_version()) {
+        let step = MIGRATIONS[v as usize];
+        let err = |source| StoreError::Migrate {
+            from: v,
+            to: v + 1,
+            source,
+        };
+        let tx = conn.transaction().map_err(err)?;
+        tx.execute_batch(step).map_err(err)?;
+        tx.pragma_update(None, "user_version", v + 1).map_err(err)?;
+        tx.commit().map_err(err)?;
+    }
+    Ok(found)
+}
+
+pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")
+        .and_then(|mut st| st.query_row([key], |r| r.get(0)).optional())
+        .ctx("read store metadata")
+}
+
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )
+    .and_then(|mut st| st.execute([key, value]))
+    .ctx("write store metadata")?;
+    Ok(())
+}

@@ -1,0 +1,562 @@
+//! Pure conversation state: from a conversation's messages and the owner's marks, work out who
+//! the customer is, whether and since when a reply is owed, and whether it is a customer at all.
+//! The store caches the result in `conversations` columns; see DESIGN.md "Rules of the domain".
+
+use super::types::{NotCustomer, RuleKind};
+use crate::mail::AutoKind;
+use std::collections::{HashMap, HashSet};
+
+/// The owner's not-a-customer rules, loaded once per store operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSet {
+    pub messages: HashSet<String>,
+    pub senders: HashSet<String>,
+    pub domains: Vec<String>,
+}
+
+impl RuleSet {
+    /// Which rule (if any) keeps this message out; message rules win over sender over domain.
+    pub fn matches(&self, message_id: Option<&str>, from_addr: Option<&str>) -> Option<RuleKind> {
+        if message_id.is_some_and(|m| self.messages.contains(m)) {
+            return Some(RuleKind::Message);
+        }
+        let addr = from_addr?.trim().to_lowercase();
+        if self.senders.contains(&addr) {
+            return Some(RuleKind::Sender);
+        }
+        if self.domains.iter().any(|d| domain_matches(&addr, d)) {
+            return Some(RuleKind::Domain);
+        }
+        None
+    }
+}
+
+/// `addr`'s domain is `domain` or one of its subdomains ("news.pitch.io" matches "pitch.io",
+/// "notpitch.io" does not).
+pub fn domain_matches(addr: &str, domain: &str) -> bool {
+    let Some((_, host)) = addr.rsplit_once('@') else {
+        return false;
+    };
+    let host = host.trim_end_matches('.');
+    let domain = domain.trim_start_matches('@').trim_end_matches('.');
+    if domain.is_empty() {
+        return false;
+    }
+    host.eq_ignore_ascii_case(domain)
+        || (host.len() > domain.len()
+            && host.is_char_boundary(host.len() - domain.len() - 1)
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
+            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain))
+}
+
+/// Why a single message is kept out of the deadline logic, if it is.
+pub fn kept_out(
+    auto_kind: Option<AutoKind>,
+    message_id: Option<&str>,
+    from_addr: Option<&str>,
+    rules: &RuleSet,
+) -> Option<NotCustomer> {
+    if let Some(rule) = rules.matches(message_id, from_addr) {
+        return Some(NotCustomer::Rule(rule));
+    }
+    auto_kind.map(NotCustomer::Auto)
+}
+
+/// One stored copy of a message, as the state computation needs it. Times are unix seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateMsg {
+    pub row_id: i64,
+    pub message_id: Option<String>,
+    pub from_addr: Option<String>,
+    pub from_name: Option<String>,
+    pub first_to: Option<String>,
+    pub subject: String,
+    pub is_shop: bool,
+    pub auto_kind: Option<AutoKind>,
+    pub received_at: i64,
+    pub answered_flag: bool,
+}
+
+/// The owner's marks on a conversation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub manual_answered_at: Option<i64>,
+    pub follow_up_at: Option<i64>,
+    pub snoozed_until: Option<i64>,
+    /// Newest message time when the snooze was set: a customer message after it ends the snooze.
+    pub snoozed_after: Option<i64>,
+}
+
+/// The cached state of a conversation (without due_at, which needs the calendar).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvState {
+    pub message_count: u32,
+    pub first_at: i64,
+    pub last_at: i64,
+    pub latest_message: i64,
+    pub subject: String,
+    pub customer_addr: String,
+    pub customer_name: Option<String>,
+    pub pending_since: Option<i64>,
+    pub last_shop_at: Option<i64>,
+    pub not_customer: Option<NotCustomer>,
+    /// The follow-up was kept: the shop wrote at or after its time.
+    pub follow_up_done: bool,
+    /// The customer wrote again after the snooze was set.
+    pub snooze_ended: bool,
+}
+
+/// One logical message: copies with the same Message-ID (INBOX and an archive folder, Sent and
+/// the local copy) count once, arriving when the first copy did, answered if any copy is.
+struct Logical<'a> {
+    first: &'a StateMsg,
+    received_at: i64,
+    answered: bool,
+    kept_out: Option<NotCustomer>,
+}
+
+/// Work out the conversation's state. `None` when it has no messages left.
+pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvState> {
+    let mut logical: Vec<Logical> = Vec::with_capacity(msgs.len());
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut sorted: Vec<&StateMsg> = msgs.iter().collect();
+    sorted.sort_by_key(|m| m.row_id);
+    for m in sorted {
+        if let Some(idx) = m.message_id.as_deref().and_then(|id| by_id.get(id)) {
+            let l = &mut logical[*idx];
+            l.received_at = l.received_at.min(m.received_at);
+            l.answered |= m.answered_flag;
+            continue;
+        }
+        if let Some(id) = m.message_id.as_deref() {
+            by_id.insert(id, logical.len());
+        }
+        logical.push(Logical {
+            first: m,
+            received_at: m.received_at,
+            answered: m.answered_flag,
+            kept_out: kept_out(
+                m.auto_kind,
+                m.message_id.as_deref(),
+                m.from_addr.as_deref(),
+                rules,
+            ),
+        });
+    }
+    logical.sort_by_key(|l| (l.received_at, l.first.row_id));
+    let first = logical.first()?;
+    let latest = logical.last()?;
+
+    let is_customer = |l: &&Logical| !l.first.is_shop;
+    let is_real_customer = |l: &&Logical| !l.first.is_shop && l.kept_out.is_none();
+
+    let customer_addr = logical
+        .iter()
+        .find(is_real_customer)
+        .or_else(|| logical.iter().find(is_customer))
+        .and_then(|l| l.first.from_addr.clone())
+        .or_else(|| {
+            logical
+                .iter()
+                .find(|l| l.first.is_shop)
+                .and_then(|l| l.first.first_to.clone())
+        })
+        .unwrap_or_default()
+        .to_lowercase();
+    let customer_name = logical
+        .iter()
+        .rev()
+        .filter(|l| !l.first.is_shop && l.first.from_addr.as_deref() == Some(&customer_addr))
+        .find_map(|l| l.first.from_name.clone().filter(|n| !n.trim().is_empty()));
+
+    // A shop auto-responder ("we got your message") does not answer anything.
+    let last_shop_at = logical
+        .iter()
+        .filter(|l| l.first.is_shop && l.first.auto_kind.is_none())
+        .map(|l| l.received_at)
+        .max();
+    let flagged_at = logical
+        .iter()
+        .filter(|l| !l.first.is_shop && l.answered)
+        .map(|l| l.received_at)
+        .max();
+    let mark = [last_shop_at, marks.manual_answered_at, flagged_at]
+        .into_iter()
+        .flatten()
+        .max();
+    let pending_since = logical
+        .iter()
+        .filter(is_real_customer)
+        .map(|l| l.received_at)
+        .filter(|t| mark.is_none_or(|m| *t > m))
+        .min();
+
+    let not_customer = if logical.iter().any(|l| is_real_customer(&l)) {
+        None
+    } else {
+        logical
+            .iter()
+            .rev()
+            .find(is_customer)
+            .and_then(|l| l.kept_out)
+    };
+
+    let follow_up_done = match (marks.follow_up_at, last_shop_at) {
+        (Some(f), Some(s)) => s >= f,
+        _ => false,
+    };
+    let snooze_ended = marks.snoozed_until.is_some()
+        && logical.iter().filter(is_real_customer).any(|l| {
+            marks
+                .snoozed_after
+                .is_none_or(|after| l.received_at > after)
+        });
+
+    let subject = logical
+        .iter()
+        .find(|l| !l.first.subject.trim().is_empty())
+        .map(|l| l.first.subject.clone())
+        .unwrap_or_default();
+
+    Some(ConvState {
+        message_count: u32::try_from(logical.len()).unwrap_or(u32::MAX),
+        first_at: first.received_at,
+        last_at: latest.received_at,
+        latest_message: latest.first.row_id,
+        subject,
+        customer_addr,
+        customer_name,
+        pending_since,
+        last_shop_at,
+        not_customer,
+        follow_up_done,
+        snooze_ended,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHOP: &str = "shop@example.com";
+    const JANE: &str = "jane@mail.com";
+
+    /// Test message: (row id, message-id, from, time, flags answered, auto kind)
+    fn msg(row: i64, id: &str, from: &str, at: i64) -> StateMsg {
+        StateMsg {
+            row_id: row,
+            message_id: (!id.is_empty()).then(|| id.to_string()),
+            from_addr: Some(from.to_string()),
+            from_name: None,
+            first_to: Some(if from == SHOP { JANE } else { SHOP }.to_string()),
+            subject: "Order".into(),
+            is_shop: from == SHOP,
+            auto_kind: None,
+            received_at: at,
+            answered_flag: false,
+        }
+    }
+    fn answered(mut m: StateMsg) -> StateMsg {
+        m.answered_flag = true;
+        m
+    }
+    fn auto(mut m: StateMsg, k: AutoKind) -> StateMsg {
+        m.auto_kind = Some(k);
+        m
+    }
+
+    /// (name, messages, marks, pending_since, last_shop_at)
+    type PendingCase = (&'static str, Vec<StateMsg>, Marks, Option<i64>, Option<i64>);
+    /// (name, messages, not_customer, pending_since)
+    type ReasonCase = (
+        &'static str,
+        Vec<StateMsg>,
+        Option<NotCustomer>,
+        Option<i64>,
+    );
+
+    #[test]
+    fn pending_and_answered() {
+        let none = Marks::default();
+        let manual = |t| Marks {
+            manual_answered_at: Some(t),
+            ..Marks::default()
+        };
+        let cases: Vec<PendingCase> = vec![
+            (
+                "customer last",
+                vec![msg(1, "a@x", JANE, 100)],
+                none,
+                Some(100),
+                None,
+            ),
+            (
+                "shop replied later",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 200)],
+                none,
+                None,
+                Some(200),
+            ),
+            (
+                "two customer messages, oldest counts",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", JANE, 150)],
+                none,
+                Some(100),
+                None,
+            ),
+            (
+                "new customer message after reply restarts",
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    msg(2, "b@x", SHOP, 200),
+                    msg(3, "c@x", JANE, 300),
+                    msg(4, "d@x", JANE, 400),
+                ],
+                none,
+                Some(300),
+                Some(200),
+            ),
+            (
+                "\\Answered flag answers",
+                vec![answered(msg(1, "a@x", JANE, 100))],
+                none,
+                None,
+                None,
+            ),
+            (
+                "\\Answered on an older message does not answer a newer one",
+                vec![answered(msg(1, "a@x", JANE, 100)), msg(2, "b@x", JANE, 150)],
+                none,
+                Some(150),
+                None,
+            ),
+            (
+                "\\Answered on any copy of the message",
+                vec![msg(1, "a@x", JANE, 100), answered(msg(2, "a@x", JANE, 105))],
+                none,
+                None,
+                None,
+            ),
+            (
+                "manual answer",
+                vec![msg(1, "a@x", JANE, 100)],
+                manual(120),
+                None,
+                None,
+            ),
+            (
+                "manual answer before a newer message",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", JANE, 150)],
+                manual(120),
+                Some(150),
+                None,
+            ),
+            (
+                "shop auto-responder does not answer",
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    auto(msg(2, "b@x", SHOP, 101), AutoKind::AutoReply),
+                ],
+                none,
+                Some(100),
+                None,
+            ),
+            (
+                "customer out-of-office is not a new question",
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    msg(2, "b@x", SHOP, 200),
+                    auto(msg(3, "c@x", JANE, 201), AutoKind::AutoReply),
+                ],
+                none,
+                None,
+                Some(200),
+            ),
+            (
+                "shop reply and customer copy arriving out of order",
+                vec![msg(2, "b@x", SHOP, 200), msg(1, "a@x", JANE, 100)],
+                none,
+                None,
+                Some(200),
+            ),
+            (
+                "sent copy and local copy count once",
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    msg(2, "b@x", SHOP, 200),
+                    msg(3, "b@x", SHOP, 230),
+                ],
+                none,
+                None,
+                Some(200),
+            ),
+        ];
+        for (name, msgs, marks, pending, shop) in cases {
+            let st = compute(&msgs, marks, &RuleSet::default()).unwrap();
+            assert_eq!(st.pending_since, pending, "{name}");
+            assert_eq!(st.last_shop_at, shop, "{name}");
+            assert_eq!(st.not_customer, None, "{name}");
+        }
+    }
+
+    #[test]
+    fn counts_copies_once() {
+        let msgs = vec![
+            msg(1, "a@x", JANE, 100),
+            msg(2, "b@x", SHOP, 200),
+            msg(3, "b@x", SHOP, 190),
+            msg(4, "", JANE, 300),
+            msg(5, "", JANE, 300),
+        ];
+        let st = compute(&msgs, Marks::default(), &RuleSet::default()).unwrap();
+        assert_eq!(st.message_count, 4);
+        assert_eq!(st.first_at, 100);
+        assert_eq!(st.last_at, 300);
+        assert_eq!(st.latest_message, 5);
+        assert_eq!(st.last_shop_at, Some(190));
+        assert_eq!(st.pending_since, Some(300));
+        assert!(compute(&[], Marks::default(), &RuleSet::default()).is_none());
+    }
+
+    #[test]
+    fn not_customer_reasons() {
+        let mut rules = RuleSet::default();
+        rules.senders.insert("pitch@seo.io".into());
+        rules.domains.push("spam.biz".into());
+        rules.messages.insert("m@x".into());
+        let cases: Vec<ReasonCase> = vec![
+            (
+                "newsletter",
+                vec![auto(msg(1, "a@x", "news@shop.de", 100), AutoKind::Bulk)],
+                Some(NotCustomer::Auto(AutoKind::Bulk)),
+                None,
+            ),
+            (
+                "bounce",
+                vec![auto(
+                    msg(1, "a@x", "mailer-daemon@mx.de", 100),
+                    AutoKind::Bounce,
+                )],
+                Some(NotCustomer::Auto(AutoKind::Bounce)),
+                None,
+            ),
+            (
+                "sender rule",
+                vec![msg(1, "a@x", "Pitch@SEO.io", 100)],
+                Some(NotCustomer::Rule(RuleKind::Sender)),
+                None,
+            ),
+            (
+                "domain rule matches subdomain",
+                vec![msg(1, "a@x", "x@mail.spam.biz", 100)],
+                Some(NotCustomer::Rule(RuleKind::Domain)),
+                None,
+            ),
+            (
+                "message rule",
+                vec![msg(1, "m@x", JANE, 100)],
+                Some(NotCustomer::Rule(RuleKind::Message)),
+                None,
+            ),
+            (
+                "a real customer message makes it a customer",
+                vec![
+                    auto(msg(1, "a@x", JANE, 100), AutoKind::AutoReply),
+                    msg(2, "b@x", JANE, 150),
+                ],
+                None,
+                Some(150),
+            ),
+            (
+                "shop-only conversation",
+                vec![msg(1, "a@x", SHOP, 100)],
+                None,
+                None,
+            ),
+            (
+                "similar domain does not match",
+                vec![msg(1, "a@x", "x@notspam.biz", 100)],
+                None,
+                Some(100),
+            ),
+        ];
+        for (name, msgs, want, pending) in cases {
+            let st = compute(&msgs, Marks::default(), &rules).unwrap();
+            assert_eq!(st.not_customer, want, "{name}");
+            assert_eq!(st.pending_since, pending, "{name}");
+        }
+    }
+
+    #[test]
+    fn customer_identity() {
+        let mut a = msg(1, "a@x", JANE, 100);
+        a.from_name = Some("Jane D".into());
+        let mut b = msg(3, "c@x", JANE, 300);
+        b.from_name = Some("Jane Doe".into());
+        let mut c = msg(4, "d@x", JANE, 400);
+        c.from_name = Some("  ".into());
+        let st = compute(
+            &[a, msg(2, "b@x", SHOP, 200), b, c],
+            Marks::default(),
+            &RuleSet::default(),
+        )
+        .unwrap();
+        assert_eq!(st.customer_addr, JANE);
+        assert_eq!(st.customer_name.as_deref(), Some("Jane Doe"));
+
+        // Shop wrote first: the customer is its recipient.
+        let st = compute(
+            &[msg(1, "a@x", SHOP, 100)],
+            Marks::default(),
+            &RuleSet::default(),
+        )
+        .unwrap();
+        assert_eq!(st.customer_addr, JANE);
+    }
+
+    #[test]
+    fn follow_up_and_snooze_end() {
+        let base = vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 200)];
+        let marks = Marks {
+            follow_up_at: Some(500),
+            snoozed_until: Some(900),
+            snoozed_after: Some(200),
+            ..Marks::default()
+        };
+        let st = compute(&base, marks, &RuleSet::default()).unwrap();
+        assert!(!st.follow_up_done);
+        assert!(!st.snooze_ended);
+
+        let mut more = base.clone();
+        more.push(msg(3, "c@x", SHOP, 600));
+        let st = compute(&more, marks, &RuleSet::default()).unwrap();
+        assert!(st.follow_up_done, "shop wrote at/after the follow-up time");
+
+        let mut more = base.clone();
+        more.push(msg(3, "c@x", JANE, 300));
+        let st = compute(&more, marks, &RuleSet::default()).unwrap();
+        assert!(st.snooze_ended, "customer wrote after the snooze");
+
+        let mut more = base;
+        more.push(auto(msg(3, "c@x", JANE, 300), AutoKind::AutoReply));
+        let st = compute(&more, marks, &RuleSet::default()).unwrap();
+        assert!(!st.snooze_ended, "an auto-reply does not end a snooze");
+    }
+
+    #[test]
+    fn domains() {
+        let cases = [
+            ("a@pitch.io", "pitch.io", true),
+            ("a@PITCH.io", "@pitch.io", true),
+            ("a@news.pitch.io", "pitch.io", true),
+            ("a@notpitch.io", "pitch.io", false),
+            ("a@pitch.io.evil.com", "pitch.io", false),
+            ("no-at-sign", "pitch.io", false),
+            ("a@pitch.io", "", false),
+            ("a@ü.pitch.io", "pitch.io", true),
+        ];
+        for (addr, dom, want) in cases {
+            assert_eq!(domain_matches(addr, dom), want, "{addr} {dom}");
+        }
+    }
+}

@@ -1,0 +1,1441 @@
+//! Store behaviour end to end on an in-memory (or temp-file) database: threading, the
+//! needs-reply rules, views and counts, de-duplication, folder resets, search, migration.
+
+use super::*;
+use crate::deadline::{due_at, Calendar};
+use crate::mail::{Address, AutoKind, ParsedMessage};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use std::collections::BTreeSet;
+
+const SHOP: &str = "shop@example.com";
+const JANE: &str = "jane@mail.com";
+const BOB: &str = "bob@web.de";
+
+fn calendar() -> Calendar {
+    Calendar {
+        tz: chrono_tz::Europe::Berlin,
+        business_days: [true, true, true, true, true, false, false],
+        open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        holidays: BTreeSet::new(),
+        cutoff: Duration::zero(),
+        due_soon: Duration::minutes(60),
+    }
+}
+
+fn ctx() -> ShopContext {
+    ShopContext {
+        addresses: vec![SHOP.to_string()],
+        calendar: calendar(),
+    }
+}
+
+fn store() -> Store {
+    Store::open_in_memory(ctx()).unwrap()
+}
+
+/// Berlin wall-clock time, e.g. `berlin("2025-11-24 10:00")` (a Monday).
+fn berlin(s: &str) -> DateTime<Utc> {
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    chrono_tz::Europe::Berlin
+        .from_local_datetime(&naive)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A test message builder over [`NewMessage`].
+struct M(NewMessage);
+
+fn mail(id: &str, from: &str, to: &str, subject: &str, when: &str) -> M {
+    let raw = format!(
+        "Message-ID: <{id}>\r\nFrom: {from}\r\nTo: {to}\r\nSubject: {subject}\r\n\r\nbody of {id}\r\n"
+    );
+    M(NewMessage {
+        location: Location::local(MAILBOX_IMPORT),
+        raw: raw.into_bytes(),
+        parsed: ParsedMessage {
+            message_id: (!id.is_empty()).then(|| id.to_string()),
+            from: Some(Address {
+                name: None,
+                addr: from.to_string(),
+            }),
+            to: vec![Address {
+                name: None,
+                addr: to.to_string(),
+            }],
+            subject: subject.to_string(),
+            body: format!("body of {id}"),
+            ..ParsedMessage::default()
+        },
+        received_at: berlin(when),
+        flags: vec![],
+    })
+}
+
+impl M {
+    fn reply_to(mut self, parent: &str) -> M {
+        self.0.parsed.in_reply_to = Some(parent.to_string());
+        self.0.parsed.references = vec![parent.to_string()];
+        self
+    }
+    fn refs(mut self, refs: &[&str]) -> M {
+        self.0.parsed.references = refs.iter().map(|r| r.to_string()).collect();
+        self
+    }
+    fn at(mut self, mailbox: &str, uidvalidity: u32, uid: u32) -> M {
+        self.0.location = Location::new(mailbox, uidvalidity, uid);
+        self
+    }
+    fn auto(mut self, kind: AutoKind) -> M {
+        self.0.parsed.auto_kind = Some(kind);
+        self
+    }
+    fn flags(mut self, flags: &[&str]) -> M {
+        self.0.flags = flags.iter().map(|f| f.to_string()).collect();
+        self
+    }
+    fn body(mut self, body: &str) -> M {
+        self.0.parsed.body = body.to_string();
+        self.0.raw.extend_from_slice(body.as_bytes());
+        self
+    }
+    fn name(mut self, name: &str) -> M {
+        if let Some(f) = self.0.parsed.from.as_mut() {
+            f.name = Some(name.to_string());
+        }
+        self
+    }
+}
+
+fn ingest(s: &mut Store, msgs: Vec<M>) -> Vec<InsertOutcome> {
+    s.ingest(msgs.into_iter().map(|m| m.0).collect(), None)
+        .unwrap()
+}
+
+fn conv_of(s: &Store, key: MessageKey) -> ConversationRow {
+    let m = s.message(key).unwrap().unwrap();
+    s.conversation(m.conversation_id).unwrap().unwrap()
+}
+
+fn ids(rows: &[ConversationRow]) -> Vec<ConversationId> {
+    rows.iter().map(|r| r.id).collect()
+}
+
+fn keys(out: &[InsertOutcome]) -> Vec<MessageKey> {
+    out.iter().map(|o| o.key()).collect()
+}
+
+// ---------------------------------------------------------------- threading
+
+#[test]
+fn threading_cases() {
+    // (name, messages, which messages must share a conversation (by index groups))
+    type Case = (&'static str, Vec<M>, Vec<Vec<usize>>);
+    let cases: Vec<Case> = vec![
+        (
+            "reply by In-Reply-To, other subject",
+            vec![
+                mail(
+                    "a@jane",
+                    JANE,
+                    SHOP,
+                    "Where is my parcel?",
+                    "2025-11-24 10:00",
+                ),
+                mail("b@shop", SHOP, JANE, "Your parcel", "2025-11-24 11:00").reply_to("a@jane"),
+            ],
+            vec![vec![0, 1]],
+        ),
+        (
+            "reply by References only",
+            vec![
+                mail(
+                    "a@jane",
+                    JANE,
+                    SHOP,
+                    "Where is my parcel?",
+                    "2025-11-24 10:00",
+                ),
+                mail("c@jane", JANE, SHOP, "Something else", "2025-11-25 10:00")
+                    .refs(&["x@elsewhere", "a@jane"]),
+            ],
+            vec![vec![0, 1]],
+        ),
+        (
+            "same subject and address, no headers",
+            vec![
+                mail(
+                    "a@jane",
+                    JANE,
+                    SHOP,
+                    "Where is my order?",
+                    "2025-11-24 10:00",
+                ),
+                mail(
+                    "c@jane",
+                    JANE,
+                    SHOP,
+                    "Re: AW: [Shop] where is  my ORDER?",
+                    "2025-11-26 10:00",
+                ),
+            ],
+            vec![vec![0, 1]],
+        ),
+        (
+            "different customers, same subject stay apart",
+            vec![
+                mail("a@jane", JANE, SHOP, "Return", "2025-11-24 10:00"),
+                mail("b@bob", BOB, SHOP, "Return", "2025-11-24 10:05"),
+            ],
+            vec![vec![0], vec![1]],
+        ),
+        (
+            "same subject after 30 days is a new matter",
+            vec![
+                mail("a@jane", JANE, SHOP, "Question", "2025-09-01 10:00"),
+                mail("c@jane", JANE, SHOP, "Question", "2025-11-24 10:00"),
+            ],
+            vec![vec![0], vec![1]],
+        ),
+        (
+            "empty subjects do not thread",
+            vec![
+                mail("a@jane", JANE, SHOP, "", "2025-11-24 10:00"),
+                mail("c@jane", JANE, SHOP, "Re:", "2025-11-24 12:00"),
+            ],
+            vec![vec![0], vec![1]],
+        ),
+        (
+            "Sent copy without In-Reply-To joins by subject and recipient",
+            vec![
+                mail("a@jane", JANE, SHOP, "Refund", "2025-11-24 10:00"),
+                mail("b@shop", SHOP, JANE, "Re: Refund", "2025-11-24 12:00").at("Sent", 7, 1),
+            ],
+            vec![vec![0, 1]],
+        ),
+        (
+            "reply stored before its parent",
+            vec![
+                mail("b@shop", SHOP, JANE, "Your parcel", "2025-11-24 11:00")
+                    .reply_to("a@jane")
+                    .at("Sent", 7, 1),
+                mail("a@jane", JANE, SHOP, "Parcel missing", "2025-11-24 10:00"),
+            ],
+            vec![vec![0, 1]],
+        ),
+    ];
+    for (name, msgs, groups) in cases {
+        // Once in one batch, once message by message: threading must not depend on batching.
+        for batched in [true, false] {
+            let mut s = store();
+            let keys: Vec<MessageKey> = if batched {
+                keys(&ingest(
+                    &mut s,
+                    msgs.iter().map(|m| M(m.0.clone())).collect(),
+                ))
+            } else {
+                msgs.iter()
+                    .flat_map(|m| keys(&ingest(&mut s, vec![M(m.0.clone())])))
+                    .collect()
+            };
+            let conv = |i: usize| s.message(keys[i]).unwrap().unwrap().conversation_id;
+            for g in &groups {
+                for &i in g {
+                    assert_eq!(
+                        conv(i),
+                        conv(g[0]),
+                        "{name} (batched {batched}): {i} vs {}",
+                        g[0]
+                    );
+                }
+            }
+            for (a, b) in groups.iter().zip(groups.iter().skip(1)) {
+                assert_ne!(conv(a[0]), conv(b[0]), "{name} (batched {batched})");
+            }
+        }
+    }
+}
+
+#[test]
+fn shop_reply_from_sent_answers_and_counts_one_message() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail("a@jane", JANE, SHOP, "Refund", "2025-11-24 10:00").at("INBOX", 1, 1),
+            mail("b@shop", SHOP, JANE, "Re: Refund", "2025-11-24 12:00").reply_to("a@jane"),
+        ],
+    );
+    // The same reply arrives again from the server's Sent folder.
+    let sent = ingest(
+        &mut s,
+        vec![mail("b@shop", SHOP, JANE, "Re: Refund", "2025-11-24 12:01")
+            .reply_to("a@jane")
+            .at("Sent", 3, 9)],
+    );
+    assert!(sent[0].is_inserted());
+    let c = conv_of(&s, out[0].key());
+    assert_eq!(c.message_count, 2);
+    assert_eq!(c.pending_since, None);
+    assert_eq!(c.last_shop_at, Some(berlin("2025-11-24 12:00")));
+    assert_eq!(c.customer_addr, JANE);
+    let msgs = s.conversation_messages(c.id).unwrap();
+    assert_eq!(
+        msgs.iter()
+            .map(|m| m.message_id.clone().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["a@jane", "b@shop"]
+    );
+    assert!(msgs[1].is_shop && !msgs[0].is_shop);
+}
+
+// ---------------------------------------------------------------- needs reply
+
+#[test]
+fn needs_reply_rules() {
+    let mut s = store();
+    let cal = calendar();
+    let out = ingest(
+        &mut s,
+        vec![mail(
+            "a@jane",
+            JANE,
+            SHOP,
+            "Where is my parcel?",
+            "2025-11-24 10:00",
+        )
+        .at("INBOX", 1, 1)],
+    );
+    let c = conv_of(&s, out[0].key());
+    let t0 = berlin("2025-11-24 10:00");
+    assert_eq!(c.pending_since, Some(t0));
+    assert_eq!(c.due_at, Some(due_at(t0, &cal)));
+    let now = berlin("2025-11-24 09:00");
+    assert_eq!(
+        ids(&s.list(View::NeedsReply, now, 0, 50).unwrap()),
+        vec![c.id]
+    );
+
+    // Shop replies: answered.
+    ingest(
+        &mut s,
+        vec![mail(
+            "b@shop",
+            SHOP,
+            JANE,
+            "Re: Where is my parcel?",
+            "2025-11-24 11:00",
+        )
+        .reply_to("a@jane")
+        .at("Sent", 1, 1)],
+    );
+    let c = s.conversation(c.id).unwrap().unwrap();
+    assert_eq!((c.pending_since, c.due_at), (None, None));
+    assert!(s.list(View::NeedsReply, now, 0, 50).unwrap().is_empty());
+    assert_eq!(
+        ids(&s.list(View::Answered, now, 0, 50).unwrap()),
+        vec![c.id]
+    );
+
+    // The customer writes again: a new deadline from the new message.
+    let t2 = berlin("2025-11-25 16:30");
+    ingest(
+        &mut s,
+        vec![mail(
+            "c@jane",
+            JANE,
+            SHOP,
+            "Re: Where is my parcel?",
+            "2025-11-25 16:30",
+        )
+        .reply_to("b@shop")
+        .at("INBOX", 1, 2)],
+    );
+    let c = s.conversation(c.id).unwrap().unwrap();
+    assert_eq!(c.pending_since, Some(t2));
+    assert_eq!(c.due_at, Some(due_at(t2, &cal)));
+    assert_eq!(c.message_count, 3);
+    assert_eq!(
+        c.latest_message,
+        s.message_by_location(&Location::new("INBOX", 1, 2))
+            .unwrap()
+            .unwrap()
+    );
+
+    // \Answered set on the customer's newest message (replied from the phone).
+    let n = s
+        .update_flags(
+            "INBOX",
+            1,
+            &[(2, vec!["\\Seen".into(), "\\Answered".into()])],
+            None,
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(s.conversation(c.id).unwrap().unwrap().pending_since, None);
+    // Same flags again: nothing changes.
+    let n = s
+        .update_flags(
+            "INBOX",
+            1,
+            &[(2, vec!["\\Seen".into(), "\\Answered".into()])],
+            None,
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+    // Flag removed again: pending again.
+    s.update_flags("INBOX", 1, &[(2, vec!["\\Seen".into()])], None)
+        .unwrap();
+    assert_eq!(
+        s.conversation(c.id).unwrap().unwrap().pending_since,
+        Some(t2)
+    );
+}
+
+#[test]
+fn answered_flag_on_arrival() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:00").flags(&["\\Answered"])],
+    );
+    assert_eq!(conv_of(&s, out[0].key()).pending_since, None);
+}
+
+#[test]
+fn auto_bulk_bounce_are_kept_out() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail(
+                "n@news",
+                "news@supplier.com",
+                SHOP,
+                "Our November deals",
+                "2025-11-24 08:00",
+            )
+            .auto(AutoKind::Bulk),
+            mail(
+                "o@ooo",
+                "max@firma.de",
+                SHOP,
+                "Out of office",
+                "2025-11-24 08:10",
+            )
+            .auto(AutoKind::AutoReply),
+            mail(
+                "d@daemon",
+                "mailer-daemon@mx.example.com",
+                SHOP,
+                "Undeliverable",
+                "2025-11-24 08:20",
+            )
+            .auto(AutoKind::Bounce),
+            mail(
+                "a@jane",
+                JANE,
+                SHOP,
+                "Where is my parcel?",
+                "2025-11-24 10:00",
+            ),
+        ],
+    );
+    let now = berlin("2025-11-24 12:00");
+    let needs = s.list(View::NeedsReply, now, 0, 50).unwrap();
+    assert_eq!(ids(&needs), vec![conv_of(&s, out[3].key()).id]);
+    let nc = s.list(View::NotCustomer, now, 0, 50).unwrap();
+    let reasons: Vec<_> = nc.iter().map(|c| c.not_customer).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            Some(NotCustomer::Auto(AutoKind::Bounce)),
+            Some(NotCustomer::Auto(AutoKind::AutoReply)),
+            Some(NotCustomer::Auto(AutoKind::Bulk)),
+        ]
+    );
+    let counts = s.counts(now).unwrap();
+    assert_eq!(
+        (
+            counts.needs_reply,
+            counts.not_customer,
+            counts.answered,
+            counts.all
+        ),
+        (1, 3, 0, 4)
+    );
+    assert!(nc
+        .iter()
+        .all(|c| c.pending_since.is_none() && c.due_at.is_none()));
+}
+
+#[test]
+fn rules_exclude_and_undo() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail(
+                "p1@seo",
+                "sales@seo-pitch.io",
+                SHOP,
+                "Grow your shop",
+                "2025-11-24 09:00",
+            ),
+            mail(
+                "p2@seo",
+                "ceo@mail.seo-pitch.io",
+                SHOP,
+                "Quick question",
+                "2025-11-24 09:30",
+            ),
+            mail(
+                "p3@guest",
+                "guest@blogger.net",
+                SHOP,
+                "Guest post",
+                "2025-11-24 09:40",
+            ),
+            mail(
+                "a@jane",
+                JANE,
+                SHOP,
+                "Where is my parcel?",
+                "2025-11-24 10:00",
+            ),
+        ],
+    );
+    let conv = |s: &Store, i: usize| conv_of(s, out[i].key());
+    let now = berlin("2025-11-24 12:00");
+    assert_eq!(s.counts(now).unwrap().needs_reply, 4);
+
+    let domain = s.add_rule(RuleKind::Domain, "@Seo-Pitch.io").unwrap();
+    assert_eq!(
+        conv(&s, 0).not_customer,
+        Some(NotCustomer::Rule(RuleKind::Domain))
+    );
+    assert_eq!(
+        conv(&s, 1).not_customer,
+        Some(NotCustomer::Rule(RuleKind::Domain))
+    );
+    let sender = s.add_rule(RuleKind::Sender, "Guest@Blogger.net").unwrap();
+    assert_eq!(
+        conv(&s, 2).not_customer,
+        Some(NotCustomer::Rule(RuleKind::Sender))
+    );
+    let message = s.add_rule(RuleKind::Message, "<a@jane>").unwrap();
+    assert_eq!(
+        conv(&s, 3).not_customer,
+        Some(NotCustomer::Rule(RuleKind::Message))
+    );
+    assert_eq!(s.counts(now).unwrap().needs_reply, 0);
+    assert_eq!(s.counts(now).unwrap().not_customer, 4);
+    // Adding the same rule again returns the same rule.
+    assert_eq!(
+        s.add_rule(RuleKind::Sender, "guest@blogger.net").unwrap(),
+        sender
+    );
+    assert_eq!(s.rules().unwrap().len(), 3);
+    assert!(matches!(
+        s.add_rule(RuleKind::Domain, "nodot"),
+        Err(StoreError::BadRule { .. })
+    ));
+
+    // New mail from a ruled domain is kept out on arrival.
+    let more = ingest(
+        &mut s,
+        vec![mail(
+            "p4@seo",
+            "x@seo-pitch.io",
+            SHOP,
+            "Last chance",
+            "2025-11-24 11:00",
+        )],
+    );
+    assert_eq!(
+        conv_of(&s, more[0].key()).not_customer,
+        Some(NotCustomer::Rule(RuleKind::Domain))
+    );
+
+    // Undo brings them back.
+    s.remove_rule(message).unwrap();
+    assert_eq!(conv(&s, 3).not_customer, None);
+    assert!(conv(&s, 3).pending_since.is_some());
+    s.remove_rule(domain).unwrap();
+    assert_eq!(conv(&s, 0).not_customer, None);
+    assert_eq!(s.counts(now).unwrap().needs_reply, 4);
+    assert!(matches!(s.remove_rule(domain), Err(StoreError::NoRule(_))));
+    assert_eq!(s.rules().unwrap().len(), 1);
+}
+
+#[test]
+fn mark_answered_snooze_and_follow_up() {
+    let mut s = store();
+    let cal = calendar();
+    let out = ingest(
+        &mut s,
+        vec![mail(
+            "a@jane",
+            JANE,
+            SHOP,
+            "Where is my parcel?",
+            "2025-11-24 10:00",
+        )],
+    );
+    let id = conv_of(&s, out[0].key()).id;
+    let now = berlin("2025-11-24 10:30");
+    let needs = |s: &Store, now| ids(&s.list(View::NeedsReply, now, 0, 50).unwrap());
+
+    // Answered by phone; un-marking restores it.
+    s.mark_answered(id, Some(berlin("2025-11-24 10:20")))
+        .unwrap();
+    assert!(needs(&s, now).is_empty());
+    assert_eq!(s.counts(now).unwrap().answered, 1);
+    s.mark_answered(id, None).unwrap();
+    assert_eq!(needs(&s, now), vec![id]);
+
+    // Snoozed until tomorrow 09:00: hidden until then, still not "answered".
+    let until = berlin("2025-11-25 09:00");
+    s.snooze(id, Some(until)).unwrap();
+    assert!(needs(&s, now).is_empty());
+    let c = s.counts(now).unwrap();
+    assert_eq!((c.needs_reply, c.answered, c.all), (0, 0, 1));
+    assert_eq!(needs(&s, until), vec![id]);
+    assert_eq!(
+        s.conversation(id).unwrap().unwrap().snoozed_until,
+        Some(until)
+    );
+
+    // A new customer message ends the snooze.
+    ingest(
+        &mut s,
+        vec![mail(
+            "c@jane",
+            JANE,
+            SHOP,
+            "Re: Where is my parcel?",
+            "2025-11-24 11:00",
+        )
+        .reply_to("a@jane")],
+    );
+    assert_eq!(s.conversation(id).unwrap().unwrap().snoozed_until, None);
+    assert_eq!(needs(&s, now), vec![id]);
+
+    // Shop answers and promises a follow-up on Thursday 10:00.
+    ingest(
+        &mut s,
+        vec![mail(
+            "b@shop",
+            SHOP,
+            JANE,
+            "Re: Where is my parcel?",
+            "2025-11-24 12:00",
+        )
+        .reply_to("c@jane")],
+    );
+    let fu = berlin("2025-11-27 10:00");
+    s.set_follow_up(id, Some(fu)).unwrap();
+    assert!(needs(&s, berlin("2025-11-26 10:00")).is_empty());
+    let at_fu = s.list(View::NeedsReply, fu, 0, 50).unwrap();
+    assert_eq!(ids(&at_fu), vec![id]);
+    assert_eq!(at_fu[0].due_at, Some(fu));
+    assert_eq!(at_fu[0].pending_since, None);
+    assert_eq!(s.counts(fu).unwrap().needs_reply, 1);
+    assert_eq!(
+        s.counts(fu).unwrap().overdue,
+        1,
+        "a follow-up at its time is due now"
+    );
+
+    // The shop writes again after the follow-up time: the follow-up is done.
+    ingest(
+        &mut s,
+        vec![mail(
+            "d@shop",
+            SHOP,
+            JANE,
+            "Re: Where is my parcel?",
+            "2025-11-27 10:15",
+        )
+        .reply_to("b@shop")],
+    );
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!(c.follow_up_at, None);
+    assert!(needs(&s, berlin("2025-11-27 11:00")).is_empty());
+
+    // A follow-up while a customer message is pending: the earlier of the two counts.
+    ingest(
+        &mut s,
+        vec![mail(
+            "e@jane",
+            JANE,
+            SHOP,
+            "Re: Where is my parcel?",
+            "2025-11-28 09:30",
+        )
+        .reply_to("d@shop")],
+    );
+    let pending_due = due_at(berlin("2025-11-28 09:30"), &cal);
+    let early = pending_due - Duration::hours(2);
+    s.set_follow_up(id, Some(early)).unwrap();
+    assert_eq!(
+        s.conversation_at(id, early).unwrap().unwrap().due_at,
+        Some(early.min(pending_due))
+    );
+    assert_eq!(
+        s.conversation_at(id, early - Duration::minutes(1))
+            .unwrap()
+            .unwrap()
+            .due_at,
+        Some(pending_due)
+    );
+    assert!(matches!(
+        s.snooze(9999, None),
+        Err(StoreError::NoConversation(9999))
+    ));
+}
+
+// ---------------------------------------------------------------- views and counts
+
+/// Four conversations on different business days plus answered and not-customer mail.
+fn week(s: &mut Store) -> Vec<ConversationId> {
+    let out = ingest(
+        s,
+        vec![
+            mail(
+                "mon@jane",
+                JANE,
+                SHOP,
+                "Monday question",
+                "2025-11-24 10:00",
+            ),
+            mail("tue@bob", BOB, SHOP, "Tuesday question", "2025-11-25 10:00"),
+            mail(
+                "wed@ann",
+                "ann@gmx.de",
+                SHOP,
+                "Wednesday question",
+                "2025-11-26 10:00",
+            ),
+            mail(
+                "thu@tom",
+                "tom@web.de",
+                SHOP,
+                "Thursday question",
+                "2025-11-27 10:00",
+            ),
+            mail(
+                "old@eve",
+                "eve@mail.com",
+                SHOP,
+                "Old question",
+                "2025-11-20 10:00",
+            ),
+            mail(
+                "re@shop",
+                SHOP,
+                "eve@mail.com",
+                "Re: Old question",
+                "2025-11-20 11:00",
+            )
+            .reply_to("old@eve"),
+            mail("news@x", "news@x.com", SHOP, "Deals", "2025-11-26 07:00").auto(AutoKind::Bulk),
+        ],
+    );
+    let mut convs: Vec<ConversationId> = Vec::new();
+    for k in keys(&out) {
+        let c = s.message(k).unwrap().unwrap().conversation_id;
+        if !convs.contains(&c) {
+            convs.push(c);
+        }
+    }
+    convs // mon, tue, wed, thu, eve, news
+}
+
+#[test]
+fn views_order_and_counts() {
+    let mut s = store();
+    let cal = calendar();
+    let c = week(&mut s);
+    let (mon, tue, wed, thu, eve, news) = (c[0], c[1], c[2], c[3], c[4], c[5]);
+    // One hour before Wednesday's deadline: Monday and Tuesday are overdue, Wednesday is due
+    // today, Thursday is later.
+    let now = due_at(berlin("2025-11-26 10:00"), &cal) - Duration::hours(1);
+    let list = |v| ids(&s.list(v, now, 0, 50).unwrap());
+    assert_eq!(list(View::NeedsReply), vec![mon, tue, wed, thu]);
+    assert_eq!(list(View::Overdue), vec![mon, tue]);
+    assert_eq!(list(View::DueToday), vec![wed]);
+    assert_eq!(list(View::Answered), vec![eve]);
+    assert_eq!(list(View::NotCustomer), vec![news]);
+    assert_eq!(list(View::All), vec![thu, wed, news, tue, mon, eve]);
+    let counts = s.counts(now).unwrap();
+    assert_eq!(
+        counts,
+        ViewCounts {
+            needs_reply: 4,
+            overdue: 2,
+            due_today: 1,
+            answered: 1,
+            not_customer: 1,
+            all: 6,
+        }
+    );
+    for v in View::EVERY {
+        assert_eq!(counts.get(v), list(v).len() as u64, "{}", v.label());
+    }
+    // Paging.
+    assert_eq!(
+        ids(&s.list(View::NeedsReply, now, 1, 2).unwrap()),
+        vec![tue, wed]
+    );
+    assert_eq!(ids(&s.list(View::All, now, 5, 50).unwrap()), vec![eve]);
+    assert!(s.list(View::All, now, 6, 50).unwrap().is_empty());
+    // At the deadline itself a message is overdue.
+    let wed_due = due_at(berlin("2025-11-26 10:00"), &cal);
+    assert_eq!(
+        ids(&s.list(View::Overdue, wed_due, 0, 50).unwrap()),
+        vec![mon, tue, wed]
+    );
+    let row = s.conversation(wed).unwrap().unwrap();
+    assert_eq!(row.customer_addr, "ann@gmx.de");
+    assert_eq!(row.subject, "Wednesday question");
+    assert!(row.needs_reply(now));
+}
+
+#[test]
+fn customer_name_and_panel() {
+    let mut s = store();
+    ingest(
+        &mut s,
+        vec![
+            mail(
+                "a@jane",
+                JANE,
+                SHOP,
+                "Order #10234 missing",
+                "2025-11-10 10:00",
+            )
+            .name("Doe, Jane"),
+            mail(
+                "b@shop",
+                SHOP,
+                JANE,
+                "Re: Order #10234 missing",
+                "2025-11-10 12:00",
+            )
+            .reply_to("a@jane")
+            .body("Your order #99999 is on its way"),
+            mail("c@jane", JANE, SHOP, "Return", "2025-11-24 10:00")
+                .name("Jane Doe")
+                .body("I want to return Bestellung 10500."),
+        ],
+    );
+    let note = s.add_note("Jane@Mail.com", "refund sent 12 Nov").unwrap();
+    s.add_note(JANE, "suspected fraud: re-ship only with signature")
+        .unwrap();
+    s.add_note(BOB, "other customer").unwrap();
+    s.update_note(note, "refund sent 12 Nov (PayPal)").unwrap();
+    s.set_first_name(JANE, Some("Janet")).unwrap();
+    let info = s.customer("JANE@mail.com").unwrap();
+    assert_eq!(info.addr, JANE);
+    assert_eq!(info.name.as_deref(), Some("Jane Doe"));
+    assert_eq!(info.first_name_override.as_deref(), Some("Janet"));
+    assert_eq!(info.first_contact, Some(berlin("2025-11-10 10:00")));
+    assert_eq!(info.conversations.len(), 2);
+    assert_eq!(info.conversations[0].subject, "Return");
+    assert_eq!(
+        info.conversations[0].customer_name.as_deref(),
+        Some("Jane Doe")
+    );
+    assert_eq!(
+        info.conversations[1].customer_name.as_deref(),
+        Some("Doe, Jane")
+    );
+    assert_eq!(
+        info.orders_mentioned,
+        vec!["10234", "10500"],
+        "shop mail is not the customer's"
+    );
+    assert_eq!(
+        info.notes
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect::<Vec<_>>(),
+        vec![
+            "refund sent 12 Nov (PayPal)",
+            "suspected fraud: re-ship only with signature"
+        ]
+    );
+    s.delete_note(note).unwrap();
+    assert_eq!(s.notes(JANE).unwrap().len(), 1);
+    assert!(matches!(s.delete_note(note), Err(StoreError::NoNote(_))));
+    s.set_first_name(JANE, None).unwrap();
+    assert_eq!(s.customer(JANE).unwrap().first_name_override, None);
+    let nobody = s.customer("nobody@x.org").unwrap();
+    assert!(nobody.conversations.is_empty() && nobody.name.is_none());
+}
+
+// ---------------------------------------------------------------- dedupe and sync bookkeeping
+
+#[test]
+fn dedupe() {
+    let mut s = store();
+    // Same server location twice.
+    let a = ingest(
+        &mut s,
+        vec![mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:00").at("INBOX", 5, 1)],
+    );
+    let b = ingest(
+        &mut s,
+        vec![mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:00").at("INBOX", 5, 1)],
+    );
+    assert!(a[0].is_inserted());
+    assert_eq!(b[0], InsertOutcome::Duplicate(a[0].key()));
+
+    // Same raw imported twice, also within one batch.
+    let imp = ingest(
+        &mut s,
+        vec![
+            mail("x@bob", BOB, SHOP, "Import", "2025-11-24 11:00"),
+            mail("x@bob", BOB, SHOP, "Import", "2025-11-24 11:00"),
+        ],
+    );
+    assert!(imp[0].is_inserted());
+    assert_eq!(imp[1], InsertOutcome::Duplicate(imp[0].key()));
+    let again = ingest(
+        &mut s,
+        vec![mail("x@bob", BOB, SHOP, "Import", "2025-11-24 11:00")],
+    );
+    assert_eq!(again[0], InsertOutcome::Duplicate(imp[0].key()));
+
+    // Same Message-ID in INBOX and Sent (the shop Bcc'd itself): two rows, one message.
+    let sent = ingest(
+        &mut s,
+        vec![mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:02").at("Sent", 6, 1)],
+    );
+    assert!(sent[0].is_inserted());
+    let c = conv_of(&s, a[0].key());
+    assert_eq!(c.message_count, 1);
+    assert_eq!(s.conversation_messages(c.id).unwrap().len(), 1);
+    assert_eq!(s.counts(berlin("2025-11-24 12:00")).unwrap().all, 2);
+    // Expunging the first copy keeps the message visible through the other.
+    assert_eq!(s.remove_uids("INBOX", 5, &[1]).unwrap(), 1);
+    let msgs = s.conversation_messages(c.id).unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].location, Location::new("Sent", 6, 1));
+    assert_eq!(s.conversation(c.id).unwrap().unwrap().message_count, 1);
+}
+
+#[test]
+fn mailbox_state_and_uids() {
+    let mut s = store();
+    assert_eq!(s.mailbox_state("INBOX").unwrap(), None);
+    let st = MailboxState {
+        mailbox: "INBOX".into(),
+        uidvalidity: 42,
+        highest_uid: 3,
+        highestmodseq: Some(1234),
+        last_sync: Some(berlin("2025-11-24 08:00")),
+    };
+    let msgs = vec![
+        mail("3@x", JANE, SHOP, "c", "2025-11-24 10:00")
+            .at("INBOX", 42, 3)
+            .0,
+        mail("1@x", JANE, SHOP, "a", "2025-11-24 10:00")
+            .at("INBOX", 42, 1)
+            .0,
+        mail("2@x", BOB, SHOP, "b", "2025-11-24 10:00")
+            .at("INBOX", 42, 2)
+            .flags(&["\\Seen"])
+            .0,
+    ];
+    s.ingest(msgs, Some(&st)).unwrap();
+    assert_eq!(s.mailbox_state("INBOX").unwrap(), Some(st.clone()));
+    assert_eq!(s.uids("INBOX", 42).unwrap(), vec![1, 2, 3]);
+    assert!(s.uids("INBOX", 41).unwrap().is_empty());
+    let flags = s.flags_by_uid("INBOX", 42).unwrap();
+    assert_eq!(flags[&2], vec!["\\Seen"]);
+    assert!(flags[&1].is_empty());
+    let st2 = MailboxState {
+        highest_uid: 9,
+        highestmodseq: None,
+        ..st.clone()
+    };
+    s.set_mailbox_state(&st2).unwrap();
+    assert_eq!(s.mailbox_state("INBOX").unwrap(), Some(st2));
+    let huge = MailboxState {
+        highestmodseq: Some(u64::MAX),
+        ..st
+    };
+    assert!(matches!(
+        s.set_mailbox_state(&huge),
+        Err(StoreError::OutOfRange { .. })
+    ));
+    // Removing uids that are not there is fine.
+    assert_eq!(s.remove_uids("INBOX", 42, &[2, 77]).unwrap(), 1);
+    assert_eq!(s.uids("INBOX", 42).unwrap(), vec![1, 3]);
+    assert_eq!(
+        s.message_by_location(&Location::new("INBOX", 42, 2))
+            .unwrap(),
+        None
+    );
+}
+
+#[test]
+fn remove_uids_updates_state() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:00").at("INBOX", 1, 1),
+            mail("b@shop", SHOP, JANE, "Re: Hi", "2025-11-24 11:00")
+                .reply_to("a@jane")
+                .at("Sent", 1, 1),
+        ],
+    );
+    let id = conv_of(&s, out[0].key()).id;
+    assert_eq!(s.conversation(id).unwrap().unwrap().pending_since, None);
+    // The reply is deleted from Sent: the question is open again.
+    assert_eq!(s.remove_uids("Sent", 1, &[1]).unwrap(), 1);
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!(c.pending_since, Some(berlin("2025-11-24 10:00")));
+    assert_eq!(c.message_count, 1);
+    // Everything gone: the conversation stays (local data points at it) but is listed nowhere.
+    s.remove_uids("INBOX", 1, &[1]).unwrap();
+    let now = berlin("2025-11-24 12:00");
+    for v in View::EVERY {
+        assert!(s.list(v, now, 0, 50).unwrap().is_empty(), "{}", v.label());
+    }
+    assert_eq!(s.counts(now).unwrap(), ViewCounts::default());
+    assert_eq!(s.conversation(id).unwrap().unwrap().message_count, 0);
+    assert!(s.search("body", 10).unwrap().is_empty());
+}
+
+#[test]
+fn reset_mailbox_keeps_local_data() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail("a@jane", JANE, SHOP, "Ancient matter", "2025-01-10 10:00").at("INBOX", 1, 1),
+            mail("b@bob", BOB, SHOP, "Other", "2025-11-24 10:00").at("INBOX", 1, 2),
+        ],
+    );
+    let id = conv_of(&s, out[0].key()).id;
+    let until = berlin("2026-01-01 09:00");
+    s.snooze(id, Some(until)).unwrap();
+    let fu = berlin("2026-01-02 09:00");
+    s.set_follow_up(id, Some(fu)).unwrap();
+    s.add_note(JANE, "VIP").unwrap();
+    let rule = s.add_rule(RuleKind::Sender, BOB).unwrap();
+    s.connection()
+        .execute(
+            "INSERT INTO outbox(conversation_id, to_addr, subject, raw, message_id, state,
+                                created_at, updated_at)
+             VALUES (?1, ?2, 'Re: Ancient matter', x'00', 'out@shop', 'queued', 0, 0)",
+            rusqlite::params![id, JANE],
+        )
+        .unwrap();
+    s.set_mailbox_state(&MailboxState {
+        mailbox: "INBOX".into(),
+        uidvalidity: 1,
+        highest_uid: 2,
+        highestmodseq: Some(5),
+        last_sync: None,
+    })
+    .unwrap();
+
+    assert_eq!(s.reset_mailbox("INBOX", 2).unwrap(), 2);
+    assert!(s.uids("INBOX", 1).unwrap().is_empty());
+    let st = s.mailbox_state("INBOX").unwrap().unwrap();
+    assert_eq!(
+        (st.uidvalidity, st.highest_uid, st.highestmodseq),
+        (2, 0, None)
+    );
+
+    // Re-fetched under the new UIDVALIDITY: same conversation (by Message-ID, although far
+    // outside the subject window), marks intact, nothing duplicated.
+    let again = ingest(
+        &mut s,
+        vec![
+            mail("a@jane", JANE, SHOP, "Ancient matter", "2025-01-10 10:00").at("INBOX", 2, 1),
+            mail("b@bob", BOB, SHOP, "Other", "2025-11-24 10:00").at("INBOX", 2, 2),
+        ],
+    );
+    let c = conv_of(&s, again[0].key());
+    assert_eq!(c.id, id);
+    assert_eq!(c.snoozed_until, Some(until));
+    assert_eq!(c.follow_up_at, Some(fu));
+    assert_eq!(c.message_count, 1);
+    assert_eq!(s.notes(JANE).unwrap().len(), 1);
+    assert_eq!(s.rules().unwrap()[0].id, rule);
+    assert_eq!(
+        conv_of(&s, again[1].key()).not_customer,
+        Some(NotCustomer::Rule(RuleKind::Sender))
+    );
+    let outbox: i64 = s
+        .connection()
+        .query_row("SELECT conversation_id FROM outbox", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(outbox, id);
+    assert_eq!(s.counts(berlin("2025-11-24 12:00")).unwrap().all, 2);
+}
+
+// ---------------------------------------------------------------- search
+
+#[test]
+fn search_ranks_groups_and_survives_odd_input() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail(
+                "a@jane",
+                JANE,
+                SHOP,
+                "Parcel never arrived",
+                "2025-11-24 10:00",
+            )
+            .name("Jane Doe")
+            .body("The tracking says delivered but there is no parcel."),
+            mail(
+                "b@shop",
+                SHOP,
+                JANE,
+                "Re: Parcel never arrived",
+                "2025-11-24 11:00",
+            )
+            .reply_to("a@jane")
+            .body("Sorry about the parcel, we will check with DHL."),
+            mail("c@bob", BOB, SHOP, "Invoice question", "2025-11-24 12:00")
+                .body("My invoice lists the wrong address. Also, a parcel came damaged."),
+            mail(
+                "d@ann",
+                "ann@gmx.de",
+                SHOP,
+                "Größe tauschen",
+                "2025-11-24 13:00",
+            )
+            .body("Kann ich die Schuhe in Größe 40 tauschen?"),
+        ],
+    );
+    let jane_conv = conv_of(&s, out[0].key()).id;
+    let bob_conv = conv_of(&s, out[2].key()).id;
+
+    // Subject matches beat a body mention; one hit per conversation.
+    let hits = s.search("parcel", 10).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.conversation_id).collect::<Vec<_>>(),
+        vec![jane_conv, bob_conv]
+    );
+    assert!(
+        hits[0].snippet.to_lowercase().contains("parcel"),
+        "{:?}",
+        hits[0].snippet
+    );
+    assert_eq!(hits[1].from.as_ref().map(|a| a.addr.as_str()), Some(BOB));
+
+    // The last word is a prefix while typing.
+    assert_eq!(s.search("invo", 10).unwrap().len(), 1);
+    assert!(s.search("invo ", 10).unwrap().is_empty());
+    assert_eq!(
+        s.search("wrong addr", 10).unwrap()[0].conversation_id,
+        bob_conv
+    );
+    // Sender name and address are searchable; diacritics folded.
+    assert_eq!(s.search("Doe", 10).unwrap()[0].conversation_id, jane_conv);
+    assert_eq!(
+        s.search("jane@mail.com", 10).unwrap()[0].conversation_id,
+        jane_conv
+    );
+    assert_eq!(s.search("große", 10).unwrap().len(), 1);
+    // Limit.
+    assert_eq!(s.search("parcel", 1).unwrap().len(), 1);
+    assert!(s.search("parcel", 0).unwrap().is_empty());
+
+    // FTS syntax in user input is just text: never an error.
+    for odd in [
+        "\"",
+        "*",
+        "NEAR(",
+        "-",
+        "parcel NEAR(",
+        "\"parcel",
+        "parcel*",
+        "-parcel",
+        "a:b",
+        "OR",
+        "AND NOT",
+        "(",
+        ")",
+        "^",
+        "{col}: x",
+        "' OR 1=1 --",
+        "🙂",
+        "\u{0}",
+        "_",
+        "©",
+    ] {
+        let r = s.search(odd, 10);
+        assert!(r.is_ok(), "{odd:?}: {r:?}");
+    }
+    assert_eq!(s.search("\"parcel", 10).unwrap().len(), 2);
+}
+
+// ---------------------------------------------------------------- files, migration, scale
+
+#[test]
+fn file_is_private_and_reopens() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/dir/store.sqlite");
+    {
+        let mut s = Store::open(&path, ctx()).unwrap();
+        ingest(
+            &mut s,
+            vec![mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:00")],
+        );
+        let mode: String = s
+            .connection()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: bool = s
+            .connection()
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(fk);
+        for suffix in ["", "-wal", "-shm"] {
+            let p = dir.path().join(format!("sub/dir/store.sqlite{suffix}"));
+            if p.exists() {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{}", p.display());
+            }
+        }
+    }
+    let s = Store::open(&path, ctx()).unwrap();
+    assert_eq!(s.counts(berlin("2025-11-24 12:00")).unwrap().needs_reply, 1);
+    // A loosened file is tightened on open.
+    drop(s);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _s = Store::open(&path, ctx()).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    // Not a database: a clear error, no panic.
+    let junk = dir.path().join("junk.sqlite");
+    std::fs::write(
+        &junk,
+        b"this is not sqlite, just some text that is long enough ....",
+    )
+    .unwrap();
+    let err = Store::open(&junk, ctx()).unwrap_err();
+    assert!(err.to_string().starts_with("cannot "), "{err}");
+}
+
+#[test]
+fn migrates_a_v1_database_keeping_local_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(schema::migrate_to(&mut conn, 1).unwrap(), 0);
+        conn.execute_batch(
+            "INSERT INTO conversations(id, subject, norm_subject, customer_addr, created_at,
+                                       snoozed_until, snoozed_after)
+                 VALUES (1, 'Hi', 'hi', 'jane@mail.com', 0, 1900000000, 1764000000);
+             INSERT INTO messages(conversation_id, mailbox, uidvalidity, uid, content_hash,
+                                  message_id, from_addr, from_domain, subject, received_at, body,
+                                  size, is_shop, raw)
+                 VALUES (1, 'INBOX', 1, 1, x'01', 'a@jane', 'jane@mail.com', 'mail.com', 'Hi',
+                         1764000000, 'where is my parcel', 10, 0, x'00');
+             INSERT INTO message_ids VALUES ('a@jane', 1);
+             INSERT INTO outbox(conversation_id, to_addr, subject, raw, message_id, state,
+                                created_at, updated_at)
+                 VALUES (1, 'jane@mail.com', 'Re: Hi', x'00', 'o@shop', 'queued', 0, 0);
+             INSERT INTO notes(customer_addr, text, created_at, updated_at)
+                 VALUES ('jane@mail.com', 'VIP', 0, 0);
+             INSERT INTO sender_rules(kind, value, created_at) VALUES ('domain', 'seo.io', 0);",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path, ctx()).unwrap();
+    assert_eq!(
+        schema::version(s.connection()).unwrap(),
+        schema::latest_version()
+    );
+    assert_eq!(s.notes(JANE).unwrap()[0].text, "VIP");
+    assert_eq!(s.rules().unwrap()[0].value, "seo.io");
+    let outbox: String = s
+        .connection()
+        .query_row(
+            "SELECT state FROM outbox WHERE message_id = 'o@shop'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(outbox, "queued");
+    // The cached state was computed at open, and old messages were indexed for search.
+    let c = s.conversation(1).unwrap().unwrap();
+    assert_eq!(c.message_count, 1);
+    assert_eq!(c.pending_since.map(|t| t.timestamp()), Some(1764000000));
+    assert_eq!(c.snoozed_until.map(|t| t.timestamp()), Some(1900000000));
+    assert_eq!(s.search("parcel", 5).unwrap().len(), 1);
+
+    // A file from a newer shopinbox is refused, not damaged.
+    drop(s);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open(&path, ctx()),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+}
+
+#[test]
+fn context_change_recomputes_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite");
+    {
+        let mut s = Store::open(&path, ctx()).unwrap();
+        ingest(
+            &mut s,
+            vec![
+                mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:00"),
+                mail(
+                    "b@x",
+                    "help@example.com",
+                    JANE,
+                    "Re: Hi",
+                    "2025-11-24 11:00",
+                )
+                .reply_to("a@jane"),
+            ],
+        );
+        assert_eq!(s.counts(berlin("2025-11-24 12:00")).unwrap().needs_reply, 1);
+    }
+    // The owner adds a second shop address: the second message now answers the first.
+    let mut more = ctx();
+    more.addresses.push("help@example.com".into());
+    let s = Store::open(&path, more).unwrap();
+    assert_eq!(s.counts(berlin("2025-11-24 12:00")).unwrap().needs_reply, 0);
+    let c = s
+        .list(View::Answered, berlin("2025-11-24 12:00"), 0, 5)
+        .unwrap();
+    assert_eq!(c.len(), 1);
+    assert!(s.message(c[0].latest_message).unwrap().unwrap().is_shop);
+}
+
+#[test]
+fn scale_five_thousand_messages() {
+    let mut s = store();
+    let cal = calendar();
+    let base = berlin("2025-06-02 09:00");
+    let customers = 1000;
+    let mut batch = Vec::new();
+    let mut uid = 0;
+    // Each customer writes 5 times, one matter per customer spread over 40 days... with a
+    // fixed pattern: every 3rd customer got a reply after the last message, every 10th is a
+    // newsletter sender.
+    for c in 0..customers {
+        let addr = format!("c{c}@example.org");
+        for k in 0..5 {
+            uid += 1;
+            let when = base + Duration::minutes(i64::from(c) * 37 + k * 60 * 24 * 3);
+            let mut m = mail(
+                &format!("m{c}.{k}@x"),
+                &addr,
+                SHOP,
+                &format!("Order {c}"),
+                "2025-06-02 09:00",
+            )
+            .at("INBOX", 1, uid);
+            m.0.received_at = when;
+            if c % 10 == 0 {
+                m = m.auto(AutoKind::Bulk);
+            }
+            if k > 0 {
+                m = m.reply_to(&format!("m{c}.{}@x", k - 1));
+            }
+            batch.push(m.0);
+        }
+        if c % 3 == 0 && c % 10 != 0 {
+            let when = base + Duration::minutes(i64::from(c) * 37 + 4 * 60 * 24 * 3 + 30);
+            uid += 1;
+            let mut m = mail(
+                &format!("r{c}@shop"),
+                SHOP,
+                &addr,
+                &format!("Re: Order {c}"),
+                "2025-06-02 09:00",
+            )
+            .reply_to(&format!("m{c}.4@x"))
+            .at("Sent", 1, uid);
+            m.0.received_at = when;
+            batch.push(m.0);
+        }
+        if batch.len() >= 500 {
+            s.ingest(std::mem::take(&mut batch), None).unwrap();
+        }
+    }
+    s.ingest(batch, None).unwrap();
+    let total: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .unwrap();
+    assert!(total >= 5000, "{total}");
+
+    let newsletters = (0..customers).filter(|c| c % 10 == 0).count() as u64;
+    let replied = (0..customers).filter(|c| c % 3 == 0 && c % 10 != 0).count() as u64;
+    let now = base + Duration::days(200);
+    let counts = s.counts(now).unwrap();
+    assert_eq!(counts.all, customers as u64);
+    assert_eq!(counts.not_customer, newsletters);
+    assert_eq!(counts.answered, replied);
+    assert_eq!(counts.needs_reply, customers as u64 - newsletters - replied);
+    assert_eq!(counts.overdue, counts.needs_reply);
+
+    let page = s.list(View::NeedsReply, now, 0, 50).unwrap();
+    assert_eq!(page.len(), 50);
+    // Most urgent first: customer 1 (c0 is a newsletter) has the oldest pending message.
+    assert_eq!(page[0].customer_addr, "c1@example.org");
+    assert!(page.windows(2).all(|w| w[0].due_at <= w[1].due_at));
+    assert_eq!(page[0].message_count, 5);
+    assert_eq!(page[0].pending_since, Some(base + Duration::minutes(37)));
+    assert_eq!(
+        page[0].due_at,
+        Some(due_at(base + Duration::minutes(37), &cal))
+    );
+    let all = s.list(View::All, now, 0, 50).unwrap();
+    assert_eq!(
+        all[0].customer_addr,
+        format!("c{}@example.org", customers - 1)
+    );
+    assert!(all.windows(2).all(|w| w[0].last_at >= w[1].last_at));
+    let last_page = s
+        .list(View::NeedsReply, now, counts.needs_reply - 10, 50)
+        .unwrap();
+    assert_eq!(last_page.len(), 10);
+
+    // The hot queries use the indexes, not a scan of every conversation.
+    let plan: Vec<String> = s
+        .connection()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM conversations WHERE attention = 1
+             AND (pending_since IS NOT NULL OR follow_up_at <= 0)",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("conversations_attention")),
+        "{plan:?}"
+    );
+
+    // One change recomputes one conversation.
+    let row = &page[0];
+    s.mark_answered(row.id, Some(now)).unwrap();
+    assert_eq!(s.counts(now).unwrap().needs_reply, counts.needs_reply - 1);
+}

@@ -1,0 +1,322 @@
+//! The store's public data types (see spec/STORE_API.md). Rows are plain data; the TUI, CLI and
+//! review code format them.
+
+use crate::deadline::Calendar;
+use crate::mail::{Address, Attachment, AutoKind, ParsedMessage};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub type MessageKey = i64;
+pub type ConversationId = i64;
+
+/// Mailbox name used for mail imported from files (`shopinbox import`).
+pub const MAILBOX_IMPORT: &str = "import";
+/// Mailbox name used for the embedded demo mail.
+pub const MAILBOX_DEMO: &str = "demo";
+/// Mailbox name for mail shopinbox sent itself, until the server's Sent copy is seen.
+pub const MAILBOX_LOCAL: &str = "local";
+
+/// Where a message lives. Imported/demo mail uses uidvalidity 0 and uid 0 and is
+/// de-duplicated by a hash of its raw bytes instead of by uid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Location {
+    pub mailbox: String,
+    pub uidvalidity: u32,
+    pub uid: u32,
+}
+
+impl Location {
+    pub fn new(mailbox: impl Into<String>, uidvalidity: u32, uid: u32) -> Location {
+        Location {
+            mailbox: mailbox.into(),
+            uidvalidity,
+            uid,
+        }
+    }
+    /// A location without a server uid (import, demo, local): deduplicated by content.
+    pub fn local(mailbox: impl Into<String>) -> Location {
+        Location::new(mailbox, 0, 0)
+    }
+}
+
+/// One message handed to [`super::Store::ingest`].
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub location: Location,
+    pub raw: Vec<u8>,
+    pub parsed: ParsedMessage,
+    /// The server's INTERNALDATE (import: newest Received:, else Date:).
+    pub received_at: DateTime<Utc>,
+    pub flags: Vec<String>,
+}
+
+/// Who the shop is and its calendar: needed to tell shop from customer and to cache due_at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShopContext {
+    /// The shop's own addresses, lower-case.
+    pub addresses: Vec<String>,
+    pub calendar: Calendar,
+}
+
+impl ShopContext {
+    /// Is `addr` one of the shop's own addresses? (case-insensitive)
+    pub fn is_shop(&self, addr: &str) -> bool {
+        let addr = addr.trim();
+        self.addresses
+            .iter()
+            .any(|a| a.trim().eq_ignore_ascii_case(addr))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum InsertOutcome {
+    Inserted(MessageKey),
+    /// The location (or, for uid-less mail, the same bytes) was already stored.
+    Duplicate(MessageKey),
+}
+
+impl InsertOutcome {
+    pub fn key(self) -> MessageKey {
+        match self {
+            InsertOutcome::Inserted(k) | InsertOutcome::Duplicate(k) => k,
+        }
+    }
+    pub fn is_inserted(self) -> bool {
+        matches!(self, InsertOutcome::Inserted(_))
+    }
+}
+
+/// Per-folder sync bookkeeping (RFC 4549): what the next sync can skip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MailboxState {
+    pub mailbox: String,
+    pub uidvalidity: u32,
+    pub highest_uid: u32,
+    pub highestmodseq: Option<u64>,
+    pub last_sync: Option<DateTime<Utc>>,
+}
+
+/// The inbox filters. Needs-reply views sort most urgent first; the others newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum View {
+    NeedsReply,
+    Overdue,
+    DueToday,
+    Answered,
+    NotCustomer,
+    All,
+}
+
+impl View {
+    pub const EVERY: [View; 6] = [
+        View::NeedsReply,
+        View::Overdue,
+        View::DueToday,
+        View::Answered,
+        View::NotCustomer,
+        View::All,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            View::NeedsReply => "Needs reply",
+            View::Overdue => "Overdue",
+            View::DueToday => "Due today",
+            View::Answered => "Answered",
+            View::NotCustomer => "Not customers",
+            View::All => "All",
+        }
+    }
+}
+
+/// Which owner rule matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum RuleKind {
+    /// value: a Message-ID (without angle brackets)
+    Message,
+    /// value: a sender address
+    Sender,
+    /// value: a domain; also matches its subdomains
+    Domain,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Message => "message",
+            RuleKind::Sender => "sender",
+            RuleKind::Domain => "domain",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RuleKind> {
+        match s {
+            "message" => Some(RuleKind::Message),
+            "sender" => Some(RuleKind::Sender),
+            "domain" => Some(RuleKind::Domain),
+            _ => None,
+        }
+    }
+}
+
+/// Why a conversation is kept out of the deadline views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NotCustomer {
+    Auto(AutoKind),
+    Rule(RuleKind),
+}
+
+impl NotCustomer {
+    /// Stable text for the `conversations.not_customer` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotCustomer::Auto(k) => k.as_str(),
+            NotCustomer::Rule(RuleKind::Message) => "rule_message",
+            NotCustomer::Rule(RuleKind::Sender) => "rule_sender",
+            NotCustomer::Rule(RuleKind::Domain) => "rule_domain",
+        }
+    }
+    pub fn parse(s: &str) -> Option<NotCustomer> {
+        match s {
+            "rule_message" => Some(NotCustomer::Rule(RuleKind::Message)),
+            "rule_sender" => Some(NotCustomer::Rule(RuleKind::Sender)),
+            "rule_domain" => Some(NotCustomer::Rule(RuleKind::Domain)),
+            other => AutoKind::parse(other).map(NotCustomer::Auto),
+        }
+    }
+    /// Short words for a badge or a status line.
+    pub fn label(self) -> &'static str {
+        match self {
+            NotCustomer::Auto(AutoKind::AutoReply) => "auto-reply",
+            NotCustomer::Auto(AutoKind::Bulk) => "newsletter/list",
+            NotCustomer::Auto(AutoKind::Bounce) => "bounce",
+            NotCustomer::Rule(RuleKind::Message) => "marked not a customer",
+            NotCustomer::Rule(RuleKind::Sender) => "sender marked not a customer",
+            NotCustomer::Rule(RuleKind::Domain) => "domain marked not a customer",
+        }
+    }
+}
+
+/// One conversation with its cached state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConversationRow {
+    pub id: ConversationId,
+    pub subject: String,
+    pub customer_name: Option<String>,
+    pub customer_addr: String,
+    pub message_count: u32,
+    pub first_at: DateTime<Utc>,
+    pub last_at: DateTime<Utc>,
+    /// Oldest customer message not yet answered.
+    pub pending_since: Option<DateTime<Utc>>,
+    /// Effective: deadline of `pending_since`, or a follow-up that has come due (the earlier).
+    pub due_at: Option<DateTime<Utc>>,
+    pub last_shop_at: Option<DateTime<Utc>>,
+    pub not_customer: Option<NotCustomer>,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub follow_up_at: Option<DateTime<Utc>>,
+    pub manual_answered_at: Option<DateTime<Utc>>,
+    /// Newest message, for previews and replies.
+    pub latest_message: MessageKey,
+}
+
+impl ConversationRow {
+    /// Does it need a reply at `now` (pending or a due follow-up, not snoozed, a customer)?
+    pub fn needs_reply(&self, now: DateTime<Utc>) -> bool {
+        self.not_customer.is_none()
+            && self.due_at.is_some()
+            && self.snoozed_until.is_none_or(|s| s <= now)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageRow {
+    pub id: MessageKey,
+    pub conversation_id: ConversationId,
+    pub location: Location,
+    pub message_id: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: Vec<String>,
+    pub from: Option<Address>,
+    pub to: Vec<Address>,
+    pub cc: Vec<Address>,
+    pub reply_to: Option<Address>,
+    pub subject: String,
+    pub date: Option<DateTime<Utc>>,
+    pub received_at: DateTime<Utc>,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+    pub flags: Vec<String>,
+    pub size: u64,
+    pub is_shop: bool,
+    pub auto_kind: Option<AutoKind>,
+    pub problems: Vec<String>,
+}
+
+impl MessageRow {
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f.eq_ignore_ascii_case(flag))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub id: i64,
+    pub kind: RuleKind,
+    pub value: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub id: i64,
+    pub customer_addr: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub conversation_id: ConversationId,
+    pub message: MessageKey,
+    pub subject: String,
+    pub from: Option<Address>,
+    /// A few words around the match, no markup.
+    pub snippet: String,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerInfo {
+    pub addr: String,
+    pub name: Option<String>,
+    pub first_name_override: Option<String>,
+    pub first_contact: Option<DateTime<Utc>>,
+    /// Newest first.
+    pub conversations: Vec<ConversationRow>,
+    /// Order numbers found in the customer's own messages, in order of first mention.
+    pub orders_mentioned: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ViewCounts {
+    pub needs_reply: u64,
+    pub overdue: u64,
+    pub due_today: u64,
+    pub answered: u64,
+    pub not_customer: u64,
+    pub all: u64,
+}
+
+impl ViewCounts {
+    pub fn get(&self, view: View) -> u64 {
+        match view {
+            View::NeedsReply => self.needs_reply,
+            View::Overdue => self.overdue,
+            View::DueToday => self.due_today,
+            View::Answered => self.answered,
+            View::NotCustomer => self.not_customer,
+            View::All => self.all,
+        }
+    }
+}
