@@ -86,9 +86,9 @@ fn customer_names(store: &Store, who: Option<&Address>) -> Result<Names, SendErr
     let person = crate::mail::names::person_name(who.name.as_deref(), &who.addr);
     let override_name = store.customer(&who.addr)?.first_name_override;
     Ok(Names {
-        first: override_name.or_else(|| person.as_ref().map(|p| p.first.clone())),
-        last: person.as_ref().and_then(|p| p.last.clone()),
-        full: person.map(|p| p.full),
+        first: override_name.or(person.first),
+        last: person.last,
+        full: person.full,
     })
 }
 
