@@ -13,5 +13,7 @@ pub mod import;
 pub mod mail;
 pub mod net;
 pub mod review;
+pub mod send;
 pub mod store;
 pub mod sync;
+pub mod template;
