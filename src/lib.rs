@@ -5,6 +5,7 @@
 //! template + message → [`send`] outbox → SMTP.
 //! Pure cores ([`deadline`], [`mail`], [`template`], sync planning) have no IO.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod deadline;
@@ -12,3 +13,5 @@ pub mod demo;
 pub mod import;
 pub mod mail;
 pub mod store;
+pub mod tui;
+pub mod ui;
