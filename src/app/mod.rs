@@ -636,9 +636,9 @@ impl App {
 
     fn set_view(&mut self, view: View) {
         if self.view != view {
+            // A new view starts at its most urgent row.
             self.view = view;
-            self.inbox.selected = 0;
-            self.inbox.top = 0;
+            self.inbox = InboxList::default();
         }
         self.stack.clear();
         self.refresh();
