@@ -170,8 +170,8 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     let table: [(Command, &[&'static str]); 33] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
-        (PageUp, &["C-u", "C-b", "PageUp"]),
-        (PageDown, &["C-d", "C-f", "PageDown", "Space"]),
+        (PageUp, &["C-u", "PageUp"]),
+        (PageDown, &["C-d", "PageDown", "Space"]),
         (Top, &["g", "Home"]),
         (Bottom, &["G", "End"]),
         (Open, &["Enter", "l", "Right"]),

@@ -39,7 +39,7 @@ pub fn presets(now: DateTime<Utc>, tz: Tz) -> Vec<(String, DateTime<Utc>)> {
         monday += Duration::days(1);
     }
     if let Some(t) = local(tz, monday.and_time(nine())) {
-        out.push((format!("Monday {} 9:00", monday.format("%-d %b")), t));
+        out.push(("next Monday 9:00".to_string(), t));
     }
     out
 }
@@ -106,10 +106,7 @@ mod tests {
         );
         assert_eq!(
             p[2],
-            (
-                "Monday 23 Nov 9:00".to_string(),
-                utc("2026-11-23T08:00:00Z")
-            )
+            ("next Monday 9:00".to_string(), utc("2026-11-23T08:00:00Z"))
         );
     }
 

@@ -151,10 +151,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         return;
     }
     let narrow = area.width < 80;
+    // Fixed columns plus the four gaps; cut text with "…" so a cut is visible.
+    let (name_w, fixed) = if narrow {
+        (11, 15 + 11 + 6 + 3 + 4)
+    } else {
+        (22, 16 + 22 + 10 + 4 + 4)
+    };
+    let subject_w = usize::from(area.width).saturating_sub(fixed);
     let widths = if narrow {
         [
-            Constraint::Length(14),
-            Constraint::Length(12),
+            Constraint::Length(15),
+            Constraint::Length(11),
             Constraint::Fill(1),
             Constraint::Length(6),
             Constraint::Length(3),
@@ -168,7 +175,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             Constraint::Length(4),
         ]
     };
-    let header = Row::new(["State", "Customer", "Subject", "Received", "#"]).style(theme.title());
+    let received_title = if narrow { "When" } else { "Received" };
+    let header =
+        Row::new(["State", "Customer", "Subject", received_title, "#"]).style(theme.title());
     let list = &app.inbox;
     let visible = u64::from(list_area.height.saturating_sub(1));
     let mut rows = Vec::new();
@@ -193,8 +202,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         rows.push(
             Row::new([
                 Cell::from(badge(r, app.now, cal)),
-                Cell::from(name),
-                Cell::from(clean(&r.subject)),
+                Cell::from(fit(&name, name_w)),
+                Cell::from(fit(&clean(&r.subject), subject_w)),
                 Cell::from(received),
                 Cell::from(r.message_count.to_string()),
             ])

@@ -57,11 +57,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             frame.render_widget(Paragraph::new(visible), inner);
         }
         Overlay::Search(s) => {
-            let r = centered(
-                area,
-                area.width.saturating_sub(4).max(20),
-                area.height.saturating_sub(2).max(3),
-            );
+            // Narrow terminals give the search box the full width.
+            let w = if area.width < 80 {
+                area.width
+            } else {
+                area.width - 4
+            };
+            let r = centered(area, w, area.height.saturating_sub(2).max(3));
             let inner = boxed(frame, r, "Search", theme);
             let lines = search::lines(app, s, inner.width, theme);
             // Keep the query line; scroll the hits so the selection stays visible.

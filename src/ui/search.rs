@@ -62,7 +62,7 @@ pub fn lines(app: &App, s: &SearchState, width: u16, theme: Theme) -> Vec<Line<'
             theme.title()
         };
         out.push(Line::styled(fit(&head, w), style));
-        let snippet = clean(&h.snippet.replace('\n', " "));
+        let snippet = clean(&h.snippet.split_whitespace().collect::<Vec<_>>().join(" "));
         out.push(Line::styled(fit(&format!("    {snippet}"), w), theme.dim()));
     }
     out

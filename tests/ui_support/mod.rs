@@ -53,7 +53,14 @@ pub struct Fake {
 }
 
 fn addr(name: &str, a: &str) -> Address {
-    Address { name: if name.is_empty() { None } else { Some(name.to_string()) }, addr: a.to_string() }
+    Address {
+        name: if name.is_empty() {
+            None
+        } else {
+            Some(name.to_string())
+        },
+        addr: a.to_string(),
+    }
 }
 
 pub struct MsgSpec<'a> {
@@ -79,7 +86,13 @@ impl Fake {
     }
 
     /// Adds a conversation; `due` is the effective deadline (None: answered).
-    pub fn add(&mut self, subject: &str, msgs: &[MsgSpec], due: Option<&str>, auto: Option<AutoKind>) -> ConversationId {
+    pub fn add(
+        &mut self,
+        subject: &str,
+        msgs: &[MsgSpec],
+        due: Option<&str>,
+        auto: Option<AutoKind>,
+    ) -> ConversationId {
         let id = self.convs.len() as i64 + 1;
         let customer = msgs.iter().find(|m| !m.shop).unwrap_or(&msgs[0]);
         let mut messages = Vec::new();
@@ -88,12 +101,23 @@ impl Fake {
             messages.push(MessageRow {
                 id: key,
                 conversation_id: id,
-                location: Location { mailbox: "INBOX".into(), uidvalidity: 1, uid: key as u32 },
+                location: Location {
+                    mailbox: "INBOX".into(),
+                    uidvalidity: 1,
+                    uid: key as u32,
+                },
                 message_id: Some(format!("m{key}@example.com")),
                 in_reply_to: None,
                 references: vec![],
                 from: Some(addr(m.from_name, m.from)),
-                to: vec![addr("Alphx", if m.shop { customer.from } else { "hello@alphx.shop" })],
+                to: vec![addr(
+                    "Alphx",
+                    if m.shop {
+                        customer.from
+                    } else {
+                        "hello@alphx.shop"
+                    },
+                )],
                 cc: vec![],
                 reply_to: None,
                 subject: subject.to_string(),
@@ -101,7 +125,11 @@ impl Fake {
                 received_at: utc(m.at),
                 body: m.body.to_string(),
                 attachments: if m.body.contains("photo") {
-                    vec![Attachment { name: "bowl.jpg".into(), mime: "image/jpeg".into(), size: 240_000 }]
+                    vec![Attachment {
+                        name: "bowl.jpg".into(),
+                        mime: "image/jpeg".into(),
+                        size: 240_000,
+                    }]
                 } else {
                     vec![]
                 },
@@ -136,8 +164,20 @@ impl Fake {
     /// The morning inbox of a small shop.
     pub fn sample() -> Fake {
         let mut f = Fake::empty();
-        let c = |from_name, from, at, body| MsgSpec { from_name, from, at, body, shop: false };
-        let s = |at, body| MsgSpec { from_name: "Alphx", from: "hello@alphx.shop", at, body, shop: true };
+        let c = |from_name, from, at, body| MsgSpec {
+            from_name,
+            from,
+            at,
+            body,
+            shop: false,
+        };
+        let s = |at, body| MsgSpec {
+            from_name: "Alphx",
+            from: "hello@alphx.shop",
+            at,
+            body,
+            shop: true,
+        };
         f.add(
             "Where is my package? Order #1042",
             &[c("John Smith", "john.smith@gmail.com", "2026-11-18T13:10:00Z", "Hi,\n\nI ordered a vase two weeks ago (order #1042) and it still has not arrived.\nCan you check where it is?\n\nThanks,\nJohn\n-- \nJohn Smith\nSent from my phone")],
@@ -156,28 +196,51 @@ impl Fake {
         );
         f.add(
             "Cancel my order please",
-            &[c("Léa Martin", "lea@martin.fr", "2026-11-19T09:05:00Z", "Please cancel order 1051, I ordered twice by mistake.")],
+            &[c(
+                "Léa Martin",
+                "lea@martin.fr",
+                "2026-11-19T09:05:00Z",
+                "Please cancel order 1051, I ordered twice by mistake.",
+            )],
             Some("2026-11-19T10:00:00Z"),
             None,
         );
         f.add(
             "Question about glazes",
             &[
-                c("Sam Lee", "sam@lee.dev", "2026-11-16T09:00:00Z", "Are your glazes food safe?"),
-                s("2026-11-16T11:00:00Z", "Yes, all of them are lead-free and food safe."),
+                c(
+                    "Sam Lee",
+                    "sam@lee.dev",
+                    "2026-11-16T09:00:00Z",
+                    "Are your glazes food safe?",
+                ),
+                s(
+                    "2026-11-16T11:00:00Z",
+                    "Yes, all of them are lead-free and food safe.",
+                ),
             ],
             None,
             None,
         );
         f.add(
             "Your weekly marketplace digest",
-            &[c("Marketplace", "news@market.example", "2026-11-19T06:00:00Z", "Top sellers this week…")],
+            &[c(
+                "Marketplace",
+                "news@market.example",
+                "2026-11-19T06:00:00Z",
+                "Top sellers this week…",
+            )],
             None,
             Some(AutoKind::Bulk),
         );
         f.add(
             "Partnership opportunity",
-            &[c("Growth Agency", "pitch@growthagency.biz", "2026-11-19T08:30:00Z", "We can 10x your sales.")],
+            &[c(
+                "Growth Agency",
+                "pitch@growthagency.biz",
+                "2026-11-19T08:30:00Z",
+                "We can 10x your sales.",
+            )],
             Some("2026-11-19T16:00:00Z"),
             None,
         );
@@ -216,11 +279,12 @@ impl Fake {
     fn effective(&self, c: &Conv) -> ConversationRow {
         let mut row = c.row.clone();
         let customer: Vec<&MessageRow> = c.messages.iter().filter(|m| !m.is_shop).collect();
-        row.not_customer = if !customer.is_empty() && customer.iter().all(|m| self.kept_out(m).is_some()) {
-            customer.iter().find_map(|m| self.kept_out(m))
-        } else {
-            None
-        };
+        row.not_customer =
+            if !customer.is_empty() && customer.iter().all(|m| self.kept_out(m).is_some()) {
+                customer.iter().find_map(|m| self.kept_out(m))
+            } else {
+                None
+            };
         if row.manual_answered_at.is_some() || row.not_customer.is_some() {
             row.due_at = None;
             row.pending_since = None;
@@ -232,7 +296,9 @@ impl Fake {
         let snoozed = r.snoozed_until.is_some_and(|t| t > now);
         let pending = r.not_customer.is_none() && r.due_at.is_some() && !snoozed;
         let tz = self.cal.tz;
-        let today = |t: DateTime<Utc>| t.with_timezone(&tz).date_naive() == now.with_timezone(&tz).date_naive();
+        let today = |t: DateTime<Utc>| {
+            t.with_timezone(&tz).date_naive() == now.with_timezone(&tz).date_naive()
+        };
         match view {
             View::NeedsReply => pending,
             View::Overdue => pending && r.due_at.is_some_and(|d| d <= now),
@@ -244,10 +310,16 @@ impl Fake {
     }
 
     fn rows(&self, view: View, now: DateTime<Utc>) -> Vec<ConversationRow> {
-        let mut rows: Vec<ConversationRow> =
-            self.convs.iter().map(|c| self.effective(c)).filter(|r| self.in_view(r, view, now)).collect();
+        let mut rows: Vec<ConversationRow> = self
+            .convs
+            .iter()
+            .map(|c| self.effective(c))
+            .filter(|r| self.in_view(r, view, now))
+            .collect();
         match view {
-            View::NeedsReply | View::Overdue | View::DueToday => rows.sort_by_key(|r| (r.due_at, r.id)),
+            View::NeedsReply | View::Overdue | View::DueToday => {
+                rows.sort_by_key(|r| (r.due_at, r.id))
+            }
             _ => rows.sort_by_key(|r| std::cmp::Reverse((r.last_at, r.id))),
         }
         rows
@@ -261,7 +333,17 @@ impl Fake {
     }
 
     pub fn into_app(self, width: u16, height: u16) -> App {
-        App::new(Box::new(self), AppOptions { color: false, fixed_now: Some(now()), ..AppOptions::default() }, now(), width, height)
+        App::new(
+            Box::new(self),
+            AppOptions {
+                color: false,
+                fixed_now: Some(now()),
+                ..AppOptions::default()
+            },
+            now(),
+            width,
+            height,
+        )
     }
 }
 
@@ -280,27 +362,58 @@ impl InboxData for Fake {
             all: n(View::All),
         })
     }
-    fn list(&self, view: View, now: DateTime<Utc>, offset: u64, limit: u64) -> DataResult<Vec<ConversationRow>> {
+    fn list(
+        &self,
+        view: View,
+        now: DateTime<Utc>,
+        offset: u64,
+        limit: u64,
+    ) -> DataResult<Vec<ConversationRow>> {
         self.list_calls.borrow_mut().push((view, offset, limit));
-        Ok(self.rows(view, now).into_iter().skip(offset as usize).take(limit as usize).collect())
+        Ok(self
+            .rows(view, now)
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect())
     }
     fn conversation(&self, id: ConversationId) -> DataResult<Option<ConversationRow>> {
-        Ok(self.convs.iter().find(|c| c.row.id == id).map(|c| self.effective(c)))
+        Ok(self
+            .convs
+            .iter()
+            .find(|c| c.row.id == id)
+            .map(|c| self.effective(c)))
     }
     fn conversation_messages(&self, id: ConversationId) -> DataResult<Vec<MessageRow>> {
-        Ok(self.convs.iter().find(|c| c.row.id == id).map(|c| c.messages.clone()).unwrap_or_default())
+        Ok(self
+            .convs
+            .iter()
+            .find(|c| c.row.id == id)
+            .map(|c| c.messages.clone())
+            .unwrap_or_default())
     }
     fn message(&self, key: MessageKey) -> DataResult<Option<MessageRow>> {
-        Ok(self.convs.iter().flat_map(|c| &c.messages).find(|m| m.id == key).cloned())
+        Ok(self
+            .convs
+            .iter()
+            .flat_map(|c| &c.messages)
+            .find(|m| m.id == key)
+            .cloned())
     }
     fn raw(&self, key: MessageKey) -> DataResult<Option<Vec<u8>>> {
-        Ok(self.message(key)?.map(|m| format!("Subject: {}\r\n\r\n{}", m.subject, m.body).into_bytes()))
+        Ok(self
+            .message(key)?
+            .map(|m| format!("Subject: {}\r\n\r\n{}", m.subject, m.body).into_bytes()))
     }
     fn search(&self, query: &str, limit: u32) -> DataResult<Vec<SearchHit>> {
         let q = query.to_lowercase();
         let mut hits = Vec::new();
         for m in self.convs.iter().flat_map(|c| &c.messages) {
-            let from = m.from.as_ref().map(|a| format!("{} {}", a.name.clone().unwrap_or_default(), a.addr)).unwrap_or_default();
+            let from = m
+                .from
+                .as_ref()
+                .map(|a| format!("{} {}", a.name.clone().unwrap_or_default(), a.addr))
+                .unwrap_or_default();
             let hay = format!("{} {} {}", m.subject, from, m.body).to_lowercase();
             if hay.contains(&q) {
                 hits.push(SearchHit {
@@ -317,16 +430,27 @@ impl InboxData for Fake {
         Ok(hits)
     }
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
-        let convs: Vec<ConversationRow> =
-            self.convs.iter().filter(|c| c.row.customer_addr == addr).map(|c| self.effective(c)).collect();
+        let convs: Vec<ConversationRow> = self
+            .convs
+            .iter()
+            .filter(|c| c.row.customer_addr == addr)
+            .map(|c| self.effective(c))
+            .collect();
         let name = convs.first().and_then(|c| c.customer_name.clone());
         let first_contact = convs.iter().map(|c| c.first_at).min();
         let mut orders: Vec<String> = Vec::new();
         for c in self.convs.iter().filter(|c| c.row.customer_addr == addr) {
             for m in &c.messages {
-                for w in format!("{} {}", m.subject, m.body).split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '#') {
-                    let digits = w.trim_start_matches('#');
-                    if digits.len() == 4 && digits.chars().all(|d| d.is_ascii_digit()) && !orders.contains(&format!("#{digits}")) {
+                for w in format!("{} {}", m.subject, m.body)
+                    .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '#')
+                {
+                    let Some(digits) = w.strip_prefix('#') else {
+                        continue;
+                    };
+                    if digits.len() == 4
+                        && digits.chars().all(|d| d.is_ascii_digit())
+                        && !orders.contains(&format!("#{digits}"))
+                    {
                         orders.push(format!("#{digits}"));
                     }
                 }
@@ -339,7 +463,12 @@ impl InboxData for Fake {
             first_contact,
             conversations: convs,
             orders_mentioned: orders,
-            notes: self.notes.iter().filter(|n| n.customer_addr == addr).cloned().collect(),
+            notes: self
+                .notes
+                .iter()
+                .filter(|n| n.customer_addr == addr)
+                .cloned()
+                .collect(),
         })
     }
     fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64> {
@@ -371,7 +500,11 @@ impl InboxData for Fake {
         Ok(self.next_id)
     }
     fn update_note(&mut self, id: i64, text: &str) -> DataResult<()> {
-        let n = self.notes.iter_mut().find(|n| n.id == id).ok_or_else(|| DataError::new("find the note", "gone"))?;
+        let n = self
+            .notes
+            .iter_mut()
+            .find(|n| n.id == id)
+            .ok_or_else(|| DataError::new("find the note", "gone"))?;
         n.text = text.to_string();
         Ok(())
     }
@@ -389,7 +522,8 @@ impl InboxData for Fake {
 
 /// Renders the app into a test terminal and returns the screen as text, one line per row.
 pub fn render(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| shopinbox::ui::draw(f, app)).unwrap();
     terminal.backend().buffer().clone()
 }
