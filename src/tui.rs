@@ -8,7 +8,8 @@
 //! failed editor.
 
 use crate::app::{
-    Action, App, AppOptions, Effect, Keymap, Opener, WorkerChannels, WorkerCommand, WorkerEvent,
+    Action, App, AppOptions, Effect, InboxData, Keymap, Opener, WorkerChannels, WorkerCommand,
+    WorkerEvent,
 };
 use crate::store::{ConversationId, ShopContext, Store};
 use crate::ui::{self, Theme};
@@ -56,13 +57,24 @@ enum LoopEvent {
     InputFailed(String),
 }
 
-/// Opens the store and runs the inbox until the owner quits.
-pub fn run_tui(store_path: &Path, ctx: ShopContext, mut options: TuiOptions) -> anyhow::Result<()> {
-    // Check everything that can fail before the terminal changes mode, so errors print plainly.
-    let keymap = Keymap::from_config(&options.keys)
-        .context("the [keys] section of the config is invalid")?;
+/// Opens the store at `store_path` and runs the inbox until the owner quits.
+pub fn run_tui(store_path: &Path, ctx: ShopContext, options: TuiOptions) -> anyhow::Result<()> {
+    // Check what can fail before the terminal changes mode, so errors print plainly.
+    Keymap::from_config(&options.keys).context("the [keys] section of the config is invalid")?;
     let store = Store::open(store_path, ctx)
         .with_context(|| format!("cannot open the mail store at {}", store_path.display()))?;
+    run_with_store(store, options)
+}
+
+/// Runs the inbox on an already open store (the demo builds its own).
+pub fn run_with_store(store: Store, options: TuiOptions) -> anyhow::Result<()> {
+    run_with_data(Box::new(store), options)
+}
+
+/// Runs the inbox on any [`InboxData`]; the reply flow needs the real [`Store`] behind it.
+pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyhow::Result<()> {
+    let keymap = Keymap::from_config(&options.keys)
+        .context("the [keys] section of the config is invalid")?;
     let app_options = AppOptions {
         keymap,
         color: Theme::color_from_env(),
@@ -83,7 +95,7 @@ pub fn run_tui(store_path: &Path, ctx: ShopContext, mut options: TuiOptions) -> 
     let _ = execute!(stdout(), EnableMouseCapture);
     let size = terminal.size().context("cannot read the terminal size")?;
     let now = options.now.unwrap_or_else(Utc::now);
-    let mut app = App::new(Box::new(store), app_options, now, size.width, size.height);
+    let mut app = App::new(data, app_options, now, size.width, size.height);
     let input = InputThread::spawn(tx);
     let result = event_loop(
         &mut terminal,
