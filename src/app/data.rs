@@ -159,17 +159,11 @@ impl InboxData for Store {
             .map_err(|e| DataError::new("count the outbox", e))
     }
     fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>> {
-        let t: Result<Option<String>, rusqlite::Error> =
+        // The store keeps last_sync as Unix seconds; the newest over all folders is "last sync".
+        let t: Result<Option<i64>, rusqlite::Error> =
             self.connection()
                 .query_row("SELECT MAX(last_sync) FROM mailbox_state", [], |r| r.get(0));
-        match t {
-            Ok(Some(s)) => Ok(DateTime::parse_from_rfc3339(&s)
-                .ok()
-                .map(|d| d.with_timezone(&Utc))),
-            Ok(None) => Ok(None),
-            // Older or differently shaped schemas: fall back to the INBOX state.
-            Err(_) => wrap("read the sync state", Store::mailbox_state(self, "INBOX"))
-                .map(|s| s.and_then(|s| s.last_sync)),
-        }
+        t.map(|secs| secs.and_then(|s| DateTime::from_timestamp(s, 0)))
+            .map_err(|e| DataError::new("read the sync state", e))
     }
 }

@@ -412,7 +412,9 @@ mod tests {
 
     #[test]
     fn config_errors_name_the_bad_value() {
-        let cases: &[(&[(&str, &[&str])], &str)] = &[
+        /// A `[keys]` table and a word its error must contain.
+        type Case<'a> = (&'a [(&'a str, &'a [&'a str])], &'a str);
+        let cases: &[Case] = &[
             (&[("dwon", &["j"])], "\"dwon\""),
             (&[("down", &["Dwn"])], "\"down\""),
             (&[("down", &["j"]), ("up", &["j"])], "both"),

@@ -133,7 +133,8 @@ mod tests {
         for (input, want) in ok {
             assert_eq!(parse(input, now, tz), Ok(utc(want)), "{input}");
         }
-        let bad: &[(&str, fn(&WhenError) -> bool)] = &[
+        type Check = fn(&WhenError) -> bool;
+        let bad: &[(&str, Check)] = &[
             ("next week", |e| matches!(e, WhenError::Unreadable(_))),
             ("2026-13-01 10:00", |e| {
                 matches!(e, WhenError::Unreadable(_))

@@ -68,7 +68,7 @@ pub fn clean(s: &str) -> String {
     } else {
         s
     };
-    crate::mail::sanitize::line(s).into()
+    crate::mail::sanitize::line(s)
 }
 
 /// A received time, short: "09:12" today, "Mon 09:12" within the week, "12 Nov" this year,
