@@ -391,7 +391,7 @@ fn run(cli: Cli) -> Result<i32> {
     match &cli.command {
         None => {
             let env = Env::open(&cli, cli.demo)?;
-            run_tui(env)
+            run_tui(env, cli.now.is_some())
         }
         Some(Command::Demo { print }) => {
             let env = Env::open(&cli, true)?;
@@ -399,7 +399,7 @@ fn run(cli: Cli) -> Result<i32> {
                 print_inbox(&env, View::NeedsReply, 500)?;
                 Ok(0)
             } else {
-                run_tui(env)
+                run_tui(env, cli.now.is_some())
             }
         }
         Some(Command::Sync) => {
@@ -617,11 +617,27 @@ fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-fn run_tui(env: Env) -> Result<i32> {
-    let _ = env;
-    bail!(
-        "the full-screen inbox is not built yet; use `shopinbox demo --print` or `shopinbox list`"
-    )
+/// Opens the full-screen inbox on the environment's store, with the sync and send workers
+/// running behind it (the demo has no server: replies go to its outbox folder).
+fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
+    let demo_outbox = env.demo_outbox_dir()?;
+    let store_path = match &env._demo_dir {
+        Some(dir) => dir.path().join(crate::demo::DEMO_STORE_FILE),
+        None => env.config.store_path(),
+    };
+    let worker = crate::workers::start(crate::workers::WorkerPlan {
+        config: &env.config,
+        store_path,
+        demo_outbox: demo_outbox.as_deref(),
+    })?;
+    let options = crate::tui::TuiOptions {
+        keys: env.config.keys.clone(),
+        now: fixed_now.then_some(env.now),
+        worker: Some(worker),
+        reply: None,
+    };
+    crate::tui::run_with_store(env.store, options)?;
+    Ok(0)
 }
 
 /// The deadline state of a conversation at `now`, from its cached columns.

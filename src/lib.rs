@@ -5,6 +5,7 @@
 //! template + message → [`send`] outbox → SMTP.
 //! Pure cores ([`deadline`], [`mail`], [`template`], sync planning) have no IO.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod deadline;
@@ -17,3 +18,6 @@ pub mod send;
 pub mod store;
 pub mod sync;
 pub mod template;
+pub mod tui;
+pub mod ui;
+pub mod workers;
