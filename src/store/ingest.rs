@@ -7,7 +7,9 @@ use super::convert::{domain_of, flags_to_text, secs, time, to_json};
 use super::error::{Ctx, StoreError};
 use super::refresh::{load_rules, recompute};
 use super::threading;
-use super::types::{InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext};
+use super::types::{
+    InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext,
+};
 use super::Store;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
@@ -36,6 +38,16 @@ impl Store {
         for c in touched {
             recompute(&tx, &self.ctx, &rules, c)?;
         }
+        let inserted: Vec<MessageKey> = out
+            .iter()
+            .filter_map(|o| match o {
+                InsertOutcome::Inserted(k) => Some(*k),
+                InsertOutcome::Duplicate(_) => None,
+            })
+            .collect();
+        // Last, so that FTS5 writes the whole batch as one segment when the transaction
+        // commits (see schema V5).
+        index_for_search(&tx, &inserted)?;
         tx.commit().ctx("save messages")?;
         Ok(out)
     }
@@ -263,6 +275,23 @@ fn after_removal(
     for c in touched {
         recompute(tx, ctx, &rules, c)?;
     }
+    Ok(())
+}
+
+/// Add newly inserted messages to the full-text index, all in one statement: FTS5 flushes its
+/// pending postings at every statement savepoint, so one statement per message would write
+/// one index segment per message.
+fn index_for_search(tx: &Transaction<'_>, ids: &[MessageKey]) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO messages_fts(rowid, subject, from_name, from_addr, body)
+         SELECT id, subject, from_name, from_addr, body FROM messages
+         WHERE id IN (SELECT value FROM json_each(?1))",
+    )
+    .and_then(|mut st| st.execute([to_json(&ids)]))
+    .ctx("index new messages for search")?;
     Ok(())
 }
 

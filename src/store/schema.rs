@@ -192,8 +192,17 @@ ALTER TABLE outbox ADD COLUMN retry_at INTEGER;
 CREATE INDEX outbox_retry ON outbox(retry_at) WHERE state = 'failed';
 "#;
 
+/// Version 5 (speed): new messages reach the full-text index in one statement per ingest
+/// instead of through a per-row trigger. FTS5 writes its in-memory postings out as a new
+/// segment whenever a statement opens a savepoint, and every trigger-carrying insert does: one
+/// segment per message, then merges, was most of the time of a first sync. The delete and
+/// update triggers stay (removals and edits are rare and must never leave stale postings).
+const V5: &str = r#"
+DROP TRIGGER messages_fts_insert;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

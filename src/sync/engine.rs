@@ -15,7 +15,7 @@ use chrono::Utc;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 /// Tuning and control for one sync.
@@ -190,31 +190,17 @@ fn sync_folder(
             name: mailbox.to_string(),
             total: new.len(),
         });
-        let mut done = 0;
-        for batch in plan::batches(&new, opts.batch_count, opts.batch_bytes) {
-            if opts.cancelled() {
-                return Err(SyncError::Cancelled);
-            }
-            let fetched = sess.fetch_messages(&plan::uid_set(&batch))?;
-            fs.downloaded += fetched.len();
-            fs.bytes += fetched.iter().map(|m| m.raw.len() as u64).sum::<u64>();
-            let msgs: Vec<NewMessage> = fetched
-                .into_iter()
-                .map(|m| to_new_message(mailbox, server.uidvalidity, m))
-                .collect();
-            // UIDs asked for but not returned were expunged meanwhile: nothing to keep.
-            if let Some(&max) = batch.iter().max() {
-                state.highest_uid = state.highest_uid.max(max);
-            }
-            let outcomes = store.ingest(msgs, Some(&state))?;
-            fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
-            done += batch.len();
-            on_event(SyncEvent::Progress {
-                folder: mailbox.to_string(),
-                done,
-                total: new.len(),
-            });
-        }
+        let batches = plan::batches(&new, opts.batch_count, opts.batch_bytes);
+        download(
+            sess,
+            store,
+            (mailbox, server.uidvalidity),
+            &batches,
+            opts,
+            &mut state,
+            &mut fs,
+            on_event,
+        )?;
     } else {
         on_event(SyncEvent::Folder {
             name: mailbox.to_string(),
@@ -279,6 +265,86 @@ fn sync_folder(
     state.last_sync = Some(Utc::now());
     store.set_mailbox_state(&state)?;
     Ok(fs)
+}
+
+/// One downloaded and parsed batch, on its way from the download thread to the store.
+struct Downloaded {
+    /// The batch's highest UID: asked for, whether or not the server still had it.
+    max_uid: u32,
+    asked: usize,
+    bytes: u64,
+    msgs: Vec<NewMessage>,
+}
+
+/// Download `batches` and store them, pipelined: a second thread fetches and parses batch
+/// N + 1 while this one stores batch N, so the network, the parser and SQLite work at the same
+/// time instead of taking turns. The channel holds one batch, so at most three batches are in
+/// memory (one arriving, one waiting, one being stored).
+///
+/// The crash-safety rule is unchanged: the folder's highest UID moves only inside the store
+/// transaction that commits its batch, and batches are committed in UID order. A failed or
+/// cancelled download ends the pipeline after the batches committed so far.
+#[allow(clippy::too_many_arguments)]
+fn download(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    (mailbox, uidvalidity): (&str, u32),
+    batches: &[Vec<u32>],
+    opts: &SyncOptions,
+    state: &mut MailboxState,
+    fs: &mut FolderSummary,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<(), SyncError> {
+    let total: usize = batches.iter().map(Vec::len).sum();
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Result<Downloaded, SyncError>>(1);
+        scope.spawn(move || {
+            for batch in batches {
+                let res = if opts.cancelled() {
+                    Err(SyncError::Cancelled)
+                } else {
+                    sess.fetch_messages(&plan::uid_set(batch)).map(|fetched| {
+                        let bytes = fetched.iter().map(|m| m.raw.len() as u64).sum();
+                        Downloaded {
+                            max_uid: batch.iter().copied().max().unwrap_or(0),
+                            asked: batch.len(),
+                            bytes,
+                            msgs: fetched
+                                .into_iter()
+                                .map(|m| to_new_message(mailbox, uidvalidity, m))
+                                .collect(),
+                        }
+                    })
+                };
+                let failed = res.is_err();
+                // A closed channel means the storing side stopped (an error): stop too.
+                if tx.send(res).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        // On an early return `rx` is dropped, so the download thread stops at its next send.
+        let mut done = 0;
+        for received in rx {
+            let batch = received?;
+            if opts.cancelled() {
+                return Err(SyncError::Cancelled);
+            }
+            fs.downloaded += batch.msgs.len();
+            fs.bytes += batch.bytes;
+            // UIDs asked for but not returned were expunged meanwhile: nothing to keep.
+            state.highest_uid = state.highest_uid.max(batch.max_uid);
+            let outcomes = store.ingest(batch.msgs, Some(state))?;
+            fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
+            done += batch.asked;
+            on_event(SyncEvent::Progress {
+                folder: mailbox.to_string(),
+                done,
+                total,
+            });
+        }
+        Ok(())
+    })
 }
 
 fn to_new_message(mailbox: &str, uidvalidity: u32, m: FetchedMessage) -> NewMessage {
