@@ -7,9 +7,7 @@ use super::convert::{domain_of, flags_to_text, secs, time, to_json};
 use super::error::{Ctx, StoreError};
 use super::refresh::{load_rules, recompute};
 use super::threading;
-use super::types::{
-    InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext,
-};
+use super::types::{InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext};
 use super::Store;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};

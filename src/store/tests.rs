@@ -1182,6 +1182,61 @@ fn search_ranks_groups_and_survives_odd_input() {
     assert_eq!(s.search("\"parcel", 10).unwrap().len(), 2);
 }
 
+#[test]
+fn search_index_follows_batches_duplicates_and_removals() {
+    let mut s = store();
+    let batch = || -> Vec<M> {
+        (0..30u32)
+            .map(|i| {
+                let body = if i % 2 == 0 {
+                    "a parcel went missing"
+                } else {
+                    "apples arrived bruised"
+                };
+                mail(
+                    &format!("m{i}@x"),
+                    &format!("c{i}@example.org"),
+                    SHOP,
+                    &format!("Order {i}"),
+                    "2025-11-24 10:00",
+                )
+                .body(body)
+                .at("INBOX", 1, i + 1)
+            })
+            .collect()
+    };
+    let integrity = |s: &Store| {
+        s.connection()
+            // rank = 1: compare the index with the content table too (external content).
+            .execute(
+                "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .unwrap();
+    };
+    ingest(&mut s, batch());
+    // The same batch again: all duplicates, nothing indexed twice.
+    assert!(ingest(&mut s, batch()).iter().all(|o| !o.is_inserted()));
+    integrity(&s);
+
+    let hits = s.search("parcel", 50).unwrap();
+    assert_eq!(hits.len(), 15);
+    // Every hit gets its own snippet (they are read in one pass).
+    assert!(
+        hits.iter().all(|h| h.snippet.contains("parcel")),
+        "{hits:?}"
+    );
+    // A single ASCII letter is a word, not a prefix of every word; two letters are a prefix.
+    assert_eq!(s.search("a", 50).unwrap().len(), 15);
+    assert_eq!(s.search("ap", 50).unwrap().len(), 15);
+    assert_eq!(s.search("missing a", 50).unwrap().len(), 15);
+
+    assert_eq!(s.remove_uids("INBOX", 1, &[1, 2, 3]).unwrap(), 3);
+    integrity(&s);
+    assert_eq!(s.search("parcel", 50).unwrap().len(), 13);
+    assert_eq!(s.search("apples", 50).unwrap().len(), 14);
+}
+
 // ---------------------------------------------------------------- files, migration, scale
 
 #[test]

@@ -281,6 +281,11 @@ struct Downloaded {
 /// time instead of taking turns. The channel holds one batch, so at most three batches are in
 /// memory (one arriving, one waiting, one being stored).
 ///
+/// The first batch is fetched and stored before the pipeline starts: a sync that cannot
+/// store (locked or full disk), is cancelled or loses the server right away then stops
+/// after one batch without having downloaded another, and the owner sees the first mail as
+/// soon as possible.
+///
 /// The crash-safety rule is unchanged: the folder's highest UID moves only inside the store
 /// transaction that commits its batch, and batches are committed in UID order. A failed or
 /// cancelled download ends the pipeline after the batches committed so far.
@@ -296,25 +301,40 @@ fn download(
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<(), SyncError> {
     let total: usize = batches.iter().map(Vec::len).sum();
+    let mut done = 0;
+    let mut save = |batch: Downloaded| -> Result<(), SyncError> {
+        fs.downloaded += batch.msgs.len();
+        fs.bytes += batch.bytes;
+        // UIDs asked for but not returned were expunged meanwhile: nothing to keep.
+        state.highest_uid = state.highest_uid.max(batch.max_uid);
+        let outcomes = store.ingest(batch.msgs, Some(state))?;
+        fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
+        done += batch.asked;
+        on_event(SyncEvent::Progress {
+            folder: mailbox.to_string(),
+            done,
+            total,
+        });
+        Ok(())
+    };
+    let Some((first, rest)) = batches.split_first() else {
+        return Ok(());
+    };
+    if opts.cancelled() {
+        return Err(SyncError::Cancelled);
+    }
+    save(fetch_batch(sess, (mailbox, uidvalidity), first)?)?;
+    if rest.is_empty() {
+        return Ok(());
+    }
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Result<Downloaded, SyncError>>(1);
         scope.spawn(move || {
-            for batch in batches {
+            for batch in rest {
                 let res = if opts.cancelled() {
                     Err(SyncError::Cancelled)
                 } else {
-                    sess.fetch_messages(&plan::uid_set(batch)).map(|fetched| {
-                        let bytes = fetched.iter().map(|m| m.raw.len() as u64).sum();
-                        Downloaded {
-                            max_uid: batch.iter().copied().max().unwrap_or(0),
-                            asked: batch.len(),
-                            bytes,
-                            msgs: fetched
-                                .into_iter()
-                                .map(|m| to_new_message(mailbox, uidvalidity, m))
-                                .collect(),
-                        }
-                    })
+                    fetch_batch(sess, (mailbox, uidvalidity), batch)
                 };
                 let failed = res.is_err();
                 // A closed channel means the storing side stopped (an error): stop too.
@@ -324,26 +344,33 @@ fn download(
             }
         });
         // On an early return `rx` is dropped, so the download thread stops at its next send.
-        let mut done = 0;
         for received in rx {
             let batch = received?;
             if opts.cancelled() {
                 return Err(SyncError::Cancelled);
             }
-            fs.downloaded += batch.msgs.len();
-            fs.bytes += batch.bytes;
-            // UIDs asked for but not returned were expunged meanwhile: nothing to keep.
-            state.highest_uid = state.highest_uid.max(batch.max_uid);
-            let outcomes = store.ingest(batch.msgs, Some(state))?;
-            fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
-            done += batch.asked;
-            on_event(SyncEvent::Progress {
-                folder: mailbox.to_string(),
-                done,
-                total,
-            });
+            save(batch)?;
         }
         Ok(())
+    })
+}
+
+/// Fetch one batch and parse it (the parsing runs on the download thread, next to the
+/// network, so that the storing thread only writes).
+fn fetch_batch(
+    sess: &mut ImapSession,
+    (mailbox, uidvalidity): (&str, u32),
+    batch: &[u32],
+) -> Result<Downloaded, SyncError> {
+    let fetched = sess.fetch_messages(&plan::uid_set(batch))?;
+    Ok(Downloaded {
+        max_uid: batch.iter().copied().max().unwrap_or(0),
+        asked: batch.len(),
+        bytes: fetched.iter().map(|m| m.raw.len() as u64).sum(),
+        msgs: fetched
+            .into_iter()
+            .map(|m| to_new_message(mailbox, uidvalidity, m))
+            .collect(),
     })
 }
 
