@@ -311,12 +311,16 @@ impl Env {
 
 impl Env {
     /// Where demo replies go instead of a mail server: a folder that outlives the demo's
-    /// temporary store, so the owner can open the .eml files afterwards. `None` outside the demo.
+    /// temporary store, so the owner can open the .eml files afterwards; `SHOPINBOX_DEMO_OUTBOX`
+    /// names another folder (tests use their own). `None` outside the demo.
     pub fn demo_outbox_dir(&self) -> Result<Option<PathBuf>> {
         if !self.demo {
             return Ok(None);
         }
-        let dir = std::env::temp_dir().join("shopinbox-demo-outbox");
+        let dir = std::env::var_os("SHOPINBOX_DEMO_OUTBOX")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join("shopinbox-demo-outbox"));
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create the demo outbox folder {}", dir.display()))?;
         Ok(Some(dir))
@@ -634,7 +638,7 @@ fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
         keys: env.config.keys.clone(),
         now: fixed_now.then_some(env.now),
         worker: Some(worker),
-        reply: None,
+        config: Some(env.config.clone()),
     };
     crate::tui::run_with_store(env.store, options)?;
     Ok(0)

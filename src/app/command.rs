@@ -24,6 +24,8 @@ pub enum Command {
     ViewNotCustomer,
     ViewAll,
     Reply,
+    Send,
+    EditTemplate,
     NotCustomer,
     MarkAnswered,
     Snooze,
@@ -37,12 +39,13 @@ pub enum Command {
     OpenEditor,
     SyncNow,
     Search,
+    Stats,
     Help,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 36] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -62,6 +65,8 @@ impl Command {
         Command::ViewNotCustomer,
         Command::ViewAll,
         Command::Reply,
+        Command::Send,
+        Command::EditTemplate,
         Command::NotCustomer,
         Command::MarkAnswered,
         Command::Snooze,
@@ -75,6 +80,7 @@ impl Command {
         Command::OpenEditor,
         Command::SyncNow,
         Command::Search,
+        Command::Stats,
         Command::Help,
     ];
 
@@ -100,6 +106,8 @@ impl Command {
             Command::ViewNotCustomer => "view_not_customer",
             Command::ViewAll => "view_all",
             Command::Reply => "reply",
+            Command::Send => "send",
+            Command::EditTemplate => "edit_template",
             Command::NotCustomer => "not_customer",
             Command::MarkAnswered => "mark_answered",
             Command::Snooze => "snooze",
@@ -113,6 +121,7 @@ impl Command {
             Command::OpenEditor => "open_editor",
             Command::SyncNow => "sync_now",
             Command::Search => "search",
+            Command::Stats => "stats",
             Command::Help => "help",
         }
     }
@@ -139,6 +148,8 @@ impl Command {
             Command::ViewNotCustomer => "view: not customers",
             Command::ViewAll => "view: all",
             Command::Reply => "reply with a template",
+            Command::Send => "send the reply (on the confirm screen)",
+            Command::EditTemplate => "edit the template file (in the template list)",
             Command::NotCustomer => "mark not a customer (message/sender/domain)",
             Command::MarkAnswered => "mark answered by hand (again: clear)",
             Command::Snooze => "snooze until a time",
@@ -149,9 +160,10 @@ impl Command {
             Command::NextFocus => "switch between conversations and notes",
             Command::ToggleQuoted => "show/fold quoted text and signatures",
             Command::OpenPager => "open the raw message in $PAGER",
-            Command::OpenEditor => "open the raw message in $EDITOR",
+            Command::OpenEditor => "raw message in $EDITOR; edits the reply text",
             Command::SyncNow => "sync now",
             Command::Search => "search all mail",
+            Command::Stats => "statistics and the morning report",
             Command::Help => "this help",
         }
     }

@@ -66,8 +66,10 @@ pub trait InboxData {
     fn outbox_pending(&self) -> DataResult<u64>;
     /// When any folder last finished syncing.
     fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>>;
-    /// The real store, for flows that need more than this trait (the reply flow).
-    fn store_mut(&mut self) -> Option<&mut Store> {
+    /// The real store, for flows that need more than this trait: the reply flow (templates
+    /// are rendered from the customer record, the outbox is a store table) and the
+    /// statistics. In-memory fixtures return `None` and those screens explain why they are off.
+    fn store(&self) -> Option<&Store> {
         None
     }
 }
@@ -77,7 +79,7 @@ fn wrap<T>(what: &'static str, r: Result<T, StoreError>) -> DataResult<T> {
 }
 
 impl InboxData for Store {
-    fn store_mut(&mut self) -> Option<&mut Store> {
+    fn store(&self) -> Option<&Store> {
         Some(self)
     }
     fn calendar(&self) -> &Calendar {

@@ -6,7 +6,9 @@ pub mod customer;
 pub mod help;
 pub mod inbox;
 pub mod overlay;
+pub mod reply;
 pub mod search;
+pub mod stats;
 pub mod status;
 pub mod theme;
 
@@ -52,6 +54,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         None => inbox::draw(frame, main, app, theme),
         Some(Screen::Conversation(c)) => conversation::draw(frame, main, app, c, theme),
         Some(Screen::Customer(c)) => customer::draw(frame, main, app, c, theme),
+        Some(Screen::Templates(p)) => reply::draw_picker(frame, main, app, p, theme),
+        Some(Screen::Confirm(c)) => reply::draw_confirm(frame, main, app, c, theme),
+        Some(Screen::Stats(s)) => stats::draw(frame, main, app, s, theme),
     }
     status::draw(frame, bar, app, theme);
     overlay::draw(frame, area, app, theme);

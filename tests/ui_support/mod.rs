@@ -540,3 +540,39 @@ pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
     }
     out
 }
+
+/// Wednesday 25 November 2026, 16:30 in Berlin: the demo shop late in a busy day.
+pub fn demo_now() -> DateTime<Utc> {
+    utc("2026-11-25T15:30:00Z")
+}
+
+/// The demo store at [`demo_now`], with the demo config (templates in the temp dir) behind the
+/// app, as `shopinbox demo` runs it. Keep the dir alive as long as the app.
+pub fn demo_app(width: u16, height: u16) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = shopinbox::demo::build_demo_store(dir.path(), demo_now()).unwrap();
+    let mut config = shopinbox::config::Config::demo();
+    config.templates_dir = Some(dir.path().join("templates"));
+    let app = App::new(
+        Box::new(store),
+        AppOptions {
+            color: false,
+            fixed_now: Some(demo_now()),
+            config: Some(config),
+            ..AppOptions::default()
+        },
+        demo_now(),
+        width,
+        height,
+    );
+    (dir, app)
+}
+
+/// A second connection to the demo store, as the send worker has.
+pub fn demo_store(dir: &std::path::Path) -> shopinbox::store::Store {
+    shopinbox::store::Store::open(
+        &dir.join(shopinbox::demo::DEMO_STORE_FILE),
+        shopinbox::demo::demo_context(),
+    )
+    .unwrap()
+}
