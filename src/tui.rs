@@ -21,7 +21,7 @@ use crossterm::execute;
 use ratatui::DefaultTerminal;
 use std::collections::BTreeMap;
 use std::io::{stdout, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex};
@@ -218,7 +218,7 @@ fn run_program(
 fn run_editor(
     terminal: &mut DefaultTerminal,
     input: &InputThread,
-    path: &PathBuf,
+    path: &Path,
 ) -> Result<(), String> {
     run_program(terminal, input, &editor_command(), path, "editor", "EDITOR")
 }

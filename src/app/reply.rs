@@ -122,6 +122,20 @@ pub fn sender_line(cfg: &Config) -> String {
     }
 }
 
+/// A library error ("cannot …") as a status-line sentence: capitalized, with a full stop.
+pub fn sentence(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
 /// Text from `$EDITOR` as the reply body: line ends normalized, trailing blank lines dropped.
 pub fn normalize_edited(text: &str) -> String {
     let unified = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -154,7 +168,7 @@ impl App {
             .map(|s| flow::message_to_answer(s, row.id))
         {
             Some(Ok(m)) => m,
-            Some(Err(e)) => return self.error(format!("Cannot reply: {e}.")),
+            Some(Err(e)) => return self.error(sentence(&e)),
             None => return,
         };
         let mut picker = TemplatePicker {
@@ -184,7 +198,7 @@ impl App {
             .into_iter()
             .map(|template| {
                 let draft = flow::draft(cfg, store, &picker.answering, &template, self.now)
-                    .map_err(|e| format!("Cannot use this template here: {e}."));
+                    .map_err(|e| sentence(&e));
                 TemplateChoice { template, draft }
             })
             .collect();
@@ -391,7 +405,8 @@ impl App {
             }
             Err(e) => {
                 self.error(format!(
-                    "Cannot queue the reply: {e}. Nothing was sent; fix it and press {} again.",
+                    "{} Nothing was sent; fix it and press {} again.",
+                    sentence(&e),
                     self.options.keymap.hint(super::Command::Send)
                 ));
                 Effect::None
@@ -454,7 +469,7 @@ impl App {
                 Ok(Some(e)) => e,
                 Ok(None) => continue,
                 Err(e) => {
-                    notes.push((format!("Cannot read the outbox: {e}."), true));
+                    notes.push((sentence(&e), true));
                     keep.push(p);
                     continue;
                 }
@@ -530,6 +545,16 @@ mod tests {
             problem_line(&e),
             "broken.txt:4:7: unknown placeholder {frist_name}"
         );
+    }
+
+    #[test]
+    fn errors_read_as_sentences() {
+        assert_eq!(
+            sentence(&"cannot find conversation 4"),
+            "Cannot find conversation 4."
+        );
+        assert_eq!(sentence(&"cannot send."), "Cannot send.");
+        assert_eq!(sentence(&""), "");
     }
 
     #[test]
