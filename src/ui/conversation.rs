@@ -4,7 +4,7 @@
 //! (in the app) and drawing agree on the line count.
 
 use super::inbox::{badge, urgency, urgency_style};
-use super::{clean, fit, wrap, Theme};
+use super::{clean, clean_text, fit, wrap, Theme};
 use crate::app::{App, ConversationScreen};
 use crate::store::MessageRow;
 use chrono_tz::Tz;
@@ -181,7 +181,7 @@ pub fn thread_lines(c: &ConversationScreen, width: u16, tz: Tz) -> Vec<ThreadLin
                 j += 1;
                 continue;
             }
-            for w in wrap(&clean(line), body_width) {
+            for w in wrap(&clean_text(line), body_width) {
                 out.push(ThreadLine::Body {
                     kind,
                     shop: m.is_shop,

@@ -3,7 +3,7 @@
 //! the app also uses for scrolling, so both agree on line counts.
 
 use super::conversation::{classify_body, BodyKind};
-use super::{clean, fit, wrap, Theme};
+use super::{clean, clean_text, fit, wrap, Theme};
 use crate::app::{App, Command, ConfirmReply, TemplateChoice, TemplatePicker};
 use chrono_tz::Tz;
 use ratatui::layout::Rect;
@@ -65,7 +65,7 @@ pub fn body_lines(text: &str, width: u16) -> Vec<(TextKind, String)> {
             BodyKind::Text => TextKind::Text,
             BodyKind::Quote | BodyKind::Signature => TextKind::Quote,
         };
-        for w in wrap(&clean(line), width) {
+        for w in wrap(&clean_text(line), width) {
             out.push((k, w));
         }
     }
