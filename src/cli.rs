@@ -633,6 +633,7 @@ fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
         config: &env.config,
         store_path,
         demo_outbox: demo_outbox.as_deref(),
+        fixed_now: fixed_now.then_some(env.now),
     })?;
     let options = crate::tui::TuiOptions {
         keys: env.config.keys.clone(),

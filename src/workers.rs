@@ -21,6 +21,8 @@ pub struct WorkerPlan<'a> {
     pub store_path: PathBuf,
     /// Demo mode: no IMAP; replies go to this folder of .eml files.
     pub demo_outbox: Option<&'a Path>,
+    /// The app's fixed clock (`--now`), if any: workers stamp what they do in the same time.
+    pub fixed_now: Option<chrono::DateTime<Utc>>,
 }
 
 /// Starts the workers and returns the app's side of the link.
@@ -64,6 +66,10 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
         shop: ctx,
         delivery,
         write_back,
+        clock_offset: plan
+            .fixed_now
+            .map(|t| t - Utc::now())
+            .unwrap_or_else(chrono::Duration::zero),
     });
     let events = event_tx;
     thread::Builder::new()

@@ -486,6 +486,7 @@ fn worker_sends_and_reports() {
             },
             delivery: flow::delivery(&f.cfg, None).unwrap(),
             write_back: Box::new(NoImap),
+            clock_offset: chrono::Duration::zero(),
         });
     // The worker sends what is queued at start; the explicit command is then a no-op.
     tx.send(shopinbox::send::worker::SendCommand::Send(id))
