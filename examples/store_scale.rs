@@ -1,0 +1,169 @@
+//! The in-process half of the store-at-scale benchmark (`scripts/bench`): opens a store made
+//! by `examples/gen_store.rs` the way the TUI does and measures
+//!
+//! - open → first drawn frame of the inbox,
+//! - one frame while scrolling down the "All" view page by page and line by line,
+//! - full-text search latency (p50/p95/max over about fifty varied queries).
+//!
+//! Peak memory is taken from outside (`/usr/bin/time -v` in the script). Prints one JSON line.
+//!
+//! ```text
+//! cargo run --release --example store_scale -- --config bench.toml
+//! ```
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use clap::Parser;
+use shopinbox::config::Config;
+use shopinbox::store::{Store, View};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Parser)]
+#[command(about = "Measure first frame, scrolling and search on a generated store")]
+struct Args {
+    #[arg(long)]
+    config: PathBuf,
+    #[arg(long, default_value = support::NOW_RFC3339)]
+    now: String,
+    /// Frames to draw while scrolling.
+    #[arg(long, default_value_t = 400)]
+    frames: usize,
+    /// Terminal size of the drawn frames.
+    #[arg(long, default_value_t = 160)]
+    width: u16,
+    #[arg(long, default_value_t = 48)]
+    height: u16,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let config = Config::load(&args.config)?;
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339(&args.now)
+        .with_context(|| format!("cannot read --now {:?} as RFC 3339", args.now))?
+        .with_timezone(&Utc);
+    let path = config.store_path();
+
+    let started = Instant::now();
+    let store = Store::open(&path, support::context_of(&config))?;
+    let mut screen = Screen::new(store, now, args.width, args.height)?;
+    screen.draw()?;
+    let first_frame = started.elapsed();
+
+    let mut frames = Vec::with_capacity(args.frames);
+    for i in 0..args.frames {
+        // Mostly line by line, every tenth frame a page: how an owner scrolls.
+        let t = Instant::now();
+        if i % 10 == 9 {
+            screen.page_down()?;
+        } else {
+            screen.line_down()?;
+        }
+        screen.draw()?;
+        frames.push(t.elapsed());
+    }
+
+    let queries = support::search_queries();
+    let mut searches = Vec::with_capacity(queries.len());
+    let mut hits = 0usize;
+    for q in &queries {
+        let t = Instant::now();
+        hits += screen.search(q)?;
+        searches.push(t.elapsed());
+    }
+
+    println!(
+        "{{\"first_frame_ms\":{:.2},\"frames\":{},\"frame_p50_ms\":{:.3},\"frame_p95_ms\":{:.3},\"frame_max_ms\":{:.3},\"search_queries\":{},\"search_hits\":{},\"search_p50_ms\":{:.2},\"search_p95_ms\":{:.2},\"search_max_ms\":{:.2},\"renderer\":\"{}\"}}",
+        ms(first_frame),
+        frames.len(),
+        ms(percentile(&mut frames, 50)),
+        ms(percentile(&mut frames, 95)),
+        ms(percentile(&mut frames, 100)),
+        queries.len(),
+        hits,
+        ms(percentile(&mut searches, 50)),
+        ms(percentile(&mut searches, 95)),
+        ms(percentile(&mut searches, 100)),
+        Screen::RENDERER,
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Nearest-rank percentile (`p` in 1..=100) of the samples.
+fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    samples.sort_unstable();
+    let rank = (p * samples.len()).div_ceil(100).clamp(1, samples.len());
+    samples[rank - 1]
+}
+
+/// What the inbox screen needs from the store for one frame: the view counts for the header
+/// and one page of rows. (Drawn with the TUI itself once `crate::ui` is available.)
+struct Screen {
+    store: Store,
+    now: DateTime<Utc>,
+    rows: u64,
+    offset: u64,
+    selected: u64,
+    total: u64,
+    page: Vec<shopinbox::store::ConversationRow>,
+}
+
+impl Screen {
+    const RENDERER: &'static str = "store queries only";
+
+    fn new(store: Store, now: DateTime<Utc>, _width: u16, height: u16) -> Result<Screen> {
+        let mut s = Screen {
+            store,
+            now,
+            rows: u64::from(height.saturating_sub(4).max(1)),
+            offset: 0,
+            selected: 0,
+            total: 0,
+            page: Vec::new(),
+        };
+        s.reload()?;
+        Ok(s)
+    }
+
+    fn reload(&mut self) -> Result<()> {
+        self.total = self.store.counts(self.now)?.all;
+        self.page = self
+            .store
+            .list(View::All, self.now, self.offset, self.rows)?;
+        Ok(())
+    }
+
+    fn line_down(&mut self) -> Result<()> {
+        self.selected = (self.selected + 1).min(self.total.saturating_sub(1));
+        if self.selected >= self.offset + self.rows {
+            self.offset = self.selected + 1 - self.rows;
+            self.reload()?;
+        }
+        Ok(())
+    }
+
+    fn page_down(&mut self) -> Result<()> {
+        self.selected = (self.selected + self.rows).min(self.total.saturating_sub(1));
+        self.offset = self.selected.saturating_sub(self.rows - 1);
+        self.reload()
+    }
+
+    fn draw(&mut self) -> Result<()> {
+        std::hint::black_box(&self.page);
+        Ok(())
+    }
+
+    fn search(&mut self, q: &str) -> Result<usize> {
+        Ok(self.store.search(q, 50)?.len())
+    }
+}
