@@ -187,6 +187,17 @@ pub fn main() -> i32 {
     };
     match run(cli) {
         Ok(code) => code,
+        // A reader such as `head` closed the pipe: that is not a failure worth a sentence.
+        Err(err)
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                    || c.downcast_ref::<serde_json::Error>()
+                        .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+            }) =>
+        {
+            0
+        }
         Err(err) => {
             eprintln!("error: {}", one_sentence(&err));
             if err.downcast_ref::<ConfigError>().is_some() {
@@ -296,7 +307,12 @@ pub fn parse_now(arg: Option<&str>, config: &Config) -> Result<DateTime<Utc>> {
         return Ok(t.with_timezone(&Utc));
     }
     let tz = config.calendar().tz;
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
             return tz
                 .from_local_datetime(&naive)
@@ -386,7 +402,11 @@ fn run(cli: Cli) -> Result<i32> {
             } else {
                 print!(
                     "{}",
-                    crate::review::format::report_text(&report, &env.config.shop.name, &env.config.calendar())
+                    crate::review::format::report_text(
+                        &report,
+                        &env.config.shop.name,
+                        &env.config.calendar()
+                    )
                 );
             }
             Ok(if report.has_overdue() { 1 } else { 0 })
@@ -400,7 +420,10 @@ fn run(cli: Cli) -> Result<i32> {
                 v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                print!("{}", crate::review::format::stats_text(&stats, *days, &env.config.calendar()));
+                print!(
+                    "{}",
+                    crate::review::format::stats_text(&stats, *days, &env.config.calendar())
+                );
             }
             Ok(0)
         }
@@ -443,7 +466,9 @@ fn run(cli: Cli) -> Result<i32> {
             let until = match (until, clear) {
                 (_, true) => None,
                 (Some(t), false) => Some(parse_now(Some(t), &env.config)?),
-                (None, false) => bail!("say until when, e.g. `shopinbox snooze {id} \"2026-11-25 09:00\"`, or --clear"),
+                (None, false) => bail!(
+                    "say until when, e.g. `shopinbox snooze {id} \"2026-11-25 09:00\"`, or --clear"
+                ),
             };
             env.store.snooze(*id, until)?;
             match until {
@@ -463,7 +488,11 @@ fn run(cli: Cli) -> Result<i32> {
                 Ok(0)
             }
             ConfigCommand::Path => {
-                match cli.config.clone().or_else(crate::config::default_config_path) {
+                match cli
+                    .config
+                    .clone()
+                    .or_else(crate::config::default_config_path)
+                {
                     Some(p) => println!("{}", p.display()),
                     None => bail!("cannot find a home directory for the configuration"),
                 }
@@ -475,11 +504,17 @@ fn run(cli: Cli) -> Result<i32> {
 
 fn run_tui(env: Env) -> Result<i32> {
     let _ = env;
-    bail!("the full-screen inbox is not built yet; use `shopinbox demo --print` or `shopinbox list`")
+    bail!(
+        "the full-screen inbox is not built yet; use `shopinbox demo --print` or `shopinbox list`"
+    )
 }
 
 /// The deadline state of a conversation at `now`, from its cached columns.
-pub fn conversation_state(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calendar) -> Option<DeadlineState> {
+pub fn conversation_state(
+    row: &ConversationRow,
+    now: DateTime<Utc>,
+    cal: &deadline::Calendar,
+) -> Option<DeadlineState> {
     let pending = row.pending_since?;
     Some(deadline::state_at(pending, None, now, cal))
 }
@@ -503,8 +538,7 @@ fn state_word(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calenda
 }
 
 fn first_name_guess(row: &ConversationRow) -> Option<String> {
-    let _ = &row.customer_addr;
-    row.customer_name.as_deref().and_then(|n| n.split_whitespace().next()).map(str::to_string)
+    crate::mail::names::first_name(row.customer_name.as_deref(), &row.customer_addr)
 }
 
 fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
@@ -520,8 +554,8 @@ fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
         "first_name": first_name_guess(row),
         "subject": row.subject,
         "messages": row.message_count,
-        "received_at": row.pending_since.unwrap_or(row.last_at).to_rfc3339(),
-        "due_at": row.due_at.map(|d| d.to_rfc3339()),
+        "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
+        "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "state": state_word(row, env.now, &cal),
         "late_minutes": late.map(|d| d.num_minutes()),
         "late": late.map(deadline::format_duration),
@@ -578,10 +612,9 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
 
 fn show_conversation(env: &Env, id: i64) -> Result<()> {
     let cal = env.config.calendar();
-    let row = env
-        .store
-        .conversation(id)?
-        .ok_or_else(|| anyhow!("there is no conversation {id}; `shopinbox list --all` shows the ids"))?;
+    let row = env.store.conversation_at(id, env.now)?.ok_or_else(|| {
+        anyhow!("there is no conversation {id}; `shopinbox list --all` shows the ids")
+    })?;
     let msgs = env.store.conversation_messages(id)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "Conversation {id}: {}", row.subject)?;

@@ -381,7 +381,7 @@ impl Config {
             shop: ShopConfig {
                 name: "Alphx".to_string(),
                 owner_name: "Tom".to_string(),
-                signature: "Tom\nAlphx – hand-made leather goods\nhttps://alphx.shop".to_string(),
+                signature: "Tom\nAlphx – handmade ceramics\nhttps://alphx.shop".to_string(),
                 addresses: vec!["hello@alphx.shop".to_string(), "tom@alphx.shop".to_string()],
             },
             calendar: Calendar {

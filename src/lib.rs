@@ -11,5 +11,7 @@ pub mod deadline;
 pub mod demo;
 pub mod import;
 pub mod mail;
+pub mod net;
 pub mod review;
 pub mod store;
+pub mod sync;

@@ -89,7 +89,7 @@ fn maildir_flags_and_folders() {
     let tmp = tempfile::tempdir().unwrap();
     let md = make_maildir(tmp.path());
     let mut s = store();
-    let sum = import_paths(&mut s, &[md.clone()]).unwrap();
+    let sum = import_paths(&mut s, std::slice::from_ref(&md)).unwrap();
     assert_eq!(
         (sum.files, sum.imported, sum.duplicates),
         (3, 3, 0),
@@ -306,7 +306,7 @@ fn large_imports_are_batched() {
     let p = tmp.path().join("big.mbox");
     std::fs::write(&p, mbox).unwrap();
     let mut s = store();
-    let sum = import_paths(&mut s, &[p.clone()]).unwrap();
+    let sum = import_paths(&mut s, std::slice::from_ref(&p)).unwrap();
     assert_eq!((sum.imported, sum.duplicates), (n, 0));
     let sum = import_paths(&mut s, &[p]).unwrap();
     assert_eq!((sum.imported, sum.duplicates), (0, n));

@@ -180,7 +180,7 @@ pub static SAMPLES: &[Sample] = &[
     sample!("01-missing-package.eml" => Inbox, SEEN, overdue(30 * H + 22), Overdue),
     sample!("06-shipping-delay.eml" => Inbox, SEEN, overdue(27 * H + 41), Overdue),
     sample!("02-duplicate-order.eml" => Inbox, SEEN, overdue(21 * H + 3), Overdue),
-    sample!("05-cancel-after-shipping.eml" => Inbox, UNSEEN, overdue(6 * H + 48), Overdue),
+    sample!("05-cancel-after-shipping.eml" => Inbox, UNSEEN, overdue(6 * H + 41), Overdue),
     // Due soon (when the clock allows), then fresh mail.
     sample!("03-return.eml" => Inbox, UNSEEN, Arrival::DueSoon { fallback_minutes_ago: 50 }, DueSoon),
     sample!("08-negative-review.eml" => Inbox, SEEN, fresh(4 * H + 10), Fresh),
@@ -454,7 +454,8 @@ fn place_due_soon(now: DateTime<Utc>, cal: &Calendar) -> Option<DateTime<Utc>> {
 fn place_fresh(now: DateTime<Utc>, minutes_ago: i64, cal: &Calendar) -> DateTime<Utc> {
     let t = now - Duration::minutes(minutes_ago);
     let due = deadline::due_at(t, cal);
-    if due < now {
+    // A deadline equal to `now` already counts as overdue.
+    if due <= now {
         (due + Duration::minutes(2)).min(now)
     } else {
         t

@@ -273,3 +273,9 @@ fn rebuilding_in_the_same_folder_starts_fresh() {
     let newest = store.list(View::All, later, 0, 1).unwrap()[0].last_at;
     assert!(newest > now, "{newest} still from the first build");
 }
+
+#[test]
+fn friday_exactly_at_closing_time_and_monday_before_opening() {
+    check_states(local(2025, 6, 6, 17, 0), demo_context());
+    check_states(local(2025, 6, 9, 8, 59), demo_context());
+}

@@ -63,31 +63,45 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
         r.follow_ups_today.len(),
         deadline::format_local(r.now, cal)
     );
-    let section = |out: &mut String, title: &str, items: &[ReportItem], f: &dyn Fn(&ReportItem) -> String| {
-        if items.is_empty() {
-            return;
-        }
-        let _ = writeln!(out, "\n{title}");
-        for item in items {
-            let _ = writeln!(out, "{}", item_line(item, &f(item)));
-        }
-    };
+    let section =
+        |out: &mut String, title: &str, items: &[ReportItem], f: &dyn Fn(&ReportItem) -> String| {
+            if items.is_empty() {
+                return;
+            }
+            let _ = writeln!(out, "\n{title}");
+            for item in items {
+                let _ = writeln!(out, "{}", item_line(item, &f(item)));
+            }
+        };
     section(&mut out, "OVERDUE", &r.overdue, &|i| {
-        let late = i.late_minutes.map(Duration::minutes).unwrap_or_else(Duration::zero);
+        let late = i
+            .late_minutes
+            .map(Duration::minutes)
+            .unwrap_or_else(Duration::zero);
         format!("{} late", deadline::format_duration(late))
     });
     section(&mut out, "DUE TODAY", &r.due_today, &|i| match i.due_at {
         Some(d) => format!("by {}", d.with_timezone(&cal.tz).format("%H:%M")),
         None => String::new(),
     });
-    section(&mut out, "FOLLOW-UPS PROMISED FOR TODAY", &r.follow_ups_today, &|i| match i.follow_up_at {
-        Some(d) => format!("at {}", d.with_timezone(&cal.tz).format("%H:%M")),
-        None => String::new(),
-    });
-    section(&mut out, "SNOOZED, BACK LATER TODAY", &r.snoozes_ending_today, &|i| match i.snoozed_until {
-        Some(d) => format!("at {}", d.with_timezone(&cal.tz).format("%H:%M")),
-        None => String::new(),
-    });
+    section(
+        &mut out,
+        "FOLLOW-UPS PROMISED FOR TODAY",
+        &r.follow_ups_today,
+        &|i| match i.follow_up_at {
+            Some(d) => format!("at {}", d.with_timezone(&cal.tz).format("%H:%M")),
+            None => String::new(),
+        },
+    );
+    section(
+        &mut out,
+        "SNOOZED, BACK LATER TODAY",
+        &r.snoozes_ending_today,
+        &|i| match i.snoozed_until {
+            Some(d) => format!("at {}", d.with_timezone(&cal.tz).format("%H:%M")),
+            None => String::new(),
+        },
+    );
     if r.overdue.is_empty() && r.due_today.is_empty() && r.follow_ups_today.is_empty() {
         let _ = writeln!(out, "\nNothing is overdue or due today.");
     }
@@ -109,17 +123,47 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
         s.customer_messages, s.conversations, s.kept_out
     );
     let _ = writeln!(out, "FIRST RESPONSE");
-    let _ = writeln!(out, "{}", spread_line("  wall-clock", s.first_response_wall.as_ref()));
-    let _ = writeln!(out, "{}", spread_line("  business hours", s.first_response_business.as_ref()));
-    let _ = writeln!(out, "{}", spread_line("  resolution (first→last)", s.resolution.as_ref()));
+    let _ = writeln!(
+        out,
+        "{}",
+        spread_line("  wall-clock", s.first_response_wall.as_ref())
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        spread_line("  business hours", s.first_response_business.as_ref())
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        spread_line("  resolution (first→last)", s.resolution.as_ref())
+    );
     let known = s.answered_on_time + s.answered_late;
     let _ = writeln!(out, "\nDEADLINES ({} requests)", s.requests);
-    let _ = writeln!(out, "  answered on time      {:>5}  {}", s.answered_on_time, percent(s.answered_on_time, known));
-    let _ = writeln!(out, "  answered late         {:>5}  {}", s.answered_late, percent(s.answered_late, known));
+    let _ = writeln!(
+        out,
+        "  answered on time      {:>5}  {}",
+        s.answered_on_time,
+        percent(s.answered_on_time, known)
+    );
+    let _ = writeln!(
+        out,
+        "  answered late         {:>5}  {}",
+        s.answered_late,
+        percent(s.answered_late, known)
+    );
     if s.answered_time_unknown > 0 {
-        let _ = writeln!(out, "  answered (time unknown, \\Answered flag) {:>5}", s.answered_time_unknown);
+        let _ = writeln!(
+            out,
+            "  answered (time unknown, \\Answered flag) {:>5}",
+            s.answered_time_unknown
+        );
     }
-    let _ = writeln!(out, "  still open            {:>5}  ({} overdue)", s.still_open, s.open_overdue);
+    let _ = writeln!(
+        out,
+        "  still open            {:>5}  ({} overdue)",
+        s.still_open, s.open_overdue
+    );
     let _ = writeln!(
         out,
         "  one-touch resolution  {:>5}  {} of {} decided",
@@ -139,7 +183,13 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
         let _ = writeln!(out, "  {}  {:>4}", names[i], n);
     }
     let _ = writeln!(out, "\nBUSIEST HOURS");
-    let mut hours: Vec<(usize, usize)> = s.by_hour.iter().copied().enumerate().filter(|(_, n)| *n > 0).collect();
+    let mut hours: Vec<(usize, usize)> = s
+        .by_hour
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .collect();
     hours.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     for (h, n) in hours.iter().take(5) {
         let _ = writeln!(out, "  {h:02}:00–{:02}:00  {n:>4}", (h + 1) % 24);

@@ -49,7 +49,10 @@ pub fn load_stat_conversations(
               WHERE c.last_at >= ?1 AND m.canonical = 1
               ORDER BY c.id, m.received_at",
         )
-        .map_err(|e| StoreError::Sql { action: "read messages for statistics", source: e })?;
+        .map_err(|e| StoreError::Sql {
+            action: "read messages for statistics",
+            source: e,
+        })?;
     let rows = stmt
         .query_map(params![since.timestamp()], |r| {
             Ok((
@@ -63,11 +66,18 @@ pub fn load_stat_conversations(
                 r.get::<_, String>(7)?,
             ))
         })
-        .map_err(|e| StoreError::Sql { action: "read messages for statistics", source: e })?;
+        .map_err(|e| StoreError::Sql {
+            action: "read messages for statistics",
+            source: e,
+        })?;
     for row in rows {
         let (conv, manual, received, is_shop, auto_kind, msgid, from, flags) =
-            row.map_err(|e| StoreError::Sql { action: "read messages for statistics", source: e })?;
-        let kept_out = auto_kind.is_some() || rules.matches(msgid.as_deref(), from.as_deref()).is_some();
+            row.map_err(|e| StoreError::Sql {
+                action: "read messages for statistics",
+                source: e,
+            })?;
+        let kept_out =
+            auto_kind.is_some() || rules.matches(msgid.as_deref(), from.as_deref()).is_some();
         let entry = convs.entry(conv).or_insert_with(|| StatConversation {
             messages: Vec::new(),
             manual_answered_at: manual.and_then(|t| Utc.timestamp_opt(t, 0).single()),
@@ -76,7 +86,9 @@ pub fn load_stat_conversations(
             received_at: Utc.timestamp_opt(received, 0).single().unwrap_or_default(),
             is_shop,
             kept_out: kept_out && !is_shop,
-            answered_flag: flags.split_whitespace().any(|f| f.eq_ignore_ascii_case("\\Answered")),
+            answered_flag: flags
+                .split_whitespace()
+                .any(|f| f.eq_ignore_ascii_case("\\Answered")),
         });
     }
     let mut out: Vec<(ConversationId, StatConversation)> = convs.into_iter().collect();
@@ -188,7 +200,10 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
             "SELECT id FROM conversations WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column}"
         );
         let conn = store.connection();
-        let wrap = |e| StoreError::Sql { action: "read follow-ups and snoozes", source: e };
+        let wrap = |e| StoreError::Sql {
+            action: "read follow-ups and snoozes",
+            source: e,
+        };
         let mut stmt = conn.prepare(&sql).map_err(wrap)?;
         let ids = stmt
             .query_map(params![start.timestamp(), end.timestamp()], |r| r.get(0))
@@ -199,7 +214,7 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
     };
     let mut follow_ups_today = Vec::new();
     for id in ids_between("follow_up_at")? {
-        if let Some(row) = store.conversation(id)? {
+        if let Some(row) = store.conversation_at(id, now)? {
             if row.follow_up_at.is_some() {
                 follow_ups_today.push(ReportItem::from_row(&row, now));
             }
@@ -207,7 +222,7 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
     }
     let mut snoozes_ending_today = Vec::new();
     for id in ids_between("snoozed_until")? {
-        if let Some(row) = store.conversation(id)? {
+        if let Some(row) = store.conversation_at(id, now)? {
             if row.snoozed_until.is_some_and(|t| t > now) {
                 snoozes_ending_today.push(ReportItem::from_row(&row, now));
             }

@@ -155,12 +155,22 @@ pub fn compute(
     let (mut first_wall, mut first_business, mut resolution) = (Vec::new(), Vec::new(), Vec::new());
 
     for conv in conversations {
-        let mut msgs: Vec<&StatMessage> = conv.messages.iter().filter(|m| m.received_at < to).collect();
+        let mut msgs: Vec<&StatMessage> = conv
+            .messages
+            .iter()
+            .filter(|m| m.received_at < to)
+            .collect();
         msgs.sort_by_key(|m| m.received_at);
-        st.kept_out += msgs.iter().filter(|m| m.kept_out && in_period(m.received_at)).count();
+        st.kept_out += msgs
+            .iter()
+            .filter(|m| m.kept_out && in_period(m.received_at))
+            .count();
         let msgs: Vec<&StatMessage> = msgs.into_iter().filter(|m| !m.kept_out).collect();
 
-        for m in msgs.iter().filter(|m| !m.is_shop && in_period(m.received_at)) {
+        for m in msgs
+            .iter()
+            .filter(|m| !m.is_shop && in_period(m.received_at))
+        {
             st.customer_messages += 1;
             let local = m.received_at.with_timezone(&cal.tz);
             *per_day.entry(local.date_naive()).or_default() += 1;
@@ -195,7 +205,10 @@ pub fn compute(
         if let Some(first_customer) = msgs.iter().find(|m| !m.is_shop) {
             if in_period(first_customer.received_at) {
                 let start = first_customer.received_at;
-                let reply = msgs.iter().find(|m| m.is_shop && m.received_at > start).map(|m| m.received_at);
+                let reply = msgs
+                    .iter()
+                    .find(|m| m.is_shop && m.received_at > start)
+                    .map(|m| m.received_at);
                 let reply = match (reply, conv.manual_answered_at) {
                     (Some(r), Some(m)) if m > start => Some(r.min(m)),
                     (None, Some(m)) if m > start => Some(m),
@@ -219,9 +232,11 @@ pub fn compute(
         let shop: Vec<&&StatMessage> = msgs.iter().filter(|m| m.is_shop).collect();
         if let Some(first_reply) = shop.first() {
             let quiet_until = first_reply.received_at + Duration::days(ONE_TOUCH_QUIET);
-            let customer_after = msgs
-                .iter()
-                .any(|m| !m.is_shop && m.received_at > first_reply.received_at && m.received_at <= quiet_until);
+            let customer_after = msgs.iter().any(|m| {
+                !m.is_shop
+                    && m.received_at > first_reply.received_at
+                    && m.received_at <= quiet_until
+            });
             let second_reply_within = shop.get(1).is_some_and(|m| m.received_at <= quiet_until);
             if customer_after || second_reply_within {
                 st.one_touch_decided += 1;
@@ -237,10 +252,13 @@ pub fn compute(
     st.resolution = Spread::of(resolution);
     // Every day of the period, zeros included, so charts have no gaps.
     let first_day = from.with_timezone(&cal.tz).date_naive();
-    let last_day = (to - Duration::seconds(1)).with_timezone(&cal.tz).date_naive();
+    let last_day = (to - Duration::seconds(1))
+        .with_timezone(&cal.tz)
+        .date_naive();
     let mut day = first_day;
     while day <= last_day {
-        st.per_day.push((day, per_day.get(&day).copied().unwrap_or(0)));
+        st.per_day
+            .push((day, per_day.get(&day).copied().unwrap_or(0)));
         match day.succ_opt() {
             Some(d) => day = d,
             None => break,
@@ -273,13 +291,19 @@ fn requests_of(msgs: &[&StatMessage], manual: Option<DateTime<Utc>>) -> Vec<Requ
                     Some(t) if t > start && t < m.received_at => t,
                     _ => m.received_at,
                 };
-                out.push(Request { start, answer: Answer::At(at) });
+                out.push(Request {
+                    start,
+                    answer: Answer::At(at),
+                });
             }
         } else {
             // A manual mark between two customer messages closes the earlier request.
             if let (Some((start, _)), Some(t)) = (open, manual) {
                 if t > start && t <= m.received_at {
-                    out.push(Request { start, answer: Answer::At(t) });
+                    out.push(Request {
+                        start,
+                        answer: Answer::At(t),
+                    });
                     open = None;
                 }
             }
@@ -327,13 +351,26 @@ mod tests {
     }
 
     fn cust(at: DateTime<Utc>) -> StatMessage {
-        StatMessage { received_at: at, is_shop: false, kept_out: false, answered_flag: false }
+        StatMessage {
+            received_at: at,
+            is_shop: false,
+            kept_out: false,
+            answered_flag: false,
+        }
     }
     fn shop(at: DateTime<Utc>) -> StatMessage {
-        StatMessage { received_at: at, is_shop: true, kept_out: false, answered_flag: false }
+        StatMessage {
+            received_at: at,
+            is_shop: true,
+            kept_out: false,
+            answered_flag: false,
+        }
     }
     fn conv(messages: Vec<StatMessage>) -> StatConversation {
-        StatConversation { messages, manual_answered_at: None }
+        StatConversation {
+            messages,
+            manual_answered_at: None,
+        }
     }
 
     #[test]
@@ -341,11 +378,20 @@ mod tests {
         let mins = |v: &[i64]| v.iter().map(|m| Duration::minutes(*m)).collect::<Vec<_>>();
         assert_eq!(Spread::of(vec![]), None);
         let s = Spread::of(mins(&[10])).unwrap();
-        assert_eq!((s.median, s.p90), (Duration::minutes(10), Duration::minutes(10)));
+        assert_eq!(
+            (s.median, s.p90),
+            (Duration::minutes(10), Duration::minutes(10))
+        );
         let s = Spread::of(mins(&[40, 10, 30, 20])).unwrap();
-        assert_eq!((s.median, s.p90), (Duration::minutes(20), Duration::minutes(40)));
+        assert_eq!(
+            (s.median, s.p90),
+            (Duration::minutes(20), Duration::minutes(40))
+        );
         let s = Spread::of(mins(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).unwrap();
-        assert_eq!((s.median, s.p90), (Duration::minutes(5), Duration::minutes(9)));
+        assert_eq!(
+            (s.median, s.p90),
+            (Duration::minutes(5), Duration::minutes(9))
+        );
     }
 
     /// A hand-worked dataset: the week of Mon 16 – Sun 22 Nov 2026, seen at Mon 23 Nov 12:00.
@@ -361,18 +407,35 @@ mod tests {
             // C: Sat 11:00 asked, Sat 12:00 asked again (same request), shop answered Mon
             //    23 10:00: on time (due Mon 17:00). Then customer thanked Mon 11:00: a new
             //    request, still open, due Mon 23 17:00 (not overdue at 12:00).
-            conv(vec![cust(t(21, 11, 0)), cust(t(21, 12, 0)), shop(t(23, 10, 0)), cust(t(23, 11, 0))]),
+            conv(vec![
+                cust(t(21, 11, 0)),
+                cust(t(21, 12, 0)),
+                shop(t(23, 10, 0)),
+                cust(t(23, 11, 0)),
+            ]),
             // D: Tue 09:00 asked, never answered: open and overdue (due Tue 17:00).
             conv(vec![cust(t(17, 9, 0))]),
             // E: Wed 14:00 asked, answered only by the \Answered flag.
-            conv(vec![StatMessage { answered_flag: true, ..cust(t(18, 14, 0)) }]),
+            conv(vec![StatMessage {
+                answered_flag: true,
+                ..cust(t(18, 14, 0))
+            }]),
             // F: a newsletter and an auto-reply: kept out, no request.
             conv(vec![
-                StatMessage { kept_out: true, ..cust(t(18, 8, 0)) },
-                StatMessage { kept_out: true, ..cust(t(19, 8, 0)) },
+                StatMessage {
+                    kept_out: true,
+                    ..cust(t(18, 8, 0))
+                },
+                StatMessage {
+                    kept_out: true,
+                    ..cust(t(19, 8, 0))
+                },
             ]),
             // G: answered by phone (manual mark) Thu 15:00 after a Thu 13:00 question.
-            StatConversation { messages: vec![cust(t(19, 13, 0))], manual_answered_at: Some(t(19, 15, 0)) },
+            StatConversation {
+                messages: vec![cust(t(19, 13, 0))],
+                manual_answered_at: Some(t(19, 15, 0)),
+            },
             // H: before the period (Mon 9 Nov), answered once, quiet since: one-touch, but its
             //    request is outside the period so the conversation is not counted.
             conv(vec![cust(t(9, 10, 0)), shop(t(9, 11, 0))]),
@@ -423,8 +486,16 @@ mod tests {
     fn one_touch_after_quiet_week() {
         let convs = vec![
             conv(vec![cust(t(2, 10, 0)), shop(t(2, 11, 0))]),
-            conv(vec![cust(t(3, 10, 0)), shop(t(3, 11, 0)), cust(t(12, 9, 0))]), // 9 days later: still one-touch
-            conv(vec![cust(t(4, 10, 0)), shop(t(4, 11, 0)), shop(t(5, 11, 0))]), // two replies
+            conv(vec![
+                cust(t(3, 10, 0)),
+                shop(t(3, 11, 0)),
+                cust(t(12, 9, 0)),
+            ]), // 9 days later: still one-touch
+            conv(vec![
+                cust(t(4, 10, 0)),
+                shop(t(4, 11, 0)),
+                shop(t(5, 11, 0)),
+            ]), // two replies
         ];
         let s = compute(&convs, t(1, 0, 0), t(23, 0, 0), &cal());
         assert_eq!((s.one_touch, s.one_touch_decided), (2, 3));

@@ -120,7 +120,7 @@ impl Store {
             let mut st = tx
                 .prepare_cached(
                     "UPDATE messages SET flags = ?4
-                     WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND flags != ?4
+                     WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0 AND flags != ?4
                      RETURNING conversation_id",
                 )
                 .ctx(ACTION)?;
@@ -158,7 +158,8 @@ impl Store {
         {
             let mut st = tx
                 .prepare_cached(
-                    "DELETE FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
+                    "DELETE FROM messages
+                     WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0
                      RETURNING conversation_id, message_id, canonical",
                 )
                 .ctx(ACTION)?;
@@ -208,12 +209,19 @@ impl Store {
         Ok(n)
     }
 
+    /// The message stored at a server location. For uid-less locations (import, demo, local)
+    /// there can be many; the first stored one is returned.
     pub fn message_by_location(&self, loc: &Location) -> Result<Option<MessageKey>, StoreError> {
+        // `uid > 0` lets SQLite use the partial unique index on server locations.
+        let sql = if loc.uid > 0 {
+            "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
+                 AND uid > 0"
+        } else {
+            "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
+             ORDER BY id LIMIT 1"
+        };
         self.conn
-            .prepare_cached(
-                "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
-                 ORDER BY id LIMIT 1",
-            )
+            .prepare_cached(sql)
             .and_then(|mut st| {
                 st.query_row(params![loc.mailbox, loc.uidvalidity, loc.uid], |r| r.get(0))
                     .optional()
@@ -299,7 +307,8 @@ fn insert_one(
     let hash = Sha256::digest(&m.raw).to_vec();
     let existing: Option<i64> = if loc.uid > 0 {
         tx.prepare_cached(
-            "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3",
+            "SELECT id FROM messages
+             WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0",
         )
         .and_then(|mut st| {
             st.query_row(params![loc.mailbox, loc.uidvalidity, loc.uid], |r| r.get(0))

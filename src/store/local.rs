@@ -8,11 +8,10 @@ use super::queries::{conversation_row, CONV_COLS};
 use super::refresh::{load_rules, recompute};
 use super::types::{ConversationId, CustomerInfo, Note, Rule, RuleKind, ShopContext};
 use super::Store;
+use crate::mail::order_numbers;
 use chrono::{DateTime, Utc};
-use regex::Regex;
 use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
 
 /// Normalize a rule value; `Err` explains why it cannot be a rule.
 fn rule_value(kind: RuleKind, value: &str) -> Result<String, &'static str> {
@@ -280,8 +279,11 @@ impl Store {
         let mut orders = Vec::new();
         for (subject, body) in &texts {
             for text in [subject, body] {
-                for o in orders_mentioned(text) {
-                    if !orders.contains(&o) {
+                for o in order_numbers(text) {
+                    if !orders
+                        .iter()
+                        .any(|seen: &String| seen.eq_ignore_ascii_case(&o))
+                    {
                         orders.push(o);
                     }
                 }
@@ -346,63 +348,9 @@ fn recompute_for_rule(
     Ok(())
 }
 
-static ORDER_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)
-        (?:
-            \b(?:order|bestellung|bestell|auftrag|invoice|rechnung|commande|ordine|pedido)
-            (?:[\s-]*(?:no\.?|nr\.?|number|nummer|num\.?|id|\#))?
-            [\s:.\-\#]*
-            \#?([A-Z]{0,4}-?\d[\dA-Z-]{3,19})
-        )
-        |
-        (?:^|[\s(])\#(\d{3,12})\b
-        ",
-    )
-    .ok()
-});
-
-/// Order numbers mentioned in a text ("order #10234", "Bestellnummer: DE-4411", "#55012"),
-/// in order of appearance, upper-cased, without repeats.
-pub fn orders_mentioned(text: &str) -> Vec<String> {
-    let Some(re) = ORDER_RE.as_ref() else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = Vec::new();
-    for c in re.captures_iter(text) {
-        let Some(m) = c.get(1).or_else(|| c.get(2)) else {
-            continue;
-        };
-        let o = m.as_str().trim_end_matches('-').to_uppercase();
-        if o.chars().any(|ch| ch.is_ascii_digit()) && !out.contains(&o) {
-            out.push(o);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_order_numbers() {
-        let cases: [(&str, &[&str]); 10] = [
-            ("Where is my order #10234?", &["10234"]),
-            ("order no. 10234 and Order Nr: 10235", &["10234", "10235"]),
-            ("Bestellnummer: DE-4411 bitte stornieren", &["DE-4411"]),
-            ("Meine Bestellung 77812 ist nicht da", &["77812"]),
-            ("re #55012 and again #55012", &["55012"]),
-            ("I ordered 3 items", &[]),
-            ("Call me at 0301234567", &[]),
-            ("Invoice INV-2025-001 attached", &["INV-2025-001"]),
-            ("order: ab1234", &["AB1234"]),
-            ("my order was fine", &[]),
-        ];
-        for (text, want) in cases {
-            assert_eq!(orders_mentioned(text), want, "{text:?}");
-        }
-    }
 
     #[test]
     fn rule_values() {

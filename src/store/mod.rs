@@ -18,7 +18,6 @@ pub mod threading;
 mod types;
 
 pub use error::StoreError;
-pub use local::orders_mentioned;
 pub use search::fts_query;
 pub use types::*;
 
@@ -161,6 +160,18 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
             #[cfg(unix)]
             std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
             b.create(dir).map_err(io)?;
+        }
+    }
+    if !path.exists() {
+        // A -wal/-shm left behind by a deleted database (e.g. after a crash) belongs to that
+        // database; with them in place SQLite can refuse the new file with "disk I/O error".
+        for suffix in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            match std::fs::remove_file(&p) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+                _ => {}
+            }
         }
     }
     let mut opts = std::fs::OpenOptions::new();

@@ -3,6 +3,7 @@
 //! The store caches the result in `conversations` columns; see DESIGN.md "Rules of the domain".
 
 use super::types::{NotCustomer, RuleKind};
+use crate::mail::classify::address_matches_domain;
 use crate::mail::AutoKind;
 use std::collections::{HashMap, HashSet};
 
@@ -24,29 +25,15 @@ impl RuleSet {
         if self.senders.contains(&addr) {
             return Some(RuleKind::Sender);
         }
-        if self.domains.iter().any(|d| domain_matches(&addr, d)) {
+        if self
+            .domains
+            .iter()
+            .any(|d| address_matches_domain(&addr, d))
+        {
             return Some(RuleKind::Domain);
         }
         None
     }
-}
-
-/// `addr`'s domain is `domain` or one of its subdomains ("news.pitch.io" matches "pitch.io",
-/// "notpitch.io" does not).
-pub fn domain_matches(addr: &str, domain: &str) -> bool {
-    let Some((_, host)) = addr.rsplit_once('@') else {
-        return false;
-    };
-    let host = host.trim_end_matches('.');
-    let domain = domain.trim_start_matches('@').trim_end_matches('.');
-    if domain.is_empty() {
-        return false;
-    }
-    host.eq_ignore_ascii_case(domain)
-        || (host.len() > domain.len()
-            && host.is_char_boundary(host.len() - domain.len() - 1)
-            && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
-            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain))
 }
 
 /// Why a single message is kept out of the deadline logic, if it is.
@@ -541,22 +528,5 @@ mod tests {
         more.push(auto(msg(3, "c@x", JANE, 300), AutoKind::AutoReply));
         let st = compute(&more, marks, &RuleSet::default()).unwrap();
         assert!(!st.snooze_ended, "an auto-reply does not end a snooze");
-    }
-
-    #[test]
-    fn domains() {
-        let cases = [
-            ("a@pitch.io", "pitch.io", true),
-            ("a@PITCH.io", "@pitch.io", true),
-            ("a@news.pitch.io", "pitch.io", true),
-            ("a@notpitch.io", "pitch.io", false),
-            ("a@pitch.io.evil.com", "pitch.io", false),
-            ("no-at-sign", "pitch.io", false),
-            ("a@pitch.io", "", false),
-            ("a@ü.pitch.io", "pitch.io", true),
-        ];
-        for (addr, dom, want) in cases {
-            assert_eq!(domain_matches(addr, dom), want, "{addr} {dom}");
-        }
     }
 }

@@ -1221,6 +1221,7 @@ fn file_is_private_and_reopens() {
     let _s = Store::open(&path, ctx()).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    drop(_s);
     // Not a database: a clear error, no panic.
     let junk = dir.path().join("junk.sqlite");
     std::fs::write(
@@ -1431,6 +1432,21 @@ fn scale_five_thousand_messages() {
         .unwrap();
     assert!(
         plan.iter().any(|p| p.contains("conversations_attention")),
+        "{plan:?}"
+    );
+    let plan: Vec<String> = s
+        .connection()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM messages
+             WHERE mailbox = 'INBOX' AND uidvalidity = 1 AND uid = 7 AND uid > 0",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("messages_location")),
         "{plan:?}"
     );
 

@@ -1,0 +1,747 @@
+//! One IMAP connection: connect (TLS, STARTTLS or loopback plaintext), log in, and the handful
+//! of commands the sync needs. Responses are read with `imap`'s raw command API and parsed here
+//! with `imap-proto`, tolerating unsolicited responses (Dovecot sends `* OK [PERMANENTFLAGS …]`
+//! or `* n EXISTS` mid-command, which `imap` 2.4.1's typed parsers reject) and reading the
+//! CONDSTORE data (`HIGHESTMODSEQ`) that they drop.
+//!
+//! Folders are opened with EXAMINE (read-only) for fetching, so syncing can never change the
+//! server's `\Seen` flags; bodies are fetched with `BODY.PEEK[]` for the same reason. SELECT is
+//! used only by the explicit write-back helpers.
+
+use super::plan::ServerFolder;
+use super::{ImapAccount, Security, SyncError};
+use crate::net::{self, MailStream, ShutdownHandle};
+use chrono::{DateTime, Utc};
+use imap_proto::{AttributeValue, MailboxDatum, Response, ResponseCode};
+use std::collections::HashSet;
+use std::io::{self, Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the server can do, as far as the sync cares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Caps {
+    pub condstore: bool,
+    pub uidplus: bool,
+    pub idle: bool,
+    pub special_use: bool,
+}
+
+/// A message as fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchedMessage {
+    pub uid: u32,
+    pub flags: Vec<String>,
+    pub internaldate: Option<DateTime<Utc>>,
+    pub raw: Vec<u8>,
+}
+
+/// The stream handed to `imap`: a [`MailStream`] that can also record what it reads, so that
+/// the tagged `OK [APPENDUID …]` that `imap` 2.4.1 throws away can still be seen.
+#[derive(Debug)]
+pub struct ImapStream {
+    inner: MailStream,
+    tap: Arc<Mutex<Option<Vec<u8>>>>,
+}
+
+impl Read for ImapStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut tap) = self.tap.lock() {
+            if let Some(rec) = tap.as_mut() {
+                // Bounded: only short answers (APPEND) are recorded.
+                if rec.len() < 64 * 1024 {
+                    rec.extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl Write for ImapStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl imap::extensions::idle::SetReadTimeout for ImapStream {
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> imap::error::Result<()> {
+        self.inner
+            .set_read_timeout(timeout)
+            .map_err(imap::error::Error::Io)
+    }
+}
+
+pub struct ImapSession {
+    pub(crate) inner: imap::Session<ImapStream>,
+    host: String,
+    caps: Caps,
+    tap: Arc<Mutex<Option<Vec<u8>>>>,
+    shutdown: Option<ShutdownHandle>,
+    /// The folder currently selected or examined, and whether read-write.
+    selected: Option<(String, bool)>,
+}
+
+impl std::fmt::Debug for ImapSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImapSession")
+            .field("host", &self.host)
+            .field("caps", &self.caps)
+            .finish()
+    }
+}
+
+impl ImapSession {
+    /// Connects and logs in. The password goes only into the LOGIN command: errors name the
+    /// host and user, never the password.
+    pub fn connect(account: &ImapAccount) -> Result<ImapSession, SyncError> {
+        let host = account.host.as_str();
+        let net_err = |source| SyncError::Net { source };
+        let stream = match account.security {
+            Security::Tls => {
+                let cfg = net::tls_config(account.ca_file.as_deref()).map_err(net_err)?;
+                net::connect_tls(host, account.port, &cfg).map_err(net_err)?
+            }
+            Security::StartTls => {
+                let cfg = net::tls_config(account.ca_file.as_deref()).map_err(net_err)?;
+                net::imap_starttls(host, account.port, &cfg).map_err(net_err)?
+            }
+            Security::None => net::connect_plain(host, account.port).map_err(net_err)?,
+        };
+        let shutdown = stream.shutdown_handle().ok();
+        let tap = Arc::new(Mutex::new(None));
+        let mut client = imap::Client::new(ImapStream {
+            inner: stream,
+            tap: Arc::clone(&tap),
+        });
+        if account.security != Security::StartTls {
+            // After STARTTLS the greeting was read before the upgrade.
+            let greeting = client
+                .read_greeting()
+                .map_err(|e| map_err(host, "read the server greeting", e))?;
+            if !greeting.starts_with(b"* OK") {
+                return Err(SyncError::Server {
+                    host: host.to_string(),
+                    action: "log in".to_string(),
+                    reason: printable(&String::from_utf8_lossy(&greeting)),
+                });
+            }
+        }
+        let inner = match client.login(&account.username, &account.password) {
+            Ok(s) => s,
+            Err((imap::error::Error::No(_), _)) => {
+                return Err(SyncError::Login {
+                    host: host.to_string(),
+                    user: account.username.clone(),
+                })
+            }
+            Err((e, _)) => return Err(map_err(host, "log in", e)),
+        };
+        let mut session = ImapSession {
+            inner,
+            host: host.to_string(),
+            caps: Caps::default(),
+            tap,
+            shutdown,
+            selected: None,
+        };
+        session.caps = session.read_caps()?;
+        Ok(session)
+    }
+
+    pub fn caps(&self) -> Caps {
+        self.caps
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// A handle that closes this connection from another thread (stops an IDLE wait).
+    pub fn shutdown_handle(&self) -> Option<&ShutdownHandle> {
+        self.shutdown.as_ref()
+    }
+
+    fn read_caps(&mut self) -> Result<Caps, SyncError> {
+        let caps = self
+            .inner
+            .capabilities()
+            .map_err(|e| map_err(&self.host, "ask for the server's capabilities", e))?;
+        Ok(Caps {
+            condstore: caps.has_str("CONDSTORE") || caps.has_str("QRESYNC"),
+            uidplus: caps.has_str("UIDPLUS"),
+            idle: caps.has_str("IDLE"),
+            special_use: caps.has_str("SPECIAL-USE"),
+        })
+    }
+
+    fn raw(&mut self, action: &str, command: &str) -> Result<Vec<u8>, SyncError> {
+        self.inner
+            .run_command_and_read_response(command)
+            .map_err(|e| map_err(&self.host, action, e))
+    }
+
+    /// The folder the server marks `\Sent` (RFC 6154), if any.
+    pub fn find_sent(&mut self) -> Result<Option<String>, SyncError> {
+        let data = self.raw("list the folders", "LIST \"\" \"*\"")?;
+        let mut found = None;
+        for resp in split_responses(&data) {
+            if let Ok((_, Response::MailboxData(MailboxDatum::List { flags, name, .. }))) =
+                imap_proto::parse_response(resp)
+            {
+                if flags.iter().any(|f| f.eq_ignore_ascii_case("\\Sent")) && found.is_none() {
+                    found = Some(name.to_string());
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// EXAMINE: opens a folder read-only and reports its state. With CONDSTORE the
+    /// `(CONDSTORE)` parameter makes the server report HIGHESTMODSEQ.
+    pub fn examine(&mut self, mailbox: &str) -> Result<ServerFolder, SyncError> {
+        self.open(mailbox, false)
+    }
+
+    /// SELECT: read-write, only for write-back (flags, expunge).
+    pub fn select(&mut self, mailbox: &str) -> Result<ServerFolder, SyncError> {
+        self.open(mailbox, true)
+    }
+
+    fn open(&mut self, mailbox: &str, write: bool) -> Result<ServerFolder, SyncError> {
+        let verb = if write { "SELECT" } else { "EXAMINE" };
+        let quoted = quote(mailbox).ok_or_else(|| SyncError::BadFolderName {
+            folder: printable(mailbox),
+        })?;
+        let cmd = if self.caps.condstore {
+            format!("{verb} {quoted} (CONDSTORE)")
+        } else {
+            format!("{verb} {quoted}")
+        };
+        let action = format!("open the folder {}", printable(mailbox));
+        self.selected = None;
+        let data = match self.inner.run_command_and_read_response(&cmd) {
+            Ok(d) => d,
+            Err(imap::error::Error::No(reason)) => {
+                return Err(SyncError::NoFolder {
+                    host: self.host.clone(),
+                    folder: printable(mailbox),
+                    reason: printable(&reason),
+                })
+            }
+            Err(e) => return Err(map_err(&self.host, &action, e)),
+        };
+        let status = parse_status(&data).ok_or_else(|| SyncError::Protocol {
+            host: self.host.clone(),
+            action: action.clone(),
+            detail: "no UIDVALIDITY in the answer".to_string(),
+        })?;
+        self.selected = Some((mailbox.to_string(), write));
+        Ok(status)
+    }
+
+    /// UIDs and sizes of the messages above `after` (`UID FETCH after+1:* (UID RFC822.SIZE)`),
+    /// cheap, and it gives the progress total and byte-bounded batches.
+    pub fn uid_sizes_after(&mut self, after: u32) -> Result<Vec<(u32, u32)>, SyncError> {
+        let start = after.saturating_add(1);
+        let data = self.raw(
+            "list new messages",
+            &format!("UID FETCH {start}:* (UID RFC822.SIZE)"),
+        )?;
+        let fetched = parse_fetches(&data).map_err(|d| self.protocol("list new messages", d))?;
+        Ok(fetched
+            .into_iter()
+            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+            .collect())
+    }
+
+    /// Whole messages, without setting `\Seen` (BODY.PEEK).
+    pub fn fetch_messages(&mut self, uid_set: &str) -> Result<Vec<FetchedMessage>, SyncError> {
+        let data = self.raw(
+            "download messages",
+            &format!("UID FETCH {uid_set} (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])"),
+        )?;
+        let fetched = parse_fetches(&data).map_err(|d| self.protocol("download messages", d))?;
+        let mut out = Vec::with_capacity(fetched.len());
+        for f in fetched {
+            let Some(uid) = f.uid else { continue };
+            let Some(raw) = f.body else {
+                // An answer without the body would silently lose the message: refuse.
+                return Err(self.protocol(
+                    "download messages",
+                    format!("the server sent message UID {uid} without its content"),
+                ));
+            };
+            out.push(FetchedMessage {
+                uid,
+                flags: f.flags,
+                internaldate: f.internaldate,
+                raw,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Flags of the messages up to `up_to`; with `changed_since` only those whose mod-sequence
+    /// is higher (CONDSTORE).
+    pub fn fetch_flags(
+        &mut self,
+        up_to: u32,
+        changed_since: Option<u64>,
+    ) -> Result<Vec<(u32, Vec<String>)>, SyncError> {
+        if up_to == 0 {
+            return Ok(Vec::new());
+        }
+        let cmd = match changed_since {
+            Some(m) => format!("UID FETCH 1:{up_to} (UID FLAGS) (CHANGEDSINCE {m})"),
+            None => format!("UID FETCH 1:{up_to} (UID FLAGS)"),
+        };
+        let data = self.raw("refresh flags", &cmd)?;
+        let fetched = parse_fetches(&data).map_err(|d| self.protocol("refresh flags", d))?;
+        Ok(fetched
+            .into_iter()
+            .filter_map(|f| Some((f.uid?, f.flags)))
+            .filter(|(uid, _)| *uid <= up_to)
+            .collect())
+    }
+
+    /// Every UID up to `up_to` that still exists.
+    pub fn uids_up_to(&mut self, up_to: u32) -> Result<HashSet<u32>, SyncError> {
+        if up_to == 0 {
+            return Ok(HashSet::new());
+        }
+        let data = self.raw("list messages", &format!("UID SEARCH UID 1:{up_to}"))?;
+        let mut out = HashSet::new();
+        for resp in split_responses(&data) {
+            if let Ok((_, Response::IDs(ids))) = imap_proto::parse_response(resp) {
+                out.extend(ids.into_iter().filter(|u| *u <= up_to));
+            }
+        }
+        Ok(out)
+    }
+
+    /// `UID STORE uid ±FLAGS.SILENT (…)` in the selected (read-write) folder.
+    pub fn store_flags(
+        &mut self,
+        uid: u32,
+        add: &[&str],
+        remove: &[&str],
+    ) -> Result<(), SyncError> {
+        if !matches!(self.selected, Some((_, true))) {
+            return Err(self.protocol("change flags", "no folder is open for writing".into()));
+        }
+        for (sign, flags) in [('+', add), ('-', remove)] {
+            if flags.is_empty() {
+                continue;
+            }
+            let list = flag_list(flags).ok_or_else(|| {
+                self.protocol("change flags", format!("invalid flag in {flags:?}"))
+            })?;
+            self.raw(
+                "change flags",
+                &format!("UID STORE {uid} {sign}FLAGS.SILENT ({list})"),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// APPEND; returns the new UID from UIDPLUS's APPENDUID when the server offers it.
+    pub fn append(
+        &mut self,
+        mailbox: &str,
+        raw: &[u8],
+        flags: &[&str],
+    ) -> Result<Option<(u32, u32)>, SyncError> {
+        let flags: Vec<imap::types::Flag<'static>> = flags
+            .iter()
+            .map(|f| imap::types::Flag::from(f.to_string()))
+            .collect();
+        if quote(mailbox).is_none() {
+            return Err(SyncError::BadFolderName {
+                folder: printable(mailbox),
+            });
+        }
+        if let Ok(mut t) = self.tap.lock() {
+            *t = Some(Vec::new());
+        }
+        let res = self.inner.append_with_flags(mailbox, raw, &flags);
+        let recorded = self.tap.lock().ok().and_then(|mut t| t.take());
+        res.map_err(|e| map_err(&self.host, "save the message to the Sent folder", e))?;
+        Ok(recorded.as_deref().and_then(parse_appenduid))
+    }
+
+    pub fn noop(&mut self) -> Result<(), SyncError> {
+        self.raw("keep the connection alive", "NOOP").map(|_| ())
+    }
+
+    /// Waits in IDLE until the folder changes or `timeout` passes. `Ok(true)`: something
+    /// changed.
+    pub fn idle_wait(&mut self, timeout: Duration) -> Result<bool, SyncError> {
+        if !self.caps.idle {
+            return Err(self.protocol("wait for new mail", "the server does not offer IDLE".into()));
+        }
+        let host = self.host.clone();
+        let handle = self
+            .inner
+            .idle()
+            .map_err(|e| map_err(&host, "wait for new mail", e))?;
+        let outcome = handle
+            .wait_with_timeout(timeout)
+            .map_err(|e| map_err(&host, "wait for new mail", e))?;
+        // Drain what IDLE told us; the sync re-reads the folder state anyway.
+        while self.inner.unsolicited_responses.try_recv().is_ok() {}
+        Ok(outcome == imap::extensions::idle::WaitOutcome::MailboxChanged)
+    }
+
+    pub fn logout(mut self) {
+        let _ = self.inner.logout();
+    }
+
+    fn protocol(&self, action: &str, detail: String) -> SyncError {
+        SyncError::Protocol {
+            host: self.host.clone(),
+            action: action.to_string(),
+            detail,
+        }
+    }
+}
+
+/// Turns an `imap` error into one sentence (never containing the password: none of these
+/// carry it).
+pub(crate) fn map_err(host: &str, action: &str, e: imap::error::Error) -> SyncError {
+    use imap::error::Error as E;
+    match e {
+        E::Io(source) => SyncError::Lost {
+            host: host.to_string(),
+            action: action.to_string(),
+            reason: io_reason(&source),
+            source,
+        },
+        E::ConnectionLost => SyncError::Lost {
+            host: host.to_string(),
+            action: action.to_string(),
+            reason: "the server closed the connection".to_string(),
+            source: io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the server closed the connection",
+            ),
+        },
+        E::No(reason) | E::Bad(reason) => SyncError::Server {
+            host: host.to_string(),
+            action: action.to_string(),
+            reason: printable(&reason),
+        },
+        other => SyncError::Protocol {
+            host: host.to_string(),
+            action: action.to_string(),
+            detail: printable(&other.to_string()),
+        },
+    }
+}
+
+/// A short reason for a broken connection (rustls' own texts are long and technical).
+fn io_reason(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    match e.kind() {
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            "the server closed the connection".to_string()
+        }
+        K::TimedOut | K::WouldBlock => format!(
+            "the server did not answer for {} s",
+            crate::net::IO_TIMEOUT.as_secs()
+        ),
+        _ => printable(&e.to_string()),
+    }
+}
+
+/// Server text shown to the owner: control characters dropped, length bounded.
+pub(crate) fn printable(s: &str) -> String {
+    let s: String = s.chars().filter(|c| !c.is_control()).collect();
+    let s = s.trim();
+    if s.chars().count() > 200 {
+        format!("{}…", s.chars().take(200).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// An IMAP quoted string, or `None` for names that cannot be sent (CR/LF/NUL).
+pub fn quote(s: &str) -> Option<String> {
+    if s.contains(['\r', '\n', '\0']) {
+        return None;
+    }
+    Some(format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
+}
+
+/// A flag list for STORE: system flags (`\Seen`) and keywords (atoms) only.
+fn flag_list(flags: &[&str]) -> Option<String> {
+    let ok = |f: &&str| {
+        let body = f.strip_prefix('\\').unwrap_or(f);
+        !body.is_empty()
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b))
+    };
+    flags.iter().all(ok).then(|| flags.join(" "))
+}
+
+/// Splits the untagged part of an answer into single responses, honouring `{n}` literals so
+/// that message bodies containing CRLF are kept whole.
+pub fn split_responses(data: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < data.len() {
+        let Some(nl) = data[i..].iter().position(|&b| b == b'\n') else {
+            out.push(&data[start..]);
+            return out;
+        };
+        let line_end = i + nl + 1;
+        let line = &data[i..line_end];
+        if let Some(len) = literal_len(line) {
+            // Skip the literal's bytes and continue the same response after them.
+            i = line_end.saturating_add(len).min(data.len());
+            continue;
+        }
+        out.push(&data[start..line_end]);
+        start = line_end;
+        i = line_end;
+    }
+    if start < data.len() {
+        out.push(&data[start..]);
+    }
+    out
+}
+
+/// The length of a literal announced at the end of a line: `... {123}\r\n` or `{123+}`.
+fn literal_len(line: &[u8]) -> Option<usize> {
+    let line = line.strip_suffix(b"\n")?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let line = line.strip_suffix(b"}")?;
+    let open = line.iter().rposition(|&b| b == b'{')?;
+    let digits = &line[open + 1..];
+    let digits = digits.strip_suffix(b"+").unwrap_or(digits);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+/// The folder state from an EXAMINE/SELECT answer.
+pub fn parse_status(data: &[u8]) -> Option<ServerFolder> {
+    let mut uidvalidity = None;
+    let mut uidnext = None;
+    let mut exists = 0;
+    let mut modseq = None;
+    for resp in split_responses(data) {
+        match imap_proto::parse_response(resp) {
+            Ok((
+                _,
+                Response::Data {
+                    code: Some(code), ..
+                },
+            )) => match code {
+                ResponseCode::UidValidity(v) => uidvalidity = Some(v),
+                ResponseCode::UidNext(v) => uidnext = Some(v),
+                ResponseCode::HighestModSeq(v) => modseq = Some(v),
+                _ => {}
+            },
+            Ok((_, Response::MailboxData(MailboxDatum::Exists(n)))) => exists = n,
+            _ => {}
+        }
+    }
+    Some(ServerFolder {
+        uidvalidity: uidvalidity?,
+        uidnext,
+        exists,
+        // A mailbox without mod-sequences answers [NOMODSEQ]; also treat 0 as none.
+        highestmodseq: modseq.filter(|m| *m > 0),
+    })
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct RawFetch {
+    pub uid: Option<u32>,
+    pub size: Option<u32>,
+    pub flags: Vec<String>,
+    pub internaldate: Option<DateTime<Utc>>,
+    pub body: Option<Vec<u8>>,
+}
+
+/// Every FETCH response in an answer. Other untagged responses are skipped; a FETCH response
+/// that cannot be parsed is an error (skipping it could lose a message).
+pub(crate) fn parse_fetches(data: &[u8]) -> Result<Vec<RawFetch>, String> {
+    let mut out = Vec::new();
+    for resp in split_responses(data) {
+        match imap_proto::parse_response(resp) {
+            Ok((_, Response::Fetch(_, attrs))) => {
+                let mut f = RawFetch::default();
+                for a in attrs {
+                    match a {
+                        AttributeValue::Uid(u) => f.uid = Some(u),
+                        AttributeValue::Rfc822Size(s) => f.size = Some(s),
+                        AttributeValue::Flags(fl) => {
+                            f.flags = fl.into_iter().map(str::to_string).collect()
+                        }
+                        AttributeValue::InternalDate(d) => f.internaldate = parse_internaldate(d),
+                        AttributeValue::BodySection {
+                            section: None,
+                            data: Some(d),
+                            ..
+                        }
+                        | AttributeValue::Rfc822(Some(d)) => f.body = Some(d.to_vec()),
+                        _ => {}
+                    }
+                }
+                out.push(f);
+            }
+            Ok(_) => {}
+            Err(_) if looks_like_fetch(resp) => {
+                let head = String::from_utf8_lossy(&resp[..resp.len().min(80)]).into_owned();
+                return Err(format!("unreadable FETCH response: {}", printable(&head)));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+fn looks_like_fetch(resp: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&resp[..resp.len().min(40)]).to_ascii_uppercase();
+    let mut words = head.split_ascii_whitespace();
+    words.next() == Some("*")
+        && words
+            .next()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && words.next().is_some_and(|w| w.starts_with("FETCH"))
+}
+
+/// INTERNALDATE: `"01-Mar-2024 09:30:00 +0100"` (the day may be space-padded).
+pub fn parse_internaldate(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_str(s.trim(), "%d-%b-%Y %H:%M:%S %z")
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// `OK [APPENDUID <uidvalidity> <uid>]` in the recorded answer.
+pub fn parse_appenduid(recorded: &[u8]) -> Option<(u32, u32)> {
+    let text = String::from_utf8_lossy(recorded);
+    let upper = text.to_ascii_uppercase();
+    let at = upper.rfind("[APPENDUID ")?;
+    let rest = &text[at + "[APPENDUID ".len()..];
+    let end = rest.find(']')?;
+    let mut parts = rest[..end].split_ascii_whitespace();
+    let validity = parts.next()?.parse().ok()?;
+    let uid = parts.next()?.parse().ok()?;
+    Some((validity, uid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_literals_whole() {
+        let data = b"* 1 FETCH (UID 5 BODY[] {12}\r\nab\r\ncd\r\n\r\nxy)\r\n* 2 EXISTS\r\n* OK [PERMANENTFLAGS (\\Seen)] ok\r\n";
+        let parts = split_responses(data);
+        assert_eq!(parts.len(), 3);
+        assert!(parts[0].ends_with(b"xy)\r\n"));
+        assert_eq!(parts[1], b"* 2 EXISTS\r\n");
+    }
+
+    #[test]
+    fn literal_len_table() {
+        for (line, want) in [
+            (&b"* 1 FETCH (BODY[] {12}\r\n"[..], Some(12)),
+            (b"APPEND x {5+}\r\n", Some(5)),
+            (b"* OK no literal\r\n", None),
+            (b"* OK {abc}\r\n", None),
+            (b"* OK {}\r\n", None),
+        ] {
+            assert_eq!(literal_len(line), want);
+        }
+    }
+
+    #[test]
+    fn fetch_answers_survive_unsolicited_responses() {
+        let data = b"* OK [PERMANENTFLAGS (\\Seen $Label1 \\*)] Flags permitted.\r\n\
+* 1 FETCH (UID 7 RFC822.SIZE 5 FLAGS (\\Seen $Label1) INTERNALDATE \" 1-Mar-2024 09:30:00 +0100\" MODSEQ (12) BODY[] {5}\r\nHi\r\n!)\r\n\
+* 3 EXISTS\r\n\
+* 2 FETCH (UID 9 FLAGS ())\r\n";
+        let f = parse_fetches(data).unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].uid, Some(7));
+        assert_eq!(f[0].flags, vec!["\\Seen", "$Label1"]);
+        assert_eq!(f[0].body.as_deref(), Some(&b"Hi\r\n!"[..]));
+        assert_eq!(
+            f[0].internaldate.unwrap().to_rfc3339(),
+            "2024-03-01T08:30:00+00:00"
+        );
+        assert_eq!(f[1].uid, Some(9));
+        assert!(f[1].flags.is_empty());
+    }
+
+    #[test]
+    fn broken_fetch_is_an_error_not_a_skip() {
+        let data = b"* 1 FETCH (UID 7 BODY[] {50}\r\nshort)\r\n";
+        assert!(parse_fetches(data).is_err());
+    }
+
+    #[test]
+    fn examine_status_is_read_with_modseq() {
+        let data = b"* FLAGS (\\Answered \\Seen)\r\n* OK [PERMANENTFLAGS ()] Read-only mailbox.\r\n\
+* 42 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1700000000] UIDs valid\r\n* OK [UIDNEXT 43] Predicted next UID\r\n\
+* OK [HIGHESTMODSEQ 77] Highest\r\n";
+        assert_eq!(
+            parse_status(data),
+            Some(ServerFolder {
+                uidvalidity: 1_700_000_000,
+                uidnext: Some(43),
+                exists: 42,
+                highestmodseq: Some(77)
+            })
+        );
+        let nomodseq = b"* 0 EXISTS\r\n* OK [UIDVALIDITY 5] x\r\n* OK [NOMODSEQ] Sorry\r\n";
+        assert_eq!(parse_status(nomodseq).unwrap().highestmodseq, None);
+        assert_eq!(parse_status(b"* 3 EXISTS\r\n"), None);
+    }
+
+    #[test]
+    fn appenduid_table() {
+        for (rec, want) in [
+            (
+                &b"+ OK\r\na5 OK [APPENDUID 1700000000 12] Append completed.\r\n"[..],
+                Some((1_700_000_000, 12)),
+            ),
+            (b"+ OK\r\na5 OK Append completed.\r\n", None),
+            (b"a5 OK [APPENDUID x 12] bad\r\n", None),
+        ] {
+            assert_eq!(parse_appenduid(rec), want);
+        }
+    }
+
+    #[test]
+    fn quoting_and_flag_lists() {
+        assert_eq!(quote("INBOX").unwrap(), "\"INBOX\"");
+        assert_eq!(quote("a\"b\\c").unwrap(), "\"a\\\"b\\\\c\"");
+        assert_eq!(quote("bad\r\nLOGOUT"), None);
+        assert_eq!(
+            flag_list(&["\\Answered", "$Label1"]).unwrap(),
+            "\\Answered $Label1"
+        );
+        assert_eq!(flag_list(&["\\Seen) (x"]), None);
+        assert_eq!(flag_list(&[""]), None);
+    }
+
+    #[test]
+    fn printable_drops_controls() {
+        assert_eq!(printable("bad\x1b[31m\r\nthing"), "bad[31mthing");
+    }
+}

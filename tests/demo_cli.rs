@@ -1,0 +1,156 @@
+//! The demo through the real binary: `list --json --now …` gives due times that follow the
+//! deadline rule for every sample message at several moments of the week, and mail that is not
+//! from a customer never shows up in Needs reply.
+
+use assert_cmd::Command;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use shopinbox::config::Config;
+use shopinbox::deadline::due_at;
+
+fn list(now: &str, view: &str) -> Vec<Value> {
+    let out = Command::cargo_bin("shopinbox")
+        .unwrap()
+        .args(["--demo", "list", "--json", "--view", view, "--now", now])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice::<Value>(&out)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn time(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A Monday morning, a Wednesday just before close, a Friday evening, a Sunday.
+const NOWS: &[&str] = &[
+    "2026-11-23 10:00",
+    "2026-11-25 16:30",
+    "2026-11-27 19:15",
+    "2026-11-29 12:00",
+];
+
+#[test]
+fn due_times_follow_the_rule_for_every_sample() {
+    let cal = Config::demo().calendar();
+    for now in NOWS {
+        let all = list(now, "all");
+        assert!(
+            all.len() >= 20,
+            "{now}: the demo has ~25 conversations, got {}",
+            all.len()
+        );
+        let mut pending = 0;
+        for row in &all {
+            if row["due_at"].is_null() {
+                continue;
+            }
+            pending += 1;
+            let received = time(&row["received_at"]);
+            let due = time(&row["due_at"]);
+            assert_eq!(due, due_at(received, &cal), "{now}: {row:#}");
+            // The state word agrees with the clock.
+            let now_t = shopinbox::cli::parse_now(Some(now), &Config::demo()).unwrap();
+            let expected = if due <= now_t {
+                "overdue"
+            } else if due - now_t <= cal.due_soon {
+                "due_soon"
+            } else {
+                "due"
+            };
+            assert_eq!(row["state"], expected, "{now}: {row:#}");
+            if expected == "overdue" {
+                assert_eq!(row["late_minutes"], (now_t - due).num_minutes(), "{row:#}");
+            }
+        }
+        assert!(
+            pending >= 10,
+            "{now}: most demo customers are waiting, got {pending}"
+        );
+    }
+}
+
+#[test]
+fn not_a_customer_mail_is_never_in_needs_reply() {
+    for now in NOWS {
+        let needs = list(now, "needs-reply");
+        assert!(!needs.is_empty());
+        for row in &needs {
+            assert!(row["not_customer"].is_null(), "{now}: {row:#}");
+            assert_ne!(row["state"], "answered", "{now}: {row:#}");
+        }
+        let kept_out = list(now, "not-customer");
+        assert!(
+            kept_out.len() >= 5,
+            "{now}: newsletter, auto-reply, bounce, pitches: {kept_out:#?}"
+        );
+        let ids: Vec<&Value> = needs.iter().map(|r| &r["id"]).collect();
+        for row in &kept_out {
+            assert!(!row["not_customer"].is_null());
+            assert!(!ids.contains(&&row["id"]), "{now}: {row:#}");
+        }
+        let answered = list(now, "answered");
+        assert!(
+            !answered.is_empty(),
+            "{now}: the demo has answered conversations"
+        );
+    }
+}
+
+#[test]
+fn demo_print_shows_the_inbox_with_states() {
+    let out = Command::cargo_bin("shopinbox")
+        .unwrap()
+        .args(["demo", "--print", "--now", "2026-11-25 16:30"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("Alphx — Needs reply · "), "{text}");
+    assert!(text.contains("OVERDUE 1d 23h"), "{text}");
+    assert!(text.contains("due 17:00"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "no control characters reach the terminal"
+    );
+}
+
+#[test]
+fn show_prints_a_conversation() {
+    let all = list("2026-11-25 16:30", "all");
+    let thread = all
+        .iter()
+        .find(|r| r["messages"].as_u64().unwrap() >= 3)
+        .expect("a thread with several messages");
+    let id = thread["id"].to_string();
+    let out = Command::cargo_bin("shopinbox")
+        .unwrap()
+        .args(["--demo", "show", &id, "--now", "2026-11-25 16:30"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("── SHOP"),
+        "the shop's reply is in the thread: {text}"
+    );
+    assert!(text.contains("── FROM"), "{text}");
+    Command::cargo_bin("shopinbox")
+        .unwrap()
+        .args(["--demo", "show", "99999"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("there is no conversation 99999"));
+}

@@ -1,0 +1,411 @@
+//! `shopinbox stats` and `shopinbox overdue` on a small shop mailbox whose figures were worked
+//! out by hand: replies sent from another client (they are just shop mail in the store),
+//! replies across a weekend, a conversation with several customer messages, and mail that is
+//! not from a customer (a newsletter and an auto-reply), which must not count.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const CONFIG: &str = r#"
+[shop]
+name = "Alphx"
+owner_name = "Tom"
+signature = "Tom"
+addresses = ["hello@alphx.shop"]
+
+[hours]
+time_zone = "Europe/Berlin"
+business_days = ["mon", "tue", "wed", "thu", "fri"]
+open = "09:00"
+close = "17:00"
+holidays = []
+
+[store]
+path = "store.db"
+"#;
+
+/// (file name, raw message). Berlin is UTC+1 in November 2026; Mon 16 – Mon 23 Nov.
+fn dataset() -> Vec<(&'static str, String)> {
+    let mail = |from: &str,
+                to: &str,
+                date: &str,
+                subject: &str,
+                id: &str,
+                reply_to: Option<&str>,
+                extra: &str,
+                body: &str| {
+        let irt = reply_to
+            .map(|r| format!("In-Reply-To: <{r}>\nReferences: <{r}>\n"))
+            .unwrap_or_default();
+        format!(
+            "From: {from}\nTo: {to}\nDate: {date}\nSubject: {subject}\nMessage-ID: <{id}>\n{irt}{extra}MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+        )
+    };
+    let shop = "Tom <hello@alphx.shop>";
+    vec![
+        // A: asked Mon 10:00, answered from the phone Mon 11:30 (on time).
+        (
+            "a1.eml",
+            mail(
+                "Anna Berg <anna@example.com>",
+                shop,
+                "Mon, 16 Nov 2026 10:00:00 +0100",
+                "Where is order #2001?",
+                "a1@example.com",
+                None,
+                "",
+                "Hi, where is my order?",
+            ),
+        ),
+        (
+            "a2.eml",
+            mail(
+                shop,
+                "anna@example.com",
+                "Mon, 16 Nov 2026 11:30:00 +0100",
+                "Re: Where is order #2001?",
+                "a2@alphx.shop",
+                Some("a1@example.com"),
+                "",
+                "It ships today.",
+            ),
+        ),
+        // B: asked Fri 16:00, answered Mon 09:30: late (due Fri 17:00), across the weekend.
+        (
+            "b1.eml",
+            mail(
+                "Ben Cole <ben@example.com>",
+                shop,
+                "Fri, 20 Nov 2026 16:00:00 +0100",
+                "Broken lid",
+                "b1@example.com",
+                None,
+                "",
+                "The lid broke.",
+            ),
+        ),
+        (
+            "b2.eml",
+            mail(
+                shop,
+                "ben@example.com",
+                "Mon, 23 Nov 2026 09:30:00 +0100",
+                "Re: Broken lid",
+                "b2@alphx.shop",
+                Some("b1@example.com"),
+                "",
+                "Sorry! A new one is on its way.",
+            ),
+        ),
+        // C: asked Sat 11:00 and again Sat 12:00; answered Mon 10:00 (on time, due Mon 17:00);
+        //    the customer wrote again Mon 11:00: a new request, due Mon 17:00.
+        (
+            "c1.eml",
+            mail(
+                "Cara Diaz <cara@example.com>",
+                shop,
+                "Sat, 21 Nov 2026 11:00:00 +0100",
+                "Gift wrapping",
+                "c1@example.com",
+                None,
+                "",
+                "Can you gift wrap?",
+            ),
+        ),
+        (
+            "c2.eml",
+            mail(
+                "Cara Diaz <cara@example.com>",
+                shop,
+                "Sat, 21 Nov 2026 12:00:00 +0100",
+                "Re: Gift wrapping",
+                "c2@example.com",
+                Some("c1@example.com"),
+                "",
+                "Also a card please.",
+            ),
+        ),
+        (
+            "c3.eml",
+            mail(
+                shop,
+                "cara@example.com",
+                "Mon, 23 Nov 2026 10:00:00 +0100",
+                "Re: Gift wrapping",
+                "c3@alphx.shop",
+                Some("c2@example.com"),
+                "",
+                "Of course.",
+            ),
+        ),
+        (
+            "c4.eml",
+            mail(
+                "Cara Diaz <cara@example.com>",
+                shop,
+                "Mon, 23 Nov 2026 11:00:00 +0100",
+                "Re: Gift wrapping",
+                "c4@example.com",
+                Some("c3@alphx.shop"),
+                "",
+                "Thanks! One more question.",
+            ),
+        ),
+        // D: asked Tue 09:00, never answered: overdue since Tue 17:00.
+        (
+            "d1.eml",
+            mail(
+                "Dan Eke <dan@example.com>",
+                shop,
+                "Tue, 17 Nov 2026 09:00:00 +0100",
+                "Refund?",
+                "d1@example.com",
+                None,
+                "",
+                "I want a refund.",
+            ),
+        ),
+        // Not customers: a newsletter and an auto-reply.
+        (
+            "n1.eml",
+            mail(
+                "Glaze Weekly <news@glaze.example>",
+                shop,
+                "Wed, 18 Nov 2026 08:00:00 +0100",
+                "This week in glazes",
+                "n1@glaze.example",
+                None,
+                "List-Unsubscribe: <mailto:unsub@glaze.example>\n",
+                "News.",
+            ),
+        ),
+        (
+            "n2.eml",
+            mail(
+                "Eva Fox <eva@example.org>",
+                shop,
+                "Thu, 19 Nov 2026 08:00:00 +0100",
+                "Out of office",
+                "n2@example.org",
+                None,
+                "Auto-Submitted: auto-replied\n",
+                "I am away.",
+            ),
+        ),
+    ]
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), CONFIG).unwrap();
+    let mail = dir.path().join("mail");
+    std::fs::create_dir(&mail).unwrap();
+    for (name, raw) in dataset() {
+        std::fs::write(mail.join(name), raw).unwrap();
+    }
+    shopinbox(dir.path(), &["import", mail.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("imported 11 new message(s)"));
+    dir
+}
+
+fn shopinbox(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("shopinbox").unwrap();
+    cmd.arg("--config").arg(dir.join("config.toml")).args(args);
+    cmd
+}
+
+const NOW: &str = "2026-11-23 12:00";
+
+#[test]
+fn stats_json_matches_hand_worked_figures() {
+    let dir = setup();
+    let out = shopinbox(
+        dir.path(),
+        &["stats", "--days", "8", "--json", "--now", NOW],
+    )
+    .assert()
+    .success()
+    .get_output()
+    .stdout
+    .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["requests"], 5, "A, B, C (two requests), D: {v:#}");
+    assert_eq!(v["answered_on_time"], 2, "A and C's first request");
+    assert_eq!(v["answered_late"], 1, "B, answered after the weekend");
+    assert_eq!(v["still_open"], 2, "C's new question and D");
+    assert_eq!(v["open_overdue"], 1, "D");
+    assert_eq!(v["customer_messages"], 6);
+    assert_eq!(v["kept_out"], 2, "the newsletter and the auto-reply");
+    assert_eq!(v["conversations"], 4);
+    // First responses: A 1h30 (90 min), C Sat 11:00 → Mon 10:00 (47h = 2820 min),
+    // B Fri 16:00 → Mon 09:30 (65h30 = 3930 min). Nearest-rank median = 2820, p90 = 3930.
+    assert_eq!(v["first_response_wall"]["count"], 3);
+    assert_eq!(v["first_response_wall"]["median"], 2820);
+    assert_eq!(v["first_response_wall"]["p90"], 3930);
+    // Business hours: A 90, B Fri 16–17 + Mon 9–9:30 = 90, C Mon 9–10 = 60.
+    assert_eq!(v["first_response_business"]["median"], 90);
+    assert_eq!(v["first_response_business"]["p90"], 90);
+    let share = v["on_time_share"].as_f64().unwrap();
+    assert!((share - 2.0 / 3.0).abs() < 1e-9, "{share}");
+    // Eight days, Mon 16 to Mon 23; Sat 21 had two customer messages.
+    let per_day: Vec<u64> = v["per_day"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d[1].as_u64().unwrap())
+        .collect();
+    assert_eq!(per_day, vec![1, 1, 0, 0, 1, 2, 0, 1]);
+}
+
+#[test]
+fn stats_text_shows_the_same_figures() {
+    let dir = setup();
+    let out = shopinbox(dir.path(), &["stats", "--days", "8", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("6 customer message(s) in 4 conversation(s); 2 kept out"),
+        "{text}"
+    );
+    assert!(text.contains("answered on time          2  67%"), "{text}");
+    assert!(text.contains("answered late             1  33%"), "{text}");
+    assert!(
+        text.contains("still open                2  (1 overdue)"),
+        "{text}"
+    );
+    assert!(text.contains("median   47.0h"), "{text}");
+    assert!(text.contains("Sat 21 Nov     2"), "{text}");
+}
+
+#[test]
+fn overdue_report_json_and_exit_code() {
+    let dir = setup();
+    let assert = shopinbox(dir.path(), &["overdue", "--json", "--now", NOW])
+        .assert()
+        .code(1);
+    let v: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let overdue = v["overdue"].as_array().unwrap();
+    assert_eq!(overdue.len(), 1, "{v:#}");
+    assert_eq!(overdue[0]["customer_addr"], "dan@example.com");
+    // Due Tue 17 Nov 17:00, now Mon 23 Nov 12:00: 5 days 19 hours late.
+    assert_eq!(overdue[0]["late_minutes"], (5 * 24 + 19) * 60);
+    let due_today = v["due_today"].as_array().unwrap();
+    assert_eq!(due_today.len(), 1);
+    assert_eq!(due_today[0]["customer_addr"], "cara@example.com");
+}
+
+#[test]
+fn overdue_report_text_and_clean_exit_when_nothing_is_late() {
+    let dir = setup();
+    let out = shopinbox(dir.path(), &["overdue", "--now", NOW])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("Alphx: 1 overdue, 1 due today"), "{text}");
+    assert!(
+        text.contains("OVERDUE") && text.contains("Dan Eke") && text.contains("5d 19h late"),
+        "{text}"
+    );
+    assert!(
+        text.contains("DUE TODAY") && text.contains("Cara Diaz") && text.contains("by 17:00"),
+        "{text}"
+    );
+
+    // The needs-reply list agrees with the report: D and C's new question.
+    let list = shopinbox(dir.path(), &["list", "--json", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Value = serde_json::from_slice(&list).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    // Before Tue 17 Nov 09:00 only A exists: nothing is overdue then.
+    shopinbox(dir.path(), &["overdue", "--now", "2026-11-16 10:30"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn notes_add_edit_list_delete() {
+    let dir = setup();
+    shopinbox(
+        dir.path(),
+        &["notes", "dan@example.com", "add", "refund sent 12 Nov"],
+    )
+    .assert()
+    .success()
+    .stdout(predicates::str::contains("added note 1"));
+    shopinbox(
+        dir.path(),
+        &[
+            "notes",
+            "DAN@example.com",
+            "edit",
+            "1",
+            "suspected fraud: re-ship only with signature",
+        ],
+    )
+    .assert()
+    .success();
+    shopinbox(dir.path(), &["notes", "dan@example.com"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "suspected fraud: re-ship only with signature",
+        ));
+    shopinbox(dir.path(), &["notes", "dan@example.com", "delete", "1"])
+        .assert()
+        .success();
+    shopinbox(dir.path(), &["notes", "dan@example.com"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("no notes for dan@example.com"));
+}
+
+#[test]
+fn snooze_hides_until_its_time_and_the_report_lists_it() {
+    let dir = setup();
+    let list = shopinbox(dir.path(), &["list", "--overdue", "--json", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Value = serde_json::from_slice(&list).unwrap();
+    let id = rows[0]["id"].as_i64().unwrap().to_string();
+    shopinbox(
+        dir.path(),
+        &["snooze", &id, "2026-11-23 15:00", "--now", NOW],
+    )
+    .assert()
+    .success();
+    let v: Value = serde_json::from_slice(
+        &shopinbox(dir.path(), &["overdue", "--json", "--now", NOW])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(v["overdue"].as_array().unwrap().len(), 0, "{v:#}");
+    assert_eq!(
+        v["snoozes_ending_today"].as_array().unwrap().len(),
+        1,
+        "{v:#}"
+    );
+    // At 15:00 it is back, and overdue again.
+    shopinbox(dir.path(), &["overdue", "--now", "2026-11-23 15:00"])
+        .assert()
+        .code(1);
+}

@@ -1,0 +1,674 @@
+//! Integration-test harness: a private Dovecot (IMAP) and an aiosmtpd SMTP sink on free
+//! 127.0.0.1 ports, in a temp dir, killed on drop. Every test gets its own instance, so tests
+//! run in parallel. Include it from a test file with `mod support;`.
+//!
+//! Helpers act as "another mail client" would (a phone, webmail): APPEND with chosen flags and
+//! INTERNALDATE, flag changes, expunges, folder create/delete, and reading what the SMTP sink
+//! received.
+#![allow(dead_code)]
+
+use chrono::{DateTime, FixedOffset};
+use shopinbox::net::{self, MailStream};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const USER: &str = "test";
+pub const PASSWORD: &str = "secret";
+
+/// How the SMTP sink should misbehave (send tests).
+#[derive(Debug, Clone, Default)]
+pub struct SmtpOptions {
+    /// MAIL FROM is refused until the client logs in.
+    pub require_auth: bool,
+    /// Every AUTH attempt fails with 535.
+    pub reject_auth: bool,
+    /// Close the connection without an answer after DATA, for the first N messages.
+    pub drop_after_data: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// `false` starts Dovecot with `ssl = no`: no STARTTLS, no implicit TLS port.
+    pub imap_tls: bool,
+    pub smtp: SmtpOptions,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            imap_tls: true,
+            smtp: SmtpOptions::default(),
+        }
+    }
+}
+
+pub struct MailServers {
+    dir: tempfile::TempDir,
+    /// Plain IMAP with STARTTLS.
+    pub imap_port: u16,
+    /// Implicit TLS (0 when started with `imap_tls: false`).
+    pub imaps_port: u16,
+    /// SMTP with STARTTLS.
+    pub smtp_port: u16,
+    /// SMTP with implicit TLS.
+    pub smtps_port: u16,
+    pub user: String,
+    pub password: String,
+    /// The test CA to trust (the servers' leaf certificate is for localhost and 127.0.0.1).
+    pub ca: PathBuf,
+    /// Where the SMTP sink stores NNNNNN.eml + NNNNNN.json.
+    pub smtp_out: PathBuf,
+    opts: ServerOptions,
+    dovecot: Option<Child>,
+    smtp: Option<Child>,
+}
+
+impl MailServers {
+    pub fn start() -> MailServers {
+        Self::start_with(ServerOptions::default())
+    }
+
+    pub fn start_with(opts: ServerOptions) -> MailServers {
+        require_tools();
+        // Free ports are found by binding port 0; another test may grab one between our probe
+        // and the server's bind, so a failed start is retried on fresh ports.
+        let mut last_err = String::new();
+        for _ in 0..4 {
+            match Self::try_start(opts.clone()) {
+                Ok(s) => return s,
+                Err(e) => last_err = e,
+            }
+        }
+        panic!("cannot start the test mail servers: {last_err}");
+    }
+
+    fn try_start(opts: ServerOptions) -> Result<MailServers, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("shopinbox-mail-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        // Dovecot's mail processes run as another uid and must reach the mail dir.
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755))
+            .map_err(|e| e.to_string())?;
+        let ports = free_ports(4);
+        let root = dir.path().to_path_buf();
+        for sub in ["tls", "run", "state", "mail/test/Maildir", "smtp-out"] {
+            fs::create_dir_all(root.join(sub)).map_err(|e| e.to_string())?;
+        }
+        make_certs(&root.join("tls"))?;
+        fs::write(
+            root.join("passwd"),
+            format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n"),
+        )
+        .map_err(|e| e.to_string())?;
+        let me = current_uid();
+        let (mail_uid, mail_gid) = if me == 0 {
+            (5000, 5000)
+        } else {
+            (me, current_gid())
+        };
+        if me == 0 {
+            chown_tree(&root.join("mail"), mail_uid, mail_gid)?;
+        }
+        let imaps_port = if opts.imap_tls { ports[1] } else { 0 };
+        let whoami = if me == 0 {
+            None
+        } else {
+            Some(user_name().ok_or("cannot find the current user's name")?)
+        };
+        let conf = include_str!("../mailservers/dovecot.conf.in")
+            .replace("@DIR@", &root.display().to_string())
+            .replace("@IMAP_PORT@", &ports[0].to_string())
+            .replace("@IMAPS_PORT@", &imaps_port.to_string())
+            .replace("@IMAPS_SSL@", if opts.imap_tls { "yes" } else { "no" })
+            .replace("@SSL@", if opts.imap_tls { "yes" } else { "no" })
+            .replace("@LOGIN_USER@", whoami.as_deref().unwrap_or("dovenull"))
+            .replace("@INTERNAL_USER@", whoami.as_deref().unwrap_or("dovecot"))
+            .replace("@FIRST_VALID_UID@", &mail_uid.min(500).to_string())
+            .replace("@MAIL_UID@", &mail_uid.to_string())
+            .replace("@MAIL_GID@", &mail_gid.to_string());
+        fs::write(root.join("dovecot.conf"), conf).map_err(|e| e.to_string())?;
+        let mut servers = MailServers {
+            ca: root.join("tls/ca.pem"),
+            smtp_out: root.join("smtp-out"),
+            dir,
+            imap_port: ports[0],
+            imaps_port,
+            smtp_port: ports[2],
+            smtps_port: ports[3],
+            user: USER.to_string(),
+            password: PASSWORD.to_string(),
+            opts,
+            dovecot: None,
+            smtp: None,
+        };
+        servers.spawn_dovecot()?;
+        servers.spawn_smtp()?;
+        Ok(servers)
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The user's INBOX Maildir, for writing messages straight into it (benchmarks).
+    pub fn maildir(&self) -> PathBuf {
+        self.dir.path().join("mail/test/Maildir")
+    }
+
+    fn spawn_dovecot(&mut self) -> Result<(), String> {
+        let root = self.dir.path();
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(root.join("dovecot.stdio.log"))
+            .map_err(|e| e.to_string())?;
+        let log2 = log.try_clone().map_err(|e| e.to_string())?;
+        // Output redirected: `dovecot -F` otherwise holds the caller's stdout open.
+        // Its own process group, so that stopping it also stops the imap processes serving
+        // open connections (they outlive a killed master otherwise).
+        let child = Command::new(dovecot_bin())
+            .process_group(0)
+            .arg("-F")
+            .arg("-c")
+            .arg(root.join("dovecot.conf"))
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2)
+            .spawn()
+            .map_err(|e| format!("cannot run dovecot: {e}"))?;
+        self.dovecot = Some(child);
+        if let Err(e) = wait_greeting(self.imap_port, b"* OK") {
+            self.kill_dovecot();
+            return Err(format!("{e}; dovecot logs: {}", self.dovecot_logs()));
+        }
+        Ok(())
+    }
+
+    fn spawn_smtp(&mut self) -> Result<(), String> {
+        let root = self.dir.path();
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(root.join("smtp.log"))
+            .map_err(|e| e.to_string())?;
+        let log2 = log.try_clone().map_err(|e| e.to_string())?;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/smtp_sink.py");
+        let mut cmd = Command::new("/usr/bin/python3");
+        cmd.arg(script)
+            .arg("--port")
+            .arg(self.smtp_port.to_string())
+            .arg("--smtps-port")
+            .arg(self.smtps_port.to_string())
+            .arg("--dir")
+            .arg(&self.smtp_out)
+            .arg("--tls-cert")
+            .arg(root.join("tls/cert.pem"))
+            .arg("--tls-key")
+            .arg(root.join("tls/key.pem"))
+            .arg("--user")
+            .arg(&self.user)
+            .arg("--password")
+            .arg(&self.password);
+        let o = &self.opts.smtp;
+        if o.require_auth {
+            cmd.arg("--require-auth");
+        }
+        if o.reject_auth {
+            cmd.arg("--reject-auth");
+        }
+        if o.drop_after_data > 0 {
+            cmd.arg("--drop-after-data")
+                .arg(o.drop_after_data.to_string());
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2)
+            .spawn()
+            .map_err(|e| format!("cannot run /usr/bin/python3 smtp_sink.py: {e}"))?;
+        self.smtp = Some(child);
+        if let Err(e) = wait_greeting(self.smtp_port, b"220") {
+            let logs = fs::read_to_string(root.join("smtp.log")).unwrap_or_default();
+            self.kill_smtp();
+            self.kill_dovecot();
+            return Err(format!("{e}; smtp sink log: {logs}"));
+        }
+        Ok(())
+    }
+
+    fn kill_dovecot(&mut self) {
+        if let Some(mut c) = self.dovecot.take() {
+            // SIGKILL to the whole group: SIGTERM makes the master sleep about a second on
+            // shutdown, and its children would keep serving open connections.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", c.id())])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    fn kill_smtp(&mut self) {
+        if let Some(mut c) = self.smtp.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Stops Dovecot (clients see their connections drop).
+    pub fn stop(&mut self) {
+        self.kill_dovecot();
+        // Children notice the master's death on their own; wait until the port is closed
+        // so that a restart can bind it again.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && TcpStream::connect(("127.0.0.1", self.imap_port)).is_ok()
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Starts Dovecot again on the same ports with the same mail.
+    pub fn restart(&mut self) {
+        self.kill_dovecot();
+        let mut last = String::new();
+        for _ in 0..50 {
+            match self.spawn_dovecot() {
+                Ok(()) => return,
+                Err(e) => last = e,
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("cannot restart dovecot: {last}");
+    }
+
+    pub fn dovecot_logs(&self) -> String {
+        let root = self.dir.path();
+        format!(
+            "{}{}",
+            fs::read_to_string(root.join("dovecot.log")).unwrap_or_default(),
+            fs::read_to_string(root.join("dovecot.stdio.log")).unwrap_or_default()
+        )
+    }
+
+    /// A logged-in IMAP session over implicit TLS, as another client would have.
+    pub fn client(&self) -> imap::Session<MailStream> {
+        let cfg = net::tls_config(Some(&self.ca)).unwrap();
+        let stream = if self.opts.imap_tls {
+            net::connect_tls("localhost", self.imaps_port, &cfg).unwrap()
+        } else {
+            net::connect_plain("127.0.0.1", self.imap_port).unwrap()
+        };
+        let mut client = imap::Client::new(stream);
+        client.read_greeting().unwrap();
+        client
+            .login(&self.user, &self.password)
+            .map_err(|(e, _)| e)
+            .unwrap()
+    }
+
+    /// APPENDs one message; returns its UID.
+    pub fn append(
+        &self,
+        mailbox: &str,
+        raw: &[u8],
+        flags: &[&str],
+        internaldate: Option<DateTime<FixedOffset>>,
+    ) -> u32 {
+        let mut s = self.client();
+        let uid = append_on(&mut s, mailbox, raw, flags, internaldate);
+        let _ = s.logout();
+        uid
+    }
+
+    /// APPENDs many messages over one connection; returns their UIDs in order.
+    pub fn append_many(&self, mailbox: &str, msgs: &[TestMessage]) -> Vec<u32> {
+        let mut s = self.client();
+        let uids = msgs
+            .iter()
+            .map(|m| {
+                let flags: Vec<&str> = m.flags.iter().map(String::as_str).collect();
+                append_on(&mut s, mailbox, &m.raw, &flags, m.internaldate)
+            })
+            .collect();
+        let _ = s.logout();
+        uids
+    }
+
+    pub fn create_mailbox(&self, mailbox: &str) {
+        let mut s = self.client();
+        s.create(mailbox).unwrap();
+        let _ = s.logout();
+    }
+
+    pub fn delete_mailbox(&self, mailbox: &str) {
+        let mut s = self.client();
+        s.delete(mailbox).unwrap();
+        let _ = s.logout();
+    }
+
+    /// `UID STORE uid +FLAGS/-FLAGS`, as another client marking mail read, flagged, answered.
+    pub fn set_flags(&self, mailbox: &str, uid: u32, add: &[&str], remove: &[&str]) {
+        let mut s = self.client();
+        s.select(mailbox).unwrap();
+        // Raw commands: imap 2.4.1's STORE parser fails on the untagged
+        // `* OK [PERMANENTFLAGS …]` that Dovecot sends after a new keyword.
+        if !add.is_empty() {
+            s.run_command_and_check_ok(format!(
+                "UID STORE {uid} +FLAGS.SILENT ({})",
+                add.join(" ")
+            ))
+            .unwrap();
+        }
+        if !remove.is_empty() {
+            s.run_command_and_check_ok(format!(
+                "UID STORE {uid} -FLAGS.SILENT ({})",
+                remove.join(" ")
+            ))
+            .unwrap();
+        }
+        let _ = s.logout();
+    }
+
+    /// Deletes messages for good (`\Deleted` + UID EXPUNGE).
+    pub fn expunge(&self, mailbox: &str, uids: &[u32]) {
+        let set = uids
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut s = self.client();
+        s.select(mailbox).unwrap();
+        s.run_command_and_check_ok(format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)"))
+            .unwrap();
+        s.uid_expunge(&set).unwrap();
+        let _ = s.logout();
+    }
+
+    /// Every message's flags in a folder, read without changing anything (EXAMINE).
+    pub fn server_flags(&self, mailbox: &str) -> BTreeMap<u32, Vec<String>> {
+        let mut s = self.client();
+        let mb = s.examine(mailbox).unwrap();
+        let mut out = BTreeMap::new();
+        if mb.exists > 0 {
+            let fetches = s.uid_fetch("1:*", "(UID FLAGS)").unwrap();
+            for f in fetches.iter() {
+                let mut flags: Vec<String> = f
+                    .flags()
+                    .iter()
+                    .filter(|f| **f != imap::types::Flag::Recent)
+                    .map(|f| f.to_string())
+                    .collect();
+                flags.sort();
+                out.insert(f.uid.unwrap(), flags);
+            }
+        }
+        let _ = s.logout();
+        out
+    }
+
+    /// UIDVALIDITY of a folder.
+    pub fn uidvalidity(&self, mailbox: &str) -> u32 {
+        let mut s = self.client();
+        let v = s.examine(mailbox).unwrap().uid_validity.unwrap();
+        let _ = s.logout();
+        v
+    }
+
+    /// What the SMTP sink accepted, oldest first: (envelope JSON, exact DATA bytes).
+    pub fn smtp_messages(&self) -> Vec<(serde_json::Value, Vec<u8>)> {
+        let mut emls: Vec<PathBuf> = fs::read_dir(&self.smtp_out)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        emls.sort();
+        emls.into_iter()
+            .map(|eml| {
+                let json = fs::read_to_string(eml.with_extension("json")).unwrap();
+                (
+                    serde_json::from_str(&json).unwrap(),
+                    fs::read(&eml).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// Waits until the SMTP sink holds at least `n` messages (it writes them asynchronously).
+    pub fn wait_smtp_messages(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<(serde_json::Value, Vec<u8>)> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let msgs = self.smtp_messages();
+            if msgs.len() >= n || Instant::now() > deadline {
+                return msgs;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for MailServers {
+    fn drop(&mut self) {
+        self.kill_smtp();
+        self.kill_dovecot();
+    }
+}
+
+/// A message for [`MailServers::append_many`].
+#[derive(Debug, Clone)]
+pub struct TestMessage {
+    pub raw: Vec<u8>,
+    pub flags: Vec<String>,
+    pub internaldate: Option<DateTime<FixedOffset>>,
+}
+
+fn append_on(
+    s: &mut imap::Session<MailStream>,
+    mailbox: &str,
+    raw: &[u8],
+    flags: &[&str],
+    internaldate: Option<DateTime<FixedOffset>>,
+) -> u32 {
+    // imap 2.4.1 drops the APPENDUID answer; Dovecot hands out UIDNEXT, and tests append
+    // one at a time, so UIDNEXT just before the APPEND is the new message's UID.
+    let uid = s.select(mailbox).unwrap().uid_next.unwrap();
+    let flags: Vec<imap::types::Flag<'static>> = flags
+        .iter()
+        .map(|f| imap::types::Flag::from(f.to_string()))
+        .collect();
+    s.append_with_flags_and_date(mailbox, raw, &flags, internaldate)
+        .unwrap();
+    uid
+}
+
+fn require_tools() {
+    let missing: Vec<&str> = [
+        ("dovecot", dovecot_bin().exists() || which("dovecot")),
+        ("openssl", which("openssl")),
+        (
+            "python3-aiosmtpd",
+            Command::new("/usr/bin/python3")
+                .args(["-c", "import aiosmtpd"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success()),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(name, _)| name)
+    .collect();
+    assert!(
+        missing.is_empty(),
+        "the integration tests need {} (Debian packages dovecot-imapd, python3-aiosmtpd, \
+         openssl): run scripts/test, which installs them",
+        missing.join(", ")
+    );
+}
+
+fn which(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+}
+
+fn dovecot_bin() -> PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("dovecot"))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| PathBuf::from("/usr/sbin/dovecot"))
+}
+
+fn free_ports(n: usize) -> Vec<u16> {
+    // Hold all listeners at once so the n ports differ.
+    let listeners: Vec<TcpListener> = (0..n)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    listeners
+        .iter()
+        .map(|l| l.local_addr().unwrap().port())
+        .collect()
+}
+
+fn wait_greeting(port: u16, prefix: &[u8]) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut last = String::from("no answer");
+    while Instant::now() < deadline {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(mut s) => {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut buf = [0u8; 256];
+                match s.read(&mut buf) {
+                    Ok(n) if buf[..n].starts_with(prefix) => {
+                        let _ = s.write_all(b"x LOGOUT\r\n");
+                        return Ok(());
+                    }
+                    Ok(n) => last = String::from_utf8_lossy(&buf[..n]).into_owned(),
+                    Err(e) => last = e.to_string(),
+                }
+            }
+            Err(e) => last = e.to_string(),
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    Err(format!("no greeting on port {port}: {last}"))
+}
+
+fn make_certs(tls: &Path) -> Result<(), String> {
+    let run = |args: &[&str]| -> Result<(), String> {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(tls)
+            .output()
+            .map_err(|e| format!("cannot run openssl: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "openssl {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    // A CA and a leaf: rustls rejects a self-signed certificate used as its own CA.
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=shopinbox test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout",
+        "ca-key.pem",
+        "-out",
+        "ca.pem",
+    ])?;
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ])?;
+    fs::write(
+        tls.join("leaf.ext"),
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .map_err(|e| e.to_string())?;
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca-key.pem",
+        "-CAcreateserial",
+        "-days",
+        "3650",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "cert.pem",
+    ])
+}
+
+fn chown_tree(path: &Path, uid: u32, gid: u32) -> Result<(), String> {
+    std::os::unix::fs::chown(path, Some(uid), Some(gid)).map_err(|e| e.to_string())?;
+    if path.is_dir() {
+        for entry in fs::read_dir(path).map_err(|e| e.to_string())? {
+            chown_tree(&entry.map_err(|e| e.to_string())?.path(), uid, gid)?;
+        }
+    }
+    Ok(())
+}
+
+fn id(flag: &str) -> Option<String> {
+    let out = Command::new("id").arg(flag).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn current_uid() -> u32 {
+    id("-u").and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+fn current_gid() -> u32 {
+    id("-g").and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+fn user_name() -> Option<String> {
+    id("-un").filter(|s| !s.is_empty())
+}

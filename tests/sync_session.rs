@@ -1,0 +1,176 @@
+//! The IMAP session against a real Dovecot: connection security, login errors, EXAMINE state,
+//! fetching without touching `\Seen`, flag and UID listings, write-back.
+mod support;
+
+use shopinbox::sync::session::ImapSession;
+use shopinbox::sync::{ImapAccount, Security, SyncError};
+use support::{MailServers, ServerOptions};
+
+fn account(s: &MailServers, security: Security) -> ImapAccount {
+    ImapAccount {
+        host: "localhost".into(),
+        port: match security {
+            Security::Tls => s.imaps_port,
+            _ => s.imap_port,
+        },
+        security,
+        username: s.user.clone(),
+        password: s.password.clone(),
+        ca_file: Some(s.ca.clone()),
+        sent_folder: None,
+        extra_folders: vec![],
+    }
+}
+
+fn msg(n: u32) -> Vec<u8> {
+    format!(
+        "From: Customer {n} <c{n}@example.com>\r\nTo: shop@example.org\r\nSubject: order {n}\r\n\
+         Message-ID: <m{n}@example.com>\r\nDate: Fri, 01 Mar 2024 09:00:00 +0100\r\n\r\nWhere is order {n}?\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn tls_starttls_and_loopback_plaintext_all_log_in() {
+    let s = MailServers::start();
+    for sec in [Security::Tls, Security::StartTls, Security::None] {
+        let mut acc = account(&s, sec);
+        if sec == Security::None {
+            acc.host = "127.0.0.1".into();
+        }
+        let mut sess = ImapSession::connect(&acc).unwrap_or_else(|e| panic!("{sec:?}: {e}"));
+        let caps = sess.caps();
+        assert!(
+            caps.condstore && caps.uidplus && caps.idle && caps.special_use,
+            "{caps:?}"
+        );
+        assert_eq!(sess.find_sent().unwrap().as_deref(), Some("Sent"));
+        sess.logout();
+    }
+}
+
+#[test]
+fn wrong_password_is_one_clear_sentence_without_the_password() {
+    let s = MailServers::start();
+    let mut acc = account(&s, Security::Tls);
+    acc.password = "hunter2-wrong".into();
+    let err = ImapSession::connect(&acc).unwrap_err();
+    assert!(matches!(err, SyncError::Login { .. }), "{err}");
+    let text = err.to_string();
+    assert_eq!(
+        text,
+        "cannot log in to localhost as test: the server rejected the user name or password; \
+         check [imap] username and password_command"
+    );
+    assert!(!text.contains("hunter2"));
+    assert!(!format!("{acc:?}").contains("hunter2"));
+}
+
+#[test]
+fn untrusted_certificate_is_refused() {
+    let s = MailServers::start();
+    let mut acc = account(&s, Security::Tls);
+    acc.ca_file = None;
+    let err = ImapSession::connect(&acc).unwrap_err().to_string();
+    assert!(err.contains("not signed by a trusted authority"), "{err}");
+}
+
+#[test]
+fn starttls_requested_but_not_offered_is_refused() {
+    let s = MailServers::start_with(ServerOptions {
+        imap_tls: false,
+        ..Default::default()
+    });
+    let acc = account(&s, Security::StartTls);
+    let err = ImapSession::connect(&acc).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("cannot use STARTTLS with localhost: the server does not offer it"),
+        "{text}"
+    );
+}
+
+#[test]
+fn examine_fetch_and_flags_leave_seen_alone() {
+    let s = MailServers::start();
+    let date = chrono::DateTime::parse_from_rfc3339("2024-03-01T09:30:00+01:00").unwrap();
+    let u1 = s.append("INBOX", &msg(1), &[], Some(date));
+    let u2 = s.append("INBOX", &msg(2), &["\\Seen", "$Label1"], None);
+    let before = s.server_flags("INBOX");
+
+    let mut sess = ImapSession::connect(&account(&s, Security::Tls)).unwrap();
+    let st = sess.examine("INBOX").unwrap();
+    assert_eq!(st.exists, 2);
+    assert_eq!(st.uidnext, Some(u2 + 1));
+    assert!(st.highestmodseq.is_some());
+    assert_eq!(st.uidvalidity, s.uidvalidity("INBOX"));
+
+    assert_eq!(
+        sess.uid_sizes_after(0)
+            .unwrap()
+            .iter()
+            .map(|x| x.0)
+            .collect::<Vec<_>>(),
+        vec![u1, u2]
+    );
+    // `n:*` returns the last message even when its UID is lower; the caller filters.
+    assert_eq!(sess.uid_sizes_after(u2).unwrap().len(), 1);
+    let got = sess.fetch_messages(&format!("{u1}:{u2}")).unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].raw, msg(1));
+    assert_eq!(
+        got[0].internaldate.unwrap().to_rfc3339(),
+        "2024-03-01T08:30:00+00:00"
+    );
+    assert!(got[1].flags.contains(&"$Label1".to_string()));
+    assert_eq!(sess.uids_up_to(u2).unwrap().len(), 2);
+    let flags = sess.fetch_flags(u2, None).unwrap();
+    assert_eq!(flags.len(), 2);
+    let modseq = st.highestmodseq.unwrap();
+    assert!(sess.fetch_flags(u2, Some(modseq)).unwrap().is_empty());
+    sess.logout();
+    assert_eq!(
+        s.server_flags("INBOX"),
+        before,
+        "syncing must not change \\Seen"
+    );
+
+    s.set_flags("INBOX", u1, &["\\Flagged"], &[]);
+    let mut sess = ImapSession::connect(&account(&s, Security::Tls)).unwrap();
+    sess.examine("INBOX").unwrap();
+    let changed = sess.fetch_flags(u2, Some(modseq)).unwrap();
+    assert_eq!(changed, vec![(u1, vec!["\\Flagged".to_string()])]);
+}
+
+#[test]
+fn missing_folder_names_the_folder() {
+    let s = MailServers::start();
+    let mut sess = ImapSession::connect(&account(&s, Security::Tls)).unwrap();
+    let err = sess.examine("Orders").unwrap_err().to_string();
+    assert!(
+        err.starts_with("cannot open the folder \"Orders\" on localhost"),
+        "{err}"
+    );
+}
+
+#[test]
+fn store_and_append_write_back() {
+    let s = MailServers::start();
+    let u1 = s.append("INBOX", &msg(1), &[], None);
+    let mut sess = ImapSession::connect(&account(&s, Security::Tls)).unwrap();
+    // Read-only folders refuse writes before anything is sent.
+    sess.examine("INBOX").unwrap();
+    assert!(sess.store_flags(u1, &["\\Answered"], &[]).is_err());
+    sess.select("INBOX").unwrap();
+    sess.store_flags(u1, &["\\Answered", "\\Seen"], &[])
+        .unwrap();
+    let appended = sess.append("Sent", &msg(9), &["\\Seen"]).unwrap();
+    let (validity, uid) = appended.expect("Dovecot offers UIDPLUS");
+    assert_eq!(validity, s.uidvalidity("Sent"));
+    sess.logout();
+    assert_eq!(
+        s.server_flags("INBOX")[&u1],
+        vec!["\\Answered".to_string(), "\\Seen".to_string()]
+    );
+    assert_eq!(s.server_flags("Sent")[&uid], vec!["\\Seen".to_string()]);
+}
