@@ -68,15 +68,29 @@ fn main() -> Result<()> {
 
     let queries = support::search_queries();
     let mut searches = Vec::with_capacity(queries.len());
+    let mut by_query = Vec::with_capacity(queries.len());
     let mut hits = 0usize;
     for q in &queries {
         let t = Instant::now();
         hits += screen.search(q)?;
         searches.push(t.elapsed());
+        by_query.push((t.elapsed(), q.as_str()));
     }
+    by_query.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let slowest: Vec<String> = by_query
+        .iter()
+        .take(5)
+        .map(|(d, q)| {
+            format!(
+                "{{\"query\":{},\"ms\":{:.1}}}",
+                serde_json::to_string(q).unwrap_or_default(),
+                ms(*d)
+            )
+        })
+        .collect();
 
     println!(
-        "{{\"first_frame_ms\":{:.2},\"frames\":{},\"frame_p50_ms\":{:.3},\"frame_p95_ms\":{:.3},\"frame_max_ms\":{:.3},\"search_queries\":{},\"search_hits\":{},\"search_p50_ms\":{:.2},\"search_p95_ms\":{:.2},\"search_max_ms\":{:.2},\"renderer\":\"{}\"}}",
+        "{{\"first_frame_ms\":{:.2},\"frames\":{},\"frame_p50_ms\":{:.3},\"frame_p95_ms\":{:.3},\"frame_max_ms\":{:.3},\"search_queries\":{},\"search_hits\":{},\"search_p50_ms\":{:.2},\"search_p95_ms\":{:.2},\"search_max_ms\":{:.2},\"search_slowest\":[{}],\"renderer\":\"{}\"}}",
         ms(first_frame),
         frames.len(),
         ms(percentile(&mut frames, 50)),
@@ -87,6 +101,7 @@ fn main() -> Result<()> {
         ms(percentile(&mut searches, 50)),
         ms(percentile(&mut searches, 95)),
         ms(percentile(&mut searches, 100)),
+        slowest.join(","),
         Screen::RENDERER,
     );
     Ok(())
@@ -131,12 +146,12 @@ impl Screen {
             total: 0,
             page: Vec::new(),
         };
+        s.total = s.store.counts(now)?.all;
         s.reload()?;
         Ok(s)
     }
 
     fn reload(&mut self) -> Result<()> {
-        self.total = self.store.counts(self.now)?.all;
         self.page = self
             .store
             .list(View::All, self.now, self.offset, self.rows)?;

@@ -374,11 +374,50 @@ const SHOP_LINES: [&str; 10] = [
     "we restock the {p} at the end of the month, I can reserve one for you.",
     "gift wrapping is free for orders over 40 euros, I added a card with your text.",
 ];
-const FILLER: &str = "We make every piece in our small workshop and pack each order by hand, \
-    so your feedback really matters to us. The glaze is food safe and lead free, the wood is \
-    oiled with linseed oil, and all parcels are shipped climate neutral with tracking. Opening \
-    hours of the workshop shop are Tuesday to Saturday from ten to six. If anything is not as \
-    expected, just reply to this mail and we will find a solution together. ";
+/// Sentences the body is padded with, picked at random, so that a word is common without
+/// being in every message (as in real mail: "order" is everywhere, "linseed" is rare).
+const FILLER: [&str; 40] = [
+    "We make every piece in our small workshop and pack each order by hand.",
+    "Your feedback really matters to us, so thank you for taking the time to write.",
+    "The glaze is food safe and lead free, tested by an independent lab.",
+    "The wood is oiled with linseed oil; a little oil twice a year keeps it from drying out.",
+    "All parcels are shipped climate neutral with tracking, usually within two working days.",
+    "The workshop shop is open Tuesday to Saturday from ten to six.",
+    "If anything is not as expected, just reply to this mail and we will find a solution.",
+    "My neighbour recommended your shop after she bought a set of bowls last spring.",
+    "The packaging was lovely, no plastic at all, which I really appreciate.",
+    "I paid with PayPal and received the confirmation right away.",
+    "The courier left a note that he could not deliver because nobody was home.",
+    "I was at work all day, could the parcel be left with a neighbour next time?",
+    "We are planning a wedding in June and would like to order thirty small cups as gifts.",
+    "Could you engrave initials on the handle, and how long would that take?",
+    "The size guide on the website says twelve centimetres, but mine is closer to ten.",
+    "The discount code from the newsletter did not work at checkout.",
+    "I noticed a small crack near the rim when I unpacked it this morning.",
+    "The stitching on the strap came loose after a few weeks of daily use.",
+    "Is the leather vegetable tanned, and does it darken with time?",
+    "My sister lives in Vienna, can I send the gift directly to her address?",
+    "Our café would like to stock a few of your pieces, do you offer trade prices?",
+    "We only use the bank transfer details printed on the invoice, never a new account.",
+    "The parcel service reported a delay at the sorting centre because of the storm.",
+    "Returns are free within thirty days, the label is in the parcel.",
+    "Every item is unique, small differences in colour are part of the handmade process.",
+    "We are closed between Christmas and New Year and answer all mail in January.",
+    "The matching saucers will be back in stock at the end of next month.",
+    "I attached a photo of the damage so you can see what I mean.",
+    "Please let me know if you need the order confirmation or the receipt.",
+    "I am a little disappointed because it was meant as a birthday present.",
+    "Thanks again for the friendly service, I will certainly order again.",
+    "The colours on my screen looked warmer than the real thing.",
+    "Do you have a physical store where I could see the collection in person?",
+    "We ship with DHL within Germany and with the postal service abroad.",
+    "Customs fees for Switzerland and Norway are paid by the recipient.",
+    "The refund goes back to the original payment method within a few days.",
+    "The mug keeps the coffee warm for a long time, I love it.",
+    "Could you split the order into two parcels to different addresses?",
+    "Is there a way to change the colour after the order has been placed?",
+    "We test every batch in our kiln twice before it leaves the workshop.",
+];
 
 fn customer_name(c: u32) -> (String, String) {
     let first = FIRST[(c as usize * 7 + 3) % FIRST.len()];
@@ -468,13 +507,13 @@ fn body_text(th: &Thread, t: u32, k: u8, seed: u64) -> String {
         }
     }
     while s.len() < target {
-        let start = rng.usize(0..FILLER.len() / 2);
-        let start = FILLER[..start].rfind(". ").map_or(0, |i| i + 2);
-        let piece = &FILLER[start..];
-        let take = piece.len().min(target - s.len() + 40);
-        let piece = &piece[..piece[..take].rfind(' ').unwrap_or(take)];
-        s.push_str(piece);
-        s.push('\n');
+        let paragraph = rng.usize(2..5);
+        for _ in 0..paragraph {
+            s.push_str(FILLER[rng.usize(..FILLER.len())]);
+            s.push(' ');
+        }
+        s.pop();
+        s.push_str("\n\n");
     }
     if th.kind == Kind::Customer && th.is_shop_message(k) {
         s.push_str(
