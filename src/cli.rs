@@ -89,6 +89,24 @@ pub enum Command {
         #[arg(long, conflicts_with = "until")]
         clear: bool,
     },
+    /// Reply to a conversation with a template: prints the message; --send queues and sends it.
+    Reply {
+        /// Conversation id (as `list` prints it).
+        id: i64,
+        /// Template name (file name without .txt, or its display name); see `templates`.
+        #[arg(long, short)]
+        template: String,
+        /// Put the reply in the outbox and send it now.
+        #[arg(long)]
+        send: bool,
+    },
+    /// Replies waiting to be sent, failed or uncertain; retry or settle them.
+    Outbox {
+        #[command(subcommand)]
+        command: Option<OutboxArg>,
+    },
+    /// List the reply templates (and any mistakes in them).
+    Templates,
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -102,6 +120,27 @@ pub enum ConfigCommand {
     Check,
     /// Print the path of the configuration file that would be used.
     Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxArg {
+    /// List the outbox (the default).
+    List,
+    /// Try a failed reply again now.
+    Retry {
+        /// Outbox id.
+        id: i64,
+    },
+    /// Send an uncertain reply again (it may then arrive twice).
+    Resend {
+        /// Outbox id.
+        id: i64,
+    },
+    /// Settle an uncertain reply as delivered.
+    MarkSent {
+        /// Outbox id.
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -237,7 +276,7 @@ impl Env {
     /// Opens the configured account's store, or builds a fresh demo store.
     pub fn open(cli: &Cli, demo: bool) -> Result<Env> {
         if demo {
-            let config = Config::demo();
+            let mut config = Config::demo();
             let now = parse_now(cli.now.as_deref(), &config)?;
             let dir = tempfile::Builder::new()
                 .prefix("shopinbox-demo-")
@@ -245,6 +284,8 @@ impl Env {
                 .context("cannot create a temporary folder for the demo store")?;
             let store = crate::demo::build_demo_store(dir.path(), now)
                 .context("cannot build the demo store")?;
+            // The demo never touches the owner's real configuration folder.
+            config.templates_dir = Some(dir.path().join("templates"));
             return Ok(Env {
                 config,
                 config_path: None,
@@ -265,6 +306,20 @@ impl Env {
             demo: false,
             _demo_dir: None,
         })
+    }
+}
+
+impl Env {
+    /// Where demo replies go instead of a mail server: a folder that outlives the demo's
+    /// temporary store, so the owner can open the .eml files afterwards. `None` outside the demo.
+    pub fn demo_outbox_dir(&self) -> Result<Option<PathBuf>> {
+        if !self.demo {
+            return Ok(None);
+        }
+        let dir = std::env::temp_dir().join("shopinbox-demo-outbox");
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create the demo outbox folder {}", dir.display()))?;
+        Ok(Some(dir))
     }
 }
 
@@ -336,7 +391,7 @@ fn run(cli: Cli) -> Result<i32> {
     match &cli.command {
         None => {
             let env = Env::open(&cli, cli.demo)?;
-            run_tui(env)
+            run_tui(env, cli.now.is_some())
         }
         Some(Command::Demo { print }) => {
             let env = Env::open(&cli, true)?;
@@ -344,7 +399,7 @@ fn run(cli: Cli) -> Result<i32> {
                 print_inbox(&env, View::NeedsReply, 500)?;
                 Ok(0)
             } else {
-                run_tui(env)
+                run_tui(env, cli.now.is_some())
             }
         }
         Some(Command::Sync) => {
@@ -352,8 +407,8 @@ fn run(cli: Cli) -> Result<i32> {
                 bail!("the demo has no server to sync with; drop --demo to sync the configured account");
             }
             let (config, _) = load_config(&cli)?;
-            let _ = config;
-            bail!("sync is not wired yet")
+            crate::sync::cli::run_sync_cli(&config)?;
+            Ok(0)
         }
         Some(Command::List(args)) => {
             let env = Env::open(&cli, cli.demo)?;
@@ -480,6 +535,66 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Reply { id, template, send }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let outbox_dir = env.demo_outbox_dir()?;
+            let mut write_back = crate::send::imap::write_back_for(&env.config, env.demo)?;
+            let args = crate::send::cli::ReplyArgs {
+                conversation: *id,
+                template,
+                send: *send,
+                demo_dir: outbox_dir.as_deref(),
+            };
+            let out = crate::send::cli::reply_cli(
+                &env.config,
+                &mut env.store,
+                args,
+                write_back.as_mut(),
+                env.now,
+            )?;
+            print!("{out}");
+            if let (true, Some(dir)) = (*send, &outbox_dir) {
+                println!(
+                    "(demo: the reply was written to {} instead of a mail server)",
+                    dir.display()
+                );
+            }
+            Ok(0)
+        }
+        Some(Command::Outbox { command }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let outbox_dir = env.demo_outbox_dir()?;
+            let mut write_back = crate::send::imap::write_back_for(&env.config, env.demo)?;
+            use crate::send::cli::OutboxCommand as C;
+            let cmd = match command {
+                None | Some(OutboxArg::List) => C::List,
+                Some(OutboxArg::Retry { id }) => C::Retry(*id),
+                Some(OutboxArg::Resend { id }) => C::ResendUncertain(*id),
+                Some(OutboxArg::MarkSent { id }) => C::MarkSent(*id),
+            };
+            let out = crate::send::cli::outbox_cli(
+                &env.config,
+                &mut env.store,
+                cmd,
+                outbox_dir.as_deref(),
+                write_back.as_mut(),
+                env.now,
+            )?;
+            print!("{out}");
+            Ok(0)
+        }
+        Some(Command::Templates) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let (templates, errors) = crate::send::flow::load_templates(&env.config);
+            println!("Templates in {}:", env.config.templates_dir().display());
+            for t in &templates {
+                println!("  {:<28} {}", t.slug(), t.name);
+            }
+            for e in &errors {
+                println!("  problem: {e}");
+            }
+            Ok(if errors.is_empty() { 0 } else { 1 })
+        }
         Some(Command::Config { command }) => match command {
             ConfigCommand::Check => {
                 let (config, path) = load_config(&cli)?;
@@ -502,11 +617,27 @@ fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-fn run_tui(env: Env) -> Result<i32> {
-    let _ = env;
-    bail!(
-        "the full-screen inbox is not built yet; use `shopinbox demo --print` or `shopinbox list`"
-    )
+/// Opens the full-screen inbox on the environment's store, with the sync and send workers
+/// running behind it (the demo has no server: replies go to its outbox folder).
+fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
+    let demo_outbox = env.demo_outbox_dir()?;
+    let store_path = match &env._demo_dir {
+        Some(dir) => dir.path().join(crate::demo::DEMO_STORE_FILE),
+        None => env.config.store_path(),
+    };
+    let worker = crate::workers::start(crate::workers::WorkerPlan {
+        config: &env.config,
+        store_path,
+        demo_outbox: demo_outbox.as_deref(),
+    })?;
+    let options = crate::tui::TuiOptions {
+        keys: env.config.keys.clone(),
+        now: fixed_now.then_some(env.now),
+        worker: Some(worker),
+        reply: None,
+    };
+    crate::tui::run_with_store(env.store, options)?;
+    Ok(0)
 }
 
 /// The deadline state of a conversation at `now`, from its cached columns.

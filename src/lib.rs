@@ -5,6 +5,7 @@
 //! template + message → [`send`] outbox → SMTP.
 //! Pure cores ([`deadline`], [`mail`], [`template`], sync planning) have no IO.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod deadline;
@@ -13,5 +14,10 @@ pub mod import;
 pub mod mail;
 pub mod net;
 pub mod review;
+pub mod send;
 pub mod store;
 pub mod sync;
+pub mod template;
+pub mod tui;
+pub mod ui;
+pub mod workers;

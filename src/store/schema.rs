@@ -183,8 +183,17 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 "#;
 
+/// Version 4 (send module): the outbox remembers the template's follow-up until the reply has
+/// actually gone out (set only then, possibly on a later retry), and when a failed reply is
+/// retried automatically (NULL: failures only the owner can fix, and every other state).
+const V4: &str = r#"
+ALTER TABLE outbox ADD COLUMN follow_up_at INTEGER;
+ALTER TABLE outbox ADD COLUMN retry_at INTEGER;
+CREATE INDEX outbox_retry ON outbox(retry_at) WHERE state = 'failed';
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

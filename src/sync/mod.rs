@@ -10,9 +10,18 @@
 //! - [`set_flags`], [`append_to_sent`]: write-back helpers for replies.
 //! - [`cli::run_sync_cli`]: `shopinbox sync`.
 
+pub mod cli;
+mod engine;
 pub mod plan;
 pub mod session;
+mod worker;
+mod writeback;
 
+pub use engine::{sync_once, sync_store, SyncOptions};
+pub use worker::{spawn_worker, SyncCommand, WorkerOptions};
+pub use writeback::{append_to_sent, set_flags};
+
+use crate::config::{self, ConfigError, ImapConfig};
 use crate::net::NetError;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -44,6 +53,27 @@ pub struct ImapAccount {
     pub sent_folder: Option<String>,
     /// Further folders to sync after INBOX and Sent.
     pub extra_folders: Vec<String>,
+}
+
+impl ImapAccount {
+    /// The account from the `[imap]` config section; runs `password_command` (or reads the
+    /// environment variable) now, so its errors surface before any connection is made.
+    pub fn from_config(imap: &ImapConfig) -> Result<ImapAccount, ConfigError> {
+        Ok(ImapAccount {
+            host: imap.host.clone(),
+            port: imap.port,
+            security: match imap.security {
+                config::Security::Tls => Security::Tls,
+                config::Security::Starttls => Security::StartTls,
+                config::Security::None => Security::None,
+            },
+            username: imap.username.clone(),
+            password: config::resolve_password(&imap.password)?,
+            ca_file: imap.ca_file.clone(),
+            sent_folder: imap.sent_folder.clone(),
+            extra_folders: imap.folders.clone(),
+        })
+    }
 }
 
 impl std::fmt::Debug for ImapAccount {
@@ -186,4 +216,6 @@ pub enum SyncError {
     NoSentFolder { host: String },
     #[error("cannot finish the sync: it was stopped; the next sync resumes where it stopped")]
     Cancelled,
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
 }

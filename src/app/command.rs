@@ -1,0 +1,178 @@
+//! The things a key can do. Every variant has a stable config name (used in `[keys]`) and a
+//! description (shown in the help overlay), so the help screen can never drift from the keymap.
+
+/// A bindable command. Context decides the details: `Open` opens a conversation in the inbox
+/// and edits a note in the customer panel; `Quit` leaves a sub-screen before it leaves the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Command {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Quit,
+    ForceQuit,
+    NextView,
+    PrevView,
+    ViewNeedsReply,
+    ViewOverdue,
+    ViewDueToday,
+    ViewAnswered,
+    ViewNotCustomer,
+    ViewAll,
+    Reply,
+    NotCustomer,
+    MarkAnswered,
+    Snooze,
+    Undo,
+    Customer,
+    AddNote,
+    DeleteNote,
+    NextFocus,
+    ToggleQuoted,
+    OpenPager,
+    OpenEditor,
+    SyncNow,
+    Search,
+    Help,
+}
+
+impl Command {
+    /// Every command, in the order the help overlay lists them.
+    pub const ALL: [Command; 33] = [
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::Top,
+        Command::Bottom,
+        Command::Open,
+        Command::Back,
+        Command::Quit,
+        Command::ForceQuit,
+        Command::NextView,
+        Command::PrevView,
+        Command::ViewNeedsReply,
+        Command::ViewOverdue,
+        Command::ViewDueToday,
+        Command::ViewAnswered,
+        Command::ViewNotCustomer,
+        Command::ViewAll,
+        Command::Reply,
+        Command::NotCustomer,
+        Command::MarkAnswered,
+        Command::Snooze,
+        Command::Undo,
+        Command::Customer,
+        Command::AddNote,
+        Command::DeleteNote,
+        Command::NextFocus,
+        Command::ToggleQuoted,
+        Command::OpenPager,
+        Command::OpenEditor,
+        Command::SyncNow,
+        Command::Search,
+        Command::Help,
+    ];
+
+    /// The name used in the `[keys]` config table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page_up",
+            Command::PageDown => "page_down",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::Open => "open",
+            Command::Back => "back",
+            Command::Quit => "quit",
+            Command::ForceQuit => "force_quit",
+            Command::NextView => "next_view",
+            Command::PrevView => "prev_view",
+            Command::ViewNeedsReply => "view_needs_reply",
+            Command::ViewOverdue => "view_overdue",
+            Command::ViewDueToday => "view_due_today",
+            Command::ViewAnswered => "view_answered",
+            Command::ViewNotCustomer => "view_not_customer",
+            Command::ViewAll => "view_all",
+            Command::Reply => "reply",
+            Command::NotCustomer => "not_customer",
+            Command::MarkAnswered => "mark_answered",
+            Command::Snooze => "snooze",
+            Command::Undo => "undo",
+            Command::Customer => "customer",
+            Command::AddNote => "add_note",
+            Command::DeleteNote => "delete_note",
+            Command::NextFocus => "next_focus",
+            Command::ToggleQuoted => "toggle_quoted",
+            Command::OpenPager => "open_pager",
+            Command::OpenEditor => "open_editor",
+            Command::SyncNow => "sync_now",
+            Command::Search => "search",
+            Command::Help => "help",
+        }
+    }
+
+    /// One line for the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Command::Up => "move up / scroll up",
+            Command::Down => "move down / scroll down",
+            Command::PageUp => "one page up",
+            Command::PageDown => "one page down",
+            Command::Top => "go to the top",
+            Command::Bottom => "go to the bottom",
+            Command::Open => "open conversation (edit note in the notes list)",
+            Command::Back => "back to the previous screen",
+            Command::Quit => "back; quit from the inbox",
+            Command::ForceQuit => "quit at once",
+            Command::NextView => "next view",
+            Command::PrevView => "previous view",
+            Command::ViewNeedsReply => "view: needs reply",
+            Command::ViewOverdue => "view: overdue",
+            Command::ViewDueToday => "view: due today",
+            Command::ViewAnswered => "view: answered",
+            Command::ViewNotCustomer => "view: not customers",
+            Command::ViewAll => "view: all",
+            Command::Reply => "reply with a template",
+            Command::NotCustomer => "mark not a customer (message/sender/domain)",
+            Command::MarkAnswered => "mark answered by hand (again: clear)",
+            Command::Snooze => "snooze until a time",
+            Command::Undo => "undo the last mark or snooze",
+            Command::Customer => "customer panel",
+            Command::AddNote => "add a note about the customer",
+            Command::DeleteNote => "delete the selected note",
+            Command::NextFocus => "switch between conversations and notes",
+            Command::ToggleQuoted => "show/fold quoted text and signatures",
+            Command::OpenPager => "open the raw message in $PAGER",
+            Command::OpenEditor => "open the raw message in $EDITOR",
+            Command::SyncNow => "sync now",
+            Command::Search => "search all mail",
+            Command::Help => "this help",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Command::ALL {
+            assert_eq!(Command::from_name(c.name()), Some(c));
+            assert!(seen.insert(c.name()), "duplicate name {}", c.name());
+            assert!(!c.description().is_empty());
+        }
+        assert_eq!(Command::from_name("nope"), None);
+    }
+}

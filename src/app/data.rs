@@ -1,0 +1,169 @@
+//! What the app needs from the store, as a trait. The real implementation is
+//! [`crate::store::Store`]; tests and benchmarks can drive the app headless with a small
+//! in-memory fixture. Every call here is local (SQLite), never network IO.
+
+use crate::deadline::Calendar;
+use crate::store::{
+    ConversationId, ConversationRow, CustomerInfo, MessageKey, MessageRow, RuleKind, SearchHit,
+    Store, StoreError, View, ViewCounts,
+};
+use chrono::{DateTime, Utc};
+
+/// A failed store call, with the store's own "cannot …" message as the source.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {what}")]
+pub struct DataError {
+    pub what: &'static str,
+    #[source]
+    pub source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl DataError {
+    pub fn new(
+        what: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> DataError {
+        DataError {
+            what,
+            source: source.into(),
+        }
+    }
+
+    /// One sentence for the status bar: what failed and why.
+    pub fn sentence(&self) -> String {
+        format!("Cannot {}: {}", self.what, self.source)
+    }
+}
+
+pub type DataResult<T> = Result<T, DataError>;
+
+/// Store operations the inbox uses. Mirrors the store contract so the real store is a thin
+/// forwarding impl.
+pub trait InboxData {
+    fn calendar(&self) -> &Calendar;
+    fn counts(&self, now: DateTime<Utc>) -> DataResult<ViewCounts>;
+    fn list(
+        &self,
+        view: View,
+        now: DateTime<Utc>,
+        offset: u64,
+        limit: u64,
+    ) -> DataResult<Vec<ConversationRow>>;
+    fn conversation(&self, id: ConversationId) -> DataResult<Option<ConversationRow>>;
+    fn conversation_messages(&self, id: ConversationId) -> DataResult<Vec<MessageRow>>;
+    fn message(&self, key: MessageKey) -> DataResult<Option<MessageRow>>;
+    fn raw(&self, key: MessageKey) -> DataResult<Option<Vec<u8>>>;
+    fn search(&self, query: &str, limit: u32) -> DataResult<Vec<SearchHit>>;
+    fn customer(&self, addr: &str) -> DataResult<CustomerInfo>;
+    fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64>;
+    fn remove_rule(&mut self, id: i64) -> DataResult<()>;
+    fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()>;
+    fn snooze(&mut self, id: ConversationId, until: Option<DateTime<Utc>>) -> DataResult<()>;
+    fn add_note(&mut self, addr: &str, text: &str) -> DataResult<i64>;
+    fn update_note(&mut self, id: i64, text: &str) -> DataResult<()>;
+    fn delete_note(&mut self, id: i64) -> DataResult<()>;
+    /// Replies waiting in the outbox (queued, failed or uncertain).
+    fn outbox_pending(&self) -> DataResult<u64>;
+    /// When any folder last finished syncing.
+    fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>>;
+    /// The real store, for flows that need more than this trait (the reply flow).
+    fn store_mut(&mut self) -> Option<&mut Store> {
+        None
+    }
+}
+
+fn wrap<T>(what: &'static str, r: Result<T, StoreError>) -> DataResult<T> {
+    r.map_err(|e| DataError::new(what, e))
+}
+
+impl InboxData for Store {
+    fn store_mut(&mut self) -> Option<&mut Store> {
+        Some(self)
+    }
+    fn calendar(&self) -> &Calendar {
+        &self.context().calendar
+    }
+    fn counts(&self, now: DateTime<Utc>) -> DataResult<ViewCounts> {
+        wrap("count the conversations", Store::counts(self, now))
+    }
+    fn list(
+        &self,
+        view: View,
+        now: DateTime<Utc>,
+        offset: u64,
+        limit: u64,
+    ) -> DataResult<Vec<ConversationRow>> {
+        wrap(
+            "list the conversations",
+            Store::list(self, view, now, offset, limit),
+        )
+    }
+    fn conversation(&self, id: ConversationId) -> DataResult<Option<ConversationRow>> {
+        wrap("read the conversation", Store::conversation(self, id))
+    }
+    fn conversation_messages(&self, id: ConversationId) -> DataResult<Vec<MessageRow>> {
+        wrap(
+            "read the conversation's messages",
+            Store::conversation_messages(self, id),
+        )
+    }
+    fn message(&self, key: MessageKey) -> DataResult<Option<MessageRow>> {
+        wrap("read the message", Store::message(self, key))
+    }
+    fn raw(&self, key: MessageKey) -> DataResult<Option<Vec<u8>>> {
+        wrap("read the raw message", Store::raw(self, key))
+    }
+    fn search(&self, query: &str, limit: u32) -> DataResult<Vec<SearchHit>> {
+        wrap("search", Store::search(self, query, limit))
+    }
+    fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
+        wrap("read the customer", Store::customer(self, addr))
+    }
+    fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64> {
+        wrap(
+            "save the not-a-customer rule",
+            Store::add_rule(self, kind, value),
+        )
+    }
+    fn remove_rule(&mut self, id: i64) -> DataResult<()> {
+        wrap(
+            "remove the not-a-customer rule",
+            Store::remove_rule(self, id),
+        )
+    }
+    fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()> {
+        wrap(
+            "mark the conversation answered",
+            Store::mark_answered(self, id, at),
+        )
+    }
+    fn snooze(&mut self, id: ConversationId, until: Option<DateTime<Utc>>) -> DataResult<()> {
+        wrap("snooze the conversation", Store::snooze(self, id, until))
+    }
+    fn add_note(&mut self, addr: &str, text: &str) -> DataResult<i64> {
+        wrap("save the note", Store::add_note(self, addr, text))
+    }
+    fn update_note(&mut self, id: i64, text: &str) -> DataResult<()> {
+        wrap("save the note", Store::update_note(self, id, text))
+    }
+    fn delete_note(&mut self, id: i64) -> DataResult<()> {
+        wrap("delete the note", Store::delete_note(self, id))
+    }
+    fn outbox_pending(&self) -> DataResult<u64> {
+        let n: Result<i64, rusqlite::Error> = self.connection().query_row(
+            "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'failed', 'uncertain')",
+            [],
+            |r| r.get(0),
+        );
+        n.map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(|e| DataError::new("count the outbox", e))
+    }
+    fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>> {
+        // The store keeps last_sync as Unix seconds; the newest over all folders is "last sync".
+        let t: Result<Option<i64>, rusqlite::Error> =
+            self.connection()
+                .query_row("SELECT MAX(last_sync) FROM mailbox_state", [], |r| r.get(0));
+        t.map(|secs| secs.and_then(|s| DateTime::from_timestamp(s, 0)))
+            .map_err(|e| DataError::new("read the sync state", e))
+    }
+}

@@ -1,0 +1,1279 @@
+//! The inbox app's state and its one state-changing function, [`App::update`].
+//!
+//! The main loop turns terminal input, worker events and clock ticks into [`Action`]s and feeds
+//! them to `update`; drawing ([`crate::ui`]) only reads the state. Store reads and the owner's
+//! marks (rules, snooze, notes) are local SQLite calls done here; everything that needs the
+//! outside world (a pager, the reply flow, the network) comes back as an [`Effect`] for the loop.
+
+pub mod command;
+pub mod data;
+pub mod input;
+pub mod keymap;
+pub mod when;
+pub mod worker;
+
+pub use command::Command;
+pub use data::{DataError, InboxData};
+pub use input::LineEditor;
+pub use keymap::{KeyBinding, Keymap, KeymapError};
+pub use worker::{SyncStatus, WorkerChannels, WorkerCommand, WorkerEvent};
+
+use crate::store::{
+    ConversationId, ConversationRow, CustomerInfo, MessageKey, MessageRow, RuleKind, SearchHit,
+    View, ViewCounts,
+};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Every view, in tab order.
+pub const VIEWS: [View; 6] = [
+    View::NeedsReply,
+    View::Overdue,
+    View::DueToday,
+    View::Answered,
+    View::NotCustomer,
+    View::All,
+];
+
+/// How many search hits to ask for; the box shows what fits.
+const SEARCH_LIMIT: u32 = 50;
+/// Lines moved per mouse-wheel step.
+const WHEEL_STEP: usize = 3;
+
+/// The number of conversations in a view, from the store's counts.
+pub fn view_count(counts: &ViewCounts, view: View) -> u64 {
+    match view {
+        View::NeedsReply => counts.needs_reply,
+        View::Overdue => counts.overdue,
+        View::DueToday => counts.due_today,
+        View::Answered => counts.answered,
+        View::NotCustomer => counts.not_customer,
+        View::All => counts.all,
+    }
+}
+
+/// Tab title of a view; `short` for narrow terminals.
+pub fn view_title(view: View, short: bool) -> &'static str {
+    match (view, short) {
+        (View::NeedsReply, false) => "Needs reply",
+        (View::NeedsReply, true) => "Reply",
+        (View::Overdue, false) => "Overdue",
+        (View::Overdue, true) => "Late",
+        (View::DueToday, false) => "Due today",
+        (View::DueToday, true) => "Today",
+        (View::Answered, false) => "Answered",
+        (View::Answered, true) => "Done",
+        (View::NotCustomer, false) => "Not customers",
+        (View::NotCustomer, true) => "Not",
+        (View::All, _) => "All",
+    }
+}
+
+/// A text-input key, used while an overlay has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKey {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    Up,
+    Down,
+    Submit,
+    Cancel,
+}
+
+/// Everything that can change the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Command(Command),
+    Input(InputKey),
+    /// Mouse wheel.
+    ScrollUp,
+    ScrollDown,
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The clock moved (deadlines turn overdue while the app is open).
+    Tick(DateTime<Utc>),
+    Worker(WorkerEvent),
+    /// Reload everything from the store (after the reply flow or an outside change).
+    Refresh,
+    /// A status line from the loop (e.g. the pager could not start).
+    Notify {
+        text: String,
+        error: bool,
+    },
+}
+
+/// How the raw message is shown outside the TUI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opener {
+    Pager,
+    Editor,
+}
+
+/// Work for the main loop, outside the app's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Quit,
+    /// Hand the conversation to the reply/template flow.
+    Reply(ConversationId),
+    /// Write the raw message to a temp file and open it.
+    OpenRaw {
+        message: MessageKey,
+        opener: Opener,
+    },
+    SyncNow,
+}
+
+/// The page of the inbox list that is in memory. Only a window around the visible rows is
+/// loaded (`store.list(view, now, offset, limit)`), so a 100,000-message store costs a few
+/// hundred rows of memory.
+#[derive(Debug, Clone, Default)]
+pub struct InboxList {
+    pub rows: Vec<ConversationRow>,
+    /// Index in the view of `rows[0]`.
+    pub window_start: u64,
+    /// Conversations in the view (from the counts).
+    pub total: u64,
+    pub selected: u64,
+    /// First visible row.
+    pub top: u64,
+}
+
+impl InboxList {
+    pub fn row(&self, index: u64) -> Option<&ConversationRow> {
+        let i = index.checked_sub(self.window_start)?;
+        self.rows.get(usize::try_from(i).ok()?)
+    }
+
+    pub fn selected_row(&self) -> Option<&ConversationRow> {
+        self.row(self.selected)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConversationScreen {
+    pub row: ConversationRow,
+    pub messages: Vec<MessageRow>,
+    /// First visible line of the thread.
+    pub scroll: usize,
+    /// Quoted text and signatures shown (dimmed) instead of folded.
+    pub show_quoted: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerFocus {
+    Conversations,
+    Notes,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomerScreen {
+    pub info: CustomerInfo,
+    pub focus: CustomerFocus,
+    pub selected_conversation: usize,
+    pub selected_note: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Conversation(ConversationScreen),
+    Customer(CustomerScreen),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub input: LineEditor,
+    pub hits: Vec<SearchHit>,
+    pub selected: usize,
+    pub error: Option<String>,
+}
+
+/// One choice in the not-a-customer menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleChoice {
+    pub kind: RuleKind,
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SnoozeMenu {
+    pub conversation: ConversationId,
+    pub presets: Vec<(String, DateTime<Utc>)>,
+    /// `presets.len()` selects the typed line.
+    pub selected: usize,
+    pub typed: LineEditor,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoteEditor {
+    pub customer_addr: String,
+    /// None: a new note.
+    pub note_id: Option<i64>,
+    pub input: LineEditor,
+}
+
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Search(SearchState),
+    NotCustomer {
+        choices: Vec<RuleChoice>,
+        selected: usize,
+    },
+    Snooze(SnoozeMenu),
+    Note(NoteEditor),
+}
+
+/// Something `u` can take back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undo {
+    Rule {
+        id: i64,
+        label: String,
+    },
+    Snooze {
+        conversation: ConversationId,
+        previous: Option<DateTime<Utc>>,
+    },
+    Answered {
+        conversation: ConversationId,
+        previous: Option<DateTime<Utc>>,
+    },
+    NoteDeleted {
+        customer_addr: String,
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Options from the config and the command line.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub keymap: Keymap,
+    /// False when `NO_COLOR` is set: styles use bold/reverse/dim only.
+    pub color: bool,
+    /// A fixed clock (`--now`): ticks do not move it.
+    pub fixed_now: Option<DateTime<Utc>>,
+    /// Whether a sync worker is attached (otherwise "sync now" explains why it cannot).
+    pub sync_available: bool,
+    /// Whether the reply flow is attached.
+    pub reply_available: bool,
+}
+
+impl Default for AppOptions {
+    fn default() -> AppOptions {
+        AppOptions {
+            keymap: Keymap::default(),
+            color: true,
+            fixed_now: None,
+            sync_available: false,
+            reply_available: false,
+        }
+    }
+}
+
+pub struct App {
+    pub data: Box<dyn InboxData>,
+    pub now: DateTime<Utc>,
+    pub options: AppOptions,
+    /// Terminal size, from the last resize.
+    pub width: u16,
+    pub height: u16,
+    pub view: View,
+    pub counts: ViewCounts,
+    pub inbox: InboxList,
+    /// Screens above the inbox; the last one is shown.
+    pub stack: Vec<Screen>,
+    pub overlay: Option<Overlay>,
+    pub status: Option<StatusMessage>,
+    pub sync: SyncStatus,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub outbox_pending: u64,
+    pub undo: Vec<Undo>,
+    pub should_quit: bool,
+}
+
+impl App {
+    /// Builds the app and loads the first page. Store errors become a status line, not a
+    /// failure: the owner still gets a screen.
+    pub fn new(
+        data: Box<dyn InboxData>,
+        options: AppOptions,
+        now: DateTime<Utc>,
+        width: u16,
+        height: u16,
+    ) -> App {
+        let sync = if options.sync_available {
+            SyncStatus::Idle
+        } else {
+            SyncStatus::Unavailable
+        };
+        let mut app = App {
+            data,
+            now: options.fixed_now.unwrap_or(now),
+            options,
+            width,
+            height,
+            view: View::NeedsReply,
+            counts: ViewCounts::default(),
+            inbox: InboxList::default(),
+            stack: Vec::new(),
+            overlay: None,
+            status: None,
+            sync,
+            last_sync: None,
+            outbox_pending: 0,
+            undo: Vec::new(),
+            should_quit: false,
+        };
+        app.refresh();
+        app
+    }
+
+    pub fn screen(&self) -> Option<&Screen> {
+        self.stack.last()
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Maps a key to an action for the current mode: overlays with text input get raw keys,
+    /// everything else goes through the keymap. Returns None for unbound keys and releases.
+    pub fn key_to_action(&self, key: &KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let wants_text = matches!(
+            self.overlay,
+            Some(Overlay::Search(_))
+                | Some(Overlay::Snooze(_))
+                | Some(Overlay::Note(_))
+                | Some(Overlay::NotCustomer { .. })
+        );
+        if wants_text {
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            let input = match key.code {
+                KeyCode::Char('c') if ctrl => return Some(Action::Command(Command::ForceQuit)),
+                KeyCode::Char('n') if ctrl => InputKey::Down,
+                KeyCode::Char('p') if ctrl => InputKey::Up,
+                KeyCode::Char(_) if ctrl => return None,
+                KeyCode::Char(c) => InputKey::Char(c),
+                KeyCode::Backspace => InputKey::Backspace,
+                KeyCode::Delete => InputKey::Delete,
+                KeyCode::Left => InputKey::Left,
+                KeyCode::Right => InputKey::Right,
+                KeyCode::Home => InputKey::Home,
+                KeyCode::End => InputKey::End,
+                KeyCode::Up | KeyCode::BackTab => InputKey::Up,
+                KeyCode::Down | KeyCode::Tab => InputKey::Down,
+                KeyCode::Enter => InputKey::Submit,
+                KeyCode::Esc => InputKey::Cancel,
+                _ => return None,
+            };
+            return Some(Action::Input(input));
+        }
+        self.options.keymap.command_for(key).map(Action::Command)
+    }
+
+    /// Rows of the inbox list that fit on screen.
+    pub fn page_rows(&self) -> u64 {
+        u64::from(crate::ui::inbox_list_height(self.height).max(1))
+    }
+
+    /// The single state-changing entry point.
+    pub fn update(&mut self, action: Action) -> Effect {
+        match action {
+            Action::Command(cmd) => {
+                self.status = None;
+                if cmd == Command::ForceQuit {
+                    self.should_quit = true;
+                    return Effect::Quit;
+                }
+                if self.overlay.is_some() {
+                    return self.overlay_command(cmd);
+                }
+                self.command(cmd)
+            }
+            Action::Input(key) => self.overlay_input(key),
+            Action::ScrollUp => {
+                for _ in 0..WHEEL_STEP {
+                    self.move_by(-1);
+                }
+                Effect::None
+            }
+            Action::ScrollDown => {
+                for _ in 0..WHEEL_STEP {
+                    self.move_by(1);
+                }
+                Effect::None
+            }
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                self.clamp_inbox();
+                self.clamp_thread_scroll();
+                Effect::None
+            }
+            Action::Tick(now) => {
+                if self.options.fixed_now.is_none() {
+                    let old = self.now;
+                    self.now = now;
+                    // Deadlines are shown to the minute: reload when the minute changes.
+                    if old.timestamp().div_euclid(60) != now.timestamp().div_euclid(60) {
+                        self.refresh();
+                    }
+                }
+                Effect::None
+            }
+            Action::Worker(ev) => {
+                self.worker_event(ev);
+                Effect::None
+            }
+            Action::Refresh => {
+                self.refresh();
+                Effect::None
+            }
+            Action::Notify { text, error } => {
+                self.status = Some(StatusMessage { text, error });
+                Effect::None
+            }
+        }
+    }
+
+    fn worker_event(&mut self, ev: WorkerEvent) {
+        match ev {
+            WorkerEvent::Started => {
+                self.sync = SyncStatus::Running {
+                    mailbox: None,
+                    done: 0,
+                    total: 0,
+                }
+            }
+            WorkerEvent::Progress {
+                mailbox,
+                done,
+                total,
+            } => {
+                self.sync = SyncStatus::Running {
+                    mailbox: Some(mailbox),
+                    done,
+                    total,
+                }
+            }
+            WorkerEvent::Finished { at, new_messages } => {
+                self.sync = SyncStatus::Idle;
+                self.last_sync = Some(at);
+                self.refresh();
+                if new_messages > 0 {
+                    let s = if new_messages == 1 { "" } else { "s" };
+                    self.info(format!("{new_messages} new message{s}."));
+                }
+            }
+            WorkerEvent::NewMail { count } => {
+                self.refresh();
+                let s = if count == 1 { "" } else { "s" };
+                self.info(format!("{count} new message{s}."));
+            }
+            WorkerEvent::Offline { reason } => self.sync = SyncStatus::Offline { reason },
+            WorkerEvent::Error { message } => self.sync = SyncStatus::Failed { message },
+            WorkerEvent::Outbox => match self.data.outbox_pending() {
+                Ok(n) => self.outbox_pending = n,
+                Err(e) => self.error(e.sentence()),
+            },
+        }
+    }
+
+    /// Reloads counts, the visible page and the open screens from the store.
+    pub fn refresh(&mut self) {
+        match self.data.counts(self.now) {
+            Ok(c) => self.counts = c,
+            Err(e) => self.error(e.sentence()),
+        }
+        if let Ok(n) = self.data.outbox_pending() {
+            self.outbox_pending = n;
+        }
+        if let Ok(Some(t)) = self.data.last_sync() {
+            if self.last_sync.is_none_or(|l| t > l) {
+                self.last_sync = Some(t);
+            }
+        }
+        let keep = self.inbox.selected_row().map(|r| r.id);
+        self.inbox.total = view_count(&self.counts, self.view);
+        self.inbox.rows.clear();
+        self.clamp_inbox();
+        // Keep the same conversation selected when it is still on the loaded page.
+        if let Some(id) = keep {
+            if let Some(pos) = self.inbox.rows.iter().position(|r| r.id == id) {
+                self.inbox.selected = self.inbox.window_start + pos as u64;
+                self.clamp_inbox();
+            }
+        }
+        for i in 0..self.stack.len() {
+            self.reload_screen(i);
+        }
+    }
+
+    fn reload_screen(&mut self, i: usize) {
+        let result = match &self.stack[i] {
+            Screen::Conversation(c) => {
+                let id = c.row.id;
+                match (
+                    self.data.conversation(id),
+                    self.data.conversation_messages(id),
+                ) {
+                    (Ok(Some(row)), Ok(messages)) => {
+                        if let Screen::Conversation(c) = &mut self.stack[i] {
+                            c.row = row;
+                            c.messages = messages;
+                        }
+                        Ok(())
+                    }
+                    (Ok(None), _) => Ok(()),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                }
+            }
+            Screen::Customer(c) => match self.data.customer(&c.info.addr) {
+                Ok(info) => {
+                    if let Screen::Customer(c) = &mut self.stack[i] {
+                        c.selected_conversation = c
+                            .selected_conversation
+                            .min(info.conversations.len().saturating_sub(1));
+                        c.selected_note = c.selected_note.min(info.notes.len().saturating_sub(1));
+                        c.info = info;
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+        };
+        if let Err(e) = result {
+            self.error(e.sentence());
+        }
+        if i + 1 == self.stack.len() {
+            self.clamp_thread_scroll();
+        }
+    }
+
+    /// Keeps the selection inside the view and visible, and makes sure the visible rows are
+    /// loaded (one store query per window move).
+    fn clamp_inbox(&mut self) {
+        let page = self.page_rows();
+        let list = &mut self.inbox;
+        list.selected = list.selected.min(list.total.saturating_sub(1));
+        if list.selected < list.top {
+            list.top = list.selected;
+        }
+        if list.selected >= list.top + page {
+            list.top = list.selected + 1 - page;
+        }
+        list.top = list.top.min(list.total.saturating_sub(page));
+        let want_end = (list.top + page).min(list.total);
+        let loaded_end = list.window_start + list.rows.len() as u64;
+        let covered = list.top >= list.window_start && want_end <= loaded_end;
+        if covered && !(list.rows.is_empty() && list.total > 0) {
+            return;
+        }
+        if list.total == 0 {
+            list.rows.clear();
+            list.window_start = 0;
+            return;
+        }
+        // Two pages either side, so scrolling row by row rarely queries.
+        let offset = list.top.saturating_sub(page * 2);
+        let limit = page * 5;
+        match self.data.list(self.view, self.now, offset, limit) {
+            Ok(rows) => {
+                self.inbox.window_start = offset;
+                self.inbox.rows = rows;
+                // The store may hold fewer rows than counted (changed between the queries).
+                let end = offset + self.inbox.rows.len() as u64;
+                if end < self.inbox.total && (self.inbox.rows.len() as u64) < limit {
+                    self.inbox.total = end;
+                    self.inbox.selected = self.inbox.selected.min(end.saturating_sub(1));
+                }
+            }
+            Err(e) => self.error(e.sentence()),
+        }
+    }
+
+    fn clamp_thread_scroll(&mut self) {
+        let width = self.width;
+        let height = self.height;
+        let tz = self.data.calendar().tz;
+        if let Some(Screen::Conversation(c)) = self.stack.last_mut() {
+            let lines = crate::ui::conversation::thread_lines(c, width, tz).len();
+            let page = usize::from(crate::ui::conversation_body_height(height));
+            c.scroll = c.scroll.min(lines.saturating_sub(page));
+        }
+    }
+
+    fn set_view(&mut self, view: View) {
+        if self.view != view {
+            // A new view starts at its most urgent row.
+            self.view = view;
+            self.inbox = InboxList::default();
+        }
+        self.stack.clear();
+        self.refresh();
+    }
+
+    fn cycle_view(&mut self, step: isize) {
+        let i = VIEWS.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
+        let n = VIEWS.len() as isize;
+        self.set_view(VIEWS[(i + step).rem_euclid(n) as usize]);
+    }
+
+    /// Moves the selection (or the thread scroll) by `delta` rows.
+    fn move_by(&mut self, delta: i64) {
+        if let Some(Overlay::Help { scroll }) = &mut self.overlay {
+            *scroll = scroll.saturating_add_signed(delta as isize);
+            return;
+        }
+        match self.stack.last_mut() {
+            None => {
+                let list = &mut self.inbox;
+                list.selected = list
+                    .selected
+                    .saturating_add_signed(delta)
+                    .min(list.total.saturating_sub(1));
+                self.clamp_inbox();
+            }
+            Some(Screen::Conversation(c)) => {
+                c.scroll = c.scroll.saturating_add_signed(delta as isize);
+                self.clamp_thread_scroll();
+            }
+            Some(Screen::Customer(c)) => {
+                let (sel, len) = match c.focus {
+                    CustomerFocus::Conversations => {
+                        (&mut c.selected_conversation, c.info.conversations.len())
+                    }
+                    CustomerFocus::Notes => (&mut c.selected_note, c.info.notes.len()),
+                };
+                *sel = sel
+                    .saturating_add_signed(delta as isize)
+                    .min(len.saturating_sub(1));
+            }
+        }
+    }
+
+    fn page(&self) -> i64 {
+        match self.stack.last() {
+            Some(Screen::Conversation(_)) => {
+                i64::from(crate::ui::conversation_body_height(self.height).max(1))
+            }
+            _ => self.page_rows() as i64,
+        }
+    }
+
+    fn command(&mut self, cmd: Command) -> Effect {
+        match cmd {
+            Command::Up => self.move_by(-1),
+            Command::Down => self.move_by(1),
+            Command::PageUp => self.move_by(-self.page()),
+            Command::PageDown => self.move_by(self.page()),
+            Command::Top => self.move_by(i64::MIN / 2),
+            Command::Bottom => self.move_by(i64::MAX / 2),
+            Command::Open => self.open(),
+            Command::Back => {
+                self.stack.pop();
+                self.refresh();
+            }
+            Command::Quit => {
+                if self.stack.pop().is_none() {
+                    self.should_quit = true;
+                    return Effect::Quit;
+                }
+                self.refresh();
+            }
+            Command::ForceQuit => {
+                self.should_quit = true;
+                return Effect::Quit;
+            }
+            Command::NextView => self.cycle_view(1),
+            Command::PrevView => self.cycle_view(-1),
+            Command::ViewNeedsReply => self.set_view(View::NeedsReply),
+            Command::ViewOverdue => self.set_view(View::Overdue),
+            Command::ViewDueToday => self.set_view(View::DueToday),
+            Command::ViewAnswered => self.set_view(View::Answered),
+            Command::ViewNotCustomer => self.set_view(View::NotCustomer),
+            Command::ViewAll => self.set_view(View::All),
+            Command::Reply => {
+                let Some(row) = self.target_conversation() else {
+                    self.info("Select a conversation to reply to.");
+                    return Effect::None;
+                };
+                if !self.options.reply_available {
+                    self.error("Replying is not available in this build yet; reply from your mail client and press a to mark it answered.");
+                    return Effect::None;
+                }
+                return Effect::Reply(row.id);
+            }
+            Command::NotCustomer => self.open_not_customer_menu(),
+            Command::MarkAnswered => self.toggle_answered(),
+            Command::Snooze => {
+                let Some(row) = self.target_conversation() else {
+                    self.info("Select a conversation to snooze.");
+                    return Effect::None;
+                };
+                let presets = when::presets(self.now, self.data.calendar().tz);
+                self.overlay = Some(Overlay::Snooze(SnoozeMenu {
+                    conversation: row.id,
+                    presets,
+                    selected: 0,
+                    typed: LineEditor::default(),
+                    error: None,
+                }));
+            }
+            Command::Undo => self.undo(),
+            Command::Customer => self.open_customer(),
+            Command::AddNote => {
+                let Some(addr) = self.target_customer_addr() else {
+                    self.info("Select a conversation to add a note about its customer.");
+                    return Effect::None;
+                };
+                self.overlay = Some(Overlay::Note(NoteEditor {
+                    customer_addr: addr,
+                    note_id: None,
+                    input: LineEditor::default(),
+                }));
+            }
+            Command::DeleteNote => self.delete_note(),
+            Command::NextFocus => {
+                if let Some(Screen::Customer(c)) = self.stack.last_mut() {
+                    c.focus = match c.focus {
+                        CustomerFocus::Conversations => CustomerFocus::Notes,
+                        CustomerFocus::Notes => CustomerFocus::Conversations,
+                    };
+                }
+            }
+            Command::ToggleQuoted => {
+                if let Some(Screen::Conversation(c)) = self.stack.last_mut() {
+                    c.show_quoted = !c.show_quoted;
+                    self.clamp_thread_scroll();
+                }
+            }
+            Command::OpenPager | Command::OpenEditor => {
+                let opener = if cmd == Command::OpenPager {
+                    Opener::Pager
+                } else {
+                    Opener::Editor
+                };
+                let Some(message) = self.target_message() else {
+                    self.info("Select a conversation to open its message.");
+                    return Effect::None;
+                };
+                return Effect::OpenRaw { message, opener };
+            }
+            Command::SyncNow => {
+                if !self.options.sync_available {
+                    self.error("Sync is not running (demo store or no account configured); showing saved mail.");
+                    return Effect::None;
+                }
+                self.sync = SyncStatus::Running {
+                    mailbox: None,
+                    done: 0,
+                    total: 0,
+                };
+                return Effect::SyncNow;
+            }
+            Command::Search => self.overlay = Some(Overlay::Search(SearchState::default())),
+            Command::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+        }
+        Effect::None
+    }
+
+    /// Commands while the help overlay is open: scroll or close.
+    fn overlay_command(&mut self, cmd: Command) -> Effect {
+        match cmd {
+            Command::Up => self.move_by(-1),
+            Command::Down => self.move_by(1),
+            Command::PageUp => self.move_by(-10),
+            Command::PageDown => self.move_by(10),
+            Command::Top => self.move_by(i64::MIN / 2),
+            Command::Back | Command::Quit | Command::Help => self.overlay = None,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    /// The conversation the owner is pointing at on the current screen.
+    pub fn target_conversation(&self) -> Option<ConversationRow> {
+        match self.stack.last() {
+            None => self.inbox.selected_row().cloned(),
+            Some(Screen::Conversation(c)) => Some(c.row.clone()),
+            Some(Screen::Customer(c)) => match c.focus {
+                CustomerFocus::Conversations => {
+                    c.info.conversations.get(c.selected_conversation).cloned()
+                }
+                CustomerFocus::Notes => None,
+            },
+        }
+    }
+
+    fn target_customer_addr(&self) -> Option<String> {
+        match self.stack.last() {
+            Some(Screen::Customer(c)) => Some(c.info.addr.clone()),
+            _ => self.target_conversation().map(|r| r.customer_addr),
+        }
+    }
+
+    /// The message to open raw: the newest customer message of the conversation, else its newest.
+    fn target_message(&self) -> Option<MessageKey> {
+        if let Some(Screen::Conversation(c)) = self.stack.last() {
+            return c
+                .messages
+                .iter()
+                .rev()
+                .find(|m| !m.is_shop)
+                .or(c.messages.last())
+                .map(|m| m.id);
+        }
+        self.target_conversation().map(|r| r.latest_message)
+    }
+
+    fn open(&mut self) {
+        match self.stack.last() {
+            None => {
+                if let Some(id) = self.inbox.selected_row().map(|r| r.id) {
+                    self.open_conversation(id);
+                }
+            }
+            Some(Screen::Conversation(_)) => {}
+            Some(Screen::Customer(c)) => match c.focus {
+                CustomerFocus::Conversations => {
+                    if let Some(id) = c
+                        .info
+                        .conversations
+                        .get(c.selected_conversation)
+                        .map(|r| r.id)
+                    {
+                        self.open_conversation(id);
+                    }
+                }
+                CustomerFocus::Notes => {
+                    if let Some(note) = c.info.notes.get(c.selected_note) {
+                        self.overlay = Some(Overlay::Note(NoteEditor {
+                            customer_addr: c.info.addr.clone(),
+                            note_id: Some(note.id),
+                            input: LineEditor::with_text(&note.text),
+                        }));
+                    }
+                }
+            },
+        }
+    }
+
+    /// Opens a conversation; its bodies are read now, not with the list.
+    pub fn open_conversation(&mut self, id: ConversationId) {
+        let row = match self.data.conversation(id) {
+            Ok(Some(row)) => row,
+            Ok(None) => return self.error("That conversation is no longer in the store."),
+            Err(e) => return self.error(e.sentence()),
+        };
+        match self.data.conversation_messages(id) {
+            Ok(messages) => {
+                // Start at the newest message: that is the one to answer.
+                let mut screen = ConversationScreen {
+                    row,
+                    messages,
+                    scroll: 0,
+                    show_quoted: false,
+                };
+                screen.scroll = crate::ui::conversation::last_message_line(
+                    &screen,
+                    self.width,
+                    self.data.calendar().tz,
+                );
+                self.stack.push(Screen::Conversation(screen));
+                self.clamp_thread_scroll();
+            }
+            Err(e) => self.error(e.sentence()),
+        }
+    }
+
+    fn open_customer(&mut self) {
+        let Some(addr) = self.target_customer_addr() else {
+            return self.info("Select a conversation to see its customer.");
+        };
+        if let Some(Screen::Customer(c)) = self.stack.last() {
+            if c.info.addr == addr {
+                return;
+            }
+        }
+        match self.data.customer(&addr) {
+            Ok(info) => self.stack.push(Screen::Customer(CustomerScreen {
+                info,
+                focus: CustomerFocus::Conversations,
+                selected_conversation: 0,
+                selected_note: 0,
+            })),
+            Err(e) => self.error(e.sentence()),
+        }
+    }
+
+    fn open_not_customer_menu(&mut self) {
+        let Some(row) = self.target_conversation() else {
+            return self.info("Select a conversation to mark.");
+        };
+        let mut choices = Vec::new();
+        let messages = match self.stack.last() {
+            Some(Screen::Conversation(c)) if c.row.id == row.id => Ok(c.messages.clone()),
+            _ => self.data.conversation_messages(row.id),
+        };
+        let newest_customer = match messages {
+            Ok(ms) => ms.into_iter().rev().find(|m| !m.is_shop),
+            Err(e) => return self.error(e.sentence()),
+        };
+        if let Some(mid) = newest_customer.as_ref().and_then(|m| m.message_id.clone()) {
+            choices.push(RuleChoice {
+                kind: RuleKind::Message,
+                value: mid,
+                label: "this message only".to_string(),
+            });
+        }
+        let addr = newest_customer
+            .and_then(|m| m.from.map(|a| a.addr))
+            .unwrap_or(row.customer_addr.clone());
+        if !addr.is_empty() {
+            choices.push(RuleChoice {
+                kind: RuleKind::Sender,
+                value: addr.clone(),
+                label: format!("everything from {}", crate::mail::sanitize::line(&addr)),
+            });
+            if let Some((_, domain)) = addr.rsplit_once('@') {
+                if !domain.is_empty() {
+                    choices.push(RuleChoice {
+                        kind: RuleKind::Domain,
+                        value: domain.to_string(),
+                        label: format!("everything from @{}", crate::mail::sanitize::line(domain)),
+                    });
+                }
+            }
+        }
+        if choices.is_empty() {
+            return self.error("This conversation has no sender address or Message-ID to mark.");
+        }
+        self.overlay = Some(Overlay::NotCustomer {
+            choices,
+            selected: 0,
+        });
+    }
+
+    fn toggle_answered(&mut self) {
+        let Some(row) = self.target_conversation() else {
+            return self.info("Select a conversation to mark answered.");
+        };
+        let previous = row.manual_answered_at;
+        let new = if previous.is_some() {
+            None
+        } else {
+            Some(self.now)
+        };
+        match self.data.mark_answered(row.id, new) {
+            Ok(()) => {
+                self.undo.push(Undo::Answered {
+                    conversation: row.id,
+                    previous,
+                });
+                if new.is_some() {
+                    self.info(format!(
+                        "Marked answered: {}. u undoes.",
+                        clip(&row.subject)
+                    ));
+                } else {
+                    self.info(format!(
+                        "No longer marked answered: {}.",
+                        clip(&row.subject)
+                    ));
+                }
+                self.refresh();
+            }
+            Err(e) => self.error(e.sentence()),
+        }
+    }
+
+    fn delete_note(&mut self) {
+        let Some(Screen::Customer(c)) = self.stack.last() else {
+            return self.info("Open the customer panel (c) to delete a note.");
+        };
+        if c.focus != CustomerFocus::Notes {
+            return self.info("Switch to the notes (f) and select the note to delete.");
+        }
+        let Some(note) = c.info.notes.get(c.selected_note).cloned() else {
+            return self.info("There is no note to delete.");
+        };
+        match self.data.delete_note(note.id) {
+            Ok(()) => {
+                self.undo.push(Undo::NoteDeleted {
+                    customer_addr: note.customer_addr,
+                    text: note.text,
+                });
+                self.info("Note deleted. u undoes.");
+                self.refresh();
+            }
+            Err(e) => self.error(e.sentence()),
+        }
+    }
+
+    fn undo(&mut self) {
+        let Some(entry) = self.undo.pop() else {
+            return self.info("Nothing to undo.");
+        };
+        let result = match &entry {
+            Undo::Rule { id, .. } => self.data.remove_rule(*id),
+            Undo::Snooze {
+                conversation,
+                previous,
+            } => self.data.snooze(*conversation, *previous),
+            Undo::Answered {
+                conversation,
+                previous,
+            } => self.data.mark_answered(*conversation, *previous),
+            Undo::NoteDeleted {
+                customer_addr,
+                text,
+            } => self.data.add_note(customer_addr, text).map(|_| ()),
+        };
+        match result {
+            Ok(()) => {
+                let what = match entry {
+                    Undo::Rule { label, .. } => format!("Undone: not a customer ({label})."),
+                    Undo::Snooze { .. } => "Undone: snooze.".to_string(),
+                    Undo::Answered { .. } => "Undone: answered mark.".to_string(),
+                    Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
+                };
+                self.info(what);
+                self.refresh();
+            }
+            Err(e) => {
+                self.undo.push(entry);
+                self.error(e.sentence());
+            }
+        }
+    }
+
+    fn overlay_input(&mut self, key: InputKey) -> Effect {
+        let Some(overlay) = self.overlay.take() else {
+            return Effect::None;
+        };
+        self.status = None;
+        self.overlay = match overlay {
+            Overlay::Help { scroll } => Some(Overlay::Help { scroll }),
+            Overlay::Search(s) => self.search_input(s, key),
+            Overlay::NotCustomer { choices, selected } => {
+                self.not_customer_input(choices, selected, key)
+            }
+            Overlay::Snooze(m) => self.snooze_input(m, key),
+            Overlay::Note(n) => self.note_input(n, key),
+        };
+        Effect::None
+    }
+
+    fn search_input(&mut self, mut s: SearchState, key: InputKey) -> Option<Overlay> {
+        let before = s.input.text().to_string();
+        match key {
+            InputKey::Cancel => return None,
+            InputKey::Submit => {
+                let hit = s.hits.get(s.selected).map(|h| h.conversation_id);
+                match hit {
+                    Some(id) => {
+                        self.stack.clear();
+                        self.open_conversation(id);
+                        return None;
+                    }
+                    None => return Some(Overlay::Search(s)),
+                }
+            }
+            InputKey::Up => s.selected = s.selected.saturating_sub(1),
+            InputKey::Down => s.selected = (s.selected + 1).min(s.hits.len().saturating_sub(1)),
+            k => edit(&mut s.input, k),
+        }
+        if s.input.text() != before {
+            // Live search: one FTS query per keystroke, ranked by the store.
+            let q = s.input.text().trim().to_string();
+            s.selected = 0;
+            s.error = None;
+            if q.is_empty() {
+                s.hits.clear();
+            } else {
+                match self.data.search(&q, SEARCH_LIMIT) {
+                    Ok(hits) => s.hits = hits,
+                    Err(e) => {
+                        s.hits.clear();
+                        s.error = Some(e.sentence());
+                    }
+                }
+            }
+        }
+        Some(Overlay::Search(s))
+    }
+
+    fn not_customer_input(
+        &mut self,
+        choices: Vec<RuleChoice>,
+        mut selected: usize,
+        key: InputKey,
+    ) -> Option<Overlay> {
+        let pick = match key {
+            InputKey::Cancel => return None,
+            InputKey::Up | InputKey::Char('k') => {
+                selected = selected.saturating_sub(1);
+                None
+            }
+            InputKey::Down | InputKey::Char('j') => {
+                selected = (selected + 1).min(choices.len().saturating_sub(1));
+                None
+            }
+            InputKey::Submit => Some(selected),
+            InputKey::Char(c @ '1'..='9') => Some(c as usize - '1' as usize),
+            InputKey::Char('m') => choices.iter().position(|c| c.kind == RuleKind::Message),
+            InputKey::Char('s') => choices.iter().position(|c| c.kind == RuleKind::Sender),
+            InputKey::Char('d') => choices.iter().position(|c| c.kind == RuleKind::Domain),
+            _ => None,
+        };
+        let Some(choice) = pick.and_then(|i| choices.get(i)).cloned() else {
+            return Some(Overlay::NotCustomer { choices, selected });
+        };
+        match self.data.add_rule(choice.kind, &choice.value) {
+            Ok(id) => {
+                self.undo.push(Undo::Rule {
+                    id,
+                    label: choice.label.clone(),
+                });
+                self.info(format!("Not a customer: {}. u undoes.", choice.label));
+                self.refresh();
+            }
+            Err(e) => self.error(e.sentence()),
+        }
+        None
+    }
+
+    fn snooze_input(&mut self, mut m: SnoozeMenu, key: InputKey) -> Option<Overlay> {
+        let typed_index = m.presets.len();
+        match key {
+            InputKey::Cancel => return None,
+            InputKey::Up => m.selected = m.selected.saturating_sub(1),
+            InputKey::Down => m.selected = (m.selected + 1).min(typed_index),
+            InputKey::Submit => {
+                let until = if m.selected < typed_index {
+                    Ok(m.presets[m.selected].1)
+                } else {
+                    when::parse(m.typed.text(), self.now, self.data.calendar().tz)
+                        .map_err(|e| e.to_string())
+                };
+                match until {
+                    Ok(until) => {
+                        let previous = self
+                            .data
+                            .conversation(m.conversation)
+                            .ok()
+                            .flatten()
+                            .and_then(|r| r.snoozed_until);
+                        match self.data.snooze(m.conversation, Some(until)) {
+                            Ok(()) => {
+                                self.undo.push(Undo::Snooze {
+                                    conversation: m.conversation,
+                                    previous,
+                                });
+                                let local = until.with_timezone(&self.data.calendar().tz);
+                                self.info(format!(
+                                    "Snoozed until {}. u undoes.",
+                                    local.format("%a %-d %b %H:%M")
+                                ));
+                                self.refresh();
+                            }
+                            Err(e) => self.error(e.sentence()),
+                        }
+                        return None;
+                    }
+                    Err(msg) => m.error = Some(msg),
+                }
+            }
+            k => {
+                m.selected = typed_index;
+                m.error = None;
+                edit(&mut m.typed, k);
+            }
+        }
+        Some(Overlay::Snooze(m))
+    }
+
+    fn note_input(&mut self, mut n: NoteEditor, key: InputKey) -> Option<Overlay> {
+        match key {
+            InputKey::Cancel => return None,
+            InputKey::Submit => {
+                let text = n.input.text().trim().to_string();
+                let result = match (n.note_id, text.is_empty()) {
+                    (None, true) => return None,
+                    (Some(id), true) => self.data.delete_note(id).map(|_| "Note deleted."),
+                    (Some(id), false) => self.data.update_note(id, &text).map(|_| "Note saved."),
+                    (None, false) => self
+                        .data
+                        .add_note(&n.customer_addr, &text)
+                        .map(|_| "Note added."),
+                };
+                match result {
+                    Ok(msg) => {
+                        self.info(msg);
+                        self.refresh();
+                    }
+                    Err(e) => self.error(e.sentence()),
+                }
+                return None;
+            }
+            k => edit(&mut n.input, k),
+        }
+        Some(Overlay::Note(n))
+    }
+}
+
+fn edit(e: &mut LineEditor, key: InputKey) {
+    match key {
+        InputKey::Char(c) => e.insert(c),
+        InputKey::Backspace => e.backspace(),
+        InputKey::Delete => e.delete(),
+        InputKey::Left => e.left(),
+        InputKey::Right => e.right(),
+        InputKey::Home => e.home(),
+        InputKey::End => e.end(),
+        InputKey::Up | InputKey::Down | InputKey::Submit | InputKey::Cancel => {}
+    }
+}
+
+/// A subject shortened for a status line.
+fn clip(s: &str) -> String {
+    let s = crate::mail::sanitize::line(s);
+    let s: &str = s.as_ref();
+    if s.chars().count() > 40 {
+        format!("“{}…”", s.chars().take(39).collect::<String>())
+    } else {
+        format!("“{s}”")
+    }
+}

@@ -1,0 +1,90 @@
+//! The app's view of the background sync worker: a small event enum in, a command enum out.
+//! The CLI adapts the sync worker's own events to these (one `map` in a forwarding thread), so
+//! the TUI does not depend on the worker's internals.
+
+use chrono::{DateTime, Utc};
+use std::sync::mpsc::{Receiver, Sender};
+
+/// What the sync worker reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerEvent {
+    /// A sync pass started.
+    Started,
+    /// Progress inside one folder: `done` of `total` new messages fetched.
+    Progress {
+        mailbox: String,
+        done: u64,
+        total: u64,
+    },
+    /// A pass finished; the store holds `new_messages` more messages.
+    Finished {
+        at: DateTime<Utc>,
+        new_messages: u64,
+    },
+    /// New mail arrived through IDLE and is in the store.
+    NewMail { count: u64 },
+    /// The server cannot be reached; the local store keeps working. `reason` is a sentence.
+    Offline { reason: String },
+    /// A sync error the owner should see (bad password, certificate…), as a sentence.
+    Error { message: String },
+    /// The outbox changed (a reply was queued, sent or failed).
+    Outbox,
+}
+
+/// What the app asks of the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerCommand {
+    SyncNow,
+    /// Send (or retry) this outbox entry now.
+    SendOutbox(i64),
+    Shutdown,
+}
+
+/// Both directions of the worker link, handed to [`crate::tui::run_tui`].
+pub struct WorkerChannels {
+    pub events: Receiver<WorkerEvent>,
+    pub commands: Sender<WorkerCommand>,
+}
+
+/// What the status bar says about sync, derived from the events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SyncStatus {
+    /// No worker (demo mode, or started without network).
+    #[default]
+    Unavailable,
+    Idle,
+    Running {
+        mailbox: Option<String>,
+        done: u64,
+        total: u64,
+    },
+    Offline {
+        reason: String,
+    },
+    Failed {
+        message: String,
+    },
+}
+
+impl SyncStatus {
+    /// A readable sentence for the status bar.
+    pub fn sentence(&self) -> String {
+        match self {
+            SyncStatus::Unavailable => "Local mail only (sync is off).".to_string(),
+            SyncStatus::Idle => "Up to date.".to_string(),
+            SyncStatus::Running { mailbox: None, .. } => "Syncing…".to_string(),
+            SyncStatus::Running {
+                mailbox: Some(m),
+                done,
+                total,
+            } if *total > 0 => {
+                format!("Syncing {m}: {done} of {total} new messages…")
+            }
+            SyncStatus::Running {
+                mailbox: Some(m), ..
+            } => format!("Syncing {m}…"),
+            SyncStatus::Offline { reason } => format!("Offline, showing saved mail: {reason}"),
+            SyncStatus::Failed { message } => format!("Sync failed: {message}"),
+        }
+    }
+}

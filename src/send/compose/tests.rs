@@ -1,0 +1,328 @@
+use super::*;
+use chrono::TimeZone;
+
+fn shop() -> ShopIdentity {
+    ShopIdentity {
+        shop_name: "Alphx".into(),
+        owner_name: "Tom".into(),
+        signature: String::new(),
+        addresses: vec!["hello@alphx.example".into(), "orders@alphx.example".into()],
+    }
+}
+
+fn original() -> Original {
+    Original {
+        message_id: Some("abc123@mail.example.com".into()),
+        references: vec!["root@x.example".into(), "mid@y.example".into()],
+        from: Some(Address {
+            name: Some("John Smith".into()),
+            addr: "john.smith@example.com".into(),
+        }),
+        reply_to: None,
+        subject: "Where is my package?".into(),
+        date: Utc.with_ymd_and_hms(2026, 11, 24, 9, 3, 0).unwrap(),
+        body: "Hello,\n\nmy order #1042 never came.\n.\n> earlier\n\nJohn\n".into(),
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap()
+}
+
+fn parse(raw: &[u8]) -> mailparse::ParsedMail<'_> {
+    mailparse::parse_mail(raw).unwrap()
+}
+
+fn header(m: &mailparse::ParsedMail<'_>, name: &str) -> Option<String> {
+    use mailparse::MailHeaderMap;
+    m.headers.get_first_value(name)
+}
+
+#[test]
+fn reply_subject_does_not_stack() {
+    let cases: &[(&str, &str)] = &[
+        ("Where is my package?", "Re: Where is my package?"),
+        ("Re: Where is my package?", "Re: Where is my package?"),
+        ("RE: Re: re: Hello", "Re: Hello"),
+        ("AW: Bestellung", "Re: Bestellung"),
+        ("Fwd: Re: Hello", "Re: Hello"),
+        ("FW: Hello", "Re: Hello"),
+        ("Re[2]: Hello", "Re: Hello"),
+        ("Re(3): Hello", "Re: Hello"),
+        ("SV: Ordre", "Re: Ordre"),
+        ("Antw: Vraag", "Re: Vraag"),
+        ("WG: AW: Frage", "Re: Frage"),
+        ("Re : spaced", "Re: spaced"),
+        ("Re:no space", "Re: no space"),
+        ("[Alphx] Re: order", "Re: [Alphx] Re: order"),
+        ("Reorder question", "Re: Reorder question"),
+        ("Regarding my order", "Re: Regarding my order"),
+        ("Re[x]: odd", "Re: Re[x]: odd"),
+        ("", "Re: your message"),
+        ("Re:", "Re: your message"),
+        ("   Hello   world ", "Re: Hello world"),
+        ("Hi\r\nBcc: evil@x", "Re: Hi Bcc: evil@x"),
+        ("Tab\there", "Re: Tab here"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(reply_subject(input), *want, "{input:?}");
+    }
+}
+
+#[test]
+fn msg_id_validation() {
+    let cases: &[(&str, bool)] = &[
+        ("abc@example.com", true),
+        ("a.b-c+d@[127.0.0.1]", true),
+        ("no-at-sign", false),
+        ("@example.com", false),
+        ("abc@", false),
+        ("a@b@c", false),
+        ("a b@c", false),
+        ("a<b@c", false),
+        ("a@b\r\nBcc: x", false),
+        ("ä@b", false),
+        ("", false),
+    ];
+    for (id, ok) in cases {
+        assert_eq!(is_valid_msg_id(id), *ok, "{id:?}");
+    }
+}
+
+#[test]
+fn references_keep_valid_ids_and_are_capped() {
+    let mut o = original();
+    o.references = vec![
+        "root@x".into(),
+        "bad id".into(),
+        "<bracketed@x>".into(),
+        "root@x".into(),
+    ];
+    assert_eq!(
+        reply_references(&o),
+        ["root@x", "bracketed@x", "abc123@mail.example.com"]
+    );
+    o.references = (0..50).map(|i| format!("m{i}@x")).collect();
+    let refs = reply_references(&o);
+    assert_eq!(refs.len(), MAX_REFERENCES);
+    assert_eq!(refs[0], "m0@x");
+    assert_eq!(refs[1], "m32@x");
+    assert_eq!(refs.last().unwrap(), "abc123@mail.example.com");
+}
+
+#[test]
+fn recipient_prefers_reply_to() {
+    let mut o = original();
+    assert_eq!(reply_recipient(&o).unwrap().addr, "john.smith@example.com");
+    o.reply_to = Some(Address {
+        name: None,
+        addr: "john@home.example".into(),
+    });
+    assert_eq!(reply_recipient(&o).unwrap().addr, "john@home.example");
+    o.reply_to = Some(Address::default());
+    assert_eq!(reply_recipient(&o).unwrap().addr, "john.smith@example.com");
+    o.from = None;
+    o.reply_to = None;
+    assert!(reply_recipient(&o).is_none());
+}
+
+#[test]
+fn quote_attribution_and_lines() {
+    let q = quote(&original(), chrono_tz::Europe::Berlin);
+    assert_eq!(
+        q,
+        "On Tue 24 Nov 2026 at 10:03, John Smith wrote:\n\
+         > Hello,\n\
+         >\n\
+         > my order #1042 never came.\n\
+         > .\n\
+         >> earlier\n\
+         >\n\
+         > John\n"
+    );
+    let mut o = original();
+    o.from.as_mut().unwrap().name = Some("Evil\u{1b}[2J\r\nName".into());
+    o.body = (0..MAX_QUOTED_LINES + 5)
+        .map(|i| format!("l{i}\n"))
+        .collect();
+    let q = quote(&o, chrono_tz::UTC);
+    assert!(q.starts_with("On Tue 24 Nov 2026 at 09:03, Evil"), "{q}");
+    assert!(!q.contains('\u{1b}') && !q.contains('\r'));
+    assert!(q.ends_with("> [… 5 more lines]\n"), "{q}");
+}
+
+#[test]
+fn composed_reply_has_threading_headers_and_body() {
+    let text = reply_text(
+        "Hi John,\n\nsorted.\n\nBest,\nTom",
+        &original(),
+        chrono_tz::UTC,
+    );
+    let mut rng = fastrand::Rng::with_seed(7);
+    let c = compose(
+        &shop(),
+        &original(),
+        "Re: Where is my package?",
+        &text,
+        now(),
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!(c.to, "john.smith@example.com");
+    assert_eq!(c.from, "hello@alphx.example");
+    assert_eq!(c.in_reply_to.as_deref(), Some("abc123@mail.example.com"));
+    assert!(c.message_id.ends_with("@alphx.example"), "{}", c.message_id);
+    assert!(is_valid_msg_id(&c.message_id));
+
+    let m = parse(&c.raw);
+    assert_eq!(
+        header(&m, "From").unwrap(),
+        "\"Tom from Alphx\" <hello@alphx.example>"
+    );
+    assert_eq!(
+        header(&m, "To").unwrap(),
+        "\"John Smith\" <john.smith@example.com>"
+    );
+    assert_eq!(header(&m, "Subject").unwrap(), "Re: Where is my package?");
+    assert_eq!(
+        header(&m, "In-Reply-To").unwrap(),
+        "<abc123@mail.example.com>"
+    );
+    let refs = header(&m, "References").unwrap();
+    let refs: Vec<&str> = refs.split_whitespace().collect();
+    assert_eq!(
+        refs,
+        [
+            "<root@x.example>",
+            "<mid@y.example>",
+            "<abc123@mail.example.com>"
+        ]
+    );
+    assert_eq!(
+        header(&m, "Message-ID").unwrap(),
+        format!("<{}>", c.message_id)
+    );
+    let date = mailparse::dateparse(&header(&m, "Date").unwrap()).unwrap();
+    assert_eq!(date, now().timestamp());
+    assert!(header(&m, "Bcc").is_none());
+    assert!(m.ctype.mimetype == "text/plain" && m.ctype.charset == "utf-8");
+    assert_eq!(
+        m.get_body().unwrap().replace("\r\n", "\n"),
+        text.trim_end().to_string() + "\n"
+    );
+    // CRLF everywhere, no bare LF.
+    let raw = String::from_utf8(c.raw.clone()).unwrap();
+    assert!(!raw.replace("\r\n", "").contains('\n'));
+}
+
+#[test]
+fn message_ids_differ_between_replies() {
+    let mut rng = fastrand::Rng::with_seed(1);
+    let a = new_message_id("hello@alphx.example", now(), &mut rng);
+    let b = new_message_id("hello@alphx.example", now(), &mut rng);
+    assert_ne!(a, b);
+    assert!(new_message_id("broken", now(), &mut rng).ends_with("@shopinbox.invalid"));
+}
+
+#[test]
+fn hostile_names_and_subjects_give_clean_headers_without_panic() {
+    let names = [
+        "John\r\nBcc: victim@example.com",
+        "\u{1b}]0;pwned\u{7}John\u{1b}[31m",
+        "Smith, John \"The Boss\"",
+        "\r\n",
+        "María José García",
+        "=?utf-8?q?encoded?=",
+        "a\0b\u{85}c\u{2028}d",
+        &"x".repeat(500),
+    ];
+    for name in names {
+        let mut o = original();
+        o.from.as_mut().unwrap().name = Some(name.to_string());
+        o.subject = format!("Order\r\nBcc: victim@example.com {name}");
+        o.message_id = Some("x@y\r\nBcc: victim@example.com".into());
+        let mut rng = fastrand::Rng::with_seed(3);
+        let c = compose(&shop(), &o, "", "Hi", now(), &mut rng).unwrap();
+        let m = parse(&c.raw);
+        assert!(header(&m, "Bcc").is_none(), "{name:?}");
+        assert!(header(&m, "In-Reply-To").is_none(), "invalid id dropped");
+        for h in &m.headers {
+            let v = h.get_value();
+            assert!(
+                !v.chars().any(|c| c.is_control() && c != '\t'),
+                "{name:?}: {v:?}"
+            );
+        }
+        let head_end = c.raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&c.raw[..head_end]);
+        assert!(!head.to_ascii_lowercase().contains("\nbcc:"), "{head}");
+        assert!(!head.contains('\u{1b}'));
+        assert!(header(&m, "Subject").unwrap().starts_with("Re: Order Bcc:"));
+    }
+}
+
+#[test]
+fn bad_addresses_are_errors_not_panics() {
+    let mut o = original();
+    o.from = Some(Address {
+        name: Some("X".into()),
+        addr: "not an address".into(),
+    });
+    let mut rng = fastrand::Rng::with_seed(3);
+    let e = compose(&shop(), &o, "", "Hi", now(), &mut rng).unwrap_err();
+    assert!(matches!(e, ComposeError::BadRecipient { .. }), "{e}");
+    assert!(e
+        .to_string()
+        .starts_with("cannot reply to \"not an address\""));
+
+    o.from = None;
+    let e = compose(&shop(), &o, "", "Hi", now(), &mut rng).unwrap_err();
+    assert!(matches!(e, ComposeError::NoRecipient));
+
+    let no_shop = ShopIdentity {
+        addresses: vec![],
+        ..shop()
+    };
+    let e = compose(&no_shop, &original(), "", "Hi", now(), &mut rng).unwrap_err();
+    assert!(matches!(e, ComposeError::BadShopAddress { .. }));
+}
+
+#[test]
+fn display_name_of_the_shop() {
+    let mut s = shop();
+    assert_eq!(s.display_name(), "Tom from Alphx");
+    s.owner_name.clear();
+    assert_eq!(s.display_name(), "Alphx");
+    s.shop_name.clear();
+    assert_eq!(s.display_name(), "");
+}
+
+#[test]
+fn body_lines_starting_with_a_dot_are_kept_as_is() {
+    // Dot-stuffing happens on the wire (lettre's codec); the stored message is unstuffed.
+    let mut rng = fastrand::Rng::with_seed(3);
+    let c = compose(
+        &shop(),
+        &original(),
+        "",
+        ".\n..two\n.three\n",
+        now(),
+        &mut rng,
+    )
+    .unwrap();
+    let m = parse(&c.raw);
+    assert_eq!(
+        m.get_body().unwrap().replace("\r\n", "\n"),
+        ".\n..two\n.three\n"
+    );
+}
+
+#[test]
+fn non_ascii_body_round_trips() {
+    let mut rng = fastrand::Rng::with_seed(3);
+    let text = format!("Hallo Jürgen, ça va? 😀\n{}end\n", "long line ".repeat(40));
+    let c = compose(&shop(), &original(), "", &text, now(), &mut rng).unwrap();
+    assert!(c.raw.is_ascii(), "encoded for 7-bit transport");
+    let m = parse(&c.raw);
+    assert_eq!(m.get_body().unwrap().replace("\r\n", "\n"), text);
+}

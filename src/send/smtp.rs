@@ -1,0 +1,445 @@
+//! Delivering one stored reply over SMTP (or into a folder of .eml files in demo mode), and
+//! telling apart "certainly not sent" from "may have been sent".
+//!
+//! lettre's `SmtpTransport::send` hides at which step a failure happened, which is exactly what
+//! the outbox needs to know, so the transaction is driven step by step on lettre's
+//! `SmtpConnection`: everything up to and including the body without its final dot cannot
+//! deliver a message; once the final dot may have left, a lost answer is *uncertain*.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{
+    Certificate, CertificateStore, SmtpConnection, TlsParameters,
+};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::Transport as _;
+
+use super::outbox::{retry_delay, Outcome};
+
+/// How the connection to the SMTP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Security {
+    /// Implicit TLS from the first byte (port 465). The default.
+    #[default]
+    Tls,
+    /// Plain connection upgraded with STARTTLS (port 587); refusing to go on without it.
+    StartTls,
+    /// No encryption at all: only allowed to a loopback address (a local relay, tests).
+    None,
+}
+
+impl Security {
+    pub fn parse(s: &str) -> Option<Security> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "tls" | "ssl" | "implicit" | "smtps" => Some(Security::Tls),
+            "starttls" => Some(Security::StartTls),
+            "none" | "plain" | "plaintext" => Some(Security::None),
+            _ => None,
+        }
+    }
+
+    pub fn default_port(self) -> u16 {
+        match self {
+            Security::Tls => 465,
+            Security::StartTls => 587,
+            Security::None => 25,
+        }
+    }
+}
+
+/// Everything needed to talk to the SMTP server, with the password already resolved.
+#[derive(Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Extra trusted CA certificates (PEM), in addition to the Mozilla roots.
+    pub ca_file: Option<PathBuf>,
+    /// Per read/write and connect timeout.
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("ca_file", &self.ca_file)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// Where replies go.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    Smtp(SmtpSettings),
+    /// Demo mode: each reply becomes an .eml file in this folder.
+    Folder(PathBuf),
+}
+
+/// Why one delivery attempt did not end in "sent".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The server certainly did not take the message. `permanent` failures (bad password,
+    /// recipient refused, TLS certificate not trusted, bad config) are not retried on their
+    /// own: trying again cannot help until the owner changes something.
+    NotSent { error: String, permanent: bool },
+    /// The final dot may have reached the server and the answer was lost.
+    Uncertain { error: String },
+}
+
+impl Failure {
+    /// The outbox record for this failure after `attempts` attempts.
+    pub fn outcome(&self, attempts: u32, now: DateTime<Utc>) -> Outcome {
+        match self {
+            Failure::NotSent { error, permanent } => Outcome::Failed {
+                error: error.clone(),
+                retry_at: (!permanent).then(|| now + retry_delay(attempts)),
+            },
+            Failure::Uncertain { error } => Outcome::Uncertain {
+                error: error.clone(),
+            },
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::NotSent { error, .. } | Failure::Uncertain { error } => error,
+        }
+    }
+}
+
+/// Sends `raw` from `from` to `to`. Never panics; every failure is classified.
+pub fn deliver(delivery: &Delivery, from: &str, to: &str, raw: &[u8]) -> Result<(), Failure> {
+    match delivery {
+        Delivery::Smtp(s) => deliver_smtp(s, from, to, raw),
+        Delivery::Folder(dir) => deliver_folder(dir, from, to, raw),
+    }
+}
+
+fn not_sent(error: impl Into<String>, permanent: bool) -> Failure {
+    Failure::NotSent {
+        error: error.into(),
+        permanent,
+    }
+}
+
+fn envelope(from: &str, to: &str) -> Result<Envelope, Failure> {
+    let from_addr = lettre::Address::from_str(from).map_err(|_| {
+        not_sent(
+            format!("cannot send from \"{from}\": it is not a valid email address"),
+            true,
+        )
+    })?;
+    let to_addr = lettre::Address::from_str(to).map_err(|_| {
+        not_sent(
+            format!("cannot send to \"{to}\": it is not a valid email address"),
+            true,
+        )
+    })?;
+    Envelope::new(Some(from_addr), vec![to_addr])
+        .map_err(|e| not_sent(format!("cannot build the envelope: {e}"), true))
+}
+
+fn deliver_folder(dir: &std::path::Path, from: &str, to: &str, raw: &[u8]) -> Result<(), Failure> {
+    let env = envelope(from, to)?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        not_sent(
+            format!(
+                "cannot create the demo outbox folder {}: {e}",
+                dir.display()
+            ),
+            true,
+        )
+    })?;
+    lettre::FileTransport::new(dir)
+        .send_raw(&env, raw)
+        .map(|_| ())
+        .map_err(|e| {
+            not_sent(
+                format!("cannot write the reply into {}: {e}", dir.display()),
+                false,
+            )
+        })
+}
+
+/// TLS parameters for `host`: the Mozilla roots plus the configured CA file.
+fn tls_parameters(settings: &SmtpSettings) -> Result<TlsParameters, Failure> {
+    let mut builder = TlsParameters::builder(settings.host.clone())
+        .certificate_store(CertificateStore::WebpkiRoots);
+    if let Some(path) = &settings.ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            not_sent(
+                format!(
+                    "cannot read the CA file {}: {e}; check [smtp] ca_file",
+                    path.display()
+                ),
+                true,
+            )
+        })?;
+        let cert = Certificate::from_pem(&pem).map_err(|_| {
+            not_sent(
+                format!(
+                    "cannot use the CA file {}: it holds no valid PEM certificate",
+                    path.display()
+                ),
+                true,
+            )
+        })?;
+        builder = builder.add_root_certificate(cert);
+    }
+    builder
+        .build_rustls()
+        .map_err(|e| not_sent(format!("cannot set up TLS for SMTP: {e}"), true))
+}
+
+/// What went wrong while talking to the server, in one sentence for the owner, and whether
+/// retrying on its own could help.
+fn describe(step: &str, settings: &SmtpSettings, e: &lettre::transport::smtp::Error) -> Failure {
+    let server = format!("{}:{}", settings.host, settings.port);
+    let detail = e.to_string();
+    if e.is_permanent() {
+        let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+        let hint = match step {
+            "log in" => "; check [smtp] username and the password source in the config",
+            "give the recipient" => "; check the customer's address",
+            _ => "",
+        };
+        return not_sent(
+            format!("the SMTP server {server} refused to {step} ({code}: {detail}){hint}"),
+            true,
+        );
+    }
+    if e.is_transient() {
+        return not_sent(
+            format!("the SMTP server {server} could not {step} right now ({detail}); it will be retried"),
+            false,
+        );
+    }
+    if e.is_tls() {
+        return not_sent(
+            format!(
+                "cannot set up a secure connection to {server} ({detail}); check [smtp] host, \
+                 security and ca_file"
+            ),
+            true,
+        );
+    }
+    if e.is_client() {
+        return not_sent(format!("cannot {step} on {server}: {detail}"), true);
+    }
+    not_sent(
+        format!("cannot {step} on the SMTP server {server} ({detail}); it will be retried"),
+        false,
+    )
+}
+
+fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Result<(), Failure> {
+    if settings.security == Security::None && !is_loopback_host(&settings.host) {
+        return Err(not_sent(
+            format!(
+                "refusing to send mail unencrypted to {}: security = \"none\" is only allowed \
+                 for 127.0.0.1 or localhost; use \"tls\" or \"starttls\"",
+                settings.host
+            ),
+            true,
+        ));
+    }
+    let env = envelope(from, to)?;
+    let hello = ClientId::default();
+    let timeout = Some(settings.timeout);
+    let addr = (settings.host.as_str(), settings.port);
+
+    let mut conn = match settings.security {
+        Security::Tls => {
+            let tls = tls_parameters(settings)?;
+            SmtpConnection::connect(addr, timeout, &hello, Some(&tls), None)
+                .map_err(|e| describe("connect", settings, &e))?
+        }
+        Security::StartTls => {
+            let tls = tls_parameters(settings)?;
+            let mut conn = SmtpConnection::connect(addr, timeout, &hello, None, None)
+                .map_err(|e| describe("connect", settings, &e))?;
+            if !conn.can_starttls() {
+                conn.abort();
+                return Err(not_sent(
+                    format!(
+                        "the SMTP server {}:{} does not offer STARTTLS, and shopinbox will not \
+                         send the password or the mail unencrypted; check [smtp] security and port",
+                        settings.host, settings.port
+                    ),
+                    true,
+                ));
+            }
+            conn.starttls(&tls, &hello)
+                .map_err(|e| describe("start TLS", settings, &e))?;
+            conn
+        }
+        Security::None => SmtpConnection::connect(addr, timeout, &hello, None, None)
+            .map_err(|e| describe("connect", settings, &e))?,
+    };
+
+    let result = transaction(&mut conn, settings, &env, raw);
+    match &result {
+        Ok(()) => {
+            // The message is accepted; a failing QUIT changes nothing.
+            let _ = conn.quit();
+        }
+        Err(_) => conn.abort(),
+    }
+    result
+}
+
+fn transaction(
+    conn: &mut SmtpConnection,
+    settings: &SmtpSettings,
+    env: &Envelope,
+    raw: &[u8],
+) -> Result<(), Failure> {
+    if let Some(user) = settings.username.as_deref().filter(|u| !u.is_empty()) {
+        let password = settings.password.clone().unwrap_or_default();
+        let creds = Credentials::new(user.to_string(), password);
+        conn.auth(&[Mechanism::Plain, Mechanism::Login], &creds)
+            .map_err(|e| describe("log in", settings, &e))?;
+    }
+
+    let mut mail_params = Vec::new();
+    let non_ascii_addr = env
+        .from()
+        .is_some_and(|a| !AsRef::<str>::as_ref(a).is_ascii())
+        || env.to().iter().any(|a| !AsRef::<str>::as_ref(a).is_ascii());
+    if non_ascii_addr {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(not_sent(
+                "the SMTP server cannot take international (non-ASCII) addresses",
+                true,
+            ));
+        }
+        mail_params.push(MailParameter::SmtpUtfEight);
+    }
+    if !raw.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            return Err(not_sent(
+                "the SMTP server cannot take 8-bit mail (no 8BITMIME)",
+                true,
+            ));
+        }
+        mail_params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+
+    conn.command(Mail::new(env.from().cloned(), mail_params))
+        .map_err(|e| describe("accept the sender", settings, &e))?;
+    for rcpt in env.to() {
+        conn.command(Rcpt::new(rcpt.clone(), vec![]))
+            .map_err(|e| describe("give the recipient", settings, &e))?;
+    }
+    conn.command(Data)
+        .map_err(|e| describe("start the message data", settings, &e))?;
+
+    // lettre writes every chunk it pulls from the iterator, then the final dot. When the
+    // iterator is asked for more after the last chunk, the whole body was written without
+    // error; only from then on can the server have the message.
+    //
+    // The end-of-data marker `CRLF . CRLF` carries the CRLF that ends the last line, so one
+    // trailing CRLF of the message is left to it; otherwise the server stores an extra empty
+    // line and the delivered bytes would differ from the outbox copy.
+    let data = raw.strip_suffix(b"\r\n").unwrap_or(raw);
+    let body_done = std::cell::Cell::new(false);
+    let mut chunks = data.chunks(64 * 1024);
+    let tracked = std::iter::from_fn(|| {
+        let next = chunks.next();
+        if next.is_none() {
+            body_done.set(true);
+        }
+        next
+    });
+    match conn.message_iter(tracked) {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_permanent() || e.is_transient() => {
+            Err(describe("accept the message", settings, &e))
+        }
+        Err(e) if body_done.get() => Err(Failure::Uncertain {
+            error: format!(
+                "the connection to {}:{} broke after the reply was sent and before the server \
+                 confirmed it ({e}); it may have been delivered: check with the customer or your \
+                 Sent folder, then resend it or mark it as sent",
+                settings.host, settings.port
+            ),
+        }),
+        Err(e) => Err(describe("take the message data", settings, &e)),
+    }
+}
+
+/// True for names that certainly stay on this machine.
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+/// Reads the SMTP password from its configured source: the first line printed by
+/// `password_command` (run with `sh -c`, e.g. `pass show shop/smtp`), or the environment
+/// variable named by `password_env`.
+pub fn resolve_password(
+    command: Option<&str>,
+    env: Option<&str>,
+) -> Result<Option<String>, PasswordError> {
+    if let Some(cmd) = command.filter(|c| !c.trim().is_empty()) {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|source| PasswordError::Spawn {
+                command: cmd.to_string(),
+                source,
+            })?;
+        if !out.status.success() {
+            return Err(PasswordError::CommandFailed {
+                command: cmd.to_string(),
+                status: out.status.to_string(),
+            });
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
+        return Ok(Some(line.to_string()));
+    }
+    if let Some(var) = env.filter(|v| !v.trim().is_empty()) {
+        return match std::env::var(var) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) => Err(PasswordError::EnvMissing {
+                var: var.to_string(),
+            }),
+        };
+    }
+    Ok(None)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("cannot run the SMTP password_command `{command}`")]
+    Spawn {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot get the SMTP password: `{command}` exited with {status}")]
+    CommandFailed { command: String, status: String },
+    #[error("cannot get the SMTP password: the environment variable {var} is not set")]
+    EnvMissing { var: String },
+}

@@ -1,0 +1,132 @@
+//! `shopinbox sync`: one sync pass with a progress bar on stderr and a per-folder summary.
+
+use super::{sync_once, ImapAccount, SyncEvent, SyncSummary};
+use crate::config::Config;
+use crate::store::ShopContext;
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
+use std::path::Path;
+
+/// `shopinbox sync` for the configured account: resolves the password, opens (creates) the
+/// store, syncs once with a progress bar, prints the summary.
+pub fn run_sync_cli(cfg: &Config) -> anyhow::Result<SyncSummary> {
+    let Some(imap) = &cfg.imap else {
+        anyhow::bail!(
+            "cannot sync: the configuration has no [imap] section; add one (see config.example.toml)"
+        );
+    };
+    let account = ImapAccount::from_config(imap)?;
+    let store_path = cfg.store_path();
+    if let Some(dir) = store_path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
+    }
+    let ctx = ShopContext {
+        addresses: cfg.shop_addresses(),
+        calendar: cfg.calendar(),
+    };
+    run_sync(&account, &store_path, &ctx)
+}
+
+/// One sync with a progress bar on stderr and the summary on stdout.
+pub fn run_sync(
+    account: &ImapAccount,
+    store_path: &Path,
+    ctx: &ShopContext,
+) -> anyhow::Result<SyncSummary> {
+    let bar = ProgressBar::hidden();
+    let style = ProgressStyle::with_template(
+        "{prefix:>8} [{bar:30}] {pos}/{len} messages ({per_sec}, {eta} left)",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let mut on_event = |e: SyncEvent| match e {
+        SyncEvent::Folder { name, total } if total > 0 => {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_style(style.clone());
+            bar.set_prefix(crate::sync::session::printable(&name));
+            bar.set_length(total as u64);
+            bar.set_position(0);
+            bar.reset_eta();
+        }
+        SyncEvent::Progress { done, .. } => bar.set_position(done as u64),
+        SyncEvent::FolderDone { .. } => bar.finish_and_clear(),
+        _ => {}
+    };
+    let summary = sync_once(account, store_path, ctx, &mut on_event)?;
+    bar.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", format_summary(&summary))?;
+    Ok(summary)
+}
+
+/// The summary as printed: one line per folder, then the totals and speed.
+pub fn format_summary(s: &SyncSummary) -> String {
+    let mut lines: Vec<String> = s
+        .folders
+        .iter()
+        .map(|f| {
+            let mut line = format!(
+                "{}: {} new, {} changed, {} removed",
+                crate::sync::session::printable(&f.folder),
+                f.new,
+                f.changed,
+                f.removed
+            );
+            if f.rebuilt {
+                line.push_str(" (folder was recreated on the server: rebuilt)");
+            }
+            line
+        })
+        .collect();
+    let secs = s.elapsed.as_secs_f64();
+    let downloaded = s.downloaded();
+    let rate = if secs > 0.0 && downloaded > 0 {
+        format!(", {:.0} messages/s", downloaded as f64 / secs)
+    } else {
+        String::new()
+    };
+    lines.push(format!(
+        "synced in {secs:.1} s: {downloaded} downloaded{rate}"
+    ));
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::FolderSummary;
+    use std::time::Duration;
+
+    #[test]
+    fn summary_lines() {
+        let s = SyncSummary {
+            folders: vec![
+                FolderSummary {
+                    folder: "INBOX".into(),
+                    new: 10,
+                    changed: 2,
+                    removed: 1,
+                    downloaded: 10,
+                    bytes: 100,
+                    rebuilt: false,
+                },
+                FolderSummary {
+                    folder: "Sent\x1b[2J".into(),
+                    rebuilt: true,
+                    ..Default::default()
+                },
+            ],
+            elapsed: Duration::from_millis(2000),
+        };
+        assert_eq!(
+            format_summary(&s),
+            "INBOX: 10 new, 2 changed, 1 removed\n\
+             Sent[2J: 0 new, 0 changed, 0 removed (folder was recreated on the server: rebuilt)\n\
+             synced in 2.0 s: 10 downloaded, 5 messages/s"
+        );
+        let idle = SyncSummary::default();
+        assert_eq!(format_summary(&idle), "synced in 0.0 s: 0 downloaded");
+    }
+}

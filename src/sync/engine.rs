@@ -1,0 +1,299 @@
+//! Carries out the planner's decisions against a real server and the store.
+//!
+//! Crash safety (mbsync's "durable state before acting", in SQLite form): every batch of new
+//! messages is ingested together with the folder's new highest UID in ONE transaction, so the
+//! state never runs ahead of the data and never behind it. HIGHESTMODSEQ moves forward only
+//! at the end of the folder, after flags and expunges were applied; a sync stopped before that
+//! simply re-checks flags next time (idempotent).
+
+use super::plan::{self, FlagRefresh, LocalFolder, Plan, Removal};
+use super::session::{FetchedMessage, ImapSession};
+use super::{FolderSummary, ImapAccount, SyncError, SyncEvent, SyncSummary};
+use crate::mail::parse::parse_message;
+use crate::store::{Location, MailboxState, NewMessage, ShopContext, Store};
+use chrono::Utc;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Tuning and control for one sync.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// At most this many messages per `UID FETCH` (and per store transaction).
+    pub batch_count: usize,
+    /// At most this many bytes per batch (the `imap` crate holds a whole answer in memory).
+    pub batch_bytes: u64,
+    /// Set to stop between batches; the sync then returns [`SyncError::Cancelled`].
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Pause before the second look at a folder that suddenly appears empty.
+    pub confirm_delay: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            batch_count: 250,
+            batch_bytes: 16 << 20,
+            cancel: None,
+            confirm_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+impl SyncOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst))
+    }
+}
+
+/// One sync pass: opens the store at `store_path`, syncs INBOX, Sent and the extra folders.
+/// Reports through `on_event` (also `Failed` before returning an error).
+pub fn sync_once(
+    account: &ImapAccount,
+    store_path: &Path,
+    ctx: &ShopContext,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
+    let res = Store::open(store_path, ctx.clone())
+        .map_err(SyncError::from)
+        .and_then(|mut store| run(account, &mut store, &SyncOptions::default(), on_event));
+    if let Err(e) = &res {
+        on_event(SyncEvent::Failed(e.to_string()));
+    }
+    res
+}
+
+/// One sync pass into an open store, with options (tests, the worker).
+pub fn sync_store(
+    account: &ImapAccount,
+    store: &mut Store,
+    opts: &SyncOptions,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
+    let res = run(account, store, opts, on_event);
+    if let Err(e) = &res {
+        on_event(SyncEvent::Failed(e.to_string()));
+    }
+    res
+}
+
+fn run(
+    account: &ImapAccount,
+    store: &mut Store,
+    opts: &SyncOptions,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
+    let started = Instant::now();
+    on_event(SyncEvent::Started);
+    let mut sess = ImapSession::connect(account)?;
+    let folders = folder_list(account, &mut sess)?;
+    let mut summary = SyncSummary::default();
+    for folder in folders {
+        let fs = sync_folder(&mut sess, store, &folder, opts, on_event)?;
+        on_event(SyncEvent::FolderDone {
+            folder: fs.folder.clone(),
+            new: fs.new,
+            changed: fs.changed,
+            removed: fs.removed,
+        });
+        summary.folders.push(fs);
+    }
+    sess.logout();
+    summary.elapsed = started.elapsed();
+    on_event(SyncEvent::Finished(summary.clone()));
+    Ok(summary)
+}
+
+/// INBOX first (what the owner waits for), then Sent (answers), then extra folders; each once.
+fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<Vec<String>, SyncError> {
+    let mut folders = vec!["INBOX".to_string()];
+    // An explicit setting is the owner's choice and wins over discovery.
+    let sent = match &account.sent_folder {
+        Some(s) => Some(s.clone()),
+        None => sess.find_sent()?,
+    };
+    for f in sent
+        .into_iter()
+        .chain(account.extra_folders.iter().cloned())
+    {
+        let dup = folders.iter().any(|have| {
+            have == &f || (have.eq_ignore_ascii_case("INBOX") && f.eq_ignore_ascii_case("INBOX"))
+        });
+        if !dup && !f.trim().is_empty() {
+            folders.push(f);
+        }
+    }
+    Ok(folders)
+}
+
+fn sync_folder(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    mailbox: &str,
+    opts: &SyncOptions,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<FolderSummary, SyncError> {
+    let mut fs = FolderSummary {
+        folder: mailbox.to_string(),
+        ..Default::default()
+    };
+    let mut server = sess.examine(mailbox)?;
+    let stored = store.mailbox_state(mailbox)?;
+    let mut local_uids = match &stored {
+        Some(st) => store.uids(mailbox, st.uidvalidity)?,
+        None => Vec::new(),
+    };
+    let local = stored.as_ref().map(|st| LocalFolder {
+        uidvalidity: st.uidvalidity,
+        highest_uid: st.highest_uid,
+        highestmodseq: st.highestmodseq,
+        count: local_uids.len(),
+    });
+    let condstore = sess.caps().condstore;
+    let mut empty_confirmed = false;
+    let p = loop {
+        match plan::plan(local.as_ref(), &server, condstore, empty_confirmed) {
+            Plan::ConfirmEmpty => {
+                std::thread::sleep(opts.confirm_delay);
+                server = sess.examine(mailbox)?;
+                empty_confirmed = true;
+            }
+            Plan::Sync(p) => break p,
+        }
+    };
+
+    let mut state = MailboxState {
+        mailbox: mailbox.to_string(),
+        uidvalidity: server.uidvalidity,
+        highest_uid: p.known_up_to,
+        highestmodseq: local.and_then(|l| l.highestmodseq),
+        last_sync: stored.as_ref().and_then(|s| s.last_sync),
+    };
+    if p.reset {
+        fs.removed += store.reset_mailbox(mailbox, server.uidvalidity)?;
+        fs.rebuilt = stored.is_some();
+        local_uids.clear();
+        state.highestmodseq = None;
+        store.set_mailbox_state(&state)?;
+    }
+
+    // 1. New messages, batch by batch.
+    let mut listed_new = 0usize;
+    if let Some(after) = p.fetch_after {
+        let new = plan::new_uids(sess.uid_sizes_after(after)?, after);
+        listed_new = new.len();
+        on_event(SyncEvent::Folder {
+            name: mailbox.to_string(),
+            total: new.len(),
+        });
+        let mut done = 0;
+        for batch in plan::batches(&new, opts.batch_count, opts.batch_bytes) {
+            if opts.cancelled() {
+                return Err(SyncError::Cancelled);
+            }
+            let fetched = sess.fetch_messages(&plan::uid_set(&batch))?;
+            fs.downloaded += fetched.len();
+            fs.bytes += fetched.iter().map(|m| m.raw.len() as u64).sum::<u64>();
+            let msgs: Vec<NewMessage> = fetched
+                .into_iter()
+                .map(|m| to_new_message(mailbox, server.uidvalidity, m))
+                .collect();
+            // UIDs asked for but not returned were expunged meanwhile: nothing to keep.
+            if let Some(&max) = batch.iter().max() {
+                state.highest_uid = state.highest_uid.max(max);
+            }
+            let outcomes = store.ingest(msgs, Some(&state))?;
+            fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
+            done += batch.len();
+            on_event(SyncEvent::Progress {
+                folder: mailbox.to_string(),
+                done,
+                total: new.len(),
+            });
+        }
+    } else {
+        on_event(SyncEvent::Folder {
+            name: mailbox.to_string(),
+            total: 0,
+        });
+    }
+    if opts.cancelled() {
+        return Err(SyncError::Cancelled);
+    }
+
+    // 2. Flags of what we already had.
+    let mut full_list: Option<HashSet<u32>> = None;
+    let server_flags = match p.flags {
+        FlagRefresh::Skip => Vec::new(),
+        FlagRefresh::ChangedSince(m) => sess.fetch_flags(p.known_up_to, Some(m))?,
+        FlagRefresh::All => {
+            let all = sess.fetch_flags(p.known_up_to, None)?;
+            full_list = Some(all.iter().map(|(u, _)| *u).collect());
+            all
+        }
+    };
+    if !server_flags.is_empty() {
+        let ours = store.flags_by_uid(mailbox, server.uidvalidity)?;
+        let changes = plan::flag_changes(&ours, &server_flags);
+        if !changes.is_empty() {
+            fs.changed += store.update_flags(mailbox, server.uidvalidity, &changes, None)?;
+        }
+    }
+
+    // 3. Expunged messages.
+    if plan::needs_expunge_scan(local_uids.len(), server.exists, listed_new) {
+        let on_server = match full_list {
+            Some(l) => l,
+            None => sess.uids_up_to(p.known_up_to)?,
+        };
+        let gone = match plan::removals(&local_uids, &on_server, p.known_up_to, empty_confirmed) {
+            Removal::NeedsConfirmation => {
+                // None of our messages is listed: look again before deleting anything.
+                std::thread::sleep(opts.confirm_delay);
+                let again = sess.examine(mailbox)?;
+                if again.uidvalidity != server.uidvalidity {
+                    // Recreated meanwhile: the next sync rebuilds it.
+                    Vec::new()
+                } else {
+                    let on_server = sess.uids_up_to(p.known_up_to)?;
+                    match plan::removals(&local_uids, &on_server, p.known_up_to, true) {
+                        Removal::Remove(v) => v,
+                        _ => Vec::new(),
+                    }
+                }
+            }
+            Removal::Remove(v) => v,
+            Removal::Nothing => Vec::new(),
+        };
+        if !gone.is_empty() {
+            fs.removed += store.remove_uids(mailbox, server.uidvalidity, &gone)?;
+        }
+    }
+
+    // 4. Only now may HIGHESTMODSEQ move forward.
+    state.highestmodseq = server.highestmodseq;
+    state.last_sync = Some(Utc::now());
+    store.set_mailbox_state(&state)?;
+    Ok(fs)
+}
+
+fn to_new_message(mailbox: &str, uidvalidity: u32, m: FetchedMessage) -> NewMessage {
+    let parsed = parse_message(&m.raw);
+    // DESIGN.md: received_at is INTERNALDATE; the Date header only when it is missing.
+    let received_at = m.internaldate.or(parsed.date).unwrap_or_else(Utc::now);
+    NewMessage {
+        location: Location {
+            mailbox: mailbox.to_string(),
+            uidvalidity,
+            uid: m.uid,
+        },
+        flags: plan::normalize_flags(&m.flags),
+        raw: m.raw,
+        parsed,
+        received_at,
+    }
+}

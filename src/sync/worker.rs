@@ -1,0 +1,246 @@
+//! The sync on a background thread, for the TUI: runs a sync at start, on request, when the
+//! IDLE watcher sees INBOX change, and every `poll` as a fallback. Results travel as
+//! [`SyncEvent`]s; the UI thread never waits on the network.
+//!
+//! The IDLE watcher has its own connection (meli's lesson: never mix a waiting IDLE and
+//! commands on one connection) and reconnects with exponential backoff.
+
+use super::engine::{sync_store, SyncOptions};
+use super::session::ImapSession;
+use super::{ImapAccount, SyncEvent};
+use crate::net::ShutdownHandle;
+use crate::store::{ShopContext, Store};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Requests to the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncCommand {
+    SyncNow,
+    Shutdown,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// Watch INBOX with IDLE (when the server offers it).
+    pub idle: bool,
+    /// Sync at least this often even without IDLE news.
+    pub poll: Duration,
+    /// Re-issue IDLE this often (RFC 2177 asks for less than 29 minutes).
+    pub idle_refresh: Duration,
+    /// Longest wait between reconnect attempts of the watcher.
+    pub max_backoff: Duration,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        WorkerOptions {
+            idle: true,
+            poll: Duration::from_secs(300),
+            idle_refresh: Duration::from_secs(25 * 60),
+            max_backoff: Duration::from_secs(300),
+        }
+    }
+}
+
+impl WorkerOptions {
+    /// `[imap] idle` and `poll_seconds`.
+    pub fn from_config(imap: &crate::config::ImapConfig) -> WorkerOptions {
+        WorkerOptions {
+            idle: imap.idle,
+            poll: imap.poll_interval().max(Duration::from_secs(10)),
+            ..WorkerOptions::default()
+        }
+    }
+}
+
+/// Starts the worker. Drop the command sender or send [`SyncCommand::Shutdown`] to stop it;
+/// the event receiver then disconnects once the thread has ended.
+pub fn spawn_worker(
+    account: ImapAccount,
+    store_path: PathBuf,
+    ctx: ShopContext,
+    opts: WorkerOptions,
+) -> (Sender<SyncCommand>, Receiver<SyncEvent>) {
+    let (cmd_tx, cmd_rx) = mpsc::channel();
+    let (evt_tx, evt_rx) = mpsc::channel();
+    let watcher_cmd = cmd_tx.clone();
+    let report = evt_tx.clone();
+    let spawned = thread::Builder::new()
+        .name("shopinbox-sync".into())
+        .spawn(move || worker_loop(account, store_path, ctx, opts, cmd_rx, watcher_cmd, evt_tx));
+    if let Err(e) = spawned {
+        // No thread, no sync: say so instead of staying silent.
+        let _ = report.send(SyncEvent::Failed(format!(
+            "cannot start the background sync: {e}"
+        )));
+    }
+    (cmd_tx, evt_rx)
+}
+
+fn worker_loop(
+    account: ImapAccount,
+    store_path: PathBuf,
+    ctx: ShopContext,
+    opts: WorkerOptions,
+    cmd_rx: Receiver<SyncCommand>,
+    watcher_cmd: Sender<SyncCommand>,
+    evt_tx: Sender<SyncEvent>,
+) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let conn: Arc<Mutex<Option<ShutdownHandle>>> = Arc::new(Mutex::new(None));
+    let watcher = if opts.idle {
+        let (account, stop, conn, evt, opts) = (
+            account.clone(),
+            Arc::clone(&stop),
+            Arc::clone(&conn),
+            evt_tx.clone(),
+            opts.clone(),
+        );
+        thread::Builder::new()
+            .name("shopinbox-idle".into())
+            .spawn(move || idle_loop(account, opts, stop, conn, watcher_cmd, evt))
+            .ok()
+    } else {
+        drop(watcher_cmd);
+        None
+    };
+
+    let sync_opts = SyncOptions {
+        cancel: Some(Arc::clone(&stop)),
+        ..SyncOptions::default()
+    };
+    let mut next_sync = Instant::now();
+    loop {
+        let wait = next_sync.saturating_duration_since(Instant::now());
+        let run = match cmd_rx.recv_timeout(wait) {
+            Ok(SyncCommand::SyncNow) | Err(RecvTimeoutError::Timeout) => true,
+            Ok(SyncCommand::Shutdown) | Err(RecvTimeoutError::Disconnected) => false,
+        };
+        if !run {
+            break;
+        }
+        // Requests that piled up during the last sync are served by this one.
+        let mut shutdown = false;
+        while let Ok(c) = cmd_rx.try_recv() {
+            shutdown |= c == SyncCommand::Shutdown;
+        }
+        if shutdown {
+            break;
+        }
+        let mut forward = |e: SyncEvent| {
+            let _ = evt_tx.send(e);
+        };
+        match Store::open(&store_path, ctx.clone()) {
+            Ok(mut store) => {
+                let _ = sync_store(&account, &mut store, &sync_opts, &mut forward);
+            }
+            Err(e) => forward(SyncEvent::Failed(e.to_string())),
+        }
+        next_sync = Instant::now() + opts.poll;
+    }
+
+    stop.store(true, Ordering::SeqCst);
+    if let Ok(guard) = conn.lock() {
+        if let Some(h) = guard.as_ref() {
+            h.shutdown();
+        }
+    }
+    if let Some(w) = watcher {
+        let _ = w.join();
+    }
+}
+
+/// Sleeps up to `d`, waking early when `stop` is set.
+fn nap(d: Duration, stop: &AtomicBool) {
+    let end = Instant::now() + d;
+    while !stop.load(Ordering::SeqCst) {
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        thread::sleep(left.min(Duration::from_millis(100)));
+    }
+}
+
+/// The next wait after a failed attempt: doubled, capped.
+pub fn next_backoff(current: Duration, max: Duration) -> Duration {
+    (current * 2).clamp(Duration::from_secs(1), max)
+}
+
+fn idle_loop(
+    account: ImapAccount,
+    opts: WorkerOptions,
+    stop: Arc<AtomicBool>,
+    conn: Arc<Mutex<Option<ShutdownHandle>>>,
+    sync: Sender<SyncCommand>,
+    evt: Sender<SyncEvent>,
+) {
+    let mut backoff = Duration::from_secs(1);
+    while !stop.load(Ordering::SeqCst) {
+        let result = (|| -> Result<(), super::SyncError> {
+            let mut sess = ImapSession::connect(&account)?;
+            if !sess.caps().idle {
+                return Ok(());
+            }
+            if let (Ok(mut g), Some(h)) = (conn.lock(), sess.shutdown_handle()) {
+                // A clone of the socket, so the worker can interrupt the wait.
+                *g = h.try_clone().ok();
+            }
+            if stop.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            sess.examine("INBOX")?;
+            backoff = Duration::from_secs(1);
+            while !stop.load(Ordering::SeqCst) {
+                if sess.idle_wait(opts.idle_refresh)? {
+                    if sync.send(SyncCommand::SyncNow).is_err() {
+                        return Ok(());
+                    }
+                    // The EXAMINE again picks up the new state and drains the notices.
+                    sess.examine("INBOX")?;
+                }
+            }
+            Ok(())
+        })();
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        match result {
+            Ok(()) => {
+                // No IDLE on this server: the periodic sync is all there is.
+                return;
+            }
+            Err(e) => {
+                let _ = evt.send(SyncEvent::Notice(format!(
+                    "new-mail watch interrupted ({e}); retrying in {} s",
+                    backoff.as_secs()
+                )));
+                nap(backoff, &stop);
+                backoff = next_backoff(backoff, opts.max_backoff);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let max = Duration::from_secs(300);
+        let mut b = Duration::from_secs(1);
+        let mut seen = vec![];
+        for _ in 0..10 {
+            b = next_backoff(b, max);
+            seen.push(b.as_secs());
+        }
+        assert_eq!(seen, vec![2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(next_backoff(Duration::ZERO, max), Duration::from_secs(1));
+    }
+}

@@ -1,0 +1,418 @@
+//! The terminal edge: set-up and restore, and the one event loop.
+//!
+//! The main thread owns the [`App`] and waits on a single channel fed by a small input thread
+//! (crossterm events), a forwarder for the sync worker's events, and a clock tick (deadlines
+//! turn overdue while the app is open). Effects that need the outside (a pager, `$EDITOR`, the
+//! reply flow, "sync now") are carried out here, with the TUI suspended where a program needs
+//! the terminal. The terminal is restored on every exit path: normal quit, error, panic, and a
+//! failed editor.
+
+use crate::app::{
+    Action, App, AppOptions, Effect, InboxData, Keymap, Opener, WorkerChannels, WorkerCommand,
+    WorkerEvent,
+};
+use crate::store::{ConversationId, ShopContext, Store};
+use crate::ui::{self, Theme};
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, MouseEventKind};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+use std::collections::BTreeMap;
+use std::io::{stdout, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// The reply flow from the templates feature: it gets the terminal (to draw its own picker
+/// and suspend for `$EDITOR`), the store, and the conversation; it returns a sentence for the
+/// status line ("Reply queued.", "Reply cancelled.").
+pub type ReplyHook =
+    Box<dyn FnMut(&mut DefaultTerminal, &mut Store, ConversationId) -> anyhow::Result<String>>;
+
+/// Everything besides the store that the TUI takes from the CLI.
+#[derive(Default)]
+pub struct TuiOptions {
+    /// The config's `[keys]` table: action name → keys.
+    pub keys: BTreeMap<String, Vec<String>>,
+    /// A fixed clock (`--now`), for demos and tests.
+    pub now: Option<DateTime<Utc>>,
+    /// The sync worker, when one runs (not in demo mode).
+    pub worker: Option<WorkerChannels>,
+    /// The reply flow, when available.
+    pub reply: Option<ReplyHook>,
+}
+
+/// How often the clock ticks; deadlines are shown to the minute.
+const TICK: Duration = Duration::from_secs(1);
+/// How long the input thread waits for a key before checking whether it should pause.
+const INPUT_POLL: Duration = Duration::from_millis(50);
+
+enum LoopEvent {
+    Input(Event),
+    Worker(WorkerEvent),
+    InputFailed(String),
+}
+
+/// Opens the store at `store_path` and runs the inbox until the owner quits.
+pub fn run_tui(store_path: &Path, ctx: ShopContext, options: TuiOptions) -> anyhow::Result<()> {
+    // Check what can fail before the terminal changes mode, so errors print plainly.
+    Keymap::from_config(&options.keys).context("the [keys] section of the config is invalid")?;
+    let store = Store::open(store_path, ctx)
+        .with_context(|| format!("cannot open the mail store at {}", store_path.display()))?;
+    run_with_store(store, options)
+}
+
+/// Runs the inbox on an already open store (the demo builds its own).
+pub fn run_with_store(store: Store, options: TuiOptions) -> anyhow::Result<()> {
+    run_with_data(Box::new(store), options)
+}
+
+/// Runs the inbox on any [`InboxData`]; the reply flow needs the real [`Store`] behind it.
+pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyhow::Result<()> {
+    let keymap = Keymap::from_config(&options.keys)
+        .context("the [keys] section of the config is invalid")?;
+    let app_options = AppOptions {
+        keymap,
+        color: Theme::color_from_env(),
+        fixed_now: options.now,
+        sync_available: options.worker.is_some(),
+        reply_available: options.reply.is_some(),
+    };
+    let (tx, rx) = mpsc::channel();
+    let commands = options.worker.take().map(|w| {
+        forward_worker_events(w.events, tx.clone());
+        w.commands
+    });
+
+    install_mouse_restore_hook();
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let _restore = RestoreGuard;
+    // Mouse capture is a bonus: a terminal without it still works with the keyboard.
+    let _ = execute!(stdout(), EnableMouseCapture);
+    let size = terminal.size().context("cannot read the terminal size")?;
+    let now = options.now.unwrap_or_else(Utc::now);
+    let mut app = App::new(data, app_options, now, size.width, size.height);
+    let input = InputThread::spawn(tx);
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &rx,
+        &input,
+        commands.as_ref(),
+        &mut options.reply,
+    );
+    input.stop();
+    if let Some(c) = &commands {
+        // The worker may already be gone; nothing to do about it at exit.
+        let _ = c.send(WorkerCommand::Shutdown);
+    }
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    rx: &Receiver<LoopEvent>,
+    input: &InputThread,
+    commands: Option<&Sender<WorkerCommand>>,
+    reply: &mut Option<ReplyHook>,
+) -> anyhow::Result<()> {
+    loop {
+        terminal
+            .draw(|f| ui::draw(f, app))
+            .context("cannot draw to the terminal")?;
+        let action = match rx.recv_timeout(TICK) {
+            Ok(LoopEvent::Input(ev)) => match ev {
+                Event::Key(key) => app.key_to_action(&key),
+                Event::Mouse(m) => match m.kind {
+                    MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+                    MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+                    _ => None,
+                },
+                Event::Resize(width, height) => Some(Action::Resize { width, height }),
+                _ => None,
+            },
+            Ok(LoopEvent::Worker(ev)) => Some(Action::Worker(ev)),
+            Ok(LoopEvent::InputFailed(e)) => anyhow::bail!("cannot read from the terminal: {e}"),
+            Err(RecvTimeoutError::Timeout) => Some(Action::Tick(Utc::now())),
+            Err(RecvTimeoutError::Disconnected) => {
+                anyhow::bail!("the terminal input stopped unexpectedly")
+            }
+        };
+        let Some(action) = action else { continue };
+        let effect = app.update(action);
+        match effect {
+            Effect::None => {}
+            Effect::Quit => return Ok(()),
+            Effect::SyncNow => {
+                let sent = commands.map(|c| c.send(WorkerCommand::SyncNow).is_ok());
+                if sent != Some(true) {
+                    app.update(Action::Notify {
+                        text: "The sync worker has stopped; restart shopinbox to sync again."
+                            .to_string(),
+                        error: true,
+                    });
+                }
+            }
+            Effect::OpenRaw { message, opener } => {
+                let note = open_raw(terminal, input, app, message, opener);
+                if let Some((text, error)) = note {
+                    app.update(Action::Notify { text, error });
+                }
+            }
+            Effect::Reply(id) => {
+                let result = match (reply.as_mut(), app.data.store_mut()) {
+                    (Some(hook), Some(store)) => {
+                        Some(suspend_input(input, || hook(terminal, store, id)))
+                    }
+                    _ => None,
+                };
+                // The reply flow may have drawn anything: repaint from scratch.
+                let _ = terminal.clear();
+                app.update(Action::Refresh);
+                let (text, error) = match result {
+                    Some(Ok(msg)) => (msg, false),
+                    Some(Err(e)) => (format!("The reply was not sent: {e:#}"), true),
+                    None => ("Replying is not available here.".to_string(), true),
+                };
+                app.update(Action::Notify { text, error });
+            }
+        }
+    }
+}
+
+/// Writes the raw message to a private temp file and shows it in `$PAGER` or `$EDITOR` with
+/// the TUI suspended. Returns a status line when something went wrong.
+fn open_raw(
+    terminal: &mut DefaultTerminal,
+    input: &InputThread,
+    app: &App,
+    message: crate::store::MessageKey,
+    opener: Opener,
+) -> Option<(String, bool)> {
+    let raw = match app.data.raw(message) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return Some(("That message is no longer in the store.".to_string(), true)),
+        Err(e) => return Some((e.sentence(), true)),
+    };
+    let (var, fallback, what) = match opener {
+        Opener::Pager => (std::env::var("PAGER").ok(), "less", "pager"),
+        Opener::Editor => (
+            std::env::var("VISUAL")
+                .ok()
+                .or_else(|| std::env::var("EDITOR").ok()),
+            "vi",
+            "editor",
+        ),
+    };
+    let cmdline = var
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| fallback.to_string());
+    // tempfile creates the file readable by the owner only.
+    let file = tempfile::Builder::new()
+        .prefix("shopinbox-")
+        .suffix(".eml")
+        .tempfile();
+    let mut file = match file {
+        Ok(f) => f,
+        Err(e) => {
+            return Some((
+                format!("Cannot create a temporary file for the message: {e}."),
+                true,
+            ))
+        }
+    };
+    if let Err(e) = file.write_all(&raw).and_then(|_| file.flush()) {
+        return Some((
+            format!("Cannot write the message to a temporary file: {e}."),
+            true,
+        ));
+    }
+    let mut words = cmdline.split_whitespace();
+    let program = words.next().unwrap_or(fallback).to_string();
+    let args: Vec<String> = words.map(str::to_string).collect();
+    let status = suspend(terminal, input, || {
+        std::process::Command::new(&program)
+            .args(&args)
+            .arg(file.path())
+            .status()
+    });
+    match status {
+        Err(e) => Some((
+            format!("Cannot restore the terminal after the {what}: {e}."),
+            true,
+        )),
+        Ok(Err(e)) => Some((
+            format!(
+                "Cannot start the {what} \"{program}\": {e}. Set ${} to a program that works.",
+                if what == "pager" { "PAGER" } else { "EDITOR" }
+            ),
+            true,
+        )),
+        Ok(Ok(s)) if !s.success() => {
+            Some((format!("The {what} \"{program}\" exited with {s}."), true))
+        }
+        Ok(Ok(_)) => None,
+    }
+}
+
+/// Hands the terminal to another program: input thread paused, raw mode and the alternate
+/// screen left; afterwards everything is set up again even when `f` failed.
+fn suspend<T>(
+    terminal: &mut DefaultTerminal,
+    input: &InputThread,
+    f: impl FnOnce() -> T,
+) -> std::io::Result<T> {
+    suspend_input(input, || {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        ratatui::try_restore()?;
+        let out = f();
+        crossterm::terminal::enable_raw_mode()?;
+        execute!(stdout(), crossterm::terminal::EnterAlternateScreen)?;
+        let _ = execute!(stdout(), EnableMouseCapture);
+        terminal.clear()?;
+        Ok(out)
+    })
+}
+
+/// Runs `f` while the input thread leaves the terminal alone (a pager must get the keys).
+fn suspend_input<T>(input: &InputThread, f: impl FnOnce() -> T) -> T {
+    input.pause();
+    let out = f();
+    input.resume();
+    out
+}
+
+fn forward_worker_events(events: Receiver<WorkerEvent>, tx: Sender<LoopEvent>) {
+    thread::Builder::new()
+        .name("worker-events".into())
+        .spawn(move || {
+            for ev in events {
+                if tx.send(LoopEvent::Worker(ev)).is_err() {
+                    break;
+                }
+            }
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| eprintln!("cannot start the worker event thread: {e}"));
+}
+
+/// Restores the terminal when the loop ends for any reason (the panic hook covers panics).
+struct RestoreGuard;
+
+impl Drop for RestoreGuard {
+    fn drop(&mut self) {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        ratatui::restore();
+    }
+}
+
+/// ratatui's panic hook restores raw mode and the screen; mouse reporting must be switched off
+/// too or the shell receives escape codes for every mouse move after a crash.
+fn install_mouse_restore_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+}
+
+#[derive(Default)]
+struct InputState {
+    /// The main thread wants the terminal.
+    pause: bool,
+    /// The input thread is not reading (acknowledges `pause`).
+    idle: bool,
+}
+
+/// Reads terminal events on its own thread and sends them to the loop. It can be paused (and
+/// confirms that it stopped reading) while another program owns the terminal.
+struct InputThread {
+    shared: Arc<(Mutex<InputState>, Condvar)>,
+    stop: Arc<AtomicBool>,
+}
+
+impl InputThread {
+    fn spawn(tx: Sender<LoopEvent>) -> InputThread {
+        let shared = Arc::new((Mutex::new(InputState::default()), Condvar::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (s, st) = (shared.clone(), stop.clone());
+        let spawned = thread::Builder::new().name("input".into()).spawn(move || {
+            let (lock, cvar) = &*s;
+            while !st.load(Ordering::Relaxed) {
+                {
+                    let Ok(mut state) = lock.lock() else { return };
+                    if state.pause {
+                        state.idle = true;
+                        cvar.notify_all();
+                        while state.pause && !st.load(Ordering::Relaxed) {
+                            state = match cvar.wait(state) {
+                                Ok(g) => g,
+                                Err(_) => return,
+                            };
+                        }
+                        state.idle = false;
+                    }
+                }
+                match event::poll(INPUT_POLL) {
+                    Ok(true) => match event::read() {
+                        Ok(ev) => {
+                            if tx.send(LoopEvent::Input(ev)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(LoopEvent::InputFailed(e.to_string()));
+                            return;
+                        }
+                    },
+                    Ok(false) => {}
+                    Err(e) => {
+                        let _ = tx.send(LoopEvent::InputFailed(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            eprintln!("cannot start the input thread: {e}");
+        }
+        InputThread { shared, stop }
+    }
+
+    /// Blocks until the thread has stopped reading.
+    fn pause(&self) {
+        let (lock, cvar) = &*self.shared;
+        let Ok(mut state) = lock.lock() else { return };
+        state.pause = true;
+        // Wait at most a few poll intervals: if the thread died there is nobody to answer.
+        let deadline = std::time::Instant::now() + INPUT_POLL * 10;
+        while !state.idle {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            state = match cvar.wait_timeout(state, left) {
+                Ok((g, _)) => g,
+                Err(_) => return,
+            };
+        }
+    }
+
+    fn resume(&self) {
+        let (lock, cvar) = &*self.shared;
+        if let Ok(mut state) = lock.lock() {
+            state.pause = false;
+            cvar.notify_all();
+        }
+    }
+
+    fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.resume();
+    }
+}

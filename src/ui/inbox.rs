@@ -1,0 +1,231 @@
+//! The inbox: view tabs with counts, the morning summary line, and the conversation list,
+//! most urgent first. Only the loaded window of rows is drawn.
+
+use super::{clean, fit, short_time, Theme};
+use crate::app::{view_count, view_title, App, VIEWS};
+use crate::deadline::Calendar;
+use crate::store::{ConversationRow, NotCustomer};
+use chrono::{DateTime, Utc};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+/// How urgent a conversation is at `now`; decides colour and badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    Overdue,
+    DueSoon,
+    Due,
+    Snoozed,
+    Answered,
+    NotCustomer,
+}
+
+pub fn urgency(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> Urgency {
+    if row.not_customer.is_some() {
+        return Urgency::NotCustomer;
+    }
+    if row.snoozed_until.is_some_and(|t| t > now) {
+        return Urgency::Snoozed;
+    }
+    match row.due_at {
+        None => Urgency::Answered,
+        Some(due) if due <= now => Urgency::Overdue,
+        Some(due) if due - now <= cal.due_soon => Urgency::DueSoon,
+        Some(_) => Urgency::Due,
+    }
+}
+
+/// The state badge: "OVERDUE 2h 10m", "due 17:00", "due Mon 17:00", "answered", …
+pub fn badge(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> String {
+    match urgency(row, now, cal) {
+        Urgency::NotCustomer => match row.not_customer {
+            Some(NotCustomer::Auto(kind)) => match kind {
+                crate::mail::AutoKind::AutoReply => "auto-reply".to_string(),
+                crate::mail::AutoKind::Bulk => "bulk mail".to_string(),
+                crate::mail::AutoKind::Bounce => "bounce".to_string(),
+            },
+            _ => "not a customer".to_string(),
+        },
+        Urgency::Snoozed => match row.snoozed_until {
+            Some(t) => format!("snoozed {}", t.with_timezone(&cal.tz).format("%a %H:%M")),
+            None => "snoozed".to_string(),
+        },
+        Urgency::Answered => "answered".to_string(),
+        Urgency::Overdue | Urgency::DueSoon | Urgency::Due => match row.due_at {
+            Some(due) => crate::deadline::badge(due, now, cal),
+            None => String::new(),
+        },
+    }
+}
+
+pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
+    match u {
+        Urgency::Overdue => theme.overdue(),
+        Urgency::DueSoon => theme.due_soon(),
+        Urgency::Due | Urgency::Snoozed => theme.normal(),
+        Urgency::Answered | Urgency::NotCustomer => theme.dim(),
+    }
+}
+
+/// "3 overdue · 5 due by 17:00 · last sync 08:02"
+pub fn summary(app: &App) -> String {
+    let cal = app.data.calendar();
+    let last = match app.last_sync {
+        Some(t) => format!("last sync {}", short_time(t, app.now, cal.tz)),
+        None => "not synced yet".to_string(),
+    };
+    format!(
+        "{} overdue · {} due by {} · {}",
+        app.counts.overdue,
+        app.counts.due_today,
+        cal.close.format("%H:%M"),
+        last
+    )
+}
+
+fn tabs(app: &App, width: u16, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for short in [false, true] {
+        spans.clear();
+        for (i, v) in VIEWS.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(if short { " " } else { " │ " }));
+            }
+            let text = format!(
+                " {} {} ",
+                view_title(*v, short),
+                view_count(&app.counts, *v)
+            );
+            let style = if *v == app.view {
+                theme.tab_active()
+            } else {
+                theme.tab()
+            };
+            spans.push(Span::styled(text, style));
+        }
+        let w: usize = spans.iter().map(|s| s.width()).sum();
+        if w <= usize::from(width) {
+            break;
+        }
+    }
+    Line::from(spans)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let cal = app.data.calendar();
+    frame.render_widget(
+        Paragraph::new(tabs(app, area.width, theme)),
+        Rect { height: 1, ..area },
+    );
+    if area.height < 2 {
+        return;
+    }
+    let summary_style = if app.counts.overdue > 0 {
+        theme.overdue()
+    } else {
+        theme.title()
+    };
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            fit(&summary(app), usize::from(area.width)),
+            summary_style,
+        )),
+        Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        },
+    );
+    let list_area = Rect {
+        y: area.y + 2,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    if list_area.height == 0 {
+        return;
+    }
+    let narrow = area.width < 80;
+    // Fixed columns plus the four gaps; cut text with "…" so a cut is visible.
+    let (name_w, fixed) = if narrow {
+        (11, 15 + 11 + 6 + 3 + 4)
+    } else {
+        (22, 16 + 22 + 10 + 4 + 4)
+    };
+    let subject_w = usize::from(area.width).saturating_sub(fixed);
+    let widths = if narrow {
+        [
+            Constraint::Length(15),
+            Constraint::Length(11),
+            Constraint::Fill(1),
+            Constraint::Length(6),
+            Constraint::Length(3),
+        ]
+    } else {
+        [
+            Constraint::Length(16),
+            Constraint::Length(22),
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(4),
+        ]
+    };
+    let received_title = if narrow { "When" } else { "Received" };
+    let header =
+        Row::new(["State", "Customer", "Subject", received_title, "#"]).style(theme.title());
+    let list = &app.inbox;
+    let visible = u64::from(list_area.height.saturating_sub(1));
+    let mut rows = Vec::new();
+    for index in list.top..(list.top + visible).min(list.total) {
+        let Some(r) = list.row(index) else { break };
+        let u = urgency(r, app.now, cal);
+        let mut style = urgency_style(u, theme);
+        if index == list.selected {
+            style = style.patch(theme.selected());
+        }
+        let name = match &r.customer_name {
+            Some(n) if !n.trim().is_empty() => clean(n),
+            _ => clean(&r.customer_addr),
+        };
+        let received = if narrow {
+            let t = short_time(r.last_at, app.now, cal.tz);
+            // Only the time or day fits: "09:12", "Mon", "12 Nov".
+            t.split(' ').next().map(str::to_string).unwrap_or(t)
+        } else {
+            short_time(r.last_at, app.now, cal.tz)
+        };
+        rows.push(
+            Row::new([
+                Cell::from(badge(r, app.now, cal)),
+                Cell::from(fit(&name, name_w)),
+                Cell::from(fit(&clean(&r.subject), subject_w)),
+                Cell::from(received),
+                Cell::from(r.message_count.to_string()),
+            ])
+            .style(style),
+        );
+    }
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    frame.render_widget(table, list_area);
+    if list.total == 0 {
+        let empty = match app.view {
+            crate::store::View::NeedsReply => "Nothing needs a reply. Well done.",
+            crate::store::View::Overdue => "Nothing is overdue.",
+            crate::store::View::DueToday => "Nothing else is due today.",
+            _ => "No conversations in this view.",
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(empty, theme.dim())),
+            Rect {
+                y: list_area.y + 1,
+                height: 1,
+                ..list_area
+            },
+        );
+    }
+}

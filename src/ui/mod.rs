@@ -1,0 +1,220 @@
+//! Drawing, purely from [`App`] state: no store calls, no IO. Every string that came from a
+//! message passes [`clean`] before it reaches a buffer.
+
+pub mod conversation;
+pub mod customer;
+pub mod help;
+pub mod inbox;
+pub mod overlay;
+pub mod search;
+pub mod status;
+pub mod theme;
+
+use crate::app::{App, Screen};
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Tz;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+pub use theme::Theme;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Rows above the inbox list: view tabs, summary line, column header.
+const INBOX_CHROME: u16 = 3;
+/// Rows above a thread: subject line, who/when line.
+const THREAD_CHROME: u16 = 2;
+/// The status bar.
+const STATUS_ROWS: u16 = 1;
+
+/// Visible inbox rows for a terminal `height` rows tall (shared with the app's paging).
+pub fn inbox_list_height(height: u16) -> u16 {
+    height.saturating_sub(INBOX_CHROME + STATUS_ROWS)
+}
+
+/// Visible thread lines for a terminal `height` rows tall.
+pub fn conversation_body_height(height: u16) -> u16 {
+    height.saturating_sub(THREAD_CHROME + STATUS_ROWS)
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = Theme::new(app.options.color);
+    let main = Rect {
+        height: area.height.saturating_sub(STATUS_ROWS),
+        ..area
+    };
+    let bar = Rect {
+        y: area.y + main.height,
+        height: area.height.min(STATUS_ROWS),
+        ..area
+    };
+    match app.screen() {
+        None => inbox::draw(frame, main, app, theme),
+        Some(Screen::Conversation(c)) => conversation::draw(frame, main, app, c, theme),
+        Some(Screen::Customer(c)) => customer::draw(frame, main, app, c, theme),
+    }
+    status::draw(frame, bar, app, theme);
+    overlay::draw(frame, area, app, theme);
+}
+
+/// Message text made safe for a terminal cell: the shared sanitizer (controls, escape
+/// sequences, bidi overrides) applied again at the UI edge, tabs expanded first so that they
+/// keep their spacing instead of vanishing.
+pub fn clean(s: &str) -> String {
+    let expanded;
+    let s = if s.contains('\t') {
+        expanded = s.replace('\t', "    ");
+        expanded.as_str()
+    } else {
+        s
+    };
+    crate::mail::sanitize::line(s)
+}
+
+/// A received time, short: "09:12" today, "Mon 09:12" within the week, "12 Nov" this year,
+/// "12 Nov 2025" before.
+pub fn short_time(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
+    let at = at.with_timezone(&tz);
+    let now = now.with_timezone(&tz);
+    let days = (now.date_naive() - at.date_naive()).num_days();
+    if days == 0 {
+        at.format("%H:%M").to_string()
+    } else if (0..6).contains(&days) {
+        at.format("%a %H:%M").to_string()
+    } else if at.year() == now.year() {
+        at.format("%-d %b").to_string()
+    } else {
+        at.format("%-d %b %Y").to_string()
+    }
+}
+
+/// Cuts `s` to `width` display columns, marking the cut with "…".
+pub fn fit(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Word-wraps one line to `width` display columns; words longer than a line are split.
+pub fn wrap(line: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    if line.width() <= width {
+        return vec![line.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0;
+    for word in line.split_inclusive(' ') {
+        let w = word.width();
+        let trimmed_w = word.trim_end_matches(' ').width();
+        if cur_w + trimmed_w <= width {
+            cur.push_str(word);
+            cur_w += w;
+            continue;
+        }
+        if !cur.is_empty() {
+            out.push(cur.trim_end_matches(' ').to_string());
+            cur.clear();
+            cur_w = 0;
+        }
+        if trimmed_w <= width {
+            cur.push_str(word);
+            cur_w = w;
+            continue;
+        }
+        for c in word.trim_end_matches(' ').chars() {
+            let cw = c.width().unwrap_or(0);
+            if cur_w + cw > width && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+                cur_w = 0;
+            }
+            cur.push(c);
+            cur_w += cw;
+        }
+        if word.ends_with(' ') && cur_w < width {
+            cur.push(' ');
+            cur_w += 1;
+        }
+    }
+    let rest = cur.trim_end_matches(' ');
+    if !rest.is_empty() || out.is_empty() {
+        out.push(rest.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_by_words_and_splits_long_words() {
+        let cases: &[(&str, usize, &[&str])] = &[
+            ("hello world", 20, &["hello world"]),
+            ("hello world", 5, &["hello", "world"]),
+            ("hello   world foo", 8, &["hello", "world", "foo"]),
+            ("abcdefghij", 4, &["abcd", "efgh", "ij"]),
+            ("", 4, &[""]),
+            ("日本語の文章", 4, &["日本", "語の", "文章"]),
+            ("a verylongword b", 6, &["a", "verylo", "ngword", "b"]),
+        ];
+        for (input, w, want) in cases {
+            let got = wrap(input, *w);
+            assert_eq!(
+                got,
+                want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                "{input:?} @ {w}"
+            );
+            for l in &got {
+                assert!(l.width() <= *w, "{l:?} wider than {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn fit_cuts_with_ellipsis() {
+        assert_eq!(fit("hello", 10), "hello");
+        assert_eq!(fit("hello world", 6), "hello…");
+        assert_eq!(fit("日本語", 4), "日…");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn short_times_in_shop_zone() {
+        let tz = chrono_tz::Europe::Berlin;
+        let now = DateTime::parse_from_rfc3339("2026-11-19T15:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(short_time(t("2026-11-19T08:12:00Z"), now, tz), "09:12");
+        assert_eq!(short_time(t("2026-11-16T08:12:00Z"), now, tz), "Mon 09:12");
+        assert_eq!(short_time(t("2026-10-02T08:12:00Z"), now, tz), "2 Oct");
+        assert_eq!(short_time(t("2025-10-02T08:12:00Z"), now, tz), "2 Oct 2025");
+        // 23:30 UTC on the 18th is already the 19th in Berlin.
+        assert_eq!(short_time(t("2026-11-18T23:30:00Z"), now, tz), "00:30");
+    }
+
+    #[test]
+    fn clean_strips_controls_and_keeps_tabs_as_spaces() {
+        let s = clean("a\tb\u{1b}[31mred\u{9b}x\u{202e}y");
+        assert!(
+            s.chars().all(|c| !c.is_control() && c != '\u{202e}'),
+            "{s:?}"
+        );
+        assert!(s.starts_with("a    b"));
+    }
+}

@@ -1,0 +1,178 @@
+//! `shopinbox reply` / `shopinbox outbox` entry points without a network: printing a reply,
+//! demo delivery, and the owner's outbox decisions.
+
+use chrono::{TimeZone, Utc};
+use shopinbox::config::Config;
+use shopinbox::send::cli::{outbox_cli, reply_cli, OutboxCommand, ReplyArgs};
+use shopinbox::send::flow::{self, NoWriteBack};
+use shopinbox::send::outbox::{self, OutboxState, Outcome};
+use shopinbox::store::{Location, NewMessage, ShopContext, Store, View};
+
+fn setup() -> (tempfile::TempDir, Config, Store, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = Config::demo();
+    cfg.templates_dir = Some(dir.path().join("templates"));
+    let mut store = Store::open(
+        &dir.path().join("db.sqlite"),
+        ShopContext {
+            addresses: cfg.shop_addresses(),
+            calendar: cfg.calendar(),
+        },
+    )
+    .unwrap();
+    let raw = b"From: Jane Doe <jane@example.com>\r\nTo: hello@alphx.shop\r\n\
+Subject: Cancel order 2001 please\r\nMessage-ID: <jane-1@example.com>\r\n\
+Date: Tue, 24 Nov 2026 10:00:00 +0100\r\n\r\nPlease cancel #2001.\r\n"
+        .to_vec();
+    let parsed = shopinbox::mail::parse::parse_message(&raw);
+    store
+        .ingest(
+            vec![NewMessage {
+                location: Location::new("INBOX", 7, 1),
+                raw,
+                parsed,
+                received_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap(),
+                flags: vec![],
+            }],
+            None,
+        )
+        .unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let conv = store.list(View::All, now, 0, 5).unwrap()[0].id;
+    (dir, cfg, store, conv)
+}
+
+#[test]
+fn reply_prints_the_rendered_message_without_sending() {
+    let (_dir, cfg, mut store, conv) = setup();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let args = ReplyArgs {
+        conversation: conv,
+        template: "cancel-before-shipping",
+        send: false,
+        demo_dir: None,
+    };
+    let out = reply_cli(&cfg, &mut store, args, &mut NoWriteBack, now).unwrap();
+    assert!(
+        out.contains("Subject: Re: Cancel order 2001 please\n"),
+        "{out}"
+    );
+    assert!(out.contains("In-Reply-To: <jane-1@example.com>\n"), "{out}");
+    assert!(out.contains("Hi Jane,"), "{out}");
+    assert!(out.contains("#2001"), "{out}");
+    assert!(out.contains("(not sent; add --send to send it)"), "{out}");
+    assert!(outbox::list(store.connection(), None).unwrap().is_empty());
+
+    let bad = ReplyArgs {
+        template: "nope",
+        ..args
+    };
+    let e = reply_cli(&cfg, &mut store, bad, &mut NoWriteBack, now).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("cannot find a template named \"nope\"; available: "),
+        "{e}"
+    );
+    let missing = ReplyArgs {
+        conversation: 9999,
+        ..args
+    };
+    let e = reply_cli(&cfg, &mut store, missing, &mut NoWriteBack, now).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cannot find conversation 9999; `shopinbox list` shows the ids"
+    );
+}
+
+#[test]
+fn outbox_commands_follow_the_owner() {
+    let (dir, cfg, mut store, conv) = setup();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let (templates, _) = flow::load_templates(&cfg);
+    let t = flow::find_template(&templates, "plain").unwrap();
+    let msg = flow::message_to_answer(&store, conv).unwrap();
+    let d = flow::draft(&cfg, &store, &msg, t, now).unwrap();
+    let (id, _) = flow::enqueue(&cfg, &store, &d, now).unwrap();
+    // Simulate a send that lost its answer after the data.
+    outbox::claim(store.connection(), id, now).unwrap().unwrap();
+    outbox::record(
+        store.connection(),
+        id,
+        &Outcome::Uncertain {
+            error: "eof".into(),
+        },
+        now,
+    )
+    .unwrap();
+
+    let demo = dir.path().join("out");
+    let list = outbox_cli(
+        &cfg,
+        &mut store,
+        OutboxCommand::List,
+        Some(&demo),
+        &mut NoWriteBack,
+        now,
+    )
+    .unwrap();
+    assert!(
+        list.contains("uncertain") && list.contains("jane@example.com"),
+        "{list}"
+    );
+    assert!(list.contains("eof"), "{list}");
+
+    let e = outbox_cli(
+        &cfg,
+        &mut store,
+        OutboxCommand::Retry(id),
+        Some(&demo),
+        &mut NoWriteBack,
+        now,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("is uncertain, so it cannot be retried"),
+        "{e}"
+    );
+
+    let out = outbox_cli(
+        &cfg,
+        &mut store,
+        OutboxCommand::ResendUncertain(id),
+        Some(&demo),
+        &mut NoWriteBack,
+        now,
+    )
+    .unwrap();
+    assert!(out.contains(&format!("Reply {id} sent.")), "{out}");
+    assert_eq!(
+        std::fs::read_dir(&demo)
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "eml"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        outbox::get(store.connection(), id).unwrap().unwrap().state,
+        OutboxState::Sent
+    );
+    let c = store.conversation(conv).unwrap().unwrap();
+    assert!(c.pending_since.is_none(), "answered after the send");
+
+    let e = outbox_cli(
+        &cfg,
+        &mut store,
+        OutboxCommand::MarkSent(id),
+        None,
+        &mut NoWriteBack,
+        now,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("is sent"), "{e}");
+}

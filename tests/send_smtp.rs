@@ -1,0 +1,541 @@
+//! Replies against a real SMTP server (the aiosmtpd sink) and Dovecot, both on 127.0.0.1,
+//! started per test by tests/support.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::Utc;
+use mailparse::MailHeaderMap;
+use shopinbox::config::{Config, ImapConfig, PasswordSource, Security, SmtpConfig};
+use shopinbox::send::flow::{self, Draft, SendResult, WriteBack};
+use shopinbox::send::imap::ImapWriteBack;
+use shopinbox::send::outbox::{self, OutboxState};
+use shopinbox::store::{ConversationId, Location, NewMessage, ShopContext, Store, View};
+use support::{MailServers, ServerOptions, SmtpOptions};
+
+const CUSTOMER_ID: &str = "cust-1@example.com";
+
+struct Fixture {
+    servers: MailServers,
+    cfg: Config,
+    store: Store,
+    conv: ConversationId,
+    inbox_uid: u32,
+    _dir: tempfile::TempDir,
+}
+
+fn customer_mail(from: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\n\
+         To: Alphx <hello@alphx.shop>\r\n\
+         Subject: RE: Where is my order #1042?\r\n\
+         Message-ID: <{CUSTOMER_ID}>\r\n\
+         References: <earlier@example.com>\r\n\
+         Date: Mon, 23 Nov 2026 09:00:00 +0100\r\n\
+         Bcc: secret-list@example.com\r\n\
+         \r\n\
+         Hi, my package never arrived.\r\n\
+         .\r\n\
+         John\r\n"
+    )
+    .into_bytes()
+}
+
+fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
+    let servers = MailServers::start_with(ServerOptions {
+        smtp,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let raw = customer_mail(from);
+    let inbox_uid = servers.append("INBOX", &raw, &[], None);
+    let uidvalidity = servers.uidvalidity("INBOX");
+
+    let mut cfg = Config::demo();
+    cfg.smtp = Some(SmtpConfig {
+        host: "localhost".into(),
+        port: servers.smtps_port,
+        security: Security::Tls,
+        username: servers.user.clone(),
+        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        ca_file: Some(servers.ca.clone()),
+    });
+    cfg.imap = Some(ImapConfig {
+        host: "localhost".into(),
+        port: servers.imaps_port,
+        security: Security::Tls,
+        username: servers.user.clone(),
+        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        ca_file: Some(servers.ca.clone()),
+        sent_folder: None,
+        folders: vec![],
+        idle: false,
+        poll_seconds: 60,
+    });
+    cfg.templates_dir = Some(dir.path().join("templates"));
+
+    let mut store = Store::open(
+        &dir.path().join("shopinbox.db"),
+        ShopContext {
+            addresses: cfg.shop_addresses(),
+            calendar: cfg.calendar(),
+        },
+    )
+    .unwrap();
+    let parsed = shopinbox::mail::parse::parse_message(&raw);
+    let received_at = parsed.date.unwrap();
+    store
+        .ingest(
+            vec![NewMessage {
+                location: Location::new("INBOX", uidvalidity, inbox_uid),
+                raw,
+                parsed,
+                received_at,
+                flags: vec![],
+            }],
+            None,
+        )
+        .unwrap();
+    let conv = store.list(View::All, Utc::now(), 0, 10).unwrap()[0].id;
+    Fixture {
+        servers,
+        cfg,
+        store,
+        conv,
+        inbox_uid,
+        _dir: dir,
+    }
+}
+
+fn draft(f: &Fixture, template: &str) -> Draft {
+    let (templates, errors) = flow::load_templates(&f.cfg);
+    assert!(errors.is_empty(), "{errors:?}");
+    let t = flow::find_template(&templates, template).unwrap();
+    let msg = flow::message_to_answer(&f.store, f.conv).unwrap();
+    flow::draft(&f.cfg, &f.store, &msg, t, Utc::now()).unwrap()
+}
+
+fn write_back(f: &Fixture) -> ImapWriteBack {
+    ImapWriteBack::from_config(f.cfg.imap.as_ref().unwrap()).unwrap()
+}
+
+struct NoImap;
+impl WriteBack for NoImap {
+    fn append_sent(&mut self, _raw: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
+    fn mark_answered(&mut self, _l: &Location) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+fn send(f: &mut Fixture, id: i64, wb: &mut dyn WriteBack) -> SendResult {
+    let delivery = flow::delivery(&f.cfg, None).unwrap();
+    flow::send_one(&mut f.store, &delivery, wb, id, &Utc::now).unwrap()
+}
+
+fn state(f: &Fixture, id: i64) -> OutboxState {
+    outbox::get(f.store.connection(), id)
+        .unwrap()
+        .unwrap()
+        .state
+}
+
+fn received(f: &Fixture, n: usize) -> Vec<(serde_json::Value, Vec<u8>)> {
+    f.servers.wait_smtp_messages(n, Duration::from_secs(10))
+}
+
+fn header(raw: &[u8], name: &str) -> Option<String> {
+    mailparse::parse_mail(raw)
+        .unwrap()
+        .headers
+        .get_first_value(name)
+}
+
+fn body(raw: &[u8]) -> String {
+    mailparse::parse_mail(raw)
+        .unwrap()
+        .get_body()
+        .unwrap()
+        .replace("\r\n", "\n")
+}
+
+#[test]
+fn reply_arrives_threaded_personalized_and_is_written_back() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "\"Smith, John\" <john.smith@example.com>",
+    );
+    let d = draft(&f, "missing-package");
+    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    assert_eq!(state(&f, id), OutboxState::Queued);
+    let mut wb = write_back(&f);
+    let result = send(&mut f, id, &mut wb);
+    assert_eq!(result, SendResult::Sent { problems: vec![] });
+    assert_eq!(state(&f, id), OutboxState::Sent);
+
+    let got = received(&f, 1);
+    assert_eq!(got.len(), 1);
+    let (env, raw) = &got[0];
+    assert_eq!(env["mail_from"], "hello@alphx.shop");
+    assert_eq!(
+        env["rcpt_tos"],
+        serde_json::json!(["john.smith@example.com"])
+    );
+    assert_eq!(env["auth_user"], "test");
+    assert_eq!(env["tls"], true);
+    assert_eq!(
+        raw, &composed.raw,
+        "the server got exactly the stored bytes"
+    );
+
+    assert_eq!(
+        header(raw, "Subject").unwrap(),
+        "Re: Where is my order #1042?"
+    );
+    assert_eq!(
+        header(raw, "In-Reply-To").unwrap(),
+        format!("<{CUSTOMER_ID}>")
+    );
+    let refs = header(raw, "References").unwrap();
+    assert_eq!(
+        refs.split_whitespace().collect::<Vec<_>>(),
+        ["<earlier@example.com>", &format!("<{CUSTOMER_ID}>")]
+    );
+    assert!(header(raw, "Message-ID").unwrap().ends_with("@alphx.shop>"));
+    assert!(header(raw, "From").unwrap().contains("<hello@alphx.shop>"));
+    assert!(header(raw, "To")
+        .unwrap()
+        .contains("<john.smith@example.com>"));
+    assert!(header(raw, "Bcc").is_none());
+    assert!(
+        !String::from_utf8_lossy(raw).contains("secret-list"),
+        "no Bcc leak"
+    );
+    let text = body(raw);
+    assert!(text.starts_with("Hi John,\n"), "{text}");
+    assert!(text.contains("#1042"));
+    assert!(text.contains("SorryJohn"));
+    assert!(text.contains("Tom\nAlphx"));
+    assert!(
+        text.contains("wrote:\n> Hi, my package never arrived.\n> .\n> John\n"),
+        "{text}"
+    );
+
+    // Answered at once, follow-up set from the template (2 business days).
+    let c = f.store.conversation(f.conv).unwrap().unwrap();
+    assert!(c.pending_since.is_none(), "{c:?}");
+    assert_eq!(c.follow_up_at, d.follow_up_at);
+    assert!(c.follow_up_at.is_some());
+
+    // The server has the Sent copy and \Answered on the customer's message.
+    let inbox = f.servers.server_flags("INBOX");
+    assert!(
+        inbox[&f.inbox_uid].iter().any(|x| x == "\\Answered"),
+        "{inbox:?}"
+    );
+    let mut imap = f.servers.client();
+    imap.select("Sent").unwrap();
+    let found = imap
+        .uid_search(format!("HEADER Message-ID <{}>", composed.message_id))
+        .unwrap();
+    assert_eq!(found.len(), 1, "one Sent copy");
+    let _ = imap.logout();
+
+    // Sending the same entry again does nothing.
+    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Skipped);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(f.servers.smtp_messages().len(), 1);
+}
+
+#[test]
+fn starttls_submission_port_works() {
+    let mut f = setup(
+        SmtpOptions {
+            require_auth: true,
+            ..Default::default()
+        },
+        "John Smith <john.smith@example.com>",
+    );
+    if let Some(s) = f.cfg.smtp.as_mut() {
+        s.port = f.servers.smtp_port;
+        s.security = Security::Starttls;
+    }
+    let d = draft(&f, "acknowledge");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
+    let got = received(&f, 1);
+    assert_eq!(got[0].0["tls"], true);
+    assert_eq!(got[0].0["auth_user"], "test");
+}
+
+#[test]
+fn lines_starting_with_a_dot_survive_the_wire() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    let mut d = draft(&f, "plain");
+    d.text = "Hi John,\n.\n..two dots\n.hidden\n. space\nend\n".into();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
+    let got = received(&f, 1);
+    assert_eq!(body(&got[0].1), d.text);
+}
+
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+#[test]
+fn server_down_fails_then_sends_exactly_once_on_retry() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    let real_port = f.servers.smtps_port;
+    if let Some(s) = f.cfg.smtp.as_mut() {
+        s.port = closed_port();
+    }
+    let d = draft(&f, "acknowledge");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    match send(&mut f, id, &mut NoImap) {
+        SendResult::Failed { error, retry_at } => {
+            assert!(error.contains("connect"), "{error}");
+            assert!(retry_at.is_some(), "a down server is retried automatically");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(state(&f, id), OutboxState::Failed);
+    assert!(outbox::due(f.store.connection(), Utc::now())
+        .unwrap()
+        .is_empty());
+    let later = Utc::now() + chrono::Duration::minutes(2);
+    assert_eq!(outbox::due(f.store.connection(), later).unwrap(), vec![id]);
+
+    if let Some(s) = f.cfg.smtp.as_mut() {
+        s.port = real_port;
+    }
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
+    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Skipped);
+    let e = outbox::get(f.store.connection(), id).unwrap().unwrap();
+    assert_eq!((e.state, e.attempts), (OutboxState::Sent, 2));
+    received(&f, 1);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(f.servers.smtp_messages().len(), 1, "sent exactly once");
+}
+
+#[test]
+fn rejected_login_is_a_clear_error_and_the_reply_stays() {
+    let mut f = setup(
+        SmtpOptions {
+            require_auth: true,
+            reject_auth: true,
+            ..Default::default()
+        },
+        "John Smith <john.smith@example.com>",
+    );
+    let d = draft(&f, "acknowledge");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    match send(&mut f, id, &mut NoImap) {
+        SendResult::Failed { error, retry_at } => {
+            assert!(error.contains("refused to log in"), "{error}");
+            assert!(error.contains("535"), "{error}");
+            assert!(error.contains("[smtp] username"), "{error}");
+            assert_eq!(retry_at, None, "a wrong password is not retried on its own");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(state(&f, id), OutboxState::Failed);
+    assert!(
+        outbox::due(f.store.connection(), Utc::now() + chrono::Duration::days(1))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(f.servers.smtp_messages().is_empty());
+    // The conversation still needs a reply.
+    let c = f.store.conversation(f.conv).unwrap().unwrap();
+    assert!(c.pending_since.is_some());
+}
+
+#[test]
+fn dropped_after_data_is_uncertain_and_not_resent() {
+    let mut f = setup(
+        SmtpOptions {
+            drop_after_data: 1,
+            ..Default::default()
+        },
+        "John Smith <john.smith@example.com>",
+    );
+    let d = draft(&f, "acknowledge");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    match send(&mut f, id, &mut NoImap) {
+        SendResult::Uncertain { error } => {
+            assert!(error.contains("may have been delivered"), "{error}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(state(&f, id), OutboxState::Uncertain);
+    let far = Utc::now() + chrono::Duration::days(30);
+    assert!(outbox::due(f.store.connection(), far).unwrap().is_empty());
+    assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Skipped);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(f.servers.smtp_messages().is_empty());
+
+    // The owner decides to resend.
+    outbox::resend_uncertain(f.store.connection(), id, Utc::now()).unwrap();
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
+    assert_eq!(received(&f, 1).len(), 1);
+}
+
+#[test]
+fn hostile_display_name_gives_a_clean_header() {
+    // Encoded-words that decode to CR/LF, an escape sequence and a fake Bcc header.
+    let from =
+        "=?utf-8?b?Sm9obg0KQmNjOiB2aWN0aW1AZXhhbXBsZS5jb20bWzMxbQ==?= <john.smith@example.com>";
+    let mut f = setup(SmtpOptions::default(), from);
+    let d = draft(&f, "plain");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
+    let got = received(&f, 1);
+    let (env, raw) = &got[0];
+    assert_eq!(
+        env["rcpt_tos"],
+        serde_json::json!(["john.smith@example.com"])
+    );
+    let parsed = mailparse::parse_mail(raw).unwrap();
+    assert!(parsed.headers.get_first_value("Bcc").is_none());
+    for h in &parsed.headers {
+        let v = h.get_value();
+        assert!(!v.chars().any(|c| c.is_control()), "{}: {v:?}", h.get_key());
+    }
+}
+
+#[test]
+fn plaintext_only_to_loopback() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    if let Some(s) = f.cfg.smtp.as_mut() {
+        s.port = f.servers.smtp_port;
+        s.security = Security::None;
+        s.username = String::new();
+        s.host = "127.0.0.1".into();
+    }
+    let d = draft(&f, "plain");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    assert_eq!(
+        send(&mut f, id, &mut NoImap),
+        SendResult::Sent { problems: vec![] }
+    );
+    assert_eq!(received(&f, 1)[0].0["tls"], false);
+
+    let settings = match flow::delivery(&f.cfg, None).unwrap() {
+        shopinbox::send::smtp::Delivery::Smtp(mut s) => {
+            s.host = "mail.example.com".into();
+            s
+        }
+        other => panic!("{other:?}"),
+    };
+    let err = shopinbox::send::smtp::deliver(
+        &shopinbox::send::smtp::Delivery::Smtp(settings),
+        "hello@alphx.shop",
+        "john@example.com",
+        b"Subject: x\r\n\r\nx\r\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.message().contains("refusing to send mail unencrypted"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn worker_sends_and_reports() {
+    let f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    let d = draft(&f, "acknowledge");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (tx, rx) =
+        shopinbox::send::worker::spawn_send_worker(shopinbox::send::worker::WorkerSetup {
+            store_path: f._dir.path().join("shopinbox.db"),
+            shop: ShopContext {
+                addresses: f.cfg.shop_addresses(),
+                calendar: f.cfg.calendar(),
+            },
+            delivery: flow::delivery(&f.cfg, None).unwrap(),
+            write_back: Box::new(NoImap),
+        });
+    // The worker sends what is queued at start; the explicit command is then a no-op.
+    tx.send(shopinbox::send::worker::SendCommand::Send(id))
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut sent = false;
+    while std::time::Instant::now() < deadline && !sent {
+        if let Ok(shopinbox::send::worker::SendEvent::Sent { id: got, problems }) =
+            rx.recv_timeout(Duration::from_millis(200))
+        {
+            assert_eq!((got, problems), (id, vec![]));
+            sent = true;
+        }
+    }
+    assert!(sent);
+    tx.send(shopinbox::send::worker::SendCommand::Shutdown)
+        .unwrap();
+    assert_eq!(received(&f, 1).len(), 1);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(f.servers.smtp_messages().len(), 1);
+}
+
+#[test]
+fn demo_mode_writes_eml_files() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    let out: PathBuf = f._dir.path().join("outbox");
+    let text = shopinbox::send::cli::reply_cli(
+        &f.cfg.clone(),
+        &mut f.store,
+        shopinbox::send::cli::ReplyArgs {
+            conversation: f.conv,
+            template: "acknowledge",
+            send: true,
+            demo_dir: Some(&out),
+        },
+        &mut NoImap,
+        Utc::now(),
+    )
+    .unwrap();
+    assert!(text.contains("sent."), "{text}");
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(files.len(), 1);
+    let raw = std::fs::read(files[0].path()).unwrap();
+    assert!(body(&raw).starts_with("Hi John,"));
+    assert!(f.servers.smtp_messages().is_empty());
+}

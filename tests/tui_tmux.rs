@@ -1,0 +1,191 @@
+//! End-to-end: the real binary (`shopinbox demo --now …`) in a detached tmux session sized
+//! 100x30. Keys go in with send-keys, the screen comes back with capture-pane. Each tmux run
+//! uses its own server socket, so it never touches the user's sessions.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2026-11-19T09:30:00Z";
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is required for this test (scripts/test installs it)")
+    }
+
+    fn start(dir: &Path) -> Tmux {
+        let t = Tmux {
+            socket: format!("shopinbox-test-{}", std::process::id()),
+            session: "inbox".to_string(),
+        };
+        let bin = env!("CARGO_BIN_EXE_shopinbox");
+        // A private home so the demo store and config never touch the user's.
+        let d = dir.display();
+        let cmd = format!(
+            "env -u NO_COLOR HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data XDG_CACHE_HOME={d}/cache \
+             {bin} demo --now {NOW}; echo \"EXITED $?\"; sleep 30"
+        );
+        let out = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &t.session,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn screen(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let out = self.run(&["send-keys", "-t", &self.session, k]);
+            assert!(
+                out.status.success(),
+                "send-keys {k}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // One key per draw: a person types slower than this, too. After Esc wait longer, or
+            // the next key would arrive as part of an Alt sequence.
+            let pause = if *k == "Escape" { 400 } else { 60 };
+            std::thread::sleep(Duration::from_millis(pause));
+        }
+    }
+
+    /// Waits until the screen satisfies `ok`, returning it; fails with the last screen.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        // Only this test's private server.
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// The list rows: the lines between the column header and the status bar.
+fn list_rows(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("State"))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    lines[start..]
+        .iter()
+        .take_while(|l| !l.contains("help"))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.to_string())
+        .collect()
+}
+
+#[test]
+fn demo_inbox_navigate_open_filter_search_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path());
+
+    let first = t.wait_for("the inbox", |s| {
+        s.contains("Needs reply") && s.contains("overdue ·") && s.contains("State")
+    });
+    let rows = list_rows(&first);
+    assert!(
+        !rows.is_empty(),
+        "the demo has mail needing a reply:\n{first}"
+    );
+    assert!(
+        first.contains("? help"),
+        "status bar shows the help key:\n{first}"
+    );
+
+    // Navigate and open: the thread view shows who wrote, with the customer marker.
+    t.keys(&["j", "k", "Enter"]);
+    let conv = t.wait_for("a conversation", |s| {
+        s.contains("● ") && s.contains("message")
+    });
+    assert!(!conv.contains("State "), "the inbox table is gone:\n{conv}");
+    t.keys(&["j", "G", "g", "z"]);
+
+    // Back to the inbox.
+    t.keys(&["q"]);
+    t.wait_for("the inbox again", |s| {
+        s.contains("State") && s.contains("Needs reply")
+    });
+
+    // Filter: Overdue shows only overdue rows (or says there are none).
+    t.keys(&["2"]);
+    let overdue = t.wait_for("the overdue view", |s| {
+        let rows = list_rows(s);
+        s.contains("Nothing is overdue.")
+            || (!rows.is_empty() && rows.iter().all(|r| r.starts_with("OVERDUE")))
+    });
+    // All shows at least as many rows as Needs reply did.
+    t.keys(&["6"]);
+    let all = t.wait_for("the all view", |s| list_rows(s).len() >= rows.len());
+    assert_ne!(all, overdue);
+
+    // Search, live: the box lists hits as letters arrive; Enter opens one.
+    t.keys(&["/"]);
+    t.wait_for("the search box", |s| {
+        s.contains("Search") && s.contains("Type to search")
+    });
+    for c in ["p", "a", "c", "k", "a", "g", "e"] {
+        t.keys(&[c]);
+    }
+    t.wait_for("search hits", |s| {
+        s.contains("/ package") && s.contains("match")
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("the hit opened", |s| {
+        s.contains("● ") && !s.contains("/ package")
+    });
+
+    // Help overlay lists keys.
+    t.keys(&["?"]);
+    t.wait_for("help", |s| {
+        s.contains("Keys (Esc closes)") && s.contains("view: overdue")
+    });
+    t.keys(&["Escape"]);
+
+    // Quit: q leaves the thread, q quits; the shell gets its screen back.
+    t.keys(&["q", "q"]);
+    let end = t.wait_for("the program to exit", |s| s.contains("EXITED"));
+    assert!(end.contains("EXITED 0"), "clean exit:\n{end}");
+    assert!(
+        !end.contains("Needs reply"),
+        "alternate screen left:\n{end}"
+    );
+}

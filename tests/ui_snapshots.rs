@@ -1,0 +1,254 @@
+//! Snapshot tests of every screen at a fixed `now`, wide and at the 60x15 minimum, plus
+//! checks that colour follows NO_COLOR and that no control character from a message ever
+//! reaches a buffer cell.
+
+mod ui_support;
+
+use insta::assert_snapshot;
+use ratatui::style::Color;
+use shopinbox::app::{Action, App, AppOptions, Command, InputKey};
+use shopinbox::mail::{Address, Attachment};
+use ui_support::{now, render, screen_text, Fake, MsgSpec};
+
+fn cmd(app: &mut App, c: Command) {
+    app.update(Action::Command(c));
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::Input(InputKey::Char(c)));
+    }
+}
+
+fn shot(app: &App, w: u16, h: u16) -> String {
+    screen_text(&render(app, w, h))
+}
+
+/// Every screen of the app, driven by actions, at one terminal size.
+fn all_screens(w: u16, h: u16) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let mut app = Fake::sample().into_app(w, h);
+    out.push(("inbox", shot(&app, w, h)));
+    for (name, view) in [
+        ("overdue", Command::ViewOverdue),
+        ("due_today", Command::ViewDueToday),
+        ("answered", Command::ViewAnswered),
+        ("not_customers", Command::ViewNotCustomer),
+        ("all", Command::ViewAll),
+    ] {
+        cmd(&mut app, view);
+        out.push((name, shot(&app, w, h)));
+    }
+    cmd(&mut app, Command::ViewNeedsReply);
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Open);
+    cmd(&mut app, Command::Top);
+    out.push(("conversation", shot(&app, w, h)));
+    cmd(&mut app, Command::ToggleQuoted);
+    out.push(("conversation_quoted", shot(&app, w, h)));
+    cmd(&mut app, Command::Customer);
+    out.push(("customer", shot(&app, w, h)));
+    cmd(&mut app, Command::AddNote);
+    typed(&mut app, "Prefers DHL");
+    out.push(("note_editor", shot(&app, w, h)));
+    app.update(Action::Input(InputKey::Cancel));
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::NotCustomer);
+    out.push(("not_customer_menu", shot(&app, w, h)));
+    app.update(Action::Input(InputKey::Cancel));
+    cmd(&mut app, Command::Snooze);
+    out.push(("snooze_menu", shot(&app, w, h)));
+    app.update(Action::Input(InputKey::Cancel));
+    cmd(&mut app, Command::Search);
+    typed(&mut app, "order");
+    out.push(("search", shot(&app, w, h)));
+    app.update(Action::Input(InputKey::Cancel));
+    cmd(&mut app, Command::Help);
+    out.push(("help", shot(&app, w, h)));
+    out
+}
+
+#[test]
+fn screens_at_100x30() {
+    for (name, text) in all_screens(100, 30) {
+        assert_snapshot!(format!("wide_{name}"), text);
+    }
+}
+
+#[test]
+fn screens_at_60x15() {
+    for (name, text) in all_screens(60, 15) {
+        assert_snapshot!(format!("narrow_{name}"), text);
+    }
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (59, 14), (0, 0)] {
+        let screens = all_screens(w, h);
+        assert!(!screens.is_empty());
+    }
+}
+
+fn cell_fg_of(app: &App, w: u16, h: u16, needle: &str) -> Color {
+    let buf = render(app, w, h);
+    let text = screen_text(&buf);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .expect("row on screen");
+    let x = line
+        .find(needle)
+        .map(|b| line[..b].chars().count())
+        .unwrap_or(0);
+    buf[(x as u16, y as u16)].fg
+}
+
+#[test]
+fn overdue_is_red_with_colour_and_plain_with_no_color() {
+    let mut coloured = Fake::sample().into_app(100, 30);
+    coloured.options.color = true;
+    // Move the selection off the overdue row so its own colour shows.
+    cmd(&mut coloured, Command::Down);
+    assert_eq!(
+        cell_fg_of(&coloured, 100, 30, "Where is my package"),
+        Color::Red
+    );
+    assert_eq!(
+        cell_fg_of(&coloured, 100, 30, "Cancel my order"),
+        Color::Yellow,
+        "due within the hour"
+    );
+    let mut plain = Fake::sample().into_app(100, 30);
+    plain.options.color = false;
+    cmd(&mut plain, Command::Down);
+    assert_eq!(
+        cell_fg_of(&plain, 100, 30, "Where is my package"),
+        Color::Reset
+    );
+}
+
+const HOSTILE: &[&str] = &[
+    "\u{1b}[2J\u{1b}[31mred\u{1b}[0m",
+    "\u{1b}]0;pwned\u{7}title",
+    "c1\u{9b}31mcsi\u{85}nel\u{9d}osc",
+    "bidi \u{202e}evil\u{202c} \u{2066}iso\u{2069} \u{200f}rlm",
+    "bell\u{7} nul\u{0} del\u{7f} bs\u{8}",
+    "cr\rlf",
+];
+
+fn hostile_app() -> App {
+    let mut fake = Fake::empty();
+    for (i, h) in HOSTILE.iter().enumerate() {
+        let from = format!("evil{i}@example.com");
+        let body = format!("{h}\n> quoted {h}\n{h}\n-- \nsig {h}");
+        let id = fake.add(
+            &format!("subject {h}"),
+            &[MsgSpec {
+                from_name: h,
+                from: &from,
+                at: "2026-11-19T08:00:00Z",
+                body: &body,
+                shop: false,
+            }],
+            Some("2026-11-19T16:00:00Z"),
+            None,
+        );
+        let conv = fake.convs.iter_mut().find(|c| c.row.id == id).unwrap();
+        conv.row.customer_name = Some(h.to_string());
+        conv.row.customer_addr = format!("{h}@example.com");
+        for m in &mut conv.messages {
+            m.attachments.push(Attachment {
+                name: h.to_string(),
+                mime: h.to_string(),
+                size: 10,
+            });
+            m.problems.push(h.to_string());
+            m.from = Some(Address {
+                name: Some(h.to_string()),
+                addr: format!("{h}@x"),
+            });
+        }
+        fake.notes.push(shopinbox::store::Note {
+            id: 100 + i as i64,
+            customer_addr: format!("{h}@example.com"),
+            text: h.to_string(),
+            created_at: now(),
+            updated_at: now(),
+        });
+    }
+    fake.into_app(100, 30)
+}
+
+fn assert_clean(app: &App, w: u16, h: u16, screen: &str) {
+    let buf = render(app, w, h);
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            for c in sym.chars() {
+                let bad = c.is_control()
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}');
+                assert!(
+                    !bad,
+                    "{screen}: control {c:?} in cell ({x},{y}):\n{}",
+                    screen_text(&buf)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_control_character_reaches_any_cell() {
+    let mut app = hostile_app();
+    assert_clean(&app, 100, 30, "inbox");
+    cmd(&mut app, Command::ViewAll);
+    for i in 0..HOSTILE.len() {
+        cmd(&mut app, Command::Top);
+        for _ in 0..i {
+            cmd(&mut app, Command::Down);
+        }
+        assert_clean(&app, 100, 30, "all");
+        cmd(&mut app, Command::Open);
+        assert_clean(&app, 100, 30, "conversation");
+        cmd(&mut app, Command::ToggleQuoted);
+        assert_clean(&app, 100, 30, "conversation quoted");
+        cmd(&mut app, Command::Customer);
+        assert_clean(&app, 100, 30, "customer");
+        cmd(&mut app, Command::NextFocus);
+        assert_clean(&app, 100, 30, "customer notes");
+        cmd(&mut app, Command::Back);
+        cmd(&mut app, Command::Back);
+        cmd(&mut app, Command::NotCustomer);
+        assert_clean(&app, 100, 30, "not-customer menu");
+        app.update(Action::Input(InputKey::Cancel));
+    }
+    cmd(&mut app, Command::Search);
+    typed(&mut app, "subject");
+    assert_clean(&app, 100, 30, "search");
+}
+
+#[test]
+fn help_lists_every_key_of_the_keymap() {
+    let mut cfg = std::collections::BTreeMap::new();
+    cfg.insert("quit".to_string(), vec!["Q".to_string()]);
+    let options = AppOptions {
+        keymap: shopinbox::app::Keymap::from_config(&cfg).unwrap(),
+        color: false,
+        fixed_now: Some(now()),
+        ..AppOptions::default()
+    };
+    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 60);
+    cmd(&mut app, Command::Help);
+    let text = shot(&app, 100, 60);
+    for c in Command::ALL {
+        assert!(text.contains(c.description()), "help lacks {:?}", c);
+    }
+    assert!(
+        text.contains("  Q  back; quit from the inbox"),
+        "remapped key shown:\n{text}"
+    );
+}

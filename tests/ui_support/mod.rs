@@ -1,0 +1,542 @@
+//! A small in-memory inbox implementing `InboxData`, so the app can be driven headless and its
+//! screens snapshotted at a fixed `now` without SQLite. The rules it applies (views, owner
+//! rules, snooze, manual answered) follow the store contract in their simplest form.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use shopinbox::app::data::{DataError, DataResult};
+use shopinbox::app::{App, AppOptions, InboxData};
+use shopinbox::deadline::Calendar;
+use shopinbox::mail::{Address, Attachment, AutoKind};
+use shopinbox::store::{
+    ConversationId, ConversationRow, CustomerInfo, Location, MessageKey, MessageRow, NotCustomer,
+    Note, RuleKind, SearchHit, View, ViewCounts,
+};
+use std::collections::BTreeSet;
+
+pub fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Thursday 19 November 2026, 10:30 in Berlin.
+pub fn now() -> DateTime<Utc> {
+    utc("2026-11-19T09:30:00Z")
+}
+
+pub fn calendar() -> Calendar {
+    Calendar {
+        tz: chrono_tz::Europe::Berlin,
+        business_days: [true, true, true, true, true, false, false],
+        open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        holidays: BTreeSet::new(),
+        cutoff: Duration::zero(),
+        due_soon: Duration::minutes(60),
+    }
+}
+
+pub struct Conv {
+    pub row: ConversationRow,
+    pub messages: Vec<MessageRow>,
+}
+
+pub struct Fake {
+    pub cal: Calendar,
+    pub convs: Vec<Conv>,
+    pub rules: Vec<(i64, RuleKind, String)>,
+    pub notes: Vec<Note>,
+    pub next_id: i64,
+    pub outbox: u64,
+    pub last_sync: Option<DateTime<Utc>>,
+    /// Calls to `list`, to check that the app pages instead of loading everything.
+    pub list_calls: std::rc::Rc<std::cell::RefCell<Vec<(View, u64, u64)>>>,
+}
+
+fn addr(name: &str, a: &str) -> Address {
+    Address {
+        name: if name.is_empty() {
+            None
+        } else {
+            Some(name.to_string())
+        },
+        addr: a.to_string(),
+    }
+}
+
+pub struct MsgSpec<'a> {
+    pub from_name: &'a str,
+    pub from: &'a str,
+    pub at: &'a str,
+    pub body: &'a str,
+    pub shop: bool,
+}
+
+impl Fake {
+    pub fn empty() -> Fake {
+        Fake {
+            cal: calendar(),
+            convs: Vec::new(),
+            rules: Vec::new(),
+            notes: Vec::new(),
+            next_id: 1000,
+            outbox: 0,
+            last_sync: None,
+            list_calls: Default::default(),
+        }
+    }
+
+    /// Adds a conversation; `due` is the effective deadline (None: answered).
+    pub fn add(
+        &mut self,
+        subject: &str,
+        msgs: &[MsgSpec],
+        due: Option<&str>,
+        auto: Option<AutoKind>,
+    ) -> ConversationId {
+        let id = self.convs.len() as i64 + 1;
+        let customer = msgs.iter().find(|m| !m.shop).unwrap_or(&msgs[0]);
+        let mut messages = Vec::new();
+        for (i, m) in msgs.iter().enumerate() {
+            let key = id * 100 + i as i64;
+            messages.push(MessageRow {
+                id: key,
+                conversation_id: id,
+                location: Location {
+                    mailbox: "INBOX".into(),
+                    uidvalidity: 1,
+                    uid: key as u32,
+                },
+                message_id: Some(format!("m{key}@example.com")),
+                in_reply_to: None,
+                references: vec![],
+                from: Some(addr(m.from_name, m.from)),
+                to: vec![addr(
+                    "Alphx",
+                    if m.shop {
+                        customer.from
+                    } else {
+                        "hello@alphx.shop"
+                    },
+                )],
+                cc: vec![],
+                reply_to: None,
+                subject: subject.to_string(),
+                date: Some(utc(m.at)),
+                received_at: utc(m.at),
+                body: m.body.to_string(),
+                attachments: if m.body.contains("photo") {
+                    vec![Attachment {
+                        name: "bowl.jpg".into(),
+                        mime: "image/jpeg".into(),
+                        size: 240_000,
+                    }]
+                } else {
+                    vec![]
+                },
+                flags: vec![],
+                size: m.body.len() as u64,
+                is_shop: m.shop,
+                auto_kind: if m.shop { None } else { auto },
+                problems: vec![],
+            });
+        }
+        let row = ConversationRow {
+            id,
+            subject: subject.to_string(),
+            customer_name: Some(customer.from_name.to_string()).filter(|n| !n.is_empty()),
+            customer_addr: customer.from.to_string(),
+            message_count: msgs.len() as u32,
+            first_at: utc(msgs[0].at),
+            last_at: utc(msgs[msgs.len() - 1].at),
+            pending_since: due.map(|_| utc(customer.at)),
+            due_at: due.map(utc),
+            last_shop_at: msgs.iter().rev().find(|m| m.shop).map(|m| utc(m.at)),
+            not_customer: auto.map(NotCustomer::Auto),
+            snoozed_until: None,
+            follow_up_at: None,
+            manual_answered_at: None,
+            latest_message: messages[messages.len() - 1].id,
+        };
+        self.convs.push(Conv { row, messages });
+        id
+    }
+
+    /// The morning inbox of a small shop.
+    pub fn sample() -> Fake {
+        let mut f = Fake::empty();
+        let c = |from_name, from, at, body| MsgSpec {
+            from_name,
+            from,
+            at,
+            body,
+            shop: false,
+        };
+        let s = |at, body| MsgSpec {
+            from_name: "Alphx",
+            from: "hello@alphx.shop",
+            at,
+            body,
+            shop: true,
+        };
+        f.add(
+            "Where is my package? Order #1042",
+            &[c("John Smith", "john.smith@gmail.com", "2026-11-18T13:10:00Z", "Hi,\n\nI ordered a vase two weeks ago (order #1042) and it still has not arrived.\nCan you check where it is?\n\nThanks,\nJohn\n-- \nJohn Smith\nSent from my phone")],
+            Some("2026-11-18T16:00:00Z"),
+            None,
+        );
+        f.add(
+            "Chipped bowl",
+            &[
+                c("Maria García", "maria@garcia.es", "2026-11-17T08:00:00Z", "The bowl arrived chipped, see the photo."),
+                s("2026-11-17T10:00:00Z", "Hi Maria,\n\nso sorry! A replacement is on its way.\n\nBest, Tom"),
+                c("Maria García", "maria@garcia.es", "2026-11-19T07:45:00Z", "Thank you! Will the old one need to go back?\n\nOn Tue, 17 Nov 2026 at 11:00, Alphx <hello@alphx.shop> wrote:\n> Hi Maria,\n>\n> so sorry! A replacement is on its way.\n>\n> Best, Tom"),
+            ],
+            Some("2026-11-19T16:00:00Z"),
+            None,
+        );
+        f.add(
+            "Cancel my order please",
+            &[c(
+                "Léa Martin",
+                "lea@martin.fr",
+                "2026-11-19T09:05:00Z",
+                "Please cancel order 1051, I ordered twice by mistake.",
+            )],
+            Some("2026-11-19T10:00:00Z"),
+            None,
+        );
+        f.add(
+            "Question about glazes",
+            &[
+                c(
+                    "Sam Lee",
+                    "sam@lee.dev",
+                    "2026-11-16T09:00:00Z",
+                    "Are your glazes food safe?",
+                ),
+                s(
+                    "2026-11-16T11:00:00Z",
+                    "Yes, all of them are lead-free and food safe.",
+                ),
+            ],
+            None,
+            None,
+        );
+        f.add(
+            "Your weekly marketplace digest",
+            &[c(
+                "Marketplace",
+                "news@market.example",
+                "2026-11-19T06:00:00Z",
+                "Top sellers this week…",
+            )],
+            None,
+            Some(AutoKind::Bulk),
+        );
+        f.add(
+            "Partnership opportunity",
+            &[c(
+                "Growth Agency",
+                "pitch@growthagency.biz",
+                "2026-11-19T08:30:00Z",
+                "We can 10x your sales.",
+            )],
+            Some("2026-11-19T16:00:00Z"),
+            None,
+        );
+        f.notes.push(Note {
+            id: 1,
+            customer_addr: "maria@garcia.es".into(),
+            text: "Replacement bowl sent 17 Nov".into(),
+            created_at: utc("2026-11-17T10:05:00Z"),
+            updated_at: utc("2026-11-17T10:05:00Z"),
+        });
+        f.outbox = 1;
+        f.last_sync = Some(utc("2026-11-19T07:02:00Z"));
+        f
+    }
+
+    fn kept_out(&self, m: &MessageRow) -> Option<NotCustomer> {
+        if let Some(k) = m.auto_kind {
+            return Some(NotCustomer::Auto(k));
+        }
+        let from = m.from.as_ref().map(|a| a.addr.as_str()).unwrap_or("");
+        let domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+        for (_, kind, value) in &self.rules {
+            let hit = match kind {
+                RuleKind::Message => m.message_id.as_deref() == Some(value.as_str()),
+                RuleKind::Sender => from == value,
+                RuleKind::Domain => domain == value,
+            };
+            if hit {
+                return Some(NotCustomer::Rule(*kind));
+            }
+        }
+        None
+    }
+
+    /// The row as the store would compute it at `now`.
+    fn effective(&self, c: &Conv) -> ConversationRow {
+        let mut row = c.row.clone();
+        let customer: Vec<&MessageRow> = c.messages.iter().filter(|m| !m.is_shop).collect();
+        row.not_customer =
+            if !customer.is_empty() && customer.iter().all(|m| self.kept_out(m).is_some()) {
+                customer.iter().find_map(|m| self.kept_out(m))
+            } else {
+                None
+            };
+        if row.manual_answered_at.is_some() || row.not_customer.is_some() {
+            row.due_at = None;
+            row.pending_since = None;
+        }
+        row
+    }
+
+    fn in_view(&self, r: &ConversationRow, view: View, now: DateTime<Utc>) -> bool {
+        let snoozed = r.snoozed_until.is_some_and(|t| t > now);
+        let pending = r.not_customer.is_none() && r.due_at.is_some() && !snoozed;
+        let tz = self.cal.tz;
+        let today = |t: DateTime<Utc>| {
+            t.with_timezone(&tz).date_naive() == now.with_timezone(&tz).date_naive()
+        };
+        match view {
+            View::NeedsReply => pending,
+            View::Overdue => pending && r.due_at.is_some_and(|d| d <= now),
+            View::DueToday => pending && r.due_at.is_some_and(|d| d > now && today(d)),
+            View::Answered => r.not_customer.is_none() && r.due_at.is_none(),
+            View::NotCustomer => r.not_customer.is_some(),
+            View::All => true,
+        }
+    }
+
+    fn rows(&self, view: View, now: DateTime<Utc>) -> Vec<ConversationRow> {
+        let mut rows: Vec<ConversationRow> = self
+            .convs
+            .iter()
+            .map(|c| self.effective(c))
+            .filter(|r| self.in_view(r, view, now))
+            .collect();
+        match view {
+            View::NeedsReply | View::Overdue | View::DueToday => {
+                rows.sort_by_key(|r| (r.due_at, r.id))
+            }
+            _ => rows.sort_by_key(|r| std::cmp::Reverse((r.last_at, r.id))),
+        }
+        rows
+    }
+
+    fn conv_mut(&mut self, id: ConversationId) -> DataResult<&mut Conv> {
+        self.convs
+            .iter_mut()
+            .find(|c| c.row.id == id)
+            .ok_or_else(|| DataError::new("find the conversation", format!("no conversation {id}")))
+    }
+
+    pub fn into_app(self, width: u16, height: u16) -> App {
+        App::new(
+            Box::new(self),
+            AppOptions {
+                color: false,
+                fixed_now: Some(now()),
+                ..AppOptions::default()
+            },
+            now(),
+            width,
+            height,
+        )
+    }
+}
+
+impl InboxData for Fake {
+    fn calendar(&self) -> &Calendar {
+        &self.cal
+    }
+    fn counts(&self, now: DateTime<Utc>) -> DataResult<ViewCounts> {
+        let n = |v| self.rows(v, now).len() as u64;
+        Ok(ViewCounts {
+            needs_reply: n(View::NeedsReply),
+            overdue: n(View::Overdue),
+            due_today: n(View::DueToday),
+            answered: n(View::Answered),
+            not_customer: n(View::NotCustomer),
+            all: n(View::All),
+        })
+    }
+    fn list(
+        &self,
+        view: View,
+        now: DateTime<Utc>,
+        offset: u64,
+        limit: u64,
+    ) -> DataResult<Vec<ConversationRow>> {
+        self.list_calls.borrow_mut().push((view, offset, limit));
+        Ok(self
+            .rows(view, now)
+            .into_iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect())
+    }
+    fn conversation(&self, id: ConversationId) -> DataResult<Option<ConversationRow>> {
+        Ok(self
+            .convs
+            .iter()
+            .find(|c| c.row.id == id)
+            .map(|c| self.effective(c)))
+    }
+    fn conversation_messages(&self, id: ConversationId) -> DataResult<Vec<MessageRow>> {
+        Ok(self
+            .convs
+            .iter()
+            .find(|c| c.row.id == id)
+            .map(|c| c.messages.clone())
+            .unwrap_or_default())
+    }
+    fn message(&self, key: MessageKey) -> DataResult<Option<MessageRow>> {
+        Ok(self
+            .convs
+            .iter()
+            .flat_map(|c| &c.messages)
+            .find(|m| m.id == key)
+            .cloned())
+    }
+    fn raw(&self, key: MessageKey) -> DataResult<Option<Vec<u8>>> {
+        Ok(self
+            .message(key)?
+            .map(|m| format!("Subject: {}\r\n\r\n{}", m.subject, m.body).into_bytes()))
+    }
+    fn search(&self, query: &str, limit: u32) -> DataResult<Vec<SearchHit>> {
+        let q = query.to_lowercase();
+        let mut hits = Vec::new();
+        for m in self.convs.iter().flat_map(|c| &c.messages) {
+            let from = m
+                .from
+                .as_ref()
+                .map(|a| format!("{} {}", a.name.clone().unwrap_or_default(), a.addr))
+                .unwrap_or_default();
+            let hay = format!("{} {} {}", m.subject, from, m.body).to_lowercase();
+            if hay.contains(&q) {
+                hits.push(SearchHit {
+                    conversation_id: m.conversation_id,
+                    message: m.id,
+                    subject: m.subject.clone(),
+                    from: m.from.clone(),
+                    snippet: m.body.chars().take(60).collect(),
+                    received_at: m.received_at,
+                });
+            }
+        }
+        hits.truncate(limit as usize);
+        Ok(hits)
+    }
+    fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
+        let convs: Vec<ConversationRow> = self
+            .convs
+            .iter()
+            .filter(|c| c.row.customer_addr == addr)
+            .map(|c| self.effective(c))
+            .collect();
+        let name = convs.first().and_then(|c| c.customer_name.clone());
+        let first_contact = convs.iter().map(|c| c.first_at).min();
+        let mut orders: Vec<String> = Vec::new();
+        for c in self.convs.iter().filter(|c| c.row.customer_addr == addr) {
+            for m in &c.messages {
+                for w in format!("{} {}", m.subject, m.body)
+                    .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '#')
+                {
+                    let Some(digits) = w.strip_prefix('#') else {
+                        continue;
+                    };
+                    if digits.len() == 4
+                        && digits.chars().all(|d| d.is_ascii_digit())
+                        && !orders.contains(&format!("#{digits}"))
+                    {
+                        orders.push(format!("#{digits}"));
+                    }
+                }
+            }
+        }
+        Ok(CustomerInfo {
+            addr: addr.to_string(),
+            name,
+            first_name_override: None,
+            first_contact,
+            conversations: convs,
+            orders_mentioned: orders,
+            notes: self
+                .notes
+                .iter()
+                .filter(|n| n.customer_addr == addr)
+                .cloned()
+                .collect(),
+        })
+    }
+    fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64> {
+        self.next_id += 1;
+        self.rules.push((self.next_id, kind, value.to_string()));
+        Ok(self.next_id)
+    }
+    fn remove_rule(&mut self, id: i64) -> DataResult<()> {
+        self.rules.retain(|(i, _, _)| *i != id);
+        Ok(())
+    }
+    fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()> {
+        self.conv_mut(id)?.row.manual_answered_at = at;
+        Ok(())
+    }
+    fn snooze(&mut self, id: ConversationId, until: Option<DateTime<Utc>>) -> DataResult<()> {
+        self.conv_mut(id)?.row.snoozed_until = until;
+        Ok(())
+    }
+    fn add_note(&mut self, addr: &str, text: &str) -> DataResult<i64> {
+        self.next_id += 1;
+        self.notes.push(Note {
+            id: self.next_id,
+            customer_addr: addr.to_string(),
+            text: text.to_string(),
+            created_at: now(),
+            updated_at: now(),
+        });
+        Ok(self.next_id)
+    }
+    fn update_note(&mut self, id: i64, text: &str) -> DataResult<()> {
+        let n = self
+            .notes
+            .iter_mut()
+            .find(|n| n.id == id)
+            .ok_or_else(|| DataError::new("find the note", "gone"))?;
+        n.text = text.to_string();
+        Ok(())
+    }
+    fn delete_note(&mut self, id: i64) -> DataResult<()> {
+        self.notes.retain(|n| n.id != id);
+        Ok(())
+    }
+    fn outbox_pending(&self) -> DataResult<u64> {
+        Ok(self.outbox)
+    }
+    fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>> {
+        Ok(self.last_sync)
+    }
+}
+
+/// Renders the app into a test terminal and returns the screen as text, one line per row.
+pub fn render(app: &App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| shopinbox::ui::draw(f, app)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
