@@ -1,8 +1,10 @@
 //! The in-process half of the store-at-scale benchmark (`scripts/bench`): opens a store made
 //! by `examples/gen_store.rs` the way the TUI does and measures
 //!
-//! - open → first drawn frame of the inbox,
-//! - one frame while scrolling down the "All" view page by page and line by line,
+//! - open → first drawn frame of the inbox (the real `App` and `ui::draw` into a ratatui
+//!   `TestBackend`: everything the TUI does except writing to a terminal),
+//! - switching to the "All" view, then one frame (update + draw) while scrolling down it
+//!   line by line and page by page,
 //! - full-text search latency (p50/p95/max over about fifty varied queries).
 //!
 //! Peak memory is taken from outside (`/usr/bin/time -v` in the script). Prints one JSON line.
@@ -17,8 +19,11 @@ mod support;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::Parser;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use shopinbox::app::{Action, App, AppOptions, Command};
 use shopinbox::config::Config;
-use shopinbox::store::{Store, View};
+use shopinbox::store::Store;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -53,6 +58,12 @@ fn main() -> Result<()> {
     screen.draw()?;
     let first_frame = started.elapsed();
 
+    // The scroll test walks the biggest view.
+    let t = Instant::now();
+    screen.view_all()?;
+    screen.draw()?;
+    let view_switch = t.elapsed();
+
     let mut frames = Vec::with_capacity(args.frames);
     for i in 0..args.frames {
         // Mostly line by line, every tenth frame a page: how an owner scrolls.
@@ -76,7 +87,7 @@ fn main() -> Result<()> {
         searches.push(t.elapsed());
         by_query.push((t.elapsed(), q.as_str()));
     }
-    by_query.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    by_query.sort_unstable_by_key(|(d, _)| std::cmp::Reverse(*d));
     let slowest: Vec<String> = by_query
         .iter()
         .take(5)
@@ -90,8 +101,9 @@ fn main() -> Result<()> {
         .collect();
 
     println!(
-        "{{\"first_frame_ms\":{:.2},\"frames\":{},\"frame_p50_ms\":{:.3},\"frame_p95_ms\":{:.3},\"frame_max_ms\":{:.3},\"search_queries\":{},\"search_hits\":{},\"search_p50_ms\":{:.2},\"search_p95_ms\":{:.2},\"search_max_ms\":{:.2},\"search_slowest\":[{}],\"renderer\":\"{}\"}}",
+        "{{\"first_frame_ms\":{:.2},\"view_all_ms\":{:.2},\"frames\":{},\"frame_p50_ms\":{:.3},\"frame_p95_ms\":{:.3},\"frame_max_ms\":{:.3},\"search_queries\":{},\"search_hits\":{},\"search_p50_ms\":{:.2},\"search_p95_ms\":{:.2},\"search_max_ms\":{:.2},\"search_slowest\":[{}],\"renderer\":\"{}\"}}",
         ms(first_frame),
+        ms(view_switch),
         frames.len(),
         ms(percentile(&mut frames, 50)),
         ms(percentile(&mut frames, 95)),
@@ -121,64 +133,52 @@ fn percentile(samples: &mut [Duration], p: usize) -> Duration {
     samples[rank - 1]
 }
 
-/// What the inbox screen needs from the store for one frame: the view counts for the header
-/// and one page of rows. (Drawn with the TUI itself once `crate::ui` is available.)
+/// The inbox as the TUI runs it: the real [`App`] on the real store, drawn by `ui::draw` into
+/// a ratatui `TestBackend` of the given size (everything but the terminal's own output).
 struct Screen {
-    store: Store,
-    now: DateTime<Utc>,
-    rows: u64,
-    offset: u64,
-    selected: u64,
-    total: u64,
-    page: Vec<shopinbox::store::ConversationRow>,
+    app: App,
+    terminal: Terminal<TestBackend>,
 }
 
 impl Screen {
-    const RENDERER: &'static str = "store queries only";
+    const RENDERER: &'static str = "shopinbox::ui::draw on the App, ratatui TestBackend";
 
-    fn new(store: Store, now: DateTime<Utc>, _width: u16, height: u16) -> Result<Screen> {
-        let mut s = Screen {
-            store,
-            now,
-            rows: u64::from(height.saturating_sub(4).max(1)),
-            offset: 0,
-            selected: 0,
-            total: 0,
-            page: Vec::new(),
+    fn new(store: Store, now: DateTime<Utc>, width: u16, height: u16) -> Result<Screen> {
+        let options = AppOptions {
+            fixed_now: Some(now),
+            ..AppOptions::default()
         };
-        s.total = s.store.counts(now)?.all;
-        s.reload()?;
-        Ok(s)
+        let app = App::new(Box::new(store), options, now, width, height);
+        let terminal = Terminal::new(TestBackend::new(width, height))
+            .context("cannot create the test terminal")?;
+        Ok(Screen { app, terminal })
     }
 
-    fn reload(&mut self) -> Result<()> {
-        self.page = self
-            .store
-            .list(View::All, self.now, self.offset, self.rows)?;
+    fn view_all(&mut self) -> Result<()> {
+        self.app.update(Action::Command(Command::ViewAll));
         Ok(())
     }
 
     fn line_down(&mut self) -> Result<()> {
-        self.selected = (self.selected + 1).min(self.total.saturating_sub(1));
-        if self.selected >= self.offset + self.rows {
-            self.offset = self.selected + 1 - self.rows;
-            self.reload()?;
-        }
+        self.app.update(Action::Command(Command::Down));
         Ok(())
     }
 
     fn page_down(&mut self) -> Result<()> {
-        self.selected = (self.selected + self.rows).min(self.total.saturating_sub(1));
-        self.offset = self.selected.saturating_sub(self.rows - 1);
-        self.reload()
+        self.app.update(Action::Command(Command::PageDown));
+        Ok(())
     }
 
     fn draw(&mut self) -> Result<()> {
-        std::hint::black_box(&self.page);
+        let app = &self.app;
+        self.terminal
+            .draw(|f| shopinbox::ui::draw(f, app))
+            .context("cannot draw")?;
         Ok(())
     }
 
     fn search(&mut self, q: &str) -> Result<usize> {
-        Ok(self.store.search(q, 50)?.len())
+        // The same call (and limit) as the search overlay makes per keystroke.
+        Ok(self.app.data.search(q, 50)?.len())
     }
 }
