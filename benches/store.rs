@@ -23,7 +23,12 @@ use std::time::Duration;
 /// Bump when the generator changes, so a cached store of the old shape is not reused.
 const GENERATOR_VERSION: u32 = 1;
 
+/// `cargo test --all-targets` runs this bench once as a smoke test (no `--bench` argument):
+/// then a small store is enough and the test suite does not spend a minute generating.
 fn bench_messages() -> usize {
+    if !std::env::args().any(|a| a == "--bench") {
+        return 2_000;
+    }
     std::env::var("SHOPINBOX_BENCH_MESSAGES")
         .ok()
         .and_then(|v| v.parse().ok())
