@@ -261,7 +261,7 @@ fn starttls_submission_port_works() {
     );
     if let Some(s) = f.cfg.smtp.as_mut() {
         s.port = f.servers.smtp_port;
-        s.security = Security::Starttls;
+        s.security = Security::StartTls;
     }
     let d = draft(&f, "acknowledge");
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();

@@ -223,11 +223,7 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
     Ok(Delivery::Smtp(SmtpSettings {
         host: s.host.clone(),
         port: s.port,
-        security: match s.security {
-            crate::config::Security::Tls => smtp::Security::Tls,
-            crate::config::Security::Starttls => smtp::Security::StartTls,
-            crate::config::Security::None => smtp::Security::None,
-        },
+        security: s.security,
         username: (!s.username.is_empty()).then(|| s.username.clone()),
         password,
         ca_file: s.ca_file.clone(),
