@@ -366,13 +366,12 @@ impl Config {
                 addresses: vec!["hello@alphx.shop".to_string(), "tom@alphx.shop".to_string()],
             },
             calendar: Calendar {
-                tz: chrono_tz::Europe::Berlin,
-                business_days: [true, true, true, true, true, false, false],
-                open: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
-                close: NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
                 holidays,
-                cutoff: Duration::zero(),
-                due_soon: Duration::minutes(60),
+                ..Calendar::office_hours(
+                    chrono_tz::Europe::Berlin,
+                    NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+                    NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
+                )
             },
             store_path: None,
             imap: None,
@@ -986,7 +985,10 @@ impl<'a> Ctx<'a> {
             close,
             holidays,
             cutoff: Duration::minutes(i64::from(raw.cutoff_minutes)),
-            due_soon: Duration::minutes(i64::from(raw.due_soon_minutes.unwrap_or(60))),
+            due_soon: Duration::minutes(i64::from(
+                raw.due_soon_minutes
+                    .unwrap_or(deadline::DEFAULT_DUE_SOON_MINUTES),
+            )),
         })
     }
 

@@ -34,7 +34,25 @@ pub struct Calendar {
 /// validation rejects) or a holiday list covering years must still never hang the UI.
 const SEARCH_DAYS: u32 = 2 * 366;
 
+/// The "due soon" warning window when the config does not set one (DESIGN.md: 60 minutes).
+pub const DEFAULT_DUE_SOON_MINUTES: u32 = 60;
+
 impl Calendar {
+    /// Monday to Friday from `open` to `close` in `tz`, with no holidays, no cut-off and the
+    /// default due-soon window: the plain shop week that the demo and the tests start from
+    /// (struct update syntax adds holidays or a cut-off).
+    pub fn office_hours(tz: Tz, open: NaiveTime, close: NaiveTime) -> Calendar {
+        Calendar {
+            tz,
+            business_days: [true, true, true, true, true, false, false],
+            open,
+            close,
+            holidays: BTreeSet::new(),
+            cutoff: Duration::zero(),
+            due_soon: Duration::minutes(i64::from(DEFAULT_DUE_SOON_MINUTES)),
+        }
+    }
+
     /// Whether `date` (a local date in [`Calendar::tz`]) is a working day: a business weekday
     /// that is not a holiday.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
@@ -408,15 +426,10 @@ mod tests {
     /// Mon–Fri 09:00–17:00 in `tz`, Easter Monday 2026 and Christmas as holidays.
     fn cal_in(tz: Tz) -> Calendar {
         Calendar {
-            tz,
-            business_days: [true, true, true, true, true, false, false],
-            open: time("09:00"),
-            close: time("17:00"),
             holidays: [date("2026-04-06"), date("2026-12-25")]
                 .into_iter()
                 .collect(),
-            cutoff: Duration::zero(),
-            due_soon: Duration::minutes(60),
+            ..Calendar::office_hours(tz, time("09:00"), time("17:00"))
         }
     }
 

@@ -3,7 +3,7 @@
 //! rules, snooze, manual answered) follow the store contract in their simplest form.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use shopinbox::app::data::{DataError, DataResult};
 use shopinbox::app::{App, AppOptions, InboxData};
 use shopinbox::deadline::Calendar;
@@ -12,7 +12,6 @@ use shopinbox::store::{
     ConversationId, ConversationRow, CustomerInfo, Location, MessageKey, MessageRow, NotCustomer,
     Note, RuleKind, SearchHit, View, ViewCounts,
 };
-use std::collections::BTreeSet;
 
 pub fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -24,15 +23,11 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn calendar() -> Calendar {
-    Calendar {
-        tz: chrono_tz::Europe::Berlin,
-        business_days: [true, true, true, true, true, false, false],
-        open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        holidays: BTreeSet::new(),
-        cutoff: Duration::zero(),
-        due_soon: Duration::minutes(60),
-    }
+    Calendar::office_hours(
+        chrono_tz::Europe::Berlin,
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+    )
 }
 
 pub struct Conv {
