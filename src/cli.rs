@@ -5,6 +5,7 @@
 use crate::config::{Config, ConfigError};
 use crate::deadline::{self, DeadlineState};
 use crate::store::{ConversationRow, ShopContext, Store, View};
+use crate::ui::fit;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -736,9 +737,9 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
             out,
             "{:>5}  {:<16} {:<24} {:<40} {} ({})",
             row.id,
-            truncate(&badge, 16),
-            truncate(&who, 24),
-            truncate(&row.subject, 40),
+            fit(&badge, 16),
+            fit(&who, 24),
+            fit(&row.subject, 40),
             received,
             row.message_count
         )?;
@@ -789,20 +790,4 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         writeln!(out, "{}", m.body.trim_end())?;
     }
     Ok(())
-}
-
-fn truncate(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > width {
-            out.push('…');
-            return out;
-        }
-        w += cw;
-        out.push(c);
-    }
-    out
 }

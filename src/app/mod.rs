@@ -1329,11 +1329,5 @@ fn edit(e: &mut LineEditor, key: InputKey) {
 
 /// A subject shortened for a status line.
 fn clip(s: &str) -> String {
-    let s = crate::mail::sanitize::line(s);
-    let s: &str = s.as_ref();
-    if s.chars().count() > 40 {
-        format!("“{}…”", s.chars().take(39).collect::<String>())
-    } else {
-        format!("“{s}”")
-    }
+    format!("“{}”", crate::ui::fit(&crate::mail::sanitize::line(s), 40))
 }
