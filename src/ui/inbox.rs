@@ -3,7 +3,7 @@
 
 use super::{clean, fit, short_time, Theme};
 use crate::app::{view_count, view_title, App, VIEWS};
-use crate::deadline::Calendar;
+use crate::deadline::{short_when, Calendar};
 use crate::store::{ConversationRow, NotCustomer};
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
@@ -46,17 +46,6 @@ pub fn follow_up(row: &ConversationRow) -> Option<DateTime<Utc>> {
     row.follow_up_at.filter(|_| row.pending_since.is_none())
 }
 
-/// A point in time as short as its distance from `now` allows: "14:00" today, "Mon 09:00"
-/// within the week, "2 Dec 09:00" later.
-pub fn when(at: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> String {
-    let local = at.with_timezone(&cal.tz);
-    match (local.date_naive() - cal.local_date(now)).num_days() {
-        0 => local.format("%H:%M").to_string(),
-        1..=6 => local.format("%a %H:%M").to_string(),
-        _ => local.format("%-d %b %H:%M").to_string(),
-    }
-}
-
 /// The state badge: "OVERDUE 2h 10m", "due 17:00", "due Mon 17:00", "answered",
 /// "follow-up due 17:00", "FOLLOW-UP overdue 1h", "snoozed until Mon 09:00", …
 pub fn badge(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> String {
@@ -79,8 +68,8 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
             _ => "not a customer".to_string(),
         },
         Urgency::Snoozed => match (row.snoozed_until, short) {
-            (Some(t), false) => format!("snoozed until {}", when(t, now, cal)),
-            (Some(t), true) => format!("zz {}", when(t, now, cal)),
+            (Some(t), false) => format!("snoozed until {}", short_when(t, now, cal)),
+            (Some(t), true) => format!("zz {}", short_when(t, now, cal)),
             (None, _) => "snoozed".to_string(),
         },
         Urgency::Answered => "answered".to_string(),
@@ -93,7 +82,7 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
                     format!("FOLLOW-UP overdue {late}")
                 }
             }
-            (Some(f), _) if short => format!("f-up {}", when(f, now, cal)),
+            (Some(f), _) if short => format!("f-up {}", short_when(f, now, cal)),
             (Some(f), _) => format!("follow-up {}", crate::deadline::due_label(f, now, cal)),
             (None, Some(due)) => crate::deadline::badge(due, now, cal),
             (None, None) => String::new(),
