@@ -3,7 +3,7 @@
 //! (2 for configuration problems, 1 for everything else), never a panic or a backtrace.
 
 use crate::config::{Config, ConfigError};
-use crate::deadline::{self, DeadlineState};
+use crate::deadline;
 use crate::store::{ConversationRow, ShopContext, Store, View};
 use crate::ui::fit;
 use anyhow::{anyhow, bail, Context, Result};
@@ -308,9 +308,7 @@ impl Env {
             _demo_dir: None,
         })
     }
-}
 
-impl Env {
     /// Where demo replies go instead of a mail server: a folder that outlives the demo's
     /// temporary store, so the owner can open the .eml files afterwards; `SHOPINBOX_DEMO_OUTBOX`
     /// names another folder (tests use their own). `None` outside the demo.
@@ -428,7 +426,8 @@ fn run(cli: Cli) -> Result<i32> {
             };
             if args.json {
                 let rows = env.store.list(view, env.now, 0, args.limit)?;
-                let json: Vec<_> = rows.iter().map(|r| row_json(&env, r)).collect();
+                let cal = env.config.calendar();
+                let json: Vec<_> = rows.iter().map(|r| row_json(r, env.now, &cal)).collect();
                 let mut out = std::io::stdout().lock();
                 serde_json::to_writer_pretty(&mut out, &json)?;
                 writeln!(out)?;
@@ -646,16 +645,6 @@ fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
     Ok(0)
 }
 
-/// The deadline state of a conversation at `now`, from its cached columns.
-pub fn conversation_state(
-    row: &ConversationRow,
-    now: DateTime<Utc>,
-    cal: &deadline::Calendar,
-) -> Option<DeadlineState> {
-    let pending = row.pending_since?;
-    Some(deadline::state_at(pending, None, now, cal))
-}
-
 /// A short state word for scripts and the table.
 fn state_word(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calendar) -> &'static str {
     if row.not_customer.is_some() {
@@ -678,12 +667,12 @@ fn first_name_guess(row: &ConversationRow) -> Option<String> {
     crate::mail::names::first_name(row.customer_name.as_deref(), &row.customer_addr)
 }
 
-fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
-    let cal = env.config.calendar();
-    let late = row
-        .due_at
-        .filter(|due| *due <= env.now)
-        .map(|due| env.now - due);
+fn row_json(
+    row: &ConversationRow,
+    now: DateTime<Utc>,
+    cal: &deadline::Calendar,
+) -> serde_json::Value {
+    let late = row.due_at.filter(|due| *due <= now).map(|due| now - due);
     serde_json::json!({
         "id": row.id,
         "from": row.customer_addr,
@@ -693,7 +682,7 @@ fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
         "messages": row.message_count,
         "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
         "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
-        "state": state_word(row, env.now, &cal),
+        "state": state_word(row, now, cal),
         "late_minutes": late.map(|d| d.num_minutes()),
         "late": late.map(deadline::format_duration),
         "not_customer": row.not_customer.map(|n| n.as_str()),
