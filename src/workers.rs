@@ -12,7 +12,7 @@ use crate::sync::{spawn_worker, ImapAccount, SyncCommand, SyncEvent, WorkerOptio
 use anyhow::{Context, Result};
 use chrono::Utc;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 /// What to start.
@@ -39,19 +39,7 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
             let account = ImapAccount::from_config(imap).context("cannot start the mail sync")?;
             let options = WorkerOptions::from_config(imap);
             let (tx, rx) = spawn_worker(account, plan.store_path.clone(), ctx.clone(), options);
-            let events = event_tx.clone();
-            thread::Builder::new()
-                .name("sync-relay".into())
-                .spawn(move || {
-                    for ev in rx {
-                        for out in translate_sync(ev) {
-                            if events.send(out).is_err() {
-                                return;
-                            }
-                        }
-                    }
-                })
-                .context("cannot start the sync relay thread")?;
+            relay("sync", rx, event_tx.clone(), translate_sync)?;
             Some(tx)
         }
         _ => None,
@@ -71,19 +59,7 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
             .map(|t| t - Utc::now())
             .unwrap_or_else(chrono::Duration::zero),
     });
-    let events = event_tx;
-    thread::Builder::new()
-        .name("send-relay".into())
-        .spawn(move || {
-            for ev in send_rx {
-                for out in translate_send(ev) {
-                    if events.send(out).is_err() {
-                        return;
-                    }
-                }
-            }
-        })
-        .context("cannot start the send relay thread")?;
+    relay("send", send_rx, event_tx, translate_send)?;
 
     thread::Builder::new()
         .name("command-relay".into())
@@ -114,6 +90,29 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
     })
 }
 
+/// Forwards one worker's events, translated, into the app's event stream until either side
+/// hangs up.
+fn relay<E: Send + 'static>(
+    worker: &str,
+    events: Receiver<E>,
+    app: Sender<WorkerEvent>,
+    translate: fn(E) -> Vec<WorkerEvent>,
+) -> Result<()> {
+    thread::Builder::new()
+        .name(format!("{worker}-relay"))
+        .spawn(move || {
+            for ev in events {
+                for out in translate(ev) {
+                    if app.send(out).is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+        .with_context(|| format!("cannot start the {worker} relay thread"))?;
+    Ok(())
+}
+
 /// Sync events as the status bar tells them.
 pub fn translate_sync(ev: SyncEvent) -> Vec<WorkerEvent> {
     match ev {
@@ -137,8 +136,9 @@ pub fn translate_sync(ev: SyncEvent) -> Vec<WorkerEvent> {
             at: Utc::now(),
             new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
         }],
-        SyncEvent::Failed(message) => vec![WorkerEvent::Offline { reason: message }],
-        SyncEvent::Notice(message) => vec![WorkerEvent::Offline { reason: message }],
+        SyncEvent::Failed(message) | SyncEvent::Notice(message) => {
+            vec![WorkerEvent::Offline { reason: message }]
+        }
     }
 }
 

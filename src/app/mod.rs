@@ -531,11 +531,6 @@ impl App {
                     self.info(format!("{new_messages} new message{s}."));
                 }
             }
-            WorkerEvent::NewMail { count } => {
-                self.refresh();
-                let s = if count == 1 { "" } else { "s" };
-                self.info(format!("{count} new message{s}."));
-            }
             WorkerEvent::Offline { reason } => self.sync = SyncStatus::Offline { reason },
             // A problem the owner should read (a reply that failed, sent with problems…); it
             // is not about the connection, so the sync state stays as it is.

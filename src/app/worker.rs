@@ -22,8 +22,6 @@ pub enum WorkerEvent {
         at: DateTime<Utc>,
         new_messages: u64,
     },
-    /// New mail arrived through IDLE and is in the store.
-    NewMail { count: u64 },
     /// The server cannot be reached; the local store keeps working. `reason` is a sentence.
     Offline { reason: String },
     /// Something the owner should read that is not about the connection (a reply that could
