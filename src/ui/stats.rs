@@ -216,47 +216,39 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
         ),
     ));
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let mut days: Vec<(usize, usize)> = st.by_weekday.iter().copied().enumerate().collect();
-    days.retain(|(_, n)| *n > 0);
-    days.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let busiest_days: Vec<String> = days
-        .iter()
-        .take(3)
-        .map(|(d, n)| format!("{} {n}", DAYS[*d]))
-        .collect();
     out.push((
         Text,
         format!(
             "{:<20} {}",
             "Busiest weekdays",
-            if busiest_days.is_empty() {
-                "–".to_string()
-            } else {
-                busiest_days.join(" · ")
-            }
+            busiest(&st.by_weekday, |d| DAYS[d].to_string())
         ),
     ));
-    let mut hours: Vec<(usize, usize)> = st.by_hour.iter().copied().enumerate().collect();
-    hours.retain(|(_, n)| *n > 0);
-    hours.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let busiest_hours: Vec<String> = hours
-        .iter()
-        .take(3)
-        .map(|(h, n)| format!("{h:02}:00 {n}"))
-        .collect();
     out.push((
         Text,
         format!(
             "{:<20} {}",
             "Busiest hours",
-            if busiest_hours.is_empty() {
-                "–".to_string()
-            } else {
-                busiest_hours.join(" · ")
-            }
+            busiest(&st.by_hour, |h| format!("{h:02}:00"))
         ),
     ));
     out
+}
+
+/// The three fullest buckets, fullest first (earlier first on a tie), as "Mon 4 · Tue 2";
+/// "–" when all are empty.
+fn busiest(counts: &[usize], name: impl Fn(usize) -> String) -> String {
+    let mut top: Vec<(usize, usize)> = counts.iter().copied().enumerate().collect();
+    top.retain(|(_, n)| *n > 0);
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if top.is_empty() {
+        return "–".to_string();
+    }
+    top.iter()
+        .take(3)
+        .map(|(i, n)| format!("{} {n}", name(*i)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Rows for the text part in a terminal `height` rows tall showing `lines` lines of text: all
@@ -378,6 +370,14 @@ fn draw_per_day(frame: &mut Frame, area: Rect, s: &StatsScreen, theme: Theme) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn busiest_takes_the_top_three_earlier_first_on_ties() {
+        let name = |i: usize| format!("#{i}");
+        assert_eq!(busiest(&[0, 0, 0], name), "–");
+        assert_eq!(busiest(&[1, 0, 2], name), "#2 2 · #0 1");
+        assert_eq!(busiest(&[3, 5, 3, 3, 9], name), "#4 9 · #1 5 · #0 3");
+    }
 
     #[test]
     fn business_time_reads_in_hours() {
