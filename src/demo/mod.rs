@@ -480,7 +480,8 @@ mod tests {
         )
     }
 
-    fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    /// A Berlin wall-clock time as an instant (the demo shop's zone); shared with store_tests.
+    pub(super) fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Berlin
             .with_ymd_and_hms(y, m, d, h, min, 0)
             .single()
