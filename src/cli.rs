@@ -80,6 +80,18 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<NotesCommand>,
     },
+    /// A customer's history: conversations, orders mentioned, notes, and the first name replies
+    /// greet them with (correct it once with --first-name and it is remembered).
+    Customer {
+        /// The customer's address.
+        customer: String,
+        /// Greet this customer by this first name from now on.
+        #[arg(long, value_name = "NAME")]
+        first_name: Option<String>,
+        /// Forget the corrected first name and guess it from the mail again.
+        #[arg(long, conflicts_with = "first_name")]
+        clear_first_name: bool,
+    },
     /// Snooze a conversation until a time ("2026-11-25 09:00"), or `--clear`.
     Snooze {
         /// Conversation id.
@@ -520,6 +532,20 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Customer {
+            customer,
+            first_name,
+            clear_first_name,
+        }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let addr = customer.trim().to_lowercase();
+            if first_name.is_some() || *clear_first_name {
+                let name = first_name.as_deref().map(crate::mail::sanitize::line);
+                env.store.set_first_name(&addr, name.as_deref())?;
+            }
+            print_customer(&env, &addr)?;
+            Ok(0)
+        }
         Some(Command::Snooze { id, until, clear }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             let until = match (until, clear) {
@@ -777,6 +803,68 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         }
         writeln!(out)?;
         writeln!(out, "{}", m.body.trim_end())?;
+    }
+    Ok(())
+}
+
+fn print_customer(env: &Env, addr: &str) -> Result<()> {
+    let cal = env.config.calendar();
+    let info = env.store.customer(addr)?;
+    if info.conversations.is_empty() && info.notes.is_empty() && info.first_name_override.is_none()
+    {
+        bail!("there is no mail from {addr} in the store");
+    }
+    let guessed = crate::mail::names::first_name(info.name.as_deref(), &info.addr);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} <{}>",
+        info.name.as_deref().unwrap_or("(no name)"),
+        info.addr
+    )?;
+    match (&info.first_name_override, &guessed) {
+        (Some(n), _) => writeln!(out, "Greeted as:   {n} (corrected by you)")?,
+        (None, Some(n)) => writeln!(
+            out,
+            "Greeted as:   {n} (guessed from the name; correct with --first-name)"
+        )?,
+        (None, None) => writeln!(
+            out,
+            "Greeted as:   (no first name found: templates use their fallback)"
+        )?,
+    }
+    if let Some(first) = info.first_contact {
+        writeln!(
+            out,
+            "First contact: {}",
+            deadline::format_local(first, &cal)
+        )?;
+    }
+    if !info.orders_mentioned.is_empty() {
+        writeln!(out, "Orders:       {}", info.orders_mentioned.join(", "))?;
+    }
+    writeln!(out, "\nConversations ({}):", info.conversations.len())?;
+    for row in &info.conversations {
+        writeln!(
+            out,
+            "{:>6}  {:<12} {}  {}",
+            row.id,
+            state_word(row, env.now, &cal),
+            row.last_at.with_timezone(&cal.tz).format("%d %b %Y"),
+            fit(&row.subject, 60)
+        )?;
+    }
+    if !info.notes.is_empty() {
+        writeln!(out, "\nNotes:")?;
+        for n in &info.notes {
+            writeln!(
+                out,
+                "{:>6}  {}  {}",
+                n.id,
+                n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                crate::mail::sanitize::line(&n.text)
+            )?;
+        }
     }
     Ok(())
 }

@@ -460,3 +460,48 @@ fn resize_keeps_selection_visible() {
     let page = app.page_rows();
     assert!(app.inbox.selected >= app.inbox.top && app.inbox.selected < app.inbox.top + page);
 }
+
+#[test]
+fn correcting_a_first_name_is_remembered_for_the_customer() {
+    let mut app = Fake::sample().into_app(100, 30);
+    cmd(&mut app, Command::ViewAll);
+    select(&mut app, "Chipped bowl");
+    cmd(&mut app, Command::FirstName);
+    let Some(Overlay::FirstName(n)) = &app.overlay else {
+        panic!("first-name editor not open")
+    };
+    assert_eq!(n.customer_addr, "maria@garcia.es");
+    let guessed = n.input.text().to_string();
+    assert!(
+        !guessed.is_empty(),
+        "the editor starts from the guessed first name"
+    );
+    for _ in 0..guessed.chars().count() {
+        app.update(Action::Input(InputKey::Backspace));
+    }
+    typed(&mut app, "Marita");
+    app.update(Action::Input(InputKey::Submit));
+    assert!(app.overlay.is_none());
+    cmd(&mut app, Command::Customer);
+    let Some(Screen::Customer(c)) = app.screen() else {
+        panic!("customer panel not open")
+    };
+    assert_eq!(
+        c.info.first_name_override.as_deref(),
+        Some("Marita"),
+        "the correction is saved for this customer"
+    );
+
+    // An empty name forgets the correction: replies guess from the mail again.
+    cmd(&mut app, Command::FirstName);
+    for _ in 0.."Marita".len() {
+        app.update(Action::Input(InputKey::Backspace));
+    }
+    app.update(Action::Input(InputKey::Submit));
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Customer);
+    let Some(Screen::Customer(c)) = app.screen() else {
+        panic!("customer panel not open")
+    };
+    assert_eq!(c.info.first_name_override, None);
+}

@@ -33,6 +33,7 @@ pub enum Command {
     Customer,
     AddNote,
     DeleteNote,
+    FirstName,
     NextFocus,
     ToggleQuoted,
     OpenPager,
@@ -45,7 +46,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 36] = [
+    pub const ALL: [Command; 37] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -74,6 +75,7 @@ impl Command {
         Command::Customer,
         Command::AddNote,
         Command::DeleteNote,
+        Command::FirstName,
         Command::NextFocus,
         Command::ToggleQuoted,
         Command::OpenPager,
@@ -115,6 +117,7 @@ impl Command {
             Command::Customer => "customer",
             Command::AddNote => "add_note",
             Command::DeleteNote => "delete_note",
+            Command::FirstName => "first_name",
             Command::NextFocus => "next_focus",
             Command::ToggleQuoted => "toggle_quoted",
             Command::OpenPager => "open_pager",
@@ -157,6 +160,7 @@ impl Command {
             Command::Customer => "customer panel",
             Command::AddNote => "add a note about the customer",
             Command::DeleteNote => "delete the selected note",
+            Command::FirstName => "correct the first name used in replies",
             Command::NextFocus => "switch between conversations and notes",
             Command::ToggleQuoted => "show/fold quoted text and signatures",
             Command::OpenPager => "open the raw message in $PAGER",

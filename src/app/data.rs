@@ -55,6 +55,8 @@ pub trait InboxData {
     fn raw(&self, key: MessageKey) -> DataResult<Option<Vec<u8>>>;
     fn search(&self, query: &str, limit: u32) -> DataResult<Vec<SearchHit>>;
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo>;
+    /// Remember the first name replies greet this customer with (`None`: guess again).
+    fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()>;
     fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64>;
     fn remove_rule(&mut self, id: i64) -> DataResult<()>;
     fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()>;
@@ -120,6 +122,12 @@ impl InboxData for Store {
     }
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
         wrap("read the customer", Store::customer(self, addr))
+    }
+    fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()> {
+        wrap(
+            "save the first name",
+            Store::set_first_name(self, addr, first_name),
+        )
     }
     fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64> {
         wrap(

@@ -242,6 +242,13 @@ pub struct NoteEditor {
     pub input: LineEditor,
 }
 
+/// Correcting the first name replies use for a customer.
+#[derive(Debug, Clone)]
+pub struct NameEditor {
+    pub customer_addr: String,
+    pub input: LineEditor,
+}
+
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Help {
@@ -254,6 +261,7 @@ pub enum Overlay {
     },
     Snooze(SnoozeMenu),
     Note(NoteEditor),
+    FirstName(NameEditor),
 }
 
 /// Something `u` can take back.
@@ -816,6 +824,25 @@ impl App {
                 }));
             }
             Command::DeleteNote => self.delete_note(),
+            Command::FirstName => {
+                let Some(addr) = self.target_customer_addr() else {
+                    self.info("Select a conversation to correct its customer's first name.");
+                    return Effect::None;
+                };
+                let current = match self.data.customer(&addr) {
+                    Ok(info) => info
+                        .first_name_override
+                        .or_else(|| crate::mail::names::first_name(info.name.as_deref(), &addr)),
+                    Err(e) => {
+                        self.error(e.sentence());
+                        return Effect::None;
+                    }
+                };
+                self.overlay = Some(Overlay::FirstName(NameEditor {
+                    customer_addr: addr,
+                    input: LineEditor::with_text(current.as_deref().unwrap_or("")),
+                }));
+            }
             Command::NextFocus => {
                 if let Some(Screen::Customer(c)) = self.stack.last_mut() {
                     c.focus = match c.focus {
@@ -1147,6 +1174,7 @@ impl App {
             }
             Overlay::Snooze(m) => self.snooze_input(m, key),
             Overlay::Note(n) => self.note_input(n, key),
+            Overlay::FirstName(n) => self.first_name_input(n, key),
         };
         Effect::None
     }
@@ -1278,6 +1306,35 @@ impl App {
             }
         }
         Some(Overlay::Snooze(m))
+    }
+
+    fn first_name_input(&mut self, mut n: NameEditor, key: InputKey) -> Option<Overlay> {
+        match key {
+            InputKey::Cancel => return None,
+            InputKey::Submit => {
+                let text = crate::mail::sanitize::line(n.input.text());
+                let name = (!text.is_empty()).then_some(text.as_str());
+                match self.data.set_first_name(&n.customer_addr, name) {
+                    Ok(()) => {
+                        let msg = match name {
+                            Some(name) => {
+                                format!("Replies to {} now greet them as {name}.", n.customer_addr)
+                            }
+                            None => format!(
+                                "First name for {} cleared: replies guess it from the mail again.",
+                                n.customer_addr
+                            ),
+                        };
+                        self.info(msg);
+                        self.refresh();
+                    }
+                    Err(e) => self.error(e.sentence()),
+                }
+                return None;
+            }
+            k => edit(&mut n.input, k),
+        }
+        Some(Overlay::FirstName(n))
     }
 
     fn note_input(&mut self, mut n: NoteEditor, key: InputKey) -> Option<Overlay> {

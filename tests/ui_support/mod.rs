@@ -43,6 +43,8 @@ pub struct Fake {
     pub next_id: i64,
     pub outbox: u64,
     pub last_sync: Option<DateTime<Utc>>,
+    /// First names the owner corrected, by address.
+    pub first_names: std::collections::HashMap<String, String>,
     /// Calls to `list`, to check that the app pages instead of loading everything.
     pub list_calls: std::rc::Rc<std::cell::RefCell<Vec<(View, u64, u64)>>>,
 }
@@ -76,6 +78,7 @@ impl Fake {
             next_id: 1000,
             outbox: 0,
             last_sync: None,
+            first_names: Default::default(),
             list_calls: Default::default(),
         }
     }
@@ -424,6 +427,13 @@ impl InboxData for Fake {
         hits.truncate(limit as usize);
         Ok(hits)
     }
+    fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()> {
+        match first_name {
+            Some(n) => self.first_names.insert(addr.to_string(), n.to_string()),
+            None => self.first_names.remove(addr),
+        };
+        Ok(())
+    }
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
         let convs: Vec<ConversationRow> = self
             .convs
@@ -454,7 +464,7 @@ impl InboxData for Fake {
         Ok(CustomerInfo {
             addr: addr.to_string(),
             name,
-            first_name_override: None,
+            first_name_override: self.first_names.get(addr).cloned(),
             first_contact,
             conversations: convs,
             orders_mentioned: orders,
