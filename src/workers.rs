@@ -82,10 +82,19 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
                         Ok(tx) => {
                             let _ = tx.send(SendCommand::Send(id));
                         }
-                        Err(_) => {
+                        Err(SendError::NoSmtp) => {
                             let _ = event_tx.send(WorkerEvent::Error {
                                 message: format!(
                                     "The reply is saved in the outbox, but sending is not set up: add an [smtp] section to the config, then run `shopinbox outbox retry {id}`."
+                                ),
+                            });
+                        }
+                        // A set-up failure other than a missing section (the password command
+                        // failed, …) is named as it is, not as "not set up".
+                        Err(e) => {
+                            let _ = event_tx.send(WorkerEvent::Error {
+                                message: format!(
+                                    "The reply is saved in the outbox, but {e}; fix that, then run `shopinbox outbox retry {id}`."
                                 ),
                             });
                         }
@@ -217,6 +226,45 @@ mod tests {
                     message.contains("[smtp]") && message.contains("outbox retry 7"),
                     "{message}"
                 );
+            }
+            other => panic!("expected an explanation, got {other:?}"),
+        }
+        channels.commands.send(WorkerCommand::Shutdown).unwrap();
+    }
+
+    #[test]
+    fn a_failing_smtp_password_is_named_not_called_missing_smtp() {
+        let mut config = Config::demo();
+        config.smtp = Some(crate::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: 25,
+            security: crate::config::Security::Tls,
+            username: "shop".into(),
+            password: crate::config::PasswordSource::Command("exit 3".into()),
+            ca_file: None,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let channels = start(WorkerPlan {
+            config: &config,
+            store_path: dir.path().join("store.db"),
+            demo_outbox: None,
+            fixed_now: None,
+        })
+        .unwrap();
+        channels
+            .commands
+            .send(WorkerCommand::SendOutbox(4))
+            .unwrap();
+        match channels
+            .events
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap()
+        {
+            WorkerEvent::Error { message } => {
+                assert!(message.contains("saved in the outbox"), "{message}");
+                assert!(message.contains("cannot get the password"), "{message}");
+                assert!(message.contains("outbox retry 4"), "{message}");
+                assert!(!message.contains("not set up"), "{message}");
             }
             other => panic!("expected an explanation, got {other:?}"),
         }
