@@ -33,13 +33,20 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
         addresses: plan.config.shop_addresses(),
         calendar: plan.config.calendar(),
     };
+    // With a fixed clock (`--now`) the workers' timestamps move with it.
+    let clock_offset = plan
+        .fixed_now
+        .map(|t| t - Utc::now())
+        .unwrap_or_else(chrono::Duration::zero);
 
     let sync_tx: Option<Sender<SyncCommand>> = match (&plan.config.imap, plan.demo_outbox) {
         (Some(imap), None) => {
             let account = ImapAccount::from_config(imap).context("cannot start the mail sync")?;
             let options = WorkerOptions::from_config(imap);
             let (tx, rx) = spawn_worker(account, plan.store_path.clone(), ctx.clone(), options);
-            relay("sync", rx, event_tx.clone(), translate_sync)?;
+            relay("sync", rx, event_tx.clone(), move |ev| {
+                translate_sync(ev, Utc::now() + clock_offset)
+            })?;
             Some(tx)
         }
         _ => None,
@@ -57,10 +64,7 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
                     shop: ctx,
                     delivery,
                     write_back,
-                    clock_offset: plan
-                        .fixed_now
-                        .map(|t| t - Utc::now())
-                        .unwrap_or_else(chrono::Duration::zero),
+                    clock_offset,
                 });
                 relay("send", send_rx, event_tx.clone(), translate_send)?;
                 Ok(send_tx)
@@ -123,7 +127,7 @@ fn relay<E: Send + 'static>(
     worker: &str,
     events: Receiver<E>,
     app: Sender<WorkerEvent>,
-    translate: fn(E) -> Vec<WorkerEvent>,
+    translate: impl Fn(E) -> Vec<WorkerEvent> + Send + 'static,
 ) -> Result<()> {
     thread::Builder::new()
         .name(format!("{worker}-relay"))
@@ -140,8 +144,8 @@ fn relay<E: Send + 'static>(
     Ok(())
 }
 
-/// Sync events as the status bar tells them.
-pub fn translate_sync(ev: SyncEvent) -> Vec<WorkerEvent> {
+/// Sync events as the status bar tells them; `now` stamps a finished pass.
+pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEvent> {
     match ev {
         SyncEvent::Started => vec![WorkerEvent::Started],
         SyncEvent::Folder { name, total } => vec![WorkerEvent::Progress {
@@ -160,7 +164,7 @@ pub fn translate_sync(ev: SyncEvent) -> Vec<WorkerEvent> {
         }],
         SyncEvent::FolderDone { .. } => Vec::new(),
         SyncEvent::Finished(summary) => vec![WorkerEvent::Finished {
-            at: Utc::now(),
+            at: now,
             new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
         }],
         SyncEvent::Failed(message) | SyncEvent::Notice(message) => {
@@ -358,13 +362,34 @@ mod tests {
             }),
             vec![WorkerEvent::Outbox]
         );
+        let now = Utc::now();
         assert_eq!(
-            translate_sync(SyncEvent::Failed(
-                "cannot connect to imap.example.com".into()
-            )),
+            translate_sync(
+                SyncEvent::Failed("cannot connect to imap.example.com".into()),
+                now
+            ),
             vec![WorkerEvent::Offline {
                 reason: "cannot connect to imap.example.com".into()
             }]
+        );
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T16:30:00+01:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let summary = crate::sync::SyncSummary {
+            folders: vec![crate::sync::FolderSummary {
+                folder: "INBOX".into(),
+                new: 3,
+                ..Default::default()
+            }],
+            elapsed: std::time::Duration::from_millis(40),
+        };
+        assert_eq!(
+            translate_sync(SyncEvent::Finished(summary), at),
+            vec![WorkerEvent::Finished {
+                at,
+                new_messages: 3
+            }],
+            "a finished pass is stamped with the app's clock"
         );
     }
 }
