@@ -3,8 +3,9 @@
 //! (2 for configuration problems, 1 for everything else), never a panic or a backtrace.
 
 use crate::config::{Config, ConfigError};
-use crate::deadline::{self, DeadlineState};
+use crate::deadline;
 use crate::store::{ConversationRow, ShopContext, Store, View};
+use crate::ui::fit;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -78,6 +79,18 @@ pub enum Command {
         customer: String,
         #[command(subcommand)]
         command: Option<NotesCommand>,
+    },
+    /// A customer's history: conversations, orders mentioned, notes, and the first name replies
+    /// greet them with (correct it once with --first-name and it is remembered).
+    Customer {
+        /// The customer's address.
+        customer: String,
+        /// Greet this customer by this first name from now on.
+        #[arg(long, value_name = "NAME")]
+        first_name: Option<String>,
+        /// Forget the corrected first name and guess it from the mail again.
+        #[arg(long, conflicts_with = "first_name")]
+        clear_first_name: bool,
     },
     /// Snooze a conversation until a time ("2026-11-25 09:00"), or `--clear`.
     Snooze {
@@ -307,16 +320,18 @@ impl Env {
             _demo_dir: None,
         })
     }
-}
 
-impl Env {
     /// Where demo replies go instead of a mail server: a folder that outlives the demo's
-    /// temporary store, so the owner can open the .eml files afterwards. `None` outside the demo.
+    /// temporary store, so the owner can open the .eml files afterwards; `SHOPINBOX_DEMO_OUTBOX`
+    /// names another folder (tests use their own). `None` outside the demo.
     pub fn demo_outbox_dir(&self) -> Result<Option<PathBuf>> {
         if !self.demo {
             return Ok(None);
         }
-        let dir = std::env::temp_dir().join("shopinbox-demo-outbox");
+        let dir = std::env::var_os("SHOPINBOX_DEMO_OUTBOX")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join("shopinbox-demo-outbox"));
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create the demo outbox folder {}", dir.display()))?;
         Ok(Some(dir))
@@ -423,7 +438,8 @@ fn run(cli: Cli) -> Result<i32> {
             };
             if args.json {
                 let rows = env.store.list(view, env.now, 0, args.limit)?;
-                let json: Vec<_> = rows.iter().map(|r| row_json(&env, r)).collect();
+                let cal = env.config.calendar();
+                let json: Vec<_> = rows.iter().map(|r| row_json(r, env.now, &cal)).collect();
                 let mut out = std::io::stdout().lock();
                 serde_json::to_writer_pretty(&mut out, &json)?;
                 writeln!(out)?;
@@ -514,6 +530,20 @@ fn run(cli: Cli) -> Result<i32> {
                     }
                 }
             }
+            Ok(0)
+        }
+        Some(Command::Customer {
+            customer,
+            first_name,
+            clear_first_name,
+        }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let addr = customer.trim().to_lowercase();
+            if first_name.is_some() || *clear_first_name {
+                let name = first_name.as_deref().map(crate::mail::sanitize::line);
+                env.store.set_first_name(&addr, name.as_deref())?;
+            }
+            print_customer(&env, &addr)?;
             Ok(0)
         }
         Some(Command::Snooze { id, until, clear }) => {
@@ -629,25 +659,16 @@ fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
         config: &env.config,
         store_path,
         demo_outbox: demo_outbox.as_deref(),
+        fixed_now: fixed_now.then_some(env.now),
     })?;
     let options = crate::tui::TuiOptions {
         keys: env.config.keys.clone(),
         now: fixed_now.then_some(env.now),
         worker: Some(worker),
-        reply: None,
+        config: Some(env.config.clone()),
     };
     crate::tui::run_with_store(env.store, options)?;
     Ok(0)
-}
-
-/// The deadline state of a conversation at `now`, from its cached columns.
-pub fn conversation_state(
-    row: &ConversationRow,
-    now: DateTime<Utc>,
-    cal: &deadline::Calendar,
-) -> Option<DeadlineState> {
-    let pending = row.pending_since?;
-    Some(deadline::state_at(pending, None, now, cal))
 }
 
 /// A short state word for scripts and the table.
@@ -672,12 +693,12 @@ fn first_name_guess(row: &ConversationRow) -> Option<String> {
     crate::mail::names::first_name(row.customer_name.as_deref(), &row.customer_addr)
 }
 
-fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
-    let cal = env.config.calendar();
-    let late = row
-        .due_at
-        .filter(|due| *due <= env.now)
-        .map(|due| env.now - due);
+fn row_json(
+    row: &ConversationRow,
+    now: DateTime<Utc>,
+    cal: &deadline::Calendar,
+) -> serde_json::Value {
+    let late = row.due_at.filter(|due| *due <= now).map(|due| now - due);
     serde_json::json!({
         "id": row.id,
         "from": row.customer_addr,
@@ -687,7 +708,7 @@ fn row_json(env: &Env, row: &ConversationRow) -> serde_json::Value {
         "messages": row.message_count,
         "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
         "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
-        "state": state_word(row, env.now, &cal),
+        "state": state_word(row, now, cal),
         "late_minutes": late.map(|d| d.num_minutes()),
         "late": late.map(deadline::format_duration),
         "not_customer": row.not_customer.map(|n| n.as_str()),
@@ -731,9 +752,9 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
             out,
             "{:>5}  {:<16} {:<24} {:<40} {} ({})",
             row.id,
-            truncate(&badge, 16),
-            truncate(&who, 24),
-            truncate(&row.subject, 40),
+            fit(&badge, 16),
+            fit(&who, 24),
+            fit(&row.subject, 40),
             received,
             row.message_count
         )?;
@@ -786,18 +807,64 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
     Ok(())
 }
 
-fn truncate(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > width {
-            out.push('…');
-            return out;
-        }
-        w += cw;
-        out.push(c);
+fn print_customer(env: &Env, addr: &str) -> Result<()> {
+    let cal = env.config.calendar();
+    let info = env.store.customer(addr)?;
+    if info.conversations.is_empty() && info.notes.is_empty() && info.first_name_override.is_none()
+    {
+        bail!("there is no mail from {addr} in the store");
     }
-    out
+    let guessed = crate::mail::names::first_name(info.name.as_deref(), &info.addr);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} <{}>",
+        info.name.as_deref().unwrap_or("(no name)"),
+        info.addr
+    )?;
+    match (&info.first_name_override, &guessed) {
+        (Some(n), _) => writeln!(out, "Greeted as:   {n} (corrected by you)")?,
+        (None, Some(n)) => writeln!(
+            out,
+            "Greeted as:   {n} (guessed from the name; correct with --first-name)"
+        )?,
+        (None, None) => writeln!(
+            out,
+            "Greeted as:   (no first name found: templates use their fallback)"
+        )?,
+    }
+    if let Some(first) = info.first_contact {
+        writeln!(
+            out,
+            "First contact: {}",
+            deadline::format_local(first, &cal)
+        )?;
+    }
+    if !info.orders_mentioned.is_empty() {
+        writeln!(out, "Orders:       {}", info.orders_mentioned.join(", "))?;
+    }
+    writeln!(out, "\nConversations ({}):", info.conversations.len())?;
+    for row in &info.conversations {
+        writeln!(
+            out,
+            "{:>6}  {:<12} {}  {}",
+            row.id,
+            state_word(row, env.now, &cal),
+            row.last_at.with_timezone(&cal.tz).format("%d %b %Y"),
+            fit(&row.subject, 60)
+        )?;
+    }
+    if !info.notes.is_empty() {
+        writeln!(out, "\nNotes:")?;
+        for n in &info.notes {
+            writeln!(
+                out,
+                "{:>6}  {}  {}",
+                n.id,
+                n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                crate::mail::sanitize::line(&n.text)
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -14,7 +14,6 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::net::IpAddr;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -140,26 +139,8 @@ fn line_suffix(line: Option<usize>) -> String {
     line.map(|l| format!(" (line {l})")).unwrap_or_default()
 }
 
-/// How a connection is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
-    /// TLS from the first byte (IMAPS 993, SMTPS 465). The default.
-    Tls,
-    /// Plain connection upgraded with STARTTLS (IMAP 143, submission 587).
-    Starttls,
-    /// No encryption: only accepted for loopback hosts (local test servers, tunnels).
-    None,
-}
-
-impl Security {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Security::Tls => "tls",
-            Security::Starttls => "starttls",
-            Security::None => "none",
-        }
-    }
-}
+/// How a connection is protected; shared with the IMAP and SMTP code (see [`crate::net`]).
+pub use crate::net::Security;
 
 /// Where a password comes from. The password itself is never stored in the config.
 #[derive(Clone, PartialEq, Eq)]
@@ -385,13 +366,12 @@ impl Config {
                 addresses: vec!["hello@alphx.shop".to_string(), "tom@alphx.shop".to_string()],
             },
             calendar: Calendar {
-                tz: chrono_tz::Europe::Berlin,
-                business_days: [true, true, true, true, true, false, false],
-                open: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
-                close: NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
                 holidays,
-                cutoff: Duration::zero(),
-                due_soon: Duration::minutes(60),
+                ..Calendar::office_hours(
+                    chrono_tz::Europe::Berlin,
+                    NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+                    NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
+                )
             },
             store_path: None,
             imap: None,
@@ -1005,7 +985,10 @@ impl<'a> Ctx<'a> {
             close,
             holidays,
             cutoff: Duration::minutes(i64::from(raw.cutoff_minutes)),
-            due_soon: Duration::minutes(i64::from(raw.due_soon_minutes.unwrap_or(60))),
+            due_soon: Duration::minutes(i64::from(
+                raw.due_soon_minutes
+                    .unwrap_or(deadline::DEFAULT_DUE_SOON_MINUTES),
+            )),
         })
     }
 
@@ -1025,15 +1008,10 @@ impl<'a> Ctx<'a> {
                 "is not a host name; write only the name, e.g. \"mail.yourshop.com\" (no imaps:// and no path; the port goes in port)",
             ));
         }
-        let security = match raw.security.map(str::trim) {
-            None | Some("tls") => Security::Tls,
-            Some("starttls") => Security::Starttls,
-            Some("none") => Security::None,
-            Some(_) => {
-                return Err(self.invalid(&key("security"), "is not one of \"tls\", \"starttls\" or \"none\"; use \"tls\" unless your provider says otherwise"))
-            }
+        let Some(security) = raw.security.map_or(Some(Security::Tls), Security::parse) else {
+            return Err(self.invalid(&key("security"), "is not one of \"tls\", \"starttls\" or \"none\"; use \"tls\" unless your provider says otherwise"));
         };
-        if security == Security::None && !is_loopback(host) {
+        if !security.allowed_to(host) {
             return Err(self.invalid(
                 &key("security"),
                 format!("would send the password unencrypted to \"{host}\"; plaintext is only allowed to 127.0.0.1/localhost; use security = \"tls\" (or \"starttls\")"),
@@ -1044,7 +1022,7 @@ impl<'a> Ctx<'a> {
                 ("imap", Security::Tls) => 993,
                 ("imap", _) => 143,
                 (_, Security::Tls) => 465,
-                (_, Security::Starttls) => 587,
+                (_, Security::StartTls) => 587,
                 (_, Security::None) => 25,
             },
             Some(p) => u16::try_from(p).ok().filter(|p| *p != 0).ok_or_else(|| {
@@ -1172,11 +1150,6 @@ fn resolve_path(raw: &str, base: Option<&Path>) -> PathBuf {
         Some(base) if p.is_relative() => base.join(p),
         _ => p,
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost") || h.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A bare `local@domain` with nothing that would break a header.
@@ -1471,7 +1444,7 @@ reply = ["r", "enter"]
             PasswordSource::Command("pass show alphx/imap".into())
         );
         let smtp = cfg.smtp.as_ref().unwrap();
-        assert_eq!((smtp.port, smtp.security), (587, Security::Starttls));
+        assert_eq!((smtp.port, smtp.security), (587, Security::StartTls));
         assert_eq!(cfg.keys["reply"], ["r", "enter"]);
         assert_eq!(cfg.templates_dir(), PathBuf::from("/x/templates"));
     }
@@ -1580,8 +1553,16 @@ reply = ["r", "enter"]
             let imap = cfg.imap.unwrap();
             assert_eq!((imap.security, imap.port), (Security::None, 143), "{host}");
         }
-        assert!(!is_loopback("128.0.0.1"));
-        assert!(!is_loopback("localhost.evil.com"));
+        for host in ["128.0.0.1", "localhost.evil.com"] {
+            let text = good_with(
+                "host = \"imap.alphx.shop\"",
+                &format!("host = \"{host}\"\nsecurity = \"none\""),
+            );
+            assert!(
+                err(&text).contains("would send the password unencrypted"),
+                "{host}"
+            );
+        }
     }
 
     #[test]

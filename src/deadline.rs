@@ -34,7 +34,25 @@ pub struct Calendar {
 /// validation rejects) or a holiday list covering years must still never hang the UI.
 const SEARCH_DAYS: u32 = 2 * 366;
 
+/// The "due soon" warning window when the config does not set one (DESIGN.md: 60 minutes).
+pub const DEFAULT_DUE_SOON_MINUTES: u32 = 60;
+
 impl Calendar {
+    /// Monday to Friday from `open` to `close` in `tz`, with no holidays, no cut-off and the
+    /// default due-soon window: the plain shop week that the demo and the tests start from
+    /// (struct update syntax adds holidays or a cut-off).
+    pub fn office_hours(tz: Tz, open: NaiveTime, close: NaiveTime) -> Calendar {
+        Calendar {
+            tz,
+            business_days: [true, true, true, true, true, false, false],
+            open,
+            close,
+            holidays: BTreeSet::new(),
+            cutoff: Duration::zero(),
+            due_soon: Duration::minutes(i64::from(DEFAULT_DUE_SOON_MINUTES)),
+        }
+    }
+
     /// Whether `date` (a local date in [`Calendar::tz`]) is a working day: a business weekday
     /// that is not a holiday.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
@@ -215,16 +233,21 @@ pub fn format_duration(d: Duration) -> String {
     }
 }
 
+/// A point in time as short as its distance from `now` allows, in the shop's zone: "17:00"
+/// (today), "Mon 17:00" (within six days), "24 Dec 17:00" (later, or in the past).
+pub fn short_when(at: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> String {
+    let local = at.with_timezone(&cal.tz);
+    match (local.date_naive() - cal.local_date(now)).num_days() {
+        0 => local.format("%H:%M").to_string(),
+        1..=6 => local.format("%a %H:%M").to_string(),
+        _ => local.format("%-d %b %H:%M").to_string(),
+    }
+}
+
 /// When something is due, as short as the distance allows: "due 17:00" (today),
 /// "due Mon 17:00" (within six days), "due 24 Dec 17:00" (later, or in the past).
 pub fn due_label(due: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> String {
-    let local = due.with_timezone(&cal.tz);
-    let days = (local.date_naive() - cal.local_date(now)).num_days();
-    match days {
-        0 => format!("due {}", local.format("%H:%M")),
-        1..=6 => format!("due {}", local.format("%a %H:%M")),
-        _ => format!("due {}", local.format("%-d %b %H:%M")),
-    }
+    format!("due {}", short_when(due, now, cal))
 }
 
 /// The short badge a list row shows for a message still waiting for a reply:
@@ -408,15 +431,10 @@ mod tests {
     /// Mon–Fri 09:00–17:00 in `tz`, Easter Monday 2026 and Christmas as holidays.
     fn cal_in(tz: Tz) -> Calendar {
         Calendar {
-            tz,
-            business_days: [true, true, true, true, true, false, false],
-            open: time("09:00"),
-            close: time("17:00"),
             holidays: [date("2026-04-06"), date("2026-12-25")]
                 .into_iter()
                 .collect(),
-            cutoff: Duration::zero(),
-            due_soon: Duration::minutes(60),
+            ..Calendar::office_hours(tz, time("09:00"), time("17:00"))
         }
     }
 
@@ -775,6 +793,22 @@ mod tests {
             due_label(local(&cal, "2026-12-24 17:00"), now, &cal),
             "due 24 Dec 17:00"
         );
+    }
+
+    #[test]
+    fn short_when_table() {
+        let cal = berlin();
+        let now = local(&cal, "2026-11-24 14:00");
+        for (at, want) in [
+            ("2026-11-24 09:30", "09:30"),
+            ("2026-11-24 23:59", "23:59"),
+            ("2026-11-25 00:00", "Wed 00:00"),
+            ("2026-11-30 17:00", "Mon 17:00"),
+            ("2026-12-01 17:00", "1 Dec 17:00"),
+            ("2026-11-23 17:00", "23 Nov 17:00"),
+        ] {
+            assert_eq!(short_when(local(&cal, at), now, &cal), want, "{at}");
+        }
     }
 
     #[test]

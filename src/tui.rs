@@ -2,16 +2,17 @@
 //!
 //! The main thread owns the [`App`] and waits on a single channel fed by a small input thread
 //! (crossterm events), a forwarder for the sync worker's events, and a clock tick (deadlines
-//! turn overdue while the app is open). Effects that need the outside (a pager, `$EDITOR`, the
-//! reply flow, "sync now") are carried out here, with the TUI suspended where a program needs
-//! the terminal. The terminal is restored on every exit path: normal quit, error, panic, and a
+//! turn overdue while the app is open). Effects that need the outside (a pager, `$EDITOR` for a
+//! raw message, a reply's text or a template file, "sync now", "send this reply") are carried
+//! out here, with the TUI suspended where a program needs the terminal. The terminal is restored on every exit path: normal quit, error, panic, and a
 //! failed editor.
 
 use crate::app::{
     Action, App, AppOptions, Effect, InboxData, Keymap, Opener, WorkerChannels, WorkerCommand,
     WorkerEvent,
 };
-use crate::store::{ConversationId, ShopContext, Store};
+use crate::config::Config;
+use crate::store::{ShopContext, Store};
 use crate::ui::{self, Theme};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -27,12 +28,6 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
-/// The reply flow from the templates feature: it gets the terminal (to draw its own picker
-/// and suspend for `$EDITOR`), the store, and the conversation; it returns a sentence for the
-/// status line ("Reply queued.", "Reply cancelled.").
-pub type ReplyHook =
-    Box<dyn FnMut(&mut DefaultTerminal, &mut Store, ConversationId) -> anyhow::Result<String>>;
-
 /// Everything besides the store that the TUI takes from the CLI.
 #[derive(Default)]
 pub struct TuiOptions {
@@ -42,8 +37,9 @@ pub struct TuiOptions {
     pub now: Option<DateTime<Utc>>,
     /// The sync worker, when one runs (not in demo mode).
     pub worker: Option<WorkerChannels>,
-    /// The reply flow, when available.
-    pub reply: Option<ReplyHook>,
+    /// The configuration, for the reply flow (shop identity, calendar, templates folder).
+    /// Without it the app can read and mark mail but not reply.
+    pub config: Option<Config>,
 }
 
 /// How often the clock ticks; deadlines are shown to the minute.
@@ -80,7 +76,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
         color: Theme::color_from_env(),
         fixed_now: options.now,
         sync_available: options.worker.is_some(),
-        reply_available: options.reply.is_some(),
+        config: options.config.take(),
     };
     let (tx, rx) = mpsc::channel();
     let commands = options.worker.take().map(|w| {
@@ -97,14 +93,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     let now = options.now.unwrap_or_else(Utc::now);
     let mut app = App::new(data, app_options, now, size.width, size.height);
     let input = InputThread::spawn(tx);
-    let result = event_loop(
-        &mut terminal,
-        &mut app,
-        &rx,
-        &input,
-        commands.as_ref(),
-        &mut options.reply,
-    );
+    let result = event_loop(&mut terminal, &mut app, &rx, &input, commands.as_ref());
     input.stop();
     if let Some(c) = &commands {
         // The worker may already be gone; nothing to do about it at exit.
@@ -119,7 +108,6 @@ fn event_loop(
     rx: &Receiver<LoopEvent>,
     input: &InputThread,
     commands: Option<&Sender<WorkerCommand>>,
-    reply: &mut Option<ReplyHook>,
 ) -> anyhow::Result<()> {
     loop {
         terminal
@@ -164,25 +152,106 @@ fn event_loop(
                     app.update(Action::Notify { text, error });
                 }
             }
-            Effect::Reply(id) => {
-                let result = match (reply.as_mut(), app.data.store_mut()) {
-                    (Some(hook), Some(store)) => {
-                        Some(suspend_input(input, || hook(terminal, store, id)))
-                    }
-                    _ => None,
-                };
-                // The reply flow may have drawn anything: repaint from scratch.
-                let _ = terminal.clear();
-                app.update(Action::Refresh);
-                let (text, error) = match result {
-                    Some(Ok(msg)) => (msg, false),
-                    Some(Err(e)) => (format!("The reply was not sent: {e:#}"), true),
-                    None => ("Replying is not available here.".to_string(), true),
-                };
-                app.update(Action::Notify { text, error });
+            Effect::SendOutbox(id) => {
+                let sent = commands.map(|c| c.send(WorkerCommand::SendOutbox(id)).is_ok());
+                if sent != Some(true) {
+                    app.update(Action::Notify {
+                        text: "The reply is saved in the outbox, but the send worker is not running; `shopinbox outbox` sends it.".to_string(),
+                        error: true,
+                    });
+                }
+            }
+            Effect::EditReply(text) => {
+                let result = edit_text(terminal, input, &text);
+                app.update(Action::ReplyEdited(result));
+            }
+            Effect::EditTemplate(path) => {
+                let result = run_editor(terminal, input, &path);
+                app.update(Action::TemplateEdited(result));
             }
         }
     }
+}
+
+/// The owner's editor command line: `$VISUAL`, then `$EDITOR`, then `vi`.
+fn editor_command() -> String {
+    std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| std::env::var("EDITOR").ok())
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+/// Runs `cmdline` (a program and its arguments, split on spaces) on `file` with the TUI
+/// suspended. `what` names the program in the sentence when it fails.
+fn run_program(
+    terminal: &mut DefaultTerminal,
+    input: &InputThread,
+    cmdline: &str,
+    file: &Path,
+    what: &str,
+    var: &str,
+) -> Result<(), String> {
+    let mut words = cmdline.split_whitespace();
+    let program = words.next().unwrap_or("vi").to_string();
+    let args: Vec<String> = words.map(str::to_string).collect();
+    let status = suspend(terminal, input, || {
+        std::process::Command::new(&program)
+            .args(&args)
+            .arg(file)
+            .status()
+    });
+    match status {
+        Err(e) => Err(format!(
+            "Cannot restore the terminal after the {what}: {e}."
+        )),
+        Ok(Err(e)) => Err(format!(
+            "Cannot start the {what} \"{program}\": {e}. Set ${var} to a program that works."
+        )),
+        Ok(Ok(s)) if !s.success() => Err(format!("The {what} \"{program}\" exited with {s}.")),
+        Ok(Ok(_)) => Ok(()),
+    }
+}
+
+/// Opens a file in the owner's editor (a template: it is edited in place).
+fn run_editor(
+    terminal: &mut DefaultTerminal,
+    input: &InputThread,
+    path: &Path,
+) -> Result<(), String> {
+    run_program(terminal, input, &editor_command(), path, "editor", "EDITOR")
+}
+
+/// Writes the reply text to a private temp file, lets the owner edit it, and reads it back.
+fn edit_text(
+    terminal: &mut DefaultTerminal,
+    input: &InputThread,
+    text: &str,
+) -> Result<String, String> {
+    // tempfile creates the file readable by the owner only: it holds a customer's message.
+    let mut file = tempfile::Builder::new()
+        .prefix("shopinbox-reply-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| format!("Cannot create a temporary file for the reply: {e}."))?;
+    file.write_all(text.as_bytes())
+        .and_then(|_| file.flush())
+        .map_err(|e| format!("Cannot write the reply to a temporary file: {e}."))?;
+    run_program(
+        terminal,
+        input,
+        &editor_command(),
+        file.path(),
+        "editor",
+        "EDITOR",
+    )?;
+    // Editors often replace the file instead of writing into it: read it by path.
+    let bytes = std::fs::read(file.path())
+        .map_err(|e| format!("Cannot read the edited reply back: {e}."))?;
+    String::from_utf8(bytes).map_err(|_| {
+        "The edited reply is not UTF-8 text; save it as UTF-8 in the editor.".to_string()
+    })
 }
 
 /// Writes the raw message to a private temp file and shows it in `$PAGER` or `$EDITOR` with
@@ -199,19 +268,17 @@ fn open_raw(
         Ok(None) => return Some(("That message is no longer in the store.".to_string(), true)),
         Err(e) => return Some((e.sentence(), true)),
     };
-    let (var, fallback, what) = match opener {
-        Opener::Pager => (std::env::var("PAGER").ok(), "less", "pager"),
-        Opener::Editor => (
-            std::env::var("VISUAL")
+    let (cmdline, what, var) = match opener {
+        Opener::Pager => (
+            std::env::var("PAGER")
                 .ok()
-                .or_else(|| std::env::var("EDITOR").ok()),
-            "vi",
-            "editor",
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| "less".to_string()),
+            "pager",
+            "PAGER",
         ),
+        Opener::Editor => (editor_command(), "editor", "EDITOR"),
     };
-    let cmdline = var
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| fallback.to_string());
     // tempfile creates the file readable by the owner only.
     let file = tempfile::Builder::new()
         .prefix("shopinbox-")
@@ -232,32 +299,9 @@ fn open_raw(
             true,
         ));
     }
-    let mut words = cmdline.split_whitespace();
-    let program = words.next().unwrap_or(fallback).to_string();
-    let args: Vec<String> = words.map(str::to_string).collect();
-    let status = suspend(terminal, input, || {
-        std::process::Command::new(&program)
-            .args(&args)
-            .arg(file.path())
-            .status()
-    });
-    match status {
-        Err(e) => Some((
-            format!("Cannot restore the terminal after the {what}: {e}."),
-            true,
-        )),
-        Ok(Err(e)) => Some((
-            format!(
-                "Cannot start the {what} \"{program}\": {e}. Set ${} to a program that works.",
-                if what == "pager" { "PAGER" } else { "EDITOR" }
-            ),
-            true,
-        )),
-        Ok(Ok(s)) if !s.success() => {
-            Some((format!("The {what} \"{program}\" exited with {s}."), true))
-        }
-        Ok(Ok(_)) => None,
-    }
+    run_program(terminal, input, &cmdline, file.path(), what, var)
+        .err()
+        .map(|e| (e, true))
 }
 
 /// Hands the terminal to another program: input thread paused, raw mode and the alternate

@@ -5,14 +5,14 @@
 
 use crate::app::{WorkerChannels, WorkerCommand, WorkerEvent};
 use crate::config::Config;
-use crate::send::flow::{self, WriteBack};
+use crate::send::flow::{self, SendError, WriteBack};
 use crate::send::worker::{spawn_send_worker, SendCommand, SendEvent, WorkerSetup};
 use crate::store::ShopContext;
 use crate::sync::{spawn_worker, ImapAccount, SyncCommand, SyncEvent, WorkerOptions};
 use anyhow::{Context, Result};
 use chrono::Utc;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 /// What to start.
@@ -21,6 +21,8 @@ pub struct WorkerPlan<'a> {
     pub store_path: PathBuf,
     /// Demo mode: no IMAP; replies go to this folder of .eml files.
     pub demo_outbox: Option<&'a Path>,
+    /// The app's fixed clock (`--now`), if any: workers stamp what they do in the same time.
+    pub fixed_now: Option<chrono::DateTime<Utc>>,
 }
 
 /// Starts the workers and returns the app's side of the link.
@@ -31,53 +33,44 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
         addresses: plan.config.shop_addresses(),
         calendar: plan.config.calendar(),
     };
+    // With a fixed clock (`--now`) the workers' timestamps move with it.
+    let clock_offset = plan
+        .fixed_now
+        .map(|t| t - Utc::now())
+        .unwrap_or_else(chrono::Duration::zero);
 
     let sync_tx: Option<Sender<SyncCommand>> = match (&plan.config.imap, plan.demo_outbox) {
         (Some(imap), None) => {
             let account = ImapAccount::from_config(imap).context("cannot start the mail sync")?;
             let options = WorkerOptions::from_config(imap);
             let (tx, rx) = spawn_worker(account, plan.store_path.clone(), ctx.clone(), options);
-            let events = event_tx.clone();
-            thread::Builder::new()
-                .name("sync-relay".into())
-                .spawn(move || {
-                    for ev in rx {
-                        for out in translate_sync(ev) {
-                            if events.send(out).is_err() {
-                                return;
-                            }
-                        }
-                    }
-                })
-                .context("cannot start the sync relay thread")?;
+            relay("sync", rx, event_tx.clone(), move |ev| {
+                translate_sync(ev, Utc::now() + clock_offset)
+            })?;
             Some(tx)
         }
         _ => None,
     };
 
-    let delivery =
-        flow::delivery(plan.config, plan.demo_outbox).context("cannot set up sending")?;
-    let write_back: Box<dyn WriteBack + Send> =
-        crate::send::imap::write_back_for(plan.config, plan.demo_outbox.is_some())?;
-    let (send_tx, send_rx) = spawn_send_worker(WorkerSetup {
-        store_path: plan.store_path,
-        shop: ctx,
-        delivery,
-        write_back,
-    });
-    let events = event_tx;
-    thread::Builder::new()
-        .name("send-relay".into())
-        .spawn(move || {
-            for ev in send_rx {
-                for out in translate_send(ev) {
-                    if events.send(out).is_err() {
-                        return;
-                    }
-                }
+    // Without an [smtp] section shopinbox still reads and syncs mail; replies then wait in
+    // the outbox and the owner is told why when one is sent.
+    let send: Result<Sender<SendCommand>, SendError> =
+        match flow::delivery(plan.config, plan.demo_outbox) {
+            Ok(delivery) => {
+                let write_back: Box<dyn WriteBack + Send> =
+                    crate::send::imap::write_back_for(plan.config, plan.demo_outbox.is_some())?;
+                let (send_tx, send_rx) = spawn_send_worker(WorkerSetup {
+                    store_path: plan.store_path,
+                    shop: ctx,
+                    delivery,
+                    write_back,
+                    clock_offset,
+                });
+                relay("send", send_rx, event_tx.clone(), translate_send)?;
+                Ok(send_tx)
             }
-        })
-        .context("cannot start the send relay thread")?;
+            Err(e) => Err(e),
+        };
 
     thread::Builder::new()
         .name("command-relay".into())
@@ -89,16 +82,36 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
                             let _ = tx.send(SyncCommand::SyncNow);
                         }
                     }
-                    WorkerCommand::SendOutbox(id) => {
-                        let _ = send_tx.send(SendCommand::Send(id));
-                    }
+                    WorkerCommand::SendOutbox(id) => match &send {
+                        Ok(tx) => {
+                            let _ = tx.send(SendCommand::Send(id));
+                        }
+                        Err(SendError::NoSmtp) => {
+                            let _ = event_tx.send(WorkerEvent::Error {
+                                message: format!(
+                                    "The reply is saved in the outbox, but sending is not set up: add an [smtp] section to the config, then run `shopinbox outbox retry {id}`."
+                                ),
+                            });
+                        }
+                        // A set-up failure other than a missing section (the password command
+                        // failed, …) is named as it is, not as "not set up".
+                        Err(e) => {
+                            let _ = event_tx.send(WorkerEvent::Error {
+                                message: format!(
+                                    "The reply is saved in the outbox, but {e}; fix that, then run `shopinbox outbox retry {id}`."
+                                ),
+                            });
+                        }
+                    },
                     WorkerCommand::Shutdown => break,
                 }
             }
             if let Some(tx) = &sync_tx {
                 let _ = tx.send(SyncCommand::Shutdown);
             }
-            let _ = send_tx.send(SendCommand::Shutdown);
+            if let Ok(tx) = &send {
+                let _ = tx.send(SendCommand::Shutdown);
+            }
         })
         .context("cannot start the command relay thread")?;
 
@@ -108,8 +121,31 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
     })
 }
 
-/// Sync events as the status bar tells them.
-pub fn translate_sync(ev: SyncEvent) -> Vec<WorkerEvent> {
+/// Forwards one worker's events, translated, into the app's event stream until either side
+/// hangs up.
+fn relay<E: Send + 'static>(
+    worker: &str,
+    events: Receiver<E>,
+    app: Sender<WorkerEvent>,
+    translate: impl Fn(E) -> Vec<WorkerEvent> + Send + 'static,
+) -> Result<()> {
+    thread::Builder::new()
+        .name(format!("{worker}-relay"))
+        .spawn(move || {
+            for ev in events {
+                for out in translate(ev) {
+                    if app.send(out).is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+        .with_context(|| format!("cannot start the {worker} relay thread"))?;
+    Ok(())
+}
+
+/// Sync events as the status bar tells them; `now` stamps a finished pass.
+pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEvent> {
     match ev {
         SyncEvent::Started => vec![WorkerEvent::Started],
         SyncEvent::Folder { name, total } => vec![WorkerEvent::Progress {
@@ -128,11 +164,12 @@ pub fn translate_sync(ev: SyncEvent) -> Vec<WorkerEvent> {
         }],
         SyncEvent::FolderDone { .. } => Vec::new(),
         SyncEvent::Finished(summary) => vec![WorkerEvent::Finished {
-            at: Utc::now(),
+            at: now,
             new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
         }],
-        SyncEvent::Failed(message) => vec![WorkerEvent::Offline { reason: message }],
-        SyncEvent::Notice(message) => vec![WorkerEvent::Offline { reason: message }],
+        SyncEvent::Failed(message) | SyncEvent::Notice(message) => {
+            vec![WorkerEvent::Offline { reason: message }]
+        }
     }
 }
 
@@ -160,4 +197,199 @@ pub fn translate_send(ev: SendEvent) -> Vec<WorkerEvent> {
         out.push(WorkerEvent::Error { message });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn without_smtp_a_reply_waits_in_the_outbox_and_the_owner_is_told_why() {
+        let config = Config::demo(); // no [imap], no [smtp]
+        let dir = tempfile::tempdir().unwrap();
+        let channels = start(WorkerPlan {
+            config: &config,
+            store_path: dir.path().join("store.db"),
+            demo_outbox: None,
+            fixed_now: None,
+        })
+        .unwrap();
+        channels
+            .commands
+            .send(WorkerCommand::SendOutbox(7))
+            .unwrap();
+        match channels
+            .events
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap()
+        {
+            WorkerEvent::Error { message } => {
+                assert!(message.contains("saved in the outbox"), "{message}");
+                assert!(
+                    message.contains("[smtp]") && message.contains("outbox retry 7"),
+                    "{message}"
+                );
+            }
+            other => panic!("expected an explanation, got {other:?}"),
+        }
+        channels.commands.send(WorkerCommand::Shutdown).unwrap();
+    }
+
+    #[test]
+    fn a_failing_smtp_password_is_named_not_called_missing_smtp() {
+        let mut config = Config::demo();
+        config.smtp = Some(crate::config::SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: 25,
+            security: crate::config::Security::Tls,
+            username: "shop".into(),
+            password: crate::config::PasswordSource::Command("exit 3".into()),
+            ca_file: None,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let channels = start(WorkerPlan {
+            config: &config,
+            store_path: dir.path().join("store.db"),
+            demo_outbox: None,
+            fixed_now: None,
+        })
+        .unwrap();
+        channels
+            .commands
+            .send(WorkerCommand::SendOutbox(4))
+            .unwrap();
+        match channels
+            .events
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap()
+        {
+            WorkerEvent::Error { message } => {
+                assert!(message.contains("saved in the outbox"), "{message}");
+                assert!(message.contains("cannot get the password"), "{message}");
+                assert!(message.contains("outbox retry 4"), "{message}");
+                assert!(!message.contains("not set up"), "{message}");
+            }
+            other => panic!("expected an explanation, got {other:?}"),
+        }
+        channels.commands.send(WorkerCommand::Shutdown).unwrap();
+    }
+
+    #[test]
+    fn demo_reply_goes_to_its_folder_and_answers_the_conversation() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let store = crate::demo::build_demo_store(dir.path(), now).unwrap();
+        let mut config = Config::demo();
+        config.templates_dir = Some(dir.path().join("templates"));
+        let (templates, errors) = flow::load_templates(&config);
+        assert!(errors.is_empty(), "{errors:?}");
+        let conv = store
+            .list(crate::store::View::NeedsReply, now, 0, 1)
+            .unwrap()[0]
+            .id;
+        let msg = flow::message_to_answer(&store, conv).unwrap();
+        let draft = flow::draft(&config, &store, &msg, &templates[0], now).unwrap();
+        let (id, _) = flow::enqueue(&config, &store, &draft, now).unwrap();
+        drop(store);
+
+        let outbox = dir.path().join("sent-mail");
+        std::fs::create_dir_all(&outbox).unwrap();
+        let channels = start(WorkerPlan {
+            config: &config,
+            store_path: dir.path().join(crate::demo::DEMO_STORE_FILE),
+            demo_outbox: Some(&outbox),
+            fixed_now: Some(now),
+        })
+        .unwrap();
+        channels
+            .commands
+            .send(WorkerCommand::SendOutbox(id))
+            .unwrap();
+        // The worker sends what is queued at start; every step refreshes the outbox count.
+        let first = channels
+            .events
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(first, WorkerEvent::Outbox);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::fs::read_dir(&outbox).unwrap().count() == 0
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            std::fs::read_dir(&outbox).unwrap().count(),
+            1,
+            "exactly one .eml, not two"
+        );
+        channels.commands.send(WorkerCommand::Shutdown).unwrap();
+
+        let store = crate::store::Store::open(
+            &dir.path().join(crate::demo::DEMO_STORE_FILE),
+            crate::demo::demo_context(),
+        )
+        .unwrap();
+        let row = store.conversation_at(conv, now).unwrap().unwrap();
+        assert_eq!(
+            row.pending_since, None,
+            "the sent reply answers the conversation"
+        );
+    }
+
+    #[test]
+    fn send_events_become_status_sentences() {
+        let failed = translate_send(SendEvent::Failed {
+            id: 3,
+            error: "the server refused the password".into(),
+            retry_at: None,
+        });
+        assert_eq!(failed[0], WorkerEvent::Outbox);
+        assert!(
+            matches!(&failed[1], WorkerEvent::Error { message } if message.contains("until you retry it"))
+        );
+        let uncertain = translate_send(SendEvent::Uncertain {
+            id: 3,
+            error: "connection lost after the data".into(),
+        });
+        assert!(
+            matches!(&uncertain[1], WorkerEvent::Error { message } if message.contains("will not be sent again"))
+        );
+        assert_eq!(
+            translate_send(SendEvent::Sent {
+                id: 3,
+                problems: vec![]
+            }),
+            vec![WorkerEvent::Outbox]
+        );
+        let now = Utc::now();
+        assert_eq!(
+            translate_sync(
+                SyncEvent::Failed("cannot connect to imap.example.com".into()),
+                now
+            ),
+            vec![WorkerEvent::Offline {
+                reason: "cannot connect to imap.example.com".into()
+            }]
+        );
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-25T16:30:00+01:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let summary = crate::sync::SyncSummary {
+            folders: vec![crate::sync::FolderSummary {
+                folder: "INBOX".into(),
+                new: 3,
+                ..Default::default()
+            }],
+            elapsed: std::time::Duration::from_millis(40),
+        };
+        assert_eq!(
+            translate_sync(SyncEvent::Finished(summary), at),
+            vec![WorkerEvent::Finished {
+                at,
+                new_messages: 3
+            }],
+            "a finished pass is stamped with the app's clock"
+        );
+    }
 }

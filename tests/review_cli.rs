@@ -409,3 +409,61 @@ fn snooze_hides_until_its_time_and_the_report_lists_it() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn customer_history_and_a_corrected_first_name_is_remembered_in_replies() {
+    let dir = setup();
+    let out = shopinbox(dir.path(), &["customer", "cara@example.com", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("Greeted as:   Cara (guessed"), "{text}");
+    assert!(text.contains("Conversations (1):"), "{text}");
+
+    shopinbox(
+        dir.path(),
+        &["customer", "cara@example.com", "--first-name", "Carita"],
+    )
+    .assert()
+    .success()
+    .stdout(predicates::str::contains(
+        "Greeted as:   Carita (corrected by you)",
+    ));
+    let list = shopinbox(dir.path(), &["list", "--json", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Value = serde_json::from_slice(&list).unwrap();
+    let cara = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from"] == "cara@example.com")
+        .unwrap();
+    let id = cara["id"].to_string();
+    shopinbox(
+        dir.path(),
+        &["reply", &id, "--template", "plain", "--now", NOW],
+    )
+    .assert()
+    .success()
+    .stdout(predicates::str::contains("Hi Carita"));
+    shopinbox(
+        dir.path(),
+        &["customer", "cara@example.com", "--clear-first-name"],
+    )
+    .assert()
+    .success()
+    .stdout(predicates::str::contains("Greeted as:   Cara (guessed"));
+    shopinbox(dir.path(), &["customer", "nobody@example.com"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "there is no mail from nobody@example.com",
+        ));
+}

@@ -261,7 +261,7 @@ fn starttls_submission_port_works() {
     );
     if let Some(s) = f.cfg.smtp.as_mut() {
         s.port = f.servers.smtp_port;
-        s.security = Security::Starttls;
+        s.security = Security::StartTls;
     }
     let d = draft(&f, "acknowledge");
     let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
@@ -486,6 +486,7 @@ fn worker_sends_and_reports() {
             },
             delivery: flow::delivery(&f.cfg, None).unwrap(),
             write_back: Box::new(NoImap),
+            clock_offset: chrono::Duration::zero(),
         });
     // The worker sends what is queued at start; the explicit command is then a no-op.
     tx.send(shopinbox::send::worker::SendCommand::Send(id))

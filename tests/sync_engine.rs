@@ -21,15 +21,11 @@ const SHOP: &str = "shop@example.org";
 fn ctx() -> ShopContext {
     ShopContext {
         addresses: vec![SHOP.to_string()],
-        calendar: Calendar {
-            tz: chrono_tz::Europe::Berlin,
-            business_days: [true, true, true, true, true, false, false],
-            open: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            close: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-            holidays: Default::default(),
-            cutoff: chrono::Duration::zero(),
-            due_soon: chrono::Duration::minutes(60),
-        },
+        calendar: Calendar::office_hours(
+            chrono_tz::Europe::Berlin,
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        ),
     }
 }
 

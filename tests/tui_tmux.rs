@@ -23,9 +23,11 @@ impl Tmux {
             .expect("tmux is required for this test (scripts/test installs it)")
     }
 
-    fn start(dir: &Path) -> Tmux {
+    /// Starts the demo in a private tmux server named after the test; `env` adds variables
+    /// ("NAME=value …", shell-quoted).
+    fn start(dir: &Path, test: &str, env: &str) -> Tmux {
         let t = Tmux {
-            socket: format!("shopinbox-test-{}", std::process::id()),
+            socket: format!("shopinbox-test-{}-{test}", std::process::id()),
             session: "inbox".to_string(),
         };
         let bin = env!("CARGO_BIN_EXE_shopinbox");
@@ -33,7 +35,7 @@ impl Tmux {
         let d = dir.display();
         let cmd = format!(
             "env -u NO_COLOR HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data XDG_CACHE_HOME={d}/cache \
-             {bin} demo --now {NOW}; echo \"EXITED $?\"; sleep 30"
+             SHOPINBOX_DEMO_OUTBOX={d}/outbox {env} {bin} demo --now {NOW}; echo \"EXITED $?\"; sleep 30"
         );
         let out = t.run(&[
             "new-session",
@@ -116,7 +118,7 @@ fn list_rows(screen: &str) -> Vec<String> {
 #[test]
 fn demo_inbox_navigate_open_filter_search_quit() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path());
+    let t = Tmux::start(dir.path(), "browse", "");
 
     let first = t.wait_for("the inbox", |s| {
         s.contains("Needs reply") && s.contains("overdue ·") && s.contains("State")
@@ -188,4 +190,66 @@ fn demo_inbox_navigate_open_filter_search_quit() {
         !end.contains("Needs reply"),
         "alternate screen left:\n{end}"
     );
+}
+
+#[test]
+fn demo_reply_edit_send_and_statistics() {
+    let dir = tempfile::tempdir().unwrap();
+    // A non-interactive "editor": it changes the greeting in place, as a person would.
+    let t = Tmux::start(dir.path(), "reply", "EDITOR='sed -i 1s/^Hi/Hello/'");
+    t.wait_for("the inbox", |s| {
+        s.contains("Needs reply") && s.contains("State")
+    });
+
+    // r on the most urgent conversation: the template list with a live preview.
+    t.keys(&["r"]);
+    let picker = t.wait_for("the template picker", |s| {
+        s.contains("Templates") && s.contains("Preview:")
+    });
+    assert!(
+        picker.contains("Acknowledge and investigate"),
+        "the starter templates are listed:\n{picker}"
+    );
+    assert!(
+        picker.contains("Hi "),
+        "the preview greets the customer:\n{picker}"
+    );
+    // Enter: the confirm screen.
+    t.keys(&["Enter"]);
+    let confirm = t.wait_for("the confirm screen", |s| s.contains("Send this reply?"));
+    assert!(confirm.contains("To: "), "{confirm}");
+    assert!(confirm.contains("From: Tom from Alphx"), "{confirm}");
+    // e: the TUI steps aside for $EDITOR and comes back with the edited text.
+    t.keys(&["e"]);
+    let edited = t.wait_for("the edited reply", |s| {
+        s.contains("(text edited)") && s.lines().any(|l| l.starts_with("Hello "))
+    });
+    assert!(edited.contains("Send this reply?"), "{edited}");
+    // y: queued, handed to the send worker, delivered to the demo's outbox folder.
+    t.keys(&["y"]);
+    let sent = t.wait_for("the sent report", |s| s.contains("Reply sent to"));
+    assert!(sent.contains("State"), "back at the inbox:\n{sent}");
+    let outbox = dir.path().join("outbox");
+    let files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap_or_else(|e| panic!("{}: {e}", outbox.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(files.len(), 1, "one reply delivered: {files:?}");
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains("In-Reply-To: <"), "{eml}");
+    assert!(eml.contains("Hello "), "the edited text was sent:\n{eml}");
+
+    // T: the statistics; Esc returns.
+    t.keys(&["T"]);
+    t.wait_for("the statistics", |s| {
+        s.contains("Statistics · last 30 days") && s.contains("Customer messages per day")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the inbox again", |s| {
+        s.contains("State") && !s.contains("Statistics")
+    });
+    t.keys(&["q"]);
+    let end = t.wait_for("the program to exit", |s| s.contains("EXITED"));
+    assert!(end.contains("EXITED 0"), "clean exit:\n{end}");
 }

@@ -308,7 +308,6 @@ fn customer_panel_lists_conversations_and_edits_notes() {
 #[test]
 fn effects_go_back_to_the_loop() {
     let mut app = Fake::sample().into_app(100, 30);
-    let id = app.inbox.selected_row().unwrap().id;
     let key = app.inbox.selected_row().unwrap().latest_message;
     assert_eq!(
         cmd(&mut app, Command::OpenPager),
@@ -317,22 +316,29 @@ fn effects_go_back_to_the_loop() {
             opener: Opener::Pager
         }
     );
-    // Without a reply flow or a sync worker the app says so instead of failing.
+    // Without the store and config behind it, or a sync worker, the app says so instead of
+    // failing.
     assert_eq!(cmd(&mut app, Command::Reply), Effect::None);
     assert!(app
         .status
         .as_ref()
-        .is_some_and(|s| s.error && s.text.contains("not available")));
+        .is_some_and(|s| s.error && s.text.contains("Replying needs")));
+    assert!(app.screen().is_none(), "no picker without templates");
     assert_eq!(cmd(&mut app, Command::SyncNow), Effect::None);
     assert!(app
         .status
         .as_ref()
         .is_some_and(|s| s.text.contains("Sync is not running")));
+    // Statistics need the store too.
+    assert_eq!(cmd(&mut app, Command::Stats), Effect::None);
+    assert!(app.screen().is_none());
+    assert!(app
+        .status
+        .as_ref()
+        .is_some_and(|s| s.error && s.text.contains("Statistics need")));
 
     let mut app = Fake::sample().into_app(100, 30);
-    app.options.reply_available = true;
     app.options.sync_available = true;
-    assert_eq!(cmd(&mut app, Command::Reply), Effect::Reply(id));
     assert_eq!(cmd(&mut app, Command::SyncNow), Effect::SyncNow);
 }
 
@@ -361,6 +367,18 @@ fn worker_events_become_status_sentences() {
         app.status.as_ref().map(|s| s.text.as_str()),
         Some("2 new messages.")
     );
+    // A send problem is a status sentence, not a sync failure.
+    app.update(Action::Worker(WorkerEvent::Error {
+        message: "A reply could not be sent (connection refused).".into(),
+    }));
+    assert!(app
+        .status
+        .as_ref()
+        .is_some_and(|s| s.error && s.text.contains("could not be sent")));
+    assert!(!matches!(
+        app.sync,
+        shopinbox::app::SyncStatus::Failed { .. }
+    ));
 }
 
 #[test]
@@ -441,4 +459,49 @@ fn resize_keeps_selection_visible() {
     });
     let page = app.page_rows();
     assert!(app.inbox.selected >= app.inbox.top && app.inbox.selected < app.inbox.top + page);
+}
+
+#[test]
+fn correcting_a_first_name_is_remembered_for_the_customer() {
+    let mut app = Fake::sample().into_app(100, 30);
+    cmd(&mut app, Command::ViewAll);
+    select(&mut app, "Chipped bowl");
+    cmd(&mut app, Command::FirstName);
+    let Some(Overlay::FirstName(n)) = &app.overlay else {
+        panic!("first-name editor not open")
+    };
+    assert_eq!(n.customer_addr, "maria@garcia.es");
+    let guessed = n.input.text().to_string();
+    assert!(
+        !guessed.is_empty(),
+        "the editor starts from the guessed first name"
+    );
+    for _ in 0..guessed.chars().count() {
+        app.update(Action::Input(InputKey::Backspace));
+    }
+    typed(&mut app, "Marita");
+    app.update(Action::Input(InputKey::Submit));
+    assert!(app.overlay.is_none());
+    cmd(&mut app, Command::Customer);
+    let Some(Screen::Customer(c)) = app.screen() else {
+        panic!("customer panel not open")
+    };
+    assert_eq!(
+        c.info.first_name_override.as_deref(),
+        Some("Marita"),
+        "the correction is saved for this customer"
+    );
+
+    // An empty name forgets the correction: replies guess from the mail again.
+    cmd(&mut app, Command::FirstName);
+    for _ in 0.."Marita".len() {
+        app.update(Action::Input(InputKey::Backspace));
+    }
+    app.update(Action::Input(InputKey::Submit));
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Customer);
+    let Some(Screen::Customer(c)) = app.screen() else {
+        panic!("customer panel not open")
+    };
+    assert_eq!(c.info.first_name_override, None);
 }

@@ -8,7 +8,7 @@ use insta::assert_snapshot;
 use ratatui::style::Color;
 use shopinbox::app::{Action, App, AppOptions, Command, InputKey};
 use shopinbox::mail::{Address, Attachment};
-use ui_support::{now, render, screen_text, Fake, MsgSpec};
+use ui_support::{demo_app, now, render, screen_text, Fake, MsgSpec};
 
 fn cmd(app: &mut App, c: Command) {
     app.update(Action::Command(c));
@@ -84,10 +84,59 @@ fn screens_at_60x15() {
     }
 }
 
+/// The demo shop at a fixed moment: its inbox, the reply picker and confirm screen for the
+/// customer whose parcel went missing, and the statistics.
+fn demo_screens(w: u16, h: u16) -> Vec<(&'static str, String)> {
+    let (_dir, mut app) = demo_app(w, h);
+    let mut out = vec![("demo_inbox", shot(&app, w, h))];
+    cmd(&mut app, Command::Top);
+    while app
+        .inbox
+        .selected_row()
+        .is_some_and(|r| !r.subject.starts_with("Order #1042"))
+    {
+        let before = app.inbox.selected;
+        cmd(&mut app, Command::Down);
+        assert_ne!(
+            before, app.inbox.selected,
+            "the #1042 conversation is in the demo"
+        );
+    }
+    cmd(&mut app, Command::Reply);
+    out.push(("demo_reply_picker", shot(&app, w, h)));
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Down);
+    out.push(("demo_reply_picker_third", shot(&app, w, h)));
+    cmd(&mut app, Command::Top);
+    cmd(&mut app, Command::Open);
+    out.push(("demo_reply_confirm", shot(&app, w, h)));
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Stats);
+    out.push(("demo_stats", shot(&app, w, h)));
+    out
+}
+
+#[test]
+fn demo_screens_at_100x30() {
+    for (name, text) in demo_screens(100, 30) {
+        assert_snapshot!(format!("wide_{name}"), text);
+    }
+}
+
+#[test]
+fn demo_screens_at_60x15() {
+    for (name, text) in demo_screens(60, 15) {
+        assert_snapshot!(format!("narrow_{name}"), text);
+    }
+}
+
 #[test]
 fn tiny_terminals_do_not_panic() {
     for (w, h) in [(1, 1), (10, 3), (20, 5), (59, 14), (0, 0)] {
         let screens = all_screens(w, h);
+        assert!(!screens.is_empty());
+        let screens = demo_screens(w, h);
         assert!(!screens.is_empty());
     }
 }

@@ -24,6 +24,8 @@ pub enum Command {
     ViewNotCustomer,
     ViewAll,
     Reply,
+    Send,
+    EditTemplate,
     NotCustomer,
     MarkAnswered,
     Snooze,
@@ -31,18 +33,20 @@ pub enum Command {
     Customer,
     AddNote,
     DeleteNote,
+    FirstName,
     NextFocus,
     ToggleQuoted,
     OpenPager,
     OpenEditor,
     SyncNow,
     Search,
+    Stats,
     Help,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 33] = [
+    pub const ALL: [Command; 37] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -62,6 +66,8 @@ impl Command {
         Command::ViewNotCustomer,
         Command::ViewAll,
         Command::Reply,
+        Command::Send,
+        Command::EditTemplate,
         Command::NotCustomer,
         Command::MarkAnswered,
         Command::Snooze,
@@ -69,12 +75,14 @@ impl Command {
         Command::Customer,
         Command::AddNote,
         Command::DeleteNote,
+        Command::FirstName,
         Command::NextFocus,
         Command::ToggleQuoted,
         Command::OpenPager,
         Command::OpenEditor,
         Command::SyncNow,
         Command::Search,
+        Command::Stats,
         Command::Help,
     ];
 
@@ -100,6 +108,8 @@ impl Command {
             Command::ViewNotCustomer => "view_not_customer",
             Command::ViewAll => "view_all",
             Command::Reply => "reply",
+            Command::Send => "send",
+            Command::EditTemplate => "edit_template",
             Command::NotCustomer => "not_customer",
             Command::MarkAnswered => "mark_answered",
             Command::Snooze => "snooze",
@@ -107,12 +117,14 @@ impl Command {
             Command::Customer => "customer",
             Command::AddNote => "add_note",
             Command::DeleteNote => "delete_note",
+            Command::FirstName => "first_name",
             Command::NextFocus => "next_focus",
             Command::ToggleQuoted => "toggle_quoted",
             Command::OpenPager => "open_pager",
             Command::OpenEditor => "open_editor",
             Command::SyncNow => "sync_now",
             Command::Search => "search",
+            Command::Stats => "stats",
             Command::Help => "help",
         }
     }
@@ -139,6 +151,8 @@ impl Command {
             Command::ViewNotCustomer => "view: not customers",
             Command::ViewAll => "view: all",
             Command::Reply => "reply with a template",
+            Command::Send => "send the reply (on the confirm screen)",
+            Command::EditTemplate => "edit the template file (in the template list)",
             Command::NotCustomer => "mark not a customer (message/sender/domain)",
             Command::MarkAnswered => "mark answered by hand (again: clear)",
             Command::Snooze => "snooze until a time",
@@ -146,12 +160,14 @@ impl Command {
             Command::Customer => "customer panel",
             Command::AddNote => "add a note about the customer",
             Command::DeleteNote => "delete the selected note",
+            Command::FirstName => "correct the first name used in replies",
             Command::NextFocus => "switch between conversations and notes",
             Command::ToggleQuoted => "show/fold quoted text and signatures",
             Command::OpenPager => "open the raw message in $PAGER",
-            Command::OpenEditor => "open the raw message in $EDITOR",
+            Command::OpenEditor => "raw message in $EDITOR; edits the reply text",
             Command::SyncNow => "sync now",
             Command::Search => "search all mail",
+            Command::Stats => "statistics and the morning report",
             Command::Help => "this help",
         }
     }

@@ -55,6 +55,8 @@ pub trait InboxData {
     fn raw(&self, key: MessageKey) -> DataResult<Option<Vec<u8>>>;
     fn search(&self, query: &str, limit: u32) -> DataResult<Vec<SearchHit>>;
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo>;
+    /// Remember the first name replies greet this customer with (`None`: guess again).
+    fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()>;
     fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64>;
     fn remove_rule(&mut self, id: i64) -> DataResult<()>;
     fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()>;
@@ -66,8 +68,10 @@ pub trait InboxData {
     fn outbox_pending(&self) -> DataResult<u64>;
     /// When any folder last finished syncing.
     fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>>;
-    /// The real store, for flows that need more than this trait (the reply flow).
-    fn store_mut(&mut self) -> Option<&mut Store> {
+    /// The real store, for flows that need more than this trait: the reply flow (templates
+    /// are rendered from the customer record, the outbox is a store table) and the
+    /// statistics. In-memory fixtures return `None` and those screens explain why they are off.
+    fn store(&self) -> Option<&Store> {
         None
     }
 }
@@ -77,7 +81,7 @@ fn wrap<T>(what: &'static str, r: Result<T, StoreError>) -> DataResult<T> {
 }
 
 impl InboxData for Store {
-    fn store_mut(&mut self) -> Option<&mut Store> {
+    fn store(&self) -> Option<&Store> {
         Some(self)
     }
     fn calendar(&self) -> &Calendar {
@@ -118,6 +122,12 @@ impl InboxData for Store {
     }
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
         wrap("read the customer", Store::customer(self, addr))
+    }
+    fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()> {
+        wrap(
+            "save the first name",
+            Store::set_first_name(self, addr, first_name),
+        )
     }
     fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64> {
         wrap(

@@ -167,7 +167,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 33] = [
+    let table: [(Command, &[&'static str]); 37] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -187,6 +187,8 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (ViewNotCustomer, &["5"]),
         (ViewAll, &["6"]),
         (Reply, &["r"]),
+        (Send, &["y"]),
+        (EditTemplate, &["E"]),
         (NotCustomer, &["x"]),
         (MarkAnswered, &["a"]),
         (Snooze, &["s"]),
@@ -194,12 +196,14 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Customer, &["c"]),
         (AddNote, &["n"]),
         (DeleteNote, &["D"]),
+        (FirstName, &["N"]),
         (NextFocus, &["f"]),
         (ToggleQuoted, &["z"]),
         (OpenPager, &["v"]),
         (OpenEditor, &["e"]),
         (SyncNow, &["S", "F5"]),
         (Search, &["/"]),
+        (Stats, &["T", "7"]),
         (Help, &["?", "F1"]),
     ];
     table

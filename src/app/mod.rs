@@ -2,13 +2,17 @@
 //!
 //! The main loop turns terminal input, worker events and clock ticks into [`Action`]s and feeds
 //! them to `update`; drawing ([`crate::ui`]) only reads the state. Store reads and the owner's
-//! marks (rules, snooze, notes) are local SQLite calls done here; everything that needs the
-//! outside world (a pager, the reply flow, the network) comes back as an [`Effect`] for the loop.
+//! marks (rules, snooze, notes) are local SQLite calls done here, and so are the reply flow's
+//! template rendering and outbox write ([`reply`]) and the statistics ([`stats`]); everything
+//! that needs the outside world (a pager, `$EDITOR`, the network) comes back as an [`Effect`]
+//! for the loop.
 
 pub mod command;
 pub mod data;
 pub mod input;
 pub mod keymap;
+pub mod reply;
+pub mod stats;
 pub mod when;
 pub mod worker;
 
@@ -16,14 +20,18 @@ pub use command::Command;
 pub use data::{DataError, InboxData};
 pub use input::LineEditor;
 pub use keymap::{KeyBinding, Keymap, KeymapError};
+pub use reply::{ConfirmReply, PendingSend, TemplateChoice, TemplatePicker};
+pub use stats::StatsScreen;
 pub use worker::{SyncStatus, WorkerChannels, WorkerCommand, WorkerEvent};
 
+use crate::config::Config;
 use crate::store::{
     ConversationId, ConversationRow, CustomerInfo, MessageKey, MessageRow, RuleKind, SearchHit,
     View, ViewCounts,
 };
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
 
 /// Every view, in tab order.
 pub const VIEWS: [View; 6] = [
@@ -107,6 +115,10 @@ pub enum Action {
         text: String,
         error: bool,
     },
+    /// `$EDITOR` returned the reply text (or a sentence saying why it could not run).
+    ReplyEdited(Result<String, String>),
+    /// `$EDITOR` closed a template file (or could not run): reload the templates.
+    TemplateEdited(Result<(), String>),
 }
 
 /// How the raw message is shown outside the TUI.
@@ -121,8 +133,12 @@ pub enum Opener {
 pub enum Effect {
     None,
     Quit,
-    /// Hand the conversation to the reply/template flow.
-    Reply(ConversationId),
+    /// Edit the reply text in `$EDITOR`; answer with [`Action::ReplyEdited`].
+    EditReply(String),
+    /// Open a template file in `$EDITOR`; answer with [`Action::TemplateEdited`].
+    EditTemplate(PathBuf),
+    /// Ask the send worker to deliver this outbox entry now (it is already stored).
+    SendOutbox(i64),
     /// Write the raw message to a temp file and open it.
     OpenRaw {
         message: MessageKey,
@@ -185,6 +201,11 @@ pub struct CustomerScreen {
 pub enum Screen {
     Conversation(ConversationScreen),
     Customer(CustomerScreen),
+    /// Reply step 1: choose a template, with a live preview.
+    Templates(TemplatePicker),
+    /// Reply step 2: confirm (or edit) and send.
+    Confirm(ConfirmReply),
+    Stats(StatsScreen),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -221,6 +242,13 @@ pub struct NoteEditor {
     pub input: LineEditor,
 }
 
+/// Correcting the first name replies use for a customer.
+#[derive(Debug, Clone)]
+pub struct NameEditor {
+    pub customer_addr: String,
+    pub input: LineEditor,
+}
+
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Help {
@@ -233,6 +261,7 @@ pub enum Overlay {
     },
     Snooze(SnoozeMenu),
     Note(NoteEditor),
+    FirstName(NameEditor),
 }
 
 /// Something `u` can take back.
@@ -272,8 +301,9 @@ pub struct AppOptions {
     pub fixed_now: Option<DateTime<Utc>>,
     /// Whether a sync worker is attached (otherwise "sync now" explains why it cannot).
     pub sync_available: bool,
-    /// Whether the reply flow is attached.
-    pub reply_available: bool,
+    /// The configuration the reply flow needs (shop identity, calendar, templates folder).
+    /// Without it replying explains that it is off.
+    pub config: Option<Config>,
 }
 
 impl Default for AppOptions {
@@ -283,7 +313,7 @@ impl Default for AppOptions {
             color: true,
             fixed_now: None,
             sync_available: false,
-            reply_available: false,
+            config: None,
         }
     }
 }
@@ -306,6 +336,8 @@ pub struct App {
     pub last_sync: Option<DateTime<Utc>>,
     pub outbox_pending: u64,
     pub undo: Vec<Undo>,
+    /// Replies queued in this session whose outcome the status line reports.
+    pub pending_sends: Vec<PendingSend>,
     pub should_quit: bool,
 }
 
@@ -340,6 +372,7 @@ impl App {
             last_sync: None,
             outbox_pending: 0,
             undo: Vec::new(),
+            pending_sends: Vec::new(),
             should_quit: false,
         };
         app.refresh();
@@ -439,6 +472,8 @@ impl App {
                 self.height = height;
                 self.clamp_inbox();
                 self.clamp_thread_scroll();
+                self.clamp_reply_scroll();
+                self.scroll_stats(0);
                 Effect::None
             }
             Action::Tick(now) => {
@@ -462,6 +497,14 @@ impl App {
             }
             Action::Notify { text, error } => {
                 self.status = Some(StatusMessage { text, error });
+                Effect::None
+            }
+            Action::ReplyEdited(result) => {
+                self.reply_edited(result);
+                Effect::None
+            }
+            Action::TemplateEdited(result) => {
+                self.template_edited(result);
                 Effect::None
             }
         }
@@ -496,17 +539,15 @@ impl App {
                     self.info(format!("{new_messages} new message{s}."));
                 }
             }
-            WorkerEvent::NewMail { count } => {
-                self.refresh();
-                let s = if count == 1 { "" } else { "s" };
-                self.info(format!("{count} new message{s}."));
-            }
             WorkerEvent::Offline { reason } => self.sync = SyncStatus::Offline { reason },
-            WorkerEvent::Error { message } => self.sync = SyncStatus::Failed { message },
-            WorkerEvent::Outbox => match self.data.outbox_pending() {
-                Ok(n) => self.outbox_pending = n,
-                Err(e) => self.error(e.sentence()),
-            },
+            // A problem the owner should read (a reply that failed, sent with problems…); it
+            // is not about the connection, so the sync state stays as it is.
+            WorkerEvent::Error { message } => self.error(message),
+            WorkerEvent::Outbox => {
+                // A sent reply makes its conversation answered: reload, then report.
+                self.refresh();
+                self.outbox_changed();
+            }
         }
     }
 
@@ -538,6 +579,7 @@ impl App {
         for i in 0..self.stack.len() {
             self.reload_screen(i);
         }
+        self.reload_stats();
     }
 
     fn reload_screen(&mut self, i: usize) {
@@ -572,6 +614,8 @@ impl App {
                 }
                 Err(e) => Err(e),
             },
+            // The reply screens hold their own draft; the statistics reload in one go.
+            Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_) => Ok(()),
         };
         if let Err(e) = result {
             self.error(e.sentence());
@@ -680,6 +724,15 @@ impl App {
                     .saturating_add_signed(delta as isize)
                     .min(len.saturating_sub(1));
             }
+            Some(Screen::Templates(p)) => {
+                p.preview_scroll = p.preview_scroll.saturating_add_signed(delta as isize);
+                self.clamp_reply_scroll();
+            }
+            Some(Screen::Confirm(c)) => {
+                c.scroll = c.scroll.saturating_add_signed(delta as isize);
+                self.clamp_reply_scroll();
+            }
+            Some(Screen::Stats(_)) => self.scroll_stats(delta),
         }
     }
 
@@ -688,11 +741,18 @@ impl App {
             Some(Screen::Conversation(_)) => {
                 i64::from(crate::ui::conversation_body_height(self.height).max(1))
             }
+            Some(Screen::Stats(_)) => i64::from(self.height.saturating_sub(4).max(1)),
             _ => self.page_rows() as i64,
         }
     }
 
     fn command(&mut self, cmd: Command) -> Effect {
+        // The reply screens own the keyboard: Enter, y, e and Esc mean something else there.
+        match self.stack.last() {
+            Some(Screen::Templates(_)) => return self.picker_command(cmd),
+            Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
+            _ => {}
+        }
         match cmd {
             Command::Up => self.move_by(-1),
             Command::Down => self.move_by(1),
@@ -724,17 +784,16 @@ impl App {
             Command::ViewAnswered => self.set_view(View::Answered),
             Command::ViewNotCustomer => self.set_view(View::NotCustomer),
             Command::ViewAll => self.set_view(View::All),
-            Command::Reply => {
-                let Some(row) = self.target_conversation() else {
-                    self.info("Select a conversation to reply to.");
-                    return Effect::None;
-                };
-                if !self.options.reply_available {
-                    self.error("Replying is not available in this build yet; reply from your mail client and press a to mark it answered.");
-                    return Effect::None;
-                }
-                return Effect::Reply(row.id);
-            }
+            Command::Reply => self.open_reply(),
+            Command::Send => self.info(format!(
+                "Nothing to send here: press {} on a conversation to write a reply.",
+                self.options.keymap.hint(Command::Reply)
+            )),
+            Command::EditTemplate => self.info(format!(
+                "Templates are edited from the reply's template list: press {} on a conversation.",
+                self.options.keymap.hint(Command::Reply)
+            )),
+            Command::Stats => self.open_stats(),
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -765,6 +824,25 @@ impl App {
                 }));
             }
             Command::DeleteNote => self.delete_note(),
+            Command::FirstName => {
+                let Some(addr) = self.target_customer_addr() else {
+                    self.info("Select a conversation to correct its customer's first name.");
+                    return Effect::None;
+                };
+                let current = match self.data.customer(&addr) {
+                    Ok(info) => info
+                        .first_name_override
+                        .or_else(|| crate::mail::names::first_name(info.name.as_deref(), &addr)),
+                    Err(e) => {
+                        self.error(e.sentence());
+                        return Effect::None;
+                    }
+                };
+                self.overlay = Some(Overlay::FirstName(NameEditor {
+                    customer_addr: addr,
+                    input: LineEditor::with_text(current.as_deref().unwrap_or("")),
+                }));
+            }
             Command::NextFocus => {
                 if let Some(Screen::Customer(c)) = self.stack.last_mut() {
                     c.focus = match c.focus {
@@ -834,6 +912,7 @@ impl App {
                 }
                 CustomerFocus::Notes => None,
             },
+            Some(Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_)) => None,
         }
     }
 
@@ -865,7 +944,10 @@ impl App {
                     self.open_conversation(id);
                 }
             }
-            Some(Screen::Conversation(_)) => {}
+            Some(Screen::Conversation(_))
+            | Some(Screen::Templates(_))
+            | Some(Screen::Confirm(_))
+            | Some(Screen::Stats(_)) => {}
             Some(Screen::Customer(c)) => match c.focus {
                 CustomerFocus::Conversations => {
                     if let Some(id) = c
@@ -1092,6 +1174,7 @@ impl App {
             }
             Overlay::Snooze(m) => self.snooze_input(m, key),
             Overlay::Note(n) => self.note_input(n, key),
+            Overlay::FirstName(n) => self.first_name_input(n, key),
         };
         Effect::None
     }
@@ -1225,6 +1308,35 @@ impl App {
         Some(Overlay::Snooze(m))
     }
 
+    fn first_name_input(&mut self, mut n: NameEditor, key: InputKey) -> Option<Overlay> {
+        match key {
+            InputKey::Cancel => return None,
+            InputKey::Submit => {
+                let text = crate::mail::sanitize::line(n.input.text());
+                let name = (!text.is_empty()).then_some(text.as_str());
+                match self.data.set_first_name(&n.customer_addr, name) {
+                    Ok(()) => {
+                        let msg = match name {
+                            Some(name) => {
+                                format!("Replies to {} now greet them as {name}.", n.customer_addr)
+                            }
+                            None => format!(
+                                "First name for {} cleared: replies guess it from the mail again.",
+                                n.customer_addr
+                            ),
+                        };
+                        self.info(msg);
+                        self.refresh();
+                    }
+                    Err(e) => self.error(e.sentence()),
+                }
+                return None;
+            }
+            k => edit(&mut n.input, k),
+        }
+        Some(Overlay::FirstName(n))
+    }
+
     fn note_input(&mut self, mut n: NoteEditor, key: InputKey) -> Option<Overlay> {
         match key {
             InputKey::Cancel => return None,
@@ -1269,11 +1381,5 @@ fn edit(e: &mut LineEditor, key: InputKey) {
 
 /// A subject shortened for a status line.
 fn clip(s: &str) -> String {
-    let s = crate::mail::sanitize::line(s);
-    let s: &str = s.as_ref();
-    if s.chars().count() > 40 {
-        format!("“{}…”", s.chars().take(39).collect::<String>())
-    } else {
-        format!("“{s}”")
-    }
+    format!("“{}”", crate::ui::fit(&crate::mail::sanitize::line(s), 40))
 }

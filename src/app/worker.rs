@@ -1,4 +1,5 @@
-//! The app's view of the background sync worker: a small event enum in, a command enum out.
+//! The app's view of the background workers (sync and send): a small event enum in, a command
+//! enum out.
 //! The CLI adapts the sync worker's own events to these (one `map` in a forwarding thread), so
 //! the TUI does not depend on the worker's internals.
 
@@ -21,11 +22,11 @@ pub enum WorkerEvent {
         at: DateTime<Utc>,
         new_messages: u64,
     },
-    /// New mail arrived through IDLE and is in the store.
-    NewMail { count: u64 },
     /// The server cannot be reached; the local store keeps working. `reason` is a sentence.
     Offline { reason: String },
-    /// A sync error the owner should see (bad password, certificate…), as a sentence.
+    /// Something the owner should read that is not about the connection (a reply that could
+    /// not be sent, a reply sent with problems in the follow-up steps), as a sentence. It goes
+    /// to the status line; connection trouble is [`WorkerEvent::Offline`].
     Error { message: String },
     /// The outbox changed (a reply was queued, sent or failed).
     Outbox,

@@ -470,21 +470,18 @@ mod tests {
     use super::*;
     use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Weekday};
     use chrono_tz::Europe::Berlin;
-    use std::collections::{BTreeSet, HashSet};
+    use std::collections::HashSet;
 
     fn berlin() -> Calendar {
-        Calendar {
-            tz: Berlin,
-            business_days: [true, true, true, true, true, false, false],
-            open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-            holidays: BTreeSet::new(),
-            cutoff: Duration::zero(),
-            due_soon: Duration::minutes(60),
-        }
+        Calendar::office_hours(
+            Berlin,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        )
     }
 
-    fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    /// A Berlin wall-clock time as an instant (the demo shop's zone); shared with store_tests.
+    pub(super) fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         Berlin
             .with_ymd_and_hms(y, m, d, h, min, 0)
             .single()

@@ -1,19 +1,11 @@
 //! The demo store end to end: built through parse + ingest, then read back through the same
 //! queries the CLI and TUI use, at several `now`s.
 
+use super::tests::local;
 use super::*;
 use crate::store::{ConversationId, ConversationRow, View};
-use chrono::{NaiveDate, TimeZone};
-use chrono_tz::Europe::Berlin;
+use chrono::NaiveDate;
 use std::collections::HashMap;
-
-fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Berlin
-        .with_ymd_and_hms(y, m, d, h, min, 0)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
-}
 
 fn ids(rows: &[ConversationRow]) -> Vec<ConversationId> {
     rows.iter().map(|r| r.id).collect()

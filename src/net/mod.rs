@@ -140,6 +140,49 @@ pub fn is_loopback_host(host: &str) -> bool {
             .unwrap_or(false)
 }
 
+/// How a connection to the IMAP or SMTP server is protected. One type for both protocols and
+/// the config, so that the rule "plaintext only to loopback" is decided in one place
+/// ([`Security::allowed_to`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Security {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465). The default.
+    #[default]
+    Tls,
+    /// Plain connection upgraded with STARTTLS (IMAP 143, submission 587); refused if the
+    /// server does not offer it.
+    StartTls,
+    /// No encryption: only ever to a loopback host (local test servers, tunnels).
+    None,
+}
+
+impl Security {
+    /// The word used in the config file (`security = "…"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Tls => "tls",
+            Security::StartTls => "starttls",
+            Security::None => "none",
+        }
+    }
+
+    /// The config word back to a value: exactly `tls`, `starttls` or `none` (surrounding
+    /// spaces ignored); anything else is `None` so the caller can quote the bad value.
+    pub fn parse(word: &str) -> Option<Security> {
+        match word.trim() {
+            "tls" => Some(Security::Tls),
+            "starttls" => Some(Security::StartTls),
+            "none" => Some(Security::None),
+            _ => None,
+        }
+    }
+
+    /// Whether this protection may be used towards `host`: TLS and STARTTLS always, plaintext
+    /// only to a loopback host, whatever the config says.
+    pub fn allowed_to(self, host: &str) -> bool {
+        self != Security::None || is_loopback_host(host)
+    }
+}
+
 /// A TCP connection with connect, read and write timeouts set; every resolved address is
 /// tried in turn.
 pub fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, NetError> {
@@ -263,7 +306,7 @@ pub fn connect_tls(
 
 /// A plaintext connection, refused unless `host` is loopback.
 pub fn connect_plain(host: &str, port: u16) -> Result<MailStream, NetError> {
-    if !is_loopback_host(host) {
+    if !Security::None.allowed_to(host) {
         return Err(NetError::PlaintextNotLoopback {
             host: host.to_string(),
         });
@@ -453,10 +496,34 @@ mod tests {
             ("imap.example.com", false),
             ("10.0.0.1", false),
             ("localhost.example.com", false),
+            ("localhost.evil.com", false),
+            ("128.0.0.1", false),
             ("", false),
         ] {
             assert_eq!(is_loopback_host(host), want, "{host}");
+            assert_eq!(Security::None.allowed_to(host), want, "{host}");
+            assert!(Security::Tls.allowed_to(host), "{host}");
+            assert!(Security::StartTls.allowed_to(host), "{host}");
         }
+    }
+
+    #[test]
+    fn security_words() {
+        for (word, want) in [
+            ("tls", Some(Security::Tls)),
+            ("starttls", Some(Security::StartTls)),
+            ("none", Some(Security::None)),
+            (" tls ", Some(Security::Tls)),
+            ("TLS", None),
+            ("ssl", None),
+            ("", None),
+        ] {
+            assert_eq!(Security::parse(word), want, "{word:?}");
+        }
+        for sec in [Security::Tls, Security::StartTls, Security::None] {
+            assert_eq!(Security::parse(sec.as_str()), Some(sec));
+        }
+        assert_eq!(Security::default(), Security::Tls);
     }
 
     #[test]

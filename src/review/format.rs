@@ -5,6 +5,7 @@ use super::stats::{Spread, Stats};
 use super::{OverdueReport, ReportItem};
 use crate::deadline::{self, Calendar};
 use crate::mail::sanitize;
+use crate::ui::fit;
 use chrono::Duration;
 use std::fmt::Write;
 
@@ -36,20 +37,10 @@ fn item_line(item: &ReportItem, extra: &str) -> String {
     format!(
         "  #{:<5} {:<24} {:<44} {}",
         item.id,
-        clip(&sanitize::line(&item.customer), 24),
-        clip(&sanitize::line(&item.subject), 44),
+        fit(&sanitize::line(&item.customer), 24),
+        fit(&sanitize::line(&item.subject), 44),
         extra
     )
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
 }
 
 /// The morning report as text.

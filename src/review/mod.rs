@@ -7,30 +7,12 @@ pub mod format;
 pub mod stats;
 
 use crate::deadline::Calendar;
-use crate::store::state::RuleSet;
-use crate::store::{ConversationId, ConversationRow, RuleKind, Store, StoreError, View};
+use crate::store::{ConversationId, ConversationRow, Store, StoreError, View};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::params;
 use serde::Serialize;
 use stats::{StatConversation, StatMessage, Stats};
 use std::collections::HashMap;
-
-/// The owner's not-a-customer rules as the state logic matches them.
-fn rule_set(store: &Store) -> Result<RuleSet, StoreError> {
-    let mut set = RuleSet::default();
-    for rule in store.rules()? {
-        match rule.kind {
-            RuleKind::Message => {
-                set.messages.insert(rule.value);
-            }
-            RuleKind::Sender => {
-                set.senders.insert(rule.value.to_lowercase());
-            }
-            RuleKind::Domain => set.domains.push(rule.value.to_lowercase()),
-        }
-    }
-    Ok(set)
-}
 
 /// Loads every conversation active since `since`, one message per Message-ID (a reply that is
 /// both in INBOX and Sent counts once), in the shape [`stats::compute`] takes.
@@ -38,9 +20,13 @@ pub fn load_stat_conversations(
     store: &Store,
     since: DateTime<Utc>,
 ) -> Result<Vec<StatConversation>, StoreError> {
-    let rules = rule_set(store)?;
+    let rules = store.rule_set()?;
     let conn = store.connection();
     let mut convs: HashMap<ConversationId, StatConversation> = HashMap::new();
+    let sql_err = |source| StoreError::Sql {
+        action: "read messages for statistics",
+        source,
+    };
     let mut stmt = conn
         .prepare(
             "SELECT c.id, c.manual_answered_at, m.received_at, m.is_shop, m.auto_kind,
@@ -49,10 +35,7 @@ pub fn load_stat_conversations(
               WHERE c.last_at >= ?1 AND m.canonical = 1
               ORDER BY c.id, m.received_at",
         )
-        .map_err(|e| StoreError::Sql {
-            action: "read messages for statistics",
-            source: e,
-        })?;
+        .map_err(sql_err)?;
     let rows = stmt
         .query_map(params![since.timestamp()], |r| {
             Ok((
@@ -66,16 +49,10 @@ pub fn load_stat_conversations(
                 r.get::<_, String>(7)?,
             ))
         })
-        .map_err(|e| StoreError::Sql {
-            action: "read messages for statistics",
-            source: e,
-        })?;
+        .map_err(sql_err)?;
     for row in rows {
         let (conv, manual, received, is_shop, auto_kind, msgid, from, flags) =
-            row.map_err(|e| StoreError::Sql {
-                action: "read messages for statistics",
-                source: e,
-            })?;
+            row.map_err(sql_err)?;
         let kept_out =
             auto_kind.is_some() || rules.matches(msgid.as_deref(), from.as_deref()).is_some();
         let entry = convs.entry(conv).or_insert_with(|| StatConversation {

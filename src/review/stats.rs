@@ -328,18 +328,13 @@ fn requests_of(msgs: &[&StatMessage], manual: Option<DateTime<Utc>>) -> Vec<Requ
 mod tests {
     use super::*;
     use chrono::{NaiveTime, TimeZone};
-    use std::collections::BTreeSet;
 
     fn cal() -> Calendar {
-        Calendar {
-            tz: chrono_tz::Europe::Berlin,
-            business_days: [true, true, true, true, true, false, false],
-            open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-            holidays: BTreeSet::new(),
-            cutoff: Duration::zero(),
-            due_soon: Duration::minutes(60),
-        }
+        Calendar::office_hours(
+            chrono_tz::Europe::Berlin,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        )
     }
 
     /// Berlin local time in November 2026 (UTC+1): day of month, hour, minute.

@@ -11,10 +11,8 @@ use super::compose::{self, Composed, Original, ShopIdentity};
 use super::outbox::{self, OutboxEntry, OutboxError, Outcome};
 use super::smtp::{self, Delivery, SmtpSettings};
 use crate::config::{Config, ConfigError};
-use crate::mail::Address;
-use crate::store::{
-    ConversationId, Location, MessageKey, MessageRow, NewMessage, Store, StoreError,
-};
+use crate::mail::{Address, ParsedMessage};
+use crate::store::{ConversationId, Location, MessageRow, NewMessage, Store, StoreError};
 use crate::template::{self, RenderedReply, ReplyContext, Template};
 
 /// Why a reply could not be prepared, queued or sent.
@@ -22,8 +20,6 @@ use crate::template::{self, RenderedReply, ReplyContext, Template};
 pub enum SendError {
     #[error("cannot find conversation {id}; `shopinbox list` shows the ids")]
     NoConversation { id: ConversationId },
-    #[error("cannot find message {id}")]
-    NoMessage { id: MessageKey },
     #[error("cannot reply to conversation {id}: it has no message from a customer")]
     NothingToAnswer { id: ConversationId },
     #[error("cannot find a template named \"{name}\"; available: {available}")]
@@ -36,7 +32,10 @@ pub enum SendError {
     Outbox(#[from] OutboxError),
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cannot send: there is no [smtp] section in the config")]
+    #[error(
+        "cannot send: the config has no [smtp] section; add the shop's outgoing mail server \
+         there (config.example.toml shows how)"
+    )]
     NoSmtp,
 }
 
@@ -106,8 +105,9 @@ pub fn reply_context(
     msg: &MessageRow,
     now: DateTime<Utc>,
 ) -> Result<ReplyContext, SendError> {
+    // Replies go to Reply-To when there is one, but the person is the sender.
     let who = msg.reply_to.as_ref().or(msg.from.as_ref());
-    let names = customer_names(store, msg.from.as_ref().or(who))?;
+    let names = customer_names(store, msg.from.as_ref().or(msg.reply_to.as_ref()))?;
     let calendar = cfg.calendar();
     let order_number =
         crate::mail::orders::order_numbers(&format!("{}\n{}", msg.subject, msg.body))
@@ -223,11 +223,7 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
     Ok(Delivery::Smtp(SmtpSettings {
         host: s.host.clone(),
         port: s.port,
-        security: match s.security {
-            crate::config::Security::Tls => smtp::Security::Tls,
-            crate::config::Security::Starttls => smtp::Security::StartTls,
-            crate::config::Security::None => smtp::Security::None,
-        },
+        security: s.security,
         username: (!s.username.is_empty()).then(|| s.username.clone()),
         password,
         ca_file: s.ca_file.clone(),
@@ -286,13 +282,14 @@ pub fn send_one(
     let Some(claimed) = outbox::claim(store.connection(), id, now())? else {
         return Ok(SendResult::Skipped);
     };
-    let from = envelope_from(&claimed.raw).unwrap_or_default();
+    let parsed = crate::mail::parse::parse_message(&claimed.raw);
+    let from = envelope_from(&parsed).unwrap_or_default();
     let result = smtp::deliver(delivery, &from, &claimed.entry.to_addr, &claimed.raw);
     let at = now();
     match result {
         Ok(()) => {
             outbox::record(store.connection(), id, &Outcome::Sent, at)?;
-            let problems = after_send(store, write_back, &claimed.entry, &claimed.raw, at);
+            let problems = after_send(store, write_back, &claimed.entry, &claimed.raw, parsed, at);
             Ok(SendResult::Sent { problems })
         }
         Err(failure) => {
@@ -311,10 +308,11 @@ pub fn send_one(
 
 /// The envelope sender of a stored reply: its From address (the shop address it was composed
 /// with, even if the config changed since).
-fn envelope_from(raw: &[u8]) -> Option<String> {
-    crate::mail::parse::parse_message(raw)
+fn envelope_from(parsed: &ParsedMessage) -> Option<String> {
+    parsed
         .from
-        .map(|a| a.addr)
+        .as_ref()
+        .map(|a| a.addr.clone())
         .filter(|a| !a.is_empty())
 }
 
@@ -327,10 +325,10 @@ pub fn after_send(
     write_back: &mut dyn WriteBack,
     entry: &OutboxEntry,
     raw: &[u8],
+    parsed: ParsedMessage,
     sent_at: DateTime<Utc>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    let parsed = crate::mail::parse::parse_message(raw);
     let local = NewMessage {
         location: Location::local("local"),
         raw: raw.to_vec(),

@@ -2,7 +2,7 @@
 //! `\Answered` on the customer's message, so the owner's phone and webmail agree.
 
 use super::flow::{NoWriteBack, WriteBack};
-use crate::config::{resolve_password, Config, ConfigError, ImapConfig, Security};
+use crate::config::{Config, ConfigError, ImapConfig};
 use crate::store::Location;
 use crate::sync::ImapAccount;
 
@@ -18,22 +18,7 @@ impl ImapWriteBack {
 
     /// Builds the account from `[imap]`, resolving the password now.
     pub fn from_config(imap: &ImapConfig) -> Result<Self, ConfigError> {
-        Ok(ImapWriteBack {
-            account: ImapAccount {
-                host: imap.host.clone(),
-                port: imap.port,
-                security: match imap.security {
-                    Security::Tls => crate::sync::Security::Tls,
-                    Security::Starttls => crate::sync::Security::StartTls,
-                    Security::None => crate::sync::Security::None,
-                },
-                username: imap.username.clone(),
-                password: resolve_password(&imap.password)?,
-                ca_file: imap.ca_file.clone(),
-                sent_folder: imap.sent_folder.clone(),
-                extra_folders: imap.folders.clone(),
-            },
-        })
+        Ok(ImapWriteBack::new(ImapAccount::from_config(imap)?))
     }
 }
 

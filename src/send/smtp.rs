@@ -21,37 +21,7 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 use lettre::Transport as _;
 
 use super::outbox::{retry_delay, Outcome};
-
-/// How the connection to the SMTP server is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Security {
-    /// Implicit TLS from the first byte (port 465). The default.
-    #[default]
-    Tls,
-    /// Plain connection upgraded with STARTTLS (port 587); refusing to go on without it.
-    StartTls,
-    /// No encryption at all: only allowed to a loopback address (a local relay, tests).
-    None,
-}
-
-impl Security {
-    pub fn parse(s: &str) -> Option<Security> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "tls" | "ssl" | "implicit" | "smtps" => Some(Security::Tls),
-            "starttls" => Some(Security::StartTls),
-            "none" | "plain" | "plaintext" => Some(Security::None),
-            _ => None,
-        }
-    }
-
-    pub fn default_port(self) -> u16 {
-        match self {
-            Security::Tls => 465,
-            Security::StartTls => 587,
-            Security::None => 25,
-        }
-    }
-}
+use crate::net::Security;
 
 /// Everything needed to talk to the SMTP server, with the password already resolved.
 #[derive(Clone)]
@@ -247,7 +217,7 @@ fn describe(step: &str, settings: &SmtpSettings, e: &lettre::transport::smtp::Er
 }
 
 fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Result<(), Failure> {
-    if settings.security == Security::None && !is_loopback_host(&settings.host) {
+    if !settings.security.allowed_to(&settings.host) {
         return Err(not_sent(
             format!(
                 "refusing to send mail unencrypted to {}: security = \"none\" is only allowed \
@@ -380,66 +350,4 @@ fn transaction(
         }),
         Err(e) => Err(describe("take the message data", settings, &e)),
     }
-}
-
-/// True for names that certainly stay on this machine.
-pub fn is_loopback_host(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost")
-        || h.parse::<std::net::IpAddr>()
-            .map(|ip| ip.is_loopback())
-            .unwrap_or(false)
-}
-
-/// Reads the SMTP password from its configured source: the first line printed by
-/// `password_command` (run with `sh -c`, e.g. `pass show shop/smtp`), or the environment
-/// variable named by `password_env`.
-pub fn resolve_password(
-    command: Option<&str>,
-    env: Option<&str>,
-) -> Result<Option<String>, PasswordError> {
-    if let Some(cmd) = command.filter(|c| !c.trim().is_empty()) {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|source| PasswordError::Spawn {
-                command: cmd.to_string(),
-                source,
-            })?;
-        if !out.status.success() {
-            return Err(PasswordError::CommandFailed {
-                command: cmd.to_string(),
-                status: out.status.to_string(),
-            });
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
-        return Ok(Some(line.to_string()));
-    }
-    if let Some(var) = env.filter(|v| !v.trim().is_empty()) {
-        return match std::env::var(var) {
-            Ok(v) => Ok(Some(v)),
-            Err(_) => Err(PasswordError::EnvMissing {
-                var: var.to_string(),
-            }),
-        };
-    }
-    Ok(None)
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PasswordError {
-    #[error("cannot run the SMTP password_command `{command}`")]
-    Spawn {
-        command: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot get the SMTP password: `{command}` exited with {status}")]
-    CommandFailed { command: String, status: String },
-    #[error("cannot get the SMTP password: the environment variable {var} is not set")]
-    EnvMissing { var: String },
 }

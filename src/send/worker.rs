@@ -68,6 +68,16 @@ pub struct WorkerSetup {
     pub shop: ShopContext,
     pub delivery: Delivery,
     pub write_back: Box<dyn WriteBack + Send>,
+    /// Added to the wall clock for every timestamp the worker takes: zero in real use; the
+    /// demo's `--now` sets it so that a sent reply is stamped in the demo's time and answers
+    /// the conversation it replies to.
+    pub clock_offset: chrono::Duration,
+}
+
+impl WorkerSetup {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_offset
+    }
 }
 
 /// Longest sleep between checks for due retries.
@@ -101,7 +111,7 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
             return;
         }
     };
-    match outbox::recover_interrupted(store.connection(), Utc::now()) {
+    match outbox::recover_interrupted(store.connection(), setup.now()) {
         Ok(0) => {}
         Ok(count) => {
             let _ = events.send(SendEvent::Recovered { count });
@@ -116,7 +126,7 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
     flush(&mut store, &mut setup, &events);
     loop {
         let wait = match outbox::next_retry(store.connection()) {
-            Ok(Some(at)) => (at - Utc::now())
+            Ok(Some(at)) => (at - setup.now())
                 .to_std()
                 .unwrap_or(Duration::ZERO)
                 .min(MAX_IDLE),
@@ -127,7 +137,7 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
             Err(RecvTimeoutError::Timeout) => SendCommand::Flush,
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        let now = Utc::now();
+        let now = setup.now();
         let conn = store.connection();
         let step = match cmd {
             SendCommand::Shutdown => return,
@@ -158,7 +168,7 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
 }
 
 fn flush(store: &mut Store, setup: &mut WorkerSetup, events: &Sender<SendEvent>) {
-    match outbox::due(store.connection(), Utc::now()) {
+    match outbox::due(store.connection(), setup.now()) {
         Ok(ids) => {
             for id in ids {
                 send(store, setup, events, id);
@@ -174,13 +184,9 @@ fn flush(store: &mut Store, setup: &mut WorkerSetup, events: &Sender<SendEvent>)
 
 fn send(store: &mut Store, setup: &mut WorkerSetup, events: &Sender<SendEvent>, id: i64) {
     let _ = events.send(SendEvent::Sending { id });
-    let result = flow::send_one(
-        store,
-        &setup.delivery,
-        setup.write_back.as_mut(),
-        id,
-        &Utc::now,
-    );
+    let clock_offset = setup.clock_offset;
+    let now = move || Utc::now() + clock_offset;
+    let result = flow::send_one(store, &setup.delivery, setup.write_back.as_mut(), id, &now);
     let event = match result {
         Ok(SendResult::Sent { problems }) => SendEvent::Sent { id, problems },
         Ok(SendResult::Failed { error, retry_at }) => SendEvent::Failed {

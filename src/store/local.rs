@@ -87,6 +87,11 @@ impl Store {
         Ok(())
     }
 
+    /// The rules as the needs-reply logic matches them (statistics apply them the same way).
+    pub fn rule_set(&self) -> Result<super::state::RuleSet, StoreError> {
+        load_rules(&self.conn)
+    }
+
     pub fn rules(&self) -> Result<Vec<Rule>, StoreError> {
         self.conn
             .prepare_cached("SELECT id, kind, value, created_at FROM sender_rules ORDER BY id")

@@ -5,22 +5,17 @@ use super::*;
 use crate::deadline::{due_at, Calendar};
 use crate::mail::{Address, AutoKind, ParsedMessage};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
-use std::collections::BTreeSet;
 
 const SHOP: &str = "shop@example.com";
 const JANE: &str = "jane@mail.com";
 const BOB: &str = "bob@web.de";
 
 fn calendar() -> Calendar {
-    Calendar {
-        tz: chrono_tz::Europe::Berlin,
-        business_days: [true, true, true, true, true, false, false],
-        open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        holidays: BTreeSet::new(),
-        cutoff: Duration::zero(),
-        due_soon: Duration::minutes(60),
-    }
+    Calendar::office_hours(
+        chrono_tz::Europe::Berlin,
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+    )
 }
 
 fn ctx() -> ShopContext {

@@ -26,17 +26,8 @@ use crate::net::NetError;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How to reach the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Security {
-    /// Implicit TLS (IMAPS, usually port 993). The default.
-    #[default]
-    Tls,
-    /// Plain connect, then STARTTLS; refused if the server does not offer it.
-    StartTls,
-    /// No encryption; only ever to 127.0.0.1/localhost.
-    None,
-}
+/// How to reach the server (the same type as `[imap] security` in the config).
+pub use crate::net::Security;
 
 /// The IMAP account, with the password already resolved (from `password_command` or the
 /// environment). `Debug` never shows the password.
@@ -62,11 +53,7 @@ impl ImapAccount {
         Ok(ImapAccount {
             host: imap.host.clone(),
             port: imap.port,
-            security: match imap.security {
-                config::Security::Tls => Security::Tls,
-                config::Security::Starttls => Security::StartTls,
-                config::Security::None => Security::None,
-            },
+            security: imap.security,
             username: imap.username.clone(),
             password: config::resolve_password(&imap.password)?,
             ca_file: imap.ca_file.clone(),

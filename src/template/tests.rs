@@ -1,17 +1,12 @@
 use super::*;
 use chrono::{NaiveTime, TimeZone};
-use std::collections::BTreeSet;
 
 fn calendar() -> Calendar {
-    Calendar {
-        tz: chrono_tz::Europe::Berlin,
-        business_days: [true, true, true, true, true, false, false],
-        open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        holidays: BTreeSet::new(),
-        cutoff: Duration::zero(),
-        due_soon: Duration::minutes(60),
-    }
+    Calendar::office_hours(
+        chrono_tz::Europe::Berlin,
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+    )
 }
 
 /// Monday 24 Nov 2025, 10:03 in Berlin (09:03 UTC).

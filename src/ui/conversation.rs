@@ -4,7 +4,7 @@
 //! (in the app) and drawing agree on the line count.
 
 use super::inbox::{badge, urgency, urgency_style};
-use super::{clean, fit, wrap, Theme};
+use super::{clean, clean_text, fit, wrap, Theme};
 use crate::app::{App, ConversationScreen};
 use crate::store::MessageRow;
 use chrono_tz::Tz;
@@ -181,7 +181,7 @@ pub fn thread_lines(c: &ConversationScreen, width: u16, tz: Tz) -> Vec<ThreadLin
                 j += 1;
                 continue;
             }
-            for w in wrap(&clean(line), body_width) {
+            for w in wrap(&clean_text(line), body_width) {
                 out.push(ThreadLine::Body {
                     kind,
                     shop: m.is_shop,
@@ -289,7 +289,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
     } else {
         format!("{name} <{addr}>")
     };
-    let info = format!("{who} · {n} message{}", if n == 1 { "" } else { "s" });
+    let mut info = format!("{who} · {n} message{}", if n == 1 { "" } else { "s" });
+    // Promises and snoozes decide when this conversation comes back: say so up here.
+    let at = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&cal.tz).format("%a %-d %b %H:%M");
+    if let Some(f) = c.row.follow_up_at {
+        if f <= app.now {
+            info.push_str(&format!(" · follow-up was due {}", at(f)));
+        } else {
+            info.push_str(&format!(" · follow-up due {}", at(f)));
+        }
+    }
+    if let Some(t) = c.row.snoozed_until.filter(|t| *t > app.now) {
+        info.push_str(&format!(" · snoozed until {}", at(t)));
+    }
     frame.render_widget(
         Paragraph::new(Line::styled(fit(&info, w), theme.dim())),
         Rect {

@@ -3,7 +3,7 @@
 
 use super::{clean, fit, short_time, Theme};
 use crate::app::{view_count, view_title, App, VIEWS};
-use crate::deadline::Calendar;
+use crate::deadline::{short_when, Calendar};
 use crate::store::{ConversationRow, NotCustomer};
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
@@ -31,6 +31,8 @@ pub fn urgency(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> Urg
         return Urgency::Snoozed;
     }
     match row.due_at {
+        // Answered, but a promised follow-up is still ahead: not done yet.
+        None if follow_up(row).is_some() => Urgency::Due,
         None => Urgency::Answered,
         Some(due) if due <= now => Urgency::Overdue,
         Some(due) if due - now <= cal.due_soon => Urgency::DueSoon,
@@ -38,8 +40,24 @@ pub fn urgency(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> Urg
     }
 }
 
-/// The state badge: "OVERDUE 2h 10m", "due 17:00", "due Mon 17:00", "answered", …
+/// The follow-up this row is waiting on: the shop answered and a template promised to come
+/// back at this time. A newer customer message has its own deadline, which wins.
+pub fn follow_up(row: &ConversationRow) -> Option<DateTime<Utc>> {
+    row.follow_up_at.filter(|_| row.pending_since.is_none())
+}
+
+/// The state badge: "OVERDUE 2h 10m", "due 17:00", "due Mon 17:00", "answered",
+/// "follow-up due 17:00", "FOLLOW-UP overdue 1h", "snoozed until Mon 09:00", …
 pub fn badge(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> String {
+    badge_in(row, now, cal, false)
+}
+
+/// The badge for a narrow State column (15 columns): the same facts, fewer letters.
+pub fn short_badge(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> String {
+    badge_in(row, now, cal, true)
+}
+
+fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bool) -> String {
     match urgency(row, now, cal) {
         Urgency::NotCustomer => match row.not_customer {
             Some(NotCustomer::Auto(kind)) => match kind {
@@ -49,14 +67,25 @@ pub fn badge(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> Strin
             },
             _ => "not a customer".to_string(),
         },
-        Urgency::Snoozed => match row.snoozed_until {
-            Some(t) => format!("snoozed {}", t.with_timezone(&cal.tz).format("%a %H:%M")),
-            None => "snoozed".to_string(),
+        Urgency::Snoozed => match (row.snoozed_until, short) {
+            (Some(t), false) => format!("snoozed until {}", short_when(t, now, cal)),
+            (Some(t), true) => format!("zz {}", short_when(t, now, cal)),
+            (None, _) => "snoozed".to_string(),
         },
         Urgency::Answered => "answered".to_string(),
-        Urgency::Overdue | Urgency::DueSoon | Urgency::Due => match row.due_at {
-            Some(due) => crate::deadline::badge(due, now, cal),
-            None => String::new(),
+        Urgency::Overdue | Urgency::DueSoon | Urgency::Due => match (follow_up(row), row.due_at) {
+            (Some(f), _) if f <= now => {
+                let late = crate::deadline::format_duration(now - f);
+                if short {
+                    format!("F-UP late {late}")
+                } else {
+                    format!("FOLLOW-UP overdue {late}")
+                }
+            }
+            (Some(f), _) if short => format!("f-up {}", short_when(f, now, cal)),
+            (Some(f), _) => format!("follow-up {}", crate::deadline::due_label(f, now, cal)),
+            (None, Some(due)) => crate::deadline::badge(due, now, cal),
+            (None, None) => String::new(),
         },
     }
 }
@@ -151,30 +180,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         return;
     }
     let narrow = area.width < 80;
+    // Wide terminals spell badges out ("snoozed until Mon 09:00"); below 100 columns the
+    // subject needs the room and badges use their short form.
+    let full_badges = area.width >= 100;
+    let (state_w, name_w, when_w, count_w): (u16, u16, u16, u16) = match (narrow, full_badges) {
+        (true, _) => (15, 11, 6, 3),
+        (false, false) => (16, 22, 10, 4),
+        (false, true) => (23, 20, 10, 4),
+    };
     // Fixed columns plus the four gaps; cut text with "…" so a cut is visible.
-    let (name_w, fixed) = if narrow {
-        (11, 15 + 11 + 6 + 3 + 4)
-    } else {
-        (22, 16 + 22 + 10 + 4 + 4)
-    };
+    let fixed = usize::from(state_w + name_w + when_w + count_w + 4);
     let subject_w = usize::from(area.width).saturating_sub(fixed);
-    let widths = if narrow {
-        [
-            Constraint::Length(15),
-            Constraint::Length(11),
-            Constraint::Fill(1),
-            Constraint::Length(6),
-            Constraint::Length(3),
-        ]
-    } else {
-        [
-            Constraint::Length(16),
-            Constraint::Length(22),
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(4),
-        ]
-    };
+    let widths = [
+        Constraint::Length(state_w),
+        Constraint::Length(name_w),
+        Constraint::Fill(1),
+        Constraint::Length(when_w),
+        Constraint::Length(count_w),
+    ];
+    let name_w = usize::from(name_w);
     let received_title = if narrow { "When" } else { "Received" };
     let header =
         Row::new(["State", "Customer", "Subject", received_title, "#"]).style(theme.title());
@@ -201,7 +225,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         };
         rows.push(
             Row::new([
-                Cell::from(badge(r, app.now, cal)),
+                Cell::from(fit(
+                    &if full_badges {
+                        badge(r, app.now, cal)
+                    } else {
+                        short_badge(r, app.now, cal)
+                    },
+                    usize::from(state_w),
+                )),
                 Cell::from(fit(&name, name_w)),
                 Cell::from(fit(&clean(&r.subject), subject_w)),
                 Cell::from(received),

@@ -6,7 +6,9 @@ pub mod customer;
 pub mod help;
 pub mod inbox;
 pub mod overlay;
+pub mod reply;
 pub mod search;
+pub mod stats;
 pub mod status;
 pub mod theme;
 
@@ -52,23 +54,26 @@ pub fn draw(frame: &mut Frame, app: &App) {
         None => inbox::draw(frame, main, app, theme),
         Some(Screen::Conversation(c)) => conversation::draw(frame, main, app, c, theme),
         Some(Screen::Customer(c)) => customer::draw(frame, main, app, c, theme),
+        Some(Screen::Templates(p)) => reply::draw_picker(frame, main, app, p, theme),
+        Some(Screen::Confirm(c)) => reply::draw_confirm(frame, main, app, c, theme),
+        Some(Screen::Stats(s)) => stats::draw(frame, main, app, s, theme),
     }
     status::draw(frame, bar, app, theme);
     overlay::draw(frame, area, app, theme);
 }
 
-/// Message text made safe for a terminal cell: the shared sanitizer (controls, escape
-/// sequences, bidi overrides) applied again at the UI edge, tabs expanded first so that they
-/// keep their spacing instead of vanishing.
+/// A one-line field from a message (name, subject, address) made safe for a terminal cell:
+/// the shared sanitizer (controls, escape sequences, bidi overrides removed; whitespace runs,
+/// CR and LF become one space).
 pub fn clean(s: &str) -> String {
-    let expanded;
-    let s = if s.contains('\t') {
-        expanded = s.replace('\t', "    ");
-        expanded.as_str()
-    } else {
-        s
-    };
     crate::mail::sanitize::line(s)
+}
+
+/// One line of message body text made safe for a terminal cell, keeping its spacing:
+/// indentation and runs of spaces (tables, aligned lists) survive, tabs are expanded to the
+/// next tab stop, controls and escape sequences are removed as in [`clean`].
+pub fn clean_text(s: &str) -> String {
+    crate::mail::sanitize::body(s).replace('\n', " ")
 }
 
 /// A received time, short: "09:12" today, "Mon 09:12" within the week, "12 Nov" this year,
@@ -210,11 +215,21 @@ mod tests {
 
     #[test]
     fn clean_strips_controls_and_keeps_tabs_as_spaces() {
-        let s = clean("a\tb\u{1b}[31mred\u{9b}x\u{202e}y");
+        let hostile = "a\tb\u{1b}[31mred\u{9b}x\u{202e}y\rz";
+        for s in [clean(hostile), clean_text(hostile)] {
+            assert!(
+                s.chars().all(|c| !c.is_control() && c != '\u{202e}'),
+                "{s:?}"
+            );
+        }
+        assert!(clean(hostile).starts_with("a b"));
+        // Body text keeps its layout: tab stops of 4, indentation, runs of spaces.
         assert!(
-            s.chars().all(|c| !c.is_control() && c != '\u{202e}'),
-            "{s:?}"
+            clean_text(hostile).starts_with("a   b"),
+            "{:?}",
+            clean_text(hostile)
         );
-        assert!(s.starts_with("a    b"));
+        assert_eq!(clean_text("  Item   Qty"), "  Item   Qty");
+        assert_eq!(clean_text("\tindented"), "    indented");
     }
 }

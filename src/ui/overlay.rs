@@ -2,7 +2,7 @@
 //! and the note editor. Text boxes place the terminal cursor.
 
 use super::{fit, help, search, Theme};
-use crate::app::{App, Overlay};
+use crate::app::{App, LineEditor, Overlay};
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -142,45 +142,63 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             }
         }
         Overlay::Note(n) => {
-            let r = centered(area, 70, 5);
             let title = if n.note_id.is_some() {
                 "Edit note"
             } else {
                 "New note"
             };
-            let inner = boxed(frame, r, title, theme);
-            // Show the end of a long note: that is where the cursor usually is.
-            let w = usize::from(inner.width.saturating_sub(1));
-            let col = usize::from(n.input.cursor_column());
-            let text: String = if col > w {
-                let skip = col - w;
-                let mut acc = 0;
-                n.input
-                    .text()
-                    .chars()
-                    .skip_while(|c| {
-                        acc += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-                        acc <= skip
-                    })
-                    .collect()
-            } else {
-                n.input.text().to_string()
-            };
-            let lines = vec![
-                Line::raw(text),
-                Line::raw(""),
-                Line::styled(
-                    "Enter saves · Esc cancels · empty Enter deletes",
-                    theme.dim(),
-                ),
-            ];
-            frame.render_widget(Paragraph::new(lines), inner);
-            if inner.height > 0 {
-                let x = inner
-                    .x
-                    .saturating_add(u16::try_from(col.min(w)).unwrap_or(0));
-                frame.set_cursor_position(Position { x, y: inner.y });
-            }
+            let inner = boxed(frame, centered(area, 70, 5), title, theme);
+            line_input(
+                frame,
+                inner,
+                &n.input,
+                "Enter saves · Esc cancels · empty Enter deletes",
+                theme,
+            );
         }
+        Overlay::FirstName(n) => {
+            let title = format!("First name for {}", crate::ui::clean(&n.customer_addr));
+            let inner = boxed(frame, centered(area, 70, 5), &title, theme);
+            line_input(
+                frame,
+                inner,
+                &n.input,
+                "Replies greet the customer with this name · empty Enter: guess again",
+                theme,
+            );
+        }
+    }
+}
+
+/// A one-line editor with a hint under it and the cursor placed; a long text scrolls so that
+/// the cursor stays visible.
+fn line_input(frame: &mut Frame, inner: Rect, input: &LineEditor, hint: &str, theme: Theme) {
+    let w = usize::from(inner.width.saturating_sub(1));
+    let col = usize::from(input.cursor_column());
+    let text: String = if col > w {
+        let skip = col - w;
+        let mut acc = 0;
+        input
+            .text()
+            .chars()
+            .skip_while(|c| {
+                acc += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                acc <= skip
+            })
+            .collect()
+    } else {
+        input.text().to_string()
+    };
+    let lines = vec![
+        Line::raw(crate::ui::clean(&text)),
+        Line::raw(""),
+        Line::styled(hint.to_string(), theme.dim()),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+    if inner.height > 0 {
+        let x = inner
+            .x
+            .saturating_add(u16::try_from(col.min(w)).unwrap_or(0));
+        frame.set_cursor_position(Position { x, y: inner.y });
     }
 }

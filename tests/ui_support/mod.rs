@@ -3,7 +3,7 @@
 //! rules, snooze, manual answered) follow the store contract in their simplest form.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use shopinbox::app::data::{DataError, DataResult};
 use shopinbox::app::{App, AppOptions, InboxData};
 use shopinbox::deadline::Calendar;
@@ -12,7 +12,6 @@ use shopinbox::store::{
     ConversationId, ConversationRow, CustomerInfo, Location, MessageKey, MessageRow, NotCustomer,
     Note, RuleKind, SearchHit, View, ViewCounts,
 };
-use std::collections::BTreeSet;
 
 pub fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -24,15 +23,11 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn calendar() -> Calendar {
-    Calendar {
-        tz: chrono_tz::Europe::Berlin,
-        business_days: [true, true, true, true, true, false, false],
-        open: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        holidays: BTreeSet::new(),
-        cutoff: Duration::zero(),
-        due_soon: Duration::minutes(60),
-    }
+    Calendar::office_hours(
+        chrono_tz::Europe::Berlin,
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+    )
 }
 
 pub struct Conv {
@@ -48,6 +43,8 @@ pub struct Fake {
     pub next_id: i64,
     pub outbox: u64,
     pub last_sync: Option<DateTime<Utc>>,
+    /// First names the owner corrected, by address.
+    pub first_names: std::collections::HashMap<String, String>,
     /// Calls to `list`, to check that the app pages instead of loading everything.
     pub list_calls: std::rc::Rc<std::cell::RefCell<Vec<(View, u64, u64)>>>,
 }
@@ -81,6 +78,7 @@ impl Fake {
             next_id: 1000,
             outbox: 0,
             last_sync: None,
+            first_names: Default::default(),
             list_calls: Default::default(),
         }
     }
@@ -429,6 +427,13 @@ impl InboxData for Fake {
         hits.truncate(limit as usize);
         Ok(hits)
     }
+    fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()> {
+        match first_name {
+            Some(n) => self.first_names.insert(addr.to_string(), n.to_string()),
+            None => self.first_names.remove(addr),
+        };
+        Ok(())
+    }
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
         let convs: Vec<ConversationRow> = self
             .convs
@@ -459,7 +464,7 @@ impl InboxData for Fake {
         Ok(CustomerInfo {
             addr: addr.to_string(),
             name,
-            first_name_override: None,
+            first_name_override: self.first_names.get(addr).cloned(),
             first_contact,
             conversations: convs,
             orders_mentioned: orders,
@@ -539,4 +544,40 @@ pub fn screen_text(buf: &ratatui::buffer::Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Wednesday 25 November 2026, 16:30 in Berlin: the demo shop late in a busy day.
+pub fn demo_now() -> DateTime<Utc> {
+    utc("2026-11-25T15:30:00Z")
+}
+
+/// The demo store at [`demo_now`], with the demo config (templates in the temp dir) behind the
+/// app, as `shopinbox demo` runs it. Keep the dir alive as long as the app.
+pub fn demo_app(width: u16, height: u16) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = shopinbox::demo::build_demo_store(dir.path(), demo_now()).unwrap();
+    let mut config = shopinbox::config::Config::demo();
+    config.templates_dir = Some(dir.path().join("templates"));
+    let app = App::new(
+        Box::new(store),
+        AppOptions {
+            color: false,
+            fixed_now: Some(demo_now()),
+            config: Some(config),
+            ..AppOptions::default()
+        },
+        demo_now(),
+        width,
+        height,
+    );
+    (dir, app)
+}
+
+/// A second connection to the demo store, as the send worker has.
+pub fn demo_store(dir: &std::path::Path) -> shopinbox::store::Store {
+    shopinbox::store::Store::open(
+        &dir.join(shopinbox::demo::DEMO_STORE_FILE),
+        shopinbox::demo::demo_context(),
+    )
+    .unwrap()
 }

@@ -1,0 +1,345 @@
+//! The reply screens: the template picker (list + live preview of the rendered reply) and the
+//! confirm screen (From/To/Subject and the full text). Text is laid out by pure functions that
+//! the app also uses for scrolling, so both agree on line counts.
+
+use super::conversation::{classify_body, BodyKind};
+use super::{clean, clean_text, fit, wrap, Theme};
+use crate::app::{App, Command, ConfirmReply, TemplateChoice, TemplatePicker};
+use chrono_tz::Tz;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+/// Rows of the picker outside the preview text: title, hint, status bar, two borders.
+const PICKER_CHROME: u16 = 5;
+/// Rows of the confirm screen outside the body: title, From, To, Subject, template line,
+/// rule, hint, status bar.
+const CONFIRM_CHROME: u16 = 8;
+
+/// Visible preview lines in a terminal `height` rows tall.
+pub fn preview_height(height: u16) -> u16 {
+    height.saturating_sub(PICKER_CHROME)
+}
+
+/// Visible body lines of the confirm screen.
+pub fn confirm_body_height(height: u16) -> u16 {
+    height.saturating_sub(CONFIRM_CHROME)
+}
+
+/// Width of the template list (with its border).
+fn list_width(width: u16) -> u16 {
+    (width / 3).clamp(18, 32).min(width)
+}
+
+/// Text columns inside the preview box.
+pub fn preview_width(width: u16) -> u16 {
+    width.saturating_sub(list_width(width) + 2)
+}
+
+/// What a laid-out line is, for its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    Header,
+    Text,
+    Quote,
+    Error,
+}
+
+fn kind_style(k: TextKind, theme: Theme) -> ratatui::style::Style {
+    match k {
+        TextKind::Header => theme.title(),
+        TextKind::Text => theme.normal(),
+        TextKind::Quote => theme.quote(),
+        TextKind::Error => theme.error(),
+    }
+}
+
+/// The reply text wrapped to `width`, quoted original and signature marked as such. Every
+/// line is cleaned: the quote and the names came from a customer's message.
+pub fn body_lines(text: &str, width: u16) -> Vec<(TextKind, String)> {
+    let width = usize::from(width.max(1));
+    let mut out = Vec::new();
+    for (kind, line) in classify_body(text) {
+        let k = match kind {
+            BodyKind::Text => TextKind::Text,
+            BodyKind::Quote | BodyKind::Signature => TextKind::Quote,
+        };
+        for w in wrap(&clean_text(line), width) {
+            out.push((k, w));
+        }
+    }
+    out
+}
+
+fn follow_up_words(at: chrono::DateTime<chrono::Utc>, tz: Tz) -> String {
+    format!(
+        "Follow-up: {} (back in Needs reply)",
+        at.with_timezone(&tz).format("%a %-d %b %H:%M")
+    )
+}
+
+/// The preview of one template: subject, follow-up, then the full reply with the quote.
+pub fn preview_lines(
+    choice: &TemplateChoice,
+    terminal_width: u16,
+    tz: Tz,
+) -> Vec<(TextKind, String)> {
+    let width = preview_width(terminal_width).max(1);
+    let w = usize::from(width);
+    let mut out = Vec::new();
+    match &choice.draft {
+        Ok(d) => {
+            let subject = crate::app::reply::sent_subject(d);
+            for l in wrap(&format!("Subject: {}", clean(&subject)), w) {
+                out.push((TextKind::Header, l));
+            }
+            if let Some(at) = d.follow_up_at {
+                for l in wrap(&follow_up_words(at, tz), w) {
+                    out.push((TextKind::Header, l));
+                }
+            }
+            out.push((TextKind::Text, String::new()));
+            out.extend(body_lines(&d.text, width));
+        }
+        Err(e) => {
+            for l in wrap(&clean(e), w) {
+                out.push((TextKind::Error, l));
+            }
+        }
+    }
+    out
+}
+
+fn title_line(text: String, width: u16, theme: Theme) -> Line<'static> {
+    Line::styled(fit(&text, usize::from(width)), theme.title())
+}
+
+fn hint_line(parts: &[(String, &str)], width: u16, theme: Theme) -> Line<'static> {
+    let text = parts
+        .iter()
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, what)| format!("{k} {what}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Line::styled(fit(&text, usize::from(width)), theme.dim())
+}
+
+fn row(area: Rect, y: u16) -> Rect {
+    Rect {
+        y: area.y + y,
+        height: 1,
+        ..area
+    }
+}
+
+pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker, theme: Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let tz = app.data.calendar().tz;
+    let to = p
+        .answering
+        .reply_to
+        .as_ref()
+        .or(p.answering.from.as_ref())
+        .map(|a| match &a.name {
+            Some(n) if !n.trim().is_empty() => clean(n),
+            _ => clean(&a.addr),
+        })
+        .unwrap_or_else(|| "(unknown sender)".to_string());
+    frame.render_widget(
+        Paragraph::new(title_line(
+            format!("Reply to {to} · {}", clean(&p.answering.subject)),
+            area.width,
+            theme,
+        )),
+        row(area, 0),
+    );
+    if area.height < 3 {
+        return;
+    }
+    let km = &app.options.keymap;
+    frame.render_widget(
+        Paragraph::new(hint_line(
+            &[
+                (km.hint(Command::Open), "use"),
+                (km.hint(Command::OpenEditor), "edit text"),
+                (km.hint(Command::EditTemplate), "edit template"),
+                (km.hint(Command::Back), "cancel"),
+                (km.hint(Command::PageDown), "scroll"),
+            ],
+            area.width,
+            theme,
+        )),
+        row(area, area.height - 1),
+    );
+    let panes = Rect {
+        y: area.y + 1,
+        height: area.height - 2,
+        ..area
+    };
+    let lw = list_width(area.width);
+    let list_area = Rect { width: lw, ..panes };
+    let preview_area = Rect {
+        x: panes.x + lw,
+        width: panes.width.saturating_sub(lw),
+        ..panes
+    };
+
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(" Templates ", theme.title()));
+    let inner = block.inner(list_area);
+    frame.render_widget(block, list_area);
+    let iw = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, c) in p.choices.iter().enumerate() {
+        // The marker shows the choice without colour or reverse video, too.
+        let mark = match (i == p.selected, c.draft.is_ok()) {
+            (true, _) => "› ",
+            (false, true) => "  ",
+            (false, false) => "! ",
+        };
+        let text = fit(&format!("{mark}{}", clean(&c.template.name)), iw);
+        let style = if i == p.selected {
+            theme.selected()
+        } else if c.draft.is_err() {
+            theme.error()
+        } else {
+            theme.normal()
+        };
+        lines.push(Line::styled(format!("{text:<iw$}"), style));
+    }
+    if p.choices.is_empty() {
+        lines.push(Line::styled(fit("No templates.", iw), theme.dim()));
+        for l in wrap(&format!("Add files to {}", p.dir.display()), iw.max(1)) {
+            lines.push(Line::styled(l, theme.dim()));
+        }
+    }
+    if !p.problems.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(fit("Cannot load:", iw), theme.error()));
+        for problem in &p.problems {
+            for l in wrap(&clean(problem), iw.max(1)) {
+                lines.push(Line::styled(l, theme.error()));
+            }
+        }
+    }
+    // Keep the selected template visible in a short list box.
+    let h = usize::from(inner.height);
+    let skip = (p.selected + 1).saturating_sub(h);
+    let visible: Vec<Line> = lines.into_iter().skip(skip).take(h).collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+
+    let title = match p.selected_choice() {
+        Some(c) => format!(" Preview: {} ", clean(&c.template.name)),
+        None => " Preview ".to_string(),
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(
+            fit(&title, usize::from(preview_area.width.saturating_sub(2))),
+            theme.title(),
+        ));
+    let inner = block.inner(preview_area);
+    frame.render_widget(block, preview_area);
+    if let Some(c) = p.selected_choice() {
+        let lines: Vec<Line> = preview_lines(c, area.width, tz)
+            .into_iter()
+            .skip(p.preview_scroll)
+            .take(usize::from(inner.height))
+            .map(|(k, t)| Line::styled(t, kind_style(k, theme)))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, theme: Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let tz = app.data.calendar().tz;
+    let w = usize::from(area.width);
+    let title = if c.edited {
+        "Send this reply? (text edited)"
+    } else {
+        "Send this reply?"
+    };
+    frame.render_widget(
+        Paragraph::new(title_line(title.to_string(), area.width, theme)),
+        row(area, 0),
+    );
+    let follow = match c.draft.follow_up_at {
+        Some(at) => format!(
+            " · follow-up {}",
+            at.with_timezone(&tz).format("%a %-d %b %H:%M")
+        ),
+        None => String::new(),
+    };
+    let head = [
+        ("From", c.from.clone()),
+        ("To", c.to.clone()),
+        ("Subject", clean(&c.subject)),
+        (
+            "Template",
+            format!("{}{follow}", clean(&c.draft.template_name)),
+        ),
+    ];
+    for (i, (label, value)) in head.iter().enumerate() {
+        let y = u16::try_from(i + 1).unwrap_or(u16::MAX);
+        if y >= area.height {
+            return;
+        }
+        let label = format!("{label:>8}: ");
+        let value = fit(&clean(value), w.saturating_sub(label.len()));
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(label, theme.dim()),
+                Span::styled(value, theme.normal()),
+            ])),
+            row(area, y),
+        );
+    }
+    if area.height < 7 {
+        return;
+    }
+    frame.render_widget(
+        Paragraph::new(Line::styled("─".repeat(w), theme.border())),
+        row(area, 5),
+    );
+    let km = &app.options.keymap;
+    frame.render_widget(
+        Paragraph::new(hint_line(
+            &[
+                (
+                    [km.hint(Command::Send), km.hint(Command::Open)]
+                        .into_iter()
+                        .filter(|k| !k.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                    "send",
+                ),
+                (km.hint(Command::OpenEditor), "edit in $EDITOR"),
+                (km.hint(Command::Back), "back"),
+            ],
+            area.width,
+            theme,
+        )),
+        row(area, area.height - 1),
+    );
+    let body = Rect {
+        y: area.y + 6,
+        height: area.height.saturating_sub(7),
+        ..area
+    };
+    let lines: Vec<Line> = body_lines(&c.draft.text, area.width)
+        .into_iter()
+        .skip(c.scroll)
+        .take(usize::from(body.height))
+        .map(|(k, t)| Line::styled(t, kind_style(k, theme)))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+}

@@ -1,0 +1,474 @@
+//! Headless tests of the reply flow, the statistics screen and the follow-up/snooze badges,
+//! on the demo store with the demo config: the app is driven by actions as the keyboard
+//! would drive it, and the outbox and store are checked afterwards.
+
+mod ui_support;
+
+use chrono::Duration;
+use shopinbox::app::{Action, App, Command, Effect, Screen, WorkerEvent};
+use shopinbox::send::flow::{self, NoWriteBack};
+use shopinbox::send::outbox::{self, OutboxState, Outcome};
+use shopinbox::send::smtp::Delivery;
+use shopinbox::store::View;
+use ui_support::{demo_app, demo_now, demo_store, render, screen_text};
+
+const JOHN: &str = "Order #1042 shows delivered but nothing arrived";
+const ACK: &str = "Acknowledge and investigate";
+
+fn cmd(app: &mut App, c: Command) -> Effect {
+    app.update(Action::Command(c))
+}
+
+/// Selects the inbox row whose subject is `subject`.
+fn select(app: &mut App, subject: &str) {
+    cmd(app, Command::Top);
+    for _ in 0..app.inbox.total {
+        if app
+            .inbox
+            .selected_row()
+            .is_some_and(|r| r.subject == subject)
+        {
+            return;
+        }
+        cmd(app, Command::Down);
+    }
+    panic!("{subject:?} is not in {:?}", app.view);
+}
+
+fn status(app: &App) -> (String, bool) {
+    app.status
+        .as_ref()
+        .map(|s| (s.text.clone(), s.error))
+        .unwrap_or_default()
+}
+
+fn outbox_rows(app: &App) -> Vec<outbox::OutboxEntry> {
+    outbox::list(app.data.store().unwrap().connection(), None).unwrap()
+}
+
+/// Opens the picker on `subject` and selects the template named `template`.
+fn pick(app: &mut App, subject: &str, template: &str) {
+    select(app, subject);
+    assert_eq!(cmd(app, Command::Reply), Effect::None);
+    let Some(Screen::Templates(p)) = app.screen() else {
+        panic!("the picker is open: {:?}", app.status);
+    };
+    let i = p
+        .choices
+        .iter()
+        .position(|c| c.template.name == template)
+        .unwrap_or_else(|| panic!("{template} is listed"));
+    cmd(app, Command::Top);
+    for _ in 0..i {
+        cmd(app, Command::Down);
+    }
+}
+
+fn picker(app: &App) -> &shopinbox::app::TemplatePicker {
+    match app.screen() {
+        Some(Screen::Templates(p)) => p,
+        other => panic!("not the picker: {other:?}"),
+    }
+}
+
+fn confirm(app: &App) -> &shopinbox::app::ConfirmReply {
+    match app.screen() {
+        Some(Screen::Confirm(c)) => c,
+        other => panic!("not the confirm screen: {other:?}"),
+    }
+}
+
+#[test]
+fn reply_picks_a_template_confirms_queues_and_asks_the_worker() {
+    let (dir, mut app) = demo_app(100, 30);
+    pick(&mut app, JOHN, ACK);
+    let conv = app.stack.iter().find_map(|s| match s {
+        Screen::Templates(p) => Some(p.conversation),
+        _ => None,
+    });
+    let conv = conv.unwrap();
+
+    // The preview is the personalized reply with the quoted original below it.
+    let p = picker(&app);
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    assert!(p.choices.len() >= 10, "the starter set is listed");
+    let draft = p.selected_choice().unwrap().draft.as_ref().unwrap();
+    assert!(draft.text.starts_with("Hi John,"), "{}", draft.text);
+    assert!(draft.text.contains("#1042"), "{}", draft.text);
+    assert!(
+        draft.text.contains("sorry it took me so long"),
+        "overdue: the late apology is in: {}",
+        draft.text
+    );
+    assert!(draft.text.contains("Tom\n"), "signature: {}", draft.text);
+    assert!(
+        draft.text.contains("\n> "),
+        "quoted original: {}",
+        draft.text
+    );
+    assert!(draft.follow_up_at.is_some(), "end-of-day follow-up");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("Hi John,"), "{screen}");
+    assert!(
+        screen.contains("Preview: Acknowledge and investigate"),
+        "{screen}"
+    );
+
+    // Enter: the confirm screen says who gets what.
+    assert_eq!(cmd(&mut app, Command::Open), Effect::None);
+    let c = confirm(&app);
+    assert!(c.to.contains("<john.smith1979@gmail.com>"), "{}", c.to);
+    assert_eq!(c.subject, format!("Re: {JOHN}"));
+    assert!(c.from.ends_with("<hello@alphx.shop>"), "{}", c.from);
+    assert!(
+        outbox_rows(&app).is_empty(),
+        "nothing queued before sending"
+    );
+
+    // y: a durable outbox row first, then the worker is asked to send it.
+    let effect = cmd(&mut app, Command::Send);
+    let Effect::SendOutbox(id) = effect else {
+        panic!("send asks the worker: {effect:?}");
+    };
+    assert!(app.screen().is_none(), "back at the inbox");
+    let (text, error) = status(&app);
+    assert!(!error && text.contains("queued"), "{text}");
+    let rows = outbox_rows(&app);
+    assert_eq!(rows.len(), 1);
+    let entry = &rows[0];
+    assert_eq!(entry.id, id);
+    assert_eq!(entry.state, OutboxState::Queued);
+    assert_eq!(entry.to_addr, "john.smith1979@gmail.com");
+    assert_eq!(entry.conversation_id, Some(conv));
+    let answered = flow::message_to_answer(app.data.store().unwrap(), conv).unwrap();
+    assert_eq!(entry.in_reply_to, answered.message_id);
+    assert!(entry.follow_up_at.is_some());
+    assert_eq!(app.outbox_pending, 1, "the status bar counts it");
+
+    // The worker (its own connection) delivers it; the status line says so.
+    let out = tempfile::tempdir().unwrap();
+    let mut worker_store = demo_store(dir.path());
+    let result = flow::send_one(
+        &mut worker_store,
+        &Delivery::Folder(out.path().to_path_buf()),
+        &mut NoWriteBack,
+        id,
+        &demo_now,
+    )
+    .unwrap();
+    assert!(
+        matches!(result, flow::SendResult::Sent { .. }),
+        "{result:?}"
+    );
+    app.update(Action::Worker(WorkerEvent::Outbox));
+    let (text, error) = status(&app);
+    assert!(!error, "{text}");
+    assert_eq!(
+        text,
+        "Reply sent to Smith, John <john.smith1979@gmail.com>."
+    );
+    assert!(app.pending_sends.is_empty());
+    assert_eq!(app.outbox_pending, 0);
+    // Sent at the app's clock, the reply answers the conversation: it left Needs reply.
+    let row = app.data.conversation(conv).unwrap().unwrap();
+    assert!(!row.needs_reply(demo_now()), "{row:?}");
+    // A later event about the same reply does not repeat the sentence.
+    app.update(Action::Notify {
+        text: "other".into(),
+        error: false,
+    });
+    app.update(Action::Worker(WorkerEvent::Outbox));
+    assert_eq!(status(&app).0, "other");
+}
+
+#[test]
+fn a_failed_send_is_reported_and_stays_queued() {
+    let (dir, mut app) = demo_app(100, 30);
+    pick(&mut app, JOHN, ACK);
+    cmd(&mut app, Command::Open);
+    let Effect::SendOutbox(id) = cmd(&mut app, Command::Open) else {
+        panic!("Enter sends on the confirm screen");
+    };
+    let worker = demo_store(dir.path());
+    let conn = worker.connection();
+    outbox::claim(conn, id, demo_now()).unwrap().unwrap();
+    app.update(Action::Worker(WorkerEvent::Outbox));
+    assert!(
+        status(&app).0.starts_with("Sending the reply"),
+        "{:?}",
+        status(&app)
+    );
+    outbox::record(
+        conn,
+        id,
+        &Outcome::Failed {
+            error: "connection refused".into(),
+            retry_at: Some(demo_now() + Duration::minutes(5)),
+        },
+        demo_now(),
+    )
+    .unwrap();
+    app.update(Action::Worker(WorkerEvent::Outbox));
+    let (text, error) = status(&app);
+    assert!(error, "{text}");
+    assert!(
+        text.contains("connection refused") && text.contains("retried at 16:35"),
+        "{text}"
+    );
+    assert_eq!(app.outbox_pending, 1);
+    assert_eq!(
+        app.pending_sends.len(),
+        1,
+        "still followed until it is sent"
+    );
+}
+
+#[test]
+fn cancel_leaves_no_outbox_row() {
+    let (_dir, mut app) = demo_app(100, 30);
+    pick(&mut app, JOHN, ACK);
+    cmd(&mut app, Command::Open);
+    confirm(&app);
+    // Esc on the confirm screen goes back to the picker, Esc again closes it.
+    assert_eq!(cmd(&mut app, Command::Back), Effect::None);
+    picker(&app);
+    assert_eq!(cmd(&mut app, Command::Back), Effect::None);
+    assert!(app.screen().is_none());
+    assert!(status(&app).0.contains("nothing was sent"));
+    assert!(outbox_rows(&app).is_empty());
+    // Keys that mean something else on the inbox do nothing harmful on the reply screens.
+    pick(&mut app, JOHN, ACK);
+    for c in [
+        Command::MarkAnswered,
+        Command::NotCustomer,
+        Command::ViewAll,
+        Command::Undo,
+    ] {
+        assert_eq!(cmd(&mut app, c), Effect::None);
+    }
+    picker(&app);
+    assert_eq!(app.view, View::NeedsReply);
+    assert!(outbox_rows(&app).is_empty());
+}
+
+#[test]
+fn edited_text_is_what_gets_queued() {
+    let (_dir, mut app) = demo_app(100, 30);
+    pick(&mut app, JOHN, ACK);
+    // e in the picker: choose this template and edit its text straight away.
+    let effect = cmd(&mut app, Command::OpenEditor);
+    let Effect::EditReply(text) = effect else {
+        panic!("the editor is asked for: {effect:?}");
+    };
+    assert!(
+        text.starts_with("Hi John,") && text.contains("\n> "),
+        "{text}"
+    );
+    let original = confirm(&app).draft.text.clone();
+
+    // A failed editor or an emptied file keeps the text.
+    app.update(Action::ReplyEdited(Err(
+        "The editor \"vim\" exited with 1.".into(),
+    )));
+    assert_eq!(confirm(&app).draft.text, original);
+    assert!(status(&app).1);
+    app.update(Action::ReplyEdited(Ok("  \n\n".into())));
+    assert_eq!(confirm(&app).draft.text, original);
+    assert!(!confirm(&app).edited);
+
+    let edited = "Hi John,\r\n\r\nThe carrier confirmed a mix-up; a new parcel leaves today.\r\n\r\n> old quote\r\n";
+    app.update(Action::ReplyEdited(Ok(edited.into())));
+    assert!(confirm(&app).edited);
+    assert_eq!(
+        confirm(&app).draft.text,
+        "Hi John,\n\nThe carrier confirmed a mix-up; a new parcel leaves today.\n\n> old quote\n"
+    );
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("(text edited)"), "{screen}");
+    // e on the confirm screen edits the current (edited) text again.
+    assert_eq!(
+        cmd(&mut app, Command::OpenEditor),
+        Effect::EditReply(confirm(&app).draft.text.clone())
+    );
+    let Effect::SendOutbox(id) = cmd(&mut app, Command::Send) else {
+        panic!("sent");
+    };
+    let raw = outbox::raw(app.data.store().unwrap().connection(), id)
+        .unwrap()
+        .unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.contains("a new parcel leaves today"), "{raw}");
+    assert!(!raw.contains("I am looking into it right now"), "{raw}");
+}
+
+#[test]
+fn broken_templates_are_listed_and_the_others_work_and_edits_reload() {
+    let (dir, mut app) = demo_app(100, 30);
+    let templates = dir.path().join("templates");
+    shopinbox::template::install_starters(&templates).unwrap();
+    let broken = templates.join("zz-broken.txt");
+    std::fs::write(&broken, "name: Broken one\n\nHi {frist_name},\nthanks\n").unwrap();
+    pick(&mut app, JOHN, ACK);
+    let p = picker(&app);
+    assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+    assert!(
+        p.problems[0].starts_with("zz-broken.txt:3:"),
+        "file and line: {}",
+        p.problems[0]
+    );
+    assert!(p.choices.iter().all(|c| c.draft.is_ok()));
+    assert!(p.choices.iter().any(|c| c.template.name == ACK));
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("Cannot load:"), "{screen}");
+    assert!(screen.contains("zz-broken.txt:3"), "{screen}");
+
+    // E opens the selected template's file; on return the templates are read again.
+    let effect = cmd(&mut app, Command::EditTemplate);
+    let path = match effect {
+        Effect::EditTemplate(p) => p,
+        other => panic!("the template file is opened: {other:?}"),
+    };
+    assert_eq!(path.file_name().unwrap(), "acknowledge.txt");
+    std::fs::write(
+        &path,
+        "name: Acknowledge and investigate\nfollow_up: none\n\nHello {first_name|there}, order {order_number|} is in good hands.\n\n{signature}\n",
+    )
+    .unwrap();
+    std::fs::write(&broken, "name: Broken one\n\nHi {first_name},\nthanks\n").unwrap();
+    app.update(Action::TemplateEdited(Ok(())));
+    let p = picker(&app);
+    assert!(p.problems.is_empty(), "{:?}", p.problems);
+    let choice = p.selected_choice().unwrap();
+    assert_eq!(
+        choice.template.name, ACK,
+        "the selection stays on the edited file"
+    );
+    let draft = choice.draft.as_ref().unwrap();
+    assert!(
+        draft
+            .text
+            .starts_with("Hello John, order #1042 is in good hands."),
+        "{}",
+        draft.text
+    );
+    assert_eq!(draft.follow_up_at, None);
+    assert_eq!(status(&app).0, "Templates reloaded.");
+}
+
+#[test]
+fn statistics_screen_shows_the_review_numbers() {
+    let (_dir, mut app) = demo_app(100, 30);
+    assert_eq!(cmd(&mut app, Command::Stats), Effect::None);
+    let Some(Screen::Stats(s)) = app.screen() else {
+        panic!("the statistics are open: {:?}", app.status);
+    };
+    let store = app.data.store().unwrap();
+    let want = shopinbox::review::stats_for(store, 30, demo_now()).unwrap();
+    assert_eq!(s.stats, want);
+    assert_eq!(s.days, 30);
+    assert_eq!(s.report.overdue.len() as u64, app.counts.overdue);
+    assert_eq!(s.stats.per_day.len(), 30);
+    let screen = screen_text(&render(&app, 100, 30));
+    for needle in [
+        "Statistics · last 30 days",
+        "Morning report",
+        &format!("{} overdue", app.counts.overdue),
+        "wall clock",
+        "business hours",
+        "Within the deadline",
+        "One-touch",
+        "Kept out",
+        "Busiest weekdays",
+        "Customer messages per day",
+    ] {
+        assert!(screen.contains(needle), "{needle:?} in\n{screen}");
+    }
+    // Narrow: the text scrolls; the screen never panics.
+    app.update(Action::Resize {
+        width: 60,
+        height: 15,
+    });
+    cmd(&mut app, Command::Bottom);
+    let Some(Screen::Stats(s)) = app.screen() else {
+        panic!()
+    };
+    assert!(s.scroll > 0, "the text scrolls on a small terminal");
+    let narrow = screen_text(&render(&app, 60, 15));
+    assert!(narrow.contains("Busiest hours"), "{narrow}");
+    cmd(&mut app, Command::Top);
+    // Esc returns to the inbox.
+    cmd(&mut app, Command::Back);
+    assert!(app.screen().is_none());
+    // T again from a conversation, and q closes it.
+    cmd(&mut app, Command::Open);
+    cmd(&mut app, Command::Stats);
+    assert!(matches!(app.screen(), Some(Screen::Stats(_))));
+    cmd(&mut app, Command::Quit);
+    assert!(matches!(app.screen(), Some(Screen::Conversation(_))));
+}
+
+#[test]
+fn follow_ups_and_snoozes_are_visible() {
+    let (dir, mut app) = demo_app(100, 30);
+    let now = demo_now();
+    let mut other = demo_store(dir.path());
+    // An answered conversation with a follow-up at 17:00 today.
+    cmd(&mut app, Command::ViewAnswered);
+    let answered = app.inbox.selected_row().unwrap().clone();
+    let five = now + Duration::minutes(30);
+    other.set_follow_up(answered.id, Some(five)).unwrap();
+    app.update(Action::Refresh);
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("follow-up due 17:00"), "{screen}");
+    let narrow = screen_text(&render(&app, 60, 15));
+    assert!(narrow.contains("f-up 17:00"), "{narrow}");
+    cmd(&mut app, Command::Open);
+    let header = screen_text(&render(&app, 100, 30));
+    assert!(
+        header
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("follow-up due Wed 25 Nov 17:00"),
+        "{header}"
+    );
+    cmd(&mut app, Command::Back);
+
+    // The promise falls due an hour ago: back in Needs reply, overdue.
+    other
+        .set_follow_up(answered.id, Some(now - Duration::hours(1)))
+        .unwrap();
+    cmd(&mut app, Command::ViewNeedsReply);
+    select(&mut app, &answered.subject);
+    let screen = screen_text(&render(&app, 100, 30));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("FOLLOW-UP"))
+        .unwrap_or_else(|| panic!("follow-up badge in\n{screen}"));
+    assert!(row.starts_with("FOLLOW-UP overdue 1h"), "{row}");
+
+    // Snoozed until Monday 09:00: out of Needs reply, marked in All.
+    select(&mut app, JOHN);
+    let john = app.inbox.selected_row().unwrap().id;
+    let monday =
+        shopinbox::app::when::parse("2026-11-30 09:00", now, chrono_tz::Europe::Berlin).unwrap();
+    other.snooze(john, Some(monday)).unwrap();
+    cmd(&mut app, Command::ViewAll);
+    let screen = screen_text(&render(&app, 100, 30));
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Order #1042 shows"))
+        .unwrap();
+    assert!(row.starts_with("snoozed until Mon 09:00"), "{row}");
+    select(&mut app, JOHN);
+    cmd(&mut app, Command::Open);
+    let header = screen_text(&render(&app, 100, 30));
+    assert!(
+        header
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("snoozed until Mon 30 Nov 09:00"),
+        "{header}"
+    );
+}
