@@ -7,12 +7,10 @@ pub mod format;
 pub mod stats;
 
 use crate::deadline::Calendar;
-use crate::store::{ConversationId, ConversationRow, Store, StoreError, View};
+use crate::store::{ConversationId, ConversationRow, ConversationTime, Store, StoreError, View};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use rusqlite::params;
 use serde::Serialize;
 use stats::{StatConversation, StatMessage, Stats};
-use std::collections::HashMap;
 
 /// Loads every conversation active since `since`, one message per Message-ID (a reply that is
 /// both in INBOX and Sent counts once), in the shape [`stats::compute`] takes.
@@ -20,57 +18,27 @@ pub fn load_stat_conversations(
     store: &Store,
     since: DateTime<Utc>,
 ) -> Result<Vec<StatConversation>, StoreError> {
-    let rules = store.rule_set()?;
-    let conn = store.connection();
-    let mut convs: HashMap<ConversationId, StatConversation> = HashMap::new();
-    let sql_err = |source| StoreError::Sql {
-        action: "read messages for statistics",
-        source,
-    };
-    let mut stmt = conn
-        .prepare(
-            "SELECT c.id, c.manual_answered_at, m.received_at, m.is_shop, m.auto_kind,
-                    m.message_id, m.from_addr, m.flags
-               FROM conversations c JOIN messages m ON m.conversation_id = c.id
-              WHERE c.last_at >= ?1 AND m.canonical = 1
-              ORDER BY c.id, m.received_at",
-        )
-        .map_err(sql_err)?;
-    let rows = stmt
-        .query_map(params![since.timestamp()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, bool>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-            ))
-        })
-        .map_err(sql_err)?;
-    for row in rows {
-        let (conv, manual, received, is_shop, auto_kind, msgid, from, flags) =
-            row.map_err(sql_err)?;
-        let kept_out =
-            auto_kind.is_some() || rules.matches(msgid.as_deref(), from.as_deref()).is_some();
-        let entry = convs.entry(conv).or_insert_with(|| StatConversation {
-            messages: Vec::new(),
-            manual_answered_at: manual.and_then(|t| Utc.timestamp_opt(t, 0).single()),
-        });
-        entry.messages.push(StatMessage {
-            received_at: Utc.timestamp_opt(received, 0).single().unwrap_or_default(),
-            is_shop,
-            kept_out: kept_out && !is_shop,
-            answered_flag: flags
-                .split_whitespace()
-                .any(|f| f.eq_ignore_ascii_case("\\Answered")),
-        });
+    let mut out: Vec<StatConversation> = Vec::new();
+    let mut current: Option<ConversationId> = None;
+    // Rows come ordered by conversation, then arrival.
+    for row in store.stat_rows(since)? {
+        if current != Some(row.conversation_id) {
+            current = Some(row.conversation_id);
+            out.push(StatConversation {
+                messages: Vec::new(),
+                manual_answered_at: row.manual_answered_at,
+            });
+        }
+        if let Some(conv) = out.last_mut() {
+            conv.messages.push(StatMessage {
+                received_at: row.received_at,
+                is_shop: row.is_shop,
+                kept_out: row.kept_out,
+                answered_flag: row.answered_flag,
+            });
+        }
     }
-    let mut out: Vec<(ConversationId, StatConversation)> = convs.into_iter().collect();
-    out.sort_by_key(|(id, _)| *id);
-    Ok(out.into_iter().map(|(_, c)| c).collect())
+    Ok(out)
 }
 
 /// Statistics for the `days` days up to `now` (the period starts at local midnight).
@@ -172,39 +140,17 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
         local_midnight(today, cal),
         local_midnight(today + Duration::days(1), cal),
     );
-    let ids_between = |column: &str| -> Result<Vec<ConversationId>, StoreError> {
-        let sql = format!(
-            "SELECT id FROM conversations WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column}"
-        );
-        let conn = store.connection();
-        let wrap = |e| StoreError::Sql {
-            action: "read follow-ups and snoozes",
-            source: e,
-        };
-        let mut stmt = conn.prepare(&sql).map_err(wrap)?;
-        let ids = stmt
-            .query_map(params![start.timestamp(), end.timestamp()], |r| r.get(0))
-            .map_err(wrap)?
-            .collect::<Result<Vec<ConversationId>, _>>()
-            .map_err(wrap)?;
-        Ok(ids)
-    };
-    let mut follow_ups_today = Vec::new();
-    for id in ids_between("follow_up_at")? {
-        if let Some(row) = store.conversation_at(id, now)? {
-            if row.follow_up_at.is_some() {
-                follow_ups_today.push(ReportItem::from_row(&row, now));
-            }
-        }
-    }
-    let mut snoozes_ending_today = Vec::new();
-    for id in ids_between("snoozed_until")? {
-        if let Some(row) = store.conversation_at(id, now)? {
-            if row.snoozed_until.is_some_and(|t| t > now) {
-                snoozes_ending_today.push(ReportItem::from_row(&row, now));
-            }
-        }
-    }
+    let follow_ups_today: Vec<ReportItem> = store
+        .conversations_timed_between(ConversationTime::FollowUp, start, end, now)?
+        .iter()
+        .map(|r| ReportItem::from_row(r, now))
+        .collect();
+    let snoozes_ending_today: Vec<ReportItem> = store
+        .conversations_timed_between(ConversationTime::Snooze, start, end, now)?
+        .iter()
+        .filter(|r| r.snoozed_until.is_some_and(|t| t > now))
+        .map(|r| ReportItem::from_row(r, now))
+        .collect();
     Ok(OverdueReport {
         now,
         overdue,

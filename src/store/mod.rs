@@ -11,6 +11,7 @@ mod ingest;
 mod local;
 mod queries;
 mod refresh;
+mod review;
 mod schema;
 mod search;
 pub mod state;
@@ -18,6 +19,7 @@ pub mod threading;
 mod types;
 
 pub use error::StoreError;
+pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
 pub use types::*;
 
