@@ -357,7 +357,7 @@ pub fn after_send(
         ));
     }
     if let Some(original) = &entry.in_reply_to {
-        match original_location(store, original) {
+        match store.server_location(original) {
             Ok(Some(loc)) => {
                 if let Err(e) = write_back.mark_answered(&loc) {
                     problems.push(format!(
@@ -374,25 +374,6 @@ pub fn after_send(
         }
     }
     problems
-}
-
-/// Where the answered message lives on the server (a real folder with a uid), if anywhere.
-fn original_location(store: &Store, message_id: &str) -> Result<Option<Location>, StoreError> {
-    let conn = store.connection();
-    let row = conn.query_row(
-        "SELECT mailbox, uidvalidity, uid FROM messages \
-             WHERE message_id = ?1 AND uid > 0 ORDER BY (mailbox = 'INBOX') DESC, id LIMIT 1",
-        [message_id],
-        |r| Ok(Location::new(r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)),
-    );
-    match row {
-        Ok(loc) => Ok(Some(loc)),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(source) => Err(StoreError::Sql {
-            action: "find the answered message",
-            source,
-        }),
-    }
 }
 
 /// Loads the templates for the config, installing the starter set on first run.

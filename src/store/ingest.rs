@@ -238,6 +238,23 @@ impl Store {
             })
             .ctx("look up a message by its folder and uid")
     }
+
+    /// Where a message lives on the server (a real folder and uid), if anywhere: the copy in
+    /// INBOX first, else the first stored. Flags such as `\Answered` are set there.
+    pub fn server_location(&self, message_id: &str) -> Result<Option<Location>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT mailbox, uidvalidity, uid FROM messages
+                  WHERE message_id = ?1 AND uid > 0 ORDER BY (mailbox = 'INBOX') DESC, id LIMIT 1",
+            )
+            .and_then(|mut st| {
+                st.query_row([message_id], |r| {
+                    Ok(Location::new(r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()
+            })
+            .ctx("find the answered message")
+    }
 }
 
 type Removed = (i64, Option<String>, bool);
