@@ -160,12 +160,8 @@ impl InboxData for Store {
         wrap("delete the note", Store::delete_note(self, id))
     }
     fn outbox_pending(&self) -> DataResult<u64> {
-        let n: Result<i64, rusqlite::Error> = self.connection().query_row(
-            "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'failed', 'uncertain')",
-            [],
-            |r| r.get(0),
-        );
-        n.map(|n| u64::try_from(n).unwrap_or(0))
+        crate::send::outbox::pending_counts(self.connection())
+            .map(|c| c.queued + c.failed + c.uncertain)
             .map_err(|e| DataError::new("count the outbox", e))
     }
     fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>> {
