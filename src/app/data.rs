@@ -165,11 +165,6 @@ impl InboxData for Store {
             .map_err(|e| DataError::new("count the outbox", e))
     }
     fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>> {
-        // The store keeps last_sync as Unix seconds; the newest over all folders is "last sync".
-        let t: Result<Option<i64>, rusqlite::Error> =
-            self.connection()
-                .query_row("SELECT MAX(last_sync) FROM mailbox_state", [], |r| r.get(0));
-        t.map(|secs| secs.and_then(|s| DateTime::from_timestamp(s, 0)))
-            .map_err(|e| DataError::new("read the sync state", e))
+        wrap("read the sync state", Store::last_sync(self))
     }
 }

@@ -3,12 +3,13 @@
 //! folder's sync state is written in the same transaction as the mail it describes, so a
 //! crash at any point resumes without loss or duplicates.
 
-use super::convert::{domain_of, flags_to_text, secs, time, to_json};
+use super::convert::{domain_of, flags_to_text, opt_time, secs, time, to_json};
 use super::error::{Ctx, StoreError};
 use super::refresh::{load_rules, recompute};
 use super::threading;
 use super::types::{InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext};
 use super::Store;
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
@@ -48,6 +49,15 @@ impl Store {
         index_for_search(&tx, &inserted)?;
         tx.commit().ctx("save messages")?;
         Ok(out)
+    }
+
+    /// When any folder last finished syncing: the "last sync" of the inbox header.
+    pub fn last_sync(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT MAX(last_sync) FROM mailbox_state")
+            .and_then(|mut st| st.query_row([], |r| r.get::<_, Option<i64>>(0)))
+            .map(opt_time)
+            .ctx("read the sync state")
     }
 
     pub fn mailbox_state(&self, mailbox: &str) -> Result<Option<MailboxState>, StoreError> {
