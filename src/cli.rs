@@ -2,9 +2,10 @@
 //! arguments to library calls; errors become one clear sentence on stderr and an exit code
 //! (2 for configuration problems, 1 for everything else), never a panic or a backtrace.
 
+use crate::clock::Clock;
 use crate::config::{Config, ConfigError};
 use crate::deadline;
-use crate::store::{ConversationRow, ShopContext, Store, View};
+use crate::store::{ConversationRow, Store, View};
 use crate::ui::fit;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -279,7 +280,10 @@ pub struct Env {
     pub config: Config,
     pub config_path: Option<PathBuf>,
     pub store: Store,
+    /// The time the command runs at (read once, so one command sees one "now").
     pub now: DateTime<Utc>,
+    /// The clock everything else reads: the system's, or fixed by `--now`.
+    pub clock: Clock,
     pub demo: bool,
     /// Keeps the demo's temporary directory alive as long as the environment.
     _demo_dir: Option<tempfile::TempDir>,
@@ -290,12 +294,13 @@ impl Env {
     pub fn open(cli: &Cli, demo: bool) -> Result<Env> {
         if demo {
             let mut config = Config::demo();
-            let now = parse_now(cli.now.as_deref(), &config)?;
+            let clock = clock_for(cli.now.as_deref(), &config)?;
+            let now = clock.now();
             let dir = tempfile::Builder::new()
                 .prefix("shopinbox-demo-")
                 .tempdir()
                 .context("cannot create a temporary folder for the demo store")?;
-            let store = crate::demo::build_demo_store(dir.path(), now)
+            let store = crate::demo::build_demo_store(dir.path(), clock)
                 .context("cannot build the demo store")?;
             // The demo never touches the owner's real configuration folder.
             config.templates_dir = Some(dir.path().join("templates"));
@@ -304,18 +309,20 @@ impl Env {
                 config_path: None,
                 store,
                 now,
+                clock,
                 demo: true,
                 _demo_dir: Some(dir),
             });
         }
         let (config, path) = load_config(cli)?;
-        let now = parse_now(cli.now.as_deref(), &config)?;
-        let store = open_store(&config)?;
+        let clock = clock_for(cli.now.as_deref(), &config)?;
+        let store = open_store(&config, clock)?;
         Ok(Env {
             config,
             config_path: Some(path),
             store,
-            now,
+            now: clock.now(),
+            clock,
             demo: false,
             _demo_dir: None,
         })
@@ -354,24 +361,27 @@ pub fn load_config(cli: &Cli) -> Result<(Config, PathBuf)> {
 }
 
 /// Opens the store named by the configuration, creating its folder when needed.
-pub fn open_store(config: &Config) -> Result<Store> {
+pub fn open_store(config: &Config, clock: Clock) -> Result<Store> {
     let path = config.store_path();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
     }
-    let ctx = ShopContext {
-        addresses: config.shop_addresses(),
-        calendar: config.calendar(),
-    };
-    Ok(Store::open(&path, ctx)?)
+    Ok(Store::open(&path, config.shop_context(clock))?)
 }
 
-/// Parses `--now`: RFC 3339, or a local date/time in the shop's time zone.
-pub fn parse_now(arg: Option<&str>, config: &Config) -> Result<DateTime<Utc>> {
-    let Some(s) = arg else {
-        return Ok(Utc::now());
-    };
+/// The clock of a command: fixed at `--now` when given, else the system's. This is the one
+/// place the binary decides to read the real time.
+pub fn clock_for(now_arg: Option<&str>, config: &Config) -> Result<Clock> {
+    match now_arg {
+        Some(s) => Ok(Clock::fixed(parse_time(s, config)?)),
+        None => Ok(Clock::system()),
+    }
+}
+
+/// Parses a time given on the command line (`--now`, snooze): RFC 3339, or a local date/time
+/// in the shop's time zone.
+pub fn parse_time(s: &str, config: &Config) -> Result<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
@@ -406,7 +416,7 @@ fn run(cli: Cli) -> Result<i32> {
     match &cli.command {
         None => {
             let env = Env::open(&cli, cli.demo)?;
-            run_tui(env, cli.now.is_some())
+            run_tui(env)
         }
         Some(Command::Demo { print }) => {
             let env = Env::open(&cli, true)?;
@@ -414,7 +424,7 @@ fn run(cli: Cli) -> Result<i32> {
                 print_inbox(&env, View::NeedsReply, 500)?;
                 Ok(0)
             } else {
-                run_tui(env, cli.now.is_some())
+                run_tui(env)
             }
         }
         Some(Command::Sync) => {
@@ -422,7 +432,8 @@ fn run(cli: Cli) -> Result<i32> {
                 bail!("the demo has no server to sync with; drop --demo to sync the configured account");
             }
             let (config, _) = load_config(&cli)?;
-            crate::sync::cli::run_sync_cli(&config)?;
+            let clock = clock_for(cli.now.as_deref(), &config)?;
+            crate::sync::cli::run_sync_cli(&config, clock)?;
             Ok(0)
         }
         Some(Command::List(args)) => {
@@ -550,7 +561,7 @@ fn run(cli: Cli) -> Result<i32> {
             let mut env = Env::open(&cli, cli.demo)?;
             let until = match (until, clear) {
                 (_, true) => None,
-                (Some(t), false) => Some(parse_now(Some(t), &env.config)?),
+                (Some(t), false) => Some(parse_time(t, &env.config)?),
                 (None, false) => bail!(
                     "say until when, e.g. `shopinbox snooze {id} \"2026-11-25 09:00\"`, or --clear"
                 ),
@@ -628,7 +639,7 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Config { command }) => match command {
             ConfigCommand::Check => {
                 let (config, path) = load_config(&cli)?;
-                let now = parse_now(cli.now.as_deref(), &config)?;
+                let now = clock_for(cli.now.as_deref(), &config)?.now();
                 print!("{}", crate::config::check_report(&config, &path, now));
                 Ok(0)
             }
@@ -649,7 +660,7 @@ fn run(cli: Cli) -> Result<i32> {
 
 /// Opens the full-screen inbox on the environment's store, with the sync and send workers
 /// running behind it (the demo has no server: replies go to its outbox folder).
-fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
+fn run_tui(env: Env) -> Result<i32> {
     let demo_outbox = env.demo_outbox_dir()?;
     let store_path = match &env._demo_dir {
         Some(dir) => dir.path().join(crate::demo::DEMO_STORE_FILE),
@@ -659,11 +670,11 @@ fn run_tui(env: Env, fixed_now: bool) -> Result<i32> {
         config: &env.config,
         store_path,
         demo_outbox: demo_outbox.as_deref(),
-        fixed_now: fixed_now.then_some(env.now),
+        clock: env.clock,
     })?;
     let options = crate::tui::TuiOptions {
         keys: env.config.keys.clone(),
-        now: fixed_now.then_some(env.now),
+        clock: env.clock,
         worker: Some(worker),
         config: Some(env.config.clone()),
     };

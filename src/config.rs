@@ -422,6 +422,15 @@ impl Config {
             .collect()
     }
 
+    /// Who the shop is for the store: its addresses, its calendar, and the clock to read.
+    pub fn shop_context(&self, clock: crate::clock::Clock) -> crate::store::ShopContext {
+        crate::store::ShopContext {
+            addresses: self.shop_addresses(),
+            calendar: self.calendar(),
+            clock,
+        }
+    }
+
     /// The From identity of replies: the first shop address.
     pub fn from_address(&self) -> &str {
         self.shop

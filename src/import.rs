@@ -331,7 +331,7 @@ impl Importer<'_> {
             .or(parsed.date)
             .or(postmark)
             .or(mtime)
-            .unwrap_or_else(Utc::now);
+            .unwrap_or_else(|| self.store.context().clock.now());
         self.batch.push(NewMessage {
             location: Location {
                 mailbox: IMPORT_MAILBOX.to_string(),

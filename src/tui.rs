@@ -11,11 +11,11 @@ use crate::app::{
     Action, App, AppOptions, Effect, InboxData, Keymap, Opener, WorkerChannels, WorkerCommand,
     WorkerEvent,
 };
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::{ShopContext, Store};
 use crate::ui::{self, Theme};
 use anyhow::Context;
-use chrono::{DateTime, Utc};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, MouseEventKind};
 use crossterm::execute;
 use ratatui::DefaultTerminal;
@@ -29,12 +29,11 @@ use std::thread;
 use std::time::Duration;
 
 /// Everything besides the store that the TUI takes from the CLI.
-#[derive(Default)]
 pub struct TuiOptions {
     /// The config's `[keys]` table: action name → keys.
     pub keys: BTreeMap<String, Vec<String>>,
-    /// A fixed clock (`--now`), for demos and tests.
-    pub now: Option<DateTime<Utc>>,
+    /// The clock: the system's, or fixed (`--now`) for demos and tests.
+    pub clock: Clock,
     /// The sync worker, when one runs (not in demo mode).
     pub worker: Option<WorkerChannels>,
     /// The configuration, for the reply flow (shop identity, calendar, templates folder).
@@ -74,7 +73,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     let app_options = AppOptions {
         keymap,
         color: Theme::color_from_env(),
-        fixed_now: options.now,
+        fixed_now: options.clock.fixed_at(),
         sync_available: options.worker.is_some(),
         config: options.config.take(),
     };
@@ -90,10 +89,17 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     // Mouse capture is a bonus: a terminal without it still works with the keyboard.
     let _ = execute!(stdout(), EnableMouseCapture);
     let size = terminal.size().context("cannot read the terminal size")?;
-    let now = options.now.unwrap_or_else(Utc::now);
-    let mut app = App::new(data, app_options, now, size.width, size.height);
+    let clock = options.clock;
+    let mut app = App::new(data, app_options, clock.now(), size.width, size.height);
     let input = InputThread::spawn(tx);
-    let result = event_loop(&mut terminal, &mut app, &rx, &input, commands.as_ref());
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &rx,
+        &input,
+        commands.as_ref(),
+        clock,
+    );
     input.stop();
     if let Some(c) = &commands {
         // The worker may already be gone; nothing to do about it at exit.
@@ -108,6 +114,7 @@ fn event_loop(
     rx: &Receiver<LoopEvent>,
     input: &InputThread,
     commands: Option<&Sender<WorkerCommand>>,
+    clock: Clock,
 ) -> anyhow::Result<()> {
     loop {
         terminal
@@ -126,7 +133,7 @@ fn event_loop(
             },
             Ok(LoopEvent::Worker(ev)) => Some(Action::Worker(ev)),
             Ok(LoopEvent::InputFailed(e)) => anyhow::bail!("cannot read from the terminal: {e}"),
-            Err(RecvTimeoutError::Timeout) => Some(Action::Tick(Utc::now())),
+            Err(RecvTimeoutError::Timeout) => Some(Action::Tick(clock.now())),
             Err(RecvTimeoutError::Disconnected) => {
                 anyhow::bail!("the terminal input stopped unexpectedly")
             }

@@ -4,10 +4,10 @@
 //! translate them into sentences for the status bar, so neither side depends on the other.
 
 use crate::app::{WorkerChannels, WorkerCommand, WorkerEvent};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::send::flow::{self, SendError, WriteBack};
 use crate::send::worker::{spawn_send_worker, SendCommand, SendEvent, WorkerSetup};
-use crate::store::ShopContext;
 use crate::sync::{spawn_worker, ImapAccount, SyncCommand, SyncEvent, WorkerOptions};
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -21,23 +21,16 @@ pub struct WorkerPlan<'a> {
     pub store_path: PathBuf,
     /// Demo mode: no IMAP; replies go to this folder of .eml files.
     pub demo_outbox: Option<&'a Path>,
-    /// The app's fixed clock (`--now`), if any: workers stamp what they do in the same time.
-    pub fixed_now: Option<chrono::DateTime<Utc>>,
+    /// The app's clock: workers stamp what they do in the same time.
+    pub clock: Clock,
 }
 
 /// Starts the workers and returns the app's side of the link.
 pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
     let (event_tx, event_rx) = mpsc::channel::<WorkerEvent>();
     let (command_tx, command_rx) = mpsc::channel::<WorkerCommand>();
-    let ctx = ShopContext {
-        addresses: plan.config.shop_addresses(),
-        calendar: plan.config.calendar(),
-    };
-    // With a fixed clock (`--now`) the workers' timestamps move with it.
-    let clock_offset = plan
-        .fixed_now
-        .map(|t| t - Utc::now())
-        .unwrap_or_else(chrono::Duration::zero);
+    let ctx = plan.config.shop_context(plan.clock);
+    let clock = plan.clock;
 
     let sync_tx: Option<Sender<SyncCommand>> = match (&plan.config.imap, plan.demo_outbox) {
         (Some(imap), None) => {
@@ -45,7 +38,7 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
             let options = WorkerOptions::from_config(imap);
             let (tx, rx) = spawn_worker(account, plan.store_path.clone(), ctx.clone(), options);
             relay("sync", rx, event_tx.clone(), move |ev| {
-                translate_sync(ev, Utc::now() + clock_offset)
+                translate_sync(ev, clock.now())
             })?;
             Some(tx)
         }
@@ -64,7 +57,6 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
                     shop: ctx,
                     delivery,
                     write_back,
-                    clock_offset,
                 });
                 relay("send", send_rx, event_tx.clone(), translate_send)?;
                 Ok(send_tx)
@@ -202,7 +194,13 @@ pub fn translate_send(ev: SendEvent) -> Vec<WorkerEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, TimeZone, Utc};
     use std::time::Duration;
+
+    /// Tuesday 24 November 2026, 10:00 in Berlin: the tests' fixed "now".
+    fn tuesday() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()
+    }
 
     #[test]
     fn without_smtp_a_reply_waits_in_the_outbox_and_the_owner_is_told_why() {
@@ -212,7 +210,7 @@ mod tests {
             config: &config,
             store_path: dir.path().join("store.db"),
             demo_outbox: None,
-            fixed_now: None,
+            clock: Clock::fixed(tuesday()),
         })
         .unwrap();
         channels
@@ -252,7 +250,7 @@ mod tests {
             config: &config,
             store_path: dir.path().join("store.db"),
             demo_outbox: None,
-            fixed_now: None,
+            clock: Clock::fixed(tuesday()),
         })
         .unwrap();
         channels
@@ -278,8 +276,8 @@ mod tests {
     #[test]
     fn demo_reply_goes_to_its_folder_and_answers_the_conversation() {
         let dir = tempfile::tempdir().unwrap();
-        let now = Utc::now();
-        let store = crate::demo::build_demo_store(dir.path(), now).unwrap();
+        let now = tuesday();
+        let store = crate::demo::build_demo_store(dir.path(), Clock::fixed(now)).unwrap();
         let mut config = Config::demo();
         config.templates_dir = Some(dir.path().join("templates"));
         let (templates, errors) = flow::load_templates(&config);
@@ -299,7 +297,7 @@ mod tests {
             config: &config,
             store_path: dir.path().join(crate::demo::DEMO_STORE_FILE),
             demo_outbox: Some(&outbox),
-            fixed_now: Some(now),
+            clock: Clock::fixed(now),
         })
         .unwrap();
         channels
@@ -327,7 +325,7 @@ mod tests {
 
         let store = crate::store::Store::open(
             &dir.path().join(crate::demo::DEMO_STORE_FILE),
-            crate::demo::demo_context(),
+            crate::demo::demo_context(Clock::fixed(now)),
         )
         .unwrap();
         let row = store.conversation_at(conv, now).unwrap().unwrap();
@@ -362,7 +360,7 @@ mod tests {
             }),
             vec![WorkerEvent::Outbox]
         );
-        let now = Utc::now();
+        let now = tuesday();
         assert_eq!(
             translate_sync(
                 SyncEvent::Failed("cannot connect to imap.example.com".into()),

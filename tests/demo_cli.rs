@@ -58,7 +58,7 @@ fn due_times_follow_the_rule_for_every_sample() {
             let due = time(&row["due_at"]);
             assert_eq!(due, due_at(received, &cal), "{now}: {row:#}");
             // The state word agrees with the clock.
-            let now_t = shopinbox::cli::parse_now(Some(now), &Config::demo()).unwrap();
+            let now_t = shopinbox::cli::parse_time(now, &Config::demo()).unwrap();
             let expected = if due <= now_t {
                 "overdue"
             } else if due - now_t <= cal.due_soon {

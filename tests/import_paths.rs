@@ -13,12 +13,20 @@ fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The tests' fixed "now": Tuesday 24 November 2026, 10:00 in Berlin.
+fn now() -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00+01:00")
+        .unwrap()
+        .into()
+}
+
 fn store() -> Store {
-    Store::open_in_memory(shopinbox::demo::demo_context()).unwrap()
+    let clock = shopinbox::clock::Clock::fixed(now());
+    Store::open_in_memory(shopinbox::demo::demo_context(clock)).unwrap()
 }
 
 fn all_messages(store: &Store) -> Vec<MessageRow> {
-    let now = Utc::now();
+    let now = now();
     let mut out = Vec::new();
     for c in store.list(View::All, now, 0, 10_000).unwrap() {
         out.extend(store.conversation_messages(c.id).unwrap());
@@ -245,7 +253,7 @@ fn folder_tree_is_searched_and_non_mail_is_noted() {
         sum.problems
     );
     // The reply found in the subfolder joined the first message's conversation.
-    let convs = s.list(View::All, Utc::now(), 0, 100).unwrap();
+    let convs = s.list(View::All, now(), 0, 100).unwrap();
     assert_eq!(convs.len(), 1);
     assert_eq!(convs[0].message_count, 2);
 }

@@ -6,7 +6,7 @@ use shopinbox::config::Config;
 use shopinbox::send::cli::{outbox_cli, reply_cli, OutboxCommand, ReplyArgs};
 use shopinbox::send::flow::{self, NoWriteBack};
 use shopinbox::send::outbox::{self, OutboxState, Outcome};
-use shopinbox::store::{Location, NewMessage, ShopContext, Store, View};
+use shopinbox::store::{Location, NewMessage, Store, View};
 
 fn setup() -> (tempfile::TempDir, Config, Store, i64) {
     let dir = tempfile::tempdir().unwrap();
@@ -14,10 +14,9 @@ fn setup() -> (tempfile::TempDir, Config, Store, i64) {
     cfg.templates_dir = Some(dir.path().join("templates"));
     let mut store = Store::open(
         &dir.path().join("db.sqlite"),
-        ShopContext {
-            addresses: cfg.shop_addresses(),
-            calendar: cfg.calendar(),
-        },
+        cfg.shop_context(shopinbox::clock::Clock::fixed(
+            Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap(),
+        )),
     )
     .unwrap();
     let raw = b"From: Jane Doe <jane@example.com>\r\nTo: hello@alphx.shop\r\n\

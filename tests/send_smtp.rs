@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use mailparse::MailHeaderMap;
+use shopinbox::clock::Clock;
 use shopinbox::config::{Config, ImapConfig, PasswordSource, Security, SmtpConfig};
 use shopinbox::send::flow::{self, Draft, SendResult, WriteBack};
 use shopinbox::send::imap::ImapWriteBack;
 use shopinbox::send::outbox::{self, OutboxState};
-use shopinbox::store::{ConversationId, Location, NewMessage, ShopContext, Store, View};
+use shopinbox::store::{ConversationId, Location, NewMessage, Store, View};
 use support::{MailServers, ServerOptions, SmtpOptions};
 
 const CUSTOMER_ID: &str = "cust-1@example.com";
@@ -41,6 +42,14 @@ fn customer_mail(from: &str) -> Vec<u8> {
          John\r\n"
     )
     .into_bytes()
+}
+
+/// The tests' fixed "now": Tuesday 24 November 2026, 10:00 in Berlin, the day after the
+/// customer wrote.
+fn now() -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00+01:00")
+        .unwrap()
+        .into()
 }
 
 fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
@@ -78,10 +87,7 @@ fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
 
     let mut store = Store::open(
         &dir.path().join("shopinbox.db"),
-        ShopContext {
-            addresses: cfg.shop_addresses(),
-            calendar: cfg.calendar(),
-        },
+        cfg.shop_context(Clock::fixed(now())),
     )
     .unwrap();
     let parsed = shopinbox::mail::parse::parse_message(&raw);
@@ -98,7 +104,7 @@ fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
             None,
         )
         .unwrap();
-    let conv = store.list(View::All, Utc::now(), 0, 10).unwrap()[0].id;
+    let conv = store.list(View::All, now(), 0, 10).unwrap()[0].id;
     Fixture {
         servers,
         cfg,
@@ -114,7 +120,7 @@ fn draft(f: &Fixture, template: &str) -> Draft {
     assert!(errors.is_empty(), "{errors:?}");
     let t = flow::find_template(&templates, template).unwrap();
     let msg = flow::message_to_answer(&f.store, f.conv).unwrap();
-    flow::draft(&f.cfg, &f.store, &msg, t, Utc::now()).unwrap()
+    flow::draft(&f.cfg, &f.store, &msg, t, now()).unwrap()
 }
 
 fn write_back(f: &Fixture) -> ImapWriteBack {
@@ -133,7 +139,7 @@ impl WriteBack for NoImap {
 
 fn send(f: &mut Fixture, id: i64, wb: &mut dyn WriteBack) -> SendResult {
     let delivery = flow::delivery(&f.cfg, None).unwrap();
-    flow::send_one(&mut f.store, &delivery, wb, id, &Utc::now).unwrap()
+    flow::send_one(&mut f.store, &delivery, wb, id, &now).unwrap()
 }
 
 fn state(f: &Fixture, id: i64) -> OutboxState {
@@ -169,7 +175,7 @@ fn reply_arrives_threaded_personalized_and_is_written_back() {
         "\"Smith, John\" <john.smith@example.com>",
     );
     let d = draft(&f, "missing-package");
-    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     assert_eq!(state(&f, id), OutboxState::Queued);
     let mut wb = write_back(&f);
     let result = send(&mut f, id, &mut wb);
@@ -264,7 +270,7 @@ fn starttls_submission_port_works() {
         s.security = Security::StartTls;
     }
     let d = draft(&f, "acknowledge");
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     assert_eq!(
         send(&mut f, id, &mut NoImap),
         SendResult::Sent { problems: vec![] }
@@ -282,7 +288,7 @@ fn lines_starting_with_a_dot_survive_the_wire() {
     );
     let mut d = draft(&f, "plain");
     d.text = "Hi John,\n.\n..two dots\n.hidden\n. space\nend\n".into();
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     assert_eq!(
         send(&mut f, id, &mut NoImap),
         SendResult::Sent { problems: vec![] }
@@ -307,7 +313,7 @@ fn server_down_fails_then_sends_exactly_once_on_retry() {
         s.port = closed_port();
     }
     let d = draft(&f, "acknowledge");
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     match send(&mut f, id, &mut NoImap) {
         SendResult::Failed { error, retry_at } => {
             assert!(error.contains("connect"), "{error}");
@@ -316,10 +322,8 @@ fn server_down_fails_then_sends_exactly_once_on_retry() {
         other => panic!("{other:?}"),
     }
     assert_eq!(state(&f, id), OutboxState::Failed);
-    assert!(outbox::due(f.store.connection(), Utc::now())
-        .unwrap()
-        .is_empty());
-    let later = Utc::now() + chrono::Duration::minutes(2);
+    assert!(outbox::due(f.store.connection(), now()).unwrap().is_empty());
+    let later = now() + chrono::Duration::minutes(2);
     assert_eq!(outbox::due(f.store.connection(), later).unwrap(), vec![id]);
 
     if let Some(s) = f.cfg.smtp.as_mut() {
@@ -348,7 +352,7 @@ fn rejected_login_is_a_clear_error_and_the_reply_stays() {
         "John Smith <john.smith@example.com>",
     );
     let d = draft(&f, "acknowledge");
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     match send(&mut f, id, &mut NoImap) {
         SendResult::Failed { error, retry_at } => {
             assert!(error.contains("refused to log in"), "{error}");
@@ -360,7 +364,7 @@ fn rejected_login_is_a_clear_error_and_the_reply_stays() {
     }
     assert_eq!(state(&f, id), OutboxState::Failed);
     assert!(
-        outbox::due(f.store.connection(), Utc::now() + chrono::Duration::days(1))
+        outbox::due(f.store.connection(), now() + chrono::Duration::days(1))
             .unwrap()
             .is_empty()
     );
@@ -380,7 +384,7 @@ fn dropped_after_data_is_uncertain_and_not_resent() {
         "John Smith <john.smith@example.com>",
     );
     let d = draft(&f, "acknowledge");
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     match send(&mut f, id, &mut NoImap) {
         SendResult::Uncertain { error } => {
             assert!(error.contains("may have been delivered"), "{error}")
@@ -388,14 +392,14 @@ fn dropped_after_data_is_uncertain_and_not_resent() {
         other => panic!("{other:?}"),
     }
     assert_eq!(state(&f, id), OutboxState::Uncertain);
-    let far = Utc::now() + chrono::Duration::days(30);
+    let far = now() + chrono::Duration::days(30);
     assert!(outbox::due(f.store.connection(), far).unwrap().is_empty());
     assert_eq!(send(&mut f, id, &mut NoImap), SendResult::Skipped);
     std::thread::sleep(Duration::from_millis(300));
     assert!(f.servers.smtp_messages().is_empty());
 
     // The owner decides to resend.
-    outbox::resend_uncertain(f.store.connection(), id, Utc::now()).unwrap();
+    outbox::resend_uncertain(f.store.connection(), id, now()).unwrap();
     assert_eq!(
         send(&mut f, id, &mut NoImap),
         SendResult::Sent { problems: vec![] }
@@ -410,7 +414,7 @@ fn hostile_display_name_gives_a_clean_header() {
         "=?utf-8?b?Sm9obg0KQmNjOiB2aWN0aW1AZXhhbXBsZS5jb20bWzMxbQ==?= <john.smith@example.com>";
     let mut f = setup(SmtpOptions::default(), from);
     let d = draft(&f, "plain");
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     assert_eq!(
         send(&mut f, id, &mut NoImap),
         SendResult::Sent { problems: vec![] }
@@ -442,7 +446,7 @@ fn plaintext_only_to_loopback() {
         s.host = "127.0.0.1".into();
     }
     let d = draft(&f, "plain");
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     assert_eq!(
         send(&mut f, id, &mut NoImap),
         SendResult::Sent { problems: vec![] }
@@ -476,17 +480,13 @@ fn worker_sends_and_reports() {
         "John Smith <john.smith@example.com>",
     );
     let d = draft(&f, "acknowledge");
-    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, Utc::now()).unwrap();
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
     let (tx, rx) =
         shopinbox::send::worker::spawn_send_worker(shopinbox::send::worker::WorkerSetup {
             store_path: f._dir.path().join("shopinbox.db"),
-            shop: ShopContext {
-                addresses: f.cfg.shop_addresses(),
-                calendar: f.cfg.calendar(),
-            },
+            shop: f.cfg.shop_context(Clock::fixed(now())),
             delivery: flow::delivery(&f.cfg, None).unwrap(),
             write_back: Box::new(NoImap),
-            clock_offset: chrono::Duration::zero(),
         });
     // The worker sends what is queued at start; the explicit command is then a no-op.
     tx.send(shopinbox::send::worker::SendCommand::Send(id))
@@ -526,7 +526,7 @@ fn demo_mode_writes_eml_files() {
             demo_dir: Some(&out),
         },
         &mut NoImap,
-        Utc::now(),
+        now(),
     )
     .unwrap();
     assert!(text.contains("sent."), "{text}");

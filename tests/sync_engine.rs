@@ -26,6 +26,13 @@ fn ctx() -> ShopContext {
             chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
             chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
         ),
+        // What the store stamps (last sync) is read from this clock; the mail's own times come
+        // from the server.
+        clock: shopinbox::clock::Clock::fixed(
+            chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00+01:00")
+                .unwrap()
+                .into(),
+        ),
     }
 }
 

@@ -42,12 +42,10 @@ pub fn config_toml(store_path: &Path) -> String {
     )
 }
 
-/// The shop context of a config (what `shopinbox` itself builds from it).
+/// The shop context of a config (what `shopinbox` itself builds from it), read at the bench's
+/// fixed time so that runs on different days measure the same work.
 pub fn context_of(config: &Config) -> ShopContext {
-    ShopContext {
-        addresses: config.shop_addresses(),
-        calendar: config.calendar(),
-    }
+    config.shop_context(shopinbox::clock::Clock::fixed(now()))
 }
 
 /// The bench's own shop context, from [`config_toml`].

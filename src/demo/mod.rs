@@ -12,6 +12,7 @@
 //! that produces that state under the demo's business calendar, whatever weekday or hour the
 //! demo is started. The Date: headers are rewritten to match, so the mail reads consistently.
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadline::{self, Calendar};
 use crate::mail::parse::parse_message;
@@ -228,13 +229,9 @@ const OVERDUE_SEARCH: i64 = 60 * 24 * 60;
 /// Step of that search: fine enough that arrivals stay close to their intended age.
 const OVERDUE_STEP: i64 = 15;
 
-/// The demo shop's identity and calendar, from [`Config::demo`].
-pub fn demo_context() -> ShopContext {
-    let config = Config::demo();
-    ShopContext {
-        addresses: config.shop_addresses(),
-        calendar: config.calendar(),
-    }
+/// The demo shop's identity and calendar, from [`Config::demo`], read with `clock`.
+pub fn demo_context(clock: Clock) -> ShopContext {
+    Config::demo().shop_context(clock)
 }
 
 /// Where demo mode writes the .eml files it "sends" (lettre's file transport), so replies can
@@ -243,9 +240,10 @@ pub fn demo_outbox_dir(dir: &Path) -> PathBuf {
     dir.join("outbox")
 }
 
-/// Builds a fresh demo store in `dir` (created if needed) as it would look at `now`.
-pub fn build_demo_store(dir: &Path, now: DateTime<Utc>) -> Result<Store, DemoError> {
-    build_demo_store_with(dir, now, demo_context())
+/// Builds a fresh demo store in `dir` (created if needed) as it looks at `clock`'s now; the
+/// store keeps reading that clock.
+pub fn build_demo_store(dir: &Path, clock: Clock) -> Result<Store, DemoError> {
+    build_demo_store_with(dir, clock.now(), demo_context(clock))
 }
 
 /// [`build_demo_store`] with another shop context: tests use it to try calendars with

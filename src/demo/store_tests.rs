@@ -98,13 +98,16 @@ fn check_states(now: DateTime<Utc>, ctx: ShopContext) -> Store {
 
 #[test]
 fn monday_morning() {
-    check_states(local(2025, 6, 2, 10, 0), demo_context());
+    check_states(
+        local(2025, 6, 2, 10, 0),
+        demo_context(Clock::fixed(local(2025, 6, 2, 10, 0))),
+    );
 }
 
 #[test]
 fn wednesday_afternoon_shows_due_soon() {
     let now = local(2025, 6, 4, 16, 30);
-    let store = check_states(now, demo_context());
+    let store = check_states(now, demo_context(Clock::fixed(now)));
     let soon = store
         .list(View::NeedsReply, now, 0, 1000)
         .unwrap()
@@ -119,32 +122,39 @@ fn wednesday_afternoon_shows_due_soon() {
 
 #[test]
 fn saturday() {
-    check_states(local(2025, 6, 7, 11, 20), demo_context());
+    check_states(
+        local(2025, 6, 7, 11, 20),
+        demo_context(Clock::fixed(local(2025, 6, 7, 11, 20))),
+    );
 }
 
 #[test]
 fn monday_after_christmas_holidays() {
     // The demo calendar closes on 25 and 26 December (Thu, Fri): nothing fell due that
     // weekend, so the overdue mail goes back to Wednesday.
-    check_states(local(2025, 12, 29, 10, 0), demo_context());
+    check_states(
+        local(2025, 12, 29, 10, 0),
+        demo_context(Clock::fixed(local(2025, 12, 29, 10, 0))),
+    );
 }
 
 #[test]
 fn tuesday_after_easter_with_a_holiday_calendar() {
-    let mut ctx = demo_context();
+    let now = local(2025, 4, 22, 9, 5);
+    let mut ctx = demo_context(Clock::fixed(now));
     for d in [(2025, 4, 18), (2025, 4, 21)] {
         ctx.calendar
             .holidays
             .insert(NaiveDate::from_ymd_opt(d.0, d.1, d.2).unwrap());
     }
-    check_states(local(2025, 4, 22, 9, 5), ctx);
+    check_states(now, ctx);
 }
 
 #[test]
 fn built_like_synced_mail() {
     let now = local(2025, 6, 3, 14, 0);
     let dir = tempfile::tempdir().unwrap();
-    let store = build_demo_store(dir.path(), now).unwrap();
+    let store = build_demo_store(dir.path(), Clock::fixed(now)).unwrap();
     assert!(dir.path().join(DEMO_STORE_FILE).exists());
     assert!(demo_outbox_dir(dir.path()).is_dir());
 
@@ -246,9 +256,9 @@ fn built_like_synced_mail() {
 fn rebuilding_in_the_same_folder_starts_fresh() {
     let dir = tempfile::tempdir().unwrap();
     let now = local(2025, 6, 3, 14, 0);
-    drop(build_demo_store(dir.path(), now).unwrap());
+    drop(build_demo_store(dir.path(), Clock::fixed(now)).unwrap());
     let later = now + Duration::days(2);
-    let store = build_demo_store(dir.path(), later).unwrap();
+    let store = build_demo_store(dir.path(), Clock::fixed(later)).unwrap();
     let n: usize = store
         .list(View::All, later, 0, 1000)
         .unwrap()
@@ -268,6 +278,12 @@ fn rebuilding_in_the_same_folder_starts_fresh() {
 
 #[test]
 fn friday_exactly_at_closing_time_and_monday_before_opening() {
-    check_states(local(2025, 6, 6, 17, 0), demo_context());
-    check_states(local(2025, 6, 9, 8, 59), demo_context());
+    check_states(
+        local(2025, 6, 6, 17, 0),
+        demo_context(Clock::fixed(local(2025, 6, 6, 17, 0))),
+    );
+    check_states(
+        local(2025, 6, 9, 8, 59),
+        demo_context(Clock::fixed(local(2025, 6, 9, 8, 59))),
+    );
 }

@@ -68,15 +68,13 @@ pub struct WorkerSetup {
     pub shop: ShopContext,
     pub delivery: Delivery,
     pub write_back: Box<dyn WriteBack + Send>,
-    /// Added to the wall clock for every timestamp the worker takes: zero in real use; the
-    /// demo's `--now` sets it so that a sent reply is stamped in the demo's time and answers
-    /// the conversation it replies to.
-    pub clock_offset: chrono::Duration,
 }
 
 impl WorkerSetup {
+    /// Every timestamp the worker takes comes from the shop's clock, so a reply sent under a
+    /// fixed clock (`--now`, tests) is stamped in that time and answers its conversation.
     fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.clock_offset
+        self.shop.clock.now()
     }
 }
 
@@ -184,8 +182,8 @@ fn flush(store: &mut Store, setup: &mut WorkerSetup, events: &Sender<SendEvent>)
 
 fn send(store: &mut Store, setup: &mut WorkerSetup, events: &Sender<SendEvent>, id: i64) {
     let _ = events.send(SendEvent::Sending { id });
-    let clock_offset = setup.clock_offset;
-    let now = move || Utc::now() + clock_offset;
+    let clock = setup.shop.clock;
+    let now = move || clock.now();
     let result = flow::send_one(store, &setup.delivery, setup.write_back.as_mut(), id, &now);
     let event = match result {
         Ok(SendResult::Sent { problems }) => SendEvent::Sent { id, problems },

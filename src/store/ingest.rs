@@ -430,7 +430,7 @@ fn insert_one(
                     p.subject,
                     norm,
                     customer,
-                    secs(chrono::Utc::now()),
+                    secs(ctx.clock.now()),
                     at
                 ])
             })

@@ -50,7 +50,7 @@ impl Store {
         tx.execute(
             "INSERT INTO sender_rules(kind, value, created_at) VALUES (?1, ?2, ?3)
              ON CONFLICT(kind, value) DO NOTHING",
-            params![kind.as_str(), value, secs(Utc::now())],
+            params![kind.as_str(), value, secs(self.ctx.clock.now())],
         )
         .ctx(ACTION)?;
         let id: i64 = tx
@@ -184,7 +184,7 @@ impl Store {
     }
 
     pub fn add_note(&mut self, addr: &str, text: &str) -> Result<i64, StoreError> {
-        let now = secs(Utc::now());
+        let now = secs(self.ctx.clock.now());
         self.conn
             .execute(
                 "INSERT INTO notes(customer_addr, text, created_at, updated_at)
@@ -200,7 +200,7 @@ impl Store {
             .conn
             .execute(
                 "UPDATE notes SET text = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, text, secs(Utc::now())],
+                params![id, text, secs(self.ctx.clock.now())],
             )
             .ctx("save a note")?;
         if n == 0 {
@@ -258,7 +258,7 @@ impl Store {
             })
             .ctx(ACTION)?;
         let (name, first_name_override, first_contact) = row.unwrap_or_default();
-        let now = secs(Utc::now());
+        let now = secs(self.ctx.clock.now());
         let conversations = self
             .conn
             .prepare_cached(&format!(

@@ -285,9 +285,9 @@ impl Store {
             .ctx("list conversations")
     }
 
-    /// A conversation with its effective due time at the current wall-clock time.
+    /// A conversation with its effective due time now (by the shop's clock).
     pub fn conversation(&self, id: ConversationId) -> Result<Option<ConversationRow>, StoreError> {
-        self.conversation_at(id, Utc::now())
+        self.conversation_at(id, self.ctx.clock.now())
     }
 
     /// A conversation with its effective due time at `now` (for `--now` time travel).

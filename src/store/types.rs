@@ -1,6 +1,7 @@
 //! The store's public data types (see spec/STORE_API.md). Rows are plain data; the TUI, CLI and
 //! review code format them.
 
+use crate::clock::Clock;
 use crate::deadline::Calendar;
 use crate::mail::{Address, Attachment, AutoKind, ParsedMessage};
 use chrono::{DateTime, Utc};
@@ -50,12 +51,14 @@ pub struct NewMessage {
     pub flags: Vec<String>,
 }
 
-/// Who the shop is and its calendar: needed to tell shop from customer and to cache due_at.
+/// Who the shop is, its calendar and its clock: needed to tell shop from customer, to cache
+/// due_at and to stamp what the store records (the clock is the one tests fix).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShopContext {
     /// The shop's own addresses, lower-case.
     pub addresses: Vec<String>,
     pub calendar: Calendar,
+    pub clock: Clock,
 }
 
 impl ShopContext {

@@ -1,6 +1,7 @@
 //! `shopinbox sync`: one sync pass with a progress bar on stderr and a per-folder summary.
 
 use super::{sync_once, ImapAccount, SyncEvent, SyncSummary};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::ShopContext;
 use anyhow::Context;
@@ -10,7 +11,7 @@ use std::path::Path;
 
 /// `shopinbox sync` for the configured account: resolves the password, opens (creates) the
 /// store, syncs once with a progress bar, prints the summary.
-pub fn run_sync_cli(cfg: &Config) -> anyhow::Result<SyncSummary> {
+pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
     let Some(imap) = &cfg.imap else {
         anyhow::bail!(
             "cannot sync: the configuration has no [imap] section; add one (see config.example.toml)"
@@ -22,10 +23,7 @@ pub fn run_sync_cli(cfg: &Config) -> anyhow::Result<SyncSummary> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
     }
-    let ctx = ShopContext {
-        addresses: cfg.shop_addresses(),
-        calendar: cfg.calendar(),
-    };
+    let ctx = cfg.shop_context(clock);
     run_sync(&account, &store_path, &ctx)
 }
 

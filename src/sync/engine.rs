@@ -9,9 +9,9 @@
 use super::plan::{self, FlagRefresh, LocalFolder, Plan, Removal};
 use super::session::{FetchedMessage, ImapSession};
 use super::{FolderSummary, ImapAccount, SyncError, SyncEvent, SyncSummary};
+use crate::clock::Clock;
 use crate::mail::parse::parse_message;
 use crate::store::{Location, MailboxState, NewMessage, ShopContext, Store};
-use chrono::Utc;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -262,7 +262,7 @@ fn sync_folder(
 
     // 4. Only now may HIGHESTMODSEQ move forward.
     state.highestmodseq = server.highestmodseq;
-    state.last_sync = Some(Utc::now());
+    state.last_sync = Some(store.context().clock.now());
     store.set_mailbox_state(&state)?;
     Ok(fs)
 }
@@ -302,6 +302,7 @@ fn download(
 ) -> Result<(), SyncError> {
     let total: usize = batches.iter().map(Vec::len).sum();
     let mut done = 0;
+    let clock = store.context().clock;
     let mut save = |batch: Downloaded| -> Result<(), SyncError> {
         fs.downloaded += batch.msgs.len();
         fs.bytes += batch.bytes;
@@ -323,7 +324,7 @@ fn download(
     if opts.cancelled() {
         return Err(SyncError::Cancelled);
     }
-    save(fetch_batch(sess, (mailbox, uidvalidity), first)?)?;
+    save(fetch_batch(sess, (mailbox, uidvalidity), first, clock)?)?;
     if rest.is_empty() {
         return Ok(());
     }
@@ -334,7 +335,7 @@ fn download(
                 let res = if opts.cancelled() {
                     Err(SyncError::Cancelled)
                 } else {
-                    fetch_batch(sess, (mailbox, uidvalidity), batch)
+                    fetch_batch(sess, (mailbox, uidvalidity), batch, clock)
                 };
                 let failed = res.is_err();
                 // A closed channel means the storing side stopped (an error): stop too.
@@ -361,6 +362,7 @@ fn fetch_batch(
     sess: &mut ImapSession,
     (mailbox, uidvalidity): (&str, u32),
     batch: &[u32],
+    clock: Clock,
 ) -> Result<Downloaded, SyncError> {
     let fetched = sess.fetch_messages(&plan::uid_set(batch))?;
     Ok(Downloaded {
@@ -369,15 +371,18 @@ fn fetch_batch(
         bytes: fetched.iter().map(|m| m.raw.len() as u64).sum(),
         msgs: fetched
             .into_iter()
-            .map(|m| to_new_message(mailbox, uidvalidity, m))
+            .map(|m| to_new_message(mailbox, uidvalidity, m, clock))
             .collect(),
     })
 }
 
-fn to_new_message(mailbox: &str, uidvalidity: u32, m: FetchedMessage) -> NewMessage {
+fn to_new_message(mailbox: &str, uidvalidity: u32, m: FetchedMessage, clock: Clock) -> NewMessage {
     let parsed = parse_message(&m.raw);
     // DESIGN.md: received_at is INTERNALDATE; the Date header only when it is missing.
-    let received_at = m.internaldate.or(parsed.date).unwrap_or_else(Utc::now);
+    let received_at = m
+        .internaldate
+        .or(parsed.date)
+        .unwrap_or_else(|| clock.now());
     NewMessage {
         location: Location {
             mailbox: mailbox.to_string(),

@@ -555,7 +555,9 @@ pub fn demo_now() -> DateTime<Utc> {
 /// app, as `shopinbox demo` runs it. Keep the dir alive as long as the app.
 pub fn demo_app(width: u16, height: u16) -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
-    let store = shopinbox::demo::build_demo_store(dir.path(), demo_now()).unwrap();
+    let store =
+        shopinbox::demo::build_demo_store(dir.path(), shopinbox::clock::Clock::fixed(demo_now()))
+            .unwrap();
     let mut config = shopinbox::config::Config::demo();
     config.templates_dir = Some(dir.path().join("templates"));
     let app = App::new(
@@ -577,7 +579,7 @@ pub fn demo_app(width: u16, height: u16) -> (tempfile::TempDir, App) {
 pub fn demo_store(dir: &std::path::Path) -> shopinbox::store::Store {
     shopinbox::store::Store::open(
         &dir.join(shopinbox::demo::DEMO_STORE_FILE),
-        shopinbox::demo::demo_context(),
+        shopinbox::demo::demo_context(shopinbox::clock::Clock::fixed(demo_now())),
     )
     .unwrap()
 }

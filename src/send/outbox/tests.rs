@@ -4,11 +4,7 @@ use chrono::TimeZone;
 /// A store with the real schema; the outbox functions only use its connection.
 fn db() -> crate::store::Store {
     let cfg = crate::config::Config::demo();
-    crate::store::Store::open_in_memory(crate::store::ShopContext {
-        addresses: cfg.shop_addresses(),
-        calendar: cfg.calendar(),
-    })
-    .unwrap()
+    crate::store::Store::open_in_memory(cfg.shop_context(crate::clock::Clock::fixed(t(0)))).unwrap()
 }
 
 fn t(min: i64) -> DateTime<Utc> {
