@@ -253,7 +253,9 @@ pub fn main() -> i32 {
         }
         Err(err) => {
             eprintln!("error: {}", one_sentence(&err));
-            if err.downcast_ref::<ConfigError>().is_some() {
+            if let Some(exit) = err.downcast_ref::<crate::exit::Exit>() {
+                exit.code
+            } else if err.downcast_ref::<ConfigError>().is_some() {
                 2
             } else {
                 1

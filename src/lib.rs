@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod deadline;
 pub mod demo;
+pub mod exit;
 pub mod import;
 pub mod mail;
 pub mod net;
