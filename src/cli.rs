@@ -17,7 +17,7 @@ use std::path::PathBuf;
 ///
 /// With no command it opens the inbox (TUI) on the configured account.
 #[derive(Debug, Parser)]
-#[command(name = "shopinbox", version, about, long_about = None)]
+#[command(name = "shopinbox", version, about, long_about = None, after_help = crate::exit::HELP)]
 pub struct Cli {
     /// Configuration file (default: the XDG config dir, e.g. ~/.config/shopinbox/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
@@ -227,6 +227,7 @@ impl From<ViewArg> for View {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
+    quiet_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -241,27 +242,97 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         // A reader such as `head` closed the pipe: that is not a failure worth a sentence.
-        Err(err)
-            if err.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-                    || c.downcast_ref::<serde_json::Error>()
-                        .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
-            }) =>
-        {
-            0
-        }
+        Err(err) if is_closed_pipe(&err) => crate::exit::OK,
         Err(err) => {
             eprintln!("error: {}", one_sentence(&err));
-            if let Some(exit) = err.downcast_ref::<crate::exit::Exit>() {
-                exit.code
-            } else if err.downcast_ref::<ConfigError>().is_some() {
-                2
-            } else {
-                1
-            }
+            exit_code_for(&err)
         }
     }
+}
+
+/// Did the reader of our output (`head`, a closed terminal) go away?
+fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+/// The documented exit code ([`crate::exit`]) for a failed command: what the owner must fix
+/// (arguments, config) is 2, a store or server that could not be used is 4, and an error that
+/// carries its own code keeps it. `overdue`'s 1 is never an error.
+fn exit_code_for(err: &anyhow::Error) -> i32 {
+    use crate::exit;
+    use crate::send::flow::SendError;
+    for cause in err.chain() {
+        if let Some(e) = cause.downcast_ref::<exit::Exit>() {
+            return e.code;
+        }
+        if cause.is::<ConfigError>() || cause.is::<crate::app::KeymapError>() {
+            return exit::USAGE;
+        }
+        if let Some(e) = cause.downcast_ref::<SendError>() {
+            match e {
+                SendError::NoConversation { .. }
+                | SendError::NothingToAnswer { .. }
+                | SendError::NoTemplate { .. }
+                | SendError::NoSmtp => return exit::USAGE,
+                _ => {}
+            }
+        }
+        if let Some(crate::import::ImportError::NotFound { .. }) = cause.downcast_ref() {
+            return exit::USAGE;
+        }
+        if cause.is::<crate::store::StoreError>()
+            || cause.is::<crate::sync::SyncError>()
+            || cause.is::<crate::net::NetError>()
+            || cause.is::<crate::send::outbox::OutboxError>()
+            || cause.is::<crate::import::ImportError>()
+            || cause.is::<crate::demo::DemoError>()
+            || cause.is::<std::io::Error>()
+        {
+            return exit::UNAVAILABLE;
+        }
+    }
+    // What is left are the command line's own refusals ("say until when", "--now … is not a
+    // time I understand"): the owner's words need changing.
+    exit::USAGE
+}
+
+/// `println!` that hands a closed pipe (`shopinbox outbox | head -1`) back as an error, which
+/// [`main`] turns into a quiet exit, instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
+/// `print!` with the same closed-pipe handling as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
+/// A bug must still end in one sentence, not a backtrace: the panic message (which never
+/// holds a secret: panics carry no config values) and where to report it. The full-screen
+/// inbox restores the terminal first (ratatui chains its own hook in front of this one).
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        let what = crate::mail::sanitize::line(&what);
+        eprintln!(
+            "error: shopinbox stopped on an internal error ({what}); your mail and the store are \
+             safe, please report this"
+        );
+    }));
 }
 
 /// The error and its causes on one line ("cannot open …: permission denied").
@@ -469,31 +540,39 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Import { paths }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             let summary = crate::import::import_paths(&mut env.store, paths)?;
-            println!(
+            outln!(
                 "imported {} new message(s) from {} file(s); {} already in the store",
                 summary.imported, summary.files, summary.duplicates
             );
             for p in &summary.problems {
-                println!("  note: {p}");
+                outln!("  note: {p}");
             }
             Ok(0)
         }
         Some(Command::Overdue { json }) => {
             let env = Env::open(&cli, cli.demo)?;
             let report = crate::review::overdue_report(&env.store, env.now)?;
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+            // Cron reads the code even when the reader stopped early (`overdue | head -1`).
+            let code = if report.has_overdue() {
+                crate::exit::OVERDUE
             } else {
-                print!(
-                    "{}",
-                    crate::review::format::report_text(
-                        &report,
-                        &env.config.shop.name,
-                        &env.config.calendar()
-                    )
-                );
+                crate::exit::OK
+            };
+            let printed = (|| -> Result<()> {
+                if *json {
+                    outln!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    let cal = env.config.calendar();
+                    let text =
+                        crate::review::format::report_text(&report, &env.config.shop.name, &cal);
+                    out!("{text}");
+                }
+                Ok(())
+            })();
+            match printed {
+                Err(e) if !is_closed_pipe(&e) => Err(e),
+                _ => Ok(code),
             }
-            Ok(if report.has_overdue() { 1 } else { 0 })
         }
         Some(Command::Stats { days, json }) => {
             let env = Env::open(&cli, cli.demo)?;
@@ -502,9 +581,9 @@ fn run(cli: Cli) -> Result<i32> {
                 let mut v = serde_json::to_value(&stats)?;
                 v["on_time_share"] = serde_json::json!(stats.on_time_share());
                 v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                outln!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                print!(
+                out!(
                     "{}",
                     crate::review::format::stats_text(&stats, *days, &env.config.calendar())
                 );
@@ -517,24 +596,24 @@ fn run(cli: Cli) -> Result<i32> {
             match command {
                 Some(NotesCommand::Add { text }) => {
                     let id = env.store.add_note(&addr, text)?;
-                    println!("added note {id} for {addr}");
+                    outln!("added note {id} for {addr}");
                 }
                 Some(NotesCommand::Edit { id, text }) => {
                     env.store.update_note(*id, text)?;
-                    println!("updated note {id}");
+                    outln!("updated note {id}");
                 }
                 Some(NotesCommand::Delete { id }) => {
                     env.store.delete_note(*id)?;
-                    println!("deleted note {id}");
+                    outln!("deleted note {id}");
                 }
                 Some(NotesCommand::List) | None => {
                     let cal = env.config.calendar();
                     let notes = env.store.notes(&addr)?;
                     if notes.is_empty() {
-                        println!("no notes for {addr}");
+                        outln!("no notes for {addr}");
                     }
                     for n in notes {
-                        println!(
+                        outln!(
                             "{:>4}  {}  {}",
                             n.id,
                             n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
@@ -570,11 +649,11 @@ fn run(cli: Cli) -> Result<i32> {
             };
             env.store.snooze(*id, until)?;
             match until {
-                Some(t) => println!(
+                Some(t) => outln!(
                     "conversation {id} snoozed until {}",
                     deadline::format_local(t, &env.config.calendar())
                 ),
-                None => println!("conversation {id} is back in the inbox"),
+                None => outln!("conversation {id} is back in the inbox"),
             }
             Ok(0)
         }
@@ -595,9 +674,9 @@ fn run(cli: Cli) -> Result<i32> {
                 write_back.as_mut(),
                 env.now,
             )?;
-            print!("{out}");
+            out!("{out}");
             if let (true, Some(dir)) = (*send, &outbox_dir) {
-                println!(
+                outln!(
                     "(demo: the reply was written to {} instead of a mail server)",
                     dir.display()
                 );
@@ -623,18 +702,18 @@ fn run(cli: Cli) -> Result<i32> {
                 write_back.as_mut(),
                 env.now,
             )?;
-            print!("{out}");
+            out!("{out}");
             Ok(0)
         }
         Some(Command::Templates) => {
             let env = Env::open(&cli, cli.demo)?;
             let (templates, errors) = crate::send::flow::load_templates(&env.config);
-            println!("Templates in {}:", env.config.templates_dir().display());
+            outln!("Templates in {}:", env.config.templates_dir().display());
             for t in &templates {
-                println!("  {:<28} {}", t.slug(), t.name);
+                outln!("  {:<28} {}", t.slug(), t.name);
             }
             for e in &errors {
-                println!("  problem: {e}");
+                outln!("  problem: {e}");
             }
             Ok(if errors.is_empty() { 0 } else { 1 })
         }
@@ -642,7 +721,7 @@ fn run(cli: Cli) -> Result<i32> {
             ConfigCommand::Check => {
                 let (config, path) = load_config(&cli)?;
                 let now = clock_for(cli.now.as_deref(), &config)?.now();
-                print!("{}", crate::config::check_report(&config, &path, now));
+                out!("{}", crate::config::check_report(&config, &path, now));
                 Ok(0)
             }
             ConfigCommand::Path => {
@@ -651,7 +730,7 @@ fn run(cli: Cli) -> Result<i32> {
                     .clone()
                     .or_else(crate::config::default_config_path)
                 {
-                    Some(p) => println!("{}", p.display()),
+                    Some(p) => outln!("{}", p.display()),
                     None => bail!("cannot find a home directory for the configuration"),
                 }
                 Ok(0)

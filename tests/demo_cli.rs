@@ -151,6 +151,6 @@ fn show_prints_a_conversation() {
         .unwrap()
         .args(["--demo", "show", "99999"])
         .assert()
-        .code(1)
+        .code(shopinbox::exit::USAGE)
         .stderr(predicates::str::contains("there is no conversation 99999"));
 }

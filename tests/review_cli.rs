@@ -462,7 +462,7 @@ fn customer_history_and_a_corrected_first_name_is_remembered_in_replies() {
     .stdout(predicates::str::contains("Greeted as:   Cara (guessed"));
     shopinbox(dir.path(), &["customer", "nobody@example.com"])
         .assert()
-        .code(1)
+        .code(shopinbox::exit::USAGE)
         .stderr(predicates::str::contains(
             "there is no mail from nobody@example.com",
         ));

@@ -172,7 +172,7 @@ fn wrong_password_is_one_clear_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &servers);
     let out = sync_command(&config, "not-the-password").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(shopinbox::exit::UNAVAILABLE));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error: cannot log in"), "{err}");
     assert!(

@@ -99,7 +99,7 @@ fn describe_result(out: &mut String, id: i64, result: &SendResult) {
             let _ = writeln!(out, "Reply {id} may or may not have been sent: {error}");
             let _ = writeln!(
                 out,
-                "Decide with `shopinbox outbox resend-uncertain {id}` or `shopinbox outbox mark-sent {id}`."
+                "Decide with `shopinbox outbox resend {id}` or `shopinbox outbox mark-sent {id}`."
             );
         }
         SendResult::Skipped => {
