@@ -1238,8 +1238,10 @@ fn search_index_follows_batches_duplicates_and_removals() {
 #[test]
 fn file_is_private_and_reopens() {
     use std::os::unix::fs::PermissionsExt;
+    let mode_of = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub/dir/store.sqlite");
+    let umask_before = super::files::current_umask();
     {
         let mut s = Store::open(&path, ctx()).unwrap();
         ingest(
@@ -1256,22 +1258,26 @@ fn file_is_private_and_reopens() {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert!(fk);
+        // The folders shopinbox created are the owner's alone ...
+        assert_eq!(mode_of(&dir.path().join("sub")), 0o700);
+        assert_eq!(mode_of(&dir.path().join("sub/dir")), 0o700);
+        // ... and so are the files SQLite created in it (umask 077 at creation; SQLite gives
+        // -wal and -shm the database's mode).
         for suffix in ["", "-wal", "-shm"] {
             let p = dir.path().join(format!("sub/dir/store.sqlite{suffix}"));
-            if p.exists() {
-                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
-                assert_eq!(mode, 0o600, "{}", p.display());
-            }
+            assert!(p.exists(), "{}", p.display());
+            assert_eq!(mode_of(&p) & 0o077, 0, "{} is private", p.display());
         }
     }
+    // The process's umask is back to what it was.
+    assert_eq!(super::files::current_umask(), umask_before);
     let s = Store::open(&path, ctx()).unwrap();
     assert_eq!(s.counts(berlin("2025-11-24 12:00")).unwrap().needs_reply, 1);
-    // A loosened file is tightened on open.
+    // An existing file is never chmod-ed (nothing but SQLite touches it), nor the folder.
     drop(s);
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     let _s = Store::open(&path, ctx()).unwrap();
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
+    assert_eq!(mode_of(&path), 0o640);
     drop(_s);
     // Not a database: a clear error, no panic.
     let junk = dir.path().join("junk.sqlite");
