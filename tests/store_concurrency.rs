@@ -582,7 +582,9 @@ fn a_held_sync_lock_stops_the_cli_with_exit_5_and_the_worker_skips() {
     let db = tmp.path().join("data/store.db");
     let config = write_config(tmp.path(), &db, Some(&servers));
 
-    let held = SyncLock::try_acquire(&db).unwrap().expect("the lock is free");
+    let held = SyncLock::try_acquire(&db)
+        .unwrap()
+        .expect("the lock is free");
     let out = shopinbox(&config).arg("sync").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{err}");
@@ -592,7 +594,10 @@ fn a_held_sync_lock_stops_the_cli_with_exit_5_and_the_worker_skips() {
         "{err}"
     );
     assert_no_sqlite_words(&err);
-    assert!(!db.exists(), "a stopped sync does not even create the store");
+    assert!(
+        !db.exists(),
+        "a stopped sync does not even create the store"
+    );
 
     let account = ImapAccount {
         host: "localhost".into(),
@@ -734,7 +739,10 @@ fn soak_inbox_open_while_cli_syncs_30_rounds() {
         let (id, n) = row.unwrap();
         stored.insert(id, n);
     }
-    let lost = expected.iter().filter(|id| !stored.contains_key(*id)).count();
+    let lost = expected
+        .iter()
+        .filter(|id| !stored.contains_key(*id))
+        .count();
     let duplicated = stored.values().filter(|n| **n > 1).count();
     let server_uids: Vec<i64> = servers
         .server_flags("INBOX")
@@ -761,7 +769,10 @@ fn soak_inbox_open_while_cli_syncs_30_rounds() {
     assert_eq!(lost, 0, "messages lost");
     assert_eq!(duplicated, 0, "messages stored twice");
     assert_eq!(stored.len(), expected.len());
-    assert_eq!(store_uids, server_uids, "every server UID stored exactly once");
+    assert_eq!(
+        store_uids, server_uids,
+        "every server UID stored exactly once"
+    );
     assert_eq!(holder_notes, report.notes, "every write of the inbox kept");
     assert!(synced > 0 && report.syncs > 0, "both sides synced");
 }
