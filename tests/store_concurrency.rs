@@ -487,7 +487,7 @@ fn inbox_rows(db: &Path) -> i64 {
 /// SQLite error reaches anyone; every message is stored once.
 #[test]
 fn two_syncs_and_list_at_once_on_one_store() {
-    const MESSAGES: u32 = 1500;
+    const MESSAGES: u32 = 1000;
     let servers = support::MailServers::start();
     fill_inbox(&servers, MESSAGES);
     let tmp = tempfile::tempdir().unwrap();
