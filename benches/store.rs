@@ -43,14 +43,13 @@ fn open_store() -> Store {
     let path = dir.join(format!("bench-store-v{GENERATOR_VERSION}-{n}.db"));
     let done = path.with_extension("done");
     if !done.exists() {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
         eprintln!(
             "generating a {n}-message store at {} (once)",
             path.display()
         );
-        let mut store = Store::open(&path, support::shop_context()).unwrap();
+        // A half-generated store from an interrupted run is emptied by SQLite, not deleted:
+        // only SQLite touches the database file.
+        let mut store = Store::open_empty(&path, support::shop_context()).unwrap();
         support::generate(&mut store, n, 1, support::now(), |_| {}).unwrap();
         drop(store);
         std::fs::write(&done, b"").unwrap();

@@ -433,14 +433,13 @@ pub fn load_config(cli: &Cli) -> Result<(Config, PathBuf)> {
     Ok((config, path))
 }
 
-/// Opens the store named by the configuration, creating its folder when needed.
+/// Opens the store named by the configuration; [`Store::open`] creates its folder (private)
+/// when needed.
 pub fn open_store(config: &Config, clock: Clock) -> Result<Store> {
-    let path = config.store_path();
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
-    }
-    Ok(Store::open(&path, config.shop_context(clock))?)
+    Ok(Store::open(
+        &config.store_path(),
+        config.shop_context(clock),
+    )?)
 }
 
 /// The clock of a command: fixed at `--now` when given, else the system's. This is the one

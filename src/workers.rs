@@ -154,7 +154,7 @@ pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEv
             done: done as u64,
             total: total as u64,
         }],
-        SyncEvent::FolderDone { .. } => Vec::new(),
+        SyncEvent::FolderDone { .. } | SyncEvent::Skipped => Vec::new(),
         SyncEvent::Finished(summary) => vec![WorkerEvent::Finished {
             at: now,
             new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),

@@ -134,6 +134,7 @@ fn sync_killed_midway_resumes_without_loss_or_duplicates() {
         String::from_utf8_lossy(&out.stderr)
     );
     let conn = Connection::open(&db).unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
     let (rows, uids, ids): (i64, i64, i64) = conn
         .query_row(
             "SELECT COUNT(*), COUNT(DISTINCT uid), COUNT(DISTINCT message_id) FROM messages WHERE mailbox = 'INBOX'",

@@ -36,12 +36,6 @@ pub enum DemoError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot remove the old demo store {path}")]
-    RemoveOld {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
     #[error("cannot {action} in the demo store")]
     Store {
         action: &'static str,
@@ -257,17 +251,10 @@ pub fn build_demo_store_with(
         std::fs::create_dir_all(&d).map_err(|source| DemoError::CreateDir { path: d, source })?;
     }
     let path = dir.join(DEMO_STORE_FILE);
-    // "Fresh" means fresh: an earlier demo run in the same folder is replaced, not extended.
-    for suffix in ["", "-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", path.display()));
-        match std::fs::remove_file(&p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(DemoError::RemoveOld { path: p, source }),
-        }
-    }
+    // "Fresh" means fresh: an earlier demo store in the same folder is emptied, not extended.
+    // Emptied by SQLite, never deleted: another shopinbox may have that file open.
     let placed = plan(now, &ctx.calendar)?;
-    let mut store = Store::open(&path, ctx).map_err(|source| DemoError::Store {
+    let mut store = Store::open_empty(&path, ctx).map_err(|source| DemoError::Store {
         action: "open the store",
         source,
     })?;

@@ -5,19 +5,33 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database file (or its folder) could not be created or opened.
-    #[error("cannot open the store at {path}; check that the folder exists and is writable")]
-    Io {
-        path: PathBuf,
+    /// The store's folder could not be created.
+    #[error("cannot create the store folder {dir}; check that its parent exists and is writable")]
+    Folder {
+        dir: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// A `-wal` file lies where a new store is to be created: it belongs to a database that
+    /// was deleted, and SQLite would replay its pages into the new file.
+    #[error(
+        "cannot create the store: {wal} was left behind by a deleted store; move it away (or \
+         put the deleted store back) and try again"
+    )]
+    OrphanWal { wal: PathBuf },
+    /// Another connection held the write lock for longer than the busy timeout. No SQLite
+    /// code in the message: the owner only needs to know it is temporary.
+    #[error(
+        "cannot {action}: the store is busy (another shopinbox is writing to it); try again in \
+         a moment"
+    )]
+    Busy { action: &'static str },
     /// SQLite refused to open the file (not a database, locked, corrupt).
     #[error("cannot open the store at {path}; it may be damaged or locked by another program")]
     Open {
         path: PathBuf,
         #[source]
-        source: rusqlite::Error,
+        source: SqliteCause,
     },
     /// A schema upgrade step failed; the transaction was rolled back, the file is unchanged.
     #[error("cannot upgrade the store from schema version {from} to {to}")]
@@ -25,7 +39,7 @@ pub enum StoreError {
         from: i64,
         to: i64,
         #[source]
-        source: rusqlite::Error,
+        source: SqliteCause,
     },
     /// The file was written by a newer shopinbox whose schema this build does not know.
     #[error(
@@ -38,7 +52,7 @@ pub enum StoreError {
     Sql {
         action: &'static str,
         #[source]
-        source: rusqlite::Error,
+        source: SqliteCause,
     },
     /// A JSON column written by the store itself no longer decodes.
     #[error("cannot read the stored {what} of message {id}")]
@@ -66,6 +80,71 @@ pub enum StoreError {
     OutOfRange { what: &'static str, value: u64 },
 }
 
+/// A SQLite error as the owner reads it: SQLite's sentence ("disk I/O error", "file is not a
+/// database") without "Error code N", and the end of the cause chain (the numeric code lives
+/// only in the wrapped error, for `{:?}` and logs).
+#[derive(Debug)]
+pub struct SqliteCause(pub rusqlite::Error);
+
+impl std::fmt::Display for SqliteCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            rusqlite::Error::SqliteFailure(_, Some(message)) => f.write_str(message),
+            rusqlite::Error::SqliteFailure(code, None) => {
+                // "Error code 11: The database disk image is malformed" → the sentence only.
+                let text = code.to_string();
+                let sentence = text.split_once(": ").map_or(text.as_str(), |(_, s)| s);
+                f.write_str(&sentence.to_lowercase())
+            }
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
+impl std::error::Error for SqliteCause {}
+
+/// SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock we waited for.
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+impl StoreError {
+    /// SQLite could not open or set up the file at `path`.
+    pub(crate) fn open(path: &std::path::Path, source: rusqlite::Error) -> StoreError {
+        if is_busy(&source) {
+            return StoreError::Busy {
+                action: "open the store",
+            };
+        }
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source: SqliteCause(source),
+        }
+    }
+
+    /// A schema upgrade step failed.
+    pub(crate) fn migrate(from: i64, to: i64, source: rusqlite::Error) -> StoreError {
+        if is_busy(&source) {
+            return StoreError::Busy {
+                action: "upgrade the store",
+            };
+        }
+        StoreError::Migrate {
+            from,
+            to,
+            source: SqliteCause(source),
+        }
+    }
+
+    /// True when the store was only busy: trying again later will do.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Busy { .. })
+    }
+}
+
 /// Attach "what we were doing" to a rusqlite error.
 pub(crate) trait Ctx<T> {
     fn ctx(self, action: &'static str) -> Result<T, StoreError>;
@@ -73,6 +152,15 @@ pub(crate) trait Ctx<T> {
 
 impl<T> Ctx<T> for Result<T, rusqlite::Error> {
     fn ctx(self, action: &'static str) -> Result<T, StoreError> {
-        self.map_err(|source| StoreError::Sql { action, source })
+        self.map_err(|source| {
+            if is_busy(&source) {
+                StoreError::Busy { action }
+            } else {
+                StoreError::Sql {
+                    action,
+                    source: SqliteCause(source),
+                }
+            }
+        })
     }
 }

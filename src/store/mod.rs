@@ -7,6 +7,7 @@
 
 mod convert;
 mod error;
+mod files;
 mod ingest;
 mod local;
 mod queries;
@@ -18,20 +19,26 @@ pub mod state;
 pub mod threading;
 mod types;
 
-pub use error::StoreError;
+pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
 pub use types::*;
 
 use error::Ctx;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How long a writer waits for another process (a second shopinbox, the sync worker's
-/// connection) before giving up with "database is locked".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a connection waits for another one that is writing (a second shopinbox, the
+/// sync worker's batch, a recompute at open) before giving up with "the store is busy". The
+/// longest writers are one sync batch (250 messages, up to 16 MB, with their full-text
+/// postings) and the recompute of every conversation after the shop's addresses changed:
+/// seconds on a slow disk, so 30 s leaves room without hanging forever on a stuck process.
+/// Readers never wait under WAL; SQLite polls in steps of at most 100 ms, so a waiter goes
+/// on as soon as the writer commits.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Page cache per connection, in KiB (a negative `cache_size` is a size, not a page count).
 const CACHE_KIB: i64 = -32 * 1024;
 const FINGERPRINT_KEY: &str = "context_fingerprint";
@@ -50,53 +57,45 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Open (creating if needed) the store at `path`: file mode 0600, WAL, busy timeout,
-    /// foreign keys, migrations; recompute cached state if the shop context changed.
+    /// Open (creating if needed) the store at `path`: WAL, busy timeout, foreign keys,
+    /// migrations; recompute cached state if the shop context changed. Only SQLite touches the
+    /// database file (see `files.rs` for why and how it is still private).
     pub fn open(path: &Path, ctx: ShopContext) -> Result<Store, StoreError> {
-        create_private_file(path)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
-        )
-        .map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let open_err = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
+        Self::setup(open_connection(path)?, ctx)
+    }
+
+    /// [`Store::open`] on a store emptied of everything it held (the demo's fresh start). It
+    /// is emptied through SQLite (its documented reset: `SQLITE_DBCONFIG_RESET_DATABASE` and
+    /// `VACUUM`), never by deleting the file, which another connection may have open.
+    pub fn open_empty(path: &Path, ctx: ShopContext) -> Result<Store, StoreError> {
+        let conn = open_connection(path)?;
+        let reset = |conn: &Connection| -> rusqlite::Result<()> {
+            // Reading the schema first keeps the file in WAL mode through the reset.
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_RESET_DATABASE, true)?;
+            let vacuum = conn.execute_batch("VACUUM");
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_RESET_DATABASE, false)?;
+            vacuum
         };
-        // WAL lets the UI read while the sync worker writes; NORMAL sync is safe with WAL (a
-        // power cut can lose the last commits, never corrupt, and sync re-fetches them).
-        // Network filesystems may refuse WAL; the store still works in the mode SQLite keeps.
-        let _mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(open_err)?;
-        let store = Self::setup(conn, ctx)?;
-        // SQLite gives -wal/-shm the main file's mode; tighten them anyway in case they were
-        // left behind by an older build with a looser umask.
-        for suffix in ["-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = set_private(Path::new(&p));
-        }
-        Ok(store)
+        reset(&conn).ctx("empty the store")?;
+        Self::setup(conn, ctx)
     }
 
     pub fn open_in_memory(ctx: ShopContext) -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
-            path: ":memory:".into(),
-            source,
-        })?;
+        let conn = Connection::open_in_memory()
+            .map_err(|source| StoreError::open(Path::new(":memory:"), source))?;
         Self::setup(conn, ctx)
     }
 
     fn setup(mut conn: Connection, ctx: ShopContext) -> Result<Store, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)
             .ctx("set the busy timeout")?;
+        // Every write transaction takes the write lock when it begins. A deferred one that
+        // reads first and writes later fails at once with SQLITE_BUSY (the busy timeout cannot
+        // help) when another connection committed in between; an immediate one waits its turn.
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
         conn.pragma_update(None, "foreign_keys", true)
             .ctx("turn on foreign keys")?;
         // Under WAL, NORMAL only skips the fsync at each commit: a crash of the app (or a kill)
@@ -119,7 +118,7 @@ impl Store {
         let mut store = Store { conn, ctx };
         let fp = store.fingerprint();
         if schema::meta_get(&store.conn, FINGERPRINT_KEY)?.as_deref() != Some(fp.as_str()) {
-            store.recompute_all()?;
+            store.recompute(true)?;
         }
         Ok(store)
     }
@@ -137,11 +136,20 @@ impl Store {
     /// Recompute every conversation's cached state (and which messages are the shop's) from
     /// the messages, and remember the context it was computed with.
     pub fn recompute_all(&mut self) -> Result<(), StoreError> {
+        self.recompute(false)
+    }
+
+    /// [`Store::recompute_all`]; with `only_if_stale`, skipped when the context's fingerprint,
+    /// read inside the write transaction, shows that another process has just done it.
+    fn recompute(&mut self, only_if_stale: bool) -> Result<(), StoreError> {
         let fp = self.fingerprint();
         let tx = self
             .conn
             .transaction()
             .ctx("start recomputing conversations")?;
+        if only_if_stale && schema::meta_get(&tx, FINGERPRINT_KEY)?.as_deref() == Some(&fp) {
+            return Ok(());
+        }
         refresh::recompute_everything(&tx, &self.ctx)?;
         schema::meta_set(&tx, FINGERPRINT_KEY, &fp)?;
         tx.commit().ctx("save recomputed conversations")?;
@@ -163,53 +171,41 @@ impl Store {
     }
 }
 
-/// Create the database file with mode 0600 before SQLite touches it, so customer mail is
-/// never readable by other users, not even for a moment. An existing file is tightened.
-fn create_private_file(path: &Path) -> Result<(), StoreError> {
-    let io = |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            let mut b = std::fs::DirBuilder::new();
-            b.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-            b.create(dir).map_err(io)?;
-        }
-    }
-    if !path.exists() {
-        // A -wal/-shm left behind by a deleted database (e.g. after a crash) belongs to that
-        // database; with them in place SQLite can refuse the new file with "disk I/O error".
-        for suffix in ["-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            match std::fs::remove_file(&p) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
-                _ => {}
+/// A connection to the file at `path` (created if needed), with its busy timeout and in WAL
+/// mode. Only SQLite opens the file (see `files.rs`).
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    files::create_folder(path)?;
+    files::check_no_orphan_wal(path)?;
+    let err = |source| StoreError::open(path, source);
+    let conn = files::create_private(path, || {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+    })
+    .map_err(err)?;
+    // First of all, so that everything below (even switching a new file to WAL while another
+    // process does the same) waits for other writers instead of failing.
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+    // WAL lets the UI read while the sync worker writes; NORMAL sync is safe with WAL (a
+    // power cut can lose the last commits, never corrupt, and sync re-fetches them).
+    // Network filesystems may refuse WAL; the store still works in the mode SQLite keeps.
+    // This is the connection's first access to the file, and there SQLite can answer BUSY
+    // without calling the busy handler (while another process switches a new file to WAL or
+    // sets up its shared-memory index), so it is retried here up to the same timeout.
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Err(e) if error::is_busy(&e) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
             }
+            Err(e) => return Err(err(e)),
+            Ok(_mode) => return Ok(conn),
         }
     }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    opts.open(path).map_err(io)?;
-    set_private(path).map_err(io)
-}
-
-fn set_private(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if path.exists() {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! Schema and forward migrations, versioned with `PRAGMA user_version`.
 //!
 //! `MIGRATIONS[i]` takes a database from version `i` to `i + 1`. Steps are append-only: a step
-//! that has shipped is never edited, because existing files already ran it. Each step runs in its
-//! own transaction together with the `user_version` bump, so a failed upgrade leaves the file
-//! at the previous version. Local data (outbox, notes, rules, customers' name corrections, snooze,
-//! follow-ups) lives in tables no step ever drops.
+//! that has shipped is never edited, because existing files already ran it. All the steps one
+//! open needs run in one write transaction together with the `user_version` bumps, so a failed
+//! upgrade leaves the file at the version it had. Local data (outbox, notes, rules, customers'
+//! name corrections, snooze, follow-ups) lives in tables no step ever drops.
 
 use super::error::{Ctx, StoreError};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 /// Version 1: messages, conversations and all local data.
 const V1: &str = r#"
@@ -214,27 +214,43 @@ pub(crate) fn version(conn: &Connection) -> Result<i64, StoreError> {
 }
 
 /// Bring the database up to `target` (normally [`latest_version`]). Returns the version found.
+///
+/// Several processes may open a store at the same moment, also one that does not exist yet.
+/// So the version that decides what to run is read inside one write transaction taken
+/// before reading it (`BEGIN IMMEDIATE`), and every step of this open runs in that same
+/// transaction: the first process upgrades, the others wait for its commit (busy timeout)
+/// and then find nothing left to do. The version is read once before that without a lock,
+/// so that opening an up-to-date store never waits for a writer.
 pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> Result<i64, StoreError> {
-    let found = version(conn)?;
+    let target = target.min(latest_version());
+    let seen = version(conn)?;
+    check_known(seen)?;
+    if seen >= target {
+        return Ok(seen);
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|source| StoreError::migrate(seen, target, source))?;
+    let found = version(&tx)?;
+    check_known(found)?;
+    for v in found..target {
+        let err = |source| StoreError::migrate(v, v + 1, source);
+        tx.execute_batch(MIGRATIONS[v as usize]).map_err(err)?;
+        tx.pragma_update(None, "user_version", v + 1).map_err(err)?;
+    }
+    tx.commit()
+        .map_err(|source| StoreError::migrate(found, target, source))?;
+    Ok(found)
+}
+
+fn check_known(found: i64) -> Result<(), StoreError> {
     if found > latest_version() {
         return Err(StoreError::TooNew {
             found,
             known: latest_version(),
         });
     }
-    for v in found..target.min(latest_version()) {
-        let step = MIGRATIONS[v as usize];
-        let err = |source| StoreError::Migrate {
-            from: v,
-            to: v + 1,
-            source,
-        };
-        let tx = conn.transaction().map_err(err)?;
-        tx.execute_batch(step).map_err(err)?;
-        tx.pragma_update(None, "user_version", v + 1).map_err(err)?;
-        tx.commit().map_err(err)?;
-    }
-    Ok(found)
+    Ok(())
 }
 
 pub(crate) fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {

@@ -1238,8 +1238,10 @@ fn search_index_follows_batches_duplicates_and_removals() {
 #[test]
 fn file_is_private_and_reopens() {
     use std::os::unix::fs::PermissionsExt;
+    let mode_of = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub/dir/store.sqlite");
+    let umask_before = super::files::current_umask();
     {
         let mut s = Store::open(&path, ctx()).unwrap();
         ingest(
@@ -1256,22 +1258,26 @@ fn file_is_private_and_reopens() {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert!(fk);
+        // The folders shopinbox created are the owner's alone ...
+        assert_eq!(mode_of(&dir.path().join("sub")), 0o700);
+        assert_eq!(mode_of(&dir.path().join("sub/dir")), 0o700);
+        // ... and so are the files SQLite created in it (umask 077 at creation; SQLite gives
+        // -wal and -shm the database's mode).
         for suffix in ["", "-wal", "-shm"] {
             let p = dir.path().join(format!("sub/dir/store.sqlite{suffix}"));
-            if p.exists() {
-                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
-                assert_eq!(mode, 0o600, "{}", p.display());
-            }
+            assert!(p.exists(), "{}", p.display());
+            assert_eq!(mode_of(&p) & 0o077, 0, "{} is private", p.display());
         }
     }
+    // The process's umask is back to what it was.
+    assert_eq!(super::files::current_umask(), umask_before);
     let s = Store::open(&path, ctx()).unwrap();
     assert_eq!(s.counts(berlin("2025-11-24 12:00")).unwrap().needs_reply, 1);
-    // A loosened file is tightened on open.
+    // An existing file is never chmod-ed (nothing but SQLite touches it), nor the folder.
     drop(s);
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
     let _s = Store::open(&path, ctx()).unwrap();
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
+    assert_eq!(mode_of(&path), 0o640);
     drop(_s);
     // Not a database: a clear error, no panic.
     let junk = dir.path().join("junk.sqlite");
@@ -1282,6 +1288,134 @@ fn file_is_private_and_reopens() {
     .unwrap();
     let err = Store::open(&junk, ctx()).unwrap_err();
     assert!(err.to_string().starts_with("cannot "), "{err}");
+    let chain = error_chain(&err);
+    assert!(chain.contains("not a database"), "{chain}");
+    assert!(!chain.contains("Error code"), "no SQLite code: {chain}");
+}
+
+/// The error and its causes as the CLI prints them.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
+#[test]
+fn a_busy_store_is_one_sentence_without_sqlite_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite");
+    let writer = Store::open(&path, ctx()).unwrap();
+    let mut other = Store::open(&path, ctx()).unwrap();
+    // Another process in the middle of a long write (a sync batch) ...
+    writer
+        .connection()
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO meta VALUES ('k', 'v');")
+        .unwrap();
+    // ... for longer than this connection waits (shortened from the real 30 s).
+    other
+        .connection()
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .unwrap();
+    let err = other.add_note(JANE, "VIP").unwrap_err();
+    assert!(err.is_busy(), "{err:?}");
+    assert_eq!(
+        error_chain(&err),
+        "cannot save a note: the store is busy (another shopinbox is writing to it); try again \
+         in a moment"
+    );
+    // Readers do not wait for the writer under WAL.
+    assert!(other.notes(JANE).unwrap().is_empty());
+    writer.connection().execute_batch("COMMIT").unwrap();
+    other.add_note(JANE, "VIP").unwrap();
+}
+
+#[test]
+fn write_transactions_wait_instead_of_failing_on_a_stale_snapshot() {
+    // A deferred transaction that has read and then wants to write fails at once with BUSY
+    // when another connection committed meanwhile; the store's transactions are immediate.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite");
+    let mut a = Store::open(&path, ctx()).unwrap();
+    let b = Store::open(&path, ctx()).unwrap();
+    let tx = a.conn.transaction().unwrap();
+    // Nothing read or written yet, and the write lock is already ours: the other connection
+    // cannot slip a commit in between our reads and our writes.
+    b.connection()
+        .busy_timeout(std::time::Duration::from_millis(20))
+        .unwrap();
+    let blocked = b
+        .connection()
+        .execute("INSERT INTO meta VALUES ('x', 'y')", []);
+    assert!(blocked.is_err());
+    tx.execute("INSERT INTO meta VALUES ('z', 'w')", [])
+        .unwrap();
+    tx.commit().unwrap();
+}
+
+#[test]
+fn open_empty_resets_through_sqlite_even_with_another_connection_open() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let mut old = Store::open(&path, ctx()).unwrap();
+    ingest(
+        &mut old,
+        vec![mail("a@jane", JANE, SHOP, "Hi", "2025-11-24 10:00")],
+    );
+    old.add_note(JANE, "VIP").unwrap();
+    let inode = std::fs::metadata(&path).unwrap().ino();
+    // `old` stays open, as another shopinbox on the same file would.
+    let fresh = Store::open_empty(&path, ctx()).unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().ino(), inode, "same file");
+    assert!(fresh.notes(JANE).unwrap().is_empty());
+    assert_eq!(
+        fresh
+            .counts(berlin("2025-11-24 12:00"))
+            .unwrap()
+            .needs_reply,
+        0
+    );
+    assert_eq!(
+        schema::version(fresh.connection()).unwrap(),
+        schema::latest_version()
+    );
+    let mode: String = fresh
+        .connection()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    // The other connection sees the emptied store, not a deleted file.
+    assert!(old.notes(JANE).unwrap().is_empty());
+    let ok: String = fresh
+        .connection()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}
+
+#[test]
+fn migration_runs_once_when_connections_race_on_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new/s.sqlite");
+    let threads: Vec<_> = (0..6)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Store::open(&path, ctx()).map(|_| ()))
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap().unwrap();
+    }
+    let s = Store::open(&path, ctx()).unwrap();
+    assert_eq!(
+        schema::version(s.connection()).unwrap(),
+        schema::latest_version()
+    );
 }
 
 #[test]
@@ -1290,6 +1424,7 @@ fn migrates_a_v1_database_keeping_local_data() {
     let path = dir.path().join("old.sqlite");
     {
         let mut conn = rusqlite::Connection::open(&path).unwrap();
+        conn.busy_timeout(super::BUSY_TIMEOUT).unwrap();
         assert_eq!(schema::migrate_to(&mut conn, 1).unwrap(), 0);
         conn.execute_batch(
             "INSERT INTO conversations(id, subject, norm_subject, customer_addr, created_at,
@@ -1336,6 +1471,7 @@ fn migrates_a_v1_database_keeping_local_data() {
     // A file from a newer shopinbox is refused, not damaged.
     drop(s);
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.busy_timeout(super::BUSY_TIMEOUT).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
     assert!(matches!(

@@ -1,12 +1,14 @@
 //! `shopinbox sync`: one sync pass with a progress bar on stderr and a per-folder summary.
 
+use super::lock::{self, SyncLock};
 use super::{sync_once, ImapAccount, SyncEvent, SyncSummary};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::exit::Exit;
 use crate::store::ShopContext;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// `shopinbox sync` for the configured account: resolves the password, opens (creates) the
@@ -19,12 +21,40 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
     };
     let account = ImapAccount::from_config(imap)?;
     let store_path = cfg.store_path();
-    if let Some(dir) = store_path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
-    }
+    let _lock = take_sync_lock(&store_path)?;
     let ctx = cfg.shop_context(clock);
     run_sync(&account, &store_path, &ctx)
+}
+
+/// One sync per store at a time (see [`SyncLock`]): waits up to [`lock::CLI_WAIT`] for a
+/// running one (the inbox's worker, a cron job), then gives up with exit code 5.
+fn take_sync_lock(store_path: &Path) -> anyhow::Result<SyncLock> {
+    let lock = match SyncLock::try_acquire(store_path) {
+        Ok(Some(lock)) => Some(lock),
+        Ok(None) => {
+            if std::io::stderr().is_terminal() {
+                eprintln!("waiting for the other sync of this store to finish…");
+            }
+            SyncLock::acquire_within(store_path, lock::CLI_WAIT)
+                .with_context(|| lock_failed(store_path))?
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context(lock_failed(store_path))),
+    };
+    lock.ok_or_else(|| {
+        Exit::new(
+            crate::exit::BUSY,
+            "another sync of this store is running (the open inbox or another `shopinbox sync`); \
+             it fetches the same mail, so this one stopped",
+        )
+        .into()
+    })
+}
+
+fn lock_failed(store_path: &Path) -> String {
+    format!(
+        "cannot sync: cannot lock {}; check that the store's folder is writable",
+        lock::lock_path(store_path).display()
+    )
 }
 
 /// One sync with a progress bar on stderr and the summary on stdout.

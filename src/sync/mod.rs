@@ -9,15 +9,19 @@
 //!   reporting [`SyncEvent`]s over a channel (the TUI never blocks on the network).
 //! - [`set_flags`], [`append_to_sent`]: write-back helpers for replies.
 //! - [`cli::run_sync_cli`]: `shopinbox sync`.
+//! - [`lock::SyncLock`]: one sync at a time per store, across processes; `shopinbox sync` and
+//!   the worker take it around each pass (the engine itself does not: tests drive it directly).
 
 pub mod cli;
 mod engine;
+pub mod lock;
 pub mod plan;
 pub mod session;
 mod worker;
 mod writeback;
 
 pub use engine::{sync_once, sync_store, SyncOptions};
+pub use lock::SyncLock;
 pub use worker::{spawn_worker, SyncCommand, WorkerOptions};
 pub use writeback::{append_to_sent, set_flags};
 
@@ -104,6 +108,9 @@ pub enum SyncEvent {
     /// Something worth a status-line note that is not a failed sync (the IDLE watcher lost
     /// its connection and is reconnecting, …).
     Notice(String),
+    /// The worker skipped a pass because another sync of the same store was running (a
+    /// `shopinbox sync` from cron or the shell); it tries again shortly. Nothing failed.
+    Skipped,
 }
 
 /// What one folder's sync did.

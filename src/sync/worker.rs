@@ -6,6 +6,7 @@
 //! commands on one connection) and reconnects with exponential backoff.
 
 use super::engine::{sync_store, SyncOptions};
+use super::lock::SyncLock;
 use super::session::ImapSession;
 use super::{ImapAccount, SyncEvent};
 use crate::net::ShutdownHandle;
@@ -16,6 +17,10 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
+
+/// When another process holds the sync lock, the next attempt comes this soon (or at the
+/// normal poll, if that is sooner).
+const RETRY_WHEN_LOCKED: Duration = Duration::from_secs(15);
 
 /// Requests to the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,13 +140,30 @@ fn worker_loop(
         let mut forward = |e: SyncEvent| {
             let _ = evt_tx.send(e);
         };
+        next_sync = Instant::now() + opts.poll;
+        // One sync per store at a time: when a `shopinbox sync` holds the lock, it is fetching
+        // the same mail; skip this pass quietly and look again soon (to show what it stored).
+        let _lock = match SyncLock::try_acquire(&store_path) {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                forward(SyncEvent::Skipped);
+                next_sync = Instant::now() + opts.poll.min(RETRY_WHEN_LOCKED);
+                continue;
+            }
+            Err(e) => {
+                forward(SyncEvent::Failed(format!(
+                    "cannot sync: cannot lock {} ({e}); check that the store's folder is writable",
+                    super::lock::lock_path(&store_path).display()
+                )));
+                continue;
+            }
+        };
         match Store::open(&store_path, ctx.clone()) {
             Ok(mut store) => {
                 let _ = sync_store(&account, &mut store, &sync_opts, &mut forward);
             }
             Err(e) => forward(SyncEvent::Failed(e.to_string())),
         }
-        next_sync = Instant::now() + opts.poll;
     }
 
     stop.store(true, Ordering::SeqCst);
