@@ -594,7 +594,8 @@ fn run(cli: Cli) -> Result<i32> {
                 args,
                 write_back.as_mut(),
                 env.now,
-            )?;
+            )
+            .map_err(crate::send::cli::exit_error)?;
             print!("{out}");
             if let (true, Some(dir)) = (*send, &outbox_dir) {
                 println!(
@@ -622,7 +623,8 @@ fn run(cli: Cli) -> Result<i32> {
                 outbox_dir.as_deref(),
                 write_back.as_mut(),
                 env.now,
-            )?;
+            )
+            .map_err(crate::send::cli::exit_error)?;
             print!("{out}");
             Ok(0)
         }

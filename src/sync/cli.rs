@@ -24,7 +24,40 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
             .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
     }
     let ctx = cfg.shop_context(clock);
-    run_sync(&account, &store_path, &ctx)
+    let synced = run_sync(&account, &store_path, &ctx);
+    // Write-back left over from sends (Sent copies, \Answered): the owner asked for a sync,
+    // so every pending job runs now, back-off or not. After the sync, so that a folder that
+    // was recreated on the server is known with its new UIDs.
+    if let Ok(store) = crate::store::Store::open(&store_path, ctx.clone()) {
+        let report = super::run_jobs(
+            &account,
+            store.connection(),
+            super::jobs::Select::default(),
+            clock.now(),
+        );
+        if let Some(line) = format_jobs(&report) {
+            println!("{line}");
+        }
+    }
+    synced
+}
+
+/// One line about the write-back jobs run after a sync, `None` when there were none.
+pub fn format_jobs(r: &super::JobsReport) -> Option<String> {
+    if r.done == 0 && r.waiting == 0 {
+        return None;
+    }
+    let mut line = format!(
+        "write-back to the server (Sent copies, answered flags): {} done",
+        r.done
+    );
+    if r.waiting > 0 {
+        line.push_str(&format!(", {} waiting", r.waiting));
+        if let Some(p) = r.problems.first() {
+            line.push_str(&format!(" ({p})"));
+        }
+    }
+    Some(line)
 }
 
 /// One sync with a progress bar on stderr and the summary on stdout.
