@@ -127,15 +127,7 @@ fn write_back(f: &Fixture) -> ImapWriteBack {
     ImapWriteBack::from_config(f.cfg.imap.as_ref().unwrap()).unwrap()
 }
 
-struct NoImap;
-impl WriteBack for NoImap {
-    fn append_sent(&mut self, _raw: &[u8]) -> Result<(), String> {
-        Ok(())
-    }
-    fn mark_answered(&mut self, _l: &Location) -> Result<(), String> {
-        Ok(())
-    }
-}
+use shopinbox::send::flow::NoWriteBack as NoImap;
 
 fn send(f: &mut Fixture, id: i64, wb: &mut dyn WriteBack) -> SendResult {
     let delivery = flow::delivery(&f.cfg, None).unwrap();
