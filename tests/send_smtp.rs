@@ -590,7 +590,10 @@ fn imap_down_at_send_time_leaves_jobs_that_the_next_sync_completes_exactly_once(
     match send(&mut f, id, &mut wb) {
         SendResult::Sent { problems } => {
             assert_eq!(problems.len(), 1, "{problems:?}");
-            assert!(problems[0].contains("next sync tries again"), "{problems:?}");
+            assert!(
+                problems[0].contains("next sync tries again"),
+                "{problems:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -648,13 +651,19 @@ Date: Mon, 23 Nov 2026 11:00:00 +0100\r\n\r\nCould I get an invoice?\r\n";
         SendResult::Sent { .. } => {}
         other => panic!("{other:?}"),
     }
-    assert!(!has_answered(&f, "Support", ann_uid), "Ann's message untouched");
+    assert!(
+        !has_answered(&f, "Support", ann_uid),
+        "Ann's message untouched"
+    );
     assert_eq!(pending_jobs(&f), 1, "the flag job waits for John's message");
 
     // John's message comes back (moved in again): found by its Message-ID, it gets the flag.
-    let john_uid = f
-        .servers
-        .append("Support", &customer_mail("John Smith <john.smith@example.com>"), &[], None);
+    let john_uid = f.servers.append(
+        "Support",
+        &customer_mail("John Smith <john.smith@example.com>"),
+        &[],
+        None,
+    );
     let report = run_jobs(&f);
     assert_eq!((report.done, report.waiting), (1, 0), "{report:?}");
     assert!(has_answered(&f, "Support", john_uid));
@@ -696,7 +705,10 @@ fn mark_sent_answers_the_conversation_like_a_delivered_send() {
     assert_eq!(out, format!("Reply {id} marked as sent.\n"));
     assert_eq!(state(&f, id), OutboxState::Sent);
     let c = f.store.conversation(f.conv).unwrap().unwrap();
-    assert!(c.pending_since.is_none(), "answered, as after a send: {c:?}");
+    assert!(
+        c.pending_since.is_none(),
+        "answered, as after a send: {c:?}"
+    );
     assert!(c.follow_up_at.is_some());
     assert_eq!(c.follow_up_at, d.follow_up_at);
     // Its local copy is in the conversation, and the server got the write-back.

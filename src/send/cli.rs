@@ -101,9 +101,7 @@ fn describe_result(
         ),
         SendResult::Uncertain { error } => uncertain_hint(id, error),
         SendResult::Skipped => match outbox::get(store.connection(), id)? {
-            Some(e) if e.state == OutboxState::Sending => {
-                OutboxError::BeingSent { id }.to_string()
-            }
+            Some(e) if e.state == OutboxState::Sending => OutboxError::BeingSent { id }.to_string(),
             Some(e) => format!("reply {id} is {}, so nothing was sent", e.state),
             None => OutboxError::NotFound { id }.to_string(),
         },

@@ -298,10 +298,8 @@ pub fn send_one(
 ) -> Result<SendResult, SendError> {
     // The lease is held from before the claim until the outcome is recorded: while it is,
     // no other process settles, resends or marks this reply.
-    let lease = Lease::acquire(store.connection(), id).map_err(|source| SendError::Lease {
-        id,
-        source,
-    })?;
+    let lease =
+        Lease::acquire(store.connection(), id).map_err(|source| SendError::Lease { id, source })?;
     let Some(claimed) = outbox::claim(store.connection(), id, lease.token(), now())? else {
         return Ok(SendResult::Skipped);
     };
@@ -312,7 +310,14 @@ pub fn send_one(
     let queue = write_back.enabled();
     match result {
         Ok(()) => {
-            outbox::record(store.connection(), id, lease.token(), &Outcome::Sent, at, queue)?;
+            outbox::record(
+                store.connection(),
+                id,
+                lease.token(),
+                &Outcome::Sent,
+                at,
+                queue,
+            )?;
             drop(lease);
             let problems = after_send(store, write_back, &claimed.entry, &claimed.raw, parsed, at);
             Ok(SendResult::Sent { problems })

@@ -40,27 +40,43 @@ impl Lease {
                 held: None,
             });
         };
-        let token = format!("{stem}.sending-{id}-{pid}-{nonce:016x}.lock");
-        let path = dir.join(&token);
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+        let mut last = None;
+        for attempt in 0..4u64 {
+            let token = format!(
+                "{stem}.sending-{id}-{pid}-{:016x}.lock",
+                nonce.wrapping_add(attempt)
+            );
+            let path = dir.join(&token);
+            let mut opts = OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                opts.mode(0o600);
+            }
+            let file = opts.open(&path)?;
+            if let Err(e) = FileExt::try_lock(&file) {
+                let _ = std::fs::remove_file(&path);
+                return Err(match e {
+                    TryLockError::Error(e) => e,
+                    TryLockError::WouldBlock => io::Error::other("the lock file is already locked"),
+                });
+            }
+            // Between creating and locking it, a sweep ([`sweep`]) may have taken the file
+            // for an orphan and removed it: the lease is only good if the name still leads
+            // to the file we locked.
+            if same_file(&file, &path) {
+                return Ok(Lease {
+                    token,
+                    held: Some((file, path)),
+                });
+            }
+            last = Some(path);
         }
-        let file = opts.open(&path)?;
-        if let Err(e) = FileExt::try_lock(&file) {
-            let _ = std::fs::remove_file(&path);
-            return Err(match e {
-                TryLockError::Error(e) => e,
-                TryLockError::WouldBlock => io::Error::other("the lock file is already locked"),
-            });
-        }
-        Ok(Lease {
-            token,
-            held: Some((file, path)),
-        })
+        Err(io::Error::other(format!(
+            "the lock file {} kept disappearing",
+            last.map(|p| p.display().to_string()).unwrap_or_default()
+        )))
     }
 
     /// What the outbox row records.
@@ -137,6 +153,46 @@ pub fn probe(conn: &Connection, token: Option<&str>) -> Probe {
     }
 }
 
+/// Removes lock files left by senders that are gone and that no `sending` row names any more
+/// (a sender killed after recording its outcome, or before its claim). `named`: the leases
+/// of the `sending` rows, which [`probe`] and the row update handle. Held locks are left alone.
+pub fn sweep(conn: &Connection, named: &[String]) {
+    let Some((dir, stem)) = store_dir(conn) else {
+        return;
+    };
+    let prefix = format!("{stem}.sending-");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with(&prefix) || !name.ends_with(".lock") || named.contains(&name) {
+            continue;
+        }
+        // A free lock is a dead sender's; dropping the guard removes the file.
+        if let Probe::Gone(stale) = probe(conn, Some(&name)) {
+            drop(stale);
+        }
+    }
+}
+
+/// Whether `path` still names the open `file` (same device and inode).
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
 /// The folder and file name of the store behind `conn`, `None` for an in-memory store.
 fn store_dir(conn: &Connection) -> Option<(PathBuf, String)> {
     let path = Path::new(conn.path().filter(|p| !p.is_empty())?);
@@ -183,6 +239,28 @@ mod tests {
             Probe::Alive => panic!("nobody holds it"),
         }
         assert!(!dir.path().join(token).exists());
+    }
+
+    #[test]
+    fn sweep_removes_orphans_but_not_held_or_named_locks() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = file_store(dir.path());
+        let held = Lease::acquire(&conn, 1).unwrap();
+        let orphan = "store.db.sending-2-1-00.lock";
+        let named = "store.db.sending-3-1-00.lock";
+        let unrelated = "store.db.sending-notes.txt";
+        for f in [orphan, named, unrelated] {
+            std::fs::write(dir.path().join(f), b"").unwrap();
+        }
+        sweep(&conn, &[named.to_string()]);
+        assert!(dir.path().join(held.token()).exists(), "held: kept");
+        assert!(!dir.path().join(orphan).exists(), "orphan: removed");
+        assert!(
+            dir.path().join(named).exists(),
+            "named by a row: left to recovery"
+        );
+        assert!(dir.path().join(unrelated).exists());
+        drop(held);
     }
 
     #[test]

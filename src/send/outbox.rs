@@ -315,6 +315,7 @@ pub fn recover_interrupted(conn: &Connection, now: DateTime<Utc>) -> Result<usiz
         rows.collect::<Result<_, _>>().ctx(action)?
     };
     let mut settled = 0;
+    let named: Vec<String> = rows.iter().filter_map(|(_, t)| t.clone()).collect();
     for (id, token) in rows {
         let Probe::Gone(stale) = lease::probe(conn, token.as_deref()) else {
             continue;
@@ -332,6 +333,7 @@ pub fn recover_interrupted(conn: &Connection, now: DateTime<Utc>) -> Result<usiz
         // The dead sender's lock file goes only after its row is settled.
         drop(stale);
     }
+    lease::sweep(conn, &named);
     Ok(settled)
 }
 

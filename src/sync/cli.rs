@@ -24,10 +24,9 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
             .with_context(|| format!("cannot create the store folder {}", dir.display()))?;
     }
     let ctx = cfg.shop_context(clock);
-    let synced = run_sync(&account, &store_path, &ctx);
     // Write-back left over from sends (Sent copies, \Answered): the owner asked for a sync,
-    // so every pending job runs now, back-off or not. After the sync, so that a folder that
-    // was recreated on the server is known with its new UIDs.
+    // so every pending job runs now, back-off or not, and first, so that this sync already
+    // brings their result into the store.
     if let Ok(store) = crate::store::Store::open(&store_path, ctx.clone()) {
         let report = super::run_jobs(
             &account,
@@ -39,10 +38,10 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
             println!("{line}");
         }
     }
-    synced
+    run_sync(&account, &store_path, &ctx)
 }
 
-/// One line about the write-back jobs run after a sync, `None` when there were none.
+/// One line about the write-back jobs run with a sync, `None` when there were none.
 pub fn format_jobs(r: &super::JobsReport) -> Option<String> {
     if r.done == 0 && r.waiting == 0 {
         return None;

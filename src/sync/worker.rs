@@ -7,8 +7,8 @@
 
 use super::engine::{sync_store, SyncOptions};
 use super::jobs::Select;
-use super::writeback::run_jobs;
 use super::session::ImapSession;
+use super::writeback::run_jobs;
 use super::{ImapAccount, SyncEvent};
 use crate::net::ShutdownHandle;
 use crate::store::{ShopContext, Store};
@@ -139,9 +139,8 @@ fn worker_loop(
         };
         match Store::open(&store_path, ctx.clone()) {
             Ok(mut store) => {
-                let _ = sync_store(&account, &mut store, &sync_opts, &mut forward);
                 // Write-back left over from sends (Sent copies, \Answered) whose back-off
-                // has passed. After the sync, so a rebuilt folder's new UIDs are known.
+                // has passed, first, so that this pass already syncs their result.
                 let select = Select {
                     due_by: Some(ctx.clock.now()),
                     outbox_id: None,
@@ -153,6 +152,7 @@ fn worker_loop(
                          trying again later"
                     )));
                 }
+                let _ = sync_store(&account, &mut store, &sync_opts, &mut forward);
             }
             Err(e) => forward(SyncEvent::Failed(e.to_string())),
         }

@@ -121,9 +121,9 @@ pub fn run_jobs(
     let list = match jobs::pending(conn, select) {
         Ok(l) => l,
         Err(e) => {
-            report
-                .problems
-                .push(format!("cannot read the pending write-back to the server: {e}"));
+            report.problems.push(format!(
+                "cannot read the pending write-back to the server: {e}"
+            ));
             return report;
         }
     };
@@ -233,11 +233,13 @@ impl Runner<'_> {
             None => {
                 let f = match &self.account.sent_folder {
                     Some(f) => f.clone(),
-                    None => self.session()?.find_sent()?.ok_or_else(|| {
-                        SyncError::NoSentFolder {
-                            host: self.account.host.clone(),
-                        }
-                    })?,
+                    None => {
+                        self.session()?
+                            .find_sent()?
+                            .ok_or_else(|| SyncError::NoSentFolder {
+                                host: self.account.host.clone(),
+                            })?
+                    }
                 };
                 self.sent_folder = Some(f.clone());
                 f
@@ -281,7 +283,8 @@ impl Runner<'_> {
                 // A UID that was expunged meanwhile simply matches nothing.
                 sess.store_flags(uid, &flags, &[])?;
             }
-            if (mailbox.as_str(), uid) != (job.mailbox.as_deref().unwrap_or(""), job.uid.unwrap_or(0))
+            if (mailbox.as_str(), uid)
+                != (job.mailbox.as_deref().unwrap_or(""), job.uid.unwrap_or(0))
                 || Some(uidvalidity) != job.uidvalidity
             {
                 let _ = jobs::relocate(self.conn, job.id, &mailbox, uidvalidity, uid);

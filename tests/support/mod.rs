@@ -231,7 +231,8 @@ impl MailServers {
                 .arg(o.drop_after_data.to_string());
         }
         if let Some(d) = o.data_delay {
-            cmd.arg("--data-delay").arg(format!("{:.3}", d.as_secs_f64()));
+            cmd.arg("--data-delay")
+                .arg(format!("{:.3}", d.as_secs_f64()));
         }
         let child = cmd
             .stdin(Stdio::null())

@@ -40,7 +40,10 @@ fn happy_path_queued_sending_sent() {
     assert_eq!(claimed.raw, composed(1).raw);
     assert_eq!(claimed.entry.state, OutboxState::Sending);
     assert_eq!(claimed.entry.attempts, 1);
-    assert!(claim(c, id, "lease", t(1)).unwrap().is_none(), "no second claim");
+    assert!(
+        claim(c, id, "lease", t(1)).unwrap().is_none(),
+        "no second claim"
+    );
     assert!(due(c, t(1)).unwrap().is_empty());
 
     record(c, id, "lease", &Outcome::Sent, t(2), false).unwrap();
@@ -102,9 +105,16 @@ fn uncertain_is_never_resent_without_the_owner() {
     let c = store.connection();
     let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
     claim(c, id, "lease", t(0)).unwrap().unwrap();
-    record(c, id, "lease", &Outcome::Uncertain {
+    record(
+        c,
+        id,
+        "lease",
+        &Outcome::Uncertain {
             error: "eof".into(),
-        }, t(0), false)
+        },
+        t(0),
+        false,
+    )
     .unwrap();
     assert!(due(c, t(100_000)).unwrap().is_empty());
     assert!(claim(c, id, "lease", t(1)).unwrap().is_none());
@@ -130,9 +140,16 @@ fn owner_can_mark_uncertain_as_sent() {
     let c = store.connection();
     let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
     claim(c, id, "lease", t(0)).unwrap().unwrap();
-    record(c, id, "lease", &Outcome::Uncertain {
+    record(
+        c,
+        id,
+        "lease",
+        &Outcome::Uncertain {
             error: "eof".into(),
-        }, t(0), false)
+        },
+        t(0),
+        false,
+    )
     .unwrap();
     mark_sent(c, id, t(3), false).unwrap();
     let e = get(c, id).unwrap().unwrap();
@@ -200,7 +217,15 @@ fn list_and_counts() {
     claim(c, s, "lease", t(0)).unwrap();
     record(c, s, "lease", &Outcome::Sent, t(0), false).unwrap();
     claim(c, b, "lease", t(0)).unwrap();
-    record(c, b, "lease", &Outcome::Uncertain { error: "x".into() }, t(0), false).unwrap();
+    record(
+        c,
+        b,
+        "lease",
+        &Outcome::Uncertain { error: "x".into() },
+        t(0),
+        false,
+    )
+    .unwrap();
     let ids: Vec<i64> = list(c, None).unwrap().iter().map(|e| e.id).collect();
     assert_eq!(ids, [s, b, a]);
     let ids: Vec<i64> = list(c, Some(t(1))).unwrap().iter().map(|e| e.id).collect();
@@ -309,7 +334,11 @@ fn settling_as_sent_queues_the_write_back_in_the_same_transaction() {
     let a = enqueue(c, &composed(1), None, None, t(0)).unwrap();
     claim(c, a, "l", t(0)).unwrap().unwrap();
     record(c, a, "l", &Outcome::Sent, t(1), true).unwrap();
-    assert_eq!(jobs(c), 1, "the Sent copy (the original is not on a server here)");
+    assert_eq!(
+        jobs(c),
+        1,
+        "the Sent copy (the original is not on a server here)"
+    );
 
     let b = enqueue(c, &composed(2), None, None, t(0)).unwrap();
     claim(c, b, "l", t(0)).unwrap().unwrap();
