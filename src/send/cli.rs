@@ -119,12 +119,16 @@ pub fn uncertain_hint(id: i64, error: &str) -> String {
     )
 }
 
-/// Turns a send command's error into what the binary reports: a reply that was not sent
-/// exits with [`crate::exit::NOT_SENT`]; everything else keeps its own code.
+/// Turns a send command's error into what the binary reports: a reply that was not sent, or
+/// that another shopinbox is sending right now (so this command sent nothing), exits with
+/// [`crate::exit::NOT_SENT`]; everything else keeps its own code.
 pub fn exit_error(e: SendError) -> anyhow::Error {
     match e {
         SendError::NotSent { message, .. } => {
             crate::exit::Exit::new(crate::exit::NOT_SENT, message).into()
+        }
+        SendError::Outbox(busy @ OutboxError::BeingSent { .. }) => {
+            crate::exit::Exit::new(crate::exit::NOT_SENT, busy.to_string()).into()
         }
         other => other.into(),
     }
