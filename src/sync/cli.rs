@@ -130,6 +130,21 @@ mod tests {
     use std::time::Duration;
 
     #[test]
+    fn jobs_line_only_when_there_were_jobs() {
+        assert_eq!(format_jobs(&crate::sync::JobsReport::default()), None);
+        let r = crate::sync::JobsReport {
+            done: 2,
+            waiting: 1,
+            problems: vec!["cannot connect to imap.example.com".into()],
+        };
+        assert_eq!(
+            format_jobs(&r).unwrap(),
+            "write-back to the server (Sent copies, answered flags): 2 done, 1 waiting \
+             (cannot connect to imap.example.com)"
+        );
+    }
+
+    #[test]
     fn summary_lines() {
         let s = SyncSummary {
             folders: vec![

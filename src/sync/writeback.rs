@@ -4,7 +4,7 @@
 //! durable write-back jobs queued when a reply is settled as sent ([`super::jobs`]).
 
 use super::jobs;
-use super::session::{quote, ImapSession};
+use super::session::{printable, quote, ImapSession};
 use super::{ImapAccount, SyncError};
 use crate::mail::parse::parse_message;
 use chrono::{DateTime, Utc};
@@ -273,7 +273,7 @@ impl Runner<'_> {
             Err(SyncError::NoFolder { .. }) => {
                 return Ok(give_up_or_wait(
                     job,
-                    format!("the folder {mailbox} is gone from the server"),
+                    format!("the folder {} is gone from the server", printable(&mailbox)),
                 ))
             }
             Err(e) => return Err(e),
@@ -283,12 +283,8 @@ impl Runner<'_> {
                 // A UID that was expunged meanwhile simply matches nothing.
                 sess.store_flags(uid, &flags, &[])?;
             }
-            if (mailbox.as_str(), uid)
-                != (job.mailbox.as_deref().unwrap_or(""), job.uid.unwrap_or(0))
-                || Some(uidvalidity) != job.uidvalidity
-            {
-                let _ = jobs::relocate(self.conn, job.id, &mailbox, uidvalidity, uid);
-            }
+            // Remembers where the flag went (the store may have known a newer place).
+            let _ = jobs::relocate(self.conn, job.id, &mailbox, uidvalidity, uid);
             return Ok(Step::Done(None));
         }
         // The folder was recreated: the saved UID may now be another message. Only the
@@ -303,8 +299,9 @@ impl Runner<'_> {
             return Ok(give_up_or_wait(
                 job,
                 format!(
-                    "the folder {mailbox} was recreated on the server and the message is not \
-                     in it yet; trying again after the next sync"
+                    "the folder {} was recreated on the server and the message is not in it \
+                     yet; trying again after the next sync",
+                    printable(&mailbox)
                 ),
             ));
         };
