@@ -720,3 +720,49 @@ fn mark_sent_answers_the_conversation_like_a_delivered_send() {
     assert_eq!(sent_copies(&f, &composed.message_id), 1);
     assert!(has_answered(&f, "INBOX", f.inbox_uid));
 }
+
+#[test]
+fn the_sync_worker_finishes_write_back_once_its_backoff_has_passed() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    let d = draft(&f, "acknowledge");
+    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
+    let mut wb = write_back(&f);
+    f.servers.stop();
+    assert!(matches!(send(&mut f, id, &mut wb), SendResult::Sent { .. }));
+    assert_eq!(pending_jobs(&f), 2);
+    f.servers.restart();
+
+    // One pass of the inbox's background sync at `at`.
+    let worker_pass = |at: chrono::DateTime<Utc>| {
+        let (tx, rx) = shopinbox::sync::spawn_worker(
+            account(&f),
+            f._dir.path().join("shopinbox.db"),
+            f.cfg.shop_context(Clock::fixed(at)),
+            shopinbox::sync::WorkerOptions {
+                idle: false,
+                ..Default::default()
+            },
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(shopinbox::sync::SyncEvent::Finished(_)) => break,
+                Ok(shopinbox::sync::SyncEvent::Failed(e)) => panic!("{e}"),
+                _ => assert!(std::time::Instant::now() < deadline, "no sync pass"),
+            }
+        }
+        tx.send(shopinbox::sync::SyncCommand::Shutdown).unwrap();
+    };
+    // Still within the back-off (one minute after the failed attempt): the jobs wait.
+    worker_pass(now());
+    assert_eq!(pending_jobs(&f), 2);
+    assert_eq!(sent_copies(&f, &composed.message_id), 0);
+    // Two minutes later the pass runs them.
+    worker_pass(now() + chrono::Duration::minutes(2));
+    assert_eq!(pending_jobs(&f), 0);
+    assert_eq!(sent_copies(&f, &composed.message_id), 1);
+    assert!(has_answered(&f, "INBOX", f.inbox_uid));
+}
