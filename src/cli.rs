@@ -541,7 +541,9 @@ fn run(cli: Cli) -> Result<i32> {
             let summary = crate::import::import_paths(&mut env.store, paths)?;
             outln!(
                 "imported {} new message(s) from {} file(s); {} already in the store",
-                summary.imported, summary.files, summary.duplicates
+                summary.imported,
+                summary.files,
+                summary.duplicates
             );
             for p in &summary.problems {
                 outln!("  note: {p}");
@@ -672,7 +674,8 @@ fn run(cli: Cli) -> Result<i32> {
                 args,
                 write_back.as_mut(),
                 env.now,
-            )?;
+            )
+            .map_err(crate::send::cli::exit_error)?;
             out!("{out}");
             if let (true, Some(dir)) = (*send, &outbox_dir) {
                 outln!(
@@ -700,7 +703,8 @@ fn run(cli: Cli) -> Result<i32> {
                 outbox_dir.as_deref(),
                 write_back.as_mut(),
                 env.now,
-            )?;
+            )
+            .map_err(crate::send::cli::exit_error)?;
             out!("{out}");
             Ok(0)
         }

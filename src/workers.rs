@@ -310,7 +310,7 @@ mod tests {
             .recv_timeout(Duration::from_secs(10))
             .unwrap();
         assert_eq!(first, WorkerEvent::Outbox);
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
         while std::fs::read_dir(&outbox).unwrap().count() == 0
             && std::time::Instant::now() < deadline
         {
@@ -321,14 +321,19 @@ mod tests {
             1,
             "exactly one .eml, not two"
         );
-        channels.commands.send(WorkerCommand::Shutdown).unwrap();
-
         let store = crate::store::Store::open(
             &dir.path().join(crate::demo::DEMO_STORE_FILE),
             crate::demo::demo_context(Clock::fixed(now)),
         )
         .unwrap();
-        let row = store.conversation_at(conv, now).unwrap().unwrap();
+        // The .eml is written before the worker records the send and stores the local copy:
+        // wait for the bookkeeping, not only for the file.
+        let mut row = store.conversation_at(conv, now).unwrap().unwrap();
+        while row.pending_since.is_some() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+            row = store.conversation_at(conv, now).unwrap().unwrap();
+        }
+        channels.commands.send(WorkerCommand::Shutdown).unwrap();
         assert_eq!(
             row.pending_since, None,
             "the sent reply answers the conversation"

@@ -139,7 +139,12 @@ fn every_hint_names_a_real_command() {
         let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
         args.push("--help");
         let (code, _, stderr) = run(&args);
-        assert_eq!(code, 0, "{file}: `shopinbox {}` is not a command: {stderr}", words.join(" "));
+        assert_eq!(
+            code,
+            0,
+            "{file}: `shopinbox {}` is not a command: {stderr}",
+            words.join(" ")
+        );
     }
 }
 
@@ -161,9 +166,7 @@ fn collect_hints(dir: &Path, out: &mut Vec<(String, Vec<String>)>) {
             let words: Vec<String> = piece[..end]
                 .split_whitespace()
                 .take_while(|w| {
-                    w.chars()
-                        .all(|c| c.is_ascii_lowercase() || c == '-')
-                        && !w.starts_with('-')
+                    w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-')
                 })
                 .map(str::to_string)
                 .collect();

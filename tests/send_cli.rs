@@ -93,14 +93,18 @@ fn outbox_commands_follow_the_owner() {
     let d = flow::draft(&cfg, &store, &msg, t, now).unwrap();
     let (id, _) = flow::enqueue(&cfg, &store, &d, now).unwrap();
     // Simulate a send that lost its answer after the data.
-    outbox::claim(store.connection(), id, now).unwrap().unwrap();
+    outbox::claim(store.connection(), id, "test-lease", now)
+        .unwrap()
+        .unwrap();
     outbox::record(
         store.connection(),
         id,
+        "test-lease",
         &Outcome::Uncertain {
             error: "eof".into(),
         },
         now,
+        false,
     )
     .unwrap();
 

@@ -53,14 +53,22 @@ fn now() -> chrono::DateTime<Utc> {
 }
 
 fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
+    setup_in(smtp, from, "INBOX")
+}
+
+/// The customer's message is in `folder` on the server and in the store.
+fn setup_in(smtp: SmtpOptions, from: &str, folder: &str) -> Fixture {
     let servers = MailServers::start_with(ServerOptions {
         smtp,
         ..Default::default()
     });
     let dir = tempfile::tempdir().unwrap();
     let raw = customer_mail(from);
-    let inbox_uid = servers.append("INBOX", &raw, &[], None);
-    let uidvalidity = servers.uidvalidity("INBOX");
+    if folder != "INBOX" {
+        servers.create_mailbox(folder);
+    }
+    let inbox_uid = servers.append(folder, &raw, &[], None);
+    let uidvalidity = servers.uidvalidity(folder);
 
     let mut cfg = Config::demo();
     cfg.smtp = Some(SmtpConfig {
@@ -95,7 +103,7 @@ fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
     store
         .ingest(
             vec![NewMessage {
-                location: Location::new("INBOX", uidvalidity, inbox_uid),
+                location: Location::new(folder, uidvalidity, inbox_uid),
                 raw,
                 parsed,
                 received_at,
@@ -127,15 +135,7 @@ fn write_back(f: &Fixture) -> ImapWriteBack {
     ImapWriteBack::from_config(f.cfg.imap.as_ref().unwrap()).unwrap()
 }
 
-struct NoImap;
-impl WriteBack for NoImap {
-    fn append_sent(&mut self, _raw: &[u8]) -> Result<(), String> {
-        Ok(())
-    }
-    fn mark_answered(&mut self, _l: &Location) -> Result<(), String> {
-        Ok(())
-    }
-}
+use shopinbox::send::flow::NoWriteBack as NoImap;
 
 fn send(f: &mut Fixture, id: i64, wb: &mut dyn WriteBack) -> SendResult {
     let delivery = flow::delivery(&f.cfg, None).unwrap();
@@ -539,4 +539,230 @@ fn demo_mode_writes_eml_files() {
     let raw = std::fs::read(files[0].path()).unwrap();
     assert!(body(&raw).starts_with("Hi John,"));
     assert!(f.servers.smtp_messages().is_empty());
+}
+
+/// How many copies of `message_id` the server's Sent folder holds.
+fn sent_copies(f: &Fixture, message_id: &str) -> usize {
+    let mut imap = f.servers.client();
+    imap.select("Sent").unwrap();
+    let found = imap
+        .uid_search(format!("HEADER Message-ID <{message_id}>"))
+        .unwrap();
+    let _ = imap.logout();
+    found.len()
+}
+
+fn has_answered(f: &Fixture, folder: &str, uid: u32) -> bool {
+    f.servers
+        .server_flags(folder)
+        .get(&uid)
+        .is_some_and(|flags| flags.iter().any(|x| x == "\\Answered"))
+}
+
+fn pending_jobs(f: &Fixture) -> u64 {
+    shopinbox::sync::jobs::pending_count(f.store.connection()).unwrap()
+}
+
+fn account(f: &Fixture) -> shopinbox::sync::ImapAccount {
+    shopinbox::sync::ImapAccount::from_config(f.cfg.imap.as_ref().unwrap()).unwrap()
+}
+
+/// Every pending job, back-off or not (as `shopinbox sync` runs them).
+fn run_jobs(f: &Fixture) -> shopinbox::sync::JobsReport {
+    shopinbox::sync::run_jobs(
+        &account(f),
+        f.store.connection(),
+        shopinbox::sync::jobs::Select::default(),
+        now(),
+    )
+}
+
+#[test]
+fn imap_down_at_send_time_leaves_jobs_that_the_next_sync_completes_exactly_once() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    let d = draft(&f, "acknowledge");
+    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
+    let mut wb = write_back(&f);
+    f.servers.stop();
+    match send(&mut f, id, &mut wb) {
+        SendResult::Sent { problems } => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(
+                problems[0].contains("next sync tries again"),
+                "{problems:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(state(&f, id), OutboxState::Sent);
+    assert_eq!(pending_jobs(&f), 2, "the Sent copy and \\Answered wait");
+    let c = f.store.conversation(f.conv).unwrap().unwrap();
+    assert!(c.pending_since.is_none(), "answered locally at once");
+
+    // The server is back; the sync's write-back pass does the jobs.
+    f.servers.restart();
+    let report = run_jobs(&f);
+    assert_eq!((report.done, report.waiting), (2, 0), "{report:?}");
+    assert_eq!(pending_jobs(&f), 0);
+    assert_eq!(sent_copies(&f, &composed.message_id), 1);
+    assert!(has_answered(&f, "INBOX", f.inbox_uid));
+
+    // A run cut short after the APPEND but before recording it: the retry finds the copy
+    // by its Message-ID and makes no second one.
+    f.store
+        .connection()
+        .execute("UPDATE writeback_jobs SET done_at = NULL", [])
+        .unwrap();
+    let report = run_jobs(&f);
+    assert_eq!(report.done, 2, "{report:?}");
+    assert_eq!(sent_copies(&f, &composed.message_id), 1, "still one copy");
+    assert!(has_answered(&f, "INBOX", f.inbox_uid));
+    assert_eq!(received(&f, 1).len(), 1);
+}
+
+#[test]
+fn answered_never_lands_on_another_customers_message_after_the_folder_was_recreated() {
+    let mut f = setup_in(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+        "Support",
+    );
+    let old_validity = f.servers.uidvalidity("Support");
+    let d = draft(&f, "acknowledge");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
+
+    // Another client recreates the folder: a different customer's message now has the UID
+    // the store saved for John's, under a new UIDVALIDITY.
+    f.servers.delete_mailbox("Support");
+    f.servers.create_mailbox("Support");
+    let other = b"From: Ann Other <ann@example.net>\r\nTo: hello@alphx.shop\r\n\
+Subject: Invoice please\r\nMessage-ID: <ann-1@example.net>\r\n\
+Date: Mon, 23 Nov 2026 11:00:00 +0100\r\n\r\nCould I get an invoice?\r\n";
+    let ann_uid = f.servers.append("Support", other, &[], None);
+    assert_eq!(ann_uid, f.inbox_uid, "the saved UID is now Ann's message");
+    assert_ne!(f.servers.uidvalidity("Support"), old_validity);
+
+    // John's message is not in the new folder (yet): nothing is flagged, the job waits.
+    let mut wb = write_back(&f);
+    match send(&mut f, id, &mut wb) {
+        SendResult::Sent { .. } => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        !has_answered(&f, "Support", ann_uid),
+        "Ann's message untouched"
+    );
+    assert_eq!(pending_jobs(&f), 1, "the flag job waits for John's message");
+
+    // John's message comes back (moved in again): found by its Message-ID, it gets the flag.
+    let john_uid = f.servers.append(
+        "Support",
+        &customer_mail("John Smith <john.smith@example.com>"),
+        &[],
+        None,
+    );
+    let report = run_jobs(&f);
+    assert_eq!((report.done, report.waiting), (1, 0), "{report:?}");
+    assert!(has_answered(&f, "Support", john_uid));
+    assert!(!has_answered(&f, "Support", ann_uid), "still not Ann's");
+}
+
+#[test]
+fn mark_sent_answers_the_conversation_like_a_delivered_send() {
+    let mut f = setup(
+        SmtpOptions {
+            drop_after_data: 1,
+            ..Default::default()
+        },
+        "John Smith <john.smith@example.com>",
+    );
+    let d = draft(&f, "missing-package");
+    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
+    let mut wb = write_back(&f);
+    assert!(matches!(
+        send(&mut f, id, &mut wb),
+        SendResult::Uncertain { .. }
+    ));
+    assert_eq!(state(&f, id), OutboxState::Uncertain);
+    let c = f.store.conversation(f.conv).unwrap().unwrap();
+    assert!(c.pending_since.is_some(), "not answered while uncertain");
+    assert_eq!(pending_jobs(&f), 0);
+
+    // The owner checked: it did arrive.
+    let cfg = f.cfg.clone();
+    let out = shopinbox::send::cli::outbox_cli(
+        &cfg,
+        &mut f.store,
+        shopinbox::send::cli::OutboxCommand::MarkSent(id),
+        None,
+        &mut wb,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(out, format!("Reply {id} marked as sent.\n"));
+    assert_eq!(state(&f, id), OutboxState::Sent);
+    let c = f.store.conversation(f.conv).unwrap().unwrap();
+    assert!(
+        c.pending_since.is_none(),
+        "answered, as after a send: {c:?}"
+    );
+    assert!(c.follow_up_at.is_some());
+    assert_eq!(c.follow_up_at, d.follow_up_at);
+    // Its local copy is in the conversation, and the server got the write-back.
+    let msgs = f.store.conversation_messages(f.conv).unwrap();
+    assert!(msgs
+        .iter()
+        .any(|m| m.is_shop && m.message_id.as_deref() == Some(composed.message_id.as_str())));
+    assert_eq!(pending_jobs(&f), 0);
+    assert_eq!(sent_copies(&f, &composed.message_id), 1);
+    assert!(has_answered(&f, "INBOX", f.inbox_uid));
+}
+
+#[test]
+fn the_sync_worker_finishes_write_back_once_its_backoff_has_passed() {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    let d = draft(&f, "acknowledge");
+    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
+    let mut wb = write_back(&f);
+    f.servers.stop();
+    assert!(matches!(send(&mut f, id, &mut wb), SendResult::Sent { .. }));
+    assert_eq!(pending_jobs(&f), 2);
+    f.servers.restart();
+
+    // One pass of the inbox's background sync at `at`.
+    let worker_pass = |at: chrono::DateTime<Utc>| {
+        let (tx, rx) = shopinbox::sync::spawn_worker(
+            account(&f),
+            f._dir.path().join("shopinbox.db"),
+            f.cfg.shop_context(Clock::fixed(at)),
+            shopinbox::sync::WorkerOptions {
+                idle: false,
+                ..Default::default()
+            },
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(shopinbox::sync::SyncEvent::Finished(_)) => break,
+                Ok(shopinbox::sync::SyncEvent::Failed(e)) => panic!("{e}"),
+                _ => assert!(std::time::Instant::now() < deadline, "no sync pass"),
+            }
+        }
+        tx.send(shopinbox::sync::SyncCommand::Shutdown).unwrap();
+    };
+    // Still within the back-off (one minute after the failed attempt): the jobs wait.
+    worker_pass(now());
+    assert_eq!(pending_jobs(&f), 2);
+    assert_eq!(sent_copies(&f, &composed.message_id), 0);
+    // Two minutes later the pass runs them.
+    worker_pass(now() + chrono::Duration::minutes(2));
+    assert_eq!(pending_jobs(&f), 0);
+    assert_eq!(sent_copies(&f, &composed.message_id), 1);
+    assert!(has_answered(&f, "INBOX", f.inbox_uid));
 }

@@ -191,7 +191,9 @@ fn a_failed_send_is_reported_and_stays_queued() {
     };
     let worker = demo_store(dir.path());
     let conn = worker.connection();
-    outbox::claim(conn, id, demo_now()).unwrap().unwrap();
+    outbox::claim(conn, id, "test-lease", demo_now())
+        .unwrap()
+        .unwrap();
     app.update(Action::Worker(WorkerEvent::Outbox));
     assert!(
         status(&app).0.starts_with("Sending the reply"),
@@ -201,11 +203,13 @@ fn a_failed_send_is_reported_and_stays_queued() {
     outbox::record(
         conn,
         id,
+        "test-lease",
         &Outcome::Failed {
             error: "connection refused".into(),
             retry_at: Some(demo_now() + Duration::minutes(5)),
         },
         demo_now(),
+        false,
     )
     .unwrap();
     app.update(Action::Worker(WorkerEvent::Outbox));

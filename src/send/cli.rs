@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::flow::{self, SendError, SendResult, WriteBack};
-use super::outbox::{self, OutboxState};
+use super::outbox::{self, OutboxError, OutboxState};
 use crate::config::Config;
 use crate::store::{ConversationId, Store};
 
@@ -25,8 +25,9 @@ pub struct ReplyArgs<'a> {
 }
 
 /// Renders the template for the conversation and returns the complete message as it would be
-/// sent. With `send`, the reply is put in the outbox and sent right away; the result says
-/// whether it went out, failed (and stays in the outbox), or is uncertain. Every timestamp
+/// sent. With `send`, the reply is put in the outbox and sent right away; it returns what to
+/// print when it went out, and [`SendError::NotSent`] (one sentence naming the command that
+/// helps) when it failed (and stays in the outbox) or is uncertain. Every timestamp
 /// (Date header, sent time, follow-up) is taken from `now`, so `--now` and the demo agree.
 pub fn reply_cli(
     cfg: &Config,
@@ -65,46 +66,71 @@ pub fn reply_cli(
         composed.to, composed.subject
     );
     let result = flow::send_one(store, &delivery, write_back, outbox_id, &|| now)?;
-    describe_result(&mut out, outbox_id, &result);
+    describe_result(store, &mut out, outbox_id, &result)?;
     Ok(out)
 }
 
-fn describe_result(out: &mut String, id: i64, result: &SendResult) {
-    match result {
+/// What a send attempt printed, or the one-sentence reason it did not send (exit code 3).
+fn describe_result(
+    store: &Store,
+    out: &mut String,
+    id: i64,
+    result: &SendResult,
+) -> Result<(), SendError> {
+    let message = match result {
         SendResult::Sent { problems } => {
             let _ = writeln!(out, "Reply {id} sent.");
             for p in problems {
                 let _ = writeln!(out, "warning: {p}");
             }
+            return Ok(());
         }
-        SendResult::Failed { error, retry_at } => {
-            let _ = writeln!(out, "Reply {id} was not sent: {error}");
-            match retry_at {
-                Some(_) => {
-                    let _ = writeln!(
-                        out,
-                        "It stays in the outbox and is retried automatically while shopinbox \
-                         runs, or now with `shopinbox outbox retry {id}`."
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "It stays in the outbox; fix the problem, then `shopinbox outbox retry {id}`."
-                    );
-                }
-            }
+        SendResult::Failed {
+            error,
+            retry_at: Some(_),
+        } => format!(
+            "reply {id} was not sent: {error}; it stays in the outbox and is retried \
+             automatically while shopinbox runs, or now with `shopinbox outbox retry {id}`"
+        ),
+        SendResult::Failed {
+            error,
+            retry_at: None,
+        } => format!(
+            "reply {id} was not sent: {error}; it stays in the outbox: fix the problem, then \
+             run `shopinbox outbox retry {id}`"
+        ),
+        SendResult::Uncertain { error } => uncertain_hint(id, error),
+        SendResult::Skipped => match outbox::get(store.connection(), id)? {
+            Some(e) if e.state == OutboxState::Sending => OutboxError::BeingSent { id }.to_string(),
+            Some(e) => format!("reply {id} is {}, so nothing was sent", e.state),
+            None => OutboxError::NotFound { id }.to_string(),
+        },
+    };
+    Err(SendError::NotSent { id, message })
+}
+
+/// What the owner can do about an uncertain reply (both commands exist: `outbox resend`,
+/// `outbox mark-sent`).
+pub fn uncertain_hint(id: i64, error: &str) -> String {
+    format!(
+        "reply {id} may or may not have been sent: {error}; ask the customer or look in the \
+         server's Sent folder, then run `shopinbox outbox resend {id}` to send it again or \
+         `shopinbox outbox mark-sent {id}` if it arrived"
+    )
+}
+
+/// Turns a send command's error into what the binary reports: a reply that was not sent, or
+/// that another shopinbox is sending right now (so this command sent nothing), exits with
+/// [`crate::exit::NOT_SENT`]; everything else keeps its own code.
+pub fn exit_error(e: SendError) -> anyhow::Error {
+    match e {
+        SendError::NotSent { message, .. } => {
+            crate::exit::Exit::new(crate::exit::NOT_SENT, message).into()
         }
-        SendResult::Uncertain { error } => {
-            let _ = writeln!(out, "Reply {id} may or may not have been sent: {error}");
-            let _ = writeln!(
-                out,
-                "Decide with `shopinbox outbox resend {id}` or `shopinbox outbox mark-sent {id}`."
-            );
+        SendError::Outbox(busy @ OutboxError::BeingSent { .. }) => {
+            crate::exit::Exit::new(crate::exit::NOT_SENT, busy.to_string()).into()
         }
-        SendResult::Skipped => {
-            let _ = writeln!(out, "Reply {id} is not waiting to be sent.");
-        }
+        other => other.into(),
     }
 }
 
@@ -121,7 +147,10 @@ pub enum OutboxCommand {
     MarkSent(i64),
 }
 
-/// Runs an outbox command and returns what to print.
+/// Runs an outbox command and returns what to print. Every command first settles replies
+/// whose sender is gone (never one another shopinbox is sending right now: that one is
+/// refused with "reply N is being sent right now by another shopinbox; wait for it").
+/// `retry`/`resend` return [`SendError::NotSent`] when the reply did not go out.
 pub fn outbox_cli(
     cfg: &Config,
     store: &mut Store,
@@ -132,16 +161,16 @@ pub fn outbox_cli(
 ) -> Result<String, SendError> {
     let mut out = String::new();
     let conn = store.connection();
+    let recovered = outbox::recover_interrupted(conn, now)?;
+    if recovered > 0 {
+        let _ = writeln!(
+            out,
+            "{recovered} repl{} interrupted while sending: now uncertain.",
+            if recovered == 1 { "y was" } else { "ies were" }
+        );
+    }
     match cmd {
         OutboxCommand::List => {
-            let recovered = outbox::recover_interrupted(conn, now)?;
-            if recovered > 0 {
-                let _ = writeln!(
-                    out,
-                    "{recovered} repl{} interrupted while sending: now uncertain.",
-                    if recovered == 1 { "y was" } else { "ies were" }
-                );
-            }
             let entries = outbox::list(conn, Some(now - chrono::Duration::days(7)))?;
             if entries.is_empty() {
                 out.push_str("The outbox is empty.\n");
@@ -166,8 +195,11 @@ pub fn outbox_cli(
             Ok(out)
         }
         OutboxCommand::MarkSent(id) => {
-            outbox::mark_sent(conn, id, now)?;
+            let problems = flow::settle_marked_sent(store, write_back, id, now)?;
             let _ = writeln!(out, "Reply {id} marked as sent.");
+            for p in problems {
+                let _ = writeln!(out, "warning: {p}");
+            }
             Ok(out)
         }
         OutboxCommand::Retry(id) | OutboxCommand::ResendUncertain(id) => {
@@ -178,7 +210,7 @@ pub fn outbox_cli(
             }
             let delivery = flow::delivery(cfg, demo_dir)?;
             let result = flow::send_one(store, &delivery, write_back, id, &|| now)?;
-            describe_result(&mut out, id, &result);
+            describe_result(store, &mut out, id, &result)?;
             Ok(out)
         }
     }

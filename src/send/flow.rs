@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::compose::{self, Composed, Original, ShopIdentity};
+use super::lease::Lease;
 use super::outbox::{self, OutboxEntry, OutboxError, Outcome};
 use super::smtp::{self, Delivery, SmtpSettings};
 use crate::config::{Config, ConfigError};
@@ -37,6 +38,19 @@ pub enum SendError {
          there (config.example.toml shows how)"
     )]
     NoSmtp,
+    #[error(
+        "cannot send reply {id}: cannot create its lock file next to the store ({source}); \
+         check that the store's folder is writable"
+    )]
+    Lease {
+        id: i64,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The reply did not go out (failed, uncertain, or left for another process): the message
+    /// says why and which command helps. The binary exits with `exit::NOT_SENT`.
+    #[error("{message}")]
+    NotSent { id: i64, message: String },
 }
 
 /// The shop identity of outgoing mail, from the config.
@@ -232,23 +246,26 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
 }
 
 /// The IMAP write-back after a reply went out (APPEND to Sent, `\Answered` on the original).
-/// A trait so the worker can run without IMAP (demo, tests) and the steps can be faked.
+/// The steps are durable jobs ([`crate::sync::jobs`]) queued with the outcome when
+/// [`WriteBack::enabled`]; this runs them right away. A trait so the worker can run without
+/// IMAP (demo, SMTP-only setups).
 pub trait WriteBack {
-    /// Saves the sent reply in the server's Sent folder.
-    fn append_sent(&mut self, raw: &[u8]) -> Result<(), String>;
-    /// Flags the answered customer message `\Answered` on the server.
-    fn mark_answered(&mut self, location: &Location) -> Result<(), String>;
+    /// Whether there is a server to write back to (and so jobs to queue).
+    fn enabled(&self) -> bool;
+    /// Runs the pending write-back jobs of outbox entry `outbox_id` now. `Some(sentence)`
+    /// when some could not be done (they stay queued).
+    fn run_jobs(&mut self, store: &Store, outbox_id: i64, now: DateTime<Utc>) -> Option<String>;
 }
 
 /// No IMAP account (demo mode, SMTP-only setups): nothing to write back.
 pub struct NoWriteBack;
 
 impl WriteBack for NoWriteBack {
-    fn append_sent(&mut self, _raw: &[u8]) -> Result<(), String> {
-        Ok(())
+    fn enabled(&self) -> bool {
+        false
     }
-    fn mark_answered(&mut self, _location: &Location) -> Result<(), String> {
-        Ok(())
+    fn run_jobs(&mut self, _store: &Store, _outbox_id: i64, _now: DateTime<Utc>) -> Option<String> {
+        None
     }
 }
 
@@ -279,22 +296,36 @@ pub fn send_one(
     id: i64,
     now: &dyn Fn() -> DateTime<Utc>,
 ) -> Result<SendResult, SendError> {
-    let Some(claimed) = outbox::claim(store.connection(), id, now())? else {
+    // The lease is held from before the claim until the outcome is recorded: while it is,
+    // no other process settles, resends or marks this reply.
+    let lease =
+        Lease::acquire(store.connection(), id).map_err(|source| SendError::Lease { id, source })?;
+    let Some(claimed) = outbox::claim(store.connection(), id, lease.token(), now())? else {
         return Ok(SendResult::Skipped);
     };
     let parsed = crate::mail::parse::parse_message(&claimed.raw);
     let from = envelope_from(&parsed).unwrap_or_default();
     let result = smtp::deliver(delivery, &from, &claimed.entry.to_addr, &claimed.raw);
     let at = now();
+    let queue = write_back.enabled();
     match result {
         Ok(()) => {
-            outbox::record(store.connection(), id, &Outcome::Sent, at)?;
+            outbox::record(
+                store.connection(),
+                id,
+                lease.token(),
+                &Outcome::Sent,
+                at,
+                queue,
+            )?;
+            drop(lease);
             let problems = after_send(store, write_back, &claimed.entry, &claimed.raw, parsed, at);
             Ok(SendResult::Sent { problems })
         }
         Err(failure) => {
             let outcome = failure.outcome(claimed.entry.attempts, at);
-            outbox::record(store.connection(), id, &outcome, at)?;
+            outbox::record(store.connection(), id, lease.token(), &outcome, at, queue)?;
+            drop(lease);
             Ok(match outcome {
                 Outcome::Failed { error, retry_at } => SendResult::Failed { error, retry_at },
                 Outcome::Uncertain { error } => SendResult::Uncertain { error },
@@ -318,8 +349,10 @@ fn envelope_from(parsed: &ParsedMessage) -> Option<String> {
 
 /// After a reply went out: the conversation is answered at once (the reply is stored as a
 /// local shop message; the Sent copy synced later has the same Message-ID), the template's
-/// follow-up is set, and the server gets the Sent copy and `\Answered`. Failures here are
-/// returned as sentences for the owner; the mail is never sent again because of them.
+/// follow-up is set, and the write-back jobs queued with the outcome (the server's Sent copy
+/// and `\Answered`) are tried at once. Failures here are returned as sentences for the owner;
+/// the mail is never sent again because of them. The same path settles a reply the owner
+/// marked as sent ([`settle_marked_sent`]).
 pub fn after_send(
     store: &mut Store,
     write_back: &mut dyn WriteBack,
@@ -351,29 +384,32 @@ pub fn after_send(
             }
         }
     }
-    if let Err(e) = write_back.append_sent(raw) {
+    // The Sent copy and `\Answered` were queued with the outcome; try them now. Whatever
+    // fails stays queued for the sync worker and `shopinbox sync`.
+    if let Some(p) = write_back.run_jobs(store, entry.id, sent_at) {
         problems.push(format!(
-            "the reply was sent, but cannot be saved to the Sent folder on the server: {e}"
+            "the reply was sent, but the server's Sent folder and the customer's message are not \
+             updated yet ({p}); the next sync tries again"
         ));
     }
-    if let Some(original) = &entry.in_reply_to {
-        match store.server_location(original) {
-            Ok(Some(loc)) => {
-                if let Err(e) = write_back.mark_answered(&loc) {
-                    problems.push(format!(
-                        "the reply was sent, but the customer's message cannot be flagged as \
-                         answered on the server: {e}"
-                    ));
-                }
-            }
-            Ok(None) => {}
-            Err(e) => problems.push(format!(
-                "the reply was sent, but the customer's message cannot be found to flag it as \
-                 answered ({e})"
-            )),
-        }
-    }
     problems
+}
+
+/// The owner settles an uncertain or failed reply as delivered (`outbox mark-sent`): the
+/// outbox row becomes `sent` with its write-back queued in the same transaction, then the
+/// conversation gets exactly what a delivered send gives it ([`after_send`]).
+pub fn settle_marked_sent(
+    store: &mut Store,
+    write_back: &mut dyn WriteBack,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, SendError> {
+    outbox::mark_sent(store.connection(), id, now, write_back.enabled())?;
+    let entry = outbox::get(store.connection(), id)?.ok_or(OutboxError::NotFound { id })?;
+    let raw = outbox::raw(store.connection(), id)?.ok_or(OutboxError::NotFound { id })?;
+    let parsed = crate::mail::parse::parse_message(&raw);
+    let at = entry.sent_at.unwrap_or(now);
+    Ok(after_send(store, write_back, &entry, &raw, parsed, at))
 }
 
 /// Loads the templates for the config, installing the starter set on first run.

@@ -1,9 +1,13 @@
 //! IMAP write-back after a reply went out, on the sync module's helpers: the Sent copy and
-//! `\Answered` on the customer's message, so the owner's phone and webmail agree.
+//! `\Answered` on the customer's message, so the owner's phone and webmail agree. The steps
+//! are durable jobs ([`crate::sync::jobs`]); this runs a reply's jobs right after the send.
+
+use chrono::{DateTime, Utc};
 
 use super::flow::{NoWriteBack, WriteBack};
 use crate::config::{Config, ConfigError, ImapConfig};
-use crate::store::Location;
+use crate::store::Store;
+use crate::sync::jobs::Select;
 use crate::sync::ImapAccount;
 
 /// Writes back over its own short IMAP connections (never the sync worker's).
@@ -23,21 +27,17 @@ impl ImapWriteBack {
 }
 
 impl WriteBack for ImapWriteBack {
-    fn append_sent(&mut self, raw: &[u8]) -> Result<(), String> {
-        crate::sync::append_to_sent(&self.account, raw, &["\\Seen"])
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+    fn enabled(&self) -> bool {
+        true
     }
 
-    fn mark_answered(&mut self, location: &Location) -> Result<(), String> {
-        crate::sync::set_flags(
-            &self.account,
-            &location.mailbox,
-            location.uid,
-            &["\\Answered"],
-            &[],
-        )
-        .map_err(|e| e.to_string())
+    fn run_jobs(&mut self, store: &Store, outbox_id: i64, now: DateTime<Utc>) -> Option<String> {
+        let select = Select {
+            due_by: None,
+            outbox_id: Some(outbox_id),
+        };
+        let report = crate::sync::run_jobs(&self.account, store.connection(), select, now);
+        report.problems.into_iter().next()
     }
 }
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod compose;
 pub mod flow;
 pub mod imap;
+pub mod lease;
 pub mod outbox;
 pub mod smtp;
 pub mod worker;

@@ -8,8 +8,17 @@
 //!       retry ────┘  │              │  └─ connection lost after the data ──▶ uncertain
 //!   (auto/owner)     │              └─ refused/failed before the data ──▶ failed
 //!                    └──────── resend (owner's decision) ◀── uncertain
-//!   crash while `sending` ──next start──▶ uncertain (never resent automatically)
+//!   sender gone while `sending` ──next start──▶ uncertain (never resent automatically)
 //! ```
+//!
+//! A `sending` row belongs to the process that claimed it: the claim records that process's
+//! lease ([`super::lease`], an advisory lock held until the outcome is recorded), recovery only
+//! settles rows whose lease is free (the sender died), and every later update of the row is
+//! conditional on that lease. While a reply is being sent nobody else resends, retries, marks
+//! or settles it.
+//!
+//! Settling a reply as sent (delivered, or marked sent by the owner) queues its IMAP
+//! write-back (Sent copy, `\Answered`) in the same transaction ([`crate::sync::jobs`]).
 //!
 //! `failed` means the server certainly did not take the message (connect, TLS, AUTH, MAIL,
 //! RCPT or DATA refused, or the connection broke before the final dot), so sending it again
@@ -18,12 +27,14 @@
 //!
 //! Columns (table created by the store schema): `outbox(id, conversation_id,
 //! in_reply_to_msgid, to_addr, subject, raw, message_id UNIQUE, state, attempts, last_error,
-//! created_at, updated_at, sent_at, follow_up_at, retry_at)`; times are unix seconds.
+//! created_at, updated_at, sent_at, follow_up_at, retry_at, lease)`; times are unix seconds.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::compose::Composed;
+use super::lease::{self, Probe};
+use crate::sync::jobs;
 
 /// Where a reply is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,6 +116,8 @@ pub enum OutboxError {
     },
     #[error("there is no reply {id} in the outbox; `shopinbox outbox` lists them")]
     NotFound { id: i64 },
+    #[error("reply {id} is being sent right now by another shopinbox; wait for it")]
+    BeingSent { id: i64 },
     #[error("reply {id} is {state}, so it cannot be {wanted}")]
     WrongState {
         id: i64,
@@ -286,35 +299,60 @@ pub struct PendingCounts {
     pub uncertain: u64,
 }
 
-/// At start-up, before any worker runs: a reply left in `sending` was interrupted at an
-/// unknown point of the SMTP transaction, so it becomes `uncertain`. Returns how many.
+/// At start-up (and before the owner's outbox commands): a reply left in `sending` by a
+/// process that is gone was interrupted at an unknown point of the SMTP transaction, so it
+/// becomes `uncertain`. A row whose sender still runs (its lease is held) is left alone.
+/// Returns how many were settled.
 pub fn recover_interrupted(conn: &Connection, now: DateTime<Utc>) -> Result<usize, OutboxError> {
-    durably(conn, "recover interrupted sends", |c| {
-        c.execute(
-            "UPDATE outbox SET state = 'uncertain', updated_at = ?1, retry_at = NULL, \
-             last_error = 'shopinbox stopped while this reply was being sent; it may or may \
-             not have been delivered' \
-             WHERE state = 'sending'",
-            [ts(now)],
-        )
-        .ctx("recover interrupted sends")
-    })
+    let action = "recover interrupted sends";
+    let rows: Vec<(i64, Option<String>)> = {
+        let mut stmt = conn
+            .prepare("SELECT id, lease FROM outbox WHERE state = 'sending' ORDER BY id")
+            .ctx(action)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .ctx(action)?;
+        rows.collect::<Result<_, _>>().ctx(action)?
+    };
+    let mut settled = 0;
+    let named: Vec<String> = rows.iter().filter_map(|(_, t)| t.clone()).collect();
+    for (id, token) in rows {
+        let Probe::Gone(stale) = lease::probe(conn, token.as_deref()) else {
+            continue;
+        };
+        settled += durably(conn, action, |c| {
+            c.execute(
+                "UPDATE outbox SET state = 'uncertain', updated_at = ?2, retry_at = NULL, \
+                 last_error = 'shopinbox stopped while this reply was being sent; it may or \
+                 may not have been delivered' \
+                 WHERE id = ?1 AND state = 'sending' AND lease IS ?3",
+                params![id, ts(now), token],
+            )
+            .ctx(action)
+        })?;
+        // The dead sender's lock file goes only after its row is settled.
+        drop(stale);
+    }
+    lease::sweep(conn, &named);
+    Ok(settled)
 }
 
-/// Claims a `queued` or `failed` reply for sending: it becomes `sending` (durably) before any
-/// byte goes to the server. `None` when it is not sendable (already sent, being sent by
-/// another worker, uncertain): the conditional update is what makes double sends impossible.
+/// Claims a `queued` or `failed` reply for sending under the caller's `lease` (held for the
+/// whole attempt): it becomes `sending` (durably) before any byte goes to the server. `None`
+/// when it is not sendable (already sent, being sent by another worker, uncertain): the
+/// conditional update is what makes double sends impossible.
 pub fn claim(
     conn: &Connection,
     id: i64,
+    lease: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Claimed>, OutboxError> {
     durably(conn, "claim a reply for sending", |c| {
         let changed = c
             .execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2, \
-                 retry_at = NULL WHERE id = ?1 AND state IN ('queued', 'failed')",
-                params![id, ts(now)],
+                 retry_at = NULL, lease = ?3 WHERE id = ?1 AND state IN ('queued', 'failed')",
+                params![id, ts(now), lease],
             )
             .ctx("claim a reply for sending")?;
         if changed != 1 {
@@ -349,36 +387,43 @@ pub enum Outcome {
     Uncertain { error: String },
 }
 
-/// Records the outcome of a claimed send. Only a `sending` entry moves, except that a
-/// confirmed delivery also settles an entry another process's start-up recovery already
-/// turned `uncertain` while this one was still talking to the server.
+/// Records the outcome of a send claimed under `lease`. Only that claim's `sending` entry
+/// moves (a confirmed delivery also settles it if something turned it `uncertain` meanwhile).
+/// A delivery queues the IMAP write-back in the same transaction when `write_back` is set
+/// (there is an IMAP account to write to).
 pub fn record(
     conn: &Connection,
     id: i64,
+    lease: &str,
     outcome: &Outcome,
     now: DateTime<Utc>,
+    write_back: bool,
 ) -> Result<(), OutboxError> {
-    durably(conn, "record the send result", |c| {
+    let action = "record the send result";
+    durably(conn, action, |c| {
         let changed = match outcome {
             Outcome::Sent => c.execute(
                 "UPDATE outbox SET state = 'sent', sent_at = ?2, updated_at = ?2, \
                  last_error = NULL, retry_at = NULL \
-                 WHERE id = ?1 AND state IN ('sending', 'uncertain')",
-                params![id, ts(now)],
+                 WHERE id = ?1 AND lease = ?3 AND state IN ('sending', 'uncertain')",
+                params![id, ts(now), lease],
             ),
             Outcome::Failed { error, retry_at } => c.execute(
                 "UPDATE outbox SET state = 'failed', last_error = ?3, retry_at = ?4, \
-                 updated_at = ?2 WHERE id = ?1 AND state = 'sending'",
-                params![id, ts(now), error, retry_at.map(ts)],
+                 updated_at = ?2 WHERE id = ?1 AND lease = ?5 AND state = 'sending'",
+                params![id, ts(now), error, retry_at.map(ts), lease],
             ),
             Outcome::Uncertain { error } => c.execute(
                 "UPDATE outbox SET state = 'uncertain', last_error = ?3, retry_at = NULL, \
-                 updated_at = ?2 WHERE id = ?1 AND state = 'sending'",
-                params![id, ts(now), error],
+                 updated_at = ?2 WHERE id = ?1 AND lease = ?4 AND state = 'sending'",
+                params![id, ts(now), error, lease],
             ),
         }
-        .ctx("record the send result")?;
+        .ctx(action)?;
         if changed == 1 {
+            if write_back && *outcome == Outcome::Sent {
+                jobs::queue_for_reply(c, id, jobs::ANSWERED_FLAGS, now).ctx(action)?;
+            }
             Ok(())
         } else {
             Err(wrong_state(c, id, "marked with a send result")?)
@@ -393,6 +438,7 @@ fn wrong_state(
 ) -> Result<OutboxError, OutboxError> {
     Ok(match get(conn, id)? {
         None => OutboxError::NotFound { id },
+        Some(e) if e.state == OutboxState::Sending => OutboxError::BeingSent { id },
         Some(e) => OutboxError::WrongState {
             id,
             state: e.state,
@@ -425,15 +471,29 @@ pub fn retry(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<(), Outbo
     )
 }
 
-/// The owner says an `uncertain` (or failed) reply did reach the customer: it becomes `sent`.
-pub fn mark_sent(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<(), OutboxError> {
-    transition(
+/// The owner says an `uncertain` (or failed) reply did reach the customer: it becomes `sent`,
+/// and, as for a delivered reply, its IMAP write-back is queued in the same transaction when
+/// `write_back` is set. The caller then runs [`super::flow::after_send`] for the rest.
+pub fn mark_sent(
+    conn: &Connection,
+    id: i64,
+    now: DateTime<Utc>,
+    write_back: bool,
+) -> Result<(), OutboxError> {
+    let queue = |c: &Connection| -> Result<(), OutboxError> {
+        if write_back {
+            jobs::queue_for_reply(c, id, jobs::ANSWERED_FLAGS, now).ctx("update a reply")?;
+        }
+        Ok(())
+    };
+    transition_then(
         conn,
         id,
         "UPDATE outbox SET state = 'sent', sent_at = ?2, updated_at = ?2, retry_at = NULL \
          WHERE id = ?1 AND state IN ('uncertain', 'failed')",
         now,
         "marked as sent (only an uncertain or failed reply can be)",
+        queue,
     )
 }
 
@@ -444,10 +504,22 @@ fn transition(
     now: DateTime<Utc>,
     wanted: &'static str,
 ) -> Result<(), OutboxError> {
+    transition_then(conn, id, sql, now, wanted, |_| Ok(()))
+}
+
+/// A conditional state change and what goes with it, in one durable transaction.
+fn transition_then(
+    conn: &Connection,
+    id: i64,
+    sql: &str,
+    now: DateTime<Utc>,
+    wanted: &'static str,
+    then: impl FnOnce(&Connection) -> Result<(), OutboxError>,
+) -> Result<(), OutboxError> {
     durably(conn, "update a reply", |c| {
         let changed = c.execute(sql, params![id, ts(now)]).ctx("update a reply")?;
         if changed == 1 {
-            Ok(())
+            then(c)
         } else {
             Err(wrong_state(c, id, wanted)?)
         }

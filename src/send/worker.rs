@@ -148,10 +148,20 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
             SendCommand::ResendUncertain(id) => {
                 outbox::resend_uncertain(conn, id, now).map(|_| Some(id))
             }
-            SendCommand::MarkSent(id) => outbox::mark_sent(conn, id, now).map(|_| {
-                let _ = events.send(SendEvent::Updated { id });
-                None
-            }),
+            SendCommand::MarkSent(id) => {
+                // The same effect on the conversation as a delivered send.
+                match flow::settle_marked_sent(&mut store, setup.write_back.as_mut(), id, now) {
+                    Ok(problems) => {
+                        let _ = events.send(SendEvent::Sent { id, problems });
+                    }
+                    Err(e) => {
+                        let _ = events.send(SendEvent::Error {
+                            message: e.to_string(),
+                        });
+                    }
+                }
+                continue;
+            }
         };
         match step {
             Ok(Some(id)) => send(&mut store, &mut setup, &events, id),

@@ -201,8 +201,35 @@ const V5: &str = r#"
 DROP TRIGGER messages_fts_insert;
 "#;
 
+/// Version 6 (send safety, issue 10): the outbox row names the lease of the process sending it
+/// (a lock file next to the store, see `send::lease`), so that start-up recovery only touches a
+/// `sending` row whose sender is gone; and the IMAP write-back after a send (the Sent copy,
+/// `\Answered` on the customer's message) becomes durable jobs, queued in the transaction that
+/// marks the reply sent and run by the send path, the sync worker and `shopinbox sync` until
+/// done. A flag job keeps the UID together with its UIDVALIDITY and the message's Message-ID.
+const V6_SEND_SAFETY: &str = r#"
+ALTER TABLE outbox ADD COLUMN lease TEXT;
+CREATE TABLE writeback_jobs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('append_sent', 'flags')),
+    outbox_id   INTEGER REFERENCES outbox(id),
+    message_id  TEXT,
+    mailbox     TEXT,
+    uidvalidity INTEGER,
+    uid         INTEGER,
+    flags       TEXT NOT NULL DEFAULT '',
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    created_at  INTEGER NOT NULL,
+    next_at     INTEGER NOT NULL,
+    done_at     INTEGER
+);
+CREATE INDEX writeback_jobs_pending ON writeback_jobs(next_at) WHERE done_at IS NULL;
+CREATE INDEX writeback_jobs_outbox ON writeback_jobs(outbox_id);
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6_SEND_SAFETY];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

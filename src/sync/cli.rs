@@ -23,6 +23,20 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
     let store_path = cfg.store_path();
     let _lock = take_sync_lock(&store_path)?;
     let ctx = cfg.shop_context(clock);
+    // Write-back left over from sends (Sent copies, \Answered): the owner asked for a sync,
+    // so every pending job runs now, back-off or not, and first, so that this sync already
+    // brings their result into the store.
+    if let Ok(store) = crate::store::Store::open(&store_path, ctx.clone()) {
+        let report = super::run_jobs(
+            &account,
+            store.connection(),
+            super::jobs::Select::default(),
+            clock.now(),
+        );
+        if let Some(line) = format_jobs(&report) {
+            writeln!(std::io::stdout(), "{line}")?;
+        }
+    }
     run_sync(&account, &store_path, &ctx)
 }
 
@@ -55,6 +69,24 @@ fn lock_failed(store_path: &Path) -> String {
         "cannot sync: cannot lock {}; check that the store's folder is writable",
         lock::lock_path(store_path).display()
     )
+}
+
+/// One line about the write-back jobs run with a sync, `None` when there were none.
+pub fn format_jobs(r: &super::JobsReport) -> Option<String> {
+    if r.done == 0 && r.waiting == 0 {
+        return None;
+    }
+    let mut line = format!(
+        "write-back to the server (Sent copies, answered flags): {} done",
+        r.done
+    );
+    if r.waiting > 0 {
+        line.push_str(&format!(", {} waiting", r.waiting));
+        if let Some(p) = r.problems.first() {
+            line.push_str(&format!(" ({p})"));
+        }
+    }
+    Some(line)
 }
 
 /// One sync with a progress bar on stderr and the summary on stdout.
@@ -126,6 +158,21 @@ mod tests {
     use super::*;
     use crate::sync::FolderSummary;
     use std::time::Duration;
+
+    #[test]
+    fn jobs_line_only_when_there_were_jobs() {
+        assert_eq!(format_jobs(&crate::sync::JobsReport::default()), None);
+        let r = crate::sync::JobsReport {
+            done: 2,
+            waiting: 1,
+            problems: vec!["cannot connect to imap.example.com".into()],
+        };
+        assert_eq!(
+            format_jobs(&r).unwrap(),
+            "write-back to the server (Sent copies, answered flags): 2 done, 1 waiting \
+             (cannot connect to imap.example.com)"
+        );
+    }
 
     #[test]
     fn summary_lines() {

@@ -7,13 +7,15 @@
 //!   a kill at any moment resumes without loss or duplicates.
 //! - [`spawn_worker`]: the same on a thread, with an IDLE watcher and a periodic fallback,
 //!   reporting [`SyncEvent`]s over a channel (the TUI never blocks on the network).
-//! - [`set_flags`], [`append_to_sent`]: write-back helpers for replies.
+//! - [`set_flags`], [`append_to_sent`]: write-back helpers for replies; [`jobs`] and
+//!   [`run_jobs`]: the durable write-back queued when a reply is sent.
 //! - [`cli::run_sync_cli`]: `shopinbox sync`.
 //! - [`lock::SyncLock`]: one sync at a time per store, across processes; `shopinbox sync` and
 //!   the worker take it around each pass (the engine itself does not: tests drive it directly).
 
 pub mod cli;
 mod engine;
+pub mod jobs;
 pub mod lock;
 pub mod plan;
 pub mod session;
@@ -23,7 +25,7 @@ mod writeback;
 pub use engine::{sync_once, sync_store, SyncOptions};
 pub use lock::SyncLock;
 pub use worker::{spawn_worker, SyncCommand, WorkerOptions};
-pub use writeback::{append_to_sent, set_flags};
+pub use writeback::{append_to_sent, run_jobs, set_flags, JobsReport};
 
 use crate::config::{self, ConfigError, ImapConfig};
 use crate::net::NetError;

@@ -6,8 +6,10 @@
 //! commands on one connection) and reconnects with exponential backoff.
 
 use super::engine::{sync_store, SyncOptions};
+use super::jobs::Select;
 use super::lock::SyncLock;
 use super::session::ImapSession;
+use super::writeback::run_jobs;
 use super::{ImapAccount, SyncEvent};
 use crate::net::ShutdownHandle;
 use crate::store::{ShopContext, Store};
@@ -160,6 +162,19 @@ fn worker_loop(
         };
         match Store::open(&store_path, ctx.clone()) {
             Ok(mut store) => {
+                // Write-back left over from sends (Sent copies, \Answered) whose back-off
+                // has passed, first, so that this pass already syncs their result.
+                let select = Select {
+                    due_by: Some(ctx.clock.now()),
+                    outbox_id: None,
+                };
+                let report = run_jobs(&account, store.connection(), select, ctx.clock.now());
+                if let Some(p) = report.problems.first() {
+                    forward(SyncEvent::Notice(format!(
+                        "the server's Sent folder or flags are not updated yet ({p}); \
+                         trying again later"
+                    )));
+                }
                 let _ = sync_store(&account, &mut store, &sync_opts, &mut forward);
             }
             Err(e) => forward(SyncEvent::Failed(e.to_string())),

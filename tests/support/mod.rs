@@ -31,6 +31,8 @@ pub struct SmtpOptions {
     pub reject_auth: bool,
     /// Close the connection without an answer after DATA, for the first N messages.
     pub drop_after_data: u32,
+    /// A slow server: each message is stored at the final dot, and 250 comes this much later.
+    pub data_delay: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -227,6 +229,10 @@ impl MailServers {
         if o.drop_after_data > 0 {
             cmd.arg("--drop-after-data")
                 .arg(o.drop_after_data.to_string());
+        }
+        if let Some(d) = o.data_delay {
+            cmd.arg("--data-delay")
+                .arg(format!("{:.3}", d.as_secs_f64()));
         }
         let child = cmd
             .stdin(Stdio::null())

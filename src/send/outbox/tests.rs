@@ -36,22 +36,25 @@ fn happy_path_queued_sending_sent() {
     assert_eq!(e.follow_up_at, Some(t(300)));
     assert_eq!(due(c, t(0)).unwrap(), vec![id]);
 
-    let claimed = claim(c, id, t(1)).unwrap().unwrap();
+    let claimed = claim(c, id, "lease", t(1)).unwrap().unwrap();
     assert_eq!(claimed.raw, composed(1).raw);
     assert_eq!(claimed.entry.state, OutboxState::Sending);
     assert_eq!(claimed.entry.attempts, 1);
-    assert!(claim(c, id, t(1)).unwrap().is_none(), "no second claim");
+    assert!(
+        claim(c, id, "lease", t(1)).unwrap().is_none(),
+        "no second claim"
+    );
     assert!(due(c, t(1)).unwrap().is_empty());
 
-    record(c, id, &Outcome::Sent, t(2)).unwrap();
+    record(c, id, "lease", &Outcome::Sent, t(2), false).unwrap();
     let e = get(c, id).unwrap().unwrap();
     assert_eq!(e.state, OutboxState::Sent);
     assert_eq!(e.sent_at, Some(t(2)));
     assert!(
-        claim(c, id, t(3)).unwrap().is_none(),
+        claim(c, id, "lease", t(3)).unwrap().is_none(),
         "a sent reply is never claimed again"
     );
-    assert!(record(c, id, &Outcome::Sent, t(3)).is_err());
+    assert!(record(c, id, "lease", &Outcome::Sent, t(3), false).is_err());
 }
 
 #[test]
@@ -59,19 +62,19 @@ fn failed_is_retried_automatically_after_the_backoff() {
     let store = db();
     let c = store.connection();
     let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
-    claim(c, id, t(0)).unwrap().unwrap();
+    claim(c, id, "lease", t(0)).unwrap().unwrap();
     let outcome = Outcome::Failed {
         error: "connection refused".into(),
         retry_at: Some(t(1)),
     };
-    record(c, id, &outcome, t(0)).unwrap();
+    record(c, id, "lease", &outcome, t(0), false).unwrap();
     assert_eq!(state(c, id), OutboxState::Failed);
     assert!(due(c, t(0)).unwrap().is_empty());
     assert_eq!(next_retry(c).unwrap(), Some(t(1)));
     assert_eq!(due(c, t(1)).unwrap(), vec![id]);
-    let again = claim(c, id, t(1)).unwrap().unwrap();
+    let again = claim(c, id, "lease", t(1)).unwrap().unwrap();
     assert_eq!(again.entry.attempts, 2);
-    record(c, id, &Outcome::Sent, t(1)).unwrap();
+    record(c, id, "lease", &Outcome::Sent, t(1), false).unwrap();
     assert_eq!(next_retry(c).unwrap(), None);
 }
 
@@ -80,12 +83,12 @@ fn permanent_failure_waits_for_the_owner() {
     let store = db();
     let c = store.connection();
     let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
-    claim(c, id, t(0)).unwrap().unwrap();
+    claim(c, id, "lease", t(0)).unwrap().unwrap();
     let outcome = Outcome::Failed {
         error: "535 auth".into(),
         retry_at: None,
     };
-    record(c, id, &outcome, t(0)).unwrap();
+    record(c, id, "lease", &outcome, t(0), false).unwrap();
     assert!(due(c, t(10_000)).unwrap().is_empty());
     assert_eq!(
         get(c, id).unwrap().unwrap().last_error.as_deref(),
@@ -101,18 +104,20 @@ fn uncertain_is_never_resent_without_the_owner() {
     let store = db();
     let c = store.connection();
     let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
-    claim(c, id, t(0)).unwrap().unwrap();
+    claim(c, id, "lease", t(0)).unwrap().unwrap();
     record(
         c,
         id,
+        "lease",
         &Outcome::Uncertain {
             error: "eof".into(),
         },
         t(0),
+        false,
     )
     .unwrap();
     assert!(due(c, t(100_000)).unwrap().is_empty());
-    assert!(claim(c, id, t(1)).unwrap().is_none());
+    assert!(claim(c, id, "lease", t(1)).unwrap().is_none());
     let e = retry(c, id, t(1)).unwrap_err();
     assert!(
         matches!(
@@ -134,20 +139,22 @@ fn owner_can_mark_uncertain_as_sent() {
     let store = db();
     let c = store.connection();
     let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
-    claim(c, id, t(0)).unwrap().unwrap();
+    claim(c, id, "lease", t(0)).unwrap().unwrap();
     record(
         c,
         id,
+        "lease",
         &Outcome::Uncertain {
             error: "eof".into(),
         },
         t(0),
+        false,
     )
     .unwrap();
-    mark_sent(c, id, t(3)).unwrap();
+    mark_sent(c, id, t(3), false).unwrap();
     let e = get(c, id).unwrap().unwrap();
     assert_eq!((e.state, e.sent_at), (OutboxState::Sent, Some(t(3))));
-    assert!(mark_sent(c, id, t(4)).is_err());
+    assert!(mark_sent(c, id, t(4), false).is_err());
     assert!(resend_uncertain(c, id, t(4)).is_err());
 }
 
@@ -157,7 +164,7 @@ fn crash_while_sending_becomes_uncertain_on_start() {
     let c = store.connection();
     let a = enqueue(c, &composed(1), None, None, t(0)).unwrap();
     let b = enqueue(c, &composed(2), None, None, t(0)).unwrap();
-    claim(c, a, t(0)).unwrap().unwrap();
+    claim(c, a, "lease", t(0)).unwrap().unwrap();
     // …the process dies here…
     assert_eq!(recover_interrupted(c, t(5)).unwrap(), 1);
     assert_eq!(state(c, a), OutboxState::Uncertain);
@@ -181,7 +188,7 @@ fn missing_ids_and_wrong_states_read_clearly() {
         "there is no reply 99 in the outbox; `shopinbox outbox` lists them"
     );
     let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
-    let e = mark_sent(c, id, t(0)).unwrap_err();
+    let e = mark_sent(c, id, t(0), false).unwrap_err();
     assert_eq!(
         e.to_string(),
         format!(
@@ -207,10 +214,18 @@ fn list_and_counts() {
     let a = enqueue(c, &composed(1), None, None, t(0)).unwrap();
     let b = enqueue(c, &composed(2), None, None, t(0)).unwrap();
     let s = enqueue(c, &composed(3), None, None, t(0)).unwrap();
-    claim(c, s, t(0)).unwrap();
-    record(c, s, &Outcome::Sent, t(0)).unwrap();
-    claim(c, b, t(0)).unwrap();
-    record(c, b, &Outcome::Uncertain { error: "x".into() }, t(0)).unwrap();
+    claim(c, s, "lease", t(0)).unwrap();
+    record(c, s, "lease", &Outcome::Sent, t(0), false).unwrap();
+    claim(c, b, "lease", t(0)).unwrap();
+    record(
+        c,
+        b,
+        "lease",
+        &Outcome::Uncertain { error: "x".into() },
+        t(0),
+        false,
+    )
+    .unwrap();
     let ids: Vec<i64> = list(c, None).unwrap().iter().map(|e| e.id).collect();
     assert_eq!(ids, [s, b, a]);
     let ids: Vec<i64> = list(c, Some(t(1))).unwrap().iter().map(|e| e.id).collect();
@@ -242,4 +257,104 @@ fn durable_writes_restore_the_synchronous_setting() {
 fn backoff_grows_and_caps() {
     let delays: Vec<i64> = (1..=8).map(|n| retry_delay(n).num_minutes()).collect();
     assert_eq!(delays, [1, 2, 5, 10, 30, 60, 60, 60]);
+}
+
+/// A store in a file, so that leases are real lock files next to it.
+fn file_db(dir: &std::path::Path) -> crate::store::Store {
+    let cfg = crate::config::Config::demo();
+    crate::store::Store::open(
+        &dir.join("store.db"),
+        cfg.shop_context(crate::clock::Clock::fixed(t(0))),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_live_senders_row_is_never_settled_resent_or_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = file_db(dir.path());
+    let c = store.connection();
+    let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    let lease = super::lease::Lease::acquire(c, id).unwrap();
+    claim(c, id, lease.token(), t(0)).unwrap().unwrap();
+
+    // Another process starting up (or running `shopinbox outbox`) meanwhile.
+    let other = file_db(dir.path());
+    let o = other.connection();
+    assert_eq!(recover_interrupted(o, t(1)).unwrap(), 0);
+    assert_eq!(state(o, id), OutboxState::Sending);
+    let busy = format!("reply {id} is being sent right now by another shopinbox; wait for it");
+    assert_eq!(resend_uncertain(o, id, t(1)).unwrap_err().to_string(), busy);
+    assert_eq!(mark_sent(o, id, t(1), true).unwrap_err().to_string(), busy);
+    assert_eq!(retry(o, id, t(1)).unwrap_err().to_string(), busy);
+    assert!(claim(o, id, "other", t(1)).unwrap().is_none());
+    // Only the claim's own lease can record its outcome.
+    assert!(record(o, id, "other", &Outcome::Sent, t(1), false).is_err());
+
+    record(c, id, lease.token(), &Outcome::Sent, t(2), false).unwrap();
+    drop(lease);
+    assert_eq!(state(o, id), OutboxState::Sent);
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".sending-"))
+            .count(),
+        0,
+        "the lock file is gone after the send"
+    );
+}
+
+#[test]
+fn a_dead_senders_row_becomes_uncertain_and_its_lock_file_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = file_db(dir.path());
+    let c = store.connection();
+    let id = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    // The sender died: its lock file is still there, but nobody holds the lock.
+    let token = format!("store.db.sending-{id}-99999-0000000000000001.lock");
+    std::fs::write(dir.path().join(&token), b"").unwrap();
+    claim(c, id, &token, t(0)).unwrap().unwrap();
+    assert_eq!(recover_interrupted(c, t(1)).unwrap(), 1);
+    assert_eq!(state(c, id), OutboxState::Uncertain);
+    assert!(!dir.path().join(&token).exists());
+    // The dead sender cannot record anything any more, not even a late "sent".
+    assert!(record(c, id, "someone-else", &Outcome::Sent, t(2), false).is_err());
+}
+
+#[test]
+fn settling_as_sent_queues_the_write_back_in_the_same_transaction() {
+    let store = db();
+    let c = store.connection();
+    let jobs = |c: &Connection| crate::sync::jobs::pending_count(c).unwrap();
+    let a = enqueue(c, &composed(1), None, None, t(0)).unwrap();
+    claim(c, a, "l", t(0)).unwrap().unwrap();
+    record(c, a, "l", &Outcome::Sent, t(1), true).unwrap();
+    assert_eq!(
+        jobs(c),
+        1,
+        "the Sent copy (the original is not on a server here)"
+    );
+
+    let b = enqueue(c, &composed(2), None, None, t(0)).unwrap();
+    claim(c, b, "l", t(0)).unwrap().unwrap();
+    let failed = Outcome::Failed {
+        error: "x".into(),
+        retry_at: None,
+    };
+    record(c, b, "l", &failed, t(1), true).unwrap();
+    assert_eq!(jobs(c), 1, "nothing to write back for a failed send");
+    mark_sent(c, b, t(2), true).unwrap();
+    assert_eq!(jobs(c), 2);
+    assert!(mark_sent(c, b, t(3), true).is_err());
+    assert_eq!(jobs(c), 2, "a refused change queues nothing");
+
+    let d = enqueue(c, &composed(3), None, None, t(0)).unwrap();
+    claim(c, d, "l", t(0)).unwrap().unwrap();
+    record(c, d, "l", &Outcome::Sent, t(1), false).unwrap();
+    assert_eq!(jobs(c), 2, "no IMAP account: no jobs");
 }
