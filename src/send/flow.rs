@@ -54,6 +54,7 @@ impl From<&MessageRow> for Original {
         Original {
             message_id: m.message_id.clone(),
             references: m.references.clone(),
+            in_reply_to: m.in_reply_to.clone(),
             from: m.from.clone(),
             reply_to: m.reply_to.clone(),
             subject: m.subject.clone(),
