@@ -588,21 +588,24 @@ fn run(cli: Cli) -> Result<i32> {
                 send: *send,
                 demo_dir: outbox_dir.as_deref(),
             };
-            let out = crate::send::cli::reply_cli(
+            let out = crate::send::cli::reply_run(
                 &env.config,
                 &mut env.store,
                 args,
                 write_back.as_mut(),
                 env.now,
             )?;
-            print!("{out}");
+            print!("{}", out.text);
             if let (true, Some(dir)) = (*send, &outbox_dir) {
                 println!(
                     "(demo: the reply was written to {} instead of a mail server)",
                     dir.display()
                 );
             }
-            Ok(0)
+            match out.not_sent {
+                Some(why) => Err(crate::exit::Exit::new(crate::exit::NOT_SENT, why).into()),
+                None => Ok(0),
+            }
         }
         Some(Command::Outbox { command }) => {
             let mut env = Env::open(&cli, cli.demo)?;
@@ -615,7 +618,7 @@ fn run(cli: Cli) -> Result<i32> {
                 Some(OutboxArg::Resend { id }) => C::ResendUncertain(*id),
                 Some(OutboxArg::MarkSent { id }) => C::MarkSent(*id),
             };
-            let out = crate::send::cli::outbox_cli(
+            let out = crate::send::cli::outbox_run(
                 &env.config,
                 &mut env.store,
                 cmd,
@@ -623,8 +626,11 @@ fn run(cli: Cli) -> Result<i32> {
                 write_back.as_mut(),
                 env.now,
             )?;
-            print!("{out}");
-            Ok(0)
+            print!("{}", out.text);
+            match out.not_sent {
+                Some(why) => Err(crate::exit::Exit::new(crate::exit::NOT_SENT, why).into()),
+                None => Ok(0),
+            }
         }
         Some(Command::Templates) => {
             let env = Env::open(&cli, cli.demo)?;

@@ -24,10 +24,15 @@ pub struct ReplyArgs<'a> {
     pub demo_dir: Option<&'a Path>,
 }
 
-/// Renders the template for the conversation and returns the complete message as it would be
-/// sent. With `send`, the reply is put in the outbox and sent right away; the result says
-/// whether it went out, failed (and stays in the outbox), or is uncertain. Every timestamp
-/// (Date header, sent time, follow-up) is taken from `now`, so `--now` and the demo agree.
+/// What a reply or outbox command printed, and, when a reply did not go out, the one sentence
+/// why (the command then exits with [`crate::exit::NOT_SENT`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CliOutput {
+    pub text: String,
+    pub not_sent: Option<String>,
+}
+
+/// [`reply_run`] for callers that only print.
 pub fn reply_cli(
     cfg: &Config,
     store: &mut Store,
@@ -35,6 +40,32 @@ pub fn reply_cli(
     write_back: &mut dyn WriteBack,
     now: DateTime<Utc>,
 ) -> Result<String, SendError> {
+    reply_run(cfg, store, args, write_back, now).map(|o| o.text)
+}
+
+/// [`outbox_run`] for callers that only print.
+pub fn outbox_cli(
+    cfg: &Config,
+    store: &mut Store,
+    cmd: OutboxCommand,
+    demo_dir: Option<&Path>,
+    write_back: &mut dyn WriteBack,
+    now: DateTime<Utc>,
+) -> Result<String, SendError> {
+    outbox_run(cfg, store, cmd, demo_dir, write_back, now).map(|o| o.text)
+}
+
+/// Renders the template for the conversation and returns the complete message as it would be
+/// sent. With `send`, the reply is put in the outbox and sent right away; the result says
+/// whether it went out, failed (and stays in the outbox), or is uncertain. Every timestamp
+/// (Date header, sent time, follow-up) is taken from `now`, so `--now` and the demo agree.
+pub fn reply_run(
+    cfg: &Config,
+    store: &mut Store,
+    args: ReplyArgs<'_>,
+    write_back: &mut dyn WriteBack,
+    now: DateTime<Utc>,
+) -> Result<CliOutput, SendError> {
     let (templates, errors) = flow::load_templates(cfg);
     let mut out = String::new();
     for e in &errors {
@@ -55,7 +86,10 @@ pub fn reply_cli(
         } else {
             out.push_str("\n(not sent; add --send to send it)\n");
         }
-        return Ok(out);
+        return Ok(CliOutput {
+            text: out,
+            not_sent: None,
+        });
     }
     let delivery = flow::delivery(cfg, args.demo_dir)?;
     let (outbox_id, composed) = flow::enqueue(cfg, store, &draft, now)?;
@@ -65,11 +99,15 @@ pub fn reply_cli(
         composed.to, composed.subject
     );
     let result = flow::send_one(store, &delivery, write_back, outbox_id, &|| now)?;
-    describe_result(&mut out, outbox_id, &result);
-    Ok(out)
+    let not_sent = describe_result(&mut out, outbox_id, &result);
+    Ok(CliOutput {
+        text: out,
+        not_sent,
+    })
 }
 
-fn describe_result(out: &mut String, id: i64, result: &SendResult) {
+/// Writes what happened; returns the reason when the reply did not go out.
+fn describe_result(out: &mut String, id: i64, result: &SendResult) -> Option<String> {
     match result {
         SendResult::Sent { problems } => {
             let _ = writeln!(out, "Reply {id} sent.");
@@ -106,6 +144,13 @@ fn describe_result(out: &mut String, id: i64, result: &SendResult) {
             let _ = writeln!(out, "Reply {id} is not waiting to be sent.");
         }
     }
+    match result {
+        SendResult::Failed { error, .. } => Some(format!("reply {id} was not sent: {error}")),
+        SendResult::Uncertain { error } => Some(format!(
+            "reply {id} may or may not have been sent: {error}"
+        )),
+        SendResult::Sent { .. } | SendResult::Skipped => None,
+    }
 }
 
 /// `shopinbox outbox …` sub-commands.
@@ -122,14 +167,14 @@ pub enum OutboxCommand {
 }
 
 /// Runs an outbox command and returns what to print.
-pub fn outbox_cli(
+pub fn outbox_run(
     cfg: &Config,
     store: &mut Store,
     cmd: OutboxCommand,
     demo_dir: Option<&Path>,
     write_back: &mut dyn WriteBack,
     now: DateTime<Utc>,
-) -> Result<String, SendError> {
+) -> Result<CliOutput, SendError> {
     let mut out = String::new();
     let conn = store.connection();
     match cmd {
@@ -163,12 +208,18 @@ pub fn outbox_cli(
                     }
                 }
             }
-            Ok(out)
+            Ok(CliOutput {
+                text: out,
+                not_sent: None,
+            })
         }
         OutboxCommand::MarkSent(id) => {
             outbox::mark_sent(conn, id, now)?;
             let _ = writeln!(out, "Reply {id} marked as sent.");
-            Ok(out)
+            Ok(CliOutput {
+                text: out,
+                not_sent: None,
+            })
         }
         OutboxCommand::Retry(id) | OutboxCommand::ResendUncertain(id) => {
             if matches!(cmd, OutboxCommand::Retry(_)) {
@@ -178,8 +229,11 @@ pub fn outbox_cli(
             }
             let delivery = flow::delivery(cfg, demo_dir)?;
             let result = flow::send_one(store, &delivery, write_back, id, &|| now)?;
-            describe_result(&mut out, id, &result);
-            Ok(out)
+            let not_sent = describe_result(&mut out, id, &result);
+            Ok(CliOutput {
+                text: out,
+                not_sent,
+            })
         }
     }
 }

@@ -228,7 +228,7 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
         username: (!s.username.is_empty()).then(|| s.username.clone()),
         password,
         ca_file: s.ca_file.clone(),
-        timeout: std::time::Duration::from_secs(30),
+        timeouts: smtp::SmtpTimeouts::default(),
     }))
 }
 

@@ -3,7 +3,7 @@
 
   /usr/bin/python3 smtp_sink.py --port 14025 --dir OUTDIR \
       [--tls-cert C --tls-key K] [--smtps-port 14465] [--require-auth] [--user test --password secret]
-      [--reject-auth] [--drop-after-data N]
+      [--reject-auth] [--drop-after-data N] [--delay-final-reply SECONDS]
 
 For every accepted message it writes  DIR/<seq>.eml  (exact DATA bytes, CRLF as received)
 and DIR/<seq>.json (envelope: mail_from, rcpt_tos, auth user, tls, peer), then prints one line.
@@ -11,7 +11,9 @@ STARTTLS is offered when --tls-cert/--tls-key are given; AUTH PLAIN/LOGIN always
 for --user/--password (aiosmtpd only advertises AUTH after STARTTLS unless --auth-plaintext).
 Failure modes for send tests: --reject-auth refuses every login (535); --drop-after-data N
 closes the connection without an answer after the DATA of the first N transactions (nothing is
-stored for them: the client cannot know whether the message went through).
+stored for them: the client cannot know whether the message went through);
+--delay-final-reply SECONDS waits that long before answering the final dot of every message
+(the message is stored after the wait: a client that timed out cannot know it went through).
 Stops cleanly on SIGTERM/SIGINT.
 """
 import argparse, asyncio, itertools, json, os, signal, ssl, sys, time
@@ -19,9 +21,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword, SMTP
 
 
 class Store:
-    def __init__(self, d, drop_after_data=0):
+    def __init__(self, d, drop_after_data=0, delay_final_reply=0.0):
         self.d, self.seq = d, itertools.count(1)
         self.drops_left = drop_after_data
+        self.delay_final_reply = delay_final_reply
         os.makedirs(d, exist_ok=True)
 
     async def handle_DATA(self, server, session, envelope):
@@ -32,6 +35,9 @@ class Store:
             server.transport.abort()
             # aiosmtpd still wants a reply; it goes nowhere because the transport is closed.
             return "421 connection dropped by test sink"
+        if self.delay_final_reply > 0:
+            print("delaying the final reply by %.1f s" % self.delay_final_reply, flush=True)
+            await asyncio.sleep(self.delay_final_reply)
         n = next(self.seq)
         base = os.path.join(self.d, "%06d" % n)
         with open(base + ".eml.tmp", "wb") as f:
@@ -61,6 +67,8 @@ def main():
     ap.add_argument("--reject-auth", action="store_true", help="refuse every AUTH attempt")
     ap.add_argument("--drop-after-data", type=int, default=0, metavar="N",
                     help="close the connection without answering after the DATA of the first N messages")
+    ap.add_argument("--delay-final-reply", type=float, default=0.0, metavar="SECONDS",
+                    help="wait this long before answering the final dot of each message")
     a = ap.parse_args()
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -74,7 +82,7 @@ def main():
         tls.load_cert_chain(a.tls_cert, a.tls_key)
     common = dict(authenticator=authenticator, auth_required=a.require_auth,
                   auth_require_tls=not a.auth_plaintext, enable_SMTPUTF8=True, data_size_limit=64 << 20)
-    handler = Store(a.dir, a.drop_after_data)
+    handler = Store(a.dir, a.drop_after_data, a.delay_final_reply)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     # plain port (+ STARTTLS if a cert is given)
