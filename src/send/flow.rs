@@ -219,7 +219,7 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
     let password = if s.username.is_empty() {
         None
     } else {
-        Some(crate::config::resolve_password(&s.password)?)
+        Some(crate::config::resolve_password("smtp", &s.password)?)
     };
     Ok(Delivery::Smtp(SmtpSettings {
         host: s.host.clone(),
