@@ -99,7 +99,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
         in_reply_to: raw_value(&headers, "In-Reply-To")
             .and_then(|v| msg_ids(&v).into_iter().next()),
         references: raw_value(&headers, "References")
-            .map(|v| msg_ids(&v))
+            .map(|v| trim_references(msg_ids(&v)))
             .unwrap_or_default(),
         date: headers
             .get_first_value("Date")
@@ -840,6 +840,7 @@ fn raw_value(headers: &[MailHeader], key: &str) -> Option<String> {
 /// into our own In-Reply-To/References must be clean.
 pub fn msg_ids(value: &str) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut rest = value;
     while let Some(open) = rest.find('<') {
         let after = &rest[open + 1..];
@@ -851,10 +852,24 @@ pub fn msg_ids(value: &str) -> Vec<String> {
             continue;
         }
         let id = &after[..close];
-        if is_msg_id(id) && !ids.iter().any(|known| known == id) {
+        if is_msg_id(id) && seen.insert(id) {
             ids.push(id.to_string());
         }
         rest = &after[close + 1..];
+    }
+    ids
+}
+
+/// References kept of a message: a hostile header can list tens of thousands. The first (the
+/// thread's root) and the most recent ones are what threading needs (RFC 5322 §3.6.4 trims
+/// from the middle too).
+pub const MAX_REFERENCES_KEPT: usize = 100;
+
+fn trim_references(mut ids: Vec<String>) -> Vec<String> {
+    if ids.len() > MAX_REFERENCES_KEPT {
+        let tail = ids.split_off(ids.len() - (MAX_REFERENCES_KEPT - 1));
+        ids.truncate(1);
+        ids.extend(tail);
     }
     ids
 }
@@ -1294,6 +1309,11 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         assert!(has_problem(&m, "Date:"));
         let m = parse("Date: 1 Jan 4294967295 00:00:00 +0000\n\nx");
         assert!(m.date.is_none());
+        let refs: String = (0..40_000).map(|i| format!("<r{i}@x> ")).collect();
+        let m = parse(&format!("References: {refs}\n\nx"));
+        assert_eq!(m.references.len(), MAX_REFERENCES_KEPT);
+        assert_eq!(m.references[0], "r0@x");
+        assert_eq!(m.references[MAX_REFERENCES_KEPT - 1], "r39999@x");
         // The epoch is a valid date, not "unreadable".
         let m = parse("Date: Thu, 01 Jan 1970 00:00:00 +0000\n\nx");
         assert_eq!(m.date.unwrap().timestamp(), 0);
