@@ -252,7 +252,11 @@ pub fn main() -> i32 {
             0
         }
         Err(err) => {
-            eprintln!("error: {}", one_sentence(&err));
+            // Errors can quote paths and values with control characters: printed cleaned.
+            eprintln!(
+                "error: {}",
+                crate::mail::sanitize::line(&one_sentence(&err))
+            );
             if let Some(exit) = err.downcast_ref::<crate::exit::Exit>() {
                 exit.code
             } else if err.downcast_ref::<ConfigError>().is_some() {
@@ -599,7 +603,7 @@ fn run(cli: Cli) -> Result<i32> {
             if let (true, Some(dir)) = (*send, &outbox_dir) {
                 println!(
                     "(demo: the reply was written to {} instead of a mail server)",
-                    dir.display()
+                    crate::mail::sanitize::line(&dir.display().to_string())
                 );
             }
             match out.not_sent {
@@ -635,12 +639,17 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Templates) => {
             let env = Env::open(&cli, cli.demo)?;
             let (templates, errors) = crate::send::flow::load_templates(&env.config);
-            println!("Templates in {}:", env.config.templates_dir().display());
+            // File names are printed cleaned, like everything that may hold control characters.
+            let clean = crate::mail::sanitize::line;
+            println!(
+                "Templates in {}:",
+                clean(&env.config.templates_dir().display().to_string())
+            );
             for t in &templates {
-                println!("  {:<28} {}", t.slug(), t.name);
+                println!("  {:<28} {}", clean(&t.slug()), clean(&t.name));
             }
             for e in &errors {
-                println!("  problem: {e}");
+                println!("  problem: {}", clean(&e.to_string()));
             }
             Ok(if errors.is_empty() { 0 } else { 1 })
         }
@@ -657,7 +666,7 @@ fn run(cli: Cli) -> Result<i32> {
                     .clone()
                     .or_else(crate::config::default_config_path)
                 {
-                    Some(p) => println!("{}", p.display()),
+                    Some(p) => println!("{}", crate::mail::sanitize::line(&p.display().to_string())),
                     None => bail!("cannot find a home directory for the configuration"),
                 }
                 Ok(0)

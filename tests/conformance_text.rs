@@ -142,3 +142,23 @@ idle = false
     assert!(!all.contains("FAKE-SECRET"), "the secret leaked:\n{all}");
     assert!(!all.contains("echo"), "the command text leaked:\n{all}");
 }
+
+#[test]
+fn template_file_names_with_control_characters_are_printed_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("evil\u{1b}]0;pwned\u{7}\u{202e}name.txt"),
+        "Subject: Re: {subject}\n\nHi {first_name|there},\n",
+    )
+    .unwrap();
+    let config = write_config(
+        dir.path(),
+        &format!("[templates]\ndir = \"{}\"\n", templates.display()),
+    );
+    let out = run(&config, &["templates"]);
+    let all = text(&out);
+    assert_clean(&all);
+    assert!(all.contains("evilname"), "{all}");
+}
