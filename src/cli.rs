@@ -666,7 +666,9 @@ fn run(cli: Cli) -> Result<i32> {
                     .clone()
                     .or_else(crate::config::default_config_path)
                 {
-                    Some(p) => println!("{}", crate::mail::sanitize::line(&p.display().to_string())),
+                    Some(p) => {
+                        println!("{}", crate::mail::sanitize::line(&p.display().to_string()))
+                    }
                     None => bail!("cannot find a home directory for the configuration"),
                 }
                 Ok(0)

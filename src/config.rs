@@ -1600,15 +1600,25 @@ reply = ["r", "enter"]
         let e = resolve_password("smtp", &PasswordSource::Command("kill -9 $$".into()))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("[smtp] password_command failed (killed by a signal)"), "{e}");
-        let e = resolve_password("smtp", &PasswordSource::Command("true # FAKE-SECRET".into()))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("[smtp] password_command gave an empty password"), "{e}");
+        assert!(
+            e.contains("[smtp] password_command failed (killed by a signal)"),
+            "{e}"
+        );
+        let e = resolve_password(
+            "smtp",
+            &PasswordSource::Command("true # FAKE-SECRET".into()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("[smtp] password_command gave an empty password"),
+            "{e}"
+        );
         assert!(!e.contains("FAKE-SECRET"), "{e}");
-        let e = resolve_password("imap", &PasswordSource::Env(
-            "SHOPINBOX_TEST_SURELY_UNSET_VAR".into(),
-        ))
+        let e = resolve_password(
+            "imap",
+            &PasswordSource::Env("SHOPINBOX_TEST_SURELY_UNSET_VAR".into()),
+        )
         .unwrap_err()
         .to_string();
         assert!(

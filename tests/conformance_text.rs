@@ -87,7 +87,10 @@ fn epoch_and_future_dates_and_hostile_file_names() {
     assert!(out.status.success(), "{all}");
     assert_clean(&all);
     assert!(all.contains("imported 2 new message(s)"), "{all}");
-    assert!(!all.contains("Date:"), "the epoch is not unreadable:\n{all}");
+    assert!(
+        !all.contains("Date:"),
+        "the epoch is not unreadable:\n{all}"
+    );
     assert!(
         all.contains("2100-01-01 09:00 UTC in the future; the time of import is used instead"),
         "{all}"

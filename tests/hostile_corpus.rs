@@ -59,11 +59,19 @@ fn big_messages() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     out.push((
         "big-1mb-subject.eml".to_string(),
-        format!("{}Subject: {}\r\n\r\nhi\r\n", head(1, ""), "Refund ".repeat(150_000)),
+        format!(
+            "{}Subject: {}\r\n\r\nhi\r\n",
+            head(1, ""),
+            "Refund ".repeat(150_000)
+        ),
     ));
     out.push((
         "big-1mb-word.eml".to_string(),
-        format!("{}Subject: Order {}\r\n\r\nhi\r\n", head(2, ""), "W".repeat(1_000_000)),
+        format!(
+            "{}Subject: Order {}\r\n\r\nhi\r\n",
+            head(2, ""),
+            "W".repeat(1_000_000)
+        ),
     ));
     out.push((
         "big-1mb-references.eml".to_string(),
@@ -187,7 +195,11 @@ fn hostile_corpus_imports_and_every_cli_output_and_tui_cell_is_clean() {
     let total = committed().len() + big_messages().len();
     let out = run(
         &config,
-        &["import", fixtures().to_str().unwrap(), big.to_str().unwrap()],
+        &[
+            "import",
+            fixtures().to_str().unwrap(),
+            big.to_str().unwrap(),
+        ],
     );
     let text = output_text(&out);
     assert!(out.status.success(), "{text}");
@@ -211,7 +223,9 @@ fn hostile_corpus_imports_and_every_cli_output_and_tui_cell_is_clean() {
     assert!(out.status.success());
     assert_clean("list --json", &output_text(&out));
 
-    let ctx = Config::load(&config).unwrap().shop_context(Clock::fixed(now()));
+    let ctx = Config::load(&config)
+        .unwrap()
+        .shop_context(Clock::fixed(now()));
     let store = Store::open(&dir.path().join("store.db"), ctx).unwrap();
     let convs = store.list(View::All, now(), 0, 1000).unwrap();
     assert!(convs.len() >= 60, "{} conversations", convs.len());
@@ -303,14 +317,23 @@ fn hostile_corpus_syncs_through_dovecot_and_every_reply_is_accepted_and_well_for
         let draft = flow::draft(&cfg, &store, &msg, plain, now()).unwrap();
         let (id, composed) = flow::enqueue(&cfg, &store, &draft, now()).unwrap();
         for line in composed.raw.split(|b| *b == b'\n') {
-            assert!(line.len() <= 998, "conversation {}: line of {}", c.id, line.len());
+            assert!(
+                line.len() <= 998,
+                "conversation {}: line of {}",
+                c.id,
+                line.len()
+            );
         }
         match flow::send_one(&mut store, &delivery, &mut NoWriteBack, id, &now).unwrap() {
             SendResult::Sent { .. } => replies += 1,
             other => problems.push(format!("{}: {other:?}", c.subject)),
         }
     }
-    assert!(problems.is_empty(), "replies not accepted:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "replies not accepted:\n{}",
+        problems.join("\n")
+    );
     assert!(replies >= 60, "{replies}");
     let got = servers.wait_smtp_messages(replies, Duration::from_secs(60));
     assert_eq!(got.len(), replies);
@@ -322,8 +345,14 @@ fn hostile_corpus_syncs_through_dovecot_and_every_reply_is_accepted_and_well_for
             assert!(line.len() <= 998, "{env}: line of {} octets", line.len());
         }
         let parsed = mailparse::parse_mail(raw).unwrap();
-        assert!(parsed.headers.get_first_value("Bcc").is_none(), "{head:.500}");
-        assert!(parsed.headers.get_first_value("X-Injected").is_none(), "{head:.500}");
+        assert!(
+            parsed.headers.get_first_value("Bcc").is_none(),
+            "{head:.500}"
+        );
+        assert!(
+            parsed.headers.get_first_value("X-Injected").is_none(),
+            "{head:.500}"
+        );
         for h in &parsed.headers {
             assert_clean(&format!("header {}", h.get_key()), &h.get_value());
         }

@@ -35,7 +35,7 @@ struct Fixture {
     servers: MailServers,
     cfg: Config,
     store: Store,
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
 }
 
 fn smtp_config(servers: &MailServers) -> SmtpConfig {
@@ -68,7 +68,7 @@ fn setup(smtp: SmtpOptions) -> Fixture {
         servers,
         cfg,
         store,
-        dir,
+        _dir: dir,
     }
 }
 
@@ -132,7 +132,11 @@ fn assert_well_formed(raw: &[u8]) {
         assert!(line.len() <= 998, "line of {} octets", line.len());
     }
     for line in head.split("\r\n") {
-        assert!(line.len() <= 78, "unfolded header line of {} octets: {line:.80}", line.len());
+        assert!(
+            line.len() <= 78,
+            "unfolded header line of {} octets: {line:.80}",
+            line.len()
+        );
         assert!(!line.contains(['\r', '\n', '\x1b']), "{line:?}");
     }
 }
@@ -177,13 +181,20 @@ fn outbox_retry_of_a_long_header_reply_is_accepted() {
     let mut f = setup(SmtpOptions::default());
     let conv = add(
         &mut f,
-        mail("c@example.com", &format!("Q {}", "Y".repeat(5000)), "q@example.com"),
+        mail(
+            "c@example.com",
+            &format!("Q {}", "Y".repeat(5000)),
+            "q@example.com",
+        ),
         1,
     );
     let real = f.servers.smtps_port;
     f.cfg.smtp.as_mut().unwrap().port = closed_port();
     let id = enqueue(&f, conv);
-    assert!(matches!(send_with(&mut f, id, None), SendResult::Failed { .. }));
+    assert!(matches!(
+        send_with(&mut f, id, None),
+        SendResult::Failed { .. }
+    ));
     f.cfg.smtp.as_mut().unwrap().port = real;
     let out = shopinbox::send::cli::outbox_run(
         &f.cfg,
@@ -217,14 +228,27 @@ fn a_slow_final_answer_is_a_timeout_and_uncertain() {
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        outbox::get(f.store.connection(), id).unwrap().unwrap().state,
+        outbox::get(f.store.connection(), id)
+            .unwrap()
+            .unwrap()
+            .state,
         OutboxState::Uncertain
     );
     // With the RFC 5321 timeouts (10 minutes for the final answer) the same server is fine.
-    assert_eq!(SmtpTimeouts::default().final_reply, Duration::from_secs(600));
-    let conv = add(&mut f, mail("e@example.com", "Patient", "patient@example.com"), 2);
+    assert_eq!(
+        SmtpTimeouts::default().final_reply,
+        Duration::from_secs(600)
+    );
+    let conv = add(
+        &mut f,
+        mail("e@example.com", "Patient", "patient@example.com"),
+        2,
+    );
     let id = enqueue(&f, conv);
-    assert_eq!(send_with(&mut f, id, None), SendResult::Sent { problems: vec![] });
+    assert_eq!(
+        send_with(&mut f, id, None),
+        SendResult::Sent { problems: vec![] }
+    );
 }
 
 /// Sends one reply and expects a permanent failure mentioning every `needles`.
@@ -243,9 +267,11 @@ fn expect_permanent(f: &mut Fixture, needles: &[&str]) {
     }
     let e = outbox::get(f.store.connection(), id).unwrap().unwrap();
     assert_eq!(e.state, OutboxState::Failed);
-    assert!(outbox::due(f.store.connection(), now() + chrono::Duration::days(2))
-        .unwrap()
-        .is_empty());
+    assert!(
+        outbox::due(f.store.connection(), now() + chrono::Duration::days(2))
+            .unwrap()
+            .is_empty()
+    );
     assert!(f.servers.smtp_messages().is_empty());
 }
 
@@ -253,7 +279,10 @@ fn expect_permanent(f: &mut Fixture, needles: &[&str]) {
 fn untrusted_certificate_is_permanent_with_the_ca_file_hint() {
     let mut f = setup(SmtpOptions::default());
     f.cfg.smtp.as_mut().unwrap().ca_file = None;
-    expect_permanent(&mut f, &["secure connection", "not signed by a trusted", "ca_file"]);
+    expect_permanent(
+        &mut f,
+        &["secure connection", "not signed by a trusted", "ca_file"],
+    );
 }
 
 #[test]
@@ -365,8 +394,14 @@ fn cli_exits_with_not_sent_on_tls_and_login_failures() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(out.status.code(), Some(3), "{case}: {stdout}\n{stderr}");
         assert!(stderr.contains("was not sent"), "{case}: {stderr}");
-        assert!(!stdout.contains("retried automatically"), "{case}: {stdout}");
-        assert!(!stderr.contains(password) || password == support::PASSWORD, "{stderr}");
+        assert!(
+            !stdout.contains("retried automatically"),
+            "{case}: {stdout}"
+        );
+        assert!(
+            !stderr.contains(password) || password == support::PASSWORD,
+            "{stderr}"
+        );
         let out = run(&["outbox", "retry", "1"]);
         assert_eq!(out.status.code(), Some(3), "{case}: retry: {out:?}");
         assert!(f.servers.smtp_messages().is_empty());

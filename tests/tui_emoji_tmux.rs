@@ -55,7 +55,10 @@ impl Tmux {
             if ok(&s) {
                 return s;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}:\n{s}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -117,7 +120,11 @@ fn base64_encode(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -160,7 +167,17 @@ fn emoji_subjects_keep_columns_aligned_and_leave_no_stray_glyphs() {
          --now {NOW}; echo \"EXITED $?\"; sleep 30",
         config.display()
     );
-    let out = t.run(&["new-session", "-d", "-s", "inbox", "-x", "100", "-y", "30", &cmd]);
+    let out = t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "inbox",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &cmd,
+    ]);
     assert!(out.status.success(), "{out:?}");
 
     let screen = t.wait_for("the inbox with six rows", |s| {
@@ -193,7 +210,9 @@ fn emoji_subjects_keep_columns_aligned_and_leave_no_stray_glyphs() {
         t.keys(&["j"]);
     }
     t.keys(&["Enter"]);
-    let conv = t.wait_for("the flag conversation", |s| s.contains("● ") && s.contains("order"));
+    let conv = t.wait_for("the flag conversation", |s| {
+        s.contains("● ") && s.contains("order")
+    });
     assert_no_unstable(&conv);
     t.keys(&["q"]);
     t.wait_for("the inbox again", |s| s.contains("Received"));

@@ -813,10 +813,26 @@ mod tests {
             (Some("anna"), "x@example.com", Some("Anna")),
             (Some("anna schmidt"), "anna@example.com", Some("Anna")),
             // Only invisible characters: dropped, the address is used.
-            (Some("\u{200b}\u{200c}\u{2060}\u{feff}"), "john.smith@example.com", Some("John")),
-            (Some("\u{3164}\u{115f}\u{1160}\u{ffa0}"), "jane.doe@example.com", Some("Jane")),
-            (Some("\u{e0041}\u{e0042}\u{e007f}"), "jane.doe@example.com", Some("Jane")),
-            (Some("\u{fdd0}\u{fffe}\u{ffff}"), "jane.doe@example.com", Some("Jane")),
+            (
+                Some("\u{200b}\u{200c}\u{2060}\u{feff}"),
+                "john.smith@example.com",
+                Some("John"),
+            ),
+            (
+                Some("\u{3164}\u{115f}\u{1160}\u{ffa0}"),
+                "jane.doe@example.com",
+                Some("Jane"),
+            ),
+            (
+                Some("\u{e0041}\u{e0042}\u{e007f}"),
+                "jane.doe@example.com",
+                Some("Jane"),
+            ),
+            (
+                Some("\u{fdd0}\u{fffe}\u{ffff}"),
+                "jane.doe@example.com",
+                Some("Jane"),
+            ),
             (Some("\u{200b}\u{3164}"), "x@example.com", None),
             (Some("An\u{200b}na"), "x@example.com", Some("Anna")),
             (Some("J.S"), "js@example.com", None),

@@ -100,7 +100,8 @@ pub fn width_safe(s: &str) -> String {
 
 /// Characters that make [`width_safe`] look at the text more closely.
 fn needs_width_care(c: char) -> bool {
-    c == '\u{ad}' || (c >= '\u{300}' && !matches!(c, '\u{400}'..='\u{4ff}' | '\u{4e00}'..='\u{9fff}'))
+    c == '\u{ad}'
+        || (c >= '\u{300}' && !matches!(c, '\u{400}'..='\u{4ff}' | '\u{4e00}'..='\u{9fff}'))
 }
 
 /// Roughly Unicode's Extended_Pictographic: symbols that can start an emoji ZWJ sequence.
@@ -449,7 +450,11 @@ mod tests {
             ("umlauts kept", "Grüße, Jörg", "Grüße, Jörg"),
             ("cjk kept", "注文 1042", "注文 1042"),
             ("combining accent kept", "Jose\u{301}", "Jose\u{301}"),
-            ("flag to letters", "Ship to 🇩🇪 please", "Ship to [DE] please"),
+            (
+                "flag to letters",
+                "Ship to 🇩🇪 please",
+                "Ship to [DE] please",
+            ),
             ("two flags", "🇫🇷🇮🇹", "[FR][IT]"),
             ("lone regional indicator", "x🇦y", "xAy"),
             ("zwj family", "Hi 👩\u{200d}👩\u{200d}👧!", "Hi 👩!"),
@@ -459,13 +464,21 @@ mod tests {
             ("vs15 dropped", "☎\u{fe0e}", "☎"),
             ("skin tone dropped", "👋🏽 hello", "👋 hello"),
             ("keycap", "1\u{fe0f}\u{20e3} first", "1 first"),
-            ("subdivision flag tags", "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}", "🏴"),
+            (
+                "subdivision flag tags",
+                "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}",
+                "🏴",
+            ),
             ("zero width space", "a\u{200b}b", "ab"),
             ("word joiner", "a\u{2060}b", "ab"),
             ("hangul filler", "a\u{3164}\u{115f}b", "ab"),
             ("soft hyphen", "Bestel\u{ad}lung", "Bestellung"),
             ("noncharacters", "a\u{fffe}\u{ffff}\u{fdd0}b", "ab"),
-            ("zalgo capped", "Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}\u{307}\u{308}\u{309}", "Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}"),
+            (
+                "zalgo capped",
+                "Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}\u{307}\u{308}\u{309}",
+                "Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}",
+            ),
         ];
         for (name, input, want) in cases {
             assert_eq!(&width_safe(input), want, "case {name}");

@@ -146,9 +146,9 @@ fn describe_result(out: &mut String, id: i64, result: &SendResult) -> Option<Str
     }
     match result {
         SendResult::Failed { error, .. } => Some(format!("reply {id} was not sent: {error}")),
-        SendResult::Uncertain { error } => Some(format!(
-            "reply {id} may or may not have been sent: {error}"
-        )),
+        SendResult::Uncertain { error } => {
+            Some(format!("reply {id} may or may not have been sent: {error}"))
+        }
         SendResult::Sent { .. } | SendResult::Skipped => None,
     }
 }

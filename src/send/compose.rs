@@ -345,11 +345,13 @@ pub fn compose(
     }
     let body = normalize_body(text);
     let mut message = builder.body(body).map_err(ComposeError::Build)?;
-    message.headers_mut().insert_raw(HeaderValue::dangerous_new_pre_encoded(
-        HeaderName::new_from_ascii_str("Subject"),
-        subject.clone(),
-        fold::unstructured("Subject", &subject),
-    ));
+    message
+        .headers_mut()
+        .insert_raw(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("Subject"),
+            subject.clone(),
+            fold::unstructured("Subject", &subject),
+        ));
     Ok(Composed {
         message_id,
         to: to.email.to_string(),

@@ -488,7 +488,11 @@ fn transaction(
     }
 }
 
-fn set_timeout(conn: &mut SmtpConnection, settings: &SmtpSettings, d: Duration) -> Result<(), Failure> {
+fn set_timeout(
+    conn: &mut SmtpConnection,
+    settings: &SmtpSettings,
+    d: Duration,
+) -> Result<(), Failure> {
     conn.set_timeout(Some(d)).map_err(|e| {
         not_sent(
             format!(

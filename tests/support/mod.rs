@@ -690,7 +690,11 @@ fn make_leaf(tls: &Path, prefix: &str, san: &str, days: &str) -> Result<(), Stri
         if out.status.success() {
             Ok(())
         } else {
-            Err(format!("openssl {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr)))
+            Err(format!(
+                "openssl {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ))
         }
     };
     let (key, csr, ext, cert) = (
@@ -699,7 +703,18 @@ fn make_leaf(tls: &Path, prefix: &str, san: &str, days: &str) -> Result<(), Stri
         format!("{prefix}.ext"),
         format!("{prefix}-cert.pem"),
     );
-    run(&["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=shopinbox test leaf", "-keyout", &key, "-out", &csr])?;
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=shopinbox test leaf",
+        "-keyout",
+        &key,
+        "-out",
+        &csr,
+    ])?;
     fs::write(
         tls.join(&ext),
         format!(
@@ -709,8 +724,21 @@ fn make_leaf(tls: &Path, prefix: &str, san: &str, days: &str) -> Result<(), Stri
     )
     .map_err(|e| e.to_string())?;
     run(&[
-        "x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-days", days,
-        "-extfile", &ext, "-out", &cert,
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca-key.pem",
+        "-CAcreateserial",
+        "-days",
+        days,
+        "-extfile",
+        &ext,
+        "-out",
+        &cert,
     ])
 }
 

@@ -80,10 +80,17 @@ mod tests {
 
     fn lines_ok(name: &str, folded: &str) {
         for (i, line) in format!("{name}: {folded}").split("\r\n").enumerate() {
-            assert!(line.len() <= 78, "line {i} has {} octets: {line:?}", line.len());
+            assert!(
+                line.len() <= 78,
+                "line {i} has {} octets: {line:?}",
+                line.len()
+            );
             assert!(line.is_ascii(), "{line:?}");
             if i > 0 {
-                assert!(line.starts_with(' '), "continuation without space: {line:?}");
+                assert!(
+                    line.starts_with(' '),
+                    "continuation without space: {line:?}"
+                );
             }
         }
     }
@@ -116,6 +123,11 @@ mod tests {
         // A family emoji is one grapheme: never cut in the middle.
         let fam = "👩‍👩‍👧";
         assert_eq!(cap(&fam.repeat(3), 2), format!("{fam}…"));
-        assert_eq!(cap(&"y".repeat(1_000_000), MAX_SUBJECT_CHARS).chars().count(), 200);
+        assert_eq!(
+            cap(&"y".repeat(1_000_000), MAX_SUBJECT_CHARS)
+                .chars()
+                .count(),
+            200
+        );
     }
 }

@@ -331,13 +331,25 @@ fn non_ascii_body_round_trips() {
 /// Every header line of `raw` (up to the blank line), CRLF-split.
 fn header_lines(raw: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(raw);
-    let head = text.split("\r\n\r\n").next().unwrap_or_default().to_string();
+    let head = text
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_string();
     head.split("\r\n").map(str::to_string).collect()
 }
 
 #[test]
 fn every_reply_declares_mime_version() {
-    let c = compose(&shop(), &original(), "", "Hi", now(), &mut fastrand::Rng::with_seed(1)).unwrap();
+    let c = compose(
+        &shop(),
+        &original(),
+        "",
+        "Hi",
+        now(),
+        &mut fastrand::Rng::with_seed(1),
+    )
+    .unwrap();
     let m = parse(&c.raw);
     assert_eq!(header(&m, "MIME-Version").as_deref(), Some("1.0"));
 }
@@ -358,10 +370,22 @@ fn absurd_subjects_and_names_give_short_folded_lines() {
         let mut o = original();
         o.subject = subject.to_string();
         o.from.as_mut().unwrap().name = Some(name.to_string());
-        let c = compose(&shop(), &o, "", "Hi", now(), &mut fastrand::Rng::with_seed(2)).unwrap();
+        let c = compose(
+            &shop(),
+            &o,
+            "",
+            "Hi",
+            now(),
+            &mut fastrand::Rng::with_seed(2),
+        )
+        .unwrap();
         for line in header_lines(&c.raw) {
             assert!(line.len() <= 998, "line of {} octets", line.len());
-            assert!(line.len() <= 200, "unfolded line of {} octets: {line:.80}", line.len());
+            assert!(
+                line.len() <= 200,
+                "unfolded line of {} octets: {line:.80}",
+                line.len()
+            );
             assert!(line.is_ascii(), "{line:.80}");
         }
         let m = parse(&c.raw);
@@ -387,7 +411,15 @@ fn references_fall_back_to_the_parents_in_reply_to() {
         reply_references(&o),
         vec!["parent-of-parent@x.example", "abc123@mail.example.com"]
     );
-    let c = compose(&shop(), &o, "", "Hi", now(), &mut fastrand::Rng::with_seed(3)).unwrap();
+    let c = compose(
+        &shop(),
+        &o,
+        "",
+        "Hi",
+        now(),
+        &mut fastrand::Rng::with_seed(3),
+    )
+    .unwrap();
     let m = parse(&c.raw);
     assert_eq!(
         header(&m, "References").unwrap(),
