@@ -503,3 +503,64 @@ fn set_timeout(
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_5321_timeouts_and_their_wording() {
+        let t = SmtpTimeouts::default();
+        assert_eq!(t.greeting, Duration::from_secs(300));
+        assert_eq!(t.command, Duration::from_secs(300));
+        assert_eq!(t.data_init, Duration::from_secs(120));
+        assert_eq!(t.final_reply, Duration::from_secs(600));
+        assert_eq!(format_duration(t.final_reply), "10 minutes");
+        assert_eq!(format_duration(Duration::from_secs(60)), "1 minute");
+        assert_eq!(format_duration(Duration::from_secs(90)), "90 seconds");
+        assert_eq!(format_duration(Duration::from_secs(1)), "1 second");
+        assert_eq!(format_duration(Duration::from_millis(250)), "250 ms");
+    }
+
+    #[test]
+    fn tls_failures_read_like_the_imap_ones() {
+        use rustls::CertificateError as C;
+        let cases = [
+            (
+                rustls::Error::InvalidCertificate(C::UnknownIssuer),
+                "set ca_file",
+            ),
+            (
+                rustls::Error::InvalidCertificate(C::NotValidForName),
+                "another host name",
+            ),
+            (rustls::Error::InvalidCertificate(C::Expired), "has expired"),
+            (
+                rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+                "did not answer with TLS",
+            ),
+        ];
+        for (e, want) in cases {
+            let reason = crate::net::tls_reason(&e);
+            assert!(reason.contains(want), "{reason}");
+        }
+    }
+
+    #[test]
+    fn permanent_failures_are_not_scheduled() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let f = not_sent("certificate", true);
+        assert!(matches!(
+            f.outcome(1, now),
+            Outcome::Failed { retry_at: None, .. }
+        ));
+        let f = not_sent("server down", false);
+        assert!(matches!(
+            f.outcome(1, now),
+            Outcome::Failed {
+                retry_at: Some(_),
+                ..
+            }
+        ));
+    }
+}
