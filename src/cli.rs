@@ -244,7 +244,11 @@ pub fn main() -> i32 {
         // A reader such as `head` closed the pipe: that is not a failure worth a sentence.
         Err(err) if is_closed_pipe(&err) => crate::exit::OK,
         Err(err) => {
-            eprintln!("error: {}", one_sentence(&err));
+            // Errors can quote paths and values with control characters: printed cleaned.
+            eprintln!(
+                "error: {}",
+                crate::mail::sanitize::line(&one_sentence(&err))
+            );
             exit_code_for(&err)
         }
     }
@@ -680,7 +684,7 @@ fn run(cli: Cli) -> Result<i32> {
             if let (true, Some(dir)) = (*send, &outbox_dir) {
                 outln!(
                     "(demo: the reply was written to {} instead of a mail server)",
-                    dir.display()
+                    crate::mail::sanitize::line(&dir.display().to_string())
                 );
             }
             Ok(0)
@@ -711,12 +715,17 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Templates) => {
             let env = Env::open(&cli, cli.demo)?;
             let (templates, errors) = crate::send::flow::load_templates(&env.config);
-            outln!("Templates in {}:", env.config.templates_dir().display());
+            // File names are printed cleaned, like everything that may hold control characters.
+            let clean = crate::mail::sanitize::line;
+            outln!(
+                "Templates in {}:",
+                clean(&env.config.templates_dir().display().to_string())
+            );
             for t in &templates {
-                outln!("  {:<28} {}", t.slug(), t.name);
+                outln!("  {:<28} {}", clean(&t.slug()), clean(&t.name));
             }
             for e in &errors {
-                outln!("  problem: {e}");
+                outln!("  problem: {}", clean(&e.to_string()));
             }
             Ok(if errors.is_empty() { 0 } else { 1 })
         }
@@ -733,7 +742,9 @@ fn run(cli: Cli) -> Result<i32> {
                     .clone()
                     .or_else(crate::config::default_config_path)
                 {
-                    Some(p) => outln!("{}", p.display()),
+                    Some(p) => {
+                        outln!("{}", crate::mail::sanitize::line(&p.display().to_string()))
+                    }
                     None => bail!("cannot find a home directory for the configuration"),
                 }
                 Ok(0)

@@ -111,19 +111,19 @@ pub enum ConfigError {
     },
     #[error("{}: no password source in [{section}]; add password_command = \"pass show shop/{section}\" (a command that prints the password) or password_env = \"SHOPINBOX_{}_PASSWORD\"", .path.display(), .section.to_uppercase())]
     NoPasswordSource { path: PathBuf, section: String },
-    #[error("cannot run password_command `{command}`: {source}; check that `sh` is installed")]
+    /// Errors about `password_command` name the config key, never the command text or its
+    /// output: people put secrets in both (`echo hunter2`, a tool that echoes its input).
+    #[error("cannot run [{section}] password_command: {source}; check that `sh` is installed")]
     PasswordSpawn {
-        command: String,
+        section: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot get the password: password_command `{command}` {status}{detail}; run it in a shell to see why")]
+    #[error("cannot get the password: [{section}] password_command failed ({status}); run it in a shell to see why")]
     PasswordCommandFailed {
-        command: String,
-        /// "exited with status 1" / "was killed by a signal".
+        section: String,
+        /// "exit 1" / "killed by a signal".
         status: String,
-        /// ": first line of its error output", or empty.
-        detail: String,
     },
     #[error("cannot get the password: {origin} gave an empty password; it must print (or hold) the password on its first line")]
     PasswordEmpty { origin: String },
@@ -170,8 +170,9 @@ impl PasswordSource {
     }
 }
 
-/// Fetch a password from its source. Errors name the command or variable, never the password.
-pub fn resolve_password(src: &PasswordSource) -> Result<String, ConfigError> {
+/// Fetch a password from its source; `section` ("imap", "smtp") names it in errors. Errors
+/// name the config key or the variable, never the password, the command text or its output.
+pub fn resolve_password(section: &str, src: &PasswordSource) -> Result<String, ConfigError> {
     match src {
         PasswordSource::Env(var) => {
             let value = std::env::var(var).map_err(|source| ConfigError::PasswordEnv {
@@ -187,48 +188,33 @@ pub fn resolve_password(src: &PasswordSource) -> Result<String, ConfigError> {
             Ok(first.to_string())
         }
         PasswordSource::Command(command) => {
+            // Its error output is not shown (it may repeat the secret), so it is not kept.
             let output = Command::new("sh")
                 .arg("-c")
                 .arg(command)
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
+                .stderr(Stdio::null())
                 .output()
                 .map_err(|source| ConfigError::PasswordSpawn {
-                    command: command.clone(),
+                    section: section.to_string(),
                     source,
                 })?;
             if !output.status.success() {
                 let status = match output.status.code() {
-                    Some(code) => format!("exited with status {code}"),
-                    None => "was killed by a signal".to_string(),
-                };
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                let first: String = stderr
-                    .lines()
-                    .map(str::trim)
-                    .find(|l| !l.is_empty())
-                    .unwrap_or("")
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .take(200)
-                    .collect();
-                let detail = if first.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {first}")
+                    Some(code) => format!("exit {code}"),
+                    None => "killed by a signal".to_string(),
                 };
                 return Err(ConfigError::PasswordCommandFailed {
-                    command: command.clone(),
+                    section: section.to_string(),
                     status,
-                    detail,
                 });
             }
             let stdout = String::from_utf8_lossy(&output.stdout);
             let first = first_line(&stdout);
             if first.is_empty() {
                 return Err(ConfigError::PasswordEmpty {
-                    origin: format!("password_command `{command}`"),
+                    origin: format!("[{section}] password_command"),
                 });
             }
             Ok(first.to_string())
@@ -1585,27 +1571,54 @@ reply = ["r", "enter"]
 
     #[test]
     fn passwords_from_command_and_env() {
-        let pw = resolve_password(&PasswordSource::Command(
-            "printf 'pass word\\nsecond\\n'".into(),
-        ))
+        let pw = resolve_password(
+            "imap",
+            &PasswordSource::Command("printf 'pass word\\nsecond\\n'".into()),
+        )
         .unwrap();
         assert_eq!(pw, "pass word");
-        let pw =
-            resolve_password(&PasswordSource::Command("printf 's3cret\\r\\n'".into())).unwrap();
+        let pw = resolve_password(
+            "imap",
+            &PasswordSource::Command("printf 's3cret\\r\\n'".into()),
+        )
+        .unwrap();
         assert_eq!(pw, "s3cret");
-        let e = resolve_password(&PasswordSource::Command(
-            "echo hunter2; echo oops >&2; exit 3".into(),
-        ))
+        // A command holding a secret, failing with the secret on stderr: neither is quoted.
+        let e = resolve_password(
+            "imap",
+            &PasswordSource::Command(
+                "echo FAKE-SECRET-42; echo FAKE-SECRET-42 wrong >&2; exit 3".into(),
+            ),
+        )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("exited with status 3: oops"), "{e}");
-        let e = resolve_password(&PasswordSource::Command("true".into()))
+        assert_eq!(
+            e,
+            "cannot get the password: [imap] password_command failed (exit 3); run it in a \
+             shell to see why"
+        );
+        let e = resolve_password("smtp", &PasswordSource::Command("kill -9 $$".into()))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("empty password"), "{e}");
-        let e = resolve_password(&PasswordSource::Env(
-            "SHOPINBOX_TEST_SURELY_UNSET_VAR".into(),
-        ))
+        assert!(
+            e.contains("[smtp] password_command failed (killed by a signal)"),
+            "{e}"
+        );
+        let e = resolve_password(
+            "smtp",
+            &PasswordSource::Command("true # FAKE-SECRET".into()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("[smtp] password_command gave an empty password"),
+            "{e}"
+        );
+        assert!(!e.contains("FAKE-SECRET"), "{e}");
+        let e = resolve_password(
+            "imap",
+            &PasswordSource::Env("SHOPINBOX_TEST_SURELY_UNSET_VAR".into()),
+        )
         .unwrap_err()
         .to_string();
         assert!(
@@ -1615,7 +1628,7 @@ reply = ["r", "enter"]
         // PATH is set in any test environment; its first line is returned as-is.
         let path = std::env::var("PATH").unwrap();
         assert_eq!(
-            resolve_password(&PasswordSource::Env("PATH".into())).unwrap(),
+            resolve_password("imap", &PasswordSource::Env("PATH".into())).unwrap(),
             path
         );
         assert_eq!(

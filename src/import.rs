@@ -25,6 +25,8 @@ pub const BATCH: usize = 500;
 /// Larger "messages" are almost certainly not mail (or a broken mbox split); they are skipped
 /// with a note instead of filling the store.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+/// A message dated more than this many days after the import is taken as misdated.
+const MAX_FUTURE_DAYS: i64 = 1;
 /// Folder nesting followed at most: deep enough for any mail export, and a guard against
 /// symbolic-link loops.
 const MAX_DEPTH: usize = 32;
@@ -44,9 +46,9 @@ pub struct ImportSummary {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("cannot import {path}: no such file or folder")]
+    #[error("cannot import {}: no such file or folder", shown(path))]
     NotFound { path: PathBuf },
-    #[error("cannot read {path}")]
+    #[error("cannot read {}", shown(path))]
     Read {
         path: PathBuf,
         #[source]
@@ -54,6 +56,11 @@ pub enum ImportError {
     },
     #[error("cannot save imported mail in the store")]
     Store(#[source] StoreError),
+}
+
+/// A path as it may be printed: control characters and escape sequences removed.
+pub fn shown(path: &Path) -> String {
+    crate::mail::sanitize::line(&path.display().to_string())
 }
 
 /// Imports every path: a single message file, a Maildir (`cur/`, `new/`, and Maildir++
@@ -326,12 +333,21 @@ impl Importer<'_> {
                 parsed.problems.join("; ")
             ));
         }
-        let received_at = parsed
+        let now = self.store.context().clock.now();
+        let mut received_at = parsed
             .received_header_date
             .or(parsed.date)
             .or(postmark)
             .or(mtime)
-            .unwrap_or_else(|| self.store.context().clock.now());
+            .unwrap_or(now);
+        // A date far ahead (a broken clock, or "2100") would put the deadline there too.
+        if received_at > now + chrono::Duration::days(MAX_FUTURE_DAYS) {
+            self.note(format!(
+                "{label}: dated {} in the future; the time of import is used instead",
+                received_at.format("%Y-%m-%d %H:%M UTC")
+            ));
+            received_at = now;
+        }
         self.batch.push(NewMessage {
             location: Location {
                 mailbox: IMPORT_MAILBOX.to_string(),
@@ -364,8 +380,9 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// Notes are printed: file names with control characters are cleaned like message text.
     fn note(&mut self, s: String) {
-        self.summary.problems.push(s);
+        self.summary.problems.push(crate::mail::sanitize::line(&s));
     }
 }
 

@@ -17,6 +17,11 @@
 //! - Shouted or all-lower-case names are title-cased, keeping the shapes of McDonald, O'Brien
 //!   and Jean-Luc and lower-case particles (van, de, …) inside a name; mixed case is kept as
 //!   written (the customer knows how to spell their name).
+//! - A display name that is just the local part in lower case ("anna" <anna@…>) is a name
+//!   typed in lower case when it reads like one, and is capitalised ("Anna"); user-name shapes
+//!   such as "jsmith" are not.
+//! - A display name made only of invisible characters (zero-width, word joiner, BOM, tag
+//!   characters, Hangul fillers, noncharacters) is empty after cleaning: the address is used.
 //! - Without a usable display name (or when it is just the address) the local part is used,
 //!   but only when it clearly is a name: two or more alphabetic words joined by `.` or `_`
 //!   ("john.smith" → John, "jane_doe" → Jane). "info", "j.smith" (initial) and "john1987"
@@ -44,6 +49,15 @@ pub fn person_name(display_name: Option<&str>, addr: &str) -> PersonName {
     // typed has capitals ("Anna").
     let is_username = single_word && !local.is_empty() && display == local;
 
+    if is_username && plausible_given_name(display) {
+        // "anna" <anna@example.com>: a person who typed their name in lower case.
+        let first = tidy_case(display, true);
+        return PersonName {
+            first: Some(first.clone()),
+            last: None,
+            full: Some(first),
+        };
+    }
     if display.is_empty() || looks_like_address || is_username {
         return from_local_part(&local);
     }
@@ -63,6 +77,27 @@ pub fn person_name(display_name: Option<&str>, addr: &str) -> PersonName {
             }
             name
         }
+    }
+}
+
+/// A single lower-case word that reads as a given name rather than a user name: letters only,
+/// 3 to 12 of them, no role or brand word, and not the "initial + surname" shape of user
+/// names ("jsmith", "kmueller": two consonants at the start that no name starts with).
+fn plausible_given_name(w: &str) -> bool {
+    let n = w.chars().count();
+    if !(3..=12).contains(&n)
+        || !w.chars().all(|c| c.is_alphabetic() && !c.is_uppercase())
+        || is_role_word(w)
+        || is_brand(w)
+    {
+        return false;
+    }
+    let vowel = |c: char| "aeiouyàáâäãåæèéêëìíîïòóôöõøùúûüý".contains(c);
+    let mut chars = w.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if !vowel(a) && !vowel(b) => a == 's' || "hrlw".contains(b),
+        (Some(_), Some(_)) => w.chars().any(vowel),
+        _ => false,
     }
 }
 
@@ -769,7 +804,37 @@ mod tests {
             ),
             (Some("DeShawn Jones"), "dj@example.com", Some("DeShawn")),
             (Some("Anna"), "anna@example.com", Some("Anna")),
-            (Some("anna"), "anna@example.com", None),
+            // Typed in lower case: capitalised (issue 13); user-name shapes stay unnamed.
+            (Some("anna"), "anna@example.com", Some("Anna")),
+            (Some("élodie"), "elodie@example.fr", Some("Élodie")),
+            (Some("chris"), "chris@example.com", Some("Chris")),
+            (Some("kmueller"), "kmueller@example.de", None),
+            (Some("support"), "support@example.com", None),
+            (Some("anna"), "x@example.com", Some("Anna")),
+            (Some("anna schmidt"), "anna@example.com", Some("Anna")),
+            // Only invisible characters: dropped, the address is used.
+            (
+                Some("\u{200b}\u{200c}\u{2060}\u{feff}"),
+                "john.smith@example.com",
+                Some("John"),
+            ),
+            (
+                Some("\u{3164}\u{115f}\u{1160}\u{ffa0}"),
+                "jane.doe@example.com",
+                Some("Jane"),
+            ),
+            (
+                Some("\u{e0041}\u{e0042}\u{e007f}"),
+                "jane.doe@example.com",
+                Some("Jane"),
+            ),
+            (
+                Some("\u{fdd0}\u{fffe}\u{ffff}"),
+                "jane.doe@example.com",
+                Some("Jane"),
+            ),
+            (Some("\u{200b}\u{3164}"), "x@example.com", None),
+            (Some("An\u{200b}na"), "x@example.com", Some("Anna")),
             (Some("J.S"), "js@example.com", None),
             (Some("Anna"), "a.k@example.com", Some("Anna")),
             (Some("John Smith, PhD"), "js@example.com", Some("John")),

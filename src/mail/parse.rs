@@ -99,7 +99,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
         in_reply_to: raw_value(&headers, "In-Reply-To")
             .and_then(|v| msg_ids(&v).into_iter().next()),
         references: raw_value(&headers, "References")
-            .map(|v| msg_ids(&v))
+            .map(|v| trim_references(msg_ids(&v)))
             .unwrap_or_default(),
         date: headers
             .get_first_value("Date")
@@ -840,6 +840,7 @@ fn raw_value(headers: &[MailHeader], key: &str) -> Option<String> {
 /// into our own In-Reply-To/References must be clean.
 pub fn msg_ids(value: &str) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut rest = value;
     while let Some(open) = rest.find('<') {
         let after = &rest[open + 1..];
@@ -851,10 +852,24 @@ pub fn msg_ids(value: &str) -> Vec<String> {
             continue;
         }
         let id = &after[..close];
-        if is_msg_id(id) && !ids.iter().any(|known| known == id) {
+        if is_msg_id(id) && seen.insert(id) {
             ids.push(id.to_string());
         }
         rest = &after[close + 1..];
+    }
+    ids
+}
+
+/// References kept of a message: a hostile header can list tens of thousands. The first (the
+/// thread's root) and the most recent ones are what threading needs (RFC 5322 §3.6.4 trims
+/// from the middle too).
+pub const MAX_REFERENCES_KEPT: usize = 100;
+
+fn trim_references(mut ids: Vec<String>) -> Vec<String> {
+    if ids.len() > MAX_REFERENCES_KEPT {
+        let tail = ids.split_off(ids.len() - (MAX_REFERENCES_KEPT - 1));
+        ids.truncate(1);
+        ids.extend(tail);
     }
     ids
 }
@@ -885,7 +900,8 @@ fn header_date(value: &str, key: &str, problems: &mut Vec<String>) -> Option<Dat
     parsed
 }
 
-/// An RFC 5322 date (as mailparse reads it) between 1970 and 9999.
+/// An RFC 5322 date (as mailparse reads it) from 1970-01-01 00:00:00 (the epoch itself is a
+/// valid date) to 9999.
 fn timestamp(value: &str) -> Option<DateTime<Utc>> {
     // dateparse counts years up one by one: refuse absurd numbers before it sees them.
     let longest_digit_run = value
@@ -896,9 +912,16 @@ fn timestamp(value: &str) -> Option<DateTime<Utc>> {
     if longest_digit_run > 4 {
         return None;
     }
+    // mailparse reads text it cannot parse as 0, so the epoch itself must be confirmed by a
+    // strict RFC 5322 parse.
+    let strict_epoch = || {
+        let v = value.trim();
+        let v = v.split_once(" (").map_or(v, |(d, _)| d);
+        DateTime::parse_from_rfc2822(v).is_ok_and(|d| d.timestamp() == 0)
+    };
     dateparse(value.trim())
         .ok()
-        .filter(|&t| t > 0 && t < 253_402_300_800)
+        .filter(|&t| (1..253_402_300_800).contains(&t) || (t == 0 && strict_epoch()))
         .and_then(|t| DateTime::from_timestamp(t, 0))
 }
 
@@ -1285,6 +1308,19 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         assert!(m.date.is_none());
         assert!(has_problem(&m, "Date:"));
         let m = parse("Date: 1 Jan 4294967295 00:00:00 +0000\n\nx");
+        assert!(m.date.is_none());
+        let refs: String = (0..40_000).map(|i| format!("<r{i}@x> ")).collect();
+        let m = parse(&format!("References: {refs}\n\nx"));
+        assert_eq!(m.references.len(), MAX_REFERENCES_KEPT);
+        assert_eq!(m.references[0], "r0@x");
+        assert_eq!(m.references[MAX_REFERENCES_KEPT - 1], "r39999@x");
+        // The epoch is a valid date, not "unreadable".
+        let m = parse("Date: Thu, 01 Jan 1970 00:00:00 +0000\n\nx");
+        assert_eq!(m.date.unwrap().timestamp(), 0);
+        assert!(!has_problem(&m, "Date:"), "{:?}", m.problems);
+        let m = parse("Date: Thu, 01 Jan 1970 01:00:00 +0100 (CET)\n\nx");
+        assert_eq!(m.date.unwrap().timestamp(), 0);
+        let m = parse("Date: 0\n\nx");
         assert!(m.date.is_none());
         let m = parse("Date: Tue, 1 Jul 2025 10:00:00 +0200 (CEST)\n\nx");
         assert_eq!(m.date.unwrap().to_rfc3339(), "2025-07-01T08:00:00+00:00");

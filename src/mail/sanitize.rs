@@ -11,7 +11,8 @@
 //! sequences, so that a whole sequence (`ESC [ 3 1 m`, `ESC ] 8 ; ; url BEL`) disappears
 //! instead of leaving its printable tail (`[31m`) behind.
 
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 const ESC: char = '\u{1b}';
 const BEL: char = '\u{07}';
@@ -36,7 +37,106 @@ pub fn line(s: &str) -> String {
             Piece::Newline | Piece::Tab => pending_space = true,
         }
     }
+    let safe = width_safe(&out);
+    if safe.len() == out.len() {
+        return out;
+    }
+    // Dropping invisible characters can leave doubled or outer spaces.
+    safe.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text whose width every terminal agrees on, so that what ratatui thinks a cell holds is what
+/// the terminal draws. Terminals disagree on emoji ZWJ sequences (one glyph of 2 columns, or
+/// each part drawn separately), regional-indicator flags (2 columns, 1, or two letters),
+/// variation selectors and skin-tone modifiers (they change a character's width), and
+/// invisible fillers (U+115F HANGUL CHOSEONG FILLER is 2 columns wide yet draws nothing).
+/// Per grapheme cluster:
+/// - a flag becomes its two letters in brackets: 🇩🇪 → `[DE]`;
+/// - an emoji ZWJ sequence keeps its first emoji: 👩‍👩‍👧 → 👩;
+/// - variation selectors, skin-tone modifiers, tag characters, the keycap mark and invisible
+///   format characters (zero-width space, word joiner, soft hyphen, Hangul fillers,
+///   noncharacters) are dropped;
+/// - a cluster keeps at most 8 characters (a "Zalgo" pile of combining marks cannot grow
+///   into the lines above and below).
+pub fn width_safe(s: &str) -> String {
+    if !s.chars().any(needs_width_care) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for g in s.graphemes(true) {
+        let mut chars = g.chars().peekable();
+        let Some(&first) = chars.peek() else { continue };
+        if is_regional_indicator(first) {
+            let letters: String = g
+                .chars()
+                .filter(|c| is_regional_indicator(*c))
+                .filter_map(|c| char::from_u32(c as u32 - 0x1F1E6 + u32::from(b'A')))
+                .collect();
+            if letters.chars().count() == 2 {
+                out.push('[');
+                out.push_str(&letters);
+                out.push(']');
+            } else {
+                out.push_str(&letters);
+            }
+            continue;
+        }
+        let kept: Vec<char> = g.chars().filter(|c| !is_dropped_for_width(*c)).collect();
+        let Some(&base) = kept.first() else { continue };
+        if g.contains('\u{200d}') && (base.width().unwrap_or(0) == 2 || is_pictographic(base)) {
+            // An emoji ZWJ sequence: its first emoji stands for the whole.
+            out.push(base);
+            continue;
+        }
+        for c in kept.into_iter().filter(|c| *c != '\u{200d}').take(8) {
+            out.push(c);
+        }
+    }
     out
+}
+
+/// Characters that make [`width_safe`] look at the text more closely.
+fn needs_width_care(c: char) -> bool {
+    c == '\u{ad}'
+        || (c >= '\u{300}' && !matches!(c, '\u{400}'..='\u{4ff}' | '\u{4e00}'..='\u{9fff}'))
+}
+
+/// Roughly Unicode's Extended_Pictographic: symbols that can start an emoji ZWJ sequence.
+fn is_pictographic(c: char) -> bool {
+    matches!(c, '\u{a9}' | '\u{ae}' | '\u{2190}'..='\u{2bff}' | '\u{3030}' | '\u{303d}' | '\u{1f000}'..='\u{1faff}')
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)
+}
+
+/// Characters dropped by [`width_safe`]: they either draw nothing or change the width of the
+/// character before them differently from one terminal to the next.
+pub fn is_dropped_for_width(c: char) -> bool {
+    matches!(c,
+        '\u{fe00}'..='\u{fe0f}'          // variation selectors
+        | '\u{e0100}'..='\u{e01ef}'      // ideographic variation selectors
+        | '\u{1f3fb}'..='\u{1f3ff}'      // skin-tone modifiers
+        | '\u{e0000}'..='\u{e007f}'      // tag characters
+        | '\u{20e3}'                      // combining enclosing keycap
+        | '\u{ad}'                        // soft hyphen
+        | '\u{34f}'                       // combining grapheme joiner
+        | '\u{115f}' | '\u{1160}' | '\u{3164}' | '\u{ffa0}' // Hangul fillers
+        | '\u{180e}'                      // Mongolian vowel separator
+        | '\u{200b}' | '\u{200c}'          // zero-width space, non-joiner
+        | '\u{2060}'..='\u{2064}'        // word joiner, invisible operators
+        | '\u{206a}'..='\u{206f}'        // deprecated format characters
+        | '\u{fff9}'..='\u{fffb}'        // interlinear annotation
+        | '\u{fdd0}'..='\u{fdef}'        // noncharacters
+    ) || (c as u32 & 0xfffe) == 0xfffe // U+xFFFE and U+xFFFF noncharacters
+}
+
+/// Display width of `s` measured by grapheme cluster, as ratatui measures it.
+pub fn display_width(s: &str) -> usize {
+    s.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
 /// A cleaned message body: like [`line`] but newlines are kept (CRLF and lone CR become LF),
@@ -62,6 +162,7 @@ pub fn body(s: &str) -> String {
             }
         }
     }
+    let mut out = width_safe(&out);
     let trimmed_end = out.trim_end().len();
     out.truncate(trimmed_end);
     // Drop leading blank lines but keep the indentation of the first real line.
@@ -102,8 +203,20 @@ pub fn filename(s: &str) -> String {
 /// True when `s` contains nothing [`line`] would remove or change (besides trimming and
 /// whitespace collapsing): used by tests and debug assertions.
 pub fn is_clean_line(s: &str) -> bool {
-    !s.chars()
-        .any(|c| c.is_control() || is_bidi_control(c) || c == '\u{feff}')
+    !s.chars().any(|c| {
+        c.is_control()
+            || is_bidi_control(c)
+            || c == '\u{feff}'
+            || c == '\u{200d}'
+            || is_regional_indicator(c)
+            || is_dropped_for_width(c)
+    })
+}
+
+/// True for bidi controls (embeddings, overrides, isolates, marks): for tests that check
+/// output.
+pub fn is_bidi(c: char) -> bool {
+    is_bidi_control(c)
 }
 
 const TAB_WIDTH: usize = 4;
@@ -327,6 +440,59 @@ mod tests {
             assert_eq!(&got, want, "case {name}");
             assert!(is_clean_line(&got), "case {name} left controls: {got:?}");
         }
+    }
+
+    #[test]
+    fn width_safe_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("ascii untouched", "Order #1042", "Order #1042"),
+            ("plain emoji kept", "Thanks 😀", "Thanks 😀"),
+            ("umlauts kept", "Grüße, Jörg", "Grüße, Jörg"),
+            ("cjk kept", "注文 1042", "注文 1042"),
+            ("combining accent kept", "Jose\u{301}", "Jose\u{301}"),
+            (
+                "flag to letters",
+                "Ship to 🇩🇪 please",
+                "Ship to [DE] please",
+            ),
+            ("two flags", "🇫🇷🇮🇹", "[FR][IT]"),
+            ("lone regional indicator", "x🇦y", "xAy"),
+            ("zwj family", "Hi 👩\u{200d}👩\u{200d}👧!", "Hi 👩!"),
+            ("zwj with vs16", "❤\u{fe0f}\u{200d}🔥 hot", "❤ hot"),
+            ("rainbow flag zwj", "🏳\u{fe0f}\u{200d}🌈", "🏳"),
+            ("vs16 dropped", "I ❤\u{fe0f} it", "I ❤ it"),
+            ("vs15 dropped", "☎\u{fe0e}", "☎"),
+            ("skin tone dropped", "👋🏽 hello", "👋 hello"),
+            ("keycap", "1\u{fe0f}\u{20e3} first", "1 first"),
+            (
+                "subdivision flag tags",
+                "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}",
+                "🏴",
+            ),
+            ("zero width space", "a\u{200b}b", "ab"),
+            ("word joiner", "a\u{2060}b", "ab"),
+            ("hangul filler", "a\u{3164}\u{115f}b", "ab"),
+            ("soft hyphen", "Bestel\u{ad}lung", "Bestellung"),
+            ("noncharacters", "a\u{fffe}\u{ffff}\u{fdd0}b", "ab"),
+            (
+                "zalgo capped",
+                "Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}\u{307}\u{308}\u{309}",
+                "Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}",
+            ),
+        ];
+        for (name, input, want) in cases {
+            assert_eq!(&width_safe(input), want, "case {name}");
+            let got = line(input);
+            assert!(is_clean_line(&got), "case {name}: {got:?}");
+            // Every grapheme is as wide as its characters: no terminal can disagree.
+            for g in got.graphemes(true) {
+                let by_chars: usize = g.chars().map(|c| c.width().unwrap_or(0)).sum();
+                assert_eq!(g.width(), by_chars, "case {name}: grapheme {g:?}");
+            }
+        }
+        assert_eq!(line("a \u{200b} b"), "a b");
+        assert_eq!(line("\u{3164}"), "");
+        assert_eq!(display_width("[DE] 😀"), 7);
     }
 
     #[test]

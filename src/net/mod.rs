@@ -341,32 +341,39 @@ pub fn wrap_tls(
     Ok(MailStream::Tls(Box::new(StreamOwned::new(conn, tcp))))
 }
 
+/// One plain-words reason for a TLS failure (certificate not trusted, for another host name,
+/// expired; no TLS on that port), with the hint that fixes it. Shared by IMAP and SMTP so both
+/// say the same thing.
+pub fn tls_reason(tls: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match tls {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
+            "the server's certificate is not signed by a trusted authority (if the server \
+             uses a private CA, set ca_file to that CA's PEM file)"
+                .to_string()
+        }
+        rustls::Error::InvalidCertificate(C::NotValidForName)
+        | rustls::Error::InvalidCertificate(C::NotValidForNameContext { .. }) => {
+            "the server's certificate is issued for another host name; check the host setting"
+                .to_string()
+        }
+        rustls::Error::InvalidCertificate(C::Expired)
+        | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
+            "the server's certificate has expired".to_string()
+        }
+        rustls::Error::InvalidMessage(_) => {
+            "the server did not answer with TLS (if this port expects STARTTLS, set \
+             security = \"starttls\")"
+                .to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
 /// One plain-words reason for a failed handshake, with the hint that fixes the usual causes.
 fn handshake_reason(e: &io::Error) -> String {
-    use rustls::CertificateError as C;
     if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        return match tls {
-            rustls::Error::InvalidCertificate(C::UnknownIssuer) => {
-                "the server's certificate is not signed by a trusted authority (if the server \
-                 uses a private CA, set ca_file to that CA's PEM file)"
-                    .to_string()
-            }
-            rustls::Error::InvalidCertificate(C::NotValidForName)
-            | rustls::Error::InvalidCertificate(C::NotValidForNameContext { .. }) => {
-                "the server's certificate is issued for another host name; check the host setting"
-                    .to_string()
-            }
-            rustls::Error::InvalidCertificate(C::Expired)
-            | rustls::Error::InvalidCertificate(C::ExpiredContext { .. }) => {
-                "the server's certificate has expired".to_string()
-            }
-            rustls::Error::InvalidMessage(_) => {
-                "the server did not answer with TLS (if this port expects STARTTLS, set \
-                 security = \"starttls\")"
-                    .to_string()
-            }
-            other => other.to_string(),
-        };
+        return tls_reason(tls);
     }
     match e.kind() {
         io::ErrorKind::UnexpectedEof

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0};
 use lettre::message::Mailbox;
 use lettre::Message;
 
@@ -50,6 +50,9 @@ pub struct Original {
     pub message_id: Option<String>,
     /// References of the original, oldest first, without brackets.
     pub references: Vec<String>,
+    /// In-Reply-To of the original (without brackets): the parent's parent. Used in the reply's
+    /// References when the original has no References of its own (RFC 5322 §3.6.4).
+    pub in_reply_to: Option<String>,
     pub from: Option<Address>,
     pub reply_to: Option<Address>,
     pub subject: String,
@@ -172,12 +175,17 @@ pub fn is_valid_msg_id(id: &str) -> bool {
             .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"' | b'\\' | b','))
 }
 
-/// The References of a reply: the original's References plus its Message-ID, valid ids only,
-/// no duplicates, trimmed to [`MAX_REFERENCES`] keeping the root and the newest.
+/// The References of a reply: the original's References (or, when it has none, its
+/// In-Reply-To, as RFC 5322 §3.6.4 says) plus its Message-ID, valid ids only, no duplicates,
+/// trimmed to [`MAX_REFERENCES`] keeping the root and the newest.
 pub fn reply_references(original: &Original) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
-    for id in original
-        .references
+    let parents: Vec<String> = if original.references.is_empty() {
+        original.in_reply_to.iter().cloned().collect()
+    } else {
+        original.references.clone()
+    };
+    for id in parents
         .iter()
         .chain(original.message_id.iter())
         .map(|s| s.trim().trim_start_matches('<').trim_end_matches('>'))
@@ -271,7 +279,9 @@ pub fn new_message_id(shop_addr: &str, now: DateTime<Utc>, rng: &mut fastrand::R
 /// encoder handles quoting and non-ASCII), the address is validated.
 pub fn mailbox(name: Option<&str>, addr: &str) -> Result<Mailbox, lettre::address::AddressError> {
     let address = lettre::Address::from_str(addr.trim())?;
-    let name = name.map(header_text).filter(|n| !n.is_empty());
+    let name = name
+        .map(|n| fold::cap(&header_text(n), fold::MAX_NAME_CHARS))
+        .filter(|n| !n.is_empty());
     Ok(Mailbox::new(name, address))
 }
 
@@ -301,6 +311,7 @@ pub fn compose(
         s if s.is_empty() => reply_subject(&original.subject),
         s => s,
     };
+    let subject = fold::cap(&subject, fold::MAX_SUBJECT_CHARS);
     let message_id = new_message_id(&shop_addr, now, rng);
     let in_reply_to = original
         .message_id
@@ -310,12 +321,14 @@ pub fn compose(
         .map(str::to_string);
     let references = reply_references(original);
 
+    // The Subject is added after building, folded by `fold::unstructured` (lettre leaves a
+    // long word unfolded, and a line over 998 octets is refused by SMTP servers).
     let mut builder = Message::builder()
         .from(from.clone())
         .to(to.clone())
-        .subject(subject.clone())
         .message_id(Some(format!("<{message_id}>")))
         .date(SystemTime::from(now))
+        .header(MIME_VERSION_1_0)
         .header(ContentType::TEXT_PLAIN)
         .user_agent(format!("shopinbox {}", env!("CARGO_PKG_VERSION")));
     if let Some(id) = &in_reply_to {
@@ -331,7 +344,14 @@ pub fn compose(
         );
     }
     let body = normalize_body(text);
-    let message = builder.body(body).map_err(ComposeError::Build)?;
+    let mut message = builder.body(body).map_err(ComposeError::Build)?;
+    message
+        .headers_mut()
+        .insert_raw(HeaderValue::dangerous_new_pre_encoded(
+            HeaderName::new_from_ascii_str("Subject"),
+            subject.clone(),
+            fold::unstructured("Subject", &subject),
+        ));
     Ok(Composed {
         message_id,
         to: to.email.to_string(),
@@ -356,6 +376,9 @@ fn normalize_body(text: &str) -> String {
     out.push('\n');
     out
 }
+
+mod fold;
+pub use fold::{MAX_NAME_CHARS, MAX_SUBJECT_CHARS};
 
 #[cfg(test)]
 mod tests;

@@ -68,6 +68,7 @@ impl From<&MessageRow> for Original {
         Original {
             message_id: m.message_id.clone(),
             references: m.references.clone(),
+            in_reply_to: m.in_reply_to.clone(),
             from: m.from.clone(),
             reply_to: m.reply_to.clone(),
             subject: m.subject.clone(),
@@ -232,7 +233,7 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
     let password = if s.username.is_empty() {
         None
     } else {
-        Some(crate::config::resolve_password(&s.password)?)
+        Some(crate::config::resolve_password("smtp", &s.password)?)
     };
     Ok(Delivery::Smtp(SmtpSettings {
         host: s.host.clone(),
@@ -241,7 +242,7 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
         username: (!s.username.is_empty()).then(|| s.username.clone()),
         password,
         ca_file: s.ca_file.clone(),
-        timeout: std::time::Duration::from_secs(30),
+        timeouts: smtp::SmtpTimeouts::default(),
     }))
 }
 

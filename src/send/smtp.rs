@@ -33,8 +33,48 @@ pub struct SmtpSettings {
     pub password: Option<String>,
     /// Extra trusted CA certificates (PEM), in addition to the Mozilla roots.
     pub ca_file: Option<PathBuf>,
-    /// Per read/write and connect timeout.
-    pub timeout: Duration,
+    /// How long to wait for the server at each step.
+    pub timeouts: SmtpTimeouts,
+}
+
+/// How long to wait for the server's answer at each step of a transaction, RFC 5321 §4.5.3.2.
+/// A busy server may legitimately take minutes (it may run spam and virus checks before it
+/// answers the final dot), so these are long; tests use short ones against a slow sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmtpTimeouts {
+    /// TCP connect, the 220 greeting and EHLO/STARTTLS/AUTH (RFC: 5 minutes for the greeting).
+    pub greeting: Duration,
+    /// MAIL FROM and RCPT TO (RFC: 5 minutes each).
+    pub command: Duration,
+    /// The 354 answer to DATA (RFC: 2 minutes).
+    pub data_init: Duration,
+    /// Writing the message and the answer after the final dot (RFC: 3 minutes per data block,
+    /// 10 minutes for the final answer; lettre sets read and write timeouts together, so the
+    /// longer one covers both).
+    pub final_reply: Duration,
+}
+
+impl Default for SmtpTimeouts {
+    fn default() -> Self {
+        SmtpTimeouts {
+            greeting: Duration::from_secs(5 * 60),
+            command: Duration::from_secs(5 * 60),
+            data_init: Duration::from_secs(2 * 60),
+            final_reply: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+impl SmtpTimeouts {
+    /// The same `d` for every step (tests).
+    pub fn all(d: Duration) -> SmtpTimeouts {
+        SmtpTimeouts {
+            greeting: d,
+            command: d,
+            data_init: d,
+            final_reply: d,
+        }
+    }
 }
 
 impl std::fmt::Debug for SmtpSettings {
@@ -46,7 +86,7 @@ impl std::fmt::Debug for SmtpSettings {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<hidden>"))
             .field("ca_file", &self.ca_file)
-            .field("timeout", &self.timeout)
+            .field("timeouts", &self.timeouts)
             .finish()
     }
 }
@@ -175,11 +215,86 @@ fn tls_parameters(settings: &SmtpSettings) -> Result<TlsParameters, Failure> {
         .map_err(|e| not_sent(format!("cannot set up TLS for SMTP: {e}"), true))
 }
 
+/// The TLS error inside a lettre error (rustls reports through an `io::Error`), if any.
+fn tls_error(e: &lettre::transport::smtp::Error) -> Option<&rustls::Error> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(tls) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            return Some(tls);
+        }
+        source = err.source();
+    }
+    None
+}
+
+/// True when the server did not answer in time (a read timeout is `WouldBlock` on Unix).
+fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// "10 minutes", "90 seconds".
+fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0 => format!("{} ms", d.as_millis()),
+        1 => "1 second".to_string(),
+        s if s % 60 == 0 && s >= 60 => {
+            let m = s / 60;
+            format!("{m} minute{}", if m == 1 { "" } else { "s" })
+        }
+        s => format!("{s} seconds"),
+    }
+}
+
 /// What went wrong while talking to the server, in one sentence for the owner, and whether
-/// retrying on its own could help.
-fn describe(step: &str, settings: &SmtpSettings, e: &lettre::transport::smtp::Error) -> Failure {
+/// retrying on its own could help. TLS and login failures are permanent: they need the owner
+/// to change the config (CA file, host name, security, password).
+fn describe(
+    step: &str,
+    settings: &SmtpSettings,
+    waited: Duration,
+    e: &lettre::transport::smtp::Error,
+) -> Failure {
     let server = format!("{}:{}", settings.host, settings.port);
     let detail = e.to_string();
+    if let Some(tls) = tls_error(e) {
+        return not_sent(
+            format!(
+                "cannot establish a secure connection to the SMTP server {server}: {}; check \
+                 [smtp] host, port, security and ca_file",
+                crate::net::tls_reason(tls)
+            ),
+            true,
+        );
+    }
+    if e.is_tls() {
+        return not_sent(
+            format!(
+                "cannot establish a secure connection to the SMTP server {server} ({detail}); \
+                 check [smtp] host, port, security and ca_file"
+            ),
+            true,
+        );
+    }
     if e.is_permanent() {
         let code = e.status().map(|c| c.to_string()).unwrap_or_default();
         let hint = match step {
@@ -198,13 +313,14 @@ fn describe(step: &str, settings: &SmtpSettings, e: &lettre::transport::smtp::Er
             false,
         );
     }
-    if e.is_tls() {
+    if timed_out(e) {
         return not_sent(
             format!(
-                "cannot set up a secure connection to {server} ({detail}); check [smtp] host, \
-                 security and ca_file"
+                "the SMTP server {server} did not answer within {} when asked to {step} (timed \
+                 out); it will be retried",
+                format_duration(waited)
             ),
-            true,
+            false,
         );
     }
     if e.is_client() {
@@ -229,19 +345,20 @@ fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Re
     }
     let env = envelope(from, to)?;
     let hello = ClientId::default();
-    let timeout = Some(settings.timeout);
+    let t = settings.timeouts;
+    let timeout = Some(t.greeting);
     let addr = (settings.host.as_str(), settings.port);
 
     let mut conn = match settings.security {
         Security::Tls => {
             let tls = tls_parameters(settings)?;
             SmtpConnection::connect(addr, timeout, &hello, Some(&tls), None)
-                .map_err(|e| describe("connect", settings, &e))?
+                .map_err(|e| describe("connect", settings, t.greeting, &e))?
         }
         Security::StartTls => {
             let tls = tls_parameters(settings)?;
             let mut conn = SmtpConnection::connect(addr, timeout, &hello, None, None)
-                .map_err(|e| describe("connect", settings, &e))?;
+                .map_err(|e| describe("connect", settings, t.greeting, &e))?;
             if !conn.can_starttls() {
                 conn.abort();
                 return Err(not_sent(
@@ -254,11 +371,11 @@ fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Re
                 ));
             }
             conn.starttls(&tls, &hello)
-                .map_err(|e| describe("start TLS", settings, &e))?;
+                .map_err(|e| describe("start TLS", settings, t.greeting, &e))?;
             conn
         }
         Security::None => SmtpConnection::connect(addr, timeout, &hello, None, None)
-            .map_err(|e| describe("connect", settings, &e))?,
+            .map_err(|e| describe("connect", settings, t.greeting, &e))?,
     };
 
     let result = transaction(&mut conn, settings, &env, raw);
@@ -278,11 +395,12 @@ fn transaction(
     env: &Envelope,
     raw: &[u8],
 ) -> Result<(), Failure> {
+    let t = settings.timeouts;
     if let Some(user) = settings.username.as_deref().filter(|u| !u.is_empty()) {
         let password = settings.password.clone().unwrap_or_default();
         let creds = Credentials::new(user.to_string(), password);
         conn.auth(&[Mechanism::Plain, Mechanism::Login], &creds)
-            .map_err(|e| describe("log in", settings, &e))?;
+            .map_err(|e| describe("log in", settings, t.greeting, &e))?;
     }
 
     let mut mail_params = Vec::new();
@@ -309,14 +427,17 @@ fn transaction(
         mail_params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
 
+    set_timeout(conn, settings, t.command)?;
     conn.command(Mail::new(env.from().cloned(), mail_params))
-        .map_err(|e| describe("accept the sender", settings, &e))?;
+        .map_err(|e| describe("accept the sender", settings, t.command, &e))?;
     for rcpt in env.to() {
         conn.command(Rcpt::new(rcpt.clone(), vec![]))
-            .map_err(|e| describe("give the recipient", settings, &e))?;
+            .map_err(|e| describe("give the recipient", settings, t.command, &e))?;
     }
+    set_timeout(conn, settings, t.data_init)?;
     conn.command(Data)
-        .map_err(|e| describe("start the message data", settings, &e))?;
+        .map_err(|e| describe("start the message data", settings, t.data_init, &e))?;
+    set_timeout(conn, settings, t.final_reply)?;
 
     // lettre writes every chunk it pulls from the iterator, then the final dot. When the
     // iterator is asked for more after the last chunk, the whole body was written without
@@ -338,8 +459,18 @@ fn transaction(
     match conn.message_iter(tracked) {
         Ok(_) => Ok(()),
         Err(e) if e.is_permanent() || e.is_transient() => {
-            Err(describe("accept the message", settings, &e))
+            Err(describe("accept the message", settings, t.final_reply, &e))
         }
+        Err(e) if body_done.get() && timed_out(&e) => Err(Failure::Uncertain {
+            error: format!(
+                "the SMTP server {}:{} did not confirm the reply within {} after it was sent \
+                 (timed out); it may have been delivered: check with the customer or your Sent \
+                 folder, then resend it or mark it as sent",
+                settings.host,
+                settings.port,
+                format_duration(t.final_reply)
+            ),
+        }),
         Err(e) if body_done.get() => Err(Failure::Uncertain {
             error: format!(
                 "the connection to {}:{} broke after the reply was sent and before the server \
@@ -348,6 +479,88 @@ fn transaction(
                 settings.host, settings.port
             ),
         }),
-        Err(e) => Err(describe("take the message data", settings, &e)),
+        Err(e) => Err(describe(
+            "take the message data",
+            settings,
+            t.final_reply,
+            &e,
+        )),
+    }
+}
+
+fn set_timeout(
+    conn: &mut SmtpConnection,
+    settings: &SmtpSettings,
+    d: Duration,
+) -> Result<(), Failure> {
+    conn.set_timeout(Some(d)).map_err(|e| {
+        not_sent(
+            format!(
+                "cannot talk to the SMTP server {}:{} ({e}); it will be retried",
+                settings.host, settings.port
+            ),
+            false,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_5321_timeouts_and_their_wording() {
+        let t = SmtpTimeouts::default();
+        assert_eq!(t.greeting, Duration::from_secs(300));
+        assert_eq!(t.command, Duration::from_secs(300));
+        assert_eq!(t.data_init, Duration::from_secs(120));
+        assert_eq!(t.final_reply, Duration::from_secs(600));
+        assert_eq!(format_duration(t.final_reply), "10 minutes");
+        assert_eq!(format_duration(Duration::from_secs(60)), "1 minute");
+        assert_eq!(format_duration(Duration::from_secs(90)), "90 seconds");
+        assert_eq!(format_duration(Duration::from_secs(1)), "1 second");
+        assert_eq!(format_duration(Duration::from_millis(250)), "250 ms");
+    }
+
+    #[test]
+    fn tls_failures_read_like_the_imap_ones() {
+        use rustls::CertificateError as C;
+        let cases = [
+            (
+                rustls::Error::InvalidCertificate(C::UnknownIssuer),
+                "set ca_file",
+            ),
+            (
+                rustls::Error::InvalidCertificate(C::NotValidForName),
+                "another host name",
+            ),
+            (rustls::Error::InvalidCertificate(C::Expired), "has expired"),
+            (
+                rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+                "did not answer with TLS",
+            ),
+        ];
+        for (e, want) in cases {
+            let reason = crate::net::tls_reason(&e);
+            assert!(reason.contains(want), "{reason}");
+        }
+    }
+
+    #[test]
+    fn permanent_failures_are_not_scheduled() {
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let f = not_sent("certificate", true);
+        assert!(matches!(
+            f.outcome(1, now),
+            Outcome::Failed { retry_at: None, .. }
+        ));
+        let f = not_sent("server down", false);
+        assert!(matches!(
+            f.outcome(1, now),
+            Outcome::Failed {
+                retry_at: Some(_),
+                ..
+            }
+        ));
     }
 }

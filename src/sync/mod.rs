@@ -61,7 +61,7 @@ impl ImapAccount {
             port: imap.port,
             security: imap.security,
             username: imap.username.clone(),
-            password: config::resolve_password(&imap.password)?,
+            password: config::resolve_password("imap", &imap.password)?,
             ca_file: imap.ca_file.clone(),
             sent_folder: imap.sent_folder.clone(),
             extra_folders: imap.folders.clone(),

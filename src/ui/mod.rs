@@ -18,7 +18,8 @@ use chrono_tz::Tz;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 pub use theme::Theme;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Rows above the inbox list: view tabs, summary line, column header.
 const INBOX_CHROME: u16 = 3;
@@ -93,19 +94,23 @@ pub fn short_time(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
     }
 }
 
-/// Cuts `s` to `width` display columns, marking the cut with "…".
+/// Cuts `s` to `width` display columns, marking the cut with "…". Measured by grapheme
+/// cluster, as ratatui measures, after [`sanitize::width_safe`] has replaced the sequences
+/// terminals draw at different widths (flags, ZWJ sequences, variation selectors), so that
+/// what ratatui thinks a cell holds is what the terminal draws.
 pub fn fit(s: &str, width: usize) -> String {
+    let s = crate::mail::sanitize::width_safe(s);
     if s.width() <= width {
-        return s.to_string();
+        return s;
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = g.width();
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     if width > 0 {
@@ -114,11 +119,13 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
-/// Word-wraps one line to `width` display columns; words longer than a line are split.
+/// Word-wraps one line to `width` display columns; words longer than a line are split
+/// between grapheme clusters (never inside a flag or an accented letter).
 pub fn wrap(line: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
+    let line = crate::mail::sanitize::width_safe(line);
     if line.width() <= width {
-        return vec![line.to_string()];
+        return vec![line];
     }
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -141,14 +148,14 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
             cur_w = w;
             continue;
         }
-        for c in word.trim_end_matches(' ').chars() {
-            let cw = c.width().unwrap_or(0);
-            if cur_w + cw > width && !cur.is_empty() {
+        for g in word.trim_end_matches(' ').graphemes(true) {
+            let gw = g.width();
+            if cur_w + gw > width && !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
                 cur_w = 0;
             }
-            cur.push(c);
-            cur_w += cw;
+            cur.push_str(g);
+            cur_w += gw;
         }
         if word.ends_with(' ') && cur_w < width {
             cur.push(' ');
@@ -188,6 +195,35 @@ mod tests {
                 assert!(l.width() <= *w, "{l:?} wider than {w}");
             }
         }
+    }
+
+    #[test]
+    fn fit_and_wrap_measure_graphemes_and_replace_unstable_sequences() {
+        use unicode_width::UnicodeWidthChar;
+        let cases = [
+            "Ship to 🇩🇪🇫🇷🇮🇹 now",
+            "Family 👩\u{200d}👩\u{200d}👧\u{200d}👦 photo",
+            "I ❤\u{fe0f} it 👋🏽",
+            "Jose\u{301} Garci\u{301}a",
+            "🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉",
+            "注文番号１０４２のお届け",
+        ];
+        for s in cases {
+            for width in [1usize, 5, 8, 13, 20, 80] {
+                let f = fit(s, width);
+                assert!(f.width() <= width, "{f:?} wider than {width}");
+                for g in f.graphemes(true) {
+                    let by_chars: usize = g.chars().map(|c| c.width().unwrap_or(0)).sum();
+                    assert_eq!(g.width(), by_chars, "{g:?} in {f:?}");
+                }
+                for l in wrap(s, width.max(2)) {
+                    assert!(l.width() <= width.max(2), "{l:?} wider than {width}");
+                }
+            }
+        }
+        assert_eq!(fit("Ship to 🇩🇪", 20), "Ship to [DE]");
+        assert_eq!(fit("Ship to 🇩🇪", 10), "Ship to […");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
   /usr/bin/python3 smtp_sink.py --port 14025 --dir OUTDIR \
       [--tls-cert C --tls-key K] [--smtps-port 14465] [--require-auth] [--user test --password secret]
-      [--reject-auth] [--drop-after-data N] [--data-delay SECONDS]
+      [--reject-auth] [--drop-after-data N] [--data-delay SECONDS] [--delay-final-reply SECONDS]
 
 For every accepted message it writes  DIR/<seq>.eml  (exact DATA bytes, CRLF as received)
 and DIR/<seq>.json (envelope: mail_from, rcpt_tos, auth user, tls, peer), then prints one line.
@@ -14,7 +14,9 @@ closes the connection without an answer after the DATA of the first N transactio
 stored for them: the client cannot know whether the message went through); --data-delay S is a
 slow server: it stores the message as soon as the final dot arrives (it is then delivered, as a
 real server would queue it) but answers 250 only S seconds later, so a client killed or cut off
-in that window cannot know it went through.
+in that window cannot know it went through;
+--delay-final-reply SECONDS waits that long before answering the final dot of every message
+(the message is stored after the wait: a client that timed out cannot know it went through).
 Stops cleanly on SIGTERM/SIGINT.
 """
 import argparse, asyncio, itertools, json, os, signal, ssl, sys, time
@@ -22,10 +24,11 @@ from aiosmtpd.smtp import AuthResult, LoginPassword, SMTP
 
 
 class Store:
-    def __init__(self, d, drop_after_data=0, data_delay=0.0):
+    def __init__(self, d, drop_after_data=0, data_delay=0.0, delay_final_reply=0.0):
         self.d, self.seq = d, itertools.count(1)
         self.drops_left = drop_after_data
         self.data_delay = data_delay
+        self.delay_final_reply = delay_final_reply
         os.makedirs(d, exist_ok=True)
 
     async def handle_DATA(self, server, session, envelope):
@@ -36,6 +39,9 @@ class Store:
             server.transport.abort()
             # aiosmtpd still wants a reply; it goes nowhere because the transport is closed.
             return "421 connection dropped by test sink"
+        if self.delay_final_reply > 0:
+            print("delaying the final reply by %.1f s" % self.delay_final_reply, flush=True)
+            await asyncio.sleep(self.delay_final_reply)
         n = next(self.seq)
         base = os.path.join(self.d, "%06d" % n)
         with open(base + ".eml.tmp", "wb") as f:
@@ -69,6 +75,8 @@ def main():
                     help="close the connection without answering after the DATA of the first N messages")
     ap.add_argument("--data-delay", type=float, default=0.0, metavar="SECONDS",
                     help="store each message at the final dot but answer 250 only SECONDS later")
+    ap.add_argument("--delay-final-reply", type=float, default=0.0, metavar="SECONDS",
+                    help="wait this long before answering the final dot of each message")
     a = ap.parse_args()
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -82,7 +90,7 @@ def main():
         tls.load_cert_chain(a.tls_cert, a.tls_key)
     common = dict(authenticator=authenticator, auth_required=a.require_auth,
                   auth_require_tls=not a.auth_plaintext, enable_SMTPUTF8=True, data_size_limit=64 << 20)
-    handler = Store(a.dir, a.drop_after_data, a.data_delay)
+    handler = Store(a.dir, a.drop_after_data, a.data_delay, a.delay_final_reply)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     # plain port (+ STARTTLS if a cert is given)

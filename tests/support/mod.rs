@@ -33,6 +33,22 @@ pub struct SmtpOptions {
     pub drop_after_data: u32,
     /// A slow server: each message is stored at the final dot, and 250 comes this much later.
     pub data_delay: Option<Duration>,
+    /// Wait this many seconds before answering the final dot (`--delay-final-reply`).
+    pub delay_final_reply_secs: u32,
+    /// Which certificate the sink presents on STARTTLS and its implicit-TLS port.
+    pub tls_cert: SinkCert,
+}
+
+/// The certificate the SMTP sink presents (all signed by the test CA in `MailServers::ca`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SinkCert {
+    /// For localhost and 127.0.0.1, valid for ten years.
+    #[default]
+    Good,
+    /// For mail.other.example only: a name mismatch for localhost/127.0.0.1.
+    OtherName,
+    /// For localhost and 127.0.0.1, but already expired.
+    Expired,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +219,18 @@ impl MailServers {
             .map_err(|e| e.to_string())?;
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/smtp_sink.py");
+        let tls = root.join("tls");
+        let (cert, key) = match self.opts.smtp.tls_cert {
+            SinkCert::Good => (tls.join("cert.pem"), tls.join("key.pem")),
+            SinkCert::OtherName => {
+                make_leaf(&tls, "other", "DNS:mail.other.example", "3650")?;
+                (tls.join("other-cert.pem"), tls.join("other-key.pem"))
+            }
+            SinkCert::Expired => {
+                make_leaf(&tls, "expired", "DNS:localhost,IP:127.0.0.1", "-1")?;
+                (tls.join("expired-cert.pem"), tls.join("expired-key.pem"))
+            }
+        };
         let mut cmd = Command::new("/usr/bin/python3");
         cmd.arg(script)
             .arg("--port")
@@ -212,9 +240,9 @@ impl MailServers {
             .arg("--dir")
             .arg(&self.smtp_out)
             .arg("--tls-cert")
-            .arg(root.join("tls/cert.pem"))
+            .arg(cert)
             .arg("--tls-key")
-            .arg(root.join("tls/key.pem"))
+            .arg(key)
             .arg("--user")
             .arg(&self.user)
             .arg("--password")
@@ -233,6 +261,10 @@ impl MailServers {
         if let Some(d) = o.data_delay {
             cmd.arg("--data-delay")
                 .arg(format!("{:.3}", d.as_secs_f64()));
+        }
+        if o.delay_final_reply_secs > 0 {
+            cmd.arg("--delay-final-reply")
+                .arg(o.delay_final_reply_secs.to_string());
         }
         let child = cmd
             .stdin(Stdio::null())
@@ -649,6 +681,70 @@ fn make_certs(tls: &Path) -> Result<(), String> {
         "leaf.ext",
         "-out",
         "cert.pem",
+    ])
+}
+
+/// One more leaf certificate signed by the test CA: `<prefix>-cert.pem` + `<prefix>-key.pem`
+/// for the subjectAltName `san`, valid for `days` (negative: already expired).
+fn make_leaf(tls: &Path, prefix: &str, san: &str, days: &str) -> Result<(), String> {
+    let run = |args: &[&str]| -> Result<(), String> {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(tls)
+            .output()
+            .map_err(|e| format!("cannot run openssl: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "openssl {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    };
+    let (key, csr, ext, cert) = (
+        format!("{prefix}-key.pem"),
+        format!("{prefix}.csr"),
+        format!("{prefix}.ext"),
+        format!("{prefix}-cert.pem"),
+    );
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=shopinbox test leaf",
+        "-keyout",
+        &key,
+        "-out",
+        &csr,
+    ])?;
+    fs::write(
+        tls.join(&ext),
+        format!(
+            "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n\
+             extendedKeyUsage=serverAuth\nsubjectAltName={san}\n"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca-key.pem",
+        "-CAcreateserial",
+        "-days",
+        days,
+        "-extfile",
+        &ext,
+        "-out",
+        &cert,
     ])
 }
 

@@ -14,6 +14,7 @@ fn original() -> Original {
     Original {
         message_id: Some("abc123@mail.example.com".into()),
         references: vec!["root@x.example".into(), "mid@y.example".into()],
+        in_reply_to: Some("mid@y.example".into()),
         from: Some(Address {
             name: Some("John Smith".into()),
             addr: "john.smith@example.com".into(),
@@ -325,4 +326,114 @@ fn non_ascii_body_round_trips() {
     assert!(c.raw.is_ascii(), "encoded for 7-bit transport");
     let m = parse(&c.raw);
     assert_eq!(m.get_body().unwrap().replace("\r\n", "\n"), text);
+}
+
+/// Every header line of `raw` (up to the blank line), CRLF-split.
+fn header_lines(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(raw);
+    let head = text
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    head.split("\r\n").map(str::to_string).collect()
+}
+
+#[test]
+fn every_reply_declares_mime_version() {
+    let c = compose(
+        &shop(),
+        &original(),
+        "",
+        "Hi",
+        now(),
+        &mut fastrand::Rng::with_seed(1),
+    )
+    .unwrap();
+    let m = parse(&c.raw);
+    assert_eq!(header(&m, "MIME-Version").as_deref(), Some("1.0"));
+}
+
+#[test]
+fn absurd_subjects_and_names_give_short_folded_lines() {
+    let huge_subject = "Refund ".repeat(150_000); // about 1 MB
+    let long_word = format!("Order {}", "X".repeat(5000));
+    let long_name = format!("{} Smith", "N".repeat(1000));
+    let spaced_name = "Jo ".repeat(400);
+    for (subject, name) in [
+        (huge_subject.as_str(), "John Smith"),
+        (long_word.as_str(), "John Smith"),
+        ("Hello", long_name.as_str()),
+        ("Hello", spaced_name.as_str()),
+        ("Grüße 👩‍👩‍👧 🇩🇪", "Jörg Ünal-Müller 😀"),
+    ] {
+        let mut o = original();
+        o.subject = subject.to_string();
+        o.from.as_mut().unwrap().name = Some(name.to_string());
+        let c = compose(
+            &shop(),
+            &o,
+            "",
+            "Hi",
+            now(),
+            &mut fastrand::Rng::with_seed(2),
+        )
+        .unwrap();
+        for line in header_lines(&c.raw) {
+            assert!(line.len() <= 998, "line of {} octets", line.len());
+            assert!(
+                line.len() <= 200,
+                "unfolded line of {} octets: {line:.80}",
+                line.len()
+            );
+            assert!(line.is_ascii(), "{line:.80}");
+        }
+        let m = parse(&c.raw);
+        let s = header(&m, "Subject").unwrap();
+        assert!(s.chars().count() <= MAX_SUBJECT_CHARS + 4, "{}", s.len());
+        assert!(s.starts_with("Re: "), "{s:.40}");
+        assert_eq!(s, c.subject);
+        if subject.len() > 300 {
+            assert!(s.ends_with('…'), "{s:.40}");
+        }
+        let to = header(&m, "To").unwrap();
+        assert!(to.ends_with("<john.smith@example.com>"), "{to:.80}");
+        assert!(to.chars().count() <= MAX_NAME_CHARS + 40, "{to}");
+    }
+}
+
+#[test]
+fn references_fall_back_to_the_parents_in_reply_to() {
+    let mut o = original();
+    o.references = vec![];
+    o.in_reply_to = Some("parent-of-parent@x.example".into());
+    assert_eq!(
+        reply_references(&o),
+        vec!["parent-of-parent@x.example", "abc123@mail.example.com"]
+    );
+    let c = compose(
+        &shop(),
+        &o,
+        "",
+        "Hi",
+        now(),
+        &mut fastrand::Rng::with_seed(3),
+    )
+    .unwrap();
+    let m = parse(&c.raw);
+    assert_eq!(
+        header(&m, "References").unwrap(),
+        "<parent-of-parent@x.example> <abc123@mail.example.com>"
+    );
+    // With References present they win (In-Reply-To is normally their last entry anyway).
+    let o = original();
+    assert_eq!(
+        reply_references(&o),
+        vec!["root@x.example", "mid@y.example", "abc123@mail.example.com"]
+    );
+    // An invalid In-Reply-To is dropped, not copied.
+    let mut o = original();
+    o.references = vec![];
+    o.in_reply_to = Some("no at sign".into());
+    assert_eq!(reply_references(&o), vec!["abc123@mail.example.com"]);
 }
