@@ -306,6 +306,9 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     /// `[templates] dir`, already resolved; `None`: see [`Config::templates_dir`].
     pub templates_dir: Option<PathBuf>,
+    /// `[offers]`: the facts templates may state (discount code, its amount, return address),
+    /// key → text. A template that needs a key not set here is refused.
+    pub offers: BTreeMap<String, String>,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -378,6 +381,13 @@ impl Config {
             smtp: None,
             keys: BTreeMap::new(),
             templates_dir: None,
+            offers: [
+                ("discount_code", "THANKYOU15"),
+                ("discount_amount", "15%"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         }
     }
 
@@ -466,6 +476,8 @@ struct RawConfig {
     keys: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     templates: RawTemplates,
+    #[serde(default)]
+    offers: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -834,6 +846,28 @@ impl<'a> Ctx<'a> {
             }
             Some(p) => Some(resolve_path(p, base)),
         };
+        let mut offers = BTreeMap::new();
+        for (key, value) in raw.offers {
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(self.invalid(
+                    &format!("offers.{key}"),
+                    "is not a usable name; offer names are lower case letters, digits and `_` \
+                     (templates write {offer.NAME})",
+                ));
+            }
+            if value.trim().is_empty() {
+                return Err(self.invalid(
+                    &format!("offers.{key}"),
+                    "is empty; give the text a template should write, or remove the key so \
+                     that templates needing it are refused",
+                ));
+            }
+            offers.insert(key, value.trim().to_string());
+        }
         Ok(Config {
             file: Some(self.path.to_path_buf()),
             shop,
@@ -843,6 +877,7 @@ impl<'a> Ctx<'a> {
             smtp,
             keys: raw.keys,
             templates_dir,
+            offers,
         })
     }
 
