@@ -31,6 +31,7 @@
 //! Loading is IO at the edge ([`load_templates`], [`install_starters`]); parsing and
 //! [`render`] are pure.
 
+pub mod check;
 mod context;
 pub mod lang;
 mod parse;

@@ -190,7 +190,13 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(Span::styled(" Templates ", theme.title()));
+        .title(Span::styled(
+            match p.customer_language {
+                Some(l) => format!(" Templates · {} first ", l.code()),
+                None => " Templates ".to_string(),
+            },
+            theme.title(),
+        ));
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
     let iw = usize::from(inner.width);
@@ -202,7 +208,10 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
             (false, true) => "  ",
             (false, false) => "! ",
         };
-        let text = fit(&format!("{mark}{}", clean(&c.template.name)), iw);
+        let text = fit(
+            &format!("{mark}{} {}", c.template.language.code(), clean(&c.template.name)),
+            iw,
+        );
         let style = if i == p.selected {
             theme.selected()
         } else if c.draft.is_err() {
