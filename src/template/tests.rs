@@ -540,7 +540,7 @@ fn conditionals_choose_the_text() {
         (
             "Hi.\n{if late}\nSorry.\n{end}\nBye.",
             // A block tag alone on its line takes its line break along.
-            ["Hi.\nBye.", "Hi.\n\nSorry.\nBye.", "Hi.\nBye.", "Hi.\nBye."],
+            ["Hi.\nBye.", "Hi.\nSorry.\nBye.", "Hi.\nBye.", "Hi.\nBye."],
         ),
     ];
     for (src, want) in cases {
