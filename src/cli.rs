@@ -596,13 +596,21 @@ fn run(cli: Cli) -> Result<i32> {
                 send: *send,
                 demo_dir: outbox_dir.as_deref(),
             };
-            let out = crate::send::cli::reply_cli(
+            let out = match crate::send::cli::reply_cli(
                 &env.config,
                 &mut env.store,
                 args,
                 write_back.as_mut(),
                 env.now,
-            )?;
+            ) {
+                Ok(out) => out,
+                // A template that needs an [offers] value the config lacks: a configuration
+                // problem, and nothing was sent.
+                Err(e @ crate::send::flow::SendError::Template(_)) => {
+                    return Err(crate::exit::Exit::new(crate::exit::USAGE, e.to_string()).into())
+                }
+                Err(e) => return Err(e.into()),
+            };
             print!("{out}");
             if let (true, Some(dir)) = (*send, &outbox_dir) {
                 println!(
