@@ -65,6 +65,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ),
     ("keys", &[]),
     ("templates", &["dir"]),
+    // Any name: the owner's own offers ({offer.NAME} in templates).
+    ("offers", &[]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -681,7 +683,7 @@ impl<'a> Ctx<'a> {
                 }
                 continue;
             };
-            if section == "keys" {
+            if section == "keys" || section == "offers" {
                 continue;
             }
             let key = rest.split(['.', '[']).next().unwrap_or(rest);
@@ -1660,6 +1662,22 @@ reply = ["r", "enter"]
     }
 
     #[test]
+    fn offers_are_checked_when_the_config_loads() {
+        let ok = parse(&format!("{GOOD}\n[offers]\ndiscount_code = \" SORRY10 \"\nreturn_address = \"Alphx, Berlin\"\n")).unwrap();
+        assert_eq!(ok.offers["discount_code"], "SORRY10");
+        assert_eq!(ok.offers.len(), 2);
+        assert!(parse(GOOD).unwrap().offers.is_empty());
+        for (bad, needle) in [
+            ("[offers]\ndiscount_code = \"\"\n", "offers.discount_code"),
+            ("[offers]\nDiscount = \"X\"\n", "offers.Discount"),
+            ("[offers]\ndiscount_code = 10\n", "offers"),
+        ] {
+            let err = parse(&format!("{GOOD}\n{bad}")).unwrap_err().to_string();
+            assert!(err.contains(needle), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn demo_config_is_sane() {
         let cfg = Config::demo();
         assert_eq!(cfg.shop_addresses(), ["hello@alphx.shop", "tom@alphx.shop"]);
@@ -1687,6 +1705,7 @@ reply = ["r", "enter"]
         }
         let cfg = parse(text).unwrap();
         assert!(cfg.imap.is_some() && cfg.smtp.is_some());
+        assert_eq!(cfg.offers["discount_code"], "THANKYOU15");
     }
 
     #[test]
