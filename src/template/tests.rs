@@ -656,3 +656,47 @@ fn order_numbers_join_in_the_template_language() {
         assert_eq!(body(&t, &three), "#1\n");
     }
 }
+
+#[test]
+fn readme_example_reads_as_documented() {
+    let t = tpl(STARTERS
+        .iter()
+        .find(|(f, _)| *f == "missing-package.de.txt")
+        .unwrap()
+        .1);
+    let berlin = |m: u32, d: u32, h: u32| {
+        chrono_tz::Europe::Berlin
+            .with_ymd_and_hms(2026, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let jane = ReplyContext {
+        first_name: Some("Jane".into()),
+        order_numbers: vec!["1047".into()],
+        // Due Monday 30 November, answered Wednesday 2 December.
+        customer_due_at: Some(berlin(11, 30, 17)),
+        now: berlin(12, 2, 10),
+        ..ctx()
+    };
+    let late = body(&t, &jane);
+    assert!(
+        late.starts_with(
+            "Hallo Jane,\n\nvielen Dank, dass Sie mir Bescheid geben. Es tut mir leid, dass Sie \
+             so lange auf meine Antwort warten mussten. Ein Paket, das"
+        ),
+        "{late}"
+    );
+    assert!(late.contains("Ich melde mich bis spätestens Freitag mit dem Ergebnis."), "{late}");
+    let on_time = ReplyContext {
+        customer_due_at: Some(berlin(12, 2, 17)),
+        ..jane
+    };
+    let b = body(&t, &on_time);
+    assert!(
+        b.contains(
+            "Es tut mir sehr leid, dass Ihr Paket zur Bestellung #1047 als zugestellt gemeldet \
+             ist, Sie aber nicht erreicht hat."
+        ),
+        "{b}"
+    );
+}
