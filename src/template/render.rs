@@ -74,7 +74,7 @@ pub(super) fn places(segments: &[Segment], p: Placeholder) -> bool {
     })
 }
 
-/// Every `[offers]` key the segments can use, in order of first use.
+/// Every `[offers]` key the segments use or test, in order of first use.
 pub(super) fn offer_keys(segments: &[Segment], out: &mut Vec<String>) {
     for s in segments {
         match s {
@@ -84,8 +84,15 @@ pub(super) fn offer_keys(segments: &[Segment], out: &mut Vec<String>) {
                 }
             }
             Segment::If {
-                then, otherwise, ..
+                condition,
+                then,
+                otherwise,
             } => {
+                if let Condition::Offer(key) = condition {
+                    if !out.contains(key) {
+                        out.push(key.clone());
+                    }
+                }
                 offer_keys(then, out);
                 offer_keys(otherwise, out);
             }
