@@ -651,12 +651,14 @@ fn run(cli: Cli) -> Result<i32> {
                 let needs = if offers.is_empty() {
                     String::new()
                 } else {
-                    format!(
-                        "  (uses [offers] {})",
-                        offers.join(", ")
-                    )
+                    format!("  (uses [offers] {})", offers.join(", "))
                 };
-                println!("  {:<28} {:<3} {}{needs}", t.slug(), t.language.code(), t.name);
+                println!(
+                    "  {:<28} {:<3} {}{needs}",
+                    t.slug(),
+                    t.language.code(),
+                    t.name
+                );
             }
             for e in &errors {
                 println!("  problem: {e}");

@@ -383,13 +383,10 @@ impl Config {
             smtp: None,
             keys: BTreeMap::new(),
             templates_dir: None,
-            offers: [
-                ("discount_code", "THANKYOU15"),
-                ("discount_amount", "15%"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+            offers: [("discount_code", "THANKYOU15"), ("discount_amount", "15%")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -1663,7 +1660,10 @@ reply = ["r", "enter"]
 
     #[test]
     fn offers_are_checked_when_the_config_loads() {
-        let ok = parse(&format!("{GOOD}\n[offers]\ndiscount_code = \" SORRY10 \"\nreturn_address = \"Alphx, Berlin\"\n")).unwrap();
+        let ok = parse(&format!(
+            "{GOOD}\n[offers]\ndiscount_code = \" SORRY10 \"\nreturn_address = \"Alphx, Berlin\"\n"
+        ))
+        .unwrap();
         assert_eq!(ok.offers["discount_code"], "SORRY10");
         assert_eq!(ok.offers.len(), 2);
         assert!(parse(GOOD).unwrap().offers.is_empty());

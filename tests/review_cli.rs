@@ -500,8 +500,14 @@ fn templates_show_their_language_and_a_missing_offer_is_refused() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    assert!(line("acknowledge").starts_with("acknowledge en Acknowledge"), "{text}");
-    assert!(line("acknowledge.de").starts_with("acknowledge.de de Eingang"), "{text}");
+    assert!(
+        line("acknowledge").starts_with("acknowledge en Acknowledge"),
+        "{text}"
+    );
+    assert!(
+        line("acknowledge.de").starts_with("acknowledge.de de Eingang"),
+        "{text}"
+    );
     assert!(
         line("missing-package").ends_with("(uses [offers] discount_code, discount_amount)"),
         "{text}"

@@ -50,10 +50,15 @@ fn every_starter_renders_for_every_demo_conversation() {
                     .unwrap_or_else(|e| panic!("{} for {:?}: {e}", t.slug(), msg.subject));
                 let b = &out.body;
                 let what = format!("{} for {:?}:\n{b}", t.slug(), msg.subject);
-                assert!(!b.contains('{') && !b.contains('}'), "placeholder left in {what}");
+                assert!(
+                    !b.contains('{') && !b.contains('}'),
+                    "placeholder left in {what}"
+                );
                 let apologies = check::apologies(b, t.language);
                 assert!(apologies.len() <= 1, "{apologies:?} in {what}");
-                late_seen |= apologies.iter().any(|a| a.contains("slow reply") || a.contains("so long"));
+                late_seen |= apologies
+                    .iter()
+                    .any(|a| a.contains("slow reply") || a.contains("so long"));
                 if t.language != Language::English {
                     assert_eq!(check::english_words(b), Vec::<String>::new(), "{what}");
                 }
@@ -72,11 +77,21 @@ fn every_starter_renders_for_every_demo_conversation() {
             }
         }
     }
-    assert!(rendered >= 20 * templates.len(), "only {rendered} replies rendered");
-    assert!(late_seen, "the demo has overdue conversations, so some replies are late");
+    assert!(
+        rendered >= 20 * templates.len(),
+        "only {rendered} replies rendered"
+    );
+    assert!(
+        late_seen,
+        "the demo has overdue conversations, so some replies are late"
+    );
 }
 
-fn conversation_with(store: &Store, now: chrono::DateTime<Utc>, subject: &str) -> shopinbox::store::MessageRow {
+fn conversation_with(
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+    subject: &str,
+) -> shopinbox::store::MessageRow {
     let conv = store
         .list(View::All, now, 0, 1000)
         .unwrap()
@@ -110,7 +125,10 @@ fn acknowledge_does_not_invent_an_order_for_a_product_question() {
     let (_dir, store, now) = demo();
     let b = render_for(&store, now, "dishwasher", "acknowledge");
     assert!(!b.contains("order"), "{b}");
-    assert!(b.contains("I have your message and I am looking into it"), "{b}");
+    assert!(
+        b.contains("I have your message and I am looking into it"),
+        "{b}"
+    );
     let b = render_for(&store, now, "dishwasher", "acknowledge.de");
     assert!(!b.contains("Bestellung"), "{b}");
 }
@@ -131,9 +149,21 @@ fn a_template_needing_a_missing_offer_is_refused_in_one_sentence() {
     let err = flow::draft(&cfg, &store, &msg, &t, now).unwrap_err();
     assert!(matches!(err, SendError::Template(_)), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("`discount_amount`") && text.contains("[offers]"), "{text}");
-    assert_eq!(text.matches(". ").count() + text.matches('\n').count(), 0, "{text}");
+    assert!(
+        text.contains("`discount_amount`") && text.contains("[offers]"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches(". ").count() + text.matches('\n').count(),
+        0,
+        "{text}"
+    );
     // With the amount set, the same template states both, exactly as configured.
     let d = flow::draft(&Config::demo(), &store, &msg, &t, now).unwrap();
-    assert!(d.text.contains("15% off your next order with the code THANKYOU15"), "{}", d.text);
+    assert!(
+        d.text
+            .contains("15% off your next order with the code THANKYOU15"),
+        "{}",
+        d.text
+    );
 }

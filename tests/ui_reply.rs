@@ -498,7 +498,10 @@ fn a_template_needing_a_missing_offer_is_refused_in_the_picker() {
     assert!(screen.contains("Cannot use the template"), "{screen}");
     cmd(&mut app, Command::Up);
     let screen = screen_text(&render(&app, 100, 30));
-    assert!(screen.contains("! en Return to our address"), "marked unusable: {screen}");
+    assert!(
+        screen.contains("! en Return to our address"),
+        "marked unusable: {screen}"
+    );
     cmd(&mut app, Command::Down);
     // Enter does not go on to the confirm screen, and nothing is queued.
     assert_eq!(cmd(&mut app, Command::Open), Effect::None);

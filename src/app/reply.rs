@@ -555,7 +555,11 @@ mod tests {
             .unwrap(),
             draft: Err(String::new()),
         };
-        let files = |c: &[TemplateChoice]| c.iter().map(|c| c.template.name.clone()).collect::<Vec<_>>();
+        let files = |c: &[TemplateChoice]| {
+            c.iter()
+                .map(|c| c.template.name.clone())
+                .collect::<Vec<_>>()
+        };
         let all = vec![
             choice("a.de", Language::German),
             choice("a", Language::English),

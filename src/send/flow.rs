@@ -103,7 +103,11 @@ struct Names {
 /// answered first, then the earlier ones, each once.
 fn conversation_order_numbers(store: &Store, msg: &MessageRow) -> Result<Vec<String>, SendError> {
     let mut texts = vec![format!("{}\n{}", msg.subject, msg.body)];
-    for m in store.conversation_messages(msg.conversation_id)?.iter().rev() {
+    for m in store
+        .conversation_messages(msg.conversation_id)?
+        .iter()
+        .rev()
+    {
         if !m.is_shop && m.id != msg.id {
             texts.push(format!("{}\n{}", m.subject, m.body));
         }

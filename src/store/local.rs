@@ -373,6 +373,17 @@ fn recompute_for_rule(
     Ok(())
 }
 
+/// The owner's correction wins over the guess from the display name or address.
+pub fn greeting_name(
+    corrected: Option<String>,
+    display_name: Option<&str>,
+    addr: &str,
+) -> Option<String> {
+    corrected
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| crate::mail::names::first_name(display_name, addr))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,15 +404,4 @@ mod tests {
             assert_eq!(got.as_deref(), want.as_deref(), "{kind:?} {input:?}");
         }
     }
-}
-
-/// The owner's correction wins over the guess from the display name or address.
-pub fn greeting_name(
-    corrected: Option<String>,
-    display_name: Option<&str>,
-    addr: &str,
-) -> Option<String> {
-    corrected
-        .filter(|n| !n.trim().is_empty())
-        .or_else(|| crate::mail::names::first_name(display_name, addr))
 }

@@ -123,7 +123,9 @@ pub enum Segment {
         fallback: Option<String>,
     },
     /// `{offer.KEY}`: a value from the config's `[offers]`; the template is refused without it.
-    Offer { key: String },
+    Offer {
+        key: String,
+    },
     /// `{if COND}then{else}otherwise{end}`.
     If {
         condition: Condition,
@@ -287,7 +289,12 @@ pub enum TemplateError {
 }
 
 impl TemplateError {
-    pub(crate) fn syntax(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn syntax(
+        path: &Path,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         TemplateError::Syntax {
             path: path.to_path_buf(),
             line,

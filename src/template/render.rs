@@ -78,11 +78,7 @@ pub(super) fn places(segments: &[Segment], p: Placeholder) -> bool {
 pub(super) fn offer_keys(segments: &[Segment], out: &mut Vec<String>) {
     for s in segments {
         match s {
-            Segment::Offer { key } => {
-                if !out.contains(key) {
-                    out.push(key.clone());
-                }
-            }
+            Segment::Offer { key } if !out.contains(key) => out.push(key.clone()),
             Segment::If {
                 condition,
                 then,

@@ -193,7 +193,10 @@ fn template_subject_overrides_the_reply_subject() {
         order_numbers: vec![],
         ..ctx()
     };
-    assert_eq!(render(&t, &none).unwrap().subject, "Re: Where is my package?");
+    assert_eq!(
+        render(&t, &none).unwrap().subject,
+        "Re: Where is my package?"
+    );
 }
 
 #[test]
@@ -442,15 +445,25 @@ fn every_starter_in_every_language_reads_well_in_every_situation() {
             let ctx_ = format!("{file} ({what}):\n{b}");
             assert!(!b.contains('{') && !b.contains('}'), "{ctx_}");
             assert!(!b.contains("  "), "double space in {ctx_}");
-            assert!(!b.contains(" ,") && !b.contains(" ."), "space before punctuation in {ctx_}");
+            assert!(
+                !b.contains(" ,") && !b.contains(" ."),
+                "space before punctuation in {ctx_}"
+            );
             assert!(!b.contains("\n\n\n"), "blank lines in {ctx_}");
-            assert_eq!(b.matches("Tom\nAlphx").count(), 1, "signature once in {ctx_}");
+            assert_eq!(
+                b.matches("Tom\nAlphx").count(),
+                1,
+                "signature once in {ctx_}"
+            );
             let apologies = check::apologies(b, t.language);
             assert!(apologies.len() <= 1, "{apologies:?} in {ctx_}");
             if t.language != Language::English {
                 assert_eq!(check::english_words(b), Vec::<String>::new(), "{ctx_}");
             }
-            assert!(!b.contains("john.smith@example.com"), "no raw address in {ctx_}");
+            assert!(
+                !b.contains("john.smith@example.com"),
+                "no raw address in {ctx_}"
+            );
             // Offers only as the config states them.
             if c.offers.is_empty() {
                 assert!(!b.contains("THANKYOU15") && !b.contains('%'), "{ctx_}");
@@ -592,10 +605,17 @@ fn a_missing_offer_refuses_with_one_sentence_naming_the_key() {
         err.contains("`discount_amount` and `discount_code`") && !err.contains('\n'),
         "{err}"
     );
-    assert!(render(&t, &ctx()).unwrap().body.contains("15% off: THANKYOU15."));
+    assert!(render(&t, &ctx())
+        .unwrap()
+        .body
+        .contains("15% off: THANKYOU15."));
     // The starter guards its code with {if offer.discount_code}, so a code without its amount
     // is refused rather than half stated.
-    let missing_package = tpl(STARTERS.iter().find(|(f, _)| *f == "missing-package.txt").unwrap().1);
+    let missing_package = tpl(STARTERS
+        .iter()
+        .find(|(f, _)| *f == "missing-package.txt")
+        .unwrap()
+        .1);
     assert!(matches!(
         render(&missing_package, &only_code),
         Err(RenderError::MissingOffer { keys, .. }) if keys == ["discount_amount"]
@@ -608,12 +628,27 @@ fn conditional_syntax_errors() {
         ("name: x\n\n{if late}Hi\n", 3, 1, "never closed"),
         ("name: x\n\nHi{end}\n", 3, 3, "without its `{if"),
         ("name: x\n\nHi{else}\n", 3, 3, "without its `{if"),
-        ("name: x\n\n{if late}a{else}b{else}c{end}\n", 3, 18, "second `{else}`"),
+        (
+            "name: x\n\n{if late}a{else}b{else}c{end}\n",
+            3,
+            18,
+            "second `{else}`",
+        ),
         ("name: x\n\n{if sunny}a{end}\n", 3, 1, "unknown condition"),
         ("name: x\n\n{if}a{end}\n", 3, 1, "without a condition"),
         ("name: x\n\n{offer.code|none}\n", 3, 1, "takes no fallback"),
-        ("name: x\n\n{offer.Bad-Key}\n", 3, 1, "not a key of [offers]"),
-        ("name: x\nlanguage: klingon\n\nHi\n", 2, 11, "unknown language"),
+        (
+            "name: x\n\n{offer.Bad-Key}\n",
+            3,
+            1,
+            "not a key of [offers]",
+        ),
+        (
+            "name: x\nlanguage: klingon\n\nHi\n",
+            2,
+            11,
+            "unknown language",
+        ),
     ];
     for (src, line, col, needle) in cases {
         let errs = errors(src);
@@ -630,7 +665,10 @@ fn the_signature_is_appended_when_the_template_does_not_place_it() {
     let t = tpl("name: x\n\nThanks!\n");
     assert_eq!(render(&t, &ctx()).unwrap().body, "Thanks!\n\nTom\nAlphx\n");
     let placed = tpl("name: x\n\nThanks!\n{signature}\n");
-    assert_eq!(render(&placed, &ctx()).unwrap().body, "Thanks!\nTom\nAlphx\n");
+    assert_eq!(
+        render(&placed, &ctx()).unwrap().body,
+        "Thanks!\nTom\nAlphx\n"
+    );
     // Placed in only one branch still counts as placed: the template decides.
     let branch = tpl("name: x\n\nThanks!\n{if late}{signature}{end}\n");
     assert_eq!(render(&branch, &ctx()).unwrap().body, "Thanks!\n");
@@ -686,7 +724,10 @@ fn readme_example_reads_as_documented() {
         ),
         "{late}"
     );
-    assert!(late.contains("Ich melde mich bis spätestens Freitag mit dem Ergebnis."), "{late}");
+    assert!(
+        late.contains("Ich melde mich bis spätestens Freitag mit dem Ergebnis."),
+        "{late}"
+    );
     let on_time = ReplyContext {
         customer_due_at: Some(berlin(12, 2, 17)),
         ..jane

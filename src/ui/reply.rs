@@ -209,7 +209,11 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
             (false, false) => "! ",
         };
         let text = fit(
-            &format!("{mark}{} {}", c.template.language.code(), clean(&c.template.name)),
+            &format!(
+                "{mark}{} {}",
+                c.template.language.code(),
+                clean(&c.template.name)
+            ),
             iw,
         );
         let style = if i == p.selected {

@@ -95,9 +95,7 @@ impl Language {
         let primary = s.split(['-', '_']).next().unwrap_or("");
         Language::ALL.into_iter().find(|l| {
             let p = l.phrases();
-            primary == p.code
-                || s == p.name.to_lowercase()
-                || s == format!("{l:?}").to_lowercase()
+            primary == p.code || s == p.name.to_lowercase() || s == format!("{l:?}").to_lowercase()
         })
     }
 
@@ -128,7 +126,9 @@ impl Language {
     /// The day of an instant in the shop's zone: "Tuesday 1 December", "Dienstag, 1. Dezember".
     pub fn day(self, at: DateTime<Utc>, cal: &Calendar) -> String {
         let p = self.phrases();
-        cal.local_date(at).format_localized(p.day, p.locale).to_string()
+        cal.local_date(at)
+            .format_localized(p.day, p.locale)
+            .to_string()
     }
 
     /// The apology that opens a late reply, graded by how late it is; `None` when on time.
