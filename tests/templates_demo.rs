@@ -134,6 +134,35 @@ fn acknowledge_does_not_invent_an_order_for_a_product_question() {
 }
 
 #[test]
+fn a_german_draft_introduces_the_quote_in_german() {
+    let (_dir, store, now) = demo();
+    let msg = conversation_with(&store, now, "dishwasher");
+    let t = starters()
+        .into_iter()
+        .find(|t| t.slug() == "acknowledge.de")
+        .unwrap();
+    let d = flow::draft(&Config::demo(), &store, &msg, &t, now).unwrap();
+    let (reply, quote) = d.text.split_once("\n> ").unwrap();
+    let attribution = reply.lines().last().unwrap();
+    assert!(
+        attribution.starts_with("Am ")
+            && attribution.ends_with(" schrieb birdsong.kitchen@gmx.net:"),
+        "{attribution}"
+    );
+    assert_eq!(check::english_words(reply), Vec::<String>::new(), "{reply}");
+    assert!(
+        quote.contains("dishwasher"),
+        "the customer's words stay as written"
+    );
+    let english = starters()
+        .into_iter()
+        .find(|t| t.slug() == "acknowledge")
+        .unwrap();
+    let d = flow::draft(&Config::demo(), &store, &msg, &english, now).unwrap();
+    assert!(d.text.contains(" wrote:\n> "), "{}", d.text);
+}
+
+#[test]
 fn a_template_needing_a_missing_offer_is_refused_in_one_sentence() {
     let (dir, store, now) = demo();
     let cfg = Config {

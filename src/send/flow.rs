@@ -185,7 +185,10 @@ pub fn draft(
         follow_up_at,
     } = template::render(template, &ctx)?;
     let original = Original::from(msg);
-    let text = compose::reply_text(&body, &original, ctx.calendar.tz);
+    let language = template.language;
+    let text = compose::reply_text_with(&body, &original, ctx.calendar.tz, &|when, who| {
+        language.attribution(when, who)
+    });
     Ok(Draft {
         conversation_id: msg.conversation_id,
         original,

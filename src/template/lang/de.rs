@@ -14,4 +14,6 @@ pub const PHRASES: Phrases = Phrases {
     late_slow: "Entschuldigen Sie bitte die späte Antwort. ",
     late_long: "Es tut mir leid, dass Sie so lange auf meine Antwort warten mussten. ",
     and: "und",
+    wrote: "Am {date} um {time} schrieb {name}:",
+    wrote_date: "%A, %-d. %B %Y",
 };

@@ -14,4 +14,6 @@ pub const PHRASES: Phrases = Phrases {
     late_slow: "I am sorry for the slow reply. ",
     late_long: "I am sorry it took me so long to get back to you. ",
     and: "and",
+    wrote: "On {date} at {time}, {name} wrote:",
+    wrote_date: "%a %-d %b %Y",
 };

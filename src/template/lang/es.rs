@@ -14,4 +14,6 @@ pub const PHRASES: Phrases = Phrases {
     late_slow: "Disculpe la demora en responder. ",
     late_long: "Siento mucho haberle hecho esperar tanto. ",
     and: "y",
+    wrote: "El {date}, a las {time}, {name} escribió:",
+    wrote_date: "%A %-d de %B de %Y",
 };

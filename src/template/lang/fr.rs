@@ -14,4 +14,6 @@ pub const PHRASES: Phrases = Phrases {
     late_slow: "Veuillez excuser ma réponse tardive. ",
     late_long: "Pardon de vous avoir fait attendre si longtemps. ",
     and: "et",
+    wrote: "Le {date} à {time}, {name} a écrit :",
+    wrote_date: "%A %-d %B %Y",
 };

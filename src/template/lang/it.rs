@@ -14,4 +14,6 @@ pub const PHRASES: Phrases = Phrases {
     late_slow: "Mi scuso per il ritardo nella risposta. ",
     late_long: "Mi dispiace davvero di averla fatta aspettare così a lungo. ",
     and: "e",
+    wrote: "Il giorno {date} alle {time} {name} ha scritto:",
+    wrote_date: "%A %-d %B %Y",
 };

@@ -60,6 +60,10 @@ pub struct Phrases {
     pub late_long: &'static str,
     /// The word that joins the last two items of a list.
     pub and: &'static str,
+    /// The line above the quoted message, with `{date}`, `{time}` and `{name}`.
+    pub wrote: &'static str,
+    /// The date in that line (chrono format).
+    pub wrote_date: &'static str,
 }
 
 impl Language {
@@ -139,6 +143,22 @@ impl Language {
             Lateness::Slow => Some(p.late_slow.to_string()),
             Lateness::Long => Some(p.late_long.to_string()),
         }
+    }
+
+    /// The line above the quoted customer message: "On Tue 24 Nov 2026 at 10:07, Jane wrote:",
+    /// "Am Dienstag, 24. November 2026 um 10:07 schrieb Jane:".
+    pub fn attribution<Tz: chrono::TimeZone>(self, when: DateTime<Tz>, name: &str) -> String
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        let p = self.phrases();
+        p.wrote
+            .replace(
+                "{date}",
+                &when.format_localized(p.wrote_date, p.locale).to_string(),
+            )
+            .replace("{time}", &when.format("%H:%M").to_string())
+            .replace("{name}", name)
     }
 
     /// "#1047", "#1047 and #1048", "#1, #2 and #3" in this language.

@@ -14,4 +14,6 @@ pub const PHRASES: Phrases = Phrases {
     late_slow: "Excuses voor mijn late antwoord. ",
     late_long: "Het spijt me dat u zo lang op mijn antwoord hebt moeten wachten. ",
     and: "en",
+    wrote: "Op {date} om {time} schreef {name}:",
+    wrote_date: "%A %-d %B %Y",
 };

@@ -333,3 +333,51 @@ fn detects_the_customer_s_language() {
         assert_eq!(detect(text), want, "{text:?}");
     }
 }
+
+#[test]
+fn the_line_above_the_quote_in_every_language() {
+    // Tuesday 24 November 2026, 10:07 in Berlin.
+    let when = chrono_tz::Europe::Berlin
+        .with_ymd_and_hms(2026, 11, 24, 10, 7, 0)
+        .unwrap();
+    for (lang, want) in [
+        (
+            Language::English,
+            "On Tue 24 Nov 2026 at 10:07, Jane wrote:",
+        ),
+        (
+            Language::German,
+            "Am Dienstag, 24. November 2026 um 10:07 schrieb Jane:",
+        ),
+        (
+            Language::French,
+            "Le mardi 24 novembre 2026 à 10:07, Jane a écrit :",
+        ),
+        (
+            Language::Spanish,
+            "El martes 24 de noviembre de 2026, a las 10:07, Jane escribió:",
+        ),
+        (
+            Language::Italian,
+            "Il giorno martedì 24 novembre 2026 alle 10:07 Jane ha scritto:",
+        ),
+        (
+            Language::Dutch,
+            "Op dinsdag 24 november 2026 om 10:07 schreef Jane:",
+        ),
+    ] {
+        assert_eq!(lang.attribution(when, "Jane"), want, "{lang:?}");
+    }
+}
+
+#[test]
+fn a_promise_already_past_reads_as_today() {
+    let cal = berlin();
+    let now = local("2026-11-24 18:00");
+    for l in Language::ALL {
+        assert_eq!(
+            l.reply_by(local("2026-11-23 17:00"), now, &cal),
+            l.phrases().by_today
+        );
+    }
+}
