@@ -119,7 +119,7 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<OutboxArg>,
     },
-    /// List the reply templates (and any mistakes in them).
+    /// List the reply templates: name, language, the [offers] they use, and any mistakes.
     Templates,
     /// Configuration helpers.
     Config {
