@@ -209,7 +209,8 @@ Date: Tue, 24 Nov 2026 10:30:00 +0100\r\n\r\nAnd the same for #2002, thank you!\
     let t = flow::find_template(&templates, "cancel-before-shipping").unwrap();
     let d = flow::draft(&cfg, &store, &msg, t, now).unwrap();
     assert!(
-        d.text.contains("your orders #2001 and #2002 had not shipped"),
+        d.text
+            .contains("your orders #2001 and #2002 had not shipped"),
         "{}",
         d.text
     );
