@@ -119,7 +119,7 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<OutboxArg>,
     },
-    /// List the reply templates (and any mistakes in them).
+    /// List the reply templates: name, language, the [offers] they use, and any mistakes.
     Templates,
     /// Configuration helpers.
     Config {
@@ -282,6 +282,8 @@ fn exit_code_for(err: &anyhow::Error) -> i32 {
                 SendError::NoConversation { .. }
                 | SendError::NothingToAnswer { .. }
                 | SendError::NoTemplate { .. }
+                // A template that needs an [offers] value the config lacks: nothing was sent.
+                | SendError::Template(_)
                 | SendError::NoSmtp => return exit::USAGE,
                 _ => {}
             }
@@ -526,7 +528,15 @@ fn run(cli: Cli) -> Result<i32> {
             if args.json {
                 let rows = env.store.list(view, env.now, 0, args.limit)?;
                 let cal = env.config.calendar();
-                let json: Vec<_> = rows.iter().map(|r| row_json(r, env.now, &cal)).collect();
+                let json = rows
+                    .iter()
+                    .map(|r| {
+                        let first = env
+                            .store
+                            .greeting_name(&r.customer_addr, r.customer_name.as_deref())?;
+                        Ok(row_json(r, first, env.now, &cal))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
                 let mut out = std::io::stdout().lock();
                 serde_json::to_writer_pretty(&mut out, &json)?;
                 writeln!(out)?;
@@ -722,7 +732,18 @@ fn run(cli: Cli) -> Result<i32> {
                 clean(&env.config.templates_dir().display().to_string())
             );
             for t in &templates {
-                outln!("  {:<28} {}", clean(&t.slug()), clean(&t.name));
+                let offers = t.offer_keys();
+                let needs = if offers.is_empty() {
+                    String::new()
+                } else {
+                    format!("  (uses [offers] {})", clean(&offers.join(", ")))
+                };
+                outln!(
+                    "  {:<28} {:<3} {}{needs}",
+                    clean(&t.slug()),
+                    t.language.code(),
+                    clean(&t.name)
+                );
             }
             for e in &errors {
                 outln!("  problem: {}", clean(&e.to_string()));
@@ -795,12 +816,11 @@ fn state_word(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calenda
     }
 }
 
-fn first_name_guess(row: &ConversationRow) -> Option<String> {
-    crate::mail::names::first_name(row.customer_name.as_deref(), &row.customer_addr)
-}
-
+/// One conversation for `list --json`; `first_name` is the store's greeting name, so a
+/// correction by the owner shows here as it does in replies.
 fn row_json(
     row: &ConversationRow,
+    first_name: Option<String>,
     now: DateTime<Utc>,
     cal: &deadline::Calendar,
 ) -> serde_json::Value {
@@ -809,7 +829,7 @@ fn row_json(
         "id": row.id,
         "from": row.customer_addr,
         "from_name": row.customer_name,
-        "first_name": first_name_guess(row),
+        "first_name": first_name,
         "subject": row.subject,
         "messages": row.message_count,
         "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
@@ -920,7 +940,8 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
     {
         bail!("there is no mail from {addr} in the store");
     }
-    let guessed = crate::mail::names::first_name(info.name.as_deref(), &info.addr);
+    let greeting = info.greeting_name();
+    let corrected = info.first_name_override.is_some();
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -928,13 +949,13 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
         info.name.as_deref().unwrap_or("(no name)"),
         info.addr
     )?;
-    match (&info.first_name_override, &guessed) {
-        (Some(n), _) => writeln!(out, "Greeted as:   {n} (corrected by you)")?,
-        (None, Some(n)) => writeln!(
+    match (&greeting, corrected) {
+        (Some(n), true) => writeln!(out, "Greeted as:   {n} (corrected by you)")?,
+        (Some(n), false) => writeln!(
             out,
             "Greeted as:   {n} (guessed from the name; correct with --first-name)"
         )?,
-        (None, None) => writeln!(
+        (None, _) => writeln!(
             out,
             "Greeted as:   (no first name found: templates use their fallback)"
         )?,

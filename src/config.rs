@@ -65,6 +65,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ),
     ("keys", &[]),
     ("templates", &["dir"]),
+    // Any name: the owner's own offers ({offer.NAME} in templates).
+    ("offers", &[]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -292,6 +294,9 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     /// `[templates] dir`, already resolved; `None`: see [`Config::templates_dir`].
     pub templates_dir: Option<PathBuf>,
+    /// `[offers]`: the facts templates may state (discount code, its amount, return address),
+    /// key → text. A template that needs a key not set here is refused.
+    pub offers: BTreeMap<String, String>,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -364,6 +369,10 @@ impl Config {
             smtp: None,
             keys: BTreeMap::new(),
             templates_dir: None,
+            offers: [("discount_code", "THANKYOU15"), ("discount_amount", "15%")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -452,6 +461,8 @@ struct RawConfig {
     keys: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     templates: RawTemplates,
+    #[serde(default)]
+    offers: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -655,7 +666,7 @@ impl<'a> Ctx<'a> {
                 }
                 continue;
             };
-            if section == "keys" {
+            if section == "keys" || section == "offers" {
                 continue;
             }
             let key = rest.split(['.', '[']).next().unwrap_or(rest);
@@ -820,6 +831,28 @@ impl<'a> Ctx<'a> {
             }
             Some(p) => Some(resolve_path(p, base)),
         };
+        let mut offers = BTreeMap::new();
+        for (key, value) in raw.offers {
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(self.invalid(
+                    &format!("offers.{key}"),
+                    "is not a usable name; offer names are lower case letters, digits and `_` \
+                     (templates write {offer.NAME})",
+                ));
+            }
+            if value.trim().is_empty() {
+                return Err(self.invalid(
+                    &format!("offers.{key}"),
+                    "is empty; give the text a template should write, or remove the key so \
+                     that templates needing it are refused",
+                ));
+            }
+            offers.insert(key, value.trim().to_string());
+        }
         Ok(Config {
             file: Some(self.path.to_path_buf()),
             shop,
@@ -829,6 +862,7 @@ impl<'a> Ctx<'a> {
             smtp,
             keys: raw.keys,
             templates_dir,
+            offers,
         })
     }
 
@@ -1638,6 +1672,25 @@ reply = ["r", "enter"]
     }
 
     #[test]
+    fn offers_are_checked_when_the_config_loads() {
+        let ok = parse(&format!(
+            "{GOOD}\n[offers]\ndiscount_code = \" SORRY10 \"\nreturn_address = \"Alphx, Berlin\"\n"
+        ))
+        .unwrap();
+        assert_eq!(ok.offers["discount_code"], "SORRY10");
+        assert_eq!(ok.offers.len(), 2);
+        assert!(parse(GOOD).unwrap().offers.is_empty());
+        for (bad, needle) in [
+            ("[offers]\ndiscount_code = \"\"\n", "offers.discount_code"),
+            ("[offers]\nDiscount = \"X\"\n", "offers.Discount"),
+            ("[offers]\ndiscount_code = 10\n", "offers"),
+        ] {
+            let err = parse(&format!("{GOOD}\n{bad}")).unwrap_err().to_string();
+            assert!(err.contains(needle), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn demo_config_is_sane() {
         let cfg = Config::demo();
         assert_eq!(cfg.shop_addresses(), ["hello@alphx.shop", "tom@alphx.shop"]);
@@ -1665,6 +1718,7 @@ reply = ["r", "enter"]
         }
         let cfg = parse(text).unwrap();
         assert!(cfg.imap.is_some() && cfg.smtp.is_some());
+        assert_eq!(cfg.offers["discount_code"], "THANKYOU15");
     }
 
     #[test]

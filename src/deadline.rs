@@ -10,7 +10,7 @@
 
 use chrono::{
     DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    TimeZone, Utc, Weekday,
+    TimeZone, Utc,
 };
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
@@ -273,32 +273,6 @@ pub fn state_badge(state: &DeadlineState, now: DateTime<Utc>, cal: &Calendar) ->
         DeadlineState::AnsweredLate { by, .. } => {
             format!("answered {} late", format_duration(by))
         }
-    }
-}
-
-/// The promise a reply template makes to a customer, in words: "by the end of the day",
-/// "by the end of tomorrow", "by the end of Monday" (within six days), "by 24 December".
-/// A deadline already in the past reads as "by the end of the day": the promise is made now.
-pub fn reply_by_words(due: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> String {
-    let due_date = cal.local_date(due);
-    let days = (due_date - cal.local_date(now)).num_days();
-    match days {
-        i64::MIN..=0 => "by the end of the day".to_string(),
-        1 => "by the end of tomorrow".to_string(),
-        2..=6 => format!("by the end of {}", weekday_name(due_date.weekday())),
-        _ => format!("by {}", due_date.format("%-d %B")),
-    }
-}
-
-fn weekday_name(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Monday",
-        Weekday::Tue => "Tuesday",
-        Weekday::Wed => "Wednesday",
-        Weekday::Thu => "Thursday",
-        Weekday::Fri => "Friday",
-        Weekday::Sat => "Saturday",
-        Weekday::Sun => "Sunday",
     }
 }
 
@@ -808,22 +782,6 @@ mod tests {
             ("2026-11-23 17:00", "23 Nov 17:00"),
         ] {
             assert_eq!(short_when(local(&cal, at), now, &cal), want, "{at}");
-        }
-    }
-
-    #[test]
-    fn reply_by_words_table() {
-        let cal = berlin();
-        let now = local(&cal, "2026-11-24 10:00"); // Tuesday
-        for (due, want) in [
-            ("2026-11-24 17:00", "by the end of the day"),
-            ("2026-11-23 17:00", "by the end of the day"),
-            ("2026-11-25 17:00", "by the end of tomorrow"),
-            ("2026-11-30 17:00", "by the end of Monday"),
-            ("2026-12-01 17:00", "by 1 December"),
-            ("2026-12-24 17:00", "by 24 December"),
-        ] {
-            assert_eq!(reply_by_words(local(&cal, due), now, &cal), want, "{due}");
         }
     }
 

@@ -445,6 +445,8 @@ fn customer_history_and_a_corrected_first_name_is_remembered_in_replies() {
         .iter()
         .find(|r| r["from"] == "cara@example.com")
         .unwrap();
+    // One source of truth: the list shows the name replies use.
+    assert_eq!(cara["first_name"], "Carita", "{cara:#}");
     let id = cara["id"].to_string();
     shopinbox(
         dir.path(),
@@ -460,10 +462,89 @@ fn customer_history_and_a_corrected_first_name_is_remembered_in_replies() {
     .assert()
     .success()
     .stdout(predicates::str::contains("Greeted as:   Cara (guessed"));
+    let list = shopinbox(dir.path(), &["list", "--json", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Value = serde_json::from_slice(&list).unwrap();
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["from"] == "cara@example.com" && r["first_name"] == "Cara"));
     shopinbox(dir.path(), &["customer", "nobody@example.com"])
         .assert()
         .code(shopinbox::exit::USAGE)
         .stderr(predicates::str::contains(
             "there is no mail from nobody@example.com",
         ));
+}
+
+#[test]
+fn templates_show_their_language_and_a_missing_offer_is_refused() {
+    let dir = setup();
+    let out = shopinbox(dir.path(), &["templates"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let line = |slug: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(slug))
+            .unwrap_or_else(|| panic!("{slug} in {text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        line("acknowledge").starts_with("acknowledge en Acknowledge"),
+        "{text}"
+    );
+    assert!(
+        line("acknowledge.de").starts_with("acknowledge.de de Eingang"),
+        "{text}"
+    );
+    assert!(
+        line("missing-package").ends_with("(uses [offers] discount_code, discount_amount)"),
+        "{text}"
+    );
+
+    std::fs::write(
+        dir.path().join("templates").join("sorry-code.txt"),
+        "name: Sorry code\nlanguage: en\n\nHi {first_name|there}, here is {offer.discount_amount} off with {offer.discount_code}.\n",
+    )
+    .unwrap();
+    let list = shopinbox(dir.path(), &["list", "--json", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rows: Value = serde_json::from_slice(&list).unwrap();
+    let id = rows[0]["id"].to_string();
+    let err = shopinbox(
+        dir.path(),
+        &["reply", &id, "--template", "sorry-code", "--now", NOW],
+    )
+    .assert()
+    .code(2)
+    .get_output()
+    .stderr
+    .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("\"Sorry code\"")
+            && err.contains("`discount_amount` and `discount_code` under [offers]"),
+        "{err}"
+    );
+    // Nothing went to the outbox.
+    shopinbox(dir.path(), &["outbox"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("The outbox is empty."));
 }

@@ -179,3 +179,43 @@ fn outbox_commands_follow_the_owner() {
     .unwrap_err();
     assert!(e.to_string().contains("is sent"), "{e}");
 }
+
+#[test]
+fn order_numbers_come_from_the_whole_conversation() {
+    let (_dir, cfg, mut store, conv) = setup();
+    // Jane writes again in the same thread, about a second order, without repeating the first.
+    let raw = b"From: Jane Doe <jane@example.com>\r\nTo: hello@alphx.shop\r\n\
+Subject: Re: Cancel order 2001 please\r\nMessage-ID: <jane-2@example.com>\r\n\
+In-Reply-To: <jane-1@example.com>\r\nReferences: <jane-1@example.com>\r\n\
+Date: Tue, 24 Nov 2026 10:30:00 +0100\r\n\r\nAnd the same for #2002, thank you!\r\n"
+        .to_vec();
+    let parsed = shopinbox::mail::parse::parse_message(&raw);
+    store
+        .ingest(
+            vec![NewMessage {
+                location: Location::new("INBOX", 7, 2),
+                raw,
+                parsed,
+                received_at: Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).unwrap(),
+                flags: vec![],
+            }],
+            None,
+        )
+        .unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let msg = flow::message_to_answer(&store, conv).unwrap();
+    assert_eq!(msg.message_id.as_deref(), Some("jane-2@example.com"));
+    let ctx = flow::reply_context(&cfg, &store, &msg, now).unwrap();
+    // The message being answered first (its subject still says 2001), then the earlier
+    // ones, each number once.
+    assert_eq!(ctx.order_numbers, ["2001", "2002"]);
+    let (templates, _) = flow::load_templates(&cfg);
+    let t = flow::find_template(&templates, "cancel-before-shipping").unwrap();
+    let d = flow::draft(&cfg, &store, &msg, t, now).unwrap();
+    assert!(
+        d.text
+            .contains("your orders #2001 and #2002 had not shipped"),
+        "{}",
+        d.text
+    );
+}

@@ -223,7 +223,11 @@ fn reply_arrives_threaded_personalized_and_is_written_back() {
     let text = body(raw);
     assert!(text.starts_with("Hi John,\n"), "{text}");
     assert!(text.contains("#1042"));
-    assert!(text.contains("SorryJohn"));
+    // The discount comes from the config's [offers], never made up.
+    assert!(
+        text.contains("15% off your next order with the code THANKYOU15"),
+        "{text}"
+    );
     assert!(text.contains("Tom\nAlphx"));
     assert!(
         text.contains("wrote:\n> Hi, my package never arrived.\n> .\n> John\n"),

@@ -476,3 +476,47 @@ fn follow_ups_and_snoozes_are_visible() {
         "{header}"
     );
 }
+
+#[test]
+fn a_template_needing_a_missing_offer_is_refused_in_the_picker() {
+    let (dir, mut app) = demo_app(100, 30);
+    let templates = dir.path().join("templates");
+    shopinbox::template::install_starters(&templates).unwrap();
+    // The demo shop sets a discount code but no return address.
+    std::fs::write(
+        templates.join("return-to-address.txt"),
+        "name: Return to our address\n\nHi {first_name|there}, please send it to {offer.return_address}.\n",
+    )
+    .unwrap();
+    pick(&mut app, JOHN, "Return to our address");
+    let p = picker(&app);
+    let why = p.selected_choice().unwrap().draft.as_ref().unwrap_err();
+    assert_eq!(
+        why,
+        "Cannot use the template \"Return to our address\": it needs `return_address` under \
+         [offers] in the config, which does not set it; add it there (config.example.toml shows \
+         how) or choose another template."
+    );
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("› en Return to our address"), "{screen}");
+    assert!(screen.contains("Cannot use the template"), "{screen}");
+    cmd(&mut app, Command::Up);
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(
+        screen.contains("! en Return to our address"),
+        "marked unusable: {screen}"
+    );
+    cmd(&mut app, Command::Down);
+    // Enter does not go on to the confirm screen, and nothing is queued.
+    assert_eq!(cmd(&mut app, Command::Open), Effect::None);
+    assert!(matches!(app.screen(), Some(Screen::Templates(_))));
+    let (text, error) = status(&app);
+    assert!(error && text.contains("`return_address`"), "{text}");
+    assert!(outbox_rows(&app).is_empty());
+    // The starters that only mention the discount code when it is set still work.
+    assert!(picker(&app)
+        .choices
+        .iter()
+        .filter(|c| c.template.path.file_name().unwrap() != "return-to-address.txt")
+        .all(|c| c.draft.is_ok()));
+}

@@ -830,9 +830,7 @@ impl App {
                     return Effect::None;
                 };
                 let current = match self.data.customer(&addr) {
-                    Ok(info) => info
-                        .first_name_override
-                        .or_else(|| crate::mail::names::first_name(info.name.as_deref(), &addr)),
+                    Ok(info) => info.greeting_name(),
                     Err(e) => {
                         self.error(e.sentence());
                         return Effect::None;

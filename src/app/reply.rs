@@ -12,7 +12,7 @@ use crate::send::compose::{self, Original};
 use crate::send::flow::{self, Draft};
 use crate::send::outbox::{self, OutboxState};
 use crate::store::{ConversationId, MessageRow};
-use crate::template::{Template, TemplateError};
+use crate::template::{Language, Template, TemplateError};
 use std::path::PathBuf;
 
 /// One template in the picker with its reply rendered for this conversation.
@@ -30,6 +30,8 @@ pub struct TemplatePicker {
     /// The customer message being answered (its sender is who the reply goes to).
     pub answering: MessageRow,
     pub choices: Vec<TemplateChoice>,
+    /// The language the customer wrote in, when it can be told; its templates come first.
+    pub customer_language: Option<Language>,
     /// Templates that did not load, "file:line: problem", shown under the list.
     pub problems: Vec<String>,
     /// Where the templates live (shown when there are none).
@@ -69,6 +71,13 @@ pub struct PendingSend {
     pub to: String,
     /// The last state reported, so a repeated event does not repeat the sentence.
     pub reported: Option<OutboxState>,
+}
+
+/// Templates in the customer's language first; otherwise the order stays (file name order).
+pub fn sort_for_language(choices: &mut [TemplateChoice], language: Option<Language>) {
+    if let Some(lang) = language {
+        choices.sort_by_key(|c| c.template.language != lang);
+    }
 }
 
 /// A template problem as the picker lists it: the file name (not the whole path), line and
@@ -171,10 +180,12 @@ impl App {
             Some(Err(e)) => return self.error(sentence(&e)),
             None => return,
         };
+        let customer_language = crate::template::lang::detect(&answering.body);
         let mut picker = TemplatePicker {
             conversation: row.id,
             answering,
             choices: Vec::new(),
+            customer_language,
             problems: Vec::new(),
             dir: PathBuf::new(),
             selected: 0,
@@ -202,6 +213,7 @@ impl App {
                 TemplateChoice { template, draft }
             })
             .collect();
+        sort_for_language(&mut picker.choices, picker.customer_language);
         picker.selected = keep
             .and_then(|p| picker.choices.iter().position(|c| c.template.path == p))
             .unwrap_or(0)
@@ -532,6 +544,39 @@ impl App {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn templates_in_the_customer_s_language_come_first() {
+        let choice = |file: &str, lang: Language| TemplateChoice {
+            template: Template::parse(
+                Path::new(file),
+                &format!("name: {file}\nlanguage: {}\n\nText", lang.code()),
+            )
+            .unwrap(),
+            draft: Err(String::new()),
+        };
+        let files = |c: &[TemplateChoice]| {
+            c.iter()
+                .map(|c| c.template.name.clone())
+                .collect::<Vec<_>>()
+        };
+        let all = vec![
+            choice("a.de", Language::German),
+            choice("a", Language::English),
+            choice("b.de", Language::German),
+            choice("b", Language::English),
+        ];
+        for (lang, want) in [
+            (Some(Language::English), ["a", "b", "a.de", "b.de"]),
+            (Some(Language::German), ["a.de", "b.de", "a", "b"]),
+            (Some(Language::French), ["a.de", "a", "b.de", "b"]),
+            (None, ["a.de", "a", "b.de", "b"]),
+        ] {
+            let mut c = all.clone();
+            sort_for_language(&mut c, lang);
+            assert_eq!(files(&c), want, "{lang:?}");
+        }
+    }
 
     #[test]
     fn problems_name_the_file_and_line() {

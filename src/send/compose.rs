@@ -215,6 +215,19 @@ pub fn reply_recipient(original: &Original) -> Option<&Address> {
 /// "On Mon 24 Nov 2026 at 10:03, John Smith wrote:" then "> " lines. Times are in the shop's
 /// zone because the owner reads and writes in it.
 pub fn quote(original: &Original, tz: Tz) -> String {
+    quote_with(original, tz, &|when, who| {
+        format!("On {}, {who} wrote:", when.format("%a %-d %b %Y at %H:%M"))
+    })
+}
+
+/// [`quote`] with the line above the quote ("On … wrote:") written by `attribution` from the
+/// original's date in `tz` and the sender's name, so that a reply in another language
+/// introduces the quote in that language.
+pub fn quote_with(
+    original: &Original,
+    tz: Tz,
+    attribution: &dyn Fn(chrono::DateTime<Tz>, &str) -> String,
+) -> String {
     let who = original
         .from
         .as_ref()
@@ -223,11 +236,8 @@ pub fn quote(original: &Original, tz: Tz) -> String {
             _ => header_text(&a.addr),
         })
         .unwrap_or_else(|| "you".to_string());
-    let when = original
-        .date
-        .with_timezone(&tz)
-        .format("%a %-d %b %Y at %H:%M");
-    let mut out = format!("On {when}, {who} wrote:\n");
+    let mut out = attribution(original.date.with_timezone(&tz), &who);
+    out.push('\n');
     let body = crate::mail::sanitize::body(&original.body);
     let lines: Vec<&str> = body.trim_end().lines().collect();
     for line in lines.iter().take(MAX_QUOTED_LINES) {
@@ -256,6 +266,20 @@ pub fn quote(original: &Original, tz: Tz) -> String {
 /// The full text the owner reviews or edits: the reply, a blank line, the quoted original.
 pub fn reply_text(reply_body: &str, original: &Original, tz: Tz) -> String {
     format!("{}\n\n{}", reply_body.trim_end(), quote(original, tz))
+}
+
+/// [`reply_text`] with the quote introduced by `attribution` (see [`quote_with`]).
+pub fn reply_text_with(
+    reply_body: &str,
+    original: &Original,
+    tz: Tz,
+    attribution: &dyn Fn(chrono::DateTime<Tz>, &str) -> String,
+) -> String {
+    format!(
+        "{}\n\n{}",
+        reply_body.trim_end(),
+        quote_with(original, tz, attribution)
+    )
 }
 
 /// A new Message-ID on the shop's domain (without brackets), unique enough to never collide:

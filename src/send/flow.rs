@@ -26,6 +26,8 @@ pub enum SendError {
     #[error("cannot find a template named \"{name}\"; available: {available}")]
     NoTemplate { name: String, available: String },
     #[error(transparent)]
+    Template(#[from] template::RenderError),
+    #[error(transparent)]
     Compose(#[from] compose::ComposeError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -91,16 +93,15 @@ pub fn message_to_answer(store: &Store, id: ConversationId) -> Result<MessageRow
         .ok_or(SendError::NothingToAnswer { id })
 }
 
-/// The customer's names: the owner's correction wins, then the guess from the display name
-/// or the address.
+/// The customer's names: the first name is the store's greeting name (the owner's correction
+/// wins), the others are guessed from the display name or the address.
 fn customer_names(store: &Store, who: Option<&Address>) -> Result<Names, SendError> {
     let Some(who) = who else {
         return Ok(Names::default());
     };
     let person = crate::mail::names::person_name(who.name.as_deref(), &who.addr);
-    let override_name = store.customer(&who.addr)?.first_name_override;
     Ok(Names {
-        first: override_name.or(person.first),
+        first: store.greeting_name(&who.addr, who.name.as_deref())?,
         last: person.last,
         full: person.full,
     })
@@ -111,6 +112,30 @@ struct Names {
     first: Option<String>,
     last: Option<String>,
     full: Option<String>,
+}
+
+/// Every order number the customer mentioned in the conversation: those of the message being
+/// answered first, then the earlier ones, each once.
+fn conversation_order_numbers(store: &Store, msg: &MessageRow) -> Result<Vec<String>, SendError> {
+    let mut texts = vec![format!("{}\n{}", msg.subject, msg.body)];
+    for m in store
+        .conversation_messages(msg.conversation_id)?
+        .iter()
+        .rev()
+    {
+        if !m.is_shop && m.id != msg.id {
+            texts.push(format!("{}\n{}", m.subject, m.body));
+        }
+    }
+    let mut found: Vec<String> = Vec::new();
+    for text in texts {
+        for n in crate::mail::orders::order_numbers(&text) {
+            if !found.iter().any(|f| f.eq_ignore_ascii_case(&n)) {
+                found.push(n);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Everything a template can say about this message.
@@ -124,10 +149,7 @@ pub fn reply_context(
     let who = msg.reply_to.as_ref().or(msg.from.as_ref());
     let names = customer_names(store, msg.from.as_ref().or(msg.reply_to.as_ref()))?;
     let calendar = cfg.calendar();
-    let order_number =
-        crate::mail::orders::order_numbers(&format!("{}\n{}", msg.subject, msg.body))
-            .into_iter()
-            .next();
+    let order_numbers = conversation_order_numbers(store, msg)?;
     let answered = store
         .conversation(msg.conversation_id)?
         .and_then(|c| c.pending_since)
@@ -142,9 +164,10 @@ pub fn reply_context(
         shop_name: cfg.shop.name.clone(),
         owner_name: cfg.shop.owner_name.clone(),
         signature: cfg.shop.signature.clone(),
-        order_number,
+        order_numbers,
         subject: msg.subject.clone(),
         customer_due_at,
+        offers: cfg.offers.clone(),
         calendar,
         now,
     })
@@ -175,9 +198,12 @@ pub fn draft(
         subject,
         body,
         follow_up_at,
-    } = template::render(template, &ctx);
+    } = template::render(template, &ctx)?;
     let original = Original::from(msg);
-    let text = compose::reply_text(&body, &original, ctx.calendar.tz);
+    let language = template.language;
+    let text = compose::reply_text_with(&body, &original, ctx.calendar.tz, &|when, who| {
+        language.attribution(when, who)
+    });
     Ok(Draft {
         conversation_id: msg.conversation_id,
         original,

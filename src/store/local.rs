@@ -307,6 +307,26 @@ impl Store {
         })
     }
 
+    /// The first name replies greet a customer with: the owner's correction
+    /// (`customer --first-name`, `N`), else the guess from the display name or the address.
+    /// The one place that decides it, so replies, `list --json` and the screens agree.
+    pub fn greeting_name(
+        &self,
+        addr: &str,
+        display_name: Option<&str>,
+    ) -> Result<Option<String>, StoreError> {
+        let corrected: Option<String> = self
+            .conn
+            .prepare_cached("SELECT first_name_override FROM customers WHERE addr = ?1")
+            .and_then(|mut st| {
+                st.query_row([addr.trim().to_lowercase()], |r| r.get(0))
+                    .optional()
+            })
+            .ctx("read a customer's first name")?
+            .flatten();
+        Ok(greeting_name(corrected, display_name, addr))
+    }
+
     /// Correct the first name used in greetings (`None` goes back to the guess).
     pub fn set_first_name(
         &mut self,
@@ -351,6 +371,17 @@ fn recompute_for_rule(
         recompute(tx, ctx, &rules, id)?;
     }
     Ok(())
+}
+
+/// The owner's correction wins over the guess from the display name or address.
+pub fn greeting_name(
+    corrected: Option<String>,
+    display_name: Option<&str>,
+    addr: &str,
+) -> Option<String> {
+    corrected
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| crate::mail::names::first_name(display_name, addr))
 }
 
 #[cfg(test)]

@@ -288,6 +288,17 @@ pub struct SearchHit {
     pub received_at: DateTime<Utc>,
 }
 
+impl CustomerInfo {
+    /// The first name replies greet this customer with (see [`super::Store::greeting_name`]).
+    pub fn greeting_name(&self) -> Option<String> {
+        super::local::greeting_name(
+            self.first_name_override.clone(),
+            self.name.as_deref(),
+            &self.addr,
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomerInfo {
     pub addr: String,

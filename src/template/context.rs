@@ -1,8 +1,11 @@
 //! What a template is rendered with: the customer, the shop, the order and the clock, all
 //! resolved to plain values before rendering so that [`super::render`] stays pure.
 
-use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
+
+use super::lang::{lateness, Language, Lateness};
 use super::{Placeholder, Values};
 use crate::deadline::{self, Calendar};
 
@@ -20,21 +23,25 @@ pub struct ReplyContext {
     pub owner_name: String,
     /// The configured signature; the owner's name and shop name when not configured.
     pub signature: String,
-    /// The order number as found in the message ("1042"), without a `#`.
-    pub order_number: Option<String>,
+    /// Every order number the customer mentioned in the conversation ("1047", "1048"), without
+    /// a `#`, those of the message being answered first.
+    pub order_numbers: Vec<String>,
     /// The original message's subject, sanitized.
     pub subject: String,
     /// When the customer message was due; a reply after it carries an apology.
     pub customer_due_at: Option<DateTime<Utc>>,
+    /// The config's `[offers]`: discount code, amount, return address… Only these are ever
+    /// written as offers.
+    pub offers: BTreeMap<String, String>,
     pub calendar: Calendar,
     pub now: DateTime<Utc>,
 }
 
 impl ReplyContext {
-    /// The value of every placeholder. `follow_up_at` is the template's promise, which is what
-    /// `{reply_by}` puts into words; without a follow-up the promise is the end of the current
-    /// business day.
-    pub(super) fn values(&self, follow_up_at: Option<DateTime<Utc>>) -> Values {
+    /// The value of every placeholder, in `language`. `follow_up_at` is the template's promise,
+    /// which is what `{reply_by}` puts into words; without a follow-up the promise is the end
+    /// of the current business day.
+    pub(super) fn values(&self, language: Language, follow_up_at: Option<DateTime<Utc>>) -> Values {
         let promise = follow_up_at.unwrap_or_else(|| deadline::due_at(self.now, &self.calendar));
         let clean = |s: &Option<String>| {
             s.as_deref()
@@ -46,43 +53,56 @@ impl ReplyContext {
         } else {
             self.signature.trim_end().to_string()
         };
-        Values::new(vec![
-            (Placeholder::FirstName, clean(&self.first_name)),
-            (Placeholder::LastName, clean(&self.last_name)),
-            (Placeholder::FullName, clean(&self.full_name)),
-            (
-                Placeholder::CustomerEmail,
-                Some(crate::mail::sanitize::line(&self.customer_email)),
-            ),
-            (Placeholder::ShopName, Some(self.shop_name.clone())),
-            (Placeholder::OwnerName, Some(self.owner_name.clone())),
-            (Placeholder::Signature, Some(signature)),
-            (
-                Placeholder::OrderNumber,
-                self.order_number.as_deref().map(order_label),
-            ),
-            (
-                Placeholder::Subject,
-                Some(crate::mail::sanitize::line(&self.subject)),
-            ),
-            (
-                Placeholder::ReplyBy,
-                Some(deadline::reply_by_words(promise, self.now, &self.calendar)),
-            ),
-            (
-                Placeholder::Today,
-                Some(
-                    self.now
-                        .with_timezone(&self.calendar.tz)
-                        .format("%A %-d %B")
-                        .to_string(),
+        let orders: Vec<String> = self
+            .order_numbers
+            .iter()
+            .map(|n| order_label(&crate::mail::sanitize::line(n)))
+            .filter(|n| !n.is_empty())
+            .collect();
+        let offers = self
+            .offers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.trim().to_string()))
+            .collect();
+        Values {
+            map: vec![
+                (Placeholder::FirstName, clean(&self.first_name)),
+                (Placeholder::LastName, clean(&self.last_name)),
+                (Placeholder::FullName, clean(&self.full_name)),
+                (
+                    Placeholder::CustomerEmail,
+                    Some(crate::mail::sanitize::line(&self.customer_email)),
                 ),
-            ),
-            (
-                Placeholder::LateApology,
-                late_apology(self.customer_due_at, self.now),
-            ),
-        ])
+                (Placeholder::ShopName, Some(self.shop_name.clone())),
+                (Placeholder::OwnerName, Some(self.owner_name.clone())),
+                (Placeholder::Signature, Some(signature)),
+                (Placeholder::OrderNumber, orders.first().cloned()),
+                (Placeholder::OrderNumbers, Some(language.join(&orders))),
+                (
+                    Placeholder::Subject,
+                    Some(crate::mail::sanitize::line(&self.subject)),
+                ),
+                (
+                    Placeholder::ReplyBy,
+                    Some(language.reply_by(promise, self.now, &self.calendar)),
+                ),
+                (
+                    Placeholder::Today,
+                    Some(language.day(self.now, &self.calendar)),
+                ),
+                (
+                    Placeholder::FollowUp,
+                    follow_up_at.map(|at| language.day(at, &self.calendar)),
+                ),
+                (
+                    Placeholder::LateApology,
+                    language.late_apology(self.customer_due_at, self.now),
+                ),
+            ],
+            late: lateness(self.customer_due_at, self.now) != Lateness::OnTime,
+            orders: orders.len(),
+            offers,
+        }
     }
 }
 
@@ -102,18 +122,5 @@ pub fn order_label(number: &str) -> String {
         n.to_string()
     } else {
         format!("#{n}")
-    }
-}
-
-/// The sentence that opens a late reply, or `None` when the reply is on time. It ends with a
-/// space so templates can write `{late_apology}I am so sorry…`.
-pub fn late_apology(due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<String> {
-    let late = now - due_at?;
-    if late <= Duration::zero() {
-        None
-    } else if late < Duration::hours(20) {
-        Some("I am sorry for the slow reply. ".to_string())
-    } else {
-        Some("I am sorry it took me so long to get back to you. ".to_string())
     }
 }

@@ -5,25 +5,44 @@
 //!
 //! ```text
 //! name: Acknowledge and investigate
-//! subject: Your order {order_number}
+//! language: en
 //! follow_up: end of day
 //!
 //! Hi {first_name|there},
+//!
+//! {if late}{late_apology}{end}Thanks for your message{if order} about {order_numbers}{end}.
 //! …
 //! ```
 //!
 //! The header (up to the first blank line) carries `name:`, optional `subject:` (replaces the
-//! default `Re: <original subject>`), and optional `follow_up:` ("end of day", "2 business
-//! days", "none"). Placeholders take an optional fallback after `|`; `{{` and `}}` are literal
-//! braces. Parsing is strict and reports file, line and column so that a typo is found when
-//! the templates load, not when a customer receives "Hi {frist_name}".
+//! default `Re: <original subject>`), optional `follow_up:` ("end of day", "2 business days",
+//! "none") and optional `language:` (en, de, fr, es, it, nl; default en), which picks the words
+//! shopinbox writes itself (dates, promises, the late apology; see [`lang`]).
+//!
+//! The body knows placeholders (`{first_name}`, with an optional fallback after `|`),
+//! `{offer.KEY}` (a value from the config's `[offers]`; a template whose offer is not set is
+//! refused instead of sending something made up), and conditional text:
+//! `{if COND}…{end}` or `{if COND}…{else}…{end}`, where COND is `late`, `order` (an order
+//! number is known), `orders` (two or more), `offer.KEY` (the config sets it) or any
+//! placeholder name (its value is known). `{{` and `}}` are literal braces. Parsing is strict
+//! and reports file, line and column so that a typo is found when the templates load, not when
+//! a customer receives "Hi {frist_name}".
 //!
 //! Loading is IO at the edge ([`load_templates`], [`install_starters`]); parsing and
 //! [`render`] are pure.
 
+pub mod check;
 mod context;
+pub mod lang;
+mod parse;
+mod render;
 
-pub use context::{late_apology, order_label, ReplyContext};
+pub use context::{order_label, ReplyContext};
+pub use lang::Language;
+pub use parse::{parse_segments, SyntaxError};
+pub use render::{render, RenderError, Values};
+
+use parse::parse_template;
 
 use chrono::{DateTime, Duration, Utc};
 use std::fmt;
@@ -46,11 +65,13 @@ pub enum Placeholder {
     ReplyBy,
     Today,
     LateApology,
+    OrderNumbers,
+    FollowUp,
 }
 
 impl Placeholder {
     /// Every placeholder, in the order the help text lists them.
-    pub const ALL: [Placeholder; 12] = [
+    pub const ALL: [Placeholder; 14] = [
         Placeholder::FirstName,
         Placeholder::LastName,
         Placeholder::FullName,
@@ -59,9 +80,11 @@ impl Placeholder {
         Placeholder::OwnerName,
         Placeholder::Signature,
         Placeholder::OrderNumber,
+        Placeholder::OrderNumbers,
         Placeholder::Subject,
         Placeholder::ReplyBy,
         Placeholder::Today,
+        Placeholder::FollowUp,
         Placeholder::LateApology,
     ];
 
@@ -80,6 +103,8 @@ impl Placeholder {
             Placeholder::ReplyBy => "reply_by",
             Placeholder::Today => "today",
             Placeholder::LateApology => "late_apology",
+            Placeholder::OrderNumbers => "order_numbers",
+            Placeholder::FollowUp => "follow_up",
         }
     }
 
@@ -97,6 +122,29 @@ pub enum Segment {
         /// Text used when the value is unknown (`{first_name|there}`); `None` means empty.
         fallback: Option<String>,
     },
+    /// `{offer.KEY}`: a value from the config's `[offers]`; the template is refused without it.
+    Offer {
+        key: String,
+    },
+    /// `{if COND}then{else}otherwise{end}`.
+    If {
+        condition: Condition,
+        then: Vec<Segment>,
+        otherwise: Vec<Segment>,
+    },
+}
+
+/// What an `{if …}` tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// `{if late}`: the reply goes out after the customer's deadline.
+    Late,
+    /// `{if orders}`: the conversation mentions two or more order numbers.
+    SeveralOrders,
+    /// `{if first_name}`, `{if order}` (= order_number): the value is known.
+    Known(Placeholder),
+    /// `{if offer.discount_code}`: the config sets this offer.
+    Offer(String),
 }
 
 /// When the conversation should come back to Needs reply after this template was sent,
@@ -181,6 +229,8 @@ pub struct Template {
     pub path: PathBuf,
     pub subject: Option<Vec<Segment>>,
     pub follow_up: FollowUp,
+    /// The `language:` header: the language of the text and of the words shopinbox adds.
+    pub language: Language,
     pub body: Vec<Segment>,
 }
 
@@ -197,6 +247,16 @@ impl Template {
     pub fn matches(&self, query: &str) -> bool {
         let q = query.trim();
         self.slug().eq_ignore_ascii_case(q) || self.name.eq_ignore_ascii_case(q)
+    }
+
+    /// The `[offers]` keys the template can use, in order of first use.
+    pub fn offer_keys(&self) -> Vec<String> {
+        let mut keys = Vec::new();
+        if let Some(s) = &self.subject {
+            render::offer_keys(s, &mut keys);
+        }
+        render::offer_keys(&self.body, &mut keys);
+        keys
     }
 
     /// Parses a template from its text. `path` is used for the fallback name and errors.
@@ -229,7 +289,12 @@ pub enum TemplateError {
 }
 
 impl TemplateError {
-    fn syntax(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn syntax(
+        path: &Path,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         TemplateError::Syntax {
             path: path.to_path_buf(),
             line,
@@ -254,45 +319,30 @@ pub struct RenderedReply {
     pub follow_up_at: Option<DateTime<Utc>>,
 }
 
+/// Each starter in English (`NAME.txt`) and German (`NAME.de.txt`).
+macro_rules! starters {
+    ($($file:literal),*) => {
+        &[$(
+            (concat!($file, ".txt"), include_str!(concat!("../templates/", $file, ".txt"))),
+            (concat!($file, ".de.txt"), include_str!(concat!("../templates/de/", $file, ".txt"))),
+        )*]
+    };
+}
+
 /// The starter set written on first run, embedded so a fresh install has good replies at once.
-pub const STARTERS: &[(&str, &str)] = &[
-    (
-        "acknowledge.txt",
-        include_str!("../templates/acknowledge.txt"),
-    ),
-    (
-        "missing-package.txt",
-        include_str!("../templates/missing-package.txt"),
-    ),
-    (
-        "return-label.txt",
-        include_str!("../templates/return-label.txt"),
-    ),
-    (
-        "cancel-before-shipping.txt",
-        include_str!("../templates/cancel-before-shipping.txt"),
-    ),
-    (
-        "cancel-after-shipping.txt",
-        include_str!("../templates/cancel-after-shipping.txt"),
-    ),
-    (
-        "shipping-delay.txt",
-        include_str!("../templates/shipping-delay.txt"),
-    ),
-    (
-        "duplicate-order.txt",
-        include_str!("../templates/duplicate-order.txt"),
-    ),
-    (
-        "angry-customer.txt",
-        include_str!("../templates/angry-customer.txt"),
-    ),
-    (
-        "negative-review.txt",
-        include_str!("../templates/negative-review.txt"),
-    ),
-    ("plain.txt", include_str!("../templates/plain.txt")),
+pub const STARTERS: &[(&str, &str)] = starters![
+    "acknowledge",
+    "missing-package",
+    "return-label",
+    "cancel-before-shipping",
+    "cancel-after-shipping",
+    "shipping-delay",
+    "duplicate-order",
+    "angry-customer",
+    "negative-review",
+    "product-question",
+    "wholesale",
+    "plain"
 ];
 
 /// Writes the starter set into `dir` when the directory does not exist yet (first run).
@@ -402,379 +452,6 @@ fn is_template_file(path: &Path) -> bool {
         && !name.ends_with('~')
         && path.extension().is_some_and(|e| e == "txt")
         && path.is_file()
-}
-
-fn parse_template(path: &Path, text: &str) -> Result<Template, Vec<TemplateError>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut errors = Vec::new();
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mut name = None;
-    let mut subject = None;
-    let mut follow_up = FollowUp::None;
-    let mut body_start = 0;
-
-    if lines.first().is_some_and(|l| looks_like_header(l)) {
-        body_start = lines.len();
-        for (i, raw) in lines.iter().enumerate() {
-            let line = raw.trim_end_matches('\r');
-            let lineno = i + 1;
-            if line.trim().is_empty() {
-                body_start = i + 1;
-                break;
-            }
-            let Some((key, value)) = line.split_once(':') else {
-                errors.push(TemplateError::syntax(
-                    path,
-                    lineno,
-                    1,
-                    "expected a header line like `name: …`, or a blank line before the text",
-                ));
-                continue;
-            };
-            let value_col = key.chars().count() + 2 + leading_spaces(value);
-            let value = value.trim();
-            match key.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-                "name" => {
-                    if value.is_empty() {
-                        errors.push(TemplateError::syntax(
-                            path,
-                            lineno,
-                            value_col,
-                            "the name is empty",
-                        ));
-                    } else {
-                        name = Some(crate::mail::sanitize::line(value));
-                    }
-                }
-                "subject" => match parse_segments(value, lineno, value_col) {
-                    Ok(segs) => subject = Some(segs),
-                    Err(errs) => errors.extend(errs.into_iter().map(|e| e.into_error(path))),
-                },
-                "follow_up" => match FollowUp::parse(value) {
-                    Some(f) => follow_up = f,
-                    None => errors.push(TemplateError::syntax(
-                        path,
-                        lineno,
-                        value_col,
-                        format!(
-                            "cannot understand follow_up \"{value}\"; write \"end of day\", \
-                             \"2 business days\", \"4 hours\" or \"none\""
-                        ),
-                    )),
-                },
-                other => errors.push(TemplateError::syntax(
-                    path,
-                    lineno,
-                    1,
-                    format!(
-                        "unknown header \"{other}\"; the header knows name, subject and follow_up"
-                    ),
-                )),
-            }
-        }
-    }
-
-    let body_text = lines
-        .get(body_start..)
-        .unwrap_or_default()
-        .iter()
-        .map(|l| l.trim_end_matches('\r'))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let body = match parse_segments(&body_text, body_start + 1, 1) {
-        Ok(b) => b,
-        Err(errs) => {
-            errors.extend(errs.into_iter().map(|e| e.into_error(path)));
-            Vec::new()
-        }
-    };
-    if errors.is_empty() && body.is_empty() {
-        errors.push(TemplateError::syntax(
-            path,
-            body_start + 1,
-            1,
-            "the template has no text after the header",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let name = name.unwrap_or_else(|| {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "template".to_string())
-    });
-    Ok(Template {
-        name,
-        path: path.to_path_buf(),
-        subject,
-        follow_up,
-        body,
-    })
-}
-
-/// A header starts with `word:`; anything else means the file is all body text.
-fn looks_like_header(line: &str) -> bool {
-    match line.split_once(':') {
-        Some((key, _)) => {
-            !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        }
-        None => false,
-    }
-}
-
-fn leading_spaces(s: &str) -> usize {
-    s.chars().take_while(|c| c.is_whitespace()).count()
-}
-
-/// A syntax problem found in a piece of text, before the file is known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl SyntaxError {
-    fn into_error(self, path: &Path) -> TemplateError {
-        TemplateError::syntax(path, self.line, self.column, self.message)
-    }
-}
-
-/// Splits text into literal text and placeholders. `line`/`column` give the position of the
-/// first character so that errors point into the file.
-pub fn parse_segments(
-    text: &str,
-    line: usize,
-    column: usize,
-) -> Result<Vec<Segment>, Vec<SyntaxError>> {
-    let mut segments = Vec::new();
-    let mut errors = Vec::new();
-    let mut literal = String::new();
-    let mut chars = text.chars().peekable();
-    let (mut ln, mut col) = (line, column);
-
-    let advance = |c: char, ln: &mut usize, col: &mut usize| {
-        if c == '\n' {
-            *ln += 1;
-            *col = 1;
-        } else {
-            *col += 1;
-        }
-    };
-
-    while let Some(c) = chars.next() {
-        let (start_ln, start_col) = (ln, col);
-        advance(c, &mut ln, &mut col);
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                col += 1;
-                literal.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                col += 1;
-                literal.push('}');
-            }
-            '}' => errors.push(SyntaxError {
-                line: start_ln,
-                column: start_col,
-                message: "a `}` without its `{`; write `}}` for a literal brace".into(),
-            }),
-            '{' => {
-                let mut inner = String::new();
-                let mut closed = false;
-                while let Some(&n) = chars.peek() {
-                    if n == '\n' || n == '{' {
-                        break;
-                    }
-                    chars.next();
-                    advance(n, &mut ln, &mut col);
-                    if n == '}' {
-                        closed = true;
-                        break;
-                    }
-                    inner.push(n);
-                }
-                if !closed {
-                    errors.push(SyntaxError {
-                        line: start_ln,
-                        column: start_col,
-                        message: "a `{` that is never closed on this line; write `{{` for a \
-                                  literal brace"
-                            .into(),
-                    });
-                    continue;
-                }
-                let (key, fallback) = match inner.split_once('|') {
-                    Some((k, f)) => (k.trim(), Some(f.to_string())),
-                    None => (inner.trim(), None),
-                };
-                match Placeholder::from_key(key) {
-                    Some(placeholder) => {
-                        if !literal.is_empty() {
-                            segments.push(Segment::Text(std::mem::take(&mut literal)));
-                        }
-                        segments.push(Segment::Field {
-                            placeholder,
-                            fallback,
-                        });
-                    }
-                    None => errors.push(SyntaxError {
-                        line: start_ln,
-                        column: start_col,
-                        message: unknown_placeholder_message(key),
-                    }),
-                }
-            }
-            _ => literal.push(c),
-        }
-    }
-    if !literal.is_empty() {
-        segments.push(Segment::Text(literal));
-    }
-    if errors.is_empty() {
-        Ok(segments)
-    } else {
-        Err(errors)
-    }
-}
-
-fn unknown_placeholder_message(key: &str) -> String {
-    if key.is_empty() {
-        return "an empty placeholder `{}`; write `{{}}` for literal braces".into();
-    }
-    let best = Placeholder::ALL
-        .into_iter()
-        .map(|p| (edit_distance(key, p.key()), p.key()))
-        .min();
-    match best {
-        Some((d, k)) if d <= 3 => format!("unknown placeholder {{{key}}}; did you mean {{{k}}}?"),
-        _ => format!(
-            "unknown placeholder {{{key}}}; known ones are {}",
-            Placeholder::ALL
-                .iter()
-                .map(|p| format!("{{{}}}", p.key()))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-    }
-}
-
-/// Levenshtein distance, for "did you mean" hints on tiny strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// Renders a template for one reply. Pure: everything it needs is in `ctx`.
-///
-/// A placeholder whose value is unknown takes its fallback, or renders empty; it never shows
-/// as `{order_number}`. When an empty value leaves a stray space before punctuation or
-/// another space ("your order {order_number|}." → "your order."), that space is dropped.
-pub fn render(template: &Template, ctx: &ReplyContext) -> RenderedReply {
-    let follow_up_at = template.follow_up.due(ctx.now, &ctx.calendar);
-    let values = ctx.values(follow_up_at);
-    let body = tidy_body(&render_segments(&template.body, &values));
-    let subject = match &template.subject {
-        Some(segs) => {
-            let s = crate::mail::sanitize::line(&render_segments(segs, &values));
-            let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-            if s.is_empty() {
-                crate::send::compose::reply_subject(&ctx.subject)
-            } else {
-                s
-            }
-        }
-        None => crate::send::compose::reply_subject(&ctx.subject),
-    };
-    RenderedReply {
-        subject,
-        body,
-        follow_up_at,
-    }
-}
-
-/// Resolved placeholder values; `None` means unknown (use the fallback).
-#[derive(Debug, Clone, Default)]
-pub struct Values {
-    map: Vec<(Placeholder, Option<String>)>,
-}
-
-impl Values {
-    pub fn new(map: Vec<(Placeholder, Option<String>)>) -> Self {
-        Values { map }
-    }
-    fn get(&self, p: Placeholder) -> Option<&str> {
-        self.map
-            .iter()
-            .find(|(k, _)| *k == p)
-            .and_then(|(_, v)| v.as_deref())
-            .filter(|v| !v.is_empty())
-    }
-}
-
-fn render_segments(segments: &[Segment], values: &Values) -> String {
-    let mut out = String::new();
-    let mut drop_space_before_next = false;
-    for seg in segments {
-        match seg {
-            Segment::Text(t) => {
-                if drop_space_before_next
-                    && out.ends_with(' ')
-                    && t.starts_with(|c: char| {
-                        c == ' ' || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')')
-                    })
-                {
-                    out.pop();
-                }
-                drop_space_before_next = false;
-                out.push_str(t);
-            }
-            Segment::Field {
-                placeholder,
-                fallback,
-            } => {
-                let value = values.get(*placeholder).or(fallback.as_deref());
-                match value {
-                    Some(v) if !v.is_empty() => {
-                        out.push_str(v);
-                        drop_space_before_next = false;
-                    }
-                    _ => drop_space_before_next = true,
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Trailing spaces and blank lines at the ends are noise; the body ends with one newline.
-fn tidy_body(s: &str) -> String {
-    let lines: Vec<&str> = s.lines().map(|l| l.trim_end()).collect();
-    let start = lines.iter().position(|l| !l.is_empty()).unwrap_or(0);
-    let end = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let mut out = lines.get(start..end).unwrap_or_default().join("\n");
-    out.push('\n');
-    out
 }
 
 #[cfg(test)]

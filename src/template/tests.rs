@@ -1,3 +1,4 @@
+use super::render::places;
 use super::*;
 use chrono::{NaiveTime, TimeZone};
 
@@ -23,11 +24,41 @@ fn ctx() -> ReplyContext {
         shop_name: "Alphx".into(),
         owner_name: "Tom".into(),
         signature: String::new(),
-        order_number: Some("1042".into()),
+        order_numbers: vec!["1042".into()],
         subject: "Where is my package?".into(),
         customer_due_at: Some(Utc.with_ymd_and_hms(2025, 11, 24, 16, 0, 0).unwrap()),
+        offers: [("discount_code", "THANKYOU15"), ("discount_amount", "15%")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         calendar: calendar(),
         now: monday_morning(),
+    }
+}
+
+/// The body as the template wrote it, without the signature that is appended when a template
+/// does not place `{signature}`.
+fn body(t: &Template, c: &ReplyContext) -> String {
+    let b = render(t, c).unwrap().body;
+    match b.strip_suffix("\n\nTom\nAlphx\n") {
+        Some(text) => format!("{text}\n"),
+        None => b,
+    }
+}
+
+/// Late: Monday 18:00 Berlin, two hours after the 17:00 deadline.
+fn late() -> ReplyContext {
+    ReplyContext {
+        now: Utc.with_ymd_and_hms(2025, 11, 24, 17, 0, 0).unwrap(),
+        ..ctx()
+    }
+}
+
+/// Very late: Wednesday morning.
+fn very_late() -> ReplyContext {
+    ReplyContext {
+        now: Utc.with_ymd_and_hms(2025, 11, 26, 9, 0, 0).unwrap(),
+        ..ctx()
     }
 }
 
@@ -54,66 +85,10 @@ fn errors(text: &str) -> Vec<(usize, usize, String)> {
 }
 
 #[test]
-fn every_starter_template_renders_personalized() {
-    // (file, order number expected, reply_by expected)
-    let table: &[(&str, bool, bool)] = &[
-        ("acknowledge.txt", true, true),
-        ("missing-package.txt", true, true),
-        ("return-label.txt", true, false),
-        ("cancel-before-shipping.txt", true, false),
-        ("cancel-after-shipping.txt", true, false),
-        ("shipping-delay.txt", true, true),
-        ("duplicate-order.txt", true, true),
-        ("angry-customer.txt", true, true),
-        ("negative-review.txt", true, false),
-        ("plain.txt", false, false),
-    ];
-    assert_eq!(table.len(), STARTERS.len(), "every starter is in the table");
-    for (file, text) in STARTERS {
-        let (_, want_order, want_reply_by) = table
-            .iter()
-            .find(|(f, _, _)| f == file)
-            .unwrap_or_else(|| panic!("{file} missing from the table"));
-        let t = Template::parse(Path::new(file), text)
-            .unwrap_or_else(|e| panic!("{file} does not parse: {e:?}"));
-        let out = render(&t, &ctx());
-        let body = &out.body;
-        assert!(body.starts_with("Hi John,\n"), "{file}: {body}");
-        assert!(
-            body.contains("\nTom\nAlphx\n"),
-            "{file}: signature in {body}"
-        );
-        assert!(!body.contains('{') && !body.contains('}'), "{file}: {body}");
-        assert!(!body.contains("  "), "{file}: double space in {body}");
-        assert_eq!(body.contains("#1042"), *want_order, "{file}: {body}");
-        if *want_reply_by {
-            let words =
-                deadline::reply_by_words(out.follow_up_at.unwrap(), monday_morning(), &calendar());
-            assert!(body.contains(&words), "{file}: {words:?} in {body}");
-        }
-        assert_eq!(out.subject, "Re: Where is my package?", "{file}");
-        assert!(t.name.len() > 3, "{file} has a real name");
-    }
-}
-
-#[test]
-fn missing_package_apology_code_uses_the_first_name() {
-    let t = tpl(STARTERS[1].1);
-    assert!(render(&t, &ctx()).body.contains("SorryJohn"));
-    let anonymous = ReplyContext {
-        first_name: None,
-        ..ctx()
-    };
-    let body = render(&t, &anonymous).body;
-    assert!(body.starts_with("Hi there,"), "{body}");
-    assert!(body.contains("SorryFriend"), "{body}");
-}
-
-#[test]
 fn acknowledge_promises_end_of_day_and_sets_the_follow_up() {
     let t = tpl(STARTERS[0].1);
     assert_eq!(t.follow_up, FollowUp::EndOfDay);
-    let out = render(&t, &ctx());
+    let out = render(&t, &ctx()).unwrap();
     assert!(out
         .body
         .contains("back in touch with an answer by the end of the day."));
@@ -127,20 +102,20 @@ fn acknowledge_promises_end_of_day_and_sets_the_follow_up() {
 #[test]
 fn late_apology_only_when_the_reply_is_late() {
     let t = tpl("name: x\n\nHi {first_name}. {late_apology}I am so sorry.\n");
-    assert_eq!(render(&t, &ctx()).body, "Hi John. I am so sorry.\n");
+    assert_eq!(body(&t, &ctx()), "Hi John. I am so sorry.\n");
     let late = ReplyContext {
         now: Utc.with_ymd_and_hms(2025, 11, 24, 18, 0, 0).unwrap(),
         ..ctx()
     };
     assert_eq!(
-        render(&t, &late).body,
+        body(&t, &late),
         "Hi John. I am sorry for the slow reply. I am so sorry.\n"
     );
     let very_late = ReplyContext {
         now: Utc.with_ymd_and_hms(2025, 11, 26, 10, 0, 0).unwrap(),
         ..ctx()
     };
-    assert!(render(&t, &very_late).body.contains("took me so long"));
+    assert!(body(&t, &very_late).contains("took me so long"));
 }
 
 #[test]
@@ -162,7 +137,7 @@ fn placeholders_fallbacks_and_escapes() {
     ];
     for (src, want) in cases {
         let t = tpl(&format!("name: x\n\n{src}\n"));
-        assert_eq!(render(&t, &ctx()).body, format!("{want}\n"), "{src}");
+        assert_eq!(body(&t, &ctx()), format!("{want}\n"), "{src}");
     }
 }
 
@@ -172,7 +147,7 @@ fn unknown_values_take_the_fallback_or_vanish_cleanly() {
         first_name: None,
         last_name: None,
         full_name: None,
-        order_number: None,
+        order_numbers: vec![],
         ..ctx()
     };
     let cases: &[(&str, &str)] = &[
@@ -185,7 +160,7 @@ fn unknown_values_take_the_fallback_or_vanish_cleanly() {
     ];
     for (src, want) in cases {
         let t = tpl(&format!("name: x\n\n{src}\n"));
-        let body = render(&t, &bare).body;
+        let body = body(&t, &bare);
         assert_eq!(body, format!("{want}\n"), "{src}");
         assert!(!body.contains("{"), "{src}");
     }
@@ -199,26 +174,29 @@ fn values_from_the_message_are_sanitized() {
         ..ctx()
     };
     let t = tpl("name: x\nsubject: About {subject}\n\nHi {first_name}\n");
-    let out = render(&t, &hostile);
+    let out = render(&t, &hostile).unwrap();
     assert!(
         !out.body.contains('\u{1b}') && !out.body.contains('\r'),
         "{:?}",
         out.body
     );
-    assert_eq!(out.body.lines().count(), 1, "{:?}", out.body);
+    assert_eq!(body(&t, &hostile).lines().count(), 1, "{:?}", out.body);
     assert!(!out.subject.contains('\n') && !out.subject.contains('\u{7}'));
 }
 
 #[test]
 fn template_subject_overrides_the_reply_subject() {
     let t = tpl("name: x\nsubject: Your order {order_number}\n\nHi\n");
-    assert_eq!(render(&t, &ctx()).subject, "Your order #1042");
+    assert_eq!(render(&t, &ctx()).unwrap().subject, "Your order #1042");
     let t = tpl("name: x\nsubject: {order_number}\n\nHi\n");
     let none = ReplyContext {
-        order_number: None,
+        order_numbers: vec![],
         ..ctx()
     };
-    assert_eq!(render(&t, &none).subject, "Re: Where is my package?");
+    assert_eq!(
+        render(&t, &none).unwrap().subject,
+        "Re: Where is my package?"
+    );
 }
 
 #[test]
@@ -277,7 +255,7 @@ fn a_file_without_header_is_all_body_named_after_the_file() {
     assert_eq!(t.name, "quick-thanks");
     assert_eq!(t.slug(), "quick-thanks");
     assert!(t.matches("Quick-Thanks"));
-    assert_eq!(render(&t, &ctx()).body, "Thanks John!\n");
+    assert_eq!(body(&t, &ctx()), "Thanks John!\n");
 }
 
 #[test]
@@ -405,7 +383,7 @@ fn crlf_files_and_bom_parse() {
     .unwrap();
     assert_eq!(t.name, "Win");
     assert_eq!(t.follow_up, FollowUp::EndOfDay);
-    assert_eq!(render(&t, &ctx()).body, "Hi John\nBye\n");
+    assert_eq!(body(&t, &ctx()), "Hi John\nBye\n");
 }
 
 #[test]
@@ -413,4 +391,359 @@ fn order_labels() {
     assert_eq!(order_label("1042"), "#1042");
     assert_eq!(order_label("#1042"), "#1042");
     assert_eq!(order_label(" A-1042 "), "A-1042");
+}
+
+/// Contexts a starter must read well in: on time, late, very late; one order, two orders,
+/// none; with and without a first name; with and without offers.
+fn variants() -> Vec<(&'static str, ReplyContext)> {
+    vec![
+        ("on time", ctx()),
+        ("late", late()),
+        ("very late", very_late()),
+        (
+            "two orders",
+            ReplyContext {
+                order_numbers: vec!["1047".into(), "1048".into()],
+                ..late()
+            },
+        ),
+        (
+            "no order, no name",
+            ReplyContext {
+                order_numbers: vec![],
+                first_name: None,
+                last_name: None,
+                full_name: None,
+                ..ctx()
+            },
+        ),
+        (
+            "no offers",
+            ReplyContext {
+                offers: Default::default(),
+                ..very_late()
+            },
+        ),
+    ]
+}
+
+#[test]
+fn every_starter_in_every_language_reads_well_in_every_situation() {
+    let mut languages = std::collections::BTreeSet::new();
+    for (file, text) in STARTERS {
+        let t = Template::parse(Path::new(file), text)
+            .unwrap_or_else(|e| panic!("{file} does not parse: {e:?}"));
+        languages.insert(t.language);
+        assert_eq!(
+            file.ends_with(".de.txt"),
+            t.language == Language::German,
+            "{file} declares its language"
+        );
+        for (what, c) in variants() {
+            let out = render(&t, &c).unwrap_or_else(|e| panic!("{file} {what}: {e}"));
+            let b = &out.body;
+            let ctx_ = format!("{file} ({what}):\n{b}");
+            assert!(!b.contains('{') && !b.contains('}'), "{ctx_}");
+            assert!(!b.contains("  "), "double space in {ctx_}");
+            assert!(
+                !b.contains(" ,") && !b.contains(" ."),
+                "space before punctuation in {ctx_}"
+            );
+            assert!(!b.contains("\n\n\n"), "blank lines in {ctx_}");
+            assert_eq!(
+                b.matches("Tom\nAlphx").count(),
+                1,
+                "signature once in {ctx_}"
+            );
+            let apologies = check::apologies(b, t.language);
+            assert!(apologies.len() <= 1, "{apologies:?} in {ctx_}");
+            if t.language != Language::English {
+                assert_eq!(check::english_words(b), Vec::<String>::new(), "{ctx_}");
+            }
+            assert!(
+                !b.contains("john.smith@example.com"),
+                "no raw address in {ctx_}"
+            );
+            // Offers only as the config states them.
+            if c.offers.is_empty() {
+                assert!(!b.contains("THANKYOU15") && !b.contains('%'), "{ctx_}");
+            }
+            // Orders are named when known, never made up when not.
+            if c.order_numbers.is_empty() {
+                assert!(!b.contains('#'), "{ctx_}");
+            }
+            let names_orders = !["plain", "product-question", "wholesale", "duplicate-order"]
+                .iter()
+                .any(|s| file.starts_with(&format!("{s}.")));
+            if names_orders && c.order_numbers == ["1042"] {
+                assert!(b.contains("#1042"), "the order is named in {ctx_}");
+            }
+            if c.order_numbers.len() == 2 && b.contains("#1047") {
+                assert!(b.contains("#1048"), "both orders in {ctx_}");
+            }
+            if let Some(at) = out.follow_up_at {
+                if places(&t.body, Placeholder::ReplyBy) {
+                    let words = t.language.reply_by(at, c.now, &c.calendar);
+                    assert!(b.contains(&words), "{words:?} in {ctx_}");
+                }
+            }
+        }
+    }
+    assert!(languages.contains(&Language::English) && languages.contains(&Language::German));
+    // Every English starter has its German version.
+    for (file, _) in STARTERS.iter().filter(|(f, _)| !f.ends_with(".de.txt")) {
+        let de = file.replace(".txt", ".de.txt");
+        assert!(STARTERS.iter().any(|(f, _)| *f == de), "{de} is missing");
+    }
+}
+
+#[test]
+fn german_template_writes_german_dates_and_promises() {
+    let t = tpl(
+        "name: x\nlanguage: de\nfollow_up: 2 business days\n\n\
+         Heute ist {today}. Ich melde mich {reply_by}, spätestens am {follow_up}. {late_apology}\n",
+    );
+    assert_eq!(
+        body(&t, &very_late()),
+        "Heute ist Mittwoch, 26. November. Ich melde mich bis spätestens Freitag, spätestens am \
+         Freitag, 28. November. Es tut mir leid, dass Sie so lange auf meine Antwort warten \
+         mussten.\n"
+    );
+    assert_eq!(
+        body(&t, &ctx()),
+        "Heute ist Montag, 24. November. Ich melde mich bis spätestens Mittwoch, spätestens am \
+         Mittwoch, 26. November.\n"
+    );
+}
+
+#[test]
+fn conditionals_choose_the_text() {
+    let two = ReplyContext {
+        order_numbers: vec!["1047".into(), "1048".into()],
+        ..ctx()
+    };
+    let none = ReplyContext {
+        order_numbers: vec![],
+        first_name: None,
+        offers: Default::default(),
+        ..ctx()
+    };
+    // (template body, on time with one order, late, two orders, no order / name / offers)
+    let cases: &[(&str, [&str; 4])] = &[
+        (
+            "{if late}Late.{else}On time.{end}",
+            ["On time.", "Late.", "On time.", "On time."],
+        ),
+        (
+            "About {if order}{if orders}your orders{else}your order{end} {order_numbers}{else}your message{end}.",
+            [
+                "About your order #1042.",
+                "About your order #1042.",
+                "About your orders #1047 and #1048.",
+                "About your message.",
+            ],
+        ),
+        (
+            "Hi{if first_name} {first_name}{end}, thanks.",
+            ["Hi John, thanks.", "Hi John, thanks.", "Hi John, thanks.", "Hi, thanks."],
+        ),
+        (
+            "Thanks. {if offer.discount_code}Code {offer.discount_code}.{end} Bye.",
+            [
+                "Thanks. Code THANKYOU15. Bye.",
+                "Thanks. Code THANKYOU15. Bye.",
+                "Thanks. Code THANKYOU15. Bye.",
+                "Thanks. Bye.",
+            ],
+        ),
+        (
+            "Hi.\n{if late}\nSorry.\n{end}\nBye.",
+            // A block tag alone on its line takes its line break along.
+            ["Hi.\nBye.", "Hi.\nSorry.\nBye.", "Hi.\nBye.", "Hi.\nBye."],
+        ),
+    ];
+    for (src, want) in cases {
+        let t = tpl(&format!("name: x\n\n{src}\n"));
+        for (c, w) in [ctx(), late(), two.clone(), none.clone()].iter().zip(want) {
+            assert_eq!(body(&t, c), format!("{w}\n"), "{src}");
+        }
+    }
+}
+
+#[test]
+fn late_apology_is_never_doubled_by_the_starters() {
+    // The old missing-package wrote "I am so sorry…" right after the late apology.
+    for (file, text) in STARTERS {
+        let t = tpl(text);
+        for c in [late(), very_late()] {
+            let b = body(&t, &c);
+            let found = check::apologies(&b, t.language);
+            assert!(found.len() <= 1, "{file}: {found:?}");
+        }
+    }
+}
+
+#[test]
+fn a_missing_offer_refuses_with_one_sentence_naming_the_key() {
+    let t = Template::parse(
+        Path::new("sorry-code.txt"),
+        "name: Sorry code\n\nHere is {offer.discount_amount} off: {offer.discount_code}.\n",
+    )
+    .unwrap();
+    assert_eq!(t.offer_keys(), ["discount_amount", "discount_code"]);
+    let only_code = ReplyContext {
+        offers: [("discount_code".to_string(), "THANKYOU15".to_string())].into(),
+        ..ctx()
+    };
+    let err = render(&t, &only_code).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "cannot use the template \"Sorry code\": it needs `discount_amount` under [offers] in \
+         the config, which does not set it; add it there (config.example.toml shows how) or \
+         choose another template"
+    );
+    let nothing = ReplyContext {
+        offers: Default::default(),
+        ..ctx()
+    };
+    let err = render(&t, &nothing).unwrap_err().to_string();
+    assert!(
+        err.contains("`discount_amount` and `discount_code`") && !err.contains('\n'),
+        "{err}"
+    );
+    assert!(render(&t, &ctx())
+        .unwrap()
+        .body
+        .contains("15% off: THANKYOU15."));
+    // The starter guards its code with {if offer.discount_code}, so a code without its amount
+    // is refused rather than half stated.
+    let missing_package = tpl(STARTERS
+        .iter()
+        .find(|(f, _)| *f == "missing-package.txt")
+        .unwrap()
+        .1);
+    assert!(matches!(
+        render(&missing_package, &only_code),
+        Err(RenderError::MissingOffer { keys, .. }) if keys == ["discount_amount"]
+    ));
+}
+
+#[test]
+fn conditional_syntax_errors() {
+    let cases: &[(&str, usize, usize, &str)] = &[
+        ("name: x\n\n{if late}Hi\n", 3, 1, "never closed"),
+        ("name: x\n\nHi{end}\n", 3, 3, "without its `{if"),
+        ("name: x\n\nHi{else}\n", 3, 3, "without its `{if"),
+        (
+            "name: x\n\n{if late}a{else}b{else}c{end}\n",
+            3,
+            18,
+            "second `{else}`",
+        ),
+        ("name: x\n\n{if sunny}a{end}\n", 3, 1, "unknown condition"),
+        ("name: x\n\n{if}a{end}\n", 3, 1, "without a condition"),
+        ("name: x\n\n{offer.code|none}\n", 3, 1, "takes no fallback"),
+        (
+            "name: x\n\n{offer.Bad-Key}\n",
+            3,
+            1,
+            "not a key of [offers]",
+        ),
+        (
+            "name: x\nlanguage: klingon\n\nHi\n",
+            2,
+            11,
+            "unknown language",
+        ),
+    ];
+    for (src, line, col, needle) in cases {
+        let errs = errors(src);
+        assert!(
+            errs.iter()
+                .any(|(l, c, m)| l == line && c == col && m.contains(needle)),
+            "{src:?}: want {line}:{col} {needle:?}, got {errs:?}"
+        );
+    }
+}
+
+#[test]
+fn the_signature_is_appended_when_the_template_does_not_place_it() {
+    let t = tpl("name: x\n\nThanks!\n");
+    assert_eq!(render(&t, &ctx()).unwrap().body, "Thanks!\n\nTom\nAlphx\n");
+    let placed = tpl("name: x\n\nThanks!\n{signature}\n");
+    assert_eq!(
+        render(&placed, &ctx()).unwrap().body,
+        "Thanks!\nTom\nAlphx\n"
+    );
+    // Placed in only one branch still counts as placed: the template decides.
+    let branch = tpl("name: x\n\nThanks!\n{if late}{signature}{end}\n");
+    assert_eq!(render(&branch, &ctx()).unwrap().body, "Thanks!\n");
+}
+
+#[test]
+fn order_numbers_join_in_the_template_language() {
+    let three = ReplyContext {
+        order_numbers: vec!["1".into(), "#2".into(), "A-3".into()],
+        ..ctx()
+    };
+    for (lang, want) in [
+        ("en", "#1, #2 and A-3"),
+        ("de", "#1, #2 und A-3"),
+        ("fr", "#1, #2 et A-3"),
+        ("es", "#1, #2 y A-3"),
+        ("it", "#1, #2 e A-3"),
+        ("nl", "#1, #2 en A-3"),
+    ] {
+        let t = tpl(&format!("name: x\nlanguage: {lang}\n\n{{order_numbers}}\n"));
+        assert_eq!(body(&t, &three), format!("{want}\n"));
+        let t = tpl(&format!("name: x\nlanguage: {lang}\n\n{{order_number}}\n"));
+        assert_eq!(body(&t, &three), "#1\n");
+    }
+}
+
+#[test]
+fn readme_example_reads_as_documented() {
+    let t = tpl(STARTERS
+        .iter()
+        .find(|(f, _)| *f == "missing-package.de.txt")
+        .unwrap()
+        .1);
+    let berlin = |m: u32, d: u32, h: u32| {
+        chrono_tz::Europe::Berlin
+            .with_ymd_and_hms(2026, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let jane = ReplyContext {
+        first_name: Some("Jane".into()),
+        order_numbers: vec!["1047".into()],
+        // Due Monday 30 November, answered Wednesday 2 December.
+        customer_due_at: Some(berlin(11, 30, 17)),
+        now: berlin(12, 2, 10),
+        ..ctx()
+    };
+    let late = body(&t, &jane);
+    assert!(
+        late.starts_with(
+            "Hallo Jane,\n\nvielen Dank, dass Sie mir Bescheid geben. Es tut mir leid, dass Sie \
+             so lange auf meine Antwort warten mussten. Ein Paket, das"
+        ),
+        "{late}"
+    );
+    assert!(
+        late.contains("Ich melde mich bis spätestens Freitag mit dem Ergebnis."),
+        "{late}"
+    );
+    let on_time = ReplyContext {
+        customer_due_at: Some(berlin(12, 2, 17)),
+        ..jane
+    };
+    let b = body(&t, &on_time);
+    assert!(
+        b.contains(
+            "Es tut mir sehr leid, dass Ihr Paket zur Bestellung #1047 als zugestellt gemeldet \
+             ist, Sie aber nicht erreicht hat."
+        ),
+        "{b}"
+    );
 }

@@ -190,7 +190,13 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(Span::styled(" Templates ", theme.title()));
+        .title(Span::styled(
+            match p.customer_language {
+                Some(l) => format!(" Templates · {} first ", l.code()),
+                None => " Templates ".to_string(),
+            },
+            theme.title(),
+        ));
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
     let iw = usize::from(inner.width);
@@ -202,7 +208,14 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
             (false, true) => "  ",
             (false, false) => "! ",
         };
-        let text = fit(&format!("{mark}{}", clean(&c.template.name)), iw);
+        let text = fit(
+            &format!(
+                "{mark}{} {}",
+                c.template.language.code(),
+                clean(&c.template.name)
+            ),
+            iw,
+        );
         let style = if i == p.selected {
             theme.selected()
         } else if c.draft.is_err() {
@@ -218,19 +231,26 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
             lines.push(Line::styled(l, theme.dim()));
         }
     }
+    // Problems stay in view under the list, however long the list is: a broken template must
+    // not hide below the fold.
+    let mut problem_lines: Vec<Line> = Vec::new();
     if !p.problems.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(fit("Cannot load:", iw), theme.error()));
+        problem_lines.push(Line::raw(""));
+        problem_lines.push(Line::styled(fit("Cannot load:", iw), theme.error()));
         for problem in &p.problems {
             for l in wrap(&clean(problem), iw.max(1)) {
-                lines.push(Line::styled(l, theme.error()));
+                problem_lines.push(Line::styled(l, theme.error()));
             }
         }
     }
-    // Keep the selected template visible in a short list box.
     let h = usize::from(inner.height);
-    let skip = (p.selected + 1).saturating_sub(h);
-    let visible: Vec<Line> = lines.into_iter().skip(skip).take(h).collect();
+    let problem_h = problem_lines.len().min(h.saturating_sub(3));
+    let list_h = h - problem_h;
+    // Keep the selected template visible in a short list box.
+    let skip = (p.selected + 1).saturating_sub(list_h);
+    let mut visible: Vec<Line> = lines.into_iter().skip(skip).take(list_h).collect();
+    visible.resize(list_h, Line::raw(""));
+    visible.extend(problem_lines.into_iter().take(problem_h));
     frame.render_widget(Paragraph::new(visible), inner);
 
     let title = match p.selected_choice() {
