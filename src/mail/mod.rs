@@ -2,11 +2,14 @@
 //! string that came from a message, classifying bulk/auto/bounce mail, guessing names and
 //! finding order numbers. Everything here is pure (no IO) and must never panic on hostile input.
 
+pub mod bounce;
 pub mod classify;
 pub mod names;
+pub mod order_mail;
 pub mod orders;
 pub mod parse;
 pub mod sanitize;
+pub mod suspicious;
 
 pub use classify::classify_headers;
 pub use names::{first_name, person_name, PersonName};
