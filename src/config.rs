@@ -8,6 +8,8 @@
 //! did you mean "Europe/Berlin"?`). Passwords never live in the file: they come from a command
 //! (`password_command`, run with `sh -c` like aerc/himalaya do) or an environment variable.
 
+mod orders;
+
 use crate::deadline::{self, Calendar};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
@@ -65,6 +67,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ),
     ("keys", &[]),
     ("templates", &["dir"]),
+    ("orders", &["duplicate_window_hours", "source"]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -306,6 +309,8 @@ pub struct Config {
     pub keys: BTreeMap<String, Vec<String>>,
     /// `[templates] dir`, already resolved; `None`: see [`Config::templates_dir`].
     pub templates_dir: Option<PathBuf>,
+    /// `[orders]`: the owner's order notification rules and the duplicate-order window.
+    pub orders: crate::mail::order_mail::OrderRules,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -378,6 +383,7 @@ impl Config {
             smtp: None,
             keys: BTreeMap::new(),
             templates_dir: None,
+            orders: crate::mail::order_mail::OrderRules::default(),
         }
     }
 
@@ -428,6 +434,13 @@ impl Config {
             addresses: self.shop_addresses(),
             calendar: self.calendar(),
             clock,
+            proactive: crate::store::Proactive {
+                shop: crate::mail::suspicious::ShopIdentity {
+                    name: self.shop.name.clone(),
+                    addresses: self.shop_addresses(),
+                },
+                orders: self.orders.clone(),
+            },
         }
     }
 
@@ -466,6 +479,8 @@ struct RawConfig {
     keys: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     templates: RawTemplates,
+    #[serde(default)]
+    orders: orders::RawOrders,
 }
 
 #[derive(Deserialize)]
@@ -843,6 +858,7 @@ impl<'a> Ctx<'a> {
             smtp,
             keys: raw.keys,
             templates_dir,
+            orders: orders::build(self, raw.orders)?,
         })
     }
 

@@ -227,6 +227,7 @@ fn hostile_app() -> App {
             text: h.to_string(),
             created_at: now(),
             updated_at: now(),
+            warning: false,
         });
     }
     fake.into_app(100, 30)

@@ -49,6 +49,9 @@ pub enum AutoKind {
     Bulk,
     /// Delivery failures: multipart/report, MAILER-DAEMON, empty Return-Path.
     Bounce,
+    /// A shop platform's order notification ([`order_mail`]); set by the store, which knows
+    /// the owner's order rules, never by the header classifier.
+    Order,
 }
 
 impl AutoKind {
@@ -57,6 +60,7 @@ impl AutoKind {
             AutoKind::AutoReply => "auto_reply",
             AutoKind::Bulk => "bulk",
             AutoKind::Bounce => "bounce",
+            AutoKind::Order => "order",
         }
     }
     pub fn parse(s: &str) -> Option<AutoKind> {
@@ -64,6 +68,7 @@ impl AutoKind {
             "auto_reply" => Some(AutoKind::AutoReply),
             "bulk" => Some(AutoKind::Bulk),
             "bounce" => Some(AutoKind::Bounce),
+            "order" => Some(AutoKind::Order),
             _ => None,
         }
     }

@@ -7,6 +7,7 @@
 
 mod convert;
 mod error;
+mod flags;
 mod ingest;
 mod local;
 mod queries;

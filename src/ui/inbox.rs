@@ -64,6 +64,7 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
                 crate::mail::AutoKind::AutoReply => "auto-reply".to_string(),
                 crate::mail::AutoKind::Bulk => "bulk mail".to_string(),
                 crate::mail::AutoKind::Bounce => "bounce".to_string(),
+                crate::mail::AutoKind::Order => "order".to_string(),
             },
             _ => "not a customer".to_string(),
         },
