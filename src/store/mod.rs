@@ -215,3 +215,6 @@ fn set_private(path: &Path) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod proactive_tests;
