@@ -494,3 +494,41 @@ pub(crate) fn customer_orders(conn: &Connection, addr: &str) -> Result<Vec<Order
         })
         .collect()
 }
+
+/// A shop message stored after the bounce of it (INBOX syncs before Sent): bounces that name
+/// its Message-ID and are not yet tied to a reply join its conversation now. Returns the
+/// conversations whose state changed.
+pub(crate) fn attach_waiting_bounces(
+    tx: &Transaction<'_>,
+    message_id: &str,
+    conversation: i64,
+) -> Result<BTreeSet<i64>, StoreError> {
+    const ACTION: &str = "match a bounce to the reply it reports";
+    let needle = format!("<{message_id}>");
+    let waiting: Vec<(i64, i64, Vec<u8>)> = tx
+        .prepare_cached(
+            "SELECT m.id, m.conversation_id, m.raw FROM messages m
+             WHERE m.auto_kind = 'bounce' AND instr(m.raw, ?1) > 0
+               AND NOT EXISTS (SELECT 1 FROM message_flags f
+                               WHERE f.message = m.id AND f.kind = 'bounced')",
+        )
+        .and_then(|mut st| {
+            st.query_map([needle.as_bytes()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .ctx(ACTION)?;
+    let mut touched = BTreeSet::new();
+    for (id, old, raw) in waiting {
+        let Some(b) = crate::mail::bounce::parse(&raw) else {
+            continue;
+        };
+        if b.original_message_id.as_deref() != Some(message_id) {
+            continue;
+        }
+        move_message(tx, id, conversation)?;
+        flag_message(tx, id, FlagKind::Bounced, &b.summary())?;
+        touched.insert(old);
+        touched.insert(conversation);
+    }
+    Ok(touched)
+}

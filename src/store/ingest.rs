@@ -564,6 +564,9 @@ fn insert_one(
     if let Some(o) = &order {
         touched.extend(flags::record_order(tx, ctx, key, msgid, o, at, conv)?);
     }
+    if let (true, Some(id)) = (is_shop, msgid) {
+        touched.extend(flags::attach_waiting_bounces(tx, id, conv)?);
+    }
     if let (Some(b), Some(_)) = (&bounce, bounced_conv) {
         flags::flag_message(tx, key, FlagKind::Bounced, &b.summary())?;
     }

@@ -240,3 +240,44 @@ fn clock_is_fixed() {
         Utc.with_ymd_and_hms(2025, 6, 3, 12, 0, 0).unwrap()
     );
 }
+
+#[test]
+fn a_bounce_stored_before_the_reply_it_reports_joins_it_when_the_reply_arrives() {
+    // INBOX (with the bounce) is synced before Sent (with the reply).
+    let mut s = Store::open_in_memory(ctx()).unwrap();
+    s.ingest(
+        vec![new(
+            &DSN.replace("REPLYID", "reply-1@alphx.shop"),
+            "2025-06-03T08:05:00Z",
+            2,
+        )],
+        None,
+    )
+    .unwrap();
+    assert!(needs_reply(&s).is_empty());
+    let conv = sarah_thread_unchecked(&mut s);
+    let rows = needs_reply(&s);
+    assert_eq!(ids(&rows), [conv]);
+    assert_eq!(rows[0].flags[0].kind, FlagKind::Bounced);
+    assert_eq!(rows[0].message_count, 3);
+}
+
+fn sarah_thread_unchecked(s: &mut Store) -> i64 {
+    s.ingest(
+        vec![new(
+            "From: Sarah Kowalski <sarah.kowalski@gmial.com>\nTo: hello@alphx.shop\nSubject: Gift wrap?\nMessage-ID: <sarah-1@gmial.com>\n\nCan you gift wrap?\n",
+            "2025-06-03T07:00:00Z",
+            1,
+        )],
+        None,
+    )
+    .unwrap();
+    let mut reply = new(
+        "From: Alphx <hello@alphx.shop>\nTo: sarah.kowalski@gmial.com\nSubject: Re: Gift wrap?\nMessage-ID: <reply-1@alphx.shop>\nIn-Reply-To: <sarah-1@gmial.com>\n\nYes!\n",
+        "2025-06-03T08:00:00Z",
+        1,
+    );
+    reply.location = Location::new("Sent", 1, 1);
+    let out = s.ingest(vec![reply], None).unwrap();
+    s.message(out[0].key()).unwrap().unwrap().conversation_id
+}
