@@ -68,12 +68,30 @@ pub fn message_to_answer(store: &Store, id: ConversationId) -> Result<MessageRow
     if store.conversation(id)?.is_none() {
         return Err(SendError::NoConversation { id });
     }
-    store
-        .conversation_messages(id)?
-        .into_iter()
+    let msgs = store.conversation_messages(id)?;
+    let is_order = |m: &&MessageRow| m.auto_kind == Some(crate::mail::AutoKind::Order);
+    // The customer's own words first; an order notification (a possible duplicate order)
+    // is answered to the customer who placed the order, never to the platform.
+    let mut msg = msgs
+        .iter()
         .rev()
-        .find(|m| !m.is_shop)
-        .ok_or(SendError::NothingToAnswer { id })
+        .find(|m| !m.is_shop && !is_order(m))
+        .or_else(|| msgs.iter().rev().find(|m| !m.is_shop))
+        .cloned()
+        .ok_or(SendError::NothingToAnswer { id })?;
+    if msg.auto_kind == Some(crate::mail::AutoKind::Order) {
+        let order = store.order_of_message(msg.id)?;
+        let Some(addr) = order.as_ref().and_then(|o| o.customer_addr.clone()) else {
+            return Err(SendError::NothingToAnswer { id });
+        };
+        let customer = Address {
+            name: order.and_then(|o| o.customer_name),
+            addr,
+        };
+        msg.from = Some(customer.clone());
+        msg.reply_to = Some(customer);
+    }
+    Ok(msg)
 }
 
 /// The customer's names: the owner's correction wins, then the guess from the display name
@@ -109,10 +127,13 @@ pub fn reply_context(
     let who = msg.reply_to.as_ref().or(msg.from.as_ref());
     let names = customer_names(store, msg.from.as_ref().or(msg.reply_to.as_ref()))?;
     let calendar = cfg.calendar();
-    let order_number =
-        crate::mail::orders::order_numbers(&format!("{}\n{}", msg.subject, msg.body))
-            .into_iter()
-            .next();
+    // A possible duplicate order is about both of its orders.
+    let mut order_numbers = store.duplicate_numbers(msg.conversation_id)?;
+    if order_numbers.is_empty() {
+        order_numbers =
+            crate::mail::orders::order_numbers(&format!("{}\n{}", msg.subject, msg.body));
+    }
+    let order_number = order_numbers.first().cloned();
     let answered = store
         .conversation(msg.conversation_id)?
         .and_then(|c| c.pending_since)
@@ -128,6 +149,7 @@ pub fn reply_context(
         owner_name: cfg.shop.owner_name.clone(),
         signature: cfg.shop.signature.clone(),
         order_number,
+        order_numbers,
         subject: msg.subject.clone(),
         customer_due_at,
         calendar,

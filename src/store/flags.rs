@@ -532,3 +532,31 @@ pub(crate) fn attach_waiting_bounces(
     }
     Ok(touched)
 }
+
+impl super::Store {
+    /// The order numbers of the possible duplicate order in a conversation, oldest first
+    /// (empty when there is none, or it was dismissed).
+    pub fn duplicate_numbers(&self, id: super::ConversationId) -> Result<Vec<String>, StoreError> {
+        Ok(active_duplicate(self.connection(), id)?
+            .map(|d| d.numbers)
+            .unwrap_or_default())
+    }
+
+    /// The order a notification message was read as, if it was one.
+    pub fn order_of_message(
+        &self,
+        key: super::MessageKey,
+    ) -> Result<Option<OrderRow>, StoreError> {
+        let found: Option<(i64, Option<String>)> = self
+            .connection()
+            .prepare_cached("SELECT id, customer_addr FROM orders WHERE message = ?1")
+            .and_then(|mut st| st.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .ctx("read an order")?;
+        let Some((id, Some(addr))) = found else {
+            return Ok(None);
+        };
+        Ok(customer_orders(self.connection(), &addr)?
+            .into_iter()
+            .find(|o| o.id == id))
+    }
+}

@@ -22,6 +22,9 @@ pub struct ReplyContext {
     pub signature: String,
     /// The order number as found in the message ("1042"), without a `#`.
     pub order_number: Option<String>,
+    /// Every order the reply is about, without `#`: both numbers of a possible duplicate
+    /// order ("1047", "1048"), else the numbers found in the message.
+    pub order_numbers: Vec<String>,
     /// The original message's subject, sanitized.
     pub subject: String,
     /// When the customer message was due; a reply after it carries an apology.

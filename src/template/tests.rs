@@ -24,6 +24,7 @@ fn ctx() -> ReplyContext {
         owner_name: "Tom".into(),
         signature: String::new(),
         order_number: Some("1042".into()),
+        order_numbers: vec!["1042".into()],
         subject: "Where is my package?".into(),
         customer_due_at: Some(Utc.with_ymd_and_hms(2025, 11, 24, 16, 0, 0).unwrap()),
         calendar: calendar(),
