@@ -111,6 +111,18 @@ fn two_matching_shopify_orders_make_one_duplicate_item() {
     assert!(text.contains("Orders (2):"), "{text}");
     assert!(text.contains("#1048") && text.contains("#1047") && text.contains("€64.00 EUR"));
 
+    // Replying opens the duplicate-order template for the customer, about both orders.
+    let out = shopinbox(
+        dir.path(),
+        &["reply", &id, "--template", "duplicate-order", "--now", NOW],
+    )
+    .output()
+    .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("To: \"Jane Doe\" <jane.doe.83@outlook.com>"), "{text}");
+    assert!(text.contains("Subject: Re: Your orders #1047 and #1048"), "{text}");
+    assert!(!text.contains("mailer@shopify.com"), "{text}");
+
     // "Not a duplicate" dismisses it; --undo brings it back.
     shopinbox(dir.path(), &["not-duplicate", &id, "--now", NOW])
         .assert()

@@ -85,11 +85,26 @@ pub fn message_to_answer(store: &Store, id: ConversationId) -> Result<MessageRow
             return Err(SendError::NothingToAnswer { id });
         };
         let customer = Address {
-            name: order.and_then(|o| o.customer_name),
+            name: order.as_ref().and_then(|o| o.customer_name.clone()),
             addr,
         };
         msg.from = Some(customer.clone());
         msg.reply_to = Some(customer);
+        // The quote is the order itself, not the platform's whole notification.
+        if let Some(o) = &order {
+            msg.body = format!(
+                "Order #{}: {}{}",
+                o.number,
+                o.items.join(", "),
+                o.total.as_deref().map(|t| format!(", total {t}")).unwrap_or_default()
+            );
+        }
+        let numbers = store.duplicate_numbers(id)?;
+        if numbers.len() >= 2 {
+            let labels: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
+            let (last, rest) = labels.split_last().unwrap_or((&labels[0], &[]));
+            msg.subject = format!("Your orders {} and {last}", rest.join(", "));
+        }
     }
     Ok(msg)
 }
