@@ -37,6 +37,8 @@ pub struct TemplatePicker {
     pub selected: usize,
     /// First visible line of the preview.
     pub preview_scroll: usize,
+    /// The conversation's warnings, shown with the preview.
+    pub flags: Vec<crate::store::Flag>,
 }
 
 impl TemplatePicker {
@@ -59,6 +61,8 @@ pub struct ConfirmReply {
     pub edited: bool,
     /// First visible line of the body.
     pub scroll: usize,
+    /// The conversation's warnings, shown above the text.
+    pub flags: Vec<crate::store::Flag>,
 }
 
 /// A reply handed to the send worker whose outcome the status line should report.
@@ -179,6 +183,7 @@ impl App {
             dir: PathBuf::new(),
             selected: 0,
             preview_scroll: 0,
+            flags: row.flags.clone(),
         };
         self.load_choices(&mut picker);
         self.stack.push(Screen::Templates(picker));
@@ -306,6 +311,7 @@ impl App {
             draft,
             edited: false,
             scroll: 0,
+            flags: p.flags.clone(),
         };
         let text = confirm.draft.text.clone();
         self.stack.push(Screen::Confirm(confirm));

@@ -26,7 +26,17 @@ pub fn left_text(app: &App) -> (String, bool) {
         Some(m) => (m.text.clone(), m.error),
         None => {
             let failed = matches!(app.sync, crate::app::SyncStatus::Failed { .. });
-            (app.sync.sentence(), failed)
+            // In the list, a flagged row explains itself here (a failed sync says so first).
+            let flagged = app
+                .screen()
+                .is_none()
+                .then(|| app.inbox.selected_row())
+                .flatten()
+                .and_then(|r| super::flags::reason_line(&r.flags, usize::MAX));
+            match flagged {
+                Some(reason) if !failed => (reason, true),
+                _ => (app.sync.sentence(), failed),
+            }
         }
     }
 }
