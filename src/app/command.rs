@@ -163,7 +163,7 @@ impl Command {
             Command::Customer => "customer panel",
             Command::AddNote => "add a note about the customer",
             Command::DeleteNote => "delete the selected note",
-            Command::NotDuplicate => "not a duplicate: dismiss a possible duplicate order",
+            Command::NotDuplicate => "not a duplicate: dismiss a duplicate order",
             Command::FirstName => "correct the first name used in replies",
             Command::NextFocus => "switch between conversations and notes",
             Command::ToggleQuoted => "show/fold quoted text and signatures",

@@ -273,13 +273,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
     let w = usize::from(area.width);
     let b = badge(&c.row, app.now, cal);
     let subject = clean(&c.row.subject);
+    let flag = super::flags::badge(&c.row.flags)
+        .map(|f| format!("{f} "))
+        .unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(
             format!("{b} "),
             urgency_style(urgency(&c.row, app.now, cal), theme),
         ),
+        Span::styled(flag.clone(), theme.error()),
         Span::styled(
-            fit(&subject, w.saturating_sub(b.chars().count() + 1)),
+            fit(
+                &subject,
+                w.saturating_sub(b.chars().count() + flag.chars().count() + 1),
+            ),
             theme.title(),
         ),
     ]);

@@ -153,7 +153,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 frame,
                 inner,
                 &n.input,
-                "Enter saves · Esc cancels · ↑↓ warning on/off · empty Enter deletes",
+                "Enter saves · Esc cancels · ↑↓ warning · empty deletes",
                 theme,
             );
         }
