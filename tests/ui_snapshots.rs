@@ -387,4 +387,23 @@ fn demo_warnings_at_100x30() {
     assert_eq!(app.counts.needs_reply, before, "Jane's own mail still waits");
     cmd(&mut app, Command::Undo);
     assert!(shot(&app, w, h).contains("⚠ DUPLICATE?"));
+
+    // The customer panel lists the orders; a warning note (↑ in the note editor) puts a red
+    // badge on the customer's conversations.
+    select_subject(&mut app, "Possible duplicate order");
+    cmd(&mut app, Command::Customer);
+    let text = shot(&app, w, h);
+    assert!(text.contains("Orders (2)") && text.contains("#1048"), "{text}");
+    cmd(&mut app, Command::AddNote);
+    typed(&mut app, "card declined twice");
+    app.update(Action::Input(InputKey::Up));
+    assert!(shot(&app, w, h).contains("New note · ⚠ WARNING"));
+    app.update(Action::Input(InputKey::Submit));
+    let text = shot(&app, w, h);
+    assert!(text.contains("⚠ card declined twice"), "{text}");
+    assert_snapshot!("wide_demo_customer_orders_and_warning", text);
+    cmd(&mut app, Command::Back);
+    let text = shot(&app, w, h);
+    assert!(text.contains("⚠ WARNING+1 Possible duplicate order"), "{text}");
+    assert!(text.contains("⚠ WARNING: card declined twice"), "{text}");
 }

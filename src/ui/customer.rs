@@ -115,17 +115,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
     {
         let b = badge(r, app.now, cal);
         let when = short_time(r.last_at, app.now, cal.tz);
-        let text = format!(
-            "{:<14} {:>9}  {}",
-            fit(&b, 14),
-            fit(&when, 9),
-            clean(&r.subject)
-        );
+        let text = format!("{:<14} {:>9}  ", fit(&b, 14), fit(&when, 9));
         let mut style = urgency_style(urgency(r, app.now, cal), theme);
         if c.focus == CustomerFocus::Conversations && i == c.selected_conversation {
             style = style.patch(theme.selected());
         }
-        lines.push(Line::styled(fit(&text, iw), style));
+        let flag = super::flags::badge(&r.flags)
+            .map(|f| format!("{f} "))
+            .unwrap_or_default();
+        let subject = fit(
+            &clean(&r.subject),
+            iw.saturating_sub(text.chars().count() + flag.chars().count()),
+        );
+        lines.push(Line::from(vec![
+            Span::styled(text, style),
+            Span::styled(flag, theme.error().patch(style)),
+            Span::styled(subject, style),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 
