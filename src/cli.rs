@@ -543,7 +543,11 @@ fn run(cli: Cli) -> Result<i32> {
                 }
                 Some(NotesCommand::Warn { id, off }) => {
                     env.store.set_note_warning(*id, !*off)?;
-                    let what = if *off { "an ordinary note" } else { "a warning" };
+                    let what = if *off {
+                        "an ordinary note"
+                    } else {
+                        "a warning"
+                    };
                     println!("note {id} is now {what}");
                 }
                 Some(NotesCommand::Edit { id, text }) => {

@@ -55,10 +55,13 @@ fn setup() -> tempfile::TempDir {
         shopify(1048, "Tue, 24 Nov 2026 09:30:00 +0100"),
     )
     .unwrap();
-    shopinbox(dir.path(), &["import", mail.to_str().unwrap(), "--now", NOW])
-        .assert()
-        .success()
-        .stdout(predicates::str::contains("imported 2 new message(s)"));
+    shopinbox(
+        dir.path(),
+        &["import", mail.to_str().unwrap(), "--now", NOW],
+    )
+    .assert()
+    .success()
+    .stdout(predicates::str::contains("imported 2 new message(s)"));
     dir
 }
 
@@ -66,7 +69,11 @@ fn list(dir: &Path, args: &[&str]) -> Vec<Value> {
     let mut all = vec!["list", "--json", "--now", NOW];
     all.extend_from_slice(args);
     let out = shopinbox(dir, &all).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     v.as_array().unwrap().clone()
 }
@@ -85,13 +92,19 @@ fn two_matching_shopify_orders_make_one_duplicate_item() {
     assert_eq!(row["due_at"], "2026-11-24T17:00:00+01:00");
     assert_eq!(row["flags"][0]["kind"], "duplicate_order");
     let reason = row["flags"][0]["reason"].as_str().unwrap();
-    assert!(reason.contains("#1047") && reason.contains("#1048"), "{reason}");
+    assert!(
+        reason.contains("#1047") && reason.contains("#1048"),
+        "{reason}"
+    );
     assert!(reason.contains("20 minutes apart"), "{reason}");
 
     // The notifications themselves are nowhere a customer waiting for an answer.
     for view in ["needs-reply", "overdue", "due-today"] {
         for r in list(dir.path(), &["--view", view]) {
-            assert!(!r["subject"].as_str().unwrap().contains("placed by"), "{view}");
+            assert!(
+                !r["subject"].as_str().unwrap().contains("placed by"),
+                "{view}"
+            );
         }
     }
 
@@ -101,12 +114,18 @@ fn two_matching_shopify_orders_make_one_duplicate_item() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("DUPLICATE? (duplicate_order): orders #1047 and #1048"), "{text}");
+    assert!(
+        text.contains("DUPLICATE? (duplicate_order): orders #1047 and #1048"),
+        "{text}"
+    );
 
     // The customer's history lists both orders.
-    let out = shopinbox(dir.path(), &["customer", "jane.doe.83@outlook.com", "--now", NOW])
-        .output()
-        .unwrap();
+    let out = shopinbox(
+        dir.path(),
+        &["customer", "jane.doe.83@outlook.com", "--now", NOW],
+    )
+    .output()
+    .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Orders (2):"), "{text}");
     assert!(text.contains("#1048") && text.contains("#1047") && text.contains("€64.00 EUR"));
@@ -119,8 +138,14 @@ fn two_matching_shopify_orders_make_one_duplicate_item() {
     .output()
     .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("To: \"Jane Doe\" <jane.doe.83@outlook.com>"), "{text}");
-    assert!(text.contains("Subject: Re: Your orders #1047 and #1048"), "{text}");
+    assert!(
+        text.contains("To: \"Jane Doe\" <jane.doe.83@outlook.com>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Subject: Re: Your orders #1047 and #1048"),
+        "{text}"
+    );
     assert!(!text.contains("mailer@shopify.com"), "{text}");
 
     // "Not a duplicate" dismisses it; --undo brings it back.
@@ -131,7 +156,9 @@ fn two_matching_shopify_orders_make_one_duplicate_item() {
     shopinbox(dir.path(), &["not-duplicate", &id, "--now", NOW])
         .assert()
         .failure()
-        .stderr(predicates::str::contains("is not an open possible duplicate order"));
+        .stderr(predicates::str::contains(
+            "is not an open possible duplicate order",
+        ));
     shopinbox(dir.path(), &["not-duplicate", &id, "--undo", "--now", NOW])
         .assert()
         .success();
@@ -168,9 +195,12 @@ fn a_warning_note_flags_the_customers_conversations() {
         rows[0]["flags"][0]["reason"],
         "possible fraud, card declined twice"
     );
-    let out = shopinbox(dir.path(), &["notes", "jane.doe.83@outlook.com", "--now", NOW])
-        .output()
-        .unwrap();
+    let out = shopinbox(
+        dir.path(),
+        &["notes", "jane.doe.83@outlook.com", "--now", NOW],
+    )
+    .output()
+    .unwrap();
     assert!(String::from_utf8(out.stdout)
         .unwrap()
         .contains("WARNING: possible fraud"));

@@ -342,7 +342,9 @@ fn demo_warnings_at_100x30() {
     // The thread opens at the bounce; the status line says what it means.
     let text = shot(&app, w, h);
     assert!(
-        text.contains("⚠ BOUNCED: your reply to sarah.kowalski@gmial.com bounced: address does not exist"),
+        text.contains(
+            "⚠ BOUNCED: your reply to sarah.kowalski@gmial.com bounced: address does not exist"
+        ),
         "{text}"
     );
     assert_snapshot!("wide_demo_bounced_conversation", text);
@@ -382,9 +384,15 @@ fn demo_warnings_at_100x30() {
     let before = app.counts.needs_reply;
     cmd(&mut app, Command::NotDuplicate);
     let text = shot(&app, w, h);
-    assert!(text.contains("Not a duplicate: both orders stand."), "{text}");
+    assert!(
+        text.contains("Not a duplicate: both orders stand."),
+        "{text}"
+    );
     assert!(!text.contains("⚠ DUPLICATE?"), "{text}");
-    assert_eq!(app.counts.needs_reply, before, "Jane's own mail still waits");
+    assert_eq!(
+        app.counts.needs_reply, before,
+        "Jane's own mail still waits"
+    );
     cmd(&mut app, Command::Undo);
     assert!(shot(&app, w, h).contains("⚠ DUPLICATE?"));
 
@@ -393,7 +401,10 @@ fn demo_warnings_at_100x30() {
     select_subject(&mut app, "Possible duplicate order");
     cmd(&mut app, Command::Customer);
     let text = shot(&app, w, h);
-    assert!(text.contains("Orders (2)") && text.contains("#1048"), "{text}");
+    assert!(
+        text.contains("Orders (2)") && text.contains("#1048"),
+        "{text}"
+    );
     cmd(&mut app, Command::AddNote);
     typed(&mut app, "card declined twice");
     app.update(Action::Input(InputKey::Up));
@@ -404,6 +415,9 @@ fn demo_warnings_at_100x30() {
     assert_snapshot!("wide_demo_customer_orders_and_warning", text);
     cmd(&mut app, Command::Back);
     let text = shot(&app, w, h);
-    assert!(text.contains("⚠ WARNING+1 Possible duplicate order"), "{text}");
+    assert!(
+        text.contains("⚠ WARNING+1 Possible duplicate order"),
+        "{text}"
+    );
     assert!(text.contains("⚠ WARNING: card declined twice"), "{text}");
 }

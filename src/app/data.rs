@@ -75,19 +75,28 @@ pub trait InboxData {
     fn set_note_warning(&mut self, id: i64, warning: bool) -> DataResult<()> {
         let _ = id;
         if warning {
-            return Err(DataError::new("mark the note as a warning", "not supported here"));
+            return Err(DataError::new(
+                "mark the note as a warning",
+                "not supported here",
+            ));
         }
         Ok(())
     }
     /// "Not a duplicate" on a possible duplicate order.
     fn dismiss_duplicate(&mut self, id: ConversationId) -> DataResult<()> {
         let _ = id;
-        Err(DataError::new("dismiss the duplicate order", "not supported here"))
+        Err(DataError::new(
+            "dismiss the duplicate order",
+            "not supported here",
+        ))
     }
     /// Undo [`InboxData::dismiss_duplicate`].
     fn restore_duplicate(&mut self, id: ConversationId) -> DataResult<()> {
         let _ = id;
-        Err(DataError::new("restore the duplicate order", "not supported here"))
+        Err(DataError::new(
+            "restore the duplicate order",
+            "not supported here",
+        ))
     }
     /// Replies waiting in the outbox (queued, failed or uncertain).
     fn outbox_pending(&self) -> DataResult<u64>;
@@ -185,7 +194,10 @@ impl InboxData for Store {
         wrap("delete the note", Store::delete_note(self, id))
     }
     fn add_note_with(&mut self, addr: &str, text: &str, warning: bool) -> DataResult<i64> {
-        wrap("save the note", Store::add_note_with(self, addr, text, warning))
+        wrap(
+            "save the note",
+            Store::add_note_with(self, addr, text, warning),
+        )
     }
     fn set_note_warning(&mut self, id: i64, warning: bool) -> DataResult<()> {
         wrap("save the note", Store::set_note_warning(self, id, warning))

@@ -8,10 +8,10 @@
 //! for the loop.
 
 pub mod command;
-mod proactive;
 pub mod data;
 pub mod input;
 pub mod keymap;
+mod proactive;
 pub mod reply;
 pub mod stats;
 pub mod when;

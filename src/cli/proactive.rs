@@ -70,8 +70,8 @@ pub fn not_duplicate(store: &mut Store, id: i64, undo: bool) -> Result<String> {
         (false, false) => anyhow::bail!(
             "conversation {id} is not an open possible duplicate order; `shopinbox list` shows them"
         ),
-        (false, true) => anyhow::bail!(
-            "conversation {id} has no dismissed duplicate order to bring back"
-        ),
+        (false, true) => {
+            anyhow::bail!("conversation {id} has no dismissed duplicate order to bring back")
+        }
     })
 }

@@ -123,7 +123,10 @@ mod tests {
         assert_eq!(ok.orders.duplicate_window, chrono::Duration::hours(12));
         assert_eq!(ok.orders.sources.len(), 1);
         assert_eq!(ok.orders.sources[0].name, "bigcartel");
-        assert_eq!(load("").unwrap().orders.duplicate_window, chrono::Duration::hours(24));
+        assert_eq!(
+            load("").unwrap().orders.duplicate_window,
+            chrono::Duration::hours(24)
+        );
 
         let cases = [
             (

@@ -31,10 +31,7 @@ impl Bounce {
     /// "your reply to sarah.kowalski@gmial.com bounced: address does not exist; did you mean
     /// sarah.kowalski@gmail.com?"
     pub fn summary(&self) -> String {
-        let mut s = format!(
-            "your reply to {} bounced: {}",
-            self.recipient, self.reason
-        );
+        let mut s = format!("your reply to {} bounced: {}", self.recipient, self.reason);
         if let Some(fix) = &self.suggestion {
             s.push_str(&format!("; did you mean {fix}?"));
         }
@@ -114,7 +111,7 @@ pub fn parse(raw: &[u8]) -> Option<Bounce> {
                 .as_deref()
                 != Some(id.as_str())
         });
-    let original_subject = field(&lines, "Subject").map(|s| super::sanitize::line(s));
+    let original_subject = field(&lines, "Subject").map(super::sanitize::line);
     let detail = diagnostic.unwrap_or_else(|| plain_text_reason(&lines, &recipient));
     let reason = reason_for(status.as_deref(), &detail).to_string();
     Some(Bounce {
@@ -204,8 +201,7 @@ pub fn reason_for(status: Option<&str>, detail: &str) -> &'static str {
         "address does not exist"
     } else if has(&["quota", "mailbox full", "mailbox is full", "over quota"]) {
         "the mailbox is full"
-    } else if status.is_some_and(|s| s.starts_with("5.7")) || has(&["spam", "blocked", "policy"])
-    {
+    } else if status.is_some_and(|s| s.starts_with("5.7")) || has(&["spam", "blocked", "policy"]) {
         "the recipient's server refused it"
     } else if status.is_some_and(|s| s.starts_with('4')) {
         "the recipient's server kept failing, delivery was given up"

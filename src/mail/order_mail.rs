@@ -147,9 +147,8 @@ static SHOPIFY_SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(r"(?i)^\[[^\]]+\]\s*order\s+#?(?P<num>[A-Za-z0-9-]+)\s+placed by\s+(?P<name>.+)$")
 });
 /// "[Alphx]: New order #1047", "[Alphx] New customer order (1047) - 3 June 2025"
-static WOO_SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r"(?i)^\[[^\]]+\]:?\s*new (?:customer )?order\s*(?:#|\(#?)(?P<num>\d+)")
-});
+static WOO_SUBJECT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"(?i)^\[[^\]]+\]:?\s*new (?:customer )?order\s*(?:#|\(#?)(?P<num>\d+)"));
 /// "You made a sale on Etsy - Ship by Jun 6 - [$64.00, Order #3012345678]"
 static ETSY_SUBJECT: LazyLock<Option<Regex>> = LazyLock::new(|| re(r"(?i)you made a sale"));
 /// "A New Order has Arrived", "New order #00123"
@@ -163,7 +162,9 @@ static ITEM_TIMES: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"^\s*(?:[-*•]\s*)?(?P<item>\S.*?\S)\s+(?:×|x|X)\s*(?P<qty>\d{1,4})\b"));
 /// "Total: €64.00", "Order total  $64.00", "TOTAL 64,00 EUR"
 static TOTAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r"(?i)^\s*(?:order\s+)?total(?:\s+paid)?\s*[:|]?\s*(?P<amount>(?:[A-Z]{3}\s?|[€$£]\s?)?\d[\d.,]*(?:\s?(?:[A-Z]{3}|€))?)")
+    re(
+        r"(?i)^\s*(?:order\s+)?total(?:\s+paid)?\s*[:|]?\s*(?P<amount>(?:[A-Z]{3}\s?|[€$£]\s?)?\d[\d.,]*(?:\s?(?:[A-Z]{3}|€))?)",
+    )
 });
 
 fn domain_matches(addr: &str, domains: &[&str]) -> bool {
@@ -199,8 +200,10 @@ fn platform_of(msg: &ParsedMessage) -> Option<Platform> {
     {
         return Some(Platform::Squarespace);
     }
-    if domain_matches(from, &["wix.com", "wixsite.com", "wixstores.com", "wix-stores.com"])
-        && matches(&NEW_ORDER_SUBJECT)
+    if domain_matches(
+        from,
+        &["wix.com", "wixsite.com", "wixstores.com", "wix-stores.com"],
+    ) && matches(&NEW_ORDER_SUBJECT)
     {
         return Some(Platform::Wix);
     }
@@ -254,7 +257,11 @@ pub fn extract(msg: &ParsedMessage, rules: &OrderRules) -> Option<OrderMail> {
         .or_else(|| woo_customer(body))
         .or_else(|| address.as_ref().and_then(|a| a.first().cloned()))
         .or_else(|| labelled(body, &["customer name", "customer", "buyer", "name"]));
-    let shop_side = msg.from.as_ref().map(|a| a.addr.clone()).unwrap_or_default();
+    let shop_side = msg
+        .from
+        .as_ref()
+        .map(|a| a.addr.clone())
+        .unwrap_or_default();
     let customer_email = labelled(body, &["email", "e-mail", "customer email", "contact"])
         .and_then(|v| first_email(&v))
         .or_else(|| {
@@ -401,9 +408,9 @@ fn items(body: &str) -> Vec<String> {
 fn total(body: &str) -> Option<String> {
     let r = TOTAL.as_ref()?;
     body.lines()
+        .rev()
         .filter_map(|l| r.captures(l))
-        .filter_map(|c| c.name("amount").map(|m| m.as_str().trim().to_string()))
-        .last()
+        .find_map(|c| c.name("amount").map(|m| m.as_str().trim().to_string()))
 }
 
 fn extract_custom(msg: &ParsedMessage, src: &OrderSource) -> Option<OrderMail> {

@@ -82,8 +82,10 @@ pub fn base_domain(domain: &str) -> String {
     }
     let sld = labels[n - 2];
     let take = if labels[n - 1].len() == 2
-        && matches!(sld, "co" | "com" | "org" | "net" | "ac" | "gov" | "edu" | "or" | "ne")
-    {
+        && matches!(
+            sld,
+            "co" | "com" | "org" | "net" | "ac" | "gov" | "edu" | "or" | "ne"
+        ) {
         3
     } else {
         2
@@ -195,7 +197,10 @@ pub fn authentication_failures(raw: &[u8]) -> Vec<&'static str> {
     };
     let values: Vec<String> = headers
         .iter()
-        .filter(|h| h.get_key_ref().eq_ignore_ascii_case("Authentication-Results"))
+        .filter(|h| {
+            h.get_key_ref()
+                .eq_ignore_ascii_case("Authentication-Results")
+        })
         .map(|h| h.get_value())
         .collect();
     let Some(top) = values.first() else {
@@ -237,13 +242,7 @@ fn strip_comments(s: &str) -> String {
 fn authserv_id(value: &str) -> Option<String> {
     let v = strip_comments(value);
     let first = v.split(';').next()?.trim();
-    (!first.contains('=')).then(|| {
-        first
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_lowercase()
-    })
+    (!first.contains('=')).then(|| first.split_whitespace().next().unwrap_or("").to_lowercase())
 }
 
 /// `(method, result)` pairs, lower-case.
@@ -266,8 +265,7 @@ static LINK_TEXT: LazyLock<Option<Regex>> =
 static LINK_TARGET: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?m)^\[(\d{1,4})\]:\s*(\S+)").ok());
 static DOMAIN_IN_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b")
-        .ok()
+    Regex::new(r"(?i)(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b").ok()
 });
 
 fn url_host(url: &str) -> Option<String> {

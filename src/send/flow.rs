@@ -96,7 +96,10 @@ pub fn message_to_answer(store: &Store, id: ConversationId) -> Result<MessageRow
                 "Order #{}: {}{}",
                 o.number,
                 o.items.join(", "),
-                o.total.as_deref().map(|t| format!(", total {t}")).unwrap_or_default()
+                o.total
+                    .as_deref()
+                    .map(|t| format!(", total {t}"))
+                    .unwrap_or_default()
             );
         }
         let numbers = store.duplicate_numbers(id)?;

@@ -190,8 +190,10 @@ pub(crate) fn bounce_target(
              ORDER BY t DESC LIMIT 50",
         )
         .and_then(|mut st| {
-            st.query_map(params![bounce.recipient, at], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect()
+            st.query_map(params![bounce.recipient, at], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect()
         })
         .ctx(ACTION)?;
     let wanted = bounce
@@ -362,7 +364,10 @@ pub(crate) fn record_order(
             )
             .and_then(|mut st| {
                 st.execute(params![
-                    format!("Possible duplicate order #{} / #{}", other.order.number, order.number),
+                    format!(
+                        "Possible duplicate order #{} / #{}",
+                        other.order.number, order.number
+                    ),
                     customer,
                     secs(ctx.clock.now()),
                     other.placed_at.min(at),
@@ -513,8 +518,10 @@ pub(crate) fn attach_waiting_bounces(
                                WHERE f.message = m.id AND f.kind = 'bounced')",
         )
         .and_then(|mut st| {
-            st.query_map([needle.as_bytes()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
+            st.query_map([needle.as_bytes()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect()
         })
         .ctx(ACTION)?;
     let mut touched = BTreeSet::new();
@@ -543,14 +550,14 @@ impl super::Store {
     }
 
     /// The order a notification message was read as, if it was one.
-    pub fn order_of_message(
-        &self,
-        key: super::MessageKey,
-    ) -> Result<Option<OrderRow>, StoreError> {
+    pub fn order_of_message(&self, key: super::MessageKey) -> Result<Option<OrderRow>, StoreError> {
         let found: Option<(i64, Option<String>)> = self
             .connection()
             .prepare_cached("SELECT id, customer_addr FROM orders WHERE message = ?1")
-            .and_then(|mut st| st.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .and_then(|mut st| {
+                st.query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
             .ctx("read an order")?;
         let Some((id, Some(addr))) = found else {
             return Ok(None);

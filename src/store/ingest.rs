@@ -11,8 +11,8 @@ use super::threading;
 use super::types::{
     FlagKind, InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext,
 };
-use crate::mail::AutoKind;
 use super::Store;
+use crate::mail::AutoKind;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
@@ -437,7 +437,11 @@ fn insert_one(
     };
     // Notifications of different orders can share a subject ("A New Order has Arrived"):
     // they never thread by subject.
-    let thread_customer = if order.is_some() { "" } else { customer.as_str() };
+    let thread_customer = if order.is_some() {
+        ""
+    } else {
+        customer.as_str()
+    };
     let found = match by_ids(tx, msgid, &refs)? {
         Some(c) => Some(c),
         None => match bounced_conv.or(about_duplicate) {

@@ -99,7 +99,10 @@ fn duplicate_orders_make_one_item_and_the_customer_joins_it() {
     assert!(s.restore_duplicate(dup.id).unwrap());
     let row = s.conversation(dup.id).unwrap().unwrap();
     assert_eq!(row.pending_since, Some(at("2025-06-03T07:20:00Z")));
-    assert!(!s.restore_duplicate(dup.id).unwrap(), "nothing left to undo");
+    assert!(
+        !s.restore_duplicate(dup.id).unwrap(),
+        "nothing left to undo"
+    );
 }
 
 #[test]
@@ -113,15 +116,23 @@ fn a_dismissed_duplicate_leaves_needs_reply_and_single_orders_never_enter() {
         None,
     )
     .unwrap();
-    assert!(needs_reply(&s).is_empty(), "two days apart: not a duplicate");
-    let all = s.list(View::NotCustomer, at("2025-06-06T12:00:00Z"), 0, 10).unwrap();
+    assert!(
+        needs_reply(&s).is_empty(),
+        "two days apart: not a duplicate"
+    );
+    let all = s
+        .list(View::NotCustomer, at("2025-06-06T12:00:00Z"), 0, 10)
+        .unwrap();
     assert_eq!(all.len(), 2);
     assert!(all
         .iter()
         .all(|r| r.not_customer == Some(NotCustomer::Auto(AutoKind::Order))));
 
-    s.ingest(vec![new(&shopify(1049, "c"), "2025-06-03T09:00:00Z", 3)], None)
-        .unwrap();
+    s.ingest(
+        vec![new(&shopify(1049, "c"), "2025-06-03T09:00:00Z", 3)],
+        None,
+    )
+    .unwrap();
     let dup = needs_reply(&s);
     assert_eq!(dup.len(), 1);
     assert!(s.dismiss_duplicate(dup[0].id).unwrap());
@@ -152,7 +163,9 @@ fn sarah_thread(s: &mut Store) -> i64 {
     );
     reply.location = Location::new("Sent", 1, 1);
     s.ingest(vec![reply], None).unwrap();
-    let rows = s.list(View::All, at("2025-06-03T12:00:00Z"), 0, 10).unwrap();
+    let rows = s
+        .list(View::All, at("2025-06-03T12:00:00Z"), 0, 10)
+        .unwrap();
     assert_eq!(rows.len(), 1);
     assert!(needs_reply(s).is_empty());
     rows[0].id
@@ -160,18 +173,29 @@ fn sarah_thread(s: &mut Store) -> i64 {
 
 #[test]
 fn a_bounced_reply_brings_its_conversation_back() {
-    for (name, reply_id) in [("by message-id", "reply-1@alphx.shop"), ("by recipient and subject", "unknown@alphx.shop")] {
+    for (name, reply_id) in [
+        ("by message-id", "reply-1@alphx.shop"),
+        ("by recipient and subject", "unknown@alphx.shop"),
+    ] {
         let mut s = Store::open_in_memory(ctx()).unwrap();
         let conv = sarah_thread(&mut s);
         s.ingest(
-            vec![new(&DSN.replace("REPLYID", reply_id), "2025-06-03T08:05:00Z", 2)],
+            vec![new(
+                &DSN.replace("REPLYID", reply_id),
+                "2025-06-03T08:05:00Z",
+                2,
+            )],
             None,
         )
         .unwrap();
         let rows = needs_reply(&s);
         assert_eq!(ids(&rows), [conv], "{name}");
         assert_eq!(rows[0].customer_addr, "sarah.kowalski@gmial.com", "{name}");
-        assert_eq!(rows[0].pending_since, Some(at("2025-06-03T08:05:00Z")), "{name}");
+        assert_eq!(
+            rows[0].pending_since,
+            Some(at("2025-06-03T08:05:00Z")),
+            "{name}"
+        );
         assert_eq!(rows[0].flags[0].kind, FlagKind::Bounced, "{name}");
         assert_eq!(
             rows[0].flags[0].reason,
@@ -179,7 +203,8 @@ fn a_bounced_reply_brings_its_conversation_back() {
             "{name}"
         );
         // Marked answered (e.g. phoned her): done, and the warning goes with it.
-        s.mark_answered(conv, Some(at("2025-06-03T09:00:00Z"))).unwrap();
+        s.mark_answered(conv, Some(at("2025-06-03T09:00:00Z")))
+            .unwrap();
         let row = s.conversation(conv).unwrap().unwrap();
         assert!(row.pending_since.is_none(), "{name}");
         assert!(row.flags.is_empty(), "{name}");
@@ -190,7 +215,11 @@ fn a_bounced_reply_brings_its_conversation_back() {
 fn a_bounce_of_unknown_mail_stays_a_bounce() {
     let mut s = Store::open_in_memory(ctx()).unwrap();
     s.ingest(
-        vec![new(&DSN.replace("REPLYID", "x@elsewhere"), "2025-06-03T08:05:00Z", 2)],
+        vec![new(
+            &DSN.replace("REPLYID", "x@elsewhere"),
+            "2025-06-03T08:05:00Z",
+            2,
+        )],
         None,
     )
     .unwrap();

@@ -95,8 +95,19 @@ pub(crate) fn recompute(
         .ctx(ACTION)?;
     let mut msgs = Vec::new();
     for row in rows {
-        let (id, message_id, from_addr, from_name, to_json, subject, is_shop, auto, at, flags, reopens) =
-            row.ctx(ACTION)?;
+        let (
+            id,
+            message_id,
+            from_addr,
+            from_name,
+            to_json,
+            subject,
+            is_shop,
+            auto,
+            at,
+            flags,
+            reopens,
+        ) = row.ctx(ACTION)?;
         let to: Vec<Address> = from_json(&to_json, "recipients", id)?;
         let first_to =
             threading::customer_addr(true, None, to.iter().map(|a| a.addr.as_str()), |a| {

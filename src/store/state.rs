@@ -542,7 +542,10 @@ mod tests {
     #[test]
     fn bounced_reply_and_duplicate_order_are_owed() {
         let bounce = |row, at| {
-            let mut m = auto(msg(row, "dsn@x", "mailer-daemon@mx.de", at), AutoKind::Bounce);
+            let mut m = auto(
+                msg(row, "dsn@x", "mailer-daemon@mx.de", at),
+                AutoKind::Bounce,
+            );
             m.reopens = true;
             m
         };
@@ -557,7 +560,11 @@ mod tests {
         let cases: Vec<PendingCase> = vec![
             (
                 "a bounce of the shop's reply reopens",
-                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 200), bounce(3, 210)],
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    msg(2, "b@x", SHOP, 200),
+                    bounce(3, 210),
+                ],
                 Marks::default(),
                 Some(210),
                 Some(200),

@@ -245,10 +245,9 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
             theme.title(),
         ));
     // Warnings sit on the preview's frame, so the reply text keeps its room.
-    if let Some(reason) = super::flags::reason_line(
-        &p.flags,
-        usize::from(preview_area.width.saturating_sub(4)),
-    ) {
+    if let Some(reason) =
+        super::flags::reason_line(&p.flags, usize::from(preview_area.width.saturating_sub(4)))
+    {
         block = block.title_bottom(Span::styled(format!(" {reason} "), theme.error()));
     }
     let inner = block.inner(preview_area);
@@ -321,9 +320,9 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
             Span::styled(
                 format!(
                     " {}",
-                    "─".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(
-                        reason.as_str()
-                    ) + 4))
+                    "─".repeat(w.saturating_sub(
+                        unicode_width::UnicodeWidthStr::width(reason.as_str()) + 4
+                    ))
                 ),
                 theme.border(),
             ),

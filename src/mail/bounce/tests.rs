@@ -105,7 +105,11 @@ fn reasons() {
         (None, "550 No such user here", "address does not exist"),
         (Some("5.2.2"), "", "the mailbox is full"),
         (None, "552 mailbox over quota", "the mailbox is full"),
-        (Some("5.7.1"), "rejected", "the recipient's server refused it"),
+        (
+            Some("5.7.1"),
+            "rejected",
+            "the recipient's server refused it",
+        ),
         (Some("5.0.0"), "", "it could not be delivered"),
     ];
     for (status, detail, want) in cases {

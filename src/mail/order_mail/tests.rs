@@ -104,7 +104,11 @@ fn customer_mail_is_not_an_order() {
             "Please cancel it",
         ),
         ("jane@mail.com", "You made a sale", "not from etsy"),
-        ("news@shop.example", "New order of mugs arrived", "newsletter"),
+        (
+            "news@shop.example",
+            "New order of mugs arrived",
+            "newsletter",
+        ),
     ];
     for (from, subject, body) in cases {
         assert_eq!(
