@@ -500,6 +500,22 @@ pub(crate) fn customer_orders(conn: &Connection, addr: &str) -> Result<Vec<Order
         .collect()
 }
 
+/// Remember which Message-ID a bounce reports when that message is not stored yet, so that
+/// [`attach_waiting_bounces`] finds it by index when it is.
+pub(crate) fn await_reply(
+    tx: &Transaction<'_>,
+    bounce_message: i64,
+    original_message_id: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO message_flags(message, kind, reason) VALUES (?1, 'bounce_of', ?2)
+         ON CONFLICT(message, kind) DO UPDATE SET reason = excluded.reason",
+    )
+    .and_then(|mut st| st.execute(params![bounce_message, original_message_id]))
+    .ctx("remember a bounce")?;
+    Ok(())
+}
+
 /// A shop message stored after the bounce of it (INBOX syncs before Sent): bounces that name
 /// its Message-ID and are not yet tied to a reply join its conversation now. Returns the
 /// conversations whose state changed.
@@ -509,19 +525,15 @@ pub(crate) fn attach_waiting_bounces(
     conversation: i64,
 ) -> Result<BTreeSet<i64>, StoreError> {
     const ACTION: &str = "match a bounce to the reply it reports";
-    let needle = format!("<{message_id}>");
     let waiting: Vec<(i64, i64, Vec<u8>)> = tx
         .prepare_cached(
-            "SELECT m.id, m.conversation_id, m.raw FROM messages m
-             WHERE m.auto_kind = 'bounce' AND instr(m.raw, ?1) > 0
-               AND NOT EXISTS (SELECT 1 FROM message_flags f
-                               WHERE f.message = m.id AND f.kind = 'bounced')",
+            "SELECT m.id, m.conversation_id, m.raw FROM message_flags f
+             JOIN messages m ON m.id = f.message
+             WHERE f.kind = 'bounce_of' AND f.reason = ?1",
         )
         .and_then(|mut st| {
-            st.query_map([needle.as_bytes()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
-            .collect()
+            st.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
         })
         .ctx(ACTION)?;
     let mut touched = BTreeSet::new();
@@ -534,6 +546,9 @@ pub(crate) fn attach_waiting_bounces(
         }
         move_message(tx, id, conversation)?;
         flag_message(tx, id, FlagKind::Bounced, &b.summary())?;
+        tx.prepare_cached("DELETE FROM message_flags WHERE message = ?1 AND kind = 'bounce_of'")
+            .and_then(|mut st| st.execute([id]))
+            .ctx(ACTION)?;
         touched.insert(old);
         touched.insert(conversation);
     }

@@ -571,8 +571,14 @@ fn insert_one(
     if let (true, Some(id)) = (is_shop, msgid) {
         touched.extend(flags::attach_waiting_bounces(tx, id, conv)?);
     }
-    if let (Some(b), Some(_)) = (&bounce, bounced_conv) {
-        flags::flag_message(tx, key, FlagKind::Bounced, &b.summary())?;
+    match (&bounce, bounced_conv) {
+        (Some(b), Some(_)) => flags::flag_message(tx, key, FlagKind::Bounced, &b.summary())?,
+        (Some(b), None) => {
+            if let Some(original) = b.original_message_id.as_deref() {
+                flags::await_reply(tx, key, original)?;
+            }
+        }
+        _ => {}
     }
     if !is_shop && auto_kind.is_none() {
         let signals = crate::mail::suspicious::signals(&m.raw, p, &ctx.proactive.shop);

@@ -238,13 +238,15 @@ CREATE TABLE duplicate_orders (
 );
 CREATE INDEX duplicate_orders_conversation ON duplicate_orders(conversation_id);
 
--- Warnings derived from a message when it was stored: kind 'suspicious' or 'bounced'.
+-- Warnings derived from a message when it was stored: kind 'suspicious' or 'bounced'; and
+-- 'bounce_of' (reason: the Message-ID a bounce reports) until the reply it reports is stored.
 CREATE TABLE message_flags (
     message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
     kind    TEXT NOT NULL,
     reason  TEXT NOT NULL,
     PRIMARY KEY (message, kind)
 ) WITHOUT ROWID;
+CREATE INDEX message_flags_reason ON message_flags(kind, reason);
 
 ALTER TABLE notes ADD COLUMN warning INTEGER NOT NULL DEFAULT 0;
 -- JSON list of {kind, reason}, kept by the same recompute as the other cached columns.

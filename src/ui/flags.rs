@@ -53,7 +53,7 @@ mod tests {
         assert_eq!(badge(&two).as_deref(), Some("⚠ SUSPICIOUS+1"));
         assert_eq!(
             reason_line(&two, 30).as_deref(),
-            Some("⚠ SUSPICIOUS: odd sender · ⚠…")
+            Some("⚠ SUSPICIOUS: odd sender · ⚠ …")
         );
     }
 }
