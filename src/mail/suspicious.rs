@@ -107,7 +107,7 @@ pub fn signals(raw: &[u8], msg: &ParsedMessage, shop: &ShopIdentity) -> Vec<Sign
     if let Some(s) = display_name(from.name.as_deref(), &from_domain, shop) {
         out.push(s);
     }
-    if let Some(rt) = &msg.reply_to {
+    if let Some(rt) = msg.reply_to.as_ref().filter(|_| !is_form_sender(&from.addr)) {
         let rt_domain = domain_of(&rt.addr).to_lowercase();
         if !rt_domain.is_empty()
             && !from_domain.is_empty()
@@ -146,6 +146,31 @@ pub fn signals(raw: &[u8], msg: &ParsedMessage, shop: &ShopIdentity) -> Vec<Sign
         });
     }
     out
+}
+
+/// Contact forms and shop platforms send a visitor's message from their own address with the
+/// visitor in Reply-To: that Reply-To is the point, not a trick.
+fn is_form_sender(addr: &str) -> bool {
+    let (local, domain) = addr.rsplit_once('@').unwrap_or((addr, ""));
+    let local = local.to_lowercase();
+    let platforms = [
+        "shopify.com",
+        "wix.com",
+        "wixsite.com",
+        "squarespace.com",
+        "squarespace.info",
+        "etsy.com",
+        "jotform.com",
+        "typeform.com",
+        "formspree.io",
+    ];
+    ["noreply", "no-reply", "donotreply", "mailer", "wordpress", "form", "forms"]
+        .iter()
+        .any(|w| local == *w || local.starts_with(&format!("{w}-")) || local.starts_with(&format!("{w}+")))
+        || platforms
+            .iter()
+            .any(|p| super::classify::address_matches_domain(addr, p))
+        || domain.is_empty()
 }
 
 fn words(s: &str) -> Vec<String> {

@@ -85,6 +85,11 @@ fn signal_table() {
             &[ReplyTo],
         ),
         (
+            "a contact form sends the visitor's address as reply-to",
+            "From: Shopify <mailer@shopify.com>\nReply-To: jane@outlook.com\nSubject: New customer message\n\nHi\n",
+            &[],
+        ),
+        (
             "reply-to on a subdomain of the sender is fine",
             "From: Shop <a@mail.brand.example>\nReply-To: b@brand.example\nSubject: x\n\nHi\n",
             &[],
