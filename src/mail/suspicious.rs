@@ -107,7 +107,11 @@ pub fn signals(raw: &[u8], msg: &ParsedMessage, shop: &ShopIdentity) -> Vec<Sign
     if let Some(s) = display_name(from.name.as_deref(), &from_domain, shop) {
         out.push(s);
     }
-    if let Some(rt) = msg.reply_to.as_ref().filter(|_| !is_form_sender(&from.addr)) {
+    if let Some(rt) = msg
+        .reply_to
+        .as_ref()
+        .filter(|_| !is_form_sender(&from.addr))
+    {
         let rt_domain = domain_of(&rt.addr).to_lowercase();
         if !rt_domain.is_empty()
             && !from_domain.is_empty()
@@ -164,12 +168,21 @@ fn is_form_sender(addr: &str) -> bool {
         "typeform.com",
         "formspree.io",
     ];
-    ["noreply", "no-reply", "donotreply", "mailer", "wordpress", "form", "forms"]
+    [
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "mailer",
+        "wordpress",
+        "form",
+        "forms",
+    ]
+    .iter()
+    .any(|w| {
+        local == *w || local.starts_with(&format!("{w}-")) || local.starts_with(&format!("{w}+"))
+    }) || platforms
         .iter()
-        .any(|w| local == *w || local.starts_with(&format!("{w}-")) || local.starts_with(&format!("{w}+")))
-        || platforms
-            .iter()
-            .any(|p| super::classify::address_matches_domain(addr, p))
+        .any(|p| super::classify::address_matches_domain(addr, p))
         || domain.is_empty()
 }
 
