@@ -23,6 +23,9 @@ pub struct TemplateChoice {
     pub draft: Result<Draft, String>,
 }
 
+/// The starter template a possible duplicate order is answered with.
+const DUPLICATE_TEMPLATE: &str = "duplicate-order";
+
 /// The template picker: the list on the left, the selected reply rendered on the right.
 #[derive(Debug, Clone)]
 pub struct TemplatePicker {
@@ -186,6 +189,20 @@ impl App {
             flags: row.flags.clone(),
         };
         self.load_choices(&mut picker);
+        // A possible duplicate order opens on the template written for it.
+        if row
+            .flags
+            .iter()
+            .any(|f| f.kind == crate::store::FlagKind::DuplicateOrder)
+        {
+            if let Some(i) = picker
+                .choices
+                .iter()
+                .position(|c| c.template.slug() == DUPLICATE_TEMPLATE)
+            {
+                picker.selected = i;
+            }
+        }
         self.stack.push(Screen::Templates(picker));
     }
 
