@@ -334,6 +334,10 @@ fn demo_warnings_at_100x30() {
     let text = shot(&app, w, h);
     assert!(text.contains("⚠ SUSPICIOUS: the name"), "{text}");
     assert_snapshot!("wide_demo_suspicious_reply_picker", text);
+    cmd(&mut app, Command::Open);
+    let text = shot(&app, w, h);
+    assert!(text.contains("── ⚠ SUSPICIOUS: the name"), "{text}");
+    cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Back);
 
