@@ -13,6 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod proactive;
+
 /// shopinbox: the customer inbox for a small online shop, in your terminal.
 ///
 /// With no command it opens the inbox (TUI) on the configured account.
@@ -93,6 +95,14 @@ pub enum Command {
         #[arg(long, conflicts_with = "first_name")]
         clear_first_name: bool,
     },
+    /// Dismiss a possible duplicate order ("not a duplicate"); --undo brings it back.
+    NotDuplicate {
+        /// Conversation id of the "Possible duplicate order" item.
+        id: i64,
+        /// Bring a dismissed duplicate back into Needs reply.
+        #[arg(long)]
+        undo: bool,
+    },
     /// Snooze a conversation until a time ("2026-11-25 09:00"), or `--clear`.
     Snooze {
         /// Conversation id.
@@ -163,6 +173,17 @@ pub enum NotesCommand {
     Add {
         /// The note's text.
         text: String,
+        /// A warning ("possible fraud"): a red badge on every conversation of the customer.
+        #[arg(long)]
+        warning: bool,
+    },
+    /// Mark a note as a warning (or, with --off, as an ordinary note).
+    Warn {
+        /// Note id (as listed).
+        id: i64,
+        /// Make it an ordinary note again.
+        #[arg(long)]
+        off: bool,
     },
     /// Replace the text of a note.
     Edit {
@@ -609,9 +630,19 @@ fn run(cli: Cli) -> Result<i32> {
             let mut env = Env::open(&cli, cli.demo)?;
             let addr = customer.trim().to_lowercase();
             match command {
-                Some(NotesCommand::Add { text }) => {
-                    let id = env.store.add_note(&addr, text)?;
-                    outln!("added note {id} for {addr}");
+                Some(NotesCommand::Add { text, warning }) => {
+                    let id = env.store.add_note_with(&addr, text, *warning)?;
+                    let what = if *warning { "warning note" } else { "note" };
+                    outln!("added {what} {id} for {addr}");
+                }
+                Some(NotesCommand::Warn { id, off }) => {
+                    env.store.set_note_warning(*id, !*off)?;
+                    let what = if *off {
+                        "an ordinary note"
+                    } else {
+                        "a warning"
+                    };
+                    outln!("note {id} is now {what}");
                 }
                 Some(NotesCommand::Edit { id, text }) => {
                     env.store.update_note(*id, text)?;
@@ -629,9 +660,10 @@ fn run(cli: Cli) -> Result<i32> {
                     }
                     for n in notes {
                         outln!(
-                            "{:>4}  {}  {}",
+                            "{:>4}  {}  {}{}",
                             n.id,
                             n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                            if n.warning { "WARNING: " } else { "" },
                             crate::mail::sanitize::line(&n.text)
                         );
                     }
@@ -651,6 +683,11 @@ fn run(cli: Cli) -> Result<i32> {
                 env.store.set_first_name(&addr, name.as_deref())?;
             }
             print_customer(&env, &addr)?;
+            Ok(0)
+        }
+        Some(Command::NotDuplicate { id, undo }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            outln!("{}", proactive::not_duplicate(&mut env.store, *id, *undo)?);
             Ok(0)
         }
         Some(Command::Snooze { id, until, clear }) => {
@@ -838,6 +875,7 @@ fn row_json(
         "late_minutes": late.map(|d| d.num_minutes()),
         "late": late.map(deadline::format_duration),
         "not_customer": row.not_customer.map(|n| n.as_str()),
+        "flags": proactive::flags_json(&row.flags),
     })
 }
 
@@ -884,6 +922,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
             received,
             row.message_count
         )?;
+        proactive::write_flags(&mut out, "       ", row)?;
     }
     Ok(())
 }
@@ -906,6 +945,7 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
     if let Some(due) = row.due_at {
         writeln!(out, "Due: {}", deadline::format_local(due, &cal))?;
     }
+    proactive::write_flags(&mut out, "", &row)?;
     for m in &msgs {
         let from = m
             .from
@@ -970,6 +1010,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
     if !info.orders_mentioned.is_empty() {
         writeln!(out, "Orders:       {}", info.orders_mentioned.join(", "))?;
     }
+    proactive::write_orders(&mut out, &info, &cal)?;
     writeln!(out, "\nConversations ({}):", info.conversations.len())?;
     for row in &info.conversations {
         writeln!(
@@ -986,9 +1027,10 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
         for n in &info.notes {
             writeln!(
                 out,
-                "{:>6}  {}  {}",
+                "{:>6}  {}  {}{}",
                 n.id,
                 n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                if n.warning { "WARNING: " } else { "" },
                 crate::mail::sanitize::line(&n.text)
             )?;
         }

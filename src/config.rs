@@ -8,6 +8,8 @@
 //! did you mean "Europe/Berlin"?`). Passwords never live in the file: they come from a command
 //! (`password_command`, run with `sh -c` like aerc/himalaya do) or an environment variable.
 
+mod orders;
+
 use crate::deadline::{self, Calendar};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
@@ -67,6 +69,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("templates", &["dir"]),
     // Any name: the owner's own offers ({offer.NAME} in templates).
     ("offers", &[]),
+    ("orders", &["duplicate_window_hours", "source"]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -297,6 +300,8 @@ pub struct Config {
     /// `[offers]`: the facts templates may state (discount code, its amount, return address),
     /// key → text. A template that needs a key not set here is refused.
     pub offers: BTreeMap<String, String>,
+    /// `[orders]`: the owner's order notification rules and the duplicate-order window.
+    pub orders: crate::mail::order_mail::OrderRules,
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -373,6 +378,7 @@ impl Config {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            orders: crate::mail::order_mail::OrderRules::default(),
         }
     }
 
@@ -423,6 +429,13 @@ impl Config {
             addresses: self.shop_addresses(),
             calendar: self.calendar(),
             clock,
+            proactive: crate::store::Proactive {
+                shop: crate::mail::suspicious::ShopIdentity {
+                    name: self.shop.name.clone(),
+                    addresses: self.shop_addresses(),
+                },
+                orders: self.orders.clone(),
+            },
         }
     }
 
@@ -463,6 +476,7 @@ struct RawConfig {
     templates: RawTemplates,
     #[serde(default)]
     offers: BTreeMap<String, String>,
+    orders: orders::RawOrders,
 }
 
 #[derive(Deserialize)]
@@ -863,6 +877,7 @@ impl<'a> Ctx<'a> {
             keys: raw.keys,
             templates_dir,
             offers,
+            orders: orders::build(self, raw.orders)?,
         })
     }
 

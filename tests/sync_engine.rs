@@ -33,6 +33,7 @@ fn ctx() -> ShopContext {
                 .unwrap()
                 .into(),
         ),
+        proactive: Default::default(),
     }
 }
 

@@ -227,6 +227,7 @@ fn hostile_app() -> App {
             text: h.to_string(),
             created_at: now(),
             updated_at: now(),
+            warning: false,
         });
     }
     fake.into_app(100, 30)
@@ -300,4 +301,121 @@ fn help_lists_every_key_of_the_keymap() {
         text.contains("  Q  back; quit from the inbox"),
         "remapped key shown:\n{text}"
     );
+}
+
+/// Selects the first inbox row whose subject starts with `prefix`.
+fn select_subject(app: &mut App, prefix: &str) {
+    cmd(app, Command::Top);
+    while app
+        .inbox
+        .selected_row()
+        .is_some_and(|r| !r.subject.starts_with(prefix))
+    {
+        let before = app.inbox.selected;
+        cmd(app, Command::Down);
+        assert_ne!(before, app.inbox.selected, "{prefix} is in the demo");
+    }
+}
+
+/// The demo's flags that warn: a suspicious sender, a possible duplicate order (with its
+/// reply and "not a duplicate"), and a bounced reply, each explained in one line.
+#[test]
+fn demo_warnings_at_100x30() {
+    let (w, h) = (100, 30);
+    let (_dir, mut app) = demo_app(w, h);
+
+    select_subject(&mut app, "Order #1050");
+    let text = shot(&app, w, h);
+    assert!(text.contains("⚠ SUSPICIOUS Order #1050"), "{text}");
+    assert_snapshot!("wide_demo_suspicious_selected", text);
+    cmd(&mut app, Command::Open);
+    assert_snapshot!("wide_demo_suspicious_conversation", shot(&app, w, h));
+    cmd(&mut app, Command::Reply);
+    let text = shot(&app, w, h);
+    assert!(text.contains("⚠ SUSPICIOUS: the name"), "{text}");
+    assert_snapshot!("wide_demo_suspicious_reply_picker", text);
+    cmd(&mut app, Command::Open);
+    let text = shot(&app, w, h);
+    assert!(text.contains("── ⚠ SUSPICIOUS: the name"), "{text}");
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Back);
+
+    select_subject(&mut app, "Gift message");
+    cmd(&mut app, Command::Open);
+    // The thread opens at the bounce; the status line says what it means.
+    let text = shot(&app, w, h);
+    assert!(
+        text.contains(
+            "⚠ BOUNCED: your reply to sarah.kowalski@gmial.com bounced: address does not exist"
+        ),
+        "{text}"
+    );
+    assert_snapshot!("wide_demo_bounced_conversation", text);
+    // At the top of the thread, the whole warning with the suggested correction.
+    cmd(&mut app, Command::Top);
+    let text = shot(&app, w, h);
+    assert!(
+        text.contains("address does not exist; did you mean")
+            && text.contains("sarah.kowalski@gmail.com?"),
+        "{text}"
+    );
+    assert_snapshot!("wide_demo_bounced_conversation_top", text);
+    cmd(&mut app, Command::Back);
+
+    select_subject(&mut app, "Possible duplicate order #1047 / #1048");
+    cmd(&mut app, Command::Open);
+    assert_snapshot!("wide_demo_duplicate_conversation", shot(&app, w, h));
+    cmd(&mut app, Command::Reply);
+    let text = shot(&app, w, h);
+    assert!(
+        text.contains("Preview: Duplicate order check"),
+        "opens on it:\n{text}"
+    );
+    assert!(text.contains("Reply to JANE DOE"), "{text}");
+    assert!(text.contains("#1047"), "{text}");
+    assert_snapshot!("wide_demo_duplicate_reply_picker", text);
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Back);
+
+    // "Not a duplicate" takes it out of Needs reply (Jane's own question stays); u undoes.
+    let before = app.counts.needs_reply;
+    cmd(&mut app, Command::NotDuplicate);
+    let text = shot(&app, w, h);
+    assert!(
+        text.contains("Not a duplicate: both orders stand."),
+        "{text}"
+    );
+    assert!(!text.contains("⚠ DUPLICATE?"), "{text}");
+    assert_eq!(
+        app.counts.needs_reply, before,
+        "Jane's own mail still waits"
+    );
+    cmd(&mut app, Command::Undo);
+    assert!(shot(&app, w, h).contains("⚠ DUPLICATE?"));
+
+    // The customer panel lists the orders; a warning note (↑ in the note editor) puts a red
+    // badge on the customer's conversations.
+    select_subject(&mut app, "Possible duplicate order");
+    cmd(&mut app, Command::Customer);
+    let text = shot(&app, w, h);
+    assert!(
+        text.contains("Orders (2)") && text.contains("#1048"),
+        "{text}"
+    );
+    cmd(&mut app, Command::AddNote);
+    typed(&mut app, "card declined twice");
+    app.update(Action::Input(InputKey::Up));
+    assert!(shot(&app, w, h).contains("New note · ⚠ WARNING"));
+    app.update(Action::Input(InputKey::Submit));
+    let text = shot(&app, w, h);
+    assert!(text.contains("⚠ card declined twice"), "{text}");
+    assert_snapshot!("wide_demo_customer_orders_and_warning", text);
+    cmd(&mut app, Command::Back);
+    let text = shot(&app, w, h);
+    assert!(
+        text.contains("⚠ WARNING+1 Possible duplicate order"),
+        "{text}"
+    );
+    assert!(text.contains("⚠ WARNING: card declined twice"), "{text}");
 }

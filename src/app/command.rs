@@ -33,6 +33,7 @@ pub enum Command {
     Customer,
     AddNote,
     DeleteNote,
+    NotDuplicate,
     FirstName,
     NextFocus,
     ToggleQuoted,
@@ -46,7 +47,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 37] = [
+    pub const ALL: [Command; 38] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -75,6 +76,7 @@ impl Command {
         Command::Customer,
         Command::AddNote,
         Command::DeleteNote,
+        Command::NotDuplicate,
         Command::FirstName,
         Command::NextFocus,
         Command::ToggleQuoted,
@@ -117,6 +119,7 @@ impl Command {
             Command::Customer => "customer",
             Command::AddNote => "add_note",
             Command::DeleteNote => "delete_note",
+            Command::NotDuplicate => "not_duplicate",
             Command::FirstName => "first_name",
             Command::NextFocus => "next_focus",
             Command::ToggleQuoted => "toggle_quoted",
@@ -160,6 +163,7 @@ impl Command {
             Command::Customer => "customer panel",
             Command::AddNote => "add a note about the customer",
             Command::DeleteNote => "delete the selected note",
+            Command::NotDuplicate => "not a duplicate: dismiss a duplicate order",
             Command::FirstName => "correct the first name used in replies",
             Command::NextFocus => "switch between conversations and notes",
             Command::ToggleQuoted => "show/fold quoted text and signatures",

@@ -64,6 +64,40 @@ pub trait InboxData {
     fn add_note(&mut self, addr: &str, text: &str) -> DataResult<i64>;
     fn update_note(&mut self, id: i64, text: &str) -> DataResult<()>;
     fn delete_note(&mut self, id: i64) -> DataResult<()>;
+    /// Add a note, possibly a warning ("possible fraud"). Stores without warnings refuse one.
+    fn add_note_with(&mut self, addr: &str, text: &str, warning: bool) -> DataResult<i64> {
+        if warning {
+            return Err(DataError::new("save a warning note", "not supported here"));
+        }
+        self.add_note(addr, text)
+    }
+    /// Mark a note as a warning or an ordinary note.
+    fn set_note_warning(&mut self, id: i64, warning: bool) -> DataResult<()> {
+        let _ = id;
+        if warning {
+            return Err(DataError::new(
+                "mark the note as a warning",
+                "not supported here",
+            ));
+        }
+        Ok(())
+    }
+    /// "Not a duplicate" on a possible duplicate order.
+    fn dismiss_duplicate(&mut self, id: ConversationId) -> DataResult<()> {
+        let _ = id;
+        Err(DataError::new(
+            "dismiss the duplicate order",
+            "not supported here",
+        ))
+    }
+    /// Undo [`InboxData::dismiss_duplicate`].
+    fn restore_duplicate(&mut self, id: ConversationId) -> DataResult<()> {
+        let _ = id;
+        Err(DataError::new(
+            "restore the duplicate order",
+            "not supported here",
+        ))
+    }
     /// Replies waiting in the outbox (queued, failed or uncertain).
     fn outbox_pending(&self) -> DataResult<u64>;
     /// When any folder last finished syncing.
@@ -158,6 +192,31 @@ impl InboxData for Store {
     }
     fn delete_note(&mut self, id: i64) -> DataResult<()> {
         wrap("delete the note", Store::delete_note(self, id))
+    }
+    fn add_note_with(&mut self, addr: &str, text: &str, warning: bool) -> DataResult<i64> {
+        wrap(
+            "save the note",
+            Store::add_note_with(self, addr, text, warning),
+        )
+    }
+    fn set_note_warning(&mut self, id: i64, warning: bool) -> DataResult<()> {
+        wrap("save the note", Store::set_note_warning(self, id, warning))
+    }
+    fn dismiss_duplicate(&mut self, id: ConversationId) -> DataResult<()> {
+        match Store::dismiss_duplicate(self, id) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(DataError::new(
+                "dismiss the duplicate order",
+                "it was already dismissed",
+            )),
+            Err(e) => Err(DataError::new("dismiss the duplicate order", e)),
+        }
+    }
+    fn restore_duplicate(&mut self, id: ConversationId) -> DataResult<()> {
+        wrap(
+            "restore the duplicate order",
+            Store::restore_duplicate(self, id).map(|_| ()),
+        )
     }
     fn outbox_pending(&self) -> DataResult<u64> {
         crate::send::outbox::pending_counts(self.connection())

@@ -167,7 +167,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 37] = [
+    let table: [(Command, &[&'static str]); 38] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -196,6 +196,7 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Customer, &["c"]),
         (AddNote, &["n"]),
         (DeleteNote, &["D"]),
+        (NotDuplicate, &["d"]),
         (FirstName, &["N"]),
         (NextFocus, &["f"]),
         (ToggleQuoted, &["z"]),

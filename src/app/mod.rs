@@ -11,6 +11,7 @@ pub mod command;
 pub mod data;
 pub mod input;
 pub mod keymap;
+mod proactive;
 pub mod reply;
 pub mod stats;
 pub mod when;
@@ -240,6 +241,8 @@ pub struct NoteEditor {
     /// None: a new note.
     pub note_id: Option<i64>,
     pub input: LineEditor,
+    /// A warning note (↑/↓ toggles): a red badge on every conversation of the customer.
+    pub warning: bool,
 }
 
 /// Correcting the first name replies use for a customer.
@@ -282,6 +285,10 @@ pub enum Undo {
     NoteDeleted {
         customer_addr: String,
         text: String,
+    },
+    /// "Not a duplicate" on a possible duplicate order.
+    Duplicate {
+        conversation: ConversationId,
     },
 }
 
@@ -821,9 +828,11 @@ impl App {
                     customer_addr: addr,
                     note_id: None,
                     input: LineEditor::default(),
+                    warning: false,
                 }));
             }
             Command::DeleteNote => self.delete_note(),
+            Command::NotDuplicate => self.not_duplicate(),
             Command::FirstName => {
                 let Some(addr) = self.target_customer_addr() else {
                     self.info("Select a conversation to correct its customer's first name.");
@@ -963,6 +972,7 @@ impl App {
                             customer_addr: c.info.addr.clone(),
                             note_id: Some(note.id),
                             input: LineEditor::with_text(&note.text),
+                            warning: note.warning,
                         }));
                     }
                 }
@@ -1140,6 +1150,7 @@ impl App {
                 customer_addr,
                 text,
             } => self.data.add_note(customer_addr, text).map(|_| ()),
+            Undo::Duplicate { conversation } => self.data.restore_duplicate(*conversation),
         };
         match result {
             Ok(()) => {
@@ -1148,6 +1159,7 @@ impl App {
                     Undo::Snooze { .. } => "Undone: snooze.".to_string(),
                     Undo::Answered { .. } => "Undone: answered mark.".to_string(),
                     Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
+                    Undo::Duplicate { .. } => "Undone: possible duplicate order.".to_string(),
                 };
                 self.info(what);
                 self.refresh();
@@ -1343,10 +1355,14 @@ impl App {
                 let result = match (n.note_id, text.is_empty()) {
                     (None, true) => return None,
                     (Some(id), true) => self.data.delete_note(id).map(|_| "Note deleted."),
-                    (Some(id), false) => self.data.update_note(id, &text).map(|_| "Note saved."),
+                    (Some(id), false) => self
+                        .data
+                        .update_note(id, &text)
+                        .and_then(|_| self.data.set_note_warning(id, n.warning))
+                        .map(|_| "Note saved."),
                     (None, false) => self
                         .data
-                        .add_note(&n.customer_addr, &text)
+                        .add_note_with(&n.customer_addr, &text, n.warning)
                         .map(|_| "Note added."),
                 };
                 match result {
@@ -1358,6 +1374,7 @@ impl App {
                 }
                 return None;
             }
+            InputKey::Up | InputKey::Down => n.warning = !n.warning,
             k => edit(&mut n.input, k),
         }
         Some(Overlay::Note(n))

@@ -23,6 +23,9 @@ pub struct TemplateChoice {
     pub draft: Result<Draft, String>,
 }
 
+/// The starter template a possible duplicate order is answered with.
+const DUPLICATE_TEMPLATE: &str = "duplicate-order";
+
 /// The template picker: the list on the left, the selected reply rendered on the right.
 #[derive(Debug, Clone)]
 pub struct TemplatePicker {
@@ -39,6 +42,8 @@ pub struct TemplatePicker {
     pub selected: usize,
     /// First visible line of the preview.
     pub preview_scroll: usize,
+    /// The conversation's warnings, shown with the preview.
+    pub flags: Vec<crate::store::Flag>,
 }
 
 impl TemplatePicker {
@@ -61,6 +66,8 @@ pub struct ConfirmReply {
     pub edited: bool,
     /// First visible line of the body.
     pub scroll: usize,
+    /// The conversation's warnings, shown above the text.
+    pub flags: Vec<crate::store::Flag>,
 }
 
 /// A reply handed to the send worker whose outcome the status line should report.
@@ -190,8 +197,23 @@ impl App {
             dir: PathBuf::new(),
             selected: 0,
             preview_scroll: 0,
+            flags: row.flags.clone(),
         };
         self.load_choices(&mut picker);
+        // A possible duplicate order opens on the template written for it.
+        if row
+            .flags
+            .iter()
+            .any(|f| f.kind == crate::store::FlagKind::DuplicateOrder)
+        {
+            if let Some(i) = picker
+                .choices
+                .iter()
+                .position(|c| c.template.slug() == DUPLICATE_TEMPLATE)
+            {
+                picker.selected = i;
+            }
+        }
         self.stack.push(Screen::Templates(picker));
     }
 
@@ -318,6 +340,7 @@ impl App {
             draft,
             edited: false,
             scroll: 0,
+            flags: p.flags.clone(),
         };
         let text = confirm.draft.text.clone();
         self.stack.push(Screen::Confirm(confirm));

@@ -175,6 +175,10 @@ pub static SAMPLES: &[Sample] = &[
     sample!("01-missing-package.eml" => Inbox, SEEN, overdue(30 * H + 22), Overdue),
     sample!("06-shipping-delay.eml" => Inbox, SEEN, overdue(27 * H + 41), Overdue),
     sample!("02-duplicate-order.eml" => Inbox, SEEN, overdue(21 * H + 3), Overdue),
+    // Jane's two identical Shopify orders, 20 minutes apart, before her mail about them: one
+    // "Possible duplicate order #1047 / #1048" item that her mail joins.
+    sample!("29-order-1047.eml" => Inbox, SEEN, before("02-duplicate-order.eml", 45), NotCustomer),
+    sample!("30-order-1048.eml" => Inbox, SEEN, before("02-duplicate-order.eml", 25), NotCustomer),
     sample!("05-cancel-after-shipping.eml" => Inbox, UNSEEN, overdue(6 * H + 41), Overdue),
     // Due soon (when the clock allows), then fresh mail.
     sample!("03-return.eml" => Inbox, UNSEEN, Arrival::DueSoon { fallback_minutes_ago: 50 }, DueSoon),
@@ -207,7 +211,11 @@ pub static SAMPLES: &[Sample] = &[
     sample!("21-app-pitch.eml" => Inbox, UNSEEN, ago(7 * H + 20), NotCustomer),
     sample!("28-shipping-notice-sent.eml" => Sent, SEEN, ago(3 * H + 5), Shop),
     sample!("23-out-of-office.eml" => Inbox, UNSEEN, after("28-shipping-notice-sent.eml", 1), NotCustomer),
-    sample!("24-bounce.eml" => Inbox, UNSEEN, ago(2 * H + 12), NotCustomer),
+    // The shop answered Sarah's contact-form message, but she had mistyped her address: the
+    // reply bounced, and the bounce brings the conversation back into Needs reply.
+    sample!("24-bounce.eml" => Inbox, UNSEEN, fresh(2 * H + 12), Fresh),
+    sample!("32-gift-message-reply.eml" => Sent, SEEN, before("24-bounce.eml", 1), Shop),
+    sample!("31-gift-message.eml" => Inbox, SEEN, before("32-gift-message-reply.eml", 95), Answered),
 ];
 
 /// Pitches that look like personal mail: the demo marks them the way the owner would, with a
@@ -516,7 +524,7 @@ mod tests {
                 s.name
             );
         }
-        assert!((25..=30).contains(&SAMPLES.len()));
+        assert!((25..=35).contains(&SAMPLES.len()));
     }
 
     #[test]

@@ -2,11 +2,14 @@
 //! string that came from a message, classifying bulk/auto/bounce mail, guessing names and
 //! finding order numbers. Everything here is pure (no IO) and must never panic on hostile input.
 
+pub mod bounce;
 pub mod classify;
 pub mod names;
+pub mod order_mail;
 pub mod orders;
 pub mod parse;
 pub mod sanitize;
+pub mod suspicious;
 
 pub use classify::classify_headers;
 pub use names::{first_name, person_name, PersonName};
@@ -46,6 +49,9 @@ pub enum AutoKind {
     Bulk,
     /// Delivery failures: multipart/report, MAILER-DAEMON, empty Return-Path.
     Bounce,
+    /// A shop platform's order notification ([`order_mail`]); set by the store, which knows
+    /// the owner's order rules, never by the header classifier.
+    Order,
 }
 
 impl AutoKind {
@@ -54,6 +60,7 @@ impl AutoKind {
             AutoKind::AutoReply => "auto_reply",
             AutoKind::Bulk => "bulk",
             AutoKind::Bounce => "bounce",
+            AutoKind::Order => "order",
         }
     }
     pub fn parse(s: &str) -> Option<AutoKind> {
@@ -61,6 +68,7 @@ impl AutoKind {
             "auto_reply" => Some(AutoKind::AutoReply),
             "bulk" => Some(AutoKind::Bulk),
             "bounce" => Some(AutoKind::Bounce),
+            "order" => Some(AutoKind::Order),
             _ => None,
         }
     }

@@ -85,12 +85,48 @@ pub fn message_to_answer(store: &Store, id: ConversationId) -> Result<MessageRow
     if store.conversation(id)?.is_none() {
         return Err(SendError::NoConversation { id });
     }
-    store
-        .conversation_messages(id)?
-        .into_iter()
+    let msgs = store.conversation_messages(id)?;
+    let is_order = |m: &&MessageRow| m.auto_kind == Some(crate::mail::AutoKind::Order);
+    // The customer's own words first; an order notification (a possible duplicate order)
+    // is answered to the customer who placed the order, never to the platform.
+    let mut msg = msgs
+        .iter()
         .rev()
-        .find(|m| !m.is_shop)
-        .ok_or(SendError::NothingToAnswer { id })
+        .find(|m| !m.is_shop && !is_order(m))
+        .or_else(|| msgs.iter().rev().find(|m| !m.is_shop))
+        .cloned()
+        .ok_or(SendError::NothingToAnswer { id })?;
+    if msg.auto_kind == Some(crate::mail::AutoKind::Order) {
+        let order = store.order_of_message(msg.id)?;
+        let Some(addr) = order.as_ref().and_then(|o| o.customer_addr.clone()) else {
+            return Err(SendError::NothingToAnswer { id });
+        };
+        let customer = Address {
+            name: order.as_ref().and_then(|o| o.customer_name.clone()),
+            addr,
+        };
+        msg.from = Some(customer.clone());
+        msg.reply_to = Some(customer);
+        // The quote is the order itself, not the platform's whole notification.
+        if let Some(o) = &order {
+            msg.body = format!(
+                "Order #{}: {}{}",
+                o.number,
+                o.items.join(", "),
+                o.total
+                    .as_deref()
+                    .map(|t| format!(", total {t}"))
+                    .unwrap_or_default()
+            );
+        }
+        let numbers = store.duplicate_numbers(id)?;
+        if numbers.len() >= 2 {
+            let labels: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
+            let (last, rest) = labels.split_last().unwrap_or((&labels[0], &[]));
+            msg.subject = format!("Your orders {} and {last}", rest.join(", "));
+        }
+    }
+    Ok(msg)
 }
 
 /// The customer's names: the first name is the store's greeting name (the owner's correction
@@ -149,7 +185,12 @@ pub fn reply_context(
     let who = msg.reply_to.as_ref().or(msg.from.as_ref());
     let names = customer_names(store, msg.from.as_ref().or(msg.reply_to.as_ref()))?;
     let calendar = cfg.calendar();
-    let order_numbers = conversation_order_numbers(store, msg)?;
+    // A possible duplicate order is about both of its orders; otherwise every order the
+    // customer mentioned in the conversation.
+    let mut order_numbers = store.duplicate_numbers(msg.conversation_id)?;
+    if order_numbers.is_empty() {
+        order_numbers = conversation_order_numbers(store, msg)?;
+    }
     let answered = store
         .conversation(msg.conversation_id)?
         .and_then(|c| c.pending_since)

@@ -5,10 +5,14 @@
 
 use super::convert::{domain_of, flags_to_text, opt_time, secs, time, to_json};
 use super::error::{Ctx, StoreError};
+use super::flags;
 use super::refresh::{load_rules, recompute};
 use super::threading;
-use super::types::{InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext};
+use super::types::{
+    FlagKind, InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext,
+};
 use super::Store;
+use crate::mail::AutoKind;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
@@ -27,9 +31,9 @@ impl Store {
         let mut touched = BTreeSet::new();
         let mut out = Vec::with_capacity(msgs.len());
         for m in msgs {
-            let (outcome, conversation) = insert_one(&tx, &self.ctx, m)?;
+            let (outcome, conversations) = insert_one(&tx, &self.ctx, m)?;
             out.push(outcome);
-            touched.extend(conversation);
+            touched.extend(conversations);
         }
         if let Some(st) = state {
             write_state(&tx, st)?;
@@ -350,12 +354,12 @@ fn write_state(conn: &Connection, st: &MailboxState) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Insert one message (or find its duplicate). Returns the conversation it touched.
+/// Insert one message (or find its duplicate). Returns the conversations it touched.
 fn insert_one(
     tx: &Transaction<'_>,
     ctx: &ShopContext,
     m: NewMessage,
-) -> Result<(InsertOutcome, Option<i64>), StoreError> {
+) -> Result<(InsertOutcome, Vec<i64>), StoreError> {
     const ACTION: &str = "save a message";
     let loc = &m.location;
     let hash = Sha256::digest(&m.raw).to_vec();
@@ -379,7 +383,7 @@ fn insert_one(
     }
     .ctx(ACTION)?;
     if let Some(id) = existing {
-        return Ok((InsertOutcome::Duplicate(id), None));
+        return Ok((InsertOutcome::Duplicate(id), Vec::new()));
     }
 
     let p = &m.parsed;
@@ -409,7 +413,43 @@ fn insert_one(
         .filter(|s| !s.is_empty());
     let refs = threading::reference_candidates(msgid, p.in_reply_to.as_deref(), &p.references);
 
-    let conv = match find_conversation(tx, msgid, &refs, &customer, &norm, at)? {
+    // What the mail is besides a message: an order, a bounce of one of the shop's replies,
+    // or a customer's mail about a possible duplicate order.
+    let order = crate::mail::order_mail::extract(p, &ctx.proactive.orders);
+    let bounce = (p.auto_kind == Some(AutoKind::Bounce))
+        .then(|| crate::mail::bounce::parse(&m.raw))
+        .flatten();
+    let bounced_conv = match &bounce {
+        Some(b) => flags::bounce_target(tx, b, at)?,
+        None => None,
+    };
+    let auto_kind = if order.is_some() {
+        Some(AutoKind::Order)
+    } else {
+        p.auto_kind
+    };
+    let about_duplicate = match (is_shop, auto_kind, from_addr.as_deref()) {
+        (false, None, Some(addr)) => {
+            let numbers = crate::mail::order_numbers(&format!("{}\n{}", p.subject, p.body));
+            flags::duplicate_for_mail(tx, addr, &numbers)?
+        }
+        _ => None,
+    };
+    // Notifications of different orders can share a subject ("A New Order has Arrived"):
+    // they never thread by subject.
+    let thread_customer = if order.is_some() {
+        ""
+    } else {
+        customer.as_str()
+    };
+    let found = match by_ids(tx, msgid, &refs)? {
+        Some(c) => Some(c),
+        None => match bounced_conv.or(about_duplicate) {
+            Some(c) => Some(c),
+            None => by_subject(tx, thread_customer, &norm, at)?,
+        },
+    };
+    let conv = match found {
         Some(c) => {
             tx.prepare_cached(
                 "UPDATE conversations SET first_at = min(first_at, ?2), last_at = max(last_at, ?2)
@@ -485,7 +525,7 @@ fn insert_one(
             flags_to_text(&m.flags),
             i64::try_from(size).unwrap_or(i64::MAX),
             is_shop,
-            p.auto_kind.map(|k| k.as_str()),
+            auto_kind.map(|k| k.as_str()),
             to_json(&p.problems),
             m.raw,
         ])
@@ -508,7 +548,7 @@ fn insert_one(
         .and_then(|mut st| st.execute(params![id, conv]))
         .ctx(ACTION)?;
     }
-    if let (false, Some(addr), None) = (is_shop, from_addr.as_deref(), p.auto_kind) {
+    if let (false, Some(addr), None) = (is_shop, from_addr.as_deref(), auto_kind) {
         tx.prepare_cached(
             "INSERT INTO customers(addr, name, name_at, first_contact) VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT(addr) DO UPDATE SET
@@ -524,19 +564,42 @@ fn insert_one(
         .and_then(|mut st| st.execute(params![addr, from_name, at]))
         .ctx("save a customer")?;
     }
-    Ok((InsertOutcome::Inserted(key), Some(conv)))
+    let mut touched = vec![conv];
+    if let Some(o) = &order {
+        touched.extend(flags::record_order(tx, ctx, key, msgid, o, at, conv)?);
+    }
+    if let (true, Some(id)) = (is_shop, msgid) {
+        touched.extend(flags::attach_waiting_bounces(tx, id, conv)?);
+    }
+    match (&bounce, bounced_conv) {
+        (Some(b), Some(_)) => flags::flag_message(tx, key, FlagKind::Bounced, &b.summary())?,
+        (Some(b), None) => {
+            if let Some(original) = b.original_message_id.as_deref() {
+                flags::await_reply(tx, key, original)?;
+            }
+        }
+        _ => {}
+    }
+    if !is_shop && auto_kind.is_none() {
+        let signals = crate::mail::suspicious::signals(&m.raw, p, &ctx.proactive.shop);
+        if !signals.is_empty() {
+            let reason = signals
+                .iter()
+                .map(|s| s.reason.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            flags::flag_message(tx, key, FlagKind::Suspicious, &reason)?;
+        }
+    }
+    Ok((InsertOutcome::Inserted(key), touched))
 }
 
-/// Which existing conversation a message joins (rules in [`threading`]): its own Message-ID
-/// seen before, then the ids it replies to, then a stored reply that references it, then the
-/// same subject from/to the same customer within the window.
-fn find_conversation(
+/// Which existing conversation a message joins by its ids (rules in [`threading`]): its own
+/// Message-ID seen before, then the ids it replies to, then a stored reply that references it.
+fn by_ids(
     tx: &Transaction<'_>,
     msgid: Option<&str>,
     refs: &[&str],
-    customer: &str,
-    norm_subject: &str,
-    at: i64,
 ) -> Result<Option<i64>, StoreError> {
     const ACTION: &str = "find a message's conversation";
     let mut by_id = tx
@@ -563,6 +626,16 @@ fn find_conversation(
             return Ok(c);
         }
     }
+    Ok(None)
+}
+
+/// The conversation with the same subject from/to the same customer within the window.
+fn by_subject(
+    tx: &Transaction<'_>,
+    customer: &str,
+    norm_subject: &str,
+    at: i64,
+) -> Result<Option<i64>, StoreError> {
     if customer.is_empty() || !threading::subject_threadable(norm_subject) {
         return Ok(None);
     }
@@ -578,5 +651,5 @@ fn find_conversation(
         })
         .optional()
     })
-    .ctx(ACTION)
+    .ctx("find a message's conversation")
 }

@@ -184,47 +184,120 @@ impl Store {
     }
 
     pub fn add_note(&mut self, addr: &str, text: &str) -> Result<i64, StoreError> {
+        self.add_note_with(addr, text, false)
+    }
+
+    /// Add a note; a `warning` note puts a red badge on every conversation of the customer.
+    pub fn add_note_with(
+        &mut self,
+        addr: &str,
+        text: &str,
+        warning: bool,
+    ) -> Result<i64, StoreError> {
+        const ACTION: &str = "save a note";
         let now = secs(self.ctx.clock.now());
-        self.conn
-            .execute(
-                "INSERT INTO notes(customer_addr, text, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?3)",
-                params![addr.trim().to_lowercase(), text, now],
-            )
-            .ctx("save a note")?;
-        Ok(self.conn.last_insert_rowid())
+        let addr = addr.trim().to_lowercase();
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        tx.execute(
+            "INSERT INTO notes(customer_addr, text, created_at, updated_at, warning)
+             VALUES (?1, ?2, ?3, ?3, ?4)",
+            params![addr, text, now, warning],
+        )
+        .ctx(ACTION)?;
+        let id = tx.last_insert_rowid();
+        if warning {
+            recompute_customer(&tx, &self.ctx, &addr)?;
+        }
+        tx.commit().ctx(ACTION)?;
+        Ok(id)
     }
 
     pub fn update_note(&mut self, id: i64, text: &str) -> Result<(), StoreError> {
-        let n = self
-            .conn
-            .execute(
-                "UPDATE notes SET text = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, text, secs(self.ctx.clock.now())],
-            )
-            .ctx("save a note")?;
-        if n == 0 {
-            return Err(StoreError::NoNote(id));
-        }
-        Ok(())
+        self.change_note(
+            id,
+            "UPDATE notes SET text = ?2, updated_at = ?3 WHERE id = ?1 RETURNING customer_addr",
+            params![id, text, secs(self.ctx.clock.now())],
+            "save a note",
+        )
+    }
+
+    /// Mark a note as a warning or an ordinary note.
+    pub fn set_note_warning(&mut self, id: i64, warning: bool) -> Result<(), StoreError> {
+        self.change_note(
+            id,
+            "UPDATE notes SET warning = ?2, updated_at = ?3 WHERE id = ?1 RETURNING customer_addr",
+            params![id, warning, secs(self.ctx.clock.now())],
+            "save a note",
+        )
     }
 
     pub fn delete_note(&mut self, id: i64) -> Result<(), StoreError> {
-        let n = self
-            .conn
-            .execute("DELETE FROM notes WHERE id = ?1", [id])
-            .ctx("delete a note")?;
-        if n == 0 {
+        self.change_note(
+            id,
+            "DELETE FROM notes WHERE id = ?1 RETURNING customer_addr",
+            params![id],
+            "delete a note",
+        )
+    }
+
+    fn change_note(
+        &mut self,
+        id: i64,
+        sql: &str,
+        args: impl rusqlite::Params,
+        action: &'static str,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().ctx(action)?;
+        let addr: Option<String> = tx
+            .query_row(sql, args, |r| r.get(0))
+            .optional()
+            .ctx(action)?;
+        let Some(addr) = addr else {
             return Err(StoreError::NoNote(id));
-        }
+        };
+        recompute_customer(&tx, &self.ctx, &addr)?;
+        tx.commit().ctx(action)?;
         Ok(())
+    }
+
+    /// "Not a duplicate": the possible duplicate order in this conversation leaves Needs
+    /// reply. Returns whether there was one to dismiss.
+    pub fn dismiss_duplicate(&mut self, id: ConversationId) -> Result<bool, StoreError> {
+        self.set_duplicate_dismissed(id, Some(self.ctx.clock.now()))
+    }
+
+    /// Undo [`Store::dismiss_duplicate`].
+    pub fn restore_duplicate(&mut self, id: ConversationId) -> Result<bool, StoreError> {
+        self.set_duplicate_dismissed(id, None)
+    }
+
+    fn set_duplicate_dismissed(
+        &mut self,
+        id: ConversationId,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<bool, StoreError> {
+        const ACTION: &str = "mark a possible duplicate order";
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let n = tx
+            .execute(
+                "UPDATE duplicate_orders SET dismissed_at = ?2
+                 WHERE conversation_id = ?1 AND (dismissed_at IS NULL) = (?2 IS NOT NULL)",
+                params![id, at.map(secs)],
+            )
+            .ctx(ACTION)?;
+        if n > 0 {
+            let rules = load_rules(&tx)?;
+            recompute(&tx, &self.ctx, &rules, id)?;
+        }
+        tx.commit().ctx(ACTION)?;
+        Ok(n > 0)
     }
 
     /// A customer's notes, oldest first.
     pub fn notes(&self, addr: &str) -> Result<Vec<Note>, StoreError> {
         self.conn
             .prepare_cached(
-                "SELECT id, customer_addr, text, created_at, updated_at FROM notes
+                "SELECT id, customer_addr, text, created_at, updated_at, warning FROM notes
                  WHERE customer_addr = ?1 ORDER BY created_at, id",
             )
             .and_then(|mut st| {
@@ -235,6 +308,7 @@ impl Store {
                         text: r.get(2)?,
                         created_at: time(r.get(3)?),
                         updated_at: time(r.get(4)?),
+                        warning: r.get(5)?,
                     })
                 })?
                 .collect()
@@ -298,6 +372,7 @@ impl Store {
             first_contact.or_else(|| conversations.iter().map(|c| c.first_at).min().map(secs));
         Ok(CustomerInfo {
             notes: self.notes(&addr)?,
+            orders: super::flags::customer_orders(&self.conn, &addr)?,
             addr,
             name,
             first_name_override,
@@ -343,6 +418,23 @@ impl Store {
             .ctx("save a customer's first name")?;
         Ok(())
     }
+}
+
+/// Recompute a customer's conversations (their warning notes changed).
+fn recompute_customer(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ShopContext,
+    addr: &str,
+) -> Result<(), StoreError> {
+    let ids: BTreeSet<i64> = tx
+        .prepare_cached("SELECT id FROM conversations WHERE customer_addr = ?1")
+        .and_then(|mut st| st.query_map([addr], |r| r.get(0))?.collect())
+        .ctx("update a customer's conversations")?;
+    let rules = load_rules(tx)?;
+    for id in ids {
+        recompute(tx, ctx, &rules, id)?;
+    }
+    Ok(())
 }
 
 /// Recompute the conversations a rule can change: those holding the message, or mail from

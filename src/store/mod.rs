@@ -8,6 +8,7 @@
 mod convert;
 mod error;
 mod files;
+mod flags;
 mod ingest;
 mod local;
 mod queries;
@@ -210,3 +211,6 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod proactive_tests;

@@ -19,7 +19,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 pub(crate) const CONV_COLS: &str = "id, subject, customer_name, customer_addr, message_count, \
      first_at, last_at, pending_since, due_at, last_shop_at, not_customer, snoozed_until, \
-     follow_up_at, manual_answered_at, latest_message";
+     follow_up_at, manual_answered_at, latest_message, flags";
 
 /// The due time that counts at `now`: the deadline of the oldest unanswered message, or a
 /// follow-up whose time has come, whichever is earlier.
@@ -62,6 +62,9 @@ pub(crate) fn conversation_row(r: &Row<'_>, now: i64) -> rusqlite::Result<Conver
         follow_up_at: opt_time(follow_up),
         manual_answered_at: opt_time(r.get(13)?),
         latest_message: r.get(14)?,
+        // Written by `refresh` from typed values; an unreadable list shows no warnings rather
+        // than failing the whole view.
+        flags: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
     })
 }
 

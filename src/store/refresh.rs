@@ -4,6 +4,7 @@
 
 use super::convert::{from_json, has_answered, opt_time, secs};
 use super::error::{Ctx, StoreError};
+use super::flags;
 use super::state::{self, Marks, RuleSet, StateMsg};
 use super::threading;
 use super::types::{RuleKind, ShopContext};
@@ -55,6 +56,7 @@ pub(crate) fn recompute(
                 follow_up_at: r.get(1)?,
                 snoozed_until: r.get(2)?,
                 snoozed_after: r.get(3)?,
+                duplicate_at: None,
             })
         })
         .optional()
@@ -65,9 +67,13 @@ pub(crate) fn recompute(
 
     let mut st = conn
         .prepare_cached(
-            "SELECT id, message_id, from_addr, from_name, to_json, subject, is_shop, auto_kind,
-                    received_at, flags
-             FROM messages WHERE conversation_id = ?1",
+            "SELECT m.id, m.message_id, coalesce(o.customer_addr, m.from_addr),
+                    coalesce(o.customer_name, m.from_name), m.to_json, m.subject,
+                    m.is_shop AND o.id IS NULL, m.auto_kind, m.received_at, m.flags,
+                    EXISTS (SELECT 1 FROM message_flags f WHERE f.message = m.id
+                            AND f.kind = 'bounced')
+             FROM messages m LEFT JOIN orders o ON o.message = m.id
+             WHERE m.conversation_id = ?1",
         )
         .ctx(ACTION)?;
     let rows = st
@@ -83,13 +89,25 @@ pub(crate) fn recompute(
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, i64>(8)?,
                 r.get::<_, String>(9)?,
+                r.get::<_, bool>(10)?,
             ))
         })
         .ctx(ACTION)?;
     let mut msgs = Vec::new();
     for row in rows {
-        let (id, message_id, from_addr, from_name, to_json, subject, is_shop, auto, at, flags) =
-            row.ctx(ACTION)?;
+        let (
+            id,
+            message_id,
+            from_addr,
+            from_name,
+            to_json,
+            subject,
+            is_shop,
+            auto,
+            at,
+            flags,
+            reopens,
+        ) = row.ctx(ACTION)?;
         let to: Vec<Address> = from_json(&to_json, "recipients", id)?;
         let first_to =
             threading::customer_addr(true, None, to.iter().map(|a| a.addr.as_str()), |a| {
@@ -106,13 +124,20 @@ pub(crate) fn recompute(
             auto_kind: auto.as_deref().and_then(AutoKind::parse),
             received_at: at,
             answered_flag: has_answered(&flags),
+            reopens,
         });
     }
+    drop(st);
+    let duplicate = flags::active_duplicate(conn, conversation)?;
+    let marks = Marks {
+        duplicate_at: duplicate.as_ref().map(|d| d.detected_at),
+        ..marks
+    };
 
     let Some(s) = state::compute(&msgs, marks, rules) else {
         conn.prepare_cached(
             "UPDATE conversations SET message_count = 0, pending_since = NULL, due_at = NULL,
-                 last_shop_at = NULL, not_customer = NULL, attention = 0
+                 last_shop_at = NULL, not_customer = NULL, attention = 0, flags = '[]'
              WHERE id = ?1",
         )
         .and_then(|mut st| st.execute([conversation]))
@@ -131,18 +156,33 @@ pub(crate) fn recompute(
         (marks.snoozed_until, marks.snoozed_after)
     };
     let attention = s.not_customer.is_none() && (s.pending_since.is_some() || follow_up.is_some());
+    let answered_at = [s.last_shop_at, marks.manual_answered_at]
+        .into_iter()
+        .flatten()
+        .max();
+    let conv_flags = flags::conversation_flags(
+        conn,
+        conversation,
+        &s.customer_addr,
+        answered_at,
+        duplicate.as_ref(),
+    )?;
+    let subject = match &duplicate {
+        Some(d) => d.subject.clone(),
+        None => s.subject.clone(),
+    };
     conn.prepare_cached(
         "UPDATE conversations SET
              subject = ?2, customer_addr = ?3, customer_name = ?4, message_count = ?5,
              first_at = ?6, last_at = ?7, latest_message = ?8, pending_since = ?9, due_at = ?10,
              last_shop_at = ?11, not_customer = ?12, follow_up_at = ?13, snoozed_until = ?14,
-             snoozed_after = ?15, attention = ?16
+             snoozed_after = ?15, attention = ?16, flags = ?17
          WHERE id = ?1",
     )
     .and_then(|mut st| {
         st.execute(params![
             conversation,
-            s.subject,
+            subject,
             s.customer_addr,
             s.customer_name,
             s.message_count,
@@ -157,6 +197,7 @@ pub(crate) fn recompute(
             snoozed_until,
             snoozed_after,
             attention,
+            super::convert::to_json(&conv_flags),
         ])
     })
     .ctx(ACTION)?;

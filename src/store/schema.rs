@@ -228,8 +228,60 @@ CREATE INDEX writeback_jobs_pending ON writeback_jobs(next_at) WHERE done_at IS 
 CREATE INDEX writeback_jobs_outbox ON writeback_jobs(outbox_id);
 "#;
 
+/// Version 7 (proactive): order notifications as orders, possible duplicate orders, flags
+/// that warn (suspicious sender, bounced reply) on messages, warning notes, and the
+/// conversation's flags cached for the views.
+const V7_PROACTIVE: &str = r#"
+-- One row per order read from a platform's notification. Keyed by platform and number, so a
+-- re-fetched notification finds its order again; the message may be gone (history stays).
+CREATE TABLE orders (
+    id            INTEGER PRIMARY KEY,
+    platform      TEXT NOT NULL,
+    number        TEXT NOT NULL,
+    message       INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    message_id    TEXT,
+    placed_at     INTEGER NOT NULL,
+    customer_name TEXT,
+    customer_addr TEXT,
+    address       TEXT,
+    items         TEXT NOT NULL DEFAULT '[]',
+    total         TEXT,
+    UNIQUE (platform, number)
+);
+CREATE INDEX orders_customer ON orders(customer_addr, placed_at);
+CREATE INDEX orders_message ON orders(message);
+
+-- Two orders that look like one customer ordering twice, and the conversation that stands
+-- for them in Needs reply. `dismissed_at`: the owner said "not a duplicate".
+CREATE TABLE duplicate_orders (
+    id              INTEGER PRIMARY KEY,
+    first_order     INTEGER NOT NULL REFERENCES orders(id),
+    second_order    INTEGER NOT NULL REFERENCES orders(id),
+    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+    detected_at     INTEGER NOT NULL,
+    reason          TEXT NOT NULL,
+    dismissed_at    INTEGER,
+    UNIQUE (first_order, second_order)
+);
+CREATE INDEX duplicate_orders_conversation ON duplicate_orders(conversation_id);
+
+-- Warnings derived from a message when it was stored: kind 'suspicious' or 'bounced'; and
+-- 'bounce_of' (reason: the Message-ID a bounce reports) until the reply it reports is stored.
+CREATE TABLE message_flags (
+    message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    kind    TEXT NOT NULL,
+    reason  TEXT NOT NULL,
+    PRIMARY KEY (message, kind)
+) WITHOUT ROWID;
+CREATE INDEX message_flags_reason ON message_flags(kind, reason);
+
+ALTER TABLE notes ADD COLUMN warning INTEGER NOT NULL DEFAULT 0;
+-- JSON list of {kind, reason}, kept by the same recompute as the other cached columns.
+ALTER TABLE conversations ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6_SEND_SAFETY];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6_SEND_SAFETY, V7_PROACTIVE];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

@@ -62,6 +62,9 @@ pub struct StateMsg {
     pub auto_kind: Option<AutoKind>,
     pub received_at: i64,
     pub answered_flag: bool,
+    /// A delivery failure report for one of the shop's replies in this conversation: the
+    /// reply did not arrive, so a reply is owed again from the report's arrival.
+    pub reopens: bool,
 }
 
 /// The owner's marks on a conversation.
@@ -72,6 +75,9 @@ pub struct Marks {
     pub snoozed_until: Option<i64>,
     /// Newest message time when the snooze was set: a customer message after it ends the snooze.
     pub snoozed_after: Option<i64>,
+    /// A possible duplicate order the owner has not dismissed, detected at this time (the
+    /// second order's): it is owed a reply like a customer message arriving then.
+    pub duplicate_at: Option<i64>,
 }
 
 /// The cached state of a conversation (without due_at, which needs the calendar).
@@ -140,7 +146,7 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
     let customer_addr = logical
         .iter()
         .find(is_real_customer)
-        .or_else(|| logical.iter().find(is_customer))
+        .or_else(|| logical.iter().find(|l| is_customer(l) && !l.first.reopens))
         .and_then(|l| l.first.from_addr.clone())
         .or_else(|| {
             logical
@@ -173,12 +179,14 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
         .max();
     let pending_since = logical
         .iter()
-        .filter(is_real_customer)
+        .filter(|l| is_real_customer(l) || l.first.reopens)
         .map(|l| l.received_at)
+        .chain(marks.duplicate_at)
         .filter(|t| mark.is_none_or(|m| *t > m))
         .min();
 
-    let not_customer = if logical.iter().any(|l| is_real_customer(&l)) {
+    let owed_by_flag = marks.duplicate_at.is_some() || logical.iter().any(|l| l.first.reopens);
+    let not_customer = if owed_by_flag || logical.iter().any(|l| is_real_customer(&l)) {
         None
     } else {
         logical
@@ -241,6 +249,7 @@ mod tests {
             auto_kind: None,
             received_at: at,
             answered_flag: false,
+            reopens: false,
         }
     }
     fn answered(mut m: StateMsg) -> StateMsg {
@@ -528,5 +537,117 @@ mod tests {
         more.push(auto(msg(3, "c@x", JANE, 300), AutoKind::AutoReply));
         let st = compute(&more, marks, &RuleSet::default()).unwrap();
         assert!(!st.snooze_ended, "an auto-reply does not end a snooze");
+    }
+
+    #[test]
+    fn bounced_reply_and_duplicate_order_are_owed() {
+        let bounce = |row, at| {
+            let mut m = auto(
+                msg(row, "dsn@x", "mailer-daemon@mx.de", at),
+                AutoKind::Bounce,
+            );
+            m.reopens = true;
+            m
+        };
+        let order = |row, id, at| {
+            // An order notification stands for its customer (refresh sets the address).
+            auto(msg(row, id, JANE, at), AutoKind::Order)
+        };
+        let dup = |t| Marks {
+            duplicate_at: Some(t),
+            ..Marks::default()
+        };
+        let cases: Vec<PendingCase> = vec![
+            (
+                "a bounce of the shop's reply reopens",
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    msg(2, "b@x", SHOP, 200),
+                    bounce(3, 210),
+                ],
+                Marks::default(),
+                Some(210),
+                Some(200),
+            ),
+            (
+                "a new reply after the bounce answers it",
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    msg(2, "b@x", SHOP, 200),
+                    bounce(3, 210),
+                    msg(4, "c@x", SHOP, 300),
+                ],
+                Marks::default(),
+                None,
+                Some(300),
+            ),
+            (
+                "a bounce in a conversation the shop started",
+                vec![msg(1, "b@x", SHOP, 200), bounce(2, 210)],
+                Marks::default(),
+                Some(210),
+                Some(200),
+            ),
+            (
+                "marked answered after the bounce",
+                vec![msg(1, "b@x", SHOP, 200), bounce(2, 210)],
+                Marks {
+                    manual_answered_at: Some(220),
+                    ..Marks::default()
+                },
+                None,
+                Some(200),
+            ),
+            (
+                "a possible duplicate is owed from its detection",
+                vec![order(1, "o1@x", 100), order(2, "o2@x", 120)],
+                dup(120),
+                Some(120),
+                None,
+            ),
+            (
+                "a dismissed duplicate is not",
+                vec![order(1, "o1@x", 100), order(2, "o2@x", 120)],
+                Marks::default(),
+                None,
+                None,
+            ),
+            (
+                "the customer's own mail about it keeps the earlier deadline",
+                vec![
+                    order(1, "o1@x", 100),
+                    order(2, "o2@x", 120),
+                    msg(3, "c@x", JANE, 130),
+                ],
+                dup(120),
+                Some(120),
+                None,
+            ),
+            (
+                "the shop's reply answers the duplicate",
+                vec![
+                    order(1, "o1@x", 100),
+                    order(2, "o2@x", 120),
+                    msg(3, "c@x", SHOP, 150),
+                ],
+                dup(120),
+                None,
+                Some(150),
+            ),
+        ];
+        for (name, msgs, marks, pending, shop) in cases {
+            let st = compute(&msgs, marks, &RuleSet::default()).unwrap();
+            assert_eq!(st.pending_since, pending, "{name}");
+            assert_eq!(st.last_shop_at, shop, "{name}");
+            assert_eq!(st.customer_addr, JANE, "{name}");
+        }
+        // Without a duplicate, order notifications alone are not a customer waiting.
+        let st = compute(
+            &[order(1, "o1@x", 100)],
+            Marks::default(),
+            &RuleSet::default(),
+        )
+        .unwrap();
+        assert_eq!(st.not_customer, Some(NotCustomer::Auto(AutoKind::Order)));
     }
 }

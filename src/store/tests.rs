@@ -23,6 +23,7 @@ fn ctx() -> ShopContext {
         addresses: vec![SHOP.to_string()],
         calendar: calendar(),
         clock: crate::clock::Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()),
+        proactive: Default::default(),
     }
 }
 

@@ -3,6 +3,8 @@
 
 use crate::clock::Clock;
 use crate::deadline::Calendar;
+use crate::mail::order_mail::OrderRules;
+use crate::mail::suspicious::ShopIdentity;
 use crate::mail::{Address, Attachment, AutoKind, ParsedMessage};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -59,6 +61,18 @@ pub struct ShopContext {
     pub addresses: Vec<String>,
     pub calendar: Calendar,
     pub clock: Clock,
+    /// What the store looks for in new mail: order notifications, impersonation.
+    pub proactive: Proactive,
+}
+
+/// The shop-specific input of the checks run on new mail (see [`crate::mail::order_mail`]
+/// and [`crate::mail::suspicious`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Proactive {
+    /// The shop's name and addresses, to spot a display name that borrows them.
+    pub shop: ShopIdentity,
+    /// Built-in and the owner's order notification rules, and the duplicate window.
+    pub orders: OrderRules,
 }
 
 impl ShopContext {
@@ -191,6 +205,7 @@ impl NotCustomer {
             NotCustomer::Auto(AutoKind::AutoReply) => "auto-reply",
             NotCustomer::Auto(AutoKind::Bulk) => "newsletter/list",
             NotCustomer::Auto(AutoKind::Bounce) => "bounce",
+            NotCustomer::Auto(AutoKind::Order) => "order notification",
             NotCustomer::Rule(RuleKind::Message) => "marked not a customer",
             NotCustomer::Rule(RuleKind::Sender) => "sender marked not a customer",
             NotCustomer::Rule(RuleKind::Domain) => "domain marked not a customer",
@@ -219,6 +234,74 @@ pub struct ConversationRow {
     pub manual_answered_at: Option<DateTime<Utc>>,
     /// Newest message, for previews and replies.
     pub latest_message: MessageKey,
+    /// Warnings: suspicious sender, bounced reply, possible duplicate order, warning note.
+    pub flags: Vec<Flag>,
+}
+
+/// What a warning is about. Flags never hide anything (DESIGN.md "Flags that warn").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// The sender may not be who they say (see [`crate::mail::suspicious`]).
+    Suspicious,
+    /// A reply of the shop's bounced; the conversation needs a reply again.
+    Bounced,
+    /// Two matching orders from one customer.
+    DuplicateOrder,
+    /// The owner marked a note about this customer as a warning.
+    Warning,
+}
+
+impl FlagKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::Suspicious => "suspicious",
+            FlagKind::Bounced => "bounced",
+            FlagKind::DuplicateOrder => "duplicate_order",
+            FlagKind::Warning => "warning",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FlagKind> {
+        match s {
+            "suspicious" => Some(FlagKind::Suspicious),
+            "bounced" => Some(FlagKind::Bounced),
+            "duplicate_order" => Some(FlagKind::DuplicateOrder),
+            "warning" => Some(FlagKind::Warning),
+            _ => None,
+        }
+    }
+    /// The badge: a few capital letters that stand out in a list.
+    pub fn badge(self) -> &'static str {
+        match self {
+            FlagKind::Suspicious => "SUSPICIOUS",
+            FlagKind::Bounced => "BOUNCED",
+            FlagKind::DuplicateOrder => "DUPLICATE?",
+            FlagKind::Warning => "WARNING",
+        }
+    }
+}
+
+/// One warning on a conversation, with its one-line reason (sanitized).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Flag {
+    pub kind: FlagKind,
+    pub reason: String,
+}
+
+/// An order from a platform's notification, for the customer's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderRow {
+    pub id: i64,
+    pub platform: String,
+    pub number: String,
+    pub placed_at: DateTime<Utc>,
+    pub customer_name: Option<String>,
+    pub customer_addr: Option<String>,
+    pub address: Option<String>,
+    pub items: Vec<String>,
+    pub total: Option<String>,
+    /// The conversation the notification is in.
+    pub conversation_id: Option<ConversationId>,
 }
 
 impl ConversationRow {
@@ -273,6 +356,8 @@ pub struct Note {
     pub id: i64,
     pub customer_addr: String,
     pub text: String,
+    /// A warning ("possible fraud, card declined twice"): a red badge on every conversation.
+    pub warning: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -309,6 +394,8 @@ pub struct CustomerInfo {
     pub conversations: Vec<ConversationRow>,
     /// Order numbers found in the customer's own messages, in order of first mention.
     pub orders_mentioned: Vec<String>,
+    /// Orders from the shop platform's notifications, newest first.
+    pub orders: Vec<OrderRow>,
     pub notes: Vec<Note>,
 }
 

@@ -94,6 +94,8 @@ pub enum ThreadLine {
     Attachment(String),
     /// Problems met while parsing the message.
     Problem(String),
+    /// A flag that warns (suspicious sender, bounced reply, …), above the thread.
+    Warning(String),
     Blank,
 }
 
@@ -119,6 +121,14 @@ fn human_size(bytes: u64) -> String {
 pub fn thread_lines(c: &ConversationScreen, width: u16, tz: Tz) -> Vec<ThreadLine> {
     let width = usize::from(width.max(10));
     let mut out = Vec::new();
+    for f in &c.row.flags {
+        for l in wrap(&super::flags::line(f), width) {
+            out.push(ThreadLine::Warning(l));
+        }
+    }
+    if !c.row.flags.is_empty() {
+        out.push(ThreadLine::Blank);
+    }
     for (i, m) in c.messages.iter().enumerate() {
         if i > 0 {
             out.push(ThreadLine::Blank);
@@ -250,6 +260,7 @@ fn style_line(l: &ThreadLine, theme: Theme) -> Line<'static> {
         ThreadLine::Folded { text } => Line::styled(text.clone(), theme.dim()),
         ThreadLine::Attachment(t) => Line::raw(t.clone()),
         ThreadLine::Problem(t) => Line::styled(t.clone(), theme.dim()),
+        ThreadLine::Warning(t) => Line::styled(t.clone(), theme.error()),
         ThreadLine::Blank => Line::raw(""),
     }
 }
@@ -262,13 +273,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
     let w = usize::from(area.width);
     let b = badge(&c.row, app.now, cal);
     let subject = clean(&c.row.subject);
+    let flag = super::flags::badge(&c.row.flags)
+        .map(|f| format!("{f} "))
+        .unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(
             format!("{b} "),
             urgency_style(urgency(&c.row, app.now, cal), theme),
         ),
+        Span::styled(flag.clone(), theme.error()),
         Span::styled(
-            fit(&subject, w.saturating_sub(b.chars().count() + 1)),
+            fit(
+                &subject,
+                w.saturating_sub(b.chars().count() + flag.chars().count() + 1),
+            ),
             theme.title(),
         ),
     ]);

@@ -1,5 +1,5 @@
 //! The customer panel: who this is, first contact, orders mentioned, every conversation with
-//! them, and the owner's notes.
+//! them, the orders the shop platform reported, and the owner's notes (warnings in red).
 
 use super::inbox::{badge, urgency, urgency_style};
 use super::{clean, fit, short_time, Theme};
@@ -71,8 +71,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
         ..area
     };
     let notes_h = (rest.height / 3).clamp(3.min(rest.height), 8);
-    let [convs, notes] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(notes_h)]).areas(rest);
+    // The platform's orders, when there are any, between the conversations and the notes.
+    let orders_h = if info.orders.is_empty() {
+        0
+    } else {
+        u16::try_from(info.orders.len() + 1)
+            .unwrap_or(u16::MAX)
+            .min(5)
+            .min(rest.height.saturating_sub(notes_h + 2))
+    };
+    let [convs, orders_area, notes] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(orders_h),
+        Constraint::Length(notes_h),
+    ])
+    .areas(rest);
 
     let focus_style = |f: CustomerFocus| {
         if c.focus == f {
@@ -102,19 +115,50 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
     {
         let b = badge(r, app.now, cal);
         let when = short_time(r.last_at, app.now, cal.tz);
-        let text = format!(
-            "{:<14} {:>9}  {}",
-            fit(&b, 14),
-            fit(&when, 9),
-            clean(&r.subject)
-        );
+        let text = format!("{:<14} {:>9}  ", fit(&b, 14), fit(&when, 9));
         let mut style = urgency_style(urgency(r, app.now, cal), theme);
         if c.focus == CustomerFocus::Conversations && i == c.selected_conversation {
             style = style.patch(theme.selected());
         }
-        lines.push(Line::styled(fit(&text, iw), style));
+        let flag = super::flags::badge(&r.flags)
+            .map(|f| format!("{f} "))
+            .unwrap_or_default();
+        let subject = fit(
+            &clean(&r.subject),
+            iw.saturating_sub(text.chars().count() + flag.chars().count()),
+        );
+        lines.push(Line::from(vec![
+            Span::styled(text, style),
+            Span::styled(flag, theme.error().patch(style)),
+            Span::styled(subject, style),
+        ]));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+
+    if orders_area.height > 0 {
+        let block = Block::new().borders(Borders::TOP).title(Span::styled(
+            format!(" Orders ({}) ", info.orders.len()),
+            theme.dim(),
+        ));
+        let inner = block.inner(orders_area);
+        frame.render_widget(block, orders_area);
+        let lines: Vec<Line> = info
+            .orders
+            .iter()
+            .take(usize::from(inner.height))
+            .map(|o| {
+                let text = format!(
+                    "{:<9} {:>9}  {:<11} {}",
+                    fit(&format!("#{}", clean(&o.number)), 9),
+                    short_time(o.placed_at, app.now, cal.tz),
+                    fit(&clean(o.total.as_deref().unwrap_or("")), 11),
+                    clean(&o.items.join(", "))
+                );
+                Line::styled(fit(&text, iw), theme.normal())
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
 
     let block = Block::new().borders(Borders::TOP).title(Span::styled(
         format!(" Notes ({}) ", info.notes.len()),
@@ -133,11 +177,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
     let start = c.selected_note.saturating_sub(visible.saturating_sub(1));
     for (i, note) in info.notes.iter().enumerate().skip(start).take(visible) {
         let date = note.updated_at.with_timezone(&cal.tz).format("%-d %b");
-        let text = format!("{date}  {}", clean(&note.text));
-        let style = if c.focus == CustomerFocus::Notes && i == c.selected_note {
-            theme.selected()
+        let mark = if note.warning { "⚠ " } else { "" };
+        let text = format!("{date}  {mark}{}", clean(&note.text));
+        let base = if note.warning {
+            theme.error()
         } else {
             theme.normal()
+        };
+        let style = if c.focus == CustomerFocus::Notes && i == c.selected_note {
+            base.patch(theme.selected())
+        } else {
+            base
         };
         lines.push(Line::styled(fit(&text, iw), style));
     }

@@ -64,6 +64,7 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
                 crate::mail::AutoKind::AutoReply => "auto-reply".to_string(),
                 crate::mail::AutoKind::Bulk => "bulk mail".to_string(),
                 crate::mail::AutoKind::Bounce => "bounce".to_string(),
+                crate::mail::AutoKind::Order => "order".to_string(),
             },
             _ => "not a customer".to_string(),
         },
@@ -87,6 +88,23 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
             (None, Some(due)) => crate::deadline::badge(due, now, cal),
             (None, None) => String::new(),
         },
+    }
+}
+
+/// The subject, after a red warning badge when the conversation is flagged.
+fn subject_cell(r: &ConversationRow, width: usize, theme: Theme) -> Cell<'static> {
+    let subject = clean(&r.subject);
+    match super::flags::badge(&r.flags) {
+        None => Cell::from(fit(&subject, width)),
+        Some(b) => {
+            let b = fit(&b, width);
+            let rest = width.saturating_sub(unicode_width::UnicodeWidthStr::width(b.as_str()) + 1);
+            Cell::from(Line::from(vec![
+                Span::styled(b, theme.error()),
+                Span::raw(" "),
+                Span::raw(fit(&subject, rest)),
+            ]))
+        }
     }
 }
 
@@ -234,7 +252,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     usize::from(state_w),
                 )),
                 Cell::from(fit(&name, name_w)),
-                Cell::from(fit(&clean(&r.subject), subject_w)),
+                subject_cell(r, subject_w, theme),
                 Cell::from(received),
                 Cell::from(r.message_count.to_string()),
             ])

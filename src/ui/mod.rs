@@ -3,6 +3,7 @@
 
 pub mod conversation;
 pub mod customer;
+pub mod flags;
 pub mod help;
 pub mod inbox;
 pub mod overlay;

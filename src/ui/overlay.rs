@@ -142,17 +142,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             }
         }
         Overlay::Note(n) => {
-            let title = if n.note_id.is_some() {
-                "Edit note"
-            } else {
-                "New note"
+            let title = match (n.note_id.is_some(), n.warning) {
+                (true, false) => "Edit note",
+                (false, false) => "New note",
+                (true, true) => "Edit note · ⚠ WARNING",
+                (false, true) => "New note · ⚠ WARNING",
             };
             let inner = boxed(frame, centered(area, 70, 5), title, theme);
             line_input(
                 frame,
                 inner,
                 &n.input,
-                "Enter saves · Esc cancels · empty Enter deletes",
+                "Enter saves · Esc cancels · ↑↓ warning · empty deletes",
                 theme,
             );
         }

@@ -257,13 +257,19 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
         Some(c) => format!(" Preview: {} ", clean(&c.template.name)),
         None => " Preview ".to_string(),
     };
-    let block = Block::new()
+    let mut block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.border())
         .title(Span::styled(
             fit(&title, usize::from(preview_area.width.saturating_sub(2))),
             theme.title(),
         ));
+    // Warnings sit on the preview's frame, so the reply text keeps its room.
+    if let Some(reason) =
+        super::flags::reason_line(&p.flags, usize::from(preview_area.width.saturating_sub(4)))
+    {
+        block = block.title_bottom(Span::styled(format!(" {reason} "), theme.error()));
+    }
     let inner = block.inner(preview_area);
     frame.render_widget(block, preview_area);
     if let Some(c) = p.selected_choice() {
@@ -326,10 +332,24 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
     if area.height < 7 {
         return;
     }
-    frame.render_widget(
-        Paragraph::new(Line::styled("─".repeat(w), theme.border())),
-        row(area, 5),
-    );
+    // The rule under the headers carries the conversation's warnings, if any.
+    let rule = match super::flags::reason_line(&c.flags, w.saturating_sub(4)) {
+        Some(reason) => Line::from(vec![
+            Span::styled("── ", theme.border()),
+            Span::styled(reason.clone(), theme.error()),
+            Span::styled(
+                format!(
+                    " {}",
+                    "─".repeat(w.saturating_sub(
+                        unicode_width::UnicodeWidthStr::width(reason.as_str()) + 4
+                    ))
+                ),
+                theme.border(),
+            ),
+        ]),
+        None => Line::styled("─".repeat(w), theme.border()),
+    };
+    frame.render_widget(Paragraph::new(rule), row(area, 5));
     let km = &app.options.keymap;
     frame.render_widget(
         Paragraph::new(hint_line(

@@ -26,7 +26,17 @@ pub fn left_text(app: &App) -> (String, bool) {
         Some(m) => (m.text.clone(), m.error),
         None => {
             let failed = matches!(app.sync, crate::app::SyncStatus::Failed { .. });
-            (app.sync.sentence(), failed)
+            // A flagged row or conversation explains itself here (a failed sync says so first).
+            let flags = match app.screen() {
+                None => app.inbox.selected_row().map(|r| r.flags.as_slice()),
+                Some(crate::app::Screen::Conversation(c)) => Some(c.row.flags.as_slice()),
+                Some(_) => None,
+            };
+            let flagged = flags.and_then(|f| super::flags::reason_line(f, usize::MAX));
+            match flagged {
+                Some(reason) if !failed => (reason, true),
+                _ => (app.sync.sentence(), failed),
+            }
         }
     }
 }

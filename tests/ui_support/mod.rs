@@ -154,6 +154,7 @@ impl Fake {
             follow_up_at: None,
             manual_answered_at: None,
             latest_message: messages[messages.len() - 1].id,
+            flags: vec![],
         };
         self.convs.push(Conv { row, messages });
         id
@@ -248,6 +249,7 @@ impl Fake {
             text: "Replacement bowl sent 17 Nov".into(),
             created_at: utc("2026-11-17T10:05:00Z"),
             updated_at: utc("2026-11-17T10:05:00Z"),
+            warning: false,
         });
         f.outbox = 1;
         f.last_sync = Some(utc("2026-11-19T07:02:00Z"));
@@ -286,6 +288,17 @@ impl Fake {
         if row.manual_answered_at.is_some() || row.not_customer.is_some() {
             row.due_at = None;
             row.pending_since = None;
+        }
+        // As the store does: a warning note about the customer flags every conversation.
+        if let Some(n) = self
+            .notes
+            .iter()
+            .find(|n| n.warning && n.customer_addr == row.customer_addr)
+        {
+            row.flags.push(shopinbox::store::Flag {
+                kind: shopinbox::store::FlagKind::Warning,
+                reason: n.text.clone(),
+            });
         }
         row
     }
@@ -468,6 +481,7 @@ impl InboxData for Fake {
             first_contact,
             conversations: convs,
             orders_mentioned: orders,
+            orders: vec![],
             notes: self
                 .notes
                 .iter()
@@ -501,6 +515,7 @@ impl InboxData for Fake {
             text: text.to_string(),
             created_at: now(),
             updated_at: now(),
+            warning: false,
         });
         Ok(self.next_id)
     }

@@ -1,0 +1,77 @@
+//! Command-line output for orders and the flags that warn (suspicious sender, bounced reply,
+//! possible duplicate order, warning note): one line each, with kind and reason, and the
+//! `not-duplicate` command.
+
+use crate::deadline::Calendar;
+use crate::mail::sanitize;
+use crate::store::{ConversationRow, CustomerInfo, Flag, Store};
+use anyhow::Result;
+use std::io::Write;
+
+/// The flags as `list --json` and scripts see them: `[{"kind": "suspicious", "reason": …}]`.
+pub fn flags_json(flags: &[Flag]) -> serde_json::Value {
+    serde_json::Value::Array(
+        flags
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "kind": f.kind.as_str(),
+                    "reason": sanitize::line(&f.reason),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// "⚠ SUSPICIOUS: the name … " lines under a row or a conversation header.
+pub fn write_flags(out: &mut impl Write, indent: &str, row: &ConversationRow) -> Result<()> {
+    for f in &row.flags {
+        writeln!(
+            out,
+            "{indent}! {} ({}): {}",
+            f.kind.badge(),
+            f.kind.as_str(),
+            sanitize::line(&f.reason)
+        )?;
+    }
+    Ok(())
+}
+
+/// The customer's orders from the platform's notifications, newest first.
+pub fn write_orders(out: &mut impl Write, info: &CustomerInfo, cal: &Calendar) -> Result<()> {
+    if info.orders.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nOrders ({}):", info.orders.len())?;
+    for o in &info.orders {
+        writeln!(
+            out,
+            "{:>8}  {}  {:<10} {:<12} {}",
+            format!("#{}", sanitize::line(&o.number)),
+            o.placed_at.with_timezone(&cal.tz).format("%d %b %Y %H:%M"),
+            sanitize::line(o.total.as_deref().unwrap_or("")),
+            sanitize::line(&o.platform),
+            crate::ui::fit(&sanitize::line(&o.items.join(", ")), 60)
+        )?;
+    }
+    Ok(())
+}
+
+/// `shopinbox not-duplicate ID [--undo]`.
+pub fn not_duplicate(store: &mut Store, id: i64, undo: bool) -> Result<String> {
+    let changed = if undo {
+        store.restore_duplicate(id)?
+    } else {
+        store.dismiss_duplicate(id)?
+    };
+    Ok(match (changed, undo) {
+        (true, false) => format!("conversation {id}: not a duplicate order; it left Needs reply"),
+        (true, true) => format!("conversation {id}: possible duplicate order again"),
+        (false, false) => anyhow::bail!(
+            "conversation {id} is not an open possible duplicate order; `shopinbox list` shows them"
+        ),
+        (false, true) => {
+            anyhow::bail!("conversation {id} has no dismissed duplicate order to bring back")
+        }
+    })
+}
