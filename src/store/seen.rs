@@ -11,6 +11,9 @@ use rusqlite::params;
 
 const SEEN: &str = "\\Seen";
 
+/// A customer message not read yet: row id, mailbox, UIDVALIDITY, UID, Message-ID, flags.
+type Unread = (i64, String, i64, i64, Option<String>, Vec<String>);
+
 impl Store {
     /// The owner opened conversation `id`: every customer message of it not yet read gets
     /// `\Seen` locally, and those on a server a job that sets it there too (one pending job
@@ -19,7 +22,7 @@ impl Store {
         const ACTION: &str = "mark the conversation read";
         let now = secs(self.ctx.clock.now());
         let tx = self.conn.transaction().ctx(ACTION)?;
-        let unread: Vec<(i64, String, i64, i64, Option<String>, Vec<String>)> = {
+        let unread: Vec<Unread> = {
             let mut st = tx
                 .prepare(
                     "SELECT id, mailbox, uidvalidity, uid, message_id, flags FROM messages \
