@@ -273,14 +273,14 @@ fn exit_code_for(err: &anyhow::Error) -> i32 {
         if cause.is::<ConfigError>() || cause.is::<crate::app::KeymapError>() {
             return exit::USAGE;
         }
-        if let Some(
-            SendError::NoConversation { .. }
-            | SendError::NothingToAnswer { .. }
-            | SendError::NoTemplate { .. }
-            | SendError::NoSmtp,
-        ) = cause.downcast_ref::<SendError>()
-        {
-            return exit::USAGE;
+        if let Some(e) = cause.downcast_ref::<SendError>() {
+            match e {
+                SendError::NoConversation { .. }
+                | SendError::NothingToAnswer { .. }
+                | SendError::NoTemplate { .. }
+                | SendError::NoSmtp => return exit::USAGE,
+                _ => {}
+            }
         }
         if let Some(crate::import::ImportError::NotFound { .. }) = cause.downcast_ref() {
             return exit::USAGE;
