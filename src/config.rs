@@ -51,6 +51,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "folders",
             "idle",
             "poll_seconds",
+            "save_sent",
+            "mark_read_on_server",
         ],
     ),
     (
@@ -262,6 +264,36 @@ pub struct ImapConfig {
     pub idle: bool,
     /// How often to check for new mail without IDLE (and to refresh flags).
     pub poll_seconds: u64,
+    /// Whether shopinbox saves a copy of each reply in the Sent folder.
+    pub save_sent: SaveSent,
+    /// Mark a customer's messages read (`\Seen`) on the server when their conversation is
+    /// opened in the inbox.
+    pub mark_read_on_server: bool,
+}
+
+/// `[imap] save_sent`: who puts the copy of a sent reply into the Sent folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SaveSent {
+    /// Look for the reply in Sent a little after sending (providers such as Gmail and
+    /// Microsoft 365 file their own copy) and save one only when it is missing. The default.
+    #[default]
+    Auto,
+    /// Save a copy unless one is there already, right after sending.
+    Always,
+    /// Never save a copy (the provider always does).
+    Never,
+}
+
+impl SaveSent {
+    /// The config word back to a value; `None` for anything else.
+    pub fn parse(word: &str) -> Option<SaveSent> {
+        match word.trim() {
+            "auto" => Some(SaveSent::Auto),
+            "always" => Some(SaveSent::Always),
+            "never" => Some(SaveSent::Never),
+            _ => None,
+        }
+    }
 }
 
 impl ImapConfig {
@@ -530,6 +562,8 @@ struct RawImap {
     folders: Vec<String>,
     idle: Option<bool>,
     poll_seconds: Option<i64>,
+    save_sent: Option<String>,
+    mark_read_on_server: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -790,6 +824,16 @@ impl<'a> Ctx<'a> {
                         ))
                     }
                 };
+                let Some(save_sent) = r
+                    .save_sent
+                    .as_deref()
+                    .map_or(Some(SaveSent::Auto), SaveSent::parse)
+                else {
+                    return Err(self.invalid(
+                        "imap.save_sent",
+                        "is not one of \"auto\", \"always\" or \"never\"; use \"auto\" unless you know whether your provider keeps its own copy of sent mail",
+                    ));
+                };
                 Some(ImapConfig {
                     host: server.host,
                     port: server.port,
@@ -801,6 +845,8 @@ impl<'a> Ctx<'a> {
                     folders: r.folders,
                     idle: r.idle.unwrap_or(true),
                     poll_seconds,
+                    save_sent,
+                    mark_read_on_server: r.mark_read_on_server.unwrap_or(true),
                 })
             }
         };
@@ -1484,6 +1530,10 @@ reply = ["r", "enter"]
             (993, Security::Tls, true, 300)
         );
         assert_eq!(
+            (imap.save_sent, imap.mark_read_on_server),
+            (SaveSent::Auto, true)
+        );
+        assert_eq!(
             imap.password,
             PasswordSource::Command("pass show alphx/imap".into())
         );
@@ -1508,6 +1558,31 @@ reply = ["r", "enter"]
             cfg.calendar.close,
             NaiveTime::from_hms_opt(17, 0, 0).unwrap()
         );
+    }
+
+    #[test]
+    fn save_sent_and_mark_read_are_read_from_imap() {
+        let cases = [
+            (
+                "save_sent = \"always\"\nmark_read_on_server = false",
+                SaveSent::Always,
+                false,
+            ),
+            ("save_sent = \"never\"", SaveSent::Never, true),
+            ("save_sent = \" auto \"", SaveSent::Auto, true),
+        ];
+        for (lines, save_sent, mark_read) in cases {
+            let text = good_with(
+                "host = \"imap.alphx.shop\"",
+                &format!("host = \"imap.alphx.shop\"\n{lines}"),
+            );
+            let imap = parse(&text).unwrap().imap.unwrap();
+            assert_eq!(
+                (imap.save_sent, imap.mark_read_on_server),
+                (save_sent, mark_read),
+                "{lines}"
+            );
+        }
     }
 
     #[test]
@@ -1543,6 +1618,8 @@ reply = ["r", "enter"]
             ("host = \"imap.alphx.shop\"", "host = \"imaps://imap.alphx.shop\"", &["imap.host = \"imaps://imap.alphx.shop\" (line 19) is not a host name"]),
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nport = 99999", &["imap.port = 99999 (line 20) is not a port number"]),
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsecurity = \"ssl\"", &["imap.security = \"ssl\" (line 20) is not one of"]),
+            ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsave_sent = \"sometimes\"", &["imap.save_sent = \"sometimes\" (line 20) is not one of \"auto\", \"always\" or \"never\""]),
+            ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nmark_read_on_server = \"yes\"", &["imap.mark_read_on_server = \"yes\" (line 20) has the wrong type"]),
             ("password_command = \"pass show alphx/imap\"", "", &["/x/config.toml: no password source in [imap]; add password_command"]),
             ("password_env = \"ALPHX_SMTP_PASSWORD\"", "password_env = \"ALPHX_SMTP_PASSWORD\"\npassword_command = \"x\"", &["smtp.password_env = \"ALPHX_SMTP_PASSWORD\"", "keep only one"]),
             ("username = \"hello@alphx.shop\"\npassword_command", "password_command", &["missing key \"imap.username\""]),

@@ -75,6 +75,13 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
         color: Theme::color_from_env(),
         fixed_now: options.clock.fixed_at(),
         sync_available: options.worker.is_some(),
+        // Only with a sync worker to carry the jobs to the server (not in demo mode).
+        mark_read_on_server: options.worker.is_some()
+            && options
+                .config
+                .as_ref()
+                .and_then(|c| c.imap.as_ref())
+                .is_some_and(|i| i.mark_read_on_server),
         config: options.config.take(),
     };
     let (tx, rx) = mpsc::channel();

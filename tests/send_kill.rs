@@ -59,6 +59,8 @@ username = "{user}"
 password_env = "{PASSWORD_ENV}"
 ca_file = "{ca}"
 idle = false
+# Dovecot files no Sent copy of its own: save it at once (the checks below count it).
+save_sent = "always"
 
 [smtp]
 host = "localhost"

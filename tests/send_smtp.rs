@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 use mailparse::MailHeaderMap;
 use shopinbox::clock::Clock;
-use shopinbox::config::{Config, ImapConfig, PasswordSource, Security, SmtpConfig};
+use shopinbox::config::{Config, ImapConfig, PasswordSource, SaveSent, Security, SmtpConfig};
 use shopinbox::send::flow::{self, Draft, SendResult, WriteBack};
 use shopinbox::send::imap::ImapWriteBack;
 use shopinbox::send::outbox::{self, OutboxState};
@@ -90,6 +90,9 @@ fn setup_in(smtp: SmtpOptions, from: &str, folder: &str) -> Fixture {
         folders: vec![],
         idle: false,
         poll_seconds: 60,
+        // Dovecot keeps no Sent copy of its own: most tests here want the copy at once.
+        save_sent: SaveSent::Always,
+        mark_read_on_server: true,
     });
     cfg.templates_dir = Some(dir.path().join("templates"));
 
@@ -240,11 +243,15 @@ fn reply_arrives_threaded_personalized_and_is_written_back() {
     assert_eq!(c.follow_up_at, d.follow_up_at);
     assert!(c.follow_up_at.is_some());
 
-    // The server has the Sent copy and \Answered on the customer's message.
+    // The server has the Sent copy and \Answered + \Seen on the customer's message.
     let inbox = f.servers.server_flags("INBOX");
     assert!(
         inbox[&f.inbox_uid].iter().any(|x| x == "\\Answered"),
         "{inbox:?}"
+    );
+    assert!(
+        inbox[&f.inbox_uid].iter().any(|x| x == "\\Seen"),
+        "a reply also marks the customer's message read: {inbox:?}"
     );
     let mut imap = f.servers.client();
     imap.select("Sent").unwrap();
@@ -769,4 +776,141 @@ fn the_sync_worker_finishes_write_back_once_its_backoff_has_passed() {
     assert_eq!(pending_jobs(&f), 0);
     assert_eq!(sent_copies(&f, &composed.message_id), 1);
     assert!(has_answered(&f, "INBOX", f.inbox_uid));
+}
+
+fn has_seen(f: &Fixture, folder: &str, uid: u32) -> bool {
+    f.servers
+        .server_flags(folder)
+        .get(&uid)
+        .is_some_and(|flags| flags.iter().any(|x| x == "\\Seen"))
+}
+
+/// The fixture with `[imap] save_sent` set.
+fn setup_save_sent(save_sent: SaveSent) -> Fixture {
+    let mut f = setup(
+        SmtpOptions::default(),
+        "John Smith <john.smith@example.com>",
+    );
+    f.cfg.imap.as_mut().unwrap().save_sent = save_sent;
+    f
+}
+
+/// Sends one reply with the fixture's config; returns its Message-ID.
+fn send_reply(f: &mut Fixture) -> String {
+    let d = draft(f, "acknowledge");
+    let (id, composed) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
+    let mut wb = write_back(f);
+    assert_eq!(send(f, id, &mut wb), SendResult::Sent { problems: vec![] });
+    assert_eq!(received(f, 1).len(), 1);
+    composed.message_id
+}
+
+/// `shopinbox sync`'s write-back pass at `at`.
+fn run_jobs_at(f: &Fixture, at: chrono::DateTime<Utc>) -> shopinbox::sync::JobsReport {
+    shopinbox::sync::run_jobs(
+        &account(f),
+        f.store.connection(),
+        shopinbox::sync::jobs::Select::waited(at),
+        at,
+    )
+}
+
+#[test]
+fn save_sent_auto_leaves_the_providers_own_copy_alone() {
+    let mut f = setup_save_sent(SaveSent::Auto);
+    let message_id = send_reply(&mut f);
+    // Right after the send only the flags went out; the Sent copy waits for the provider's.
+    assert_eq!(sent_copies(&f, &message_id), 0);
+    assert_eq!(pending_jobs(&f), 1, "the Sent copy job waits");
+    assert!(has_answered(&f, "INBOX", f.inbox_uid));
+    assert!(has_seen(&f, "INBOX", f.inbox_uid));
+    // A `shopinbox sync` within the wait leaves it queued.
+    let report = run_jobs_at(&f, now() + chrono::Duration::seconds(30));
+    assert_eq!((report.done, report.waiting), (0, 0), "{report:?}");
+    assert_eq!(pending_jobs(&f), 1);
+
+    // The provider files its own copy, as Gmail does.
+    let smtp_copy = received(&f, 1).remove(0).1;
+    f.servers.append("Sent", &smtp_copy, &["\\Seen"], None);
+    assert_eq!(sent_copies(&f, &message_id), 1);
+
+    let report = run_jobs_at(&f, now() + chrono::Duration::minutes(2));
+    assert_eq!((report.done, report.waiting), (1, 0), "{report:?}");
+    assert_eq!(pending_jobs(&f), 0);
+    assert_eq!(sent_copies(&f, &message_id), 1, "exactly one copy");
+}
+
+#[test]
+fn save_sent_auto_appends_the_missing_copy_after_the_wait() {
+    let mut f = setup_save_sent(SaveSent::Auto);
+    let message_id = send_reply(&mut f);
+    assert_eq!(sent_copies(&f, &message_id), 0);
+    assert_eq!(pending_jobs(&f), 1);
+    // The inbox's sync worker, before the wait is over, and after it.
+    let worker = |at: chrono::DateTime<Utc>| {
+        shopinbox::sync::run_jobs(
+            &account(&f),
+            f.store.connection(),
+            shopinbox::sync::jobs::Select {
+                due_by: Some(at),
+                ..Default::default()
+            },
+            at,
+        )
+    };
+    assert_eq!(worker(now() + chrono::Duration::minutes(1)).done, 0);
+    assert_eq!(sent_copies(&f, &message_id), 0);
+    let report = worker(now() + chrono::Duration::minutes(2));
+    assert_eq!((report.done, report.waiting), (1, 0), "{report:?}");
+    assert_eq!(sent_copies(&f, &message_id), 1, "the missing copy is saved");
+    assert_eq!(pending_jobs(&f), 0);
+    // Once done, nothing more is ever appended.
+    assert_eq!(run_jobs_at(&f, now() + chrono::Duration::hours(1)).done, 0);
+    assert_eq!(sent_copies(&f, &message_id), 1);
+}
+
+#[test]
+fn save_sent_never_queues_no_sent_copy() {
+    let mut f = setup_save_sent(SaveSent::Never);
+    let message_id = send_reply(&mut f);
+    let kinds: Vec<String> = f
+        .store
+        .connection()
+        .prepare("SELECT kind FROM writeback_jobs")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(kinds, ["flags"], "no Sent copy job at all");
+    assert_eq!(pending_jobs(&f), 0);
+    assert_eq!(run_jobs_at(&f, now() + chrono::Duration::hours(1)).done, 0);
+    assert_eq!(sent_copies(&f, &message_id), 0);
+    assert!(has_answered(&f, "INBOX", f.inbox_uid));
+    assert!(has_seen(&f, "INBOX", f.inbox_uid));
+}
+
+#[test]
+fn save_sent_always_appends_one_copy_at_once() {
+    let mut f = setup_save_sent(SaveSent::Always);
+    let message_id = send_reply(&mut f);
+    assert_eq!(pending_jobs(&f), 0);
+    assert_eq!(sent_copies(&f, &message_id), 1);
+    // A rerun (a cut-short run recorded nothing) finds it and appends no second one.
+    f.store
+        .connection()
+        .execute("UPDATE writeback_jobs SET done_at = NULL", [])
+        .unwrap();
+    assert_eq!(run_jobs_at(&f, now()).done, 2);
+    assert_eq!(sent_copies(&f, &message_id), 1);
+}
+
+#[test]
+fn a_reply_leaves_the_customers_message_seen_and_answered() {
+    let mut f = setup_save_sent(SaveSent::Always);
+    assert!(!has_seen(&f, "INBOX", f.inbox_uid));
+    send_reply(&mut f);
+    let flags = &f.servers.server_flags("INBOX")[&f.inbox_uid];
+    assert!(flags.iter().any(|x| x == "\\Seen"), "{flags:?}");
+    assert!(flags.iter().any(|x| x == "\\Answered"), "{flags:?}");
 }

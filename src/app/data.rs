@@ -102,6 +102,12 @@ pub trait InboxData {
     fn outbox_pending(&self) -> DataResult<u64>;
     /// When any folder last finished syncing.
     fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>>;
+    /// The owner opened the conversation: mark its customer messages read, locally and
+    /// (through durable write-back jobs the sync worker runs) on the server. Returns how
+    /// many jobs were queued. Fixtures without a server have nothing to mark.
+    fn mark_read(&mut self, _id: ConversationId) -> DataResult<usize> {
+        Ok(0)
+    }
     /// The real store, for flows that need more than this trait: the reply flow (templates
     /// are rendered from the customer record, the outbox is a store table) and the
     /// statistics. In-memory fixtures return `None` and those screens explain why they are off.
@@ -225,5 +231,11 @@ impl InboxData for Store {
     }
     fn last_sync(&self) -> DataResult<Option<DateTime<Utc>>> {
         wrap("read the sync state", Store::last_sync(self))
+    }
+    fn mark_read(&mut self, id: ConversationId) -> DataResult<usize> {
+        wrap(
+            "mark the conversation read",
+            Store::mark_conversation_read(self, id),
+        )
     }
 }

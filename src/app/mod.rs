@@ -311,6 +311,9 @@ pub struct AppOptions {
     /// The configuration the reply flow needs (shop identity, calendar, templates folder).
     /// Without it replying explains that it is off.
     pub config: Option<Config>,
+    /// `[imap] mark_read_on_server`: opening a conversation queues `\Seen` for its customer
+    /// messages (a durable write-back job) and asks the sync worker to run it.
+    pub mark_read_on_server: bool,
 }
 
 impl Default for AppOptions {
@@ -321,6 +324,7 @@ impl Default for AppOptions {
             fixed_now: None,
             sync_available: false,
             config: None,
+            mark_read_on_server: false,
         }
     }
 }
@@ -346,6 +350,8 @@ pub struct App {
     /// Replies queued in this session whose outcome the status line reports.
     pub pending_sends: Vec<PendingSend>,
     pub should_quit: bool,
+    /// Write-back was queued (a conversation was read): ask the sync worker to run it.
+    sync_wanted: bool,
 }
 
 impl App {
@@ -381,6 +387,7 @@ impl App {
             undo: Vec::new(),
             pending_sends: Vec::new(),
             should_quit: false,
+            sync_wanted: false,
         };
         app.refresh();
         app
@@ -449,6 +456,15 @@ impl App {
 
     /// The single state-changing entry point.
     pub fn update(&mut self, action: Action) -> Effect {
+        let effect = self.handle(action);
+        if std::mem::take(&mut self.sync_wanted) && effect == Effect::None {
+            // The sync worker runs the queued write-back first thing in its pass.
+            return Effect::SyncNow;
+        }
+        effect
+    }
+
+    fn handle(&mut self, action: Action) -> Effect {
         match action {
             Action::Command(cmd) => {
                 self.status = None;
@@ -987,6 +1003,13 @@ impl App {
             Ok(None) => return self.error("That conversation is no longer in the store."),
             Err(e) => return self.error(e.sentence()),
         };
+        if self.options.mark_read_on_server {
+            // Only a store write here; the sync worker does the network part.
+            match self.data.mark_read(id) {
+                Ok(queued) => self.sync_wanted |= queued > 0 && self.options.sync_available,
+                Err(e) => self.error(e.sentence()),
+            }
+        }
         match self.data.conversation_messages(id) {
             Ok(messages) => {
                 // Start at the newest message: that is the one to answer.

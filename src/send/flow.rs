@@ -14,6 +14,7 @@ use super::smtp::{self, Delivery, SmtpSettings};
 use crate::config::{Config, ConfigError};
 use crate::mail::{Address, ParsedMessage};
 use crate::store::{ConversationId, Location, MessageRow, NewMessage, Store, StoreError};
+use crate::sync::jobs::{ReplyWriteBack, SaveSent};
 use crate::template::{self, RenderedReply, ReplyContext, Template};
 
 /// Why a reply could not be prepared, queued or sent.
@@ -313,13 +314,26 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
     }))
 }
 
-/// The IMAP write-back after a reply went out (APPEND to Sent, `\Answered` on the original).
+/// The IMAP write-back after a reply went out (APPEND to Sent, `\Answered` and `\Seen` on
+/// the original).
 /// The steps are durable jobs ([`crate::sync::jobs`]) queued with the outcome when
 /// [`WriteBack::enabled`]; this runs them right away. A trait so the worker can run without
 /// IMAP (demo, SMTP-only setups).
 pub trait WriteBack {
     /// Whether there is a server to write back to (and so jobs to queue).
     fn enabled(&self) -> bool;
+    /// `[imap] save_sent`: who keeps the Sent copy.
+    fn save_sent(&self) -> SaveSent {
+        SaveSent::Auto
+    }
+    /// What settling a reply as sent queues.
+    fn plan(&self) -> ReplyWriteBack {
+        if self.enabled() {
+            ReplyWriteBack::On(self.save_sent())
+        } else {
+            ReplyWriteBack::Off
+        }
+    }
     /// Runs the pending write-back jobs of outbox entry `outbox_id` now. `Some(sentence)`
     /// when some could not be done (they stay queued).
     fn run_jobs(&mut self, store: &Store, outbox_id: i64, now: DateTime<Utc>) -> Option<String>;
@@ -375,7 +389,7 @@ pub fn send_one(
     let from = envelope_from(&parsed).unwrap_or_default();
     let result = smtp::deliver(delivery, &from, &claimed.entry.to_addr, &claimed.raw);
     let at = now();
-    let queue = write_back.enabled();
+    let queue = write_back.plan();
     match result {
         Ok(()) => {
             outbox::record(
@@ -472,7 +486,7 @@ pub fn settle_marked_sent(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, SendError> {
-    outbox::mark_sent(store.connection(), id, now, write_back.enabled())?;
+    outbox::mark_sent(store.connection(), id, now, write_back.plan())?;
     let entry = outbox::get(store.connection(), id)?.ok_or(OutboxError::NotFound { id })?;
     let raw = outbox::raw(store.connection(), id)?.ok_or(OutboxError::NotFound { id })?;
     let parsed = crate::mail::parse::parse_message(&raw);

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::flow::{NoWriteBack, WriteBack};
-use crate::config::{Config, ConfigError, ImapConfig};
+use crate::config::{Config, ConfigError, ImapConfig, SaveSent};
 use crate::store::Store;
 use crate::sync::jobs::Select;
 use crate::sync::ImapAccount;
@@ -13,16 +13,20 @@ use crate::sync::ImapAccount;
 /// Writes back over its own short IMAP connections (never the sync worker's).
 pub struct ImapWriteBack {
     account: ImapAccount,
+    save_sent: SaveSent,
 }
 
 impl ImapWriteBack {
-    pub fn new(account: ImapAccount) -> Self {
-        ImapWriteBack { account }
+    pub fn new(account: ImapAccount, save_sent: SaveSent) -> Self {
+        ImapWriteBack { account, save_sent }
     }
 
     /// Builds the account from `[imap]`, resolving the password now.
     pub fn from_config(imap: &ImapConfig) -> Result<Self, ConfigError> {
-        Ok(ImapWriteBack::new(ImapAccount::from_config(imap)?))
+        Ok(ImapWriteBack::new(
+            ImapAccount::from_config(imap)?,
+            imap.save_sent,
+        ))
     }
 }
 
@@ -31,10 +35,16 @@ impl WriteBack for ImapWriteBack {
         true
     }
 
+    fn save_sent(&self) -> SaveSent {
+        self.save_sent
+    }
+
     fn run_jobs(&mut self, store: &Store, outbox_id: i64, now: DateTime<Utc>) -> Option<String> {
+        // A Sent copy that waits for the provider's own (`save_sent = "auto"`) is not due
+        // yet: it stays queued for the sync worker or the next `shopinbox sync`.
         let select = Select {
-            due_by: None,
             outbox_id: Some(outbox_id),
+            ..Select::waited(now)
         };
         let report = crate::sync::run_jobs(&self.account, store.connection(), select, now);
         report.problems.into_iter().next()

@@ -397,8 +397,9 @@ pub fn record(
     lease: &str,
     outcome: &Outcome,
     now: DateTime<Utc>,
-    write_back: bool,
+    write_back: impl Into<jobs::ReplyWriteBack>,
 ) -> Result<(), OutboxError> {
+    let write_back = write_back.into();
     let action = "record the send result";
     durably(conn, action, |c| {
         let changed = match outcome {
@@ -421,8 +422,8 @@ pub fn record(
         }
         .ctx(action)?;
         if changed == 1 {
-            if write_back && *outcome == Outcome::Sent {
-                jobs::queue_for_reply(c, id, jobs::ANSWERED_FLAGS, now).ctx(action)?;
+            if let (jobs::ReplyWriteBack::On(save_sent), Outcome::Sent) = (write_back, outcome) {
+                jobs::queue_for_reply(c, id, save_sent, jobs::ANSWERED_FLAGS, now).ctx(action)?;
             }
             Ok(())
         } else {
@@ -478,11 +479,13 @@ pub fn mark_sent(
     conn: &Connection,
     id: i64,
     now: DateTime<Utc>,
-    write_back: bool,
+    write_back: impl Into<jobs::ReplyWriteBack>,
 ) -> Result<(), OutboxError> {
+    let write_back = write_back.into();
     let queue = |c: &Connection| -> Result<(), OutboxError> {
-        if write_back {
-            jobs::queue_for_reply(c, id, jobs::ANSWERED_FLAGS, now).ctx("update a reply")?;
+        if let jobs::ReplyWriteBack::On(save_sent) = write_back {
+            jobs::queue_for_reply(c, id, save_sent, jobs::ANSWERED_FLAGS, now)
+                .ctx("update a reply")?;
         }
         Ok(())
     };

@@ -16,6 +16,7 @@ mod refresh;
 mod review;
 mod schema;
 mod search;
+mod seen;
 pub mod state;
 pub mod threading;
 mod types;

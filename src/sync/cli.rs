@@ -23,14 +23,15 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
     let store_path = cfg.store_path();
     let _lock = take_sync_lock(&store_path)?;
     let ctx = cfg.shop_context(clock);
-    // Write-back left over from sends (Sent copies, \Answered): the owner asked for a sync,
-    // so every pending job runs now, back-off or not, and first, so that this sync already
-    // brings their result into the store.
+    // Write-back left over from sends and opened conversations (Sent copies, \Answered,
+    // \Seen): the owner asked for a sync, so every pending job runs now, back-off or not
+    // (but a Sent copy waiting for the provider's own, `save_sent = "auto"`, waits until
+    // due), and first, so that this sync already brings their result into the store.
     if let Ok(store) = crate::store::Store::open(&store_path, ctx.clone()) {
         let report = super::run_jobs(
             &account,
             store.connection(),
-            super::jobs::Select::default(),
+            super::jobs::Select::waited(clock.now()),
             clock.now(),
         );
         if let Some(line) = format_jobs(&report) {

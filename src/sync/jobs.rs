@@ -3,10 +3,18 @@
 //! When a reply is settled as sent (delivered, or marked sent by the owner) the outbox queues,
 //! in the SAME transaction, what the server must learn about it:
 //! - `append_sent`: a copy of the reply in the Sent folder (its bytes stay in the outbox row);
-//! - `flags`: flags on the customer's message (`\Answered`; room for `\Seen`), with the
+//! - `flags`: flags on the customer's message (`\Answered` and `\Seen`), with the
 //!   message's mailbox, UIDVALIDITY, UID and Message-ID, because a UID means nothing without
 //!   its UIDVALIDITY.
 //!
+//! `[imap] save_sent` decides about the Sent copy: `always` queues it due at once, `auto`
+//! due [`AUTO_SENT_DELAY`] later (providers such as Gmail file their own copy within
+//! seconds; the job finds it by Message-ID and appends nothing), `never` queues none.
+//! A job's first due time is a deliberate wait that every runner honours
+//! ([`Select::waited_by`]); only the back-off after failures is skipped by `shopinbox sync`.
+//!
+//! Opening a conversation in the inbox queues a `flags` job with `\Seen` (no outbox row) for
+//! each unread customer message ([`crate::store::Store::mark_conversation_read`]).
 //! The send path tries them at once; whatever fails or is cut short by a kill stays here and
 //! the sync worker and `shopinbox sync` run it ([`super::writeback::run_jobs`]) until done,
 //! with back-off. Every job is idempotent (the Sent folder is searched for the Message-ID
@@ -14,6 +22,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection};
+
+pub use crate::config::SaveSent;
 
 /// What a job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,27 +59,61 @@ pub struct Job {
     pub last_error: Option<String>,
 }
 
-/// The flags a delivered reply puts on the message it answers.
-pub const ANSWERED_FLAGS: &[&str] = &["\\Answered"];
+/// The flags a delivered reply puts on the message it answers: answered, and read (the
+/// owner has read what they answered).
+pub const ANSWERED_FLAGS: &[&str] = &["\\Answered", "\\Seen"];
+
+/// With `save_sent = "auto"`, how long after sending the Sent folder is first searched for
+/// the provider's own copy (a copy is appended only if none is there then).
+pub const AUTO_SENT_DELAY: Duration = Duration::minutes(2);
+
+/// What settling a reply as sent queues for the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyWriteBack {
+    /// No IMAP account (demo, SMTP-only): nothing.
+    Off,
+    /// The flags on the customer's message, and the Sent copy as `save_sent` says.
+    On(SaveSent),
+}
+
+impl From<bool> for ReplyWriteBack {
+    /// `true`: write back with a Sent copy saved at once (`save_sent = "always"`).
+    fn from(on: bool) -> ReplyWriteBack {
+        if on {
+            ReplyWriteBack::On(SaveSent::Always)
+        } else {
+            ReplyWriteBack::Off
+        }
+    }
+}
 
 fn ts(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
 
 /// Queues the write-back of the reply `outbox_id` (call inside the transaction that settles it
-/// as sent): its Sent copy, and `flags` on the customer message it answers when the store knows
-/// where that message is on the server. Returns how many jobs were queued.
+/// as sent): its Sent copy as `save_sent` says, and `flags` on the customer message it answers
+/// when the store knows where that message is on the server. Returns how many jobs were queued.
 pub fn queue_for_reply(
     conn: &Connection,
     outbox_id: i64,
+    save_sent: SaveSent,
     flags: &[&str],
     now: DateTime<Utc>,
 ) -> rusqlite::Result<usize> {
-    let mut n = conn.execute(
-        "INSERT INTO writeback_jobs (kind, outbox_id, message_id, flags, created_at, next_at) \
-         SELECT 'append_sent', id, message_id, '\\Seen', ?2, ?2 FROM outbox WHERE id = ?1",
-        params![outbox_id, ts(now)],
-    )?;
+    let first_due = match save_sent {
+        SaveSent::Always => Some(now),
+        SaveSent::Auto => Some(now + AUTO_SENT_DELAY),
+        SaveSent::Never => None,
+    };
+    let mut n = 0;
+    if let Some(due) = first_due {
+        n += conn.execute(
+            "INSERT INTO writeback_jobs (kind, outbox_id, message_id, flags, created_at, next_at) \
+             SELECT 'append_sent', id, message_id, '\\Seen', ?2, ?3 FROM outbox WHERE id = ?1",
+            params![outbox_id, ts(now), ts(due)],
+        )?;
+    }
     if !flags.is_empty() {
         n += conn.execute(
             "INSERT INTO writeback_jobs (kind, outbox_id, message_id, mailbox, uidvalidity, uid, \
@@ -114,6 +158,22 @@ pub struct Select {
     pub due_by: Option<DateTime<Utc>>,
     /// Only the jobs of this reply (the send path's immediate attempt).
     pub outbox_id: Option<i64>,
+    /// Only jobs whose first due time (a deliberate wait, such as `save_sent = "auto"`
+    /// giving the provider time to file its own Sent copy) has passed at this time; jobs
+    /// that have been tried already only wait for their back-off (`due_by`). `None`: no
+    /// such check (tests).
+    pub waited_by: Option<DateTime<Utc>>,
+}
+
+impl Select {
+    /// What `shopinbox sync` and the send path run: every job whose deliberate first wait
+    /// has passed at `now`, back-off or not.
+    pub fn waited(now: DateTime<Utc>) -> Select {
+        Select {
+            waited_by: Some(now),
+            ..Select::default()
+        }
+    }
 }
 
 /// Pending jobs, oldest first; Sent copies before flags.
@@ -121,10 +181,15 @@ pub fn pending(conn: &Connection, select: Select) -> rusqlite::Result<Vec<Job>> 
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM writeback_jobs WHERE done_at IS NULL \
          AND (?1 IS NULL OR next_at <= ?1) AND (?2 IS NULL OR outbox_id = ?2) \
+         AND (?3 IS NULL OR attempts > 0 OR next_at <= ?3) \
          ORDER BY (kind = 'append_sent') DESC, id"
     ))?;
     let rows = stmt.query_map(
-        params![select.due_by.map(ts), select.outbox_id],
+        params![
+            select.due_by.map(ts),
+            select.outbox_id,
+            select.waited_by.map(ts)
+        ],
         job_from_row,
     )?;
     let mut out = Vec::new();
@@ -254,7 +319,10 @@ Message-ID: <q1@example.com>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nHel
     fn a_reply_queues_its_sent_copy_and_the_flag_with_uidvalidity() {
         let store = store_with_customer_mail();
         let c = store.connection();
-        assert_eq!(queue_for_reply(c, 1, ANSWERED_FLAGS, t(0)).unwrap(), 2);
+        assert_eq!(
+            queue_for_reply(c, 1, SaveSent::Always, ANSWERED_FLAGS, t(0)).unwrap(),
+            2
+        );
         let jobs = pending(c, Select::default()).unwrap();
         assert_eq!(jobs.len(), 2);
         assert_eq!(jobs[0].kind, JobKind::AppendSent);
@@ -269,9 +337,12 @@ Message-ID: <q1@example.com>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nHel
             ),
             (Some("INBOX"), Some(77), Some(5), Some("q1@example.com"))
         );
-        assert_eq!(jobs[1].flags, ["\\Answered"]);
+        assert_eq!(jobs[1].flags, ["\\Answered", "\\Seen"]);
         // A reply to a message the store does not have on the server: only the Sent copy.
-        assert_eq!(queue_for_reply(c, 2, ANSWERED_FLAGS, t(0)).unwrap(), 1);
+        assert_eq!(
+            queue_for_reply(c, 2, SaveSent::Always, ANSWERED_FLAGS, t(0)).unwrap(),
+            1
+        );
         assert_eq!(pending_count(c).unwrap(), 3);
     }
 
@@ -279,7 +350,7 @@ Message-ID: <q1@example.com>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nHel
     fn postponed_jobs_wait_for_their_backoff_and_finished_ones_are_gone() {
         let store = store_with_customer_mail();
         let c = store.connection();
-        queue_for_reply(c, 1, ANSWERED_FLAGS, t(0)).unwrap();
+        queue_for_reply(c, 1, SaveSent::Always, ANSWERED_FLAGS, t(0)).unwrap();
         let jobs = pending(c, Select::default()).unwrap();
         postpone(c, jobs[0].id, "server down", t(0)).unwrap();
         let due = |at| {
@@ -287,7 +358,7 @@ Message-ID: <q1@example.com>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nHel
                 c,
                 Select {
                     due_by: Some(at),
-                    outbox_id: None,
+                    ..Select::default()
                 },
             )
             .unwrap()
@@ -304,10 +375,74 @@ Message-ID: <q1@example.com>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nHel
         finish(c, jobs[1].id, None, t(3)).unwrap();
         assert_eq!(pending_count(c).unwrap(), 0);
         let only = Select {
-            due_by: None,
             outbox_id: Some(2),
+            ..Select::default()
         };
         assert!(pending(c, only).unwrap().is_empty());
+    }
+
+    #[test]
+    fn save_sent_decides_whether_and_when_the_sent_copy_is_queued() {
+        let kinds = |c: &Connection, select: Select| -> Vec<JobKind> {
+            pending(c, select).unwrap().iter().map(|j| j.kind).collect()
+        };
+        // never: only the flags.
+        let store = store_with_customer_mail();
+        let c = store.connection();
+        assert_eq!(
+            queue_for_reply(c, 1, SaveSent::Never, ANSWERED_FLAGS, t(0)).unwrap(),
+            1
+        );
+        assert_eq!(kinds(c, Select::default()), [JobKind::Flags]);
+
+        // auto: the Sent copy waits two minutes, for every runner (also `shopinbox sync`,
+        // which skips only the back-off); the flags go at once.
+        let store = store_with_customer_mail();
+        let c = store.connection();
+        assert_eq!(
+            queue_for_reply(c, 1, SaveSent::Auto, ANSWERED_FLAGS, t(0)).unwrap(),
+            2
+        );
+        assert_eq!(kinds(c, Select::waited(t(0))), [JobKind::Flags]);
+        let send_path = Select {
+            outbox_id: Some(1),
+            ..Select::waited(t(0))
+        };
+        assert_eq!(kinds(c, send_path), [JobKind::Flags]);
+        let worker = |at| Select {
+            due_by: Some(at),
+            ..Select::default()
+        };
+        assert_eq!(kinds(c, worker(t(1))), [JobKind::Flags]);
+        assert_eq!(
+            kinds(c, worker(t(2))),
+            [JobKind::AppendSent, JobKind::Flags]
+        );
+        assert_eq!(
+            kinds(c, Select::waited(t(2))),
+            [JobKind::AppendSent, JobKind::Flags]
+        );
+        // Once tried and failed, `shopinbox sync` runs it regardless of its back-off.
+        let sent = pending(c, Select::default()).unwrap()[0].id;
+        postpone(c, sent, "server down", t(2)).unwrap();
+        assert_eq!(kinds(c, worker(t(2))), [JobKind::Flags]);
+        assert_eq!(
+            kinds(c, Select::waited(t(2))),
+            [JobKind::AppendSent, JobKind::Flags]
+        );
+
+        // always: both due at once (what `true` means for the outbox).
+        let store = store_with_customer_mail();
+        let c = store.connection();
+        assert_eq!(
+            ReplyWriteBack::from(true),
+            ReplyWriteBack::On(SaveSent::Always)
+        );
+        queue_for_reply(c, 1, SaveSent::Always, ANSWERED_FLAGS, t(0)).unwrap();
+        assert_eq!(
+            kinds(c, Select::waited(t(0))),
+            [JobKind::AppendSent, JobKind::Flags]
+        );
     }
 
     #[test]

@@ -162,11 +162,12 @@ fn worker_loop(
         };
         match Store::open(&store_path, ctx.clone()) {
             Ok(mut store) => {
-                // Write-back left over from sends (Sent copies, \Answered) whose back-off
-                // has passed, first, so that this pass already syncs their result.
+                // Write-back left over from sends and opened conversations (Sent copies,
+                // \Answered, \Seen) that is due, first, so that this pass already syncs
+                // their result.
                 let select = Select {
                     due_by: Some(ctx.clock.now()),
-                    outbox_id: None,
+                    ..Select::default()
                 };
                 let report = run_jobs(&account, store.connection(), select, ctx.clock.now());
                 if let Some(p) = report.problems.first() {
