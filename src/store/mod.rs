@@ -6,11 +6,13 @@
 //! (UIDVALIDITY change) loses nothing. See spec/STORE_API.md for the contract.
 
 mod convert;
+mod dedup;
 mod error;
 mod ingest;
 mod local;
 mod queries;
 mod refresh;
+mod removal;
 mod review;
 mod schema;
 mod search;

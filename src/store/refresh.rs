@@ -66,7 +66,7 @@ pub(crate) fn recompute(
     let mut st = conn
         .prepare_cached(
             "SELECT id, message_id, from_addr, from_name, to_json, subject, is_shop, auto_kind,
-                    received_at, flags
+                    received_at, flags, removed_at IS NOT NULL, hex(content_key)
              FROM messages WHERE conversation_id = ?1",
         )
         .ctx(ACTION)?;
@@ -83,13 +83,27 @@ pub(crate) fn recompute(
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, i64>(8)?,
                 r.get::<_, String>(9)?,
+                r.get::<_, bool>(10)?,
+                r.get::<_, Option<String>>(11)?,
             ))
         })
         .ctx(ACTION)?;
     let mut msgs = Vec::new();
     for row in rows {
-        let (id, message_id, from_addr, from_name, to_json, subject, is_shop, auto, at, flags) =
-            row.ctx(ACTION)?;
+        let (
+            id,
+            message_id,
+            from_addr,
+            from_name,
+            to_json,
+            subject,
+            is_shop,
+            auto,
+            at,
+            flags,
+            removed,
+            content_key,
+        ) = row.ctx(ACTION)?;
         let to: Vec<Address> = from_json(&to_json, "recipients", id)?;
         let first_to =
             threading::customer_addr(true, None, to.iter().map(|a| a.addr.as_str()), |a| {
@@ -97,7 +111,6 @@ pub(crate) fn recompute(
             });
         msgs.push(StateMsg {
             row_id: id,
-            message_id,
             from_addr,
             from_name,
             first_to: (!first_to.is_empty()).then_some(first_to),
@@ -106,13 +119,17 @@ pub(crate) fn recompute(
             auto_kind: auto.as_deref().and_then(AutoKind::parse),
             received_at: at,
             answered_flag: has_answered(&flags),
+            removed,
+            // Copies are matched by content only when there is no Message-ID to match by.
+            content_key: content_key.filter(|k| !k.is_empty() && message_id.is_none()),
+            message_id,
         });
     }
 
     let Some(s) = state::compute(&msgs, marks, rules) else {
         conn.prepare_cached(
             "UPDATE conversations SET message_count = 0, pending_since = NULL, due_at = NULL,
-                 last_shop_at = NULL, not_customer = NULL, attention = 0
+                 last_shop_at = NULL, not_customer = NULL, attention = 0, removed_since = NULL
              WHERE id = ?1",
         )
         .and_then(|mut st| st.execute([conversation]))
@@ -136,7 +153,7 @@ pub(crate) fn recompute(
              subject = ?2, customer_addr = ?3, customer_name = ?4, message_count = ?5,
              first_at = ?6, last_at = ?7, latest_message = ?8, pending_since = ?9, due_at = ?10,
              last_shop_at = ?11, not_customer = ?12, follow_up_at = ?13, snoozed_until = ?14,
-             snoozed_after = ?15, attention = ?16
+             snoozed_after = ?15, attention = ?16, removed_since = ?17
          WHERE id = ?1",
     )
     .and_then(|mut st| {
@@ -157,6 +174,7 @@ pub(crate) fn recompute(
             snoozed_until,
             snoozed_after,
             attention,
+            s.removed_since,
         ])
     })
     .ctx(ACTION)?;

@@ -219,6 +219,10 @@ pub struct ConversationRow {
     pub manual_answered_at: Option<DateTime<Utc>>,
     /// Newest message, for previews and replies.
     pub latest_message: MessageKey,
+    /// The customer message this conversation waited on was deleted or moved out of the
+    /// synced folders on the server (since when it was waiting). Not in Needs reply, never
+    /// "answered": its own state, "removed on the server".
+    pub removed_since: Option<DateTime<Utc>>,
 }
 
 impl ConversationRow {
@@ -252,6 +256,9 @@ pub struct MessageRow {
     pub is_shop: bool,
     pub auto_kind: Option<AutoKind>,
     pub problems: Vec<String>,
+    /// When the sync found it deleted or moved out of the synced folders on the server; the
+    /// message is kept as history.
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 impl MessageRow {

@@ -72,6 +72,12 @@ pub fn format_summary(s: &SyncSummary) -> String {
                 f.changed,
                 f.removed
             );
+            if f.vanished > 0 {
+                line.push_str(&format!(
+                    ", {} deleted or moved by another client during the sync (skipped)",
+                    f.vanished
+                ));
+            }
             if f.rebuilt {
                 line.push_str(" (folder was recreated on the server: rebuilt)");
             }
@@ -106,6 +112,7 @@ mod tests {
                     new: 10,
                     changed: 2,
                     removed: 1,
+                    vanished: 2,
                     downloaded: 10,
                     bytes: 100,
                     rebuilt: false,
@@ -120,7 +127,8 @@ mod tests {
         };
         assert_eq!(
             format_summary(&s),
-            "INBOX: 10 new, 2 changed, 1 removed\n\
+            "INBOX: 10 new, 2 changed, 1 removed, 2 deleted or moved by another client during \
+             the sync (skipped)\n\
              Sent[2J: 0 new, 0 changed, 0 removed (folder was recreated on the server: rebuilt)\n\
              synced in 2.0 s: 10 downloaded, 5 messages/s"
         );

@@ -306,7 +306,9 @@ fn download(
     let mut save = |batch: Downloaded| -> Result<(), SyncError> {
         fs.downloaded += batch.msgs.len();
         fs.bytes += batch.bytes;
-        // UIDs asked for but not returned were expunged meanwhile: nothing to keep.
+        // UIDs asked for but not returned were expunged meanwhile: nothing to keep, and the
+        // folder's highest UID still moves past them (UIDs are never reused).
+        fs.vanished += batch.asked.saturating_sub(batch.msgs.len());
         state.highest_uid = state.highest_uid.max(batch.max_uid);
         let outcomes = store.ingest(batch.msgs, Some(state))?;
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();

@@ -116,6 +116,9 @@ pub struct FolderSummary {
     pub changed: usize,
     /// Stored messages gone from the server (expunged, or the folder was rebuilt).
     pub removed: usize,
+    /// New messages listed by the sync but deleted or moved by another client before their
+    /// content could be downloaded (an ordinary concurrent expunge): skipped.
+    pub vanished: usize,
     /// Message bodies downloaded (0 on a sync with no new mail).
     pub downloaded: usize,
     /// Bytes of message content downloaded.
@@ -139,6 +142,9 @@ impl SyncSummary {
     }
     pub fn removed(&self) -> usize {
         self.folders.iter().map(|f| f.removed).sum()
+    }
+    pub fn vanished(&self) -> usize {
+        self.folders.iter().map(|f| f.vanished).sum()
     }
     pub fn downloaded(&self) -> usize {
         self.folders.iter().map(|f| f.downloaded).sum()

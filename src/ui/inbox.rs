@@ -20,6 +20,8 @@ pub enum Urgency {
     Due,
     Snoozed,
     Answered,
+    /// The message it waited on was deleted or moved out of the synced folders on the server.
+    Removed,
     NotCustomer,
 }
 
@@ -33,6 +35,7 @@ pub fn urgency(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> Urg
     match row.due_at {
         // Answered, but a promised follow-up is still ahead: not done yet.
         None if follow_up(row).is_some() => Urgency::Due,
+        None if row.removed_since.is_some() => Urgency::Removed,
         None => Urgency::Answered,
         Some(due) if due <= now => Urgency::Overdue,
         Some(due) if due - now <= cal.due_soon => Urgency::DueSoon,
@@ -73,6 +76,8 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
             (None, _) => "snoozed".to_string(),
         },
         Urgency::Answered => "answered".to_string(),
+        Urgency::Removed if short => "removed".to_string(),
+        Urgency::Removed => "removed on server".to_string(),
         Urgency::Overdue | Urgency::DueSoon | Urgency::Due => match (follow_up(row), row.due_at) {
             (Some(f), _) if f <= now => {
                 let late = crate::deadline::format_duration(now - f);
@@ -95,7 +100,7 @@ pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
         Urgency::Overdue => theme.overdue(),
         Urgency::DueSoon => theme.due_soon(),
         Urgency::Due | Urgency::Snoozed => theme.normal(),
-        Urgency::Answered | Urgency::NotCustomer => theme.dim(),
+        Urgency::Answered | Urgency::Removed | Urgency::NotCustomer => theme.dim(),
     }
 }
 
