@@ -91,6 +91,13 @@ pub fn format_summary(s: &SyncSummary) -> String {
     } else {
         String::new()
     };
+    if s.no_sent_folder {
+        lines.push(
+            "note: no Sent folder found on the server: replies sent from other mail programs \
+             cannot be seen; set [imap] sent_folder if there is one"
+                .to_string(),
+        );
+    }
     lines.push(format!(
         "synced in {secs:.1} s: {downloaded} downloaded{rate}"
     ));
@@ -124,6 +131,7 @@ mod tests {
                 },
             ],
             elapsed: Duration::from_millis(2000),
+            no_sent_folder: false,
         };
         assert_eq!(
             format_summary(&s),
@@ -134,5 +142,15 @@ mod tests {
         );
         let idle = SyncSummary::default();
         assert_eq!(format_summary(&idle), "synced in 0.0 s: 0 downloaded");
+        let no_sent = SyncSummary {
+            no_sent_folder: true,
+            ..SyncSummary::default()
+        };
+        assert_eq!(
+            format_summary(&no_sent),
+            "note: no Sent folder found on the server: replies sent from other mail programs \
+             cannot be seen; set [imap] sent_folder if there is one\n\
+             synced in 0.0 s: 0 downloaded"
+        );
     }
 }

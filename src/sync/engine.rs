@@ -29,6 +29,9 @@ pub struct SyncOptions {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Pause before the second look at a folder that suddenly appears empty.
     pub confirm_delay: Duration,
+    /// Set once the owner was told that the server has no Sent folder, so that a worker that
+    /// syncs every few minutes says it once, not every pass.
+    pub told_no_sent: Arc<AtomicBool>,
 }
 
 impl Default for SyncOptions {
@@ -38,6 +41,7 @@ impl Default for SyncOptions {
             batch_bytes: 16 << 20,
             cancel: None,
             confirm_delay: Duration::from_millis(500),
+            told_no_sent: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -90,8 +94,14 @@ fn run(
     let started = Instant::now();
     on_event(SyncEvent::Started);
     let mut sess = ImapSession::connect(account)?;
-    let folders = folder_list(account, &mut sess)?;
-    let mut summary = SyncSummary::default();
+    let (folders, sent) = folder_list(account, &mut sess)?;
+    let mut summary = SyncSummary {
+        no_sent_folder: sent.is_none(),
+        ..SyncSummary::default()
+    };
+    if sent.is_none() && !opts.told_no_sent.swap(true, Ordering::SeqCst) {
+        on_event(SyncEvent::Notice(no_sent_notice(sess.host())));
+    }
     for folder in folders {
         let fs = sync_folder(&mut sess, store, &folder, opts, on_event)?;
         on_event(SyncEvent::FolderDone {
@@ -108,8 +118,22 @@ fn run(
     Ok(summary)
 }
 
+/// What the owner is told, once, when the server has no Sent folder.
+pub fn no_sent_notice(host: &str) -> String {
+    format!(
+        "{} has no Sent folder (none marked \\Sent, none of the usual names): replies sent from \
+         other mail programs (phone, webmail) cannot be seen; set [imap] sent_folder if there \
+         is one",
+        super::session::printable(host)
+    )
+}
+
 /// INBOX first (what the owner waits for), then Sent (answers), then extra folders; each once.
-fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<Vec<String>, SyncError> {
+/// Also returns the Sent folder, if there is one.
+fn folder_list(
+    account: &ImapAccount,
+    sess: &mut ImapSession,
+) -> Result<(Vec<String>, Option<String>), SyncError> {
     let mut folders = vec!["INBOX".to_string()];
     // An explicit setting is the owner's choice and wins over discovery.
     let sent = match &account.sent_folder {
@@ -117,7 +141,8 @@ fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<Vec<Stri
         None => sess.find_sent()?,
     };
     for f in sent
-        .into_iter()
+        .iter()
+        .cloned()
         .chain(account.extra_folders.iter().cloned())
     {
         let dup = folders.iter().any(|have| {
@@ -127,7 +152,7 @@ fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<Vec<Stri
             folders.push(f);
         }
     }
-    Ok(folders)
+    Ok((folders, sent))
 }
 
 fn sync_folder(

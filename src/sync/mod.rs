@@ -12,12 +12,13 @@
 
 pub mod cli;
 mod engine;
+pub mod folders;
 pub mod plan;
 pub mod session;
 mod worker;
 mod writeback;
 
-pub use engine::{sync_once, sync_store, SyncOptions};
+pub use engine::{no_sent_notice, sync_once, sync_store, SyncOptions};
 pub use worker::{spawn_worker, SyncCommand, WorkerOptions};
 pub use writeback::{append_to_sent, set_flags};
 
@@ -131,6 +132,8 @@ pub struct FolderSummary {
 pub struct SyncSummary {
     pub folders: Vec<FolderSummary>,
     pub elapsed: Duration,
+    /// The server has no Sent folder (none configured, none found).
+    pub no_sent_folder: bool,
 }
 
 impl SyncSummary {

@@ -8,6 +8,7 @@
 //! server's `\Seen` flags; bodies are fetched with `BODY.PEEK[]` for the same reason. SELECT is
 //! used only by the explicit write-back helpers.
 
+use super::folders::{self, ListedFolder};
 use super::plan::ServerFolder;
 use super::{ImapAccount, Security, SyncError};
 use crate::net::{self, MailStream, ShutdownHandle};
@@ -185,20 +186,33 @@ impl ImapSession {
             .map_err(|e| map_err(&self.host, action, e))
     }
 
-    /// The folder the server marks `\Sent` (RFC 6154), if any.
-    pub fn find_sent(&mut self) -> Result<Option<String>, SyncError> {
-        let data = self.raw("list the folders", "LIST \"\" \"*\"")?;
-        let mut found = None;
+    /// Every folder with its attributes, names decoded from modified UTF-7. Where the server
+    /// offers SPECIAL-USE, asks for the special-use attributes explicitly (RFC 6154 `RETURN
+    /// (SPECIAL-USE)`): some servers leave them out of a plain LIST.
+    pub fn list_folders(&mut self) -> Result<Vec<ListedFolder>, SyncError> {
+        let cmd = if self.caps.special_use {
+            "LIST \"\" \"*\" RETURN (SPECIAL-USE)"
+        } else {
+            "LIST \"\" \"*\""
+        };
+        let data = self.raw("list the folders", cmd)?;
+        let mut out = Vec::new();
         for resp in split_responses(&data) {
             if let Ok((_, Response::MailboxData(MailboxDatum::List { flags, name, .. }))) =
                 imap_proto::parse_response(resp)
             {
-                if flags.iter().any(|f| f.eq_ignore_ascii_case("\\Sent")) && found.is_none() {
-                    found = Some(name.to_string());
-                }
+                out.push(ListedFolder {
+                    name: folders::from_wire(&name),
+                    flags: flags.iter().map(|f| f.to_string()).collect(),
+                });
             }
         }
-        Ok(found)
+        Ok(out)
+    }
+
+    /// The Sent folder: marked `\Sent` (RFC 6154), else the first usual name that exists.
+    pub fn find_sent(&mut self) -> Result<Option<String>, SyncError> {
+        Ok(folders::choose_sent(&self.list_folders()?))
     }
 
     /// EXAMINE: opens a folder read-only and reports its state. With CONDSTORE the
@@ -214,7 +228,9 @@ impl ImapSession {
 
     fn open(&mut self, mailbox: &str, write: bool) -> Result<ServerFolder, SyncError> {
         let verb = if write { "SELECT" } else { "EXAMINE" };
-        let quoted = quote(mailbox).ok_or_else(|| SyncError::BadFolderName {
+        // A line break is refused as such, not hidden inside modified UTF-7.
+        let wire = quote(mailbox).and_then(|_| quote(&folders::to_wire(mailbox)));
+        let quoted = wire.ok_or_else(|| SyncError::BadFolderName {
             folder: printable(mailbox),
         })?;
         let cmd = if self.caps.condstore {
@@ -353,7 +369,9 @@ impl ImapSession {
         if let Ok(mut t) = self.tap.lock() {
             *t = Some(Vec::new());
         }
-        let res = self.inner.append_with_flags(mailbox, raw, &flags);
+        let res = self
+            .inner
+            .append_with_flags(folders::to_wire(mailbox), raw, &flags);
         let recorded = self.tap.lock().ok().and_then(|mut t| t.take());
         res.map_err(|e| map_err(&self.host, "save the message to the Sent folder", e))?;
         Ok(recorded.as_deref().and_then(parse_appenduid))
