@@ -113,6 +113,9 @@ pub(crate) fn live_copy(
     }
 }
 
+/// conversation, Message-ID, content key, canonical
+type RemovedRow = (i64, Option<String>, Option<Vec<u8>>, bool);
+
 /// Take rows off the server: drop a row whose message lives on in another copy (that copy
 /// stands for it from now on), mark the last copy removed. Recomputes the conversations.
 fn remove_rows(tx: &Transaction<'_>, ctx: &ShopContext, ids: &[i64]) -> Result<(), StoreError> {
@@ -120,7 +123,7 @@ fn remove_rows(tx: &Transaction<'_>, ctx: &ShopContext, ids: &[i64]) -> Result<(
     let now = secs(ctx.clock.now());
     let mut touched = BTreeSet::new();
     for &id in ids {
-        let row: Option<(i64, Option<String>, Option<Vec<u8>>, bool)> = tx
+        let row: Option<RemovedRow> = tx
             .prepare_cached(
                 "SELECT conversation_id, message_id, content_key, canonical
                  FROM messages WHERE id = ?1",

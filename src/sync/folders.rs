@@ -70,7 +70,7 @@ fn valid_mutf7(s: &str) -> bool {
         let Some(end) = after.find('-') else {
             return false;
         };
-        let run = after[..end].as_bytes();
+        let run = &after.as_bytes()[..end];
         rest = &after[end + 1..];
         if run.is_empty() {
             continue; // "&-" is "&"

@@ -202,7 +202,7 @@ impl ImapSession {
                 imap_proto::parse_response(resp)
             {
                 out.push(ListedFolder {
-                    name: folders::from_wire(&name),
+                    name: folders::from_wire(name),
                     flags: flags.iter().map(|f| f.to_string()).collect(),
                 });
             }
