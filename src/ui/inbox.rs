@@ -265,3 +265,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removed_on_the_server_is_its_own_state_never_answered() {
+        let cal = Calendar::office_hours(
+            chrono_tz::Europe::Berlin,
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        );
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let now = at("2025-11-24T12:00:00Z");
+        let mut row = ConversationRow {
+            id: 1,
+            subject: "Lamp".into(),
+            customer_name: None,
+            customer_addr: "jane@example.net".into(),
+            message_count: 1,
+            first_at: at("2025-11-24T09:00:00Z"),
+            last_at: at("2025-11-24T09:00:00Z"),
+            pending_since: None,
+            due_at: None,
+            last_shop_at: None,
+            not_customer: None,
+            snoozed_until: None,
+            follow_up_at: None,
+            manual_answered_at: None,
+            latest_message: 1,
+            removed_since: None,
+        };
+        assert_eq!(urgency(&row, now, &cal), Urgency::Answered);
+        row.removed_since = Some(at("2025-11-24T09:00:00Z"));
+        assert_eq!(urgency(&row, now, &cal), Urgency::Removed);
+        assert_eq!(badge(&row, now, &cal), "removed on server");
+        assert_eq!(short_badge(&row, now, &cal), "removed");
+        // A follow-up that has come due still asks for attention.
+        row.follow_up_at = Some(at("2025-11-24T11:00:00Z"));
+        row.due_at = row.follow_up_at;
+        assert_eq!(urgency(&row, now, &cal), Urgency::Overdue);
+    }
+}
