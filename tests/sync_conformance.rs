@@ -240,3 +240,33 @@ fn message_without_usable_message_id_imported_and_synced_counts_once() {
         );
     }
 }
+
+/// Item 10 (first half): the worker's sync connection is kept between passes, so a pass with
+/// nothing new does not log in again; new mail is still seen on the kept connection, and a
+/// connection the server dropped is replaced on the next pass.
+#[test]
+fn sync_connection_is_kept_between_passes_and_replaced_when_lost() {
+    use shopinbox::sync::{sync_kept, KeptSession};
+    let mut s = MailServers::start();
+    s.append("INBOX", &question("<q1@example.net>"), &[], Some(date(0)));
+    let acc = account(&s, &[]);
+    let (_d, mut st) = store();
+    let opts = SyncOptions::default();
+    let mut kept = KeptSession::default();
+    let pass = |st: &mut Store, kept: &mut KeptSession| {
+        sync_kept(&acc, st, &opts, kept, &mut |_| {}).unwrap_or_else(|e| panic!("sync failed: {e}"))
+    };
+    assert_eq!(pass(&mut st, &mut kept).total_new(), 1);
+    assert_eq!(pass(&mut st, &mut kept).total_new(), 0);
+    s.append("INBOX", &question("<q2@example.net>"), &[], Some(date(5)));
+    assert_eq!(pass(&mut st, &mut kept).total_new(), 1);
+    assert_eq!(kept.logins(), 1, "three passes, one login");
+
+    // The server goes away and comes back: the kept connection is dead, the next pass
+    // connects again instead of failing.
+    s.restart();
+    s.append("INBOX", &question("<q3@example.net>"), &[], Some(date(10)));
+    assert_eq!(pass(&mut st, &mut kept).total_new(), 1);
+    assert_eq!(kept.logins(), 2);
+    kept.close();
+}

@@ -85,15 +85,78 @@ pub fn sync_store(
     res
 }
 
+/// The sync connection kept between passes (the worker: issue 13 item 10): the next pass
+/// reuses it when it still answers a NOOP instead of logging in again. A pass that fails
+/// drops it (its state is unknown); the next one connects afresh. The IDLE watcher keeps its
+/// own connection.
+#[derive(Debug, Default)]
+pub struct KeptSession {
+    sess: Option<ImapSession>,
+    logins: usize,
+}
+
+impl KeptSession {
+    /// How many times a pass had to connect and log in.
+    pub fn logins(&self) -> usize {
+        self.logins
+    }
+
+    /// Log out, if connected.
+    pub fn close(&mut self) {
+        if let Some(s) = self.sess.take() {
+            s.logout();
+        }
+    }
+
+    fn take_or_connect(&mut self, account: &ImapAccount) -> Result<ImapSession, SyncError> {
+        if let Some(mut s) = self.sess.take() {
+            if s.noop().is_ok() {
+                return Ok(s);
+            }
+        }
+        self.logins += 1;
+        ImapSession::connect(account)
+    }
+}
+
+/// One sync pass over a connection kept from the previous pass (see [`KeptSession`]).
+pub fn sync_kept(
+    account: &ImapAccount,
+    store: &mut Store,
+    opts: &SyncOptions,
+    kept: &mut KeptSession,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
+    let res = run_on(account, store, opts, kept, on_event);
+    if let Err(e) = &res {
+        on_event(SyncEvent::Failed(e.to_string()));
+    }
+    res
+}
+
 fn run(
     account: &ImapAccount,
     store: &mut Store,
     opts: &SyncOptions,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<SyncSummary, SyncError> {
+    let mut kept = KeptSession::default();
+    let res = run_on(account, store, opts, &mut kept, on_event);
+    kept.close();
+    res
+}
+
+fn run_on(
+    account: &ImapAccount,
+    store: &mut Store,
+    opts: &SyncOptions,
+    kept: &mut KeptSession,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
     let started = Instant::now();
     on_event(SyncEvent::Started);
-    let mut sess = ImapSession::connect(account)?;
+    // On an error below `sess` is dropped, not kept: the next pass connects afresh.
+    let mut sess = kept.take_or_connect(account)?;
     let (folders, sent) = folder_list(account, &mut sess)?;
     let mut summary = SyncSummary {
         no_sent_folder: sent.is_none(),
@@ -112,7 +175,7 @@ fn run(
         });
         summary.folders.push(fs);
     }
-    sess.logout();
+    kept.sess = Some(sess);
     summary.elapsed = started.elapsed();
     on_event(SyncEvent::Finished(summary.clone()));
     Ok(summary)

@@ -18,7 +18,7 @@ pub mod session;
 mod worker;
 mod writeback;
 
-pub use engine::{no_sent_notice, sync_once, sync_store, SyncOptions};
+pub use engine::{no_sent_notice, sync_kept, sync_once, sync_store, KeptSession, SyncOptions};
 pub use worker::{spawn_worker, SyncCommand, WorkerOptions};
 pub use writeback::{append_to_sent, set_flags};
 

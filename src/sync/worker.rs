@@ -5,7 +5,7 @@
 //! The IDLE watcher has its own connection (meli's lesson: never mix a waiting IDLE and
 //! commands on one connection) and reconnects with exponential backoff.
 
-use super::engine::{sync_store, SyncOptions};
+use super::engine::{sync_kept, KeptSession, SyncOptions};
 use super::session::ImapSession;
 use super::{ImapAccount, SyncEvent};
 use crate::net::ShutdownHandle;
@@ -114,6 +114,8 @@ fn worker_loop(
         cancel: Some(Arc::clone(&stop)),
         ..SyncOptions::default()
     };
+    // The sync connection stays open between passes; the IDLE watcher has its own.
+    let mut kept = KeptSession::default();
     let mut next_sync = Instant::now();
     loop {
         let wait = next_sync.saturating_duration_since(Instant::now());
@@ -137,13 +139,14 @@ fn worker_loop(
         };
         match Store::open(&store_path, ctx.clone()) {
             Ok(mut store) => {
-                let _ = sync_store(&account, &mut store, &sync_opts, &mut forward);
+                let _ = sync_kept(&account, &mut store, &sync_opts, &mut kept, &mut forward);
             }
             Err(e) => forward(SyncEvent::Failed(e.to_string())),
         }
         next_sync = Instant::now() + opts.poll;
     }
 
+    kept.close();
     stop.store(true, Ordering::SeqCst);
     if let Ok(guard) = conn.lock() {
         if let Some(h) = guard.as_ref() {
