@@ -455,6 +455,21 @@ fn fetch_batch(
     clock: Clock,
 ) -> Result<Downloaded, SyncError> {
     let fetched = sess.fetch_messages(&plan::uid_set(batch))?;
+    // A message asked for but not delivered was expunged by another client meanwhile (the
+    // server answers `BODY[] NIL` or leaves it out). Make sure: one that still exists would
+    // be lost for good once the folder's highest UID moves past it, so that is refused.
+    let got: HashSet<u32> = fetched.iter().map(|m| m.uid).collect();
+    let missing: Vec<u32> = batch.iter().copied().filter(|u| !got.contains(u)).collect();
+    if !missing.is_empty() {
+        let still = sess.uids_present(&plan::uid_set(&missing))?;
+        if let Some(uid) = missing.iter().find(|u| still.contains(u)) {
+            return Err(SyncError::Protocol {
+                host: sess.host().to_string(),
+                action: "download messages".to_string(),
+                detail: format!("the server sent message UID {uid} without its content"),
+            });
+        }
+    }
     Ok(Downloaded {
         max_uid: batch.iter().copied().max().unwrap_or(0),
         asked: batch.len(),

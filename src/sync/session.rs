@@ -325,6 +325,18 @@ impl ImapSession {
         Ok(out)
     }
 
+    /// Which of the UIDs in `uid_set` still exist (`UID SEARCH UID …`).
+    pub fn uids_present(&mut self, uid_set: &str) -> Result<HashSet<u32>, SyncError> {
+        let data = self.raw("list messages", &format!("UID SEARCH UID {uid_set}"))?;
+        let mut out = HashSet::new();
+        for resp in split_responses(&data) {
+            if let Ok((_, Response::IDs(ids))) = imap_proto::parse_response(resp) {
+                out.extend(ids);
+            }
+        }
+        Ok(out)
+    }
+
     /// `UID STORE uid ±FLAGS.SILENT (…)` in the selected (read-write) folder.
     pub fn store_flags(
         &mut self,
