@@ -261,7 +261,7 @@ fn reply_saved_in_sent_by_another_client_marks_conversation_answered() {
     );
     let (_d, mut st) = store();
     sync(&s, &mut st);
-    let now = Utc::now();
+    let now = ctx().clock.now();
     assert_eq!(st.counts(now).unwrap().needs_reply, 1);
 
     let reply = format!(
@@ -370,7 +370,7 @@ fn interrupted_sync_resumes_without_loss_or_duplicates() {
         (190, 190)
     );
     assert_eq!(inbox_uids(&s, &st), uids);
-    assert_eq!(st.counts(Utc::now()).unwrap().all, 250);
+    assert_eq!(st.counts(ctx().clock.now()).unwrap().all, 250);
 }
 
 #[test]
@@ -484,7 +484,7 @@ fn worker_syncs_at_start_on_idle_news_and_shuts_down() {
         }
     }
     let st = Store::open(&path, ctx()).unwrap();
-    assert_eq!(st.counts(Utc::now()).unwrap().all, 2);
+    assert_eq!(st.counts(ctx().clock.now()).unwrap().all, 2);
 }
 
 #[test]
