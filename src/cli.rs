@@ -849,7 +849,20 @@ fn state_word(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calenda
         Some(due) if due <= now => "overdue",
         Some(due) if due - now <= cal.due_soon => "due_soon",
         Some(_) => "due",
+        // The question it waited on was deleted or moved on the server: never "answered".
+        None if row.removed_since.is_some() => "removed_on_server",
         None => "answered",
+    }
+}
+
+/// The state as `show` words it for a person.
+fn state_text(word: &str) -> &str {
+    match word {
+        "removed_on_server" => {
+            "removed on the server (the message it waited on was deleted or \
+             moved out of the synced folders; kept here as history)"
+        }
+        other => other,
     }
 }
 
@@ -876,6 +889,7 @@ fn row_json(
         "late": late.map(deadline::format_duration),
         "not_customer": row.not_customer.map(|n| n.as_str()),
         "flags": proactive::flags_json(&row.flags),
+        "removed_on_server": row.removed_since.is_some(),
     })
 }
 
@@ -901,6 +915,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
         let badge = match (&row.not_customer, row.due_at) {
             (Some(n), _) => format!("not a customer: {}", n.label()),
             (None, Some(due)) => deadline::badge(due, env.now, &cal),
+            (None, None) if row.removed_since.is_some() => "removed on server".to_string(),
             (None, None) => "answered".to_string(),
         };
         let who = row
@@ -940,7 +955,7 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         "Customer: {} <{}>   State: {}",
         row.customer_name.as_deref().unwrap_or("(no name)"),
         row.customer_addr,
-        state_word(&row, env.now, &cal)
+        state_text(state_word(&row, env.now, &cal))
     )?;
     if let Some(due) = row.due_at {
         writeln!(out, "Due: {}", deadline::format_local(due, &cal))?;
@@ -964,6 +979,13 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
             deadline::format_local(m.received_at, &cal)
         )?;
         writeln!(out, "Subject: {}", m.subject)?;
+        if let Some(at) = m.removed_at {
+            writeln!(
+                out,
+                "Removed on the server: {} (kept here as history)",
+                deadline::format_local(at, &cal)
+            )?;
+        }
         for a in &m.attachments {
             writeln!(out, "Attachment: {} ({}, {} bytes)", a.name, a.mime, a.size)?;
         }

@@ -385,6 +385,7 @@ mod tests {
                 ..Default::default()
             }],
             elapsed: std::time::Duration::from_millis(40),
+            no_sent_folder: false,
         };
         assert_eq!(
             translate_sync(SyncEvent::Finished(summary), at),

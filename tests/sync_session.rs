@@ -174,3 +174,32 @@ fn store_and_append_write_back() {
     );
     assert_eq!(s.server_flags("Sent")[&uid], vec!["\\Seen".to_string()]);
 }
+
+/// Issue 10 item 7: another client expunges messages after the sync listed them and before it
+/// fetches them. Dovecot then answers `* n FETCH (UID u BODY[] NIL)` (or leaves the message
+/// out); the fetch returns the messages that still exist instead of failing.
+#[test]
+fn messages_expunged_between_listing_and_fetch_are_skipped() {
+    let s = MailServers::start();
+    let uids: Vec<u32> = (1..=6)
+        .map(|n| s.append("INBOX", &msg(n), &[], None))
+        .collect();
+    let mut sess = ImapSession::connect(&account(&s, Security::Tls)).unwrap();
+    sess.examine("INBOX").unwrap();
+    // The listing caches what the session knows about every message.
+    assert_eq!(sess.uid_sizes_after(0).unwrap().len(), 6);
+    let gone = [uids[1], uids[4]];
+    s.expunge("INBOX", &gone);
+    let set = format!("{}:{}", uids[0], uids[5]);
+    let got = sess
+        .fetch_messages(&set)
+        .unwrap_or_else(|e| panic!("a concurrent expunge must not fail the fetch: {e}"));
+    let got_uids: Vec<u32> = got.iter().map(|m| m.uid).collect();
+    let want: Vec<u32> = uids.iter().copied().filter(|u| !gone.contains(u)).collect();
+    assert_eq!(got_uids, want);
+    for m in &got {
+        let n = uids.iter().position(|u| *u == m.uid).unwrap() as u32 + 1;
+        assert_eq!(m.raw, msg(n));
+    }
+    sess.logout();
+}

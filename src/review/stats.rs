@@ -31,6 +31,10 @@ pub struct StatMessage {
     pub kept_out: bool,
     /// The message carries `\Answered` (answered from a client we cannot see the reply of).
     pub answered_flag: bool,
+    /// Deleted or moved out of the synced folders on the server (kept as history). A request
+    /// whose every message was removed before it was answered is not counted: neither open
+    /// nor answered (the conversation's state is "removed on the server").
+    pub removed: bool,
 }
 
 /// One conversation: its messages (any order) and the owner's manual "answered" mark.
@@ -283,10 +287,11 @@ struct Request {
 /// Splits a conversation (sorted, kept-out mail removed) into requests.
 fn requests_of(msgs: &[&StatMessage], manual: Option<DateTime<Utc>>) -> Vec<Request> {
     let mut out: Vec<Request> = Vec::new();
-    let mut open: Option<(DateTime<Utc>, bool)> = None; // start, any message flagged \Answered
+    // start, any message flagged \Answered, every message removed on the server
+    let mut open: Option<(DateTime<Utc>, bool, bool)> = None;
     for m in msgs {
         if m.is_shop {
-            if let Some((start, _)) = open.take() {
+            if let Some((start, _, _)) = open.take() {
                 let at = match manual {
                     Some(t) if t > start && t < m.received_at => t,
                     _ => m.received_at,
@@ -298,7 +303,7 @@ fn requests_of(msgs: &[&StatMessage], manual: Option<DateTime<Utc>>) -> Vec<Requ
             }
         } else {
             // A manual mark between two customer messages closes the earlier request.
-            if let (Some((start, _)), Some(t)) = (open, manual) {
+            if let (Some((start, _, _)), Some(t)) = (open, manual) {
                 if t > start && t <= m.received_at {
                     out.push(Request {
                         start,
@@ -308,18 +313,23 @@ fn requests_of(msgs: &[&StatMessage], manual: Option<DateTime<Utc>>) -> Vec<Requ
                 }
             }
             match &mut open {
-                Some((_, flagged)) => *flagged |= m.answered_flag,
-                None => open = Some((m.received_at, m.answered_flag)),
+                Some((_, flagged, removed)) => {
+                    *flagged |= m.answered_flag;
+                    *removed &= m.removed;
+                }
+                None => open = Some((m.received_at, m.answered_flag, m.removed)),
             }
         }
     }
-    if let Some((start, flagged)) = open {
+    if let Some((start, flagged, removed)) = open {
         let answer = match manual {
-            Some(t) if t > start => Answer::At(t),
-            _ if flagged => Answer::Flag,
-            _ => Answer::Open,
+            Some(t) if t > start => Some(Answer::At(t)),
+            _ if flagged => Some(Answer::Flag),
+            // Removed on the server before anyone answered: no longer a request.
+            _ if removed => None,
+            _ => Some(Answer::Open),
         };
-        out.push(Request { start, answer });
+        out.extend(answer.map(|answer| Request { start, answer }));
     }
     out
 }
@@ -351,6 +361,7 @@ mod tests {
             is_shop: false,
             kept_out: false,
             answered_flag: false,
+            removed: false,
         }
     }
     fn shop(at: DateTime<Utc>) -> StatMessage {
@@ -359,6 +370,7 @@ mod tests {
             is_shop: true,
             kept_out: false,
             answered_flag: false,
+            removed: false,
         }
     }
     fn conv(messages: Vec<StatMessage>) -> StatConversation {
@@ -494,6 +506,24 @@ mod tests {
         ];
         let s = compute(&convs, t(1, 0, 0), t(23, 0, 0), &cal());
         assert_eq!((s.one_touch, s.one_touch_decided), (2, 3));
+    }
+
+    #[test]
+    fn question_removed_on_the_server_is_not_open() {
+        let gone = |m: StatMessage| StatMessage { removed: true, ..m };
+        let convs = vec![
+            // Removed unanswered: no request, not open, not overdue.
+            conv(vec![gone(cust(t(17, 9, 0)))]),
+            // Answered, then removed: still answered on time.
+            conv(vec![gone(cust(t(17, 10, 0))), shop(t(17, 11, 0))]),
+            // One of two waiting messages removed: the other still waits.
+            conv(vec![cust(t(18, 9, 0)), gone(cust(t(18, 10, 0)))]),
+        ];
+        let s = compute(&convs, t(16, 0, 0), t(23, 12, 0), &cal());
+        assert_eq!(s.customer_messages, 4);
+        assert_eq!(s.requests, 2);
+        assert_eq!(s.answered_on_time, 1);
+        assert_eq!((s.still_open, s.open_overdue), (1, 1));
     }
 
     #[test]

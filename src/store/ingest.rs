@@ -4,6 +4,7 @@
 //! crash at any point resumes without loss or duplicates.
 
 use super::convert::{domain_of, flags_to_text, opt_time, secs, time, to_json};
+use super::dedup;
 use super::error::{Ctx, StoreError};
 use super::flags;
 use super::refresh::{load_rules, recompute};
@@ -94,7 +95,7 @@ impl Store {
         self.conn
             .prepare_cached(
                 "SELECT uid FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0
-                 ORDER BY uid",
+                 AND removed_at IS NULL ORDER BY uid",
             )
             .and_then(|mut st| {
                 st.query_map(params![mailbox, uidvalidity], |r| r.get(0))?
@@ -111,7 +112,8 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT uid, flags FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0",
+                "SELECT uid, flags FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0
+                 AND removed_at IS NULL",
             )
             .ctx("read a folder's flags")?;
         let rows = st
@@ -169,77 +171,13 @@ impl Store {
         Ok(changed_rows)
     }
 
-    /// Forget expunged messages. Local data survives (it is not keyed by message rows).
-    pub fn remove_uids(
-        &mut self,
-        mailbox: &str,
-        uidvalidity: u32,
-        uids: &[u32],
-    ) -> Result<usize, StoreError> {
-        const ACTION: &str = "remove expunged messages";
-        let tx = self.conn.transaction().ctx(ACTION)?;
-        let mut removed = Vec::new();
-        {
-            let mut st = tx
-                .prepare_cached(
-                    "DELETE FROM messages
-                     WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0
-                     RETURNING conversation_id, message_id, canonical",
-                )
-                .ctx(ACTION)?;
-            for uid in uids.iter().filter(|u| **u > 0) {
-                let row = st
-                    .query_row(params![mailbox, uidvalidity, uid], removed_row)
-                    .optional()
-                    .ctx(ACTION)?;
-                removed.extend(row);
-            }
-        }
-        let n = removed.len();
-        after_removal(&tx, &self.ctx, removed)?;
-        tx.commit().ctx(ACTION)?;
-        Ok(n)
-    }
-
-    /// UIDVALIDITY changed: forget the folder's rows of other uidvalidities and restart its
-    /// sync state at the new generation. Conversations, notes, rules, outbox, snooze and
-    /// follow-ups stay; re-fetched mail finds its conversation again by Message-ID.
-    pub fn reset_mailbox(
-        &mut self,
-        mailbox: &str,
-        new_uidvalidity: u32,
-    ) -> Result<usize, StoreError> {
-        const ACTION: &str = "reset a folder after its UIDVALIDITY changed";
-        let tx = self.conn.transaction().ctx(ACTION)?;
-        let removed: Vec<Removed> = tx
-            .prepare_cached(
-                "DELETE FROM messages WHERE mailbox = ?1 AND uidvalidity != ?2 AND uid > 0
-                 RETURNING conversation_id, message_id, canonical",
-            )
-            .and_then(|mut st| {
-                st.query_map(params![mailbox, new_uidvalidity], removed_row)?
-                    .collect()
-            })
-            .ctx(ACTION)?;
-        tx.execute(
-            "UPDATE mailbox_state SET uidvalidity = ?2, highest_uid = 0, highestmodseq = NULL
-             WHERE mailbox = ?1 AND uidvalidity != ?2",
-            params![mailbox, new_uidvalidity],
-        )
-        .ctx(ACTION)?;
-        let n = removed.len();
-        after_removal(&tx, &self.ctx, removed)?;
-        tx.commit().ctx(ACTION)?;
-        Ok(n)
-    }
-
-    /// The message stored at a server location. For uid-less locations (import, demo, local)
-    /// there can be many; the first stored one is returned.
+    /// The message stored at a server location (not one removed from it since). For uid-less
+    /// locations (import, demo, local) there can be many; the first stored one is returned.
     pub fn message_by_location(&self, loc: &Location) -> Result<Option<MessageKey>, StoreError> {
         // `uid > 0` lets SQLite use the partial unique index on server locations.
         let sql = if loc.uid > 0 {
             "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
-                 AND uid > 0"
+                 AND uid > 0 AND removed_at IS NULL"
         } else {
             "SELECT id FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3
              ORDER BY id LIMIT 1"
@@ -259,7 +197,8 @@ impl Store {
         self.conn
             .prepare_cached(
                 "SELECT mailbox, uidvalidity, uid FROM messages
-                  WHERE message_id = ?1 AND uid > 0 ORDER BY (mailbox = 'INBOX') DESC, id LIMIT 1",
+                  WHERE message_id = ?1 AND uid > 0 AND removed_at IS NULL
+                  ORDER BY (mailbox = 'INBOX') DESC, id LIMIT 1",
             )
             .and_then(|mut st| {
                 st.query_row([message_id], |r| {
@@ -269,42 +208,6 @@ impl Store {
             })
             .ctx("find the answered message")
     }
-}
-
-type Removed = (i64, Option<String>, bool);
-
-fn removed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Removed> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-}
-
-/// After deleting rows: let another copy of a removed Message-ID stand for it, and recompute
-/// the conversations that lost messages.
-fn after_removal(
-    tx: &Transaction<'_>,
-    ctx: &ShopContext,
-    removed: Vec<Removed>,
-) -> Result<(), StoreError> {
-    const ACTION: &str = "update conversations after removing messages";
-    let mut touched = BTreeSet::new();
-    {
-        let mut promote = tx
-            .prepare_cached(
-                "UPDATE messages SET canonical = 1
-                 WHERE id = (SELECT min(id) FROM messages WHERE message_id = ?1)",
-            )
-            .ctx(ACTION)?;
-        for (conv, msgid, canonical) in removed {
-            touched.insert(conv);
-            if let (Some(id), true) = (msgid, canonical) {
-                promote.execute([id]).ctx(ACTION)?;
-            }
-        }
-    }
-    let rules = load_rules(tx)?;
-    for c in touched {
-        recompute(tx, ctx, &rules, c)?;
-    }
-    Ok(())
 }
 
 /// Add newly inserted messages to the full-text index, all in one statement: FTS5 flushes its
@@ -385,6 +288,30 @@ fn insert_one(
     if let Some(id) = existing {
         return Ok((InsertOutcome::Duplicate(id), Vec::new()));
     }
+    let content_key = dedup::content_key(&m.raw);
+    let msgid = m
+        .parsed
+        .message_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if loc.uid > 0 {
+        if let Some(back) = revive(tx, &m, msgid, &content_key)? {
+            return Ok(back);
+        }
+    }
+    // Mail without a usable Message-ID is recognised by its content: a copy (imported and
+    // synced, or in two folders) joins the first one's conversation and counts once.
+    let copy_of: Option<i64> = match msgid {
+        Some(_) => None,
+        None => tx
+            .prepare_cached(
+                "SELECT conversation_id FROM messages
+                 WHERE content_key = ?1 AND message_id IS NULL ORDER BY id LIMIT 1",
+            )
+            .and_then(|mut st| st.query_row([&content_key], |r| r.get(0)).optional())
+            .ctx(ACTION)?,
+    };
 
     let p = &m.parsed;
     let from_addr = p
@@ -406,11 +333,6 @@ fn insert_one(
     );
     let norm = threading::normalize_subject(&p.subject);
     let at = secs(m.received_at);
-    let msgid = p
-        .message_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
     let refs = threading::reference_candidates(msgid, p.in_reply_to.as_deref(), &p.references);
 
     // What the mail is besides a message: an order, a bounce of one of the shop's replies,
@@ -442,11 +364,15 @@ fn insert_one(
     } else {
         customer.as_str()
     };
-    let found = match by_ids(tx, msgid, &refs)? {
+    // A copy of mail without a Message-ID joins the first copy's conversation.
+    let found = match copy_of {
         Some(c) => Some(c),
-        None => match bounced_conv.or(about_duplicate) {
+        None => match by_ids(tx, msgid, &refs)? {
             Some(c) => Some(c),
-            None => by_subject(tx, thread_customer, &norm, at)?,
+            None => match bounced_conv.or(about_duplicate) {
+                Some(c) => Some(c),
+                None => by_subject(tx, thread_customer, &norm, at)?,
+            },
         },
     };
     let conv = match found {
@@ -480,7 +406,7 @@ fn insert_one(
     };
 
     let canonical = match msgid {
-        None => true,
+        None => copy_of.is_none(),
         Some(id) => tx
             .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?1)")
             .and_then(|mut st| st.query_row([id], |r| r.get::<_, bool>(0)))
@@ -496,9 +422,9 @@ fn insert_one(
         "INSERT INTO messages(conversation_id, mailbox, uidvalidity, uid, content_hash, canonical,
              message_id, in_reply_to, refs, from_name, from_addr, from_domain, to_json, cc_json,
              reply_to_json, subject, date, received_at, body, attachments, flags, size, is_shop,
-             auto_kind, problems, raw)
+             auto_kind, problems, raw, content_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
     )
     .and_then(|mut st| {
         st.execute(params![
@@ -528,6 +454,7 @@ fn insert_one(
             auto_kind.map(|k| k.as_str()),
             to_json(&p.problems),
             m.raw,
+            content_key,
         ])
     })
     .ctx(ACTION)?;
@@ -592,6 +519,60 @@ fn insert_one(
         }
     }
     Ok((InsertOutcome::Inserted(key), touched))
+}
+
+/// A server message seen again after it was marked removed (moved from one synced folder to
+/// another, or re-fetched after a UIDVALIDITY reset): the stored row takes the new location
+/// and flags and is no longer removed, so the message is never stored twice.
+fn revive(
+    tx: &Transaction<'_>,
+    m: &NewMessage,
+    msgid: Option<&str>,
+    content_key: &[u8],
+) -> Result<Option<(InsertOutcome, Vec<i64>)>, StoreError> {
+    const ACTION: &str = "bring back a message removed on the server";
+    let found: Option<(i64, i64)> = match msgid {
+        Some(id) => tx
+            .prepare_cached(
+                "SELECT id, conversation_id FROM messages
+                 WHERE message_id = ?1 AND removed_at IS NOT NULL ORDER BY id LIMIT 1",
+            )
+            .and_then(|mut st| {
+                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            }),
+        None => tx
+            .prepare_cached(
+                "SELECT id, conversation_id FROM messages
+                 WHERE content_key = ?1 AND message_id IS NULL AND removed_at IS NOT NULL
+                 ORDER BY id LIMIT 1",
+            )
+            .and_then(|mut st| {
+                st.query_row([content_key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            }),
+    }
+    .ctx(ACTION)?;
+    let Some((id, conv)) = found else {
+        return Ok(None);
+    };
+    let loc = &m.location;
+    tx.prepare_cached(
+        "UPDATE messages SET mailbox = ?2, uidvalidity = ?3, uid = ?4, flags = ?5,
+             removed_at = NULL
+         WHERE id = ?1",
+    )
+    .and_then(|mut st| {
+        st.execute(params![
+            id,
+            loc.mailbox,
+            loc.uidvalidity,
+            loc.uid,
+            flags_to_text(&m.flags)
+        ])
+    })
+    .ctx(ACTION)?;
+    Ok(Some((InsertOutcome::Duplicate(id), vec![conv])))
 }
 
 /// Which existing conversation a message joins by its ids (rules in [`threading`]): its own

@@ -6,6 +6,7 @@
 //! (UIDVALIDITY change) loses nothing. See spec/STORE_API.md for the contract.
 
 mod convert;
+mod dedup;
 mod error;
 mod files;
 mod flags;
@@ -13,6 +14,7 @@ mod ingest;
 mod local;
 mod queries;
 mod refresh;
+mod removal;
 mod review;
 mod schema;
 mod search;

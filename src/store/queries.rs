@@ -19,7 +19,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 pub(crate) const CONV_COLS: &str = "id, subject, customer_name, customer_addr, message_count, \
      first_at, last_at, pending_since, due_at, last_shop_at, not_customer, snoozed_until, \
-     follow_up_at, manual_answered_at, latest_message, flags";
+     follow_up_at, manual_answered_at, latest_message, flags, removed_since";
 
 /// The due time that counts at `now`: the deadline of the oldest unanswered message, or a
 /// follow-up whose time has come, whichever is earlier.
@@ -65,6 +65,7 @@ pub(crate) fn conversation_row(r: &Row<'_>, now: i64) -> rusqlite::Result<Conver
         // Written by `refresh` from typed values; an unreadable list shows no warnings rather
         // than failing the whole view.
         flags: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
+        removed_since: opt_time(r.get(16)?),
     })
 }
 
@@ -86,7 +87,7 @@ pub(crate) fn end_of_local_day(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
 
 const MSG_COLS: &str = "id, conversation_id, mailbox, uidvalidity, uid, message_id, in_reply_to, \
      refs, from_name, from_addr, to_json, cc_json, reply_to_json, subject, date, received_at, \
-     body, attachments, flags, size, is_shop, auto_kind, problems";
+     body, attachments, flags, size, is_shop, auto_kind, problems, removed_at";
 
 /// Columns as stored; JSON is decoded after the row is read, so a bad value becomes a
 /// `StoreError` naming the message instead of a generic SQLite conversion error.
@@ -114,6 +115,7 @@ struct RawMessage {
     is_shop: bool,
     auto_kind: Option<String>,
     problems: String,
+    removed_at: Option<i64>,
 }
 
 impl RawMessage {
@@ -142,6 +144,7 @@ impl RawMessage {
             is_shop: r.get(20)?,
             auto_kind: r.get(21)?,
             problems: r.get(22)?,
+            removed_at: r.get(23)?,
         })
     }
 
@@ -174,6 +177,7 @@ impl RawMessage {
             is_shop: self.is_shop,
             auto_kind: self.auto_kind.as_deref().and_then(AutoKind::parse),
             problems: from_json(&self.problems, "parse problems", id)?,
+            removed_at: opt_time(self.removed_at),
         })
     }
 }
@@ -195,6 +199,15 @@ impl Store {
             .and_then(|mut st| st.query_row([], |r| r.get(0)))
             .ctx(ACTION)?;
         let n = secs(now);
+        // Removed on the server and not owed a follow-up: neither waiting nor answered.
+        let removed: u64 = conn
+            .prepare_cached(
+                "SELECT count(*) FROM conversations
+                 WHERE message_count > 0 AND not_customer IS NULL AND removed_since IS NOT NULL
+                   AND NOT (attention = 1 AND follow_up_at IS NOT NULL AND follow_up_at <= ?1)",
+            )
+            .and_then(|mut st| st.query_row([n], |r| r.get(0)))
+            .ctx(ACTION)?;
         let eod = secs(end_of_local_day(now, self.ctx.calendar.tz));
         let mut st = conn
             .prepare_cached(
@@ -236,7 +249,10 @@ impl Store {
                 c.due_today += 1;
             }
         }
-        c.answered = all.saturating_sub(not_customer).saturating_sub(owed);
+        c.answered = all
+            .saturating_sub(not_customer)
+            .saturating_sub(owed)
+            .saturating_sub(removed);
         Ok(c)
     }
 
@@ -260,6 +276,7 @@ impl Store {
             ),
             View::Answered => (
                 "message_count > 0 AND not_customer IS NULL AND pending_since IS NULL \
+                 AND removed_since IS NULL \
                  AND NOT (follow_up_at IS NOT NULL AND follow_up_at <= ?1)"
                     .to_string(),
                 recent.to_string(),

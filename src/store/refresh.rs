@@ -71,7 +71,8 @@ pub(crate) fn recompute(
                     coalesce(o.customer_name, m.from_name), m.to_json, m.subject,
                     m.is_shop AND o.id IS NULL, m.auto_kind, m.received_at, m.flags,
                     EXISTS (SELECT 1 FROM message_flags f WHERE f.message = m.id
-                            AND f.kind = 'bounced')
+                            AND f.kind = 'bounced'),
+                    m.removed_at IS NOT NULL, hex(m.content_key)
              FROM messages m LEFT JOIN orders o ON o.message = m.id
              WHERE m.conversation_id = ?1",
         )
@@ -90,6 +91,8 @@ pub(crate) fn recompute(
                 r.get::<_, i64>(8)?,
                 r.get::<_, String>(9)?,
                 r.get::<_, bool>(10)?,
+                r.get::<_, bool>(11)?,
+                r.get::<_, Option<String>>(12)?,
             ))
         })
         .ctx(ACTION)?;
@@ -107,6 +110,8 @@ pub(crate) fn recompute(
             at,
             flags,
             reopens,
+            removed,
+            content_key,
         ) = row.ctx(ACTION)?;
         let to: Vec<Address> = from_json(&to_json, "recipients", id)?;
         let first_to =
@@ -115,7 +120,6 @@ pub(crate) fn recompute(
             });
         msgs.push(StateMsg {
             row_id: id,
-            message_id,
             from_addr,
             from_name,
             first_to: (!first_to.is_empty()).then_some(first_to),
@@ -125,6 +129,10 @@ pub(crate) fn recompute(
             received_at: at,
             answered_flag: has_answered(&flags),
             reopens,
+            removed,
+            // Copies are matched by content only when there is no Message-ID to match by.
+            content_key: content_key.filter(|k| !k.is_empty() && message_id.is_none()),
+            message_id,
         });
     }
     drop(st);
@@ -137,7 +145,8 @@ pub(crate) fn recompute(
     let Some(s) = state::compute(&msgs, marks, rules) else {
         conn.prepare_cached(
             "UPDATE conversations SET message_count = 0, pending_since = NULL, due_at = NULL,
-                 last_shop_at = NULL, not_customer = NULL, attention = 0, flags = '[]'
+                 last_shop_at = NULL, not_customer = NULL, attention = 0, flags = '[]',
+                 removed_since = NULL
              WHERE id = ?1",
         )
         .and_then(|mut st| st.execute([conversation]))
@@ -176,7 +185,7 @@ pub(crate) fn recompute(
              subject = ?2, customer_addr = ?3, customer_name = ?4, message_count = ?5,
              first_at = ?6, last_at = ?7, latest_message = ?8, pending_since = ?9, due_at = ?10,
              last_shop_at = ?11, not_customer = ?12, follow_up_at = ?13, snoozed_until = ?14,
-             snoozed_after = ?15, attention = ?16, flags = ?17
+             snoozed_after = ?15, attention = ?16, flags = ?17, removed_since = ?18
          WHERE id = ?1",
     )
     .and_then(|mut st| {
@@ -198,6 +207,7 @@ pub(crate) fn recompute(
             snoozed_after,
             attention,
             super::convert::to_json(&conv_flags),
+            s.removed_since,
         ])
     })
     .ctx(ACTION)?;

@@ -24,6 +24,8 @@ pub struct StatRow {
     pub kept_out: bool,
     /// The message carries `\Answered`.
     pub answered_flag: bool,
+    /// Deleted or moved out of the synced folders on the server (kept as history).
+    pub removed: bool,
 }
 
 /// Which owner-set time of a conversation to look at.
@@ -52,7 +54,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT c.id, c.manual_answered_at, m.received_at, m.is_shop, m.auto_kind,
-                        m.message_id, m.from_addr, m.flags
+                        m.message_id, m.from_addr, m.flags, m.removed_at IS NOT NULL
                    FROM conversations c JOIN messages m ON m.conversation_id = c.id
                   WHERE c.last_at >= ?1 AND m.canonical = 1
                   ORDER BY c.id, m.received_at",
@@ -76,6 +78,7 @@ impl Store {
                     is_shop,
                     kept_out: kept_out && !is_shop,
                     answered_flag: has_answered(&flags),
+                    removed: r.get(8)?,
                 })
             })
             .ctx(ACTION)?

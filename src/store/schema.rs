@@ -280,8 +280,25 @@ ALTER TABLE notes ADD COLUMN warning INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
 "#;
 
+/// Version 8 (sync): mail deleted or moved out of the synced folders on the server stays as
+/// history, marked `removed_at` (DESIGN.md "Removed on the server"); a conversation whose
+/// waiting customer message was removed remembers since when it was waiting in
+/// `removed_since` (it leaves Needs reply without being answered). `content_key` is a hash of
+/// the message with line endings and mbox bookkeeping headers normalised: copies of a message
+/// without a usable Message-ID (imported and synced, or in two folders) are recognised by it,
+/// and so is a removed message that comes back (moved between synced folders, UIDVALIDITY
+/// reset). Rows stored before this step have no key.
+const V8_REMOVED: &str = r#"
+ALTER TABLE messages ADD COLUMN removed_at INTEGER;
+ALTER TABLE messages ADD COLUMN content_key BLOB;
+ALTER TABLE conversations ADD COLUMN removed_since INTEGER;
+CREATE INDEX messages_content_key ON messages(content_key) WHERE content_key IS NOT NULL;
+CREATE INDEX messages_removed ON messages(message_id) WHERE removed_at IS NOT NULL;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6_SEND_SAFETY, V7_PROACTIVE];
+pub(crate) const MIGRATIONS: &[&str] =
+    &[V1, V2, V3, V4, V5, V6_SEND_SAFETY, V7_PROACTIVE, V8_REMOVED];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

@@ -65,6 +65,11 @@ pub struct StateMsg {
     /// A delivery failure report for one of the shop's replies in this conversation: the
     /// reply did not arrive, so a reply is owed again from the report's arrival.
     pub reopens: bool,
+    /// Deleted or moved out of the synced folders on the server; kept as history.
+    pub removed: bool,
+    /// For mail without a usable Message-ID: its content key (hex), so that copies of it count
+    /// once like copies sharing a Message-ID.
+    pub content_key: Option<String>,
 }
 
 /// The owner's marks on a conversation.
@@ -97,6 +102,10 @@ pub struct ConvState {
     pub follow_up_done: bool,
     /// The customer wrote again after the snooze was set.
     pub snooze_ended: bool,
+    /// The conversation would be waiting for a reply, but the customer message(s) it waits on
+    /// were removed on the server: since when that message was waiting. It is out of Needs
+    /// reply and never counts as answered.
+    pub removed_since: Option<i64>,
 }
 
 /// One logical message: copies with the same Message-ID (INBOX and an archive folder, Sent and
@@ -105,6 +114,8 @@ struct Logical<'a> {
     first: &'a StateMsg,
     received_at: i64,
     answered: bool,
+    /// Every copy was removed on the server.
+    removed: bool,
     kept_out: Option<NotCustomer>,
 }
 
@@ -112,22 +123,36 @@ struct Logical<'a> {
 pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvState> {
     let mut logical: Vec<Logical> = Vec::with_capacity(msgs.len());
     let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_content: HashMap<&str, usize> = HashMap::new();
     let mut sorted: Vec<&StateMsg> = msgs.iter().collect();
     sorted.sort_by_key(|m| m.row_id);
     for m in sorted {
-        if let Some(idx) = m.message_id.as_deref().and_then(|id| by_id.get(id)) {
+        let known = match (m.message_id.as_deref(), m.content_key.as_deref()) {
+            (Some(id), _) => by_id.get(id),
+            (None, Some(key)) => by_content.get(key),
+            (None, None) => None,
+        };
+        if let Some(idx) = known {
             let l = &mut logical[*idx];
             l.received_at = l.received_at.min(m.received_at);
             l.answered |= m.answered_flag;
+            l.removed &= m.removed;
             continue;
         }
-        if let Some(id) = m.message_id.as_deref() {
-            by_id.insert(id, logical.len());
+        match (m.message_id.as_deref(), m.content_key.as_deref()) {
+            (Some(id), _) => {
+                by_id.insert(id, logical.len());
+            }
+            (None, Some(key)) => {
+                by_content.insert(key, logical.len());
+            }
+            (None, None) => {}
         }
         logical.push(Logical {
             first: m,
             received_at: m.received_at,
             answered: m.answered_flag,
+            removed: m.removed,
             kept_out: kept_out(
                 m.auto_kind,
                 m.message_id.as_deref(),
@@ -177,13 +202,29 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
         .into_iter()
         .flatten()
         .max();
+    // A customer question, or a report that one of the shop's replies bounced (a reply is owed
+    // again), newer than the last answer.
+    let waiting = |l: &&Logical| {
+        (is_real_customer(l) || l.first.reopens) && mark.is_none_or(|m| l.received_at > m)
+    };
     let pending_since = logical
         .iter()
-        .filter(|l| is_real_customer(l) || l.first.reopens)
+        .filter(waiting)
+        .filter(|l| !l.removed)
         .map(|l| l.received_at)
-        .chain(marks.duplicate_at)
-        .filter(|t| mark.is_none_or(|m| *t > m))
+        .chain(marks.duplicate_at.filter(|t| mark.is_none_or(|m| *t > m)))
         .min();
+    // Nothing left to answer, but only because what waited was removed on the server: not
+    // answered, its own state.
+    let removed_since = match pending_since {
+        Some(_) => None,
+        None => logical
+            .iter()
+            .filter(waiting)
+            .filter(|l| l.removed)
+            .map(|l| l.received_at)
+            .min(),
+    };
 
     let owed_by_flag = marks.duplicate_at.is_some() || logical.iter().any(|l| l.first.reopens);
     let not_customer = if owed_by_flag || logical.iter().any(|l| is_real_customer(&l)) {
@@ -226,6 +267,7 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
         not_customer,
         follow_up_done,
         snooze_ended,
+        removed_since,
     })
 }
 
@@ -250,6 +292,8 @@ mod tests {
             received_at: at,
             answered_flag: false,
             reopens: false,
+            removed: false,
+            content_key: None,
         }
     }
     fn answered(mut m: StateMsg) -> StateMsg {
@@ -393,6 +437,96 @@ mod tests {
             assert_eq!(st.last_shop_at, shop, "{name}");
             assert_eq!(st.not_customer, None, "{name}");
         }
+    }
+
+    #[test]
+    fn removed_on_the_server() {
+        let gone = |mut m: StateMsg| {
+            m.removed = true;
+            m
+        };
+        // (name, messages, pending_since, removed_since)
+        type Case = (&'static str, Vec<StateMsg>, Option<i64>, Option<i64>);
+        let cases: Vec<Case> = vec![
+            (
+                "the waiting message was removed",
+                vec![gone(msg(1, "a@x", JANE, 100))],
+                None,
+                Some(100),
+            ),
+            (
+                "answered, then removed: still answered",
+                vec![gone(msg(1, "a@x", JANE, 100)), msg(2, "b@x", SHOP, 200)],
+                None,
+                None,
+            ),
+            (
+                "a removed shop reply still answers",
+                vec![msg(1, "a@x", JANE, 100), gone(msg(2, "b@x", SHOP, 200))],
+                None,
+                None,
+            ),
+            (
+                "an older question still on the server keeps waiting",
+                vec![msg(1, "a@x", JANE, 100), gone(msg(2, "b@x", JANE, 150))],
+                Some(100),
+                None,
+            ),
+            (
+                "a newer question still on the server waits",
+                vec![gone(msg(1, "a@x", JANE, 100)), msg(2, "b@x", JANE, 150)],
+                Some(150),
+                None,
+            ),
+            (
+                "one copy removed, another still there",
+                vec![gone(msg(1, "a@x", JANE, 100)), msg(2, "a@x", JANE, 100)],
+                Some(100),
+                None,
+            ),
+            (
+                "removed after a reply to an older question",
+                vec![
+                    msg(1, "a@x", JANE, 100),
+                    msg(2, "b@x", SHOP, 200),
+                    gone(msg(3, "c@x", JANE, 300)),
+                ],
+                None,
+                Some(300),
+            ),
+        ];
+        for (name, msgs, pending, removed) in cases {
+            let st = compute(&msgs, Marks::default(), &RuleSet::default()).unwrap();
+            assert_eq!(st.pending_since, pending, "{name}");
+            assert_eq!(st.removed_since, removed, "{name}");
+        }
+    }
+
+    #[test]
+    fn copies_without_message_id_count_once_by_content() {
+        let keyed = |mut m: StateMsg, k: &str| {
+            m.content_key = Some(k.to_string());
+            m
+        };
+        // Imported at 100, answered at 200, the same message synced with a later
+        // INTERNALDATE: still answered, one message.
+        let msgs = vec![
+            keyed(msg(1, "", JANE, 100), "k1"),
+            msg(2, "b@x", SHOP, 200),
+            keyed(msg(3, "", JANE, 300), "k1"),
+        ];
+        let st = compute(&msgs, Marks::default(), &RuleSet::default()).unwrap();
+        assert_eq!(st.message_count, 2);
+        assert_eq!(st.pending_since, None);
+        // Different content: two questions, the newer one waits.
+        let msgs = vec![
+            keyed(msg(1, "", JANE, 100), "k1"),
+            msg(2, "b@x", SHOP, 200),
+            keyed(msg(3, "", JANE, 300), "k2"),
+        ];
+        let st = compute(&msgs, Marks::default(), &RuleSet::default()).unwrap();
+        assert_eq!(st.message_count, 3);
+        assert_eq!(st.pending_since, Some(300));
     }
 
     #[test]

@@ -992,20 +992,41 @@ fn remove_uids_updates_state() {
     );
     let id = conv_of(&s, out[0].key()).id;
     assert_eq!(s.conversation(id).unwrap().unwrap().pending_since, None);
-    // The reply is deleted from Sent: the question is open again.
+    // The reply is deleted from Sent: it was still sent, the question stays answered, and the
+    // reply stays in the conversation as history (DESIGN.md "Removed on the server").
     assert_eq!(s.remove_uids("Sent", 1, &[1]).unwrap(), 1);
     let c = s.conversation(id).unwrap().unwrap();
-    assert_eq!(c.pending_since, Some(berlin("2025-11-24 10:00")));
-    assert_eq!(c.message_count, 1);
-    // Everything gone: the conversation stays (local data points at it) but is listed nowhere.
+    assert_eq!(c.pending_since, None);
+    assert_eq!(c.removed_since, None);
+    assert_eq!(c.message_count, 2);
+    let msgs = s.conversation_messages(id).unwrap();
+    assert!(msgs[0].removed_at.is_none() && msgs[1].removed_at.is_some());
+    // Everything gone: it was answered before, and stays so, as history.
     s.remove_uids("INBOX", 1, &[1]).unwrap();
     let now = berlin("2025-11-24 12:00");
     for v in View::EVERY {
-        assert!(s.list(v, now, 0, 50).unwrap().is_empty(), "{}", v.label());
+        let want = if matches!(v, View::All | View::Answered) {
+            vec![id]
+        } else {
+            vec![]
+        };
+        assert_eq!(ids(&s.list(v, now, 0, 50).unwrap()), want, "{}", v.label());
     }
-    assert_eq!(s.counts(now).unwrap(), ViewCounts::default());
-    assert_eq!(s.conversation(id).unwrap().unwrap().message_count, 0);
-    assert!(s.search("body", 10).unwrap().is_empty());
+    assert_eq!(
+        s.counts(now).unwrap(),
+        ViewCounts {
+            all: 1,
+            answered: 1,
+            ..ViewCounts::default()
+        }
+    );
+    assert_eq!(s.conversation(id).unwrap().unwrap().message_count, 2);
+    assert_eq!(
+        s.search("body", 10).unwrap().len(),
+        1,
+        "removed mail stays searchable"
+    );
+    assert!(s.uids("INBOX", 1).unwrap().is_empty() && s.uids("Sent", 1).unwrap().is_empty());
 }
 
 #[test]
@@ -1228,10 +1249,11 @@ fn search_index_follows_batches_duplicates_and_removals() {
     assert_eq!(s.search("ap", 50).unwrap().len(), 15);
     assert_eq!(s.search("missing a", 50).unwrap().len(), 15);
 
+    // Removed on the server: kept as history, still found.
     assert_eq!(s.remove_uids("INBOX", 1, &[1, 2, 3]).unwrap(), 3);
     integrity(&s);
-    assert_eq!(s.search("parcel", 50).unwrap().len(), 13);
-    assert_eq!(s.search("apples", 50).unwrap().len(), 14);
+    assert_eq!(s.search("parcel", 50).unwrap().len(), 15);
+    assert_eq!(s.search("apples", 50).unwrap().len(), 15);
 }
 
 // ---------------------------------------------------------------- files, migration, scale
@@ -1642,4 +1664,193 @@ fn scale_five_thousand_messages() {
     let row = &page[0];
     s.mark_answered(row.id, Some(now)).unwrap();
     assert_eq!(s.counts(now).unwrap().needs_reply, counts.needs_reply - 1);
+}
+
+// ---------------------------------------------------------------- removed on the server
+
+#[test]
+fn waiting_message_removed_on_the_server_leaves_needs_reply_but_is_never_answered() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail(
+                "q@jane",
+                JANE,
+                SHOP,
+                "Where is my parcel?",
+                "2025-11-24 10:00",
+            )
+            .body("parcel question")
+            .at("INBOX", 1, 1),
+            mail("o@bob", BOB, SHOP, "Other", "2025-11-24 10:00").at("INBOX", 1, 2),
+        ],
+    );
+    let id = conv_of(&s, out[0].key()).id;
+    let now = berlin("2025-11-24 12:00");
+    assert_eq!(s.counts(now).unwrap().needs_reply, 2);
+
+    assert_eq!(s.remove_uids("INBOX", 1, &[1]).unwrap(), 1);
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!(c.pending_since, None);
+    assert_eq!(c.due_at, None);
+    assert_eq!(c.removed_since, Some(berlin("2025-11-24 10:00")));
+    assert_eq!(c.message_count, 1);
+    for v in View::EVERY {
+        let listed = ids(&s.list(v, now, 0, 50).unwrap()).contains(&id);
+        assert_eq!(listed, v == View::All, "{}", v.label());
+    }
+    let counts = s.counts(now).unwrap();
+    assert_eq!((counts.needs_reply, counts.answered, counts.all), (1, 0, 2));
+    // Still in the conversation, the customer's history and search, marked.
+    let msgs = s.conversation_messages(id).unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert!(msgs[0].removed_at.is_some());
+    let info = s.customer(JANE).unwrap();
+    assert_eq!(info.conversations.len(), 1);
+    assert!(info.conversations[0].removed_since.is_some());
+    assert_eq!(s.search("parcel", 10).unwrap().len(), 1);
+    // The sync no longer lists it, and removing it again changes nothing.
+    assert_eq!(s.uids("INBOX", 1).unwrap(), vec![2]);
+    assert_eq!(s.remove_uids("INBOX", 1, &[1]).unwrap(), 0);
+    assert_eq!(
+        s.message_by_location(&Location::new("INBOX", 1, 1))
+            .unwrap(),
+        None
+    );
+
+    // The customer writes again: a new question, due again, and the state is cleared.
+    ingest(
+        &mut s,
+        vec![mail(
+            "q2@jane",
+            JANE,
+            SHOP,
+            "Re: Where is my parcel?",
+            "2025-11-24 11:00",
+        )
+        .reply_to("q@jane")
+        .at("INBOX", 1, 3)],
+    );
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!(c.pending_since, Some(berlin("2025-11-24 11:00")));
+    assert_eq!(c.removed_since, None);
+}
+
+#[test]
+fn removed_message_that_comes_back_is_not_duplicated() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail("q@jane", JANE, SHOP, "Refund", "2025-11-24 10:00").at("INBOX", 1, 1),
+            mail("", BOB, SHOP, "No id", "2025-11-24 10:05").at("INBOX", 1, 2),
+        ],
+    );
+    let id = conv_of(&s, out[0].key()).id;
+    let bob = conv_of(&s, out[1].key()).id;
+    // Moved to a synced archive folder: INBOX sees it gone first, then Archive finds it.
+    assert_eq!(s.remove_uids("INBOX", 1, &[1, 2]).unwrap(), 2);
+    assert!(s.conversation(id).unwrap().unwrap().removed_since.is_some());
+    let back = ingest(
+        &mut s,
+        vec![
+            mail("q@jane", JANE, SHOP, "Refund", "2025-11-24 10:00")
+                .at("Archive", 7, 40)
+                .flags(&["\\Seen"]),
+            mail("", BOB, SHOP, "No id", "2025-11-24 10:05").at("Archive", 7, 41),
+        ],
+    );
+    assert_eq!(back[0], InsertOutcome::Duplicate(out[0].key()));
+    assert_eq!(back[1], InsertOutcome::Duplicate(out[1].key()));
+    let row = s.message(out[0].key()).unwrap().unwrap();
+    assert_eq!(row.location, Location::new("Archive", 7, 40));
+    assert_eq!(row.removed_at, None);
+    assert_eq!(row.flags, vec!["\\Seen"]);
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!((c.removed_since, c.message_count), (None, 1));
+    assert!(c.pending_since.is_some());
+    assert_eq!(s.conversation(bob).unwrap().unwrap().message_count, 1);
+    assert_eq!(s.uids("Archive", 7).unwrap(), vec![40, 41]);
+
+    // The other way round: a copy appears in INBOX before Archive notices it left. The
+    // Archive row goes, the INBOX row stands for the message.
+    ingest(
+        &mut s,
+        vec![mail("q@jane", JANE, SHOP, "Refund", "2025-11-24 10:00").at("INBOX", 1, 9)],
+    );
+    assert_eq!(s.remove_uids("Archive", 7, &[40]).unwrap(), 1);
+    let msgs = s.conversation_messages(id).unwrap();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].location, Location::new("INBOX", 1, 9));
+    assert_eq!(msgs[0].removed_at, None);
+    let rows: i64 = s
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM messages WHERE message_id = 'q@jane'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 1);
+
+    // UIDVALIDITY reset: everything is re-fetched and comes back, nothing twice.
+    assert_eq!(s.reset_mailbox("INBOX", 2).unwrap(), 1);
+    assert!(s.conversation(id).unwrap().unwrap().removed_since.is_some());
+    ingest(
+        &mut s,
+        vec![mail("q@jane", JANE, SHOP, "Refund", "2025-11-24 10:00").at("INBOX", 2, 1)],
+    );
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!((c.removed_since, c.message_count), (None, 1));
+    assert_eq!(s.uids("INBOX", 2).unwrap(), vec![1]);
+}
+
+#[test]
+fn mail_without_message_id_imported_and_synced_counts_once() {
+    let mut s = store();
+    // Imported first (uid-less), answered, then the same bytes arrive from the server with a
+    // later INTERNALDATE.
+    let imp = ingest(
+        &mut s,
+        vec![mail("", JANE, SHOP, "Broken lamp", "2025-11-24 10:00")],
+    );
+    let id = conv_of(&s, imp[0].key()).id;
+    ingest(
+        &mut s,
+        vec![mail("r@shop", SHOP, JANE, "Re: Broken lamp", "2025-11-24 11:00").at("Sent", 3, 1)],
+    );
+    assert_eq!(s.conversation(id).unwrap().unwrap().pending_since, None);
+    let synced = ingest(
+        &mut s,
+        vec![mail("", JANE, SHOP, "Broken lamp", "2025-11-25 09:00").at("INBOX", 1, 1)],
+    );
+    assert!(synced[0].is_inserted());
+    assert_eq!(conv_of(&s, synced[0].key()).id, id);
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!(c.pending_since, None, "still answered");
+    assert_eq!(c.message_count, 2);
+    assert_eq!(s.conversation_messages(id).unwrap().len(), 2);
+    // And in a second folder too.
+    ingest(
+        &mut s,
+        vec![mail("", JANE, SHOP, "Broken lamp", "2025-11-25 09:30").at("Orders", 4, 1)],
+    );
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!((c.pending_since, c.message_count), (None, 2));
+    assert_eq!(s.counts(berlin("2025-11-25 12:00")).unwrap().all, 1);
+    // The server copies are expunged: the import copy stands for the message.
+    assert_eq!(s.remove_uids("INBOX", 1, &[1]).unwrap(), 1);
+    assert_eq!(s.remove_uids("Orders", 4, &[1]).unwrap(), 1);
+    let c = s.conversation(id).unwrap().unwrap();
+    assert_eq!(
+        (c.pending_since, c.removed_since, c.message_count),
+        (None, None, 2)
+    );
+    // A different message without an id is not mistaken for a copy.
+    let other = ingest(
+        &mut s,
+        vec![mail("", JANE, SHOP, "Broken chair", "2025-11-25 10:00").at("INBOX", 1, 2)],
+    );
+    assert_ne!(conv_of(&s, other[0].key()).id, id);
 }

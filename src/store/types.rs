@@ -236,6 +236,10 @@ pub struct ConversationRow {
     pub latest_message: MessageKey,
     /// Warnings: suspicious sender, bounced reply, possible duplicate order, warning note.
     pub flags: Vec<Flag>,
+    /// The customer message this conversation waited on was deleted or moved out of the
+    /// synced folders on the server (since when it was waiting). Not in Needs reply, never
+    /// "answered": its own state, "removed on the server".
+    pub removed_since: Option<DateTime<Utc>>,
 }
 
 /// What a warning is about. Flags never hide anything (DESIGN.md "Flags that warn").
@@ -335,6 +339,9 @@ pub struct MessageRow {
     pub is_shop: bool,
     pub auto_kind: Option<AutoKind>,
     pub problems: Vec<String>,
+    /// When the sync found it deleted or moved out of the synced folders on the server; the
+    /// message is kept as history.
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 impl MessageRow {

@@ -135,6 +135,12 @@ pub fn format_summary(s: &SyncSummary) -> String {
                 f.changed,
                 f.removed
             );
+            if f.vanished > 0 {
+                line.push_str(&format!(
+                    ", {} deleted or moved by another client during the sync (skipped)",
+                    f.vanished
+                ));
+            }
             if f.rebuilt {
                 line.push_str(" (folder was recreated on the server: rebuilt)");
             }
@@ -148,6 +154,13 @@ pub fn format_summary(s: &SyncSummary) -> String {
     } else {
         String::new()
     };
+    if s.no_sent_folder {
+        lines.push(
+            "note: no Sent folder found on the server: replies sent from other mail programs \
+             cannot be seen; set [imap] sent_folder if there is one"
+                .to_string(),
+        );
+    }
     lines.push(format!(
         "synced in {secs:.1} s: {downloaded} downloaded{rate}"
     ));
@@ -184,6 +197,7 @@ mod tests {
                     new: 10,
                     changed: 2,
                     removed: 1,
+                    vanished: 2,
                     downloaded: 10,
                     bytes: 100,
                     rebuilt: false,
@@ -195,14 +209,26 @@ mod tests {
                 },
             ],
             elapsed: Duration::from_millis(2000),
+            no_sent_folder: false,
         };
         assert_eq!(
             format_summary(&s),
-            "INBOX: 10 new, 2 changed, 1 removed\n\
+            "INBOX: 10 new, 2 changed, 1 removed, 2 deleted or moved by another client during \
+             the sync (skipped)\n\
              Sent[2J: 0 new, 0 changed, 0 removed (folder was recreated on the server: rebuilt)\n\
              synced in 2.0 s: 10 downloaded, 5 messages/s"
         );
         let idle = SyncSummary::default();
         assert_eq!(format_summary(&idle), "synced in 0.0 s: 0 downloaded");
+        let no_sent = SyncSummary {
+            no_sent_folder: true,
+            ..SyncSummary::default()
+        };
+        assert_eq!(
+            format_summary(&no_sent),
+            "note: no Sent folder found on the server: replies sent from other mail programs \
+             cannot be seen; set [imap] sent_folder if there is one\n\
+             synced in 0.0 s: 0 downloaded"
+        );
     }
 }

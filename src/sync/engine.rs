@@ -29,6 +29,9 @@ pub struct SyncOptions {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Pause before the second look at a folder that suddenly appears empty.
     pub confirm_delay: Duration,
+    /// Set once the owner was told that the server has no Sent folder, so that a worker that
+    /// syncs every few minutes says it once, not every pass.
+    pub told_no_sent: Arc<AtomicBool>,
 }
 
 impl Default for SyncOptions {
@@ -38,6 +41,7 @@ impl Default for SyncOptions {
             batch_bytes: 16 << 20,
             cancel: None,
             confirm_delay: Duration::from_millis(500),
+            told_no_sent: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -81,17 +85,86 @@ pub fn sync_store(
     res
 }
 
+/// The sync connection kept between passes (the worker: issue 13 item 10): the next pass
+/// reuses it when it still answers a NOOP instead of logging in again. A pass that fails
+/// drops it (its state is unknown); the next one connects afresh. The IDLE watcher keeps its
+/// own connection.
+#[derive(Debug, Default)]
+pub struct KeptSession {
+    sess: Option<ImapSession>,
+    logins: usize,
+}
+
+impl KeptSession {
+    /// How many times a pass had to connect and log in.
+    pub fn logins(&self) -> usize {
+        self.logins
+    }
+
+    /// Log out, if connected.
+    pub fn close(&mut self) {
+        if let Some(s) = self.sess.take() {
+            s.logout();
+        }
+    }
+
+    fn take_or_connect(&mut self, account: &ImapAccount) -> Result<ImapSession, SyncError> {
+        if let Some(mut s) = self.sess.take() {
+            if s.noop().is_ok() {
+                return Ok(s);
+            }
+        }
+        self.logins += 1;
+        ImapSession::connect(account)
+    }
+}
+
+/// One sync pass over a connection kept from the previous pass (see [`KeptSession`]).
+pub fn sync_kept(
+    account: &ImapAccount,
+    store: &mut Store,
+    opts: &SyncOptions,
+    kept: &mut KeptSession,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
+    let res = run_on(account, store, opts, kept, on_event);
+    if let Err(e) = &res {
+        on_event(SyncEvent::Failed(e.to_string()));
+    }
+    res
+}
+
 fn run(
     account: &ImapAccount,
     store: &mut Store,
     opts: &SyncOptions,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<SyncSummary, SyncError> {
+    let mut kept = KeptSession::default();
+    let res = run_on(account, store, opts, &mut kept, on_event);
+    kept.close();
+    res
+}
+
+fn run_on(
+    account: &ImapAccount,
+    store: &mut Store,
+    opts: &SyncOptions,
+    kept: &mut KeptSession,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
     let started = Instant::now();
     on_event(SyncEvent::Started);
-    let mut sess = ImapSession::connect(account)?;
-    let folders = folder_list(account, &mut sess)?;
-    let mut summary = SyncSummary::default();
+    // On an error below `sess` is dropped, not kept: the next pass connects afresh.
+    let mut sess = kept.take_or_connect(account)?;
+    let (folders, sent) = folder_list(account, &mut sess)?;
+    let mut summary = SyncSummary {
+        no_sent_folder: sent.is_none(),
+        ..SyncSummary::default()
+    };
+    if sent.is_none() && !opts.told_no_sent.swap(true, Ordering::SeqCst) {
+        on_event(SyncEvent::Notice(no_sent_notice(sess.host())));
+    }
     for folder in folders {
         let fs = sync_folder(&mut sess, store, &folder, opts, on_event)?;
         on_event(SyncEvent::FolderDone {
@@ -102,14 +175,28 @@ fn run(
         });
         summary.folders.push(fs);
     }
-    sess.logout();
+    kept.sess = Some(sess);
     summary.elapsed = started.elapsed();
     on_event(SyncEvent::Finished(summary.clone()));
     Ok(summary)
 }
 
+/// What the owner is told, once, when the server has no Sent folder.
+pub fn no_sent_notice(host: &str) -> String {
+    format!(
+        "{} has no Sent folder (none marked \\Sent, none of the usual names): replies sent from \
+         other mail programs (phone, webmail) cannot be seen; set [imap] sent_folder if there \
+         is one",
+        super::session::printable(host)
+    )
+}
+
 /// INBOX first (what the owner waits for), then Sent (answers), then extra folders; each once.
-fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<Vec<String>, SyncError> {
+/// Also returns the Sent folder, if there is one.
+fn folder_list(
+    account: &ImapAccount,
+    sess: &mut ImapSession,
+) -> Result<(Vec<String>, Option<String>), SyncError> {
     let mut folders = vec!["INBOX".to_string()];
     // An explicit setting is the owner's choice and wins over discovery.
     let sent = match &account.sent_folder {
@@ -117,7 +204,8 @@ fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<Vec<Stri
         None => sess.find_sent()?,
     };
     for f in sent
-        .into_iter()
+        .iter()
+        .cloned()
         .chain(account.extra_folders.iter().cloned())
     {
         let dup = folders.iter().any(|have| {
@@ -127,7 +215,7 @@ fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<Vec<Stri
             folders.push(f);
         }
     }
-    Ok(folders)
+    Ok((folders, sent))
 }
 
 fn sync_folder(
@@ -306,7 +394,9 @@ fn download(
     let mut save = |batch: Downloaded| -> Result<(), SyncError> {
         fs.downloaded += batch.msgs.len();
         fs.bytes += batch.bytes;
-        // UIDs asked for but not returned were expunged meanwhile: nothing to keep.
+        // UIDs asked for but not returned were expunged meanwhile: nothing to keep, and the
+        // folder's highest UID still moves past them (UIDs are never reused).
+        fs.vanished += batch.asked.saturating_sub(batch.msgs.len());
         state.highest_uid = state.highest_uid.max(batch.max_uid);
         let outcomes = store.ingest(batch.msgs, Some(state))?;
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
@@ -365,6 +455,21 @@ fn fetch_batch(
     clock: Clock,
 ) -> Result<Downloaded, SyncError> {
     let fetched = sess.fetch_messages(&plan::uid_set(batch))?;
+    // A message asked for but not delivered was expunged by another client meanwhile (the
+    // server answers `BODY[] NIL` or leaves it out). Make sure: one that still exists would
+    // be lost for good once the folder's highest UID moves past it, so that is refused.
+    let got: HashSet<u32> = fetched.iter().map(|m| m.uid).collect();
+    let missing: Vec<u32> = batch.iter().copied().filter(|u| !got.contains(u)).collect();
+    if !missing.is_empty() {
+        let still = sess.uids_present(&plan::uid_set(&missing))?;
+        if let Some(uid) = missing.iter().find(|u| still.contains(u)) {
+            return Err(SyncError::Protocol {
+                host: sess.host().to_string(),
+                action: "download messages".to_string(),
+                detail: format!("the server sent message UID {uid} without its content"),
+            });
+        }
+    }
     Ok(Downloaded {
         max_uid: batch.iter().copied().max().unwrap_or(0),
         asked: batch.len(),

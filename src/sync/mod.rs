@@ -15,6 +15,7 @@
 
 pub mod cli;
 mod engine;
+pub mod folders;
 pub mod jobs;
 pub mod lock;
 pub mod plan;
@@ -22,7 +23,7 @@ pub mod session;
 mod worker;
 mod writeback;
 
-pub use engine::{sync_once, sync_store, SyncOptions};
+pub use engine::{no_sent_notice, sync_kept, sync_once, sync_store, KeptSession, SyncOptions};
 pub use lock::SyncLock;
 pub use worker::{spawn_worker, SyncCommand, WorkerOptions};
 pub use writeback::{append_to_sent, run_jobs, set_flags, JobsReport};
@@ -125,6 +126,9 @@ pub struct FolderSummary {
     pub changed: usize,
     /// Stored messages gone from the server (expunged, or the folder was rebuilt).
     pub removed: usize,
+    /// New messages listed by the sync but deleted or moved by another client before their
+    /// content could be downloaded (an ordinary concurrent expunge): skipped.
+    pub vanished: usize,
     /// Message bodies downloaded (0 on a sync with no new mail).
     pub downloaded: usize,
     /// Bytes of message content downloaded.
@@ -137,6 +141,8 @@ pub struct FolderSummary {
 pub struct SyncSummary {
     pub folders: Vec<FolderSummary>,
     pub elapsed: Duration,
+    /// The server has no Sent folder (none configured, none found).
+    pub no_sent_folder: bool,
 }
 
 impl SyncSummary {
@@ -148,6 +154,9 @@ impl SyncSummary {
     }
     pub fn removed(&self) -> usize {
         self.folders.iter().map(|f| f.removed).sum()
+    }
+    pub fn vanished(&self) -> usize {
+        self.folders.iter().map(|f| f.vanished).sum()
     }
     pub fn downloaded(&self) -> usize {
         self.folders.iter().map(|f| f.downloaded).sum()

@@ -8,12 +8,13 @@
 //! server's `\Seen` flags; bodies are fetched with `BODY.PEEK[]` for the same reason. SELECT is
 //! used only by the explicit write-back helpers.
 
+use super::folders::{self, ListedFolder};
 use super::plan::ServerFolder;
 use super::{ImapAccount, Security, SyncError};
 use crate::net::{self, MailStream, ShutdownHandle};
 use chrono::{DateTime, Utc};
 use imap_proto::{AttributeValue, MailboxDatum, Response, ResponseCode};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -185,20 +186,33 @@ impl ImapSession {
             .map_err(|e| map_err(&self.host, action, e))
     }
 
-    /// The folder the server marks `\Sent` (RFC 6154), if any.
-    pub fn find_sent(&mut self) -> Result<Option<String>, SyncError> {
-        let data = self.raw("list the folders", "LIST \"\" \"*\"")?;
-        let mut found = None;
+    /// Every folder with its attributes, names decoded from modified UTF-7. Where the server
+    /// offers SPECIAL-USE, asks for the special-use attributes explicitly (RFC 6154 `RETURN
+    /// (SPECIAL-USE)`): some servers leave them out of a plain LIST.
+    pub fn list_folders(&mut self) -> Result<Vec<ListedFolder>, SyncError> {
+        let cmd = if self.caps.special_use {
+            "LIST \"\" \"*\" RETURN (SPECIAL-USE)"
+        } else {
+            "LIST \"\" \"*\""
+        };
+        let data = self.raw("list the folders", cmd)?;
+        let mut out = Vec::new();
         for resp in split_responses(&data) {
             if let Ok((_, Response::MailboxData(MailboxDatum::List { flags, name, .. }))) =
                 imap_proto::parse_response(resp)
             {
-                if flags.iter().any(|f| f.eq_ignore_ascii_case("\\Sent")) && found.is_none() {
-                    found = Some(name.to_string());
-                }
+                out.push(ListedFolder {
+                    name: folders::from_wire(name),
+                    flags: flags.iter().map(|f| f.to_string()).collect(),
+                });
             }
         }
-        Ok(found)
+        Ok(out)
+    }
+
+    /// The Sent folder: marked `\Sent` (RFC 6154), else the first usual name that exists.
+    pub fn find_sent(&mut self) -> Result<Option<String>, SyncError> {
+        Ok(folders::choose_sent(&self.list_folders()?))
     }
 
     /// EXAMINE: opens a folder read-only and reports its state. With CONDSTORE the
@@ -214,7 +228,9 @@ impl ImapSession {
 
     fn open(&mut self, mailbox: &str, write: bool) -> Result<ServerFolder, SyncError> {
         let verb = if write { "SELECT" } else { "EXAMINE" };
-        let quoted = quote(mailbox).ok_or_else(|| SyncError::BadFolderName {
+        // A line break is refused as such, not hidden inside modified UTF-7.
+        let wire = quote(mailbox).and_then(|_| quote(&folders::to_wire(mailbox)));
+        let quoted = wire.ok_or_else(|| SyncError::BadFolderName {
             folder: printable(mailbox),
         })?;
         let cmd = if self.caps.condstore {
@@ -259,31 +275,16 @@ impl ImapSession {
             .collect())
     }
 
-    /// Whole messages, without setting `\Seen` (BODY.PEEK).
+    /// Whole messages, without setting `\Seen` (BODY.PEEK). A message that another client
+    /// expunged after it was listed is left out: Dovecot answers it with `BODY[] NIL` (or not
+    /// at all), and the caller counts the UIDs it asked for but did not get.
     pub fn fetch_messages(&mut self, uid_set: &str) -> Result<Vec<FetchedMessage>, SyncError> {
         let data = self.raw(
             "download messages",
             &format!("UID FETCH {uid_set} (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])"),
         )?;
         let fetched = parse_fetches(&data).map_err(|d| self.protocol("download messages", d))?;
-        let mut out = Vec::with_capacity(fetched.len());
-        for f in fetched {
-            let Some(uid) = f.uid else { continue };
-            let Some(raw) = f.body else {
-                // An answer without the body would silently lose the message: refuse.
-                return Err(self.protocol(
-                    "download messages",
-                    format!("the server sent message UID {uid} without its content"),
-                ));
-            };
-            out.push(FetchedMessage {
-                uid,
-                flags: f.flags,
-                internaldate: f.internaldate,
-                raw,
-            });
-        }
-        Ok(out)
+        Ok(messages_from(fetched))
     }
 
     /// Flags of the messages up to `up_to`; with `changed_since` only those whose mod-sequence
@@ -319,6 +320,18 @@ impl ImapSession {
         for resp in split_responses(&data) {
             if let Ok((_, Response::IDs(ids))) = imap_proto::parse_response(resp) {
                 out.extend(ids.into_iter().filter(|u| *u <= up_to));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which of the UIDs in `uid_set` still exist (`UID SEARCH UID …`).
+    pub fn uids_present(&mut self, uid_set: &str) -> Result<HashSet<u32>, SyncError> {
+        let data = self.raw("list messages", &format!("UID SEARCH UID {uid_set}"))?;
+        let mut out = HashSet::new();
+        for resp in split_responses(&data) {
+            if let Ok((_, Response::IDs(ids))) = imap_proto::parse_response(resp) {
+                out.extend(ids);
             }
         }
         Ok(out)
@@ -368,7 +381,9 @@ impl ImapSession {
         if let Ok(mut t) = self.tap.lock() {
             *t = Some(Vec::new());
         }
-        let res = self.inner.append_with_flags(mailbox, raw, &flags);
+        let res = self
+            .inner
+            .append_with_flags(folders::to_wire(mailbox), raw, &flags);
         let recorded = self.tap.lock().ok().and_then(|mut t| t.take());
         res.map_err(|e| map_err(&self.host, "save the message to the Sent folder", e))?;
         Ok(recorded.as_deref().and_then(parse_appenduid))
@@ -573,6 +588,8 @@ pub(crate) struct RawFetch {
     pub flags: Vec<String>,
     pub internaldate: Option<DateTime<Utc>>,
     pub body: Option<Vec<u8>>,
+    /// The response carried FLAGS (possibly empty).
+    pub has_flags: bool,
 }
 
 /// Every FETCH response in an answer. Other untagged responses are skipped; a FETCH response
@@ -588,6 +605,7 @@ pub(crate) fn parse_fetches(data: &[u8]) -> Result<Vec<RawFetch>, String> {
                         AttributeValue::Uid(u) => f.uid = Some(u),
                         AttributeValue::Rfc822Size(s) => f.size = Some(s),
                         AttributeValue::Flags(fl) => {
+                            f.has_flags = true;
                             f.flags = fl.into_iter().map(str::to_string).collect()
                         }
                         AttributeValue::InternalDate(d) => f.internaldate = parse_internaldate(d),
@@ -611,6 +629,36 @@ pub(crate) fn parse_fetches(data: &[u8]) -> Result<Vec<RawFetch>, String> {
         }
     }
     Ok(out)
+}
+
+/// The messages of a body fetch, in the server's order, one per UID. A FETCH response without
+/// the content (`BODY[] NIL` for a message expunged meanwhile, or an unsolicited flag update
+/// under a UID command) contributes no message; a later flag update for a message that did
+/// come with its content updates its flags.
+pub(crate) fn messages_from(fetched: Vec<RawFetch>) -> Vec<FetchedMessage> {
+    let mut out: Vec<FetchedMessage> = Vec::with_capacity(fetched.len());
+    let mut at: HashMap<u32, usize> = HashMap::new();
+    for f in fetched {
+        let Some(uid) = f.uid else { continue };
+        match f.body {
+            Some(raw) if !at.contains_key(&uid) => {
+                at.insert(uid, out.len());
+                out.push(FetchedMessage {
+                    uid,
+                    flags: f.flags,
+                    internaldate: f.internaldate,
+                    raw,
+                });
+            }
+            Some(_) => {}
+            None => {
+                if let (true, Some(i)) = (f.has_flags, at.get(&uid)) {
+                    out[*i].flags = f.flags;
+                }
+            }
+        }
+    }
+    out
 }
 
 fn looks_like_fetch(resp: &[u8]) -> bool {
@@ -686,6 +734,21 @@ mod tests {
         );
         assert_eq!(f[1].uid, Some(9));
         assert!(f[1].flags.is_empty());
+    }
+
+    #[test]
+    fn expunged_meanwhile_is_left_out_and_flag_updates_merge() {
+        // Raw bytes as Dovecot 2.3 sends them when another client expunged UID 8 after the
+        // listing, plus an unsolicited flag change for UID 7 under the UID command.
+        let data = b"* 1 FETCH (UID 7 FLAGS () INTERNALDATE \" 1-Mar-2024 09:30:00 +0100\" RFC822.SIZE 5 BODY[] {5}\r\nHi\r\n!)\r\n\
+* 2 FETCH (UID 8 FLAGS () INTERNALDATE \" 1-Mar-2024 09:30:00 +0100\" RFC822.SIZE 5 BODY[] NIL)\r\n\
+* 1 FETCH (UID 7 FLAGS (\\Seen))\r\n\
+* 3 FETCH (UID 9 FLAGS (\\Flagged))\r\n";
+        let msgs = messages_from(parse_fetches(data).unwrap());
+        assert_eq!(msgs.len(), 1);
+        assert_eq!(msgs[0].uid, 7);
+        assert_eq!(msgs[0].raw, b"Hi\r\n!");
+        assert_eq!(msgs[0].flags, vec!["\\Seen"]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! The IDLE watcher has its own connection (meli's lesson: never mix a waiting IDLE and
 //! commands on one connection) and reconnects with exponential backoff.
 
-use super::engine::{sync_store, SyncOptions};
+use super::engine::{sync_kept, KeptSession, SyncOptions};
 use super::jobs::Select;
 use super::lock::SyncLock;
 use super::session::ImapSession;
@@ -121,6 +121,8 @@ fn worker_loop(
         cancel: Some(Arc::clone(&stop)),
         ..SyncOptions::default()
     };
+    // The sync connection stays open between passes; the IDLE watcher has its own.
+    let mut kept = KeptSession::default();
     let mut next_sync = Instant::now();
     loop {
         let wait = next_sync.saturating_duration_since(Instant::now());
@@ -176,12 +178,13 @@ fn worker_loop(
                          trying again later"
                     )));
                 }
-                let _ = sync_store(&account, &mut store, &sync_opts, &mut forward);
+                let _ = sync_kept(&account, &mut store, &sync_opts, &mut kept, &mut forward);
             }
             Err(e) => forward(SyncEvent::Failed(e.to_string())),
         }
     }
 
+    kept.close();
     stop.store(true, Ordering::SeqCst);
     if let Ok(guard) = conn.lock() {
         if let Some(h) = guard.as_ref() {

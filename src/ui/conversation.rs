@@ -160,6 +160,12 @@ pub fn thread_lines(c: &ConversationScreen, width: u16, tz: Tz) -> Vec<ThreadLin
                 width,
             )));
         }
+        if m.removed_at.is_some() {
+            out.push(ThreadLine::Meta(fit(
+                "  removed on the server (deleted or moved elsewhere); kept here as history",
+                width,
+            )));
+        }
         // Shop messages are indented so the two sides read apart even without colour.
         let indent = if m.is_shop { "  " } else { "" };
         let body_width = width.saturating_sub(indent.len()).max(1);

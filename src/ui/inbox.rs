@@ -20,6 +20,8 @@ pub enum Urgency {
     Due,
     Snoozed,
     Answered,
+    /// The message it waited on was deleted or moved out of the synced folders on the server.
+    Removed,
     NotCustomer,
 }
 
@@ -33,6 +35,7 @@ pub fn urgency(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> Urg
     match row.due_at {
         // Answered, but a promised follow-up is still ahead: not done yet.
         None if follow_up(row).is_some() => Urgency::Due,
+        None if row.removed_since.is_some() => Urgency::Removed,
         None => Urgency::Answered,
         Some(due) if due <= now => Urgency::Overdue,
         Some(due) if due - now <= cal.due_soon => Urgency::DueSoon,
@@ -74,6 +77,8 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
             (None, _) => "snoozed".to_string(),
         },
         Urgency::Answered => "answered".to_string(),
+        Urgency::Removed if short => "removed".to_string(),
+        Urgency::Removed => "removed on server".to_string(),
         Urgency::Overdue | Urgency::DueSoon | Urgency::Due => match (follow_up(row), row.due_at) {
             (Some(f), _) if f <= now => {
                 let late = crate::deadline::format_duration(now - f);
@@ -113,7 +118,7 @@ pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
         Urgency::Overdue => theme.overdue(),
         Urgency::DueSoon => theme.due_soon(),
         Urgency::Due | Urgency::Snoozed => theme.normal(),
-        Urgency::Answered | Urgency::NotCustomer => theme.dim(),
+        Urgency::Answered | Urgency::Removed | Urgency::NotCustomer => theme.dim(),
     }
 }
 
@@ -276,5 +281,49 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 ..list_area
             },
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removed_on_the_server_is_its_own_state_never_answered() {
+        let cal = Calendar::office_hours(
+            chrono_tz::Europe::Berlin,
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        );
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let now = at("2025-11-24T12:00:00Z");
+        let mut row = ConversationRow {
+            id: 1,
+            subject: "Lamp".into(),
+            customer_name: None,
+            customer_addr: "jane@example.net".into(),
+            message_count: 1,
+            first_at: at("2025-11-24T09:00:00Z"),
+            last_at: at("2025-11-24T09:00:00Z"),
+            pending_since: None,
+            due_at: None,
+            last_shop_at: None,
+            not_customer: None,
+            snoozed_until: None,
+            follow_up_at: None,
+            manual_answered_at: None,
+            latest_message: 1,
+            flags: vec![],
+            removed_since: None,
+        };
+        assert_eq!(urgency(&row, now, &cal), Urgency::Answered);
+        row.removed_since = Some(at("2025-11-24T09:00:00Z"));
+        assert_eq!(urgency(&row, now, &cal), Urgency::Removed);
+        assert_eq!(badge(&row, now, &cal), "removed on server");
+        assert_eq!(short_badge(&row, now, &cal), "removed");
+        // A follow-up that has come due still asks for attention.
+        row.follow_up_at = Some(at("2025-11-24T11:00:00Z"));
+        row.due_at = row.follow_up_at;
+        assert_eq!(urgency(&row, now, &cal), Urgency::Overdue);
     }
 }

@@ -56,6 +56,11 @@ pub struct ServerOptions {
     /// `false` starts Dovecot with `ssl = no`: no STARTTLS, no implicit TLS port.
     pub imap_tls: bool,
     pub smtp: SmtpOptions,
+    /// `false`: no folder is marked with a special use (RFC 6154) and none is created
+    /// automatically, like a server that only has the folders its users made.
+    pub special_use: bool,
+    /// The name of the folder marked `\Sent` (with `special_use`).
+    pub sent_name: &'static str,
 }
 
 impl Default for ServerOptions {
@@ -63,6 +68,8 @@ impl Default for ServerOptions {
         ServerOptions {
             imap_tls: true,
             smtp: SmtpOptions::default(),
+            special_use: true,
+            sent_name: "Sent",
         }
     }
 }
@@ -152,6 +159,20 @@ impl MailServers {
             .replace("@FIRST_VALID_UID@", &mail_uid.min(500).to_string())
             .replace("@MAIL_UID@", &mail_uid.to_string())
             .replace("@MAIL_GID@", &mail_gid.to_string());
+        let conf = if opts.special_use {
+            conf.replace(
+                "mailbox Sent {",
+                &format!("mailbox \"{}\" {{", opts.sent_name),
+            )
+        } else {
+            conf.lines()
+                .filter(|l| {
+                    let l = l.trim_start();
+                    !l.starts_with("special_use =") && !l.starts_with("auto =")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         fs::write(root.join("dovecot.conf"), conf).map_err(|e| e.to_string())?;
         let mut servers = MailServers {
             ca: root.join("tls/ca.pem"),

@@ -136,6 +136,7 @@ impl Fake {
                 is_shop: m.shop,
                 auto_kind: if m.shop { None } else { auto },
                 problems: vec![],
+                removed_at: None,
             });
         }
         let row = ConversationRow {
@@ -155,6 +156,7 @@ impl Fake {
             manual_answered_at: None,
             latest_message: messages[messages.len() - 1].id,
             flags: vec![],
+            removed_since: None,
         };
         self.convs.push(Conv { row, messages });
         id
