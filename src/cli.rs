@@ -121,6 +121,17 @@ pub enum Command {
     },
     /// List the reply templates (and any mistakes in them).
     Templates,
+    /// Sign in to Google, Microsoft or another OAuth 2.0 provider for the servers with
+    /// auth = "oauth2" (prints an address to open; --device prints a code instead).
+    Login {
+        /// Sign in with a code entered on another device (RFC 8628), for machines without a
+        /// browser.
+        #[arg(long)]
+        device: bool,
+        /// Only print the address; do not open a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -257,6 +268,12 @@ pub fn main() -> i32 {
                 exit.code
             } else if err.downcast_ref::<ConfigError>().is_some() {
                 2
+            } else if err
+                .chain()
+                .any(|c| c.downcast_ref::<crate::oauth::OAuthError>().is_some())
+            {
+                // No access token, or the server refused it: the server cannot be used.
+                crate::exit::UNAVAILABLE
             } else {
                 1
             }
@@ -624,6 +641,18 @@ fn run(cli: Cli) -> Result<i32> {
                 env.now,
             )?;
             print!("{out}");
+            Ok(0)
+        }
+        Some(Command::Login { device, no_browser }) => {
+            if cli.demo {
+                bail!("the demo has no server to sign in to; drop --demo");
+            }
+            let (config, _) = load_config(&cli)?;
+            let opts = crate::login::LoginOptions {
+                device: *device,
+                open_browser: !*no_browser,
+            };
+            crate::login::run_login(&config, opts, &mut std::io::stdout().lock())?;
             Ok(0)
         }
         Some(Command::Templates) => {

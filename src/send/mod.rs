@@ -10,4 +10,5 @@ pub mod flow;
 pub mod imap;
 pub mod outbox;
 pub mod smtp;
+mod smtp_oauth;
 pub mod worker;

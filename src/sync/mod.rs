@@ -11,6 +11,7 @@
 //! - [`cli::run_sync_cli`]: `shopinbox sync`.
 
 pub mod cli;
+mod auth;
 mod engine;
 pub mod plan;
 pub mod session;
@@ -37,7 +38,10 @@ pub struct ImapAccount {
     pub port: u16,
     pub security: Security,
     pub username: String,
+    /// Empty with OAuth 2.0.
     pub password: String,
+    /// `auth = "oauth2"`: where access tokens come from (shared by all connections).
+    pub oauth2: Option<std::sync::Arc<crate::oauth::TokenSource>>,
     /// Extra CA certificate(s) to trust (a private CA; the tests' CA).
     pub ca_file: Option<PathBuf>,
     /// The Sent folder when configured; otherwise found by SPECIAL-USE `\Sent`.
@@ -55,7 +59,14 @@ impl ImapAccount {
             port: imap.port,
             security: imap.security,
             username: imap.username.clone(),
-            password: config::resolve_password(&imap.password)?,
+            password: match &imap.auth {
+                config::ServerAuth::Password(p) => config::resolve_password(p)?,
+                config::ServerAuth::OAuth2(_) => String::new(),
+            },
+            oauth2: match &imap.auth {
+                config::ServerAuth::OAuth2(o) => Some(crate::oauth::TokenSource::shared(o)),
+                config::ServerAuth::Password(_) => None,
+            },
             ca_file: imap.ca_file.clone(),
             sent_folder: imap.sent_folder.clone(),
             extra_folders: imap.folders.clone(),
@@ -71,6 +82,7 @@ impl std::fmt::Debug for ImapAccount {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("oauth2", &self.oauth2.as_ref().map(|o| o.settings().describe()))
             .field("ca_file", &self.ca_file)
             .field("sent_folder", &self.sent_folder)
             .field("extra_folders", &self.extra_folders)
@@ -205,4 +217,7 @@ pub enum SyncError {
     Cancelled,
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    /// No access token, or the server refused it (`auth = "oauth2"`).
+    #[error("{0}")]
+    OAuth(#[from] crate::oauth::OAuthError),
 }
