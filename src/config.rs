@@ -1587,8 +1587,8 @@ reply = ["r", "enter"]
             (993, Security::Tls, true, 300)
         );
         assert_eq!(
-            imap.password,
-            PasswordSource::Command("pass show alphx/imap".into())
+            imap.auth,
+            ServerAuth::Password(PasswordSource::Command("pass show alphx/imap".into()))
         );
         let smtp = cfg.smtp.as_ref().unwrap();
         assert_eq!((smtp.port, smtp.security), (587, Security::StartTls));

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 use mailparse::MailHeaderMap;
 use shopinbox::clock::Clock;
-use shopinbox::config::{Config, ImapConfig, PasswordSource, Security, SmtpConfig};
+use shopinbox::config::{Config, ImapConfig, PasswordSource, Security, ServerAuth, SmtpConfig};
 use shopinbox::send::flow::{self, Draft, SendResult, WriteBack};
 use shopinbox::send::imap::ImapWriteBack;
 use shopinbox::send::outbox::{self, OutboxState};
@@ -68,7 +68,7 @@ fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
         port: servers.smtps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        auth: ServerAuth::Password(PasswordSource::Command(format!("printf '%s' '{}'", servers.password))),
         ca_file: Some(servers.ca.clone()),
     });
     cfg.imap = Some(ImapConfig {
@@ -76,7 +76,7 @@ fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
         port: servers.imaps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        auth: ServerAuth::Password(PasswordSource::Command(format!("printf '%s' '{}'", servers.password))),
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,
         folders: vec![],
