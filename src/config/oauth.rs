@@ -224,3 +224,88 @@ impl Ctx<'_> {
         })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{Config, ServerAuth};
+    use crate::oauth::{Mechanism, TokenOrigin};
+    use std::path::Path;
+
+    const HEAD: &str = "[shop]\nname = \"A\"\nowner_name = \"T\"\naddresses = [\"a@alphx.shop\"]\n\
+        [hours]\ntime_zone = \"Europe/Berlin\"\n[store]\npath = \"/data/shop/store.db\"\n";
+
+    fn parse(imap: &str, smtp: &str) -> Result<Config, String> {
+        let text = format!(
+            "{HEAD}[imap]\nhost = \"imap.gmail.com\"\nusername = \"a@gmail.com\"\n{imap}\n{smtp}"
+        );
+        Config::parse(&text, Path::new("/x/c.toml")).map_err(|e| e.to_string())
+    }
+
+    fn imap_oauth(cfg: &Config) -> crate::oauth::OAuth2Settings {
+        match &cfg.imap.as_ref().unwrap().auth {
+            ServerAuth::OAuth2(o) => o.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn presets_commands_and_inheritance() {
+        let cfg = parse(
+            "auth = \"oauth2\"\noauth2_client_id = \"id\"\noauth2_client_secret = \"s3cret\"",
+            "[smtp]\nhost = \"smtp.gmail.com\"\nusername = \"A@gmail.com\"\nauth = \"oauth2\"",
+        )
+        .unwrap();
+        let o = imap_oauth(&cfg);
+        assert_eq!(o.data_dir, Path::new("/data/shop"));
+        assert_eq!(o.mechanism, None);
+        let TokenOrigin::SignIn(c) = &o.origin else {
+            panic!()
+        };
+        assert_eq!(c.provider, "Google");
+        assert_eq!(c.token_url, "https://oauth2.googleapis.com/token");
+        assert_eq!(c.scopes, ["https://mail.google.com/"]);
+        assert!(!format!("{c:?}").contains("s3cret"));
+        // [smtp] shares [imap]'s sign-in.
+        match &cfg.smtp.as_ref().unwrap().auth {
+            ServerAuth::OAuth2(s) => assert_eq!(s.origin, o.origin),
+            other => panic!("{other:?}"),
+        }
+        let cfg = parse(
+            "auth = \"OAuth2\"\ntoken_command = \"oama access a@gmail.com\"\noauth2_mechanism = \"XOAUTH2\"",
+            "",
+        )
+        .unwrap();
+        let o = imap_oauth(&cfg);
+        assert_eq!(o.mechanism, Some(Mechanism::XOAuth2));
+        assert!(matches!(o.origin, TokenOrigin::Command(_)));
+        assert!(!format!("{o:?}").contains("oama"), "the command is redacted");
+        assert!(crate::config::check_report(&cfg, Path::new("/x/c.toml"), chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc())
+            .contains("OAuth 2.0 token from token_command"));
+    }
+
+    #[test]
+    fn mistakes_name_the_key_and_line() {
+        let cases: &[(&str, &str)] = &[
+            ("auth = \"kerberos\"\npassword_env = \"X\"", "imap.auth = \"kerberos\" (line 12) is not \"password\" or \"oauth2\""),
+            ("password_env = \"X\"\ntoken_command = \"x\"", "imap.token_command = \"x\" (line 13) is only used with imap.auth = \"oauth2\""),
+            ("auth = \"oauth2\"\npassword_env = \"X\"\ntoken_command = \"x\"", "imap.password_env = \"X\" (line 13) is not used with imap.auth = \"oauth2\""),
+            ("auth = \"oauth2\"\ntoken_command = \" \"", "imap.token_command = \" \" (line 13) is empty"),
+            ("auth = \"oauth2\"\ntoken_command = \"x\"\noauth2_client_id = \"id\"", "imap.oauth2_client_id = \"id\" (line 14) is not used together with imap.token_command"),
+            ("auth = \"oauth2\"\noauth2_client_id = \"id\"", "imap.oauth2_client_id = \"id\" (line 13) needs imap.oauth2_client_secret too"),
+            ("auth = \"oauth2\"\noauth2_client_id = \"id\"\noauth2_provider = \"yahoo\"", "imap.oauth2_provider = \"yahoo\" (line 14) is not a known provider"),
+            ("auth = \"oauth2\"\noauth2_client_id = \"id\"\noauth2_provider = \"microsoft\"\noauth2_token_url = \"http://evil.example/token\"", "imap.oauth2_token_url = \"http://evil.example/token\" (line 15) is not an https:// address"),
+            ("auth = \"oauth2\"\noauth2_client_id = \"id\"\noauth2_provider = \"microsoft\"\noauth2_scopes = []", "imap.oauth2_scopes = [] (line 15) must list the scopes"),
+            ("auth = \"oauth2\"\noauth2_mechanism = \"plain\"\ntoken_command = \"x\"", "imap.oauth2_mechanism = \"plain\" (line 13) is not \"xoauth2\" or \"oauthbearer\""),
+        ];
+        for (imap, want) in cases {
+            let e = parse(imap, "").unwrap_err();
+            assert!(e.contains(want), "{imap}\n  got: {e}\n want: {want}");
+        }
+        // A host shopinbox does not know needs its endpoints.
+        let text = format!("{HEAD}[imap]\nhost = \"mail.alphx.shop\"\nusername = \"a\"\nauth = \"oauth2\"\noauth2_client_id = \"id\"\n");
+        let e = Config::parse(&text, Path::new("/x/c.toml")).unwrap_err().to_string();
+        assert!(e.contains("missing key \"imap.oauth2_auth_url\"") && e.contains("mail.alphx.shop is not a known"), "{e}");
+        let ok = format!("{text}oauth2_auth_url = \"http://127.0.0.1:9/a\"\noauth2_token_url = \"https://idp.example/t\"\noauth2_scopes = [\"mail\"]\n");
+        Config::parse(&ok, Path::new("/x/c.toml")).unwrap();
+    }
+}
