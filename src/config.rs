@@ -187,7 +187,7 @@ impl fmt::Debug for PasswordSource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerAuth {
     Password(PasswordSource),
-    OAuth2(crate::oauth::OAuth2Settings),
+    OAuth2(Box<crate::oauth::OAuth2Settings>),
 }
 
 impl ServerAuth {
@@ -915,7 +915,11 @@ impl<'a> Ctx<'a> {
                     ca_file: r.ca_file.as_deref(),
                     data_dir: &data_dir,
                     inherit: imap.as_ref().and_then(|i: &ImapConfig| match &i.auth {
-                        ServerAuth::OAuth2(o) if matches!(o.origin, crate::oauth::TokenOrigin::SignIn(_)) => Some(o),
+                        ServerAuth::OAuth2(o)
+                            if matches!(o.origin, crate::oauth::TokenOrigin::SignIn(_)) =>
+                        {
+                            Some(&**o)
+                        }
                         _ => None,
                     }),
                 })?;
@@ -1159,7 +1163,7 @@ impl<'a> Ctx<'a> {
                         ));
                     }
                 }
-                ServerAuth::OAuth2(o)
+                ServerAuth::OAuth2(Box::new(o))
             }
             None => ServerAuth::Password(self.password(&raw)?),
         };

@@ -31,7 +31,7 @@ pub fn sign_ins(cfg: &Config) -> Vec<OAuth2Settings> {
                     TokenOrigin::Command(_) => false,
                 });
                 if !seen {
-                    out.push(o.clone());
+                    out.push((**o).clone());
                 }
             }
         }
@@ -81,7 +81,11 @@ pub fn run_login(cfg: &Config, opts: LoginOptions, out: &mut dyn Write) -> anyho
             ))
             .into());
         };
-        let kept = store::save(&account.data_dir, &store::entry_name(client, user), &refresh)?;
+        let kept = store::save(
+            &account.data_dir,
+            &store::entry_name(client, user),
+            &refresh,
+        )?;
         writeln!(
             out,
             "Signed in to {} as {user}; the sign-in is kept {}.",

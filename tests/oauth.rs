@@ -24,7 +24,12 @@ Subject: Where is my order 2001?\r\nMessage-ID: <jane-oauth-1@example.com>\r\n\
 Date: Tue, 24 Nov 2026 10:00:00 +0100\r\n\r\nHello, where is my order #2001?\r\n";
 
 /// A config whose [imap] (and [smtp] when `smtp` is given) use the given auth lines.
-fn write_config(dir: &Path, servers: &MailServers, imap_auth: &str, smtp_auth: Option<&str>) -> PathBuf {
+fn write_config(
+    dir: &Path,
+    servers: &MailServers,
+    imap_auth: &str,
+    smtp_auth: Option<&str>,
+) -> PathBuf {
     let path = dir.join("config.toml");
     let smtp = smtp_auth
         .map(|auth| {
@@ -96,7 +101,10 @@ fn text(o: &Output) -> (String, String) {
 fn token_file(dir: &Path, token: &str) -> String {
     let p = dir.join("token");
     std::fs::write(&p, token).unwrap();
-    format!("auth = \"oauth2\"\ntoken_command = \"cat {}\"\n", p.display())
+    format!(
+        "auth = \"oauth2\"\ntoken_command = \"cat {}\"\n",
+        p.display()
+    )
 }
 
 fn stored_messages(dir: &Path) -> i64 {
@@ -118,7 +126,10 @@ fn assert_refused(o: &Output, sentence: &str, secrets: &[&str]) {
     assert_eq!(err.lines().count(), 1, "one sentence: {err}");
     assert!(err.contains(sentence), "{err}");
     for s in secrets.iter().filter(|s| !s.is_empty()) {
-        assert!(!err.contains(s) && !out.contains(s), "a secret leaked: {out}{err}");
+        assert!(
+            !err.contains(s) && !out.contains(s),
+            "a secret leaked: {out}{err}"
+        );
     }
     assert!(!err.contains("eyJ"), "a JWT leaked: {err}");
 }
@@ -127,7 +138,10 @@ fn assert_refused(o: &Output, sentence: &str, secrets: &[&str]) {
 fn sync_with_token_command_over_oauthbearer_and_xoauth2() {
     let servers = oauth_servers();
     servers.append("INBOX", CUSTOMER_MAIL.as_bytes(), &[], None);
-    for (mechanism, line) in [("OAUTHBEARER", ""), ("XOAUTH2", "oauth2_mechanism = \"xoauth2\"\n")] {
+    for (mechanism, line) in [
+        ("OAUTHBEARER", ""),
+        ("XOAUTH2", "oauth2_mechanism = \"xoauth2\"\n"),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let token = servers.mint_token(&servers.user, 600);
         let auth = format!("{}{line}", token_file(dir.path(), &token));
@@ -139,7 +153,9 @@ fn sync_with_token_command_over_oauthbearer_and_xoauth2() {
         assert!(!out.contains(&token) && !err.contains(&token));
         assert_eq!(stored_messages(dir.path()), 1);
         assert!(
-            servers.dovecot_logs().contains(&format!("method={mechanism}")),
+            servers
+                .dovecot_logs()
+                .contains(&format!("method={mechanism}")),
             "Dovecot saw no {mechanism} login: {}",
             servers.dovecot_logs()
         );
@@ -226,7 +242,10 @@ fn reply_is_sent_with_oauth_over_both_mechanisms() {
 
     // XOAUTH2 when configured (Microsoft's SMTP offers only that).
     let dir = tempfile::tempdir().unwrap();
-    let auth = format!("{}oauth2_mechanism = \"xoauth2\"\n", token_file(dir.path(), &token));
+    let auth = format!(
+        "{}oauth2_mechanism = \"xoauth2\"\n",
+        token_file(dir.path(), &token)
+    );
     let config = write_config(dir.path(), &servers, &auth, Some(&auth));
     assert_ok(&sync_and_reply(&config), "reply --send over XOAUTH2");
     let sent = sent_envelopes(&servers);
@@ -239,7 +258,10 @@ fn reply_is_sent_with_oauth_over_both_mechanisms() {
     let good = token_file(dir.path(), &token);
     let bad_file = dir.path().join("bad-token");
     std::fs::write(&bad_file, servers.mint_token("someone-else", 600)).unwrap();
-    let bad = format!("auth = \"oauth2\"\ntoken_command = \"cat {}\"\n", bad_file.display());
+    let bad = format!(
+        "auth = \"oauth2\"\ntoken_command = \"cat {}\"\n",
+        bad_file.display()
+    );
     let config = write_config(dir.path(), &servers, &good, Some(&bad));
     let o = sync_and_reply(&config);
     let (out, err) = text(&o);
@@ -263,9 +285,15 @@ fn login_in_browser(config: &Path, fake: &FakeOAuth) -> String {
     let mut printed = String::new();
     let url = loop {
         let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "login ended early: {printed}");
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "login ended early: {printed}"
+        );
         printed.push_str(&line);
-        if let Some(u) = line.trim().strip_prefix(&format!("{}/authorize?", fake.base)) {
+        if let Some(u) = line
+            .trim()
+            .strip_prefix(&format!("{}/authorize?", fake.base))
+        {
             break format!("{}/authorize?{u}", fake.base);
         }
     };
@@ -294,7 +322,12 @@ fn login_in_the_browser_then_sync_send_and_a_revoked_sign_in() {
     let fake = FakeOAuth::start(&servers, 3600);
     let dir = tempfile::tempdir().unwrap();
     // [smtp] names no token source: it shares [imap]'s sign-in.
-    let config = write_config(dir.path(), &servers, &fake.config_lines(), Some("auth = \"oauth2\"\n"));
+    let config = write_config(
+        dir.path(),
+        &servers,
+        &fake.config_lines(),
+        Some("auth = \"oauth2\"\n"),
+    );
 
     let printed = login_in_browser(&config, &fake);
     let file = dir.path().join("data/oauth2-tokens.json");
@@ -305,12 +338,21 @@ fn login_in_the_browser_then_sync_send_and_a_revoked_sign_in() {
         )),
         "{printed}"
     );
-    assert!(printed.contains("code_challenge_method=S256"), "PKCE: {printed}");
+    assert!(
+        printed.contains("code_challenge_method=S256"),
+        "PKCE: {printed}"
+    );
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     assert_eq!(fake.stat("authorization_code"), 1);
     let refresh = refresh_token_in(dir.path());
-    assert!(!printed.contains(&refresh) && !printed.contains("eyJ"), "{printed}");
+    assert!(
+        !printed.contains(&refresh) && !printed.contains("eyJ"),
+        "{printed}"
+    );
 
     let o = sync_and_reply(&config);
     assert_ok(&o, "sync + reply --send after login");
@@ -319,7 +361,11 @@ fn login_in_the_browser_then_sync_send_and_a_revoked_sign_in() {
     assert_eq!(sent_envelopes(&servers)[0]["auth_user"], "test");
     assert!(fake.stat("refresh_token") >= 1);
     let check = run(&config, &["config", "check"]);
-    assert!(text(&check).0.contains("OAuth 2.0 127.0.0.1 sign-in"), "{:?}", text(&check));
+    assert!(
+        text(&check).0.contains("OAuth 2.0 127.0.0.1 sign-in"),
+        "{:?}",
+        text(&check)
+    );
 
     // The owner removes the app's access: one sentence, exit 4, the provider asked once.
     fake.revoke();
@@ -349,9 +395,15 @@ fn login_with_a_device_code() {
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let code = loop {
         let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "login ended early");
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "login ended early"
+        );
         if let Some((_, code)) = line.trim().split_once("enter the code ") {
-            assert!(line.contains(&format!("{}/device/approve", fake.base)), "{line}");
+            assert!(
+                line.contains(&format!("{}/device/approve", fake.base)),
+                "{line}"
+            );
             break code.to_string();
         }
     };
@@ -359,7 +411,11 @@ fn login_with_a_device_code() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{rest}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{rest}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(rest.contains("Signed in to 127.0.0.1 as test"), "{rest}");
     assert_eq!(fake.stat("device_code"), 1);
     assert_ok(&run(&config, &["sync"]), "sync after device login");
@@ -394,7 +450,9 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
     let cfg = shopinbox::config::Config::load(&config).unwrap();
     let account = ImapAccount::from_config(cfg.imap.as_ref().unwrap()).unwrap();
     let ctx = cfg.shop_context(Clock::fixed(
-        chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc(),
+        chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
+            .unwrap()
+            .to_utc(),
     ));
     let opts = WorkerOptions {
         idle: false,
@@ -444,7 +502,10 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
     );
     for _ in 0..3 {
         tx.send(SyncCommand::SyncNow).unwrap();
-        assert!(matches!(next_pass("after revocation"), SyncEvent::Failed(_)));
+        assert!(matches!(
+            next_pass("after revocation"),
+            SyncEvent::Failed(_)
+        ));
     }
     assert_eq!(
         fake.stat("refresh_refused"),

@@ -68,7 +68,10 @@ fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
         port: servers.smtps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        auth: ServerAuth::Password(PasswordSource::Command(format!("printf '%s' '{}'", servers.password))),
+        auth: ServerAuth::Password(PasswordSource::Command(format!(
+            "printf '%s' '{}'",
+            servers.password
+        ))),
         ca_file: Some(servers.ca.clone()),
     });
     cfg.imap = Some(ImapConfig {
@@ -76,7 +79,10 @@ fn setup(smtp: SmtpOptions, from: &str) -> Fixture {
         port: servers.imaps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        auth: ServerAuth::Password(PasswordSource::Command(format!("printf '%s' '{}'", servers.password))),
+        auth: ServerAuth::Password(PasswordSource::Command(format!(
+            "printf '%s' '{}'",
+            servers.password
+        ))),
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,
         folders: vec![],

@@ -62,7 +62,9 @@ impl Ctx<'_> {
         if let Some(k) = oauth_keys().find(|k| present(k)) {
             return Err(self.invalid(
                 &key(k),
-                format!("is only used with {s}.auth = \"oauth2\"; add that line or remove this key"),
+                format!(
+                    "is only used with {s}.auth = \"oauth2\"; add that line or remove this key"
+                ),
             ));
         }
         Ok(None)
@@ -137,7 +139,10 @@ impl Ctx<'_> {
             })?),
             None => providers::for_host(host),
         };
-        let url = |k: &str, given: &Option<String>, default: Option<&str>| -> Result<Option<String>, ConfigError> {
+        let url = |k: &str,
+                   given: &Option<String>,
+                   default: Option<&str>|
+         -> Result<Option<String>, ConfigError> {
             let Some(u) = given.as_deref().or(default) else {
                 return Ok(None);
             };
@@ -154,17 +159,27 @@ impl Ctx<'_> {
             }
             Ok(Some(u.trim().to_string()))
         };
-        let missing = |k: &str| ConfigError::MissingKey {
+        let missing = |k: &str| {
+            ConfigError::MissingKey {
                 path: self.path.to_path_buf(),
                 what: format!("key \"{s}.{k}\""),
                 hint: format!(
                     "oauth2_provider is not set and {host} is not a known Google or Microsoft server; add oauth2_provider = \"google\" or \"microsoft\", or give oauth2_auth_url, oauth2_token_url and oauth2_scopes"
                 ),
+        }
         };
-        let auth_url = url("oauth2_auth_url", &o.oauth2_auth_url, preset.map(|p| p.auth_url))?
-            .ok_or_else(|| missing("oauth2_auth_url"))?;
-        let token_url = url("oauth2_token_url", &o.oauth2_token_url, preset.map(|p| p.token_url))?
-            .ok_or_else(|| missing("oauth2_token_url"))?;
+        let auth_url = url(
+            "oauth2_auth_url",
+            &o.oauth2_auth_url,
+            preset.map(|p| p.auth_url),
+        )?
+        .ok_or_else(|| missing("oauth2_auth_url"))?;
+        let token_url = url(
+            "oauth2_token_url",
+            &o.oauth2_token_url,
+            preset.map(|p| p.token_url),
+        )?
+        .ok_or_else(|| missing("oauth2_token_url"))?;
         let device_url = url(
             "oauth2_device_url",
             &o.oauth2_device_url,
@@ -243,7 +258,7 @@ mod tests {
 
     fn imap_oauth(cfg: &Config) -> crate::oauth::OAuth2Settings {
         match &cfg.imap.as_ref().unwrap().auth {
-            ServerAuth::OAuth2(o) => o.clone(),
+            ServerAuth::OAuth2(o) => (**o).clone(),
             other => panic!("{other:?}"),
         }
     }
@@ -278,9 +293,18 @@ mod tests {
         let o = imap_oauth(&cfg);
         assert_eq!(o.mechanism, Some(Mechanism::XOAuth2));
         assert!(matches!(o.origin, TokenOrigin::Command(_)));
-        assert!(!format!("{o:?}").contains("oama"), "the command is redacted");
-        assert!(crate::config::check_report(&cfg, Path::new("/x/c.toml"), chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z").unwrap().to_utc())
-            .contains("OAuth 2.0 token from token_command"));
+        assert!(
+            !format!("{o:?}").contains("oama"),
+            "the command is redacted"
+        );
+        assert!(crate::config::check_report(
+            &cfg,
+            Path::new("/x/c.toml"),
+            chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00Z")
+                .unwrap()
+                .to_utc()
+        )
+        .contains("OAuth 2.0 token from token_command"));
     }
 
     #[test]
@@ -303,8 +327,14 @@ mod tests {
         }
         // A host shopinbox does not know needs its endpoints.
         let text = format!("{HEAD}[imap]\nhost = \"mail.alphx.shop\"\nusername = \"a\"\nauth = \"oauth2\"\noauth2_client_id = \"id\"\n");
-        let e = Config::parse(&text, Path::new("/x/c.toml")).unwrap_err().to_string();
-        assert!(e.contains("missing key \"imap.oauth2_auth_url\"") && e.contains("mail.alphx.shop is not a known"), "{e}");
+        let e = Config::parse(&text, Path::new("/x/c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("missing key \"imap.oauth2_auth_url\"")
+                && e.contains("mail.alphx.shop is not a known"),
+            "{e}"
+        );
         let ok = format!("{text}oauth2_auth_url = \"http://127.0.0.1:9/a\"\noauth2_token_url = \"https://idp.example/t\"\noauth2_scopes = [\"mail\"]\n");
         Config::parse(&ok, Path::new("/x/c.toml")).unwrap();
     }

@@ -58,10 +58,7 @@ fn token_error<RE: std::error::Error + 'static>(
     user: &str,
     refreshing: bool,
     e: RequestTokenError<RE, oauth2::StandardErrorResponse<BasicErrorResponseType>>,
-) -> OAuthError
-where
-    RE: std::fmt::Display,
-{
+) -> OAuthError {
     let host = url_host(&client.token_url);
     match e {
         RequestTokenError::ServerResponse(r) => {
@@ -94,9 +91,15 @@ where
 }
 
 /// A new access token from a refresh token.
-pub fn refresh(client: &ClientSettings, user: &str, refresh_token: &str) -> Result<Refreshed, OAuthError> {
-    let token_url = TokenUrl::new(client.token_url.clone()).map_err(|_| bad_url("oauth2_token_url"))?;
-    let mut oauth = BasicClient::new(ClientId::new(client.client_id.clone())).set_token_uri(token_url);
+pub fn refresh(
+    client: &ClientSettings,
+    user: &str,
+    refresh_token: &str,
+) -> Result<Refreshed, OAuthError> {
+    let token_url =
+        TokenUrl::new(client.token_url.clone()).map_err(|_| bad_url("oauth2_token_url"))?;
+    let mut oauth =
+        BasicClient::new(ClientId::new(client.client_id.clone())).set_token_uri(token_url);
     if let Some(s) = secret(client) {
         oauth = oauth.set_client_secret(s);
     }
@@ -118,16 +121,23 @@ pub fn sign_in_browser(
     open_browser: bool,
     wait: Duration,
 ) -> Result<SignedIn, OAuthError> {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| OAuthError::Flow(format!("cannot listen on 127.0.0.1 for the browser's answer ({e})")))?;
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| {
+        OAuthError::Flow(format!(
+            "cannot listen on 127.0.0.1 for the browser's answer ({e})"
+        ))
+    })?;
     let port = listener
         .local_addr()
         .map_err(|e| OAuthError::Flow(format!("cannot listen on 127.0.0.1 ({e})")))?
         .port();
     let redirect = format!("http://127.0.0.1:{port}/");
     let mut oauth = BasicClient::new(ClientId::new(client.client_id.clone()))
-        .set_auth_uri(AuthUrl::new(client.auth_url.clone()).map_err(|_| bad_url("oauth2_auth_url"))?)
-        .set_token_uri(TokenUrl::new(client.token_url.clone()).map_err(|_| bad_url("oauth2_token_url"))?)
+        .set_auth_uri(
+            AuthUrl::new(client.auth_url.clone()).map_err(|_| bad_url("oauth2_auth_url"))?,
+        )
+        .set_token_uri(
+            TokenUrl::new(client.token_url.clone()).map_err(|_| bad_url("oauth2_token_url"))?,
+        )
         .set_redirect_uri(RedirectUrl::new(redirect).map_err(|_| bad_url("redirect address"))?);
     if let Some(s) = secret(client) {
         oauth = oauth.set_client_secret(s);
@@ -148,12 +158,18 @@ pub fn sign_in_browser(
     };
     say(
         out,
-        format!("To sign in to {} as {user}, open this address in a browser:\n\n  {url}\n", client.provider),
+        format!(
+            "To sign in to {} as {user}, open this address in a browser:\n\n  {url}\n",
+            client.provider
+        ),
     );
     if open_browser && webbrowser::open(url.as_str()).is_ok() {
         say(out, "(a browser window was opened for it)".to_string());
     }
-    say(out, format!("Waiting for the sign-in (on 127.0.0.1:{port}) …"));
+    say(
+        out,
+        format!("Waiting for the sign-in (on 127.0.0.1:{port}) …"),
+    );
     let code = wait_for_code(&listener, state.secret(), wait)?;
     let token = oauth
         .exchange_code(AuthorizationCode::new(code))
@@ -167,7 +183,11 @@ pub fn sign_in_browser(
 
 /// Accepts connections on the loopback listener until one brings the code (or an error)
 /// for this sign-in's `state`.
-fn wait_for_code(listener: &TcpListener, state: &str, wait: Duration) -> Result<String, OAuthError> {
+fn wait_for_code(
+    listener: &TcpListener,
+    state: &str,
+    wait: Duration,
+) -> Result<String, OAuthError> {
     listener
         .set_nonblocking(true)
         .map_err(|e| OAuthError::Flow(format!("cannot wait for the browser ({e})")))?;
@@ -188,7 +208,11 @@ fn wait_for_code(listener: &TcpListener, state: &str, wait: Duration) -> Result<
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
-            Err(e) => return Err(OAuthError::Flow(format!("cannot wait for the browser ({e})"))),
+            Err(e) => {
+                return Err(OAuthError::Flow(format!(
+                    "cannot wait for the browser ({e})"
+                )))
+            }
         }
     }
 }
@@ -212,13 +236,15 @@ fn answer_redirect(mut stream: TcpStream, state: &str) -> Option<Result<String, 
     let target = line.split_whitespace().nth(1).unwrap_or("");
     let url = oauth2::url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
     let param = |name: &str| {
-        url.as_ref()
-            .and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+        url.as_ref().and_then(|u| {
+            u.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        })
     };
     let reply = |stream: &mut TcpStream, status: &str, text: &str| {
-        let body = format!(
-            "<!doctype html><meta charset=utf-8><title>shopinbox</title><p>{text}</p>"
-        );
+        let body =
+            format!("<!doctype html><meta charset=utf-8><title>shopinbox</title><p>{text}</p>");
         let _ = write!(
             stream,
             "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -231,24 +257,44 @@ fn answer_redirect(mut stream: TcpStream, state: &str) -> Option<Result<String, 
         return None;
     }
     if param("state").as_deref() != Some(state) {
-        reply(&mut stream, "400 Bad Request", "This answer does not belong to the current sign-in.");
+        reply(
+            &mut stream,
+            "400 Bad Request",
+            "This answer does not belong to the current sign-in.",
+        );
         return None;
     }
     if let Some(error) = param("error") {
-        reply(&mut stream, "200 OK", "Sign-in cancelled. You can close this tab.");
-        let error: String = error.chars().filter(|c| c.is_ascii_graphic()).take(60).collect();
+        reply(
+            &mut stream,
+            "200 OK",
+            "Sign-in cancelled. You can close this tab.",
+        );
+        let error: String = error
+            .chars()
+            .filter(|c| c.is_ascii_graphic())
+            .take(60)
+            .collect();
         return Some(Err(OAuthError::Flow(format!(
             "the provider did not grant access ({error}); run `shopinbox login` again and allow shopinbox to read and send mail"
         ))));
     }
     let code = param("code")?;
-    reply(&mut stream, "200 OK", "Signed in to shopinbox. You can close this tab.");
+    reply(
+        &mut stream,
+        "200 OK",
+        "Signed in to shopinbox. You can close this tab.",
+    );
     Some(Ok(code))
 }
 
 /// The device sign-in (RFC 8628): prints where to go and which code to enter, then polls
 /// until the owner has approved it.
-pub fn sign_in_device(client: &ClientSettings, user: &str, out: &mut dyn Write) -> Result<SignedIn, OAuthError> {
+pub fn sign_in_device(
+    client: &ClientSettings,
+    user: &str,
+    out: &mut dyn Write,
+) -> Result<SignedIn, OAuthError> {
     let Some(device_url) = &client.device_url else {
         return Err(OAuthError::Flow(format!(
             "{} does not offer sign-in with a code for mail; run `shopinbox login` without --device (the printed address works from any browser that can reach this machine's 127.0.0.1, e.g. through `ssh -L`)",
@@ -256,9 +302,12 @@ pub fn sign_in_device(client: &ClientSettings, user: &str, out: &mut dyn Write) 
         )));
     };
     let mut oauth = BasicClient::new(ClientId::new(client.client_id.clone()))
-        .set_token_uri(TokenUrl::new(client.token_url.clone()).map_err(|_| bad_url("oauth2_token_url"))?)
+        .set_token_uri(
+            TokenUrl::new(client.token_url.clone()).map_err(|_| bad_url("oauth2_token_url"))?,
+        )
         .set_device_authorization_url(
-            DeviceAuthorizationUrl::new(device_url.clone()).map_err(|_| bad_url("oauth2_device_url"))?,
+            DeviceAuthorizationUrl::new(device_url.clone())
+                .map_err(|_| bad_url("oauth2_device_url"))?,
         );
     if let Some(s) = secret(client) {
         oauth = oauth.set_client_secret(s);

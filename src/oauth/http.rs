@@ -45,7 +45,10 @@ impl oauth2::SyncHttpClient for Http {
             Ok(r) | Err(ureq::Error::Status(_, r)) => r,
             Err(ureq::Error::Transport(t)) => {
                 // The transport error's own text repeats the URL; the kind and message suffice.
-                let reason = t.message().map(str::to_string).unwrap_or_else(|| t.kind().to_string());
+                let reason = t
+                    .message()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| t.kind().to_string());
                 return Err(HttpError(reason));
             }
         };

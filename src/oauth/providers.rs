@@ -42,7 +42,12 @@ pub const GOOGLE: Provider = Provider {
     needs_client_secret: true,
     imap_host: "imap.gmail.com",
     smtp_host: "smtp.gmail.com",
-    hosts: &["imap.gmail.com", "smtp.gmail.com", "imap.googlemail.com", "smtp.googlemail.com"],
+    hosts: &[
+        "imap.gmail.com",
+        "smtp.gmail.com",
+        "imap.googlemail.com",
+        "smtp.googlemail.com",
+    ],
     domains: &["gmail.com", "googlemail.com"],
     console: "https://console.cloud.google.com/apis/credentials",
 };
@@ -77,7 +82,9 @@ pub const PROVIDERS: &[Provider] = &[GOOGLE, MICROSOFT];
 
 /// The preset named in the config (`"google"`, `"microsoft"`; any case).
 pub fn by_id(id: &str) -> Option<&'static Provider> {
-    PROVIDERS.iter().find(|p| p.id.eq_ignore_ascii_case(id.trim()))
+    PROVIDERS
+        .iter()
+        .find(|p| p.id.eq_ignore_ascii_case(id.trim()))
 }
 
 /// The preset whose IMAP or SMTP server this is.
@@ -89,7 +96,9 @@ pub fn for_host(host: &str) -> Option<&'static Provider> {
 /// The preset for a consumer address (`someone@gmail.com`).
 pub fn for_address(address: &str) -> Option<&'static Provider> {
     let domain = address.rsplit_once('@')?.1.trim().to_ascii_lowercase();
-    PROVIDERS.iter().find(|p| p.domains.contains(&domain.as_str()))
+    PROVIDERS
+        .iter()
+        .find(|p| p.domains.contains(&domain.as_str()))
 }
 
 #[cfg(test)]
@@ -109,7 +118,10 @@ mod tests {
             assert_eq!(for_host(host).map(|p| p.id), *want, "{host}");
         }
         assert_eq!(for_address("a@Gmail.com").map(|p| p.id), Some("google"));
-        assert_eq!(for_address("a@hotmail.com").map(|p| p.id), Some("microsoft"));
+        assert_eq!(
+            for_address("a@hotmail.com").map(|p| p.id),
+            Some("microsoft")
+        );
         assert_eq!(for_address("hello@alphx.shop"), None);
         assert_eq!(for_address("nonsense"), None);
         assert_eq!(by_id(" Microsoft ").map(|p| p.name), Some("Microsoft"));

@@ -97,8 +97,13 @@ mod tests {
     #[test]
     fn choice_follows_the_server() {
         let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let cases: &[(Option<Mechanism>, Option<Vec<String>>, Option<Mechanism>)] = &[
-            (None, Some(s(&["PLAIN", "XOAUTH2", "OAUTHBEARER"])), Some(OAuthBearer)),
+        type Case = (Option<Mechanism>, Option<Vec<String>>, Option<Mechanism>);
+        let cases: &[Case] = &[
+            (
+                None,
+                Some(s(&["PLAIN", "XOAUTH2", "OAUTHBEARER"])),
+                Some(OAuthBearer),
+            ),
             (None, Some(s(&["plain", "xoauth2"])), Some(XOAuth2)),
             (None, Some(s(&["PLAIN", "LOGIN"])), None),
             (None, None, Some(XOAuth2)),
@@ -106,18 +111,33 @@ mod tests {
             (Some(OAuthBearer), Some(s(&[])), Some(OAuthBearer)),
         ];
         for (configured, offered, want) in cases {
-            assert_eq!(choose(*configured, offered.as_deref()), *want, "{configured:?} {offered:?}");
+            assert_eq!(
+                choose(*configured, offered.as_deref()),
+                *want,
+                "{configured:?} {offered:?}"
+            );
         }
     }
 
     #[test]
     fn mechanisms_from_capabilities() {
         assert_eq!(
-            imap_mechanisms(["IMAP4rev1", "AUTH=PLAIN", "auth=xoauth2", "SASL-IR", "AUTH="]),
+            imap_mechanisms([
+                "IMAP4rev1",
+                "AUTH=PLAIN",
+                "auth=xoauth2",
+                "SASL-IR",
+                "AUTH="
+            ]),
             vec!["PLAIN", "XOAUTH2", ""]
         );
         assert_eq!(
-            smtp_mechanisms(["localhost", "8BITMIME", "AUTH LOGIN PLAIN XOAUTH2 OAUTHBEARER", "STARTTLS"]),
+            smtp_mechanisms([
+                "localhost",
+                "8BITMIME",
+                "AUTH LOGIN PLAIN XOAUTH2 OAUTHBEARER",
+                "STARTTLS"
+            ]),
             vec!["LOGIN", "PLAIN", "XOAUTH2", "OAUTHBEARER"]
         );
         assert!(smtp_mechanisms(["SIZE 100"]).is_empty());

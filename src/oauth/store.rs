@@ -16,7 +16,10 @@ pub const FILE_NAME: &str = "oauth2-tokens.json";
 pub enum Kept {
     Keyring,
     /// The file and why the keyring was not used.
-    File { path: PathBuf, why: String },
+    File {
+        path: PathBuf,
+        why: String,
+    },
 }
 
 impl Kept {
@@ -104,7 +107,10 @@ fn read_file(data_dir: &Path) -> Result<BTreeMap<String, String>, OAuthError> {
             ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-        Err(e) => Err(OAuthError::Store(format!("cannot read {}: {e}", path.display()))),
+        Err(e) => Err(OAuthError::Store(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -181,7 +187,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(data.join(FILE_NAME)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(data.join(FILE_NAME))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         std::fs::write(data.join(FILE_NAME), "{not json").unwrap();

@@ -198,8 +198,13 @@ mod tests {
 
     #[test]
     fn token_command_output() {
-        assert_eq!(run_command("printf 'abc.def\\r\\nmore'").unwrap(), "abc.def");
-        let e = run_command("echo secret-token-xyz >&2; exit 3").unwrap_err().to_string();
+        assert_eq!(
+            run_command("printf 'abc.def\\r\\nmore'").unwrap(),
+            "abc.def"
+        );
+        let e = run_command("echo secret-token-xyz >&2; exit 3")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("exited with status 3"), "{e}");
         let e = run_command("true").unwrap_err().to_string();
         assert!(e.contains("did not print an access token"), "{e}");

@@ -47,7 +47,10 @@ impl std::fmt::Debug for SmtpSettings {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<hidden>"))
-            .field("oauth2", &self.oauth2.as_ref().map(|o| o.settings().describe()))
+            .field(
+                "oauth2",
+                &self.oauth2.as_ref().map(|o| o.settings().describe()),
+            )
             .field("ca_file", &self.ca_file)
             .field("timeout", &self.timeout)
             .finish()

@@ -10,8 +10,8 @@
 //! - [`set_flags`], [`append_to_sent`]: write-back helpers for replies.
 //! - [`cli::run_sync_cli`]: `shopinbox sync`.
 
-pub mod cli;
 mod auth;
+pub mod cli;
 mod engine;
 pub mod plan;
 pub mod session;
@@ -82,7 +82,10 @@ impl std::fmt::Debug for ImapAccount {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &"<redacted>")
-            .field("oauth2", &self.oauth2.as_ref().map(|o| o.settings().describe()))
+            .field(
+                "oauth2",
+                &self.oauth2.as_ref().map(|o| o.settings().describe()),
+            )
             .field("ca_file", &self.ca_file)
             .field("sent_folder", &self.sent_folder)
             .field("extra_folders", &self.extra_folders)

@@ -175,7 +175,11 @@ impl MailServers {
     /// An access token the servers accept for `user` (when `oauth2: true`): an HS256 JWT
     /// expiring `expires_in` seconds from now (negative: already expired).
     pub fn mint_token(&self, user: &str, expires_in: i64) -> String {
-        mint_jwt(&self.oauth2_key(), user, servers_now(self.dir.path()) + expires_in)
+        mint_jwt(
+            &self.oauth2_key(),
+            user,
+            servers_now(self.dir.path()) + expires_in,
+        )
     }
 
     /// The user's INBOX Maildir, for writing messages straight into it (benchmarks).
@@ -762,7 +766,10 @@ pub fn mint_jwt(key_file: &Path, user: &str, exp: i64) -> String {
         .decode(fs::read_to_string(key_file).unwrap().trim())
         .unwrap();
     let head = url.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let body = url.encode(format!(r#"{{"sub":"{user}","iat":{},"exp":{exp}}}"#, exp - 3600));
+    let body = url.encode(format!(
+        r#"{{"sub":"{user}","iat":{},"exp":{exp}}}"#,
+        exp - 3600
+    ));
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
     mac.update(format!("{head}.{body}").as_bytes());
     let sig = url.encode(mac.finalize().into_bytes());
@@ -783,8 +790,7 @@ impl FakeOAuth {
     pub fn start(servers: &MailServers, ttl: u64) -> FakeOAuth {
         let dir = tempfile::tempdir().unwrap();
         let port_file = dir.path().join("port");
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/fake_oauth.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/fake_oauth.py");
         let log = fs::File::create(dir.path().join("log")).unwrap();
         let child = Command::new("/usr/bin/python3")
             .arg(script)
@@ -857,7 +863,11 @@ impl FakeOAuth {
             Ok(r) | Err(ureq::Error::Status(_, r)) => r,
             Err(e) => panic!("cannot open the authorization address: {e}"),
         };
-        assert_eq!(resp.status(), 302, "the authorization endpoint did not redirect");
+        assert_eq!(
+            resp.status(),
+            302,
+            "the authorization endpoint did not redirect"
+        );
         let location = resp.header("location").unwrap().to_string();
         assert!(location.starts_with("http://127.0.0.1:"), "{location}");
         ureq::get(&location).call().unwrap().into_string().unwrap()
@@ -865,9 +875,12 @@ impl FakeOAuth {
 
     /// Plays the owner entering the device code.
     pub fn approve_device(&self, user_code: &str) {
-        ureq::get(&format!("{}/device/approve?user_code={user_code}", self.base))
-            .call()
-            .unwrap();
+        ureq::get(&format!(
+            "{}/device/approve?user_code={user_code}",
+            self.base
+        ))
+        .call()
+        .unwrap();
     }
 }
 
