@@ -350,3 +350,52 @@ pub fn sign_in_device(
         tokens: from_response(&token),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// Sends one request to the loopback listener and returns the answer.
+    fn get(port: u16, target: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    fn listen() -> (TcpListener, u16) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        (l, port)
+    }
+
+    #[test]
+    fn the_redirect_brings_the_code_for_this_sign_in_only() {
+        let (listener, port) = listen();
+        let waiter =
+            std::thread::spawn(move || wait_for_code(&listener, "st8", Duration::from_secs(30)));
+        assert!(get(port, "/favicon.ico").starts_with("HTTP/1.1 404"));
+        assert!(get(port, "/?state=other&code=stolen").starts_with("HTTP/1.1 400"));
+        let ok = get(port, "/?state=st8&code=c0de");
+        assert!(ok.starts_with("HTTP/1.1 200") && ok.contains("Signed in"), "{ok}");
+        assert_eq!(waiter.join().unwrap().unwrap(), "c0de");
+    }
+
+    #[test]
+    fn a_declined_or_abandoned_sign_in_is_one_sentence() {
+        let (listener, port) = listen();
+        let waiter =
+            std::thread::spawn(move || wait_for_code(&listener, "st8", Duration::from_secs(30)));
+        get(port, "/?state=st8&error=access_denied");
+        let e = waiter.join().unwrap().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "cannot sign in: the provider did not grant access (access_denied); run `shopinbox login` again and allow shopinbox to read and send mail"
+        );
+        let (listener, _) = listen();
+        let e = wait_for_code(&listener, "st8", Duration::ZERO).unwrap_err().to_string();
+        assert!(e.contains("no answer came from the browser"), "{e}");
+    }
+}
