@@ -442,7 +442,7 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
     use shopinbox::sync::{spawn_worker, ImapAccount, SyncCommand, SyncEvent, WorkerOptions};
     std::env::set_var("SHOPINBOX_TOKEN_STORE", "file");
     let servers = oauth_servers();
-    let fake = FakeOAuth::start(&servers, 4);
+    let fake = FakeOAuth::start(&servers, 6);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &servers, &fake.config_lines(), None);
     login_in_browser(&config, &fake);
@@ -513,4 +513,33 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
         "the provider is asked once, not in a loop"
     );
     let _ = tx.send(SyncCommand::Shutdown);
+}
+
+/// A token the provider ended early (announced for an hour, dead after 8 s): the server's
+/// refusal makes the source refresh once, and the login goes through. (8 s: Dovecot delays
+/// the next attempt after a refusal by a couple of seconds, the new token must outlive that.)
+#[test]
+fn a_refused_access_token_is_refreshed_once_and_the_login_goes_through() {
+    use shopinbox::sync::session::ImapSession;
+    use shopinbox::sync::ImapAccount;
+    std::env::set_var("SHOPINBOX_TOKEN_STORE", "file");
+    let servers = oauth_servers();
+    let fake = FakeOAuth::start_lying(&servers, 8, 3600);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &servers, &fake.config_lines(), None);
+    login_in_browser(&config, &fake);
+    let cfg = shopinbox::config::Config::load(&config).unwrap();
+    let account = ImapAccount::from_config(cfg.imap.as_ref().unwrap()).unwrap();
+    ImapSession::connect(&account).unwrap().logout();
+    assert_eq!(fake.stat("refresh_token"), 1);
+    // Past the token's real end (the cache still trusts it for an hour).
+    std::thread::sleep(Duration::from_secs(9));
+    ImapSession::connect(&account).unwrap().logout();
+    assert_eq!(
+        fake.stat("refresh_token"),
+        2,
+        "one refresh after the refusal"
+    );
+    ImapSession::connect(&account).unwrap().logout();
+    assert_eq!(fake.stat("refresh_token"), 2, "the new token is reused");
 }

@@ -379,7 +379,10 @@ mod tests {
         assert!(get(port, "/favicon.ico").starts_with("HTTP/1.1 404"));
         assert!(get(port, "/?state=other&code=stolen").starts_with("HTTP/1.1 400"));
         let ok = get(port, "/?state=st8&code=c0de");
-        assert!(ok.starts_with("HTTP/1.1 200") && ok.contains("Signed in"), "{ok}");
+        assert!(
+            ok.starts_with("HTTP/1.1 200") && ok.contains("Signed in"),
+            "{ok}"
+        );
         assert_eq!(waiter.join().unwrap().unwrap(), "c0de");
     }
 
@@ -395,7 +398,9 @@ mod tests {
             "cannot sign in: the provider did not grant access (access_denied); run `shopinbox login` again and allow shopinbox to read and send mail"
         );
         let (listener, _) = listen();
-        let e = wait_for_code(&listener, "st8", Duration::ZERO).unwrap_err().to_string();
+        let e = wait_for_code(&listener, "st8", Duration::ZERO)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no answer came from the browser"), "{e}");
     }
 }

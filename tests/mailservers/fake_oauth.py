@@ -29,6 +29,8 @@ ap.add_argument("--key", required=True)
 ap.add_argument("--user", default="test")
 ap.add_argument("--client-id", default="shopinbox-test")
 ap.add_argument("--ttl", type=int, default=3600)
+ap.add_argument("--reported-ttl", type=int, default=None,
+                help="expires_in to announce (default --ttl); larger makes clients trust dead tokens")
 ap.add_argument("--port-file", required=True)
 a = ap.parse_args()
 KEY = base64.b64decode(open(a.key).read())
@@ -53,7 +55,8 @@ def jwt(user, ttl):
 def tokens():
     rt = secrets.token_urlsafe(24)
     refresh_tokens.add(rt)
-    return {"access_token": jwt(a.user, a.ttl), "token_type": "Bearer", "expires_in": a.ttl,
+    reported = a.ttl if a.reported_ttl is None else a.reported_ttl
+    return {"access_token": jwt(a.user, a.ttl), "token_type": "Bearer", "expires_in": reported,
             "refresh_token": rt, "scope": "mail"}
 
 

@@ -788,6 +788,12 @@ pub struct FakeOAuth {
 impl FakeOAuth {
     /// Access tokens live `ttl` seconds.
     pub fn start(servers: &MailServers, ttl: u64) -> FakeOAuth {
+        Self::start_lying(servers, ttl, ttl)
+    }
+
+    /// Access tokens live `ttl` seconds but are announced to live `reported` seconds (as when
+    /// a provider ends a token early): the client only learns it from a refused login.
+    pub fn start_lying(servers: &MailServers, ttl: u64, reported: u64) -> FakeOAuth {
         let dir = tempfile::tempdir().unwrap();
         let port_file = dir.path().join("port");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/fake_oauth.py");
@@ -800,6 +806,8 @@ impl FakeOAuth {
             .arg(&servers.user)
             .arg("--ttl")
             .arg(ttl.to_string())
+            .arg("--reported-ttl")
+            .arg(reported.to_string())
             .arg("--port-file")
             .arg(&port_file)
             .stdin(Stdio::null())
