@@ -114,6 +114,39 @@ fn stored_messages(dir: &Path) -> i64 {
         .unwrap()
 }
 
+/// Whether any value in any table of the store contains `needle` (read through SQLite once
+/// the binary has exited).
+fn store_contains(dir: &Path, needle: &str) -> bool {
+    let conn = rusqlite::Connection::open(dir.join("data/store.db")).unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    tables.iter().any(|t| {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..columns {
+                let text = match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                        String::from_utf8_lossy(b).into_owned()
+                    }
+                    _ => continue,
+                };
+                if text.contains(needle) {
+                    return true;
+                }
+            }
+        }
+        false
+    })
+}
+
 fn assert_ok(o: &Output, what: &str) {
     let (out, err) = text(o);
     assert!(o.status.success(), "{what} failed: {out}\n{err}");
@@ -360,6 +393,18 @@ fn login_in_the_browser_then_sync_send_and_a_revoked_sign_in() {
     assert!(!out.contains("eyJ") && !err.contains("eyJ"));
     assert_eq!(sent_envelopes(&servers)[0]["auth_user"], "test");
     assert!(fake.stat("refresh_token") >= 1);
+    assert!(
+        store_contains(dir.path(), "where is my order #2001"),
+        "the scan reads the store"
+    );
+    assert!(
+        !store_contains(dir.path(), &refresh),
+        "the refresh token is in the store"
+    );
+    assert!(
+        !store_contains(dir.path(), "eyJhbGci"),
+        "an access token is in the store"
+    );
     let check = run(&config, &["config", "check"]);
     assert!(
         text(&check).0.contains("OAuth 2.0 127.0.0.1 sign-in"),
