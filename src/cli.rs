@@ -131,6 +131,17 @@ pub enum Command {
     },
     /// List the reply templates: name, language, the [offers] they use, and any mistakes.
     Templates,
+    /// Sign in to Google, Microsoft or another OAuth 2.0 provider for the servers with
+    /// auth = "oauth2" (prints an address to open; --device prints a code instead).
+    Login {
+        /// Sign in with a code entered on another device (RFC 8628), for machines without a
+        /// browser.
+        #[arg(long)]
+        device: bool,
+        /// Only print the address; do not open a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -311,6 +322,10 @@ fn exit_code_for(err: &anyhow::Error) -> i32 {
         }
         if let Some(crate::import::ImportError::NotFound { .. }) = cause.downcast_ref() {
             return exit::USAGE;
+        }
+        // No access token, or the server refused it: the server cannot be used.
+        if cause.is::<crate::oauth::OAuthError>() {
+            return exit::UNAVAILABLE;
         }
         if cause.is::<crate::store::StoreError>()
             || cause.is::<crate::sync::SyncError>()
@@ -757,6 +772,18 @@ fn run(cli: Cli) -> Result<i32> {
             )
             .map_err(crate::send::cli::exit_error)?;
             out!("{out}");
+            Ok(0)
+        }
+        Some(Command::Login { device, no_browser }) => {
+            if cli.demo {
+                bail!("the demo has no server to sign in to; drop --demo");
+            }
+            let (config, _) = load_config(&cli)?;
+            let opts = crate::login::LoginOptions {
+                device: *device,
+                open_browser: !*no_browser,
+            };
+            crate::login::run_login(&config, opts, &mut std::io::stdout().lock())?;
             Ok(0)
         }
         Some(Command::Templates) => {

@@ -20,6 +20,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod oauth;
+
 /// Every section and the keys it accepts, in the order config.example.toml documents them.
 /// `[keys]` maps free-form action names, so it has no fixed key list.
 const KNOWN_KEYS: &[(&str, &[&str])] = &[
@@ -46,6 +48,16 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "username",
             "password_command",
             "password_env",
+            "auth",
+            "token_command",
+            "oauth2_mechanism",
+            "oauth2_provider",
+            "oauth2_client_id",
+            "oauth2_client_secret",
+            "oauth2_auth_url",
+            "oauth2_token_url",
+            "oauth2_device_url",
+            "oauth2_scopes",
             "ca_file",
             "sent_folder",
             "folders",
@@ -64,6 +76,16 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "username",
             "password_command",
             "password_env",
+            "auth",
+            "token_command",
+            "oauth2_mechanism",
+            "oauth2_provider",
+            "oauth2_client_id",
+            "oauth2_client_secret",
+            "oauth2_auth_url",
+            "oauth2_token_url",
+            "oauth2_device_url",
+            "oauth2_scopes",
             "ca_file",
         ],
     ),
@@ -168,6 +190,22 @@ impl fmt::Debug for PasswordSource {
     }
 }
 
+/// How shopinbox logs in to a server: `auth = "password"` (the default) or `"oauth2"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerAuth {
+    Password(PasswordSource),
+    OAuth2(Box<crate::oauth::OAuth2Settings>),
+}
+
+impl ServerAuth {
+    fn describe(&self) -> String {
+        match self {
+            ServerAuth::Password(p) => format!("password {}", p.describe()),
+            ServerAuth::OAuth2(o) => o.describe(),
+        }
+    }
+}
+
 impl PasswordSource {
     fn describe(&self) -> String {
         match self {
@@ -253,7 +291,8 @@ pub struct ImapConfig {
     pub port: u16,
     pub security: Security,
     pub username: String,
-    pub password: PasswordSource,
+    /// The password source, or OAuth 2.0.
+    pub auth: ServerAuth,
     /// An extra CA certificate (PEM) to trust, for self-hosted servers and tests.
     pub ca_file: Option<PathBuf>,
     /// The Sent folder; `None`: find it by SPECIAL-USE `\Sent`.
@@ -309,7 +348,8 @@ pub struct SmtpConfig {
     pub port: u16,
     pub security: Security,
     pub username: String,
-    pub password: PasswordSource,
+    /// The password source, or OAuth 2.0.
+    pub auth: ServerAuth,
     pub ca_file: Option<PathBuf>,
 }
 
@@ -334,6 +374,13 @@ pub struct Config {
     pub offers: BTreeMap<String, String>,
     /// `[orders]`: the owner's order notification rules and the duplicate-order window.
     pub orders: crate::mail::order_mail::OrderRules,
+}
+
+/// The XDG data dir (`~/.local/share/shopinbox`), else the current folder.
+fn default_data_dir() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_default()
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -420,10 +467,7 @@ impl Config {
         if let Some(p) = &self.store_path {
             return p.clone();
         }
-        match project_dirs() {
-            Some(d) => d.data_dir().join("shopinbox.db"),
-            None => PathBuf::from("shopinbox.db"),
-        }
+        default_data_dir().join("shopinbox.db")
     }
 
     /// Where reply templates live: `[templates] dir`, else `templates/` next to the config
@@ -556,6 +600,16 @@ struct RawImap {
     username: String,
     password_command: Option<String>,
     password_env: Option<String>,
+    auth: Option<String>,
+    token_command: Option<String>,
+    oauth2_mechanism: Option<String>,
+    oauth2_provider: Option<String>,
+    oauth2_client_id: Option<String>,
+    oauth2_client_secret: Option<String>,
+    oauth2_auth_url: Option<String>,
+    oauth2_token_url: Option<String>,
+    oauth2_device_url: Option<String>,
+    oauth2_scopes: Option<Vec<String>>,
     ca_file: Option<String>,
     sent_folder: Option<String>,
     #[serde(default)]
@@ -575,6 +629,16 @@ struct RawSmtp {
     username: String,
     password_command: Option<String>,
     password_env: Option<String>,
+    auth: Option<String>,
+    token_command: Option<String>,
+    oauth2_mechanism: Option<String>,
+    oauth2_provider: Option<String>,
+    oauth2_client_id: Option<String>,
+    oauth2_client_secret: Option<String>,
+    oauth2_auth_url: Option<String>,
+    oauth2_token_url: Option<String>,
+    oauth2_device_url: Option<String>,
+    oauth2_scopes: Option<Vec<String>>,
     ca_file: Option<String>,
 }
 
@@ -587,7 +651,12 @@ struct RawServer<'a> {
     username: &'a str,
     password_command: Option<&'a str>,
     password_env: Option<&'a str>,
+    oauth: &'a oauth::RawOAuth,
     ca_file: Option<&'a str>,
+    /// The data folder (for the OAuth token file).
+    data_dir: &'a Path,
+    /// `[imap]`'s OAuth sign-in, which `[smtp]` shares unless it names its own.
+    inherit: Option<&'a crate::oauth::OAuth2Settings>,
 }
 
 struct Server {
@@ -595,7 +664,7 @@ struct Server {
     port: u16,
     security: Security,
     username: String,
-    password: PasswordSource,
+    auth: ServerAuth,
     ca_file: Option<PathBuf>,
 }
 
@@ -785,6 +854,19 @@ impl<'a> Ctx<'a> {
         let base = self.path.parent();
         let shop = self.shop(raw.shop)?;
         let calendar = self.calendar(raw.hours)?;
+        let store_path = match raw.store.path.as_deref() {
+            None => None,
+            Some(p) if p.trim().is_empty() => return Err(self.invalid(
+                "store.path",
+                "is empty; give a file path or remove the key to use the default data directory",
+            )),
+            Some(p) => Some(resolve_path(p, base)),
+        };
+        // OAuth sign-ins are kept next to the store when no keyring is available.
+        let data_dir = match &store_path {
+            Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            None => default_data_dir(),
+        };
         let imap = match raw.imap {
             None => None,
             Some(r) => {
@@ -796,7 +878,21 @@ impl<'a> Ctx<'a> {
                     username: &r.username,
                     password_command: r.password_command.as_deref(),
                     password_env: r.password_env.as_deref(),
+                    oauth: &oauth::RawOAuth {
+                        auth: r.auth.clone(),
+                        token_command: r.token_command.clone(),
+                        oauth2_mechanism: r.oauth2_mechanism.clone(),
+                        oauth2_provider: r.oauth2_provider.clone(),
+                        oauth2_client_id: r.oauth2_client_id.clone(),
+                        oauth2_client_secret: r.oauth2_client_secret.clone(),
+                        oauth2_auth_url: r.oauth2_auth_url.clone(),
+                        oauth2_token_url: r.oauth2_token_url.clone(),
+                        oauth2_device_url: r.oauth2_device_url.clone(),
+                        oauth2_scopes: r.oauth2_scopes.clone(),
+                    },
                     ca_file: r.ca_file.as_deref(),
+                    data_dir: &data_dir,
+                    inherit: None,
                 })?;
                 if let Some(folder) = r.sent_folder.as_deref() {
                     if folder.trim().is_empty() {
@@ -839,7 +935,7 @@ impl<'a> Ctx<'a> {
                     port: server.port,
                     security: server.security,
                     username: server.username,
-                    password: server.password,
+                    auth: server.auth,
                     ca_file: server.ca_file,
                     sent_folder: r.sent_folder,
                     folders: r.folders,
@@ -861,25 +957,38 @@ impl<'a> Ctx<'a> {
                     username: &r.username,
                     password_command: r.password_command.as_deref(),
                     password_env: r.password_env.as_deref(),
+                    oauth: &oauth::RawOAuth {
+                        auth: r.auth.clone(),
+                        token_command: r.token_command.clone(),
+                        oauth2_mechanism: r.oauth2_mechanism.clone(),
+                        oauth2_provider: r.oauth2_provider.clone(),
+                        oauth2_client_id: r.oauth2_client_id.clone(),
+                        oauth2_client_secret: r.oauth2_client_secret.clone(),
+                        oauth2_auth_url: r.oauth2_auth_url.clone(),
+                        oauth2_token_url: r.oauth2_token_url.clone(),
+                        oauth2_device_url: r.oauth2_device_url.clone(),
+                        oauth2_scopes: r.oauth2_scopes.clone(),
+                    },
                     ca_file: r.ca_file.as_deref(),
+                    data_dir: &data_dir,
+                    inherit: imap.as_ref().and_then(|i: &ImapConfig| match &i.auth {
+                        ServerAuth::OAuth2(o)
+                            if matches!(o.origin, crate::oauth::TokenOrigin::SignIn(_)) =>
+                        {
+                            Some(&**o)
+                        }
+                        _ => None,
+                    }),
                 })?;
                 Some(SmtpConfig {
                     host: server.host,
                     port: server.port,
                     security: server.security,
                     username: server.username,
-                    password: server.password,
+                    auth: server.auth,
                     ca_file: server.ca_file,
                 })
             }
-        };
-        let store_path = match raw.store.path.as_deref() {
-            None => None,
-            Some(p) if p.trim().is_empty() => return Err(self.invalid(
-                "store.path",
-                "is empty; give a file path or remove the key to use the default data directory",
-            )),
-            Some(p) => Some(resolve_path(p, base)),
         };
         let templates_dir = match raw.templates.dir.as_deref() {
             None => None,
@@ -1125,6 +1234,26 @@ impl<'a> Ctx<'a> {
                 "is empty; give the login name for the server (often the full address)",
             ));
         }
+        let auth = match self.oauth(&raw, host)? {
+            Some(o) => {
+                for k in ["password_command", "password_env"] {
+                    if self.entry(&key(k)).is_some() {
+                        return Err(self.invalid(
+                            &key(k),
+                            format!("is not used with {s}.auth = \"oauth2\"; remove it (the access token comes from token_command or `shopinbox login`)"),
+                        ));
+                    }
+                }
+                ServerAuth::OAuth2(Box::new(o))
+            }
+            None => ServerAuth::Password(self.password(&raw)?),
+        };
+        self.finish_server(&raw, host, security, port, auth)
+    }
+
+    fn password(&self, raw: &RawServer<'_>) -> Result<PasswordSource, ConfigError> {
+        let s = raw.section;
+        let key = |k: &str| format!("{s}.{k}");
         let password = match (raw.password_command, raw.password_env) {
             (Some(_), Some(_)) => {
                 return Err(self.invalid(
@@ -1147,6 +1276,19 @@ impl<'a> Ctx<'a> {
                 })
             }
         };
+        Ok(password)
+    }
+
+    fn finish_server(
+        &self,
+        raw: &RawServer<'_>,
+        host: &str,
+        security: Security,
+        port: u16,
+        auth: ServerAuth,
+    ) -> Result<Server, ConfigError> {
+        let s = raw.section;
+        let key = |k: &str| format!("{s}.{k}");
         let ca_file = match raw.ca_file {
             None => None,
             Some(p) => {
@@ -1168,7 +1310,7 @@ impl<'a> Ctx<'a> {
             port,
             security,
             username: raw.username.trim().to_string(),
-            password,
+            auth,
             ca_file,
         })
     }
@@ -1334,12 +1476,12 @@ fn server_words(
     host: &str,
     port: u16,
     username: &str,
-    pw: &PasswordSource,
+    auth: &ServerAuth,
 ) -> String {
     format!(
-        "{host}:{port} ({}) as {username}, password {}",
+        "{host}:{port} ({}) as {username}, {}",
         security.as_str(),
-        pw.describe()
+        auth.describe()
     )
 }
 
@@ -1425,14 +1567,14 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
     line(match &cfg.imap {
         Some(i) => format!(
             "IMAP:           {}",
-            server_words(i.security, &i.host, i.port, &i.username, &i.password)
+            server_words(i.security, &i.host, i.port, &i.username, &i.auth)
         ),
         None => "IMAP:           not configured (demo and import work without it)".to_string(),
     });
     line(match &cfg.smtp {
         Some(s) => format!(
             "SMTP:           {}",
-            server_words(s.security, &s.host, s.port, &s.username, &s.password)
+            server_words(s.security, &s.host, s.port, &s.username, &s.auth)
         ),
         None => "SMTP:           not configured (replies cannot be sent)".to_string(),
     });
@@ -1534,8 +1676,8 @@ reply = ["r", "enter"]
             (SaveSent::Auto, true)
         );
         assert_eq!(
-            imap.password,
-            PasswordSource::Command("pass show alphx/imap".into())
+            imap.auth,
+            ServerAuth::Password(PasswordSource::Command("pass show alphx/imap".into()))
         );
         let smtp = cfg.smtp.as_ref().unwrap();
         assert_eq!((smtp.port, smtp.security), (587, Security::StartTls));

@@ -242,7 +242,9 @@ mod tests {
             port: 25,
             security: crate::config::Security::Tls,
             username: "shop".into(),
-            password: crate::config::PasswordSource::Command("exit 3".into()),
+            auth: crate::config::ServerAuth::Password(crate::config::PasswordSource::Command(
+                "exit 3".into(),
+            )),
             ca_file: None,
         });
         let dir = tempfile::tempdir().unwrap();

@@ -46,6 +46,19 @@ const BAD: &[(&str, &[&str])] = &[
         &["no password source in [smtp]; add password_command = ", "password_env = "],
     ),
     (
+        "oauth_bad_mechanism.toml",
+        &["imap.oauth2_mechanism = \"plain\" (line 16) is not \"xoauth2\" or \"oauthbearer\""],
+    ),
+    (
+        "oauth_no_token_source.toml",
+        &[
+            "missing the access token source for imap.auth = \"oauth2\"",
+            "add token_command = ",
+            "oauth2_client_id = ",
+            "`shopinbox login`",
+        ],
+    ),
+    (
         "syntax_error.toml",
         &["invalid TOML at line 8, column"],
     ),

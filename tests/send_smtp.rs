@@ -9,7 +9,9 @@ use std::time::Duration;
 use chrono::Utc;
 use mailparse::MailHeaderMap;
 use shopinbox::clock::Clock;
-use shopinbox::config::{Config, ImapConfig, PasswordSource, SaveSent, Security, SmtpConfig};
+use shopinbox::config::{
+    Config, ImapConfig, PasswordSource, SaveSent, Security, ServerAuth, SmtpConfig,
+};
 use shopinbox::send::flow::{self, Draft, SendResult, WriteBack};
 use shopinbox::send::imap::ImapWriteBack;
 use shopinbox::send::outbox::{self, OutboxState};
@@ -76,7 +78,10 @@ fn setup_in(smtp: SmtpOptions, from: &str, folder: &str) -> Fixture {
         port: servers.smtps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        auth: ServerAuth::Password(PasswordSource::Command(format!(
+            "printf '%s' '{}'",
+            servers.password
+        ))),
         ca_file: Some(servers.ca.clone()),
     });
     cfg.imap = Some(ImapConfig {
@@ -84,7 +89,10 @@ fn setup_in(smtp: SmtpOptions, from: &str, folder: &str) -> Fixture {
         port: servers.imaps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        auth: ServerAuth::Password(PasswordSource::Command(format!(
+            "printf '%s' '{}'",
+            servers.password
+        ))),
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,
         folders: vec![],

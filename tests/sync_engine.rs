@@ -44,6 +44,7 @@ fn account(s: &MailServers) -> ImapAccount {
         security: Security::Tls,
         username: s.user.clone(),
         password: s.password.clone(),
+        oauth2: None,
         ca_file: Some(s.ca.clone()),
         sent_folder: None,
         extra_folders: vec![],

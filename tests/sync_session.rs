@@ -16,6 +16,7 @@ fn account(s: &MailServers, security: Security) -> ImapAccount {
         security,
         username: s.user.clone(),
         password: s.password.clone(),
+        oauth2: None,
         ca_file: Some(s.ca.clone()),
         sent_folder: None,
         extra_folders: vec![],

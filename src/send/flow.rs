@@ -298,10 +298,10 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
         return Ok(Delivery::Folder(dir.to_path_buf()));
     }
     let s = cfg.smtp.as_ref().ok_or(SendError::NoSmtp)?;
-    let password = if s.username.is_empty() {
-        None
-    } else {
-        Some(crate::config::resolve_password("smtp", &s.password)?)
+    let (password, oauth2) = match &s.auth {
+        crate::config::ServerAuth::OAuth2(o) => (None, Some(crate::oauth::TokenSource::shared(o))),
+        crate::config::ServerAuth::Password(_) if s.username.is_empty() => (None, None),
+        crate::config::ServerAuth::Password(p) => (Some(crate::config::resolve_password("smtp", p)?), None),
     };
     Ok(Delivery::Smtp(SmtpSettings {
         host: s.host.clone(),
@@ -309,6 +309,7 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
         security: s.security,
         username: (!s.username.is_empty()).then(|| s.username.clone()),
         password,
+        oauth2,
         ca_file: s.ca_file.clone(),
         timeouts: smtp::SmtpTimeouts::default(),
     }))

@@ -11,4 +11,5 @@ pub mod imap;
 pub mod lease;
 pub mod outbox;
 pub mod smtp;
+mod smtp_oauth;
 pub mod worker;

@@ -31,6 +31,8 @@ pub struct SmtpSettings {
     pub security: Security,
     pub username: Option<String>,
     pub password: Option<String>,
+    /// `auth = "oauth2"`: log in with an access token from here instead of the password.
+    pub oauth2: Option<std::sync::Arc<crate::oauth::TokenSource>>,
     /// Extra trusted CA certificates (PEM), in addition to the Mozilla roots.
     pub ca_file: Option<PathBuf>,
     /// How long to wait for the server at each step.
@@ -85,6 +87,10 @@ impl std::fmt::Debug for SmtpSettings {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field(
+                "oauth2",
+                &self.oauth2.as_ref().map(|o| o.settings().describe()),
+            )
             .field("ca_file", &self.ca_file)
             .field("timeouts", &self.timeouts)
             .finish()
@@ -139,7 +145,7 @@ pub fn deliver(delivery: &Delivery, from: &str, to: &str, raw: &[u8]) -> Result<
     }
 }
 
-fn not_sent(error: impl Into<String>, permanent: bool) -> Failure {
+pub(super) fn not_sent(error: impl Into<String>, permanent: bool) -> Failure {
     Failure::NotSent {
         error: error.into(),
         permanent,
@@ -268,7 +274,7 @@ fn format_duration(d: Duration) -> String {
 /// What went wrong while talking to the server, in one sentence for the owner, and whether
 /// retrying on its own could help. TLS and login failures are permanent: they need the owner
 /// to change the config (CA file, host name, security, password).
-fn describe(
+pub(super) fn describe(
     step: &str,
     settings: &SmtpSettings,
     waited: Duration,
@@ -396,7 +402,9 @@ fn transaction(
     raw: &[u8],
 ) -> Result<(), Failure> {
     let t = settings.timeouts;
-    if let Some(user) = settings.username.as_deref().filter(|u| !u.is_empty()) {
+    if let Some(source) = &settings.oauth2 {
+        super::smtp_oauth::authenticate(conn, settings, source)?;
+    } else if let Some(user) = settings.username.as_deref().filter(|u| !u.is_empty()) {
         let password = settings.password.clone().unwrap_or_default();
         let creds = Credentials::new(user.to_string(), password);
         conn.auth(&[Mechanism::Plain, Mechanism::Login], &creds)

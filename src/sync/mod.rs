@@ -13,6 +13,7 @@
 //! - [`lock::SyncLock`]: one sync at a time per store, across processes; `shopinbox sync` and
 //!   the worker take it around each pass (the engine itself does not: tests drive it directly).
 
+mod auth;
 pub mod cli;
 mod engine;
 pub mod folders;
@@ -44,7 +45,10 @@ pub struct ImapAccount {
     pub port: u16,
     pub security: Security,
     pub username: String,
+    /// Empty with OAuth 2.0.
     pub password: String,
+    /// `auth = "oauth2"`: where access tokens come from (shared by all connections).
+    pub oauth2: Option<std::sync::Arc<crate::oauth::TokenSource>>,
     /// Extra CA certificate(s) to trust (a private CA; the tests' CA).
     pub ca_file: Option<PathBuf>,
     /// The Sent folder when configured; otherwise found by SPECIAL-USE `\Sent`.
@@ -62,7 +66,14 @@ impl ImapAccount {
             port: imap.port,
             security: imap.security,
             username: imap.username.clone(),
-            password: config::resolve_password("imap", &imap.password)?,
+            password: match &imap.auth {
+                config::ServerAuth::Password(p) => config::resolve_password("imap", p)?,
+                config::ServerAuth::OAuth2(_) => String::new(),
+            },
+            oauth2: match &imap.auth {
+                config::ServerAuth::OAuth2(o) => Some(crate::oauth::TokenSource::shared(o)),
+                config::ServerAuth::Password(_) => None,
+            },
             ca_file: imap.ca_file.clone(),
             sent_folder: imap.sent_folder.clone(),
             extra_folders: imap.folders.clone(),
@@ -78,6 +89,10 @@ impl std::fmt::Debug for ImapAccount {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field(
+                "oauth2",
+                &self.oauth2.as_ref().map(|o| o.settings().describe()),
+            )
             .field("ca_file", &self.ca_file)
             .field("sent_folder", &self.sent_folder)
             .field("extra_folders", &self.extra_folders)
@@ -223,4 +238,7 @@ pub enum SyncError {
     Cancelled,
     #[error("{0}")]
     Store(#[from] crate::store::StoreError),
+    /// No access token, or the server refused it (`auth = "oauth2"`).
+    #[error("{0}")]
+    OAuth(#[from] crate::oauth::OAuthError),
 }

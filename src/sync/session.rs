@@ -113,13 +113,23 @@ impl ImapSession {
             }
             Security::None => net::connect_plain(host, account.port).map_err(net_err)?,
         };
+        let mut stream = stream;
+        // OAuth: the mechanism depends on what the server offers before login.
+        let offered = match account.oauth2 {
+            Some(_) => Some(super::auth::pre_login(
+                &mut stream,
+                host,
+                account.security != Security::StartTls,
+            )?),
+            None => None,
+        };
         let shutdown = stream.shutdown_handle().ok();
         let tap = Arc::new(Mutex::new(None));
         let mut client = imap::Client::new(ImapStream {
             inner: stream,
             tap: Arc::clone(&tap),
         });
-        if account.security != Security::StartTls {
+        if account.security != Security::StartTls && offered.is_none() {
             // After STARTTLS the greeting was read before the upgrade.
             let greeting = client
                 .read_greeting()
@@ -132,7 +142,18 @@ impl ImapSession {
                 });
             }
         }
-        let inner = match client.login(&account.username, &account.password) {
+        let login = match (&account.oauth2, &offered) {
+            (Some(source), Some(offered)) => {
+                return Self::finish(
+                    super::auth::authenticate(client, account, source, offered)?,
+                    host,
+                    tap,
+                    shutdown,
+                );
+            }
+            _ => client.login(&account.username, &account.password),
+        };
+        let inner = match login {
             Ok(s) => s,
             Err((imap::error::Error::No(_), _)) => {
                 return Err(SyncError::Login {
@@ -142,6 +163,15 @@ impl ImapSession {
             }
             Err((e, _)) => return Err(map_err(host, "log in", e)),
         };
+        Self::finish(inner, host, tap, shutdown)
+    }
+
+    fn finish(
+        inner: imap::Session<ImapStream>,
+        host: &str,
+        tap: Arc<Mutex<Option<Vec<u8>>>>,
+        shutdown: Option<ShutdownHandle>,
+    ) -> Result<ImapSession, SyncError> {
         let mut session = ImapSession {
             inner,
             host: host.to_string(),

@@ -4,6 +4,7 @@
   /usr/bin/python3 smtp_sink.py --port 14025 --dir OUTDIR \
       [--tls-cert C --tls-key K] [--smtps-port 14465] [--require-auth] [--user test --password secret]
       [--reject-auth] [--drop-after-data N] [--data-delay SECONDS] [--delay-final-reply SECONDS]
+      [--oauth2-key FILE]
 
 For every accepted message it writes  DIR/<seq>.eml  (exact DATA bytes, CRLF as received)
 and DIR/<seq>.json (envelope: mail_from, rcpt_tos, auth user, tls, peer), then prints one line.
@@ -17,19 +18,87 @@ real server would queue it) but answers 250 only S seconds later, so a client ki
 in that window cannot know it went through;
 --delay-final-reply SECONDS waits that long before answering the final dot of every message
 (the message is stored after the wait: a client that timed out cannot know it went through).
+With --oauth2-key it also takes AUTH XOAUTH2 and AUTH OAUTHBEARER (RFC 7628) with the HS256
+JWTs the test Dovecot accepts (key file: base64, as Dovecot's oauth2 passdb reads it): the
+signature, `exp` and `sub` == the SASL user are checked; a refused token gets the RFC 7628 error
+challenge, then 535. The envelope's auth_mechanism says how the client logged in.
 Stops cleanly on SIGTERM/SIGINT.
 """
-import argparse, asyncio, itertools, json, os, signal, ssl, sys, time
-from aiosmtpd.smtp import AuthResult, LoginPassword, SMTP
+import argparse, asyncio, base64, hashlib, hmac, itertools, json, os, signal, ssl, sys, time
+from aiosmtpd.smtp import MISSING, AuthResult, LoginPassword, SMTP
+
+
+def b64u_decode(part):
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def jwt_subject(token, key):
+    """The `sub` of a valid, unexpired HS256 JWT signed with `key`, else None."""
+    try:
+        head, body, sig = token.split(".")
+        want = hmac.new(key, ("%s.%s" % (head, body)).encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(want, b64u_decode(sig)):
+            return None
+        if json.loads(b64u_decode(head)).get("alg") != "HS256":
+            return None
+        claims = json.loads(b64u_decode(body))
+        if int(claims.get("exp", 0)) <= time.time():
+            return None
+        return claims.get("sub")
+    except Exception:
+        return None
+
+
+class OAuthLogin:
+    def __init__(self, login, mechanism):
+        self.login, self.mechanism = login, mechanism
 
 
 class Store:
-    def __init__(self, d, drop_after_data=0, data_delay=0.0, delay_final_reply=0.0):
+    def __init__(self, d, drop_after_data=0, data_delay=0.0, delay_final_reply=0.0, oauth2_key=None,
+                 reject_auth=False):
         self.d, self.seq = d, itertools.count(1)
         self.drops_left = drop_after_data
         self.data_delay = data_delay
         self.delay_final_reply = delay_final_reply
+        self.oauth2_key, self.reject_auth = oauth2_key, reject_auth
         os.makedirs(d, exist_ok=True)
+
+    async def _oauth(self, server, args, mechanism):
+        if self.oauth2_key is None:
+            return AuthResult(success=False, handled=False, message="504 5.5.4 Unrecognized authentication type")
+        if len(args) > 1:
+            raw = args[1].encode()
+        else:
+            raw = await server.challenge_auth("")
+            if raw is MISSING:
+                return AuthResult(success=False, handled=False, message="501 5.7.0 Auth aborted")
+        try:
+            text = base64.b64decode(raw).decode()
+        except Exception:
+            return AuthResult(success=False, handled=False, message="501 5.5.2 Can't decode base64")
+        fields = dict(f.split("=", 1) for f in text.split("\x01") if "=" in f)
+        if mechanism == "OAUTHBEARER":
+            gs2 = text.split("\x01", 1)[0]
+            user = next((p[2:] for p in gs2.split(",") if p.startswith("a=")), "")
+            user = user.replace("=2C", ",").replace("=3D", "=")
+        else:
+            user = fields.get("user", "")
+        token = fields.get("auth", "")[len("Bearer "):] if fields.get("auth", "").startswith("Bearer ") else ""
+        sub = jwt_subject(token, self.oauth2_key)
+        if self.reject_auth or not user or sub != user:
+            # RFC 7628 3.2.2: an error challenge, the client answers (0x01 / empty), then 535.
+            err = json.dumps({"status": "invalid_token", "schemes": "bearer", "scope": "mail"})
+            await server.challenge_auth(err)
+            print("refused %s token for %r" % (mechanism, user), flush=True)
+            return AuthResult(success=False, handled=False)
+        return AuthResult(success=True, auth_data=OAuthLogin(user.encode(), mechanism))
+
+    async def auth_XOAUTH2(self, server, args):
+        return await self._oauth(server, args, "XOAUTH2")
+
+    async def auth_OAUTHBEARER(self, server, args):
+        return await self._oauth(server, args, "OAUTHBEARER")
 
     async def handle_DATA(self, server, session, envelope):
         if self.drops_left > 0:
@@ -48,7 +117,9 @@ class Store:
             f.write(envelope.original_content or envelope.content)
         meta = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                 "mail_options": envelope.mail_options, "auth_user": session.auth_data.login.decode(errors="replace")
-                if session.authenticated and isinstance(session.auth_data, LoginPassword) else None,
+                if session.authenticated and isinstance(session.auth_data, (LoginPassword, OAuthLogin)) else None,
+                "auth_mechanism": session.auth_data.mechanism if isinstance(session.auth_data, OAuthLogin)
+                else ("password" if session.authenticated else None),
                 "tls": server.transport.get_extra_info("ssl_object") is not None, "peer": list(session.peer), "received": time.time()}
         with open(base + ".json", "w") as f:
             json.dump(meta, f)
@@ -77,6 +148,7 @@ def main():
                     help="store each message at the final dot but answer 250 only SECONDS later")
     ap.add_argument("--delay-final-reply", type=float, default=0.0, metavar="SECONDS",
                     help="wait this long before answering the final dot of each message")
+    ap.add_argument("--oauth2-key", help="accept XOAUTH2/OAUTHBEARER JWTs signed with this (base64) key file")
     a = ap.parse_args()
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -90,7 +162,8 @@ def main():
         tls.load_cert_chain(a.tls_cert, a.tls_key)
     common = dict(authenticator=authenticator, auth_required=a.require_auth,
                   auth_require_tls=not a.auth_plaintext, enable_SMTPUTF8=True, data_size_limit=64 << 20)
-    handler = Store(a.dir, a.drop_after_data, a.data_delay, a.delay_final_reply)
+    key = base64.b64decode(open(a.oauth2_key).read()) if a.oauth2_key else None
+    handler = Store(a.dir, a.drop_after_data, a.data_delay, a.delay_final_reply, key, a.reject_auth)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     # plain port (+ STARTTLS if a cert is given)

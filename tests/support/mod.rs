@@ -61,6 +61,9 @@ pub struct ServerOptions {
     pub special_use: bool,
     /// The name of the folder marked `\Sent` (with `special_use`).
     pub sent_name: &'static str,
+    /// Dovecot and the SMTP sink also take OAuth 2.0 bearer tokens (XOAUTH2, OAUTHBEARER):
+    /// HS256 JWTs signed with `oauth2.key`, see [`MailServers::mint_token`].
+    pub oauth2: bool,
 }
 
 impl Default for ServerOptions {
@@ -70,6 +73,7 @@ impl Default for ServerOptions {
             smtp: SmtpOptions::default(),
             special_use: true,
             sent_name: "Sent",
+            oauth2: false,
         }
     }
 }
@@ -173,6 +177,11 @@ impl MailServers {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        let conf = if opts.oauth2 {
+            oauth2_setup(&root, conf)?
+        } else {
+            conf
+        };
         fs::write(root.join("dovecot.conf"), conf).map_err(|e| e.to_string())?;
         let mut servers = MailServers {
             ca: root.join("tls/ca.pem"),
@@ -195,6 +204,21 @@ impl MailServers {
 
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The base64 HS256 key Dovecot and the SMTP sink check tokens with (`oauth2: true`).
+    pub fn oauth2_key(&self) -> PathBuf {
+        self.dir.path().join("oauth2.key")
+    }
+
+    /// An access token the servers accept for `user` (when `oauth2: true`): an HS256 JWT
+    /// expiring `expires_in` seconds from now (negative: already expired).
+    pub fn mint_token(&self, user: &str, expires_in: i64) -> String {
+        mint_jwt(
+            &self.oauth2_key(),
+            user,
+            servers_now(self.dir.path()) + expires_in,
+        )
     }
 
     /// The user's INBOX Maildir, for writing messages straight into it (benchmarks).
@@ -268,6 +292,9 @@ impl MailServers {
             .arg(&self.user)
             .arg("--password")
             .arg(&self.password);
+        if self.opts.oauth2 {
+            cmd.arg("--oauth2-key").arg(root.join("oauth2.key"));
+        }
         let o = &self.opts.smtp;
         if o.require_auth {
             cmd.arg("--require-auth");
@@ -794,4 +821,203 @@ fn current_gid() -> u32 {
 
 fn user_name() -> Option<String> {
     id("-un").filter(|s| !s.is_empty())
+}
+
+/// Dovecot's oauth2 passdb with local validation of HS256 JWTs (as ../shared up.sh OAUTH2=1):
+/// a random key, the key dict Dovecot reads it from, and the passdb ahead of the password one.
+fn oauth2_setup(root: &Path, conf: String) -> Result<String, String> {
+    use base64::Engine as _;
+    let key: Vec<u8> = (0..32).map(|_| fastrand::u8(..)).collect();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key);
+    let keydir = root.join("oauth2-keys/default/HS256");
+    fs::create_dir_all(&keydir).map_err(|e| e.to_string())?;
+    fs::write(root.join("oauth2.key"), &b64).map_err(|e| e.to_string())?;
+    fs::write(keydir.join("default"), &b64).map_err(|e| e.to_string())?;
+    let ext = root.join("oauth2.conf.ext");
+    fs::write(
+        &ext,
+        format!(
+            "introspection_mode = local\nlocal_validation_key_dict = fs:posix:prefix={}/oauth2-keys/\nusername_attribute = sub\n",
+            root.display()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    for p in [
+        root.join("oauth2-keys"),
+        root.join("oauth2-keys/default"),
+        keydir.clone(),
+    ] {
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).map_err(|e| e.to_string())?;
+    }
+    for p in [keydir.join("default"), ext.clone(), root.join("oauth2.key")] {
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).map_err(|e| e.to_string())?;
+    }
+    let conf = conf.replacen(
+        "auth_mechanisms = plain login",
+        "auth_mechanisms = plain login xoauth2 oauthbearer",
+        1,
+    );
+    Ok(conf.replacen(
+        "passdb {",
+        &format!(
+            "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}\n}}\npassdb {{",
+            ext.display()
+        ),
+        1,
+    ))
+}
+
+/// The servers check `exp` against the system clock, which tests must not read themselves:
+/// a freshly written file's modification time is that clock as the servers see it.
+fn servers_now(dir: &Path) -> i64 {
+    let probe = dir.join(".now");
+    fs::write(&probe, b"").unwrap();
+    let modified = fs::metadata(&probe).unwrap().modified().unwrap();
+    modified
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// An HS256 JWT for `user` signed with the base64 key in `key_file`.
+pub fn mint_jwt(key_file: &Path, user: &str, exp: i64) -> String {
+    use base64::Engine as _;
+    use hmac::{Hmac, Mac};
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let key = b64
+        .decode(fs::read_to_string(key_file).unwrap().trim())
+        .unwrap();
+    let head = url.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let body = url.encode(format!(
+        r#"{{"sub":"{user}","iat":{},"exp":{exp}}}"#,
+        exp - 3600
+    ));
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{head}.{body}").as_bytes());
+    let sig = url.encode(mac.finalize().into_bytes());
+    format!("{head}.{body}.{sig}")
+}
+
+/// tests/mailservers/fake_oauth.py on a free 127.0.0.1 port: an authorization server that
+/// issues tokens for the servers' key. Killed on drop.
+pub struct FakeOAuth {
+    child: Child,
+    pub base: String,
+    pub client_id: String,
+    _dir: tempfile::TempDir,
+}
+
+impl FakeOAuth {
+    /// Access tokens live `ttl` seconds.
+    pub fn start(servers: &MailServers, ttl: u64) -> FakeOAuth {
+        Self::start_lying(servers, ttl, ttl)
+    }
+
+    /// Access tokens live `ttl` seconds but are announced to live `reported` seconds (as when
+    /// a provider ends a token early): the client only learns it from a refused login.
+    pub fn start_lying(servers: &MailServers, ttl: u64, reported: u64) -> FakeOAuth {
+        let dir = tempfile::tempdir().unwrap();
+        let port_file = dir.path().join("port");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/fake_oauth.py");
+        let log = fs::File::create(dir.path().join("log")).unwrap();
+        let child = Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg("--key")
+            .arg(servers.oauth2_key())
+            .arg("--user")
+            .arg(&servers.user)
+            .arg("--ttl")
+            .arg(ttl.to_string())
+            .arg("--reported-ttl")
+            .arg(reported.to_string())
+            .arg("--port-file")
+            .arg(&port_file)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let port = loop {
+            if let Ok(p) = fs::read_to_string(&port_file) {
+                break p.trim().parse::<u16>().unwrap();
+            }
+            assert!(Instant::now() < deadline, "fake_oauth.py did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        FakeOAuth {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            client_id: "shopinbox-test".to_string(),
+            _dir: dir,
+        }
+    }
+
+    /// The config lines for a built-in sign-in against this server.
+    pub fn config_lines(&self) -> String {
+        format!(
+            "auth = \"oauth2\"\noauth2_client_id = \"{id}\"\noauth2_auth_url = \"{b}/authorize\"\n\
+             oauth2_token_url = \"{b}/token\"\noauth2_device_url = \"{b}/device\"\n\
+             oauth2_scopes = [\"mail\"]\n",
+            id = self.client_id,
+            b = self.base
+        )
+    }
+
+    /// How many grants of each kind were served (`refresh_token`, `refresh_refused`, …).
+    pub fn stats(&self) -> serde_json::Value {
+        let text = ureq::get(&format!("{}/admin/stats", self.base))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    pub fn stat(&self, name: &str) -> u64 {
+        self.stats()[name].as_u64().unwrap()
+    }
+
+    /// The owner removes the app's access: every refresh token stops working.
+    pub fn revoke(&self) {
+        ureq::post(&format!("{}/admin/revoke", self.base))
+            .call()
+            .unwrap();
+    }
+
+    /// Plays the browser: opens the authorization address, follows the redirect to the
+    /// loopback listener, returns what the listener answered.
+    pub fn approve_in_browser(&self, authorization_url: &str) -> String {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let resp = match agent.get(authorization_url).call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("cannot open the authorization address: {e}"),
+        };
+        assert_eq!(
+            resp.status(),
+            302,
+            "the authorization endpoint did not redirect"
+        );
+        let location = resp.header("location").unwrap().to_string();
+        assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+        ureq::get(&location).call().unwrap().into_string().unwrap()
+    }
+
+    /// Plays the owner entering the device code.
+    pub fn approve_device(&self, user_code: &str) {
+        ureq::get(&format!(
+            "{}/device/approve?user_code={user_code}",
+            self.base
+        ))
+        .call()
+        .unwrap();
+    }
+}
+
+impl Drop for FakeOAuth {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
