@@ -508,6 +508,7 @@ struct RawConfig {
     templates: RawTemplates,
     #[serde(default)]
     offers: BTreeMap<String, String>,
+    #[serde(default)]
     orders: orders::RawOrders,
 }
 
