@@ -552,6 +552,7 @@ struct RawConfig {
     templates: RawTemplates,
     #[serde(default)]
     offers: BTreeMap<String, String>,
+    #[serde(default)]
     orders: orders::RawOrders,
 }
 
