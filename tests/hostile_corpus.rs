@@ -282,7 +282,10 @@ fn hostile_corpus_syncs_through_dovecot_and_every_reply_is_accepted_and_well_for
         port: servers.smtps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        auth: shopinbox::config::ServerAuth::Password(PasswordSource::Command(format!(
+            "printf '%s' '{}'",
+            servers.password
+        ))),
         ca_file: Some(servers.ca.clone()),
     });
     let mut store = Store::open(
@@ -296,6 +299,7 @@ fn hostile_corpus_syncs_through_dovecot_and_every_reply_is_accepted_and_well_for
         security: Security::Tls,
         username: servers.user.clone(),
         password: servers.password.clone(),
+        oauth2: None,
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,
         extra_folders: vec![],

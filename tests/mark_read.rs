@@ -60,7 +60,10 @@ fn setup(folder: &str) -> Fixture {
         port: servers.imaps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        auth: shopinbox::config::ServerAuth::Password(PasswordSource::Command(format!(
+            "printf '%s' '{}'",
+            servers.password
+        ))),
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,
         folders: vec![folder.to_string()],

@@ -44,7 +44,10 @@ fn smtp_config(servers: &MailServers) -> SmtpConfig {
         port: servers.smtps_port,
         security: Security::Tls,
         username: servers.user.clone(),
-        password: PasswordSource::Command(format!("printf '%s' '{}'", servers.password)),
+        auth: shopinbox::config::ServerAuth::Password(PasswordSource::Command(format!(
+            "printf '%s' '{}'",
+            servers.password
+        ))),
         ca_file: Some(servers.ca.clone()),
     }
 }

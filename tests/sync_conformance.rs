@@ -38,6 +38,7 @@ fn account(s: &MailServers, extra: &[&str]) -> ImapAccount {
         security: Security::Tls,
         username: s.user.clone(),
         password: s.password.clone(),
+        oauth2: None,
         ca_file: Some(s.ca.clone()),
         sent_folder: None,
         extra_folders: extra.iter().map(|f| f.to_string()).collect(),

@@ -301,7 +301,9 @@ pub fn delivery(cfg: &Config, demo_dir: Option<&std::path::Path>) -> Result<Deli
     let (password, oauth2) = match &s.auth {
         crate::config::ServerAuth::OAuth2(o) => (None, Some(crate::oauth::TokenSource::shared(o))),
         crate::config::ServerAuth::Password(_) if s.username.is_empty() => (None, None),
-        crate::config::ServerAuth::Password(p) => (Some(crate::config::resolve_password("smtp", p)?), None),
+        crate::config::ServerAuth::Password(p) => {
+            (Some(crate::config::resolve_password("smtp", p)?), None)
+        }
     };
     Ok(Delivery::Smtp(SmtpSettings {
         host: s.host.clone(),

@@ -66,7 +66,9 @@ pub(super) fn authenticate(
                 // The error challenge (RFC 7628 3.2.2): acknowledge it, the server then fails.
                 match conn.command(Line(b64(&sasl::error_ack(mechanism)))) {
                     Err(e) if e.is_permanent() => continue,
-                    Err(e) => return Err(describe("log in", settings, settings.timeouts.greeting, &e)),
+                    Err(e) => {
+                        return Err(describe("log in", settings, settings.timeouts.greeting, &e))
+                    }
                     Ok(_) => continue,
                 }
             }
