@@ -120,8 +120,13 @@ fn demo_inbox_navigate_open_filter_search_quit() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tmux::start(dir.path(), "browse", "");
 
+    // The status bar is the last line drawn: waiting for it means the whole first frame is
+    // on screen, not a capture taken halfway through drawing it.
     let first = t.wait_for("the inbox", |s| {
-        s.contains("Needs reply") && s.contains("overdue ·") && s.contains("State")
+        s.contains("Needs reply")
+            && s.contains("overdue ·")
+            && s.contains("State")
+            && s.contains("? help")
     });
     let rows = list_rows(&first);
     assert!(
