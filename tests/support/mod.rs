@@ -237,7 +237,7 @@ impl MailServers {
         // Output redirected: `dovecot -F` otherwise holds the caller's stdout open.
         // Its own process group, so that stopping it also stops the imap processes serving
         // open connections (they outlive a killed master otherwise).
-        let child = Command::new(dovecot_bin())
+        let child = real_clock(&mut Command::new(dovecot_bin()))
             .process_group(0)
             .arg("-F")
             .arg("-c")
@@ -277,7 +277,8 @@ impl MailServers {
             }
         };
         let mut cmd = Command::new("/usr/bin/python3");
-        cmd.arg(script)
+        real_clock(&mut cmd)
+            .arg(script)
             .arg("--port")
             .arg(self.smtp_port.to_string())
             .arg("--smtps-port")
@@ -867,6 +868,22 @@ fn oauth2_setup(root: &Path, conf: String) -> Result<String, String> {
     ))
 }
 
+/// The mail and sign-in servers are the outside world: they run on the machine's real clock
+/// even when the suite runs under faketime (`scripts/test-clock-ahead` moves only shopinbox and
+/// the tests a year ahead). Dovecot's master also stops launching logins for minutes when it
+/// sees time jump, which a half-faked process tree would make it see.
+fn real_clock(cmd: &mut Command) -> &mut Command {
+    for var in [
+        "LD_PRELOAD",
+        "FAKETIME",
+        "FAKETIME_NO_CACHE",
+        "DONT_FAKE_MONOTONIC",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// The servers check `exp` against the system clock, which tests must not read themselves:
 /// a freshly written file's modification time is that clock as the servers see it.
 fn servers_now(dir: &Path) -> i64 {
@@ -921,7 +938,7 @@ impl FakeOAuth {
         let port_file = dir.path().join("port");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/fake_oauth.py");
         let log = fs::File::create(dir.path().join("log")).unwrap();
-        let child = Command::new("/usr/bin/python3")
+        let child = real_clock(&mut Command::new("/usr/bin/python3"))
             .arg(script)
             .arg("--key")
             .arg(servers.oauth2_key())
