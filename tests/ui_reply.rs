@@ -10,7 +10,7 @@ use shopinbox::send::flow::{self, NoWriteBack};
 use shopinbox::send::outbox::{self, OutboxState, Outcome};
 use shopinbox::send::smtp::Delivery;
 use shopinbox::store::View;
-use ui_support::{demo_app, demo_now, demo_store, render, screen_text};
+use ui_support::{demo_app, demo_now, demo_store, press, render, screen_text};
 
 const JOHN: &str = "Order #1042 shows delivered but nothing arrived";
 const ACK: &str = "Acknowledge and investigate";
@@ -125,14 +125,18 @@ fn reply_picks_a_template_confirms_queues_and_asks_the_worker() {
         "nothing queued before sending"
     );
 
-    // y: a durable outbox row first, then the worker is asked to send it.
+    // y: a durable outbox row first, then the worker is asked to send it (after the undo
+    // window, which the row carries).
     let effect = cmd(&mut app, Command::Send);
     let Effect::SendOutbox(id) = effect else {
         panic!("send asks the worker: {effect:?}");
     };
     assert!(app.screen().is_none(), "back at the inbox");
     let (text, error) = status(&app);
-    assert!(!error && text.contains("queued"), "{text}");
+    assert!(
+        !error && text.contains("Sending to") && text.contains("in 10 s"),
+        "{text}"
+    );
     let rows = outbox_rows(&app);
     assert_eq!(rows.len(), 1);
     let entry = &rows[0];
@@ -186,8 +190,8 @@ fn a_failed_send_is_reported_and_stays_queued() {
     let (dir, mut app) = demo_app(100, 30);
     pick(&mut app, JOHN, ACK);
     cmd(&mut app, Command::Open);
-    let Effect::SendOutbox(id) = cmd(&mut app, Command::Open) else {
-        panic!("Enter sends on the confirm screen");
+    let Effect::SendOutbox(id) = cmd(&mut app, Command::Send) else {
+        panic!("y sends on the confirm screen");
     };
     let worker = demo_store(dir.path());
     let conn = worker.connection();
@@ -519,4 +523,103 @@ fn a_template_needing_a_missing_offer_is_refused_in_the_picker() {
         .iter()
         .filter(|c| c.template.path.file_name().unwrap() != "return-to-address.txt")
         .all(|c| c.draft.is_ok()));
+}
+
+/// r, then Enter, Enter: the picker's Enter opens the confirm screen, the confirm screen's
+/// Enter shows the whole reply in $EDITOR. Nothing is queued; only y sends.
+#[test]
+fn enter_on_the_confirm_screen_never_sends_only_y_does_with_an_undo_window() {
+    let (_dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    assert_eq!(press(&mut app, "r"), Effect::None);
+    picker(&app);
+    assert_eq!(press(&mut app, "Enter"), Effect::None);
+    let text = confirm(&app).draft.text.clone();
+    assert_eq!(press(&mut app, "Enter"), Effect::EditReply(text.clone()));
+    confirm(&app);
+    assert!(outbox_rows(&app).is_empty(), "Enter sent nothing");
+
+    // y: queued with a not-before time 10 s ahead; the status line offers u.
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    assert!(app.screen().is_none());
+    assert_eq!(
+        status(&app),
+        (
+            "Sending to Smith, John in 10 s · u to cancel".to_string(),
+            false
+        )
+    );
+    let conn = app.data.store().unwrap().connection();
+    let entry = outbox::get(conn, id).unwrap().unwrap();
+    assert_eq!(entry.state, OutboxState::Queued);
+    assert_eq!(entry.retry_at, Some(demo_now() + Duration::seconds(10)));
+    assert!(outbox::due(conn, demo_now()).unwrap().is_empty(), "held");
+    assert_eq!(
+        outbox::due(conn, demo_now() + Duration::seconds(10)).unwrap(),
+        vec![id]
+    );
+
+    // u within the window: the row is gone and the same text is back on the confirm screen.
+    assert_eq!(press(&mut app, "u"), Effect::None);
+    assert!(outbox_rows(&app).is_empty(), "taken back");
+    assert_eq!(confirm(&app).draft.text, text);
+    let (line, error) = status(&app);
+    assert!(!error && line.starts_with("Not sent"), "{line}");
+    assert!(app.pending_sends.is_empty());
+
+    // y queues it again.
+    let Effect::SendOutbox(again) = press(&mut app, "y") else {
+        panic!("y sends again");
+    };
+    let rows = outbox_rows(&app);
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].id, rows[0].state), (again, OutboxState::Queued));
+}
+
+#[test]
+fn undo_after_the_worker_took_the_reply_is_too_late() {
+    let (dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    // The window ended and the worker (its own connection) claimed it.
+    let worker = demo_store(dir.path());
+    outbox::claim(
+        worker.connection(),
+        id,
+        "test-lease",
+        demo_now() + Duration::seconds(10),
+    )
+    .unwrap()
+    .unwrap();
+    press(&mut app, "u");
+    let (line, error) = status(&app);
+    assert!(error && line.starts_with("Too late to cancel"), "{line}");
+    assert!(app.screen().is_none(), "no confirm screen comes back");
+    let rows = outbox_rows(&app);
+    assert_eq!(rows[0].state, OutboxState::Sending, "the send goes on");
+}
+
+#[test]
+fn with_no_undo_window_y_sends_at_once() {
+    let (_dir, mut app) = demo_app(100, 30);
+    app.options.config.as_mut().unwrap().undo_seconds = 0;
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    let entry = outbox::get(app.data.store().unwrap().connection(), id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.retry_at, None, "not held");
+    assert!(status(&app).0.contains("queued; sending"));
+    press(&mut app, "u");
+    assert_eq!(outbox_rows(&app).len(), 1, "u does not touch it");
 }

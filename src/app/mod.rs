@@ -290,6 +290,10 @@ pub enum Undo {
     Duplicate {
         conversation: ConversationId,
     },
+    /// A reply waiting out its undo window in the outbox.
+    Send {
+        outbox_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -349,6 +353,8 @@ pub struct App {
     pub undo: Vec<Undo>,
     /// Replies queued in this session whose outcome the status line reports.
     pub pending_sends: Vec<PendingSend>,
+    /// Replies inside their undo window, with the confirm screen `u` brings back.
+    pub held_sends: Vec<(i64, ConfirmReply)>,
     pub should_quit: bool,
     /// Write-back was queued (a conversation was read): ask the sync worker to run it.
     sync_wanted: bool,
@@ -386,6 +392,7 @@ impl App {
             outbox_pending: 0,
             undo: Vec::new(),
             pending_sends: Vec::new(),
+            held_sends: Vec::new(),
             should_quit: false,
             sync_wanted: false,
         };
@@ -1159,6 +1166,9 @@ impl App {
         let Some(entry) = self.undo.pop() else {
             return self.info("Nothing to undo.");
         };
+        if let Undo::Send { outbox_id } = entry {
+            return self.cancel_send(outbox_id);
+        }
         let result = match &entry {
             Undo::Rule { id, .. } => self.data.remove_rule(*id),
             Undo::Snooze {
@@ -1174,6 +1184,7 @@ impl App {
                 text,
             } => self.data.add_note(customer_addr, text).map(|_| ()),
             Undo::Duplicate { conversation } => self.data.restore_duplicate(*conversation),
+            Undo::Send { .. } => Ok(()),
         };
         match result {
             Ok(()) => {
@@ -1183,6 +1194,7 @@ impl App {
                     Undo::Answered { .. } => "Undone: answered mark.".to_string(),
                     Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
                     Undo::Duplicate { .. } => "Undone: possible duplicate order.".to_string(),
+                    Undo::Send { .. } => String::new(),
                 };
                 self.info(what);
                 self.refresh();
