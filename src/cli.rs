@@ -176,6 +176,11 @@ pub enum OutboxArg {
         /// Outbox id.
         id: i64,
     },
+    /// Drop a reply that was not sent (queued, failed or uncertain); one being sent is refused.
+    Discard {
+        /// Outbox id.
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -761,6 +766,7 @@ fn run(cli: Cli) -> Result<i32> {
                 Some(OutboxArg::Retry { id }) => C::Retry(*id),
                 Some(OutboxArg::Resend { id }) => C::ResendUncertain(*id),
                 Some(OutboxArg::MarkSent { id }) => C::MarkSent(*id),
+                Some(OutboxArg::Discard { id }) => C::Discard(*id),
             };
             let out = crate::send::cli::outbox_cli(
                 &env.config,
