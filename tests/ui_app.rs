@@ -505,3 +505,64 @@ fn correcting_a_first_name_is_remembered_for_the_customer() {
     };
     assert_eq!(c.info.first_name_override, None);
 }
+
+/// `N` through the real key path, from the list, the conversation and the customer panel:
+/// the prefilled name can be erased and retyped, and Enter saves it.
+#[test]
+fn first_name_dialog_takes_typing_from_every_screen() {
+    use ui_support::{press, type_text};
+    let mut app = Fake::sample().into_app(100, 30);
+    cmd(&mut app, Command::ViewAll);
+    select(&mut app, "Chipped bowl");
+    let saved = |app: &App| {
+        app.data
+            .customer("maria@garcia.es")
+            .unwrap()
+            .first_name_override
+    };
+    for (screen, name) in [
+        ("list", "Marita"),
+        ("conversation", "Mari"),
+        ("customer", "María José"),
+    ] {
+        match screen {
+            "conversation" => {
+                press(&mut app, "Enter");
+                assert!(matches!(app.screen(), Some(Screen::Conversation(_))));
+            }
+            "customer" => {
+                press(&mut app, "c");
+                assert!(matches!(app.screen(), Some(Screen::Customer(_))));
+            }
+            _ => {}
+        }
+        press(&mut app, "N");
+        let Some(Overlay::FirstName(n)) = &app.overlay else {
+            panic!("N opens the first-name editor on the {screen}")
+        };
+        let before = n.input.text().chars().count();
+        assert!(before > 0, "prefilled on the {screen}");
+        for _ in 0..before {
+            press(&mut app, "Backspace");
+        }
+        // Letters that are commands elsewhere (q quits, j moves, u undoes) are text here.
+        type_text(&mut app, name);
+        let Some(Overlay::FirstName(n)) = &app.overlay else {
+            panic!("typing keeps the editor open on the {screen}")
+        };
+        assert_eq!(n.input.text(), name);
+        press(&mut app, "Enter");
+        assert!(app.overlay.is_none());
+        assert_eq!(
+            saved(&app).as_deref(),
+            Some(name),
+            "saved from the {screen}"
+        );
+    }
+    // Esc still cancels without saving.
+    press(&mut app, "N");
+    type_text(&mut app, "xyz");
+    press(&mut app, "Esc");
+    assert!(app.overlay.is_none());
+    assert_eq!(saved(&app).as_deref(), Some("María José"));
+}

@@ -429,6 +429,7 @@ impl App {
             Some(Overlay::Search(_))
                 | Some(Overlay::Snooze(_))
                 | Some(Overlay::Note(_))
+                | Some(Overlay::FirstName(_))
                 | Some(Overlay::NotCustomer { .. })
         );
         if wants_text {
