@@ -314,16 +314,17 @@ fn exit_code_for(err: &anyhow::Error) -> i32 {
         if cause.is::<ConfigError>() || cause.is::<crate::app::KeymapError>() {
             return exit::USAGE;
         }
-        if let Some(e) = cause.downcast_ref::<SendError>() {
-            match e {
-                SendError::NoConversation { .. }
-                | SendError::NothingToAnswer { .. }
-                | SendError::NoTemplate { .. }
-                // A template that needs an [offers] value the config lacks: nothing was sent.
-                | SendError::Template(_)
-                | SendError::NoSmtp => return exit::USAGE,
-                _ => {}
-            }
+        // A template that needs an [offers] value the config lacks (Template): nothing was
+        // sent, and the owner fixes the call or the config.
+        if let Some(
+            SendError::NoConversation { .. }
+            | SendError::NothingToAnswer { .. }
+            | SendError::NoTemplate { .. }
+            | SendError::Template(_)
+            | SendError::NoSmtp,
+        ) = cause.downcast_ref::<SendError>()
+        {
+            return exit::USAGE;
         }
         if let Some(crate::import::ImportError::NotFound { .. }) = cause.downcast_ref() {
             return exit::USAGE;

@@ -623,3 +623,102 @@ fn with_no_undo_window_y_sends_at_once() {
     press(&mut app, "u");
     assert_eq!(outbox_rows(&app).len(), 1, "u does not touch it");
 }
+
+/// `o`: the outbox screen lists unsent replies with their state and error; Enter shows the
+/// text, D discards, y retries a failed reply (or resends an uncertain one) and a settles it
+/// as sent — decisions for the send worker, handed over as effects.
+#[test]
+fn the_outbox_screen_lists_unsent_replies_and_hands_decisions_to_the_worker() {
+    use shopinbox::app::WorkerCommand;
+    let (dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(held) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    assert_eq!(press(&mut app, "o"), Effect::None);
+    let Some(Screen::Outbox(s)) = app.screen() else {
+        panic!("o opens the outbox: {:?}", app.status);
+    };
+    assert_eq!(s.entries.len(), 1);
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("Outbox · 1 not sent"), "{screen}");
+    assert!(
+        screen.contains("waiting") && screen.contains("john.smith1979@gmail.com"),
+        "{screen}"
+    );
+    // Enter shows the text.
+    press(&mut app, "Enter");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("Hi John,"), "{screen}");
+    // D discards it (a local write: the row is gone).
+    assert_eq!(press(&mut app, "D"), Effect::None);
+    assert!(outbox_rows(&app).iter().all(|e| e.id != held));
+    assert!(status(&app).0.contains("discarded"), "{:?}", status(&app));
+
+    // A reply the server refused: its error is shown; y retries, a settles as sent.
+    press(&mut app, "Esc");
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    let worker = demo_store(dir.path());
+    let conn = worker.connection();
+    outbox::claim(conn, id, "test-lease", demo_now())
+        .unwrap()
+        .unwrap();
+    outbox::record(
+        conn,
+        id,
+        "test-lease",
+        &Outcome::Failed {
+            error: "550 mailbox unavailable".into(),
+            retry_at: None,
+        },
+        demo_now(),
+        false,
+    )
+    .unwrap();
+    press(&mut app, "o");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(
+        screen.contains("failed") && screen.contains("Error: 550 mailbox unavailable"),
+        "{screen}"
+    );
+    assert_eq!(
+        press(&mut app, "y"),
+        Effect::Worker(WorkerCommand::Retry(id))
+    );
+    assert_eq!(
+        press(&mut app, "a"),
+        Effect::Worker(WorkerCommand::MarkSent(id))
+    );
+
+    // An uncertain one is resent on y.
+    outbox::retry(conn, id, demo_now()).unwrap();
+    outbox::claim(conn, id, "test-lease", demo_now())
+        .unwrap()
+        .unwrap();
+    outbox::record(
+        conn,
+        id,
+        "test-lease",
+        &Outcome::Uncertain {
+            error: "connection lost after the data".into(),
+        },
+        demo_now(),
+        false,
+    )
+    .unwrap();
+    app.update(Action::Worker(WorkerEvent::Outbox));
+    assert!(screen_text(&render(&app, 100, 30)).contains("uncertain"));
+    assert_eq!(
+        press(&mut app, "y"),
+        Effect::Worker(WorkerCommand::Resend(id))
+    );
+    press(&mut app, "Esc");
+    assert!(app.screen().is_none());
+}

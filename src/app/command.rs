@@ -42,12 +42,13 @@ pub enum Command {
     SyncNow,
     Search,
     Stats,
+    Outbox,
     Help,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 38] = [
+    pub const ALL: [Command; 39] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -85,6 +86,7 @@ impl Command {
         Command::SyncNow,
         Command::Search,
         Command::Stats,
+        Command::Outbox,
         Command::Help,
     ];
 
@@ -128,6 +130,7 @@ impl Command {
             Command::SyncNow => "sync_now",
             Command::Search => "search",
             Command::Stats => "stats",
+            Command::Outbox => "outbox",
             Command::Help => "help",
         }
     }
@@ -154,15 +157,15 @@ impl Command {
             Command::ViewNotCustomer => "view: not customers",
             Command::ViewAll => "view: all",
             Command::Reply => "reply with a template",
-            Command::Send => "send the reply (on the confirm screen)",
+            Command::Send => "send the reply; outbox: retry or resend",
             Command::EditTemplate => "edit the template file (in the template list)",
             Command::NotCustomer => "mark not a customer (message/sender/domain)",
-            Command::MarkAnswered => "mark answered by hand (again: clear)",
+            Command::MarkAnswered => "mark answered (again: clear); outbox: sent",
             Command::Snooze => "snooze until a time",
             Command::Undo => "undo the last mark or snooze",
             Command::Customer => "customer panel",
             Command::AddNote => "add a note about the customer",
-            Command::DeleteNote => "delete the selected note",
+            Command::DeleteNote => "delete the note; outbox: discard the reply",
             Command::NotDuplicate => "not a duplicate: dismiss a duplicate order",
             Command::FirstName => "correct the first name used in replies",
             Command::NextFocus => "switch between conversations and notes",
@@ -172,6 +175,7 @@ impl Command {
             Command::SyncNow => "sync now",
             Command::Search => "search all mail",
             Command::Stats => "statistics and the morning report",
+            Command::Outbox => "outbox: replies not sent yet",
             Command::Help => "this help",
         }
     }

@@ -167,7 +167,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 38] = [
+    let table: [(Command, &[&'static str]); 39] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -205,6 +205,7 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (SyncNow, &["S", "F5"]),
         (Search, &["/"]),
         (Stats, &["T", "7"]),
+        (Outbox, &["o"]),
         (Help, &["?", "F1"]),
     ];
     table

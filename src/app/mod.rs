@@ -11,6 +11,7 @@ pub mod command;
 pub mod data;
 pub mod input;
 pub mod keymap;
+pub mod outbox;
 mod proactive;
 pub mod reply;
 pub mod stats;
@@ -140,6 +141,8 @@ pub enum Effect {
     EditTemplate(PathBuf),
     /// Ask the send worker to deliver this outbox entry now (it is already stored).
     SendOutbox(i64),
+    /// Hand an owner's outbox decision (retry, resend, settle as sent) to the send worker.
+    Worker(WorkerCommand),
     /// Write the raw message to a temp file and open it.
     OpenRaw {
         message: MessageKey,
@@ -207,6 +210,8 @@ pub enum Screen {
     /// Reply step 2: confirm (or edit) and send.
     Confirm(ConfirmReply),
     Stats(StatsScreen),
+    /// Replies not sent yet, and the owner's decisions on them.
+    Outbox(outbox::OutboxScreen),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -647,6 +652,10 @@ impl App {
             },
             // The reply screens hold their own draft; the statistics reload in one go.
             Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_) => Ok(()),
+            Screen::Outbox(_) => {
+                self.reload_outbox();
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.error(e.sentence());
@@ -759,6 +768,12 @@ impl App {
                 p.preview_scroll = p.preview_scroll.saturating_add_signed(delta as isize);
                 self.clamp_reply_scroll();
             }
+            Some(Screen::Outbox(s)) => {
+                s.selected = s
+                    .selected
+                    .saturating_add_signed(delta as isize)
+                    .min(s.entries.len().saturating_sub(1));
+            }
             Some(Screen::Confirm(c)) => {
                 c.scroll = c.scroll.saturating_add_signed(delta as isize);
                 self.clamp_reply_scroll();
@@ -782,6 +797,7 @@ impl App {
         match self.stack.last() {
             Some(Screen::Templates(_)) => return self.picker_command(cmd),
             Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
+            Some(Screen::Outbox(_)) => return self.outbox_command(cmd),
             _ => {}
         }
         match cmd {
@@ -825,6 +841,7 @@ impl App {
                 self.options.keymap.hint(Command::Reply)
             )),
             Command::Stats => self.open_stats(),
+            Command::Outbox => self.open_outbox(),
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -943,7 +960,9 @@ impl App {
                 }
                 CustomerFocus::Notes => None,
             },
-            Some(Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_)) => None,
+            Some(
+                Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_) | Screen::Outbox(_),
+            ) => None,
         }
     }
 
@@ -978,7 +997,8 @@ impl App {
             Some(Screen::Conversation(_))
             | Some(Screen::Templates(_))
             | Some(Screen::Confirm(_))
-            | Some(Screen::Stats(_)) => {}
+            | Some(Screen::Stats(_))
+            | Some(Screen::Outbox(_)) => {}
             Some(Screen::Customer(c)) => match c.focus {
                 CustomerFocus::Conversations => {
                     if let Some(id) = c
