@@ -722,3 +722,47 @@ fn the_outbox_screen_lists_unsent_replies_and_hands_decisions_to_the_worker() {
     press(&mut app, "Esc");
     assert!(app.screen().is_none());
 }
+
+/// `e` on a failed reply in the outbox takes it out and brings its text back for editing;
+/// `y` queues the edited text again.
+#[test]
+fn a_failed_reply_is_edited_from_the_outbox_and_queued_again() {
+    let (dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    let worker = demo_store(dir.path());
+    let conn = worker.connection();
+    outbox::claim(conn, id, "test-lease", demo_now())
+        .unwrap()
+        .unwrap();
+    let failed = Outcome::Failed {
+        error: "550 mailbox unavailable".into(),
+        retry_at: None,
+    };
+    outbox::record(conn, id, "test-lease", &failed, demo_now(), false).unwrap();
+    press(&mut app, "o");
+    let Effect::EditReply(text) = press(&mut app, "e") else {
+        panic!("e edits: {:?}", status(&app));
+    };
+    assert!(text.starts_with("Hi John,"), "{text}");
+    assert!(outbox_rows(&app).is_empty(), "taken out while edited");
+    assert_eq!(confirm(&app).subject, format!("Re: {JOHN}"));
+    app.update(Action::ReplyEdited(Ok(
+        "Hi John,\n\nA new parcel left today.\n".into(),
+    )));
+    let Effect::SendOutbox(again) = press(&mut app, "y") else {
+        panic!("y queues it again");
+    };
+    assert!(
+        matches!(app.screen(), Some(Screen::Outbox(_))),
+        "back in the outbox"
+    );
+    let raw = outbox::raw(app.data.store().unwrap().connection(), again)
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&raw).contains("A new parcel left today."));
+}

@@ -125,12 +125,14 @@ impl App {
                     }
                 }
             }
+            Command::OpenEditor => return self.outbox_edit(),
             Command::Send => return self.outbox_decide(Decision::Send),
             Command::MarkAnswered => return self.outbox_decide(Decision::MarkSent),
             Command::DeleteNote => return self.outbox_decide(Decision::Discard),
             _ => self.info(format!(
-                "Outbox: {} shows the text, {} retries or resends, {} settles as sent, {} discards, {} returns.",
+                "Outbox: {} shows the text, {} edits it, {} retries or resends, {} settles as sent, {} discards, {} returns.",
                 km.hint(Command::Open),
+                km.hint(Command::OpenEditor),
                 km.hint(Command::Send),
                 km.hint(Command::MarkAnswered),
                 km.hint(Command::DeleteNote),
@@ -143,6 +145,81 @@ impl App {
             }
         }
         Effect::None
+    }
+
+    /// `e` on a queued or failed reply: it is taken out of the outbox (only if the worker has
+    /// not claimed it) and comes back as a confirm screen with its text in `$EDITOR`; `y` there
+    /// queues it again, Esc drops it.
+    fn outbox_edit(&mut self) -> Effect {
+        let Some(Screen::Outbox(s)) = self.stack.last() else {
+            return Effect::None;
+        };
+        let Some(entry) = s.selected_entry().cloned() else {
+            self.info("The outbox is empty: every reply has been sent.");
+            return Effect::None;
+        };
+        if !matches!(entry.state, OutboxState::Queued | OutboxState::Failed) {
+            self.info(format!(
+                "Only a queued or failed reply can be edited; this one is {}.",
+                entry.state
+            ));
+            return Effect::None;
+        }
+        let (Some(store), Some(cfg), Some(conv)) = (
+            self.data.store(),
+            self.options.config.as_ref(),
+            entry.conversation_id,
+        ) else {
+            self.info("This reply cannot be edited here; discard it and write a new one.");
+            return Effect::None;
+        };
+        let conn = store.connection();
+        let raw = match outbox::raw(conn, entry.id) {
+            Ok(Some(raw)) => raw,
+            Ok(None) => return Effect::None,
+            Err(e) => {
+                self.error(super::reply::sentence(&e));
+                return Effect::None;
+            }
+        };
+        let answering = match crate::send::flow::message_to_answer(store, conv) {
+            Ok(m) => m,
+            Err(e) => {
+                self.error(super::reply::sentence(&e));
+                return Effect::None;
+            }
+        };
+        if let Err(e) = outbox::discard(conn, entry.id) {
+            self.error(super::reply::sentence(&e));
+            return Effect::None;
+        }
+        let draft = crate::send::flow::Draft {
+            conversation_id: conv,
+            original: crate::send::compose::Original::from(&answering),
+            subject: entry.subject.clone(),
+            text: super::reply::normalize_edited(&crate::mail::parse::parse_message(&raw).body),
+            follow_up_at: entry.follow_up_at,
+            template_name: "(from the outbox)".to_string(),
+        };
+        let confirm = super::ConfirmReply {
+            to: crate::mail::sanitize::line(&super::reply::recipient_line(&draft.original)),
+            from: super::reply::sender_line(cfg),
+            subject: super::reply::sent_subject(&draft),
+            draft,
+            edited: true,
+            scroll: 0,
+            flags: Vec::new(),
+        };
+        self.pending_sends.retain(|p| p.outbox_id != entry.id);
+        self.held_sends.retain(|(h, _)| *h != entry.id);
+        let text = confirm.draft.text.clone();
+        self.stack.push(Screen::Confirm(confirm));
+        self.info(format!(
+            "Taken out of the outbox for editing: {} queues it again, {} drops it.",
+            self.options.keymap.hint(Command::Send),
+            self.options.keymap.hint(Command::Back)
+        ));
+        Effect::EditReply(text)
     }
 
     fn outbox_decide(&mut self, decision: Decision) -> Effect {

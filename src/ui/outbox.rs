@@ -20,9 +20,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutboxScreen, theme: T
     let mut lines: Vec<Line> = vec![Line::styled(
         fit(
             &format!(
-                "Outbox · {} not sent · {} text · {} retry/resend · {} settle as sent · {} discard · {} back",
+                "Outbox · {} not sent · {} text · {} edit · {} retry/resend · {} settle as sent · {} discard · {} back",
                 s.entries.len(),
                 km.hint(Command::Open),
+                km.hint(Command::OpenEditor),
                 km.hint(Command::Send),
                 km.hint(Command::MarkAnswered),
                 km.hint(Command::DeleteNote),
