@@ -766,3 +766,58 @@ fn a_failed_reply_is_edited_from_the_outbox_and_queued_again() {
         .unwrap();
     assert!(String::from_utf8_lossy(&raw).contains("A new parcel left today."));
 }
+
+/// `x` on a Gmail customer never offers the whole domain; on mail already kept out it offers
+/// "a customer after all", which removes the rule.
+#[test]
+fn x_never_offers_a_free_mail_domain_and_takes_a_rule_back() {
+    use shopinbox::app::Overlay;
+    use shopinbox::store::RuleKind;
+    let (_dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "x");
+    let Some(Overlay::NotCustomer { choices, .. }) = &app.overlay else {
+        panic!("x opens the menu");
+    };
+    let kinds: Vec<RuleKind> = choices.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, vec![RuleKind::Message, RuleKind::Sender]);
+    assert!(choices
+        .iter()
+        .all(|c| c.label != "everything from @gmail.com"));
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(!screen.contains("everything from @gmail.com"), "{screen}");
+    // s: everything from this sender.
+    press(&mut app, "s");
+    assert!(app.overlay.is_none());
+    let needs_reply = app.counts.needs_reply;
+
+    press(&mut app, "6");
+    select(&mut app, JOHN);
+    press(&mut app, "x");
+    let Some(Overlay::NotCustomer { choices, .. }) = &app.overlay else {
+        panic!("x opens the menu on kept-out mail");
+    };
+    assert_eq!(choices.len(), 1);
+    assert!(
+        choices[0].label.starts_with("a customer after all")
+            && choices[0].label.contains("john.smith1979@gmail.com"),
+        "{:?}",
+        choices[0].label
+    );
+    press(&mut app, "Enter");
+    assert!(app.overlay.is_none());
+    assert!(status(&app).0.starts_with("A customer after all"));
+    assert!(
+        app.data
+            .rules()
+            .unwrap()
+            .iter()
+            .all(|r| r.value != "john.smith1979@gmail.com"),
+        "the rule is gone"
+    );
+    assert_eq!(
+        app.counts.needs_reply,
+        needs_reply + 1,
+        "back in Needs reply"
+    );
+}

@@ -228,6 +228,8 @@ pub struct RuleChoice {
     pub kind: RuleKind,
     pub value: String,
     pub label: String,
+    /// "A customer after all": the rules (ids) to remove instead of adding one.
+    pub remove: Vec<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -1088,15 +1090,58 @@ impl App {
             Some(Screen::Conversation(c)) if c.row.id == row.id => Ok(c.messages.clone()),
             _ => self.data.conversation_messages(row.id),
         };
-        let newest_customer = match messages {
-            Ok(ms) => ms.into_iter().rev().find(|m| !m.is_shop),
+        let messages = match messages {
+            Ok(ms) => ms,
             Err(e) => return self.error(e.sentence()),
         };
+        // Already kept out by a rule: the one choice is to take the rule(s) back.
+        if matches!(row.not_customer, Some(crate::store::NotCustomer::Rule(_))) {
+            let rules = match self.data.rules() {
+                Ok(r) => r,
+                Err(e) => return self.error(e.sentence()),
+            };
+            let ids: Vec<String> = messages
+                .iter()
+                .filter_map(|m| m.message_id.clone())
+                .collect();
+            let senders: Vec<String> = messages
+                .iter()
+                .filter(|m| !m.is_shop)
+                .filter_map(|m| m.from.as_ref().map(|a| a.addr.to_lowercase()))
+                .chain(std::iter::once(row.customer_addr.to_lowercase()))
+                .collect();
+            let matching: Vec<&crate::store::Rule> = rules
+                .iter()
+                .filter(|r| rule_matches(r, &ids, &senders))
+                .collect();
+            if !matching.is_empty() {
+                let label = format!(
+                    "a customer after all (remove: {})",
+                    matching
+                        .iter()
+                        .map(|r| crate::mail::sanitize::line(&rule_label(r)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                self.overlay = Some(Overlay::NotCustomer {
+                    choices: vec![RuleChoice {
+                        kind: matching[0].kind,
+                        value: matching[0].value.clone(),
+                        label,
+                        remove: matching.iter().map(|r| r.id).collect(),
+                    }],
+                    selected: 0,
+                });
+                return;
+            }
+        }
+        let newest_customer = messages.into_iter().rev().find(|m| !m.is_shop);
         if let Some(mid) = newest_customer.as_ref().and_then(|m| m.message_id.clone()) {
             choices.push(RuleChoice {
                 kind: RuleKind::Message,
                 value: mid,
                 label: "this message only".to_string(),
+                remove: Vec::new(),
             });
         }
         let addr = newest_customer
@@ -1107,13 +1152,16 @@ impl App {
                 kind: RuleKind::Sender,
                 value: addr.clone(),
                 label: format!("everything from {}", crate::mail::sanitize::line(&addr)),
+                remove: Vec::new(),
             });
+            // Never a whole free-mail or ISP domain: it would hide every customer using it.
             if let Some((_, domain)) = addr.rsplit_once('@') {
-                if !domain.is_empty() {
+                if !domain.is_empty() && !crate::mail::free_mail::is_free_mail(domain) {
                     choices.push(RuleChoice {
                         kind: RuleKind::Domain,
                         value: domain.to_string(),
                         label: format!("everything from @{}", crate::mail::sanitize::line(domain)),
+                        remove: Vec::new(),
                     });
                 }
             }
@@ -1310,6 +1358,20 @@ impl App {
         let Some(choice) = pick.and_then(|i| choices.get(i)).cloned() else {
             return Some(Overlay::NotCustomer { choices, selected });
         };
+        if !choice.remove.is_empty() {
+            for id in &choice.remove {
+                if let Err(e) = self.data.remove_rule(*id) {
+                    self.error(e.sentence());
+                    self.refresh();
+                    return None;
+                }
+            }
+            self.info(
+                "A customer after all: the rule is removed and the mail is back in the views.",
+            );
+            self.refresh();
+            return None;
+        }
         match self.data.add_rule(choice.kind, &choice.value) {
             Ok(id) => {
                 self.undo.push(Undo::Rule {
@@ -1447,6 +1509,29 @@ fn edit(e: &mut LineEditor, key: InputKey) {
         InputKey::Home => e.home(),
         InputKey::End => e.end(),
         InputKey::Up | InputKey::Down | InputKey::Submit | InputKey::Cancel => {}
+    }
+}
+
+/// Whether a not-a-customer rule keeps out mail with these Message-IDs or from these senders
+/// (a domain rule covers its subdomains).
+pub fn rule_matches(rule: &crate::store::Rule, message_ids: &[String], senders: &[String]) -> bool {
+    let v = rule.value.to_lowercase();
+    match rule.kind {
+        RuleKind::Message => message_ids.iter().any(|m| *m == rule.value),
+        RuleKind::Sender => senders.iter().any(|s| *s == v),
+        RuleKind::Domain => senders.iter().any(|s| {
+            s.rsplit_once('@')
+                .is_some_and(|(_, d)| d == v || d.ends_with(&format!(".{v}")))
+        }),
+    }
+}
+
+/// "everything from @example.com", as the x menu said it.
+pub fn rule_label(rule: &crate::store::Rule) -> String {
+    match rule.kind {
+        RuleKind::Message => format!("message <{}>", rule.value),
+        RuleKind::Sender => format!("everything from {}", rule.value),
+        RuleKind::Domain => format!("everything from @{}", rule.value),
     }
 }
 
