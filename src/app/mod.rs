@@ -1517,8 +1517,8 @@ fn edit(e: &mut LineEditor, key: InputKey) {
 pub fn rule_matches(rule: &crate::store::Rule, message_ids: &[String], senders: &[String]) -> bool {
     let v = rule.value.to_lowercase();
     match rule.kind {
-        RuleKind::Message => message_ids.iter().any(|m| *m == rule.value),
-        RuleKind::Sender => senders.iter().any(|s| *s == v),
+        RuleKind::Message => message_ids.contains(&rule.value),
+        RuleKind::Sender => senders.contains(&v),
         RuleKind::Domain => senders.iter().any(|s| {
             s.rsplit_once('@')
                 .is_some_and(|(_, d)| d == v || d.ends_with(&format!(".{v}")))
