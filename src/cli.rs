@@ -142,10 +142,26 @@ pub enum Command {
         #[arg(long)]
         no_browser: bool,
     },
+    /// List the not-a-customer rules with how many conversations each hides, or remove one.
+    Rules {
+        #[command(subcommand)]
+        command: Option<RulesArg>,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesArg {
+    /// List every rule (the default).
+    List,
+    /// Remove a rule: the mail it kept out comes back into the views.
+    Remove {
+        /// Rule id (from `shopinbox rules`).
+        id: i64,
     },
 }
 
@@ -706,6 +722,17 @@ fn run(cli: Cli) -> Result<i32> {
             print_customer(&env, &addr)?;
             Ok(0)
         }
+        Some(Command::Rules { command }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            match command {
+                None | Some(RulesArg::List) => out!("{}", rules_text(&env.store)?),
+                Some(RulesArg::Remove { id }) => {
+                    env.store.remove_rule(*id)?;
+                    outln!("Rule {id} removed; the mail it kept out is back in the views.");
+                }
+            }
+            Ok(0)
+        }
         Some(Command::NotDuplicate { id, undo }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             outln!("{}", proactive::not_duplicate(&mut env.store, *id, *undo)?);
@@ -1027,6 +1054,26 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         writeln!(out, "{}", m.body.trim_end())?;
     }
     Ok(())
+}
+
+/// `shopinbox rules`: one line per rule with what it hides.
+pub fn rules_text(store: &Store) -> Result<String> {
+    let rules = store.rules_with_counts()?;
+    if rules.is_empty() {
+        return Ok("There are no not-a-customer rules (x in the inbox adds one).\n".to_string());
+    }
+    let mut out = String::new();
+    for (rule, n) in rules {
+        let what = crate::app::rule_label(&rule);
+        let s = if n == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "{:>5}  {}  hides {n} conversation{s}\n",
+            rule.id,
+            crate::mail::sanitize::line(&what)
+        ));
+    }
+    out.push_str("Remove one with `shopinbox rules remove ID`.\n");
+    Ok(out)
 }
 
 fn print_customer(env: &Env, addr: &str) -> Result<()> {
