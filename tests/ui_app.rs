@@ -211,6 +211,13 @@ fn snooze_with_preset_and_typed_time_then_undo() {
     // Tomorrow 9:00 in Berlin.
     assert_eq!(m.presets[1].1, utc("2026-11-20T08:00:00Z"));
     app.update(Action::Input(InputKey::Down));
+    // The first conversation is overdue: the first Enter asks, the second snoozes.
+    app.update(Action::Input(InputKey::Submit));
+    let Some(Overlay::Snooze(m)) = &app.overlay else {
+        panic!("snoozing an overdue conversation asks first")
+    };
+    assert!(m.error.as_deref().is_some_and(|e| e.starts_with("Overdue")));
+    assert_eq!(app.counts.needs_reply, 4, "not snoozed yet");
     app.update(Action::Input(InputKey::Submit));
     assert!(app.overlay.is_none());
     assert_eq!(app.counts.needs_reply, 3);
@@ -219,7 +226,21 @@ fn snooze_with_preset_and_typed_time_then_undo() {
     assert_eq!(app.counts.needs_reply, 4);
 
     cmd(&mut app, Command::Snooze);
+    let presets = match &app.overlay {
+        Some(Overlay::Snooze(m)) => m.presets.len(),
+        _ => panic!("snooze menu not open"),
+    };
+    // Typing on the choices does not reach the "other" field; Down gives it the focus.
     typed(&mut app, "yesterday");
+    let Some(Overlay::Snooze(m)) = &app.overlay else {
+        panic!("snooze menu open")
+    };
+    assert!(m.typed.is_empty());
+    for _ in 0..presets {
+        app.update(Action::Input(InputKey::Down));
+    }
+    typed(&mut app, "yesterday");
+    app.update(Action::Input(InputKey::Submit));
     app.update(Action::Input(InputKey::Submit));
     let Some(Overlay::Snooze(m)) = &app.overlay else {
         panic!("a bad time keeps the menu open")
@@ -232,6 +253,7 @@ fn snooze_with_preset_and_typed_time_then_undo() {
         app.update(Action::Input(InputKey::Backspace));
     }
     typed(&mut app, "2026-11-25 14:00");
+    app.update(Action::Input(InputKey::Submit));
     app.update(Action::Input(InputKey::Submit));
     assert!(app.overlay.is_none());
     assert_eq!(app.counts.needs_reply, 3);
@@ -565,4 +587,36 @@ fn first_name_dialog_takes_typing_from_every_screen() {
     press(&mut app, "Esc");
     assert!(app.overlay.is_none());
     assert_eq!(saved(&app).as_deref(), Some("María José"));
+}
+
+/// In the snooze dialog j/k move between the choices (real key path); letters only reach the
+/// "other" field once it has the focus, and there j and k are text.
+#[test]
+fn snooze_dialog_moves_with_j_and_k_and_types_only_in_the_other_field() {
+    use ui_support::{press, type_text};
+    let mut app = Fake::sample().into_app(100, 30);
+    press(&mut app, "s");
+    let sel = |app: &App| match &app.overlay {
+        Some(Overlay::Snooze(m)) => (m.selected, m.presets.len(), m.typed.text().to_string()),
+        _ => panic!("snooze menu not open"),
+    };
+    assert_eq!(sel(&app).0, 0);
+    press(&mut app, "j");
+    press(&mut app, "j");
+    assert_eq!(sel(&app).0, 2);
+    press(&mut app, "k");
+    assert_eq!(sel(&app).0, 1);
+    type_text(&mut app, "mon");
+    assert_eq!(sel(&app).2, "", "no typing on the choices");
+    let n = sel(&app).1;
+    while sel(&app).0 < n {
+        press(&mut app, "j");
+    }
+    assert_eq!(sel(&app).2, "", "j moved onto the other field");
+    type_text(&mut app, "jk");
+    assert_eq!(sel(&app).2, "jk", "j and k are text there");
+    press(&mut app, "Up");
+    assert_eq!(sel(&app).0, n - 1);
+    press(&mut app, "Esc");
+    assert!(app.overlay.is_none());
 }

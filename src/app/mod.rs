@@ -240,6 +240,10 @@ pub struct SnoozeMenu {
     pub selected: usize,
     pub typed: LineEditor,
     pub error: Option<String>,
+    /// The conversation is overdue: the first Enter asks, the second snoozes.
+    pub overdue: bool,
+    /// The owner was asked and confirmed with a second Enter.
+    pub asked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -852,12 +856,16 @@ impl App {
                     return Effect::None;
                 };
                 let presets = when::presets(self.now, self.data.calendar().tz);
+                let overdue =
+                    row.needs_reply(self.now) && row.due_at.is_some_and(|d| d <= self.now);
                 self.overlay = Some(Overlay::Snooze(SnoozeMenu {
                     conversation: row.id,
                     presets,
                     selected: 0,
                     typed: LineEditor::default(),
                     error: None,
+                    overdue,
+                    asked: false,
                 }));
             }
             Command::Undo => self.undo(),
@@ -1388,10 +1396,21 @@ impl App {
 
     fn snooze_input(&mut self, mut m: SnoozeMenu, key: InputKey) -> Option<Overlay> {
         let typed_index = m.presets.len();
+        let on_presets = m.selected < typed_index;
         match key {
             InputKey::Cancel => return None,
             InputKey::Up => m.selected = m.selected.saturating_sub(1),
             InputKey::Down => m.selected = (m.selected + 1).min(typed_index),
+            // On the choices, j/k move like everywhere else; other typing is ignored until
+            // the "other" field has the focus.
+            InputKey::Char('k') if on_presets => m.selected = m.selected.saturating_sub(1),
+            InputKey::Char('j') if on_presets => m.selected = (m.selected + 1).min(typed_index),
+            InputKey::Char(_) if on_presets => {}
+            InputKey::Submit if m.overdue && !m.asked => {
+                m.asked = true;
+                m.error =
+                    Some("Overdue: the customer is waiting. Enter snoozes anyway.".to_string());
+            }
             InputKey::Submit => {
                 let until = if m.selected < typed_index {
                     Ok(m.presets[m.selected].1)
@@ -1427,11 +1446,11 @@ impl App {
                     Err(msg) => m.error = Some(msg),
                 }
             }
-            k => {
-                m.selected = typed_index;
+            k if !on_presets => {
                 m.error = None;
                 edit(&mut m.typed, k);
             }
+            _ => {}
         }
         Some(Overlay::Snooze(m))
     }
