@@ -263,6 +263,7 @@ pub enum ViewArg {
     Answered,
     NotCustomer,
     All,
+    Snoozed,
 }
 
 impl From<ViewArg> for View {
@@ -274,6 +275,7 @@ impl From<ViewArg> for View {
             ViewArg::Answered => View::Answered,
             ViewArg::NotCustomer => View::NotCustomer,
             ViewArg::All => View::All,
+            ViewArg::Snoozed => View::Snoozed,
         }
     }
 }

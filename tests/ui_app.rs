@@ -620,3 +620,33 @@ fn snooze_dialog_moves_with_j_and_k_and_types_only_in_the_other_field() {
     press(&mut app, "Esc");
     assert!(app.overlay.is_none());
 }
+
+/// A snoozed conversation leaves Needs reply and shows in the Snoozed view (key 8), whose tab
+/// carries its count.
+#[test]
+fn snoozed_conversations_have_their_own_view_with_a_count() {
+    use ui_support::press;
+    let mut app = Fake::sample().into_app(100, 30);
+    assert_eq!(app.counts.snoozed, 0);
+    // The second conversation; "tomorrow 9:00".
+    press(&mut app, "j");
+    let subject = selected_subject(&app);
+    press(&mut app, "s");
+    press(&mut app, "j");
+    press(&mut app, "Enter");
+    if app.overlay.is_some() {
+        // Overdue: confirm.
+        press(&mut app, "Enter");
+    }
+    assert!(app.overlay.is_none());
+    assert_eq!(app.counts.snoozed, 1);
+    let screen = ui_support::screen_text(&ui_support::render(&app, 100, 30));
+    assert!(screen.contains("Later 1"), "{screen}");
+    press(&mut app, "8");
+    assert_eq!(app.view, View::Snoozed);
+    assert_eq!(app.inbox.total, 1);
+    assert_eq!(selected_subject(&app), subject);
+    press(&mut app, "u");
+    assert_eq!(app.counts.snoozed, 0);
+    assert_eq!(app.inbox.total, 0);
+}

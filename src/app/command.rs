@@ -23,6 +23,7 @@ pub enum Command {
     ViewAnswered,
     ViewNotCustomer,
     ViewAll,
+    ViewSnoozed,
     Reply,
     Send,
     EditTemplate,
@@ -48,7 +49,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 39] = [
+    pub const ALL: [Command; 40] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -67,6 +68,7 @@ impl Command {
         Command::ViewAnswered,
         Command::ViewNotCustomer,
         Command::ViewAll,
+        Command::ViewSnoozed,
         Command::Reply,
         Command::Send,
         Command::EditTemplate,
@@ -111,6 +113,7 @@ impl Command {
             Command::ViewAnswered => "view_answered",
             Command::ViewNotCustomer => "view_not_customer",
             Command::ViewAll => "view_all",
+            Command::ViewSnoozed => "view_snoozed",
             Command::Reply => "reply",
             Command::Send => "send",
             Command::EditTemplate => "edit_template",
@@ -156,6 +159,7 @@ impl Command {
             Command::ViewAnswered => "view: answered",
             Command::ViewNotCustomer => "view: not customers",
             Command::ViewAll => "view: all",
+            Command::ViewSnoozed => "view: snoozed",
             Command::Reply => "reply with a template",
             Command::Send => "send the reply; outbox: retry or resend",
             Command::EditTemplate => "edit the template file (in the template list)",

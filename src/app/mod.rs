@@ -36,10 +36,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
 /// Every view, in tab order.
-pub const VIEWS: [View; 6] = [
+pub const VIEWS: [View; 7] = [
     View::NeedsReply,
     View::Overdue,
     View::DueToday,
+    View::Snoozed,
     View::Answered,
     View::NotCustomer,
     View::All,
@@ -59,6 +60,7 @@ pub fn view_count(counts: &ViewCounts, view: View) -> u64 {
         View::Answered => counts.answered,
         View::NotCustomer => counts.not_customer,
         View::All => counts.all,
+        View::Snoozed => counts.snoozed,
     }
 }
 
@@ -76,6 +78,8 @@ pub fn view_title(view: View, short: bool) -> &'static str {
         (View::NotCustomer, false) => "Not customers",
         (View::NotCustomer, true) => "Not",
         (View::All, _) => "All",
+        (View::Snoozed, false) => "Snoozed",
+        (View::Snoozed, true) => "Later",
     }
 }
 
@@ -837,6 +841,7 @@ impl App {
             Command::ViewAnswered => self.set_view(View::Answered),
             Command::ViewNotCustomer => self.set_view(View::NotCustomer),
             Command::ViewAll => self.set_view(View::All),
+            Command::ViewSnoozed => self.set_view(View::Snoozed),
             Command::Reply => self.open_reply(),
             Command::Send => self.info(format!(
                 "Nothing to send here: press {} on a conversation to write a reply.",

@@ -319,6 +319,7 @@ impl Fake {
             View::Answered => r.not_customer.is_none() && r.due_at.is_none(),
             View::NotCustomer => r.not_customer.is_some(),
             View::All => true,
+            View::Snoozed => r.not_customer.is_none() && r.due_at.is_some() && snoozed,
         }
     }
 
@@ -373,6 +374,7 @@ impl InboxData for Fake {
             answered: n(View::Answered),
             not_customer: n(View::NotCustomer),
             all: n(View::All),
+            snoozed: n(View::Snoozed),
         })
     }
     fn list(
