@@ -821,3 +821,49 @@ fn x_never_offers_a_free_mail_domain_and_takes_a_rule_back() {
         "back in Needs reply"
     );
 }
+
+/// `R`: the Rules screen lists every rule with how many conversations it hides; `D` removes
+/// the selected one and its mail comes back.
+#[test]
+fn the_rules_screen_lists_rules_with_counts_and_removes_one() {
+    let (_dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "x");
+    press(&mut app, "s");
+    let needs_reply = app.counts.needs_reply;
+    assert_eq!(press(&mut app, "R"), Effect::None);
+    let Some(Screen::Rules(s)) = app.screen() else {
+        panic!("R opens the rules: {:?}", app.status);
+    };
+    let i = s
+        .rules
+        .iter()
+        .position(|(r, _)| r.value == "john.smith1979@gmail.com")
+        .expect("the new rule is listed");
+    assert_eq!(s.rules[i].1, 1, "it hides one conversation");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(
+        screen.contains("everything from john.smith1979@gmail.com  · hides 1 conversation"),
+        "{screen}"
+    );
+    press(&mut app, "g");
+    for _ in 0..i {
+        press(&mut app, "j");
+    }
+    press(&mut app, "D");
+    assert!(
+        status(&app).0.starts_with("Rule removed"),
+        "{:?}",
+        status(&app)
+    );
+    let Some(Screen::Rules(s)) = app.screen() else {
+        panic!("still on the rules");
+    };
+    assert!(s
+        .rules
+        .iter()
+        .all(|(r, _)| r.value != "john.smith1979@gmail.com"));
+    assert_eq!(app.counts.needs_reply, needs_reply + 1);
+    press(&mut app, "Esc");
+    assert!(app.screen().is_none());
+}

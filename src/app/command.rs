@@ -44,12 +44,13 @@ pub enum Command {
     Search,
     Stats,
     Outbox,
+    Rules,
     Help,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 40] = [
+    pub const ALL: [Command; 41] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -89,6 +90,7 @@ impl Command {
         Command::Search,
         Command::Stats,
         Command::Outbox,
+        Command::Rules,
         Command::Help,
     ];
 
@@ -134,6 +136,7 @@ impl Command {
             Command::Search => "search",
             Command::Stats => "stats",
             Command::Outbox => "outbox",
+            Command::Rules => "rules",
             Command::Help => "help",
         }
     }
@@ -180,6 +183,7 @@ impl Command {
             Command::Search => "search all mail",
             Command::Stats => "statistics and the morning report",
             Command::Outbox => "outbox: replies not sent yet",
+            Command::Rules => "not-a-customer rules (D removes one)",
             Command::Help => "this help",
         }
     }

@@ -167,7 +167,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 40] = [
+    let table: [(Command, &[&'static str]); 41] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -207,6 +207,7 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Search, &["/"]),
         (Stats, &["T", "7"]),
         (Outbox, &["o"]),
+        (Rules, &["R"]),
         (Help, &["?", "F1"]),
     ];
     table

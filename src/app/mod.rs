@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod outbox;
 mod proactive;
 pub mod reply;
+pub mod rules;
 pub mod stats;
 pub mod when;
 pub mod worker;
@@ -216,6 +217,8 @@ pub enum Screen {
     Stats(StatsScreen),
     /// Replies not sent yet, and the owner's decisions on them.
     Outbox(outbox::OutboxScreen),
+    /// The not-a-customer rules and what each hides.
+    Rules(rules::RulesScreen),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -666,6 +669,10 @@ impl App {
                 self.reload_outbox();
                 Ok(())
             }
+            Screen::Rules(_) => {
+                self.reload_rules();
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.error(e.sentence());
@@ -778,6 +785,12 @@ impl App {
                 p.preview_scroll = p.preview_scroll.saturating_add_signed(delta as isize);
                 self.clamp_reply_scroll();
             }
+            Some(Screen::Rules(s)) => {
+                s.selected = s
+                    .selected
+                    .saturating_add_signed(delta as isize)
+                    .min(s.rules.len().saturating_sub(1));
+            }
             Some(Screen::Outbox(s)) => {
                 s.selected = s
                     .selected
@@ -808,6 +821,7 @@ impl App {
             Some(Screen::Templates(_)) => return self.picker_command(cmd),
             Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
             Some(Screen::Outbox(_)) => return self.outbox_command(cmd),
+            Some(Screen::Rules(_)) => return self.rules_command(cmd),
             _ => {}
         }
         match cmd {
@@ -853,6 +867,7 @@ impl App {
             )),
             Command::Stats => self.open_stats(),
             Command::Outbox => self.open_outbox(),
+            Command::Rules => self.open_rules(),
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -976,7 +991,11 @@ impl App {
                 CustomerFocus::Notes => None,
             },
             Some(
-                Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_) | Screen::Outbox(_),
+                Screen::Templates(_)
+                | Screen::Confirm(_)
+                | Screen::Stats(_)
+                | Screen::Outbox(_)
+                | Screen::Rules(_),
             ) => None,
         }
     }
@@ -1013,7 +1032,8 @@ impl App {
             | Some(Screen::Templates(_))
             | Some(Screen::Confirm(_))
             | Some(Screen::Stats(_))
-            | Some(Screen::Outbox(_)) => {}
+            | Some(Screen::Outbox(_))
+            | Some(Screen::Rules(_)) => {}
             Some(Screen::Customer(c)) => match c.focus {
                 CustomerFocus::Conversations => {
                     if let Some(id) = c

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod outbox;
 pub mod overlay;
 pub mod reply;
+pub mod rules;
 pub mod search;
 pub mod stats;
 pub mod status;
@@ -61,6 +62,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Screen::Confirm(c)) => reply::draw_confirm(frame, main, app, c, theme),
         Some(Screen::Stats(s)) => stats::draw(frame, main, app, s, theme),
         Some(Screen::Outbox(s)) => outbox::draw(frame, main, app, s, theme),
+        Some(Screen::Rules(s)) => rules::draw(frame, main, app, s, theme),
     }
     status::draw(frame, bar, app, theme);
     overlay::draw(frame, area, app, theme);
