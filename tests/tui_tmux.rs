@@ -78,7 +78,11 @@ impl Tmux {
 
     /// Waits until the screen satisfies `ok`, returning it; fails with the last screen.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_for_secs(what, 15, ok)
+    }
+
+    fn wait_for_secs(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let s = self.screen();
             if ok(&s) {
@@ -225,9 +229,19 @@ fn demo_reply_edit_send_and_statistics() {
         s.contains("(text edited)") && s.lines().any(|l| l.starts_with("Hello "))
     });
     assert!(edited.contains("Send this reply?"), "{edited}");
-    // y: queued, handed to the send worker, delivered to the demo's outbox folder.
+    // y: queued with a 10 s undo window; u takes it back to the confirm screen.
     t.keys(&["y"]);
-    let sent = t.wait_for("the sent report", |s| s.contains("Reply sent to"));
+    t.wait_for("the undo offer", |s| {
+        s.contains("Sending to") && s.contains("in 10 s · u to cancel")
+    });
+    t.keys(&["u"]);
+    let back = t.wait_for("the reply back for editing", |s| {
+        s.contains("Not sent") && s.contains("Send this reply?")
+    });
+    assert!(back.lines().any(|l| l.starts_with("Hello ")), "{back}");
+    // y again: after the window the send worker delivers it to the demo's outbox folder.
+    t.keys(&["y"]);
+    let sent = t.wait_for_secs("the sent report", 45, |s| s.contains("Reply sent to"));
     assert!(sent.contains("State"), "back at the inbox:\n{sent}");
     let outbox = dir.path().join("outbox");
     let files: Vec<_> = std::fs::read_dir(&outbox)
