@@ -267,3 +267,25 @@ fn demo_reply_edit_send_and_statistics() {
     let end = t.wait_for("the program to exit", |s| s.contains("EXITED"));
     assert!(end.contains("EXITED 0"), "clean exit:\n{end}");
 }
+
+/// `N` in a real terminal: the prefilled first name can be erased and retyped (letters that
+/// are commands elsewhere included), and Enter saves it.
+#[test]
+fn demo_first_name_dialog_takes_typing() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), "firstname", "");
+    t.wait_for("the inbox", |s| {
+        s.contains("Needs reply") && s.contains("State")
+    });
+    t.keys(&["N"]);
+    t.wait_for("the first-name dialog", |s| s.contains("First name"));
+    for _ in 0..30 {
+        t.keys(&["BSpace"]);
+    }
+    t.keys(&["Q", "u", "i", "n", "n"]);
+    t.keys(&["Enter"]);
+    let saved = t.wait_for("the saved name", |s| s.contains("greet them as Quinn"));
+    assert!(saved.contains("State"), "back at the inbox:\n{saved}");
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |s| s.contains("EXITED 0"));
+}
