@@ -142,10 +142,26 @@ pub enum Command {
         #[arg(long)]
         no_browser: bool,
     },
+    /// List the not-a-customer rules with how many conversations each hides, or remove one.
+    Rules {
+        #[command(subcommand)]
+        command: Option<RulesArg>,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesArg {
+    /// List every rule (the default).
+    List,
+    /// Remove a rule: the mail it kept out comes back into the views.
+    Remove {
+        /// Rule id (from `shopinbox rules`).
+        id: i64,
     },
 }
 
@@ -173,6 +189,11 @@ pub enum OutboxArg {
     },
     /// Settle an uncertain reply as delivered.
     MarkSent {
+        /// Outbox id.
+        id: i64,
+    },
+    /// Drop a reply that was not sent (queued, failed or uncertain); one being sent is refused.
+    Discard {
         /// Outbox id.
         id: i64,
     },
@@ -242,6 +263,7 @@ pub enum ViewArg {
     Answered,
     NotCustomer,
     All,
+    Snoozed,
 }
 
 impl From<ViewArg> for View {
@@ -253,6 +275,7 @@ impl From<ViewArg> for View {
             ViewArg::Answered => View::Answered,
             ViewArg::NotCustomer => View::NotCustomer,
             ViewArg::All => View::All,
+            ViewArg::Snoozed => View::Snoozed,
         }
     }
 }
@@ -701,6 +724,17 @@ fn run(cli: Cli) -> Result<i32> {
             print_customer(&env, &addr)?;
             Ok(0)
         }
+        Some(Command::Rules { command }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            match command {
+                None | Some(RulesArg::List) => out!("{}", rules_text(&env.store)?),
+                Some(RulesArg::Remove { id }) => {
+                    env.store.remove_rule(*id)?;
+                    outln!("Rule {id} removed; the mail it kept out is back in the views.");
+                }
+            }
+            Ok(0)
+        }
         Some(Command::NotDuplicate { id, undo }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             outln!("{}", proactive::not_duplicate(&mut env.store, *id, *undo)?);
@@ -762,6 +796,7 @@ fn run(cli: Cli) -> Result<i32> {
                 Some(OutboxArg::Retry { id }) => C::Retry(*id),
                 Some(OutboxArg::Resend { id }) => C::ResendUncertain(*id),
                 Some(OutboxArg::MarkSent { id }) => C::MarkSent(*id),
+                Some(OutboxArg::Discard { id }) => C::Discard(*id),
             };
             let out = crate::send::cli::outbox_cli(
                 &env.config,
@@ -1021,6 +1056,26 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         writeln!(out, "{}", m.body.trim_end())?;
     }
     Ok(())
+}
+
+/// `shopinbox rules`: one line per rule with what it hides.
+pub fn rules_text(store: &Store) -> Result<String> {
+    let rules = store.rules_with_counts()?;
+    if rules.is_empty() {
+        return Ok("There are no not-a-customer rules (x in the inbox adds one).\n".to_string());
+    }
+    let mut out = String::new();
+    for (rule, n) in rules {
+        let what = crate::app::rule_label(&rule);
+        let s = if n == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "{:>5}  {}  hides {n} conversation{s}\n",
+            rule.id,
+            crate::mail::sanitize::line(&what)
+        ));
+    }
+    out.push_str("Remove one with `shopinbox rules remove ID`.\n");
+    Ok(out)
 }
 
 fn print_customer(env: &Env, addr: &str) -> Result<()> {

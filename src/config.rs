@@ -94,6 +94,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     // Any name: the owner's own offers ({offer.NAME} in templates).
     ("offers", &[]),
     ("orders", &["duplicate_window_hours", "source"]),
+    ("send", &["undo_seconds"]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -374,7 +375,15 @@ pub struct Config {
     pub offers: BTreeMap<String, String>,
     /// `[orders]`: the owner's order notification rules and the duplicate-order window.
     pub orders: crate::mail::order_mail::OrderRules,
+    /// `[send] undo_seconds`: how long a reply sent from the inbox waits in the outbox before
+    /// it goes out, so `u` can take it back. 0: no window.
+    pub undo_seconds: u64,
 }
+
+/// The default undo window for replies sent from the inbox.
+pub const DEFAULT_UNDO_SECONDS: u64 = 10;
+/// The longest undo window accepted.
+const MAX_UNDO_SECONDS: u64 = 600;
 
 /// The XDG data dir (`~/.local/share/shopinbox`), else the current folder.
 fn default_data_dir() -> PathBuf {
@@ -458,6 +467,7 @@ impl Config {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             orders: crate::mail::order_mail::OrderRules::default(),
+            undo_seconds: DEFAULT_UNDO_SECONDS,
         }
     }
 
@@ -554,6 +564,14 @@ struct RawConfig {
     offers: BTreeMap<String, String>,
     #[serde(default)]
     orders: orders::RawOrders,
+    #[serde(default)]
+    send: RawSend,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSend {
+    undo_seconds: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -1034,6 +1052,16 @@ impl<'a> Ctx<'a> {
             templates_dir,
             offers,
             orders: orders::build(self, raw.orders)?,
+            undo_seconds: match raw.send.undo_seconds {
+                None => DEFAULT_UNDO_SECONDS,
+                Some(n) if (0..=MAX_UNDO_SECONDS as i64).contains(&n) => n as u64,
+                Some(_) => {
+                    return Err(self.invalid(
+                        "send.undo_seconds",
+                        "is out of range; give 0 (send at once) to 600 seconds",
+                    ))
+                }
+            },
         })
     }
 
@@ -1922,6 +1950,21 @@ reply = ["r", "enter"]
         ] {
             let err = parse(&format!("{GOOD}\n{bad}")).unwrap_err().to_string();
             assert!(err.contains(needle), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn undo_seconds_defaults_to_ten_and_is_checked() {
+        assert_eq!(parse(GOOD).unwrap().undo_seconds, DEFAULT_UNDO_SECONDS);
+        for (text, want) in [("0", 0), ("30", 30), ("600", 600)] {
+            let cfg = parse(&format!("{GOOD}\n[send]\nundo_seconds = {text}\n")).unwrap();
+            assert_eq!(cfg.undo_seconds, want);
+        }
+        for bad in ["-1", "601"] {
+            let err = parse(&format!("{GOOD}\n[send]\nundo_seconds = {bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("send.undo_seconds"), "{bad}: {err}");
         }
     }
 

@@ -166,8 +166,13 @@ fn event_loop(
                     app.update(Action::Notify { text, error });
                 }
             }
-            Effect::SendOutbox(id) => {
-                let sent = commands.map(|c| c.send(WorkerCommand::SendOutbox(id)).is_ok());
+            Effect::SendOutbox(_) | Effect::Worker(_) => {
+                let command = match effect {
+                    Effect::SendOutbox(id) => WorkerCommand::SendOutbox(id),
+                    Effect::Worker(c) => c,
+                    _ => continue,
+                };
+                let sent = commands.map(|c| c.send(command).is_ok());
                 if sent != Some(true) {
                     app.update(Action::Notify {
                         text: "The reply is saved in the outbox, but the send worker is not running; `shopinbox outbox` sends it.".to_string(),

@@ -74,11 +74,20 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
                             let _ = tx.send(SyncCommand::SyncNow);
                         }
                     }
-                    WorkerCommand::SendOutbox(id) => match &send {
+                    WorkerCommand::SendOutbox(_)
+                    | WorkerCommand::Retry(_)
+                    | WorkerCommand::Resend(_)
+                    | WorkerCommand::MarkSent(_) => match &send {
                         Ok(tx) => {
-                            let _ = tx.send(SendCommand::Send(id));
+                            let _ = tx.send(match cmd {
+                                WorkerCommand::Retry(id) => SendCommand::Retry(id),
+                                WorkerCommand::Resend(id) => SendCommand::ResendUncertain(id),
+                                WorkerCommand::MarkSent(id) => SendCommand::MarkSent(id),
+                                _ => SendCommand::Send(id_of(cmd)),
+                            });
                         }
                         Err(SendError::NoSmtp) => {
+                            let id = id_of(cmd);
                             let _ = event_tx.send(WorkerEvent::Error {
                                 message: format!(
                                     "The reply is saved in the outbox, but sending is not set up: add an [smtp] section to the config, then run `shopinbox outbox retry {id}`."
@@ -88,6 +97,7 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
                         // A set-up failure other than a missing section (the password command
                         // failed, …) is named as it is, not as "not set up".
                         Err(e) => {
+                            let id = id_of(cmd);
                             let _ = event_tx.send(WorkerEvent::Error {
                                 message: format!(
                                     "The reply is saved in the outbox, but {e}; fix that, then run `shopinbox outbox retry {id}`."
@@ -137,6 +147,17 @@ fn relay<E: Send + 'static>(
 }
 
 /// Sync events as the status bar tells them; `now` stamps a finished pass.
+/// The outbox id a send command is about (0 for the others).
+fn id_of(cmd: WorkerCommand) -> i64 {
+    match cmd {
+        WorkerCommand::SendOutbox(id)
+        | WorkerCommand::Retry(id)
+        | WorkerCommand::Resend(id)
+        | WorkerCommand::MarkSent(id) => id,
+        WorkerCommand::SyncNow | WorkerCommand::Shutdown => 0,
+    }
+}
+
 pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEvent> {
     match ev {
         SyncEvent::Started => vec![WorkerEvent::Started],

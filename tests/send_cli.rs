@@ -219,3 +219,40 @@ Date: Tue, 24 Nov 2026 10:30:00 +0100\r\n\r\nAnd the same for #2002, thank you!\
         d.text
     );
 }
+
+#[test]
+fn outbox_discard_drops_an_unsent_reply_and_refuses_one_being_sent() {
+    let (_dir, cfg, mut store, conv) = setup();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let (templates, _) = flow::load_templates(&cfg);
+    let t = flow::find_template(&templates, "plain").unwrap();
+    let msg = flow::message_to_answer(&store, conv).unwrap();
+    let d = flow::draft(&cfg, &store, &msg, t, now).unwrap();
+    let (queued, _) = flow::enqueue(&cfg, &store, &d, now).unwrap();
+    let (busy, _) = flow::enqueue(&cfg, &store, &d, now).unwrap();
+    // Another shopinbox holds the lease of `busy` while it sends it.
+    let lease = shopinbox::send::lease::Lease::acquire(store.connection(), busy).unwrap();
+    outbox::claim(store.connection(), busy, lease.token(), now)
+        .unwrap()
+        .unwrap();
+
+    let mut run = |cmd| outbox_cli(&cfg, &mut store, cmd, None, &mut NoWriteBack, now);
+    let out = run(OutboxCommand::Discard(queued)).unwrap();
+    assert_eq!(
+        out,
+        format!("Reply {queued} discarded; it will not be sent.\n")
+    );
+    let e = run(OutboxCommand::Discard(busy)).unwrap_err();
+    assert!(e.to_string().contains("is being sent right now"), "{e}");
+    let e = run(OutboxCommand::Discard(queued)).unwrap_err();
+    assert!(e.to_string().contains("there is no reply"), "{e}");
+    drop(lease);
+    assert!(outbox::get(store.connection(), queued).unwrap().is_none());
+    assert_eq!(
+        outbox::get(store.connection(), busy)
+            .unwrap()
+            .unwrap()
+            .state,
+        OutboxState::Sending
+    );
+}

@@ -78,7 +78,11 @@ impl Tmux {
 
     /// Waits until the screen satisfies `ok`, returning it; fails with the last screen.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_for_secs(what, 15, ok)
+    }
+
+    fn wait_for_secs(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let s = self.screen();
             if ok(&s) {
@@ -230,9 +234,19 @@ fn demo_reply_edit_send_and_statistics() {
         s.contains("(text edited)") && s.lines().any(|l| l.starts_with("Hello "))
     });
     assert!(edited.contains("Send this reply?"), "{edited}");
-    // y: queued, handed to the send worker, delivered to the demo's outbox folder.
+    // y: queued with a 10 s undo window; u takes it back to the confirm screen.
     t.keys(&["y"]);
-    let sent = t.wait_for("the sent report", |s| s.contains("Reply sent to"));
+    t.wait_for("the undo offer", |s| {
+        s.contains("Sending to") && s.contains("in 10 s · u to cancel")
+    });
+    t.keys(&["u"]);
+    let back = t.wait_for("the reply back for editing", |s| {
+        s.contains("Not sent") && s.contains("Send this reply?")
+    });
+    assert!(back.lines().any(|l| l.starts_with("Hello ")), "{back}");
+    // y again: after the window the send worker delivers it to the demo's outbox folder.
+    t.keys(&["y"]);
+    let sent = t.wait_for_secs("the sent report", 45, |s| s.contains("Reply sent to"));
     assert!(sent.contains("State"), "back at the inbox:\n{sent}");
     let outbox = dir.path().join("outbox");
     let files: Vec<_> = std::fs::read_dir(&outbox)
@@ -257,4 +271,26 @@ fn demo_reply_edit_send_and_statistics() {
     t.keys(&["q"]);
     let end = t.wait_for("the program to exit", |s| s.contains("EXITED"));
     assert!(end.contains("EXITED 0"), "clean exit:\n{end}");
+}
+
+/// `N` in a real terminal: the prefilled first name can be erased and retyped (letters that
+/// are commands elsewhere included), and Enter saves it.
+#[test]
+fn demo_first_name_dialog_takes_typing() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), "firstname", "");
+    t.wait_for("the inbox", |s| {
+        s.contains("Needs reply") && s.contains("State")
+    });
+    t.keys(&["N"]);
+    t.wait_for("the first-name dialog", |s| s.contains("First name"));
+    for _ in 0..30 {
+        t.keys(&["BSpace"]);
+    }
+    t.keys(&["Q", "u", "i", "n", "n"]);
+    t.keys(&["Enter"]);
+    let saved = t.wait_for("the saved name", |s| s.contains("greet them as Quinn"));
+    assert!(saved.contains("State"), "back at the inbox:\n{saved}");
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |s| s.contains("EXITED 0"));
 }

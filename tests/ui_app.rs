@@ -211,6 +211,13 @@ fn snooze_with_preset_and_typed_time_then_undo() {
     // Tomorrow 9:00 in Berlin.
     assert_eq!(m.presets[1].1, utc("2026-11-20T08:00:00Z"));
     app.update(Action::Input(InputKey::Down));
+    // The first conversation is overdue: the first Enter asks, the second snoozes.
+    app.update(Action::Input(InputKey::Submit));
+    let Some(Overlay::Snooze(m)) = &app.overlay else {
+        panic!("snoozing an overdue conversation asks first")
+    };
+    assert!(m.error.as_deref().is_some_and(|e| e.starts_with("Overdue")));
+    assert_eq!(app.counts.needs_reply, 4, "not snoozed yet");
     app.update(Action::Input(InputKey::Submit));
     assert!(app.overlay.is_none());
     assert_eq!(app.counts.needs_reply, 3);
@@ -219,7 +226,21 @@ fn snooze_with_preset_and_typed_time_then_undo() {
     assert_eq!(app.counts.needs_reply, 4);
 
     cmd(&mut app, Command::Snooze);
+    let presets = match &app.overlay {
+        Some(Overlay::Snooze(m)) => m.presets.len(),
+        _ => panic!("snooze menu not open"),
+    };
+    // Typing on the choices does not reach the "other" field; Down gives it the focus.
     typed(&mut app, "yesterday");
+    let Some(Overlay::Snooze(m)) = &app.overlay else {
+        panic!("snooze menu open")
+    };
+    assert!(m.typed.is_empty());
+    for _ in 0..presets {
+        app.update(Action::Input(InputKey::Down));
+    }
+    typed(&mut app, "yesterday");
+    app.update(Action::Input(InputKey::Submit));
     app.update(Action::Input(InputKey::Submit));
     let Some(Overlay::Snooze(m)) = &app.overlay else {
         panic!("a bad time keeps the menu open")
@@ -232,6 +253,7 @@ fn snooze_with_preset_and_typed_time_then_undo() {
         app.update(Action::Input(InputKey::Backspace));
     }
     typed(&mut app, "2026-11-25 14:00");
+    app.update(Action::Input(InputKey::Submit));
     app.update(Action::Input(InputKey::Submit));
     assert!(app.overlay.is_none());
     assert_eq!(app.counts.needs_reply, 3);
@@ -504,4 +526,127 @@ fn correcting_a_first_name_is_remembered_for_the_customer() {
         panic!("customer panel not open")
     };
     assert_eq!(c.info.first_name_override, None);
+}
+
+/// `N` through the real key path, from the list, the conversation and the customer panel:
+/// the prefilled name can be erased and retyped, and Enter saves it.
+#[test]
+fn first_name_dialog_takes_typing_from_every_screen() {
+    use ui_support::{press, type_text};
+    let mut app = Fake::sample().into_app(100, 30);
+    cmd(&mut app, Command::ViewAll);
+    select(&mut app, "Chipped bowl");
+    let saved = |app: &App| {
+        app.data
+            .customer("maria@garcia.es")
+            .unwrap()
+            .first_name_override
+    };
+    for (screen, name) in [
+        ("list", "Marita"),
+        ("conversation", "Mari"),
+        ("customer", "María José"),
+    ] {
+        match screen {
+            "conversation" => {
+                press(&mut app, "Enter");
+                assert!(matches!(app.screen(), Some(Screen::Conversation(_))));
+            }
+            "customer" => {
+                press(&mut app, "c");
+                assert!(matches!(app.screen(), Some(Screen::Customer(_))));
+            }
+            _ => {}
+        }
+        press(&mut app, "N");
+        let Some(Overlay::FirstName(n)) = &app.overlay else {
+            panic!("N opens the first-name editor on the {screen}")
+        };
+        let before = n.input.text().chars().count();
+        assert!(before > 0, "prefilled on the {screen}");
+        for _ in 0..before {
+            press(&mut app, "Backspace");
+        }
+        // Letters that are commands elsewhere (q quits, j moves, u undoes) are text here.
+        type_text(&mut app, name);
+        let Some(Overlay::FirstName(n)) = &app.overlay else {
+            panic!("typing keeps the editor open on the {screen}")
+        };
+        assert_eq!(n.input.text(), name);
+        press(&mut app, "Enter");
+        assert!(app.overlay.is_none());
+        assert_eq!(
+            saved(&app).as_deref(),
+            Some(name),
+            "saved from the {screen}"
+        );
+    }
+    // Esc still cancels without saving.
+    press(&mut app, "N");
+    type_text(&mut app, "xyz");
+    press(&mut app, "Esc");
+    assert!(app.overlay.is_none());
+    assert_eq!(saved(&app).as_deref(), Some("María José"));
+}
+
+/// In the snooze dialog j/k move between the choices (real key path); letters only reach the
+/// "other" field once it has the focus, and there j and k are text.
+#[test]
+fn snooze_dialog_moves_with_j_and_k_and_types_only_in_the_other_field() {
+    use ui_support::{press, type_text};
+    let mut app = Fake::sample().into_app(100, 30);
+    press(&mut app, "s");
+    let sel = |app: &App| match &app.overlay {
+        Some(Overlay::Snooze(m)) => (m.selected, m.presets.len(), m.typed.text().to_string()),
+        _ => panic!("snooze menu not open"),
+    };
+    assert_eq!(sel(&app).0, 0);
+    press(&mut app, "j");
+    press(&mut app, "j");
+    assert_eq!(sel(&app).0, 2);
+    press(&mut app, "k");
+    assert_eq!(sel(&app).0, 1);
+    type_text(&mut app, "mon");
+    assert_eq!(sel(&app).2, "", "no typing on the choices");
+    let n = sel(&app).1;
+    while sel(&app).0 < n {
+        press(&mut app, "j");
+    }
+    assert_eq!(sel(&app).2, "", "j moved onto the other field");
+    type_text(&mut app, "jk");
+    assert_eq!(sel(&app).2, "jk", "j and k are text there");
+    press(&mut app, "Up");
+    assert_eq!(sel(&app).0, n - 1);
+    press(&mut app, "Esc");
+    assert!(app.overlay.is_none());
+}
+
+/// A snoozed conversation leaves Needs reply and shows in the Snoozed view (key 8), whose tab
+/// carries its count.
+#[test]
+fn snoozed_conversations_have_their_own_view_with_a_count() {
+    use ui_support::press;
+    let mut app = Fake::sample().into_app(100, 30);
+    assert_eq!(app.counts.snoozed, 0);
+    // The second conversation; "tomorrow 9:00".
+    press(&mut app, "j");
+    let subject = selected_subject(&app);
+    press(&mut app, "s");
+    press(&mut app, "j");
+    press(&mut app, "Enter");
+    if app.overlay.is_some() {
+        // Overdue: confirm.
+        press(&mut app, "Enter");
+    }
+    assert!(app.overlay.is_none());
+    assert_eq!(app.counts.snoozed, 1);
+    let screen = ui_support::screen_text(&ui_support::render(&app, 100, 30));
+    assert!(screen.contains("Later 1"), "{screen}");
+    press(&mut app, "8");
+    assert_eq!(app.view, View::Snoozed);
+    assert_eq!(app.inbox.total, 1);
+    assert_eq!(selected_subject(&app), subject);
+    press(&mut app, "u");
+    assert_eq!(app.counts.snoozed, 0);
+    assert_eq!(app.inbox.total, 0);
 }

@@ -10,7 +10,7 @@ use shopinbox::send::flow::{self, NoWriteBack};
 use shopinbox::send::outbox::{self, OutboxState, Outcome};
 use shopinbox::send::smtp::Delivery;
 use shopinbox::store::View;
-use ui_support::{demo_app, demo_now, demo_store, render, screen_text};
+use ui_support::{demo_app, demo_now, demo_store, press, render, screen_text};
 
 const JOHN: &str = "Order #1042 shows delivered but nothing arrived";
 const ACK: &str = "Acknowledge and investigate";
@@ -125,14 +125,18 @@ fn reply_picks_a_template_confirms_queues_and_asks_the_worker() {
         "nothing queued before sending"
     );
 
-    // y: a durable outbox row first, then the worker is asked to send it.
+    // y: a durable outbox row first, then the worker is asked to send it (after the undo
+    // window, which the row carries).
     let effect = cmd(&mut app, Command::Send);
     let Effect::SendOutbox(id) = effect else {
         panic!("send asks the worker: {effect:?}");
     };
     assert!(app.screen().is_none(), "back at the inbox");
     let (text, error) = status(&app);
-    assert!(!error && text.contains("queued"), "{text}");
+    assert!(
+        !error && text.contains("Sending to") && text.contains("in 10 s"),
+        "{text}"
+    );
     let rows = outbox_rows(&app);
     assert_eq!(rows.len(), 1);
     let entry = &rows[0];
@@ -186,8 +190,8 @@ fn a_failed_send_is_reported_and_stays_queued() {
     let (dir, mut app) = demo_app(100, 30);
     pick(&mut app, JOHN, ACK);
     cmd(&mut app, Command::Open);
-    let Effect::SendOutbox(id) = cmd(&mut app, Command::Open) else {
-        panic!("Enter sends on the confirm screen");
+    let Effect::SendOutbox(id) = cmd(&mut app, Command::Send) else {
+        panic!("y sends on the confirm screen");
     };
     let worker = demo_store(dir.path());
     let conn = worker.connection();
@@ -519,4 +523,347 @@ fn a_template_needing_a_missing_offer_is_refused_in_the_picker() {
         .iter()
         .filter(|c| c.template.path.file_name().unwrap() != "return-to-address.txt")
         .all(|c| c.draft.is_ok()));
+}
+
+/// r, then Enter, Enter: the picker's Enter opens the confirm screen, the confirm screen's
+/// Enter shows the whole reply in $EDITOR. Nothing is queued; only y sends.
+#[test]
+fn enter_on_the_confirm_screen_never_sends_only_y_does_with_an_undo_window() {
+    let (_dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    assert_eq!(press(&mut app, "r"), Effect::None);
+    picker(&app);
+    assert_eq!(press(&mut app, "Enter"), Effect::None);
+    let text = confirm(&app).draft.text.clone();
+    assert_eq!(press(&mut app, "Enter"), Effect::EditReply(text.clone()));
+    confirm(&app);
+    assert!(outbox_rows(&app).is_empty(), "Enter sent nothing");
+
+    // y: queued with a not-before time 10 s ahead; the status line offers u.
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    assert!(app.screen().is_none());
+    assert_eq!(
+        status(&app),
+        (
+            "Sending to Smith, John in 10 s · u to cancel".to_string(),
+            false
+        )
+    );
+    let conn = app.data.store().unwrap().connection();
+    let entry = outbox::get(conn, id).unwrap().unwrap();
+    assert_eq!(entry.state, OutboxState::Queued);
+    assert_eq!(entry.retry_at, Some(demo_now() + Duration::seconds(10)));
+    assert!(outbox::due(conn, demo_now()).unwrap().is_empty(), "held");
+    assert_eq!(
+        outbox::due(conn, demo_now() + Duration::seconds(10)).unwrap(),
+        vec![id]
+    );
+
+    // u within the window: the row is gone and the same text is back on the confirm screen.
+    assert_eq!(press(&mut app, "u"), Effect::None);
+    assert!(outbox_rows(&app).is_empty(), "taken back");
+    assert_eq!(confirm(&app).draft.text, text);
+    let (line, error) = status(&app);
+    assert!(!error && line.starts_with("Not sent"), "{line}");
+    assert!(app.pending_sends.is_empty());
+
+    // y queues it again.
+    let Effect::SendOutbox(again) = press(&mut app, "y") else {
+        panic!("y sends again");
+    };
+    let rows = outbox_rows(&app);
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].id, rows[0].state), (again, OutboxState::Queued));
+}
+
+#[test]
+fn undo_after_the_worker_took_the_reply_is_too_late() {
+    let (dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    // The window ended and the worker (its own connection) claimed it.
+    let worker = demo_store(dir.path());
+    outbox::claim(
+        worker.connection(),
+        id,
+        "test-lease",
+        demo_now() + Duration::seconds(10),
+    )
+    .unwrap()
+    .unwrap();
+    press(&mut app, "u");
+    let (line, error) = status(&app);
+    assert!(error && line.starts_with("Too late to cancel"), "{line}");
+    assert!(app.screen().is_none(), "no confirm screen comes back");
+    let rows = outbox_rows(&app);
+    assert_eq!(rows[0].state, OutboxState::Sending, "the send goes on");
+}
+
+#[test]
+fn with_no_undo_window_y_sends_at_once() {
+    let (_dir, mut app) = demo_app(100, 30);
+    app.options.config.as_mut().unwrap().undo_seconds = 0;
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    let entry = outbox::get(app.data.store().unwrap().connection(), id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.retry_at, None, "not held");
+    assert!(status(&app).0.contains("queued; sending"));
+    press(&mut app, "u");
+    assert_eq!(outbox_rows(&app).len(), 1, "u does not touch it");
+}
+
+/// `o`: the outbox screen lists unsent replies with their state and error; Enter shows the
+/// text, D discards, y retries a failed reply (or resends an uncertain one) and a settles it
+/// as sent — decisions for the send worker, handed over as effects.
+#[test]
+fn the_outbox_screen_lists_unsent_replies_and_hands_decisions_to_the_worker() {
+    use shopinbox::app::WorkerCommand;
+    let (dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(held) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    assert_eq!(press(&mut app, "o"), Effect::None);
+    let Some(Screen::Outbox(s)) = app.screen() else {
+        panic!("o opens the outbox: {:?}", app.status);
+    };
+    assert_eq!(s.entries.len(), 1);
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("Outbox · 1 not sent"), "{screen}");
+    assert!(
+        screen.contains("waiting") && screen.contains("john.smith1979@gmail.com"),
+        "{screen}"
+    );
+    // Enter shows the text.
+    press(&mut app, "Enter");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("Hi John,"), "{screen}");
+    // D discards it (a local write: the row is gone).
+    assert_eq!(press(&mut app, "D"), Effect::None);
+    assert!(outbox_rows(&app).iter().all(|e| e.id != held));
+    assert!(status(&app).0.contains("discarded"), "{:?}", status(&app));
+
+    // A reply the server refused: its error is shown; y retries, a settles as sent.
+    press(&mut app, "Esc");
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    let worker = demo_store(dir.path());
+    let conn = worker.connection();
+    outbox::claim(conn, id, "test-lease", demo_now())
+        .unwrap()
+        .unwrap();
+    outbox::record(
+        conn,
+        id,
+        "test-lease",
+        &Outcome::Failed {
+            error: "550 mailbox unavailable".into(),
+            retry_at: None,
+        },
+        demo_now(),
+        false,
+    )
+    .unwrap();
+    press(&mut app, "o");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(
+        screen.contains("failed") && screen.contains("Error: 550 mailbox unavailable"),
+        "{screen}"
+    );
+    assert_eq!(
+        press(&mut app, "y"),
+        Effect::Worker(WorkerCommand::Retry(id))
+    );
+    assert_eq!(
+        press(&mut app, "a"),
+        Effect::Worker(WorkerCommand::MarkSent(id))
+    );
+
+    // An uncertain one is resent on y.
+    outbox::retry(conn, id, demo_now()).unwrap();
+    outbox::claim(conn, id, "test-lease", demo_now())
+        .unwrap()
+        .unwrap();
+    outbox::record(
+        conn,
+        id,
+        "test-lease",
+        &Outcome::Uncertain {
+            error: "connection lost after the data".into(),
+        },
+        demo_now(),
+        false,
+    )
+    .unwrap();
+    app.update(Action::Worker(WorkerEvent::Outbox));
+    assert!(screen_text(&render(&app, 100, 30)).contains("uncertain"));
+    assert_eq!(
+        press(&mut app, "y"),
+        Effect::Worker(WorkerCommand::Resend(id))
+    );
+    press(&mut app, "Esc");
+    assert!(app.screen().is_none());
+}
+
+/// `e` on a failed reply in the outbox takes it out and brings its text back for editing;
+/// `y` queues the edited text again.
+#[test]
+fn a_failed_reply_is_edited_from_the_outbox_and_queued_again() {
+    let (dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "r");
+    press(&mut app, "Enter");
+    let Effect::SendOutbox(id) = press(&mut app, "y") else {
+        panic!("y sends");
+    };
+    let worker = demo_store(dir.path());
+    let conn = worker.connection();
+    outbox::claim(conn, id, "test-lease", demo_now())
+        .unwrap()
+        .unwrap();
+    let failed = Outcome::Failed {
+        error: "550 mailbox unavailable".into(),
+        retry_at: None,
+    };
+    outbox::record(conn, id, "test-lease", &failed, demo_now(), false).unwrap();
+    press(&mut app, "o");
+    let Effect::EditReply(text) = press(&mut app, "e") else {
+        panic!("e edits: {:?}", status(&app));
+    };
+    assert!(text.starts_with("Hi John,"), "{text}");
+    assert!(outbox_rows(&app).is_empty(), "taken out while edited");
+    assert_eq!(confirm(&app).subject, format!("Re: {JOHN}"));
+    app.update(Action::ReplyEdited(Ok(
+        "Hi John,\n\nA new parcel left today.\n".into(),
+    )));
+    let Effect::SendOutbox(again) = press(&mut app, "y") else {
+        panic!("y queues it again");
+    };
+    assert!(
+        matches!(app.screen(), Some(Screen::Outbox(_))),
+        "back in the outbox"
+    );
+    let raw = outbox::raw(app.data.store().unwrap().connection(), again)
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&raw).contains("A new parcel left today."));
+}
+
+/// `x` on a Gmail customer never offers the whole domain; on mail already kept out it offers
+/// "a customer after all", which removes the rule.
+#[test]
+fn x_never_offers_a_free_mail_domain_and_takes_a_rule_back() {
+    use shopinbox::app::Overlay;
+    use shopinbox::store::RuleKind;
+    let (_dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "x");
+    let Some(Overlay::NotCustomer { choices, .. }) = &app.overlay else {
+        panic!("x opens the menu");
+    };
+    let kinds: Vec<RuleKind> = choices.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, vec![RuleKind::Message, RuleKind::Sender]);
+    assert!(choices
+        .iter()
+        .all(|c| c.label != "everything from @gmail.com"));
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(!screen.contains("everything from @gmail.com"), "{screen}");
+    // s: everything from this sender.
+    press(&mut app, "s");
+    assert!(app.overlay.is_none());
+    let needs_reply = app.counts.needs_reply;
+
+    press(&mut app, "6");
+    select(&mut app, JOHN);
+    press(&mut app, "x");
+    let Some(Overlay::NotCustomer { choices, .. }) = &app.overlay else {
+        panic!("x opens the menu on kept-out mail");
+    };
+    assert_eq!(choices.len(), 1);
+    assert!(
+        choices[0].label.starts_with("a customer after all")
+            && choices[0].label.contains("john.smith1979@gmail.com"),
+        "{:?}",
+        choices[0].label
+    );
+    press(&mut app, "Enter");
+    assert!(app.overlay.is_none());
+    assert!(status(&app).0.starts_with("A customer after all"));
+    assert!(
+        app.data
+            .rules()
+            .unwrap()
+            .iter()
+            .all(|r| r.value != "john.smith1979@gmail.com"),
+        "the rule is gone"
+    );
+    assert_eq!(
+        app.counts.needs_reply,
+        needs_reply + 1,
+        "back in Needs reply"
+    );
+}
+
+/// `R`: the Rules screen lists every rule with how many conversations it hides; `D` removes
+/// the selected one and its mail comes back.
+#[test]
+fn the_rules_screen_lists_rules_with_counts_and_removes_one() {
+    let (_dir, mut app) = demo_app(100, 30);
+    select(&mut app, JOHN);
+    press(&mut app, "x");
+    press(&mut app, "s");
+    let needs_reply = app.counts.needs_reply;
+    assert_eq!(press(&mut app, "R"), Effect::None);
+    let Some(Screen::Rules(s)) = app.screen() else {
+        panic!("R opens the rules: {:?}", app.status);
+    };
+    let i = s
+        .rules
+        .iter()
+        .position(|(r, _)| r.value == "john.smith1979@gmail.com")
+        .expect("the new rule is listed");
+    assert_eq!(s.rules[i].1, 1, "it hides one conversation");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(
+        screen.contains("everything from john.smith1979@gmail.com  · hides 1 conversation"),
+        "{screen}"
+    );
+    press(&mut app, "g");
+    for _ in 0..i {
+        press(&mut app, "j");
+    }
+    press(&mut app, "D");
+    assert!(
+        status(&app).0.starts_with("Rule removed"),
+        "{:?}",
+        status(&app)
+    );
+    let Some(Screen::Rules(s)) = app.screen() else {
+        panic!("still on the rules");
+    };
+    assert!(s
+        .rules
+        .iter()
+        .all(|(r, _)| r.value != "john.smith1979@gmail.com"));
+    assert_eq!(app.counts.needs_reply, needs_reply + 1);
+    press(&mut app, "Esc");
+    assert!(app.screen().is_none());
 }

@@ -23,6 +23,7 @@ pub enum Command {
     ViewAnswered,
     ViewNotCustomer,
     ViewAll,
+    ViewSnoozed,
     Reply,
     Send,
     EditTemplate,
@@ -42,12 +43,14 @@ pub enum Command {
     SyncNow,
     Search,
     Stats,
+    Outbox,
+    Rules,
     Help,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 38] = [
+    pub const ALL: [Command; 41] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -66,6 +69,7 @@ impl Command {
         Command::ViewAnswered,
         Command::ViewNotCustomer,
         Command::ViewAll,
+        Command::ViewSnoozed,
         Command::Reply,
         Command::Send,
         Command::EditTemplate,
@@ -85,6 +89,8 @@ impl Command {
         Command::SyncNow,
         Command::Search,
         Command::Stats,
+        Command::Outbox,
+        Command::Rules,
         Command::Help,
     ];
 
@@ -109,6 +115,7 @@ impl Command {
             Command::ViewAnswered => "view_answered",
             Command::ViewNotCustomer => "view_not_customer",
             Command::ViewAll => "view_all",
+            Command::ViewSnoozed => "view_snoozed",
             Command::Reply => "reply",
             Command::Send => "send",
             Command::EditTemplate => "edit_template",
@@ -128,6 +135,8 @@ impl Command {
             Command::SyncNow => "sync_now",
             Command::Search => "search",
             Command::Stats => "stats",
+            Command::Outbox => "outbox",
+            Command::Rules => "rules",
             Command::Help => "help",
         }
     }
@@ -153,16 +162,17 @@ impl Command {
             Command::ViewAnswered => "view: answered",
             Command::ViewNotCustomer => "view: not customers",
             Command::ViewAll => "view: all",
+            Command::ViewSnoozed => "view: snoozed",
             Command::Reply => "reply with a template",
-            Command::Send => "send the reply (on the confirm screen)",
+            Command::Send => "send the reply; outbox: retry or resend",
             Command::EditTemplate => "edit the template file (in the template list)",
             Command::NotCustomer => "mark not a customer (message/sender/domain)",
-            Command::MarkAnswered => "mark answered by hand (again: clear)",
+            Command::MarkAnswered => "mark answered (again: clear); outbox: sent",
             Command::Snooze => "snooze until a time",
             Command::Undo => "undo the last mark or snooze",
             Command::Customer => "customer panel",
             Command::AddNote => "add a note about the customer",
-            Command::DeleteNote => "delete the selected note",
+            Command::DeleteNote => "delete the note; outbox: discard the reply",
             Command::NotDuplicate => "not a duplicate: dismiss a duplicate order",
             Command::FirstName => "correct the first name used in replies",
             Command::NextFocus => "switch between conversations and notes",
@@ -172,6 +182,8 @@ impl Command {
             Command::SyncNow => "sync now",
             Command::Search => "search all mail",
             Command::Stats => "statistics and the morning report",
+            Command::Outbox => "outbox: replies not sent yet",
+            Command::Rules => "not-a-customer rules (D removes one)",
             Command::Help => "this help",
         }
     }

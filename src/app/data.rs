@@ -59,6 +59,10 @@ pub trait InboxData {
     fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()>;
     fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64>;
     fn remove_rule(&mut self, id: i64) -> DataResult<()>;
+    /// Every not-a-customer rule, oldest first.
+    fn rules(&self) -> DataResult<Vec<crate::store::Rule>> {
+        Ok(Vec::new())
+    }
     fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()>;
     fn snooze(&mut self, id: ConversationId, until: Option<DateTime<Utc>>) -> DataResult<()>;
     fn add_note(&mut self, addr: &str, text: &str) -> DataResult<i64>;
@@ -180,6 +184,9 @@ impl InboxData for Store {
             "remove the not-a-customer rule",
             Store::remove_rule(self, id),
         )
+    }
+    fn rules(&self) -> DataResult<Vec<crate::store::Rule>> {
+        wrap("read the not-a-customer rules", Store::rules(self))
     }
     fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()> {
         wrap(

@@ -167,7 +167,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 38] = [
+    let table: [(Command, &[&'static str]); 41] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -186,6 +186,7 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (ViewAnswered, &["4"]),
         (ViewNotCustomer, &["5"]),
         (ViewAll, &["6"]),
+        (ViewSnoozed, &["8"]),
         (Reply, &["r"]),
         (Send, &["y"]),
         (EditTemplate, &["E"]),
@@ -205,6 +206,8 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (SyncNow, &["S", "F5"]),
         (Search, &["/"]),
         (Stats, &["T", "7"]),
+        (Outbox, &["o"]),
+        (Rules, &["R"]),
         (Help, &["?", "F1"]),
     ];
     table

@@ -11,8 +11,10 @@ pub mod command;
 pub mod data;
 pub mod input;
 pub mod keymap;
+pub mod outbox;
 mod proactive;
 pub mod reply;
+pub mod rules;
 pub mod stats;
 pub mod when;
 pub mod worker;
@@ -35,10 +37,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
 /// Every view, in tab order.
-pub const VIEWS: [View; 6] = [
+pub const VIEWS: [View; 7] = [
     View::NeedsReply,
     View::Overdue,
     View::DueToday,
+    View::Snoozed,
     View::Answered,
     View::NotCustomer,
     View::All,
@@ -58,6 +61,7 @@ pub fn view_count(counts: &ViewCounts, view: View) -> u64 {
         View::Answered => counts.answered,
         View::NotCustomer => counts.not_customer,
         View::All => counts.all,
+        View::Snoozed => counts.snoozed,
     }
 }
 
@@ -75,6 +79,8 @@ pub fn view_title(view: View, short: bool) -> &'static str {
         (View::NotCustomer, false) => "Not customers",
         (View::NotCustomer, true) => "Not",
         (View::All, _) => "All",
+        (View::Snoozed, false) => "Snoozed",
+        (View::Snoozed, true) => "Later",
     }
 }
 
@@ -140,6 +146,8 @@ pub enum Effect {
     EditTemplate(PathBuf),
     /// Ask the send worker to deliver this outbox entry now (it is already stored).
     SendOutbox(i64),
+    /// Hand an owner's outbox decision (retry, resend, settle as sent) to the send worker.
+    Worker(WorkerCommand),
     /// Write the raw message to a temp file and open it.
     OpenRaw {
         message: MessageKey,
@@ -207,6 +215,10 @@ pub enum Screen {
     /// Reply step 2: confirm (or edit) and send.
     Confirm(ConfirmReply),
     Stats(StatsScreen),
+    /// Replies not sent yet, and the owner's decisions on them.
+    Outbox(outbox::OutboxScreen),
+    /// The not-a-customer rules and what each hides.
+    Rules(rules::RulesScreen),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -223,6 +235,8 @@ pub struct RuleChoice {
     pub kind: RuleKind,
     pub value: String,
     pub label: String,
+    /// "A customer after all": the rules (ids) to remove instead of adding one.
+    pub remove: Vec<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +247,10 @@ pub struct SnoozeMenu {
     pub selected: usize,
     pub typed: LineEditor,
     pub error: Option<String>,
+    /// The conversation is overdue: the first Enter asks, the second snoozes.
+    pub overdue: bool,
+    /// The owner was asked and confirmed with a second Enter.
+    pub asked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +307,10 @@ pub enum Undo {
     /// "Not a duplicate" on a possible duplicate order.
     Duplicate {
         conversation: ConversationId,
+    },
+    /// A reply waiting out its undo window in the outbox.
+    Send {
+        outbox_id: i64,
     },
 }
 
@@ -349,6 +371,8 @@ pub struct App {
     pub undo: Vec<Undo>,
     /// Replies queued in this session whose outcome the status line reports.
     pub pending_sends: Vec<PendingSend>,
+    /// Replies inside their undo window, with the confirm screen `u` brings back.
+    pub held_sends: Vec<(i64, ConfirmReply)>,
     pub should_quit: bool,
     /// Write-back was queued (a conversation was read): ask the sync worker to run it.
     sync_wanted: bool,
@@ -386,6 +410,7 @@ impl App {
             outbox_pending: 0,
             undo: Vec::new(),
             pending_sends: Vec::new(),
+            held_sends: Vec::new(),
             should_quit: false,
             sync_wanted: false,
         };
@@ -422,6 +447,7 @@ impl App {
             Some(Overlay::Search(_))
                 | Some(Overlay::Snooze(_))
                 | Some(Overlay::Note(_))
+                | Some(Overlay::FirstName(_))
                 | Some(Overlay::NotCustomer { .. })
         );
         if wants_text {
@@ -639,6 +665,14 @@ impl App {
             },
             // The reply screens hold their own draft; the statistics reload in one go.
             Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_) => Ok(()),
+            Screen::Outbox(_) => {
+                self.reload_outbox();
+                Ok(())
+            }
+            Screen::Rules(_) => {
+                self.reload_rules();
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.error(e.sentence());
@@ -751,6 +785,18 @@ impl App {
                 p.preview_scroll = p.preview_scroll.saturating_add_signed(delta as isize);
                 self.clamp_reply_scroll();
             }
+            Some(Screen::Rules(s)) => {
+                s.selected = s
+                    .selected
+                    .saturating_add_signed(delta as isize)
+                    .min(s.rules.len().saturating_sub(1));
+            }
+            Some(Screen::Outbox(s)) => {
+                s.selected = s
+                    .selected
+                    .saturating_add_signed(delta as isize)
+                    .min(s.entries.len().saturating_sub(1));
+            }
             Some(Screen::Confirm(c)) => {
                 c.scroll = c.scroll.saturating_add_signed(delta as isize);
                 self.clamp_reply_scroll();
@@ -774,6 +820,8 @@ impl App {
         match self.stack.last() {
             Some(Screen::Templates(_)) => return self.picker_command(cmd),
             Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
+            Some(Screen::Outbox(_)) => return self.outbox_command(cmd),
+            Some(Screen::Rules(_)) => return self.rules_command(cmd),
             _ => {}
         }
         match cmd {
@@ -807,6 +855,7 @@ impl App {
             Command::ViewAnswered => self.set_view(View::Answered),
             Command::ViewNotCustomer => self.set_view(View::NotCustomer),
             Command::ViewAll => self.set_view(View::All),
+            Command::ViewSnoozed => self.set_view(View::Snoozed),
             Command::Reply => self.open_reply(),
             Command::Send => self.info(format!(
                 "Nothing to send here: press {} on a conversation to write a reply.",
@@ -817,6 +866,8 @@ impl App {
                 self.options.keymap.hint(Command::Reply)
             )),
             Command::Stats => self.open_stats(),
+            Command::Outbox => self.open_outbox(),
+            Command::Rules => self.open_rules(),
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -825,12 +876,16 @@ impl App {
                     return Effect::None;
                 };
                 let presets = when::presets(self.now, self.data.calendar().tz);
+                let overdue =
+                    row.needs_reply(self.now) && row.due_at.is_some_and(|d| d <= self.now);
                 self.overlay = Some(Overlay::Snooze(SnoozeMenu {
                     conversation: row.id,
                     presets,
                     selected: 0,
                     typed: LineEditor::default(),
                     error: None,
+                    overdue,
+                    asked: false,
                 }));
             }
             Command::Undo => self.undo(),
@@ -935,7 +990,13 @@ impl App {
                 }
                 CustomerFocus::Notes => None,
             },
-            Some(Screen::Templates(_) | Screen::Confirm(_) | Screen::Stats(_)) => None,
+            Some(
+                Screen::Templates(_)
+                | Screen::Confirm(_)
+                | Screen::Stats(_)
+                | Screen::Outbox(_)
+                | Screen::Rules(_),
+            ) => None,
         }
     }
 
@@ -970,7 +1031,9 @@ impl App {
             Some(Screen::Conversation(_))
             | Some(Screen::Templates(_))
             | Some(Screen::Confirm(_))
-            | Some(Screen::Stats(_)) => {}
+            | Some(Screen::Stats(_))
+            | Some(Screen::Outbox(_))
+            | Some(Screen::Rules(_)) => {}
             Some(Screen::Customer(c)) => match c.focus {
                 CustomerFocus::Conversations => {
                     if let Some(id) = c
@@ -1060,15 +1123,58 @@ impl App {
             Some(Screen::Conversation(c)) if c.row.id == row.id => Ok(c.messages.clone()),
             _ => self.data.conversation_messages(row.id),
         };
-        let newest_customer = match messages {
-            Ok(ms) => ms.into_iter().rev().find(|m| !m.is_shop),
+        let messages = match messages {
+            Ok(ms) => ms,
             Err(e) => return self.error(e.sentence()),
         };
+        // Already kept out by a rule: the one choice is to take the rule(s) back.
+        if matches!(row.not_customer, Some(crate::store::NotCustomer::Rule(_))) {
+            let rules = match self.data.rules() {
+                Ok(r) => r,
+                Err(e) => return self.error(e.sentence()),
+            };
+            let ids: Vec<String> = messages
+                .iter()
+                .filter_map(|m| m.message_id.clone())
+                .collect();
+            let senders: Vec<String> = messages
+                .iter()
+                .filter(|m| !m.is_shop)
+                .filter_map(|m| m.from.as_ref().map(|a| a.addr.to_lowercase()))
+                .chain(std::iter::once(row.customer_addr.to_lowercase()))
+                .collect();
+            let matching: Vec<&crate::store::Rule> = rules
+                .iter()
+                .filter(|r| rule_matches(r, &ids, &senders))
+                .collect();
+            if !matching.is_empty() {
+                let label = format!(
+                    "a customer after all (remove: {})",
+                    matching
+                        .iter()
+                        .map(|r| crate::mail::sanitize::line(&rule_label(r)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                self.overlay = Some(Overlay::NotCustomer {
+                    choices: vec![RuleChoice {
+                        kind: matching[0].kind,
+                        value: matching[0].value.clone(),
+                        label,
+                        remove: matching.iter().map(|r| r.id).collect(),
+                    }],
+                    selected: 0,
+                });
+                return;
+            }
+        }
+        let newest_customer = messages.into_iter().rev().find(|m| !m.is_shop);
         if let Some(mid) = newest_customer.as_ref().and_then(|m| m.message_id.clone()) {
             choices.push(RuleChoice {
                 kind: RuleKind::Message,
                 value: mid,
                 label: "this message only".to_string(),
+                remove: Vec::new(),
             });
         }
         let addr = newest_customer
@@ -1079,13 +1185,16 @@ impl App {
                 kind: RuleKind::Sender,
                 value: addr.clone(),
                 label: format!("everything from {}", crate::mail::sanitize::line(&addr)),
+                remove: Vec::new(),
             });
+            // Never a whole free-mail or ISP domain: it would hide every customer using it.
             if let Some((_, domain)) = addr.rsplit_once('@') {
-                if !domain.is_empty() {
+                if !domain.is_empty() && !crate::mail::free_mail::is_free_mail(domain) {
                     choices.push(RuleChoice {
                         kind: RuleKind::Domain,
                         value: domain.to_string(),
                         label: format!("everything from @{}", crate::mail::sanitize::line(domain)),
+                        remove: Vec::new(),
                     });
                 }
             }
@@ -1159,6 +1268,9 @@ impl App {
         let Some(entry) = self.undo.pop() else {
             return self.info("Nothing to undo.");
         };
+        if let Undo::Send { outbox_id } = entry {
+            return self.cancel_send(outbox_id);
+        }
         let result = match &entry {
             Undo::Rule { id, .. } => self.data.remove_rule(*id),
             Undo::Snooze {
@@ -1174,6 +1286,7 @@ impl App {
                 text,
             } => self.data.add_note(customer_addr, text).map(|_| ()),
             Undo::Duplicate { conversation } => self.data.restore_duplicate(*conversation),
+            Undo::Send { .. } => Ok(()),
         };
         match result {
             Ok(()) => {
@@ -1183,6 +1296,7 @@ impl App {
                     Undo::Answered { .. } => "Undone: answered mark.".to_string(),
                     Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
                     Undo::Duplicate { .. } => "Undone: possible duplicate order.".to_string(),
+                    Undo::Send { .. } => String::new(),
                 };
                 self.info(what);
                 self.refresh();
@@ -1277,6 +1391,20 @@ impl App {
         let Some(choice) = pick.and_then(|i| choices.get(i)).cloned() else {
             return Some(Overlay::NotCustomer { choices, selected });
         };
+        if !choice.remove.is_empty() {
+            for id in &choice.remove {
+                if let Err(e) = self.data.remove_rule(*id) {
+                    self.error(e.sentence());
+                    self.refresh();
+                    return None;
+                }
+            }
+            self.info(
+                "A customer after all: the rule is removed and the mail is back in the views.",
+            );
+            self.refresh();
+            return None;
+        }
         match self.data.add_rule(choice.kind, &choice.value) {
             Ok(id) => {
                 self.undo.push(Undo::Rule {
@@ -1293,10 +1421,21 @@ impl App {
 
     fn snooze_input(&mut self, mut m: SnoozeMenu, key: InputKey) -> Option<Overlay> {
         let typed_index = m.presets.len();
+        let on_presets = m.selected < typed_index;
         match key {
             InputKey::Cancel => return None,
             InputKey::Up => m.selected = m.selected.saturating_sub(1),
             InputKey::Down => m.selected = (m.selected + 1).min(typed_index),
+            // On the choices, j/k move like everywhere else; other typing is ignored until
+            // the "other" field has the focus.
+            InputKey::Char('k') if on_presets => m.selected = m.selected.saturating_sub(1),
+            InputKey::Char('j') if on_presets => m.selected = (m.selected + 1).min(typed_index),
+            InputKey::Char(_) if on_presets => {}
+            InputKey::Submit if m.overdue && !m.asked => {
+                m.asked = true;
+                m.error =
+                    Some("Overdue: the customer is waiting. Enter snoozes anyway.".to_string());
+            }
             InputKey::Submit => {
                 let until = if m.selected < typed_index {
                     Ok(m.presets[m.selected].1)
@@ -1332,11 +1471,11 @@ impl App {
                     Err(msg) => m.error = Some(msg),
                 }
             }
-            k => {
-                m.selected = typed_index;
+            k if !on_presets => {
                 m.error = None;
                 edit(&mut m.typed, k);
             }
+            _ => {}
         }
         Some(Overlay::Snooze(m))
     }
@@ -1414,6 +1553,29 @@ fn edit(e: &mut LineEditor, key: InputKey) {
         InputKey::Home => e.home(),
         InputKey::End => e.end(),
         InputKey::Up | InputKey::Down | InputKey::Submit | InputKey::Cancel => {}
+    }
+}
+
+/// Whether a not-a-customer rule keeps out mail with these Message-IDs or from these senders
+/// (a domain rule covers its subdomains).
+pub fn rule_matches(rule: &crate::store::Rule, message_ids: &[String], senders: &[String]) -> bool {
+    let v = rule.value.to_lowercase();
+    match rule.kind {
+        RuleKind::Message => message_ids.contains(&rule.value),
+        RuleKind::Sender => senders.contains(&v),
+        RuleKind::Domain => senders.iter().any(|s| {
+            s.rsplit_once('@')
+                .is_some_and(|(_, d)| d == v || d.ends_with(&format!(".{v}")))
+        }),
+    }
+}
+
+/// "everything from @example.com", as the x menu said it.
+pub fn rule_label(rule: &crate::store::Rule) -> String {
+    match rule.kind {
+        RuleKind::Message => format!("message <{}>", rule.value),
+        RuleKind::Sender => format!("everything from {}", rule.value),
+        RuleKind::Domain => format!("everything from @{}", rule.value),
     }
 }
 

@@ -128,6 +128,17 @@ pub fn recipient_line(original: &Original) -> String {
     }
 }
 
+/// The recipient's name for a status line ("John Smith"), else the address.
+pub fn recipient_name(original: &Original) -> String {
+    match compose::reply_recipient(original) {
+        Some(a) => match a.name.as_deref().map(compose::header_text) {
+            Some(n) if !n.is_empty() => crate::mail::sanitize::line(&n),
+            _ => crate::mail::sanitize::line(&compose::header_text(&a.addr)),
+        },
+        None => "(no address)".to_string(),
+    }
+}
+
 /// "Tom from Alphx <hello@alphx.shop>" for the config's shop identity.
 pub fn sender_line(cfg: &Config) -> String {
     let id = flow::shop_identity(cfg);
@@ -364,8 +375,10 @@ impl App {
             C::PageDown => c.scroll = c.scroll.saturating_add(page),
             C::Top => c.scroll = 0,
             C::Bottom => c.scroll = usize::MAX / 2,
-            C::Open | C::Send => return self.send_confirmed(),
-            C::OpenEditor => return Effect::EditReply(c.draft.text.clone()),
+            // Only `y` sends: Enter (like e) shows the whole reply in $EDITOR, so a repeated
+            // Enter from the picker can never send by accident.
+            C::Send => return self.send_confirmed(),
+            C::Open | C::OpenEditor => return Effect::EditReply(c.draft.text.clone()),
             C::Back | C::Quit => {
                 self.stack.pop();
                 self.info("Not sent. Choose another template, or press Esc again to cancel.");
@@ -374,7 +387,7 @@ impl App {
             _ => {
                 let km = &self.options.keymap;
                 let hint = format!(
-                    "{} or {} sends, {} edits the text in $EDITOR, {} goes back.",
+                    "{} sends, {} or {} shows and edits the whole text in $EDITOR, {} goes back.",
                     km.hint(C::Send),
                     km.hint(C::Open),
                     km.hint(C::OpenEditor),
@@ -409,8 +422,10 @@ impl App {
         }
     }
 
-    /// Send: the complete message goes into the outbox (a durable write) first, then the
-    /// worker is asked to deliver it. The screens close; the status line follows the outcome.
+    /// Send (`y`): the complete message goes into the outbox (a durable write) first, then
+    /// the worker is asked to deliver it. With an undo window (`[send] undo_seconds`) the row
+    /// carries a not-before time: the worker sends it when the window ends, and `u` takes it
+    /// back until then. The screens close; the status line follows the outcome.
     fn send_confirmed(&mut self) -> Effect {
         let Some(Screen::Confirm(c)) = self.stack.last() else {
             return Effect::None;
@@ -420,21 +435,37 @@ impl App {
             return Effect::None;
         };
         let to = c.to.clone();
-        match flow::enqueue(cfg, store, &c.draft, self.now) {
+        let window = cfg.undo_seconds;
+        let not_before = (window > 0).then(|| self.now + chrono::Duration::seconds(window as i64));
+        match flow::enqueue_held(cfg, store, &c.draft, self.now, not_before) {
             Ok((id, _)) => {
+                let name = recipient_name(&c.draft.original);
+                let mut reopen = None;
                 // Leave the confirm screen and the picker: back where the reply started.
                 while matches!(
                     self.stack.last(),
                     Some(Screen::Confirm(_)) | Some(Screen::Templates(_))
                 ) {
-                    self.stack.pop();
+                    if let Some(Screen::Confirm(c)) = self.stack.pop() {
+                        reopen.get_or_insert(c);
+                    }
                 }
                 self.pending_sends.push(PendingSend {
                     outbox_id: id,
                     to: to.clone(),
                     reported: Some(OutboxState::Queued),
                 });
-                self.info(format!("Reply to {to} queued; sending…"));
+                match (not_before, reopen) {
+                    (Some(_), Some(confirm)) => {
+                        self.held_sends.push((id, confirm));
+                        self.undo.push(super::Undo::Send { outbox_id: id });
+                        self.info(format!(
+                            "Sending to {name} in {window} s · {} to cancel",
+                            self.options.keymap.hint(super::Command::Undo)
+                        ));
+                    }
+                    _ => self.info(format!("Reply to {to} queued; sending…")),
+                }
                 self.refresh();
                 Effect::SendOutbox(id)
             }
@@ -445,6 +476,52 @@ impl App {
                     self.options.keymap.hint(super::Command::Send)
                 ));
                 Effect::None
+            }
+        }
+    }
+
+    /// `u` on a reply inside its undo window: the queued row is removed (only if the worker
+    /// has not taken it yet) and the confirm screen comes back with the same text.
+    pub(super) fn cancel_send(&mut self, outbox_id: i64) {
+        let Some(store) = self.data.store() else {
+            return;
+        };
+        let held = self.held_sends.iter().position(|(id, _)| *id == outbox_id);
+        match outbox::cancel_queued(store.connection(), outbox_id) {
+            Ok(()) => {
+                self.pending_sends.retain(|p| p.outbox_id != outbox_id);
+                if let Some(i) = held {
+                    let (_, mut confirm) = self.held_sends.remove(i);
+                    confirm.scroll = 0;
+                    self.overlay = None;
+                    self.stack.push(Screen::Confirm(confirm));
+                }
+                let km = &self.options.keymap;
+                let hint = format!(
+                    "Not sent: the reply is back for editing ({} sends, {} edits, {} discards).",
+                    km.hint(super::Command::Send),
+                    km.hint(super::Command::OpenEditor),
+                    km.hint(super::Command::Back)
+                );
+                self.info(hint);
+                self.refresh();
+            }
+            Err(e) => {
+                if let Some(i) = held {
+                    self.held_sends.remove(i);
+                }
+                let text = match e {
+                    outbox::OutboxError::NotFound { .. } => {
+                        "That reply is no longer in the outbox.".to_string()
+                    }
+                    outbox::OutboxError::BeingSent { .. }
+                    | outbox::OutboxError::WrongState { .. } => {
+                        "Too late to cancel: the reply has already gone to the mail server."
+                            .to_string()
+                    }
+                    e => sentence(&e),
+                };
+                self.error(text);
             }
         }
     }
@@ -553,6 +630,8 @@ impl App {
             keep.push(p);
         }
         self.pending_sends = keep;
+        let pending: Vec<i64> = self.pending_sends.iter().map(|p| p.outbox_id).collect();
+        self.held_sends.retain(|(id, _)| pending.contains(id));
         if let Some((text, error)) = notes.pop() {
             if error {
                 self.error(text);

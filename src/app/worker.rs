@@ -38,6 +38,12 @@ pub enum WorkerCommand {
     SyncNow,
     /// Send (or retry) this outbox entry now.
     SendOutbox(i64),
+    /// The owner retries a failed (or queued) reply now.
+    Retry(i64),
+    /// The owner sends an uncertain reply again.
+    Resend(i64),
+    /// The owner settles a failed or uncertain reply as sent.
+    MarkSent(i64),
     Shutdown,
 }
 

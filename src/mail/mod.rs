@@ -4,6 +4,7 @@
 
 pub mod bounce;
 pub mod classify;
+pub mod free_mail;
 pub mod names;
 pub mod order_mail;
 pub mod orders;

@@ -145,6 +145,8 @@ pub enum OutboxCommand {
     ResendUncertain(i64),
     /// The owner says an uncertain reply did arrive.
     MarkSent(i64),
+    /// The owner drops a reply that is not sent (queued, failed or uncertain).
+    Discard(i64),
 }
 
 /// Runs an outbox command and returns what to print. Every command first settles replies
@@ -200,6 +202,11 @@ pub fn outbox_cli(
             for p in problems {
                 let _ = writeln!(out, "warning: {p}");
             }
+            Ok(out)
+        }
+        OutboxCommand::Discard(id) => {
+            outbox::discard(conn, id)?;
+            let _ = writeln!(out, "Reply {id} discarded; it will not be sent.");
             Ok(out)
         }
         OutboxCommand::Retry(id) | OutboxCommand::ResendUncertain(id) => {

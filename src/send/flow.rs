@@ -281,13 +281,25 @@ pub fn enqueue(
     draft: &Draft,
     now: DateTime<Utc>,
 ) -> Result<(i64, Composed), SendError> {
+    enqueue_held(cfg, store, draft, now, None)
+}
+
+/// [`enqueue`] with an undo window: the reply is not sent before `not_before`.
+pub fn enqueue_held(
+    cfg: &Config,
+    store: &Store,
+    draft: &Draft,
+    now: DateTime<Utc>,
+    not_before: Option<DateTime<Utc>>,
+) -> Result<(i64, Composed), SendError> {
     let composed = compose_draft(cfg, draft, now)?;
-    let id = outbox::enqueue(
+    let id = outbox::enqueue_held(
         store.connection(),
         &composed,
         Some(draft.conversation_id),
         draft.follow_up_at,
         now,
+        not_before,
     )?;
     Ok((id, composed))
 }

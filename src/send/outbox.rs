@@ -209,11 +209,25 @@ pub fn enqueue(
     follow_up_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<i64, OutboxError> {
+    enqueue_held(conn, msg, conversation_id, follow_up_at, now, None)
+}
+
+/// Like [`enqueue`], but with `not_before` the reply waits in the outbox until then (the
+/// undo window): [`due`] leaves it out until that time and [`cancel_queued`] can still take
+/// it back. The time is kept in `retry_at`, which for a `queued` row means "not before".
+pub fn enqueue_held(
+    conn: &Connection,
+    msg: &Composed,
+    conversation_id: Option<i64>,
+    follow_up_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    not_before: Option<DateTime<Utc>>,
+) -> Result<i64, OutboxError> {
     durably(conn, "store the reply", |c| {
         c.execute(
             "INSERT INTO outbox (conversation_id, in_reply_to_msgid, to_addr, subject, raw, \
-             message_id, state, attempts, created_at, updated_at, follow_up_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, ?7, ?7, ?8)",
+             message_id, state, attempts, created_at, updated_at, follow_up_at, retry_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, ?7, ?7, ?8, ?9)",
             params![
                 conversation_id,
                 msg.in_reply_to,
@@ -223,6 +237,7 @@ pub fn enqueue(
                 msg.message_id,
                 ts(now),
                 follow_up_at.map(ts),
+                not_before.map(ts),
             ],
         )
         .ctx("store the reply")?;
@@ -500,6 +515,57 @@ pub fn mark_sent(
     )
 }
 
+/// Whether a `queued` reply is still inside its undo window at `now` (its not-before time
+/// is ahead), so the worker leaves it alone for now.
+pub fn is_held(entry: &OutboxEntry, now: DateTime<Utc>) -> bool {
+    entry.state == OutboxState::Queued && entry.retry_at.is_some_and(|at| at > now)
+}
+
+/// The owner takes a reply back before it went out: the row is removed, but only while it is
+/// still `queued` (one conditional statement, so a worker that already claimed it wins and
+/// the reply is reported as being sent instead).
+pub fn cancel_queued(conn: &Connection, id: i64) -> Result<(), OutboxError> {
+    durably(conn, "take a reply back", |c| {
+        let changed = c
+            .execute(
+                "DELETE FROM outbox WHERE id = ?1 AND state = 'queued'",
+                [id],
+            )
+            .ctx("take a reply back")?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(wrong_state(
+                c,
+                id,
+                "taken back (only a queued reply can be)",
+            )?)
+        }
+    })
+}
+
+/// The owner discards a reply that will not be sent: `queued` or `failed` ones, and
+/// `uncertain` ones the owner decided not to send again. A reply being sent is refused.
+pub fn discard(conn: &Connection, id: i64) -> Result<(), OutboxError> {
+    durably(conn, "discard a reply", |c| {
+        let changed = c
+            .execute(
+                "DELETE FROM outbox WHERE id = ?1 AND state IN ('queued', 'failed', 'uncertain')",
+                [id],
+            )
+            .ctx("discard a reply")?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(wrong_state(
+                c,
+                id,
+                "discarded (a sent reply stays in the record)",
+            )?)
+        }
+    })
+}
+
 fn transition(
     conn: &Connection,
     id: i64,
@@ -534,7 +600,8 @@ fn transition_then(
 pub fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<i64>, OutboxError> {
     let mut stmt = conn
         .prepare(
-            "SELECT id FROM outbox WHERE state = 'queued' \
+            "SELECT id FROM outbox \
+             WHERE (state = 'queued' AND (retry_at IS NULL OR retry_at <= ?1)) \
              OR (state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?1) ORDER BY id",
         )
         .ctx("find replies to send")?;
@@ -545,10 +612,12 @@ pub fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<i64>, OutboxErro
         .ctx("find replies to send")
 }
 
-/// The earliest automatic retry still ahead, so the worker knows when to wake up.
+/// The earliest automatic retry (or end of an undo window) still ahead, so the worker knows
+/// when to wake up.
 pub fn next_retry(conn: &Connection) -> Result<Option<DateTime<Utc>>, OutboxError> {
     conn.query_row(
-        "SELECT MIN(retry_at) FROM outbox WHERE state = 'failed' AND retry_at IS NOT NULL",
+        "SELECT MIN(retry_at) FROM outbox \
+         WHERE state IN ('failed', 'queued') AND retry_at IS NOT NULL",
         [],
         |r| r.get::<_, Option<i64>>(0),
     )

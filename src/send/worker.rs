@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
@@ -76,6 +76,17 @@ impl WorkerSetup {
     fn now(&self) -> DateTime<Utc> {
         self.shop.clock.now()
     }
+
+    /// The time undo windows and retry back-offs are measured against. A fixed clock (`--now`,
+    /// the demo) never moves, so there the worker adds its own monotonic running time: a reply
+    /// held for 10 s still goes out 10 s later.
+    fn due_now(&self, started: Instant) -> DateTime<Utc> {
+        let now = self.now();
+        if self.shop.clock.fixed_at().is_none() {
+            return now;
+        }
+        now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default()
+    }
 }
 
 /// Longest sleep between checks for due retries.
@@ -120,11 +131,12 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
             });
         }
     }
+    let started = Instant::now();
     // Whatever was queued when shopinbox last stopped goes out now.
-    flush(&mut store, &mut setup, &events);
+    flush(&mut store, &mut setup, &events, started);
     loop {
         let wait = match outbox::next_retry(store.connection()) {
-            Ok(Some(at)) => (at - setup.now())
+            Ok(Some(at)) => (at - setup.due_now(started))
                 .to_std()
                 .unwrap_or(Duration::ZERO)
                 .min(MAX_IDLE),
@@ -140,10 +152,15 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
         let step = match cmd {
             SendCommand::Shutdown => return,
             SendCommand::Flush => {
-                flush(&mut store, &mut setup, &events);
+                flush(&mut store, &mut setup, &events, started);
                 continue;
             }
-            SendCommand::Send(id) => Ok(Some(id)),
+            // A reply inside its undo window waits; the loop wakes up when the window ends.
+            SendCommand::Send(id) => match outbox::get(conn, id) {
+                Ok(Some(e)) if outbox::is_held(&e, setup.due_now(started)) => Ok(None),
+                Ok(_) => Ok(Some(id)),
+                Err(e) => Err(e),
+            },
             SendCommand::Retry(id) => outbox::retry(conn, id, now).map(|_| Some(id)),
             SendCommand::ResendUncertain(id) => {
                 outbox::resend_uncertain(conn, id, now).map(|_| Some(id))
@@ -175,8 +192,8 @@ fn run(mut setup: WorkerSetup, commands: Receiver<SendCommand>, events: Sender<S
     }
 }
 
-fn flush(store: &mut Store, setup: &mut WorkerSetup, events: &Sender<SendEvent>) {
-    match outbox::due(store.connection(), setup.now()) {
+fn flush(store: &mut Store, setup: &mut WorkerSetup, events: &Sender<SendEvent>, started: Instant) {
+    match outbox::due(store.connection(), setup.due_now(started)) {
         Ok(ids) => {
             for id in ids {
                 send(store, setup, events, id);

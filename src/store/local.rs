@@ -87,6 +87,47 @@ impl Store {
         Ok(())
     }
 
+    /// Every rule with how many conversations it keeps out now (conversations kept out by a
+    /// rule whose mail it matches; a domain rule covers subdomains).
+    pub fn rules_with_counts(&self) -> Result<Vec<(Rule, u64)>, StoreError> {
+        const ACTION: &str = "count what the not-a-customer rules hide";
+        let mut out = Vec::new();
+        for rule in self.rules()? {
+            let v = rule.value.to_lowercase();
+            let (sql, args): (&str, Vec<String>) = match rule.kind {
+                RuleKind::Message => (
+                    "SELECT COUNT(DISTINCT c.id) FROM conversations c \
+                     JOIN messages m ON m.conversation_id = c.id \
+                     WHERE c.not_customer LIKE 'rule_%' AND m.message_id = ?1",
+                    vec![rule.value.clone()],
+                ),
+                RuleKind::Sender => (
+                    "SELECT COUNT(DISTINCT c.id) FROM conversations c \
+                     JOIN messages m ON m.conversation_id = c.id \
+                     WHERE c.not_customer LIKE 'rule_%' AND lower(m.from_addr) = ?1",
+                    vec![v],
+                ),
+                RuleKind::Domain => (
+                    "SELECT COUNT(DISTINCT c.id) FROM conversations c \
+                     JOIN messages m ON m.conversation_id = c.id \
+                     WHERE c.not_customer LIKE 'rule_%' \
+                     AND (lower(m.from_addr) LIKE '%@' || ?1 ESCAPE '\\' \
+                          OR lower(m.from_addr) LIKE '%.' || ?1 ESCAPE '\\')",
+                    vec![v
+                        .replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")],
+                ),
+            };
+            let n: i64 = self
+                .conn
+                .query_row(sql, rusqlite::params_from_iter(args), |r| r.get(0))
+                .ctx(ACTION)?;
+            out.push((rule, n.max(0) as u64));
+        }
+        Ok(out)
+    }
+
     /// The rules as the needs-reply logic matches them (statistics apply them the same way).
     pub fn rule_set(&self) -> Result<super::state::RuleSet, StoreError> {
         load_rules(&self.conn)

@@ -239,6 +239,7 @@ impl Store {
             };
             owed += 1;
             if snoozed.is_some_and(|s| s > n) {
+                c.snoozed += 1;
                 continue;
             }
             c.needs_reply += 1;
@@ -286,6 +287,12 @@ impl Store {
                 recent.to_string(),
             ),
             View::All => ("message_count > 0".to_string(), recent.to_string()),
+            View::Snoozed => (
+                "attention = 1 AND (pending_since IS NOT NULL OR follow_up_at <= ?1) \
+                 AND snoozed_until > ?1"
+                    .to_string(),
+                "ORDER BY snoozed_until ASC, id ASC".to_string(),
+            ),
         };
         // Every view binds the same four parameters; SQLite counts parameters up to the
         // highest number used, so views that ignore ?1/?2 still accept them.

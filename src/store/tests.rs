@@ -775,11 +775,26 @@ fn views_order_and_counts() {
             answered: 1,
             not_customer: 1,
             all: 6,
+            snoozed: 0,
         }
     );
     for v in View::EVERY {
         assert_eq!(counts.get(v), list(v).len() as u64, "{}", v.label());
     }
+    // Snoozed: out of Needs reply, into the Snoozed view (and its count) until the time.
+    s.snooze(mon, Some(now + Duration::hours(2))).unwrap();
+    let list = |v| ids(&s.list(v, now, 0, 50).unwrap());
+    assert_eq!(list(View::Snoozed), vec![mon]);
+    assert_eq!(list(View::NeedsReply), vec![tue, wed, thu]);
+    let snoozed = s.counts(now).unwrap();
+    assert_eq!((snoozed.snoozed, snoozed.needs_reply), (1, 3));
+    assert!(ids(&s
+        .list(View::Snoozed, now + Duration::hours(3), 0, 50)
+        .unwrap())
+    .is_empty());
+    s.snooze(mon, None).unwrap();
+    let list = |v| ids(&s.list(v, now, 0, 50).unwrap());
+    assert_eq!(list(View::Snoozed), Vec::<ConversationId>::new());
     // Paging.
     assert_eq!(
         ids(&s.list(View::NeedsReply, now, 1, 2).unwrap()),

@@ -122,16 +122,19 @@ pub enum View {
     Answered,
     NotCustomer,
     All,
+    /// Owed a reply but snoozed until a later time.
+    Snoozed,
 }
 
 impl View {
-    pub const EVERY: [View; 6] = [
+    pub const EVERY: [View; 7] = [
         View::NeedsReply,
         View::Overdue,
         View::DueToday,
         View::Answered,
         View::NotCustomer,
         View::All,
+        View::Snoozed,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -141,6 +144,7 @@ impl View {
             View::Answered => "Answered",
             View::NotCustomer => "Not customers",
             View::All => "All",
+            View::Snoozed => "Snoozed",
         }
     }
 }
@@ -414,6 +418,8 @@ pub struct ViewCounts {
     pub answered: u64,
     pub not_customer: u64,
     pub all: u64,
+    /// Owed a reply but snoozed (not in Needs reply until the snooze ends).
+    pub snoozed: u64,
 }
 
 impl ViewCounts {
@@ -425,6 +431,7 @@ impl ViewCounts {
             View::Answered => self.answered,
             View::NotCustomer => self.not_customer,
             View::All => self.all,
+            View::Snoozed => self.snoozed,
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::{clean, fit, short_time, Theme};
 use crate::app::{view_count, view_title, App, VIEWS};
 use crate::deadline::{short_when, Calendar};
-use crate::store::{ConversationRow, NotCustomer};
+use crate::store::{ConversationRow, NotCustomer, View};
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -142,7 +142,11 @@ fn tabs(app: &App, width: u16, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for short in [false, true] {
         spans.clear();
-        for (i, v) in VIEWS.iter().enumerate() {
+        // The Snoozed tab shows when something is snoozed (or it is the current view).
+        let shown = VIEWS.iter().filter(|v| {
+            **v != View::Snoozed || app.counts.snoozed > 0 || app.view == View::Snoozed
+        });
+        for (i, v) in shown.enumerate() {
             if i > 0 {
                 spans.push(Span::raw(if short { " " } else { " │ " }));
             }

@@ -6,8 +6,10 @@ pub mod customer;
 pub mod flags;
 pub mod help;
 pub mod inbox;
+pub mod outbox;
 pub mod overlay;
 pub mod reply;
+pub mod rules;
 pub mod search;
 pub mod stats;
 pub mod status;
@@ -59,6 +61,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Screen::Templates(p)) => reply::draw_picker(frame, main, app, p, theme),
         Some(Screen::Confirm(c)) => reply::draw_confirm(frame, main, app, c, theme),
         Some(Screen::Stats(s)) => stats::draw(frame, main, app, s, theme),
+        Some(Screen::Outbox(s)) => outbox::draw(frame, main, app, s, theme),
+        Some(Screen::Rules(s)) => rules::draw(frame, main, app, s, theme),
     }
     status::draw(frame, bar, app, theme);
     overlay::draw(frame, area, app, theme);

@@ -116,7 +116,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             }
             let typed_i = m.presets.len();
             let typed = if m.typed.is_empty() && m.selected != typed_i {
-                "other: type e.g. 2026-11-25 14:00".to_string()
+                "other: j here, then type e.g. 2026-11-25 14:00".to_string()
             } else {
                 format!("other: {}", m.typed.text())
             };
@@ -126,7 +126,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     fit(e, usize::from(inner.width)),
                     theme.error(),
                 )),
-                None => lines.push(Line::styled("Enter snoozes · Esc cancels", theme.dim())),
+                None => lines.push(Line::styled(
+                    "j/k move · Enter snoozes · Esc cancels",
+                    theme.dim(),
+                )),
             }
             frame.render_widget(Paragraph::new(lines), inner);
             if m.selected == typed_i && inner.height > u16::try_from(typed_i).unwrap_or(u16::MAX) {

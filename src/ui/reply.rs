@@ -354,15 +354,15 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
     frame.render_widget(
         Paragraph::new(hint_line(
             &[
+                (km.hint(Command::Send), "send"),
                 (
-                    [km.hint(Command::Send), km.hint(Command::Open)]
+                    [km.hint(Command::Open), km.hint(Command::OpenEditor)]
                         .into_iter()
                         .filter(|k| !k.is_empty())
                         .collect::<Vec<_>>()
                         .join("/"),
-                    "send",
+                    "show/edit in $EDITOR",
                 ),
-                (km.hint(Command::OpenEditor), "edit in $EDITOR"),
                 (km.hint(Command::Back), "back"),
             ],
             area.width,

@@ -319,6 +319,7 @@ impl Fake {
             View::Answered => r.not_customer.is_none() && r.due_at.is_none(),
             View::NotCustomer => r.not_customer.is_some(),
             View::All => true,
+            View::Snoozed => r.not_customer.is_none() && r.due_at.is_some() && snoozed,
         }
     }
 
@@ -373,6 +374,7 @@ impl InboxData for Fake {
             answered: n(View::Answered),
             not_customer: n(View::NotCustomer),
             all: n(View::All),
+            snoozed: n(View::Snoozed),
         })
     }
     fn list(
@@ -599,4 +601,49 @@ pub fn demo_store(dir: &std::path::Path) -> shopinbox::store::Store {
         shopinbox::demo::demo_context(shopinbox::clock::Clock::fixed(demo_now())),
     )
     .unwrap()
+}
+
+/// One key as the terminal reports it: "Enter", "Esc", "Tab", "Up", "Down", "Backspace",
+/// "C-u", or a single character ("y", "N", "/").
+pub fn key_event(key: &str) -> crossterm::event::KeyEvent {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let (code, mods) = match key {
+        "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
+        "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
+        "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
+        "Up" => (KeyCode::Up, KeyModifiers::NONE),
+        "Down" => (KeyCode::Down, KeyModifiers::NONE),
+        "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+        k if k.starts_with("C-") && k.chars().count() == 3 => (
+            KeyCode::Char(k.chars().nth(2).unwrap()),
+            KeyModifiers::CONTROL,
+        ),
+        k if k.chars().count() == 1 => {
+            let c = k.chars().next().unwrap();
+            let mods = if c.is_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            (KeyCode::Char(c), mods)
+        }
+        other => panic!("unknown key {other:?}"),
+    };
+    KeyEvent::new(code, mods)
+}
+
+/// Presses one key through the real key path (keymap or text input, then `update`).
+/// Unbound keys do nothing, as in the terminal.
+pub fn press(app: &mut App, key: &str) -> shopinbox::app::Effect {
+    match app.key_to_action(&key_event(key)) {
+        Some(action) => app.update(action),
+        None => shopinbox::app::Effect::None,
+    }
+}
+
+/// Types text character by character through the real key path.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, &c.to_string());
+    }
 }

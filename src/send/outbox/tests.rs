@@ -358,3 +358,69 @@ fn settling_as_sent_queues_the_write_back_in_the_same_transaction() {
     record(c, d, "l", &Outcome::Sent, t(1), false).unwrap();
     assert_eq!(jobs(c), 2, "no IMAP account: no jobs");
 }
+
+#[test]
+fn a_held_reply_waits_for_its_window_and_can_be_taken_back_only_while_queued() {
+    let store = db();
+    let c = store.connection();
+    let held = enqueue_held(c, &composed(1), None, None, t(0), Some(t(1))).unwrap();
+    let now = enqueue(c, &composed(2), None, None, t(0)).unwrap();
+    assert!(is_held(&get(c, held).unwrap().unwrap(), t(0)));
+    assert!(!is_held(&get(c, now).unwrap().unwrap(), t(0)));
+    assert_eq!(due(c, t(0)).unwrap(), vec![now], "the held one waits");
+    assert_eq!(
+        next_retry(c).unwrap(),
+        Some(t(1)),
+        "the worker wakes for it"
+    );
+    assert_eq!(due(c, t(1)).unwrap(), vec![held, now]);
+    assert!(!is_held(&get(c, held).unwrap().unwrap(), t(1)));
+
+    // Taking it back removes the row while it is queued …
+    cancel_queued(c, held).unwrap();
+    assert!(get(c, held).unwrap().is_none());
+    assert!(matches!(
+        cancel_queued(c, held),
+        Err(OutboxError::NotFound { .. })
+    ));
+    // … but never once the worker has claimed it.
+    claim(c, now, "lease", t(1)).unwrap().unwrap();
+    assert!(matches!(
+        cancel_queued(c, now),
+        Err(OutboxError::BeingSent { .. })
+    ));
+    assert_eq!(state(c, now), OutboxState::Sending);
+}
+
+#[test]
+fn discard_takes_unsent_replies_and_refuses_sending_and_sent_ones() {
+    let store = db();
+    let c = store.connection();
+    let ids: Vec<i64> = (1..=4)
+        .map(|n| enqueue(c, &composed(n), None, None, t(0)).unwrap())
+        .collect();
+    // ids[0] stays queued; ids[1] failed; ids[2] being sent; ids[3] sent.
+    claim(c, ids[1], "l", t(0)).unwrap().unwrap();
+    let failed = Outcome::Failed {
+        error: "refused".into(),
+        retry_at: None,
+    };
+    record(c, ids[1], "l", &failed, t(0), false).unwrap();
+    claim(c, ids[2], "l", t(0)).unwrap().unwrap();
+    claim(c, ids[3], "l", t(0)).unwrap().unwrap();
+    record(c, ids[3], "l", &Outcome::Sent, t(0), false).unwrap();
+
+    discard(c, ids[0]).unwrap();
+    discard(c, ids[1]).unwrap();
+    assert!(matches!(
+        discard(c, ids[2]),
+        Err(OutboxError::BeingSent { .. })
+    ));
+    assert!(matches!(
+        discard(c, ids[3]),
+        Err(OutboxError::WrongState { .. })
+    ));
+    assert!(get(c, ids[0]).unwrap().is_none());
+    assert!(get(c, ids[1]).unwrap().is_none());
+    assert_eq!(state(c, ids[3]), OutboxState::Sent);
+}
