@@ -668,12 +668,36 @@ mod tests {
     #[test]
     fn qresync_usable_table() {
         for (l, srv, want) in [
-            (local(7, 100, Some(5), 100), server(7, Some(101), 100, Some(9)), true),
-            (local(7, 100, Some(5), 100), server(7, Some(101), 100, Some(5)), true),
-            (local(7, 100, Some(5), 100), server(8, Some(101), 100, Some(9)), false),
-            (local(7, 100, Some(9), 100), server(7, Some(101), 100, Some(5)), false),
-            (local(7, 100, None, 100), server(7, Some(101), 100, Some(5)), false),
-            (local(7, 100, Some(5), 100), server(7, Some(101), 100, None), false),
+            (
+                local(7, 100, Some(5), 100),
+                server(7, Some(101), 100, Some(9)),
+                true,
+            ),
+            (
+                local(7, 100, Some(5), 100),
+                server(7, Some(101), 100, Some(5)),
+                true,
+            ),
+            (
+                local(7, 100, Some(5), 100),
+                server(8, Some(101), 100, Some(9)),
+                false,
+            ),
+            (
+                local(7, 100, Some(9), 100),
+                server(7, Some(101), 100, Some(5)),
+                false,
+            ),
+            (
+                local(7, 100, None, 100),
+                server(7, Some(101), 100, Some(5)),
+                false,
+            ),
+            (
+                local(7, 100, Some(5), 100),
+                server(7, Some(101), 100, None),
+                false,
+            ),
         ] {
             assert_eq!(qresync_usable(&l, &srv), want, "{l:?} {srv:?}");
         }
@@ -697,10 +721,28 @@ mod tests {
         use ExpungeCheck::*;
         let local = [1, 2, 3, 4, 5, 6];
         let v = |r: &[RangeInclusive<u32>]| r.to_vec();
-        type Case = (&'static str, u32, usize, Option<Vec<RangeInclusive<u32>>>, ExpungeCheck);
+        type Case = (
+            &'static str,
+            u32,
+            usize,
+            Option<Vec<RangeInclusive<u32>>>,
+            ExpungeCheck,
+        );
         let cases: Vec<Case> = vec![
-            ("QRESYNC: two vanished", 4, 0, Some(v(&[2..=3])), Vanished(vec![2, 3])),
-            ("QRESYNC: nothing vanished", 6, 0, Some(vec![]), Vanished(vec![])),
+            (
+                "QRESYNC: two vanished",
+                4,
+                0,
+                Some(v(&[2..=3])),
+                Vanished(vec![2, 3]),
+            ),
+            (
+                "QRESYNC: nothing vanished",
+                6,
+                0,
+                Some(vec![]),
+                Vanished(vec![]),
+            ),
             (
                 "QRESYNC: unknown and new UIDs in the set are ignored",
                 6,
@@ -709,7 +751,13 @@ mod tests {
                 Vanished(vec![6]),
             ),
             ("QRESYNC: counts disagree", 3, 0, Some(v(&[2..=3])), Scan),
-            ("QRESYNC: everything vanished", 0, 0, Some(v(&[1..=6])), Vanished(local.to_vec())),
+            (
+                "QRESYNC: everything vanished",
+                0,
+                0,
+                Some(v(&[1..=6])),
+                Vanished(local.to_vec()),
+            ),
             ("no QRESYNC, counts add up", 8, 2, None, Nothing),
             ("no QRESYNC, one missing", 5, 0, None, Scan),
         ];
@@ -722,9 +770,6 @@ mod tests {
         }
         assert_eq!(expunge_check(&[], 0, 3, 0, Some(&[1..=2])), Nothing);
         // A stored UID above known_up_to (stored by this pass) is never taken as vanished.
-        assert_eq!(
-            expunge_check(&[1, 2, 9], 2, 2, 0, Some(&[9..=9])),
-            Scan
-        );
+        assert_eq!(expunge_check(&[1, 2, 9], 2, 2, 0, Some(&[9..=9])), Scan);
     }
 }

@@ -298,7 +298,10 @@ mod tests {
     fn vanished_table() {
         let data = b"* OK [CLOSED] x\r\n* OK VANISHED (EARLIER) 1:3,10\r\n\
 * OK [UIDVALIDITY 5] ok\r\n* VANISHED 12\r\n* OK vanished (earlier) 20:21\r\n";
-        assert_eq!(vanished(data).unwrap(), vec![1..=3, 10..=10, 12..=12, 20..=21]);
+        assert_eq!(
+            vanished(data).unwrap(),
+            vec![1..=3, 10..=10, 12..=12, 20..=21]
+        );
         assert_eq!(vanished(b"* 3 EXISTS\r\n").unwrap(), vec![]);
         assert!(vanished(b"* OK VANISHED (EARLIER) 1:*\r\n").is_err());
         assert!(vanished(b"* VANISHED (EARLIER)\r\n").is_err());
