@@ -43,6 +43,9 @@ pub struct FetchedMessage {
     pub raw: Vec<u8>,
 }
 
+/// Records what the stream reads while set (see [`ImapStream`]).
+type Tap = Arc<Mutex<Option<Vec<u8>>>>;
+
 /// The stream handed to `imap`: a [`MailStream`] that can also record what it reads, so that
 /// the tagged `OK [APPENDUID …]` that `imap` 2.4.1 throws away can still be seen.
 #[derive(Debug)]
@@ -204,7 +207,7 @@ impl ImapSession {
     fn finish(
         inner: imap::Session<ImapStream>,
         host: &str,
-        (tap, qresync_on): (Arc<Mutex<Option<Vec<u8>>>>, Arc<AtomicBool>),
+        (tap, qresync_on): (Tap, Arc<AtomicBool>),
         shutdown: Option<ShutdownHandle>,
     ) -> Result<ImapSession, SyncError> {
         let mut session = ImapSession {
