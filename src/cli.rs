@@ -309,16 +309,17 @@ fn exit_code_for(err: &anyhow::Error) -> i32 {
         if cause.is::<ConfigError>() || cause.is::<crate::app::KeymapError>() {
             return exit::USAGE;
         }
-        if let Some(e) = cause.downcast_ref::<SendError>() {
-            match e {
-                SendError::NoConversation { .. }
-                | SendError::NothingToAnswer { .. }
-                | SendError::NoTemplate { .. }
-                // A template that needs an [offers] value the config lacks: nothing was sent.
-                | SendError::Template(_)
-                | SendError::NoSmtp => return exit::USAGE,
-                _ => {}
-            }
+        // A template that needs an [offers] value the config lacks is the owner's to fix too:
+        // nothing was sent.
+        if let Some(
+            SendError::NoConversation { .. }
+            | SendError::NothingToAnswer { .. }
+            | SendError::NoTemplate { .. }
+            | SendError::Template(_)
+            | SendError::NoSmtp,
+        ) = cause.downcast_ref::<SendError>()
+        {
+            return exit::USAGE;
         }
         if let Some(crate::import::ImportError::NotFound { .. }) = cause.downcast_ref() {
             return exit::USAGE;

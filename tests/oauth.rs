@@ -291,8 +291,7 @@ fn reply_is_sent_with_oauth_over_both_mechanisms() {
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[1]["auth_mechanism"], "XOAUTH2");
 
-    // A refused token: the reply is not sent; the outbox says why in one sentence. (The
-    // `reply` command's exit status for an unsent reply is not this test's business.)
+    // A refused token: the reply is not sent (exit code 3); one sentence says why.
     let dir = tempfile::tempdir().unwrap();
     let good = token_file(dir.path(), &token);
     let bad_file = dir.path().join("bad-token");
@@ -304,8 +303,13 @@ fn reply_is_sent_with_oauth_over_both_mechanisms() {
     let config = write_config(dir.path(), &servers, &good, Some(&bad));
     let o = sync_and_reply(&config);
     let (out, err) = text(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(shopinbox::exit::NOT_SENT),
+        "{out}\n{err}"
+    );
     assert!(
-        out.contains("Reply 1 was not sent: the server localhost refused the access token for test; check that token_command prints a current access token for test (run it in a shell)\n"),
+        err.contains("reply 1 was not sent: the server localhost refused the access token for test; check that token_command prints a current access token for test (run it in a shell)"),
         "{out}\n{err}"
     );
     assert!(!out.contains("eyJ") && !err.contains("eyJ"), "{out}{err}");
@@ -492,7 +496,7 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
     use shopinbox::clock::Clock;
     use shopinbox::sync::{spawn_worker, ImapAccount, SyncCommand, SyncEvent, WorkerOptions};
     std::env::set_var("SHOPINBOX_TOKEN_STORE", "file");
-    let servers = oauth_servers();
+    let mut servers = oauth_servers();
     let fake = FakeOAuth::start(&servers, 6);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &servers, &fake.config_lines(), None);
@@ -526,8 +530,11 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
     // New mail arrives while the token runs out; each pass must still succeed, and the
     // source must have refreshed more than once.
     let mut passes = 0;
+    // The worker keeps its sync connection between passes; a provider ends such a session when
+    // its access token runs out, which the restart stands for: each pass then logs in again.
     while fake.stat("refresh_token") < 3 {
         servers.append("INBOX", CUSTOMER_MAIL.as_bytes(), &[], None);
+        servers.restart();
         std::thread::sleep(Duration::from_millis(700));
         tx.send(SyncCommand::SyncNow).unwrap();
         match next_pass("refresh") {
@@ -541,6 +548,7 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
     fake.revoke();
     let refused_before = fake.stat("refresh_refused");
     let failed = loop {
+        servers.restart();
         std::thread::sleep(Duration::from_millis(500));
         tx.send(SyncCommand::SyncNow).unwrap();
         if let SyncEvent::Failed(m) = next_pass("revoked") {
@@ -552,6 +560,7 @@ fn the_sync_worker_refreshes_expiring_tokens_and_stops_on_revocation() {
         "the 127.0.0.1 sign-in for test has expired or was revoked; run `shopinbox login` to sign in again"
     );
     for _ in 0..3 {
+        servers.restart();
         tx.send(SyncCommand::SyncNow).unwrap();
         assert!(matches!(
             next_pass("after revocation"),

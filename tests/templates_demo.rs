@@ -112,7 +112,7 @@ fn render_for(store: &Store, now: chrono::DateTime<Utc>, subject: &str, slug: &s
 fn duplicate_order_names_both_numbers_and_does_not_ask_again() {
     let (_dir, store, now) = demo();
     for slug in ["duplicate-order", "duplicate-order.de"] {
-        let b = render_for(&store, now, "ordered twice", slug);
+        let b = render_for(&store, now, "Possible duplicate order", slug);
         assert!(b.contains("#1047") && b.contains("#1048"), "{slug}: {b}");
         assert!(!b.contains('@'), "no address in {slug}: {b}");
         assert!(!b.contains('?'), "{slug} asks nothing: {b}");
@@ -170,7 +170,7 @@ fn a_template_needing_a_missing_offer_is_refused_in_one_sentence() {
         templates_dir: Some(dir.path().join("templates")),
         ..Config::demo()
     };
-    let msg = conversation_with(&store, now, "ordered twice");
+    let msg = conversation_with(&store, now, "Possible duplicate order");
     let t = starters()
         .into_iter()
         .find(|t| t.slug() == "missing-package")

@@ -369,7 +369,7 @@ fn demo_warnings_at_100x30() {
     cmd(&mut app, Command::Reply);
     let text = shot(&app, w, h);
     assert!(
-        text.contains("Preview: Duplicate order check"),
+        text.contains("Preview: Duplicate order - cancel the extra one"),
         "opens on it:\n{text}"
     );
     assert!(text.contains("Reply to JANE DOE"), "{text}");
