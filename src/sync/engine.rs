@@ -5,6 +5,12 @@
 //! state never runs ahead of the data and never behind it. HIGHESTMODSEQ moves forward only
 //! at the end of the folder, after flags and expunges were applied; a sync stopped before that
 //! simply re-checks flags next time (idempotent).
+//!
+//! Where the server offers QRESYNC (RFC 7162), it is enabled once per connection and a folder
+//! we know is opened with `EXAMINE … (QRESYNC (uidvalidity highestmodseq))`: the answer's
+//! `VANISHED (EARLIER)` is the expunge list and its FETCH responses are the changed flags, so
+//! neither a CHANGEDSINCE fetch nor a comparison of every UID is needed (`plan::expunge_check`
+//! decides, and falls back to the comparison when the counts do not add up).
 
 use super::plan::{self, ExpungeCheck, FlagRefresh, LocalFolder, Plan, Removal};
 use super::session::{FetchedMessage, ImapSession};
