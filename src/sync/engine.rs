@@ -349,8 +349,14 @@ fn sync_folder(
         }
     };
     if !server_flags.is_empty() {
-        let ours = store.flags_by_uid(mailbox, server.uidvalidity)?;
-        let changes = plan::flag_changes(&ours, &server_flags);
+        let changes = if p.flags == FlagRefresh::All {
+            let ours = store.flags_by_uid(mailbox, server.uidvalidity)?;
+            plan::flag_changes(&ours, &server_flags)
+        } else {
+            // CONDSTORE/QRESYNC listed only what changed: no need to read every stored flag
+            // (slow in a big folder); the store updates only rows whose flags differ.
+            plan::normalized(&server_flags)
+        };
         if !changes.is_empty() {
             fs.changed += store.update_flags(mailbox, server.uidvalidity, &changes, None)?;
         }

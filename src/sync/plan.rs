@@ -283,6 +283,19 @@ pub fn normalize_flags<S: AsRef<str>>(flags: &[S]) -> Vec<String> {
     v
 }
 
+/// The server's flags as stored (normalized), ascending by UID; for a UID reported twice
+/// the later report wins.
+pub fn normalized(server: &[(u32, Vec<String>)]) -> Vec<(u32, Vec<String>)> {
+    let mut out: Vec<(u32, Vec<String>)> = server
+        .iter()
+        .rev()
+        .map(|(uid, flags)| (*uid, normalize_flags(flags)))
+        .collect();
+    out.sort_by_key(|(u, _)| *u);
+    out.dedup_by_key(|(u, _)| *u);
+    out
+}
+
 /// The stored messages whose flags differ from the server's answer.
 pub fn flag_changes(
     local: &HashMap<u32, Vec<String>>,
@@ -665,6 +678,22 @@ mod tests {
             vec![(2, vec!["\\Flagged".to_string()])]
         );
     }
+    #[test]
+    fn normalized_sorts_and_drops_recent() {
+        let got = normalized(&[
+            (9, vec!["\\Seen".into(), "\\Recent".into()]),
+            (3, vec!["\\Seen".into()]),
+            (3, vec!["\\Flagged".into(), "\\Answered".into()]),
+        ]);
+        assert_eq!(
+            got,
+            vec![
+                (3, vec!["\\Answered".to_string(), "\\Flagged".to_string()]),
+                (9, vec!["\\Seen".to_string()]),
+            ]
+        );
+    }
+
     #[test]
     fn qresync_usable_table() {
         for (l, srv, want) in [
