@@ -201,6 +201,7 @@ mod tests {
                     downloaded: 10,
                     bytes: 100,
                     rebuilt: false,
+                    ..Default::default()
                 },
                 FolderSummary {
                     folder: "Sent\x1b[2J".into(),

@@ -5,10 +5,18 @@
 //! state never runs ahead of the data and never behind it. HIGHESTMODSEQ moves forward only
 //! at the end of the folder, after flags and expunges were applied; a sync stopped before that
 //! simply re-checks flags next time (idempotent).
+//!
+//! Where the server offers QRESYNC (RFC 7162), it is enabled once per connection and a folder
+//! we know is opened with `EXAMINE … (QRESYNC (uidvalidity highestmodseq))`: the answer's
+//! `VANISHED (EARLIER)` is the expunge list and its FETCH responses are the changed flags, so
+//! neither a CHANGEDSINCE fetch nor a comparison of every UID is needed (`plan::expunge_check`
+//! decides, and falls back to the comparison when the counts do not add up).
 
-use super::plan::{self, FlagRefresh, LocalFolder, Plan, Removal};
+use super::plan::{self, ExpungeCheck, FlagRefresh, LocalFolder, Plan, Removal};
 use super::session::{FetchedMessage, ImapSession};
-use super::{FolderSummary, ImapAccount, SyncError, SyncEvent, SyncSummary};
+use super::{
+    ExpungesVia, FolderSummary, IgnoreCaps, ImapAccount, SyncError, SyncEvent, SyncSummary,
+};
 use crate::clock::Clock;
 use crate::mail::parse::parse_message;
 use crate::store::{Location, MailboxState, NewMessage, ShopContext, Store};
@@ -32,6 +40,9 @@ pub struct SyncOptions {
     /// Set once the owner was told that the server has no Sent folder, so that a worker that
     /// syncs every few minutes says it once, not every pass.
     pub told_no_sent: Arc<AtomicBool>,
+    /// Act as if the server did not offer these extensions (benchmarks and tests; the
+    /// default comes from `SHOPINBOX_SYNC_IGNORE`, see [`IgnoreCaps`]).
+    pub ignore_caps: IgnoreCaps,
 }
 
 impl Default for SyncOptions {
@@ -42,6 +53,9 @@ impl Default for SyncOptions {
             cancel: None,
             confirm_delay: Duration::from_millis(500),
             told_no_sent: Arc::new(AtomicBool::new(false)),
+            ignore_caps: IgnoreCaps::from_env_value(
+                std::env::var("SHOPINBOX_SYNC_IGNORE").ok().as_deref(),
+            ),
         }
     }
 }
@@ -157,6 +171,8 @@ fn run_on(
     on_event(SyncEvent::Started);
     // On an error below `sess` is dropped, not kept: the next pass connects afresh.
     let mut sess = kept.take_or_connect(account)?;
+    sess.ignore(opts.ignore_caps);
+    sess.enable_qresync()?;
     let (folders, sent) = folder_list(account, &mut sess)?;
     let mut summary = SyncSummary {
         no_sent_folder: sent.is_none(),
@@ -229,8 +245,19 @@ fn sync_folder(
         folder: mailbox.to_string(),
         ..Default::default()
     };
-    let mut server = sess.examine(mailbox)?;
     let stored = store.mailbox_state(mailbox)?;
+    // QRESYNC: EXAMINE with what we know, and the answer says what changed since.
+    let qresync_from = match &stored {
+        Some(st) if sess.caps().qresync => st.highestmodseq.map(|m| (st.uidvalidity, m)),
+        _ => None,
+    };
+    let (mut server, mut answer) = match qresync_from {
+        Some((validity, modseq)) => {
+            let a = sess.examine_qresync(mailbox, validity, modseq)?;
+            (a.folder, Some(a))
+        }
+        None => (sess.examine(mailbox)?, None),
+    };
     let mut local_uids = match &stored {
         Some(st) => store.uids(mailbox, st.uidvalidity)?,
         None => Vec::new(),
@@ -248,11 +275,15 @@ fn sync_folder(
             Plan::ConfirmEmpty => {
                 std::thread::sleep(opts.confirm_delay);
                 server = sess.examine(mailbox)?;
+                answer = None;
                 empty_confirmed = true;
             }
             Plan::Sync(p) => break p,
         }
     };
+    let usable = answer.is_some() && local.is_some_and(|l| plan::qresync_usable(&l, &server));
+    let answer = answer.filter(|_| usable && !p.reset);
+    let p = plan::with_qresync(p, answer.is_some());
 
     let mut state = MailboxState {
         mailbox: mailbox.to_string(),
@@ -304,6 +335,13 @@ fn sync_folder(
     let server_flags = match p.flags {
         FlagRefresh::Skip => Vec::new(),
         FlagRefresh::ChangedSince(m) => sess.fetch_flags(p.known_up_to, Some(m))?,
+        FlagRefresh::FromOpen => answer
+            .as_ref()
+            .map(|a| a.flags.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(uid, _)| *uid <= p.known_up_to)
+            .collect(),
         FlagRefresh::All => {
             let all = sess.fetch_flags(p.known_up_to, None)?;
             full_list = Some(all.iter().map(|(u, _)| *u).collect());
@@ -311,40 +349,45 @@ fn sync_folder(
         }
     };
     if !server_flags.is_empty() {
-        let ours = store.flags_by_uid(mailbox, server.uidvalidity)?;
-        let changes = plan::flag_changes(&ours, &server_flags);
+        let changes = if p.flags == FlagRefresh::All {
+            let ours = store.flags_by_uid(mailbox, server.uidvalidity)?;
+            plan::flag_changes(&ours, &server_flags)
+        } else {
+            // CONDSTORE/QRESYNC listed only what changed: no need to read every stored flag
+            // (slow in a big folder); the store updates only rows whose flags differ.
+            plan::normalized(&server_flags)
+        };
         if !changes.is_empty() {
             fs.changed += store.update_flags(mailbox, server.uidvalidity, &changes, None)?;
         }
     }
 
     // 3. Expunged messages.
-    if plan::needs_expunge_scan(local_uids.len(), server.exists, listed_new) {
-        let on_server = match full_list {
-            Some(l) => l,
-            None => sess.uids_up_to(p.known_up_to)?,
-        };
-        let gone = match plan::removals(&local_uids, &on_server, p.known_up_to, empty_confirmed) {
-            Removal::NeedsConfirmation => {
-                // None of our messages is listed: look again before deleting anything.
-                std::thread::sleep(opts.confirm_delay);
-                let again = sess.examine(mailbox)?;
-                if again.uidvalidity != server.uidvalidity {
-                    // Recreated meanwhile: the next sync rebuilds it.
-                    Vec::new()
-                } else {
-                    let on_server = sess.uids_up_to(p.known_up_to)?;
-                    match plan::removals(&local_uids, &on_server, p.known_up_to, true) {
-                        Removal::Remove(v) => v,
-                        _ => Vec::new(),
-                    }
-                }
+    let vanished = answer.as_ref().map(|a| a.vanished.as_slice());
+    match plan::expunge_check(
+        &local_uids,
+        p.known_up_to,
+        server.exists,
+        listed_new,
+        vanished,
+    ) {
+        ExpungeCheck::Nothing => {}
+        ExpungeCheck::Vanished(gone) => {
+            fs.expunges_via = ExpungesVia::Vanished;
+            if !gone.is_empty() {
+                fs.removed += store.remove_uids(mailbox, server.uidvalidity, &gone)?;
             }
-            Removal::Remove(v) => v,
-            Removal::Nothing => Vec::new(),
-        };
-        if !gone.is_empty() {
-            fs.removed += store.remove_uids(mailbox, server.uidvalidity, &gone)?;
+        }
+        ExpungeCheck::Scan => {
+            fs.expunges_via = ExpungesVia::UidComparison;
+            scan_expunges(
+                sess,
+                store,
+                (mailbox, &server, &local_uids),
+                (p.known_up_to, empty_confirmed, full_list),
+                opts,
+                &mut fs,
+            )?;
         }
     }
 
@@ -353,6 +396,44 @@ fn sync_folder(
     state.last_sync = Some(store.context().clock.now());
     store.set_mailbox_state(&state)?;
     Ok(fs)
+}
+
+/// The expunge check without QRESYNC: compare the stored UIDs with the server's list.
+fn scan_expunges(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    (mailbox, server, local_uids): (&str, &super::plan::ServerFolder, &[u32]),
+    (known_up_to, empty_confirmed, full_list): (u32, bool, Option<HashSet<u32>>),
+    opts: &SyncOptions,
+    fs: &mut FolderSummary,
+) -> Result<(), SyncError> {
+    let on_server = match full_list {
+        Some(l) => l,
+        None => sess.uids_up_to(known_up_to)?,
+    };
+    let gone = match plan::removals(local_uids, &on_server, known_up_to, empty_confirmed) {
+        Removal::NeedsConfirmation => {
+            // None of our messages is listed: look again before deleting anything.
+            std::thread::sleep(opts.confirm_delay);
+            let again = sess.examine(mailbox)?;
+            if again.uidvalidity != server.uidvalidity {
+                // Recreated meanwhile: the next sync rebuilds it.
+                Vec::new()
+            } else {
+                let on_server = sess.uids_up_to(known_up_to)?;
+                match plan::removals(local_uids, &on_server, known_up_to, true) {
+                    Removal::Remove(v) => v,
+                    _ => Vec::new(),
+                }
+            }
+        }
+        Removal::Remove(v) => v,
+        Removal::Nothing => Vec::new(),
+    };
+    if !gone.is_empty() {
+        fs.removed += store.remove_uids(mailbox, server.uidvalidity, &gone)?;
+    }
+    Ok(())
 }
 
 /// One downloaded and parsed batch, on its way from the download thread to the store.

@@ -20,6 +20,7 @@ pub mod folders;
 pub mod jobs;
 pub mod lock;
 pub mod plan;
+pub mod qresync;
 pub mod session;
 mod worker;
 mod writeback;
@@ -150,6 +151,44 @@ pub struct FolderSummary {
     pub bytes: u64,
     /// The folder's UIDVALIDITY changed and its rows were rebuilt.
     pub rebuilt: bool,
+    /// How messages expunged by another client were found.
+    pub expunges_via: ExpungesVia,
+}
+
+/// How a folder's sync learnt which stored messages the server no longer has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExpungesVia {
+    /// It did not need to look (nothing stored, or the message count proves nothing went).
+    #[default]
+    NotNeeded,
+    /// From QRESYNC's `VANISHED (EARLIER)` in the EXAMINE answer (RFC 7162).
+    Vanished,
+    /// By comparing the stored UIDs with the server's list.
+    UidComparison,
+}
+
+/// Server extensions a sync should act as if they were not offered. The benchmark compares
+/// both ways with it (`SHOPINBOX_SYNC_IGNORE=condstore|qresync`, read by
+/// `SyncOptions::default()`: a hidden switch for `scripts/bench` and tests, not a setting).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IgnoreCaps {
+    #[default]
+    Nothing,
+    /// No QRESYNC: CONDSTORE flag refresh and the UID comparison for expunges.
+    Qresync,
+    /// Neither CONDSTORE nor QRESYNC: every flag is fetched on every pass.
+    Condstore,
+}
+
+impl IgnoreCaps {
+    /// From the value of `SHOPINBOX_SYNC_IGNORE`.
+    pub fn from_env_value(v: Option<&str>) -> IgnoreCaps {
+        match v.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            Some("condstore") => IgnoreCaps::Condstore,
+            Some("qresync") => IgnoreCaps::Qresync,
+            _ => IgnoreCaps::Nothing,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

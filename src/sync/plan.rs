@@ -7,6 +7,7 @@
 //! flags, detect expunges, and only then move HIGHESTMODSEQ forward.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::RangeInclusive;
 
 /// What the store remembers about a folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,8 @@ pub enum FlagRefresh {
     /// `UID FETCH 1:<highest> (UID FLAGS)` — cheap enough without CONDSTORE, and its answer
     /// lists every surviving UID, which doubles as expunge detection.
     All,
+    /// QRESYNC: the EXAMINE answer already carried the flags changed since our mod-sequence.
+    FromOpen,
 }
 
 /// What to do with a folder.
@@ -118,6 +121,68 @@ fn full_fetch(reset: bool) -> FolderPlan {
 /// can have vanished (the new UIDs are all above the old ones).
 pub fn needs_expunge_scan(local_count: usize, exists: u32, new_fetched: usize) -> bool {
     local_count > 0 && local_count + new_fetched != exists as usize
+}
+
+/// Whether an `EXAMINE … (QRESYNC (validity modseq))` answer can stand in for the flag
+/// refresh and the UID comparison: the folder is the one we knew (same UIDVALIDITY), we sent
+/// a mod-sequence, and the server's has not gone backwards.
+pub fn qresync_usable(local: &LocalFolder, server: &ServerFolder) -> bool {
+    match (local.highestmodseq, server.highestmodseq) {
+        (Some(ours), Some(theirs)) => local.uidvalidity == server.uidvalidity && theirs >= ours,
+        _ => false,
+    }
+}
+
+/// The plan when a usable QRESYNC answer is at hand: its FETCH responses are the changed
+/// flags, so no `CHANGEDSINCE` fetch is needed.
+pub fn with_qresync(mut p: FolderPlan, usable: bool) -> FolderPlan {
+    if usable && matches!(p.flags, FlagRefresh::ChangedSince(_)) {
+        p.flags = FlagRefresh::FromOpen;
+    }
+    p
+}
+
+/// How to find the stored messages that another client expunged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpungeCheck {
+    /// Nothing can have gone (nothing stored, or the counts add up without QRESYNC).
+    Nothing,
+    /// QRESYNC said which: these stored UIDs (possibly none).
+    Vanished(Vec<u32>),
+    /// Compare the stored UIDs with the server's list ([`removals`]).
+    Scan,
+}
+
+/// Decides the expunge check. `vanished`: the UIDs of a usable QRESYNC answer (`None`
+/// without one). The VANISHED list is trusted only when the folder's count agrees with it
+/// (what we had, minus what vanished, plus what was just listed, equals EXISTS); otherwise
+/// (a concurrent change, a server that forgot old expunges) the UID comparison decides.
+pub fn expunge_check(
+    local: &[u32],
+    known_up_to: u32,
+    exists: u32,
+    listed_new: usize,
+    vanished: Option<&[RangeInclusive<u32>]>,
+) -> ExpungeCheck {
+    if local.is_empty() {
+        return ExpungeCheck::Nothing;
+    }
+    if let Some(ranges) = vanished {
+        let gone: Vec<u32> = local
+            .iter()
+            .copied()
+            .filter(|u| *u <= known_up_to && ranges.iter().any(|r| r.contains(u)))
+            .collect();
+        if local.len() - gone.len() + listed_new == exists as usize {
+            return ExpungeCheck::Vanished(gone);
+        }
+        return ExpungeCheck::Scan;
+    }
+    if needs_expunge_scan(local.len(), exists, listed_new) {
+        ExpungeCheck::Scan
+    } else {
+        ExpungeCheck::Nothing
+    }
 }
 
 /// What to do with stored UIDs that the server no longer lists.
@@ -216,6 +281,19 @@ pub fn normalize_flags<S: AsRef<str>>(flags: &[S]) -> Vec<String> {
     v.sort();
     v.dedup();
     v
+}
+
+/// The server's flags as stored (normalized), ascending by UID; for a UID reported twice
+/// the later report wins.
+pub fn normalized(server: &[(u32, Vec<String>)]) -> Vec<(u32, Vec<String>)> {
+    let mut out: Vec<(u32, Vec<String>)> = server
+        .iter()
+        .rev()
+        .map(|(uid, flags)| (*uid, normalize_flags(flags)))
+        .collect();
+    out.sort_by_key(|(u, _)| *u);
+    out.dedup_by_key(|(u, _)| *u);
+    out
 }
 
 /// The stored messages whose flags differ from the server's answer.
@@ -599,5 +677,128 @@ mod tests {
             flag_changes(&local, &server),
             vec![(2, vec!["\\Flagged".to_string()])]
         );
+    }
+    #[test]
+    fn normalized_sorts_and_drops_recent() {
+        let got = normalized(&[
+            (9, vec!["\\Seen".into(), "\\Recent".into()]),
+            (3, vec!["\\Seen".into()]),
+            (3, vec!["\\Flagged".into(), "\\Answered".into()]),
+        ]);
+        assert_eq!(
+            got,
+            vec![
+                (3, vec!["\\Answered".to_string(), "\\Flagged".to_string()]),
+                (9, vec!["\\Seen".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn qresync_usable_table() {
+        for (l, srv, want) in [
+            (
+                local(7, 100, Some(5), 100),
+                server(7, Some(101), 100, Some(9)),
+                true,
+            ),
+            (
+                local(7, 100, Some(5), 100),
+                server(7, Some(101), 100, Some(5)),
+                true,
+            ),
+            (
+                local(7, 100, Some(5), 100),
+                server(8, Some(101), 100, Some(9)),
+                false,
+            ),
+            (
+                local(7, 100, Some(9), 100),
+                server(7, Some(101), 100, Some(5)),
+                false,
+            ),
+            (
+                local(7, 100, None, 100),
+                server(7, Some(101), 100, Some(5)),
+                false,
+            ),
+            (
+                local(7, 100, Some(5), 100),
+                server(7, Some(101), 100, None),
+                false,
+            ),
+        ] {
+            assert_eq!(qresync_usable(&l, &srv), want, "{l:?} {srv:?}");
+        }
+        let p = FolderPlan {
+            reset: false,
+            fetch_after: None,
+            flags: FlagRefresh::ChangedSince(5),
+            known_up_to: 100,
+        };
+        assert_eq!(with_qresync(p, true).flags, FlagRefresh::FromOpen);
+        assert_eq!(with_qresync(p, false).flags, FlagRefresh::ChangedSince(5));
+        let all = FolderPlan {
+            flags: FlagRefresh::All,
+            ..p
+        };
+        assert_eq!(with_qresync(all, true).flags, FlagRefresh::All);
+    }
+
+    #[test]
+    fn expunge_check_table() {
+        use ExpungeCheck::*;
+        let local = [1, 2, 3, 4, 5, 6];
+        let v = |r: &[RangeInclusive<u32>]| r.to_vec();
+        type Case = (
+            &'static str,
+            u32,
+            usize,
+            Option<Vec<RangeInclusive<u32>>>,
+            ExpungeCheck,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "QRESYNC: two vanished",
+                4,
+                0,
+                Some(v(&[2..=3])),
+                Vanished(vec![2, 3]),
+            ),
+            (
+                "QRESYNC: nothing vanished",
+                6,
+                0,
+                Some(vec![]),
+                Vanished(vec![]),
+            ),
+            (
+                "QRESYNC: unknown and new UIDs in the set are ignored",
+                6,
+                1,
+                Some(v(&[6..=9, 40..=40])),
+                Vanished(vec![6]),
+            ),
+            ("QRESYNC: counts disagree", 3, 0, Some(v(&[2..=3])), Scan),
+            (
+                "QRESYNC: everything vanished",
+                0,
+                0,
+                Some(v(&[1..=6])),
+                Vanished(local.to_vec()),
+            ),
+            ("no QRESYNC, counts add up", 8, 2, None, Nothing),
+            ("no QRESYNC, one missing", 5, 0, None, Scan),
+        ];
+        for (name, exists, listed_new, vanished, want) in cases {
+            assert_eq!(
+                expunge_check(&local, 6, exists, listed_new, vanished.as_deref()),
+                want,
+                "{name}"
+            );
+        }
+        assert_eq!(expunge_check(&[], 0, 3, 0, Some(&[1..=2])), Nothing);
+        // A stored UID above known_up_to (stored by this pass) is never taken as vanished.
+        assert_eq!(expunge_check(&[1, 2, 9], 2, 2, 0, Some(&[9..=9])), Scan);
     }
 }

@@ -10,12 +10,14 @@
 
 use super::folders::{self, ListedFolder};
 use super::plan::ServerFolder;
+use super::qresync::Rewriter;
 use super::{ImapAccount, Security, SyncError};
 use crate::net::{self, MailStream, ShutdownHandle};
 use chrono::{DateTime, Utc};
 use imap_proto::{AttributeValue, MailboxDatum, Response, ResponseCode};
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,6 +28,10 @@ pub struct Caps {
     pub uidplus: bool,
     pub idle: bool,
     pub special_use: bool,
+    /// The server offers QRESYNC.
+    pub qresync_offered: bool,
+    /// QRESYNC (RFC 7162), enabled on the connection by [`ImapSession::enable_qresync`].
+    pub qresync: bool,
 }
 
 /// A message as fetched.
@@ -37,16 +43,43 @@ pub struct FetchedMessage {
     pub raw: Vec<u8>,
 }
 
+/// Records what the stream reads while set (see [`ImapStream`]).
+type Tap = Arc<Mutex<Option<Vec<u8>>>>;
+
 /// The stream handed to `imap`: a [`MailStream`] that can also record what it reads, so that
 /// the tagged `OK [APPENDUID …]` that `imap` 2.4.1 throws away can still be seen.
 #[derive(Debug)]
 pub struct ImapStream {
     inner: MailStream,
     tap: Arc<Mutex<Option<Vec<u8>>>>,
+    /// Set once QRESYNC is being enabled: from then on the answers go through `rewriter`.
+    qresync: Arc<AtomicBool>,
+    rewriter: Rewriter,
 }
 
 impl Read for ImapStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.qresync.load(Ordering::Relaxed) {
+            return self.read_tapped(buf);
+        }
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let n = self.rewriter.take(buf);
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            let got = self.read_tapped(&mut chunk)?;
+            if got == 0 {
+                self.rewriter.finish();
+                return Ok(self.rewriter.take(buf));
+            }
+            self.rewriter.feed(&chunk[..got]);
+        }
+    }
+}
+
+impl ImapStream {
+    fn read_tapped(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Ok(mut tap) = self.tap.lock() {
             if let Some(rec) = tap.as_mut() {
@@ -82,6 +115,8 @@ pub struct ImapSession {
     host: String,
     caps: Caps,
     tap: Arc<Mutex<Option<Vec<u8>>>>,
+    /// Shared with the stream: QRESYNC responses are being rewritten (see `qresync.rs`).
+    pub(super) qresync_on: Arc<AtomicBool>,
     shutdown: Option<ShutdownHandle>,
     /// The folder currently selected or examined, and whether read-write.
     selected: Option<(String, bool)>,
@@ -125,9 +160,12 @@ impl ImapSession {
         };
         let shutdown = stream.shutdown_handle().ok();
         let tap = Arc::new(Mutex::new(None));
+        let qresync_on = Arc::new(AtomicBool::new(false));
         let mut client = imap::Client::new(ImapStream {
             inner: stream,
             tap: Arc::clone(&tap),
+            qresync: Arc::clone(&qresync_on),
+            rewriter: Rewriter::default(),
         });
         if account.security != Security::StartTls && offered.is_none() {
             // After STARTTLS the greeting was read before the upgrade.
@@ -147,7 +185,7 @@ impl ImapSession {
                 return Self::finish(
                     super::auth::authenticate(client, account, source, offered)?,
                     host,
-                    tap,
+                    (tap, qresync_on),
                     shutdown,
                 );
             }
@@ -163,13 +201,13 @@ impl ImapSession {
             }
             Err((e, _)) => return Err(map_err(host, "log in", e)),
         };
-        Self::finish(inner, host, tap, shutdown)
+        Self::finish(inner, host, (tap, qresync_on), shutdown)
     }
 
     fn finish(
         inner: imap::Session<ImapStream>,
         host: &str,
-        tap: Arc<Mutex<Option<Vec<u8>>>>,
+        (tap, qresync_on): (Tap, Arc<AtomicBool>),
         shutdown: Option<ShutdownHandle>,
     ) -> Result<ImapSession, SyncError> {
         let mut session = ImapSession {
@@ -177,6 +215,7 @@ impl ImapSession {
             host: host.to_string(),
             caps: Caps::default(),
             tap,
+            qresync_on,
             shutdown,
             selected: None,
         };
@@ -186,6 +225,24 @@ impl ImapSession {
 
     pub fn caps(&self) -> Caps {
         self.caps
+    }
+
+    /// Stop using CONDSTORE (and QRESYNC) or only QRESYNC on this connection, as if the
+    /// server did not offer them (see [`super::IgnoreCaps`]).
+    pub fn ignore(&mut self, ignore: super::IgnoreCaps) {
+        use super::IgnoreCaps as I;
+        match ignore {
+            I::Nothing => {}
+            I::Qresync => self.caps.qresync_offered = false,
+            I::Condstore => {
+                self.caps.qresync_offered = false;
+                self.caps.condstore = false;
+            }
+        }
+    }
+
+    pub(super) fn set_qresync(&mut self, on: bool) {
+        self.caps.qresync = on;
     }
 
     pub fn host(&self) -> &str {
@@ -207,10 +264,12 @@ impl ImapSession {
             uidplus: caps.has_str("UIDPLUS"),
             idle: caps.has_str("IDLE"),
             special_use: caps.has_str("SPECIAL-USE"),
+            qresync_offered: caps.has_str("QRESYNC"),
+            qresync: false,
         })
     }
 
-    fn raw(&mut self, action: &str, command: &str) -> Result<Vec<u8>, SyncError> {
+    pub(super) fn raw(&mut self, action: &str, command: &str) -> Result<Vec<u8>, SyncError> {
         self.inner
             .run_command_and_read_response(command)
             .map_err(|e| map_err(&self.host, action, e))
@@ -257,16 +316,31 @@ impl ImapSession {
     }
 
     fn open(&mut self, mailbox: &str, write: bool) -> Result<ServerFolder, SyncError> {
+        let param = self.caps.condstore.then(|| "(CONDSTORE)".to_string());
+        let data = self.open_raw(mailbox, write, param)?;
+        parse_status(&data).ok_or_else(|| SyncError::Protocol {
+            host: self.host.clone(),
+            action: format!("open the folder {}", printable(mailbox)),
+            detail: "no UIDVALIDITY in the answer".to_string(),
+        })
+    }
+
+    /// SELECT/EXAMINE with an optional parameter list; the raw answer.
+    pub(super) fn open_raw(
+        &mut self,
+        mailbox: &str,
+        write: bool,
+        param: Option<String>,
+    ) -> Result<Vec<u8>, SyncError> {
         let verb = if write { "SELECT" } else { "EXAMINE" };
         // A line break is refused as such, not hidden inside modified UTF-7.
         let wire = quote(mailbox).and_then(|_| quote(&folders::to_wire(mailbox)));
         let quoted = wire.ok_or_else(|| SyncError::BadFolderName {
             folder: printable(mailbox),
         })?;
-        let cmd = if self.caps.condstore {
-            format!("{verb} {quoted} (CONDSTORE)")
-        } else {
-            format!("{verb} {quoted}")
+        let cmd = match param {
+            Some(p) => format!("{verb} {quoted} {p}"),
+            None => format!("{verb} {quoted}"),
         };
         let action = format!("open the folder {}", printable(mailbox));
         self.selected = None;
@@ -281,13 +355,8 @@ impl ImapSession {
             }
             Err(e) => return Err(map_err(&self.host, &action, e)),
         };
-        let status = parse_status(&data).ok_or_else(|| SyncError::Protocol {
-            host: self.host.clone(),
-            action: action.clone(),
-            detail: "no UIDVALIDITY in the answer".to_string(),
-        })?;
         self.selected = Some((mailbox.to_string(), write));
-        Ok(status)
+        Ok(data)
     }
 
     /// UIDs and sizes of the messages above `after` (`UID FETCH after+1:* (UID RFC822.SIZE)`),
@@ -446,7 +515,7 @@ impl ImapSession {
         let _ = self.inner.logout();
     }
 
-    fn protocol(&self, action: &str, detail: String) -> SyncError {
+    pub(super) fn protocol(&self, action: &str, detail: String) -> SyncError {
         SyncError::Protocol {
             host: self.host.clone(),
             action: action.to_string(),
@@ -566,7 +635,7 @@ pub fn split_responses(data: &[u8]) -> Vec<&[u8]> {
 }
 
 /// The length of a literal announced at the end of a line: `... {123}\r\n` or `{123+}`.
-fn literal_len(line: &[u8]) -> Option<usize> {
+pub(crate) fn literal_len(line: &[u8]) -> Option<usize> {
     let line = line.strip_suffix(b"\n")?;
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let line = line.strip_suffix(b"}")?;
