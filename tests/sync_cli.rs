@@ -14,44 +14,7 @@ const MESSAGES: u32 = 2500;
 const PASSWORD_ENV: &str = "SHOPINBOX_TEST_IMAP_PASSWORD";
 
 fn write_config(dir: &Path, servers: &MailServers) -> std::path::PathBuf {
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"
-[shop]
-name = "Alphx"
-owner_name = "Tom"
-signature = "Tom"
-addresses = ["shop@example.com"]
-
-[hours]
-time_zone = "Europe/Berlin"
-business_days = ["mon", "tue", "wed", "thu", "fri"]
-open = "09:00"
-close = "17:00"
-holidays = []
-
-[store]
-path = "{store}"
-
-[imap]
-host = "127.0.0.1"
-port = {port}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-idle = false
-"#,
-            store = dir.join("store.db").display(),
-            port = servers.imaps_port,
-            user = servers.user,
-            ca = servers.ca.display(),
-        ),
-    )
-    .unwrap();
-    path
+    support::write_sync_config(dir, servers, "shop@example.com", PASSWORD_ENV)
 }
 
 fn sync_command(config: &Path, password: &str) -> Command {

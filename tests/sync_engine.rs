@@ -4,7 +4,6 @@
 mod support;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use shopinbox::deadline::Calendar;
 use shopinbox::store::{Location, ShopContext, Store, View};
 use shopinbox::sync::{
     self, sync_store, ImapAccount, Security, SyncCommand, SyncError, SyncEvent, SyncOptions,
@@ -18,23 +17,10 @@ use support::{MailServers, TestMessage};
 
 const SHOP: &str = "shop@example.org";
 
+/// What the store stamps (last sync) is read from this clock; the mail's own times come from
+/// the server.
 fn ctx() -> ShopContext {
-    ShopContext {
-        addresses: vec![SHOP.to_string()],
-        calendar: Calendar::office_hours(
-            chrono_tz::Europe::Berlin,
-            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        ),
-        // What the store stamps (last sync) is read from this clock; the mail's own times come
-        // from the server.
-        clock: shopinbox::clock::Clock::fixed(
-            chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:00+01:00")
-                .unwrap()
-                .into(),
-        ),
-        proactive: Default::default(),
-    }
+    support::berlin_shop(SHOP, "2026-11-24T10:00:00+01:00")
 }
 
 fn account(s: &MailServers) -> ImapAccount {

@@ -5,7 +5,6 @@
 
 mod support;
 
-use shopinbox::deadline::Calendar;
 use shopinbox::store::{ShopContext, Store};
 use shopinbox::sync::{
     sync_kept, sync_store, ExpungesVia, FolderSummary, IgnoreCaps, ImapAccount, KeptSession,
@@ -17,18 +16,7 @@ const SHOP: &str = "shop@example.org";
 const NOW: &str = "2024-03-04T12:00:00+01:00";
 
 fn ctx() -> ShopContext {
-    ShopContext {
-        addresses: vec![SHOP.to_string()],
-        calendar: Calendar::office_hours(
-            chrono_tz::Europe::Berlin,
-            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        ),
-        clock: shopinbox::clock::Clock::fixed(
-            chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into(),
-        ),
-        proactive: Default::default(),
-    }
+    support::berlin_shop(SHOP, NOW)
 }
 
 fn account(s: &MailServers) -> ImapAccount {

@@ -6,7 +6,6 @@
 mod support;
 
 use rusqlite::Connection;
-use shopinbox::deadline::Calendar;
 use shopinbox::store::{ShopContext, Store, View};
 use shopinbox::sync::{sync_store, ImapAccount, Security, SyncEvent, SyncOptions, SyncSummary};
 use std::collections::{HashMap, HashSet};
@@ -21,18 +20,7 @@ const PASSWORD_ENV: &str = "SHOPINBOX_TEST_IMAP_PASSWORD";
 const NOW: &str = "2024-03-04T12:00:00+01:00";
 
 fn ctx() -> ShopContext {
-    ShopContext {
-        addresses: vec![SHOP.to_string()],
-        calendar: Calendar::office_hours(
-            chrono_tz::Europe::Berlin,
-            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        ),
-        clock: shopinbox::clock::Clock::fixed(
-            chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into(),
-        ),
-        proactive: Default::default(),
-    }
+    support::berlin_shop(SHOP, NOW)
 }
 
 fn account(s: &MailServers, extra: &[&str]) -> ImapAccount {
@@ -207,45 +195,8 @@ fn sync_survives_another_client_moving_mail_and_stores_each_message_once() {
     assert_eq!(rows_per_folder as usize, server_ids(&s, "Archive").len());
 }
 
-fn write_config(dir: &Path, s: &MailServers) -> std::path::PathBuf {
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"
-[shop]
-name = "Alphx"
-owner_name = "Tom"
-signature = "Tom"
-addresses = ["{SHOP}"]
-
-[hours]
-time_zone = "Europe/Berlin"
-business_days = ["mon", "tue", "wed", "thu", "fri"]
-open = "09:00"
-close = "17:00"
-holidays = []
-
-[store]
-path = "{store}"
-
-[imap]
-host = "127.0.0.1"
-port = {port}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-idle = false
-"#,
-            store = dir.join("store.db").display(),
-            port = s.imaps_port,
-            user = s.user,
-            ca = s.ca.display(),
-        ),
-    )
-    .unwrap();
-    path
+fn write_config(dir: &Path, servers: &MailServers) -> std::path::PathBuf {
+    support::write_sync_config(dir, servers, SHOP, PASSWORD_ENV)
 }
 
 fn run(config: &Path, s: &MailServers, args: &[&str]) -> String {

@@ -1038,3 +1038,70 @@ impl Drop for FakeOAuth {
         let _ = self.child.wait();
     }
 }
+
+/// The shop the sync tests use: `shop` is its address, Berlin office hours (Mon–Fri 09:00–17:00),
+/// and a clock fixed at `now` (RFC 3339), which is what the store stamps (last sync) with; the
+/// mail's own times come from the server.
+pub fn berlin_shop(shop: &str, now: &str) -> shopinbox::store::ShopContext {
+    shopinbox::store::ShopContext {
+        addresses: vec![shop.to_string()],
+        calendar: shopinbox::deadline::Calendar::office_hours(
+            chrono_tz::Europe::Berlin,
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        ),
+        clock: shopinbox::clock::Clock::fixed(
+            chrono::DateTime::parse_from_rfc3339(now).unwrap().into(),
+        ),
+        proactive: Default::default(),
+    }
+}
+
+/// A config file in `dir` for `shopinbox sync` against these servers: the shop at `shop`,
+/// Berlin office hours, the store in `dir`, IMAP over TLS with the password read from the
+/// environment variable `password_env`, no IDLE.
+pub fn write_sync_config(
+    dir: &Path,
+    servers: &MailServers,
+    shop: &str,
+    password_env: &str,
+) -> PathBuf {
+    let path = dir.join("config.toml");
+    fs::write(
+        &path,
+        format!(
+            r#"
+[shop]
+name = "Alphx"
+owner_name = "Tom"
+signature = "Tom"
+addresses = ["{shop}"]
+
+[hours]
+time_zone = "Europe/Berlin"
+business_days = ["mon", "tue", "wed", "thu", "fri"]
+open = "09:00"
+close = "17:00"
+holidays = []
+
+[store]
+path = "{store}"
+
+[imap]
+host = "127.0.0.1"
+port = {port}
+security = "tls"
+username = "{user}"
+password_env = "{password_env}"
+ca_file = "{ca}"
+idle = false
+"#,
+            store = dir.join("store.db").display(),
+            port = servers.imaps_port,
+            user = servers.user,
+            ca = servers.ca.display(),
+        ),
+    )
+    .unwrap();
+    path
+}
