@@ -21,7 +21,7 @@ pub mod worker;
 
 pub use command::Command;
 pub use data::{DataError, InboxData};
-pub use input::LineEditor;
+pub use input::{EditKey, LineEditor};
 pub use keymap::{KeyBinding, Keymap, KeymapError};
 pub use reply::{ConfirmReply, PendingSend, TemplateChoice, TemplatePicker};
 pub use stats::StatsScreen;
@@ -98,6 +98,8 @@ pub enum InputKey {
     Down,
     Submit,
     Cancel,
+    /// A readline edit (C-u, C-w, A-b, …), see [`input::text_key`].
+    Edit(EditKey),
 }
 
 /// Everything that can change the state.
@@ -456,19 +458,7 @@ impl App {
                 KeyCode::Char('c') if ctrl => return Some(Action::Command(Command::ForceQuit)),
                 KeyCode::Char('n') if ctrl => InputKey::Down,
                 KeyCode::Char('p') if ctrl => InputKey::Up,
-                KeyCode::Char(_) if ctrl => return None,
-                KeyCode::Char(c) => InputKey::Char(c),
-                KeyCode::Backspace => InputKey::Backspace,
-                KeyCode::Delete => InputKey::Delete,
-                KeyCode::Left => InputKey::Left,
-                KeyCode::Right => InputKey::Right,
-                KeyCode::Home => InputKey::Home,
-                KeyCode::End => InputKey::End,
-                KeyCode::Up | KeyCode::BackTab => InputKey::Up,
-                KeyCode::Down | KeyCode::Tab => InputKey::Down,
-                KeyCode::Enter => InputKey::Submit,
-                KeyCode::Esc => InputKey::Cancel,
-                _ => return None,
+                _ => input::text_key(key)?,
             };
             return Some(Action::Input(input));
         }
@@ -1343,7 +1333,7 @@ impl App {
             }
             InputKey::Up => s.selected = s.selected.saturating_sub(1),
             InputKey::Down => s.selected = (s.selected + 1).min(s.hits.len().saturating_sub(1)),
-            k => edit(&mut s.input, k),
+            k => s.input.apply(k),
         }
         if s.input.text() != before {
             // Live search: one FTS query per keystroke, ranked by the store.
@@ -1473,7 +1463,7 @@ impl App {
             }
             k if !on_presets => {
                 m.error = None;
-                edit(&mut m.typed, k);
+                m.typed.apply(k);
             }
             _ => {}
         }
@@ -1504,7 +1494,7 @@ impl App {
                 }
                 return None;
             }
-            k => edit(&mut n.input, k),
+            k => n.input.apply(k),
         }
         Some(Overlay::FirstName(n))
     }
@@ -1537,22 +1527,9 @@ impl App {
                 return None;
             }
             InputKey::Up | InputKey::Down => n.warning = !n.warning,
-            k => edit(&mut n.input, k),
+            k => n.input.apply(k),
         }
         Some(Overlay::Note(n))
-    }
-}
-
-fn edit(e: &mut LineEditor, key: InputKey) {
-    match key {
-        InputKey::Char(c) => e.insert(c),
-        InputKey::Backspace => e.backspace(),
-        InputKey::Delete => e.delete(),
-        InputKey::Left => e.left(),
-        InputKey::Right => e.right(),
-        InputKey::Home => e.home(),
-        InputKey::End => e.end(),
-        InputKey::Up | InputKey::Down | InputKey::Submit | InputKey::Cancel => {}
     }
 }
 
