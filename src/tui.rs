@@ -16,7 +16,9 @@ use crate::config::Config;
 use crate::store::{ShopContext, Store};
 use crate::ui::{self, Theme};
 use anyhow::Context;
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, MouseEventKind};
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEventKind,
+};
 use crossterm::execute;
 use ratatui::DefaultTerminal;
 use std::collections::BTreeMap;
@@ -123,6 +125,8 @@ fn event_loop(
     commands: Option<&Sender<WorkerCommand>>,
     clock: Clock,
 ) -> anyhow::Result<()> {
+    // The loop's own monotonic clock for telling double clicks (never the wall clock).
+    let started = std::time::Instant::now();
     loop {
         terminal
             .draw(|f| ui::draw(f, app))
@@ -133,6 +137,11 @@ fn event_loop(
                 Event::Mouse(m) => match m.kind {
                     MouseEventKind::ScrollUp => Some(Action::ScrollUp),
                     MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                        column: m.column,
+                        row: m.row,
+                        at_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    }),
                     _ => None,
                 },
                 Event::Resize(width, height) => Some(Action::Resize { width, height }),

@@ -273,7 +273,7 @@ fn demo_reply_edit_send_and_statistics() {
     assert!(end.contains("EXITED 0"), "clean exit:\n{end}");
 }
 
-/// `N` in a real terminal: the prefilled first name can be erased and retyped (letters that
+/// `F` in a real terminal: the prefilled first name can be erased and retyped (letters that
 /// are commands elsewhere included), and Enter saves it.
 #[test]
 fn demo_first_name_dialog_takes_typing() {
@@ -282,7 +282,7 @@ fn demo_first_name_dialog_takes_typing() {
     t.wait_for("the inbox", |s| {
         s.contains("Needs reply") && s.contains("State")
     });
-    t.keys(&["N"]);
+    t.keys(&["F"]);
     t.wait_for("the first-name dialog", |s| s.contains("First name"));
     for _ in 0..30 {
         t.keys(&["BSpace"]);

@@ -558,9 +558,9 @@ fn first_name_dialog_takes_typing_from_every_screen() {
             }
             _ => {}
         }
-        press(&mut app, "N");
+        press(&mut app, "F");
         let Some(Overlay::FirstName(n)) = &app.overlay else {
-            panic!("N opens the first-name editor on the {screen}")
+            panic!("F opens the first-name editor on the {screen}")
         };
         let before = n.input.text().chars().count();
         assert!(before > 0, "prefilled on the {screen}");
@@ -582,7 +582,7 @@ fn first_name_dialog_takes_typing_from_every_screen() {
         );
     }
     // Esc still cancels without saving.
-    press(&mut app, "N");
+    press(&mut app, "F");
     type_text(&mut app, "xyz");
     press(&mut app, "Esc");
     assert!(app.overlay.is_none());

@@ -42,6 +42,8 @@ pub enum Command {
     OpenEditor,
     SyncNow,
     Search,
+    NextHit,
+    PrevHit,
     Stats,
     Outbox,
     Rules,
@@ -50,7 +52,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 41] = [
+    pub const ALL: [Command; 43] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -88,6 +90,8 @@ impl Command {
         Command::OpenEditor,
         Command::SyncNow,
         Command::Search,
+        Command::NextHit,
+        Command::PrevHit,
         Command::Stats,
         Command::Outbox,
         Command::Rules,
@@ -134,6 +138,8 @@ impl Command {
             Command::OpenEditor => "open_editor",
             Command::SyncNow => "sync_now",
             Command::Search => "search",
+            Command::NextHit => "next_hit",
+            Command::PrevHit => "prev_hit",
             Command::Stats => "stats",
             Command::Outbox => "outbox",
             Command::Rules => "rules",
@@ -180,7 +186,9 @@ impl Command {
             Command::OpenPager => "open the raw message in $PAGER",
             Command::OpenEditor => "raw message in $EDITOR; edits the reply text",
             Command::SyncNow => "sync now",
-            Command::Search => "search all mail",
+            Command::Search => "inbox: search all mail; elsewhere: find on the screen",
+            Command::NextHit => "next hit of the find (wraps around)",
+            Command::PrevHit => "previous hit of the find",
             Command::Stats => "statistics and the morning report",
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",

@@ -181,7 +181,12 @@ mod tests {
         // (start text, keys, expected text, expected cursor column)
         type Case<'a> = (&'a str, &'a [(KeyCode, KeyModifiers)], &'a str, u16);
         let cases: &[Case] = &[
-            ("where is my parcel", &[(KeyCode::Char('w'), ctrl)], "where is my ", 12),
+            (
+                "where is my parcel",
+                &[(KeyCode::Char('w'), ctrl)],
+                "where is my ",
+                12,
+            ),
             ("where is my parcel", &[(KeyCode::Char('u'), ctrl)], "", 0),
             (
                 "where is my parcel",
@@ -219,8 +224,18 @@ mod tests {
                 9,
             ),
             ("two words", &[(KeyCode::Left, ctrl)], "two words", 4),
-            ("two words", &[(KeyCode::Home, none), (KeyCode::Right, ctrl)], "two words", 4),
-            ("Grüße aus Köln", &[(KeyCode::Char('w'), ctrl)], "Grüße aus ", 10),
+            (
+                "two words",
+                &[(KeyCode::Home, none), (KeyCode::Right, ctrl)],
+                "two words",
+                4,
+            ),
+            (
+                "Grüße aus Köln",
+                &[(KeyCode::Char('w'), ctrl)],
+                "Grüße aus ",
+                10,
+            ),
         ];
         for (start, keys, want, col) in cases {
             let mut e = LineEditor::with_text(start);

@@ -167,7 +167,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 41] = [
+    let table: [(Command, &[&'static str]); 43] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -195,16 +195,18 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Snooze, &["s"]),
         (Undo, &["u"]),
         (Customer, &["c"]),
-        (AddNote, &["n"]),
+        (AddNote, &["i"]),
         (DeleteNote, &["D"]),
         (NotDuplicate, &["d"]),
-        (FirstName, &["N"]),
+        (FirstName, &["F"]),
         (NextFocus, &["f"]),
         (ToggleQuoted, &["z"]),
         (OpenPager, &["v"]),
         (OpenEditor, &["e"]),
         (SyncNow, &["S", "F5"]),
         (Search, &["/"]),
+        (NextHit, &["n"]),
+        (PrevHit, &["N"]),
         (Stats, &["T", "7"]),
         (Outbox, &["o"]),
         (Rules, &["R"]),

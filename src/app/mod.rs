@@ -9,8 +9,10 @@
 
 pub mod command;
 pub mod data;
+pub mod find;
 pub mod input;
 pub mod keymap;
+pub mod mouse;
 pub mod outbox;
 mod proactive;
 pub mod reply;
@@ -107,6 +109,13 @@ pub enum InputKey {
 pub enum Action {
     Command(Command),
     Input(InputKey),
+    /// A left click at a terminal cell; `at_ms` is the event loop's monotonic clock in
+    /// milliseconds (two clicks on one row within [`mouse::DOUBLE_CLICK_MS`] open it).
+    Click {
+        column: u16,
+        row: u16,
+        at_ms: u64,
+    },
     /// Mouse wheel.
     ScrollUp,
     ScrollDown,
@@ -378,6 +387,10 @@ pub struct App {
     pub should_quit: bool,
     /// Write-back was queued (a conversation was read): ask the sync worker to run it.
     sync_wanted: bool,
+    /// Find on the screen (`/`, `n`, `N`), see [`find`].
+    pub find: find::FindState,
+    /// The last click, to tell a double click (see [`mouse`]).
+    last_click: Option<mouse::Click>,
 }
 
 impl App {
@@ -415,6 +428,8 @@ impl App {
             held_sends: Vec::new(),
             should_quit: false,
             sync_wanted: false,
+            find: find::FindState::default(),
+            last_click: None,
         };
         app.refresh();
         app
@@ -444,14 +459,15 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return None;
         }
-        let wants_text = matches!(
-            self.overlay,
-            Some(Overlay::Search(_))
-                | Some(Overlay::Snooze(_))
-                | Some(Overlay::Note(_))
-                | Some(Overlay::FirstName(_))
-                | Some(Overlay::NotCustomer { .. })
-        );
+        let wants_text = self.find.prompt.is_some()
+            || matches!(
+                self.overlay,
+                Some(Overlay::Search(_))
+                    | Some(Overlay::Snooze(_))
+                    | Some(Overlay::Note(_))
+                    | Some(Overlay::FirstName(_))
+                    | Some(Overlay::NotCustomer { .. })
+            );
         if wants_text {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
             let input = match key.code {
@@ -493,7 +509,9 @@ impl App {
                 }
                 self.command(cmd)
             }
+            Action::Input(key) if self.find.prompt.is_some() => self.find_input(key),
             Action::Input(key) => self.overlay_input(key),
+            Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
             Action::ScrollUp => {
                 for _ in 0..WHEEL_STEP {
                     self.move_by(-1);
@@ -806,6 +824,9 @@ impl App {
     }
 
     fn command(&mut self, cmd: Command) -> Effect {
+        if let Some(effect) = self.find_command(cmd) {
+            return effect;
+        }
         // The reply screens own the keyboard: Enter, y, e and Esc mean something else there.
         match self.stack.last() {
             Some(Screen::Templates(_)) => return self.picker_command(cmd),
@@ -950,6 +971,8 @@ impl App {
                 return Effect::SyncNow;
             }
             Command::Search => self.overlay = Some(Overlay::Search(SearchState::default())),
+            // Outside the screens that find (handled above) there is nothing to step through.
+            Command::NextHit | Command::PrevHit => {}
             Command::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
         }
         Effect::None
@@ -964,6 +987,9 @@ impl App {
             Command::PageDown => self.move_by(10),
             Command::Top => self.move_by(i64::MIN / 2),
             Command::Back | Command::Quit | Command::Help => self.overlay = None,
+            Command::Search | Command::NextHit | Command::PrevHit => {
+                return self.find_command(cmd).unwrap_or(Effect::None)
+            }
             _ => {}
         }
         Effect::None
@@ -1326,6 +1352,7 @@ impl App {
                     Some(id) => {
                         self.stack.clear();
                         self.open_conversation(id);
+                        self.find_after_search(s.input.text());
                         return None;
                     }
                     None => return Some(Overlay::Search(s)),

@@ -424,7 +424,7 @@ impl Store {
     }
 
     /// The first name replies greet a customer with: the owner's correction
-    /// (`customer --first-name`, `N`), else the guess from the display name or the address.
+    /// (`customer --first-name`, `F`), else the guess from the display name or the address.
     /// The one place that decides it, so replies, `list --json` and the screens agree.
     pub fn greeting_name(
         &self,

@@ -99,6 +99,22 @@ pub enum ThreadLine {
     Blank,
 }
 
+impl ThreadLine {
+    /// The line's text as drawn (find searches it).
+    pub fn text(&self) -> &str {
+        match self {
+            ThreadLine::Header { text, .. }
+            | ThreadLine::Body { text, .. }
+            | ThreadLine::Folded { text } => text,
+            ThreadLine::Meta(t)
+            | ThreadLine::Attachment(t)
+            | ThreadLine::Problem(t)
+            | ThreadLine::Warning(t) => t,
+            ThreadLine::Blank => "",
+        }
+    }
+}
+
 fn who(m: &MessageRow) -> String {
     match &m.from {
         Some(a) => match &a.name {
@@ -339,11 +355,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         height: area.height.saturating_sub(2),
         ..area
     };
+    let found = super::find::marker(app, theme);
     let lines: Vec<Line> = thread_lines(c, area.width, cal.tz)
         .iter()
+        .enumerate()
         .skip(c.scroll)
         .take(usize::from(body.height))
-        .map(|l| style_line(l, theme))
+        .map(|(i, l)| match &found {
+            Some(m) => m.line(style_line(l, theme), Some(i)),
+            None => style_line(l, theme),
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
 }

@@ -105,6 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
         .selected_conversation
         .saturating_sub(visible.saturating_sub(1));
     let iw = usize::from(inner.width);
+    let found = super::find::marker(app, theme);
     let mut lines = Vec::new();
     for (i, r) in info
         .conversations
@@ -127,11 +128,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
             &clean(&r.subject),
             iw.saturating_sub(text.chars().count() + flag.chars().count()),
         );
-        lines.push(Line::from(vec![
+        let line = Line::from(vec![
             Span::styled(text, style),
             Span::styled(flag, theme.error().patch(style)),
             Span::styled(subject, style),
-        ]));
+        ]);
+        lines.push(match &found {
+            Some(m) if c.focus == CustomerFocus::Conversations => m.line(line, None),
+            _ => line,
+        });
     }
     frame.render_widget(Paragraph::new(lines), inner);
 
@@ -169,7 +174,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
     let mut lines = Vec::new();
     if info.notes.is_empty() {
         lines.push(Line::styled(
-            fit("No notes yet. n adds one.", iw),
+            fit(
+                &format!(
+                    "No notes yet. {} adds one.",
+                    app.options.keymap.hint(crate::app::Command::AddNote)
+                ),
+                iw,
+            ),
             theme.dim(),
         ));
     }
@@ -189,7 +200,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
         } else {
             base
         };
-        lines.push(Line::styled(fit(&text, iw), style));
+        let line = Line::styled(fit(&text, iw), style);
+        lines.push(match &found {
+            Some(m) if c.focus == CustomerFocus::Notes => m.line(line, None),
+            _ => line,
+        });
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -22,14 +22,31 @@ pub fn lines(app: &App, theme: Theme) -> Vec<Line<'static>> {
     }
     out.push(Line::raw(""));
     out.push(Line::styled(
-        "In search, snooze and note boxes:",
+        "In the search box, the / prompt and the snooze, note and name fields:",
         theme.title(),
     ));
     for (k, d) in [
         ("Enter", "confirm / open the selected hit"),
-        ("Esc", "cancel"),
+        ("Esc", "cancel (the / prompt goes back to where you were)"),
         ("Up, Down, Tab, C-p, C-n", "choose"),
-        ("Left, Right, Home, End", "move in the text"),
+        ("Left, Right, C-b, C-f", "move one character"),
+        ("Home, End, C-a, C-e", "start / end of the line"),
+        ("A-b, A-f, C-Left, C-Right", "one word left / right"),
+        ("C-u, C-k", "delete to the start / to the end"),
+        ("C-w, A-Backspace", "delete the word before the cursor"),
+        ("C-y", "put back what was deleted"),
+    ] {
+        out.push(Line::from(vec![
+            Span::styled(format!("{k:>22}  "), theme.key()),
+            Span::raw(d),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Mouse:", theme.title()));
+    for (k, d) in [
+        ("click", "select a row (inbox, outbox, rules)"),
+        ("double click", "open it"),
+        ("wheel", "scroll"),
     ] {
         out.push(Line::from(vec![
             Span::styled(format!("{k:>22}  "), theme.key()),

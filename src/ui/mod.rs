@@ -3,6 +3,7 @@
 
 pub mod conversation;
 pub mod customer;
+pub mod find;
 pub mod flags;
 pub mod help;
 pub mod inbox;

@@ -16,6 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutboxScreen, theme: T
     }
     let w = usize::from(area.width);
     let km = &app.options.keymap;
+    let found = super::find::marker(app, theme);
     let tz = app.data.calendar().tz;
     let mut lines: Vec<Line> = vec![Line::styled(
         fit(
@@ -51,10 +52,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutboxScreen, theme: T
             clean(&e.subject)
         );
         let text = fit(&text, w);
-        lines.push(if i == s.selected {
+        let line = if i == s.selected {
             Line::styled(text, theme.selected())
         } else {
             Line::raw(text)
+        };
+        lines.push(match &found {
+            Some(m) => m.line(line, None),
+            None => line,
         });
     }
     if let Some(e) = s.selected_entry() {

@@ -49,10 +49,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             let inner = boxed(frame, r, "Keys (Esc closes)", theme);
             let max = lines.len().saturating_sub(usize::from(inner.height));
             let scroll = (*scroll).min(max);
+            let found = super::find::marker(app, theme);
             let visible: Vec<Line> = lines
                 .into_iter()
+                .enumerate()
                 .skip(scroll)
                 .take(usize::from(inner.height))
+                .map(|(i, l)| match &found {
+                    Some(m) => m.line(l, Some(i)),
+                    None => l,
+                })
                 .collect();
             frame.render_widget(Paragraph::new(visible), inner);
         }

@@ -14,6 +14,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &RulesScreen, theme: Th
     }
     let w = usize::from(area.width);
     let km = &app.options.keymap;
+    let found = super::find::marker(app, theme);
     let mut lines: Vec<Line> = vec![Line::styled(
         fit(
             &format!(
@@ -42,10 +43,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &RulesScreen, theme: Th
             ),
             w,
         );
-        lines.push(if i == s.selected {
+        let line = if i == s.selected {
             Line::styled(text, theme.selected())
         } else {
             Line::raw(text)
+        };
+        lines.push(match &found {
+            Some(m) => m.line(line, None),
+            None => line,
         });
     }
     lines.truncate(usize::from(area.height));

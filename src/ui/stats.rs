@@ -299,17 +299,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &StatsScreen, theme: Th
         height: text_h,
         ..area
     };
+    let found = super::find::marker(app, theme);
     let visible: Vec<Line> = lines
         .into_iter()
+        .enumerate()
         .skip(s.scroll)
         .take(usize::from(text_h))
-        .map(|(k, t)| {
+        .map(|(i, (k, t))| {
             let style = match k {
                 StatKind::Section => theme.title(),
                 StatKind::Text => theme.normal(),
                 StatKind::Alert => theme.overdue(),
             };
-            Line::styled(fit(&t, w), style)
+            let line = Line::styled(fit(&t, w), style);
+            match &found {
+                Some(m) => m.line(line, Some(i)),
+                None => line,
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(visible), text_area);

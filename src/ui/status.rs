@@ -42,7 +42,7 @@ pub fn left_text(app: &App) -> (String, bool) {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    if area.height == 0 {
+    if area.height == 0 || super::find::draw_prompt(frame, area, app, theme) {
         return;
     }
     let w = usize::from(area.width);

@@ -76,6 +76,19 @@ impl Theme {
     pub fn border(self) -> Style {
         Style::new()
     }
+    /// A find hit (`/`): yellow like vim's and less's search highlight; reversed without colour.
+    pub fn hit(self) -> Style {
+        if self.color {
+            Style::new().bg(Color::Yellow).fg(Color::Black)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+    /// The hit `n`/`N` last jumped to: the hit style, bold and underlined.
+    pub fn hit_current(self) -> Style {
+        self.hit()
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
 }
 
 #[cfg(test)]
