@@ -1,0 +1,394 @@
+//! Search like mutt and vim, headless through the real key path: `/` finds within every screen
+//! but the inbox (where it searches all mail), `n`/`N` step through the hits with wrapping,
+//! hits are highlighted, letters typed into the prompt never run commands; every text field
+//! edits with the readline keys; a click selects a row and a double click opens it.
+
+mod ui_support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use ratatui::style::Modifier;
+use shopinbox::app::{Action, App, Effect, Overlay, Screen};
+use ui_support::{press, render, screen_text, type_text, Fake, MsgSpec};
+
+/// A long conversation: "parcel" on body lines 5, 20 (twice) and 38, in a terminal whose
+/// thread shows 9 lines, so every jump has to scroll.
+fn long_thread() -> App {
+    let mut body = String::new();
+    for i in 1..=40 {
+        let text = match i {
+            5 => "where is my parcel? It was due on Monday.".to_string(),
+            20 => "The parcel tracking says: parcel held at the depot.".to_string(),
+            38 => "Please send the Parcel again if it is lost.".to_string(),
+            _ => format!("line {i:02} of a long story about a vase"),
+        };
+        body.push_str(&text);
+        body.push('\n');
+    }
+    let mut f = Fake::empty();
+    f.add(
+        "Lost parcel",
+        &[MsgSpec {
+            from_name: "Ann Lee",
+            from: "ann@lee.example",
+            at: "2026-11-18T13:10:00Z",
+            body: &body,
+            shop: false,
+        }],
+        Some("2026-11-19T16:00:00Z"),
+        None,
+    );
+    let mut app = f.into_app(80, 12);
+    press(&mut app, "Enter");
+    assert!(matches!(app.screen(), Some(Screen::Conversation(_))));
+    app
+}
+
+fn scroll(app: &App) -> usize {
+    match app.screen() {
+        Some(Screen::Conversation(c)) => c.scroll,
+        other => panic!("expected a conversation, got {other:?}"),
+    }
+}
+
+fn status(app: &App) -> String {
+    app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+}
+
+/// The current hit's line must be on screen (the thread starts at row 2, 9 rows tall).
+fn hit_visible(app: &App) -> bool {
+    let at = app.active_find().and_then(|f| f.at).expect("a current hit");
+    at.0 >= scroll(app) && at.0 < scroll(app) + 9
+}
+
+/// The screen as text with highlighted cells (reversed, as without colour) in [brackets] and
+/// the current hit (reversed, bold, underlined) in {braces}; the status bar (reversed as a
+/// whole) is left plain.
+fn marked(app: &App, w: u16, h: u16) -> String {
+    let buf = render(app, w, h);
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut inside = 0;
+        let close = |k| if k == 2 { '}' } else { ']' };
+        for x in 0..w {
+            let cell = &buf[(x, y)];
+            let kind = match cell.modifier {
+                m if y + 1 == h || !m.contains(Modifier::REVERSED) => 0,
+                m if m.contains(Modifier::UNDERLINED | Modifier::BOLD) => 2,
+                _ => 1,
+            };
+            if kind != inside {
+                if inside != 0 {
+                    line.push(close(inside));
+                }
+                if kind != 0 {
+                    line.push(if kind == 2 { '{' } else { '[' });
+                }
+                inside = kind;
+            }
+            line.push_str(cell.symbol());
+        }
+        if inside != 0 {
+            line.push(close(inside));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+    KeyEvent::new(code, mods)
+}
+
+fn send(app: &mut App, ev: KeyEvent) -> Effect {
+    match app.key_to_action(&ev) {
+        Some(a) => app.update(a),
+        None => Effect::None,
+    }
+}
+
+#[test]
+fn slash_in_a_conversation_finds_like_less_and_n_n_step_with_wrapping() {
+    let mut app = long_thread();
+    let start = scroll(&app);
+    press(&mut app, "/");
+    assert!(app.find.prompt.is_some(), "/ opens the find prompt");
+    assert!(app.overlay.is_none(), "not the all-mail search box");
+    // p, a, r, c, e, l are all commands elsewhere (reply, answered, customer, editor…).
+    for c in "parcel".chars() {
+        assert_eq!(press(&mut app, &c.to_string()), Effect::None, "{c} is text");
+    }
+    assert!(matches!(app.screen(), Some(Screen::Conversation(_))));
+    assert!(app.overlay.is_none());
+    let first = app.active_find().and_then(|f| f.at).expect("found as typed");
+    assert!(hit_visible(&app), "jumps to the first hit while typing");
+    press(&mut app, "Enter");
+    assert!(app.find.prompt.is_none());
+    assert_eq!(status(&app), "hit 1 of 4");
+    assert_eq!(app.active_find().unwrap().at, Some(first));
+
+    let mut seen = vec![first];
+    for i in 2..=4 {
+        press(&mut app, "n");
+        assert_eq!(status(&app), format!("hit {i} of 4"));
+        assert!(hit_visible(&app), "hit {i} scrolled into view");
+        seen.push(app.active_find().unwrap().at.unwrap());
+    }
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "in reading order: {seen:?}");
+    assert_eq!(seen[1].0, seen[2].0, "two hits on one line are two hits");
+    assert!(scroll(&app) > start, "the thread scrolled down");
+    press(&mut app, "n");
+    assert_eq!(
+        status(&app),
+        "hit 1 of 4 · no more hits below, back at the top"
+    );
+    assert_eq!(app.active_find().unwrap().at, Some(first));
+    press(&mut app, "N");
+    assert_eq!(
+        status(&app),
+        "hit 4 of 4 · no more hits above, back at the bottom"
+    );
+    press(&mut app, "N");
+    assert_eq!(status(&app), "hit 3 of 4");
+
+    // Esc in a new prompt goes back to where the owner was and keeps the old pattern.
+    let before = scroll(&app);
+    press(&mut app, "/");
+    type_text(&mut app, "vase");
+    press(&mut app, "Esc");
+    assert_eq!(scroll(&app), before);
+    assert_eq!(app.active_find().unwrap().query, "parcel");
+
+    // Smart case: a capital letter matches exactly.
+    press(&mut app, "/");
+    type_text(&mut app, "Parcel");
+    press(&mut app, "Enter");
+    assert_eq!(status(&app), "hit 1 of 1");
+
+    press(&mut app, "/");
+    type_text(&mut app, "xylophone");
+    press(&mut app, "Enter");
+    assert_eq!(status(&app), "Not found: “xylophone”.");
+    assert_eq!(app.status.as_ref().map(|s| s.error), Some(true));
+}
+
+#[test]
+fn hits_are_highlighted_and_the_prompt_is_on_the_bottom_line() {
+    let mut app = long_thread();
+    press(&mut app, "/");
+    type_text(&mut app, "parcel");
+    let typing = screen_text(&render(&app, 80, 12));
+    assert!(
+        typing.lines().last().unwrap().starts_with("/parcel"),
+        "{typing}"
+    );
+    press(&mut app, "Enter");
+    press(&mut app, "n");
+    assert_snapshot!("find_conversation_hits", marked(&app, 80, 12));
+}
+
+#[test]
+fn n_no_longer_opens_a_note_and_i_does() {
+    let mut app = long_thread();
+    press(&mut app, "n");
+    assert!(app.overlay.is_none(), "n is the next hit, not a new note");
+    assert!(status(&app).starts_with("Nothing to find yet"), "{}", status(&app));
+    press(&mut app, "i");
+    assert!(matches!(app.overlay, Some(Overlay::Note(_))), "i adds a note");
+    press(&mut app, "Esc");
+    press(&mut app, "F");
+    assert!(
+        matches!(app.overlay, Some(Overlay::FirstName(_))),
+        "F corrects the first name"
+    );
+}
+
+#[test]
+fn opening_an_all_mail_search_hit_finds_the_words_in_the_conversation() {
+    let mut app = Fake::sample().into_app(100, 30);
+    press(&mut app, "/");
+    assert!(matches!(app.overlay, Some(Overlay::Search(_))), "the inbox searches all mail");
+    type_text(&mut app, "bowl");
+    press(&mut app, "Enter");
+    let Some(Screen::Conversation(c)) = app.screen() else {
+        panic!("the hit opens")
+    };
+    assert_eq!(c.row.subject, "Chipped bowl");
+    let find = app.active_find().expect("the search words are found in the thread");
+    assert_eq!(find.query, "bowl");
+    // The body and the attachment's name (bowl.jpg).
+    assert!(status(&app).starts_with("hit 1 of 2"), "{}", status(&app));
+    press(&mut app, "n");
+    assert_eq!(status(&app), "hit 2 of 2");
+}
+
+#[test]
+fn finds_in_the_help_and_in_the_customer_panel() {
+    let mut app = Fake::sample().into_app(100, 20);
+    press(&mut app, "?");
+    press(&mut app, "/");
+    type_text(&mut app, "mouse");
+    press(&mut app, "Enter");
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })), "help stays open");
+    let Some(Overlay::Help { scroll }) = app.overlay else {
+        unreachable!()
+    };
+    assert!(scroll > 0, "the help scrolled to the hit");
+    assert!(status(&app).starts_with("hit 1 of"), "{}", status(&app));
+    press(&mut app, "Esc");
+
+    // Maria's panel: the notes list finds within the notes.
+    let mut f = Fake::sample();
+    f.add(
+        "Second order",
+        &[MsgSpec {
+            from_name: "Maria García",
+            from: "maria@garcia.es",
+            at: "2026-11-10T08:00:00Z",
+            body: "A second vase, please.",
+            shop: false,
+        }],
+        None,
+        None,
+    );
+    let mut app = f.into_app(100, 30);
+    press(&mut app, "6");
+    let idx = app
+        .inbox
+        .rows
+        .iter()
+        .position(|r| r.subject == "Chipped bowl")
+        .unwrap();
+    for _ in 0..idx {
+        press(&mut app, "j");
+    }
+    press(&mut app, "c");
+    let sel = |app: &App| match app.screen() {
+        Some(Screen::Customer(c)) => (
+            c.info.conversations[c.selected_conversation].subject.clone(),
+            c.selected_conversation,
+        ),
+        other => panic!("expected the customer panel, got {other:?}"),
+    };
+    let (first, _) = sel(&app);
+    let other = if first == "Chipped bowl" {
+        "order"
+    } else {
+        "bowl"
+    };
+    press(&mut app, "/");
+    type_text(&mut app, other);
+    press(&mut app, "Enter");
+    assert_ne!(sel(&app).0, first, "the selection moved to the hit");
+    assert_eq!(status(&app), "hit 1 of 1");
+}
+
+/// The readline keys in each text field, from terminal key events.
+#[test]
+fn every_text_field_edits_with_readline_keys() {
+    let ctrl = |c| key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let alt = |c| key(KeyCode::Char(c), KeyModifiers::ALT);
+    let mut app = Fake::sample().into_app(100, 30);
+    let text = |app: &App| match &app.overlay {
+        Some(Overlay::Search(s)) => s.input.text().to_string(),
+        Some(Overlay::Note(n)) => n.input.text().to_string(),
+        Some(Overlay::FirstName(n)) => n.input.text().to_string(),
+        Some(Overlay::Snooze(m)) => m.typed.text().to_string(),
+        _ => app
+            .find
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string())
+            .unwrap_or_default(),
+    };
+    // The all-mail search box.
+    press(&mut app, "/");
+    type_text(&mut app, "where is my parcel");
+    send(&mut app, ctrl('w'));
+    assert_eq!(text(&app), "where is my ");
+    send(&mut app, alt('b'));
+    send(&mut app, ctrl('u'));
+    assert_eq!(text(&app), "my ");
+    send(&mut app, ctrl('e'));
+    type_text(&mut app, "vase");
+    send(&mut app, ctrl('a'));
+    type_text(&mut app, ">");
+    assert_eq!(text(&app), ">my vase");
+    // A-f goes to the start of the next word; C-k deletes from there.
+    send(&mut app, alt('f'));
+    send(&mut app, ctrl('k'));
+    assert_eq!(text(&app), ">my ");
+    press(&mut app, "Esc");
+    // A new note.
+    press(&mut app, "i");
+    type_text(&mut app, "Prefers DHL");
+    send(&mut app, ctrl('w'));
+    send(&mut app, ctrl('y'));
+    send(&mut app, key(KeyCode::Backspace, KeyModifiers::ALT));
+    assert_eq!(text(&app), "Prefers ");
+    press(&mut app, "Esc");
+    // The first name.
+    press(&mut app, "F");
+    send(&mut app, ctrl('u'));
+    assert_eq!(text(&app), "");
+    type_text(&mut app, "Jo");
+    assert_eq!(text(&app), "Jo");
+    press(&mut app, "Esc");
+    // The snooze dialog's "other" field.
+    press(&mut app, "s");
+    for _ in 0..10 {
+        press(&mut app, "Down");
+    }
+    type_text(&mut app, "next monday 9");
+    send(&mut app, ctrl('w'));
+    assert_eq!(text(&app), "next monday ");
+    press(&mut app, "Esc");
+    // The find prompt in a conversation.
+    press(&mut app, "Enter");
+    press(&mut app, "/");
+    type_text(&mut app, "old one");
+    send(&mut app, key(KeyCode::Left, KeyModifiers::CONTROL));
+    send(&mut app, ctrl('k'));
+    assert_eq!(text(&app), "old ");
+    press(&mut app, "Esc");
+}
+
+#[test]
+fn a_click_selects_a_row_and_a_double_click_opens_it() {
+    let mut app = Fake::sample().into_app(100, 30);
+    let click = |app: &mut App, row: u16, at_ms: u64| {
+        app.update(Action::Click {
+            column: 30,
+            row,
+            at_ms,
+        })
+    };
+    // The list starts under the tabs, the summary and the column header (row 3).
+    let rows = screen_text(&render(&app, 100, 30));
+    let third = rows.lines().nth(5).unwrap().to_string();
+    click(&mut app, 5, 1_000);
+    assert_eq!(app.inbox.selected, 2);
+    let subject = app.inbox.selected_row().unwrap().subject.clone();
+    assert!(third.contains(&subject), "row 5 shows {subject:?}: {third}");
+    assert!(app.screen().is_none(), "one click only selects");
+    // Too slow for a double click: selects again, opens nothing.
+    click(&mut app, 5, 1_500);
+    assert!(app.screen().is_none());
+    // Another row in time is a new first click.
+    click(&mut app, 4, 1_600);
+    assert_eq!(app.inbox.selected, 1);
+    assert!(app.screen().is_none());
+    // Below the last row and on the header: nothing.
+    click(&mut app, 25, 1_700);
+    click(&mut app, 2, 1_800);
+    assert_eq!(app.inbox.selected, 1);
+    // A double click opens the row under it.
+    click(&mut app, 3, 5_000);
+    click(&mut app, 3, 5_250);
+    let Some(Screen::Conversation(c)) = app.screen() else {
+        panic!("a double click opens the conversation")
+    };
+    assert_eq!(c.row.subject, app.inbox.rows[0].subject);
+}
