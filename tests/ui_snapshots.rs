@@ -291,9 +291,10 @@ fn help_lists_every_key_of_the_keymap() {
         fixed_now: Some(now()),
         ..AppOptions::default()
     };
-    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 60);
+    // Tall enough for the whole help (the commands, the text-field keys, the mouse).
+    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 72);
     cmd(&mut app, Command::Help);
-    let text = shot(&app, 100, 60);
+    let text = shot(&app, 100, 72);
     for c in Command::ALL {
         assert!(text.contains(c.description()), "help lacks {:?}", c);
     }

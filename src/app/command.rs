@@ -186,7 +186,7 @@ impl Command {
             Command::OpenPager => "open the raw message in $PAGER",
             Command::OpenEditor => "raw message in $EDITOR; edits the reply text",
             Command::SyncNow => "sync now",
-            Command::Search => "inbox: search all mail; elsewhere: find on the screen",
+            Command::Search => "search all mail (inbox); find on this screen",
             Command::NextHit => "next hit of the find (wraps around)",
             Command::PrevHit => "previous hit of the find",
             Command::Stats => "statistics and the morning report",
