@@ -294,3 +294,48 @@ fn demo_first_name_dialog_takes_typing() {
     t.keys(&["q"]);
     t.wait_for("the program to exit", |s| s.contains("EXITED 0"));
 }
+
+/// `/` in a conversation finds within it, as less does: letters typed into the prompt never run
+/// commands (`v` would open the pager), hits are highlighted (yellow), `n`/`N` step through
+/// them and wrap around with a word on the status line.
+#[test]
+fn demo_find_in_a_conversation_with_n_and_shift_n() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), "find", "");
+    t.wait_for("the inbox", |s| {
+        s.contains("Needs reply") && s.contains("State") && s.contains("? help")
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("a conversation", |s| s.contains("● ") && s.contains("message"));
+    t.keys(&["/", "v", "a", "s", "e"]);
+    let typing = t.wait_for("the find prompt", |s| {
+        s.lines().last().is_some_and(|l| l.starts_with("/vase"))
+    });
+    assert!(typing.contains("● "), "still the conversation:\n{typing}");
+    t.keys(&["Enter"]);
+    let one = t.wait_for("the vase found", |s| s.contains("hit 1 of 1"));
+    assert!(one.contains("● "), "no pager, no command ran:\n{one}");
+
+    // The demo's first conversation has "PIECES" and "pieces": smart case finds both.
+    t.keys(&["/", "p", "i", "e", "c", "e", "s", "Enter"]);
+    t.wait_for("the first hit", |s| s.contains("hit 1 of 2"));
+    let colours = t.run(&["capture-pane", "-p", "-e", "-t", &t.session]);
+    let colours = String::from_utf8_lossy(&colours.stdout);
+    assert!(
+        colours.contains("\u{1b}[48;5;3mPIECES") || colours.contains("43mPIECES"),
+        "the hit has the yellow highlight:\n{colours}"
+    );
+    t.keys(&["n"]);
+    t.wait_for("the second hit", |s| s.contains("hit 2 of 2"));
+    t.keys(&["n"]);
+    t.wait_for("wrapped to the first", |s| {
+        s.contains("hit 1 of 2 · no more hits below, back at the top")
+    });
+    t.keys(&["N"]);
+    t.wait_for("wrapped back to the last", |s| {
+        s.contains("hit 2 of 2 · no more hits above, back at the bottom")
+    });
+    t.keys(&["q", "q"]);
+    let end = t.wait_for("the program to exit", |s| s.contains("EXITED"));
+    assert!(end.contains("EXITED 0"), "clean exit:\n{end}");
+}
