@@ -306,7 +306,9 @@ fn demo_find_in_a_conversation_with_n_and_shift_n() {
         s.contains("Needs reply") && s.contains("State") && s.contains("? help")
     });
     t.keys(&["Enter"]);
-    t.wait_for("a conversation", |s| s.contains("● ") && s.contains("message"));
+    t.wait_for("a conversation", |s| {
+        s.contains("● ") && s.contains("message")
+    });
     t.keys(&["/", "v", "a", "s", "e"]);
     let typing = t.wait_for("the find prompt", |s| {
         s.lines().last().is_some_and(|l| l.starts_with("/vase"))

@@ -52,7 +52,10 @@ fn scroll(app: &App) -> usize {
 }
 
 fn status(app: &App) -> String {
-    app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+    app.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
 }
 
 /// The current hit's line must be on screen (the thread starts at row 2, 9 rows tall).
@@ -122,7 +125,10 @@ fn slash_in_a_conversation_finds_like_less_and_n_n_step_with_wrapping() {
     }
     assert!(matches!(app.screen(), Some(Screen::Conversation(_))));
     assert!(app.overlay.is_none());
-    let first = app.active_find().and_then(|f| f.at).expect("found as typed");
+    let first = app
+        .active_find()
+        .and_then(|f| f.at)
+        .expect("found as typed");
     assert!(hit_visible(&app), "jumps to the first hit while typing");
     press(&mut app, "Enter");
     assert!(app.find.prompt.is_none());
@@ -136,7 +142,10 @@ fn slash_in_a_conversation_finds_like_less_and_n_n_step_with_wrapping() {
         assert!(hit_visible(&app), "hit {i} scrolled into view");
         seen.push(app.active_find().unwrap().at.unwrap());
     }
-    assert!(seen.windows(2).all(|w| w[0] < w[1]), "in reading order: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "in reading order: {seen:?}"
+    );
     assert_eq!(seen[1].0, seen[2].0, "two hits on one line are two hits");
     assert!(scroll(&app) > start, "the thread scrolled down");
     press(&mut app, "n");
@@ -194,9 +203,16 @@ fn n_no_longer_opens_a_note_and_i_does() {
     let mut app = long_thread();
     press(&mut app, "n");
     assert!(app.overlay.is_none(), "n is the next hit, not a new note");
-    assert!(status(&app).starts_with("Nothing to find yet"), "{}", status(&app));
+    assert!(
+        status(&app).starts_with("Nothing to find yet"),
+        "{}",
+        status(&app)
+    );
     press(&mut app, "i");
-    assert!(matches!(app.overlay, Some(Overlay::Note(_))), "i adds a note");
+    assert!(
+        matches!(app.overlay, Some(Overlay::Note(_))),
+        "i adds a note"
+    );
     press(&mut app, "Esc");
     press(&mut app, "F");
     assert!(
@@ -209,14 +225,19 @@ fn n_no_longer_opens_a_note_and_i_does() {
 fn opening_an_all_mail_search_hit_finds_the_words_in_the_conversation() {
     let mut app = Fake::sample().into_app(100, 30);
     press(&mut app, "/");
-    assert!(matches!(app.overlay, Some(Overlay::Search(_))), "the inbox searches all mail");
+    assert!(
+        matches!(app.overlay, Some(Overlay::Search(_))),
+        "the inbox searches all mail"
+    );
     type_text(&mut app, "bowl");
     press(&mut app, "Enter");
     let Some(Screen::Conversation(c)) = app.screen() else {
         panic!("the hit opens")
     };
     assert_eq!(c.row.subject, "Chipped bowl");
-    let find = app.active_find().expect("the search words are found in the thread");
+    let find = app
+        .active_find()
+        .expect("the search words are found in the thread");
     assert_eq!(find.query, "bowl");
     // The body and the attachment's name (bowl.jpg).
     assert!(status(&app).starts_with("hit 1 of 2"), "{}", status(&app));
@@ -231,7 +252,10 @@ fn finds_in_the_help_and_in_the_customer_panel() {
     press(&mut app, "/");
     type_text(&mut app, "mouse");
     press(&mut app, "Enter");
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })), "help stays open");
+    assert!(
+        matches!(app.overlay, Some(Overlay::Help { .. })),
+        "help stays open"
+    );
     let Some(Overlay::Help { scroll }) = app.overlay else {
         unreachable!()
     };
@@ -267,7 +291,9 @@ fn finds_in_the_help_and_in_the_customer_panel() {
     press(&mut app, "c");
     let sel = |app: &App| match app.screen() {
         Some(Screen::Customer(c)) => (
-            c.info.conversations[c.selected_conversation].subject.clone(),
+            c.info.conversations[c.selected_conversation]
+                .subject
+                .clone(),
             c.selected_conversation,
         ),
         other => panic!("expected the customer panel, got {other:?}"),

@@ -427,8 +427,9 @@ mod tests {
 
     #[test]
     fn matches_with_smart_case() {
-        // (text, query, expected byte ranges)
-        let cases: &[(&str, &str, &[(usize, usize)])] = &[
+        /// Text, query, the expected byte ranges.
+        type Case<'a> = (&'a str, &'a str, &'a [(usize, usize)]);
+        let cases: &[Case] = &[
             (
                 "Where is my parcel? parcel!",
                 "parcel",
