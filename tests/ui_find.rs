@@ -64,11 +64,12 @@ fn hit_visible(app: &App) -> bool {
     at.0 >= scroll(app) && at.0 < scroll(app) + 9
 }
 
-/// The screen as text with highlighted cells (reversed, as without colour) in [brackets] and
-/// the current hit (reversed, bold, underlined) in {braces}; the status bar (reversed as a
-/// whole) is left plain.
+/// The screen as text with highlighted cells (yellow, or reversed without colour) in
+/// [brackets] and the current hit (also bold, underlined) in {braces}; the status bar
+/// (reversed as a whole) is left plain.
 fn marked(app: &App, w: u16, h: u16) -> String {
     let buf = render(app, w, h);
+    let colour = app.options.color;
     let mut out = String::new();
     for y in 0..h {
         let mut line = String::new();
@@ -76,8 +77,13 @@ fn marked(app: &App, w: u16, h: u16) -> String {
         let close = |k| if k == 2 { '}' } else { ']' };
         for x in 0..w {
             let cell = &buf[(x, y)];
+            let hit = if colour {
+                cell.bg == ratatui::style::Color::Yellow
+            } else {
+                cell.modifier.contains(Modifier::REVERSED)
+            };
             let kind = match cell.modifier {
-                m if y + 1 == h || !m.contains(Modifier::REVERSED) => 0,
+                _ if y + 1 == h || !hit => 0,
                 m if m.contains(Modifier::UNDERLINED | Modifier::BOLD) => 2,
                 _ => 1,
             };
@@ -417,4 +423,48 @@ fn a_click_selects_a_row_and_a_double_click_opens_it() {
         panic!("a double click opens the conversation")
     };
     assert_eq!(c.row.subject, app.inbox.rows[0].subject);
+}
+
+/// The Rules screen of the demo store: `/` selects the matching rule, `n` wraps, a click
+/// selects a row.
+#[test]
+fn finds_and_clicks_in_the_rules_list() {
+    let (_dir, mut app) = ui_support::demo_app(100, 30);
+    // In colour, so that the hit shows apart from the selected (reversed) row.
+    app.options.color = true;
+    press(&mut app, "R");
+    let selected = |app: &App| match app.screen() {
+        Some(Screen::Rules(s)) => (s.selected, s.rules.len()),
+        other => panic!("expected the rules, got {other:?}"),
+    };
+    assert_eq!(selected(&app), (0, 2));
+    press(&mut app, "/");
+    type_text(&mut app, "bella");
+    assert_eq!(selected(&app).0, 1, "selected while typing");
+    press(&mut app, "Enter");
+    assert_eq!(status(&app), "hit 1 of 1");
+    let shown = marked(&app, 100, 30);
+    assert!(shown.contains("everything from [bella]."), "{shown}");
+    press(&mut app, "k");
+    press(&mut app, "n");
+    assert_eq!(selected(&app).0, 1, "n from the first row finds it again");
+    // Clicks: row 1 is the first rule, row 2 the second, row 3 nothing.
+    app.update(Action::Click {
+        column: 10,
+        row: 1,
+        at_ms: 0,
+    });
+    assert_eq!(selected(&app).0, 0);
+    app.update(Action::Click {
+        column: 10,
+        row: 3,
+        at_ms: 5_000,
+    });
+    assert_eq!(selected(&app).0, 0);
+    app.update(Action::Click {
+        column: 10,
+        row: 2,
+        at_ms: 10_000,
+    });
+    assert_eq!(selected(&app).0, 1);
 }

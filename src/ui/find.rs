@@ -7,7 +7,7 @@ use super::Theme;
 use crate::app::find::matches;
 use crate::app::App;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -76,8 +76,10 @@ pub fn highlight(
             let piece = &content[a - start..b - start];
             let hit = ranges.iter().find(|(ra, rb)| a >= *ra && b <= *rb);
             let style = match hit {
-                Some((ra, _)) if current == Some(*ra) => span.style.patch(theme.hit_current()),
-                Some(_) => span.style.patch(theme.hit()),
+                Some((ra, _)) if current == Some(*ra) => {
+                    mark(line.style, span.style, theme.hit_current())
+                }
+                Some(_) => mark(line.style, span.style, theme.hit()),
                 None => span.style,
             };
             out.spans.push(Span::styled(piece.to_string(), style));
@@ -85,6 +87,20 @@ pub fn highlight(
         start = end;
     }
     out
+}
+
+/// A span's style (`base`, drawn over its line's `row` style) marked as a hit. Without
+/// colour a hit is reversed, which on a selected (reversed) row would hide it: there the hit
+/// is un-reversed and underlined instead.
+fn mark(row: Style, base: Style, hit: Style) -> Style {
+    if row.patch(base).add_modifier.contains(Modifier::REVERSED)
+        && hit.add_modifier.contains(Modifier::REVERSED)
+    {
+        base.patch(hit.remove_modifier(Modifier::REVERSED))
+            .add_modifier(Modifier::UNDERLINED)
+    } else {
+        base.patch(hit)
+    }
 }
 
 /// Draws the `/` prompt over the status bar when it is open; true when it did.
@@ -163,5 +179,22 @@ mod tests {
         let styles: Vec<Style> = out.spans.iter().map(|s| s.style).collect();
         assert_eq!(styles[0], theme.hit());
         assert_eq!(styles[2], theme.hit_current());
+    }
+
+    #[test]
+    fn a_hit_on_a_selected_row_stays_visible_without_colour() {
+        let theme = Theme::new(false);
+        let out = highlight(
+            Line::styled("rule bella", theme.selected()),
+            "bella",
+            None,
+            theme,
+        );
+        let row = out.style.patch(out.spans[0].style);
+        let hit = out.style.patch(out.spans[1].style);
+        assert!(row.add_modifier.contains(Modifier::REVERSED));
+        assert!(!hit.add_modifier.contains(Modifier::REVERSED), "{hit:?}");
+        assert!(hit.add_modifier.contains(Modifier::UNDERLINED));
+        assert_ne!(row, hit);
     }
 }
