@@ -35,6 +35,8 @@ pub fn text_key(key: &KeyEvent) -> Option<InputKey> {
     let alt = key.modifiers.contains(KeyModifiers::ALT);
     let edit = |e| Some(InputKey::Edit(e));
     match key.code {
+        // AltGr arrives as Ctrl+Alt on Windows: "@" and "€" on a German keyboard are text.
+        KeyCode::Char(c) if ctrl && alt => Some(InputKey::Char(c)),
         KeyCode::Char(c) if ctrl => match c.to_ascii_lowercase() {
             'a' => Some(InputKey::Home),
             'e' => Some(InputKey::End),
@@ -260,6 +262,14 @@ mod tests {
         assert_eq!(
             text_key(&key(KeyCode::Char('N'), KeyModifiers::SHIFT)),
             Some(InputKey::Char('N'))
+        );
+        assert_eq!(
+            text_key(&key(
+                KeyCode::Char('@'),
+                KeyModifiers::CONTROL | KeyModifiers::ALT
+            )),
+            Some(InputKey::Char('@')),
+            "AltGr"
         );
     }
 
