@@ -149,7 +149,7 @@ pub enum Command {
     },
     /// A guided first run: asks about the shop and its mailbox, logs in to check, writes the
     /// config and the starter templates (--answers FILE or flags: no questions, for scripts).
-    Setup(crate::setup::SetupArgs),
+    Setup(Box<crate::setup::SetupArgs>),
     /// Configuration helpers.
     Config {
         #[command(subcommand)]

@@ -46,12 +46,15 @@ pub fn imap(cfg: &Config, preset_sent: Option<&str>) -> anyhow::Result<Found> {
             x.eq_ignore_ascii_case("\\Noselect") || x.eq_ignore_ascii_case("\\NonExistent")
         })
     };
+    // INBOX first, then the rest in the server's order.
+    let mut folders: Vec<String> = list
+        .iter()
+        .filter(selectable)
+        .map(|f| f.name.clone())
+        .collect();
+    folders.sort_by_key(|f| !f.eq_ignore_ascii_case("INBOX"));
     Ok(Found {
-        folders: list
-            .iter()
-            .filter(selectable)
-            .map(|f| f.name.clone())
-            .collect(),
+        folders,
         sent: sent_among(&list, preset_sent),
     })
 }

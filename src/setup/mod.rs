@@ -278,7 +278,7 @@ pub fn run(args: &SetupArgs, config_path: &Path, out: &mut dyn Write) -> anyhow:
             )?;
         }
     } else {
-        run_check(&mut plan, &cfg, out).map_err(|e| unavailable_unless_coded(e))?;
+        run_check(&mut plan, &cfg, out).map_err(unavailable_unless_coded)?;
         (text, cfg) = config_for(&plan, config_path)?;
     }
     write_all(&text, &cfg, config_path, args.force, out)?;

@@ -249,9 +249,8 @@ fn ask_login(
             o.name
         )
     });
-    let command =
-        "A command prints the password (password_command, e.g. `pass show shop/mail`)".to_string();
-    let env = "An environment variable holds the password (password_env)".to_string();
+    let command = "A command prints it (password_command, e.g. `pass show shop/mail`)".to_string();
+    let env = "An environment variable holds it (password_env)".to_string();
     let token = "A token helper prints an OAuth 2.0 access token (token_command)".to_string();
     let mut options: Vec<String> = sign_in.iter().cloned().collect();
     options.push(command.clone());
@@ -267,12 +266,10 @@ fn ask_login(
         0
     };
     let choice = asked(
-        Select::new(
-            "Where does the password come from? (it is never written into the config)",
-            options,
-        )
-        .with_starting_cursor(start)
-        .prompt(),
+        Select::new("Where does the password come from?", options)
+            .with_starting_cursor(start)
+            .with_help_message("it is never written into the config")
+            .prompt(),
     )?;
     (
         a.password_command,
