@@ -44,6 +44,7 @@ pub struct SetupArgs {
     /// webde, strato, ovh, or other (then give --imap-host and --smtp-host).
     #[arg(long, value_name = "NAME")]
     pub provider: Option<String>,
+    /// The shop's name as customers know it.
     #[arg(long, value_name = "NAME")]
     pub shop_name: Option<String>,
     /// Your first name, for reply templates.
@@ -58,17 +59,22 @@ pub struct SetupArgs {
     /// An environment variable that holds the password.
     #[arg(long, value_name = "VAR")]
     pub password_env: Option<String>,
+    /// The IMAP server (incoming mail); default: the provider's.
     #[arg(long, value_name = "HOST")]
     pub imap_host: Option<String>,
+    /// Default: the provider's, else 993 for tls, 143 otherwise.
     #[arg(long, value_name = "PORT")]
     pub imap_port: Option<u16>,
     /// tls, starttls or none (none only to this machine).
     #[arg(long, value_name = "SECURITY")]
     pub imap_security: Option<String>,
+    /// The SMTP server (outgoing mail); default: the provider's.
     #[arg(long, value_name = "HOST")]
     pub smtp_host: Option<String>,
+    /// Default: the provider's, else 465 for tls, 587 for starttls, 25 for none.
     #[arg(long, value_name = "PORT")]
     pub smtp_port: Option<u16>,
+    /// tls, starttls or none (none only to this machine).
     #[arg(long, value_name = "SECURITY")]
     pub smtp_security: Option<String>,
     /// An extra CA certificate (PEM) to trust, for a server with its own CA.
