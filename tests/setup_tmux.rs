@@ -29,10 +29,10 @@ impl Tmux {
             .expect("tmux is required for this test (scripts/test installs it)")
     }
 
-    /// Runs `shopinbox setup` in a 100x40 terminal with a private home in `home`.
-    fn start(home: &Path, password: &str) -> Tmux {
+    /// Runs `shopinbox setup ARGS` in a 100x40 terminal with a private home in `home`.
+    fn start(home: &Path, test: &str, password: &str, args: &str) -> Tmux {
         let t = Tmux {
-            socket: format!("shopinbox-test-{}-setup", std::process::id()),
+            socket: format!("shopinbox-test-{}-{test}", std::process::id()),
             session: "setup".to_string(),
         };
         let bin = env!("CARGO_BIN_EXE_shopinbox");
@@ -41,7 +41,8 @@ impl Tmux {
         // asked "?", which is how the test knows which question is on screen.
         let cmd = format!(
             "env -u NO_COLOR HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data \
-             XDG_CACHE_HOME={d}/cache {PASSWORD_ENV}={password} {bin} setup; \
+             XDG_CACHE_HOME={d}/cache SHOPINBOX_TOKEN_STORE=file {PASSWORD_ENV}={password} \
+             {bin} setup {args}; \
              echo \"EXITED $?\"; sleep 30"
         );
         let out = t.run(&[
@@ -90,6 +91,20 @@ impl Tmux {
         }
     }
 
+    /// Answers the time zone question with `zone`: the system's zone, when it has one, is
+    /// offered first (this machine's may be anything): say no, then type it.
+    fn answer_time_zone(&self, zone: &str) {
+        let tz = self.wait_for("the time zone question", |s| {
+            s.lines().any(|l| {
+                l.starts_with("? ") && (l.contains("in the time zone") || l.contains("Time zone:"))
+            })
+        });
+        if tz.contains("in the time zone") {
+            self.answer("in the time zone", "n");
+        }
+        self.answer("Time zone:", zone);
+    }
+
     /// Waits until `question` is the one being asked.
     fn asked(&self, question: &str) -> String {
         self.wait_for(question, |s| {
@@ -125,7 +140,7 @@ impl Drop for Tmux {
 fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_config() {
     let servers = MailServers::start();
     let home = tempfile::tempdir().unwrap();
-    let t = Tmux::start(home.path(), &servers.password);
+    let t = Tmux::start(home.path(), "setup", &servers.password, "");
     let imaps = servers.imaps_port.to_string();
     let smtps = servers.smtps_port.to_string();
     let ca = servers.ca.display().to_string();
@@ -150,16 +165,7 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
     t.answer("Extra CA certificate", &ca);
     t.answer("The shop's name", "Alphx");
     t.answer("Your first name", "Tom");
-    // The system's time zone, when it has one, is offered first: say no and type it.
-    let tz = t.wait_for("the time zone question", |s| {
-        s.lines().any(|l| {
-            l.starts_with("? ") && (l.contains("in the time zone") || l.contains("Time zone:"))
-        })
-    });
-    if tz.contains("in the time zone") {
-        t.answer("in the time zone", "n");
-    }
-    t.answer("Time zone:", "Europe/Berlin");
+    t.answer_time_zone("Europe/Berlin");
     t.answer("Business hours Monday to Friday", "");
     t.answer("Where does the password come from?", "environment");
     // A variable that is not set: the login check cannot get the password.
@@ -226,4 +232,66 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+#[test]
+fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
+    let home = tempfile::tempdir().unwrap();
+    // No login check: the Google sign-in comes first (`shopinbox login`), and this machine
+    // does not reach Google.
+    let t = Tmux::start(home.path(), "gmail", "", "--no-check");
+    t.answer("The shop's email address", "alphx.ceramics@gmail.com");
+    let list = t.asked("Who hosts the shop's mailbox?");
+    assert!(
+        list.contains("Gmail / Google Workspace recognised from the address"),
+        "{list}"
+    );
+    // The recognised provider is highlighted: Enter takes it, no server questions follow.
+    t.answer("Who hosts the shop's mailbox?", "");
+    t.answer("The shop's name", "Alphx");
+    t.answer("Your first name", "Tom");
+    t.answer_time_zone("Europe/Vienna");
+    // Other hours: Monday to Saturday, 10 to 6.
+    t.answer("Business hours Monday to Friday", "n");
+    t.answer("Business days", "mon, tue, wed, thu, fri, sat");
+    t.answer("Opening time", "10:00");
+    // A typo is refused where it is typed, with the reason.
+    t.asked("Closing time");
+    t.send(&["-l", "6pm"]);
+    t.send(&["Enter"]);
+    t.wait_for("the time to be refused", |s| {
+        s.contains("a time like 09:00")
+    });
+    t.send(&["BSpace", "BSpace", "BSpace"]);
+    t.answer("Closing time", "18:00");
+    let q = t.asked("Where does the password come from?");
+    assert!(
+        q.contains("app password"),
+        "the provider's note is shown: {q}"
+    );
+    assert!(q.contains("Sign in with Google"), "{q}");
+    t.answer("Where does the password come from?", "");
+    t.answer("OAuth client ID", "123-abc.apps.googleusercontent.com");
+    t.answer("OAuth client secret", "GOCSPX-test");
+    t.answer("Sign in now?", "n");
+    let done = t.wait_for("setup to finish", |s| s.contains("EXITED"));
+    assert!(done.contains("EXITED 0"), "{done}");
+    assert!(done.contains("Next: `shopinbox login`"), "{done}");
+
+    let written =
+        std::fs::read_to_string(home.path().join("config/shopinbox/config.toml")).unwrap();
+    for want in [
+        "host = \"imap.gmail.com\"",
+        "host = \"smtp.gmail.com\"",
+        "auth = \"oauth2\"",
+        "oauth2_provider = \"google\"",
+        "oauth2_client_id = \"123-abc.apps.googleusercontent.com\"",
+        "time_zone = \"Europe/Vienna\"",
+        "business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]",
+        "open = \"10:00\"",
+        "close = \"18:00\"",
+    ] {
+        assert!(written.contains(want), "{want} in:\n{written}");
+    }
+    assert!(!written.contains("password_"), "{written}");
 }
