@@ -144,7 +144,7 @@ fn read_answers(path: &Path) -> anyhow::Result<Answers> {
     })
 }
 
-/// A CA file path as the config needs it: absolute (the config takes relative paths from its
+/// A path (CA file, store) as the config needs it: absolute (the config takes relative paths from its
 /// own folder, the owner typed it relative to where they are).
 fn absolute(p: PathBuf) -> PathBuf {
     if p.is_absolute() || p.starts_with("~") {
@@ -273,6 +273,7 @@ pub fn run(args: &SetupArgs, config_path: &Path, out: &mut dyn Write) -> anyhow:
     }
     .overlay(args.flag_answers());
     answers.ca_file = answers.ca_file.map(absolute);
+    answers.store = answers.store.map(absolute);
     let mut plan = answers::resolve(&answers, system_tz.as_deref()).map_err(usage)?;
     let (mut text, mut cfg) = config_for(&plan, config_path)?;
     let sign_in = matches!(plan.login, Login::SignIn { .. });
