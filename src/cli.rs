@@ -147,6 +147,9 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<RulesArg>,
     },
+    /// A guided first run: asks about the shop and its mailbox, logs in to check, writes the
+    /// config and the starter templates (--answers FILE or flags: no questions, for scripts).
+    Setup(Box<crate::setup::SetupArgs>),
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -171,6 +174,8 @@ pub enum ConfigCommand {
     Check,
     /// Print the path of the configuration file that would be used.
     Path,
+    /// Print the documented example configuration (every key explained).
+    Example,
 }
 
 #[derive(Debug, Subcommand)]
@@ -850,7 +855,26 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(if errors.is_empty() { 0 } else { 1 })
         }
+        Some(Command::Setup(args)) => {
+            if cli.demo {
+                bail!("the demo needs no set-up; drop --demo");
+            }
+            let path = match &cli.config {
+                Some(p) => p.clone(),
+                None => crate::config::default_config_path().ok_or_else(|| {
+                    anyhow!(
+                        "cannot find a home directory for the configuration; pass --config PATH"
+                    )
+                })?,
+            };
+            crate::setup::run(args, &path, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
         Some(Command::Config { command }) => match command {
+            ConfigCommand::Example => {
+                out!("{}", crate::setup::EXAMPLE_CONFIG);
+                Ok(0)
+            }
             ConfigCommand::Check => {
                 let (config, path) = load_config(&cli)?;
                 let now = clock_for(cli.now.as_deref(), &config)?.now();

@@ -121,7 +121,7 @@ pub enum ConfigError {
         /// "known keys in [hours] are: …", possibly preceded by a did-you-mean.
         known: String,
     },
-    #[error("cannot find the config file {}; copy config.example.toml there and edit it, pass --config PATH, or try `shopinbox demo` without one", .path.display())]
+    #[error("cannot find the config file {}; run `shopinbox setup` to create it, pass --config PATH, or try `shopinbox demo` without one", .path.display())]
     Missing { path: PathBuf },
     #[error("{}: missing {what}; {hint}", .path.display())]
     MissingKey {

@@ -19,6 +19,7 @@ pub mod net;
 pub mod oauth;
 pub mod review;
 pub mod send;
+pub mod setup;
 pub mod store;
 pub mod sync;
 pub mod template;

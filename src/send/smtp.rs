@@ -339,6 +339,36 @@ pub(super) fn describe(
 }
 
 fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Result<(), Failure> {
+    let env = envelope(from, to)?;
+    let mut conn = connect(settings)?;
+    let result =
+        log_in(&mut conn, settings).and_then(|()| transaction(&mut conn, settings, &env, raw));
+    match &result {
+        Ok(()) => {
+            // The message is accepted; a failing QUIT changes nothing.
+            let _ = conn.quit();
+        }
+        Err(_) => conn.abort(),
+    }
+    result
+}
+
+/// Connects and logs in, then says goodbye without sending anything: `shopinbox setup`
+/// checks the owner's answers with it.
+pub fn check_login(settings: &SmtpSettings) -> Result<(), Failure> {
+    let mut conn = connect(settings)?;
+    let result = log_in(&mut conn, settings);
+    match &result {
+        Ok(()) => {
+            let _ = conn.quit();
+        }
+        Err(_) => conn.abort(),
+    }
+    result
+}
+
+/// The connection, encrypted as configured, with EHLO done.
+fn connect(settings: &SmtpSettings) -> Result<SmtpConnection, Failure> {
     if !settings.security.allowed_to(&settings.host) {
         return Err(not_sent(
             format!(
@@ -349,13 +379,12 @@ fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Re
             true,
         ));
     }
-    let env = envelope(from, to)?;
     let hello = ClientId::default();
     let t = settings.timeouts;
     let timeout = Some(t.greeting);
     let addr = (settings.host.as_str(), settings.port);
 
-    let mut conn = match settings.security {
+    let conn = match settings.security {
         Security::Tls => {
             let tls = tls_parameters(settings)?;
             SmtpConnection::connect(addr, timeout, &hello, Some(&tls), None)
@@ -383,24 +412,11 @@ fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Re
         Security::None => SmtpConnection::connect(addr, timeout, &hello, None, None)
             .map_err(|e| describe("connect", settings, t.greeting, &e))?,
     };
-
-    let result = transaction(&mut conn, settings, &env, raw);
-    match &result {
-        Ok(()) => {
-            // The message is accepted; a failing QUIT changes nothing.
-            let _ = conn.quit();
-        }
-        Err(_) => conn.abort(),
-    }
-    result
+    Ok(conn)
 }
 
-fn transaction(
-    conn: &mut SmtpConnection,
-    settings: &SmtpSettings,
-    env: &Envelope,
-    raw: &[u8],
-) -> Result<(), Failure> {
+/// AUTH with the password or an OAuth 2.0 token; nothing without a username.
+fn log_in(conn: &mut SmtpConnection, settings: &SmtpSettings) -> Result<(), Failure> {
     let t = settings.timeouts;
     if let Some(source) = &settings.oauth2 {
         super::smtp_oauth::authenticate(conn, settings, source)?;
@@ -410,6 +426,16 @@ fn transaction(
         conn.auth(&[Mechanism::Plain, Mechanism::Login], &creds)
             .map_err(|e| describe("log in", settings, t.greeting, &e))?;
     }
+    Ok(())
+}
+
+fn transaction(
+    conn: &mut SmtpConnection,
+    settings: &SmtpSettings,
+    env: &Envelope,
+    raw: &[u8],
+) -> Result<(), Failure> {
+    let t = settings.timeouts;
 
     let mut mail_params = Vec::new();
     let non_ascii_addr = env

@@ -1,0 +1,280 @@
+//! `shopinbox setup` in its non-interactive form (`--answers FILE`, flags), the real binary
+//! against the test Dovecot and SMTP sink: it logs in to both, lists the folders and finds
+//! Sent, writes a private config that `config check` accepts and `sync` uses, plus the
+//! starter templates; refuses to replace a config; a wrong password writes nothing.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use support::MailServers;
+
+const PASSWORD_ENV: &str = "SHOPINBOX_TEST_SETUP_PASSWORD";
+const NOW: &str = "2026-11-24T10:00:00+01:00";
+
+/// The binary with a private home (config, data, cache) in `home`.
+fn shopinbox(home: &Path, password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shopinbox"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("SHOPINBOX_TOKEN_STORE", "file")
+        .env(PASSWORD_ENV, password)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run shopinbox")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The answers a script would give for the test servers ("other": their own CA, TLS on both).
+fn answers_file(dir: &Path, servers: &MailServers) -> PathBuf {
+    let path = dir.join("answers.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+email = "shop@example.com"
+provider = "other"
+shop_name = "Alphx"
+owner_name = "Tom"
+time_zone = "Europe/Berlin"
+username = "{user}"
+password_env = "{PASSWORD_ENV}"
+imap_host = "127.0.0.1"
+imap_port = {imaps}
+imap_security = "tls"
+smtp_host = "127.0.0.1"
+smtp_port = {smtps}
+smtp_security = "tls"
+ca_file = "{ca}"
+"#,
+            user = servers.user,
+            imaps = servers.imaps_port,
+            smtps = servers.smtps_port,
+            ca = servers.ca.display(),
+        ),
+    )
+    .unwrap();
+    path
+}
+
+const CUSTOMER_MAIL: &[u8] = b"From: Jane Doe <jane@customer.example>\r\n\
+To: shop@example.com\r\n\
+Subject: Where is my order #1047?\r\n\
+Date: Tue, 24 Nov 2026 08:30:00 +0100\r\n\
+Message-ID: <setup-test-1@customer.example>\r\n\
+\r\n\
+Hello, my package has not arrived.\r\n";
+
+#[test]
+fn setup_from_an_answers_file_writes_a_config_that_check_and_sync_use() {
+    let servers = MailServers::start();
+    servers.append(
+        "INBOX",
+        CUSTOMER_MAIL,
+        &[],
+        Some(chrono::DateTime::parse_from_rfc3339("2026-11-24T08:30:00+01:00").unwrap()),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let answers = answers_file(home.path(), &servers);
+    let answers = answers.to_str().unwrap();
+    let pw = servers.password.as_str();
+
+    let out = shopinbox(home.path(), pw, &["setup", "--answers", answers]);
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "setup failed: {}{stdout}",
+        text(&out.stderr)
+    );
+    // The login check: both servers, the folders, the Sent folder found by SPECIAL-USE.
+    assert!(
+        stdout.contains("(IMAP)") && stdout.contains("(SMTP)"),
+        "{stdout}"
+    );
+    let folders = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("folders:"))
+        .unwrap_or_else(|| panic!("no folder line: {stdout}"));
+    assert!(
+        folders.contains("INBOX") && folders.contains("Sent"),
+        "{folders}"
+    );
+    assert!(stdout.contains("Sent folder: Sent"), "{stdout}");
+    assert!(stdout.contains("logged in; nothing was sent"), "{stdout}");
+    // Nothing was sent.
+    assert!(servers.smtp_messages().is_empty());
+
+    // The config: where the binary looks by default, private, commented, naming Sent.
+    let config = home.path().join("config/shopinbox/config.toml");
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "config mode {mode:o}");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(written.contains("sent_folder = \"Sent\""), "{written}");
+    assert!(written.contains(&format!("password_env = \"{PASSWORD_ENV}\"")));
+    assert!(!written.contains(pw), "the password is never written");
+    assert!(written.lines().filter(|l| l.starts_with('#')).count() > 15);
+    // The starter templates next to it.
+    let templates = home.path().join("config/shopinbox/templates");
+    assert!(templates.join("missing-package.txt").is_file());
+    assert!(templates.join("missing-package.de.txt").is_file());
+    assert!(stdout.contains("starter reply templates"), "{stdout}");
+
+    // `config check` accepts it (no --config: the default path is the one setup wrote).
+    let check = shopinbox(home.path(), pw, &["config", "check", "--now", NOW]);
+    assert!(
+        check.status.success(),
+        "config check: {}",
+        text(&check.stderr)
+    );
+    assert!(
+        text(&check.stdout).contains("Europe/Berlin"),
+        "{}",
+        text(&check.stdout)
+    );
+
+    // `sync` uses it: the customer's message arrives and needs a reply.
+    let sync = shopinbox(home.path(), pw, &["sync", "--now", NOW]);
+    assert!(sync.status.success(), "sync: {}", text(&sync.stderr));
+    let list = shopinbox(home.path(), pw, &["list", "--json", "--now", NOW]);
+    assert!(list.status.success(), "list: {}", text(&list.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["from"], "jane@customer.example");
+    assert!(home.path().join("data/shopinbox/shopinbox.db").is_file());
+
+    // A second setup never replaces the config: exit 2, one sentence, file unchanged.
+    let again = shopinbox(home.path(), pw, &["setup", "--answers", answers]);
+    assert_eq!(again.status.code(), Some(2));
+    let err = text(&again.stderr);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), written);
+    // With --force it does, and the flags win over the file.
+    let forced = shopinbox(
+        home.path(),
+        pw,
+        &[
+            "setup",
+            "--answers",
+            answers,
+            "--force",
+            "--shop-name",
+            "Beta Shop",
+        ],
+    );
+    assert!(forced.status.success(), "{}", text(&forced.stderr));
+    let rewritten = std::fs::read_to_string(&config).unwrap();
+    assert!(rewritten.contains("name = \"Beta Shop\""), "{rewritten}");
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn a_failed_login_or_a_missing_answer_writes_nothing() {
+    let servers = MailServers::start();
+    let home = tempfile::tempdir().unwrap();
+    let answers = answers_file(home.path(), &servers);
+    let answers = answers.to_str().unwrap();
+    let config = home.path().join("config/shopinbox/config.toml");
+
+    // The wrong password: the server refused, exit 4, no config, the password never shown.
+    let out = shopinbox(
+        home.path(),
+        "not-the-password",
+        &["setup", "--answers", answers],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("127.0.0.1") && err.contains("test"), "{err}");
+    assert!(!err.contains("not-the-password"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!config.exists());
+
+    // The flags form with an answer missing: exit 2 naming it; nothing is asked (stdin is
+    // not a terminal, and the flags mean "no questions").
+    let out = shopinbox(
+        home.path(),
+        &servers.password,
+        &[
+            "setup",
+            "--email",
+            "hello@alphx.shop",
+            "--shop-name",
+            "Alphx",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("cannot tell which provider hosts alphx.shop"),
+        "{err}"
+    );
+    assert!(!config.exists());
+
+    // The password variable not set: the owner's to fix (2), named.
+    let out = Command::new(env!("CARGO_BIN_EXE_shopinbox"))
+        .args(["setup", "--answers", answers])
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env_remove(PASSWORD_ENV)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(PASSWORD_ENV));
+    assert!(!config.exists());
+
+    // Offline: --no-check writes it without logging in; the SMTP port is unused.
+    let out = shopinbox(
+        home.path(),
+        "",
+        &[
+            "setup",
+            "--answers",
+            answers,
+            "--no-check",
+            "--smtp-port",
+            "1",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("(IMAP)"));
+    assert!(config.exists());
+}
+
+#[test]
+fn interactive_setup_without_a_terminal_says_how_to_script_it() {
+    let home = tempfile::tempdir().unwrap();
+    let out = shopinbox(home.path(), "", &["setup"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("--answers FILE"), "{err}");
+}
+
+#[test]
+fn config_example_and_the_missing_config_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    let out = shopinbox(home.path(), "", &["config", "example"]);
+    assert!(out.status.success());
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
+            .unwrap();
+    assert_eq!(text(&out.stdout), example);
+
+    let out = shopinbox(home.path(), "", &["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("run `shopinbox setup` to create it"), "{err}");
+    assert!(!err.contains("copy config.example.toml"), "{err}");
+}

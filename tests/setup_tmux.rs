@@ -1,0 +1,297 @@
+//! Interactive `shopinbox setup` in a real terminal (a detached tmux session, private server
+//! socket): an owner types the answers into the prompts for the test Dovecot and SMTP sink,
+//! the first login fails (the password variable they named is not set), they choose "Change
+//! my answers", keep every earlier answer with Enter but the variable's name, and setup logs
+//! in, shows the folders and Sent, and writes a config that `config check` accepts.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+use support::MailServers;
+
+const PASSWORD_ENV: &str = "SHOPINBOX_TMUX_SETUP_PASSWORD";
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is required for this test (scripts/test installs it)")
+    }
+
+    /// Runs `shopinbox setup ARGS` in a 100x40 terminal with a private home in `home`.
+    fn start(home: &Path, test: &str, password: &str, args: &str) -> Tmux {
+        let t = Tmux {
+            socket: format!("shopinbox-test-{}-{test}", std::process::id()),
+            session: "setup".to_string(),
+        };
+        let bin = env!("CARGO_BIN_EXE_shopinbox");
+        let d = home.display();
+        // Colours on (NO_COLOR unset): answered prompts are then marked ">" and the one being
+        // asked "?", which is how the test knows which question is on screen.
+        let cmd = format!(
+            "env -u NO_COLOR HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data \
+             XDG_CACHE_HOME={d}/cache SHOPINBOX_TOKEN_STORE=file {PASSWORD_ENV}={password} \
+             {bin} setup {args}; \
+             echo \"EXITED $?\"; sleep 30"
+        );
+        let out = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            &t.session,
+            "-x",
+            "100",
+            "-y",
+            "40",
+            &cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn screen(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-J", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn send(&self, args: &[&str]) {
+        let mut all = vec!["send-keys", "-t", &self.session];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(out.status.success(), "send-keys {args:?}");
+        std::thread::sleep(Duration::from_millis(80));
+    }
+
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Answers the time zone question with `zone`: the system's zone, when it has one, is
+    /// offered first (this machine's may be anything): say no, then type it.
+    fn answer_time_zone(&self, zone: &str) {
+        let tz = self.wait_for("the time zone question", |s| {
+            s.lines().any(|l| {
+                l.starts_with("? ") && (l.contains("in the time zone") || l.contains("Time zone:"))
+            })
+        });
+        if tz.contains("in the time zone") {
+            self.answer("in the time zone", "n");
+        }
+        self.answer("Time zone:", zone);
+    }
+
+    /// Waits until `question` is the one being asked.
+    fn asked(&self, question: &str) -> String {
+        self.wait_for(question, |s| {
+            s.lines()
+                .any(|l| l.starts_with("? ") && l.contains(question))
+        })
+    }
+
+    /// Answers `question` by typing `answer` (empty: Enter takes the default or the
+    /// highlighted choice).
+    fn answer(&self, question: &str, answer: &str) {
+        self.asked(question);
+        if !answer.is_empty() {
+            self.send(&["-l", answer]);
+        }
+        self.send(&["Enter"]);
+        // The answered prompt is marked before the next one is drawn.
+        self.wait_for(&format!("{question} answered"), |s| {
+            !s.lines()
+                .any(|l| l.starts_with("? ") && l.contains(question))
+        });
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        // Only this test's private server.
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_config() {
+    let servers = MailServers::start();
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), "setup", &servers.password, "");
+    let imaps = servers.imaps_port.to_string();
+    let smtps = servers.smtps_port.to_string();
+    let ca = servers.ca.display().to_string();
+
+    // Round 1.
+    t.answer("The shop's email address", "shop@example.com");
+    // A shop on its own domain: setup cannot tell, the owner picks "Other" (typing filters).
+    let list = t.asked("Who hosts the shop's mailbox?");
+    assert!(list.contains("Gmail / Google Workspace"), "{list}");
+    assert!(list.contains("own domain"), "{list}");
+    t.answer("Who hosts the shop's mailbox?", "other");
+    // The host names are guessed from the domain; the owner types the real ones.
+    let imap_q = t.asked("IMAP server");
+    assert!(imap_q.contains("imap.example.com"), "{imap_q}");
+    t.answer("IMAP server", "127.0.0.1");
+    t.answer("IMAP security", "");
+    t.answer("IMAP port", &imaps);
+    t.answer("SMTP server", "127.0.0.1");
+    t.answer("SMTP security", "");
+    t.answer("SMTP port", &smtps);
+    t.answer("Login name", &servers.user);
+    t.answer("Extra CA certificate", &ca);
+    t.answer("The shop's name", "Alphx");
+    t.answer("Your first name", "Tom");
+    t.answer_time_zone("Europe/Berlin");
+    t.answer("Business hours Monday to Friday", "");
+    t.answer("Where does the password come from?", "environment");
+    // A variable that is not set: the login check cannot get the password.
+    t.answer("Environment variable's name", "SHOPINBOX_NOT_SET_ANYWHERE");
+    let failed = t.asked("What now?");
+    assert!(
+        failed.contains("The login did not work") && failed.contains("SHOPINBOX_NOT_SET_ANYWHERE"),
+        "{failed}"
+    );
+    assert!(!home.path().join("config/shopinbox/config.toml").exists());
+    t.answer("What now?", "");
+
+    // Round 2: every earlier answer is the default, Enter keeps it; only the name changes.
+    for q in [
+        "The shop's email address",
+        "Who hosts the shop's mailbox?",
+        "IMAP server",
+        "IMAP security",
+        "IMAP port",
+        "SMTP server",
+        "SMTP security",
+        "SMTP port",
+        "Login name",
+        "Extra CA certificate",
+        "The shop's name",
+        "Your first name",
+        "in the time zone Europe/Berlin",
+        "Business hours Monday to Friday",
+        "Where does the password come from?",
+    ] {
+        t.answer(q, "");
+    }
+    t.asked("Environment variable's name");
+    // Clear the earlier name (the default is only shown, not typed in) and type the right one.
+    t.answer("Environment variable's name", PASSWORD_ENV);
+
+    let done = t.wait_for("setup to finish", |s| s.contains("EXITED"));
+    assert!(done.contains("EXITED 0"), "{done}");
+    assert!(done.contains("Sent folder: Sent"), "{done}");
+    assert!(done.contains("INBOX"), "{done}");
+    assert!(done.contains("logged in; nothing was sent"), "{done}");
+    assert!(done.contains("starter reply templates"), "{done}");
+
+    let config = home.path().join("config/shopinbox/config.toml");
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        written.contains(&format!("password_env = \"{PASSWORD_ENV}\"")),
+        "{written}"
+    );
+    assert!(
+        written.contains("time_zone = \"Europe/Berlin\""),
+        "{written}"
+    );
+    assert!(written.contains("sent_folder = \"Sent\""), "{written}");
+    let check = Command::new(env!("CARGO_BIN_EXE_shopinbox"))
+        .args(["--config", config.to_str().unwrap(), "config", "check"])
+        .args(["--now", "2026-11-24T10:00:00+01:00"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
+    let home = tempfile::tempdir().unwrap();
+    // No login check: the Google sign-in comes first (`shopinbox login`), and this machine
+    // does not reach Google.
+    let t = Tmux::start(home.path(), "gmail", "", "--no-check");
+    t.answer("The shop's email address", "alphx.ceramics@gmail.com");
+    let list = t.asked("Who hosts the shop's mailbox?");
+    assert!(
+        list.contains("Gmail / Google Workspace recognised from the address"),
+        "{list}"
+    );
+    // The recognised provider is highlighted: Enter takes it, no server questions follow.
+    t.answer("Who hosts the shop's mailbox?", "");
+    t.answer("The shop's name", "Alphx");
+    t.answer("Your first name", "Tom");
+    t.answer_time_zone("Europe/Vienna");
+    // Other hours: Monday to Saturday, 10 to 6.
+    t.answer("Business hours Monday to Friday", "n");
+    t.answer("Business days", "mon, tue, wed, thu, fri, sat");
+    t.answer("Opening time", "10:00");
+    // A typo is refused where it is typed, with the reason.
+    t.asked("Closing time");
+    t.send(&["-l", "6pm"]);
+    t.send(&["Enter"]);
+    t.wait_for("the time to be refused", |s| {
+        s.contains("a time like 09:00")
+    });
+    t.send(&["BSpace", "BSpace", "BSpace"]);
+    t.answer("Closing time", "18:00");
+    let q = t.asked("Where does the password come from?");
+    assert!(
+        q.contains("app password"),
+        "the provider's note is shown: {q}"
+    );
+    assert!(q.contains("Sign in with Google"), "{q}");
+    t.answer("Where does the password come from?", "");
+    t.answer("OAuth client ID", "123-abc.apps.googleusercontent.com");
+    t.answer("OAuth client secret", "GOCSPX-test");
+    t.answer("Sign in now?", "n");
+    let done = t.wait_for("setup to finish", |s| s.contains("EXITED"));
+    assert!(done.contains("EXITED 0"), "{done}");
+    assert!(done.contains("Next: `shopinbox login`"), "{done}");
+
+    let written =
+        std::fs::read_to_string(home.path().join("config/shopinbox/config.toml")).unwrap();
+    for want in [
+        "host = \"imap.gmail.com\"",
+        "host = \"smtp.gmail.com\"",
+        "auth = \"oauth2\"",
+        "oauth2_provider = \"google\"",
+        "oauth2_client_id = \"123-abc.apps.googleusercontent.com\"",
+        "time_zone = \"Europe/Vienna\"",
+        "business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]",
+        "open = \"10:00\"",
+        "close = \"18:00\"",
+    ] {
+        assert!(written.contains(want), "{want} in:\n{written}");
+    }
+    assert!(!written.contains("password_"), "{written}");
+}
