@@ -893,6 +893,7 @@ fn run_tui(env: Env) -> Result<i32> {
         clock: env.clock,
         worker: Some(worker),
         config: Some(env.config.clone()),
+        demo: env.demo,
     };
     crate::tui::run_with_store(env.store, options)?;
     Ok(0)
