@@ -446,6 +446,13 @@ impl Env {
     pub fn open(cli: &Cli, demo: bool) -> Result<Env> {
         if demo {
             let mut config = Config::demo();
+            // `demo --config FILE`: the demo shop, with the owner's own keys.
+            if cli.config.is_some() {
+                let (own, _) = load_config(cli)?;
+                crate::app::Keymap::from_config(&own.keys)
+                    .context("the [keys] section of the config is invalid")?;
+                config.keys = own.keys;
+            }
             let clock = clock_for(cli.now.as_deref(), &config)?;
             let now = clock.now();
             let dir = tempfile::Builder::new()

@@ -4,7 +4,7 @@
 
 use crate::deadline::Calendar;
 use crate::mail::sanitize;
-use crate::store::{ConversationRow, CustomerInfo, Flag, Store};
+use crate::store::{ConversationRow, CustomerInfo, Flag};
 use anyhow::Result;
 use std::io::Write;
 

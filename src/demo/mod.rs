@@ -262,6 +262,7 @@ pub fn build_demo_store_with(
     // "Fresh" means fresh: an earlier demo store in the same folder is emptied, not extended.
     // Emptied by SQLite, never deleted: another shopinbox may have that file open.
     let placed = plan(now, &ctx.calendar)?;
+    let order = ingest_order(&ctx.calendar)?;
     let mut store = Store::open_empty(&path, ctx).map_err(|source| DemoError::Store {
         action: "open the store",
         source,
@@ -279,7 +280,9 @@ pub fn build_demo_store_with(
             .iter()
             .filter(|p| p.sample.folder == folder)
             .collect();
-        msgs.sort_by_key(|p| p.received_at);
+        // The store numbers conversations as mail comes in: the same order for every `now`
+        // keeps the ids the same, so `--demo show 5` means one conversation at any time.
+        msgs.sort_by_key(|p| order.get(p.sample.name).copied().unwrap_or(usize::MAX));
         let mut batch = Vec::with_capacity(msgs.len());
         for (i, p) in msgs.iter().enumerate() {
             let uid = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -300,6 +303,26 @@ pub fn build_demo_store_with(
             })?;
     }
     Ok(store)
+}
+
+/// A fixed moment whose plan gives the order mail is stored in (and uids are given) for
+/// every `now`: Wednesday 25 November 2026, 16:30 in Berlin, a late working afternoon.
+const ORDER_REFERENCE: &str = "2026-11-25T15:30:00Z";
+
+/// Each sample's place in the storing order: arrival order at [`ORDER_REFERENCE`]. Threads
+/// keep their order at any `now` (questions before replies before follow-ups), so this order
+/// is a possible arrival order everywhere, and it does not move with `now`.
+fn ingest_order(cal: &Calendar) -> Result<HashMap<&'static str, usize>, DemoError> {
+    let reference = DateTime::parse_from_rfc3339(ORDER_REFERENCE)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default();
+    let mut placed = plan(reference, cal)?;
+    placed.sort_by_key(|p| p.received_at);
+    Ok(placed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.sample.name, i))
+        .collect())
 }
 
 /// The message as the sync worker would hand it to the store.
