@@ -216,3 +216,33 @@ fn demo_reads_the_keys_of_the_given_config() {
         .assert()
         .success();
 }
+
+/// Demo customers wrote before: their history spans months, at any `now`.
+#[test]
+fn returning_customers_have_history_over_months() {
+    for now in NOWS {
+        let out = Command::cargo_bin("shopinbox")
+            .unwrap()
+            .args(["--demo", "customer", "lena.fischer@posteo.de", "--now", now])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Conversations (3):"), "{now}: {text}");
+        assert!(text.contains("Is the Fjord glaze food safe?"), "{text}");
+        // Still one conversation waiting for a reply: the newest.
+        let rows = list(now, "needs-reply");
+        let lena: Vec<&Value> = rows
+            .iter()
+            .filter(|r| r["from"] == "lena.fischer@posteo.de")
+            .collect();
+        assert_eq!(lena.len(), 1, "{now}");
+    }
+    // The history reaches back months, not days.
+    let rows = list(NOWS[1], "all");
+    let now = time(&Value::String("2026-11-25T16:30:00+01:00".into()));
+    let oldest = rows.iter().map(|r| time(&r["received_at"])).min().unwrap();
+    assert!(now - oldest > chrono::Duration::days(90), "{oldest}");
+}

@@ -131,6 +131,7 @@ const UNSEEN: &[&str] = &[];
 const SEEN_ANSWERED: &[&str] = &["\\Seen", "\\Answered"];
 
 const H: i64 = 60;
+const D: i64 = 24 * H;
 
 macro_rules! sample {
     ($file:literal => $folder:ident, $flags:expr, $arrival:expr, $intent:ident) => {
@@ -216,6 +217,15 @@ pub static SAMPLES: &[Sample] = &[
     sample!("24-bounce.eml" => Inbox, UNSEEN, fresh(2 * H + 12), Fresh),
     sample!("32-gift-message-reply.eml" => Sent, SEEN, before("24-bounce.eml", 1), Shop),
     sample!("31-gift-message.eml" => Inbox, SEEN, before("32-gift-message-reply.eml", 95), Answered),
+    // Customers who wrote before, weeks and months ago, so their history (c) has something
+    // to show: Lena (two earlier conversations), Sam (about the order he reviews now) and
+    // Priya (answered from the phone: only the flag tells).
+    sample!("38-priya-restock.eml" => Inbox, SEEN_ANSWERED, ago(141 * D + 5 * H), Answered),
+    sample!("33-lena-glaze-question.eml" => Inbox, SEEN_ANSWERED, ago(113 * D + 2 * H), Answered),
+    sample!("34-lena-glaze-reply.eml" => Sent, SEEN, after("33-lena-glaze-question.eml", 13 * H + 18), Shop),
+    sample!("35-lena-christmas-order.eml" => Inbox, SEEN_ANSWERED, ago(41 * D + 6 * H), Answered),
+    sample!("36-sam-order-1033-question.eml" => Inbox, SEEN_ANSWERED, ago(23 * D + 9 * H), Answered),
+    sample!("37-sam-order-1033-reply.eml" => Sent, SEEN, after("36-sam-order-1033-question.eml", 2 * H + 40), Shop),
 ];
 
 /// Pitches that look like personal mail: the demo marks them the way the owner would, with a
@@ -547,7 +557,7 @@ mod tests {
                 s.name
             );
         }
-        assert!((25..=35).contains(&SAMPLES.len()));
+        assert!((25..=45).contains(&SAMPLES.len()));
     }
 
     #[test]
@@ -558,8 +568,14 @@ mod tests {
             assert_eq!(placed.len(), SAMPLES.len());
             for p in &placed {
                 assert!(p.received_at <= now, "{} after now at {now}", p.sample.name);
+                // Only answered history is older than two weeks (and never older than the
+                // half year a customer's history shows at a glance).
+                let limit = match p.sample.intent {
+                    Intent::Answered | Intent::Shop => Duration::days(183),
+                    _ => Duration::days(14),
+                };
                 assert!(
-                    now - p.received_at < Duration::days(14),
+                    now - p.received_at < limit,
                     "{} too old at {now}",
                     p.sample.name
                 );
