@@ -178,9 +178,12 @@ mod tests {
         w.iter().map(|s| s.to_string()).collect()
     }
 
+    /// The words, and the ids and time they split into (None: refused).
+    type Case<'a> = (&'a [&'a str], Option<(&'a [i64], Option<&'a str>)>);
+
     #[test]
     fn ids_then_an_optional_time() {
-        let cases: &[(&[&str], Option<(&[i64], Option<&str>)>)] = &[
+        let cases: &[Case] = &[
             (&["12"], Some((&[12], None))),
             (&["12", "13", "14"], Some((&[12, 13, 14], None))),
             (
