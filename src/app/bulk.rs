@@ -418,7 +418,8 @@ impl App {
                 return;
             }
         }
-        self.info(format!("Undone: the action on {}.", conversations(n)));
+        let s = if n == 1 { "" } else { "s" };
+        self.info(format!("Undone: the bulk action ({n} change{s})."));
         self.refresh();
     }
 }
