@@ -73,3 +73,102 @@ impl Store {
         Ok(None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deadline::Calendar;
+    use crate::store::{Location, NewMessage, ShopContext, View, MAILBOX_IMPORT};
+    use chrono::{NaiveTime, TimeZone};
+
+    fn store() -> Store {
+        let ctx = ShopContext {
+            addresses: vec!["shop@example.com".to_string()],
+            calendar: Calendar::office_hours(
+                chrono_tz::Europe::Berlin,
+                NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            ),
+            clock: crate::clock::Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap()),
+            proactive: Default::default(),
+        };
+        Store::open_in_memory(ctx).unwrap()
+    }
+
+    /// Three customer questions; returns their conversation ids.
+    fn three(s: &mut Store) -> Vec<ConversationId> {
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
+        let msgs = (1..=3)
+            .map(|n| {
+                let raw = format!(
+                    "Message-ID: <q{n}@example.net>\r\nFrom: c{n}@example.net\r\n\
+                     To: shop@example.com\r\nSubject: Question {n}\r\n\r\nbody {n}\r\n"
+                );
+                NewMessage {
+                    location: Location::local(MAILBOX_IMPORT),
+                    parsed: crate::mail::parse::parse_message(raw.as_bytes()),
+                    raw: raw.into_bytes(),
+                    received_at: at,
+                    flags: Vec::new(),
+                }
+            })
+            .collect();
+        s.ingest(msgs, None).unwrap();
+        let now = s.ctx.clock.now();
+        let mut ids: Vec<_> = s
+            .list(View::NeedsReply, now, 0, 10)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn all_marks_or_none() {
+        let mut s = store();
+        let ids = three(&mut s);
+        assert_eq!(ids.len(), 3);
+        let now = s.ctx.clock.now();
+        let needs = |s: &Store| s.counts(now).unwrap().needs_reply;
+        let until = Some(now + chrono::Duration::days(1));
+
+        // An unknown id last: the two before it are rolled back.
+        let err = s
+            .set_marks(&[
+                (ids[0], MarkChange::Snooze(until)),
+                (ids[1], MarkChange::Answered(Some(now))),
+                (999_999, MarkChange::Snooze(until)),
+            ])
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NoConversation(999_999)), "{err}");
+        assert_eq!(needs(&s), 3);
+
+        s.set_marks(&[
+            (ids[0], MarkChange::Snooze(until)),
+            (ids[1], MarkChange::Answered(Some(now))),
+        ])
+        .unwrap();
+        assert_eq!(needs(&s), 1);
+        assert_eq!(s.counts(now).unwrap().snoozed, 1);
+        s.set_marks(&[
+            (ids[0], MarkChange::Snooze(None)),
+            (ids[1], MarkChange::Answered(None)),
+        ])
+        .unwrap();
+        assert_eq!(needs(&s), 3);
+    }
+
+    #[test]
+    fn duplicates_are_dismissed_together_or_not_at_all() {
+        let mut s = store();
+        let ids = three(&mut s);
+        // None of them is a possible duplicate order: the first is named, nothing changes.
+        assert_eq!(
+            s.set_duplicates_dismissed(&ids, false).unwrap(),
+            Some(ids[0])
+        );
+        assert_eq!(s.set_duplicates_dismissed(&[], false).unwrap(), None);
+    }
+}
