@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod bulk;
 mod proactive;
 
 /// shopinbox: the customer inbox for a small online shop, in your terminal.
@@ -95,22 +96,34 @@ pub enum Command {
         #[arg(long, conflicts_with = "first_name")]
         clear_first_name: bool,
     },
-    /// Dismiss a possible duplicate order ("not a duplicate"); --undo brings it back.
+    /// Dismiss possible duplicate orders ("not a duplicate"); --undo brings them back.
+    /// Several ids change together or not at all.
     NotDuplicate {
-        /// Conversation id of the "Possible duplicate order" item.
-        id: i64,
+        /// Conversation ids of "Possible duplicate order" items.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
         /// Bring a dismissed duplicate back into Needs reply.
         #[arg(long)]
         undo: bool,
     },
-    /// Snooze a conversation until a time ("2026-11-25 09:00"), or `--clear`.
+    /// Snooze conversations until a time: `snooze 12 13 14 "2026-11-25 09:00"`, or `--clear`.
+    /// Several ids change together or not at all.
     Snooze {
-        /// Conversation id.
-        id: i64,
-        /// Until when (shop time or RFC 3339).
-        until: Option<String>,
-        /// Bring it back now.
-        #[arg(long, conflicts_with = "until")]
+        /// Conversation ids, then until when (shop time or RFC 3339; always the last word).
+        #[arg(required = true, value_name = "ID... [UNTIL]")]
+        words: Vec<String>,
+        /// Bring them back now.
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Mark conversations answered outside the mailbox (by phone, in person); --clear takes
+    /// the mark back. Several ids change together or not at all.
+    Answered {
+        /// Conversation ids (as `list` prints them).
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+        /// Clear the answered mark instead.
+        #[arg(long)]
         clear: bool,
     },
     /// Reply to a conversation with a template: prints the message; --send queues and sends it.
@@ -438,6 +451,13 @@ impl Env {
     pub fn open(cli: &Cli, demo: bool) -> Result<Env> {
         if demo {
             let mut config = Config::demo();
+            // `demo --config FILE`: the demo shop, with the owner's own keys.
+            if cli.config.is_some() {
+                let (own, _) = load_config(cli)?;
+                crate::app::Keymap::from_config(&own.keys)
+                    .context("the [keys] section of the config is invalid")?;
+                config.keys = own.keys;
+            }
             let clock = clock_for(cli.now.as_deref(), &config)?;
             let now = clock.now();
             let dir = tempfile::Builder::new()
@@ -740,28 +760,23 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Some(Command::NotDuplicate { id, undo }) => {
+        Some(Command::NotDuplicate { ids, undo }) => {
             let mut env = Env::open(&cli, cli.demo)?;
-            outln!("{}", proactive::not_duplicate(&mut env.store, *id, *undo)?);
+            out!("{}", bulk::not_duplicate(&mut env.store, ids, *undo)?);
             Ok(0)
         }
-        Some(Command::Snooze { id, until, clear }) => {
+        Some(Command::Snooze { words, clear }) => {
             let mut env = Env::open(&cli, cli.demo)?;
-            let until = match (until, clear) {
-                (_, true) => None,
-                (Some(t), false) => Some(parse_time(t, &env.config)?),
-                (None, false) => bail!(
-                    "say until when, e.g. `shopinbox snooze {id} \"2026-11-25 09:00\"`, or --clear"
-                ),
-            };
-            env.store.snooze(*id, until)?;
-            match until {
-                Some(t) => outln!(
-                    "conversation {id} snoozed until {}",
-                    deadline::format_local(t, &env.config.calendar())
-                ),
-                None => outln!("conversation {id} is back in the inbox"),
-            }
+            out!(
+                "{}",
+                bulk::snooze(&mut env.store, &env.config, words, *clear)?
+            );
+            Ok(0)
+        }
+        Some(Command::Answered { ids, clear }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let now = env.now;
+            out!("{}", bulk::answered(&mut env.store, ids, *clear, now)?);
             Ok(0)
         }
         Some(Command::Reply { id, template, send }) => {
@@ -917,6 +932,7 @@ fn run_tui(env: Env) -> Result<i32> {
         clock: env.clock,
         worker: Some(worker),
         config: Some(env.config.clone()),
+        demo: env.demo,
     };
     crate::tui::run_with_store(env.store, options)?;
     Ok(0)

@@ -41,6 +41,8 @@ pub struct TuiOptions {
     /// The configuration, for the reply flow (shop identity, calendar, templates folder).
     /// Without it the app can read and mark mail but not reply.
     pub config: Option<Config>,
+    /// The built-in demo shop: the screen says so.
+    pub demo: bool,
 }
 
 /// How often the clock ticks; deadlines are shown to the minute.
@@ -85,6 +87,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
                 .and_then(|c| c.imap.as_ref())
                 .is_some_and(|i| i.mark_read_on_server),
         config: options.config.take(),
+        demo: options.demo,
     };
     let (tx, rx) = mpsc::channel();
     let commands = options.worker.take().map(|w| {

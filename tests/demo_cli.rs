@@ -154,3 +154,95 @@ fn show_prints_a_conversation() {
         .code(shopinbox::exit::USAGE)
         .stderr(predicates::str::contains("there is no conversation 99999"));
 }
+
+/// `--demo show 5` means the same conversation whatever `--now` says: the demo stores its mail
+/// in one order for every moment, so the store numbers conversations the same way.
+#[test]
+fn conversation_ids_are_the_same_at_any_now() {
+    let ids = |now: &str| -> Vec<(i64, String)> {
+        let mut v: Vec<(i64, String)> = list(now, "all")
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_i64().unwrap(),
+                    r["subject"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let first = ids(NOWS[0]);
+    assert!(first.len() > 15, "{first:?}");
+    for now in &NOWS[1..] {
+        assert_eq!(ids(now), first, "ids moved at {now}");
+    }
+}
+
+/// `shopinbox demo --config FILE` takes the `[keys]` of that file: a bad one is refused
+/// with the usual sentence (exit 2), a good one is accepted.
+#[test]
+fn demo_reads_the_keys_of_the_given_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = |keys: &str| {
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[shop]\nname = \"Mine\"\nowner_name = \"Me\"\naddresses = [\"me@example.com\"]\n\n\
+                 [hours]\ntime_zone = \"Europe/Berlin\"\n\n[keys]\n{keys}\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let bad = cfg("toggle_mark = [\"Spcae\"]");
+    let out = Command::cargo_bin("shopinbox")
+        .unwrap()
+        .arg("--config")
+        .arg(&bad)
+        .args(["demo", "--print", "--now", NOWS[1]])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(shopinbox::exit::USAGE), "{stderr}");
+    assert!(stderr.contains("toggle_mark"), "{stderr}");
+    let good = cfg("toggle_mark = [\"t\"]\nselect_range = [\"V\"]");
+    Command::cargo_bin("shopinbox")
+        .unwrap()
+        .arg("--config")
+        .arg(&good)
+        .args(["demo", "--print", "--now", NOWS[1]])
+        .assert()
+        .success();
+}
+
+/// Demo customers wrote before: their history spans months, at any `now`.
+#[test]
+fn returning_customers_have_history_over_months() {
+    for now in NOWS {
+        let out = Command::cargo_bin("shopinbox")
+            .unwrap()
+            .args(["--demo", "customer", "lena.fischer@posteo.de", "--now", now])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Conversations (3):"), "{now}: {text}");
+        assert!(text.contains("Is the Fjord glaze food safe?"), "{text}");
+        // Still one conversation waiting for a reply: the newest.
+        let rows = list(now, "needs-reply");
+        let lena: Vec<&Value> = rows
+            .iter()
+            .filter(|r| r["from"] == "lena.fischer@posteo.de")
+            .collect();
+        assert_eq!(lena.len(), 1, "{now}");
+    }
+    // The history reaches back months, not days.
+    let rows = list(NOWS[1], "all");
+    let now = time(&Value::String("2026-11-25T16:30:00+01:00".into()));
+    let oldest = rows.iter().map(|r| time(&r["received_at"])).min().unwrap();
+    assert!(now - oldest > chrono::Duration::days(90), "{oldest}");
+}

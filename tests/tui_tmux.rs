@@ -341,3 +341,42 @@ fn demo_find_in_a_conversation_with_n_and_shift_n() {
     let end = t.wait_for("the program to exit", |s| s.contains("EXITED"));
     assert!(end.contains("EXITED 0"), "clean exit:\n{end}");
 }
+
+/// Bulk actions in a real terminal: Space marks rows (a "*" and "N selected"), `a` answers
+/// all of them, one `u` brings them all back; the demo says it is one.
+#[test]
+fn demo_marks_rows_and_acts_on_all_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start(dir.path(), "bulk", "");
+    let first = t.wait_for("the inbox", |s| {
+        s.contains("Needs reply") && s.contains("State") && s.contains("? help")
+    });
+    assert!(first.contains("DEMO · sample shop"), "{first}");
+    let needs = |s: &str| {
+        s.split("Needs reply ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    let before = needs(&first);
+    assert!(before >= 3, "{first}");
+    t.keys(&["Space", "Space", "Space"]);
+    let marked = t.wait_for("three marked rows", |s| s.contains("3 selected"));
+    let stars = list_rows(&marked)
+        .iter()
+        .filter(|l| l.starts_with("* "))
+        .count();
+    assert_eq!(stars, 3, "{marked}");
+    t.keys(&["a"]);
+    let done = t.wait_for("the bulk answer", |s| {
+        s.contains("Marked answered: 3 conversations")
+    });
+    assert_eq!(needs(&done), before - 3, "{done}");
+    assert!(!done.contains("selected"), "{done}");
+    t.keys(&["u"]);
+    let undone = t.wait_for("the undo", |s| s.contains("Undone: the bulk action"));
+    assert_eq!(needs(&undone), before, "{undone}");
+    t.keys(&["q"]);
+    t.wait_for("the program to exit", |s| s.contains("EXITED 0"));
+}

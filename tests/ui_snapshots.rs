@@ -420,3 +420,17 @@ fn demo_warnings_at_100x30() {
     );
     assert!(text.contains("⚠ WARNING: card declined twice"), "{text}");
 }
+
+/// A returning demo customer: the customer panel (c) lists her conversations over months,
+/// the one waiting now first.
+#[test]
+fn demo_customer_history_at_100x30() {
+    let (w, h) = (100, 30);
+    let (_dir, mut app) = demo_app(w, h);
+    select_subject(&mut app, "Chipped rim on the Fjord bowl");
+    cmd(&mut app, Command::Customer);
+    let text = shot(&app, w, h);
+    assert!(text.contains("Is the Fjord glaze food safe?"), "{text}");
+    assert!(text.contains("Six Fjord bowls as gifts"), "{text}");
+    assert_snapshot!("wide_demo_customer_history", text);
+}

@@ -48,6 +48,8 @@ pub enum Command {
     Outbox,
     Rules,
     Help,
+    ToggleMark,
+    SelectRange,
 }
 
 impl Command {
@@ -96,6 +98,8 @@ impl Command {
         Command::Outbox,
         Command::Rules,
         Command::Help,
+        Command::ToggleMark,
+        Command::SelectRange,
     ];
 
     /// The name used in the `[keys]` config table.
@@ -144,6 +148,8 @@ impl Command {
             Command::Outbox => "outbox",
             Command::Rules => "rules",
             Command::Help => "help",
+            Command::ToggleMark => "toggle_mark",
+            Command::SelectRange => "select_range",
         }
     }
 
@@ -193,7 +199,16 @@ impl Command {
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",
             Command::Help => "this help",
+            Command::ToggleMark => "inbox list: mark/unmark a row (a s x u act on all)",
+            Command::SelectRange => "inbox list: start/end marking a range",
         }
+    }
+
+    /// Commands that only mean something on the inbox list. Their keys form a layer over the
+    /// others there, so `Space` and `v` mark rows in the list (as aerc and NeoMutt do) and
+    /// still page and open the pager in a conversation.
+    pub fn list_only(self) -> bool {
+        matches!(self, Command::ToggleMark | Command::SelectRange)
     }
 
     pub fn from_name(name: &str) -> Option<Command> {

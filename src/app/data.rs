@@ -65,6 +65,20 @@ pub trait InboxData {
     }
     fn mark_answered(&mut self, id: ConversationId, at: Option<DateTime<Utc>>) -> DataResult<()>;
     fn snooze(&mut self, id: ConversationId, until: Option<DateTime<Utc>>) -> DataResult<()>;
+    /// Several marks at once (a bulk action). The store applies them in one transaction;
+    /// this default (for in-memory fixtures) applies them one by one.
+    fn set_marks(
+        &mut self,
+        changes: &[(ConversationId, crate::store::MarkChange)],
+    ) -> DataResult<()> {
+        for (id, change) in changes {
+            match change {
+                crate::store::MarkChange::Answered(at) => self.mark_answered(*id, *at)?,
+                crate::store::MarkChange::Snooze(at) => self.snooze(*id, *at)?,
+            }
+        }
+        Ok(())
+    }
     fn add_note(&mut self, addr: &str, text: &str) -> DataResult<i64>;
     fn update_note(&mut self, id: i64, text: &str) -> DataResult<()>;
     fn delete_note(&mut self, id: i64) -> DataResult<()>;
@@ -196,6 +210,12 @@ impl InboxData for Store {
     }
     fn snooze(&mut self, id: ConversationId, until: Option<DateTime<Utc>>) -> DataResult<()> {
         wrap("snooze the conversation", Store::snooze(self, id, until))
+    }
+    fn set_marks(
+        &mut self,
+        changes: &[(ConversationId, crate::store::MarkChange)],
+    ) -> DataResult<()> {
+        wrap("mark the conversations", Store::set_marks(self, changes))
     }
     fn add_note(&mut self, addr: &str, text: &str) -> DataResult<i64> {
         wrap("save the note", Store::add_note(self, addr, text))

@@ -211,6 +211,10 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Outbox, &["o"]),
         (Rules, &["R"]),
         (Help, &["?", "F1"]),
+        // The inbox list's own layer (see `Command::list_only`): these keys keep their other
+        // meaning everywhere else.
+        (ToggleMark, &["Space"]),
+        (SelectRange, &["v"]),
     ];
     table
         .into_iter()
@@ -219,9 +223,12 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
 }
 
 /// Resolved bindings: key → command for dispatch, command → keys for the help overlay.
+/// Keys of list-only commands live in their own layer (`list_keys`), consulted first on the
+/// inbox list, so one key may mean "mark" there and "page down" in a conversation.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     by_key: HashMap<KeyBinding, Command>,
+    list_keys: HashMap<KeyBinding, Command>,
     by_command: BTreeMap<Command, Vec<KeyBinding>>,
 }
 
@@ -231,7 +238,8 @@ impl Keymap {
     /// default of another, so a remap never needs a second line to free the key.
     pub fn from_config(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, KeymapError> {
         let mut user: BTreeMap<Command, Vec<KeyBinding>> = BTreeMap::new();
-        let mut user_keys: HashMap<KeyBinding, Command> = HashMap::new();
+        // Per layer (false: everywhere, true: the inbox list only): the keys the user gave.
+        let mut user_keys: HashMap<(bool, KeyBinding), Command> = HashMap::new();
         for (name, keys) in overrides {
             let Some(cmd) = Command::from_name(name) else {
                 let known: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
@@ -246,7 +254,7 @@ impl Keymap {
                     action: name.clone(),
                     source,
                 })?;
-                if let Some(other) = user_keys.insert(kb, cmd) {
+                if let Some(other) = user_keys.insert((cmd.list_only(), kb), cmd) {
                     if other != cmd {
                         return Err(KeymapError::Conflict {
                             key: k.clone(),
@@ -268,18 +276,42 @@ impl Keymap {
                 None => keys
                     .iter()
                     .filter_map(|k| KeyBinding::parse(k).ok())
-                    .filter(|kb| !user_keys.contains_key(kb))
+                    // A key the user gave away leaves the defaults of its layer; a key the
+                    // user bound everywhere also leaves the list layer, so `page_down =
+                    // ["Space"]` pages in the list too.
+                    .filter(|kb| {
+                        !user_keys.contains_key(&(cmd.list_only(), *kb))
+                            && !user_keys.contains_key(&(false, *kb))
+                    })
                     .collect(),
             };
             by_command.insert(cmd, keys);
         }
         let mut by_key = HashMap::new();
+        let mut list_keys = HashMap::new();
         for (cmd, keys) in &by_command {
+            let layer = if cmd.list_only() {
+                &mut list_keys
+            } else {
+                &mut by_key
+            };
             for kb in keys {
-                by_key.insert(*kb, *cmd);
+                layer.insert(*kb, *cmd);
             }
         }
-        Ok(Keymap { by_key, by_command })
+        Ok(Keymap {
+            by_key,
+            list_keys,
+            by_command,
+        })
+    }
+
+    /// The command for a key on the inbox list: its own layer first, then the others.
+    pub fn command_in_list(&self, key: &KeyEvent) -> Option<Command> {
+        self.list_keys
+            .get(&KeyBinding::from_event(key))
+            .copied()
+            .or_else(|| self.command_for(key))
     }
 
     pub fn command_for(&self, key: &KeyEvent) -> Option<Command> {
@@ -310,6 +342,7 @@ impl Default for Keymap {
         // The defaults are constants checked by a unit test, so an empty override cannot fail.
         Keymap::from_config(&BTreeMap::new()).unwrap_or_else(|_| Keymap {
             by_key: HashMap::new(),
+            list_keys: HashMap::new(),
             by_command: BTreeMap::new(),
         })
     }
@@ -378,7 +411,7 @@ mod tests {
         for (cmd, keys) in default_bindings() {
             for k in keys {
                 let kb = KeyBinding::parse(k).unwrap_or_else(|e| panic!("{e}"));
-                if let Some(prev) = seen.insert(kb, cmd) {
+                if let Some(prev) = seen.insert((cmd.list_only(), kb), cmd) {
                     panic!("{k} bound to {prev:?} and {cmd:?}");
                 }
             }
@@ -418,6 +451,41 @@ mod tests {
         );
         assert!(km.keys_for(Command::NotCustomer).is_empty());
         assert_eq!(km.describe(Command::Quit), "x");
+    }
+
+    #[test]
+    fn list_layer_marks_in_the_list_and_leaves_other_screens_alone() {
+        let km = Keymap::default();
+        let space = key(KeyCode::Char(' '), KeyModifiers::NONE);
+        let v = key(KeyCode::Char('v'), KeyModifiers::NONE);
+        assert_eq!(km.command_in_list(&space), Some(Command::ToggleMark));
+        assert_eq!(km.command_for(&space), Some(Command::PageDown));
+        assert_eq!(km.command_in_list(&v), Some(Command::SelectRange));
+        assert_eq!(km.command_for(&v), Some(Command::OpenPager));
+        // Other keys fall through to the common layer in the list.
+        let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(km.command_in_list(&j), Some(Command::Down));
+
+        // Remapped: `t` marks, and Space bound to page_down by the user pages in the list too.
+        let cfg: BTreeMap<String, Vec<String>> = [
+            ("toggle_mark".to_string(), vec!["t".to_string()]),
+            ("page_down".to_string(), vec!["Space".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        let km = Keymap::from_config(&cfg).unwrap();
+        let t = key(KeyCode::Char('t'), KeyModifiers::NONE);
+        assert_eq!(km.command_in_list(&t), Some(Command::ToggleMark));
+        assert_eq!(km.command_for(&t), None);
+        assert_eq!(km.command_in_list(&space), Some(Command::PageDown));
+        // One key for a list command and another command is allowed: different layers.
+        let cfg: BTreeMap<String, Vec<String>> = [
+            ("select_range".to_string(), vec!["V".to_string()]),
+            ("open_pager".to_string(), vec!["V".to_string()]),
+        ]
+        .into_iter()
+        .collect();
+        assert!(Keymap::from_config(&cfg).is_ok());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! that needs the outside world (a pager, `$EDITOR`, the network) comes back as an [`Effect`]
 //! for the loop.
 
+pub mod bulk;
 pub mod command;
 pub mod data;
 pub mod find;
@@ -248,6 +249,8 @@ pub struct RuleChoice {
     pub label: String,
     /// "A customer after all": the rules (ids) to remove instead of adding one.
     pub remove: Vec<i64>,
+    /// A bulk choice: further values of the same kind, one rule each (see [`bulk`]).
+    pub more: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,6 +265,8 @@ pub struct SnoozeMenu {
     pub overdue: bool,
     /// The owner was asked and confirmed with a second Enter.
     pub asked: bool,
+    /// A bulk snooze: every marked conversation (empty for one; see [`bulk`]).
+    pub bulk: Vec<ConversationId>,
 }
 
 #[derive(Debug, Clone)]
@@ -323,6 +328,8 @@ pub enum Undo {
     Send {
         outbox_id: i64,
     },
+    /// A bulk action: one `u` takes back all of it (see [`bulk`]).
+    Bulk(Vec<Undo>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -347,6 +354,8 @@ pub struct AppOptions {
     /// `[imap] mark_read_on_server`: opening a conversation queues `\Seen` for its customer
     /// messages (a durable write-back job) and asks the sync worker to run it.
     pub mark_read_on_server: bool,
+    /// The built-in demo shop: the header and the status bar say so.
+    pub demo: bool,
 }
 
 impl Default for AppOptions {
@@ -358,6 +367,7 @@ impl Default for AppOptions {
             sync_available: false,
             config: None,
             mark_read_on_server: false,
+            demo: false,
         }
     }
 }
@@ -385,6 +395,8 @@ pub struct App {
     /// Replies inside their undo window, with the confirm screen `u` brings back.
     pub held_sends: Vec<(i64, ConfirmReply)>,
     pub should_quit: bool,
+    /// Rows marked for a bulk action (Space, v).
+    pub selection: bulk::Selection,
     /// Write-back was queued (a conversation was read): ask the sync worker to run it.
     sync_wanted: bool,
     /// Find on the screen (`/`, `n`, `N`), see [`find`].
@@ -427,6 +439,7 @@ impl App {
             pending_sends: Vec::new(),
             held_sends: Vec::new(),
             should_quit: false,
+            selection: bulk::Selection::default(),
             sync_wanted: false,
             find: find::FindState::default(),
             last_click: None,
@@ -477,6 +490,13 @@ impl App {
                 _ => input::text_key(key)?,
             };
             return Some(Action::Input(input));
+        }
+        if self.stack.is_empty() && self.overlay.is_none() {
+            return self
+                .options
+                .keymap
+                .command_in_list(key)
+                .map(Action::Command);
         }
         self.options.keymap.command_for(key).map(Action::Command)
     }
@@ -833,6 +853,11 @@ impl App {
             Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
             Some(Screen::Outbox(_)) => return self.outbox_command(cmd),
             Some(Screen::Rules(_)) => return self.rules_command(cmd),
+            None => {
+                if let Some(effect) = self.bulk_command(cmd) {
+                    return effect;
+                }
+            }
             _ => {}
         }
         match cmd {
@@ -897,6 +922,7 @@ impl App {
                     error: None,
                     overdue,
                     asked: false,
+                    bulk: Vec::new(),
                 }));
             }
             Command::Undo => self.undo(),
@@ -974,6 +1000,8 @@ impl App {
             // Outside the screens that find (handled above) there is nothing to step through.
             Command::NextHit | Command::PrevHit => {}
             Command::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            // Marking is for the inbox list ([`bulk`]); the keys mean other things elsewhere.
+            Command::ToggleMark | Command::SelectRange => {}
         }
         Effect::None
     }
@@ -1178,6 +1206,7 @@ impl App {
                         value: matching[0].value.clone(),
                         label,
                         remove: matching.iter().map(|r| r.id).collect(),
+                        more: Vec::new(),
                     }],
                     selected: 0,
                 });
@@ -1191,6 +1220,7 @@ impl App {
                 value: mid,
                 label: "this message only".to_string(),
                 remove: Vec::new(),
+                more: Vec::new(),
             });
         }
         let addr = newest_customer
@@ -1202,6 +1232,7 @@ impl App {
                 value: addr.clone(),
                 label: format!("everything from {}", crate::mail::sanitize::line(&addr)),
                 remove: Vec::new(),
+                more: Vec::new(),
             });
             // Never a whole free-mail or ISP domain: it would hide every customer using it.
             if let Some((_, domain)) = addr.rsplit_once('@') {
@@ -1211,6 +1242,7 @@ impl App {
                         value: domain.to_string(),
                         label: format!("everything from @{}", crate::mail::sanitize::line(domain)),
                         remove: Vec::new(),
+                        more: Vec::new(),
                     });
                 }
             }
@@ -1287,6 +1319,9 @@ impl App {
         if let Undo::Send { outbox_id } = entry {
             return self.cancel_send(outbox_id);
         }
+        if let Undo::Bulk(items) = entry {
+            return self.undo_bulk(items);
+        }
         let result = match &entry {
             Undo::Rule { id, .. } => self.data.remove_rule(*id),
             Undo::Snooze {
@@ -1302,7 +1337,7 @@ impl App {
                 text,
             } => self.data.add_note(customer_addr, text).map(|_| ()),
             Undo::Duplicate { conversation } => self.data.restore_duplicate(*conversation),
-            Undo::Send { .. } => Ok(()),
+            Undo::Send { .. } | Undo::Bulk(_) => Ok(()),
         };
         match result {
             Ok(()) => {
@@ -1312,7 +1347,7 @@ impl App {
                     Undo::Answered { .. } => "Undone: answered mark.".to_string(),
                     Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
                     Undo::Duplicate { .. } => "Undone: possible duplicate order.".to_string(),
-                    Undo::Send { .. } => String::new(),
+                    Undo::Send { .. } | Undo::Bulk(_) => String::new(),
                 };
                 self.info(what);
                 self.refresh();
@@ -1408,6 +1443,11 @@ impl App {
         let Some(choice) = pick.and_then(|i| choices.get(i)).cloned() else {
             return Some(Overlay::NotCustomer { choices, selected });
         };
+        // Marked rows: the menu was the bulk one (one value or several, one undo step).
+        if !choice.more.is_empty() || !self.selection.is_empty() {
+            self.bulk_rules(&choice);
+            return None;
+        }
         if !choice.remove.is_empty() {
             for id in &choice.remove {
                 if let Err(e) = self.data.remove_rule(*id) {
@@ -1452,6 +1492,21 @@ impl App {
                 m.asked = true;
                 m.error =
                     Some("Overdue: the customer is waiting. Enter snoozes anyway.".to_string());
+            }
+            InputKey::Submit if !m.bulk.is_empty() => {
+                let until = if m.selected < typed_index {
+                    Ok(m.presets[m.selected].1)
+                } else {
+                    when::parse(m.typed.text(), self.now, self.data.calendar().tz)
+                        .map_err(|e| e.to_string())
+                };
+                match until {
+                    Ok(until) => {
+                        self.snooze_bulk(&m.bulk, until);
+                        return None;
+                    }
+                    Err(msg) => m.error = Some(msg),
+                }
             }
             InputKey::Submit => {
                 let until = if m.selected < typed_index {

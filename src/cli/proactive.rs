@@ -1,10 +1,10 @@
 //! Command-line output for orders and the flags that warn (suspicious sender, bounced reply,
-//! possible duplicate order, warning note): one line each, with kind and reason, and the
-//! `not-duplicate` command.
+//! possible duplicate order, warning note): one line each, with kind and reason (the
+//! `not-duplicate` command is in `bulk`).
 
 use crate::deadline::Calendar;
 use crate::mail::sanitize;
-use crate::store::{ConversationRow, CustomerInfo, Flag, Store};
+use crate::store::{ConversationRow, CustomerInfo, Flag};
 use anyhow::Result;
 use std::io::Write;
 
@@ -55,23 +55,4 @@ pub fn write_orders(out: &mut impl Write, info: &CustomerInfo, cal: &Calendar) -
         )?;
     }
     Ok(())
-}
-
-/// `shopinbox not-duplicate ID [--undo]`.
-pub fn not_duplicate(store: &mut Store, id: i64, undo: bool) -> Result<String> {
-    let changed = if undo {
-        store.restore_duplicate(id)?
-    } else {
-        store.dismiss_duplicate(id)?
-    };
-    Ok(match (changed, undo) {
-        (true, false) => format!("conversation {id}: not a duplicate order; it left Needs reply"),
-        (true, true) => format!("conversation {id}: possible duplicate order again"),
-        (false, false) => anyhow::bail!(
-            "conversation {id} is not an open possible duplicate order; `shopinbox list` shows them"
-        ),
-        (false, true) => {
-            anyhow::bail!("conversation {id} has no dismissed duplicate order to bring back")
-        }
-    })
 }

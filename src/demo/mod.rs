@@ -131,6 +131,7 @@ const UNSEEN: &[&str] = &[];
 const SEEN_ANSWERED: &[&str] = &["\\Seen", "\\Answered"];
 
 const H: i64 = 60;
+const D: i64 = 24 * H;
 
 macro_rules! sample {
     ($file:literal => $folder:ident, $flags:expr, $arrival:expr, $intent:ident) => {
@@ -216,6 +217,15 @@ pub static SAMPLES: &[Sample] = &[
     sample!("24-bounce.eml" => Inbox, UNSEEN, fresh(2 * H + 12), Fresh),
     sample!("32-gift-message-reply.eml" => Sent, SEEN, before("24-bounce.eml", 1), Shop),
     sample!("31-gift-message.eml" => Inbox, SEEN, before("32-gift-message-reply.eml", 95), Answered),
+    // Customers who wrote before, weeks and months ago, so their history (c) has something
+    // to show: Lena (two earlier conversations), Sam (about the order he reviews now) and
+    // Priya (answered from the phone: only the flag tells).
+    sample!("38-priya-restock.eml" => Inbox, SEEN_ANSWERED, ago(141 * D + 5 * H), Answered),
+    sample!("33-lena-glaze-question.eml" => Inbox, SEEN_ANSWERED, ago(113 * D + 2 * H), Answered),
+    sample!("34-lena-glaze-reply.eml" => Sent, SEEN, after("33-lena-glaze-question.eml", 13 * H + 18), Shop),
+    sample!("35-lena-christmas-order.eml" => Inbox, SEEN_ANSWERED, ago(41 * D + 6 * H), Answered),
+    sample!("36-sam-order-1033-question.eml" => Inbox, SEEN_ANSWERED, ago(23 * D + 9 * H), Answered),
+    sample!("37-sam-order-1033-reply.eml" => Sent, SEEN, after("36-sam-order-1033-question.eml", 2 * H + 40), Shop),
 ];
 
 /// Pitches that look like personal mail: the demo marks them the way the owner would, with a
@@ -262,6 +272,7 @@ pub fn build_demo_store_with(
     // "Fresh" means fresh: an earlier demo store in the same folder is emptied, not extended.
     // Emptied by SQLite, never deleted: another shopinbox may have that file open.
     let placed = plan(now, &ctx.calendar)?;
+    let order = ingest_order(&ctx.calendar)?;
     let mut store = Store::open_empty(&path, ctx).map_err(|source| DemoError::Store {
         action: "open the store",
         source,
@@ -279,7 +290,9 @@ pub fn build_demo_store_with(
             .iter()
             .filter(|p| p.sample.folder == folder)
             .collect();
-        msgs.sort_by_key(|p| p.received_at);
+        // The store numbers conversations as mail comes in: the same order for every `now`
+        // keeps the ids the same, so `--demo show 5` means one conversation at any time.
+        msgs.sort_by_key(|p| order.get(p.sample.name).copied().unwrap_or(usize::MAX));
         let mut batch = Vec::with_capacity(msgs.len());
         for (i, p) in msgs.iter().enumerate() {
             let uid = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -300,6 +313,26 @@ pub fn build_demo_store_with(
             })?;
     }
     Ok(store)
+}
+
+/// A fixed moment whose plan gives the order mail is stored in (and uids are given) for
+/// every `now`: Wednesday 25 November 2026, 16:30 in Berlin, a late working afternoon.
+const ORDER_REFERENCE: &str = "2026-11-25T15:30:00Z";
+
+/// Each sample's place in the storing order: arrival order at [`ORDER_REFERENCE`]. Threads
+/// keep their order at any `now` (questions before replies before follow-ups), so this order
+/// is a possible arrival order everywhere, and it does not move with `now`.
+fn ingest_order(cal: &Calendar) -> Result<HashMap<&'static str, usize>, DemoError> {
+    let reference = DateTime::parse_from_rfc3339(ORDER_REFERENCE)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default();
+    let mut placed = plan(reference, cal)?;
+    placed.sort_by_key(|p| p.received_at);
+    Ok(placed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.sample.name, i))
+        .collect())
 }
 
 /// The message as the sync worker would hand it to the store.
@@ -524,7 +557,7 @@ mod tests {
                 s.name
             );
         }
-        assert!((25..=35).contains(&SAMPLES.len()));
+        assert!((25..=45).contains(&SAMPLES.len()));
     }
 
     #[test]
@@ -535,8 +568,14 @@ mod tests {
             assert_eq!(placed.len(), SAMPLES.len());
             for p in &placed {
                 assert!(p.received_at <= now, "{} after now at {now}", p.sample.name);
+                // Only answered history is older than two weeks (and never older than the
+                // half year a customer's history shows at a glance).
+                let limit = match p.sample.intent {
+                    Intent::Answered | Intent::Shop => Duration::days(183),
+                    _ => Duration::days(14),
+                };
                 assert!(
-                    now - p.received_at < Duration::days(14),
+                    now - p.received_at < limit,
                     "{} too old at {now}",
                     p.sample.name
                 );

@@ -13,6 +13,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeSet;
 
+/// Sets (or clears, with NULL) the manual answered mark of conversation ?1.
+pub(super) const ANSWERED_SQL: &str =
+    "UPDATE conversations SET manual_answered_at = ?2 WHERE id = ?1";
+/// Snoozes conversation ?1 until ?2 (NULL: back now); a newer customer message wakes it.
+pub(super) const SNOOZE_SQL: &str = "UPDATE conversations SET snoozed_until = ?2,
+         snoozed_after = CASE WHEN ?2 IS NULL THEN NULL ELSE last_at END
+     WHERE id = ?1";
+
 /// Normalize a rule value; `Err` explains why it cannot be a rule.
 fn rule_value(kind: RuleKind, value: &str) -> Result<String, &'static str> {
     let v = value.trim();
@@ -169,11 +177,7 @@ impl Store {
         id: ConversationId,
         at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        self.set_mark(
-            id,
-            "UPDATE conversations SET manual_answered_at = ?2 WHERE id = ?1",
-            at,
-        )
+        self.set_mark(id, ANSWERED_SQL, at)
     }
 
     /// Hide from the needs-reply views until `until` (`None` un-snoozes). A new customer
@@ -183,13 +187,7 @@ impl Store {
         id: ConversationId,
         until: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        self.set_mark(
-            id,
-            "UPDATE conversations SET snoozed_until = ?2,
-                 snoozed_after = CASE WHEN ?2 IS NULL THEN NULL ELSE last_at END
-             WHERE id = ?1",
-            until,
-        )
+        self.set_mark(id, SNOOZE_SQL, until)
     }
 
     /// Bring the conversation back into Needs reply at `at` (a promised follow-up). It is

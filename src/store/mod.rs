@@ -5,6 +5,7 @@
 //! that are never deleted — never by message row ids, so that dropping and re-fetching a folder
 //! (UIDVALIDITY change) loses nothing. See spec/STORE_API.md for the contract.
 
+mod bulk;
 mod convert;
 mod dedup;
 mod error;
@@ -23,6 +24,7 @@ pub mod state;
 pub mod threading;
 mod types;
 
+pub use bulk::MarkChange;
 pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;

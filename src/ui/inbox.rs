@@ -122,6 +122,10 @@ pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
     }
 }
 
+/// What the demo calls itself in the header and the status bar, so a screenshot of the
+/// sample shop is never taken for someone's real mail.
+pub const DEMO_LABEL: &str = "DEMO · sample shop";
+
 /// "3 overdue · 5 due by 17:00 · last sync 08:02"
 pub fn summary(app: &App) -> String {
     let cal = app.data.calendar();
@@ -129,8 +133,13 @@ pub fn summary(app: &App) -> String {
         Some(t) => format!("last sync {}", short_time(t, app.now, cal.tz)),
         None => "not synced yet".to_string(),
     };
+    let demo = if app.options.demo {
+        format!("{DEMO_LABEL} · ")
+    } else {
+        String::new()
+    };
     format!(
-        "{} overdue · {} due by {} · {}",
+        "{demo}{} overdue · {} due by {} · {}",
         app.counts.overdue,
         app.counts.due_today,
         cal.close.format("%H:%M"),
@@ -236,6 +245,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         let Some(r) = list.row(index) else { break };
         let u = urgency(r, app.now, cal);
         let mut style = urgency_style(u, theme);
+        // Marked for a bulk action: a "*" before the state (NeoMutt's tag mark) and bold,
+        // so the mark shows without colour too.
+        let marked = app.selection.shows(index, r.id, list.selected);
+        if marked {
+            style = style.patch(theme.title());
+        }
         if index == list.selected {
             style = style.patch(theme.selected());
         }
@@ -253,11 +268,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         rows.push(
             Row::new([
                 Cell::from(fit(
-                    &if full_badges {
-                        badge(r, app.now, cal)
-                    } else {
-                        short_badge(r, app.now, cal)
-                    },
+                    &format!(
+                        "{}{}",
+                        if marked { "* " } else { "" },
+                        if full_badges {
+                            badge(r, app.now, cal)
+                        } else {
+                            short_badge(r, app.now, cal)
+                        }
+                    ),
                     usize::from(state_w),
                 )),
                 Cell::from(fit(&name, name_w)),

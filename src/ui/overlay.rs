@@ -110,7 +110,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         }
         Overlay::Snooze(m) => {
             let r = centered(area, 60, u16::try_from(m.presets.len()).unwrap_or(3) + 5);
-            let inner = boxed(frame, r, "Snooze until", theme);
+            let title = if m.bulk.is_empty() {
+                "Snooze until".to_string()
+            } else {
+                format!("Snooze {} conversations until", m.bulk.len())
+            };
+            let inner = boxed(frame, r, &title, theme);
             let tz = app.data.calendar().tz;
             let mut lines = Vec::new();
             for (i, (label, at)) in m.presets.iter().enumerate() {

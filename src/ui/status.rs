@@ -10,8 +10,20 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub fn right_text(app: &App) -> String {
+    right_parts(app, true)
+}
+
+/// The right side; `demo` adds the demo label (left out when the left side needs the room:
+/// a warning's reason matters more than a reminder of what the screen already says).
+fn right_parts(app: &App, demo: bool) -> String {
     let help = app.options.keymap.hint(Command::Help);
     let mut parts = Vec::new();
+    if app.screen().is_none() && !app.selection.is_empty() {
+        parts.push(format!("{} selected", app.selection.count(&app.inbox)));
+    }
+    if demo && app.options.demo {
+        parts.push(super::inbox::DEMO_LABEL.to_string());
+    }
     if app.outbox_pending > 0 {
         parts.push(format!("outbox {}", app.outbox_pending));
     }
@@ -46,8 +58,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         return;
     }
     let w = usize::from(area.width);
-    let right = right_text(app);
     let (left, error) = left_text(app);
+    let mut right = right_text(app);
+    if left.width() + right.width() + 2 > w {
+        right = right_parts(app, false);
+    }
     let room = w.saturating_sub(right.width() + 2);
     let left = fit(&left, room);
     let pad = w.saturating_sub(left.width() + right.width() + 2);

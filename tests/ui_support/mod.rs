@@ -585,6 +585,7 @@ pub fn demo_app(width: u16, height: u16) -> (tempfile::TempDir, App) {
             color: false,
             fixed_now: Some(demo_now()),
             config: Some(config),
+            demo: true,
             ..AppOptions::default()
         },
         demo_now(),
@@ -614,6 +615,7 @@ pub fn key_event(key: &str) -> crossterm::event::KeyEvent {
         "Up" => (KeyCode::Up, KeyModifiers::NONE),
         "Down" => (KeyCode::Down, KeyModifiers::NONE),
         "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+        "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
         k if k.starts_with("C-") && k.chars().count() == 3 => (
             KeyCode::Char(k.chars().nth(2).unwrap()),
             KeyModifiers::CONTROL,
