@@ -54,7 +54,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 43] = [
+    pub const ALL: [Command; 45] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
