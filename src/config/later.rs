@@ -1,0 +1,71 @@
+//! Problems found after loading — in the `[keys]` table (checked by the app, which knows the
+//! actions), in the environment (`password_env`), in a CA file — worded exactly like the
+//! load's own: the file, the key, the value as written and its line. Loading stays free of
+//! environment reads so that a config can be parsed anywhere; `config check` and the inbox
+//! ask for these checks before they start.
+
+use super::{ConfigError, Ctx, PasswordSource, ServerAuth};
+use crate::config::Config;
+use std::path::Path;
+
+impl Config {
+    /// A problem with `key` (a dotted path such as `keys.reply[1]`), naming the file, the
+    /// value as written and its line. The file is read again for the line; when it cannot be
+    /// (it changed or vanished since loading), the message still names the key and problem.
+    pub fn problem_at(&self, key: &str, problem: impl Into<String>) -> ConfigError {
+        let problem = problem.into();
+        let path = self.file.clone().unwrap_or_default();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        match Ctx::new(&text, &path) {
+            Ok(ctx) => ctx.invalid(key, problem),
+            Err(_) => ConfigError::Invalid {
+                path,
+                key: key.to_string(),
+                value: String::new(),
+                line: None,
+                problem,
+            },
+        }
+    }
+
+    /// Every `password_env` names a variable that is set: a missing one would pass the load
+    /// and fail at the first connection, long after the owner looked at the config.
+    pub fn check_environment(&self) -> Result<(), ConfigError> {
+        let servers = [
+            ("imap", self.imap.as_ref().map(|i| &i.auth)),
+            ("smtp", self.smtp.as_ref().map(|s| &s.auth)),
+        ];
+        for (section, auth) in servers {
+            let Some(ServerAuth::Password(PasswordSource::Env(var))) = auth else {
+                continue;
+            };
+            if std::env::var_os(var).is_none() {
+                return Err(self.problem_at(
+                    &format!("{section}.password_env"),
+                    format!("names an environment variable that is not set; export {var} before starting shopinbox (e.g. in your shell profile) or use password_command"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a CA file cannot be used, in words for the config message (its path is already there).
+pub(super) fn ca_file_problem(e: &crate::net::NetError) -> String {
+    use crate::net::NetError;
+    match e {
+        NetError::CaFileRead { path, source } => format!(
+            "cannot be read ({}: {source}); give the path of a PEM certificate file you can read, or remove the key",
+            shown(path)
+        ),
+        NetError::CaFileEmpty { path } => format!(
+            "holds no PEM certificate ({}); give the CA's certificate in PEM form (\"-----BEGIN CERTIFICATE-----\"), or remove the key",
+            shown(path)
+        ),
+        other => format!("cannot be used: {other}"),
+    }
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
