@@ -261,6 +261,7 @@ pub fn last_message_line(lines: &[ThreadLine]) -> usize {
 mod tests {
     use super::*;
 
+    #[test]
     fn classifies_quotes_attributions_and_signatures() {
         let body = "Hi,\nwhere is my order?\n\nOn Mon, 16 Nov 2026, Shop <shop@x.com> wrote:\n> We shipped it.\n>> Earlier\nThanks\n-- \nJohn\n555-1234";
         let kinds: Vec<BodyKind> = classify_body(body).into_iter().map(|(k, _)| k).collect();
