@@ -9,6 +9,7 @@
 //! (`password_command`, run with `sh -c` like aerc/himalaya do) or an environment variable.
 
 mod later;
+pub use later::suggestion;
 mod orders;
 
 use crate::deadline::{self, Calendar};

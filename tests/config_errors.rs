@@ -198,6 +198,11 @@ const LATER: &[(&str, &str, &[&str])] = &[
         &["keys.next = [\"n\"] (line 36) is not an action; the actions are: up, down,"],
     ),
     (
+        "keys_misspelt_action.toml",
+        "keys_misspelt_action.toml",
+        &["keys.sycn_now = [\"S\"] (line 35) is not an action; did you mean \"sync_now\"? the actions are:"],
+    ),
+    (
         "keys_modifier_only.toml",
         "keys_modifier_only.toml",
         &["keys.reply[1] = \"ctrl-\" (line 35) is not a key (a modifier needs a key after it"],
@@ -210,7 +215,7 @@ const LATER: &[(&str, &str, &[&str])] = &[
     (
         "keys_conflict.toml",
         "keys_conflict.toml",
-        &["keys.up[1] = \"j\" (line 36) is also bound to \"down\" (keys.down[0]); give each key to one action"],
+        &["keys.up[1] = \"j\" (line 36) is also bound to \"down\" (keys.down[0], line 35); give each key to one action"],
     ),
     (
         "password_env_unset.toml",

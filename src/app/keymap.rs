@@ -343,10 +343,16 @@ impl Default for Keymap {
 /// `config check` and the inbox both call this, so they report a bad table the same way.
 pub fn check_config(cfg: &Config) -> Result<Keymap, ConfigError> {
     Keymap::from_config(&cfg.keys).map_err(|e| match e {
-        KeymapError::UnknownAction { name, known } => cfg.problem_at(
-            &format!("keys.{name}"),
-            format!("is not an action; the actions are: {known}"),
-        ),
+        KeymapError::UnknownAction { name, known } => {
+            let names: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
+            cfg.problem_at(
+                &format!("keys.{name}"),
+                format!(
+                    "is not an action; {}the actions are: {known}",
+                    crate::config::suggestion(&name, &names)
+                ),
+            )
+        }
         KeymapError::BadKey {
             action,
             index,
@@ -364,10 +370,17 @@ pub fn check_config(cfg: &Config) -> Result<Keymap, ConfigError> {
             second,
             second_index,
             ..
-        } => cfg.problem_at(
-            &format!("keys.{second}[{second_index}]"),
-            format!("is also bound to \"{first}\" (keys.{first}[{first_index}]); give each key to one action"),
-        ),
+        } => {
+            let first_key = format!("keys.{first}[{first_index}]");
+            let at = cfg
+                .line_of(&first_key)
+                .map(|l| format!(", line {l}"))
+                .unwrap_or_default();
+            cfg.problem_at(
+                &format!("keys.{second}[{second_index}]"),
+                format!("is also bound to \"{first}\" ({first_key}{at}); give each key to one action"),
+            )
+        }
     })
 }
 

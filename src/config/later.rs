@@ -28,6 +28,13 @@ impl Config {
         }
     }
 
+    /// The line `key` is written on, read again from the file (see [`Config::problem_at`]).
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        let path = self.file.clone()?;
+        let text = std::fs::read_to_string(&path).ok()?;
+        Ctx::new(&text, &path).ok()?.line_of(key)
+    }
+
     /// Every `password_env` names a variable that is set: a missing one would pass the load
     /// and fail at the first connection, long after the owner looked at the config.
     pub fn check_environment(&self) -> Result<(), ConfigError> {
@@ -48,6 +55,12 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// "did you mean "sync_now"? " when `word` looks like a typo of one of `candidates`, else "",
+/// the same suggestion the load makes for misspelt keys.
+pub fn suggestion(word: &str, candidates: &[&str]) -> String {
+    super::did_you_mean(word, candidates)
 }
 
 /// Why a CA file cannot be used, in words for the config message (its path is already there).
