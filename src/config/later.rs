@@ -82,3 +82,28 @@ pub(super) fn ca_file_problem(e: &crate::net::NetError) -> String {
 fn shown(path: &Path) -> String {
     path.display().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::NetError;
+
+    #[test]
+    fn ca_file_problems_say_what_to_do() {
+        let path = Path::new("/etc/shop/ca.pem");
+        let denied = NetError::CaFileRead {
+            path: path.to_path_buf(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        let text = ca_file_problem(&denied);
+        assert!(
+            text.starts_with("cannot be read (/etc/shop/ca.pem: "),
+            "{text}"
+        );
+        assert!(text.contains("you can read, or remove the key"), "{text}");
+        let empty = NetError::CaFileEmpty {
+            path: path.to_path_buf(),
+        };
+        assert!(ca_file_problem(&empty).starts_with("holds no PEM certificate"));
+    }
+}
