@@ -14,6 +14,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 mod bulk;
+mod check;
 mod proactive;
 
 /// shopinbox: the customer inbox for a small online shop, in your terminal.
@@ -578,6 +579,12 @@ pub fn parse_time(s: &str, config: &Config) -> Result<DateTime<Utc>> {
 fn run(cli: Cli) -> Result<i32> {
     match &cli.command {
         None => {
+            if !cli.demo {
+                // A bad [keys] table is reported as `config check` reports it (file, line,
+                // value; exit 2), before the store is opened or the terminal changes mode.
+                let (config, _) = load_config(&cli)?;
+                crate::app::keymap::check_config(&config)?;
+            }
             let env = Env::open(&cli, cli.demo)?;
             run_tui(env)
         }
@@ -892,6 +899,7 @@ fn run(cli: Cli) -> Result<i32> {
             }
             ConfigCommand::Check => {
                 let (config, path) = load_config(&cli)?;
+                check::check_config(&config)?;
                 let now = clock_for(cli.now.as_deref(), &config)?.now();
                 out!("{}", crate::config::check_report(&config, &path, now));
                 Ok(0)

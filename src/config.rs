@@ -8,6 +8,8 @@
 //! did you mean "Europe/Berlin"?`). Passwords never live in the file: they come from a command
 //! (`password_command`, run with `sh -c` like aerc/himalaya do) or an environment variable.
 
+mod later;
+pub use later::suggestion;
 mod orders;
 
 use crate::deadline::{self, Calendar};
@@ -1330,6 +1332,11 @@ impl<'a> Ctx<'a> {
                             resolved.display()
                         ),
                     ));
+                }
+                // Read it now: a file that cannot be opened or holds no certificate would
+                // otherwise pass `config check` and fail at the first connection.
+                if let Err(e) = crate::net::read_ca_file(&resolved) {
+                    return Err(self.invalid(&key("ca_file"), later::ca_file_problem(&e)));
                 }
                 Some(resolved)
             }

@@ -1,7 +1,8 @@
 //! shopinbox: a keyboard-driven terminal inbox for the owner of a small online shop.
 //!
 //! Data flows one way (see DESIGN notes in README):
-//! IMAP → [`sync`] → [`store`] → [`app`] state → [`ui`] screen, and
+//! IMAP → [`sync`] → [`store`] → [`app`] state → [`ui`] screen (both size their views with
+//! [`layout`], which imports neither), and
 //! template + message → [`send`] outbox → SMTP.
 //! Pure cores ([`deadline`], [`mail`], [`template`], sync planning) have no IO.
 
@@ -13,6 +14,7 @@ pub mod deadline;
 pub mod demo;
 pub mod exit;
 pub mod import;
+pub mod layout;
 pub mod login;
 pub mod mail;
 pub mod net;

@@ -650,3 +650,50 @@ fn snoozed_conversations_have_their_own_view_with_a_count() {
     assert_eq!(app.counts.snoozed, 0);
     assert_eq!(app.inbox.total, 0);
 }
+
+/// `?` through the real key path lists every action with its keys (the owner's remapping
+/// included), its name in the config's `[keys]` table and what it does, on one line each when
+/// the terminal is wide enough; `Esc` closes it.
+#[test]
+fn help_shows_each_actions_config_name_beside_its_keys() {
+    let mut keys = std::collections::BTreeMap::new();
+    keys.insert(
+        "reply".to_string(),
+        vec!["C-r".to_string(), "r".to_string()],
+    );
+    let options = shopinbox::app::AppOptions {
+        keymap: shopinbox::app::Keymap::from_config(&keys).unwrap(),
+        color: false,
+        fixed_now: Some(now()),
+        ..shopinbox::app::AppOptions::default()
+    };
+    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 60);
+    ui_support::press(&mut app, "?");
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    let text = ui_support::screen_text(&ui_support::render(&app, 100, 60));
+    let name_w = Command::ALL.iter().map(|c| c.name().len()).max().unwrap();
+    assert!(text.contains("Name in [keys]"), "{text}");
+    for c in Command::ALL {
+        let shown = format!("  {:<name_w$}  {}", c.name(), c.description());
+        assert!(text.contains(&shown), "{c:?}: no {shown:?} in\n{text}");
+    }
+    assert!(
+        text.contains(&format!(
+            "C-r, r  {:<name_w$}  reply with a template",
+            "reply"
+        )),
+        "{text}"
+    );
+    // At 80 columns long descriptions wrap, but every name is still shown beside its keys.
+    app.update(Action::Resize {
+        width: 80,
+        height: 60,
+    });
+    let narrow = ui_support::screen_text(&ui_support::render(&app, 80, 60));
+    assert!(
+        narrow.contains(&format!("  {:<name_w$}  ", "reply")),
+        "{narrow}"
+    );
+    ui_support::press(&mut app, "Esc");
+    assert!(app.overlay.is_none());
+}

@@ -299,8 +299,8 @@ fn help_lists_every_key_of_the_keymap() {
         assert!(text.contains(c.description()), "help lacks {:?}", c);
     }
     assert!(
-        text.contains("  Q  back; quit from the inbox"),
-        "remapped key shown:\n{text}"
+        text.contains("  Q  quit               back; quit from the inbox"),
+        "remapped key shown with the action's config name:\n{text}"
     );
 }
 

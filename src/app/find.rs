@@ -152,18 +152,24 @@ impl App {
     fn find_lines(&self, scope: &FindScope) -> Vec<String> {
         let tz = self.data.calendar().tz;
         match (scope, self.stack.last()) {
-            (FindScope::Help, _) => crate::ui::help::lines(self, crate::ui::Theme::new(false))
-                .iter()
-                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-                .collect(),
+            (FindScope::Help, _) => super::help::plain(&super::help::lines(
+                &self.options.keymap,
+                super::help::box_width(self.width).saturating_sub(2),
+            )),
             (FindScope::Conversation(_), Some(Screen::Conversation(c))) => {
-                crate::ui::conversation::thread_lines(c, self.width, tz)
-                    .iter()
-                    .map(|l| l.text().to_string())
-                    .collect()
+                crate::layout::thread::thread_lines(
+                    &c.row.flags,
+                    &c.messages,
+                    c.show_quoted,
+                    self.width,
+                    tz,
+                )
+                .iter()
+                .map(|l| l.text().to_string())
+                .collect()
             }
             (FindScope::Stats, Some(Screen::Stats(s))) => {
-                crate::ui::stats::text_lines(s, self.width, tz)
+                crate::layout::stats::text_lines(s.days, &s.stats, &s.report, tz)
                     .into_iter()
                     .map(|(_, t)| t)
                     .collect()
@@ -219,7 +225,7 @@ impl App {
     fn find_page(&self, scope: &FindScope) -> usize {
         match scope {
             FindScope::Conversation(_) => {
-                usize::from(crate::ui::conversation_body_height(self.height).max(1))
+                usize::from(crate::layout::conversation_body_height(self.height).max(1))
             }
             FindScope::Stats => usize::from(self.height.saturating_sub(4).max(1)),
             // The help box: two rows of margin, two of border.
@@ -418,7 +424,7 @@ impl App {
 }
 
 fn clip(s: &str) -> String {
-    crate::ui::fit(&crate::mail::sanitize::line(s), 40)
+    crate::layout::fit(&crate::mail::sanitize::line(s), 40)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the config is reported at start-up instead of silently leaving a command unbound.
 
 use super::command::Command;
+use crate::config::{Config, ConfigError};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -56,6 +57,18 @@ impl KeyBinding {
                 _ => KeyModifiers::SHIFT,
             };
             rest = &rest[p.len()..];
+        }
+        if rest.is_empty() {
+            return Err(bad("a modifier needs a key after it, as in \"C-d\""));
+        }
+        let lower = s.to_ascii_lowercase();
+        if ["cmd", "command", "super", "win", "meta", "hyper"]
+            .iter()
+            .any(|m| lower.starts_with(&format!("{m}-")) || lower.starts_with(&format!("{m}+")))
+        {
+            return Err(bad(
+                "terminals do not pass Cmd, Super or Meta keys to programs; use C- (Ctrl) or A- (Alt)",
+            ));
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
@@ -153,6 +166,8 @@ pub enum KeymapError {
     #[error("cannot bind a key to \"{action}\" in [keys] (examples of keys: \"j\", \"G\", \"Down\", \"C-d\", \"F5\")")]
     BadKey {
         action: String,
+        /// Position of the bad key in the action's list, for the config's line.
+        index: usize,
         #[source]
         source: KeyParseError,
     },
@@ -160,7 +175,11 @@ pub enum KeymapError {
     Conflict {
         key: String,
         first: String,
+        /// Position of the key in the first action's list.
+        first_index: usize,
         second: String,
+        /// Position of the key in the second action's list.
+        second_index: usize,
     },
 }
 
@@ -240,6 +259,8 @@ impl Keymap {
         let mut user: BTreeMap<Command, Vec<KeyBinding>> = BTreeMap::new();
         // Per layer (false: everywhere, true: the inbox list only): the keys the user gave.
         let mut user_keys: HashMap<(bool, KeyBinding), Command> = HashMap::new();
+        // Where each key was first listed, for a conflict's message.
+        let mut listed_at: HashMap<(bool, KeyBinding), usize> = HashMap::new();
         for (name, keys) in overrides {
             let Some(cmd) = Command::from_name(name) else {
                 let known: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
@@ -249,9 +270,10 @@ impl Keymap {
                 });
             };
             let mut parsed = Vec::new();
-            for k in keys {
+            for (index, k) in keys.iter().enumerate() {
                 let kb = KeyBinding::parse(k).map_err(|source| KeymapError::BadKey {
                     action: name.clone(),
+                    index,
                     source,
                 })?;
                 if let Some(other) = user_keys.insert((cmd.list_only(), kb), cmd) {
@@ -259,10 +281,16 @@ impl Keymap {
                         return Err(KeymapError::Conflict {
                             key: k.clone(),
                             first: other.name().to_string(),
+                            first_index: listed_at
+                                .get(&(cmd.list_only(), kb))
+                                .copied()
+                                .unwrap_or(0),
                             second: name.clone(),
+                            second_index: index,
                         });
                     }
                 }
+                listed_at.entry((cmd.list_only(), kb)).or_insert(index);
                 if !parsed.contains(&kb) {
                     parsed.push(kb);
                 }
@@ -346,6 +374,52 @@ impl Default for Keymap {
             by_command: BTreeMap::new(),
         })
     }
+}
+
+/// The `[keys]` table of a loaded config resolved, or its first problem worded like every other
+/// config problem: the file, the key (`keys.reply[1]`), the value as written and its line.
+/// `config check` and the inbox both call this, so they report a bad table the same way.
+pub fn check_config(cfg: &Config) -> Result<Keymap, ConfigError> {
+    Keymap::from_config(&cfg.keys).map_err(|e| match e {
+        KeymapError::UnknownAction { name, known } => {
+            let names: Vec<&str> = Command::ALL.iter().map(|c| c.name()).collect();
+            cfg.problem_at(
+                &format!("keys.{name}"),
+                format!(
+                    "is not an action; {}the actions are: {known}",
+                    crate::config::suggestion(&name, &names)
+                ),
+            )
+        }
+        KeymapError::BadKey {
+            action,
+            index,
+            source,
+        } => cfg.problem_at(
+            &format!("keys.{action}[{index}]"),
+            format!(
+                "is not a key ({}); write keys like \"j\", \"G\", \"Down\", \"C-d\", \"A-x\", \"F5\"",
+                source.reason
+            ),
+        ),
+        KeymapError::Conflict {
+            first,
+            first_index,
+            second,
+            second_index,
+            ..
+        } => {
+            let first_key = format!("keys.{first}[{first_index}]");
+            let at = cfg
+                .line_of(&first_key)
+                .map(|l| format!(", line {l}"))
+                .unwrap_or_default();
+            cfg.problem_at(
+                &format!("keys.{second}[{second_index}]"),
+                format!("is also bound to \"{first}\" ({first_key}{at}); give each key to one action"),
+            )
+        }
+    })
 }
 
 #[cfg(test)]
@@ -506,6 +580,77 @@ mod tests {
             let text = err.to_string();
             assert!(text.starts_with("cannot"), "{text}");
             assert!(text.contains(needle), "{text}");
+        }
+    }
+
+    #[test]
+    fn modifier_without_key_and_cmd_keys_are_refused_with_a_reason() {
+        let cases = [
+            ("ctrl-", "a modifier needs a key after it"),
+            ("C-", "a modifier needs a key after it"),
+            ("cmd-r", "terminals do not pass Cmd"),
+            ("super-x", "terminals do not pass Cmd"),
+        ];
+        for (s, reason) in cases {
+            let err = KeyBinding::parse(s).unwrap_err();
+            assert!(err.reason.contains(reason), "{s}: {err}");
+        }
+    }
+
+    /// Every binding the example config shows (commented out) is valid once uncommented, so
+    /// copying one never gives the owner an error.
+    #[test]
+    fn example_config_bindings_are_valid() {
+        let example = include_str!("../../config.example.toml");
+        let section: Vec<&str> = example
+            .lines()
+            .skip_while(|l| l.trim() != "[keys]")
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.contains(" = ["))
+            .collect();
+        assert!(
+            section.len() >= 2,
+            "found the example bindings: {section:?}"
+        );
+        let table: BTreeMap<String, Vec<String>> =
+            toml::from_str(&section.join("\n")).expect("the examples are TOML");
+        let km = Keymap::from_config(&table).unwrap_or_else(|e| panic!("{e}"));
+        for (name, keys) in &table {
+            let cmd = Command::from_name(name).expect("a known action");
+            assert_eq!(km.keys_for(cmd).len(), keys.len(), "{name}");
+        }
+    }
+
+    #[test]
+    fn config_errors_say_where_the_key_is() {
+        let mut cfg = BTreeMap::new();
+        cfg.insert("down".to_string(), vec!["x".to_string(), "j".to_string()]);
+        cfg.insert("up".to_string(), vec!["k".to_string(), "j".to_string()]);
+        match Keymap::from_config(&cfg).unwrap_err() {
+            KeymapError::Conflict {
+                first,
+                first_index,
+                second,
+                second_index,
+                ..
+            } => {
+                assert_eq!((first.as_str(), first_index), ("down", 1));
+                assert_eq!((second.as_str(), second_index), ("up", 1));
+            }
+            other => panic!("{other}"),
+        }
+        let mut cfg = BTreeMap::new();
+        cfg.insert(
+            "reply".to_string(),
+            vec!["r".to_string(), "ctrl-".to_string()],
+        );
+        match Keymap::from_config(&cfg).unwrap_err() {
+            KeymapError::BadKey { action, index, .. } => {
+                assert_eq!((action.as_str(), index), ("reply", 1))
+            }
+            other => panic!("{other}"),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The inbox app's state and its one state-changing function, [`App::update`].
 //!
 //! The main loop turns terminal input, worker events and clock ticks into [`Action`]s and feeds
-//! them to `update`; drawing ([`crate::ui`]) only reads the state. Store reads and the owner's
+//! them to `update`; drawing (`crate::ui`) only reads the state. Store reads and the owner's
 //! marks (rules, snooze, notes) are local SQLite calls done here, and so are the reply flow's
 //! template rendering and outbox write ([`reply`]) and the statistics ([`stats`]); everything
 //! that needs the outside world (a pager, `$EDITOR`, the network) comes back as an [`Effect`]
@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod command;
 pub mod data;
 pub mod find;
+pub mod help;
 pub mod input;
 pub mod keymap;
 pub mod mouse;
@@ -503,7 +504,7 @@ impl App {
 
     /// Rows of the inbox list that fit on screen.
     pub fn page_rows(&self) -> u64 {
-        u64::from(crate::ui::inbox_list_height(self.height).max(1))
+        u64::from(crate::layout::inbox_list_height(self.height).max(1))
     }
 
     /// The single state-changing entry point.
@@ -757,8 +758,15 @@ impl App {
         let height = self.height;
         let tz = self.data.calendar().tz;
         if let Some(Screen::Conversation(c)) = self.stack.last_mut() {
-            let lines = crate::ui::conversation::thread_lines(c, width, tz).len();
-            let page = usize::from(crate::ui::conversation_body_height(height));
+            let lines = crate::layout::thread::thread_lines(
+                &c.row.flags,
+                &c.messages,
+                c.show_quoted,
+                width,
+                tz,
+            )
+            .len();
+            let page = usize::from(crate::layout::conversation_body_height(height));
             c.scroll = c.scroll.min(lines.saturating_sub(page));
         }
     }
@@ -836,7 +844,7 @@ impl App {
     fn page(&self) -> i64 {
         match self.stack.last() {
             Some(Screen::Conversation(_)) => {
-                i64::from(crate::ui::conversation_body_height(self.height).max(1))
+                i64::from(crate::layout::conversation_body_height(self.height).max(1))
             }
             Some(Screen::Stats(_)) => i64::from(self.height.saturating_sub(4).max(1)),
             _ => self.page_rows() as i64,
@@ -1126,11 +1134,14 @@ impl App {
                     scroll: 0,
                     show_quoted: false,
                 };
-                screen.scroll = crate::ui::conversation::last_message_line(
-                    &screen,
-                    self.width,
-                    self.data.calendar().tz,
-                );
+                screen.scroll =
+                    crate::layout::thread::last_message_line(&crate::layout::thread::thread_lines(
+                        &screen.row.flags,
+                        &screen.messages,
+                        screen.show_quoted,
+                        self.width,
+                        self.data.calendar().tz,
+                    ));
                 self.stack.push(Screen::Conversation(screen));
                 self.clamp_thread_scroll();
             }
@@ -1640,5 +1651,8 @@ pub fn rule_label(rule: &crate::store::Rule) -> String {
 
 /// A subject shortened for a status line.
 fn clip(s: &str) -> String {
-    format!("“{}”", crate::ui::fit(&crate::mail::sanitize::line(s), 40))
+    format!(
+        "“{}”",
+        crate::layout::fit(&crate::mail::sanitize::line(s), 40)
+    )
 }

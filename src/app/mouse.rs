@@ -55,7 +55,7 @@ impl App {
         self.last_click = if double { None } else { Some(click) };
         let target = match self.stack.last() {
             None => {
-                let height = crate::ui::inbox_list_height(self.height);
+                let height = crate::layout::inbox_list_height(self.height);
                 row_at(
                     row,
                     INBOX_LIST_TOP,

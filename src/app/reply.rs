@@ -109,13 +109,7 @@ fn file_name(path: &std::path::Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// The Subject header a draft is sent with (the same rule as [`compose::compose`]).
-pub fn sent_subject(draft: &Draft) -> String {
-    match compose::header_text(&draft.subject) {
-        s if s.is_empty() => compose::reply_subject(&draft.original.subject),
-        s => s,
-    }
-}
+pub use crate::send::flow::sent_subject;
 
 /// "Name <addr>" of the reply's recipient, or a placeholder when the message has none.
 pub fn recipient_line(original: &Original) -> String {
@@ -279,12 +273,12 @@ impl App {
                 p.preview_scroll = 0;
             }
             C::PageDown => {
-                let page = usize::from(crate::ui::reply::preview_height(self.height).max(1));
+                let page = usize::from(crate::layout::reply::preview_height(self.height).max(1));
                 p.preview_scroll = p.preview_scroll.saturating_add(page);
                 self.clamp_reply_scroll();
             }
             C::PageUp => {
-                let page = usize::from(crate::ui::reply::preview_height(self.height).max(1));
+                let page = usize::from(crate::layout::reply::preview_height(self.height).max(1));
                 p.preview_scroll = p.preview_scroll.saturating_sub(page);
             }
             C::Open | C::Send => return self.choose_template(false),
@@ -364,7 +358,7 @@ impl App {
     /// Commands while the confirm screen is on top.
     pub(super) fn confirm_command(&mut self, cmd: super::Command) -> Effect {
         use super::Command as C;
-        let page = usize::from(crate::ui::reply::confirm_body_height(self.height).max(1));
+        let page = usize::from(crate::layout::reply::confirm_body_height(self.height).max(1));
         let Some(Screen::Confirm(c)) = self.stack.last_mut() else {
             return Effect::None;
         };
@@ -408,14 +402,14 @@ impl App {
             Some(Screen::Templates(p)) => {
                 let lines = p
                     .selected_choice()
-                    .map(|c| crate::ui::reply::preview_lines(c, w, tz).len())
+                    .map(|c| crate::layout::reply::preview_lines(&c.draft, w, tz).len())
                     .unwrap_or(0);
-                let page = usize::from(crate::ui::reply::preview_height(h));
+                let page = usize::from(crate::layout::reply::preview_height(h));
                 p.preview_scroll = p.preview_scroll.min(lines.saturating_sub(page));
             }
             Some(Screen::Confirm(c)) => {
-                let lines = crate::ui::reply::body_lines(&c.draft.text, w).len();
-                let page = usize::from(crate::ui::reply::confirm_body_height(h));
+                let lines = crate::layout::reply::body_lines(&c.draft.text, w).len();
+                let page = usize::from(crate::layout::reply::confirm_body_height(h));
                 c.scroll = c.scroll.min(lines.saturating_sub(page));
             }
             _ => {}

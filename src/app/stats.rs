@@ -75,11 +75,11 @@ impl App {
 
     /// Scrolls the text part of the statistics screen.
     pub(super) fn scroll_stats(&mut self, delta: i64) {
-        let (w, h) = (self.width, self.height);
+        let h = self.height;
         let tz = self.data.calendar().tz;
         if let Some(Screen::Stats(s)) = self.stack.last_mut() {
-            let lines = crate::ui::stats::text_lines(s, w, tz).len();
-            let page = usize::from(crate::ui::stats::text_height(h, lines));
+            let lines = crate::layout::stats::text_lines(s.days, &s.stats, &s.report, tz).len();
+            let page = usize::from(crate::layout::stats::text_height(h, lines));
             s.scroll = s
                 .scroll
                 .saturating_add_signed(delta as isize)

@@ -51,7 +51,7 @@ pub fn write_orders(out: &mut impl Write, info: &CustomerInfo, cal: &Calendar) -
             o.placed_at.with_timezone(&cal.tz).format("%d %b %Y %H:%M"),
             sanitize::line(o.total.as_deref().unwrap_or("")),
             sanitize::line(&o.platform),
-            crate::ui::fit(&sanitize::line(&o.items.join(", ")), 60)
+            crate::layout::fit(&sanitize::line(&o.items.join(", ")), 60)
         )?;
     }
     Ok(())

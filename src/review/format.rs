@@ -4,8 +4,8 @@
 use super::stats::{Spread, Stats};
 use super::{OverdueReport, ReportItem};
 use crate::deadline::{self, Calendar};
+use crate::layout::fit;
 use crate::mail::sanitize;
-use crate::ui::fit;
 use chrono::Duration;
 use std::fmt::Write;
 

@@ -227,6 +227,15 @@ pub struct Draft {
     pub template_name: String,
 }
 
+/// The Subject header a draft is sent with (the same rule as [`compose::compose`]). Here, below
+/// the app and the drawing, so that both show the same subject.
+pub fn sent_subject(draft: &Draft) -> String {
+    match compose::header_text(&draft.subject) {
+        s if s.is_empty() => compose::reply_subject(&draft.original.subject),
+        s => s,
+    }
+}
+
 /// Renders `template` for the message and returns the full draft (pure apart from store reads).
 pub fn draft(
     cfg: &Config,

@@ -298,7 +298,13 @@ mod tests {
 
     #[test]
     fn found_sent_folder_env_password_ca_file_and_store_round_trip() {
+        // The config loader reads ca_file: it must hold a PEM certificate block.
         let ca = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(
+            ca.path(),
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
         let mut plan = resolve(
             &Answers {
                 provider: Some("other".into()),

@@ -2,7 +2,7 @@
 //! note): a red badge and a one-line reason wherever a conversation shows (the list, the
 //! thread, the reply screens). Reasons are cleaned: parts of them came from a message.
 
-use super::{clean, fit};
+use super::fit;
 use crate::store::Flag;
 
 /// "⚠ SUSPICIOUS" (the most serious flag), "⚠ SUSPICIOUS+1" when there are more.
@@ -14,10 +14,7 @@ pub fn badge(flags: &[Flag]) -> Option<String> {
     })
 }
 
-/// One flag as a line: "⚠ SUSPICIOUS: the name "Tom Support" uses …".
-pub fn line(flag: &Flag) -> String {
-    format!("⚠ {}: {}", flag.kind.badge(), clean(&flag.reason))
-}
+pub use crate::layout::thread::flag_line as line;
 
 /// Every flag on one line, cut to `width`.
 pub fn reason_line(flags: &[Flag], width: usize) -> Option<String> {

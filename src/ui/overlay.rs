@@ -44,9 +44,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some(overlay) = &app.overlay else { return };
     match overlay {
         Overlay::Help { scroll } => {
-            let lines = help::lines(app, theme);
-            let r = centered(area, 76, area.height.saturating_sub(2).max(3));
+            // Wide enough for keys, config name and description on one line where the
+            // terminal allows; narrower boxes wrap the descriptions.
+            let w = crate::app::help::box_width(area.width);
+            let r = centered(area, w, area.height.saturating_sub(2).max(3));
             let inner = boxed(frame, r, "Keys (Esc closes)", theme);
+            let lines = help::lines(&app.options.keymap, inner.width, theme);
             let max = lines.len().saturating_sub(usize::from(inner.height));
             let scroll = (*scroll).min(max);
             let found = super::find::marker(app, theme);

@@ -2,49 +2,16 @@
 //! confirm screen (From/To/Subject and the full text). Text is laid out by pure functions that
 //! the app also uses for scrolling, so both agree on line counts.
 
-use super::conversation::{classify_body, BodyKind};
-use super::{clean, clean_text, fit, wrap, Theme};
-use crate::app::{App, Command, ConfirmReply, TemplateChoice, TemplatePicker};
-use chrono_tz::Tz;
+use super::{clean, fit, wrap, Theme};
+use crate::app::{App, Command, ConfirmReply, TemplatePicker};
+pub use crate::layout::reply::{
+    body_lines, confirm_body_height, list_width, preview_height, preview_lines, preview_width,
+    TextKind,
+};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
-
-/// Rows of the picker outside the preview text: title, hint, status bar, two borders.
-const PICKER_CHROME: u16 = 5;
-/// Rows of the confirm screen outside the body: title, From, To, Subject, template line,
-/// rule, hint, status bar.
-const CONFIRM_CHROME: u16 = 8;
-
-/// Visible preview lines in a terminal `height` rows tall.
-pub fn preview_height(height: u16) -> u16 {
-    height.saturating_sub(PICKER_CHROME)
-}
-
-/// Visible body lines of the confirm screen.
-pub fn confirm_body_height(height: u16) -> u16 {
-    height.saturating_sub(CONFIRM_CHROME)
-}
-
-/// Width of the template list (with its border).
-fn list_width(width: u16) -> u16 {
-    (width / 3).clamp(18, 32).min(width)
-}
-
-/// Text columns inside the preview box.
-pub fn preview_width(width: u16) -> u16 {
-    width.saturating_sub(list_width(width) + 2)
-}
-
-/// What a laid-out line is, for its style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextKind {
-    Header,
-    Text,
-    Quote,
-    Error,
-}
 
 fn kind_style(k: TextKind, theme: Theme) -> ratatui::style::Style {
     match k {
@@ -53,62 +20,6 @@ fn kind_style(k: TextKind, theme: Theme) -> ratatui::style::Style {
         TextKind::Quote => theme.quote(),
         TextKind::Error => theme.error(),
     }
-}
-
-/// The reply text wrapped to `width`, quoted original and signature marked as such. Every
-/// line is cleaned: the quote and the names came from a customer's message.
-pub fn body_lines(text: &str, width: u16) -> Vec<(TextKind, String)> {
-    let width = usize::from(width.max(1));
-    let mut out = Vec::new();
-    for (kind, line) in classify_body(text) {
-        let k = match kind {
-            BodyKind::Text => TextKind::Text,
-            BodyKind::Quote | BodyKind::Signature => TextKind::Quote,
-        };
-        for w in wrap(&clean_text(line), width) {
-            out.push((k, w));
-        }
-    }
-    out
-}
-
-fn follow_up_words(at: chrono::DateTime<chrono::Utc>, tz: Tz) -> String {
-    format!(
-        "Follow-up: {} (back in Needs reply)",
-        at.with_timezone(&tz).format("%a %-d %b %H:%M")
-    )
-}
-
-/// The preview of one template: subject, follow-up, then the full reply with the quote.
-pub fn preview_lines(
-    choice: &TemplateChoice,
-    terminal_width: u16,
-    tz: Tz,
-) -> Vec<(TextKind, String)> {
-    let width = preview_width(terminal_width).max(1);
-    let w = usize::from(width);
-    let mut out = Vec::new();
-    match &choice.draft {
-        Ok(d) => {
-            let subject = crate::app::reply::sent_subject(d);
-            for l in wrap(&format!("Subject: {}", clean(&subject)), w) {
-                out.push((TextKind::Header, l));
-            }
-            if let Some(at) = d.follow_up_at {
-                for l in wrap(&follow_up_words(at, tz), w) {
-                    out.push((TextKind::Header, l));
-                }
-            }
-            out.push((TextKind::Text, String::new()));
-            out.extend(body_lines(&d.text, width));
-        }
-        Err(e) => {
-            for l in wrap(&clean(e), w) {
-                out.push((TextKind::Error, l));
-            }
-        }
-    }
-    out
 }
 
 fn title_line(text: String, width: u16, theme: Theme) -> Line<'static> {
@@ -273,7 +184,7 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
     let inner = block.inner(preview_area);
     frame.render_widget(block, preview_area);
     if let Some(c) = p.selected_choice() {
-        let lines: Vec<Line> = preview_lines(c, area.width, tz)
+        let lines: Vec<Line> = preview_lines(&c.draft, area.width, tz)
             .into_iter()
             .skip(p.preview_scroll)
             .take(usize::from(inner.height))

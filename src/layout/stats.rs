@@ -1,0 +1,292 @@
+//! The statistics screen's text laid out as lines and the rows it gets beside the chart,
+//! shared by the drawing and the app's scrolling.
+
+use crate::deadline::format_duration;
+use crate::review::stats::{Spread, Stats};
+use crate::review::OverdueReport;
+use chrono::Duration;
+use chrono_tz::Tz;
+
+/// Rows of the chart when the text leaves room: a label and two rows of sparkline at least.
+pub const MIN_CHART: u16 = 3;
+/// The bar chart gets no taller than this; the rest stays empty.
+pub const MAX_CHART: u16 = 12;
+
+/// How a text line is styled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatKind {
+    Section,
+    Text,
+    Alert,
+}
+
+/// Business time reads in hours ("26h 10m"): a "day" of business hours is not 24 hours.
+fn hours_minutes(d: Duration) -> String {
+    let m = d.num_minutes().max(0);
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h {m}m"),
+    }
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "–".to_string()
+    } else {
+        format!("{:.0}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn spread_row(label: &str, s: Option<&Spread>, f: fn(Duration) -> String) -> String {
+    match s {
+        Some(s) => format!("  {label:<18} {:<8} {}", f(s.median), f(s.p90)),
+        None => format!("  {label:<18} –"),
+    }
+}
+
+/// The text part of the screen, laid out once for drawing and scrolling.
+pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(StatKind, String)> {
+    use StatKind::*;
+    let hm = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
+    let mut out = vec![(
+        Section,
+        format!(
+            "Morning report · {}",
+            r.now.with_timezone(&tz).format("%a %-d %b %H:%M")
+        ),
+    )];
+    if r.overdue.is_empty() && r.due_today.is_empty() && r.follow_ups_today.is_empty() {
+        out.push((Text, "  Nothing is overdue or due today.".to_string()));
+    }
+    if !r.overdue.is_empty() {
+        let oldest = r.overdue.iter().filter_map(|i| i.late_minutes).max();
+        let tail = match oldest {
+            Some(m) => format!(
+                ", the oldest {} late",
+                format_duration(Duration::minutes(m))
+            ),
+            None => String::new(),
+        };
+        out.push((Alert, format!("  {} overdue{tail}", r.overdue.len())));
+    }
+    if !r.due_today.is_empty() {
+        let next = r.due_today.iter().filter_map(|i| i.due_at).min();
+        let tail = next
+            .map(|t| format!(", next at {}", hm(t)))
+            .unwrap_or_default();
+        out.push((
+            Text,
+            format!("  {} due later today{tail}", r.due_today.len()),
+        ));
+    }
+    if !r.follow_ups_today.is_empty() {
+        let times: Vec<String> = r
+            .follow_ups_today
+            .iter()
+            .filter_map(|i| i.follow_up_at)
+            .map(hm)
+            .collect();
+        out.push((
+            Text,
+            format!(
+                "  {} promised for today ({})",
+                plural(r.follow_ups_today.len(), "follow-up", "follow-ups"),
+                times.join(", ")
+            ),
+        ));
+    }
+    if !r.snoozes_ending_today.is_empty() {
+        out.push((
+            Text,
+            format!(
+                "  {} back from snooze later today",
+                plural(
+                    r.snoozes_ending_today.len(),
+                    "conversation",
+                    "conversations"
+                )
+            ),
+        ));
+    }
+    out.push((
+        Section,
+        format!(
+            "Last {} days: {} in {}",
+            days,
+            plural(
+                st.customer_messages,
+                "customer message",
+                "customer messages"
+            ),
+            plural(st.conversations, "conversation", "conversations")
+        ),
+    ));
+    out.push((
+        Text,
+        format!("{:<20} {:<8} 90% within", "First response", "median"),
+    ));
+    out.push((
+        Text,
+        spread_row(
+            "wall clock",
+            st.first_response_wall.as_ref(),
+            format_duration,
+        ),
+    ));
+    out.push((
+        Text,
+        spread_row(
+            "business hours",
+            st.first_response_business.as_ref(),
+            hours_minutes,
+        ),
+    ));
+    let known = st.answered_on_time + st.answered_late;
+    out.push((
+        Text,
+        format!(
+            "{:<20} {} of {known} ({}) · {} late",
+            "Within the deadline",
+            st.answered_on_time,
+            percent(st.answered_on_time, known),
+            st.answered_late
+        ),
+    ));
+    if st.answered_time_unknown > 0 {
+        out.push((
+            Text,
+            format!(
+                "{:<20} {} (answered flag only)",
+                "Timing unknown", st.answered_time_unknown
+            ),
+        ));
+    }
+    out.push((
+        if st.open_overdue > 0 { Alert } else { Text },
+        format!(
+            "{:<20} {} ({} past the deadline)",
+            "Still open", st.still_open, st.open_overdue
+        ),
+    ));
+    out.push((
+        Text,
+        match &st.resolution {
+            Some(r) => format!(
+                "{:<20} median {} · 90% within {}",
+                "Resolution time",
+                format_duration(r.median),
+                format_duration(r.p90)
+            ),
+            None => format!("{:<20} –", "Resolution time"),
+        },
+    ));
+    out.push((
+        Text,
+        format!(
+            "{:<20} {} of {} decided ({})",
+            "One-touch",
+            st.one_touch,
+            st.one_touch_decided,
+            percent(st.one_touch, st.one_touch_decided)
+        ),
+    ));
+    out.push((
+        Text,
+        format!(
+            "{:<20} {}",
+            "Kept out",
+            plural(
+                st.kept_out,
+                "not-a-customer message",
+                "not-a-customer messages"
+            )
+        ),
+    ));
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    out.push((
+        Text,
+        format!(
+            "{:<20} {}",
+            "Busiest weekdays",
+            busiest(&st.by_weekday, |d| DAYS[d].to_string())
+        ),
+    ));
+    out.push((
+        Text,
+        format!(
+            "{:<20} {}",
+            "Busiest hours",
+            busiest(&st.by_hour, |h| format!("{h:02}:00"))
+        ),
+    ));
+    out
+}
+
+/// The three fullest buckets, fullest first (earlier first on a tie), as "Mon 4 · Tue 2";
+/// "–" when all are empty.
+fn busiest(counts: &[usize], name: impl Fn(usize) -> String) -> String {
+    let mut top: Vec<(usize, usize)> = counts.iter().copied().enumerate().collect();
+    top.retain(|(_, n)| *n > 0);
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if top.is_empty() {
+        return "–".to_string();
+    }
+    top.iter()
+        .take(3)
+        .map(|(i, n)| format!("{} {n}", name(*i)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Rows for the text part in a terminal `height` rows tall showing `lines` lines of text: all
+/// of it when it fits beside the chart's minimum, else what is left after the chart.
+pub fn text_height(height: u16, lines: usize) -> u16 {
+    // Status bar and title.
+    let available = height.saturating_sub(2);
+    if available < MIN_CHART * 2 {
+        return available;
+    }
+    let lines = u16::try_from(lines).unwrap_or(u16::MAX);
+    lines.min(available - MIN_CHART)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busiest_takes_the_top_three_earlier_first_on_ties() {
+        let name = |i: usize| format!("#{i}");
+        assert_eq!(busiest(&[0, 0, 0], name), "–");
+        assert_eq!(busiest(&[1, 0, 2], name), "#2 2 · #0 1");
+        assert_eq!(busiest(&[3, 5, 3, 3, 9], name), "#4 9 · #1 5 · #0 3");
+    }
+
+    #[test]
+    fn business_time_reads_in_hours() {
+        let cases = [
+            (0, "0m"),
+            (45, "45m"),
+            (60, "1h"),
+            (26 * 60 + 10, "26h 10m"),
+        ];
+        for (m, want) in cases {
+            assert_eq!(hours_minutes(Duration::minutes(m)), want);
+        }
+    }
+
+    #[test]
+    fn text_gets_what_the_chart_leaves() {
+        // 30 rows: 28 available; 16 lines of text fit and leave 12 for the chart.
+        assert_eq!(text_height(30, 16), 16);
+        // 15 rows: 13 available, the chart keeps its minimum of 3.
+        assert_eq!(text_height(15, 16), 10);
+        // Too small for a chart: all rows are text.
+        assert_eq!(text_height(6, 16), 4);
+    }
+}
