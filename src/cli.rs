@@ -701,7 +701,7 @@ fn run(cli: Cli) -> Result<i32> {
                         outln!(
                             "{:>4}  {}  {}{}",
                             n.id,
-                            n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                            crate::human_time::day(n.updated_at, env.now, cal.tz),
                             if n.warning { "WARNING: " } else { "" },
                             crate::mail::sanitize::line(&n.text)
                         );
@@ -753,7 +753,7 @@ fn run(cli: Cli) -> Result<i32> {
             match until {
                 Some(t) => outln!(
                     "conversation {id} snoozed until {}",
-                    deadline::format_local(t, &env.config.calendar())
+                    deadline::format_local(t, env.now, &env.config.calendar())
                 ),
                 None => outln!("conversation {id} is back in the inbox"),
             }
@@ -969,7 +969,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
         counts.overdue,
         counts.due_today,
         counts.needs_reply,
-        deadline::format_local(env.now, &cal)
+        deadline::format_local(env.now, env.now, &cal)
     )?;
     if rows.is_empty() {
         writeln!(out, "  (nothing here)")?;
@@ -985,11 +985,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
             .customer_name
             .clone()
             .unwrap_or_else(|| row.customer_addr.clone());
-        let received = row
-            .last_at
-            .with_timezone(&cal.tz)
-            .format("%a %d %b %H:%M")
-            .to_string();
+        let received = crate::human_time::moment(row.last_at, env.now, cal.tz);
         writeln!(
             out,
             "{:>5}  {:<16} {:<24} {:<40} {} ({})",
@@ -1021,7 +1017,7 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         state_text(state_word(&row, env.now, &cal))
     )?;
     if let Some(due) = row.due_at {
-        writeln!(out, "Due: {}", deadline::format_local(due, &cal))?;
+        writeln!(out, "Due: {}", deadline::format_local(due, env.now, &cal))?;
     }
     proactive::write_flags(&mut out, "", &row)?;
     for m in &msgs {
@@ -1039,14 +1035,14 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
             "── {} {} · {}",
             if m.is_shop { "SHOP" } else { "FROM" },
             from,
-            deadline::format_local(m.received_at, &cal)
+            deadline::format_local(m.received_at, env.now, &cal)
         )?;
         writeln!(out, "Subject: {}", m.subject)?;
         if let Some(at) = m.removed_at {
             writeln!(
                 out,
                 "Removed on the server: {} (kept here as history)",
-                deadline::format_local(at, &cal)
+                deadline::format_local(at, env.now, &cal)
             )?;
         }
         for a in &m.attachments {
@@ -1109,7 +1105,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
         writeln!(
             out,
             "First contact: {}",
-            deadline::format_local(first, &cal)
+            deadline::format_local(first, env.now, &cal)
         )?;
     }
     if !info.orders_mentioned.is_empty() {
@@ -1123,7 +1119,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
             "{:>6}  {:<12} {}  {}",
             row.id,
             state_word(row, env.now, &cal),
-            row.last_at.with_timezone(&cal.tz).format("%d %b %Y"),
+            crate::human_time::day(row.last_at, env.now, cal.tz),
             fit(&row.subject, 60)
         )?;
     }
@@ -1134,7 +1130,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
                 out,
                 "{:>6}  {}  {}{}",
                 n.id,
-                n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                crate::human_time::day(n.updated_at, env.now, cal.tz),
                 if n.warning { "WARNING: " } else { "" },
                 crate::mail::sanitize::line(&n.text)
             )?;

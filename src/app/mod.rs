@@ -1457,10 +1457,13 @@ impl App {
                                     conversation: m.conversation,
                                     previous,
                                 });
-                                let local = until.with_timezone(&self.data.calendar().tz);
                                 self.info(format!(
                                     "Snoozed until {}. u undoes.",
-                                    local.format("%a %-d %b %H:%M")
+                                    crate::human_time::moment(
+                                        until,
+                                        self.now,
+                                        self.data.calendar().tz
+                                    )
                                 ));
                                 self.refresh();
                             }

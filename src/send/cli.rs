@@ -51,7 +51,7 @@ pub fn reply_cli(
             let _ = writeln!(
                 out,
                 "\n(not sent; with --send the conversation gets a follow-up at {})",
-                crate::deadline::format_local(at, &cfg.calendar)
+                crate::deadline::format_local(at, now, &cfg.calendar)
             );
         } else {
             out.push_str("\n(not sent; add --send to send it)\n");
@@ -184,7 +184,7 @@ pub fn outbox_cli(
                     "{:>5}  {:<9}  {}  {}  {}",
                     e.id,
                     e.state.as_str(),
-                    crate::deadline::format_local(when, &cfg.calendar),
+                    crate::deadline::format_local(when, now, &cfg.calendar),
                     e.to_addr,
                     e.subject
                 );

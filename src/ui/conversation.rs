@@ -315,7 +315,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
     };
     let mut info = format!("{who} · {n} message{}", if n == 1 { "" } else { "s" });
     // Promises and snoozes decide when this conversation comes back: say so up here.
-    let at = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&cal.tz).format("%a %-d %b %H:%M");
+    let at = |t: chrono::DateTime<chrono::Utc>| crate::human_time::moment(t, app.now, cal.tz);
     if let Some(f) = c.row.follow_up_at {
         if f <= app.now {
             info.push_str(&format!(" · follow-up was due {}", at(f)));

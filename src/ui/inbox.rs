@@ -210,10 +210,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     // Wide terminals spell badges out ("snoozed until Mon 09:00"); below 100 columns the
     // subject needs the room and badges use their short form.
     let full_badges = area.width >= 100;
+    // The Received column fits its widest text ("22 Nov 2025"; "Nov'25" when narrow).
+    use crate::human_time::{RECEIVED_NARROW_WIDTH, RECEIVED_WIDTH};
     let (state_w, name_w, when_w, count_w): (u16, u16, u16, u16) = match (narrow, full_badges) {
-        (true, _) => (15, 11, 6, 3),
-        (false, false) => (16, 22, 10, 4),
-        (false, true) => (23, 20, 10, 4),
+        (true, _) => (15, 11, RECEIVED_NARROW_WIDTH, 3),
+        (false, false) => (16, 22, RECEIVED_WIDTH, 4),
+        (false, true) => (23, 20, RECEIVED_WIDTH, 4),
     };
     // Fixed columns plus the four gaps; cut text with "…" so a cut is visible.
     let fixed = usize::from(state_w + name_w + when_w + count_w + 4);
@@ -244,9 +246,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             _ => clean(&r.customer_addr),
         };
         let received = if narrow {
-            let t = short_time(r.last_at, app.now, cal.tz);
-            // Only the time or day fits: "09:12", "Mon", "12 Nov".
-            t.split(' ').next().map(str::to_string).unwrap_or(t)
+            crate::human_time::received_narrow(r.last_at, app.now, cal.tz)
         } else {
             short_time(r.last_at, app.now, cal.tz)
         };

@@ -299,10 +299,7 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
         row(area, 0),
     );
     let follow = match c.draft.follow_up_at {
-        Some(at) => format!(
-            " · follow-up {}",
-            at.with_timezone(&tz).format("%a %-d %b %H:%M")
-        ),
+        Some(at) => format!(" · follow-up {}", crate::human_time::moment(at, app.now, tz)),
         None => String::new(),
     };
     let head = [

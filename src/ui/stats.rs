@@ -27,14 +27,7 @@ pub enum StatKind {
 }
 
 /// Business time reads in hours ("26h 10m"): a "day" of business hours is not 24 hours.
-fn hours_minutes(d: Duration) -> String {
-    let m = d.num_minutes().max(0);
-    match (m / 60, m % 60) {
-        (0, m) => format!("{m}m"),
-        (h, 0) => format!("{h}h"),
-        (h, m) => format!("{h}h {m}m"),
-    }
-}
+use crate::human_time::hours as hours_minutes;
 
 fn percent(part: usize, whole: usize) -> String {
     if whole == 0 {
@@ -45,7 +38,7 @@ fn percent(part: usize, whole: usize) -> String {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    crate::human_time::count(n as u64, one, many)
 }
 
 fn spread_row(label: &str, s: Option<&Spread>, f: fn(Duration) -> String) -> String {
@@ -57,6 +50,7 @@ fn spread_row(label: &str, s: Option<&Spread>, f: fn(Duration) -> String) -> Str
 
 /// The text part of the screen, laid out once for drawing and scrolling.
 pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String)> {
+    use crate::review::format::{one_reply_line, BUSINESS_HOURS_NOTE};
     use StatKind::*;
     let r = &s.report;
     let st = &s.stats;
@@ -65,7 +59,7 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
         Section,
         format!(
             "Morning report · {}",
-            r.now.with_timezone(&tz).format("%a %-d %b %H:%M")
+            crate::human_time::moment(r.now, r.now, tz)
         ),
     )];
     if r.overdue.is_empty() && r.due_today.is_empty() && r.follow_ups_today.is_empty() {
@@ -124,8 +118,8 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
     out.push((
         Section,
         format!(
-            "Last {} days: {} in {}",
-            s.days,
+            "Last {}: {} in {}",
+            plural(s.days as usize, "day", "days"),
             plural(
                 st.customer_messages,
                 "customer message",
@@ -154,6 +148,7 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
             hours_minutes,
         ),
     ));
+    out.push((Text, format!("  ({BUSINESS_HOURS_NOTE})")));
     let known = st.answered_on_time + st.answered_late;
     out.push((
         Text,
@@ -169,7 +164,7 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
         out.push((
             Text,
             format!(
-                "{:<20} {} (answered flag only)",
+                "{:<20} {} (marked answered in the mail program; when is not known)",
                 "Timing unknown", st.answered_time_unknown
             ),
         ));
@@ -178,7 +173,9 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
         if st.open_overdue > 0 { Alert } else { Text },
         format!(
             "{:<20} {} ({} past the deadline)",
-            "Still open", st.still_open, st.open_overdue
+            "Still open",
+            plural(st.still_open, "conversation", "conversations"),
+            st.open_overdue
         ),
     ));
     out.push((
@@ -193,16 +190,11 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
             None => format!("{:<20} –", "Resolution time"),
         },
     ));
-    out.push((
-        Text,
-        format!(
-            "{:<20} {} of {} decided ({})",
-            "One-touch",
-            st.one_touch,
-            st.one_touch_decided,
-            percent(st.one_touch, st.one_touch_decided)
-        ),
-    ));
+    let mut one = one_reply_line(st);
+    if let Some(first) = one.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out.push((Text, one));
     out.push((
         Text,
         format!(
@@ -270,10 +262,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &StatsScreen, theme: Th
     let tz = app.data.calendar().tz;
     let w = usize::from(area.width);
     let title = format!(
-        "Statistics · last {} days ({} – {})",
-        s.days,
-        s.stats.from.with_timezone(&tz).format("%-d %b"),
-        s.stats.to.with_timezone(&tz).format("%-d %b")
+        "Statistics · last {} ({} – {})",
+        plural(s.days as usize, "day", "days"),
+        crate::human_time::day(s.stats.from, s.stats.to, tz),
+        crate::human_time::day(s.stats.to, s.stats.to, tz)
     );
     let back = format!(
         "{} returns",
@@ -325,11 +317,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &StatsScreen, theme: Th
     draw_per_day(frame, chart, s, theme);
 }
 
-/// Customer messages per day: one labelled bar per day when there is room, else a sparkline.
+/// Widest bar: a few busy days after a quiet month should not turn into slabs.
+const MAX_BAR: u16 = 4;
+
+/// Customer messages per day, compact (quiet spans fold into one "·" bar and are named in the
+/// label): one labelled bar per entry when there is room, else a sparkline.
 fn draw_per_day(frame: &mut Frame, area: Rect, s: &StatsScreen, theme: Theme) {
+    use crate::review::daily::{compact, quiet_days, DayRun};
     let per_day = &s.stats.per_day;
     let max = per_day.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let label = format!("Customer messages per day (most: {max})");
+    let runs = compact(per_day);
+    let quiet: i64 = runs
+        .iter()
+        .map(|r| match r {
+            DayRun::Quiet(from, to) => quiet_days(*from, *to),
+            DayRun::Day(..) => 0,
+        })
+        .sum();
+    let label = if quiet > 0 {
+        format!(
+            "Customer messages per day (most: {max}; · = {} without any)",
+            plural(usize::try_from(quiet).unwrap_or(0), "day", "days")
+        )
+    } else {
+        format!("Customer messages per day (most: {max})")
+    };
     frame.render_widget(
         Paragraph::new(Line::styled(
             fit(&label, usize::from(area.width)),
@@ -342,16 +354,20 @@ fn draw_per_day(frame: &mut Frame, area: Rect, s: &StatsScreen, theme: Theme) {
         height: area.height - 1,
         ..area
     };
-    let n = u16::try_from(per_day.len()).unwrap_or(u16::MAX).max(1);
+    let n = u16::try_from(runs.len()).unwrap_or(u16::MAX).max(1);
     // Bars two columns wide fit the day of the month under them and the count inside.
-    let bar_w = (plot.width + 1) / n;
+    let bar_w = ((plot.width + 1) / n).min(MAX_BAR + 1);
     if bar_w >= 3 && plot.height >= 3 {
-        let bars: Vec<Bar> = per_day
+        let bars: Vec<Bar> = runs
             .iter()
-            .map(|(day, count)| {
-                Bar::default()
+            .map(|run| match run {
+                DayRun::Day(day, count) => Bar::default()
                     .value(*count as u64)
-                    .label(Line::from(day.format("%d").to_string()))
+                    .label(Line::from(day.format("%d").to_string())),
+                DayRun::Quiet(..) => Bar::default()
+                    .value(0)
+                    .text_value(String::new())
+                    .label(Line::from("·")),
             })
             .collect();
         let chart = BarChart::vertical(bars)
@@ -379,18 +395,6 @@ mod tests {
         assert_eq!(busiest(&[3, 5, 3, 3, 9], name), "#4 9 · #1 5 · #0 3");
     }
 
-    #[test]
-    fn business_time_reads_in_hours() {
-        let cases = [
-            (0, "0m"),
-            (45, "45m"),
-            (60, "1h"),
-            (26 * 60 + 10, "26h 10m"),
-        ];
-        for (m, want) in cases {
-            assert_eq!(hours_minutes(Duration::minutes(m)), want);
-        }
-    }
 
     #[test]
     fn text_gets_what_the_chart_leaves() {
