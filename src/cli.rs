@@ -123,6 +123,10 @@ pub enum Command {
         /// Put the reply in the outbox and send it now.
         #[arg(long)]
         send: bool,
+        /// Print the message as it goes on the wire (RFC 5322: encoded headers and body)
+        /// instead of decoded for reading.
+        #[arg(long)]
+        raw: bool,
     },
     /// Replies waiting to be sent, failed or uncertain; retry or settle them.
     Outbox {
@@ -759,7 +763,12 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Some(Command::Reply { id, template, send }) => {
+        Some(Command::Reply {
+            id,
+            template,
+            send,
+            raw,
+        }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             let outbox_dir = env.demo_outbox_dir()?;
             let mut write_back = crate::send::imap::write_back_for(&env.config, env.demo)?;
@@ -767,6 +776,7 @@ fn run(cli: Cli) -> Result<i32> {
                 conversation: *id,
                 template,
                 send: *send,
+                raw: *raw,
                 demo_dir: outbox_dir.as_deref(),
             };
             let out = crate::send::cli::reply_cli(

@@ -11,6 +11,7 @@ pub mod command;
 pub mod data;
 pub mod input;
 pub mod keymap;
+mod notes;
 pub mod outbox;
 mod proactive;
 pub mod reply;
@@ -190,6 +191,8 @@ pub struct ConversationScreen {
     pub scroll: usize,
     /// Quoted text and signatures shown (dimmed) instead of folded.
     pub show_quoted: bool,
+    /// The customer's notes, shown above the thread (warning notes first).
+    pub notes: Vec<crate::store::Note>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -640,9 +643,11 @@ impl App {
                     self.data.conversation_messages(id),
                 ) {
                     (Ok(Some(row)), Ok(messages)) => {
+                        let notes = self.customer_notes(&row.customer_addr);
                         if let Screen::Conversation(c) = &mut self.stack[i] {
                             c.row = row;
                             c.messages = messages;
+                            c.notes = notes;
                         }
                         Ok(())
                     }
@@ -1076,11 +1081,13 @@ impl App {
         match self.data.conversation_messages(id) {
             Ok(messages) => {
                 // Start at the newest message: that is the one to answer.
+                let notes = self.customer_notes(&row.customer_addr);
                 let mut screen = ConversationScreen {
                     row,
                     messages,
                     scroll: 0,
                     show_quoted: false,
+                    notes,
                 };
                 screen.scroll = crate::ui::conversation::last_message_line(
                     &screen,

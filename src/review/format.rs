@@ -100,18 +100,17 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
 pub const BUSINESS_HOURS_NOTE: &str =
     "wall clock counts every hour; business hours count only your opening hours";
 
-/// Conversations settled by a single reply, said the way an owner would: how many needed no
-/// second reply, of those old enough to tell (a reply 7 days quiet, or a follow-up already
-/// happened). The words for the CLI and the TUI.
+/// Conversations settled by a single reply, said the way an owner would: of the answered
+/// conversations old enough to tell (a reply 7 days quiet, or more mail already happened), how
+/// many needed nothing more. The value after the label "Settled by one reply", for the CLI and
+/// the TUI.
 pub fn one_reply_line(s: &Stats) -> String {
+    let quiet = super::stats::ONE_TOUCH_QUIET;
     if s.one_touch_decided == 0 {
-        return format!(
-            "settled by one reply: not known yet (a reply counts once it has been quiet for {} days)",
-            super::stats::ONE_TOUCH_QUIET
-        );
+        return format!("not known yet (needs a reply that is {quiet} days old)");
     }
     format!(
-        "settled by one reply: {} of {} ({}): no second reply needed within {} days",
+        "{} of {} ({}): no more questions for {quiet} days after your reply",
         s.one_touch,
         count(
             s.one_touch_decided as u64,
@@ -119,7 +118,6 @@ pub fn one_reply_line(s: &Stats) -> String {
             "answered conversations"
         ),
         percent(s.one_touch, s.one_touch_decided),
-        super::stats::ONE_TOUCH_QUIET
     )
 }
 
@@ -194,7 +192,7 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
     if s.answered_time_unknown > 0 {
         let _ = writeln!(
             out,
-            "  answered (time unknown, \\Answered flag) {:>5}",
+            "  answered, time unknown {:>4}  (marked answered in a mail program)",
             s.answered_time_unknown
         );
     }
@@ -203,7 +201,7 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
         "  still open            {:>5}  ({} overdue)",
         s.still_open, s.open_overdue
     );
-    let _ = writeln!(out, "  {}", one_reply_line(s));
+    let _ = writeln!(out, "  settled by one reply  {}", one_reply_line(s));
     let _ = writeln!(out, "\nCUSTOMER MESSAGES PER DAY");
     let max = s.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     for run in super::daily::compact(&s.per_day) {

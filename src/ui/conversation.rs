@@ -96,6 +96,8 @@ pub enum ThreadLine {
     Problem(String),
     /// A flag that warns (suspicious sender, bounced reply, …), above the thread.
     Warning(String),
+    /// One of the owner's notes about the customer, above the thread.
+    Note(String),
     Blank,
 }
 
@@ -126,7 +128,15 @@ pub fn thread_lines(c: &ConversationScreen, width: u16, tz: Tz) -> Vec<ThreadLin
             out.push(ThreadLine::Warning(l));
         }
     }
-    if !c.row.flags.is_empty() {
+    // Warning notes are flags (above); the ordinary ones follow, calmer.
+    let mut notes = c.notes.iter().filter(|n| !n.warning).peekable();
+    let has_notes = notes.peek().is_some();
+    for n in notes {
+        for l in wrap(&format!("✎ {}", clean(&n.text)), width) {
+            out.push(ThreadLine::Note(l));
+        }
+    }
+    if !c.row.flags.is_empty() || has_notes {
         out.push(ThreadLine::Blank);
     }
     for (i, m) in c.messages.iter().enumerate() {
@@ -267,6 +277,7 @@ fn style_line(l: &ThreadLine, theme: Theme) -> Line<'static> {
         ThreadLine::Attachment(t) => Line::raw(t.clone()),
         ThreadLine::Problem(t) => Line::styled(t.clone(), theme.dim()),
         ThreadLine::Warning(t) => Line::styled(t.clone(), theme.error()),
+        ThreadLine::Note(t) => Line::styled(t.clone(), theme.note()),
         ThreadLine::Blank => Line::raw(""),
     }
 }

@@ -96,21 +96,31 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
     }
 }
 
-/// The subject, after a red warning badge when the conversation is flagged.
+/// The calm badge of a customer the owner keeps notes about (warning notes are red flags).
+pub const NOTES_BADGE: &str = "✎";
+
+/// The subject, after a red warning badge when the conversation is flagged and a calm notes
+/// badge when the owner keeps notes about the customer.
 fn subject_cell(r: &ConversationRow, width: usize, theme: Theme) -> Cell<'static> {
     let subject = clean(&r.subject);
-    match super::flags::badge(&r.flags) {
-        None => Cell::from(fit(&subject, width)),
-        Some(b) => {
-            let b = fit(&b, width);
-            let rest = width.saturating_sub(unicode_width::UnicodeWidthStr::width(b.as_str()) + 1);
-            Cell::from(Line::from(vec![
-                Span::styled(b, theme.error()),
-                Span::raw(" "),
-                Span::raw(fit(&subject, rest)),
-            ]))
-        }
+    let mut spans = Vec::new();
+    let mut rest = width;
+    let badges = [
+        (super::flags::badge(&r.flags), theme.error()),
+        (r.has_notes.then(|| NOTES_BADGE.to_string()), theme.note()),
+    ];
+    for (badge, style) in badges {
+        let Some(b) = badge else { continue };
+        let b = fit(&b, rest);
+        rest = rest.saturating_sub(unicode_width::UnicodeWidthStr::width(b.as_str()) + 1);
+        spans.push(Span::styled(b, style));
+        spans.push(Span::raw(" "));
     }
+    if spans.is_empty() {
+        return Cell::from(fit(&subject, width));
+    }
+    spans.push(Span::raw(fit(&subject, rest)));
+    Cell::from(Line::from(spans))
 }
 
 pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
@@ -319,6 +329,7 @@ mod tests {
             latest_message: 1,
             flags: vec![],
             removed_since: None,
+            has_notes: false,
         };
         assert_eq!(urgency(&row, now, &cal), Urgency::Answered);
         row.removed_since = Some(at("2025-11-24T09:00:00Z"));

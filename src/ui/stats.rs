@@ -164,7 +164,7 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
         out.push((
             Text,
             format!(
-                "{:<20} {} (marked answered in the mail program; when is not known)",
+                "{:<20} {} (marked answered in a mail program)",
                 "Timing unknown", st.answered_time_unknown
             ),
         ));
@@ -190,11 +190,10 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
             None => format!("{:<20} –", "Resolution time"),
         },
     ));
-    let mut one = one_reply_line(st);
-    if let Some(first) = one.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    out.push((Text, one));
+    out.push((
+        Text,
+        format!("{:<20} {}", "Settled by one reply", one_reply_line(st)),
+    ));
     out.push((
         Text,
         format!(

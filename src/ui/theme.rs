@@ -76,6 +76,10 @@ impl Theme {
     pub fn border(self) -> Style {
         Style::new()
     }
+    /// The owner's own notes: set apart from mail text, calmer than a warning.
+    pub fn note(self) -> Style {
+        self.fg(Color::Magenta)
+    }
 }
 
 #[cfg(test)]
