@@ -271,7 +271,7 @@ fn stats_text_shows_the_same_figures() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.contains("6 customer message(s) in 4 conversation(s); 2 kept out"),
+        text.contains("6 customer messages in 4 conversations; 2 kept out"),
         "{text}"
     );
     assert!(text.contains("answered on time          2  67%"), "{text}");
@@ -280,8 +280,18 @@ fn stats_text_shows_the_same_figures() {
         text.contains("still open                2  (1 overdue)"),
         "{text}"
     );
-    assert!(text.contains("median   47.0h"), "{text}");
+    // One duration style: days and hours on the wall clock, hours for business time.
+    assert!(text.contains("wall clock                 median  1d 23h"), "{text}");
+    assert!(text.contains("business hours             median  1h 30m"), "{text}");
+    assert!(!text.contains(".0h"), "{text}");
     assert!(text.contains("Sat 21 Nov     2"), "{text}");
+    // Plain words for one-touch resolution, and a one-line key to the two clocks.
+    assert!(
+        text.contains("settled by one reply  1 of 2 answered conversations (50%)"),
+        "{text}"
+    );
+    assert!(!text.contains("decided"), "{text}");
+    assert!(text.contains("business hours count only your opening hours"));
 }
 
 #[test]

@@ -272,7 +272,7 @@ fn reply_prints_decoded_text_and_raw_on_request() {
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
     let raw = "From: =?utf-8?q?Mar=C3=ADa_Garc=C3=ADa?= <maria@garcia.es>\r\nTo: hello@alphx.shop\r\n\
 Subject: =?utf-8?q?Cuenco_roto_=E2=80=93_pedido_1042?=\r\nMessage-ID: <maria-1@garcia.es>\r\n\
-Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\r\nHola, el cuenco lleg\xc3\xb3 roto.\r\n"
+Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\r\nHola, el cuenco llegó roto.\r\n"
         .as_bytes()
         .to_vec();
     let parsed = shopinbox::mail::parse::parse_message(&raw);
@@ -315,7 +315,7 @@ Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\r\nHola, el cuenco lleg\xc3\xb3 roto.\
     assert!(readable.contains("María"), "{readable}");
     assert!(!readable.contains("=?utf-8?"), "{readable}");
     assert!(!readable.contains("=C3=AD"), "{readable}");
-    assert!(readable.contains("(not sent; add --send to send it)"));
+    assert!(readable.contains("\n(not sent; "), "{readable}");
 
     let wire = reply_cli(
         &cfg,
