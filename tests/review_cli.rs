@@ -291,7 +291,7 @@ fn stats_text_shows_the_same_figures() {
         "{text}"
     );
     assert!(!text.contains("decided"), "{text}");
-    assert!(text.contains("business hours count only your opening hours"));
+    assert!(text.contains("business hours: opening hours only"));
 }
 
 #[test]

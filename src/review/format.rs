@@ -98,7 +98,7 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
 
 /// What the two first-response clocks mean, in one line (the CLI and the TUI say the same).
 pub const BUSINESS_HOURS_NOTE: &str =
-    "wall clock counts every hour; business hours count only your opening hours";
+    "wall clock: all hours; business hours: opening hours only";
 
 /// Conversations settled by a single reply, said the way an owner would: of the answered
 /// conversations old enough to tell (a reply 7 days quiet, or more mail already happened), how
@@ -110,7 +110,7 @@ pub fn one_reply_line(s: &Stats) -> String {
         return format!("not known yet (needs a reply that is {quiet} days old)");
     }
     format!(
-        "{} of {} ({}): no more questions for {quiet} days after your reply",
+        "{} of {} ({}): no more questions within {quiet} days",
         s.one_touch,
         count(
             s.one_touch_decided as u64,

@@ -148,7 +148,7 @@ pub fn text_lines(s: &StatsScreen, _width: u16, tz: Tz) -> Vec<(StatKind, String
             hours_minutes,
         ),
     ));
-    out.push((Text, format!("  ({BUSINESS_HOURS_NOTE})")));
+    out.push((Text, format!("  {BUSINESS_HOURS_NOTE}")));
     let known = st.answered_on_time + st.answered_late;
     out.push((
         Text,
