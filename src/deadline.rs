@@ -512,7 +512,10 @@ mod tests {
         // Gap: read with the winter offset → 01:30 UTC (03:30 CEST on the wall clock).
         let due = due_at(utc("2026-03-29T00:10:00Z"), &cal);
         assert_eq!(due, utc("2026-03-29T01:30:00Z"));
-        assert_eq!(format_local(due, due, &cal), "Sun 29 Mar 03:30 Europe/Berlin");
+        assert_eq!(
+            format_local(due, due, &cal),
+            "Sun 29 Mar 03:30 Europe/Berlin"
+        );
         // Overlap: the first 02:30 (CEST, 00:30 UTC), not the second one an hour later.
         assert_eq!(
             due_at(utc("2026-10-24T23:00:00Z"), &cal),
@@ -775,11 +778,19 @@ mod tests {
     fn format_local_names_the_zone() {
         let cal = berlin();
         assert_eq!(
-            format_local(utc("2026-11-24T16:00:00Z"), utc("2026-11-24T16:00:00Z"), &cal),
+            format_local(
+                utc("2026-11-24T16:00:00Z"),
+                utc("2026-11-24T16:00:00Z"),
+                &cal
+            ),
             "Tue 24 Nov 17:00 Europe/Berlin"
         );
         assert_eq!(
-            format_local(utc("2026-12-03T08:05:00Z"), utc("2026-11-24T16:00:00Z"), &cal),
+            format_local(
+                utc("2026-12-03T08:05:00Z"),
+                utc("2026-11-24T16:00:00Z"),
+                &cal
+            ),
             "Thu 3 Dec 09:05 Europe/Berlin"
         );
     }

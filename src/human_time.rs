@@ -24,7 +24,11 @@ pub fn day(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
 
 /// A day with its weekday: "Mon 24 Nov", "Mon 24 Nov 2025".
 pub fn weekday(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
-    format!("{} {}", at.with_timezone(&tz).format("%a"), day(at, now, tz))
+    format!(
+        "{} {}",
+        at.with_timezone(&tz).format("%a"),
+        day(at, now, tz)
+    )
 }
 
 /// A moment spelled out: "Mon 24 Nov 17:00", "Mon 24 Nov 2025 17:00".
@@ -38,7 +42,11 @@ pub fn moment(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
 
 /// A moment without the weekday, for narrow places: "24 Nov 17:00", "24 Nov 2025 17:00".
 pub fn day_time(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
-    format!("{} {}", day(at, now, tz), at.with_timezone(&tz).format("%H:%M"))
+    format!(
+        "{} {}",
+        day(at, now, tz),
+        at.with_timezone(&tz).format("%H:%M")
+    )
 }
 
 /// When something arrived, as short as its age allows: "09:12" today, "Mon 09:12" within the
@@ -124,7 +132,11 @@ mod tests {
         for (at, want_day, want_moment) in [
             ("2026-11-22T10:00:00Z", "22 Nov", "Sun 22 Nov 11:00"),
             ("2026-01-02T10:00:00Z", "2 Jan", "Fri 2 Jan 11:00"),
-            ("2025-11-22T10:00:00Z", "22 Nov 2025", "Sat 22 Nov 2025 11:00"),
+            (
+                "2025-11-22T10:00:00Z",
+                "22 Nov 2025",
+                "Sat 22 Nov 2025 11:00",
+            ),
             ("2027-01-04T08:00:00Z", "4 Jan 2027", "Mon 4 Jan 2027 09:00"),
             // 23:30 UTC on 31 Dec is already the new year in Berlin.
             ("2025-12-31T23:30:00Z", "1 Jan", "Thu 1 Jan 00:30"),
@@ -154,7 +166,10 @@ mod tests {
             assert_eq!(w, wide, "{at}");
             assert_eq!(n, narrow, "{at}");
             assert!(w.chars().count() <= usize::from(RECEIVED_WIDTH), "{w}");
-            assert!(n.chars().count() <= usize::from(RECEIVED_NARROW_WIDTH), "{n}");
+            assert!(
+                n.chars().count() <= usize::from(RECEIVED_NARROW_WIDTH),
+                "{n}"
+            );
         }
     }
 
@@ -171,7 +186,12 @@ mod tests {
         ] {
             assert_eq!(duration(Duration::minutes(minutes)), want, "{minutes}");
         }
-        for (minutes, want) in [(0, "0m"), (45, "45m"), (60, "1h"), (26 * 60 + 10, "26h 10m")] {
+        for (minutes, want) in [
+            (0, "0m"),
+            (45, "45m"),
+            (60, "1h"),
+            (26 * 60 + 10, "26h 10m"),
+        ] {
             assert_eq!(hours(Duration::minutes(minutes)), want, "{minutes}");
         }
     }

@@ -281,8 +281,14 @@ fn stats_text_shows_the_same_figures() {
         "{text}"
     );
     // One duration style: days and hours on the wall clock, hours for business time.
-    assert!(text.contains("wall clock                 median  1d 23h"), "{text}");
-    assert!(text.contains("business hours             median  1h 30m"), "{text}");
+    assert!(
+        text.contains("wall clock                 median  1d 23h"),
+        "{text}"
+    );
+    assert!(
+        text.contains("business hours             median  1h 30m"),
+        "{text}"
+    );
     assert!(!text.contains(".0h"), "{text}");
     assert!(text.contains("Sat 21 Nov     2"), "{text}");
     // Plain words for one-touch resolution, and a one-line key to the two clocks.
@@ -574,8 +580,14 @@ fn list_and_show_name_the_year_of_older_mail() {
         String::from_utf8(out).unwrap()
     };
     let this_year = list(NOW);
-    assert!(this_year.contains(" Nov 12:00") || this_year.contains(" Nov "), "{this_year}");
-    assert!(!this_year.contains("2026"), "the current year goes without saying: {this_year}");
+    assert!(
+        this_year.contains(" Nov 12:00") || this_year.contains(" Nov "),
+        "{this_year}"
+    );
+    assert!(
+        !this_year.contains("2026"),
+        "the current year goes without saying: {this_year}"
+    );
     let next_year = list("2027-01-15 12:00");
     let rows: Vec<&str> = next_year.lines().filter(|l| l.contains(" Nov ")).collect();
     assert!(!rows.is_empty(), "{next_year}");
@@ -604,5 +616,8 @@ fn list_and_show_name_the_year_of_older_mail() {
     assert!(!header.contains("2026"), "{header}");
     let text = show("2027-01-15 12:00");
     let header = text.lines().find(|l| l.starts_with("── ")).unwrap();
-    assert!(header.contains(" Nov 2026 ") && header.ends_with("Europe/Berlin"), "{header}");
+    assert!(
+        header.contains(" Nov 2026 ") && header.ends_with("Europe/Berlin"),
+        "{header}"
+    );
 }

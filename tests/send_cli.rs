@@ -55,7 +55,9 @@ fn reply_prints_the_rendered_message_without_sending() {
     let out = reply_cli(&cfg, &mut store, args, &mut NoWriteBack, now).unwrap();
     // Decoded for reading: names and text as written, no MIME plumbing.
     assert!(
-        out.starts_with("From: Tom from Alphx <hello@alphx.shop>\nTo: Jane Doe <jane@example.com>\n"),
+        out.starts_with(
+            "From: Tom from Alphx <hello@alphx.shop>\nTo: Jane Doe <jane@example.com>\n"
+        ),
         "{out}"
     );
     assert!(!out.contains("Content-Transfer-Encoding"), "{out}");
@@ -270,11 +272,12 @@ fn outbox_discard_drops_an_unsent_reply_and_refuses_one_being_sent() {
 fn reply_prints_decoded_text_and_raw_on_request() {
     let (_dir, cfg, mut store, _) = setup();
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
-    let raw = "From: =?utf-8?q?Mar=C3=ADa_Garc=C3=ADa?= <maria@garcia.es>\r\nTo: hello@alphx.shop\r\n\
+    let raw =
+        "From: =?utf-8?q?Mar=C3=ADa_Garc=C3=ADa?= <maria@garcia.es>\r\nTo: hello@alphx.shop\r\n\
 Subject: =?utf-8?q?Cuenco_roto_=E2=80=93_pedido_1042?=\r\nMessage-ID: <maria-1@garcia.es>\r\n\
 Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\r\nHola, el cuenco llegó roto.\r\n"
-        .as_bytes()
-        .to_vec();
+            .as_bytes()
+            .to_vec();
     let parsed = shopinbox::mail::parse::parse_message(&raw);
     store
         .ingest(

@@ -293,4 +293,3 @@ fn statistics_speak_a_shop_owners_language() {
     assert!(labels.split_whitespace().count() <= 6, "{labels:?}");
     assert!(!labels.contains("27 28 29"), "{labels}");
 }
-

@@ -99,9 +99,7 @@ pub fn unusable_templates(errors: &[TemplateError], choices: &[TemplateChoice]) 
     let mut files: Vec<&std::path::Path> = errors
         .iter()
         .map(|e| match e {
-            TemplateError::Syntax { path, .. } | TemplateError::Read { path, .. } => {
-                path.as_path()
-            }
+            TemplateError::Syntax { path, .. } | TemplateError::Read { path, .. } => path.as_path(),
         })
         .collect();
     files.sort();

@@ -4,8 +4,8 @@
 use super::stats::{Spread, Stats};
 use super::{OverdueReport, ReportItem};
 use crate::deadline::{self, Calendar};
-use crate::mail::sanitize;
 use crate::human_time::{self, count};
+use crate::mail::sanitize;
 use crate::ui::fit;
 use chrono::Duration;
 use std::fmt::Write;
@@ -97,8 +97,7 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
 }
 
 /// What the two first-response clocks mean, in one line (the CLI and the TUI say the same).
-pub const BUSINESS_HOURS_NOTE: &str =
-    "wall clock: all hours; business hours: opening hours only";
+pub const BUSINESS_HOURS_NOTE: &str = "wall clock: all hours; business hours: opening hours only";
 
 /// Conversations settled by a single reply, said the way an owner would: of the answered
 /// conversations old enough to tell (a reply 7 days quiet, or more mail already happened), how
@@ -216,11 +215,7 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
                     "  {} – {}  none ({})",
                     from.format("%a %d %b"),
                     to.format("%a %d %b"),
-                    count(
-                        super::daily::quiet_days(from, to) as u64,
-                        "day",
-                        "days"
-                    )
+                    count(super::daily::quiet_days(from, to) as u64, "day", "days")
                 );
             }
         }

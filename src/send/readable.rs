@@ -71,7 +71,11 @@ pub fn readable(raw: &[u8]) -> String {
     };
     let mut out = String::new();
     for key in SHOWN {
-        for h in mail.headers.iter().filter(|h| h.get_key().eq_ignore_ascii_case(key)) {
+        for h in mail
+            .headers
+            .iter()
+            .filter(|h| h.get_key().eq_ignore_ascii_case(key))
+        {
             out.push_str(&header_line(h));
             out.push('\n');
         }
@@ -134,6 +138,9 @@ Subject: Re: hi\r\n\r\nHi\x1b[31m John\r\n";
         let text = readable(raw);
         assert!(!text.contains('\x1b'), "{text:?}");
         assert!(!text.contains("\nBcc:"), "{text:?}");
-        assert!(text.contains("To: John Bcc: victim@example.com"), "{text:?}");
+        assert!(
+            text.contains("To: John Bcc: victim@example.com"),
+            "{text:?}"
+        );
     }
 }

@@ -311,7 +311,10 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
         row(area, 0),
     );
     let follow = match c.draft.follow_up_at {
-        Some(at) => format!(" · follow-up {}", crate::human_time::moment(at, app.now, tz)),
+        Some(at) => format!(
+            " · follow-up {}",
+            crate::human_time::moment(at, app.now, tz)
+        ),
         None => String::new(),
     };
     let head = [

@@ -394,7 +394,6 @@ mod tests {
         assert_eq!(busiest(&[3, 5, 3, 3, 9], name), "#4 9 · #1 5 · #0 3");
     }
 
-
     #[test]
     fn text_gets_what_the_chart_leaves() {
         // 30 rows: 28 available; 16 lines of text fit and leave 12 for the chart.

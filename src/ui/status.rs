@@ -118,7 +118,10 @@ mod tests {
             let rows = layout(text, "? help", width, max);
             assert_eq!(rows.len(), want_rows, "{width}: {rows:?}");
             for r in &rows {
-                assert!(r.width() + "? help".len() + 3 <= width, "{r:?} fits {width}");
+                assert!(
+                    r.width() + "? help".len() + 3 <= width,
+                    "{r:?} fits {width}"
+                );
             }
             if rows.len() > 1 && !rows.last().unwrap().ends_with('…') {
                 // Every word of the message is on the screen.
