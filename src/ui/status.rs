@@ -69,8 +69,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let w = usize::from(area.width);
     let right = right_text(app);
     let (left, error) = left_text(app);
-    // Grow upwards, never past the top row of the terminal.
-    let max_rows = usize::from(MAX_ROWS.min(area.y + 1));
+    // A message grows upwards, never past the top row of the terminal. It lasts until the
+    // next key, so covering the screen's last rows is brief; a flagged row's standing reason
+    // stays on one row (the full reason is above the thread) so the list never loses rows.
+    let max_rows = if app.status.is_some() {
+        usize::from(MAX_ROWS.min(area.y + 1))
+    } else {
+        1
+    };
     let rows = layout(&left, &right, w, max_rows);
     let n = u16::try_from(rows.len()).unwrap_or(1);
     let style = if error {
