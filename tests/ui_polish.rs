@@ -89,6 +89,14 @@ fn notes_badge_the_list_and_open_above_the_thread() {
     let thread_at = s.find("● John Smith").unwrap();
     assert!(note_at < thread_at, "{s}");
 
+    // A note added from the conversation shows there at once.
+    press(&mut app, "n");
+    type_text(&mut app, "Ships to the office");
+    press(&mut app, "Enter");
+    let s = screen(&app, 100, 30);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines[3], "✎ Ships to the office", "{s}");
+
     // The narrow terminal shows it too.
     app.update(Action::Resize {
         width: 60,
@@ -286,10 +294,44 @@ fn statistics_speak_a_shop_owners_language() {
     // The chart folds the quiet days into one mark instead of a bar per empty day.
     assert!(quiet_days >= 20, "the demo month is mostly quiet");
     assert!(
-        s.contains(&format!("· = {quiet_days} days without any")),
+        s.contains(&format!("(most: 11; · = {quiet_days} quiet days)")),
         "{s}"
     );
     let labels = rows[rows.len() - 2];
     assert!(labels.split_whitespace().count() <= 6, "{labels:?}");
     assert!(!labels.contains("27 28 29"), "{labels}");
+}
+
+#[test]
+fn a_long_thread_keeps_the_note_in_view_on_its_info_line() {
+    let mut app = Fake::sample().into_app(80, 12);
+    press(&mut app, "6");
+    select(&mut app, "Chipped bowl");
+    press(&mut app, "Enter");
+    let Some(Screen::Conversation(c)) = app.screen() else {
+        panic!("the conversation is open");
+    };
+    assert!(
+        c.scroll > 0,
+        "opens on the newest message, the thread top scrolled away"
+    );
+    let s = screen(&app, 80, 12);
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(
+        lines[1].starts_with("Maria García <maria@garcia.es> · 3 messages · ✎ Replacement bowl"),
+        "{s}"
+    );
+    assert_eq!(
+        s.matches("✎").count(),
+        1,
+        "the thread's own note line is scrolled away: {s}"
+    );
+    // Scrolling to the top shows the note above the thread as well.
+    press(&mut app, "g");
+    let s = screen(&app, 80, 12);
+    assert_eq!(
+        s.lines().nth(2),
+        Some("✎ Replacement bowl sent 17 Nov"),
+        "{s}"
+    );
 }

@@ -337,8 +337,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
     if let Some(t) = c.row.snoozed_until.filter(|t| *t > app.now) {
         info.push_str(&format!(" · snoozed until {}", at(t)));
     }
+    // The thread opens on its newest message, so the notes above it may be scrolled away:
+    // then the first one stays in view up here ("+1" when there are more).
+    let notes: Vec<&crate::store::Note> = c.notes.iter().filter(|n| !n.warning).collect();
+    let note = notes.first().map(|n| match notes.len() {
+        1 => format!(" · ✎ {}", clean(&n.text)),
+        more => format!(" · ✎ {} (+{})", clean(&n.text), more - 1),
+    });
+    let info_w = unicode_width::UnicodeWidthStr::width(info.as_str());
+    let mut spans = vec![Span::styled(fit(&info, w), theme.dim())];
+    if let Some(note) = note.filter(|_| info_w < w && c.scroll > 0) {
+        spans.push(Span::styled(fit(&note, w - info_w), theme.note()));
+    }
     frame.render_widget(
-        Paragraph::new(Line::styled(fit(&info, w), theme.dim())),
+        Paragraph::new(Line::from(spans)),
         Rect {
             y: area.y + 1,
             height: 1,

@@ -335,8 +335,12 @@ fn draw_per_day(frame: &mut Frame, area: Rect, s: &StatsScreen, theme: Theme) {
         .sum();
     let label = if quiet > 0 {
         format!(
-            "Customer messages per day (most: {max}; · = {} without any)",
-            plural(usize::try_from(quiet).unwrap_or(0), "day", "days")
+            "Customer messages per day (most: {max}; · = {})",
+            plural(
+                usize::try_from(quiet).unwrap_or(0),
+                "quiet day",
+                "quiet days"
+            )
         )
     } else {
         format!("Customer messages per day (most: {max})")
