@@ -26,7 +26,7 @@ pub enum StatKind {
     Alert,
 }
 
-/// Business time reads in hours ("26h 10m"): a "day" of business hours is not 24 hours.
+// Business time reads in hours ("26h 10m"): a "day" of business hours is not 24 hours.
 use crate::human_time::hours as hours_minutes;
 
 fn percent(part: usize, whole: usize) -> String {
