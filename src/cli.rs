@@ -137,6 +137,10 @@ pub enum Command {
         /// Put the reply in the outbox and send it now.
         #[arg(long)]
         send: bool,
+        /// Print the message as it goes on the wire (RFC 5322: encoded headers and body)
+        /// instead of decoded for reading.
+        #[arg(long)]
+        raw: bool,
     },
     /// Replies waiting to be sent, failed or uncertain; retry or settle them.
     Outbox {
@@ -733,7 +737,7 @@ fn run(cli: Cli) -> Result<i32> {
                         outln!(
                             "{:>4}  {}  {}{}",
                             n.id,
-                            n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                            crate::human_time::day(n.updated_at, env.now, cal.tz),
                             if n.warning { "WARNING: " } else { "" },
                             crate::mail::sanitize::line(&n.text)
                         );
@@ -776,7 +780,7 @@ fn run(cli: Cli) -> Result<i32> {
             let mut env = Env::open(&cli, cli.demo)?;
             out!(
                 "{}",
-                bulk::snooze(&mut env.store, &env.config, words, *clear)?
+                bulk::snooze(&mut env.store, &env.config, words, *clear, env.now)?
             );
             Ok(0)
         }
@@ -786,7 +790,12 @@ fn run(cli: Cli) -> Result<i32> {
             out!("{}", bulk::answered(&mut env.store, ids, *clear, now)?);
             Ok(0)
         }
-        Some(Command::Reply { id, template, send }) => {
+        Some(Command::Reply {
+            id,
+            template,
+            send,
+            raw,
+        }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             let outbox_dir = env.demo_outbox_dir()?;
             let mut write_back = crate::send::imap::write_back_for(&env.config, env.demo)?;
@@ -794,6 +803,7 @@ fn run(cli: Cli) -> Result<i32> {
                 conversation: *id,
                 template,
                 send: *send,
+                raw: *raw,
                 demo_dir: outbox_dir.as_deref(),
             };
             let out = crate::send::cli::reply_cli(
@@ -1017,7 +1027,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
         counts.overdue,
         counts.due_today,
         counts.needs_reply,
-        deadline::format_local(env.now, &cal)
+        deadline::format_local(env.now, env.now, &cal)
     )?;
     if rows.is_empty() {
         writeln!(out, "  (nothing here)")?;
@@ -1033,11 +1043,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
             .customer_name
             .clone()
             .unwrap_or_else(|| row.customer_addr.clone());
-        let received = row
-            .last_at
-            .with_timezone(&cal.tz)
-            .format("%a %d %b %H:%M")
-            .to_string();
+        let received = crate::human_time::moment(row.last_at, env.now, cal.tz);
         writeln!(
             out,
             "{:>5}  {:<16} {:<24} {:<40} {} ({})",
@@ -1069,7 +1075,7 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         state_text(state_word(&row, env.now, &cal))
     )?;
     if let Some(due) = row.due_at {
-        writeln!(out, "Due: {}", deadline::format_local(due, &cal))?;
+        writeln!(out, "Due: {}", deadline::format_local(due, env.now, &cal))?;
     }
     proactive::write_flags(&mut out, "", &row)?;
     for m in &msgs {
@@ -1087,14 +1093,14 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
             "── {} {} · {}",
             if m.is_shop { "SHOP" } else { "FROM" },
             from,
-            deadline::format_local(m.received_at, &cal)
+            deadline::format_local(m.received_at, env.now, &cal)
         )?;
         writeln!(out, "Subject: {}", m.subject)?;
         if let Some(at) = m.removed_at {
             writeln!(
                 out,
                 "Removed on the server: {} (kept here as history)",
-                deadline::format_local(at, &cal)
+                deadline::format_local(at, env.now, &cal)
             )?;
         }
         for a in &m.attachments {
@@ -1157,7 +1163,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
         writeln!(
             out,
             "First contact: {}",
-            deadline::format_local(first, &cal)
+            deadline::format_local(first, env.now, &cal)
         )?;
     }
     if !info.orders_mentioned.is_empty() {
@@ -1171,7 +1177,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
             "{:>6}  {:<12} {}  {}",
             row.id,
             state_word(row, env.now, &cal),
-            row.last_at.with_timezone(&cal.tz).format("%d %b %Y"),
+            crate::human_time::day(row.last_at, env.now, cal.tz),
             fit(&row.subject, 60)
         )?;
     }
@@ -1182,7 +1188,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
                 out,
                 "{:>6}  {}  {}{}",
                 n.id,
-                n.updated_at.with_timezone(&cal.tz).format("%d %b %Y"),
+                crate::human_time::day(n.updated_at, env.now, cal.tz),
                 if n.warning { "WARNING: " } else { "" },
                 crate::mail::sanitize::line(&n.text)
             )?;

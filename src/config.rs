@@ -1628,7 +1628,7 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
         };
         line(format!(
             "  {lead} is due {}",
-            deadline::format_local(due, cal)
+            deadline::format_local(due, now, cal)
         ));
     }
     out

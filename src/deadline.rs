@@ -211,36 +211,21 @@ pub fn state_at(
     }
 }
 
-/// A compact duration for badges and status lines: "3d 4h", "2h 10m", "2h", "45m", "0m".
-/// Rounds down to the minute; the sign is ignored (callers say "late" or "left").
+/// A compact duration for badges and status lines: "3d 4h", "2h 10m", "2h", "45m", "0m"
+/// (the one style, see [`crate::human_time::duration`]).
 pub fn format_duration(d: Duration) -> String {
-    let minutes = d.num_minutes().unsigned_abs();
-    let (days, hours, mins) = (minutes / (24 * 60), (minutes / 60) % 24, minutes % 60);
-    if days > 0 {
-        if hours > 0 {
-            format!("{days}d {hours}h")
-        } else {
-            format!("{days}d")
-        }
-    } else if hours > 0 {
-        if mins > 0 {
-            format!("{hours}h {mins}m")
-        } else {
-            format!("{hours}h")
-        }
-    } else {
-        format!("{mins}m")
-    }
+    crate::human_time::duration(d)
 }
 
 /// A point in time as short as its distance from `now` allows, in the shop's zone: "17:00"
-/// (today), "Mon 17:00" (within six days), "24 Dec 17:00" (later, or in the past).
+/// (today), "Mon 17:00" (within six days), "24 Dec 17:00" (later, or in the past), with the
+/// year when it is not the current one ("4 Jan 2027 17:00").
 pub fn short_when(at: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> String {
     let local = at.with_timezone(&cal.tz);
     match (local.date_naive() - cal.local_date(now)).num_days() {
         0 => local.format("%H:%M").to_string(),
         1..=6 => local.format("%a %H:%M").to_string(),
-        _ => local.format("%-d %b %H:%M").to_string(),
+        _ => crate::human_time::day_time(at, now, cal.tz),
     }
 }
 
@@ -276,11 +261,12 @@ pub fn state_badge(state: &DeadlineState, now: DateTime<Utc>, cal: &Calendar) ->
     }
 }
 
-/// An instant in the shop's zone, spelled out for people: "Mon 24 Nov 17:00 Europe/Berlin".
-pub fn format_local(t: DateTime<Utc>, cal: &Calendar) -> String {
+/// An instant in the shop's zone, spelled out for people: "Mon 24 Nov 17:00 Europe/Berlin",
+/// with the year when it is not the one of `now` ("Sat 22 Nov 2025 17:00 Europe/Berlin").
+pub fn format_local(t: DateTime<Utc>, now: DateTime<Utc>, cal: &Calendar) -> String {
     format!(
         "{} {}",
-        t.with_timezone(&cal.tz).format("%a %-d %b %H:%M"),
+        crate::human_time::moment(t, now, cal.tz),
         cal.tz.name()
     )
 }
@@ -526,7 +512,10 @@ mod tests {
         // Gap: read with the winter offset → 01:30 UTC (03:30 CEST on the wall clock).
         let due = due_at(utc("2026-03-29T00:10:00Z"), &cal);
         assert_eq!(due, utc("2026-03-29T01:30:00Z"));
-        assert_eq!(format_local(due, &cal), "Sun 29 Mar 03:30 Europe/Berlin");
+        assert_eq!(
+            format_local(due, due, &cal),
+            "Sun 29 Mar 03:30 Europe/Berlin"
+        );
         // Overlap: the first 02:30 (CEST, 00:30 UTC), not the second one an hour later.
         assert_eq!(
             due_at(utc("2026-10-24T23:00:00Z"), &cal),
@@ -789,11 +778,19 @@ mod tests {
     fn format_local_names_the_zone() {
         let cal = berlin();
         assert_eq!(
-            format_local(utc("2026-11-24T16:00:00Z"), &cal),
+            format_local(
+                utc("2026-11-24T16:00:00Z"),
+                utc("2026-11-24T16:00:00Z"),
+                &cal
+            ),
             "Tue 24 Nov 17:00 Europe/Berlin"
         );
         assert_eq!(
-            format_local(utc("2026-12-03T08:05:00Z"), &cal),
+            format_local(
+                utc("2026-12-03T08:05:00Z"),
+                utc("2026-11-24T16:00:00Z"),
+                &cal
+            ),
             "Thu 3 Dec 09:05 Europe/Berlin"
         );
     }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod deadline;
 pub mod demo;
 pub mod exit;
+pub mod human_time;
 pub mod import;
 pub mod layout;
 pub mod login;

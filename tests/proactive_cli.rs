@@ -139,7 +139,7 @@ fn two_matching_shopify_orders_make_one_duplicate_item() {
     .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("To: \"Jane Doe\" <jane.doe.83@outlook.com>"),
+        text.contains("To: Jane Doe <jane.doe.83@outlook.com>"),
         "{text}"
     );
     assert!(

@@ -271,7 +271,7 @@ fn stats_text_shows_the_same_figures() {
         .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.contains("6 customer message(s) in 4 conversation(s); 2 kept out"),
+        text.contains("6 customer messages in 4 conversations; 2 kept out"),
         "{text}"
     );
     assert!(text.contains("answered on time          2  67%"), "{text}");
@@ -280,8 +280,24 @@ fn stats_text_shows_the_same_figures() {
         text.contains("still open                2  (1 overdue)"),
         "{text}"
     );
-    assert!(text.contains("median   47.0h"), "{text}");
+    // One duration style: days and hours on the wall clock, hours for business time.
+    assert!(
+        text.contains("wall clock                 median  1d 23h"),
+        "{text}"
+    );
+    assert!(
+        text.contains("business hours             median  1h 30m"),
+        "{text}"
+    );
+    assert!(!text.contains(".0h"), "{text}");
     assert!(text.contains("Sat 21 Nov     2"), "{text}");
+    // Plain words for one-touch resolution, and a one-line key to the two clocks.
+    assert!(
+        text.contains("settled by one reply  1 of 2 answered conversations (50%)"),
+        "{text}"
+    );
+    assert!(!text.contains("decided"), "{text}");
+    assert!(text.contains("business hours: opening hours only"));
 }
 
 #[test]
@@ -547,4 +563,61 @@ fn templates_show_their_language_and_a_missing_offer_is_refused() {
         .assert()
         .success()
         .stdout(predicates::str::contains("The outbox is empty."));
+}
+
+/// Dates name their year when it is not the current one (relative to `--now`, not the wall
+/// clock): in `list` and in `show`.
+#[test]
+fn list_and_show_name_the_year_of_older_mail() {
+    let dir = setup();
+    let list = |now: &str| {
+        let out = shopinbox(dir.path(), &["list", "--all", "--now", now])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let this_year = list(NOW);
+    assert!(
+        this_year.contains(" Nov 12:00") || this_year.contains(" Nov "),
+        "{this_year}"
+    );
+    assert!(
+        !this_year.contains("2026"),
+        "the current year goes without saying: {this_year}"
+    );
+    let next_year = list("2027-01-15 12:00");
+    let rows: Vec<&str> = next_year.lines().filter(|l| l.contains(" Nov ")).collect();
+    assert!(!rows.is_empty(), "{next_year}");
+    for row in rows {
+        assert!(row.contains(" Nov 2026 "), "{row}");
+    }
+    let json = shopinbox(dir.path(), &["list", "--all", "--json", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&json).unwrap();
+    let id = v[0]["id"].to_string();
+    let show = |now: &str| {
+        let out = shopinbox(dir.path(), &["show", &id, "--now", now])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let text = show(NOW);
+    let header = text.lines().find(|l| l.starts_with("── ")).unwrap();
+    assert!(!header.contains("2026"), "{header}");
+    let text = show("2027-01-15 12:00");
+    let header = text.lines().find(|l| l.starts_with("── ")).unwrap();
+    assert!(
+        header.contains(" Nov 2026 ") && header.ends_with("Europe/Berlin"),
+        "{header}"
+    );
 }

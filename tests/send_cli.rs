@@ -49,9 +49,19 @@ fn reply_prints_the_rendered_message_without_sending() {
         conversation: conv,
         template: "cancel-before-shipping",
         send: false,
+        raw: false,
         demo_dir: None,
     };
     let out = reply_cli(&cfg, &mut store, args, &mut NoWriteBack, now).unwrap();
+    // Decoded for reading: names and text as written, no MIME plumbing.
+    assert!(
+        out.starts_with(
+            "From: Tom from Alphx <hello@alphx.shop>\nTo: Jane Doe <jane@example.com>\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("Content-Transfer-Encoding"), "{out}");
+    assert!(!out.contains("=\n"), "no soft line breaks: {out}");
     assert!(
         out.contains("Subject: Re: Cancel order 2001 please\n"),
         "{out}"
@@ -255,4 +265,71 @@ fn outbox_discard_drops_an_unsent_reply_and_refuses_one_being_sent() {
             .state,
         OutboxState::Sending
     );
+}
+
+/// An accented name and a long line: decoded by default, the RFC 5322 form with `raw`.
+#[test]
+fn reply_prints_decoded_text_and_raw_on_request() {
+    let (_dir, cfg, mut store, _) = setup();
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    let raw =
+        "From: =?utf-8?q?Mar=C3=ADa_Garc=C3=ADa?= <maria@garcia.es>\r\nTo: hello@alphx.shop\r\n\
+Subject: =?utf-8?q?Cuenco_roto_=E2=80=93_pedido_1042?=\r\nMessage-ID: <maria-1@garcia.es>\r\n\
+Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\r\nHola, el cuenco llegó roto.\r\n"
+            .as_bytes()
+            .to_vec();
+    let parsed = shopinbox::mail::parse::parse_message(&raw);
+    store
+        .ingest(
+            vec![NewMessage {
+                location: Location::new("INBOX", 7, 2),
+                raw,
+                parsed,
+                received_at: Utc.with_ymd_and_hms(2026, 11, 24, 8, 30, 0).unwrap(),
+                flags: vec![],
+            }],
+            None,
+        )
+        .unwrap();
+    let conv = store
+        .list(View::All, now, 0, 5)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.customer_addr == "maria@garcia.es")
+        .unwrap()
+        .id;
+    let args = ReplyArgs {
+        conversation: conv,
+        template: "acknowledge",
+        send: false,
+        raw: false,
+        demo_dir: None,
+    };
+    let readable = reply_cli(&cfg, &mut store, args, &mut NoWriteBack, now).unwrap();
+    assert!(
+        readable.contains("To: María García <maria@garcia.es>\n"),
+        "{readable}"
+    );
+    assert!(
+        readable.contains("Subject: Re: Cuenco roto – pedido 1042\n"),
+        "{readable}"
+    );
+    assert!(readable.contains("In-Reply-To: <maria-1@garcia.es>\n"));
+    assert!(readable.contains("María"), "{readable}");
+    assert!(!readable.contains("=?utf-8?"), "{readable}");
+    assert!(!readable.contains("=C3=AD"), "{readable}");
+    assert!(readable.contains("\n(not sent; "), "{readable}");
+
+    let wire = reply_cli(
+        &cfg,
+        &mut store,
+        ReplyArgs { raw: true, ..args },
+        &mut NoWriteBack,
+        now,
+    )
+    .unwrap();
+    assert!(wire.contains("=?utf-8?"), "{wire}");
+    assert!(wire.contains("Content-Transfer-Encoding:"), "{wire}");
+    assert!(wire.contains("MIME-Version: 1.0\n"), "{wire}");
+    assert!(!wire.contains("To: María"), "{wire}");
 }

@@ -542,6 +542,7 @@ fn demo_mode_writes_eml_files() {
             conversation: f.conv,
             template: "acknowledge",
             send: true,
+            raw: false,
             demo_dir: Some(&out),
         },
         &mut NoImap,

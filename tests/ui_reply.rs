@@ -384,7 +384,7 @@ fn statistics_screen_shows_the_review_numbers() {
         "wall clock",
         "business hours",
         "Within the deadline",
-        "One-touch",
+        "Settled by one reply",
         "Kept out",
         "Busiest weekdays",
         "Customer messages per day",

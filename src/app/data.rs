@@ -55,6 +55,11 @@ pub trait InboxData {
     fn raw(&self, key: MessageKey) -> DataResult<Option<Vec<u8>>>;
     fn search(&self, query: &str, limit: u32) -> DataResult<Vec<SearchHit>>;
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo>;
+    /// A customer's notes, oldest first (the whole customer record is more than the
+    /// conversation and reply screens need).
+    fn notes(&self, addr: &str) -> DataResult<Vec<crate::store::Note>> {
+        self.customer(addr).map(|c| c.notes)
+    }
     /// Remember the first name replies greet this customer with (`None`: guess again).
     fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()>;
     fn add_rule(&mut self, kind: RuleKind, value: &str) -> DataResult<i64>;
@@ -180,6 +185,9 @@ impl InboxData for Store {
     }
     fn customer(&self, addr: &str) -> DataResult<CustomerInfo> {
         wrap("read the customer", Store::customer(self, addr))
+    }
+    fn notes(&self, addr: &str) -> DataResult<Vec<crate::store::Note>> {
+        wrap("read the notes", Store::notes(self, addr))
     }
     fn set_first_name(&mut self, addr: &str, first_name: Option<&str>) -> DataResult<()> {
         wrap(

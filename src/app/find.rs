@@ -159,6 +159,7 @@ impl App {
             (FindScope::Conversation(_), Some(Screen::Conversation(c))) => {
                 crate::layout::thread::thread_lines(
                     &c.row.flags,
+                    &c.notes,
                     &c.messages,
                     c.show_quoted,
                     self.width,

@@ -15,6 +15,7 @@ pub mod help;
 pub mod input;
 pub mod keymap;
 pub mod mouse;
+mod notes;
 pub mod outbox;
 mod proactive;
 pub mod reply;
@@ -203,6 +204,8 @@ pub struct ConversationScreen {
     pub scroll: usize,
     /// Quoted text and signatures shown (dimmed) instead of folded.
     pub show_quoted: bool,
+    /// The customer's notes, shown above the thread (warning notes first).
+    pub notes: Vec<crate::store::Note>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -669,9 +672,11 @@ impl App {
                     self.data.conversation_messages(id),
                 ) {
                     (Ok(Some(row)), Ok(messages)) => {
+                        let notes = self.customer_notes(&row.customer_addr);
                         if let Screen::Conversation(c) = &mut self.stack[i] {
                             c.row = row;
                             c.messages = messages;
+                            c.notes = notes;
                         }
                         Ok(())
                     }
@@ -760,6 +765,7 @@ impl App {
         if let Some(Screen::Conversation(c)) = self.stack.last_mut() {
             let lines = crate::layout::thread::thread_lines(
                 &c.row.flags,
+                &c.notes,
                 &c.messages,
                 c.show_quoted,
                 width,
@@ -1128,15 +1134,18 @@ impl App {
         match self.data.conversation_messages(id) {
             Ok(messages) => {
                 // Start at the newest message: that is the one to answer.
+                let notes = self.customer_notes(&row.customer_addr);
                 let mut screen = ConversationScreen {
                     row,
                     messages,
                     scroll: 0,
                     show_quoted: false,
+                    notes,
                 };
                 screen.scroll =
                     crate::layout::thread::last_message_line(&crate::layout::thread::thread_lines(
                         &screen.row.flags,
+                        &screen.notes,
                         &screen.messages,
                         screen.show_quoted,
                         self.width,
@@ -1540,10 +1549,13 @@ impl App {
                                     conversation: m.conversation,
                                     previous,
                                 });
-                                let local = until.with_timezone(&self.data.calendar().tz);
                                 self.info(format!(
                                     "Snoozed until {}. u undoes.",
-                                    local.format("%a %-d %b %H:%M")
+                                    crate::human_time::moment(
+                                        until,
+                                        self.now,
+                                        self.data.calendar().tz
+                                    )
                                 ));
                                 self.refresh();
                             }

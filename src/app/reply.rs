@@ -44,6 +44,12 @@ pub struct TemplatePicker {
     pub preview_scroll: usize,
     /// The conversation's warnings, shown with the preview.
     pub flags: Vec<crate::store::Flag>,
+    /// Templates that cannot be used here: files that did not load, and templates that cannot
+    /// render for this message (see [`unusable_templates`]).
+    pub unusable: usize,
+    /// The customer's notes (the owner's own words), shown beside the preview; warning notes
+    /// first. Cleaned when drawn.
+    pub notes: Vec<crate::store::Note>,
 }
 
 impl TemplatePicker {
@@ -85,6 +91,20 @@ pub fn sort_for_language(choices: &mut [TemplateChoice], language: Option<Langua
     if let Some(lang) = language {
         choices.sort_by_key(|c| c.template.language != lang);
     }
+}
+
+/// How many templates cannot be used: each file that did not load counts once, however many
+/// mistakes it has, and so does each loaded template that cannot render for this message.
+pub fn unusable_templates(errors: &[TemplateError], choices: &[TemplateChoice]) -> usize {
+    let mut files: Vec<&std::path::Path> = errors
+        .iter()
+        .map(|e| match e {
+            TemplateError::Syntax { path, .. } | TemplateError::Read { path, .. } => path.as_path(),
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    files.len() + choices.iter().filter(|c| c.draft.is_err()).count()
 }
 
 /// A template problem as the picker lists it: the file name (not the whole path), line and
@@ -203,6 +223,8 @@ impl App {
             selected: 0,
             preview_scroll: 0,
             flags: row.flags.clone(),
+            unusable: 0,
+            notes: self.customer_notes(&row.customer_addr),
         };
         self.load_choices(&mut picker);
         // A possible duplicate order opens on the template written for it.
@@ -240,6 +262,7 @@ impl App {
                 TemplateChoice { template, draft }
             })
             .collect();
+        picker.unusable = unusable_templates(&errors, &picker.choices);
         sort_for_language(&mut picker.choices, picker.customer_language);
         picker.selected = keep
             .and_then(|p| picker.choices.iter().position(|c| c.template.path == p))
@@ -551,12 +574,13 @@ impl App {
             return;
         };
         self.load_choices(&mut picker);
-        let problems = picker.problems.len();
+        let unusable = picker.unusable;
         self.stack.push(Screen::Templates(picker));
         match result {
             Err(e) => self.error(e),
-            Ok(()) if problems > 0 => self.error(format!(
-                "Templates reloaded; {problems} cannot be used (see the list)."
+            Ok(()) if unusable > 0 => self.error(format!(
+                "Templates reloaded; {} cannot be used (see the list).",
+                crate::human_time::count(unusable as u64, "template", "templates")
             )),
             Ok(()) => self.info("Templates reloaded."),
         }

@@ -81,7 +81,13 @@ pub fn check_ids(store: &Store, ids: &[ConversationId]) -> Result<Vec<Conversati
 }
 
 /// `shopinbox snooze ID... (UNTIL | --clear)`.
-pub fn snooze(store: &mut Store, config: &Config, words: &[String], clear: bool) -> Result<String> {
+pub fn snooze(
+    store: &mut Store,
+    config: &Config,
+    words: &[String],
+    clear: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String> {
     let (ids, until) = split_ids_and_time(words)?;
     let until = match (until, clear) {
         (Some(_), true) => {
@@ -110,7 +116,7 @@ pub fn snooze(store: &mut Store, config: &Config, words: &[String], clear: bool)
     Ok(report(&ids, |id| match until {
         Some(t) => format!(
             "conversation {id} snoozed until {}",
-            deadline::format_local(t, &config.calendar())
+            deadline::format_local(t, now, &config.calendar())
         ),
         None => format!("conversation {id} is back in the inbox"),
     }))

@@ -20,15 +20,8 @@ pub enum StatKind {
     Alert,
 }
 
-/// Business time reads in hours ("26h 10m"): a "day" of business hours is not 24 hours.
-fn hours_minutes(d: Duration) -> String {
-    let m = d.num_minutes().max(0);
-    match (m / 60, m % 60) {
-        (0, m) => format!("{m}m"),
-        (h, 0) => format!("{h}h"),
-        (h, m) => format!("{h}h {m}m"),
-    }
-}
+// Business time reads in hours ("26h 10m"): a "day" of business hours is not 24 hours.
+use crate::human_time::hours as hours_minutes;
 
 fn percent(part: usize, whole: usize) -> String {
     if whole == 0 {
@@ -39,7 +32,7 @@ fn percent(part: usize, whole: usize) -> String {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    crate::human_time::count(n as u64, one, many)
 }
 
 fn spread_row(label: &str, s: Option<&Spread>, f: fn(Duration) -> String) -> String {
@@ -51,13 +44,14 @@ fn spread_row(label: &str, s: Option<&Spread>, f: fn(Duration) -> String) -> Str
 
 /// The text part of the screen, laid out once for drawing and scrolling.
 pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(StatKind, String)> {
+    use crate::review::format::{one_reply_line, BUSINESS_HOURS_NOTE};
     use StatKind::*;
     let hm = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%H:%M").to_string();
     let mut out = vec![(
         Section,
         format!(
             "Morning report · {}",
-            r.now.with_timezone(&tz).format("%a %-d %b %H:%M")
+            crate::human_time::moment(r.now, r.now, tz)
         ),
     )];
     if r.overdue.is_empty() && r.due_today.is_empty() && r.follow_ups_today.is_empty() {
@@ -116,8 +110,8 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
     out.push((
         Section,
         format!(
-            "Last {} days: {} in {}",
-            days,
+            "Last {}: {} in {}",
+            plural(days as usize, "day", "days"),
             plural(
                 st.customer_messages,
                 "customer message",
@@ -146,6 +140,7 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
             hours_minutes,
         ),
     ));
+    out.push((Text, format!("  {BUSINESS_HOURS_NOTE}")));
     let known = st.answered_on_time + st.answered_late;
     out.push((
         Text,
@@ -161,7 +156,7 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
         out.push((
             Text,
             format!(
-                "{:<20} {} (answered flag only)",
+                "{:<20} {} (marked answered in a mail program)",
                 "Timing unknown", st.answered_time_unknown
             ),
         ));
@@ -170,7 +165,9 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
         if st.open_overdue > 0 { Alert } else { Text },
         format!(
             "{:<20} {} ({} past the deadline)",
-            "Still open", st.still_open, st.open_overdue
+            "Still open",
+            plural(st.still_open, "conversation", "conversations"),
+            st.open_overdue
         ),
     ));
     out.push((
@@ -187,13 +184,7 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
     ));
     out.push((
         Text,
-        format!(
-            "{:<20} {} of {} decided ({})",
-            "One-touch",
-            st.one_touch,
-            st.one_touch_decided,
-            percent(st.one_touch, st.one_touch_decided)
-        ),
+        format!("{:<20} {}", "Settled by one reply", one_reply_line(st)),
     ));
     out.push((
         Text,
@@ -265,19 +256,6 @@ mod tests {
         assert_eq!(busiest(&[0, 0, 0], name), "–");
         assert_eq!(busiest(&[1, 0, 2], name), "#2 2 · #0 1");
         assert_eq!(busiest(&[3, 5, 3, 3, 9], name), "#4 9 · #1 5 · #0 3");
-    }
-
-    #[test]
-    fn business_time_reads_in_hours() {
-        let cases = [
-            (0, "0m"),
-            (45, "45m"),
-            (60, "1h"),
-            (26 * 60 + 10, "26h 10m"),
-        ];
-        for (m, want) in cases {
-            assert_eq!(hours_minutes(Duration::minutes(m)), want);
-        }
     }
 
     #[test]

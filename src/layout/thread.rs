@@ -102,6 +102,8 @@ pub enum ThreadLine {
     Problem(String),
     /// A flag that warns (suspicious sender, bounced reply, …), above the thread.
     Warning(String),
+    /// One of the owner's notes about the customer, above the thread.
+    Note(String),
     Blank,
 }
 
@@ -115,7 +117,8 @@ impl ThreadLine {
             ThreadLine::Meta(t)
             | ThreadLine::Attachment(t)
             | ThreadLine::Problem(t)
-            | ThreadLine::Warning(t) => t,
+            | ThreadLine::Warning(t)
+            | ThreadLine::Note(t) => t,
             ThreadLine::Blank => "",
         }
     }
@@ -142,6 +145,7 @@ fn human_size(bytes: u64) -> String {
 /// Lays out the thread for a terminal `width` columns wide.
 pub fn thread_lines(
     flags: &[Flag],
+    notes: &[crate::store::Note],
     messages: &[MessageRow],
     show_quoted: bool,
     width: u16,
@@ -154,7 +158,15 @@ pub fn thread_lines(
             out.push(ThreadLine::Warning(l));
         }
     }
-    if !flags.is_empty() {
+    // Warning notes are flags (above); the ordinary ones follow, calmer.
+    let mut notes = notes.iter().filter(|n| !n.warning).peekable();
+    let has_notes = notes.peek().is_some();
+    for n in notes {
+        for l in wrap(&format!("✎ {}", clean(&n.text)), width) {
+            out.push(ThreadLine::Note(l));
+        }
+    }
+    if !flags.is_empty() || has_notes {
         out.push(ThreadLine::Blank);
     }
     for (i, m) in messages.iter().enumerate() {

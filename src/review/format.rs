@@ -4,22 +4,19 @@
 use super::stats::{Spread, Stats};
 use super::{OverdueReport, ReportItem};
 use crate::deadline::{self, Calendar};
+use crate::human_time::{self, count};
 use crate::layout::fit;
 use crate::mail::sanitize;
 use chrono::Duration;
 use std::fmt::Write;
 
-fn hours(d: Duration) -> String {
-    format!("{:.1}h", d.num_minutes() as f64 / 60.0)
-}
-
-fn spread_line(label: &str, s: Option<&Spread>) -> String {
+fn spread_line(label: &str, s: Option<&Spread>, f: fn(Duration) -> String) -> String {
     match s {
         Some(s) => format!(
-            "{label:<28} median {:>7}   90% within {:>7}   ({} conversations)",
-            hours(s.median),
-            hours(s.p90),
-            s.count
+            "{label:<28} median {:>7}   90% within {:>7}   ({})",
+            f(s.median),
+            f(s.p90),
+            count(s.count as u64, "conversation", "conversations")
         ),
         None => format!("{label:<28} (no replies in this period)"),
     }
@@ -48,11 +45,11 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{shop}: {} overdue, {} due today, {} follow-up(s) today — {}",
+        "{shop}: {} overdue, {} due today, {} today — {}",
         r.overdue.len(),
         r.due_today.len(),
-        r.follow_ups_today.len(),
-        deadline::format_local(r.now, cal)
+        count(r.follow_ups_today.len() as u64, "follow-up", "follow-ups"),
+        deadline::format_local(r.now, r.now, cal)
     );
     let section =
         |out: &mut String, title: &str, items: &[ReportItem], f: &dyn Fn(&ReportItem) -> String| {
@@ -99,38 +96,86 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
     out
 }
 
+/// What the two first-response clocks mean, in one line (the CLI and the TUI say the same).
+pub const BUSINESS_HOURS_NOTE: &str = "wall clock: all hours; business hours: opening hours only";
+
+/// Conversations settled by a single reply, said the way an owner would: of the answered
+/// conversations old enough to tell (a reply 7 days quiet, or more mail already happened), how
+/// many needed nothing more. The value after the label "Settled by one reply", for the CLI and
+/// the TUI.
+pub fn one_reply_line(s: &Stats) -> String {
+    let quiet = super::stats::ONE_TOUCH_QUIET;
+    if s.one_touch_decided == 0 {
+        return format!("not known yet (needs a reply that is {quiet} days old)");
+    }
+    format!(
+        "{} of {} ({}): no more questions within {quiet} days",
+        s.one_touch,
+        count(
+            s.one_touch_decided as u64,
+            "answered conversation",
+            "answered conversations"
+        ),
+        percent(s.one_touch, s.one_touch_decided),
+    )
+}
+
 /// The statistics as text tables.
 pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Last {days} day(s): {} – {}",
-        s.from.with_timezone(&cal.tz).format("%a %d %b %Y"),
-        s.to.with_timezone(&cal.tz).format("%a %d %b %Y %H:%M")
+        "Last {}: {} – {}",
+        count(u64::from(days), "day", "days"),
+        human_time::weekday(s.from, s.to, cal.tz),
+        human_time::moment(s.to, s.to, cal.tz)
     );
     let _ = writeln!(
         out,
-        "{} customer message(s) in {} conversation(s); {} kept out as not-a-customer\n",
-        s.customer_messages, s.conversations, s.kept_out
+        "{} in {}; {} kept out as not-a-customer\n",
+        count(
+            s.customer_messages as u64,
+            "customer message",
+            "customer messages"
+        ),
+        count(s.conversations as u64, "conversation", "conversations"),
+        s.kept_out
     );
     let _ = writeln!(out, "FIRST RESPONSE");
     let _ = writeln!(
         out,
         "{}",
-        spread_line("  wall-clock", s.first_response_wall.as_ref())
+        spread_line(
+            "  wall clock",
+            s.first_response_wall.as_ref(),
+            human_time::duration
+        )
     );
     let _ = writeln!(
         out,
         "{}",
-        spread_line("  business hours", s.first_response_business.as_ref())
+        spread_line(
+            "  business hours",
+            s.first_response_business.as_ref(),
+            human_time::hours
+        )
     );
+    let _ = writeln!(out, "  {BUSINESS_HOURS_NOTE}");
     let _ = writeln!(
         out,
         "{}",
-        spread_line("  resolution (first→last)", s.resolution.as_ref())
+        spread_line(
+            "  resolution (first→last)",
+            s.resolution.as_ref(),
+            human_time::duration
+        )
     );
     let known = s.answered_on_time + s.answered_late;
-    let _ = writeln!(out, "\nDEADLINES ({} requests)", s.requests);
+    let _ = writeln!(
+        out,
+        "\nDEADLINES ({})",
+        count(s.requests as u64, "request", "requests")
+    );
     let _ = writeln!(
         out,
         "  answered on time      {:>5}  {}",
@@ -146,7 +191,7 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
     if s.answered_time_unknown > 0 {
         let _ = writeln!(
             out,
-            "  answered (time unknown, \\Answered flag) {:>5}",
+            "  answered, time unknown {:>4}  (marked answered in a mail program)",
             s.answered_time_unknown
         );
     }
@@ -155,18 +200,25 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
         "  still open            {:>5}  ({} overdue)",
         s.still_open, s.open_overdue
     );
-    let _ = writeln!(
-        out,
-        "  one-touch resolution  {:>5}  {} of {} decided",
-        s.one_touch,
-        percent(s.one_touch, s.one_touch_decided),
-        s.one_touch_decided
-    );
-    let _ = writeln!(out, "\nMESSAGES PER DAY");
+    let _ = writeln!(out, "  settled by one reply  {}", one_reply_line(s));
+    let _ = writeln!(out, "\nCUSTOMER MESSAGES PER DAY");
     let max = s.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    for (day, n) in &s.per_day {
-        let bar = "#".repeat((n * 30).div_ceil(max));
-        let _ = writeln!(out, "  {}  {:>4}  {bar}", day.format("%a %d %b"), n);
+    for run in super::daily::compact(&s.per_day) {
+        match run {
+            super::daily::DayRun::Day(day, n) => {
+                let bar = "#".repeat((n * 30).div_ceil(max));
+                let _ = writeln!(out, "  {}  {:>4}  {bar}", day.format("%a %d %b"), n);
+            }
+            super::daily::DayRun::Quiet(from, to) => {
+                let _ = writeln!(
+                    out,
+                    "  {} – {}  none ({})",
+                    from.format("%a %d %b"),
+                    to.format("%a %d %b"),
+                    count(super::daily::quiet_days(from, to) as u64, "day", "days")
+                );
+            }
+        }
     }
     let _ = writeln!(out, "\nBUSIEST WEEKDAYS");
     let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

@@ -3,6 +3,7 @@
 //! [`stats`] is the pure core. This module loads its input from the store and builds the
 //! report; [`format`] turns both into plain text for the terminal or a cron mail.
 
+pub mod daily;
 pub mod format;
 pub mod stats;
 

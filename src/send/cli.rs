@@ -20,6 +20,9 @@ pub struct ReplyArgs<'a> {
     pub template: &'a str,
     /// Queue and send instead of only printing.
     pub send: bool,
+    /// Print the message in its RFC 5322 form (encoded headers, quoted-printable body)
+    /// instead of decoded for reading.
+    pub raw: bool,
     /// Demo mode: deliver into this folder of .eml files instead of SMTP.
     pub demo_dir: Option<&'a Path>,
 }
@@ -46,12 +49,16 @@ pub fn reply_cli(
     let draft = flow::draft(cfg, store, &msg, template, now)?;
     if !args.send {
         let composed = flow::compose_draft(cfg, &draft, now)?;
-        out.push_str(&String::from_utf8_lossy(&composed.raw).replace("\r\n", "\n"));
+        if args.raw {
+            out.push_str(&String::from_utf8_lossy(&composed.raw).replace("\r\n", "\n"));
+        } else {
+            out.push_str(&super::readable::readable(&composed.raw));
+        }
         if let Some(at) = draft.follow_up_at {
             let _ = writeln!(
                 out,
                 "\n(not sent; with --send the conversation gets a follow-up at {})",
-                crate::deadline::format_local(at, &cfg.calendar)
+                crate::deadline::format_local(at, now, &cfg.calendar)
             );
         } else {
             out.push_str("\n(not sent; add --send to send it)\n");
@@ -184,7 +191,7 @@ pub fn outbox_cli(
                     "{:>5}  {:<9}  {}  {}  {}",
                     e.id,
                     e.state.as_str(),
-                    crate::deadline::format_local(when, &cfg.calendar),
+                    crate::deadline::format_local(when, now, &cfg.calendar),
                     e.to_addr,
                     e.subject
                 );

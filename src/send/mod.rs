@@ -10,6 +10,7 @@ pub mod flow;
 pub mod imap;
 pub mod lease;
 pub mod outbox;
+pub mod readable;
 pub mod smtp;
 mod smtp_oauth;
 pub mod worker;

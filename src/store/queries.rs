@@ -19,7 +19,9 @@ use rusqlite::{params, OptionalExtension, Row};
 
 pub(crate) const CONV_COLS: &str = "id, subject, customer_name, customer_addr, message_count, \
      first_at, last_at, pending_since, due_at, last_shop_at, not_customer, snoozed_until, \
-     follow_up_at, manual_answered_at, latest_message, flags, removed_since";
+     follow_up_at, manual_answered_at, latest_message, flags, removed_since, \
+     EXISTS (SELECT 1 FROM notes WHERE notes.customer_addr = conversations.customer_addr \
+     AND notes.warning = 0)";
 
 /// The due time that counts at `now`: the deadline of the oldest unanswered message, or a
 /// follow-up whose time has come, whichever is earlier.
@@ -66,6 +68,7 @@ pub(crate) fn conversation_row(r: &Row<'_>, now: i64) -> rusqlite::Result<Conver
         // than failing the whole view.
         flags: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
         removed_since: opt_time(r.get(16)?),
+        has_notes: r.get(17)?,
     })
 }
 

@@ -244,6 +244,9 @@ pub struct ConversationRow {
     /// synced folders on the server (since when it was waiting). Not in Needs reply, never
     /// "answered": its own state, "removed on the server".
     pub removed_since: Option<DateTime<Utc>>,
+    /// The owner keeps ordinary notes about this customer (warning notes are flags instead):
+    /// a calm badge in the list, the notes above the thread and beside the reply preview.
+    pub has_notes: bool,
 }
 
 /// What a warning is about. Flags never hide anything (DESIGN.md "Flags that warn").

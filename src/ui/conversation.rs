@@ -33,6 +33,7 @@ fn style_line(l: &ThreadLine, theme: Theme) -> Line<'static> {
         ThreadLine::Attachment(t) => Line::raw(t.clone()),
         ThreadLine::Problem(t) => Line::styled(t.clone(), theme.dim()),
         ThreadLine::Warning(t) => Line::styled(t.clone(), theme.error()),
+        ThreadLine::Note(t) => Line::styled(t.clone(), theme.note()),
         ThreadLine::Blank => Line::raw(""),
     }
 }
@@ -81,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
     };
     let mut info = format!("{who} · {n} message{}", if n == 1 { "" } else { "s" });
     // Promises and snoozes decide when this conversation comes back: say so up here.
-    let at = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&cal.tz).format("%a %-d %b %H:%M");
+    let at = |t: chrono::DateTime<chrono::Utc>| crate::human_time::moment(t, app.now, cal.tz);
     if let Some(f) = c.row.follow_up_at {
         if f <= app.now {
             info.push_str(&format!(" · follow-up was due {}", at(f)));
@@ -92,8 +93,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
     if let Some(t) = c.row.snoozed_until.filter(|t| *t > app.now) {
         info.push_str(&format!(" · snoozed until {}", at(t)));
     }
+    // The thread opens on its newest message, so the notes above it may be scrolled away:
+    // then the first one stays in view up here ("+1" when there are more).
+    let notes: Vec<&crate::store::Note> = c.notes.iter().filter(|n| !n.warning).collect();
+    let note = notes.first().map(|n| match notes.len() {
+        1 => format!(" · ✎ {}", clean(&n.text)),
+        more => format!(" · ✎ {} (+{})", clean(&n.text), more - 1),
+    });
+    let info_w = unicode_width::UnicodeWidthStr::width(info.as_str());
+    let mut spans = vec![Span::styled(fit(&info, w), theme.dim())];
+    if let Some(note) = note.filter(|_| info_w < w && c.scroll > 0) {
+        spans.push(Span::styled(fit(&note, w - info_w), theme.note()));
+    }
     frame.render_widget(
-        Paragraph::new(Line::styled(fit(&info, w), theme.dim())),
+        Paragraph::new(Line::from(spans)),
         Rect {
             y: area.y + 1,
             height: 1,
@@ -106,16 +119,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         ..area
     };
     let found = super::find::marker(app, theme);
-    let lines: Vec<Line> =
-        thread_lines(&c.row.flags, &c.messages, c.show_quoted, area.width, cal.tz)
-            .iter()
-            .enumerate()
-            .skip(c.scroll)
-            .take(usize::from(body.height))
-            .map(|(i, l)| match &found {
-                Some(m) => m.line(style_line(l, theme), Some(i)),
-                None => style_line(l, theme),
-            })
-            .collect();
+    let lines: Vec<Line> = thread_lines(
+        &c.row.flags,
+        &c.notes,
+        &c.messages,
+        c.show_quoted,
+        area.width,
+        cal.tz,
+    )
+    .iter()
+    .enumerate()
+    .skip(c.scroll)
+    .take(usize::from(body.height))
+    .map(|(i, l)| match &found {
+        Some(m) => m.line(style_line(l, theme), Some(i)),
+        None => style_line(l, theme),
+    })
+    .collect();
     frame.render_widget(Paragraph::new(lines), body);
 }

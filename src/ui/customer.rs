@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
     let first = match info.first_contact {
         Some(t) => format!(
             "first contact {}",
-            t.with_timezone(&cal.tz).format("%-d %b %Y")
+            crate::human_time::day(t, app.now, cal.tz)
         ),
         None => "no mail yet".to_string(),
     };
@@ -187,7 +187,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
     let visible = usize::from(inner.height);
     let start = c.selected_note.saturating_sub(visible.saturating_sub(1));
     for (i, note) in info.notes.iter().enumerate().skip(start).take(visible) {
-        let date = note.updated_at.with_timezone(&cal.tz).format("%-d %b");
+        let date = crate::human_time::day(note.updated_at, app.now, cal.tz);
         let mark = if note.warning { "⚠ " } else { "" };
         let text = format!("{date}  {mark}{}", clean(&note.text));
         let base = if note.warning {

@@ -96,21 +96,31 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
     }
 }
 
-/// The subject, after a red warning badge when the conversation is flagged.
+/// The calm badge of a customer the owner keeps notes about (warning notes are red flags).
+pub const NOTES_BADGE: &str = "✎";
+
+/// The subject, after a red warning badge when the conversation is flagged and a calm notes
+/// badge when the owner keeps notes about the customer.
 fn subject_cell(r: &ConversationRow, width: usize, theme: Theme) -> Cell<'static> {
     let subject = clean(&r.subject);
-    match super::flags::badge(&r.flags) {
-        None => Cell::from(fit(&subject, width)),
-        Some(b) => {
-            let b = fit(&b, width);
-            let rest = width.saturating_sub(unicode_width::UnicodeWidthStr::width(b.as_str()) + 1);
-            Cell::from(Line::from(vec![
-                Span::styled(b, theme.error()),
-                Span::raw(" "),
-                Span::raw(fit(&subject, rest)),
-            ]))
-        }
+    let mut spans = Vec::new();
+    let mut rest = width;
+    let badges = [
+        (super::flags::badge(&r.flags), theme.error()),
+        (r.has_notes.then(|| NOTES_BADGE.to_string()), theme.note()),
+    ];
+    for (badge, style) in badges {
+        let Some(b) = badge else { continue };
+        let b = fit(&b, rest);
+        rest = rest.saturating_sub(unicode_width::UnicodeWidthStr::width(b.as_str()) + 1);
+        spans.push(Span::styled(b, style));
+        spans.push(Span::raw(" "));
     }
+    if spans.is_empty() {
+        return Cell::from(fit(&subject, width));
+    }
+    spans.push(Span::raw(fit(&subject, rest)));
+    Cell::from(Line::from(spans))
 }
 
 pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
@@ -219,10 +229,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     // Wide terminals spell badges out ("snoozed until Mon 09:00"); below 100 columns the
     // subject needs the room and badges use their short form.
     let full_badges = area.width >= 100;
+    // The Received column fits its widest text ("22 Nov 2025"; "Nov'25" when narrow).
+    use crate::human_time::{RECEIVED_NARROW_WIDTH, RECEIVED_WIDTH};
     let (state_w, name_w, when_w, count_w): (u16, u16, u16, u16) = match (narrow, full_badges) {
-        (true, _) => (15, 11, 6, 3),
-        (false, false) => (16, 22, 10, 4),
-        (false, true) => (23, 20, 10, 4),
+        (true, _) => (15, 11, RECEIVED_NARROW_WIDTH, 3),
+        (false, false) => (16, 22, RECEIVED_WIDTH, 4),
+        (false, true) => (23, 20, RECEIVED_WIDTH, 4),
     };
     // Fixed columns plus the four gaps; cut text with "…" so a cut is visible.
     let fixed = usize::from(state_w + name_w + when_w + count_w + 4);
@@ -259,9 +271,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             _ => clean(&r.customer_addr),
         };
         let received = if narrow {
-            let t = short_time(r.last_at, app.now, cal.tz);
-            // Only the time or day fits: "09:12", "Mon", "12 Nov".
-            t.split(' ').next().map(str::to_string).unwrap_or(t)
+            crate::human_time::received_narrow(r.last_at, app.now, cal.tz)
         } else {
             short_time(r.last_at, app.now, cal.tz)
         };
@@ -338,6 +348,7 @@ mod tests {
             latest_message: 1,
             flags: vec![],
             removed_since: None,
+            has_notes: false,
         };
         assert_eq!(urgency(&row, now, &cal), Urgency::Answered);
         row.removed_since = Some(at("2025-11-24T09:00:00Z"));

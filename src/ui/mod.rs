@@ -17,7 +17,7 @@ pub mod status;
 pub mod theme;
 
 use crate::app::{App, Screen};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -70,18 +70,7 @@ pub fn clean_text(s: &str) -> String {
 /// A received time, short: "09:12" today, "Mon 09:12" within the week, "12 Nov" this year,
 /// "12 Nov 2025" before.
 pub fn short_time(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
-    let at = at.with_timezone(&tz);
-    let now = now.with_timezone(&tz);
-    let days = (now.date_naive() - at.date_naive()).num_days();
-    if days == 0 {
-        at.format("%H:%M").to_string()
-    } else if (0..6).contains(&days) {
-        at.format("%a %H:%M").to_string()
-    } else if at.year() == now.year() {
-        at.format("%-d %b").to_string()
-    } else {
-        at.format("%-d %b %Y").to_string()
-    }
+    crate::human_time::received(at, now, tz)
 }
 
 #[cfg(test)]

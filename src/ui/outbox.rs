@@ -47,7 +47,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutboxScreen, theme: T
             if i == s.selected { "›" } else { " " },
             e.id,
             state,
-            e.updated_at.with_timezone(&tz).format("%-d %b %H:%M"),
+            crate::human_time::day_time(e.updated_at, app.now, tz),
             clean(&e.to_addr),
             clean(&e.subject)
         );

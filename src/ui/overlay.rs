@@ -124,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             for (i, (label, at)) in m.presets.iter().enumerate() {
                 let text = format!(
                     "{label:<20} {}",
-                    at.with_timezone(&tz).format("%a %-d %b %H:%M")
+                    crate::human_time::moment(*at, app.now, tz)
                 );
                 lines.push(menu_line(i, m.selected, text, theme, inner.width));
             }

@@ -154,6 +154,18 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
             }
         }
     }
+    // The customer's notes (the owner's own words) stay in view beside the reply too;
+    // warning notes are already on the preview's frame.
+    let mut notes = p.notes.iter().filter(|n| !n.warning).peekable();
+    if notes.peek().is_some() {
+        problem_lines.push(Line::raw(""));
+        problem_lines.push(Line::styled(fit("Notes:", iw), theme.note()));
+        for n in notes {
+            for l in wrap(&format!("✎ {}", clean(&n.text)), iw.max(1)) {
+                problem_lines.push(Line::styled(l, theme.note()));
+            }
+        }
+    }
     let h = usize::from(inner.height);
     let problem_h = problem_lines.len().min(h.saturating_sub(3));
     let list_h = h - problem_h;
@@ -212,7 +224,7 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
     let follow = match c.draft.follow_up_at {
         Some(at) => format!(
             " · follow-up {}",
-            at.with_timezone(&tz).format("%a %-d %b %H:%M")
+            crate::human_time::moment(at, app.now, tz)
         ),
         None => String::new(),
     };

@@ -17,10 +17,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &StatsScreen, theme: Th
     let tz = app.data.calendar().tz;
     let w = usize::from(area.width);
     let title = format!(
-        "Statistics · last {} days ({} – {})",
-        s.days,
-        s.stats.from.with_timezone(&tz).format("%-d %b"),
-        s.stats.to.with_timezone(&tz).format("%-d %b")
+        "Statistics · last {} ({} – {})",
+        crate::human_time::count(u64::from(s.days), "day", "days"),
+        crate::human_time::day(s.stats.from, s.stats.to, tz),
+        crate::human_time::day(s.stats.to, s.stats.to, tz)
     );
     let back = format!(
         "{} returns",
@@ -78,11 +78,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &StatsScreen, theme: Th
     draw_per_day(frame, chart, s, theme);
 }
 
-/// Customer messages per day: one labelled bar per day when there is room, else a sparkline.
+/// Widest bar: a few busy days after a quiet month should not turn into slabs.
+const MAX_BAR: u16 = 4;
+
+/// Customer messages per day, compact (quiet spans fold into one "·" bar and are named in the
+/// label): one labelled bar per entry when there is room, else a sparkline.
 fn draw_per_day(frame: &mut Frame, area: Rect, s: &StatsScreen, theme: Theme) {
+    use crate::review::daily::{compact, quiet_days, DayRun};
     let per_day = &s.stats.per_day;
     let max = per_day.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    let label = format!("Customer messages per day (most: {max})");
+    let runs = compact(per_day);
+    let quiet: i64 = runs
+        .iter()
+        .map(|r| match r {
+            DayRun::Quiet(from, to) => quiet_days(*from, *to),
+            DayRun::Day(..) => 0,
+        })
+        .sum();
+    let label = if quiet > 0 {
+        format!(
+            "Customer messages per day (most: {max}; · = {})",
+            crate::human_time::count(u64::try_from(quiet).unwrap_or(0), "quiet day", "quiet days")
+        )
+    } else {
+        format!("Customer messages per day (most: {max})")
+    };
     frame.render_widget(
         Paragraph::new(Line::styled(
             fit(&label, usize::from(area.width)),
@@ -95,16 +115,20 @@ fn draw_per_day(frame: &mut Frame, area: Rect, s: &StatsScreen, theme: Theme) {
         height: area.height - 1,
         ..area
     };
-    let n = u16::try_from(per_day.len()).unwrap_or(u16::MAX).max(1);
+    let n = u16::try_from(runs.len()).unwrap_or(u16::MAX).max(1);
     // Bars two columns wide fit the day of the month under them and the count inside.
-    let bar_w = (plot.width + 1) / n;
+    let bar_w = ((plot.width + 1) / n).min(MAX_BAR + 1);
     if bar_w >= 3 && plot.height >= 3 {
-        let bars: Vec<Bar> = per_day
+        let bars: Vec<Bar> = runs
             .iter()
-            .map(|(day, count)| {
-                Bar::default()
+            .map(|run| match run {
+                DayRun::Day(day, count) => Bar::default()
                     .value(*count as u64)
-                    .label(Line::from(day.format("%d").to_string()))
+                    .label(Line::from(day.format("%d").to_string())),
+                DayRun::Quiet(..) => Bar::default()
+                    .value(0)
+                    .text_value(String::new())
+                    .label(Line::from("·")),
             })
             .collect();
         let chart = BarChart::vertical(bars)

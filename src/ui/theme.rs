@@ -89,6 +89,10 @@ impl Theme {
         self.hit()
             .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
+    /// The owner's own notes: set apart from mail text, calmer than a warning.
+    pub fn note(self) -> Style {
+        self.fg(Color::Magenta)
+    }
 }
 
 #[cfg(test)]

@@ -157,6 +157,7 @@ impl Fake {
             latest_message: messages[messages.len() - 1].id,
             flags: vec![],
             removed_since: None,
+            has_notes: false,
         };
         self.convs.push(Conv { row, messages });
         id
@@ -292,6 +293,10 @@ impl Fake {
             row.pending_since = None;
         }
         // As the store does: a warning note about the customer flags every conversation.
+        row.has_notes = self
+            .notes
+            .iter()
+            .any(|n| !n.warning && n.customer_addr == row.customer_addr);
         if let Some(n) = self
             .notes
             .iter()
