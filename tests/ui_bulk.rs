@@ -241,5 +241,8 @@ fn marking_keys_follow_the_keys_table() {
     // The help lists the remapped keys.
     press(&mut app, "?");
     let text = shot(&app, 100, 60);
-    assert!(text.contains("t  inbox list: mark/unmark"), "{text}");
+    assert!(
+        text.contains("t  toggle_mark        inbox list: mark/unmark"),
+        "{text}"
+    );
 }

@@ -245,10 +245,11 @@ fn opening_an_all_mail_search_hit_finds_the_words_in_the_conversation() {
         .active_find()
         .expect("the search words are found in the thread");
     assert_eq!(find.query, "bowl");
-    // The body and the attachment's name (bowl.jpg).
-    assert!(status(&app).starts_with("hit 1 of 2"), "{}", status(&app));
+    // The owner's note above the thread ("Replacement bowl sent"), the body and the
+    // attachment's name (bowl.jpg).
+    assert!(status(&app).starts_with("hit 1 of 3"), "{}", status(&app));
     press(&mut app, "n");
-    assert_eq!(status(&app), "hit 2 of 2");
+    assert_eq!(status(&app), "hit 2 of 3");
 }
 
 #[test]

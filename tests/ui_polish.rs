@@ -68,9 +68,9 @@ fn notes_badge_the_list_and_open_above_the_thread() {
     assert!(lea.contains("⚠ WARNING") && !lea.contains('✎'), "{lea}");
     assert!(!line_with(&s, "Where is my package?").contains('✎'), "{s}");
 
-    // n on a row adds a note about its customer; the badge follows at once.
+    // i on a row adds a note about its customer; the badge follows at once.
     select(&mut app, "Where is my package? Order #1042");
-    press(&mut app, "n");
+    press(&mut app, "i");
     type_text(&mut app, "Prefers email, no calls");
     press(&mut app, "Enter");
     let s = screen(&app, 100, 30);
@@ -90,7 +90,7 @@ fn notes_badge_the_list_and_open_above_the_thread() {
     assert!(note_at < thread_at, "{s}");
 
     // A note added from the conversation shows there at once.
-    press(&mut app, "n");
+    press(&mut app, "i");
     type_text(&mut app, "Ships to the office");
     press(&mut app, "Enter");
     let s = screen(&app, 100, 30);
@@ -136,7 +136,7 @@ fn note_text_is_sanitized_wherever_it_shows() {
 fn notes_show_beside_the_reply_preview() {
     let (_dir, mut app) = demo_app(100, 30);
     select(&mut app, JOHN_DEMO);
-    press(&mut app, "n");
+    press(&mut app, "i");
     type_text(&mut app, "Sent a replacement on 20 Nov");
     press(&mut app, "Enter");
     assert_eq!(press(&mut app, "r"), Effect::None);
@@ -277,9 +277,17 @@ fn statistics_speak_a_shop_owners_language() {
     for gone in ["One-touch", "decided", "(s)", "1 conversations"] {
         assert!(!s.contains(gone), "{gone:?} in\n{s}");
     }
+    // The figures come from the screen's own statistics; the words must agree in number.
+    let (one, decided) = (st.stats.one_touch, st.stats.one_touch_decided);
+    let noun = if decided == 1 {
+        "conversation"
+    } else {
+        "conversations"
+    };
+    let want = format!("{one} of {decided} answered {noun} (");
     assert!(
-        line_with(&s, "Settled by one reply").contains("0 of 1 answered conversation (0%)"),
-        "{s}"
+        line_with(&s, "Settled by one reply").contains(&want),
+        "{want:?} in\n{s}"
     );
     // One line says what the two clocks mean, right under them.
     let rows: Vec<&str> = s.lines().collect();
