@@ -1237,6 +1237,12 @@ impl<'a> Ctx<'a> {
         let since = match since {
             None => None,
             Some(value) => match toml_date(value) {
+                Some(d) if d.year() < 1970 => {
+                    return Err(self.invalid(
+                        "hours.track_since",
+                        "is before 1970; write the date from which customer mail counts (e.g. \"2026-01-01\")",
+                    ))
+                }
                 Some(d) => Some(d),
                 None => {
                     return Err(self.invalid(

@@ -219,3 +219,6 @@ mod tests;
 
 #[cfg(test)]
 mod proactive_tests;
+
+#[cfg(test)]
+mod tracking_tests;
