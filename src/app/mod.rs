@@ -762,9 +762,14 @@ impl App {
     }
 
     fn cycle_view(&mut self, step: isize) {
-        let i = VIEWS.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
-        let n = VIEWS.len() as isize;
-        self.set_view(VIEWS[(i + step).rem_euclid(n) as usize]);
+        // Older, never answered has no tab while it is empty: Tab skips it then.
+        let views: Vec<View> = VIEWS
+            .into_iter()
+            .filter(|v| *v != View::Older || self.counts.older > 0 || self.view == View::Older)
+            .collect();
+        let i = views.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
+        let n = views.len() as isize;
+        self.set_view(views[(i + step).rem_euclid(n) as usize]);
     }
 
     /// Moves the selection (or the thread scroll) by `delta` rows.

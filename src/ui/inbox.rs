@@ -149,9 +149,10 @@ fn tabs(app: &App, width: u16, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for short in [false, true] {
         spans.clear();
-        // The Snoozed tab shows when something is snoozed (or it is the current view).
-        let shown = VIEWS.iter().filter(|v| {
-            **v != View::Snoozed || app.counts.snoozed > 0 || app.view == View::Snoozed
+        // The Snoozed and Older tabs show when they hold something (or are the current view).
+        let shown = VIEWS.iter().filter(|v| match **v {
+            View::Snoozed | View::Older => view_count(&app.counts, **v) > 0 || app.view == **v,
+            _ => true,
         });
         for (i, v) in shown.enumerate() {
             if i > 0 {
