@@ -1638,7 +1638,10 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
         "Due soon:       {} before the deadline",
         deadline::format_duration(cal.due_soon)
     ));
-    line(format!("History:        {}", crate::tracking::describe(cal)));
+    line(format!(
+        "History:        {}",
+        crate::tracking::describe(cal)
+    ));
     line(format!("Store:          {}", cfg.store_path().display()));
     line(format!("Templates:      {}", cfg.templates_dir().display()));
     line(match &cfg.imap {

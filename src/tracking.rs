@@ -148,8 +148,18 @@ mod tests {
                 "2025-12-29T08:00:00Z",
                 "2025-12-21T23:00:00Z",
             ),
-            ("zero days: the start day", B(0), "2025-11-26T09:30:00Z", "2025-11-25T23:00:00Z"),
-            ("one day", B(1), "2025-11-26T09:30:00Z", "2025-11-24T23:00:00Z"),
+            (
+                "zero days: the start day",
+                B(0),
+                "2025-11-26T09:30:00Z",
+                "2025-11-25T23:00:00Z",
+            ),
+            (
+                "one day",
+                B(1),
+                "2025-11-26T09:30:00Z",
+                "2025-11-24T23:00:00Z",
+            ),
             (
                 "across the spring DST change (midnight is +01:00 before it)",
                 B(3),
@@ -203,7 +213,10 @@ mod tests {
         let cut = cutoff_secs(Some(start), &c).unwrap();
         assert!(is_history(cut - 1, Some(cut)));
         assert!(!is_history(cut, Some(cut)));
-        assert!(!is_history(0, None), "before tracking starts nothing is history");
+        assert!(
+            !is_history(0, None),
+            "before tracking starts nothing is history"
+        );
         assert_eq!(cutoff_secs(None, &c), None);
         assert_eq!(search_since(at("2025-11-20T23:00:00Z")), date("2025-11-19"));
     }

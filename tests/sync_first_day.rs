@@ -53,7 +53,14 @@ fn seed(servers: &MailServers) -> Vec<String> {
     let status = Command::new("/usr/bin/python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/gen_maildir.py"))
         .arg(servers.maildir())
-        .args(["-n", &HISTORY.to_string(), "--seed", "11", "--chown", "5000:5000"])
+        .args([
+            "-n",
+            &HISTORY.to_string(),
+            "--seed",
+            "11",
+            "--chown",
+            "5000:5000",
+        ])
         .args(["--now", &month_ago.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -120,7 +127,10 @@ fn first_sync_stores_todays_customers_first_and_only_they_need_a_reply() {
         SyncEvent::WindowSynced => {
             // What a second reader (the inbox) sees the moment the window is stored.
             let reader = Store::open(&path, ctx()).unwrap();
-            at_window = Some((subjects(&reader, View::NeedsReply), stored_messages(&reader)));
+            at_window = Some((
+                subjects(&reader, View::NeedsReply),
+                stored_messages(&reader),
+            ));
             events.push("window".into());
         }
         SyncEvent::History { done, total } => {
@@ -131,10 +141,20 @@ fn first_sync_stores_todays_customers_first_and_only_they_need_a_reply() {
     });
     assert!(matches!(res, Err(SyncError::Cancelled)), "{res:?}");
     let (needs_reply, stored) = at_window.expect("the window was reported as synced");
-    assert_eq!(needs_reply, today, "the window holds today's three customers");
-    assert_eq!(stored, 3, "nothing of the history was stored before the window");
+    assert_eq!(
+        needs_reply, today,
+        "the window holds today's three customers"
+    );
+    assert_eq!(
+        stored, 3,
+        "nothing of the history was stored before the window"
+    );
     assert_eq!(events[0], "window", "{events:?}");
-    assert_eq!(events.len(), 2, "stopped after one history batch: {events:?}");
+    assert_eq!(
+        events.len(),
+        2,
+        "stopped after one history batch: {events:?}"
+    );
     assert_eq!(events[1], format!("history 253 of {}", HISTORY + 3));
     let partial = stored_messages(&store);
     assert!(partial > 3 && partial < (HISTORY + 3) as i64, "{partial}");
@@ -159,7 +179,10 @@ fn first_sync_stores_todays_customers_first_and_only_they_need_a_reply() {
         Some(&(HISTORY + 3, HISTORY + 3)),
         "history progress reaches the total"
     );
-    assert!(history_events.first().unwrap().0 > 253, "resumed, not restarted");
+    assert!(
+        history_events.first().unwrap().0 > 253,
+        "resumed, not restarted"
+    );
     let (rows, uids): (i64, i64) = store
         .connection()
         .query_row(
@@ -177,7 +200,11 @@ fn first_sync_stores_todays_customers_first_and_only_they_need_a_reply() {
     assert_eq!(subjects(&store, View::NeedsReply), today);
     let counts = store.counts(at).unwrap();
     assert_eq!((counts.needs_reply, counts.overdue), (3, 0));
-    assert!(counts.older > 100, "older, never answered: {}", counts.older);
+    assert!(
+        counts.older > 100,
+        "older, never answered: {}",
+        counts.older
+    );
     assert!(counts.all > counts.older + 3, "{counts:?}");
     assert_eq!(store.tracking_start().unwrap(), Some(at));
 

@@ -11,12 +11,12 @@ pub mod command;
 pub mod data;
 pub mod input;
 pub mod keymap;
+mod older;
 pub mod outbox;
 mod proactive;
 pub mod reply;
 pub mod rules;
 pub mod stats;
-mod older;
 pub mod when;
 pub mod worker;
 

@@ -127,7 +127,12 @@ pub fn thousands(n: u64) -> String {
 mod tests {
     #[test]
     fn thousands_separators() {
-        for (n, want) in [(0, "0"), (999, "999"), (12400, "12,400"), (1234567, "1,234,567")] {
+        for (n, want) in [
+            (0, "0"),
+            (999, "999"),
+            (12400, "12,400"),
+            (1234567, "1,234,567"),
+        ] {
             assert_eq!(super::thousands(n), want);
         }
     }

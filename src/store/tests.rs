@@ -14,7 +14,9 @@ const BOB: &str = "bob@web.de";
 /// back before any of their mail (the window itself: `tracking_tests.rs`).
 fn calendar() -> Calendar {
     Calendar {
-        track: crate::deadline::TrackWindow::Since(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()),
+        track: crate::deadline::TrackWindow::Since(
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+        ),
         ..Calendar::office_hours(
             chrono_tz::Europe::Berlin,
             NaiveTime::from_hms_opt(9, 0, 0).unwrap(),

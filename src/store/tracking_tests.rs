@@ -65,12 +65,42 @@ fn ids(rows: &[ConversationRow]) -> Vec<String> {
 /// ago, one from the Thursday before the window, and two inside it.
 fn first_sync(store: &mut Store) {
     let msgs = vec![
-        mail("june@x", "ann@mail.com", "June question", "2025-06-02T10:00:00Z", 1),
-        mail("old@x", "bob@mail.com", "Old answered", "2025-06-03T10:00:00Z", 2),
-        mail("old-re@x", SHOP, "Re: Old answered", "2025-06-03T12:00:00Z", 3),
-        mail("thu@x", "cid@mail.com", "Thursday", "2025-11-20T10:00:00Z", 4),
+        mail(
+            "june@x",
+            "ann@mail.com",
+            "June question",
+            "2025-06-02T10:00:00Z",
+            1,
+        ),
+        mail(
+            "old@x",
+            "bob@mail.com",
+            "Old answered",
+            "2025-06-03T10:00:00Z",
+            2,
+        ),
+        mail(
+            "old-re@x",
+            SHOP,
+            "Re: Old answered",
+            "2025-06-03T12:00:00Z",
+            3,
+        ),
+        mail(
+            "thu@x",
+            "cid@mail.com",
+            "Thursday",
+            "2025-11-20T10:00:00Z",
+            4,
+        ),
         mail("fri@x", "dan@mail.com", "Friday", "2025-11-21T08:00:00Z", 5),
-        mail("today@x", "eve@mail.com", "Today", "2025-11-26T08:00:00Z", 6),
+        mail(
+            "today@x",
+            "eve@mail.com",
+            "Today",
+            "2025-11-26T08:00:00Z",
+            6,
+        ),
     ];
     store.ingest(msgs, None).unwrap();
 }
@@ -84,27 +114,47 @@ fn history_is_out_of_needs_reply_and_in_older_and_all() {
     let mut s = Store::open_in_memory(ctx(TrackWindow::default())).unwrap();
     assert_eq!(s.tracking_start().unwrap(), None);
     first_sync(&mut s);
-    assert_eq!(s.tracking_start().unwrap(), Some(now()), "the first ingest starts tracking");
+    assert_eq!(
+        s.tracking_start().unwrap(),
+        Some(now()),
+        "the first ingest starts tracking"
+    );
     // Wednesday: Tuesday, Monday, Friday are the window; Friday 00:00 Berlin is the cut-off.
-    assert_eq!(s.history_cutoff().unwrap(), Some(at("2025-11-20T23:00:00Z")));
+    assert_eq!(
+        s.history_cutoff().unwrap(),
+        Some(at("2025-11-20T23:00:00Z"))
+    );
     assert_eq!(list(&s, View::NeedsReply), ["Friday", "Today"]);
     assert_eq!(list(&s, View::Overdue), ["Friday"]);
     assert_eq!(list(&s, View::Older), ["Thursday", "June question"]);
     assert_eq!(list(&s, View::Answered), ["Old answered"]);
     assert_eq!(list(&s, View::All).len(), 5);
     let counts = s.counts(now()).unwrap();
-    assert_eq!((counts.needs_reply, counts.overdue, counts.older), (2, 1, 2));
+    assert_eq!(
+        (counts.needs_reply, counts.overdue, counts.older),
+        (2, 1, 2)
+    );
     for v in View::EVERY {
         assert_eq!(counts.get(v), list(&s, v).len() as u64, "{}", v.label());
     }
     let june = &s.list(View::Older, now(), 0, 50).unwrap()[1];
     assert_eq!(june.older_since, Some(at("2025-06-02T10:00:00Z")));
-    assert_eq!((june.pending_since, june.due_at), (None, None), "never late");
+    assert_eq!(
+        (june.pending_since, june.due_at),
+        (None, None),
+        "never late"
+    );
     // Still found by search.
     assert_eq!(s.search("June", 10).unwrap().len(), 1);
     // A second ingest does not move the start.
     s.ingest(
-        vec![mail("x@x", "zed@mail.com", "Later", "2025-11-26T09:00:00Z", 7)],
+        vec![mail(
+            "x@x",
+            "zed@mail.com",
+            "Later",
+            "2025-11-26T09:00:00Z",
+            7,
+        )],
         None,
     )
     .unwrap();
@@ -153,10 +203,9 @@ fn a_new_message_in_an_old_conversation_is_owed_from_its_arrival() {
         "2025-11-26T09:00:00Z",
         8,
     );
-    let raw = String::from_utf8(again.raw.clone()).unwrap().replace(
-        "Subject:",
-        "In-Reply-To: <june@x>\r\nSubject:",
-    );
+    let raw = String::from_utf8(again.raw.clone())
+        .unwrap()
+        .replace("Subject:", "In-Reply-To: <june@x>\r\nSubject:");
     again.parsed = parse_message(raw.as_bytes());
     again.raw = raw.into_bytes();
     s.ingest(vec![again], None).unwrap();
@@ -189,7 +238,9 @@ fn changing_the_window_re_evaluates_at_open_and_loses_nothing() {
     // An explicit date after everything: only today's mail counts; nothing is lost.
     let s = Store::open(
         &path,
-        ctx(TrackWindow::Since(chrono::NaiveDate::from_ymd_opt(2025, 11, 26).unwrap())),
+        ctx(TrackWindow::Since(
+            chrono::NaiveDate::from_ymd_opt(2025, 11, 26).unwrap(),
+        )),
     )
     .unwrap();
     assert_eq!(list(&s, View::NeedsReply), ["June question", "Today"]);
@@ -210,7 +261,10 @@ fn history_is_never_late_in_the_statistics() {
     };
     assert!(customer("2025-06-02T10:00:00Z"), "history is kept out");
     assert!(customer("2025-11-20T10:00:00Z"), "history is kept out");
-    assert!(!customer("2025-11-21T08:00:00Z"), "inside the window it counts");
+    assert!(
+        !customer("2025-11-21T08:00:00Z"),
+        "inside the window it counts"
+    );
 }
 
 #[test]

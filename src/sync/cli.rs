@@ -112,6 +112,17 @@ pub fn run_sync(
             bar.reset_eta();
         }
         SyncEvent::Progress { done, .. } => bar.set_position(done as u64),
+        // A first sync's history, after today's mail is stored: one bar for all folders.
+        SyncEvent::History { done, total } => {
+            if bar.prefix() != "history" {
+                bar.reset();
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.set_style(style.clone());
+                bar.set_prefix("history");
+            }
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
         SyncEvent::FolderDone { .. } => bar.finish_and_clear(),
         _ => {}
     };

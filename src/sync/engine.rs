@@ -660,9 +660,7 @@ fn download(
             }
             // Newest first: everything above the batch's lowest UID is now stored, so the
             // folder's highest UID is the listed top and what is missing is below the batch.
-            Order::NewestFirst {
-                top, progress, ..
-            } => {
+            Order::NewestFirst { top, progress, .. } => {
                 state.highest_uid = state.highest_uid.max(*top);
                 progress.pending_upto = batch.min_uid.saturating_sub(1);
                 progress.done = progress.done.saturating_add(batch.asked as u32);

@@ -440,8 +440,7 @@ impl ImapSession {
             "list older messages",
             &format!("UID FETCH 1:{up_to} (UID RFC822.SIZE)"),
         )?;
-        let fetched =
-            parse_fetches(&data).map_err(|d| self.protocol("list older messages", d))?;
+        let fetched = parse_fetches(&data).map_err(|d| self.protocol("list older messages", d))?;
         Ok(fetched
             .into_iter()
             .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))

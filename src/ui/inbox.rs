@@ -123,9 +123,7 @@ pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
         Urgency::Overdue => theme.overdue(),
         Urgency::DueSoon => theme.due_soon(),
         Urgency::Due | Urgency::Snoozed => theme.normal(),
-        Urgency::Answered | Urgency::Removed | Urgency::Older | Urgency::NotCustomer => {
-            theme.dim()
-        }
+        Urgency::Answered | Urgency::Removed | Urgency::Older | Urgency::NotCustomer => theme.dim(),
     }
 }
 

@@ -304,7 +304,11 @@ impl Fake {
                 None
             };
         // Pulled out of history: owed from the pull, as the store computes it.
-        if let Some(p) = self.pulled.get(&row.id).filter(|_| row.older_since.is_some()) {
+        if let Some(p) = self
+            .pulled
+            .get(&row.id)
+            .filter(|_| row.older_since.is_some())
+        {
             row.older_since = None;
             row.pending_since = Some(*p);
             row.due_at = Some(shopinbox::deadline::due_at(*p, &self.cal));
