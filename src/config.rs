@@ -1639,8 +1639,11 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
         deadline::format_duration(cal.due_soon)
     ));
     line(format!(
-        "History:        {}",
-        crate::tracking::describe(cal)
+        "History:        {} (a first sync now makes mail from before {} history)",
+        crate::tracking::describe(cal),
+        crate::tracking::history_cutoff(now, cal)
+            .with_timezone(&cal.tz)
+            .format("%a %-d %b %Y %H:%M")
     ));
     line(format!("Store:          {}", cfg.store_path().display()));
     line(format!("Templates:      {}", cfg.templates_dir().display()));
