@@ -672,6 +672,80 @@ mod tests {
     }
 
     #[test]
+    fn history_before_the_tracking_window() {
+        let hist = |pulled_at| Marks {
+            history_before: Some(500),
+            pulled_at,
+            ..Marks::default()
+        };
+        // (name, messages, marks, pending_since, older_since)
+        type Case = (&'static str, Vec<StateMsg>, Marks, Option<i64>, Option<i64>);
+        let cases: Vec<Case> = vec![
+            (
+                "before the cut-off: history, not owed",
+                vec![msg(1, "a@x", JANE, 100)],
+                hist(None),
+                None,
+                Some(100),
+            ),
+            (
+                "at the cut-off: owed",
+                vec![msg(1, "a@x", JANE, 500)],
+                hist(None),
+                Some(500),
+                None,
+            ),
+            (
+                "no tracking start yet: owed",
+                vec![msg(1, "a@x", JANE, 100)],
+                Marks::default(),
+                Some(100),
+                None,
+            ),
+            (
+                "answered history is simply answered",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 200)],
+                hist(None),
+                None,
+                None,
+            ),
+            (
+                "a new message after the cut-off is owed from its arrival",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", JANE, 600)],
+                hist(None),
+                Some(600),
+                None,
+            ),
+            (
+                "pulled: owed from the pull",
+                vec![msg(1, "a@x", JANE, 100)],
+                hist(Some(700)),
+                Some(700),
+                None,
+            ),
+            (
+                "pulled, then answered: answered",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 800)],
+                hist(Some(700)),
+                None,
+                None,
+            ),
+            (
+                "a pull without history changes nothing",
+                vec![msg(1, "a@x", JANE, 600)],
+                hist(Some(700)),
+                Some(600),
+                None,
+            ),
+        ];
+        for (name, msgs, marks, pending, older) in cases {
+            let st = compute(&msgs, marks, &RuleSet::default()).unwrap();
+            assert_eq!(st.pending_since, pending, "{name}");
+            assert_eq!(st.older_since, older, "{name}");
+        }
+    }
+
+    #[test]
     fn follow_up_and_snooze_end() {
         let base = vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 200)];
         let marks = Marks {
