@@ -45,17 +45,17 @@ fn account(s: &MailServers) -> ImapAccount {
     }
 }
 
-/// 2,000 messages over the two years before a month ago, written straight into the Maildir
-/// (file times are their INTERNALDATEs), then three customer messages from the last hour
-/// APPENDed, so they carry the highest UIDs as new mail does.
-fn seed(servers: &MailServers) -> Vec<String> {
+/// `history` messages over the two years before a month ago, written straight into the
+/// Maildir (file times are their INTERNALDATEs), then three customer messages from the last
+/// hour APPENDed, so they carry the highest UIDs as new mail does.
+fn seed(servers: &MailServers, history: usize) -> Vec<String> {
     let month_ago = (now() - Duration::days(30)).timestamp();
     let status = Command::new("/usr/bin/python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/gen_maildir.py"))
         .arg(servers.maildir())
         .args([
             "-n",
-            &HISTORY.to_string(),
+            &history.to_string(),
             "--seed",
             "11",
             "--chown",
@@ -68,7 +68,7 @@ fn seed(servers: &MailServers) -> Vec<String> {
         .unwrap();
     assert!(status.success(), "gen_maildir.py failed");
     // Dovecot gives the generated files their UIDs when the folder is first opened.
-    assert_eq!(servers.server_flags("INBOX").len(), HISTORY);
+    assert_eq!(servers.server_flags("INBOX").len(), history);
     let mut subjects = Vec::new();
     for (i, who) in ["anna@kunden.de", "ben@kunden.de", "cem@kunden.de"]
         .iter()
@@ -110,7 +110,7 @@ fn stored_messages(store: &Store) -> i64 {
 #[test]
 fn first_sync_stores_todays_customers_first_and_only_they_need_a_reply() {
     let servers = MailServers::start();
-    let today = seed(&servers);
+    let today = seed(&servers, HISTORY);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.sqlite");
     let mut store = Store::open(&path, ctx()).unwrap();
@@ -218,4 +218,65 @@ fn first_sync_stores_todays_customers_first_and_only_they_need_a_reply() {
     .unwrap();
     assert_eq!(summary.folders[0].new, 0);
     assert_eq!(stored_messages(&store), (HISTORY + 3) as i64);
+}
+
+/// The same day through the binary: `shopinbox sync` with the default window, then `list`.
+#[test]
+fn shopinbox_sync_on_the_first_day_lists_only_todays_customers() {
+    const PASSWORD_ENV: &str = "SHOPINBOX_TEST_IMAP_PASSWORD";
+    let servers = MailServers::start();
+    let today = seed(&servers, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let config = support::write_sync_config(dir.path(), &servers, SHOP, PASSWORD_ENV);
+    // The default tracking window, not the test helper's "count everything since 2000".
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("track_since = \"2000-01-01\"", "")).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_shopinbox"))
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .args(["--now", NOW])
+            .env(PASSWORD_ENV, &servers.password)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["sync"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("older conversations never answered"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("shopinbox list --view older"), "{stdout}");
+
+    let out = run(&["list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut subjects: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap().to_string())
+        .collect();
+    subjects.sort();
+    assert_eq!(subjects, today);
+    let out = run(&["overdue"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "nothing is overdue on the first morning"
+    );
+    let out = run(&["list", "--view", "older", "--json"]);
+    let older: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!older.as_array().unwrap().is_empty());
+    assert!(older
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["state"] == "older"));
 }
