@@ -161,6 +161,16 @@ fn first_sync_stores_todays_customers_first_and_only_they_need_a_reply() {
     let progress = store.history_pending().unwrap();
     assert_eq!(progress.map(|(_, total)| total), Some((HISTORY + 3) as u64));
 
+    // A pass with no time left for history (the worker's budget) syncs new mail and leaves
+    // the history for later, without error.
+    let budget = SyncOptions {
+        history_budget: Some(std::time::Duration::ZERO),
+        ..SyncOptions::default()
+    };
+    sync_store(&account(&servers), &mut store, &budget, &mut |_| {}).unwrap();
+    assert_eq!(stored_messages(&store), partial);
+    assert!(store.history_pending().unwrap().is_some());
+
     // Second pass: resumes the history where it stopped; nothing twice, nothing skipped.
     let mut history_events = Vec::new();
     sync_store(

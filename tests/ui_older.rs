@@ -193,6 +193,12 @@ fn offline_says_since_when_the_list_is_current_and_history_progress_shows() {
     let text = shot(&app, 100, 20);
     assert!(text.contains("Offline, list as of 08:02"), "{text}");
 
+    // A worker pass of history ends ("N new messages."), the next one reports progress.
+    app.update(Action::Worker(WorkerEvent::Finished {
+        at: utc("2026-11-19T09:29:00Z"),
+        new_messages: 250,
+    }));
+    assert!(shot(&app, 100, 20).contains("250 new messages."));
     app.update(Action::Worker(WorkerEvent::History {
         done: 12_400,
         total: 40_000,

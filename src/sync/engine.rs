@@ -43,6 +43,10 @@ pub struct SyncOptions {
     /// Act as if the server did not offer these extensions (benchmarks and tests; the
     /// default comes from `SHOPINBOX_SYNC_IGNORE`, see [`IgnoreCaps`]).
     pub ignore_caps: IgnoreCaps,
+    /// How long one pass may spend on a first sync's history before it returns (the rest
+    /// resumes in the next pass). `None`: all of it (`shopinbox sync`); the background
+    /// worker sets a budget so that new mail is never kept waiting behind the history.
+    pub history_budget: Option<Duration>,
 }
 
 impl Default for SyncOptions {
@@ -56,6 +60,7 @@ impl Default for SyncOptions {
             ignore_caps: IgnoreCaps::from_env_value(
                 std::env::var("SHOPINBOX_SYNC_IGNORE").ok().as_deref(),
             ),
+            history_budget: None,
         }
     }
 }
@@ -497,6 +502,7 @@ fn fetch_history(
     let Some((done_before, total)) = store.history_pending()? else {
         return Ok(());
     };
+    let started = Instant::now();
     let (mut done, total) = (done_before as usize, total as usize);
     for mailbox in folders {
         if opts.cancelled() {
@@ -524,37 +530,52 @@ fn fetch_history(
         };
         let batches = plan::batches(&listed, opts.batch_count, opts.batch_bytes);
         let top = state.highest_uid;
-        let before = progress.done;
-        download(
-            sess,
-            store,
-            (mailbox, state.uidvalidity),
-            &batches,
-            opts,
-            &mut state,
-            &mut fs,
-            Order::NewestFirst {
-                top,
-                progress: &mut progress,
-                history: Some((done, total)),
-            },
-            on_event,
-        )?;
-        if !progress.finished() {
+        // In chunks, so that a pass with a time budget (the worker) stops between them and
+        // new mail is not kept waiting behind years of history.
+        let mut out_of_time = false;
+        for chunk in batches.chunks(HISTORY_CHUNK) {
+            if opts.history_budget.is_some_and(|b| started.elapsed() >= b) {
+                out_of_time = true;
+                break;
+            }
+            let before = progress.done;
+            download(
+                sess,
+                store,
+                (mailbox, state.uidvalidity),
+                chunk,
+                opts,
+                &mut state,
+                &mut fs,
+                Order::NewestFirst {
+                    top,
+                    progress: &mut progress,
+                    history: Some((done, total)),
+                },
+                on_event,
+            )?;
+            done += (progress.done - before) as usize;
+        }
+        if !out_of_time && !progress.finished() {
             // Nothing left below what was listed (the rest was expunged meanwhile).
             progress.pending_upto = 0;
             store.ingest_newest_first(Vec::new(), &state, &progress)?;
         }
-        done += (progress.done - before) as usize;
         if let Some(f) = summary.folders.iter_mut().find(|f| &f.folder == mailbox) {
             f.new += fs.new;
             f.downloaded += fs.downloaded;
             f.bytes += fs.bytes;
             f.vanished += fs.vanished;
         }
+        if out_of_time {
+            break;
+        }
     }
     Ok(())
 }
+
+/// Batches of history stored between two looks at the time budget.
+const HISTORY_CHUNK: usize = 4;
 
 /// The expunge check without QRESYNC: compare the stored UIDs with the server's list.
 fn scan_expunges(
