@@ -423,5 +423,23 @@ mod tests {
             }],
             "a finished pass is stamped with the app's clock"
         );
+        // A first sync: the window is in (the inbox reloads), then the history's progress.
+        assert_eq!(
+            translate_sync(SyncEvent::WindowSynced, at),
+            vec![WorkerEvent::WindowSynced]
+        );
+        assert_eq!(
+            translate_sync(
+                SyncEvent::History {
+                    done: 12_400,
+                    total: 40_000
+                },
+                at
+            ),
+            vec![WorkerEvent::History {
+                done: 12_400,
+                total: 40_000
+            }]
+        );
     }
 }
