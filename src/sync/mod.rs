@@ -17,6 +17,7 @@ mod auth;
 pub mod cli;
 mod engine;
 pub mod folders;
+mod history;
 pub mod jobs;
 pub mod lock;
 pub mod plan;
