@@ -287,6 +287,8 @@ pub enum ViewArg {
     NotCustomer,
     All,
     Snoozed,
+    /// Older, never answered: customer mail from before tracking started (history).
+    Older,
 }
 
 impl From<ViewArg> for View {
@@ -299,6 +301,7 @@ impl From<ViewArg> for View {
             ViewArg::NotCustomer => View::NotCustomer,
             ViewArg::All => View::All,
             ViewArg::Snoozed => View::Snoozed,
+            ViewArg::Older => View::Older,
         }
     }
 }
@@ -658,6 +661,9 @@ fn run(cli: Cli) -> Result<i32> {
             for p in &summary.problems {
                 outln!("  note: {p}");
             }
+            if let Some(line) = crate::review::older_note(&env.store, env.now)? {
+                outln!("{line}");
+            }
             Ok(0)
         }
         Some(Command::Overdue { json }) => {
@@ -972,6 +978,8 @@ fn state_word(row: &ConversationRow, now: DateTime<Utc>, cal: &deadline::Calenda
         Some(_) => "due",
         // The question it waited on was deleted or moved on the server: never "answered".
         None if row.removed_since.is_some() => "removed_on_server",
+        // From before the tracking window, never answered: history, not owed (issue 11).
+        None if row.older_since.is_some() => "older",
         None => "answered",
     }
 }
@@ -982,6 +990,10 @@ fn state_text(word: &str) -> &str {
         "removed_on_server" => {
             "removed on the server (the message it waited on was deleted or \
              moved out of the synced folders; kept here as history)"
+        }
+        "older" => {
+            "older, never answered (from before shopinbox started watching the mailbox: \
+             history, not overdue)"
         }
         other => other,
     }
@@ -1011,6 +1023,7 @@ fn row_json(
         "not_customer": row.not_customer.map(|n| n.as_str()),
         "flags": proactive::flags_json(&row.flags),
         "removed_on_server": row.removed_since.is_some(),
+        "older_since": row.older_since.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
     })
 }
 
@@ -1037,6 +1050,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
             (Some(n), _) => format!("not a customer: {}", n.label()),
             (None, Some(due)) => deadline::badge(due, env.now, &cal),
             (None, None) if row.removed_since.is_some() => "removed on server".to_string(),
+            (None, None) if row.older_since.is_some() => "older, no reply".to_string(),
             (None, None) => "answered".to_string(),
         };
         let who = row

@@ -26,6 +26,7 @@ pub mod setup;
 pub mod store;
 pub mod sync;
 pub mod template;
+pub mod tracking;
 pub mod tui;
 pub mod ui;
 pub mod workers;

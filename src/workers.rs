@@ -176,6 +176,11 @@ pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEv
             total: total as u64,
         }],
         SyncEvent::FolderDone { .. } | SyncEvent::Skipped => Vec::new(),
+        SyncEvent::WindowSynced => vec![WorkerEvent::WindowSynced],
+        SyncEvent::History { done, total } => vec![WorkerEvent::History {
+            done: done as u64,
+            total: total as u64,
+        }],
         SyncEvent::Finished(summary) => vec![WorkerEvent::Finished {
             at: now,
             new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
@@ -417,6 +422,24 @@ mod tests {
                 new_messages: 3
             }],
             "a finished pass is stamped with the app's clock"
+        );
+        // A first sync: the window is in (the inbox reloads), then the history's progress.
+        assert_eq!(
+            translate_sync(SyncEvent::WindowSynced, at),
+            vec![WorkerEvent::WindowSynced]
+        );
+        assert_eq!(
+            translate_sync(
+                SyncEvent::History {
+                    done: 12_400,
+                    total: 40_000
+                },
+                at
+            ),
+            vec![WorkerEvent::History {
+                done: 12_400,
+                total: 40_000
+            }]
         );
     }
 }

@@ -24,6 +24,8 @@ pub enum Command {
     ViewNotCustomer,
     ViewAll,
     ViewSnoozed,
+    ViewOlder,
+    PullIntoNeedsReply,
     Reply,
     Send,
     EditTemplate,
@@ -54,7 +56,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 45] = [
+    pub const ALL: [Command; 47] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -74,6 +76,8 @@ impl Command {
         Command::ViewNotCustomer,
         Command::ViewAll,
         Command::ViewSnoozed,
+        Command::ViewOlder,
+        Command::PullIntoNeedsReply,
         Command::Reply,
         Command::Send,
         Command::EditTemplate,
@@ -124,6 +128,8 @@ impl Command {
             Command::ViewNotCustomer => "view_not_customer",
             Command::ViewAll => "view_all",
             Command::ViewSnoozed => "view_snoozed",
+            Command::ViewOlder => "view_older",
+            Command::PullIntoNeedsReply => "pull_into_needs_reply",
             Command::Reply => "reply",
             Command::Send => "send",
             Command::EditTemplate => "edit_template",
@@ -175,6 +181,8 @@ impl Command {
             Command::ViewNotCustomer => "view: not customers",
             Command::ViewAll => "view: all",
             Command::ViewSnoozed => "view: snoozed",
+            Command::ViewOlder => "view: older, never answered",
+            Command::PullIntoNeedsReply => "pull older mail into Needs reply",
             Command::Reply => "reply with a template",
             Command::Send => "send the reply; outbox: retry or resend",
             Command::EditTemplate => "edit the template file (in the template list)",
@@ -199,7 +207,7 @@ impl Command {
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",
             Command::Help => "this help",
-            Command::ToggleMark => "inbox list: mark/unmark a row (a s x u act on all)",
+            Command::ToggleMark => "inbox list: mark/unmark a row; a s x u act on all",
             Command::SelectRange => "inbox list: start/end marking a range",
         }
     }

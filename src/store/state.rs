@@ -83,6 +83,12 @@ pub struct Marks {
     /// A possible duplicate order the owner has not dismissed, detected at this time (the
     /// second order's): it is owed a reply like a customer message arriving then.
     pub duplicate_at: Option<i64>,
+    /// The tracking window's cut-off (see `crate::tracking`): what waits from before it is
+    /// history, not owed a reply. `None` before the first sync or import.
+    pub history_before: Option<i64>,
+    /// The owner pulled this conversation's history into Needs reply at this time: it is owed
+    /// a reply from then, like a message arriving at that moment.
+    pub pulled_at: Option<i64>,
 }
 
 /// The cached state of a conversation (without due_at, which needs the calendar).
@@ -106,6 +112,9 @@ pub struct ConvState {
     /// were removed on the server: since when that message was waiting. It is out of Needs
     /// reply and never counts as answered.
     pub removed_since: Option<i64>,
+    /// Nothing is owed inside the tracking window, but a customer message from before it was
+    /// never answered: since when it waits ("Older, never answered"). Not late, not owed.
+    pub older_since: Option<i64>,
 }
 
 /// One logical message: copies with the same Message-ID (INBOX and an archive folder, Sent and
@@ -207,16 +216,33 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
     let waiting = |l: &&Logical| {
         (is_real_customer(l) || l.first.reopens) && mark.is_none_or(|m| l.received_at > m)
     };
-    let pending_since = logical
+    // Everything owed, tracked or history: (when, history?).
+    let owed: Vec<i64> = logical
         .iter()
         .filter(waiting)
         .filter(|l| !l.removed)
         .map(|l| l.received_at)
         .chain(marks.duplicate_at.filter(|t| mark.is_none_or(|m| *t > m)))
+        .collect();
+    let history = |t: &i64| crate::tracking::is_history(*t, marks.history_before);
+    let older = owed.iter().copied().filter(history).min();
+    // Pulled out of history by the owner: owed from the pull, unless answered since.
+    let pulled = marks
+        .pulled_at
+        .filter(|p| older.is_some() && mark.is_none_or(|m| *p > m));
+    let pending_since = owed
+        .iter()
+        .copied()
+        .filter(|t| !history(t))
+        .chain(pulled)
         .min();
+    let older_since = match pending_since {
+        Some(_) => None,
+        None => older,
+    };
     // Nothing left to answer, but only because what waited was removed on the server: not
     // answered, its own state.
-    let removed_since = match pending_since {
+    let removed_since = match pending_since.or(older_since) {
         Some(_) => None,
         None => logical
             .iter()
@@ -268,6 +294,7 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
         follow_up_done,
         snooze_ended,
         removed_since,
+        older_since,
     })
 }
 
@@ -642,6 +669,80 @@ mod tests {
         )
         .unwrap();
         assert_eq!(st.customer_addr, JANE);
+    }
+
+    #[test]
+    fn history_before_the_tracking_window() {
+        let hist = |pulled_at| Marks {
+            history_before: Some(500),
+            pulled_at,
+            ..Marks::default()
+        };
+        // (name, messages, marks, pending_since, older_since)
+        type Case = (&'static str, Vec<StateMsg>, Marks, Option<i64>, Option<i64>);
+        let cases: Vec<Case> = vec![
+            (
+                "before the cut-off: history, not owed",
+                vec![msg(1, "a@x", JANE, 100)],
+                hist(None),
+                None,
+                Some(100),
+            ),
+            (
+                "at the cut-off: owed",
+                vec![msg(1, "a@x", JANE, 500)],
+                hist(None),
+                Some(500),
+                None,
+            ),
+            (
+                "no tracking start yet: owed",
+                vec![msg(1, "a@x", JANE, 100)],
+                Marks::default(),
+                Some(100),
+                None,
+            ),
+            (
+                "answered history is simply answered",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 200)],
+                hist(None),
+                None,
+                None,
+            ),
+            (
+                "a new message after the cut-off is owed from its arrival",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", JANE, 600)],
+                hist(None),
+                Some(600),
+                None,
+            ),
+            (
+                "pulled: owed from the pull",
+                vec![msg(1, "a@x", JANE, 100)],
+                hist(Some(700)),
+                Some(700),
+                None,
+            ),
+            (
+                "pulled, then answered: answered",
+                vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 800)],
+                hist(Some(700)),
+                None,
+                None,
+            ),
+            (
+                "a pull without history changes nothing",
+                vec![msg(1, "a@x", JANE, 600)],
+                hist(Some(700)),
+                Some(600),
+                None,
+            ),
+        ];
+        for (name, msgs, marks, pending, older) in cases {
+            let st = compute(&msgs, marks, &RuleSet::default()).unwrap();
+            assert_eq!(st.pending_since, pending, "{name}");
+            assert_eq!(st.older_since, older, "{name}");
+        }
     }
 
     #[test]

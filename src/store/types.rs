@@ -124,10 +124,13 @@ pub enum View {
     All,
     /// Owed a reply but snoozed until a later time.
     Snoozed,
+    /// Customer mail from before the tracking window that was never answered (history, not
+    /// owed; DESIGN.md "Tracking window"): for the owner to sweep.
+    Older,
 }
 
 impl View {
-    pub const EVERY: [View; 7] = [
+    pub const EVERY: [View; 8] = [
         View::NeedsReply,
         View::Overdue,
         View::DueToday,
@@ -135,6 +138,7 @@ impl View {
         View::NotCustomer,
         View::All,
         View::Snoozed,
+        View::Older,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -145,6 +149,7 @@ impl View {
             View::NotCustomer => "Not customers",
             View::All => "All",
             View::Snoozed => "Snoozed",
+            View::Older => "Older, never answered",
         }
     }
 }
@@ -247,6 +252,9 @@ pub struct ConversationRow {
     /// The owner keeps ordinary notes about this customer (warning notes are flags instead):
     /// a calm badge in the list, the notes above the thread and beside the reply preview.
     pub has_notes: bool,
+    /// A customer message from before the tracking window was never answered (since when it
+    /// waits): history, not owed, listed under "Older, never answered".
+    pub older_since: Option<DateTime<Utc>>,
 }
 
 /// What a warning is about. Flags never hide anything (DESIGN.md "Flags that warn").
@@ -423,6 +431,8 @@ pub struct ViewCounts {
     pub all: u64,
     /// Owed a reply but snoozed (not in Needs reply until the snooze ends).
     pub snoozed: u64,
+    /// Older, never answered: history from before the tracking window.
+    pub older: u64,
 }
 
 impl ViewCounts {
@@ -435,6 +445,7 @@ impl ViewCounts {
             View::NotCustomer => self.not_customer,
             View::All => self.all,
             View::Snoozed => self.snoozed,
+            View::Older => self.older,
         }
     }
 }

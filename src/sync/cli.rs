@@ -102,7 +102,9 @@ pub fn run_sync(
     )
     .map(|s| s.progress_chars("=> "))
     .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let first_day = std::cell::Cell::new(false);
     let mut on_event = |e: SyncEvent| match e {
+        SyncEvent::WindowSynced => first_day.set(true),
         SyncEvent::Folder { name, total } if total > 0 => {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             bar.set_style(style.clone());
@@ -112,6 +114,17 @@ pub fn run_sync(
             bar.reset_eta();
         }
         SyncEvent::Progress { done, .. } => bar.set_position(done as u64),
+        // A first sync's history, after today's mail is stored: one bar for all folders.
+        SyncEvent::History { done, total } => {
+            if bar.prefix() != "history" {
+                bar.reset();
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.set_style(style.clone());
+                bar.set_prefix("history");
+            }
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
         SyncEvent::FolderDone { .. } => bar.finish_and_clear(),
         _ => {}
     };
@@ -119,6 +132,13 @@ pub fn run_sync(
     bar.finish_and_clear();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", format_summary(&summary))?;
+    // The first sync of a mailbox: say where the older mail went (issue 11).
+    if first_day.get() {
+        let store = crate::store::Store::open(store_path, ctx.clone())?;
+        if let Some(line) = crate::review::older_note(&store, ctx.clock.now())? {
+            writeln!(out, "{line}")?;
+        }
+    }
     Ok(summary)
 }
 

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::mail::parse::parse_message;
-use crate::store::{Location, MailboxState, NewMessage, ShopContext, Store};
+use crate::store::{HistoryProgress, Location, MailboxState, NewMessage, ShopContext, Store};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,6 +43,10 @@ pub struct SyncOptions {
     /// Act as if the server did not offer these extensions (benchmarks and tests; the
     /// default comes from `SHOPINBOX_SYNC_IGNORE`, see [`IgnoreCaps`]).
     pub ignore_caps: IgnoreCaps,
+    /// How long one pass may spend on a first sync's history before it returns (the rest
+    /// resumes in the next pass). `None`: all of it (`shopinbox sync`); the background
+    /// worker sets a budget so that new mail is never kept waiting behind the history.
+    pub history_budget: Option<Duration>,
 }
 
 impl Default for SyncOptions {
@@ -56,12 +60,13 @@ impl Default for SyncOptions {
             ignore_caps: IgnoreCaps::from_env_value(
                 std::env::var("SHOPINBOX_SYNC_IGNORE").ok().as_deref(),
             ),
+            history_budget: None,
         }
     }
 }
 
 impl SyncOptions {
-    fn cancelled(&self) -> bool {
+    pub(super) fn cancelled(&self) -> bool {
         self.cancel
             .as_ref()
             .is_some_and(|c| c.load(Ordering::SeqCst))
@@ -181,8 +186,11 @@ fn run_on(
     if sent.is_none() && !opts.told_no_sent.swap(true, Ordering::SeqCst) {
         on_event(SyncEvent::Notice(no_sent_notice(sess.host())));
     }
-    for folder in folders {
-        let fs = sync_folder(&mut sess, store, &folder, opts, on_event)?;
+    // The first sync or import starts tracking (DESIGN.md "Tracking window").
+    store.start_tracking()?;
+    let history_was_pending = store.history_pending()?.is_some();
+    for folder in &folders {
+        let fs = sync_folder(&mut sess, store, folder, opts, on_event)?;
         on_event(SyncEvent::FolderDone {
             folder: fs.folder.clone(),
             new: fs.new,
@@ -190,6 +198,12 @@ fn run_on(
             removed: fs.removed,
         });
         summary.folders.push(fs);
+    }
+    if store.history_pending()?.is_some() {
+        if !history_was_pending {
+            on_event(SyncEvent::WindowSynced);
+        }
+        super::history::fetch_history(&mut sess, store, &folders, opts, &mut summary, on_event)?;
     }
     kept.sess = Some(sess);
     summary.elapsed = started.elapsed();
@@ -300,9 +314,25 @@ fn sync_folder(
         store.set_mailbox_state(&state)?;
     }
 
-    // 1. New messages, batch by batch.
+    // 1. New messages, batch by batch. A first look at the folder takes the tracking window
+    //    first, newest first; its history waits for `fetch_history`.
     let mut listed_new = 0usize;
-    if let Some(after) = p.fetch_after {
+    let cutoff = if p.fetch_after == Some(0) {
+        store.history_cutoff()?
+    } else {
+        None
+    };
+    if let Some(cutoff) = cutoff {
+        listed_new = super::history::first_look(
+            sess,
+            store,
+            (mailbox, server.uidvalidity, cutoff),
+            opts,
+            &mut state,
+            &mut fs,
+            on_event,
+        )?;
+    } else if let Some(after) = p.fetch_after {
         let new = plan::new_uids(sess.uid_sizes_after(after)?, after);
         listed_new = new.len();
         on_event(SyncEvent::Folder {
@@ -318,6 +348,7 @@ fn sync_folder(
             opts,
             &mut state,
             &mut fs,
+            Order::Ascending,
             on_event,
         )?;
     } else {
@@ -436,10 +467,26 @@ fn scan_expunges(
     Ok(())
 }
 
+/// The order a download stores its batches in, and what moves with each batch.
+pub(super) enum Order<'a> {
+    /// New mail, ascending: the folder's highest UID moves with each batch.
+    Ascending,
+    /// A first sync (issue 11), descending: the folder's highest UID is `top` from the first
+    /// batch on, and `progress.pending_upto` falls below each stored batch. `history`: this is
+    /// the history phase, reported as (stored before this folder, listed in all folders).
+    NewestFirst {
+        top: u32,
+        progress: &'a mut HistoryProgress,
+        history: Option<(usize, usize)>,
+    },
+}
+
 /// One downloaded and parsed batch, on its way from the download thread to the store.
 struct Downloaded {
     /// The batch's highest UID: asked for, whether or not the server still had it.
     max_uid: u32,
+    /// The batch's lowest UID, likewise.
+    min_uid: u32,
     asked: usize,
     bytes: u64,
     msgs: Vec<NewMessage>,
@@ -459,7 +506,7 @@ struct Downloaded {
 /// transaction that commits its batch, and batches are committed in UID order. A failed or
 /// cancelled download ends the pipeline after the batches committed so far.
 #[allow(clippy::too_many_arguments)]
-fn download(
+pub(super) fn download(
     sess: &mut ImapSession,
     store: &mut Store,
     (mailbox, uidvalidity): (&str, u32),
@@ -467,6 +514,7 @@ fn download(
     opts: &SyncOptions,
     state: &mut MailboxState,
     fs: &mut FolderSummary,
+    mut order: Order<'_>,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<(), SyncError> {
     let total: usize = batches.iter().map(Vec::len).sum();
@@ -478,15 +526,36 @@ fn download(
         // UIDs asked for but not returned were expunged meanwhile: nothing to keep, and the
         // folder's highest UID still moves past them (UIDs are never reused).
         fs.vanished += batch.asked.saturating_sub(batch.msgs.len());
-        state.highest_uid = state.highest_uid.max(batch.max_uid);
-        let outcomes = store.ingest(batch.msgs, Some(state))?;
+        let outcomes = match &mut order {
+            Order::Ascending => {
+                state.highest_uid = state.highest_uid.max(batch.max_uid);
+                store.ingest(batch.msgs, Some(state))?
+            }
+            // Newest first: everything above the batch's lowest UID is now stored, so the
+            // folder's highest UID is the listed top and what is missing is below the batch.
+            Order::NewestFirst { top, progress, .. } => {
+                state.highest_uid = state.highest_uid.max(*top);
+                progress.pending_upto = batch.min_uid.saturating_sub(1);
+                progress.done = progress.done.saturating_add(batch.asked as u32);
+                store.ingest_newest_first(batch.msgs, state, progress)?
+            }
+        };
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
         done += batch.asked;
-        on_event(SyncEvent::Progress {
-            folder: mailbox.to_string(),
-            done,
-            total,
-        });
+        match &order {
+            Order::NewestFirst {
+                history: Some((before, all)),
+                ..
+            } => on_event(SyncEvent::History {
+                done: before + done,
+                total: *all,
+            }),
+            _ => on_event(SyncEvent::Progress {
+                folder: mailbox.to_string(),
+                done,
+                total,
+            }),
+        }
         Ok(())
     };
     let Some((first, rest)) = batches.split_first() else {
@@ -535,7 +604,9 @@ fn fetch_batch(
     batch: &[u32],
     clock: Clock,
 ) -> Result<Downloaded, SyncError> {
-    let fetched = sess.fetch_messages(&plan::uid_set(batch))?;
+    let mut sorted = batch.to_vec();
+    sorted.sort_unstable();
+    let fetched = sess.fetch_messages(&plan::uid_set(&sorted))?;
     // A message asked for but not delivered was expunged by another client meanwhile (the
     // server answers `BODY[] NIL` or leaves it out). Make sure: one that still exists would
     // be lost for good once the folder's highest UID moves past it, so that is refused.
@@ -553,6 +624,7 @@ fn fetch_batch(
     }
     Ok(Downloaded {
         max_uid: batch.iter().copied().max().unwrap_or(0),
+        min_uid: batch.iter().copied().min().unwrap_or(0),
         asked: batch.len(),
         bytes: fetched.iter().map(|m| m.raw.len() as u64).sum(),
         msgs: fetched

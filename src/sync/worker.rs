@@ -119,6 +119,7 @@ fn worker_loop(
 
     let sync_opts = SyncOptions {
         cancel: Some(Arc::clone(&stop)),
+        history_budget: Some(HISTORY_PER_PASS),
         ..SyncOptions::default()
     };
     // The sync connection stays open between passes; the IDLE watcher has its own.
@@ -179,6 +180,11 @@ fn worker_loop(
                     )));
                 }
                 let _ = sync_kept(&account, &mut store, &sync_opts, &mut kept, &mut forward);
+                // A first sync's history is left: go on with it right after a look at new
+                // mail, instead of waiting for the next poll.
+                if matches!(store.history_pending(), Ok(Some(_))) {
+                    next_sync = Instant::now() + HISTORY_PAUSE;
+                }
             }
             Err(e) => forward(SyncEvent::Failed(e.to_string())),
         }
@@ -195,6 +201,11 @@ fn worker_loop(
         let _ = w.join();
     }
 }
+
+/// How long one worker pass spends on a first sync's history before it looks at new mail.
+const HISTORY_PER_PASS: Duration = Duration::from_secs(20);
+/// The pause between two worker passes while history is left.
+const HISTORY_PAUSE: Duration = Duration::from_millis(200);
 
 /// Sleeps up to `d`, waking early when `stop` is set.
 fn nap(d: Duration, stop: &AtomicBool) {

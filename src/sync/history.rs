@@ -1,0 +1,165 @@
+//! A first sync newest first (issue 11, DESIGN.md "Tracking window"): the tracking window of
+//! every folder first, so today's customers are on screen within seconds whatever the size of
+//! the mailbox, then the history, newest first, resumable after a stop.
+//!
+//! Crash safety, as in `engine.rs`: each batch is stored in one transaction together with the
+//! folder's highest UID (the listed top, from the first batch on) and `pending_upto` (the UIDs
+//! still to fetch lie below the batch). So everything above `pending_upto` is stored, nothing
+//! below it is, and a stopped sync resumes there: nothing fetched twice, nothing skipped. New
+//! mail above the top is the ordinary incremental sync's.
+
+use super::engine::{download, Order, SyncOptions};
+use super::plan;
+use super::session::ImapSession;
+use super::{FolderSummary, SyncError, SyncEvent, SyncSummary};
+use crate::store::{HistoryProgress, MailboxState, Store};
+use std::collections::HashSet;
+use std::time::Instant;
+
+/// A first look at a folder: list it, find the tracking window (`UID SEARCH SINCE` the
+/// cut-off's date) and store the window newest first. The history's place is recorded (in the
+/// transaction of each batch, and once more when the window is empty) so that
+/// [`fetch_history`] picks it up, in this pass or after a stop. Returns how many messages
+/// were listed.
+pub(super) fn first_look(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    (mailbox, uidvalidity, cutoff): (&str, u32, chrono::DateTime<chrono::Utc>),
+    opts: &SyncOptions,
+    state: &mut MailboxState,
+    fs: &mut FolderSummary,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<usize, SyncError> {
+    let listed = sess.uid_sizes_after(0)?;
+    let listed_n = listed.len();
+    let in_window = if listed.is_empty() {
+        HashSet::new()
+    } else {
+        sess.uids_since(crate::tracking::search_since(cutoff))?
+    };
+    let nf = plan::newest_first(listed, &in_window);
+    on_event(SyncEvent::Folder {
+        name: mailbox.to_string(),
+        total: nf.window.len(),
+    });
+    let mut progress = HistoryProgress {
+        uidvalidity,
+        pending_upto: nf.window_from.saturating_sub(1).min(nf.top),
+        window_from: nf.window_from,
+        total: u32::try_from(listed_n).unwrap_or(u32::MAX),
+        done: 0,
+    };
+    if nf.window.is_empty() {
+        // Nothing recent: the history's place is all there is to record.
+        state.highest_uid = state.highest_uid.max(nf.top);
+        store.ingest_newest_first(Vec::new(), state, &progress)?;
+        return Ok(listed_n);
+    }
+    let batches = plan::batches(&nf.window, opts.batch_count, opts.batch_bytes);
+    download(
+        sess,
+        store,
+        (mailbox, uidvalidity),
+        &batches,
+        opts,
+        state,
+        fs,
+        Order::NewestFirst {
+            top: nf.top,
+            progress: &mut progress,
+            history: None,
+        },
+        on_event,
+    )?;
+    Ok(listed_n)
+}
+
+/// The history a first sync still owes (issue 11), every folder newest first, after the
+/// tracking window of all folders is stored. Resumes where a stopped sync left off: each
+/// batch moves `pending_upto` in its own transaction, and the folder's highest UID already
+/// covers everything above it, so nothing is fetched twice or skipped.
+pub(super) fn fetch_history(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    folders: &[String],
+    opts: &SyncOptions,
+    summary: &mut SyncSummary,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<(), SyncError> {
+    let Some((done_before, total)) = store.history_pending()? else {
+        return Ok(());
+    };
+    let started = Instant::now();
+    let (mut done, total) = (done_before as usize, total as usize);
+    for mailbox in folders {
+        if opts.cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        let Some(mut state) = store.mailbox_state(mailbox)? else {
+            continue;
+        };
+        let Some(mut progress) = store.history_progress(mailbox, state.uidvalidity)? else {
+            continue;
+        };
+        if progress.finished() {
+            continue;
+        }
+        let server = sess.examine(mailbox)?;
+        if server.uidvalidity != state.uidvalidity {
+            // Recreated meanwhile: the next pass rebuilds the folder (and its history).
+            continue;
+        }
+        let mut listed = plan::new_uids(sess.uid_sizes_up_to(progress.pending_upto)?, 0);
+        listed.reverse();
+        let mut fs = FolderSummary {
+            folder: mailbox.clone(),
+            ..Default::default()
+        };
+        let batches = plan::batches(&listed, opts.batch_count, opts.batch_bytes);
+        let top = state.highest_uid;
+        // In chunks, so that a pass with a time budget (the worker) stops between them and
+        // new mail is not kept waiting behind years of history.
+        let mut out_of_time = false;
+        for chunk in batches.chunks(HISTORY_CHUNK) {
+            if opts.history_budget.is_some_and(|b| started.elapsed() >= b) {
+                out_of_time = true;
+                break;
+            }
+            let before = progress.done;
+            download(
+                sess,
+                store,
+                (mailbox, state.uidvalidity),
+                chunk,
+                opts,
+                &mut state,
+                &mut fs,
+                Order::NewestFirst {
+                    top,
+                    progress: &mut progress,
+                    history: Some((done, total)),
+                },
+                on_event,
+            )?;
+            done += (progress.done - before) as usize;
+        }
+        if !out_of_time && !progress.finished() {
+            // Nothing left below what was listed (the rest was expunged meanwhile).
+            progress.pending_upto = 0;
+            store.ingest_newest_first(Vec::new(), &state, &progress)?;
+        }
+        if let Some(f) = summary.folders.iter_mut().find(|f| &f.folder == mailbox) {
+            f.new += fs.new;
+            f.downloaded += fs.downloaded;
+            f.bytes += fs.bytes;
+            f.vanished += fs.vanished;
+        }
+        if out_of_time {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Batches of history stored between two looks at the time budget.
+const HISTORY_CHUNK: usize = 4;
