@@ -207,7 +207,9 @@ fn setup() -> tempfile::TempDir {
     shopinbox(dir.path(), &["import", mail.to_str().unwrap()])
         .assert()
         .success()
-        .stdout(predicates::str::contains("imported 11 new messages from 11 files; 0 already in the store"));
+        .stdout(predicates::str::contains(
+            "imported 11 new messages from 11 files; 0 already in the store",
+        ));
     dir
 }
 
