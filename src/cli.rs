@@ -652,10 +652,11 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Import { paths }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             let summary = crate::import::import_paths(&mut env.store, paths)?;
+            let count = |n: usize, one, many| crate::human_time::count(n as u64, one, many);
             outln!(
-                "imported {} new message(s) from {} file(s); {} already in the store",
-                summary.imported,
-                summary.files,
+                "imported {} from {}; {} already in the store",
+                count(summary.imported, "new message", "new messages"),
+                count(summary.files, "file", "files"),
                 summary.duplicates
             );
             for p in &summary.problems {

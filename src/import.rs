@@ -199,8 +199,10 @@ impl Importer<'_> {
         }
         if skipped > 0 {
             self.note(format!(
-                "{}: skipped {skipped} file(s) that are neither .eml nor mbox",
-                dir.display()
+                "{}: skipped {} that {} neither .eml nor mbox",
+                dir.display(),
+                crate::human_time::count(skipped as u64, "file", "files"),
+                if skipped == 1 { "is" } else { "are" }
             ));
         }
         Ok(())
@@ -305,8 +307,9 @@ impl Importer<'_> {
                 Ok(None) => break,
                 Err(e) => {
                     self.note(format!(
-                        "{}: reading stopped after {n} message(s) ({e})",
-                        path.display()
+                        "{}: reading stopped after {} ({e})",
+                        path.display(),
+                        crate::human_time::count(n as u64, "message", "messages")
                     ));
                     break;
                 }

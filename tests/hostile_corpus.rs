@@ -205,7 +205,10 @@ fn hostile_corpus_imports_and_every_cli_output_and_tui_cell_is_clean() {
     assert!(out.status.success(), "{text}");
     assert_clean("import", &text);
     assert!(
-        text.contains(&format!("imported {total} new message(s)")),
+        text.contains(&format!(
+            "imported {total} new message{}",
+            if total == 1 { "" } else { "s" }
+        )),
         "{text}"
     );
 

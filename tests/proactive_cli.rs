@@ -61,7 +61,7 @@ fn setup() -> tempfile::TempDir {
     )
     .assert()
     .success()
-    .stdout(predicates::str::contains("imported 2 new message(s)"));
+    .stdout(predicates::str::contains("imported 2 new messages"));
     dir
 }
 

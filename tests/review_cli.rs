@@ -210,7 +210,9 @@ fn setup() -> tempfile::TempDir {
     shopinbox(dir.path(), &["import", mail.to_str().unwrap()])
         .assert()
         .success()
-        .stdout(predicates::str::contains("imported 11 new message(s)"));
+        .stdout(predicates::str::contains(
+            "imported 11 new messages from 11 files; 0 already in the store",
+        ));
     dir
 }
 
@@ -566,6 +568,33 @@ fn templates_show_their_language_and_a_missing_offer_is_refused() {
         .assert()
         .success()
         .stdout(predicates::str::contains("The outbox is empty."));
+}
+
+/// The import summary counts in words: "1 new message from 1 file", never "message(s)".
+#[test]
+fn import_counts_agree_with_their_nouns() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), CONFIG).unwrap();
+    let (name, raw) = dataset().remove(0);
+    let file = dir.path().join(name);
+    std::fs::write(&file, raw).unwrap();
+    let import = || {
+        let out = shopinbox(dir.path(), &["import", file.to_str().unwrap()])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(
+        import().trim_end(),
+        "imported 1 new message from 1 file; 0 already in the store"
+    );
+    assert_eq!(
+        import().trim_end(),
+        "imported 0 new messages from 1 file; 1 already in the store"
+    );
 }
 
 /// Dates name their year when it is not the current one (relative to `--now`, not the wall

@@ -157,6 +157,16 @@ fn snooze_asks_first_when_one_is_overdue_then_snoozes_all() {
     assert!(app.overlay.is_none());
     assert_eq!(app.counts.needs_reply, before - 2);
     assert_eq!(app.counts.snoozed, 2);
+    // The same date style as one snooze: no year while it is this one.
+    let said = app
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.starts_with("Snoozed 2 conversations until ") && !said.contains("2026"),
+        "{said}"
+    );
     press(&mut app, "u");
     assert_eq!(app.counts.needs_reply, before);
     assert_eq!(app.counts.snoozed, 0);

@@ -469,3 +469,114 @@ fn finds_and_clicks_in_the_rules_list() {
     });
     assert_eq!(selected(&app).0, 1);
 }
+
+/// The customer panel: a click selects the conversation or note drawn under it (and moves the
+/// focus to its list), a scrolled list stays put under the pointer, and a double click opens
+/// the conversation or the note.
+#[test]
+fn clicks_in_the_customer_panel_select_and_open_conversations_and_notes() {
+    use shopinbox::app::CustomerFocus;
+    let mut f = Fake::empty();
+    let dates: Vec<String> = (1..=12)
+        .map(|d| format!("2026-11-{d:02}T09:00:00Z"))
+        .collect();
+    for (i, at) in dates.iter().enumerate() {
+        f.add(
+            &format!("Question {:02}", i + 1),
+            &[MsgSpec {
+                from_name: "Ann Lee",
+                from: "ann@lee.example",
+                at,
+                body: "Hello",
+                shop: false,
+            }],
+            Some("2026-11-20T16:00:00Z"),
+            None,
+        );
+    }
+    for (id, text) in [(1, "Prefers DHL"), (2, "Second note: gift wrap")] {
+        f.notes.push(shopinbox::store::Note {
+            id,
+            customer_addr: "ann@lee.example".into(),
+            text: text.into(),
+            warning: false,
+            created_at: ui_support::utc("2026-11-17T10:05:00Z"),
+            updated_at: ui_support::utc("2026-11-17T10:05:00Z"),
+        });
+    }
+    // 16 rows: the conversations list shows 8 rows (3..=10), the notes 3 (12..=14).
+    let mut app = f.into_app(100, 16);
+    press(&mut app, "c");
+    let row_of = |app: &App, text: &str| -> u16 {
+        let shown = screen_text(&render(app, 100, 16));
+        let row = shown.lines().position(|l| l.contains(text));
+        row.unwrap_or_else(|| panic!("{text:?} is not shown:\n{shown}")) as u16
+    };
+    let state = |app: &App| match app.screen() {
+        Some(Screen::Customer(c)) => (
+            c.focus,
+            c.info.conversations[c.selected_conversation]
+                .subject
+                .clone(),
+            c.selected_note,
+        ),
+        other => panic!("expected the customer panel, got {other:?}"),
+    };
+    let click = |app: &mut App, row: u16, at_ms: u64| {
+        app.update(Action::Click {
+            column: 40,
+            row,
+            at_ms,
+        })
+    };
+    let fourth = row_of(&app, "Question 04");
+    click(&mut app, fourth, 1_000);
+    assert_eq!(state(&app).1, "Question 04");
+    // Scroll down with the keys until the list has moved, then click its top row.
+    for _ in 0..8 {
+        press(&mut app, "j");
+    }
+    assert_eq!(state(&app).1, "Question 12");
+    assert!(
+        !screen_text(&render(&app, 100, 16)).contains("Question 01"),
+        "the list scrolled"
+    );
+    let sixth = row_of(&app, "Question 06");
+    click(&mut app, sixth, 5_000);
+    assert_eq!(state(&app).1, "Question 06");
+    assert_eq!(
+        row_of(&app, "Question 06"),
+        sixth,
+        "the clicked row stays under the pointer"
+    );
+    click(&mut app, sixth, 5_200);
+    let Some(Screen::Conversation(c)) = app.screen() else {
+        panic!("a double click opens the conversation")
+    };
+    assert_eq!(c.row.subject, "Question 06");
+    press(&mut app, "Esc");
+    // The notes: a click selects one and moves the focus there; a double click opens it.
+    let second = row_of(&app, "Second note");
+    click(&mut app, second, 9_000);
+    assert_eq!(
+        state(&app),
+        (CustomerFocus::Notes, "Question 06".to_string(), 1)
+    );
+    assert!(app.overlay.is_none(), "one click only selects");
+    // The section titles are not rows: nothing happens there.
+    let title = row_of(&app, "Notes (2)");
+    click(&mut app, title, 12_000);
+    assert_eq!(state(&app).2, 1);
+    click(&mut app, second, 15_000);
+    click(&mut app, second, 15_300);
+    let Some(Overlay::Note(n)) = &app.overlay else {
+        panic!("a double click opens the note, got {:?}", app.overlay)
+    };
+    assert_eq!(n.input.text(), "Second note: gift wrap");
+    press(&mut app, "Esc");
+    // Back on the conversations: a click there moves the focus back.
+    let eighth = row_of(&app, "Question 08");
+    click(&mut app, eighth, 20_000);
+    assert_eq!(state(&app).0, CustomerFocus::Conversations);
+    assert_eq!(state(&app).1, "Question 08");
+}

@@ -215,6 +215,59 @@ fn received_dates_show_the_year_when_it_is_not_this_one() {
     );
 }
 
+/// The conversation's message headers read like the inbox: the year only when it is not the
+/// current one (at the app's clock, not the wall clock).
+#[test]
+fn thread_headers_show_the_year_only_when_it_is_not_this_one() {
+    let mut fake = Fake::sample();
+    let m = |at, shop, body| MsgSpec {
+        from_name: if shop { "Alphx" } else { "Old Customer" },
+        from: if shop {
+            "hello@alphx.shop"
+        } else {
+            "old@example.org"
+        },
+        at,
+        body,
+        shop,
+    };
+    fake.add(
+        "Catalogue request",
+        &[
+            m(
+                "2025-12-30T09:00:00Z",
+                false,
+                "Is there a printed catalogue?",
+            ),
+            m("2026-01-05T10:00:00Z", true, "Yes, it is in the post."),
+            m("2026-11-18T08:00:00Z", false, "Still waiting for it."),
+        ],
+        Some("2026-11-19T16:00:00Z"),
+        None,
+    );
+    let mut app = fake.into_app(100, 30);
+    select(&mut app, "Catalogue request");
+    press(&mut app, "Enter");
+    assert!(matches!(app.screen(), Some(Screen::Conversation(_))));
+    let s = screen(&app, 100, 30);
+    // The whole thread is in view (line_with fails otherwise).
+    line_with(&s, "Is there a printed");
+    let headers: Vec<&str> = s
+        .lines()
+        .filter(|l| l.starts_with('●') || l.starts_with('◆'))
+        .map(str::trim_end)
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "● Old Customer <old@example.org> · Tue 30 Dec 2025 10:00",
+            "◆ You (Alphx <hello@alphx.shop>) · Mon 5 Jan 11:00",
+            "● Old Customer <old@example.org> · Wed 18 Nov 09:00",
+        ],
+        "{s}"
+    );
+}
+
 #[test]
 fn a_long_status_message_wraps_instead_of_being_cut() {
     let mut app = Fake::sample().into_app(100, 30);

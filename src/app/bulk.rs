@@ -270,11 +270,11 @@ impl App {
             Ok(()) => {
                 self.undo.push(Undo::Bulk(undo));
                 self.selection = Selection::default();
-                let local = until.with_timezone(&self.data.calendar().tz);
+                // As for one conversation: the year shows when it is not this one.
+                let until = crate::human_time::moment(until, self.now, self.data.calendar().tz);
                 self.info(format!(
-                    "Snoozed {} until {}. u undoes.",
+                    "Snoozed {} until {until}. u undoes.",
                     conversations(changes.len()),
-                    local.format("%a %-d %b %H:%M")
                 ));
                 self.refresh();
             }

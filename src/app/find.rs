@@ -163,6 +163,7 @@ impl App {
                     &c.messages,
                     c.show_quoted,
                     self.width,
+                    self.now,
                     tz,
                 )
                 .iter()

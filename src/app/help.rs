@@ -106,7 +106,7 @@ pub fn lines(km: &Keymap, width: u16) -> Vec<HelpLine> {
     out.push(vec![(Plain, String::new())]);
     out.push(vec![(Title, "Mouse:".to_string())]);
     for (k, d) in [
-        ("click", "select a row (inbox, outbox, rules)"),
+        ("click", "select a row (inbox, customer, outbox, rules)"),
         ("double click", "open it"),
         ("wheel", "scroll"),
     ] {

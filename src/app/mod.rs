@@ -9,6 +9,7 @@
 
 pub mod bulk;
 pub mod command;
+mod customer;
 pub mod data;
 pub mod find;
 pub mod help;
@@ -225,6 +226,10 @@ pub struct CustomerScreen {
     pub focus: CustomerFocus,
     pub selected_conversation: usize,
     pub selected_note: usize,
+    /// The first conversation and note shown, kept so that the lists scroll only to follow
+    /// the selection (see `customer::follow_selection`).
+    pub conversations_top: usize,
+    pub notes_top: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -775,8 +780,7 @@ impl App {
     }
 
     fn clamp_thread_scroll(&mut self) {
-        let width = self.width;
-        let height = self.height;
+        let (width, height, now) = (self.width, self.height, self.now);
         let tz = self.data.calendar().tz;
         if let Some(Screen::Conversation(c)) = self.stack.last_mut() {
             let lines = crate::layout::thread::thread_lines(
@@ -785,6 +789,7 @@ impl App {
                 &c.messages,
                 c.show_quoted,
                 width,
+                now,
                 tz,
             )
             .len();
@@ -843,6 +848,7 @@ impl App {
                 *sel = sel
                     .saturating_add_signed(delta as isize)
                     .min(len.saturating_sub(1));
+                c.follow_selection(self.height);
             }
             Some(Screen::Templates(p)) => {
                 p.preview_scroll = p.preview_scroll.saturating_add_signed(delta as isize);
@@ -1172,6 +1178,7 @@ impl App {
                         &screen.messages,
                         screen.show_quoted,
                         self.width,
+                        self.now,
                         self.data.calendar().tz,
                     ));
                 self.stack.push(Screen::Conversation(screen));
@@ -1196,6 +1203,8 @@ impl App {
                 focus: CustomerFocus::Conversations,
                 selected_conversation: 0,
                 selected_note: 0,
+                conversations_top: 0,
+                notes_top: 0,
             })),
             Err(e) => self.error(e.sentence()),
         }

@@ -1,6 +1,8 @@
 //! Mouse clicks: a click selects a list row, a double click opens it (the wheel scrolls, see
-//! `Action::ScrollUp`). Time comes from the event loop as milliseconds on its monotonic clock,
-//! so the app never reads a clock and tests pass plain numbers.
+//! `Action::ScrollUp`). Lists: the inbox, the outbox, the rules, and the customer panel's
+//! conversations and notes (its rows come from `layout::customer`, as drawn). Time comes from
+//! the event loop as milliseconds on its monotonic clock, so the app never reads a clock and
+//! tests pass plain numbers.
 //!
 //! Hit-testing needs only where a list starts and how many rows it shows, passed as plain
 //! numbers, so this file does not depend on how the screens are drawn.
@@ -53,6 +55,8 @@ impl App {
         let double = is_double(self.last_click, click);
         // A third click starts a new pair rather than opening twice.
         self.last_click = if double { None } else { Some(click) };
+        // In the customer panel a click also moves the focus to the list it lands in.
+        let mut focus = None;
         let target = match self.stack.last() {
             None => {
                 let height = crate::layout::inbox_list_height(self.height);
@@ -75,6 +79,10 @@ impl App {
                 row_at(row, SIMPLE_LIST_TOP, height, 0, s.rules.len() as u64)
                     .map(|i| (i, s.selected as u64))
             }
+            Some(Screen::Customer(c)) => c.entry_at(row, self.height).map(|(f, i)| {
+                focus = Some(f);
+                (i as u64, c.selected(f) as u64)
+            }),
             _ => None,
         };
         let Some((index, selected)) = target else {
@@ -82,6 +90,9 @@ impl App {
             return super::Effect::None;
         };
         self.status = None;
+        if let (Some(f), Some(Screen::Customer(c))) = (focus, self.stack.last_mut()) {
+            c.focus = f;
+        }
         self.move_by(index as i64 - selected as i64);
         if double {
             return self.command(Command::Open);

@@ -419,13 +419,13 @@ impl App {
 
     /// Keeps the preview and confirm scroll inside the text.
     pub(super) fn clamp_reply_scroll(&mut self) {
-        let (w, h) = (self.width, self.height);
+        let (w, h, now) = (self.width, self.height, self.now);
         let tz = self.data.calendar().tz;
         match self.stack.last_mut() {
             Some(Screen::Templates(p)) => {
                 let lines = p
                     .selected_choice()
-                    .map(|c| crate::layout::reply::preview_lines(&c.draft, w, tz).len())
+                    .map(|c| crate::layout::reply::preview_lines(&c.draft, w, now, tz).len())
                     .unwrap_or(0);
                 let page = usize::from(crate::layout::reply::preview_height(h));
                 p.preview_scroll = p.preview_scroll.min(lines.saturating_sub(page));

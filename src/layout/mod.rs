@@ -3,6 +3,7 @@
 //! and imports neither, so data flows one way — app state → screen — while the app's page
 //! sizes and line counts always agree with what is drawn.
 
+pub mod customer;
 pub mod reply;
 pub mod stats;
 pub mod thread;

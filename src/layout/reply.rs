@@ -5,6 +5,7 @@ use super::thread::{classify_body, BodyKind};
 use super::wrap;
 use crate::mail::sanitize;
 use crate::send::flow::{self, Draft};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 fn clean(s: &str) -> String {
@@ -67,10 +68,12 @@ pub fn body_lines(text: &str, width: u16) -> Vec<(TextKind, String)> {
     out
 }
 
-fn follow_up_words(at: chrono::DateTime<chrono::Utc>, tz: Tz) -> String {
+/// The follow-up line; its date shows the year when that is not the current one at `now`
+/// (a follow-up set in late December may fall in January).
+fn follow_up_words(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
     format!(
         "Follow-up: {} (back in Needs reply)",
-        at.with_timezone(&tz).format("%a %-d %b %H:%M")
+        crate::human_time::moment(at, now, tz)
     )
 }
 
@@ -78,6 +81,7 @@ fn follow_up_words(at: chrono::DateTime<chrono::Utc>, tz: Tz) -> String {
 pub fn preview_lines(
     draft: &Result<Draft, String>,
     terminal_width: u16,
+    now: DateTime<Utc>,
     tz: Tz,
 ) -> Vec<(TextKind, String)> {
     let width = preview_width(terminal_width).max(1);
@@ -90,7 +94,7 @@ pub fn preview_lines(
                 out.push((TextKind::Header, l));
             }
             if let Some(at) = d.follow_up_at {
-                for l in wrap(&follow_up_words(at, tz), w) {
+                for l in wrap(&follow_up_words(at, now, tz), w) {
                     out.push((TextKind::Header, l));
                 }
             }
@@ -104,4 +108,27 @@ pub fn preview_lines(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follow_up_shows_the_year_only_when_it_is_another_one() {
+        let berlin = chrono_tz::Europe::Berlin;
+        let now: DateTime<Utc> = "2026-12-29T15:00:00Z".parse().unwrap();
+        for (at, want) in [
+            (
+                "2026-12-31T08:00:00Z",
+                "Follow-up: Thu 31 Dec 09:00 (back in Needs reply)",
+            ),
+            (
+                "2027-01-04T08:00:00Z",
+                "Follow-up: Mon 4 Jan 2027 09:00 (back in Needs reply)",
+            ),
+        ] {
+            assert_eq!(follow_up_words(at.parse().unwrap(), now, berlin), want);
+        }
+    }
 }

@@ -4,6 +4,7 @@
 use super::{fit, wrap};
 use crate::mail::sanitize;
 use crate::store::{Flag, MessageRow};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 fn clean(s: &str) -> String {
@@ -142,13 +143,15 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Lays out the thread for a terminal `width` columns wide.
+/// Lays out the thread for a terminal `width` columns wide. Message times read as everywhere
+/// else (`human_time::moment`): the year shows only when it is not the current one at `now`.
 pub fn thread_lines(
     flags: &[Flag],
     notes: &[crate::store::Note],
     messages: &[MessageRow],
     show_quoted: bool,
     width: u16,
+    now: DateTime<Utc>,
     tz: Tz,
 ) -> Vec<ThreadLine> {
     let width = usize::from(width.max(10));
@@ -174,10 +177,7 @@ pub fn thread_lines(
             out.push(ThreadLine::Blank);
         }
         let marker = if m.is_shop { "◆ You" } else { "●" };
-        let when = m
-            .received_at
-            .with_timezone(&tz)
-            .format("%a %-d %b %Y %H:%M");
+        let when = crate::human_time::moment(m.received_at, now, tz);
         let head = if m.is_shop {
             format!("{marker} ({}) · {when}", who(m))
         } else {
@@ -321,6 +321,69 @@ mod tests {
             .map(|(k, _)| k)
             .collect();
         assert_eq!(kinds, vec![BodyKind::Text; 3]);
+    }
+
+    fn message(at: &str, is_shop: bool) -> MessageRow {
+        MessageRow {
+            id: 1,
+            conversation_id: 1,
+            location: crate::store::Location::new("INBOX", 1, 1),
+            message_id: None,
+            in_reply_to: None,
+            references: vec![],
+            from: None,
+            to: vec![],
+            cc: vec![],
+            reply_to: None,
+            subject: "Order".into(),
+            date: None,
+            received_at: at.parse().unwrap(),
+            body: "Hello".into(),
+            attachments: vec![],
+            flags: vec![],
+            size: 5,
+            is_shop,
+            auto_kind: None,
+            problems: vec![],
+            removed_at: None,
+        }
+    }
+
+    /// Headers read like the inbox and the CLI: the year only when it is not the current one,
+    /// in the shop's zone, relative to the clock's `now`.
+    #[test]
+    fn message_headers_show_the_year_only_when_it_is_not_the_current_one() {
+        let berlin = chrono_tz::Europe::Berlin;
+        let now: DateTime<Utc> = "2026-11-19T15:00:00Z".parse().unwrap();
+        let messages = [
+            message("2025-12-30T09:00:00Z", false),
+            message("2026-01-02T10:00:00Z", true),
+            // Already 1 Jan 2027 in Berlin.
+            message("2026-12-31T23:30:00Z", false),
+        ];
+        let headers: Vec<String> = thread_lines(&[], &[], &messages, false, 80, now, berlin)
+            .into_iter()
+            .filter_map(|l| match l {
+                ThreadLine::Header { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            headers,
+            [
+                "● (no sender) · Tue 30 Dec 2025 10:00",
+                "◆ You ((no sender)) · Fri 2 Jan 11:00",
+                "● (no sender) · Fri 1 Jan 2027 00:30",
+            ]
+        );
+        // A year on, the same thread shows every year.
+        let later: DateTime<Utc> = "2027-03-01T12:00:00Z".parse().unwrap();
+        let text: Vec<String> = thread_lines(&[], &[], &messages, false, 80, later, berlin)
+            .iter()
+            .map(|l| l.text().to_string())
+            .collect();
+        assert!(text.contains(&"◆ You ((no sender)) · Fri 2 Jan 2026 11:00".to_string()));
+        assert!(text.contains(&"● (no sender) · Fri 1 Jan 00:30".to_string()));
     }
 
     #[test]

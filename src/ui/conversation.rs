@@ -125,6 +125,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         &c.messages,
         c.show_quoted,
         area.width,
+        app.now,
         cal.tz,
     )
     .iter()

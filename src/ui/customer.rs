@@ -4,7 +4,8 @@
 use super::inbox::{badge, urgency, urgency_style};
 use super::{clean, fit, short_time, Theme};
 use crate::app::{App, CustomerFocus, CustomerScreen};
-use ratatui::layout::{Constraint, Layout, Rect};
+use crate::layout::customer::first_visible;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
@@ -65,27 +66,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
             ..area
         },
     );
-    let rest = Rect {
-        y: area.y + 2,
-        height: area.height.saturating_sub(2),
+    // The parts' rows come from the layout module, which the mouse hit-test reads too.
+    let rows = crate::layout::customer::customer_rows(area.height, info.orders.len());
+    let part = |s: crate::layout::customer::Section| Rect {
+        y: area.y + s.top,
+        height: s.height,
         ..area
     };
-    let notes_h = (rest.height / 3).clamp(3.min(rest.height), 8);
-    // The platform's orders, when there are any, between the conversations and the notes.
-    let orders_h = if info.orders.is_empty() {
-        0
-    } else {
-        u16::try_from(info.orders.len() + 1)
-            .unwrap_or(u16::MAX)
-            .min(5)
-            .min(rest.height.saturating_sub(notes_h + 2))
-    };
-    let [convs, orders_area, notes] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Length(orders_h),
-        Constraint::Length(notes_h),
-    ])
-    .areas(rest);
+    let (convs, orders_area, notes) = (
+        part(rows.conversations),
+        part(rows.orders),
+        part(rows.notes),
+    );
 
     let focus_style = |f: CustomerFocus| {
         if c.focus == f {
@@ -101,9 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
     let inner = block.inner(convs);
     frame.render_widget(block, convs);
     let visible = usize::from(inner.height);
-    let start = c
-        .selected_conversation
-        .saturating_sub(visible.saturating_sub(1));
+    let start = first_visible(c.conversations_top, c.selected_conversation, visible);
     let iw = usize::from(inner.width);
     let found = super::find::marker(app, theme);
     let mut lines = Vec::new();
@@ -185,7 +175,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
         ));
     }
     let visible = usize::from(inner.height);
-    let start = c.selected_note.saturating_sub(visible.saturating_sub(1));
+    let start = first_visible(c.notes_top, c.selected_note, visible);
     for (i, note) in info.notes.iter().enumerate().skip(start).take(visible) {
         let date = crate::human_time::day(note.updated_at, app.now, cal.tz);
         let mark = if note.warning { "⚠ " } else { "" };

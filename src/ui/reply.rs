@@ -196,7 +196,7 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, app: &App, p: &TemplatePicker,
     let inner = block.inner(preview_area);
     frame.render_widget(block, preview_area);
     if let Some(c) = p.selected_choice() {
-        let lines: Vec<Line> = preview_lines(&c.draft, area.width, tz)
+        let lines: Vec<Line> = preview_lines(&c.draft, area.width, app.now, tz)
             .into_iter()
             .skip(p.preview_scroll)
             .take(usize::from(inner.height))
