@@ -299,7 +299,10 @@ fn help_lists_every_key_of_the_keymap() {
         assert!(text.contains(c.description()), "help lacks {:?}", c);
     }
     assert!(
-        text.contains("  Q  quit               back; quit from the inbox"),
+        text.lines().any(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            cols.windows(3).any(|w| w == ["Q", "quit", "back;"])
+        }),
         "remapped key shown with the action's config name:\n{text}"
     );
 }

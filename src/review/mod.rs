@@ -35,6 +35,7 @@ pub fn load_stat_conversations(
                 received_at: row.received_at,
                 is_shop: row.is_shop,
                 kept_out: row.kept_out,
+                history: row.history,
                 answered_flag: row.answered_flag,
                 removed: row.removed,
             });

@@ -29,6 +29,9 @@ pub struct StatMessage {
     pub is_shop: bool,
     /// An auto-reply, newsletter, bounce or pitch: never a request, counted as kept out.
     pub kept_out: bool,
+    /// From before the tracking window and not pulled into Needs reply: not owed, so neither
+    /// counted nor late (nor kept out: it is a customer's mail, only from before shopinbox).
+    pub history: bool,
     /// The message carries `\Answered` (answered from a client we cannot see the reply of).
     pub answered_flag: bool,
     /// Deleted or moved out of the synced folders on the server (kept as history). A request
@@ -169,7 +172,10 @@ pub fn compute(
             .iter()
             .filter(|m| m.kept_out && in_period(m.received_at))
             .count();
-        let msgs: Vec<&StatMessage> = msgs.into_iter().filter(|m| !m.kept_out).collect();
+        let msgs: Vec<&StatMessage> = msgs
+            .into_iter()
+            .filter(|m| !m.kept_out && !m.history)
+            .collect();
 
         for m in msgs
             .iter()
@@ -360,6 +366,7 @@ mod tests {
             received_at: at,
             is_shop: false,
             kept_out: false,
+            history: false,
             answered_flag: false,
             removed: false,
         }
@@ -369,6 +376,7 @@ mod tests {
             received_at: at,
             is_shop: true,
             kept_out: false,
+            history: false,
             answered_flag: false,
             removed: false,
         }
@@ -506,6 +514,25 @@ mod tests {
         ];
         let s = compute(&convs, t(1, 0, 0), t(23, 0, 0), &cal());
         assert_eq!((s.one_touch, s.one_touch_decided), (2, 3));
+    }
+
+    #[test]
+    fn history_is_neither_counted_nor_late_nor_kept_out() {
+        let old = |m: StatMessage| StatMessage { history: true, ..m };
+        let convs = vec![
+            // From before the tracking window, never answered: not open, not overdue.
+            conv(vec![old(cust(t(16, 9, 0)))]),
+            // Answered days later: not late either.
+            conv(vec![old(cust(t(16, 10, 0))), shop(t(20, 11, 0))]),
+            // Inside the window: counts as usual.
+            conv(vec![cust(t(18, 9, 0))]),
+        ];
+        let s = compute(&convs, t(16, 0, 0), t(23, 12, 0), &cal());
+        assert_eq!(s.customer_messages, 1);
+        assert_eq!(s.requests, 1);
+        assert_eq!((s.answered_on_time, s.answered_late), (0, 0));
+        assert_eq!((s.still_open, s.open_overdue), (1, 1));
+        assert_eq!(s.kept_out, 0);
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub struct StatRow {
     /// A customer-side message that is an auto-reply, list mail, bounce or matched by one of
     /// the owner's not-a-customer rules.
     pub kept_out: bool,
+    /// A customer message from before the tracking window that the owner did not pull into
+    /// Needs reply: not owed, so not in the statistics.
+    pub history: bool,
     /// The message carries `\Answered`.
     pub answered_flag: bool,
     /// Deleted or moved out of the synced folders on the server (kept as history).
@@ -74,8 +77,10 @@ impl Store {
                 let received: i64 = r.get(2)?;
                 let pulled: Option<i64> = r.get(9)?;
                 let history = crate::tracking::is_history(received, cutoff);
+                // History the owner has not pulled in is not owed: it leaves the statistics
+                // (never late, never open) without counting as kept-out mail.
+                let unowed_history = history && pulled.is_none();
                 let kept_out = auto_kind.is_some()
-                    || (history && pulled.is_none())
                     || rules
                         .matches(message_id.as_deref(), from_addr.as_deref())
                         .is_some();
@@ -89,6 +94,7 @@ impl Store {
                     received_at: time(received),
                     is_shop,
                     kept_out: kept_out && !is_shop,
+                    history: unowed_history && !kept_out && !is_shop,
                     answered_flag: has_answered(&flags),
                     removed: r.get(8)?,
                 })
