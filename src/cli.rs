@@ -264,6 +264,8 @@ pub enum ViewArg {
     NotCustomer,
     All,
     Snoozed,
+    /// Older, never answered: customer mail from before tracking started (history).
+    Older,
 }
 
 impl From<ViewArg> for View {
@@ -276,6 +278,7 @@ impl From<ViewArg> for View {
             ViewArg::NotCustomer => View::NotCustomer,
             ViewArg::All => View::All,
             ViewArg::Snoozed => View::Snoozed,
+            ViewArg::Older => View::Older,
         }
     }
 }
@@ -621,6 +624,9 @@ fn run(cli: Cli) -> Result<i32> {
             );
             for p in &summary.problems {
                 outln!("  note: {p}");
+            }
+            if let Some(line) = crate::review::older_note(&env.store, env.now)? {
+                outln!("{line}");
             }
             Ok(0)
         }

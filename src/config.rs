@@ -36,6 +36,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "holidays",
             "cutoff_minutes",
             "due_soon_minutes",
+            "track_days",
+            "track_since",
         ],
     ),
     ("store", &["path"]),
@@ -596,6 +598,22 @@ struct RawHours {
     #[serde(default)]
     cutoff_minutes: u32,
     due_soon_minutes: Option<u32>,
+    track_days: Option<u32>,
+    track_since: Option<toml::Value>,
+}
+
+/// A date written as "YYYY-MM-DD" or as a bare TOML date.
+fn toml_date(value: &toml::Value) -> Option<NaiveDate> {
+    match value {
+        toml::Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+        toml::Value::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => {
+                NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -1170,19 +1188,7 @@ impl<'a> Ctx<'a> {
 
         let mut holidays = BTreeSet::new();
         for (i, value) in raw.holidays.iter().enumerate() {
-            let date = match value {
-                toml::Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
-                toml::Value::Datetime(dt) => match (dt.date, dt.time) {
-                    (Some(d), None) => NaiveDate::from_ymd_opt(
-                        i32::from(d.year),
-                        u32::from(d.month),
-                        u32::from(d.day),
-                    ),
-                    _ => None,
-                },
-                _ => None,
-            };
-            match date {
+            match toml_date(value) {
                 Some(d) => {
                     holidays.insert(d);
                 }
@@ -1206,6 +1212,7 @@ impl<'a> Ctx<'a> {
                 ),
             ));
         }
+        let track = self.track_window(raw.track_days, raw.track_since.as_ref())?;
         Ok(Calendar {
             tz,
             business_days,
@@ -1217,7 +1224,47 @@ impl<'a> Ctx<'a> {
                 raw.due_soon_minutes
                     .unwrap_or(deadline::DEFAULT_DUE_SOON_MINUTES),
             )),
+            track,
         })
+    }
+
+    /// `[hours] track_days` or `track_since` (not both): see `crate::tracking`.
+    fn track_window(
+        &self,
+        days: Option<u32>,
+        since: Option<&toml::Value>,
+    ) -> Result<deadline::TrackWindow, ConfigError> {
+        let since = match since {
+            None => None,
+            Some(value) => match toml_date(value) {
+                Some(d) if d.year() < 1970 => {
+                    return Err(self.invalid(
+                        "hours.track_since",
+                        "is before 1970; write the date from which customer mail counts (e.g. \"2026-01-01\")",
+                    ))
+                }
+                Some(d) => Some(d),
+                None => {
+                    return Err(self.invalid(
+                        "hours.track_since",
+                        "is not a date; write it as \"YYYY-MM-DD\" (e.g. \"2026-01-01\")",
+                    ))
+                }
+            },
+        };
+        match (days, since) {
+            (Some(_), Some(_)) => Err(self.invalid(
+                "hours.track_since",
+                "cannot be set together with hours.track_days; keep one of them",
+            )),
+            (Some(n), None) if n > 366 => Err(self.invalid(
+                "hours.track_days",
+                "is more than a year of business days; use a smaller number, or track_since with a date",
+            )),
+            (Some(n), None) => Ok(deadline::TrackWindow::BusinessDays(n)),
+            (None, Some(d)) => Ok(deadline::TrackWindow::Since(d)),
+            (None, None) => Ok(deadline::TrackWindow::default()),
+        }
     }
 
     fn server(&self, raw: RawServer<'_>) -> Result<Server, ConfigError> {
@@ -1591,6 +1638,7 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
         "Due soon:       {} before the deadline",
         deadline::format_duration(cal.due_soon)
     ));
+    line(format!("History:        {}", crate::tracking::describe(cal)));
     line(format!("Store:          {}", cfg.store_path().display()));
     line(format!("Templates:      {}", cfg.templates_dir().display()));
     line(match &cfg.imap {

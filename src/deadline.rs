@@ -28,6 +28,29 @@ pub struct Calendar {
     pub cutoff: Duration,
     /// How long before due_at a message counts as "due soon".
     pub due_soon: Duration,
+    /// Which customer messages count from the moment shopinbox started watching the mailbox
+    /// (older ones are history; see `crate::tracking`).
+    pub track: TrackWindow,
+}
+
+/// How far before the tracking start customer messages still count (DESIGN.md "Tracking
+/// window"). Lives with the calendar because it is counted in its business days, and because
+/// the store recomputes every conversation when the calendar (this included) changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackWindow {
+    /// The N business days before the day tracking started, from local midnight.
+    BusinessDays(u32),
+    /// Everything received from local midnight of this date on.
+    Since(NaiveDate),
+}
+
+/// The window when the config sets none: the 3 business days before tracking started.
+pub const DEFAULT_TRACK_DAYS: u32 = 3;
+
+impl Default for TrackWindow {
+    fn default() -> Self {
+        TrackWindow::BusinessDays(DEFAULT_TRACK_DAYS)
+    }
 }
 
 /// How far ahead we look for a business day. A calendar with no business days (which config
@@ -50,6 +73,7 @@ impl Calendar {
             holidays: BTreeSet::new(),
             cutoff: Duration::zero(),
             due_soon: Duration::minutes(i64::from(DEFAULT_DUE_SOON_MINUTES)),
+            track: TrackWindow::default(),
         }
     }
 
@@ -81,7 +105,7 @@ impl Calendar {
 /// occurrence counts, so a deadline is never silently an hour later; when it does not exist
 /// (clocks jump forward) the time is read with the offset in force before the jump, i.e. it
 /// moves forward by the size of the jump (02:30 in a 02:00→03:00 gap becomes 03:30).
-fn local_instant(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
+pub(crate) fn local_instant(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(t) => t.with_timezone(&Utc),
         LocalResult::Ambiguous(earliest, _latest) => earliest.with_timezone(&Utc),

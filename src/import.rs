@@ -74,6 +74,9 @@ pub fn import_paths(store: &mut Store, paths: &[PathBuf]) -> Result<ImportSummar
             return Err(ImportError::NotFound { path: p.clone() });
         }
     }
+    // The first import starts tracking (DESIGN.md "Tracking window"): older customer mail in
+    // it is history, not overdue.
+    store.start_tracking().map_err(ImportError::Store)?;
     let mut imp = Importer {
         store,
         batch: Vec::new(),

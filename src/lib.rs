@@ -22,6 +22,7 @@ pub mod send;
 pub mod store;
 pub mod sync;
 pub mod template;
+pub mod tracking;
 pub mod tui;
 pub mod ui;
 pub mod workers;

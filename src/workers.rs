@@ -176,6 +176,11 @@ pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEv
             total: total as u64,
         }],
         SyncEvent::FolderDone { .. } | SyncEvent::Skipped => Vec::new(),
+        SyncEvent::WindowSynced => vec![WorkerEvent::WindowSynced],
+        SyncEvent::History { done, total } => vec![WorkerEvent::History {
+            done: done as u64,
+            total: total as u64,
+        }],
         SyncEvent::Finished(summary) => vec![WorkerEvent::Finished {
             at: now,
             new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),

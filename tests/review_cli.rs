@@ -20,6 +20,9 @@ business_days = ["mon", "tue", "wed", "thu", "fri"]
 open = "09:00"
 close = "17:00"
 holidays = []
+# The hand-worked figures cover the whole week: every customer message counts (the default
+# tracking window would make the start of the week history, see tests/sync_first_day.rs).
+track_since = "2026-01-01"
 
 [store]
 path = "store.db"

@@ -24,6 +24,8 @@ pub enum Command {
     ViewNotCustomer,
     ViewAll,
     ViewSnoozed,
+    ViewOlder,
+    PullIntoNeedsReply,
     Reply,
     Send,
     EditTemplate,
@@ -50,7 +52,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 41] = [
+    pub const ALL: [Command; 43] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -70,6 +72,8 @@ impl Command {
         Command::ViewNotCustomer,
         Command::ViewAll,
         Command::ViewSnoozed,
+        Command::ViewOlder,
+        Command::PullIntoNeedsReply,
         Command::Reply,
         Command::Send,
         Command::EditTemplate,
@@ -116,6 +120,8 @@ impl Command {
             Command::ViewNotCustomer => "view_not_customer",
             Command::ViewAll => "view_all",
             Command::ViewSnoozed => "view_snoozed",
+            Command::ViewOlder => "view_older",
+            Command::PullIntoNeedsReply => "pull_into_needs_reply",
             Command::Reply => "reply",
             Command::Send => "send",
             Command::EditTemplate => "edit_template",
@@ -163,6 +169,8 @@ impl Command {
             Command::ViewNotCustomer => "view: not customers",
             Command::ViewAll => "view: all",
             Command::ViewSnoozed => "view: snoozed",
+            Command::ViewOlder => "view: older, never answered",
+            Command::PullIntoNeedsReply => "pull older mail into Needs reply",
             Command::Reply => "reply with a template",
             Command::Send => "send the reply; outbox: retry or resend",
             Command::EditTemplate => "edit the template file (in the template list)",

@@ -102,6 +102,24 @@ pub trait InboxData {
             "not supported here",
         ))
     }
+    /// Pull an "Older, never answered" conversation into Needs reply, owed from `at`
+    /// (`None`: back into history).
+    fn pull_into_needs_reply(
+        &mut self,
+        id: ConversationId,
+        at: Option<DateTime<Utc>>,
+    ) -> DataResult<()> {
+        let _ = (id, at);
+        Err(DataError::new(
+            "pull the conversation into Needs reply",
+            "not supported here",
+        ))
+    }
+    /// Whether the tracking window is in the store, so an empty Needs reply means something.
+    /// Fixtures without a sync have everything they will ever have.
+    fn window_synced(&self) -> DataResult<bool> {
+        Ok(true)
+    }
     /// Replies waiting in the outbox (queued, failed or uncertain).
     fn outbox_pending(&self) -> DataResult<u64>;
     /// When any folder last finished syncing.
@@ -230,6 +248,19 @@ impl InboxData for Store {
             "restore the duplicate order",
             Store::restore_duplicate(self, id).map(|_| ()),
         )
+    }
+    fn pull_into_needs_reply(
+        &mut self,
+        id: ConversationId,
+        at: Option<DateTime<Utc>>,
+    ) -> DataResult<()> {
+        wrap(
+            "pull the conversation into Needs reply",
+            Store::pull_into_needs_reply(self, id, at),
+        )
+    }
+    fn window_synced(&self) -> DataResult<bool> {
+        wrap("read the sync state", Store::window_synced(self))
     }
     fn outbox_pending(&self) -> DataResult<u64> {
         crate::send::outbox::pending_counts(self.connection())

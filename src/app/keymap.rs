@@ -167,7 +167,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 41] = [
+    let table: [(Command, &[&'static str]); 43] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -187,6 +187,8 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (ViewNotCustomer, &["5"]),
         (ViewAll, &["6"]),
         (ViewSnoozed, &["8"]),
+        (ViewOlder, &["9"]),
+        (PullIntoNeedsReply, &["p"]),
         (Reply, &["r"]),
         (Send, &["y"]),
         (EditTemplate, &["E"]),

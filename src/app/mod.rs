@@ -16,6 +16,7 @@ mod proactive;
 pub mod reply;
 pub mod rules;
 pub mod stats;
+mod older;
 pub mod when;
 pub mod worker;
 
@@ -37,7 +38,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
 /// Every view, in tab order.
-pub const VIEWS: [View; 7] = [
+pub const VIEWS: [View; 8] = [
     View::NeedsReply,
     View::Overdue,
     View::DueToday,
@@ -45,6 +46,7 @@ pub const VIEWS: [View; 7] = [
     View::Answered,
     View::NotCustomer,
     View::All,
+    View::Older,
 ];
 
 /// How many search hits to ask for; the box shows what fits.
@@ -62,6 +64,7 @@ pub fn view_count(counts: &ViewCounts, view: View) -> u64 {
         View::NotCustomer => counts.not_customer,
         View::All => counts.all,
         View::Snoozed => counts.snoozed,
+        View::Older => counts.older,
     }
 }
 
@@ -81,6 +84,8 @@ pub fn view_title(view: View, short: bool) -> &'static str {
         (View::All, _) => "All",
         (View::Snoozed, false) => "Snoozed",
         (View::Snoozed, true) => "Later",
+        (View::Older, false) => "Older, never answered",
+        (View::Older, true) => "Older",
     }
 }
 
@@ -308,6 +313,10 @@ pub enum Undo {
     Duplicate {
         conversation: ConversationId,
     },
+    /// Pulled out of "Older, never answered" into Needs reply.
+    Pulled {
+        conversation: ConversationId,
+    },
     /// A reply waiting out its undo window in the outbox.
     Send {
         outbox_id: i64,
@@ -367,6 +376,9 @@ pub struct App {
     pub status: Option<StatusMessage>,
     pub sync: SyncStatus,
     pub last_sync: Option<DateTime<Utc>>,
+    /// The tracking window is in the store (first sync done far enough): only then does an
+    /// empty Needs reply mean "nothing needs a reply".
+    pub window_synced: bool,
     pub outbox_pending: u64,
     pub undo: Vec<Undo>,
     /// Replies queued in this session whose outcome the status line reports.
@@ -407,6 +419,7 @@ impl App {
             status: None,
             sync,
             last_sync: None,
+            window_synced: true,
             outbox_pending: 0,
             undo: Vec::new(),
             pending_sends: Vec::new(),
@@ -589,6 +602,8 @@ impl App {
                 }
             }
             WorkerEvent::Offline { reason } => self.sync = SyncStatus::Offline { reason },
+            WorkerEvent::WindowSynced => self.refresh(),
+            WorkerEvent::History { done, total } => self.history_progress(done, total),
             // A problem the owner should read (a reply that failed, sent with problems…); it
             // is not about the connection, so the sync state stays as it is.
             WorkerEvent::Error { message } => self.error(message),
@@ -614,6 +629,7 @@ impl App {
                 self.last_sync = Some(t);
             }
         }
+        self.window_synced = self.data.window_synced().unwrap_or(true);
         let keep = self.inbox.selected_row().map(|r| r.id);
         self.inbox.total = view_count(&self.counts, self.view);
         self.inbox.rows.clear();
@@ -746,9 +762,14 @@ impl App {
     }
 
     fn cycle_view(&mut self, step: isize) {
-        let i = VIEWS.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
-        let n = VIEWS.len() as isize;
-        self.set_view(VIEWS[(i + step).rem_euclid(n) as usize]);
+        // Older, never answered has no tab while it is empty: Tab skips it then.
+        let views: Vec<View> = VIEWS
+            .into_iter()
+            .filter(|v| *v != View::Older || self.counts.older > 0 || self.view == View::Older)
+            .collect();
+        let i = views.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
+        let n = views.len() as isize;
+        self.set_view(views[(i + step).rem_euclid(n) as usize]);
     }
 
     /// Moves the selection (or the thread scroll) by `delta` rows.
@@ -856,6 +877,8 @@ impl App {
             Command::ViewNotCustomer => self.set_view(View::NotCustomer),
             Command::ViewAll => self.set_view(View::All),
             Command::ViewSnoozed => self.set_view(View::Snoozed),
+            Command::ViewOlder => self.set_view(View::Older),
+            Command::PullIntoNeedsReply => self.pull_into_needs_reply(),
             Command::Reply => self.open_reply(),
             Command::Send => self.info(format!(
                 "Nothing to send here: press {} on a conversation to write a reply.",
@@ -1286,6 +1309,7 @@ impl App {
                 text,
             } => self.data.add_note(customer_addr, text).map(|_| ()),
             Undo::Duplicate { conversation } => self.data.restore_duplicate(*conversation),
+            Undo::Pulled { conversation } => self.undo_pull(*conversation),
             Undo::Send { .. } => Ok(()),
         };
         match result {
@@ -1296,6 +1320,7 @@ impl App {
                     Undo::Answered { .. } => "Undone: answered mark.".to_string(),
                     Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
                     Undo::Duplicate { .. } => "Undone: possible duplicate order.".to_string(),
+                    Undo::Pulled { .. } => "Undone: back in Older, never answered.".to_string(),
                     Undo::Send { .. } => String::new(),
                 };
                 self.info(what);

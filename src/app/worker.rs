@@ -30,6 +30,10 @@ pub enum WorkerEvent {
     Error { message: String },
     /// The outbox changed (a reply was queued, sent or failed).
     Outbox,
+    /// A first sync stored the tracking window: today's customers can be shown.
+    WindowSynced,
+    /// A first sync's history: `done` of `total` older messages stored.
+    History { done: u64, total: u64 },
 }
 
 /// What the app asks of the worker.
@@ -68,6 +72,11 @@ pub enum SyncStatus {
     Offline {
         reason: String,
     },
+    /// Today's mail is stored; the history of a first sync follows.
+    History {
+        done: u64,
+        total: u64,
+    },
     Failed {
         message: String,
     },
@@ -92,6 +101,34 @@ impl SyncStatus {
             } => format!("Syncing {m}…"),
             SyncStatus::Offline { reason } => format!("Offline, showing saved mail: {reason}"),
             SyncStatus::Failed { message } => format!("Sync failed: {message}"),
+            SyncStatus::History { done, total } => format!(
+                "Today's mail is here; history {} of {}…",
+                thousands(*done),
+                thousands(*total)
+            ),
+        }
+    }
+}
+
+/// 12400 → "12,400": progress figures the owner reads at a glance.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        for (n, want) in [(0, "0"), (999, "999"), (12400, "12,400"), (1234567, "1,234,567")] {
+            assert_eq!(super::thousands(n), want);
         }
     }
 }

@@ -160,3 +160,24 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
         snoozes_ending_today,
     })
 }
+
+/// After an import or a first sync: how much older customer mail became history, in one
+/// line, and where to sweep it (`None` when there is none).
+pub fn older_note(store: &Store, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+    let older = store.counts(now)?.older;
+    let Some(cutoff) = store.history_cutoff()? else {
+        return Ok(None);
+    };
+    if older == 0 {
+        return Ok(None);
+    }
+    let cal = &store.context().calendar;
+    Ok(Some(format!(
+        "{older} older conversation{} never answered (customer mail from before {}) {} history, \
+         not overdue: sweep {} with `shopinbox list --view older` or key 9 in the inbox",
+        if older == 1 { "" } else { "s" },
+        cutoff.with_timezone(&cal.tz).format("%a %-d %b %Y"),
+        if older == 1 { "is" } else { "are" },
+        if older == 1 { "it" } else { "them" },
+    )))
+}

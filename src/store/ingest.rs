@@ -27,7 +27,32 @@ impl Store {
         msgs: Vec<NewMessage>,
         state: Option<&MailboxState>,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
+        self.ingest_with(msgs, state, None)
+    }
+
+    /// [`Store::ingest`] of one batch of a first sync's newest-first download: the folder's
+    /// history progress moves in the same transaction as the batch it describes.
+    pub fn ingest_newest_first(
+        &mut self,
+        msgs: Vec<NewMessage>,
+        state: &MailboxState,
+        progress: &super::tracking::HistoryProgress,
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        self.ingest_with(msgs, Some(state), Some(progress))
+    }
+
+    fn ingest_with(
+        &mut self,
+        msgs: Vec<NewMessage>,
+        state: Option<&MailboxState>,
+        progress: Option<&super::tracking::HistoryProgress>,
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
         let tx = self.conn.transaction().ctx("start saving messages")?;
+        // The first mail ever stored starts tracking (DESIGN.md "Tracking window").
+        super::tracking::start_tracking(&tx, self.ctx.clock.now())?;
+        if let (Some(st), Some(p)) = (state, progress) {
+            super::tracking::write_progress(&tx, &st.mailbox, p)?;
+        }
         let rules = load_rules(&tx)?;
         let mut touched = BTreeSet::new();
         let mut out = Vec::with_capacity(msgs.len());

@@ -21,11 +21,13 @@ mod search;
 mod seen;
 pub mod state;
 pub mod threading;
+mod tracking;
 mod types;
 
 pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
+pub use tracking::HistoryProgress;
 pub use types::*;
 
 use error::Ctx;
@@ -217,3 +219,6 @@ mod tests;
 
 #[cfg(test)]
 mod proactive_tests;
+
+#[cfg(test)]
+mod tracking_tests;

@@ -19,7 +19,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 pub(crate) const CONV_COLS: &str = "id, subject, customer_name, customer_addr, message_count, \
      first_at, last_at, pending_since, due_at, last_shop_at, not_customer, snoozed_until, \
-     follow_up_at, manual_answered_at, latest_message, flags, removed_since";
+     follow_up_at, manual_answered_at, latest_message, flags, removed_since, older_since";
 
 /// The due time that counts at `now`: the deadline of the oldest unanswered message, or a
 /// follow-up whose time has come, whichever is earlier.
@@ -66,6 +66,7 @@ pub(crate) fn conversation_row(r: &Row<'_>, now: i64) -> rusqlite::Result<Conver
         // than failing the whole view.
         flags: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
         removed_since: opt_time(r.get(16)?),
+        older_since: opt_time(r.get(17)?),
     })
 }
 
@@ -208,6 +209,18 @@ impl Store {
             )
             .and_then(|mut st| st.query_row([n], |r| r.get(0)))
             .ctx(ACTION)?;
+        let older: u64 = conn
+            .prepare_cached("SELECT count(*) FROM conversations WHERE older_since IS NOT NULL")
+            .and_then(|mut st| st.query_row([], |r| r.get(0)))
+            .ctx(ACTION)?;
+        // Older ones that also wait on a follow-up that has come due are counted as owed.
+        let older_not_owed: u64 = conn
+            .prepare_cached(
+                "SELECT count(*) FROM conversations WHERE older_since IS NOT NULL
+                   AND NOT (attention = 1 AND follow_up_at IS NOT NULL AND follow_up_at <= ?1)",
+            )
+            .and_then(|mut st| st.query_row([n], |r| r.get(0)))
+            .ctx(ACTION)?;
         let eod = secs(end_of_local_day(now, self.ctx.calendar.tz));
         let mut st = conn
             .prepare_cached(
@@ -227,6 +240,7 @@ impl Store {
         let mut c = ViewCounts {
             all,
             not_customer,
+            older,
             ..ViewCounts::default()
         };
         let mut owed = 0u64;
@@ -253,7 +267,8 @@ impl Store {
         c.answered = all
             .saturating_sub(not_customer)
             .saturating_sub(owed)
-            .saturating_sub(removed);
+            .saturating_sub(removed)
+            .saturating_sub(older_not_owed);
         Ok(c)
     }
 
@@ -277,7 +292,7 @@ impl Store {
             ),
             View::Answered => (
                 "message_count > 0 AND not_customer IS NULL AND pending_since IS NULL \
-                 AND removed_since IS NULL \
+                 AND removed_since IS NULL AND older_since IS NULL \
                  AND NOT (follow_up_at IS NOT NULL AND follow_up_at <= ?1)"
                     .to_string(),
                 recent.to_string(),
@@ -292,6 +307,10 @@ impl Store {
                  AND snoozed_until > ?1"
                     .to_string(),
                 "ORDER BY snoozed_until ASC, id ASC".to_string(),
+            ),
+            View::Older => (
+                "older_since IS NOT NULL".to_string(),
+                "ORDER BY older_since DESC, id DESC".to_string(),
             ),
         };
         // Every view binds the same four parameters; SQLite counts parameters up to the

@@ -46,7 +46,8 @@ pub(crate) fn recompute(
     const ACTION: &str = "update a conversation's state";
     let marks = conn
         .prepare_cached(
-            "SELECT manual_answered_at, follow_up_at, snoozed_until, snoozed_after
+            "SELECT manual_answered_at, follow_up_at, snoozed_until, snoozed_after, pulled_at,
+                    (SELECT started_at FROM tracking WHERE id = 1)
              FROM conversations WHERE id = ?1",
         )
         .ctx(ACTION)?
@@ -57,6 +58,8 @@ pub(crate) fn recompute(
                 snoozed_until: r.get(2)?,
                 snoozed_after: r.get(3)?,
                 duplicate_at: None,
+                pulled_at: r.get(4)?,
+                history_before: crate::tracking::cutoff_secs(r.get(5)?, &ctx.calendar),
             })
         })
         .optional()
@@ -146,7 +149,7 @@ pub(crate) fn recompute(
         conn.prepare_cached(
             "UPDATE conversations SET message_count = 0, pending_since = NULL, due_at = NULL,
                  last_shop_at = NULL, not_customer = NULL, attention = 0, flags = '[]',
-                 removed_since = NULL
+                 removed_since = NULL, older_since = NULL
              WHERE id = ?1",
         )
         .and_then(|mut st| st.execute([conversation]))
@@ -185,7 +188,8 @@ pub(crate) fn recompute(
              subject = ?2, customer_addr = ?3, customer_name = ?4, message_count = ?5,
              first_at = ?6, last_at = ?7, latest_message = ?8, pending_since = ?9, due_at = ?10,
              last_shop_at = ?11, not_customer = ?12, follow_up_at = ?13, snoozed_until = ?14,
-             snoozed_after = ?15, attention = ?16, flags = ?17, removed_since = ?18
+             snoozed_after = ?15, attention = ?16, flags = ?17, removed_since = ?18,
+             older_since = ?19
          WHERE id = ?1",
     )
     .and_then(|mut st| {
@@ -208,6 +212,7 @@ pub(crate) fn recompute(
             attention,
             super::convert::to_json(&conv_flags),
             s.removed_since,
+            s.not_customer.is_none().then_some(s.older_since).flatten(),
         ])
     })
     .ctx(ACTION)?;

@@ -50,11 +50,15 @@ impl Store {
     pub fn stat_rows(&self, since: DateTime<Utc>) -> Result<Vec<StatRow>, StoreError> {
         const ACTION: &str = "read messages for statistics";
         let rules = self.rule_set()?;
+        // History (before the tracking window) is never late; a conversation the owner pulled
+        // into Needs reply counts from the pull, like a message arriving then.
+        let cutoff = self.history_cutoff()?.map(secs);
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT c.id, c.manual_answered_at, m.received_at, m.is_shop, m.auto_kind,
-                        m.message_id, m.from_addr, m.flags, m.removed_at IS NOT NULL
+                        m.message_id, m.from_addr, m.flags, m.removed_at IS NOT NULL,
+                        c.pulled_at
                    FROM conversations c JOIN messages m ON m.conversation_id = c.id
                   WHERE c.last_at >= ?1 AND m.canonical = 1
                   ORDER BY c.id, m.received_at",
@@ -67,14 +71,22 @@ impl Store {
                 let message_id: Option<String> = r.get(5)?;
                 let from_addr: Option<String> = r.get(6)?;
                 let flags: String = r.get(7)?;
+                let received: i64 = r.get(2)?;
+                let pulled: Option<i64> = r.get(9)?;
+                let history = crate::tracking::is_history(received, cutoff);
                 let kept_out = auto_kind.is_some()
+                    || (history && pulled.is_none())
                     || rules
                         .matches(message_id.as_deref(), from_addr.as_deref())
                         .is_some();
+                let received = match pulled {
+                    Some(p) if history => p.max(received),
+                    _ => received,
+                };
                 Ok(StatRow {
                     conversation_id: r.get(0)?,
                     manual_answered_at: opt_time(r.get(1)?),
-                    received_at: time(r.get(2)?),
+                    received_at: time(received),
                     is_shop,
                     kept_out: kept_out && !is_shop,
                     answered_flag: has_answered(&flags),

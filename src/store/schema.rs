@@ -296,9 +296,46 @@ CREATE INDEX messages_content_key ON messages(content_key) WHERE content_key IS 
 CREATE INDEX messages_removed ON messages(message_id) WHERE removed_at IS NOT NULL;
 "#;
 
+/// Version 9 (issue 11, tracking window): when shopinbox started watching the mailbox
+/// (`tracking.started_at`, written by the first sync or import); customer mail from before the
+/// window ahead of it is history, cached as `older_since` ("Older, never answered") instead of
+/// `pending_since`. `pulled_at`: the owner pulled such a conversation into Needs reply then.
+/// `history_fetch`: a first sync fetches each folder newest first; this row says which UIDs
+/// (1..=pending_upto) are still to come, written in the transaction of each batch, so a stopped
+/// sync resumes there. A store that already holds mail started tracking when its first
+/// conversation was stored.
+const V9_TRACKING: &str = r#"
+CREATE TABLE tracking (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    started_at INTEGER NOT NULL
+);
+INSERT INTO tracking(id, started_at)
+    SELECT 1, min(created_at) FROM conversations HAVING count(*) > 0;
+ALTER TABLE conversations ADD COLUMN older_since INTEGER;
+ALTER TABLE conversations ADD COLUMN pulled_at INTEGER;
+CREATE INDEX conversations_older ON conversations(older_since) WHERE older_since IS NOT NULL;
+CREATE TABLE history_fetch (
+    mailbox      TEXT PRIMARY KEY,
+    uidvalidity  INTEGER NOT NULL,
+    pending_upto INTEGER NOT NULL,
+    window_from  INTEGER NOT NULL,
+    total        INTEGER NOT NULL,
+    done         INTEGER NOT NULL
+);
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
-pub(crate) const MIGRATIONS: &[&str] =
-    &[V1, V2, V3, V4, V5, V6_SEND_SAFETY, V7_PROACTIVE, V8_REMOVED];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    V1,
+    V2,
+    V3,
+    V4,
+    V5,
+    V6_SEND_SAFETY,
+    V7_PROACTIVE,
+    V8_REMOVED,
+    V9_TRACKING,
+];
 
 pub(crate) fn latest_version() -> i64 {
     MIGRATIONS.len() as i64

@@ -83,6 +83,12 @@ pub struct Marks {
     /// A possible duplicate order the owner has not dismissed, detected at this time (the
     /// second order's): it is owed a reply like a customer message arriving then.
     pub duplicate_at: Option<i64>,
+    /// The tracking window's cut-off (see `crate::tracking`): what waits from before it is
+    /// history, not owed a reply. `None` before the first sync or import.
+    pub history_before: Option<i64>,
+    /// The owner pulled this conversation's history into Needs reply at this time: it is owed
+    /// a reply from then, like a message arriving at that moment.
+    pub pulled_at: Option<i64>,
 }
 
 /// The cached state of a conversation (without due_at, which needs the calendar).
@@ -106,6 +112,9 @@ pub struct ConvState {
     /// were removed on the server: since when that message was waiting. It is out of Needs
     /// reply and never counts as answered.
     pub removed_since: Option<i64>,
+    /// Nothing is owed inside the tracking window, but a customer message from before it was
+    /// never answered: since when it waits ("Older, never answered"). Not late, not owed.
+    pub older_since: Option<i64>,
 }
 
 /// One logical message: copies with the same Message-ID (INBOX and an archive folder, Sent and
@@ -207,16 +216,33 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
     let waiting = |l: &&Logical| {
         (is_real_customer(l) || l.first.reopens) && mark.is_none_or(|m| l.received_at > m)
     };
-    let pending_since = logical
+    // Everything owed, tracked or history: (when, history?).
+    let owed: Vec<i64> = logical
         .iter()
         .filter(waiting)
         .filter(|l| !l.removed)
         .map(|l| l.received_at)
         .chain(marks.duplicate_at.filter(|t| mark.is_none_or(|m| *t > m)))
+        .collect();
+    let history = |t: &i64| crate::tracking::is_history(*t, marks.history_before);
+    let older = owed.iter().copied().filter(history).min();
+    // Pulled out of history by the owner: owed from the pull, unless answered since.
+    let pulled = marks
+        .pulled_at
+        .filter(|p| older.is_some() && mark.is_none_or(|m| *p > m));
+    let pending_since = owed
+        .iter()
+        .copied()
+        .filter(|t| !history(t))
+        .chain(pulled)
         .min();
+    let older_since = match pending_since {
+        Some(_) => None,
+        None => older,
+    };
     // Nothing left to answer, but only because what waited was removed on the server: not
     // answered, its own state.
-    let removed_since = match pending_since {
+    let removed_since = match pending_since.or(older_since) {
         Some(_) => None,
         None => logical
             .iter()
@@ -268,6 +294,7 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
         follow_up_done,
         snooze_ended,
         removed_since,
+        older_since,
     })
 }
 

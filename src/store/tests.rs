@@ -10,12 +10,17 @@ const SHOP: &str = "shop@example.com";
 const JANE: &str = "jane@mail.com";
 const BOB: &str = "bob@web.de";
 
+/// The shop week; these tests are about the needs-reply rules, so the tracking window reaches
+/// back before any of their mail (the window itself: `tracking_tests.rs`).
 fn calendar() -> Calendar {
-    Calendar::office_hours(
-        chrono_tz::Europe::Berlin,
-        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-    )
+    Calendar {
+        track: crate::deadline::TrackWindow::Since(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()),
+        ..Calendar::office_hours(
+            chrono_tz::Europe::Berlin,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        )
+    }
 }
 
 fn ctx() -> ShopContext {
@@ -776,6 +781,7 @@ fn views_order_and_counts() {
             not_customer: 1,
             all: 6,
             snoozed: 0,
+            older: 0,
         }
     );
     for v in View::EVERY {

@@ -124,10 +124,13 @@ pub enum View {
     All,
     /// Owed a reply but snoozed until a later time.
     Snoozed,
+    /// Customer mail from before the tracking window that was never answered (history, not
+    /// owed; DESIGN.md "Tracking window"): for the owner to sweep.
+    Older,
 }
 
 impl View {
-    pub const EVERY: [View; 7] = [
+    pub const EVERY: [View; 8] = [
         View::NeedsReply,
         View::Overdue,
         View::DueToday,
@@ -135,6 +138,7 @@ impl View {
         View::NotCustomer,
         View::All,
         View::Snoozed,
+        View::Older,
     ];
     pub fn label(self) -> &'static str {
         match self {
@@ -145,6 +149,7 @@ impl View {
             View::NotCustomer => "Not customers",
             View::All => "All",
             View::Snoozed => "Snoozed",
+            View::Older => "Older, never answered",
         }
     }
 }
@@ -244,6 +249,9 @@ pub struct ConversationRow {
     /// synced folders on the server (since when it was waiting). Not in Needs reply, never
     /// "answered": its own state, "removed on the server".
     pub removed_since: Option<DateTime<Utc>>,
+    /// A customer message from before the tracking window was never answered (since when it
+    /// waits): history, not owed, listed under "Older, never answered".
+    pub older_since: Option<DateTime<Utc>>,
 }
 
 /// What a warning is about. Flags never hide anything (DESIGN.md "Flags that warn").
@@ -420,6 +428,8 @@ pub struct ViewCounts {
     pub all: u64,
     /// Owed a reply but snoozed (not in Needs reply until the snooze ends).
     pub snoozed: u64,
+    /// Older, never answered: history from before the tracking window.
+    pub older: u64,
 }
 
 impl ViewCounts {
@@ -432,6 +442,7 @@ impl ViewCounts {
             View::NotCustomer => self.not_customer,
             View::All => self.all,
             View::Snoozed => self.snoozed,
+            View::Older => self.older,
         }
     }
 }

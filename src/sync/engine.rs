@@ -19,7 +19,7 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::mail::parse::parse_message;
-use crate::store::{Location, MailboxState, NewMessage, ShopContext, Store};
+use crate::store::{HistoryProgress, Location, MailboxState, NewMessage, ShopContext, Store};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -181,8 +181,11 @@ fn run_on(
     if sent.is_none() && !opts.told_no_sent.swap(true, Ordering::SeqCst) {
         on_event(SyncEvent::Notice(no_sent_notice(sess.host())));
     }
-    for folder in folders {
-        let fs = sync_folder(&mut sess, store, &folder, opts, on_event)?;
+    // The first sync or import starts tracking (DESIGN.md "Tracking window").
+    store.start_tracking()?;
+    let history_was_pending = store.history_pending()?.is_some();
+    for folder in &folders {
+        let fs = sync_folder(&mut sess, store, folder, opts, on_event)?;
         on_event(SyncEvent::FolderDone {
             folder: fs.folder.clone(),
             new: fs.new,
@@ -190,6 +193,12 @@ fn run_on(
             removed: fs.removed,
         });
         summary.folders.push(fs);
+    }
+    if store.history_pending()?.is_some() {
+        if !history_was_pending {
+            on_event(SyncEvent::WindowSynced);
+        }
+        fetch_history(&mut sess, store, &folders, opts, &mut summary, on_event)?;
     }
     kept.sess = Some(sess);
     summary.elapsed = started.elapsed();
@@ -300,9 +309,25 @@ fn sync_folder(
         store.set_mailbox_state(&state)?;
     }
 
-    // 1. New messages, batch by batch.
+    // 1. New messages, batch by batch. A first look at the folder takes the tracking window
+    //    first, newest first; its history waits for `fetch_history`.
     let mut listed_new = 0usize;
-    if let Some(after) = p.fetch_after {
+    let cutoff = if p.fetch_after == Some(0) {
+        store.history_cutoff()?
+    } else {
+        None
+    };
+    if let Some(cutoff) = cutoff {
+        listed_new = first_look(
+            sess,
+            store,
+            (mailbox, server.uidvalidity, cutoff),
+            opts,
+            &mut state,
+            &mut fs,
+            on_event,
+        )?;
+    } else if let Some(after) = p.fetch_after {
         let new = plan::new_uids(sess.uid_sizes_after(after)?, after);
         listed_new = new.len();
         on_event(SyncEvent::Folder {
@@ -318,6 +343,7 @@ fn sync_folder(
             opts,
             &mut state,
             &mut fs,
+            Order::Ascending,
             on_event,
         )?;
     } else {
@@ -398,6 +424,138 @@ fn sync_folder(
     Ok(fs)
 }
 
+/// A first look at a folder: list it, find the tracking window (`UID SEARCH SINCE` the
+/// cut-off's date) and store the window newest first. The history's place is recorded (in the
+/// transaction of each batch, and once more when the window is empty) so that
+/// [`fetch_history`] picks it up, in this pass or after a stop. Returns how many messages
+/// were listed.
+fn first_look(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    (mailbox, uidvalidity, cutoff): (&str, u32, chrono::DateTime<chrono::Utc>),
+    opts: &SyncOptions,
+    state: &mut MailboxState,
+    fs: &mut FolderSummary,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<usize, SyncError> {
+    let listed = sess.uid_sizes_after(0)?;
+    let listed_n = listed.len();
+    let in_window = if listed.is_empty() {
+        HashSet::new()
+    } else {
+        sess.uids_since(crate::tracking::search_since(cutoff))?
+    };
+    let nf = plan::newest_first(listed, &in_window);
+    on_event(SyncEvent::Folder {
+        name: mailbox.to_string(),
+        total: nf.window.len(),
+    });
+    let mut progress = HistoryProgress {
+        uidvalidity,
+        pending_upto: nf.window_from.saturating_sub(1).min(nf.top),
+        window_from: nf.window_from,
+        total: u32::try_from(listed_n).unwrap_or(u32::MAX),
+        done: 0,
+    };
+    if nf.window.is_empty() {
+        // Nothing recent: the history's place is all there is to record.
+        state.highest_uid = state.highest_uid.max(nf.top);
+        store.ingest_newest_first(Vec::new(), state, &progress)?;
+        return Ok(listed_n);
+    }
+    let batches = plan::batches(&nf.window, opts.batch_count, opts.batch_bytes);
+    download(
+        sess,
+        store,
+        (mailbox, uidvalidity),
+        &batches,
+        opts,
+        state,
+        fs,
+        Order::NewestFirst {
+            top: nf.top,
+            progress: &mut progress,
+            history: None,
+        },
+        on_event,
+    )?;
+    Ok(listed_n)
+}
+
+/// The history a first sync still owes (issue 11), every folder newest first, after the
+/// tracking window of all folders is stored. Resumes where a stopped sync left off: each
+/// batch moves `pending_upto` in its own transaction, and the folder's highest UID already
+/// covers everything above it, so nothing is fetched twice or skipped.
+fn fetch_history(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    folders: &[String],
+    opts: &SyncOptions,
+    summary: &mut SyncSummary,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<(), SyncError> {
+    let Some((done_before, total)) = store.history_pending()? else {
+        return Ok(());
+    };
+    let (mut done, total) = (done_before as usize, total as usize);
+    for mailbox in folders {
+        if opts.cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        let Some(mut state) = store.mailbox_state(mailbox)? else {
+            continue;
+        };
+        let Some(mut progress) = store.history_progress(mailbox, state.uidvalidity)? else {
+            continue;
+        };
+        if progress.finished() {
+            continue;
+        }
+        let server = sess.examine(mailbox)?;
+        if server.uidvalidity != state.uidvalidity {
+            // Recreated meanwhile: the next pass rebuilds the folder (and its history).
+            continue;
+        }
+        let mut listed = plan::new_uids(sess.uid_sizes_up_to(progress.pending_upto)?, 0);
+        listed.reverse();
+        let mut fs = FolderSummary {
+            folder: mailbox.clone(),
+            ..Default::default()
+        };
+        let batches = plan::batches(&listed, opts.batch_count, opts.batch_bytes);
+        let top = state.highest_uid;
+        let before = progress.done;
+        download(
+            sess,
+            store,
+            (mailbox, state.uidvalidity),
+            &batches,
+            opts,
+            &mut state,
+            &mut fs,
+            Order::NewestFirst {
+                top,
+                progress: &mut progress,
+                history: Some((done, total)),
+            },
+            on_event,
+        )?;
+        if !progress.finished() {
+            // Nothing left below what was listed (the rest was expunged meanwhile).
+            progress.pending_upto = 0;
+            store.ingest_newest_first(Vec::new(), &state, &progress)?;
+        }
+        done += (progress.done - before) as usize;
+        if let Some(f) = summary.folders.iter_mut().find(|f| &f.folder == mailbox) {
+            f.new += fs.new;
+            f.downloaded += fs.downloaded;
+            f.bytes += fs.bytes;
+            f.vanished += fs.vanished;
+        }
+    }
+    Ok(())
+}
+
 /// The expunge check without QRESYNC: compare the stored UIDs with the server's list.
 fn scan_expunges(
     sess: &mut ImapSession,
@@ -436,10 +594,26 @@ fn scan_expunges(
     Ok(())
 }
 
+/// The order a download stores its batches in, and what moves with each batch.
+enum Order<'a> {
+    /// New mail, ascending: the folder's highest UID moves with each batch.
+    Ascending,
+    /// A first sync (issue 11), descending: the folder's highest UID is `top` from the first
+    /// batch on, and `progress.pending_upto` falls below each stored batch. `history`: this is
+    /// the history phase, reported as (stored before this folder, listed in all folders).
+    NewestFirst {
+        top: u32,
+        progress: &'a mut HistoryProgress,
+        history: Option<(usize, usize)>,
+    },
+}
+
 /// One downloaded and parsed batch, on its way from the download thread to the store.
 struct Downloaded {
     /// The batch's highest UID: asked for, whether or not the server still had it.
     max_uid: u32,
+    /// The batch's lowest UID, likewise.
+    min_uid: u32,
     asked: usize,
     bytes: u64,
     msgs: Vec<NewMessage>,
@@ -467,6 +641,7 @@ fn download(
     opts: &SyncOptions,
     state: &mut MailboxState,
     fs: &mut FolderSummary,
+    mut order: Order<'_>,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<(), SyncError> {
     let total: usize = batches.iter().map(Vec::len).sum();
@@ -478,15 +653,38 @@ fn download(
         // UIDs asked for but not returned were expunged meanwhile: nothing to keep, and the
         // folder's highest UID still moves past them (UIDs are never reused).
         fs.vanished += batch.asked.saturating_sub(batch.msgs.len());
-        state.highest_uid = state.highest_uid.max(batch.max_uid);
-        let outcomes = store.ingest(batch.msgs, Some(state))?;
+        let outcomes = match &mut order {
+            Order::Ascending => {
+                state.highest_uid = state.highest_uid.max(batch.max_uid);
+                store.ingest(batch.msgs, Some(state))?
+            }
+            // Newest first: everything above the batch's lowest UID is now stored, so the
+            // folder's highest UID is the listed top and what is missing is below the batch.
+            Order::NewestFirst {
+                top, progress, ..
+            } => {
+                state.highest_uid = state.highest_uid.max(*top);
+                progress.pending_upto = batch.min_uid.saturating_sub(1);
+                progress.done = progress.done.saturating_add(batch.asked as u32);
+                store.ingest_newest_first(batch.msgs, state, progress)?
+            }
+        };
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
         done += batch.asked;
-        on_event(SyncEvent::Progress {
-            folder: mailbox.to_string(),
-            done,
-            total,
-        });
+        match &order {
+            Order::NewestFirst {
+                history: Some((before, all)),
+                ..
+            } => on_event(SyncEvent::History {
+                done: before + done,
+                total: *all,
+            }),
+            _ => on_event(SyncEvent::Progress {
+                folder: mailbox.to_string(),
+                done,
+                total,
+            }),
+        }
         Ok(())
     };
     let Some((first, rest)) = batches.split_first() else {
@@ -535,7 +733,9 @@ fn fetch_batch(
     batch: &[u32],
     clock: Clock,
 ) -> Result<Downloaded, SyncError> {
-    let fetched = sess.fetch_messages(&plan::uid_set(batch))?;
+    let mut sorted = batch.to_vec();
+    sorted.sort_unstable();
+    let fetched = sess.fetch_messages(&plan::uid_set(&sorted))?;
     // A message asked for but not delivered was expunged by another client meanwhile (the
     // server answers `BODY[] NIL` or leaves it out). Make sure: one that still exists would
     // be lost for good once the folder's highest UID moves past it, so that is refused.
@@ -553,6 +753,7 @@ fn fetch_batch(
     }
     Ok(Downloaded {
         max_uid: batch.iter().copied().max().unwrap_or(0),
+        min_uid: batch.iter().copied().min().unwrap_or(0),
         asked: batch.len(),
         bytes: fetched.iter().map(|m| m.raw.len() as u64).sum(),
         msgs: fetched

@@ -127,6 +127,14 @@ pub enum SyncEvent {
     /// Something worth a status-line note that is not a failed sync (the IDLE watcher lost
     /// its connection and is reconnecting, …).
     Notice(String),
+    /// A first sync has stored the tracking window of every folder (DESIGN.md "Tracking
+    /// window"): today's customers are in the store; older mail (history) follows.
+    WindowSynced,
+    /// The history of a first sync: `done` of `total` messages stored (all folders).
+    History {
+        done: usize,
+        total: usize,
+    },
     /// The worker skipped a pass because another sync of the same store was running (a
     /// `shopinbox sync` from cron or the shell); it tries again shortly. Nothing failed.
     Skipped,

@@ -229,6 +229,44 @@ pub fn new_uids(candidates: impl IntoIterator<Item = (u32, u32)>, after: u32) ->
     v
 }
 
+/// A first sync's order (issue 11): the tracking window first, then the history, each newest
+/// first, so today's customers are on screen within seconds whatever the folder's size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewestFirst {
+    /// UIDs from `window_from` up, descending (all of them, also any older message that
+    /// carries a UID inside the window: the window is one contiguous top range, so that one
+    /// number, `pending_upto`, says what is still missing).
+    pub window: Vec<(u32, u32)>,
+    /// The rest, descending.
+    pub history: Vec<(u32, u32)>,
+    /// The lowest UID of the window (one above the highest listed UID when the window is
+    /// empty, so the window counts as synced at once).
+    pub window_from: u32,
+    /// The highest listed UID: the folder's highest UID once the first batch is stored.
+    pub top: u32,
+}
+
+/// Splits a folder's listed (uid, size) pairs by the UIDs `UID SEARCH SINCE` found.
+pub fn newest_first(listed: Vec<(u32, u32)>, in_window: &HashSet<u32>) -> NewestFirst {
+    let mut all = new_uids(listed, 0);
+    all.reverse();
+    let top = all.first().map(|(u, _)| *u).unwrap_or(0);
+    let window_from = all
+        .iter()
+        .map(|(u, _)| *u)
+        .filter(|u| in_window.contains(u))
+        .min()
+        .unwrap_or(top.saturating_add(1));
+    let split = all.partition_point(|(u, _)| *u >= window_from);
+    let history = all.split_off(split);
+    NewestFirst {
+        window: all,
+        history,
+        window_from,
+        top,
+    }
+}
+
 /// Splits (uid, size) pairs into fetch batches of at most `max_count` messages and, unless a
 /// single message is bigger, `max_bytes`: the `imap` crate buffers a whole answer in memory.
 pub fn batches(uids: &[(u32, u32)], max_count: usize, max_bytes: u64) -> Vec<Vec<u32>> {
@@ -316,6 +354,61 @@ pub fn flag_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newest_first_splits_window_and_history() {
+        let listed = |uids: &[u32]| uids.iter().map(|u| (*u, 10)).collect::<Vec<_>>();
+        let set = |uids: &[u32]| uids.iter().copied().collect::<HashSet<u32>>();
+        let uids = |v: &[(u32, u32)]| v.iter().map(|(u, _)| *u).collect::<Vec<_>>();
+        // (name, listed, found by SINCE, window, history, window_from, top)
+        type Case<'a> = (&'a str, Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>, u32, u32);
+        let cases: Vec<Case> = vec![
+            (
+                "the newest three are the window",
+                vec![1, 2, 3, 4, 5, 6],
+                vec![4, 5, 6],
+                vec![6, 5, 4],
+                vec![3, 2, 1],
+                4,
+                6,
+            ),
+            (
+                "an old message with a high UID stays in the window range",
+                vec![1, 2, 3, 4, 5, 6],
+                vec![4, 6],
+                vec![6, 5, 4],
+                vec![3, 2, 1],
+                4,
+                6,
+            ),
+            (
+                "nothing recent: all history, window synced at once",
+                vec![3, 7, 9],
+                vec![],
+                vec![],
+                vec![9, 7, 3],
+                10,
+                9,
+            ),
+            ("empty folder", vec![], vec![], vec![], vec![], 1, 0),
+            (
+                "everything recent",
+                vec![2, 1, 3, 3],
+                vec![1, 2, 3],
+                vec![3, 2, 1],
+                vec![],
+                1,
+                3,
+            ),
+        ];
+        for (name, l, found, window, history, from, top) in cases {
+            let nf = newest_first(listed(&l), &set(&found));
+            assert_eq!(uids(&nf.window), window, "{name}");
+            assert_eq!(uids(&nf.history), history, "{name}");
+            assert_eq!(nf.window_from, from, "{name}");
+            assert_eq!(nf.top, top, "{name}");
+        }
+    }
 
     fn local(uidvalidity: u32, highest_uid: u32, modseq: Option<u64>, count: usize) -> LocalFolder {
         LocalFolder {

@@ -424,6 +424,42 @@ impl ImapSession {
         Ok(out)
     }
 
+    /// The UIDs of messages that arrived on or after `date` (`UID SEARCH SINCE`, which
+    /// compares INTERNALDATE's day): the tracking window a first sync fetches first.
+    pub fn uids_since(&mut self, date: chrono::NaiveDate) -> Result<HashSet<u32>, SyncError> {
+        let since = date.format("%-d-%b-%Y");
+        self.uids_present_cmd(&format!("UID SEARCH SINCE {since}"))
+    }
+
+    /// UIDs and sizes of the messages `1..=up_to` (the history a first sync still owes).
+    pub fn uid_sizes_up_to(&mut self, up_to: u32) -> Result<Vec<(u32, u32)>, SyncError> {
+        if up_to == 0 {
+            return Ok(Vec::new());
+        }
+        let data = self.raw(
+            "list older messages",
+            &format!("UID FETCH 1:{up_to} (UID RFC822.SIZE)"),
+        )?;
+        let fetched =
+            parse_fetches(&data).map_err(|d| self.protocol("list older messages", d))?;
+        Ok(fetched
+            .into_iter()
+            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+            .filter(|(u, _)| *u <= up_to)
+            .collect())
+    }
+
+    fn uids_present_cmd(&mut self, cmd: &str) -> Result<HashSet<u32>, SyncError> {
+        let data = self.raw("list messages", cmd)?;
+        let mut out = HashSet::new();
+        for resp in split_responses(&data) {
+            if let Ok((_, Response::IDs(ids))) = imap_proto::parse_response(resp) {
+                out.extend(ids);
+            }
+        }
+        Ok(out)
+    }
+
     /// Which of the UIDs in `uid_set` still exist (`UID SEARCH UID …`).
     pub fn uids_present(&mut self, uid_set: &str) -> Result<HashSet<u32>, SyncError> {
         let data = self.raw("list messages", &format!("UID SEARCH UID {uid_set}"))?;

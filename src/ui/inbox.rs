@@ -22,6 +22,8 @@ pub enum Urgency {
     Answered,
     /// The message it waited on was deleted or moved out of the synced folders on the server.
     Removed,
+    /// From before the tracking window and never answered: history, not owed.
+    Older,
     NotCustomer,
 }
 
@@ -36,6 +38,7 @@ pub fn urgency(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> Urg
         // Answered, but a promised follow-up is still ahead: not done yet.
         None if follow_up(row).is_some() => Urgency::Due,
         None if row.removed_since.is_some() => Urgency::Removed,
+        None if row.older_since.is_some() => Urgency::Older,
         None => Urgency::Answered,
         Some(due) if due <= now => Urgency::Overdue,
         Some(due) if due - now <= cal.due_soon => Urgency::DueSoon,
@@ -79,6 +82,8 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
         Urgency::Answered => "answered".to_string(),
         Urgency::Removed if short => "removed".to_string(),
         Urgency::Removed => "removed on server".to_string(),
+        Urgency::Older if short => "older".to_string(),
+        Urgency::Older => "older, unanswered".to_string(),
         Urgency::Overdue | Urgency::DueSoon | Urgency::Due => match (follow_up(row), row.due_at) {
             (Some(f), _) if f <= now => {
                 let late = crate::deadline::format_duration(now - f);
@@ -118,7 +123,9 @@ pub fn urgency_style(u: Urgency, theme: Theme) -> Style {
         Urgency::Overdue => theme.overdue(),
         Urgency::DueSoon => theme.due_soon(),
         Urgency::Due | Urgency::Snoozed => theme.normal(),
-        Urgency::Answered | Urgency::Removed | Urgency::NotCustomer => theme.dim(),
+        Urgency::Answered | Urgency::Removed | Urgency::Older | Urgency::NotCustomer => {
+            theme.dim()
+        }
     }
 }
 
@@ -142,9 +149,10 @@ fn tabs(app: &App, width: u16, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for short in [false, true] {
         spans.clear();
-        // The Snoozed tab shows when something is snoozed (or it is the current view).
-        let shown = VIEWS.iter().filter(|v| {
-            **v != View::Snoozed || app.counts.snoozed > 0 || app.view == View::Snoozed
+        // The Snoozed and Older tabs show when they hold something (or are the current view).
+        let shown = VIEWS.iter().filter(|v| match **v {
+            View::Snoozed | View::Older => view_count(&app.counts, **v) > 0 || app.view == **v,
+            _ => true,
         });
         for (i, v) in shown.enumerate() {
             if i > 0 {
@@ -271,12 +279,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     frame.render_widget(table, list_area);
     if list.total == 0 {
-        let empty = match app.view {
-            crate::store::View::NeedsReply => "Nothing needs a reply. Well done.",
-            crate::store::View::Overdue => "Nothing is overdue.",
-            crate::store::View::DueToday => "Nothing else is due today.",
-            _ => "No conversations in this view.",
-        };
+        let empty = empty_text(app);
         frame.render_widget(
             Paragraph::new(Line::styled(empty, theme.dim())),
             Rect {
@@ -286,6 +289,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             },
         );
     }
+}
+
+/// What an empty view says. "Nothing needs a reply" only once the tracking window is in the
+/// store (issue 11): during a first sync, or offline before it, an empty list proves nothing.
+pub fn empty_text(app: &App) -> String {
+    use crate::app::SyncStatus;
+    use crate::store::View;
+    let owed = matches!(app.view, View::NeedsReply | View::Overdue | View::DueToday);
+    if owed && !app.window_synced && app.sync != SyncStatus::Unavailable {
+        let tz = app.data.calendar().tz;
+        return match (&app.sync, app.last_sync) {
+            (SyncStatus::Offline { .. }, Some(t)) => format!(
+                "Offline: this list is as of {}; today's mail is not fetched yet.",
+                short_time(t, app.now, tz)
+            ),
+            (SyncStatus::Offline { .. } | SyncStatus::Failed { .. }, None) => {
+                "Offline: nothing fetched yet, so this list says nothing. Retry with S.".to_string()
+            }
+            _ => "Fetching today's mail first…".to_string(),
+        };
+    }
+    match app.view {
+        View::NeedsReply => "Nothing needs a reply. Well done.",
+        View::Overdue => "Nothing is overdue.",
+        View::DueToday => "Nothing else is due today.",
+        View::Older => "No older mail waits: everything from before tracking started is swept.",
+        _ => "No conversations in this view.",
+    }
+    .to_string()
 }
 
 #[cfg(test)]
@@ -319,6 +351,7 @@ mod tests {
             latest_message: 1,
             flags: vec![],
             removed_since: None,
+            older_since: None,
         };
         assert_eq!(urgency(&row, now, &cal), Urgency::Answered);
         row.removed_since = Some(at("2025-11-24T09:00:00Z"));

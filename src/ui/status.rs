@@ -35,7 +35,17 @@ pub fn left_text(app: &App) -> (String, bool) {
             let flagged = flags.and_then(|f| super::flags::reason_line(f, usize::MAX));
             match flagged {
                 Some(reason) if !failed => (reason, true),
-                _ => (app.sync.sentence(), failed),
+                _ => match (&app.sync, app.last_sync) {
+                    // Offline: say since when the list is current.
+                    (crate::app::SyncStatus::Offline { reason }, Some(t)) => (
+                        format!(
+                            "Offline, list as of {}: {reason}",
+                            super::short_time(t, app.now, app.data.calendar().tz)
+                        ),
+                        false,
+                    ),
+                    _ => (app.sync.sentence(), failed),
+                },
             }
         }
     }

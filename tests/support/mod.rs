@@ -1041,15 +1041,22 @@ impl Drop for FakeOAuth {
 
 /// The shop the sync tests use: `shop` is its address, Berlin office hours (Mon–Fri 09:00–17:00),
 /// and a clock fixed at `now` (RFC 3339), which is what the store stamps (last sync) with; the
-/// mail's own times come from the server.
+/// mail's own times come from the server. The tracking window reaches back to 2000, so that
+/// these tests of the sync's mechanics see every customer message as owed; the window itself
+/// is tested in sync_first_day.rs.
 pub fn berlin_shop(shop: &str, now: &str) -> shopinbox::store::ShopContext {
     shopinbox::store::ShopContext {
         addresses: vec![shop.to_string()],
-        calendar: shopinbox::deadline::Calendar::office_hours(
-            chrono_tz::Europe::Berlin,
-            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        ),
+        calendar: shopinbox::deadline::Calendar {
+            track: shopinbox::deadline::TrackWindow::Since(
+                chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+            ),
+            ..shopinbox::deadline::Calendar::office_hours(
+                chrono_tz::Europe::Berlin,
+                chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            )
+        },
         clock: shopinbox::clock::Clock::fixed(
             chrono::DateTime::parse_from_rfc3339(now).unwrap().into(),
         ),
@@ -1059,7 +1066,8 @@ pub fn berlin_shop(shop: &str, now: &str) -> shopinbox::store::ShopContext {
 
 /// A config file in `dir` for `shopinbox sync` against these servers: the shop at `shop`,
 /// Berlin office hours, the store in `dir`, IMAP over TLS with the password read from the
-/// environment variable `password_env`, no IDLE.
+/// environment variable `password_env`, no IDLE. Customer mail counts from 2000 on (see
+/// [`berlin_shop`]).
 pub fn write_sync_config(
     dir: &Path,
     servers: &MailServers,
@@ -1083,6 +1091,7 @@ business_days = ["mon", "tue", "wed", "thu", "fri"]
 open = "09:00"
 close = "17:00"
 holidays = []
+track_since = "2000-01-01"
 
 [store]
 path = "{store}"

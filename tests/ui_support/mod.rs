@@ -47,6 +47,10 @@ pub struct Fake {
     pub first_names: std::collections::HashMap<String, String>,
     /// Calls to `list`, to check that the app pages instead of loading everything.
     pub list_calls: std::rc::Rc<std::cell::RefCell<Vec<(View, u64, u64)>>>,
+    /// Older conversations the owner pulled into Needs reply, and when.
+    pub pulled: std::collections::HashMap<ConversationId, DateTime<Utc>>,
+    /// Whether the tracking window is synced (a first sync still running: false).
+    pub window_synced: bool,
 }
 
 fn addr(name: &str, a: &str) -> Address {
@@ -80,7 +84,18 @@ impl Fake {
             last_sync: None,
             first_names: Default::default(),
             list_calls: Default::default(),
+            pulled: Default::default(),
+            window_synced: true,
         }
+    }
+
+    /// Adds a conversation from before the tracking window that was never answered
+    /// ("Older, never answered"): history, not owed.
+    pub fn add_older(&mut self, subject: &str, msgs: &[MsgSpec]) -> ConversationId {
+        let id = self.add(subject, msgs, None, None);
+        let row = &mut self.convs[id as usize - 1].row;
+        row.older_since = msgs.iter().find(|m| !m.shop).map(|m| utc(m.at));
+        id
     }
 
     /// Adds a conversation; `due` is the effective deadline (None: answered).
@@ -157,6 +172,7 @@ impl Fake {
             latest_message: messages[messages.len() - 1].id,
             flags: vec![],
             removed_since: None,
+            older_since: None,
         };
         self.convs.push(Conv { row, messages });
         id
@@ -287,9 +303,16 @@ impl Fake {
             } else {
                 None
             };
+        // Pulled out of history: owed from the pull, as the store computes it.
+        if let Some(p) = self.pulled.get(&row.id).filter(|_| row.older_since.is_some()) {
+            row.older_since = None;
+            row.pending_since = Some(*p);
+            row.due_at = Some(shopinbox::deadline::due_at(*p, &self.cal));
+        }
         if row.manual_answered_at.is_some() || row.not_customer.is_some() {
             row.due_at = None;
             row.pending_since = None;
+            row.older_since = None;
         }
         // As the store does: a warning note about the customer flags every conversation.
         if let Some(n) = self
@@ -316,7 +339,10 @@ impl Fake {
             View::NeedsReply => pending,
             View::Overdue => pending && r.due_at.is_some_and(|d| d <= now),
             View::DueToday => pending && r.due_at.is_some_and(|d| d > now && today(d)),
-            View::Answered => r.not_customer.is_none() && r.due_at.is_none(),
+            View::Answered => {
+                r.not_customer.is_none() && r.due_at.is_none() && r.older_since.is_none()
+            }
+            View::Older => r.older_since.is_some(),
             View::NotCustomer => r.not_customer.is_some(),
             View::All => true,
             View::Snoozed => r.not_customer.is_none() && r.due_at.is_some() && snoozed,
@@ -375,6 +401,7 @@ impl InboxData for Fake {
             not_customer: n(View::NotCustomer),
             all: n(View::All),
             snoozed: n(View::Snoozed),
+            older: n(View::Older),
         })
     }
     fn list(
@@ -535,6 +562,21 @@ impl InboxData for Fake {
     fn delete_note(&mut self, id: i64) -> DataResult<()> {
         self.notes.retain(|n| n.id != id);
         Ok(())
+    }
+    fn pull_into_needs_reply(
+        &mut self,
+        id: ConversationId,
+        at: Option<DateTime<Utc>>,
+    ) -> DataResult<()> {
+        self.conv_mut(id)?;
+        match at {
+            Some(t) => self.pulled.insert(id, t),
+            None => self.pulled.remove(&id),
+        };
+        Ok(())
+    }
+    fn window_synced(&self) -> DataResult<bool> {
+        Ok(self.window_synced)
     }
     fn outbox_pending(&self) -> DataResult<u64> {
         Ok(self.outbox)
