@@ -1184,7 +1184,7 @@ fn print_customer(env: &Env, addr: &str) -> Result<()> {
     if !info.orders_mentioned.is_empty() {
         writeln!(out, "Orders:       {}", info.orders_mentioned.join(", "))?;
     }
-    proactive::write_orders(&mut out, &info, &cal)?;
+    proactive::write_orders(&mut out, &info, &cal, env.now)?;
     writeln!(out, "\nConversations ({}):", info.conversations.len())?;
     for row in &info.conversations {
         writeln!(

@@ -455,11 +455,6 @@ impl Config {
             },
             calendar: Calendar {
                 holidays,
-                // The sample shop has used shopinbox for years: none of its mail is history
-                // from before the tracking window (the window only matters on a first sync).
-                track: crate::deadline::TrackWindow::Since(
-                    NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
-                ),
                 ..Calendar::office_hours(
                     chrono_tz::Europe::Berlin,
                     NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),

@@ -38,7 +38,12 @@ pub fn write_flags(out: &mut impl Write, indent: &str, row: &ConversationRow) ->
 }
 
 /// The customer's orders from the platform's notifications, newest first.
-pub fn write_orders(out: &mut impl Write, info: &CustomerInfo, cal: &Calendar) -> Result<()> {
+pub fn write_orders(
+    out: &mut impl Write,
+    info: &CustomerInfo,
+    cal: &Calendar,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
     if info.orders.is_empty() {
         return Ok(());
     }
@@ -48,7 +53,7 @@ pub fn write_orders(out: &mut impl Write, info: &CustomerInfo, cal: &Calendar) -
             out,
             "{:>8}  {}  {:<10} {:<12} {}",
             format!("#{}", sanitize::line(&o.number)),
-            o.placed_at.with_timezone(&cal.tz).format("%d %b %Y %H:%M"),
+            crate::human_time::day_time(o.placed_at, now, cal.tz),
             sanitize::line(o.total.as_deref().unwrap_or("")),
             sanitize::line(&o.platform),
             crate::layout::fit(&sanitize::line(&o.items.join(", ")), 60)

@@ -277,6 +277,16 @@ pub fn build_demo_store_with(
         action: "open the store",
         source,
     })?;
+    // The sample shop has watched its mailbox since before its oldest mail: nothing in it is
+    // history from before the tracking window (issue 11), whatever `now` is.
+    if let Some(first) = placed.iter().map(|p| p.received_at).min() {
+        store
+            .start_tracking_at(first)
+            .map_err(|source| DemoError::Store {
+                action: "record when the demo shop started tracking",
+                source,
+            })?;
+    }
     for (kind, value) in DEMO_RULES {
         store
             .add_rule(*kind, value)

@@ -7,7 +7,7 @@ use crate::deadline::{self, Calendar};
 use crate::human_time::{self, count};
 use crate::layout::fit;
 use crate::mail::sanitize;
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use std::fmt::Write;
 
 fn spread_line(label: &str, s: Option<&Spread>, f: fn(Duration) -> String) -> String {
@@ -203,18 +203,27 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
     let _ = writeln!(out, "  settled by one reply  {}", one_reply_line(s));
     let _ = writeln!(out, "\nCUSTOMER MESSAGES PER DAY");
     let max = s.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    // The year only when the period reaches into another one (the one date style).
+    let this_year = s.to.with_timezone(&cal.tz).year();
+    let day = |d: chrono::NaiveDate| {
+        if d.year() == this_year {
+            d.format("%a %d %b").to_string()
+        } else {
+            d.format("%a %d %b %Y").to_string()
+        }
+    };
     for run in super::daily::compact(&s.per_day) {
         match run {
-            super::daily::DayRun::Day(day, n) => {
+            super::daily::DayRun::Day(run_day, n) => {
                 let bar = "#".repeat((n * 30).div_ceil(max));
-                let _ = writeln!(out, "  {}  {:>4}  {bar}", day.format("%a %d %b"), n);
+                let _ = writeln!(out, "  {}  {:>4}  {bar}", day(run_day), n);
             }
             super::daily::DayRun::Quiet(from, to) => {
                 let _ = writeln!(
                     out,
                     "  {} – {}  none ({})",
-                    from.format("%a %d %b"),
-                    to.format("%a %d %b"),
+                    day(from),
+                    day(to),
                     count(super::daily::quiet_days(from, to) as u64, "day", "days")
                 );
             }
@@ -241,4 +250,32 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
         let _ = writeln!(out, "  (no customer mail)");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+
+    #[test]
+    fn per_day_lines_name_the_year_only_when_it_is_another_one() {
+        let cal = Calendar::office_hours(
+            chrono_tz::Europe::Berlin,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        );
+        let from = Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(2027, 1, 5, 12, 0, 0).unwrap();
+        let mut s = super::super::stats::compute(&[], from, to, &cal);
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        s.per_day = vec![
+            (d(2026, 12, 28), 2),
+            (d(2026, 12, 29), 0),
+            (d(2027, 1, 4), 1),
+        ];
+        let text = stats_text(&s, 16, &cal);
+        assert!(text.contains("  Mon 28 Dec 2026     2  "), "{text}");
+        assert!(text.contains("  Mon 04 Jan     1  "), "{text}");
+        assert!(!text.contains("04 Jan 2027"), "{text}");
+    }
 }

@@ -68,6 +68,12 @@ pub(crate) fn write_progress(
 }
 
 impl Store {
+    /// Start tracking at `at` unless it already started: the demo shop, which has used
+    /// shopinbox since before its oldest sample mail, so none of it is history.
+    pub(crate) fn start_tracking_at(&mut self, at: DateTime<Utc>) -> Result<(), StoreError> {
+        start_tracking(&self.conn, at)
+    }
+
     /// When shopinbox started watching this mailbox (first sync or import), if it has.
     pub fn tracking_start(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.conn
