@@ -340,15 +340,7 @@ impl App {
                 .collect();
             // One shared domain only, and never a whole free-mail domain.
             if let [domain] = domains.into_iter().collect::<Vec<_>>()[..] {
-                if !domain.is_empty() && !crate::mail::free_mail::is_free_mail(domain) {
-                    choices.push(RuleChoice {
-                        kind: RuleKind::Domain,
-                        value: domain.to_string(),
-                        label: format!("everything from @{}", crate::mail::sanitize::line(domain)),
-                        remove: Vec::new(),
-                        more: Vec::new(),
-                    });
-                }
+                choices.extend(RuleChoice::domain(domain));
             }
         }
         if choices.is_empty() {

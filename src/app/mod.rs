@@ -267,6 +267,20 @@ pub struct RuleChoice {
     pub more: Vec<String>,
 }
 
+impl RuleChoice {
+    /// "Everything from @domain" — unless the domain is empty or free mail / an ISP: a rule
+    /// for it would hide every customer who uses it.
+    pub fn domain(domain: &str) -> Option<RuleChoice> {
+        (!domain.is_empty() && !crate::mail::free_mail::is_free_mail(domain)).then(|| RuleChoice {
+            kind: RuleKind::Domain,
+            value: domain.to_string(),
+            label: format!("everything from @{}", crate::mail::sanitize::line(domain)),
+            remove: Vec::new(),
+            more: Vec::new(),
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SnoozeMenu {
     pub conversation: ConversationId,
@@ -1286,17 +1300,8 @@ impl App {
                 remove: Vec::new(),
                 more: Vec::new(),
             });
-            // Never a whole free-mail or ISP domain: it would hide every customer using it.
             if let Some((_, domain)) = addr.rsplit_once('@') {
-                if !domain.is_empty() && !crate::mail::free_mail::is_free_mail(domain) {
-                    choices.push(RuleChoice {
-                        kind: RuleKind::Domain,
-                        value: domain.to_string(),
-                        label: format!("everything from @{}", crate::mail::sanitize::line(domain)),
-                        remove: Vec::new(),
-                        more: Vec::new(),
-                    });
-                }
+                choices.extend(RuleChoice::domain(domain));
             }
         }
         if choices.is_empty() {
