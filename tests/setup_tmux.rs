@@ -5,36 +5,20 @@
 //! in, shows the folders and Sent, and writes a config that `config check` accepts.
 
 mod support;
+mod tmux_support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 use support::MailServers;
+use tmux_support::Tmux;
 
 const PASSWORD_ENV: &str = "SHOPINBOX_TMUX_SETUP_PASSWORD";
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
 impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is required for this test (scripts/test installs it)")
-    }
-
     /// Runs `shopinbox setup ARGS` in a 100x40 terminal with a private home in `home`.
-    fn start(home: &Path, test: &str, password: &str, args: &str) -> Tmux {
-        let t = Tmux {
-            socket: format!("shopinbox-test-{}-{test}", std::process::id()),
-            session: "setup".to_string(),
-        };
+    fn start_setup(home: &Path, test: &str, password: &str, args: &str) -> Tmux {
         let bin = env!("CARGO_BIN_EXE_shopinbox");
         let d = home.display();
         // Colours on (NO_COLOR unset): answered prompts are then marked ">" and the one being
@@ -45,28 +29,10 @@ impl Tmux {
              {bin} setup {args}; \
              echo \"EXITED $?\"; sleep 30"
         );
-        let out = t.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            &t.session,
-            "-x",
-            "100",
-            "-y",
-            "40",
-            &cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let mut t = Tmux::start(test, "setup", 100, 40, &cmd);
+        // A long answer may wrap: read it as one line.
+        t.join_lines = true;
         t
-    }
-
-    fn screen(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-J", "-t", &self.session]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn send(&self, args: &[&str]) {
@@ -78,17 +44,7 @@ impl Tmux {
     }
 
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        self.wait_for_secs(what, 20, ok)
     }
 
     /// Answers the time zone question with `zone`: the system's zone, when it has one, is
@@ -129,18 +85,11 @@ impl Tmux {
     }
 }
 
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        // Only this test's private server.
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
 #[test]
 fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_config() {
     let servers = MailServers::start();
     let home = tempfile::tempdir().unwrap();
-    let t = Tmux::start(home.path(), "setup", &servers.password, "");
+    let t = Tmux::start_setup(home.path(), "setup", &servers.password, "");
     let imaps = servers.imaps_port.to_string();
     let smtps = servers.smtps_port.to_string();
     let ca = servers.ca.display().to_string();
@@ -241,7 +190,7 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
     let home = tempfile::tempdir().unwrap();
     // No login check: the Google sign-in comes first (`shopinbox login`), and this machine
     // does not reach Google.
-    let t = Tmux::start(home.path(), "gmail", "", "--no-check");
+    let t = Tmux::start_setup(home.path(), "gmail", "", "--no-check");
     t.answer("The shop's email address", "alphx.ceramics@gmail.com");
     let list = t.asked("Who hosts the shop's mailbox?");
     assert!(

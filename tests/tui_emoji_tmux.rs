@@ -4,9 +4,11 @@
 //! selector reaches the terminal, and a flag from one conversation does not stay on screen in
 //! another.
 
+mod tmux_support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use tmux_support::Tmux;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -21,52 +23,13 @@ const SUBJECTS: [&str; 6] = [
     "Plain question about delivery",
 ];
 
-struct Tmux {
-    socket: String,
-}
-
 impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is required for this test")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "inbox"]).stdout)
-            .into_owned()
-    }
-
     fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            assert!(self.run(&["send-keys", "-t", "inbox", k]).status.success());
-            let pause = if *k == "Escape" { 400 } else { 80 };
-            std::thread::sleep(Duration::from_millis(pause));
-        }
+        self.keys_paced(keys, 80)
     }
 
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
+        self.wait_for_secs(what, 15, ok)
     }
 }
 
@@ -157,9 +120,6 @@ fn column_of(line: &str, needle: &str) -> Option<usize> {
 fn emoji_subjects_keep_columns_aligned_and_leave_no_stray_glyphs() {
     let dir = tempfile::tempdir().unwrap();
     let config = setup(dir.path());
-    let t = Tmux {
-        socket: format!("shopinbox-emoji-{}", std::process::id()),
-    };
     let bin = env!("CARGO_BIN_EXE_shopinbox");
     let d = dir.path().display();
     let cmd = format!(
@@ -167,18 +127,7 @@ fn emoji_subjects_keep_columns_aligned_and_leave_no_stray_glyphs() {
          --now {NOW}; echo \"EXITED $?\"; sleep 30",
         config.display()
     );
-    let out = t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "inbox",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &cmd,
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    let t = Tmux::start("emoji", "inbox", 100, 30, &cmd);
 
     let screen = t.wait_for("the inbox with six rows", |s| {
         s.contains("Received") && s.contains("Plain question") && s.contains("Storm")

@@ -2,34 +2,18 @@
 //! 100x30. Keys go in with send-keys, the screen comes back with capture-pane. Each tmux run
 //! uses its own server socket, so it never touches the user's sessions.
 
+mod tmux_support;
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use tmux_support::Tmux;
 
 const NOW: &str = "2026-11-19T09:30:00Z";
 
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
+/// The demo in tmux, 100x30.
 impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is required for this test (scripts/test installs it)")
-    }
-
     /// Starts the demo in a private tmux server named after the test; `env` adds variables
     /// ("NAME=value …", shell-quoted).
-    fn start(dir: &Path, test: &str, env: &str) -> Tmux {
-        let t = Tmux {
-            socket: format!("shopinbox-test-{}-{test}", std::process::id()),
-            session: "inbox".to_string(),
-        };
+    fn start_demo(dir: &Path, test: &str, env: &str) -> Tmux {
         let bin = env!("CARGO_BIN_EXE_shopinbox");
         // A private home so the demo store and config never touch the user's.
         let d = dir.display();
@@ -37,69 +21,15 @@ impl Tmux {
             "env -u NO_COLOR HOME={d} XDG_CONFIG_HOME={d}/config XDG_DATA_HOME={d}/data XDG_CACHE_HOME={d}/cache \
              SHOPINBOX_DEMO_OUTBOX={d}/outbox {env} {bin} demo --now {NOW}; echo \"EXITED $?\"; sleep 30"
         );
-        let out = t.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            &t.session,
-            "-x",
-            "100",
-            "-y",
-            "30",
-            &cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t
-    }
-
-    fn screen(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        Tmux::start(test, "inbox", 100, 30, &cmd)
     }
 
     fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let out = self.run(&["send-keys", "-t", &self.session, k]);
-            assert!(
-                out.status.success(),
-                "send-keys {k}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            // One key per draw: a person types slower than this, too. After Esc wait longer, or
-            // the next key would arrive as part of an Alt sequence.
-            let pause = if *k == "Escape" { 400 } else { 60 };
-            std::thread::sleep(Duration::from_millis(pause));
-        }
+        self.keys_paced(keys, 60)
     }
 
-    /// Waits until the screen satisfies `ok`, returning it; fails with the last screen.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         self.wait_for_secs(what, 15, ok)
-    }
-
-    fn wait_for_secs(&self, what: &str, secs: u64, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        // Only this test's private server.
-        let _ = self.run(&["kill-server"]);
     }
 }
 
@@ -122,7 +52,7 @@ fn list_rows(screen: &str) -> Vec<String> {
 #[test]
 fn demo_inbox_navigate_open_filter_search_quit() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path(), "browse", "");
+    let t = Tmux::start_demo(dir.path(), "browse", "");
 
     // The status bar is the last line drawn: waiting for it means the whole first frame is
     // on screen, not a capture taken halfway through drawing it.
@@ -205,7 +135,7 @@ fn demo_inbox_navigate_open_filter_search_quit() {
 fn demo_reply_edit_send_and_statistics() {
     let dir = tempfile::tempdir().unwrap();
     // A non-interactive "editor": it changes the greeting in place, as a person would.
-    let t = Tmux::start(dir.path(), "reply", "EDITOR='sed -i 1s/^Hi/Hello/'");
+    let t = Tmux::start_demo(dir.path(), "reply", "EDITOR='sed -i 1s/^Hi/Hello/'");
     t.wait_for("the inbox", |s| {
         s.contains("Needs reply") && s.contains("State")
     });
@@ -278,7 +208,7 @@ fn demo_reply_edit_send_and_statistics() {
 #[test]
 fn demo_first_name_dialog_takes_typing() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path(), "firstname", "");
+    let t = Tmux::start_demo(dir.path(), "firstname", "");
     t.wait_for("the inbox", |s| {
         s.contains("Needs reply") && s.contains("State")
     });
@@ -301,7 +231,7 @@ fn demo_first_name_dialog_takes_typing() {
 #[test]
 fn demo_find_in_a_conversation_with_n_and_shift_n() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path(), "find", "");
+    let t = Tmux::start_demo(dir.path(), "find", "");
     t.wait_for("the inbox", |s| {
         s.contains("Needs reply") && s.contains("State") && s.contains("? help")
     });
@@ -347,7 +277,7 @@ fn demo_find_in_a_conversation_with_n_and_shift_n() {
 #[test]
 fn demo_marks_rows_and_acts_on_all_of_them() {
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::start(dir.path(), "bulk", "");
+    let t = Tmux::start_demo(dir.path(), "bulk", "");
     let first = t.wait_for("the inbox", |s| {
         s.contains("Needs reply") && s.contains("State") && s.contains("? help")
     });
