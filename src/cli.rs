@@ -273,9 +273,10 @@ pub struct ListArgs {
     /// Print JSON (one array of rows) instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// At most this many rows.
-    #[arg(long, default_value_t = 500)]
-    pub limit: u64,
+    /// At most this many rows (default: every row). When rows are left out, a note on
+    /// standard error says so.
+    #[arg(long)]
+    pub limit: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -598,7 +599,7 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Demo { print }) => {
             let env = Env::open(&cli, true)?;
             if *print || !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                print_inbox(&env, View::NeedsReply, 500)?;
+                print_inbox(&env, View::NeedsReply, None)?;
                 Ok(0)
             } else {
                 run_tui(env)
@@ -625,7 +626,7 @@ fn run(cli: Cli) -> Result<i32> {
                 args.view.into()
             };
             if args.json {
-                let rows = env.store.list(view, env.now, 0, args.limit)?;
+                let rows = list_rows(&env, view, args.limit)?;
                 let cal = env.config.calendar();
                 let json = rows
                     .iter()
@@ -1028,10 +1029,31 @@ fn row_json(
     })
 }
 
-fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
+/// The rows of `view`: all of them, or the first `limit` with a note on standard error when
+/// more were left out (a script reading the JSON must never mistake a cut list for the whole).
+fn list_rows(
+    env: &Env,
+    view: View,
+    limit: Option<u64>,
+) -> Result<Vec<crate::store::ConversationRow>> {
+    let Some(limit) = limit else {
+        return Ok(env.store.list(view, env.now, 0, i64::MAX as u64)?);
+    };
+    let mut rows = env.store.list(view, env.now, 0, limit.saturating_add(1))?;
+    if rows.len() as u64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        eprintln!(
+            "list: showing the first {limit} conversations of more (--limit {limit}); drop \
+             --limit to list every one"
+        );
+    }
+    Ok(rows)
+}
+
+fn print_inbox(env: &Env, view: View, limit: Option<u64>) -> Result<()> {
     let cal = env.config.calendar();
     let counts = env.store.counts(env.now)?;
-    let rows = env.store.list(view, env.now, 0, limit)?;
+    let rows = list_rows(env, view, limit)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

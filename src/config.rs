@@ -27,7 +27,17 @@ mod oauth;
 /// Every section and the keys it accepts, in the order config.example.toml documents them.
 /// `[keys]` maps free-form action names, so it has no fixed key list.
 const KNOWN_KEYS: &[(&str, &[&str])] = &[
-    ("shop", &["name", "owner_name", "signature", "addresses"]),
+    (
+        "shop",
+        &[
+            "name",
+            "owner_name",
+            "signature",
+            "addresses",
+            "language",
+            "authserv_id",
+        ],
+    ),
     (
         "hours",
         &[
@@ -278,6 +288,20 @@ fn first_line(s: &str) -> &str {
     line.strip_suffix('\r').unwrap_or(line)
 }
 
+/// The domains of the shop's addresses, each once.
+fn shop_domains(addresses: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in addresses {
+        if let Some((_, d)) = a.rsplit_once('@') {
+            let d = d.trim().to_lowercase();
+            if !d.is_empty() && !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
 /// `[shop]`: who the shop is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShopConfig {
@@ -287,6 +311,12 @@ pub struct ShopConfig {
     pub signature: String,
     /// The shop's own addresses as written; the first is the From identity.
     pub addresses: Vec<String>,
+    /// The shop's default language: replies to a customer whose language cannot be told
+    /// start from a template in it.
+    pub language: crate::template::Language,
+    /// The authserv-id of the shop's mail provider (`mx.example.com`): only its
+    /// `Authentication-Results` are trusted. `None`: the topmost header is the provider's.
+    pub authserv_id: Option<String>,
 }
 
 /// `[imap]`: the mailbox to read.
@@ -452,6 +482,8 @@ impl Config {
                 owner_name: "Tom".to_string(),
                 signature: "Tom\nAlphx – handmade ceramics\nhttps://alphx.shop".to_string(),
                 addresses: vec!["hello@alphx.shop".to_string(), "tom@alphx.shop".to_string()],
+                language: crate::template::Language::English,
+                authserv_id: None,
             },
             calendar: Calendar {
                 holidays,
@@ -523,8 +555,12 @@ impl Config {
                 shop: crate::mail::suspicious::ShopIdentity {
                     name: self.shop.name.clone(),
                     addresses: self.shop_addresses(),
+                    authserv_id: self.shop.authserv_id.clone(),
                 },
-                orders: self.orders.clone(),
+                orders: crate::mail::order_mail::OrderRules {
+                    shop_domains: shop_domains(&self.shop_addresses()),
+                    ..self.orders.clone()
+                },
             },
         }
     }
@@ -586,6 +622,8 @@ struct RawShop {
     #[serde(default)]
     signature: String,
     addresses: Vec<String>,
+    language: Option<String>,
+    authserv_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1106,11 +1144,40 @@ impl<'a> Ctx<'a> {
                 ));
             }
         }
+        let language = match raw.language.as_deref().map(str::trim) {
+            None | Some("") => crate::template::Language::English,
+            Some(code) => crate::template::Language::parse(code).ok_or_else(|| {
+                self.invalid(
+                    "shop.language",
+                    format!(
+                        "is not a language shopinbox writes; use one of {}",
+                        crate::template::Language::ALL
+                            .iter()
+                            .map(|l| l.code())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?,
+        };
+        let authserv_id = match raw.authserv_id.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(id) if id.contains(char::is_whitespace) || id.contains(';') => {
+                return Err(self.invalid(
+                    "shop.authserv_id",
+                    "is not a server name; copy the first word of your provider's \
+                     Authentication-Results header (e.g. \"mx.google.com\")",
+                ))
+            }
+            Some(id) => Some(id.to_lowercase()),
+        };
         Ok(ShopConfig {
             name: raw.name.trim().to_string(),
             owner_name: raw.owner_name.trim().to_string(),
             signature: raw.signature.trim_end().to_string(),
             addresses: raw.addresses.iter().map(|a| a.trim().to_string()).collect(),
+            language,
+            authserv_id,
         })
     }
 

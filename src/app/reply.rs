@@ -212,7 +212,23 @@ impl App {
             Some(Err(e)) => return self.error(sentence(&e)),
             None => return,
         };
-        let customer_language = crate::template::lang::detect(&answering.body);
+        let earlier = match (self.data.store(), answering.from.as_ref()) {
+            (Some(store), Some(from)) => store
+                .customer_texts(&from.addr, answering.id, 10)
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let shop_language = self
+            .options
+            .config
+            .as_ref()
+            .map(|c| c.shop.language)
+            .unwrap_or_default();
+        let customer_language = Some(crate::template::lang::reply_language(
+            &answering.body,
+            earlier.iter().map(String::as_str),
+            shop_language,
+        ));
         let mut picker = TemplatePicker {
             conversation: row.id,
             answering,

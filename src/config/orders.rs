@@ -51,14 +51,20 @@ pub(super) fn build(ctx: &Ctx<'_>, raw: RawOrders) -> Result<OrderRules, ConfigE
                 "is empty; name the platform (e.g. \"bigcartel\"), it is shown with its orders",
             ));
         }
-        if let Some(sender) = s.sender.as_deref() {
-            let t = sender.trim();
-            if t.is_empty() || t.contains(char::is_whitespace) || !t.contains('.') {
-                return Err(ctx.invalid(
-                    &key("sender"),
-                    "is not an address or domain; write it like \"orders@platform.com\" or \"platform.com\"",
-                ));
-            }
+        // A subject is anybody's to write: a rule needs the sender it trusts.
+        let Some(sender) = s.sender.as_deref() else {
+            return Err(ctx.invalid(
+                &key("name"),
+                "has no sender; add sender = \"orders@platform.com\" (or \"platform.com\"): \
+                 without one, any mail with a matching subject would be filed as an order",
+            ));
+        };
+        let t = sender.trim();
+        if t.is_empty() || t.contains(char::is_whitespace) || !t.contains('.') {
+            return Err(ctx.invalid(
+                &key("sender"),
+                "is not an address or domain; write it like \"orders@platform.com\" or \"platform.com\"",
+            ));
         }
         let pattern = |k: &str, p: &str| -> Result<Regex, ConfigError> {
             if p.trim().is_empty() {
@@ -134,8 +140,8 @@ mod tests {
                 "orders.duplicate_window_hours = 0 (line 10) must be between 1 and 168 hours",
             ),
             (
-                "[[orders.source]]\nname = \"x\"\nsubject = '(unclosed'\n",
-                "orders.source[0].subject = '(unclosed' (line 11) is not a valid regular expression",
+                "[[orders.source]]\nname = \"x\"\nsender = \"x.example\"\nsubject = '(unclosed'\n",
+                "orders.source[0].subject = '(unclosed' (line 12) is not a valid regular expression",
             ),
             (
                 "[[orders.source]]\nname = \"x\"\nsender = \"nobody\"\nsubject = 'x'\n",
@@ -144,6 +150,10 @@ mod tests {
             (
                 "[[orders.source]]\nname = \"x\"\nsubjct = 'x'\n",
                 "subjct",
+            ),
+            (
+                "[[orders.source]]\nname = \"x\"\nsubject = 'x'\n",
+                "orders.source[0].name = \"x\" (line 10) has no sender",
             ),
             ("[orders]\nwindow = 3\n", "unknown key \"orders.window\" (line 10)"),
         ];

@@ -1,6 +1,8 @@
 //! Delivery failure reports: which address failed, why, and which message it was. A bounce
-//! of one of the shop's replies brings its conversation back (the store matches it by the
-//! original Message-ID inside the report, or by recipient and subject).
+//! of one of the shop's replies brings its conversation back: the store matches it only by the
+//! original Message-ID inside the report, and only to a message the shop sent to the address
+//! that failed. Anyone can write "delivery failed"; only the shop's provider could have the
+//! shop's own Message-ID.
 //!
 //! Reads RFC 3464 reports (`multipart/report; report-type=delivery-status`, as Postfix and
 //! modern Exim send them) and the common plain-text formats (Exim's "The following address(es)
@@ -74,12 +76,81 @@ fn first_addr(s: &str) -> Option<String> {
         .map(|m| m.as_str().trim_matches('\'').to_lowercase())
 }
 
+/// The parts of an RFC 3464 report: the delivery-status text and the returned message's
+/// headers. `None` when `raw` is not a `multipart/report`.
+struct ReportParts {
+    status: String,
+    /// Headers of the `message/rfc822` or `text/rfc822-headers` part, when there is one.
+    returned: Option<String>,
+}
+
+fn report_parts(raw: &[u8]) -> Option<ReportParts> {
+    let mail = mailparse::parse_mail(raw).ok()?;
+    if !mail.ctype.mimetype.eq_ignore_ascii_case("multipart/report") {
+        return None;
+    }
+    let mut out = ReportParts {
+        status: String::new(),
+        returned: None,
+    };
+    // Depth-first over the report's parts, bounded: a report is a few parts deep at most.
+    let mut stack: Vec<(&mailparse::ParsedMail<'_>, usize)> = vec![(&mail, 0)];
+    let mut seen = 0usize;
+    while let Some((part, depth)) = stack.pop() {
+        seen += 1;
+        if seen > 64 {
+            break;
+        }
+        let mime = part.ctype.mimetype.to_ascii_lowercase();
+        match mime.as_str() {
+            "message/delivery-status" | "message/global-delivery-status" => {
+                if let Ok(b) = part.get_body_raw() {
+                    out.status.push_str(&String::from_utf8_lossy(&b));
+                    out.status.push('\n');
+                }
+            }
+            "message/rfc822"
+            | "text/rfc822-headers"
+            | "message/rfc822-headers"
+            | "message/global"
+            | "message/global-headers"
+                if out.returned.is_none() =>
+            {
+                if let Ok(b) = part.get_body_raw() {
+                    let text = String::from_utf8_lossy(&b).into_owned();
+                    let head = split_head(&text).0.to_string();
+                    out.returned = Some(if head.is_empty() { text } else { head });
+                }
+            }
+            _ if depth < 3 => {
+                for sub in part.subparts.iter().rev() {
+                    stack.push((sub, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
 /// Read a bounce out of a raw message that was classified as one. `None` when it is not a
 /// permanent failure report (a delay warning, a read receipt, a success notice).
+///
+/// The returned message's Message-ID comes from the report's own parts: the `message/rfc822`
+/// or `text/rfc822-headers` part of an RFC 3464 report (never from its human-readable text),
+/// or the quoted headers of a plain-text bounce.
 pub fn parse(raw: &[u8]) -> Option<Bounce> {
     let text = String::from_utf8_lossy(raw);
     let (head, body) = split_head(&text);
-    let lines = unfolded(body);
+    let report = report_parts(raw);
+    let lines = match &report {
+        Some(r) if !r.status.trim().is_empty() => unfolded(&r.status),
+        _ => unfolded(body),
+    };
+    let returned_lines = match &report {
+        Some(r) => unfolded(r.returned.as_deref().unwrap_or("")),
+        None => unfolded(body),
+    };
     let head_lines = unfolded(head);
 
     let action = field(&lines, "Action").map(|a| a.to_lowercase());
@@ -97,13 +168,14 @@ pub fn parse(raw: &[u8]) -> Option<Bounce> {
     if status.as_deref().is_some_and(|s| s.starts_with('2')) {
         return None;
     }
+    let body_lines = unfolded(body);
     let recipient = field(&lines, "Final-Recipient")
         .or_else(|| field(&lines, "Original-Recipient"))
         .and_then(|v| first_addr(v.split_once(';').map(|(_, a)| a).unwrap_or(v)))
-        .or_else(|| plain_text_recipient(&lines))?;
+        .or_else(|| plain_text_recipient(&body_lines))?;
 
     // The returned message's headers: the first Message-ID / Subject after the report's own.
-    let original_message_id = field(&lines, "Message-ID")
+    let original_message_id = field(&returned_lines, "Message-ID")
         .and_then(|v| super::parse::msg_ids(v).into_iter().next())
         .filter(|id| {
             field(&head_lines, "Message-ID")
@@ -111,8 +183,8 @@ pub fn parse(raw: &[u8]) -> Option<Bounce> {
                 .as_deref()
                 != Some(id.as_str())
         });
-    let original_subject = field(&lines, "Subject").map(super::sanitize::line);
-    let detail = diagnostic.unwrap_or_else(|| plain_text_reason(&lines, &recipient));
+    let original_subject = field(&returned_lines, "Subject").map(super::sanitize::line);
+    let detail = diagnostic.unwrap_or_else(|| plain_text_reason(&body_lines, &recipient));
     let reason = reason_for(status.as_deref(), &detail).to_string();
     Some(Bounce {
         suggestion: suggest(&recipient),

@@ -5,10 +5,20 @@
 //!
 //! Built-in rules cover the default staff notifications of Shopify, WooCommerce, Etsy,
 //! Squarespace and Wix; the owner adds rules for anything else (`[[orders.source]]` in the
-//! config, compiled into [`OrderSource`]). Recognition is by sender and subject; the fields are
-//! then read from the text body by labels ("Shipping address", "Total", "× 2"), which all these
-//! templates share in some spelling. Pure: no IO, never panics.
+//! config, compiled into [`OrderSource`]). The fields are read from the text body by labels
+//! ("Shipping address", "Total", "× 2"), which all these templates share in some spelling.
+//!
+//! **Who sent it decides, not what it says** ([`file`]). A subject is typed by whoever writes
+//! the mail, so a customer's "[URGENT] New order #1234 never arrived" must never be filed away
+//! as a notification. A built-in rule applies only to mail from its platform's sending domains
+//! (WooCommerce sends from the shop's own site), and it is *verified* only when the shop's
+//! provider says `dkim=pass` for that domain ([`super::auth`]). Where the provider adds no
+//! `Authentication-Results`, the sending domain and the notification's own structure file it
+//! as an unverified order: history, never a duplicate item. A mail that looks like a
+//! notification but fails these checks is an [`Filing::Impostor`]: a customer message with a
+//! warning. Pure: no IO, never panics.
 
+use super::auth::AuthResults;
 use super::{orders::order_numbers, ParsedMessage};
 use regex::Regex;
 use serde::Serialize;
@@ -105,6 +115,8 @@ pub struct OrderRules {
     pub sources: Vec<OrderSource>,
     /// Two matching orders this close together are a possible duplicate.
     pub duplicate_window: chrono::Duration,
+    /// The shop's own domains: WooCommerce notifications come from the shop's own site.
+    pub shop_domains: Vec<String>,
 }
 
 impl Default for OrderRules {
@@ -112,8 +124,31 @@ impl Default for OrderRules {
         OrderRules {
             sources: Vec::new(),
             duplicate_window: chrono::Duration::hours(24),
+            shop_domains: Vec::new(),
         }
     }
+}
+
+/// How far a filed order can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// The shop's provider verified the platform's (or the owner rule's sender's) signature.
+    Verified,
+    /// The provider adds no `Authentication-Results`, or says neither pass nor fail: filed by
+    /// the sending domain and the notification's structure; never makes a duplicate item.
+    Unverified,
+}
+
+/// What a mail is, as far as orders go.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filing {
+    /// An order notification: filed in the customer's history, not a question.
+    Order(OrderMail, Trust),
+    /// Looks like a notification but is not from the platform (a look-alike or free-mail
+    /// sender, a failed signature, a customer's subject): a customer message, with this reason.
+    Impostor(String),
+    /// Anything else.
+    None,
 }
 
 /// The built-in platforms.
@@ -173,52 +208,232 @@ fn domain_matches(addr: &str, domains: &[&str]) -> bool {
         .any(|d| super::classify::address_matches_domain(addr, d))
 }
 
-fn is_reply_or_forward(subject: &str) -> bool {
-    let s = subject.trim_start().to_lowercase();
-    ["re:", "fw:", "fwd:", "aw:", "wg:", "tr:"]
+/// A reply or forward carries someone's own words: never a platform's notification.
+fn is_reply_or_forward(msg: &ParsedMessage) -> bool {
+    let s = msg.subject.trim_start().to_lowercase();
+    msg.in_reply_to.is_some()
+        || [
+            "re:", "fw:", "fwd:", "aw:", "wg:", "tr:", "sv:", "vs:", "rif:", "r:",
+        ]
         .iter()
         .any(|p| s.starts_with(p))
 }
 
-fn platform_of(msg: &ParsedMessage) -> Option<Platform> {
+/// The platform whose notification subject this is, whoever sent it.
+fn platform_by_subject(subject: &str) -> Option<Platform> {
+    let matches = |r: &LazyLock<Option<Regex>>| r.as_ref().is_some_and(|r| r.is_match(subject));
+    if matches(&SHOPIFY_SUBJECT) {
+        Some(Platform::Shopify)
+    } else if matches(&WOO_SUBJECT) {
+        Some(Platform::WooCommerce)
+    } else if matches(&ETSY_SUBJECT) {
+        Some(Platform::Etsy)
+    } else if matches(&NEW_ORDER_SUBJECT) {
+        Some(Platform::Squarespace)
+    } else {
+        None
+    }
+}
+
+impl Platform {
+    const ALL: [Platform; 5] = [
+        Platform::Shopify,
+        Platform::WooCommerce,
+        Platform::Etsy,
+        Platform::Squarespace,
+        Platform::Wix,
+    ];
+
+    /// The domains the platform sends its notifications from (and signs them with).
+    fn domains(self, rules: &OrderRules) -> Vec<&str> {
+        match self {
+            Platform::Shopify => vec!["shopify.com", "shopifyemail.com"],
+            Platform::WooCommerce => rules.shop_domains.iter().map(String::as_str).collect(),
+            Platform::Etsy => vec!["etsy.com"],
+            Platform::Squarespace => vec!["squarespace.com", "squarespace.info"],
+            Platform::Wix => vec!["wix.com", "wixsite.com", "wixstores.com", "wix-stores.com"],
+        }
+    }
+
+    /// Does this platform's notification subject match?
+    fn subject_matches(self, subject: &str) -> bool {
+        let matches = |r: &LazyLock<Option<Regex>>| r.as_ref().is_some_and(|r| r.is_match(subject));
+        match self {
+            Platform::Shopify => matches(&SHOPIFY_SUBJECT),
+            Platform::WooCommerce => matches(&WOO_SUBJECT),
+            Platform::Etsy => matches(&ETSY_SUBJECT),
+            Platform::Squarespace | Platform::Wix => matches(&NEW_ORDER_SUBJECT),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Platform::Shopify => "Shopify",
+            Platform::WooCommerce => "WooCommerce",
+            Platform::Etsy => "Etsy",
+            Platform::Squarespace => "Squarespace",
+            Platform::Wix => "Wix",
+        }
+    }
+}
+
+/// The platform whose sending domain `from` is in, with a matching subject.
+fn platform_of(msg: &ParsedMessage, rules: &OrderRules) -> Option<Platform> {
     let subject = msg.subject.trim();
-    if is_reply_or_forward(subject) {
+    if is_reply_or_forward(msg) {
         return None;
     }
     let from = msg.from.as_ref().map(|a| a.addr.as_str()).unwrap_or("");
-    let matches = |r: &LazyLock<Option<Regex>>| r.as_ref().is_some_and(|r| r.is_match(subject));
-    if matches(&SHOPIFY_SUBJECT) {
-        return Some(Platform::Shopify);
-    }
-    if matches(&WOO_SUBJECT) {
-        return Some(Platform::WooCommerce);
-    }
-    if domain_matches(from, &["etsy.com"]) && matches(&ETSY_SUBJECT) {
-        return Some(Platform::Etsy);
-    }
-    if domain_matches(from, &["squarespace.com", "squarespace.info"]) && matches(&NEW_ORDER_SUBJECT)
-    {
-        return Some(Platform::Squarespace);
-    }
-    if domain_matches(
-        from,
-        &["wix.com", "wixsite.com", "wixstores.com", "wix-stores.com"],
-    ) && matches(&NEW_ORDER_SUBJECT)
-    {
-        return Some(Platform::Wix);
-    }
-    None
+    Platform::ALL
+        .into_iter()
+        .find(|p| domain_matches(from, &p.domains(rules)) && p.subject_matches(subject))
 }
 
-/// Read an order out of `msg` if it is an order notification: the owner's rules first, then
-/// the built-in platforms. `None` for every other message.
+/// Decide what `msg` is: a (verified or unverified) order, an impostor, or neither. `auth` is
+/// the shop's provider's verdict on the sender ([`super::auth::receiving_results`]).
+pub fn file(msg: &ParsedMessage, rules: &OrderRules, auth: Option<&AuthResults>) -> Filing {
+    if is_reply_or_forward(msg) {
+        return Filing::None;
+    }
+    let from = msg.from.as_ref().map(|a| a.addr.as_str()).unwrap_or("");
+    let from_domain = from.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+    for source in &rules.sources {
+        let Some(order) = extract_custom(msg, source) else {
+            continue;
+        };
+        return match auth {
+            Some(a) if a.failed() => Filing::Impostor(format!(
+                "looks like a {} order notification but failed the sender check",
+                super::sanitize::line(&source.name)
+            )),
+            Some(a) if a.passes_for(from_domain) => Filing::Order(order, Trust::Verified),
+            _ => Filing::Order(order, Trust::Unverified),
+        };
+    }
+    if let Some(platform) = platform_of(msg, rules) {
+        let Some(order) = read_order(msg, platform) else {
+            return Filing::None;
+        };
+        let signed = |a: &AuthResults| {
+            platform
+                .domains(rules)
+                .iter()
+                .any(|d| a.dkim_pass_for(d) && super::classify::address_matches_domain(from, d))
+        };
+        return match auth {
+            Some(a) if signed(a) => Filing::Order(order, Trust::Verified),
+            Some(_) => Filing::Impostor(format!(
+                "looks like a {} order notification but is not signed by {}",
+                platform.label(),
+                platform.label()
+            )),
+            // No verdict from the provider: the sending domain and the notification's own
+            // structure (items or a total) may file it, unverified.
+            None if !order.items.is_empty() || order.total.is_some() => {
+                Filing::Order(order, Trust::Unverified)
+            }
+            None => Filing::None,
+        };
+    }
+    if looks_like_notification(msg, rules) {
+        return Filing::Impostor(
+            "looks like an order notification but is not from your platform".to_string(),
+        );
+    }
+    Filing::None
+}
+
+/// A notification subject, and the mail claims to be a platform's: a platform's name in the
+/// sender, a notification sender's mailbox name, or a notification's body (items, a total and
+/// an address block). A customer's own "New order #1234 never arrived" does not.
+fn looks_like_notification(msg: &ParsedMessage, rules: &OrderRules) -> bool {
+    let subject = msg.subject.trim();
+    let by_subject = platform_by_subject(subject);
+    let Some(platform) = by_subject else {
+        return false;
+    };
+    let from = msg.from.as_ref();
+    let addr = from.map(|a| a.addr.as_str()).unwrap_or("");
+    let name = from.and_then(|a| a.name.as_deref()).unwrap_or("");
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .map(|c| match c {
+                '0' => 'o',
+                '1' => 'l',
+                '3' => 'e',
+                'í' | 'ì' | 'ï' | 'î' => 'i',
+                'á' | 'à' | 'ä' | 'â' | 'а' => 'a',
+                'ó' | 'ò' | 'ö' | 'ô' | 'о' => 'o',
+                'é' | 'è' | 'ë' | 'ê' | 'е' => 'e',
+                c => c,
+            })
+            .collect()
+    };
+    let sender = squash(&format!("{name} {addr}"));
+    let claims_platform = Platform::ALL
+        .iter()
+        .filter(|p| **p != Platform::WooCommerce)
+        .any(|p| sender.contains(&p.label().to_lowercase()))
+        || sender.contains("woocommerce");
+    let local = addr.split('@').next().unwrap_or("").to_lowercase();
+    let machine_mailbox = [
+        "mailer",
+        "noreply",
+        "no-reply",
+        "donotreply",
+        "notifications",
+        "notification",
+        "transaction",
+        "orders",
+        "wordpress",
+    ]
+    .contains(&local.as_str());
+    let own_domain_claim = platform == Platform::WooCommerce
+        && !rules.shop_domains.is_empty()
+        && domain_matches(
+            addr,
+            &rules
+                .shop_domains
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        );
+    let body = msg.body.as_str();
+    let structure = !items(body).is_empty()
+        && total(body).is_some()
+        && block_after(
+            body,
+            &[
+                "shipping address",
+                "ship to",
+                "billing address",
+                "delivery address",
+                "customer",
+            ],
+        )
+        .is_some();
+    claims_platform || machine_mailbox || own_domain_claim || structure
+}
+
+/// Read an order out of `msg` if its sender and subject make it a notification (the owner's
+/// rules first, then the built-in platforms), whatever the provider said of the sender: the
+/// fields only. [`file`] decides whether to trust it. `None` for every other message.
 pub fn extract(msg: &ParsedMessage, rules: &OrderRules) -> Option<OrderMail> {
+    if is_reply_or_forward(msg) {
+        return None;
+    }
     for source in &rules.sources {
         if let Some(o) = extract_custom(msg, source) {
             return Some(o);
         }
     }
-    let platform = platform_of(msg)?;
+    read_order(msg, platform_of(msg, rules)?)
+}
+
+/// The order fields of a built-in platform's notification.
+fn read_order(msg: &ParsedMessage, platform: Platform) -> Option<OrderMail> {
     let body = msg.body.as_str();
     let subject = msg.subject.trim();
     let caps = |r: &LazyLock<Option<Regex>>| r.as_ref().and_then(|r| r.captures(subject));
@@ -413,12 +628,13 @@ fn total(body: &str) -> Option<String> {
         .find_map(|c| c.name("amount").map(|m| m.as_str().trim().to_string()))
 }
 
+/// An owner rule applies only to mail from its sender: a rule without one never files mail
+/// (config requires it; a subject alone is anybody's to write).
 fn extract_custom(msg: &ParsedMessage, src: &OrderSource) -> Option<OrderMail> {
-    if let Some(sender) = src.sender.as_deref() {
-        let from = msg.from.as_ref().map(|a| a.addr.as_str())?;
-        if !super::classify::rule_matches(from, sender) {
-            return None;
-        }
+    let sender = src.sender.as_deref()?;
+    let from = msg.from.as_ref().map(|a| a.addr.as_str())?;
+    if !super::classify::rule_matches(from, sender) {
+        return None;
     }
     let subject_caps = src.subject.captures(&msg.subject)?;
     let text = format!("{}\n{}", msg.subject, msg.body);

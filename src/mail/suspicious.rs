@@ -24,6 +24,9 @@ pub struct ShopIdentity {
     pub name: String,
     /// The shop's own addresses, lower-case.
     pub addresses: Vec<String>,
+    /// The authserv-id of the shop's provider (see [`super::auth`]); `None`: the topmost
+    /// `Authentication-Results` is the provider's.
+    pub authserv_id: Option<String>,
 }
 
 impl ShopIdentity {

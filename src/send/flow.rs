@@ -88,13 +88,22 @@ pub fn message_to_answer(store: &Store, id: ConversationId) -> Result<MessageRow
     }
     let msgs = store.conversation_messages(id)?;
     let is_order = |m: &&MessageRow| m.auto_kind == Some(crate::mail::AutoKind::Order);
+    // Mail that only claims the shop's address (it failed the sender check) is not the shop's,
+    // and not someone to answer either.
+    let customer = |m: &&MessageRow| {
+        !m.is_shop
+            && !m
+                .from
+                .as_ref()
+                .is_some_and(|a| store.context().is_shop(&a.addr))
+    };
     // The customer's own words first; an order notification (a possible duplicate order)
     // is answered to the customer who placed the order, never to the platform.
     let mut msg = msgs
         .iter()
         .rev()
-        .find(|m| !m.is_shop && !is_order(m))
-        .or_else(|| msgs.iter().rev().find(|m| !m.is_shop))
+        .find(|m| customer(m) && !is_order(m))
+        .or_else(|| msgs.iter().rev().find(|m| customer(m)))
         .cloned()
         .ok_or(SendError::NothingToAnswer { id })?;
     if msg.auto_kind == Some(crate::mail::AutoKind::Order) {

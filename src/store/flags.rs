@@ -11,7 +11,6 @@
 
 use super::convert::{from_json, secs, time, to_json};
 use super::error::{Ctx, StoreError};
-use super::threading;
 use super::types::{Flag, FlagKind, OrderRow, ShopContext};
 use crate::mail::bounce::Bounce;
 use crate::mail::order_mail::{possible_duplicate, OrderMail};
@@ -76,13 +75,13 @@ pub(crate) fn active_duplicate(
     }))
 }
 
-/// The warnings of a conversation, most serious first. `answered_at`: when the shop last
-/// wrote or marked it answered (a bounce before that has been dealt with).
+/// The warnings of a conversation, most serious first. `bounce_open`: a bounce of one of the
+/// shop's messages is not settled yet ([`super::state::ConvState::bounce_open`]).
 pub(crate) fn conversation_flags(
     conn: &Connection,
     conversation: i64,
     customer_addr: &str,
-    answered_at: Option<i64>,
+    bounce_open: bool,
     duplicate: Option<&ActiveDuplicate>,
 ) -> Result<Vec<Flag>, StoreError> {
     const ACTION: &str = "read a conversation's warnings";
@@ -121,13 +120,11 @@ pub(crate) fn conversation_flags(
             });
         }
     }
-    if let Some((reason, at)) = newest("bounced")? {
-        if answered_at.is_none_or(|a| at > a) {
-            out.push(Flag {
-                kind: FlagKind::Bounced,
-                reason,
-            });
-        }
+    if let Some((reason, _)) = newest("bounced")?.filter(|_| bounce_open) {
+        out.push(Flag {
+            kind: FlagKind::Bounced,
+            reason,
+        });
     }
     if let Some(d) = duplicate {
         out.push(Flag {
@@ -154,60 +151,71 @@ pub(crate) fn flag_message(
     Ok(())
 }
 
-/// The conversation holding the shop's message that bounced: by the original Message-ID in
-/// the report, else the newest shop message (or outbox entry) to the failed address with the
-/// same subject (any subject when the report does not say).
+/// The conversation holding the shop's message that bounced: the message the report names
+/// by its Message-ID (from the report's own parts), when the shop sent it (a message of the
+/// shop's in the store, or the outbox) to the address that failed. Nothing else: a report
+/// naming no message of the shop's, or another recipient, reopens nothing.
 pub(crate) fn bounce_target(
     tx: &Transaction<'_>,
     bounce: &Bounce,
-    at: i64,
 ) -> Result<Option<i64>, StoreError> {
-    const ACTION: &str = "find the reply that bounced";
-    if let Some(id) = bounce.original_message_id.as_deref() {
-        let conv: Option<i64> = tx
-            .prepare_cached(
-                "SELECT conversation_id FROM messages WHERE message_id = ?1 AND is_shop = 1
-                 UNION ALL
-                 SELECT conversation_id FROM outbox
-                  WHERE message_id = ?1 AND conversation_id IS NOT NULL
-                 LIMIT 1",
-            )
-            .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
-            .ctx(ACTION)?;
-        if conv.is_some() {
-            return Ok(conv);
-        }
-    }
-    let candidates: Vec<(i64, String)> = tx
-        .prepare_cached(
-            "SELECT conversation_id, subject, received_at AS t FROM messages
-              WHERE is_shop = 1 AND received_at <= ?2 AND EXISTS (
-                    SELECT 1 FROM json_each(messages.to_json)
-                     WHERE lower(json_extract(value, '$.addr')) = ?1)
-             UNION ALL
-             SELECT conversation_id, subject, created_at AS t FROM outbox
-              WHERE lower(to_addr) = ?1 AND conversation_id IS NOT NULL AND created_at <= ?2
-             ORDER BY t DESC LIMIT 50",
-        )
-        .and_then(|mut st| {
-            st.query_map(params![bounce.recipient, at], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect()
-        })
-        .ctx(ACTION)?;
-    let wanted = bounce
-        .original_subject
-        .as_deref()
-        .map(threading::normalize_subject);
-    Ok(candidates
-        .into_iter()
-        .find(|(_, subject)| {
-            wanted
-                .as_deref()
-                .is_none_or(|w| threading::normalize_subject(subject) == w)
-        })
-        .map(|(c, _)| c))
+    let Some(id) = bounce.original_message_id.as_deref() else {
+        return Ok(None);
+    };
+    sent_to(tx, id, &bounce.recipient)
+}
+
+/// The conversation of the shop's message `message_id` if it went to `recipient`.
+fn sent_to(
+    tx: &Transaction<'_>,
+    message_id: &str,
+    recipient: &str,
+) -> Result<Option<i64>, StoreError> {
+    tx.prepare_cached(
+        "SELECT conversation_id FROM messages
+          WHERE message_id = ?1 AND is_shop = 1 AND EXISTS (
+                SELECT 1 FROM json_each(messages.to_json)
+                 WHERE lower(json_extract(value, '$.addr')) = ?2
+                UNION ALL
+                SELECT 1 FROM json_each(messages.cc_json)
+                 WHERE lower(json_extract(value, '$.addr')) = ?2)
+         UNION ALL
+         SELECT conversation_id FROM outbox
+          WHERE message_id = ?1 AND conversation_id IS NOT NULL AND lower(to_addr) = ?2
+         LIMIT 1",
+    )
+    .and_then(|mut st| {
+        st.query_row(params![message_id, recipient.to_lowercase()], |r| r.get(0))
+            .optional()
+    })
+    .ctx("find the reply that bounced")
+}
+
+/// Is a message in `mailbox` with `message_id` the shop's own whatever its headers say: a
+/// copy in a folder the sync found to be Sent, or a message the outbox sent?
+pub(crate) fn is_shops_own(
+    tx: &Transaction<'_>,
+    mailbox: &str,
+    message_id: Option<&str>,
+) -> Result<bool, StoreError> {
+    tx.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM folder_roles WHERE mailbox = ?1 AND role = 'sent')
+             OR EXISTS (SELECT 1 FROM outbox WHERE ?2 IS NOT NULL AND message_id = ?2)",
+    )
+    .and_then(|mut st| st.query_row(params![mailbox, message_id], |r| r.get(0)))
+    .ctx("check whether a message is the shop's own")
+}
+
+/// Mark a message that carries the shop's address but failed the provider's sender check:
+/// it is not the shop's (kept through a change of the shop's addresses).
+pub(crate) fn mark_spoofed(tx: &Transaction<'_>, message: i64) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO message_flags(message, kind, reason) VALUES (?1, 'spoofed', '')
+         ON CONFLICT(message, kind) DO NOTHING",
+    )
+    .and_then(|mut st| st.execute([message]))
+    .ctx("save a message's warning")?;
+    Ok(())
 }
 
 /// The open duplicate-order item a customer's own mail about those orders joins.
@@ -267,12 +275,17 @@ fn stored_order(r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredOrder, String)
 
 /// File an order read from notification `message` (stored in `conversation`) and look for
 /// its possible duplicate. Returns the conversations whose state changed.
+/// Only a `verified` order (its platform's signature checked by the shop's provider) takes
+/// part in the duplicate check, on both sides: a forged "order" never names a customer in a
+/// duplicate item.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn record_order(
     tx: &Transaction<'_>,
     ctx: &ShopContext,
     message: i64,
     message_id: Option<&str>,
     order: &OrderMail,
+    verified: bool,
     at: i64,
     conversation: i64,
 ) -> Result<BTreeSet<i64>, StoreError> {
@@ -281,8 +294,8 @@ pub(crate) fn record_order(
     let inserted = tx
         .prepare_cached(
             "INSERT INTO orders(platform, number, message, message_id, placed_at, customer_name,
-                                customer_addr, address, items, total)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                customer_addr, address, items, total, verified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT(platform, number) DO NOTHING",
         )
         .and_then(|mut st| {
@@ -297,6 +310,7 @@ pub(crate) fn record_order(
                 order.address.as_deref().map(sanitize::line),
                 to_json(&order.items),
                 order.total,
+                verified,
             ])
         })
         .ctx(ACTION)?;
@@ -312,11 +326,14 @@ pub(crate) fn record_order(
         return Ok(touched);
     }
     let new_id = tx.last_insert_rowid();
+    if !verified {
+        return Ok(touched);
+    }
     let window = ctx.proactive.orders.duplicate_window.num_seconds().max(0);
     let candidates: Vec<(StoredOrder, String)> = tx
         .prepare_cached(&format!(
             "SELECT {ORDER_COLS} FROM orders
-             WHERE id != ?1 AND placed_at BETWEEN ?2 AND ?3
+             WHERE id != ?1 AND verified = 1 AND placed_at BETWEEN ?2 AND ?3
                AND (customer_addr = ?4 OR lower(customer_name) = lower(?5))
              ORDER BY placed_at, id"
         ))
@@ -500,9 +517,10 @@ pub(crate) fn customer_orders(conn: &Connection, addr: &str) -> Result<Vec<Order
         .collect()
 }
 
-/// Remember which Message-ID a bounce reports when that message is not stored yet, so that
-/// [`attach_waiting_bounces`] finds it by index when it is.
-pub(crate) fn await_reply(
+/// Remember which Message-ID a bounce reports: the state computation needs it (the reported
+/// reply never settles its own bounce), and [`attach_waiting_bounces`] finds the report by
+/// index when that reply is stored after it.
+pub(crate) fn remember_bounce_of(
     tx: &Transaction<'_>,
     bounce_message: i64,
     original_message_id: &str,
@@ -516,9 +534,9 @@ pub(crate) fn await_reply(
     Ok(())
 }
 
-/// A shop message stored after the bounce of it (INBOX syncs before Sent): bounces that name
-/// its Message-ID and are not yet tied to a reply join its conversation now. Returns the
-/// conversations whose state changed.
+/// A shop message stored after the bounce of it (INBOX syncs before Sent, or both arrived in
+/// one second): reports that name its Message-ID and its recipient, not yet tied to a reply,
+/// join its conversation now. Returns the conversations whose state changed.
 pub(crate) fn attach_waiting_bounces(
     tx: &Transaction<'_>,
     message_id: &str,
@@ -529,7 +547,9 @@ pub(crate) fn attach_waiting_bounces(
         .prepare_cached(
             "SELECT m.id, m.conversation_id, m.raw FROM message_flags f
              JOIN messages m ON m.id = f.message
-             WHERE f.kind = 'bounce_of' AND f.reason = ?1",
+             WHERE f.kind = 'bounce_of' AND f.reason = ?1
+               AND NOT EXISTS (SELECT 1 FROM message_flags b
+                               WHERE b.message = m.id AND b.kind = 'bounced')",
         )
         .and_then(|mut st| {
             st.query_map([message_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -541,14 +561,13 @@ pub(crate) fn attach_waiting_bounces(
         let Some(b) = crate::mail::bounce::parse(&raw) else {
             continue;
         };
-        if b.original_message_id.as_deref() != Some(message_id) {
+        if b.original_message_id.as_deref() != Some(message_id)
+            || sent_to(tx, message_id, &b.recipient)?.is_none()
+        {
             continue;
         }
         move_message(tx, id, conversation)?;
         flag_message(tx, id, FlagKind::Bounced, &b.summary())?;
-        tx.prepare_cached("DELETE FROM message_flags WHERE message = ?1 AND kind = 'bounce_of'")
-            .and_then(|mut st| st.execute([id]))
-            .ctx(ACTION)?;
         touched.insert(old);
         touched.insert(conversation);
     }
@@ -556,6 +575,29 @@ pub(crate) fn attach_waiting_bounces(
 }
 
 impl super::Store {
+    /// Remember the folder the sync found to be Sent: a copy there is the shop's own message
+    /// whatever its headers say. One Sent folder per store; a new one replaces the old.
+    pub fn remember_sent_folder(&mut self, mailbox: &str) -> Result<(), StoreError> {
+        const ACTION: &str = "remember the Sent folder";
+        let have: Option<String> = self
+            .connection()
+            .prepare_cached("SELECT mailbox FROM folder_roles WHERE role = 'sent'")
+            .and_then(|mut st| st.query_row([], |r| r.get(0)).optional())
+            .ctx(ACTION)?;
+        if have.as_deref() == Some(mailbox) {
+            return Ok(());
+        }
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        tx.execute("DELETE FROM folder_roles WHERE role = 'sent'", [])
+            .ctx(ACTION)?;
+        tx.execute(
+            "INSERT INTO folder_roles(mailbox, role) VALUES (?1, 'sent')",
+            [mailbox],
+        )
+        .ctx(ACTION)?;
+        tx.commit().ctx(ACTION)
+    }
+
     /// The order numbers of the possible duplicate order in a conversation, oldest first
     /// (empty when there is none, or it was dismissed).
     pub fn duplicate_numbers(&self, id: super::ConversationId) -> Result<Vec<String>, StoreError> {

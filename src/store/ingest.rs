@@ -13,6 +13,7 @@ use super::types::{
     FlagKind, InsertOutcome, Location, MailboxState, MessageKey, NewMessage, ShopContext,
 };
 use super::Store;
+use crate::mail::order_mail::{Filing, Trust};
 use crate::mail::AutoKind;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -349,7 +350,16 @@ fn insert_one(
         .as_ref()
         .and_then(|a| a.name.clone())
         .filter(|n| !n.trim().is_empty());
-    let is_shop = from_addr.as_deref().is_some_and(|a| ctx.is_shop(a));
+    let from_shop_address = from_addr.as_deref().is_some_and(|a| ctx.is_shop(a));
+    // What the shop's provider says of the sender: the one signal a sender cannot write.
+    let auth =
+        crate::mail::auth::receiving_results(&m.raw, ctx.proactive.shop.authserv_id.as_deref());
+    // The shop's own address is anybody's to type. A copy in a Sent folder or one the outbox
+    // sent is the shop's; elsewhere it is the shop's unless the provider failed the sender.
+    let spoofed = from_shop_address
+        && auth.as_ref().is_some_and(|a| a.failed())
+        && !flags::is_shops_own(tx, &loc.mailbox, msgid)?;
+    let is_shop = from_shop_address && !spoofed;
     let customer = threading::customer_addr(
         is_shop,
         from_addr.as_deref(),
@@ -362,12 +372,21 @@ fn insert_one(
 
     // What the mail is besides a message: an order, a bounce of one of the shop's replies,
     // or a customer's mail about a possible duplicate order.
-    let order = crate::mail::order_mail::extract(p, &ctx.proactive.orders);
+    let filing = if spoofed {
+        Filing::None
+    } else {
+        crate::mail::order_mail::file(p, &ctx.proactive.orders, auth.as_ref())
+    };
+    let (order, impostor) = match filing {
+        Filing::Order(o, trust) => (Some((o, trust == Trust::Verified)), None),
+        Filing::Impostor(reason) => (None, Some(reason)),
+        Filing::None => (None, None),
+    };
     let bounce = (p.auto_kind == Some(AutoKind::Bounce))
         .then(|| crate::mail::bounce::parse(&m.raw))
         .flatten();
     let bounced_conv = match &bounce {
-        Some(b) => flags::bounce_target(tx, b, at)?,
+        Some(b) => flags::bounce_target(tx, b)?,
         None => None,
     };
     let auto_kind = if order.is_some() {
@@ -500,7 +519,9 @@ fn insert_one(
         .and_then(|mut st| st.execute(params![id, conv]))
         .ctx(ACTION)?;
     }
-    if let (false, Some(addr), None) = (is_shop, from_addr.as_deref(), auto_kind) {
+    if let (false, false, Some(addr), None) =
+        (is_shop, from_shop_address, from_addr.as_deref(), auto_kind)
+    {
         tx.prepare_cached(
             "INSERT INTO customers(addr, name, name_at, first_contact) VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT(addr) DO UPDATE SET
@@ -517,31 +538,47 @@ fn insert_one(
         .ctx("save a customer")?;
     }
     let mut touched = vec![conv];
-    if let Some(o) = &order {
-        touched.extend(flags::record_order(tx, ctx, key, msgid, o, at, conv)?);
+    if let Some((o, verified)) = &order {
+        touched.extend(flags::record_order(
+            tx, ctx, key, msgid, o, *verified, at, conv,
+        )?);
     }
     if let (true, Some(id)) = (is_shop, msgid) {
         touched.extend(flags::attach_waiting_bounces(tx, id, conv)?);
     }
-    match (&bounce, bounced_conv) {
-        (Some(b), Some(_)) => flags::flag_message(tx, key, FlagKind::Bounced, &b.summary())?,
-        (Some(b), None) => {
-            if let Some(original) = b.original_message_id.as_deref() {
-                flags::await_reply(tx, key, original)?;
-            }
+    if let Some(b) = &bounce {
+        // Every report remembers the Message-ID it names; it reopens a conversation only
+        // when that is a message the shop sent (now, or once the reply is recorded).
+        if let Some(original) = b.original_message_id.as_deref() {
+            flags::remember_bounce_of(tx, key, original)?;
         }
-        _ => {}
+        if bounced_conv.is_some() {
+            flags::flag_message(tx, key, FlagKind::Bounced, &b.summary())?;
+        }
     }
+    let mut warnings: Vec<String> = Vec::new();
+    if spoofed {
+        flags::mark_spoofed(tx, key)?;
+        warnings.push(format!(
+            "claims to be from your shop but failed the sender check ({})",
+            auth.as_ref()
+                .map(|a| a
+                    .failures()
+                    .iter()
+                    .map(|m| format!("{m}=fail"))
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "spf=fail".to_string())
+        ));
+    }
+    warnings.extend(impostor);
     if !is_shop && auto_kind.is_none() {
         let signals = crate::mail::suspicious::signals(&m.raw, p, &ctx.proactive.shop);
-        if !signals.is_empty() {
-            let reason = signals
-                .iter()
-                .map(|s| s.reason.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            flags::flag_message(tx, key, FlagKind::Suspicious, &reason)?;
-        }
+        warnings.extend(signals.into_iter().map(|s| s.reason));
+    }
+    if !warnings.is_empty() {
+        flags::flag_message(tx, key, FlagKind::Suspicious, &warnings.join("; "))?;
     }
     Ok((InsertOutcome::Inserted(key), touched))
 }

@@ -31,7 +31,8 @@ fn new(raw: &str, when: &str, uid: u32) -> NewMessage {
 
 fn shopify(number: u32, when: &str) -> String {
     format!(
-        "From: Shopify <mailer@shopify.com>\nTo: {SHOP}\nSubject: [Alphx] Order #{number} placed by Jane Doe\n\
+        "Authentication-Results: mx.alphx.shop; dkim=pass header.d=shopify.com header.s=s1\n\
+         From: Shopify <mailer@shopify.com>\nTo: {SHOP}\nSubject: [Alphx] Order #{number} placed by Jane Doe\n\
          Message-ID: <order-{number}@shopify.com>\n\n\
          Order summary\nSpeckled pasta plates (set of 4) × 1\n\nTotal: €64.00\n\n\
          Customer\nJane Doe\njane.doe.83@outlook.com\n\nShipping address\nJane Doe\nLindenstraße 12\n10115 Berlin\n\n{when}\n"
@@ -173,41 +174,113 @@ fn sarah_thread(s: &mut Store) -> i64 {
 
 #[test]
 fn a_bounced_reply_brings_its_conversation_back() {
-    for (name, reply_id) in [
-        ("by message-id", "reply-1@alphx.shop"),
-        ("by recipient and subject", "unknown@alphx.shop"),
+    let mut s = Store::open_in_memory(ctx()).unwrap();
+    let conv = sarah_thread(&mut s);
+    s.ingest(
+        vec![new(
+            &DSN.replace("REPLYID", "reply-1@alphx.shop"),
+            "2025-06-03T08:05:00Z",
+            2,
+        )],
+        None,
+    )
+    .unwrap();
+    let rows = needs_reply(&s);
+    assert_eq!(ids(&rows), [conv]);
+    assert_eq!(rows[0].customer_addr, "sarah.kowalski@gmial.com");
+    assert_eq!(rows[0].pending_since, Some(at("2025-06-03T08:05:00Z")));
+    assert_eq!(rows[0].flags[0].kind, FlagKind::Bounced);
+    assert_eq!(
+        rows[0].flags[0].reason,
+        "your reply to sarah.kowalski@gmial.com bounced: address does not exist; did you mean sarah.kowalski@gmail.com?",
+    );
+    // Marked answered (e.g. phoned her): done, and the warning goes with it.
+    s.mark_answered(conv, Some(at("2025-06-03T09:00:00Z")))
+        .unwrap();
+    let row = s.conversation(conv).unwrap().unwrap();
+    assert!(row.pending_since.is_none());
+    assert!(row.flags.is_empty());
+}
+
+/// Reports that do not name a message the shop sent to the failed address reopen nothing:
+/// the recipient and subject of a real reply are anybody's to copy.
+#[test]
+fn only_a_report_naming_the_shop_s_own_message_reopens() {
+    for (name, dsn) in [
+        (
+            "same recipient and subject, a Message-ID the shop never sent",
+            DSN.replace("REPLYID", "unknown@alphx.shop"),
+        ),
+        (
+            "the shop's Message-ID, another recipient",
+            DSN.replace("REPLYID", "reply-1@alphx.shop").replace(
+                "rfc822; sarah.kowalski@gmial.com",
+                "rfc822; someone@else.example",
+            ),
+        ),
+        (
+            "the Message-ID only in the human-readable part",
+            DSN.replace("REPLYID", "unknown@alphx.shop").replace(
+                "Could not deliver.",
+                "Could not deliver <reply-1@alphx.shop>.",
+            ),
+        ),
+        (
+            "plain text from anybody",
+            "From: postmaster@random.example\nTo: hello@alphx.shop\nSubject: Delivery failed\n\
+             Message-ID: <f1@random.example>\n\nThe following address failed:\n\n  \
+             sarah.kowalski@gmial.com\n"
+                .to_string(),
+        ),
     ] {
         let mut s = Store::open_in_memory(ctx()).unwrap();
-        let conv = sarah_thread(&mut s);
+        sarah_thread(&mut s);
+        s.ingest(vec![new(&dsn, "2025-06-03T08:05:00Z", 2)], None)
+            .unwrap();
+        assert!(needs_reply(&s).is_empty(), "{name}");
+    }
+}
+
+/// The report and the reply in the same second, or the report stored first (INBOX syncs
+/// before Sent): it still reopens once the reply is there.
+#[test]
+fn a_report_in_the_same_second_or_before_the_reply_still_matches() {
+    for (name, report_first, report_at) in [
+        ("same second, reply first", false, "2025-06-03T08:00:00Z"),
+        ("same second, report first", true, "2025-06-03T08:00:00Z"),
+        (
+            "report a second earlier, stored first",
+            true,
+            "2025-06-03T07:59:59Z",
+        ),
+    ] {
+        let mut s = Store::open_in_memory(ctx()).unwrap();
         s.ingest(
             vec![new(
-                &DSN.replace("REPLYID", reply_id),
-                "2025-06-03T08:05:00Z",
-                2,
+                "From: Sarah Kowalski <sarah.kowalski@gmial.com>\nTo: hello@alphx.shop\nSubject: Gift wrap?\nMessage-ID: <sarah-1@gmial.com>\n\nCan you gift wrap?\n",
+                "2025-06-03T07:00:00Z",
+                1,
             )],
             None,
         )
         .unwrap();
+        let mut reply = new(
+            "From: Alphx <hello@alphx.shop>\nTo: sarah.kowalski@gmial.com\nSubject: Re: Gift wrap?\nMessage-ID: <reply-1@alphx.shop>\nIn-Reply-To: <sarah-1@gmial.com>\n\nYes!\n",
+            "2025-06-03T08:00:00Z",
+            1,
+        );
+        reply.location = Location::new("Sent", 1, 1);
+        let report = new(&DSN.replace("REPLYID", "reply-1@alphx.shop"), report_at, 2);
+        let batch = if report_first {
+            vec![report, reply]
+        } else {
+            vec![reply, report]
+        };
+        s.ingest(batch, None).unwrap();
         let rows = needs_reply(&s);
-        assert_eq!(ids(&rows), [conv], "{name}");
+        assert_eq!(rows.len(), 1, "{name}: {rows:#?}");
         assert_eq!(rows[0].customer_addr, "sarah.kowalski@gmial.com", "{name}");
-        assert_eq!(
-            rows[0].pending_since,
-            Some(at("2025-06-03T08:05:00Z")),
-            "{name}"
-        );
         assert_eq!(rows[0].flags[0].kind, FlagKind::Bounced, "{name}");
-        assert_eq!(
-            rows[0].flags[0].reason,
-            "your reply to sarah.kowalski@gmial.com bounced: address does not exist; did you mean sarah.kowalski@gmail.com?",
-            "{name}"
-        );
-        // Marked answered (e.g. phoned her): done, and the warning goes with it.
-        s.mark_answered(conv, Some(at("2025-06-03T09:00:00Z")))
-            .unwrap();
-        let row = s.conversation(conv).unwrap().unwrap();
-        assert!(row.pending_since.is_none(), "{name}");
-        assert!(row.flags.is_empty(), "{name}");
     }
 }
 
@@ -309,4 +382,172 @@ fn sarah_thread_unchecked(s: &mut Store) -> i64 {
     reply.location = Location::new("Sent", 1, 1);
     let out = s.ingest(vec![reply], None).unwrap();
     s.message(out[0].key()).unwrap().unwrap().conversation_id
+}
+
+/// Mail "from" the shop's own address that the provider failed does not answer the customer;
+/// the same message in Sent, or one the provider passed, does.
+#[test]
+fn a_spoofed_shop_reply_answers_nobody() {
+    let question = "From: Sarah Kowalski <sarah@example.com>\nTo: hello@alphx.shop\nSubject: Gift wrap?\nMessage-ID: <sarah-1@example.com>\n\nCan you gift wrap?\n";
+    let reply = |auth: &str| {
+        format!(
+            "{auth}From: Alphx <hello@alphx.shop>\nTo: sarah@example.com\nSubject: Re: Gift wrap?\n\
+             Message-ID: <r1@alphx.shop>\nIn-Reply-To: <sarah-1@example.com>\n\nAll done, no need to wait.\n"
+        )
+    };
+    let failed = "Authentication-Results: mx.alphx.shop; dkim=none; spf=fail smtp.mailfrom=alphx.shop; dmarc=fail header.from=alphx.shop\n";
+    let passed = "Authentication-Results: mx.alphx.shop; dkim=pass header.d=alphx.shop; spf=pass smtp.mailfrom=alphx.shop\n";
+    // (name, auth header, folder, answered?)
+    for (name, auth, folder, answered) in [
+        ("failed, in INBOX", failed, "INBOX", false),
+        ("failed, but in Sent", failed, "Sent", true),
+        (
+            "passed, in INBOX (sent from the phone, copied to INBOX)",
+            passed,
+            "INBOX",
+            true,
+        ),
+        ("no verdict at all", "", "INBOX", true),
+    ] {
+        let mut s = Store::open_in_memory(ctx()).unwrap();
+        s.remember_sent_folder("Sent").unwrap();
+        let mut r = new(&reply(auth), "2025-06-03T08:00:00Z", 2);
+        r.location = Location::new(folder, 1, 2);
+        s.ingest(vec![new(question, "2025-06-03T07:00:00Z", 1), r], None)
+            .unwrap();
+        let rows = needs_reply(&s);
+        assert_eq!(rows.is_empty(), answered, "{name}: {rows:#?}");
+        if !answered {
+            assert_eq!(rows[0].customer_addr, "sarah@example.com", "{name}");
+            assert_eq!(
+                rows[0].pending_since,
+                Some(at("2025-06-03T07:00:00Z")),
+                "{name}: owed since the customer's own mail"
+            );
+            assert_eq!(rows[0].flags[0].kind, FlagKind::Suspicious, "{name}");
+            assert!(
+                rows[0].flags[0]
+                    .reason
+                    .starts_with("claims to be from your shop but failed the sender check"),
+                "{name}: {}",
+                rows[0].flags[0].reason
+            );
+            // The shop's address never becomes a customer, and a reply goes to Sarah.
+            let msg = crate::send::flow::message_to_answer(&s, rows[0].id).unwrap();
+            assert_eq!(msg.from.unwrap().addr, "sarah@example.com", "{name}");
+        }
+    }
+}
+
+/// Only notifications the provider verified for the platform make a duplicate item; forged,
+/// look-alike and unverified ones never do, and a customer's order-like subject is a question.
+#[test]
+fn duplicates_only_from_verified_notifications() {
+    let signed = shopify(1047, "a");
+    let twin = |auth: &str, from: &str| {
+        shopify(1048, "b")
+            .replace(
+                "Authentication-Results: mx.alphx.shop; dkim=pass header.d=shopify.com header.s=s1\n",
+                auth,
+            )
+            .replace("Shopify <mailer@shopify.com>", from)
+    };
+    let cases = [
+        (
+            "dkim=fail for shopify.com",
+            twin(
+                "Authentication-Results: mx.alphx.shop; dkim=fail header.d=shopify.com; dmarc=fail header.from=shopify.com\n",
+                "Shopify <mailer@shopify.com>",
+            ),
+            true,
+        ),
+        (
+            "a look-alike domain",
+            twin(
+                "Authentication-Results: mx.alphx.shop; dkim=pass header.d=shopify-mail.com\n",
+                "Shopify <mailer@shopify-mail.com>",
+            ),
+            true,
+        ),
+        (
+            "free mail",
+            twin(
+                "Authentication-Results: mx.alphx.shop; dkim=pass header.d=gmail.com\n",
+                "Shopify <shopify.notifications@gmail.com>",
+            ),
+            true,
+        ),
+        (
+            "a forged pass below the provider's own verdict",
+            twin(
+                "Authentication-Results: mx.alphx.shop; dkim=none; spf=softfail smtp.mailfrom=shopify.com\nAuthentication-Results: relay.example; dkim=pass header.d=shopify.com\n",
+                "Shopify <mailer@shopify.com>",
+            ),
+            true,
+        ),
+    ];
+    for (name, forged, flagged) in cases {
+        let mut s = Store::open_in_memory(ctx()).unwrap();
+        s.ingest(
+            vec![
+                new(&signed, "2025-06-03T07:00:00Z", 1),
+                new(&forged, "2025-06-03T07:20:00Z", 2),
+            ],
+            None,
+        )
+        .unwrap();
+        let rows = needs_reply(&s);
+        assert!(
+            rows.iter()
+                .all(|r| !r.subject.starts_with("Possible duplicate")),
+            "{name}: {rows:#?}"
+        );
+        if flagged {
+            // The forged "order" is a visible customer message with a warning, never hidden.
+            assert_eq!(rows.len(), 1, "{name}: {rows:#?}");
+            assert_eq!(rows[0].flags[0].kind, FlagKind::Suspicious, "{name}");
+            assert!(
+                rows[0].flags[0].reason.contains("order notification"),
+                "{name}: {}",
+                rows[0].flags[0].reason
+            );
+        }
+    }
+
+    // No verdict from the provider at all: filed as orders (history), never a duplicate item.
+    let mut s = Store::open_in_memory(ctx()).unwrap();
+    let strip = |m: String| {
+        m.replace(
+            "Authentication-Results: mx.alphx.shop; dkim=pass header.d=shopify.com header.s=s1\n",
+            "",
+        )
+    };
+    s.ingest(
+        vec![
+            new(&strip(shopify(1047, "a")), "2025-06-03T07:00:00Z", 1),
+            new(&strip(shopify(1048, "b")), "2025-06-03T07:20:00Z", 2),
+        ],
+        None,
+    )
+    .unwrap();
+    assert!(needs_reply(&s).is_empty());
+    assert_eq!(
+        s.customer("jane.doe.83@outlook.com").unwrap().orders.len(),
+        2
+    );
+
+    // A customer's own mail with an order-like subject is a question, owed a reply.
+    let mut s = Store::open_in_memory(ctx()).unwrap();
+    s.ingest(
+        vec![new(
+            "Authentication-Results: mx.alphx.shop; dkim=pass header.d=gmail.com\nFrom: Jo <jo@gmail.com>\nTo: hello@alphx.shop\nSubject: [URGENT] New order #1234 never arrived\nMessage-ID: <jo-1@gmail.com>\n\nWhere is it? Ordered two weeks ago.\n",
+            "2025-06-03T07:00:00Z",
+            1,
+        )],
+        None,
+    )
+    .unwrap();
+    let rows = needs_reply(&s);
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].flags.is_empty(), "{rows:#?}");
 }

@@ -367,6 +367,35 @@ impl Store {
         raws.into_iter().map(RawMessage::decode).collect()
     }
 
+    /// The text of a customer's own mail before `before` (a message key), newest first, at most
+    /// `limit`: what tells the language they write in when their newest mail is too short.
+    pub fn customer_texts(
+        &self,
+        addr: &str,
+        before: MessageKey,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT body FROM messages
+                 WHERE from_addr = ?1 AND is_shop = 0 AND auto_kind IS NULL AND id != ?2
+                   AND canonical = 1
+                 ORDER BY received_at DESC, id DESC LIMIT ?3",
+            )
+            .and_then(|mut st| {
+                st.query_map(
+                    params![
+                        addr.trim().to_lowercase(),
+                        before,
+                        i64::try_from(limit).unwrap_or(50)
+                    ],
+                    |r| r.get(0),
+                )?
+                .collect()
+            })
+            .ctx("read a customer's earlier mail")
+    }
+
     pub fn message(&self, key: MessageKey) -> Result<Option<MessageRow>, StoreError> {
         self.conn
             .prepare_cached(&format!("SELECT {MSG_COLS} FROM messages WHERE id = ?1"))

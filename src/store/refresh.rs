@@ -75,7 +75,9 @@ pub(crate) fn recompute(
                     m.is_shop AND o.id IS NULL, m.auto_kind, m.received_at, m.flags,
                     EXISTS (SELECT 1 FROM message_flags f WHERE f.message = m.id
                             AND f.kind = 'bounced'),
-                    m.removed_at IS NOT NULL, hex(m.content_key)
+                    m.removed_at IS NOT NULL, hex(m.content_key),
+                    (SELECT f.reason FROM message_flags f WHERE f.message = m.id
+                            AND f.kind = 'bounce_of')
              FROM messages m LEFT JOIN orders o ON o.message = m.id
              WHERE m.conversation_id = ?1",
         )
@@ -96,6 +98,7 @@ pub(crate) fn recompute(
                 r.get::<_, bool>(10)?,
                 r.get::<_, bool>(11)?,
                 r.get::<_, Option<String>>(12)?,
+                r.get::<_, Option<String>>(13)?,
             ))
         })
         .ctx(ACTION)?;
@@ -115,6 +118,7 @@ pub(crate) fn recompute(
             reopens,
             removed,
             content_key,
+            bounce_of,
         ) = row.ctx(ACTION)?;
         let to: Vec<Address> = from_json(&to_json, "recipients", id)?;
         let first_to =
@@ -132,6 +136,7 @@ pub(crate) fn recompute(
             received_at: at,
             answered_flag: has_answered(&flags),
             reopens,
+            bounce_of,
             removed,
             // Copies are matched by content only when there is no Message-ID to match by.
             content_key: content_key.filter(|k| !k.is_empty() && message_id.is_none()),
@@ -168,15 +173,11 @@ pub(crate) fn recompute(
         (marks.snoozed_until, marks.snoozed_after)
     };
     let attention = s.not_customer.is_none() && (s.pending_since.is_some() || follow_up.is_some());
-    let answered_at = [s.last_shop_at, marks.manual_answered_at]
-        .into_iter()
-        .flatten()
-        .max();
     let conv_flags = flags::conversation_flags(
         conn,
         conversation,
         &s.customer_addr,
-        answered_at,
+        s.bounce_open,
         duplicate.as_ref(),
     )?;
     let subject = match &duplicate {
@@ -228,8 +229,12 @@ pub(crate) fn recompute_everything(conn: &Connection, ctx: &ShopContext) -> Resu
         .map(|a| a.trim().to_lowercase())
         .collect();
     conn.execute(
-        "UPDATE messages SET is_shop = (lower(from_addr) IN (SELECT value FROM json_each(?1)))
-         WHERE is_shop != (lower(from_addr) IN (SELECT value FROM json_each(?1)))",
+        "UPDATE messages SET is_shop = (lower(from_addr) IN (SELECT value FROM json_each(?1))
+                                        AND NOT EXISTS (SELECT 1 FROM message_flags f
+                                            WHERE f.message = messages.id AND f.kind = 'spoofed'))
+         WHERE is_shop != (lower(from_addr) IN (SELECT value FROM json_each(?1))
+                           AND NOT EXISTS (SELECT 1 FROM message_flags f
+                               WHERE f.message = messages.id AND f.kind = 'spoofed'))",
         [super::convert::to_json(&addrs)],
     )
     .ctx("update which messages are the shop's")?;

@@ -324,6 +324,23 @@ CREATE TABLE history_fetch (
 );
 "#;
 
+/// Version 10 (issue 20, signals a sender cannot forge): orders say whether the provider
+/// verified their platform's signature (only verified ones can make a duplicate item; orders
+/// filed before were trusted by their subject and count as unverified); the folders the sync
+/// found to hold the shop's own mail (Sent), so that a copy there is the shop's whatever its
+/// headers say; and the senders the owner said are fine, whose mail is never flagged.
+const V10_TRUST: &str = r#"
+ALTER TABLE orders ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE folder_roles (
+    mailbox TEXT PRIMARY KEY,
+    role    TEXT NOT NULL CHECK (role IN ('sent'))
+) WITHOUT ROWID;
+CREATE TABLE trusted_senders (
+    addr       TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -335,6 +352,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V7_PROACTIVE,
     V8_REMOVED,
     V9_TRACKING,
+    V10_TRUST,
 ];
 
 pub(crate) fn latest_version() -> i64 {

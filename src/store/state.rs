@@ -65,6 +65,9 @@ pub struct StateMsg {
     /// A delivery failure report for one of the shop's replies in this conversation: the
     /// reply did not arrive, so a reply is owed again from the report's arrival.
     pub reopens: bool,
+    /// For a delivery report: the Message-ID of the shop's message it reports. That reply
+    /// never settles its own bounce, whichever of the two was stored first.
+    pub bounce_of: Option<String>,
     /// Deleted or moved out of the synced folders on the server; kept as history.
     pub removed: bool,
     /// For mail without a usable Message-ID: its content key (hex), so that copies of it count
@@ -115,6 +118,8 @@ pub struct ConvState {
     /// Nothing is owed inside the tracking window, but a customer message from before it was
     /// never answered: since when it waits ("Older, never answered"). Not late, not owed.
     pub older_since: Option<i64>,
+    /// A bounce of one of the shop's messages is still unsettled (the warning shows).
+    pub bounce_open: bool,
 }
 
 /// One logical message: copies with the same Message-ID (INBOX and an archive folder, Sent and
@@ -214,7 +219,22 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
     // A customer question, or a report that one of the shop's replies bounced (a reply is owed
     // again), newer than the last answer.
     let waiting = |l: &&Logical| {
-        (is_real_customer(l) || l.first.reopens) && mark.is_none_or(|m| l.received_at > m)
+        if l.first.reopens && !is_real_customer(l) {
+            // A bounce is settled by what the shop did besides the reply it reports: another
+            // message, or a mark. The reported reply may be stored in the same second as the
+            // report, or after it (the report synced first): it settles nothing.
+            let reported = l.first.bounce_of.as_deref();
+            let settled_at = logical
+                .iter()
+                .filter(|s| s.first.is_shop && s.first.auto_kind.is_none())
+                .filter(|s| reported.is_none_or(|r| s.first.message_id.as_deref() != Some(r)))
+                .map(|s| s.received_at)
+                .chain(marks.manual_answered_at)
+                .chain(flagged_at)
+                .max();
+            return settled_at.is_none_or(|m| l.received_at > m);
+        }
+        is_real_customer(l) && mark.is_none_or(|m| l.received_at > m)
     };
     // Everything owed, tracked or history: (when, history?).
     let owed: Vec<i64> = logical
@@ -252,6 +272,9 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
             .min(),
     };
 
+    let bounce_open = logical
+        .iter()
+        .any(|l| l.first.reopens && !l.removed && waiting(&l));
     let owed_by_flag = marks.duplicate_at.is_some() || logical.iter().any(|l| l.first.reopens);
     let not_customer = if owed_by_flag || logical.iter().any(|l| is_real_customer(&l)) {
         None
@@ -295,6 +318,7 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
         snooze_ended,
         removed_since,
         older_since,
+        bounce_open,
     })
 }
 
@@ -319,6 +343,7 @@ mod tests {
             received_at: at,
             answered_flag: false,
             reopens: false,
+            bounce_of: None,
             removed: false,
             content_key: None,
         }

@@ -179,6 +179,9 @@ fn run_on(
     sess.ignore(opts.ignore_caps);
     sess.enable_qresync()?;
     let (folders, sent) = folder_list(account, &mut sess)?;
+    if let Some(sent) = &sent {
+        store.remember_sent_folder(sent)?;
+    }
     let mut summary = SyncSummary {
         no_sent_folder: sent.is_none(),
         ..SyncSummary::default()

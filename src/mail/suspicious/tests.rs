@@ -5,6 +5,7 @@ fn shop() -> ShopIdentity {
     ShopIdentity {
         name: "Alphx".into(),
         addresses: vec!["hello@alphx.shop".into(), "tom@alphx.shop".into()],
+        authserv_id: None,
     }
 }
 

@@ -228,6 +228,32 @@ pub fn detect(text: &str) -> Option<Language> {
         .find(|l| to_whatlang(*l) == info.lang())
 }
 
+/// Fewer words than this cannot be placed reliably: "Thanks, Tom" reads as German as easily
+/// as English.
+const MIN_WORDS: usize = 5;
+
+/// The language the reply picker opens in: the language `text` (the customer's newest mail)
+/// is written in when it is long enough to tell; else the language of the customer's earlier
+/// mail (`earlier`, newest first); else the shop's default language. Never the file order.
+pub fn reply_language<'a>(
+    text: &'a str,
+    earlier: impl IntoIterator<Item = &'a str>,
+    shop: Language,
+) -> Language {
+    let placeable = |t: &str| {
+        strip_quotes(t)
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
+            >= MIN_WORDS
+    };
+    std::iter::once(text)
+        .chain(earlier)
+        .filter(|t| placeable(t))
+        .find_map(detect)
+        .unwrap_or(shop)
+}
+
 /// The customer's own words: quoted lines ("> …") and everything after a quote header
 /// ("On … wrote:") are someone else's text.
 fn strip_quotes(text: &str) -> String {

@@ -381,3 +381,36 @@ fn a_promise_already_past_reads_as_today() {
         );
     }
 }
+
+#[test]
+fn the_picker_s_first_language() {
+    use Language::*;
+    let long_de = "Hallo, ich habe meine Bestellung noch nicht bekommen, wann kommt sie denn?";
+    let long_fr =
+        "Bonjour, je n'ai toujours pas reçu ma commande, pouvez-vous vérifier s'il vous plaît ?";
+    let long_en = "Hello, my parcel has still not arrived and I am getting a bit worried about it.";
+    // (newest mail, earlier mail newest first, shop default, expected)
+    let cases: &[(&str, &[&str], Language, Language)] = &[
+        ("Thanks a lot!", &[], English, English),
+        ("Thanks a lot!", &[], German, German),
+        ("Danke!", &[], French, French),
+        ("Thanks a lot!", &[long_fr], German, French),
+        ("Merci Tom", &[long_fr, long_de], English, French),
+        ("ok", &["kurz", long_de], English, German),
+        (long_en, &[long_de], German, English),
+        (long_de, &[], English, German),
+        (
+            "> quoted words do not count at all here\nok",
+            &[],
+            Italian,
+            Italian,
+        ),
+    ];
+    for (text, earlier, shop, want) in cases {
+        assert_eq!(
+            reply_language(text, earlier.iter().copied(), *shop),
+            *want,
+            "{text:?} after {earlier:?}, shop {shop:?}"
+        );
+    }
+}
