@@ -920,6 +920,7 @@ fn run(cli: Cli) -> Result<i32> {
                 check::check_config(&config)?;
                 let now = clock_for(cli.now.as_deref(), &config)?.now();
                 out!("{}", crate::config::check_report(&config, &path, now));
+                outln!("Sender checks:  {}", sender_checks(&config, now)?);
                 Ok(0)
             }
             ConfigCommand::Path => {
@@ -937,6 +938,23 @@ fn run(cli: Cli) -> Result<i32> {
             }
         },
     }
+}
+
+/// What the shop's recent incoming mail says about its provider's sender checks (the signal
+/// orders, the shop's own address and suspicious mail are judged by). Reads the store only
+/// when it exists: `config check` never creates one.
+fn sender_checks(config: &crate::config::Config, now: DateTime<Utc>) -> Result<String> {
+    let path = config.store_path();
+    let configured = config.shop.authserv_id.as_deref();
+    if !path.exists() {
+        return Ok(crate::mail::auth::ProviderSummary::default().describe(configured));
+    }
+    let store = Store::open(&path, config.shop_context(crate::clock::Clock::fixed(now)))?;
+    let raws = store.recent_incoming_raw(50)?;
+    Ok(
+        crate::mail::auth::ProviderSummary::of(raws.iter().map(Vec::as_slice), configured)
+            .describe(configured),
+    )
 }
 
 /// Opens the full-screen inbox on the environment's store, with the sync and send workers

@@ -33,7 +33,7 @@ fn customer_mail(n: u32) -> String {
 
 fn shopify(number: u32, date: &str) -> String {
     format!(
-        "From: Shopify <mailer@shopify.com>\nTo: hello@alphx.shop\nDate: {date}\n\
+        "Authentication-Results: mx.alphx.shop; dkim=pass header.d=shopify.com\nFrom: Shopify <mailer@shopify.com>\nTo: hello@alphx.shop\nDate: {date}\n\
          Subject: [Alphx] Order #{number} placed by Jane Doe\nMessage-ID: <order-{number}@shopify.com>\n\
          MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n\
          Order #{number} was placed by Jane Doe.\n\nOrder summary\n\

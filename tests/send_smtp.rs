@@ -923,3 +923,78 @@ fn a_reply_leaves_the_customers_message_seen_and_answered() {
     assert!(flags.iter().any(|x| x == "\\Seen"), "{flags:?}");
     assert!(flags.iter().any(|x| x == "\\Answered"), "{flags:?}");
 }
+
+/// Issue 20: a delivery report that arrives in the same second as the reply it reports, and is
+/// synced in the same pass as the reply's Sent copy, brings the conversation back with the
+/// bounce warning (it used to be lost: the reply counted as an answer given after it).
+#[test]
+fn a_bounce_in_the_same_second_as_the_reply_reopens_the_conversation() {
+    let mut f = setup(SmtpOptions::default(), "John Smith <john@example.com>");
+    let d = draft(&f, "missing-package");
+    let (id, _) = flow::enqueue(&f.cfg, &f.store, &d, now()).unwrap();
+    let mut wb = write_back(&f);
+    assert_eq!(
+        send(&mut f, id, &mut wb),
+        SendResult::Sent { problems: vec![] }
+    );
+    let got = received(&f, 1);
+    let reply_id = header(&got[0].1, "Message-ID").unwrap();
+    let reply_id = reply_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>');
+    assert_eq!(sent_copies(&f, reply_id), 1);
+    assert!(f
+        .store
+        .list(View::NeedsReply, now(), 0, 10)
+        .unwrap()
+        .is_empty());
+
+    // The provider's report, delivered at once: same second as the reply went out.
+    let dsn = format!(
+        "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@mx.alphx.shop>\r\n\
+         To: hello@alphx.shop\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         Message-ID: <dsn-1@mx.alphx.shop>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n\
+         --B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.alphx.shop\r\n\r\n\
+         Final-Recipient: rfc822; john@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\n\
+         --B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: hello@alphx.shop\r\n\
+         To: john@example.com\r\nSubject: Re: Where is my order #1042?\r\nMessage-ID: <{reply_id}>\r\n\r\n\
+         --B--\r\n"
+    );
+    f.servers
+        .append("INBOX", dsn.as_bytes(), &[], Some(now().fixed_offset()));
+
+    // One pass syncs both INBOX (the report) and Sent (the reply's copy).
+    let account = account(&f);
+    let mut summary_folders = Vec::new();
+    shopinbox::sync::sync_store(
+        &account,
+        &mut f.store,
+        &shopinbox::sync::SyncOptions::default(),
+        &mut |e| {
+            if let shopinbox::sync::SyncEvent::FolderDone { folder, new, .. } = e {
+                summary_folders.push((folder, new));
+            }
+        },
+    )
+    .unwrap();
+    assert!(
+        summary_folders.iter().any(|(f, n)| f == "INBOX" && *n >= 1)
+            && summary_folders.iter().any(|(f, n)| f == "Sent" && *n >= 1),
+        "{summary_folders:?}"
+    );
+    let rows = f.store.list(View::NeedsReply, now(), 0, 10).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0].id, f.conv);
+    assert_eq!(rows[0].flags[0].kind, shopinbox::store::FlagKind::Bounced);
+    assert!(
+        rows[0].flags[0]
+            .reason
+            .starts_with("your reply to john@example.com bounced: address does not exist"),
+        "{}",
+        rows[0].flags[0].reason
+    );
+}

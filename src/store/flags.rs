@@ -575,6 +575,23 @@ pub(crate) fn attach_waiting_bounces(
 }
 
 impl super::Store {
+    /// The raw bytes of the newest incoming mail (not the shop's, not in the Sent folder), at
+    /// most `limit`: what `config check` reads the provider's habits from.
+    pub fn recent_incoming_raw(&self, limit: usize) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.connection()
+            .prepare_cached(
+                "SELECT raw FROM messages
+                 WHERE is_shop = 0 AND uid > 0
+                   AND mailbox NOT IN (SELECT mailbox FROM folder_roles WHERE role = 'sent')
+                 ORDER BY received_at DESC, id DESC LIMIT ?1",
+            )
+            .and_then(|mut st| {
+                st.query_map([i64::try_from(limit).unwrap_or(100)], |r| r.get(0))?
+                    .collect()
+            })
+            .ctx("read recent mail")
+    }
+
     /// Remember the folder the sync found to be Sent: a copy there is the shop's own message
     /// whatever its headers say. One Sent folder per store; a new one replaces the old.
     pub fn remember_sent_folder(&mut self, mailbox: &str) -> Result<(), StoreError> {
