@@ -35,15 +35,18 @@ fn plain_text(m: &ParsedMail) -> String {
     m.subparts.iter().map(plain_text).collect()
 }
 
-/// Seconds since 2026-11-01T00:00:00Z.
+/// Seconds since 2026-10-31T00:00:00Z (so that day n of November starts at n days).
 fn at_secs(at: &str) -> i64 {
-    assert!(at.starts_with("2026-11-") && at.ends_with('Z') && at.len() == 20, "{at}");
+    assert!(
+        at.starts_with("2026-11-") && at.ends_with('Z') && at.len() == 20,
+        "{at}"
+    );
     let n = |r: std::ops::Range<usize>| at[r].parse::<i64>().unwrap();
     ((n(8..10) * 24 + n(11..13)) * 60 + n(14..16)) * 60 + n(17..19)
 }
 
-/// 2026-11-01T00:00:00Z as a Unix timestamp.
-const NOV_1: i64 = 1_793_491_200;
+/// 2026-10-31T00:00:00Z as a Unix timestamp, the origin of `at_secs`.
+const ORIGIN: i64 = 1_793_491_200 - 86_400;
 
 fn kind(l: &Label) -> &'static str {
     match l {
@@ -120,32 +123,60 @@ fn names_and_message_ids_are_unique() {
         );
         assert!(names.insert(c.name), "duplicate name {}", c.name);
         let id = header(c, "Message-ID");
-        assert!(id.starts_with('<') && id.ends_with('>') && id.contains('@'), "{}: {id}", c.name);
-        assert!(ids.insert(id.clone()), "duplicate Message-ID {id} ({})", c.name);
+        assert!(
+            id.starts_with('<') && id.ends_with('>') && id.contains('@'),
+            "{}: {id}",
+            c.name
+        );
+        assert!(
+            ids.insert(id.clone()),
+            "duplicate Message-ID {id} ({})",
+            c.name
+        );
     }
 }
 
 #[test]
 fn every_message_parses_and_has_the_basic_headers() {
     for c in corpus() {
-        assert!(!c.raw.replace("\r\n", "").contains(['\r', '\n']), "{}: bare CR or LF", c.name);
+        assert!(
+            !c.raw.replace("\r\n", "").contains(['\r', '\n']),
+            "{}: bare CR or LF",
+            c.name
+        );
         assert!(c.raw.contains("\r\n\r\n"), "{}: no body separator", c.name);
         let (head, _) = c.raw.split_once("\r\n\r\n").unwrap();
         assert!(head.is_ascii(), "{}: non-ASCII header", c.name);
-        assert!(c.raw.split("\r\n").all(|l| l.len() <= 998), "{}: line over 998", c.name);
+        assert!(
+            c.raw.split("\r\n").all(|l| l.len() <= 998),
+            "{}: line over 998",
+            c.name
+        );
         let m = parsed(&c);
         for h in ["From", "Date", "Message-ID", "Subject", "To"] {
             let v = m.headers.get_first_value(h);
-            assert!(v.is_some_and(|v| !v.trim().is_empty()), "{}: no {h}", c.name);
+            assert!(
+                v.is_some_and(|v| !v.trim().is_empty()),
+                "{}: no {h}",
+                c.name
+            );
         }
         assert_eq!(header(&c, "MIME-Version"), "1.0", "{}", c.name);
         let from = mailparse::addrparse_header(m.headers.get_first_header("From").unwrap())
             .unwrap_or_else(|e| panic!("{}: From: {e}", c.name));
         assert_eq!(from.len(), 1, "{}", c.name);
-        assert!(m.ctype.params.contains_key("charset") || m.ctype.mimetype.starts_with("multipart/"),
-            "{}: Content-Type without charset", c.name);
+        assert!(
+            m.ctype.params.contains_key("charset") || m.ctype.mimetype.starts_with("multipart/"),
+            "{}: Content-Type without charset",
+            c.name
+        );
         assert!(matches!(c.mailbox, "INBOX" | "Sent"), "{}", c.name);
-        assert_eq!(c.mailbox == "Sent", matches!(c.label, Label::ShopReply { .. }), "{}", c.name);
+        assert_eq!(
+            c.mailbox == "Sent",
+            matches!(c.label, Label::ShopReply { .. }),
+            "{}",
+            c.name
+        );
         if let Label::ShopReply { .. } = c.label {
             let from = header(&c, "From");
             assert!(from.contains(SHOP_ADDRESS), "{}: {from}", c.name);
@@ -158,9 +189,16 @@ fn inbox_mail_carries_the_providers_authentication_results_first() {
     let mut without = Vec::new();
     for c in corpus() {
         let first = c.raw.split("\r\n").next().unwrap();
-        let has_ar = parsed(&c).headers.get_first_value("Authentication-Results").is_some();
+        let has_ar = parsed(&c)
+            .headers
+            .get_first_value("Authentication-Results")
+            .is_some();
         if c.mailbox == "Sent" {
-            assert!(!has_ar, "{}: a Sent copy with Authentication-Results", c.name);
+            assert!(
+                !has_ar,
+                "{}: a Sent copy with Authentication-Results",
+                c.name
+            );
             continue;
         }
         if c.name.ends_with("-no-ar") {
@@ -180,7 +218,10 @@ fn inbox_mail_carries_the_providers_authentication_results_first() {
         assert!(ar_at < rcv_at, "{}", c.name);
         // Genuine notifications pass for the platform's domain in the TOP header.
         if let Label::GenuineOrder { platform, .. } = c.label {
-            let top = parsed(&c).headers.get_first_value("Authentication-Results").unwrap();
+            let top = parsed(&c)
+                .headers
+                .get_first_value("Authentication-Results")
+                .unwrap();
             let domain = match platform {
                 "Shopify" => "shopify.com",
                 "WooCommerce" => "alphx.shop",
@@ -188,12 +229,20 @@ fn inbox_mail_carries_the_providers_authentication_results_first() {
                 "Squarespace" => "squarespace.info",
                 _ => "wix",
             };
-            assert!(top.contains(&format!("dkim=pass header.d={domain}")), "{}: {top}", c.name);
+            assert!(
+                top.contains(&format!("dkim=pass header.d={domain}")),
+                "{}: {top}",
+                c.name
+            );
         }
         if let Label::SpoofedShopReply { .. } = c.label {
-            let top = parsed(&c).headers.get_first_value("Authentication-Results").unwrap();
+            let top = parsed(&c)
+                .headers
+                .get_first_value("Authentication-Results")
+                .unwrap();
             let fails = top.contains("dmarc=fail")
-                || (top.contains("spf=fail") && (top.contains("dkim=fail") || top.contains("dkim=none")));
+                || (top.contains("spf=fail")
+                    && (top.contains("dkim=fail") || top.contains("dkim=none")));
             assert!(fails, "{}: {top}", c.name);
         }
     }
@@ -214,7 +263,9 @@ fn references_between_cases_resolve() {
     for c in &cases {
         match &c.label {
             Label::ShopReply { to_case } | Label::SpoofedShopReply { to_case } => {
-                let target = names.get(to_case).unwrap_or_else(|| panic!("{}: no {to_case}", c.name));
+                let target = names
+                    .get(to_case)
+                    .unwrap_or_else(|| panic!("{}: no {to_case}", c.name));
                 assert!(
                     matches!(target.label, Label::CustomerQuestion | Label::Ordinary),
                     "{}: answers a {:?}",
@@ -224,21 +275,43 @@ fn references_between_cases_resolve() {
                 let target_id = header(target, "Message-ID");
                 assert_eq!(header(c, "In-Reply-To"), target_id, "{}", c.name);
                 assert!(header(c, "References").contains(&target_id), "{}", c.name);
-                assert!(at_secs(c.received_at) > at_secs(target.received_at), "{}", c.name);
+                assert!(
+                    at_secs(c.received_at) > at_secs(target.received_at),
+                    "{}",
+                    c.name
+                );
                 assert!(header(c, "From").contains(SHOP_ADDRESS), "{}", c.name);
                 if let Label::ShopReply { .. } = c.label {
                     let id = header(c, "Message-ID");
-                    assert!(id.starts_with("<reply-") && id.ends_with("@alphx.shop>"), "{}: {id}", c.name);
+                    assert!(
+                        id.starts_with("<reply-") && id.ends_with("@alphx.shop>"),
+                        "{}: {id}",
+                        c.name
+                    );
                 } else {
-                    assert!(matches!(target.label, Label::CustomerQuestion), "{}", c.name);
-                    assert!(!answered.contains(to_case), "{}: {to_case} has a genuine reply", c.name);
+                    assert!(
+                        matches!(target.label, Label::CustomerQuestion),
+                        "{}",
+                        c.name
+                    );
+                    assert!(
+                        !answered.contains(to_case),
+                        "{}: {to_case} has a genuine reply",
+                        c.name
+                    );
                 }
             }
             Label::GenuineBounce { of_case } => {
-                let reply = names.get(of_case).unwrap_or_else(|| panic!("{}: no {of_case}", c.name));
+                let reply = names
+                    .get(of_case)
+                    .unwrap_or_else(|| panic!("{}: no {of_case}", c.name));
                 assert!(matches!(reply.label, Label::ShopReply { .. }), "{}", c.name);
                 let reply_id = header(reply, "Message-ID");
-                assert!(c.raw.contains(&format!("Message-ID: {reply_id}")), "{}: {reply_id} not quoted", c.name);
+                assert!(
+                    c.raw.contains(&format!("Message-ID: {reply_id}")),
+                    "{}: {reply_id} not quoted",
+                    c.name
+                );
                 let to = mailparse::addrparse_header(
                     parsed(reply).headers.get_first_header("To").unwrap(),
                 )
@@ -246,12 +319,23 @@ fn references_between_cases_resolve() {
                 let to = to.extract_single_info().unwrap().addr;
                 assert!(c.raw.contains(&to), "{}: {to} not named", c.name);
                 let delta = at_secs(c.received_at) - at_secs(reply.received_at);
-                assert!((-1..=3600).contains(&delta), "{}: {delta} s after its reply", c.name);
+                assert!(
+                    (-1..=3600).contains(&delta),
+                    "{}: {delta} s after its reply",
+                    c.name
+                );
             }
             Label::ForgedBounce => {
-                for r in cases.iter().filter(|r| matches!(r.label, Label::ShopReply { .. })) {
+                for r in cases
+                    .iter()
+                    .filter(|r| matches!(r.label, Label::ShopReply { .. }))
+                {
                     let id = header(r, "Message-ID");
-                    assert!(!c.raw.contains(&id), "{}: names {id}, a Message-ID the shop sent", c.name);
+                    assert!(
+                        !c.raw.contains(&id),
+                        "{}: names {id}, a Message-ID the shop sent",
+                        c.name
+                    );
                 }
             }
             _ => {}
@@ -276,7 +360,11 @@ fn genuine_order_numbers_appear_in_the_mail() {
         if let Label::GenuineOrder { number, .. } = c.label {
             assert!(!number.starts_with('#'), "{}", c.name);
             let text = format!("{}\n{}", header(&c, "Subject"), plain_text(&parsed(&c)));
-            assert!(text.contains(&format!("#{number}")), "{}: #{number}", c.name);
+            assert!(
+                text.contains(&format!("#{number}")),
+                "{}: #{number}",
+                c.name
+            );
         }
     }
 }
@@ -293,7 +381,9 @@ fn order_facts(c: &Case) -> (Vec<String>, String) {
     emails.dedup();
     let total = text
         .lines()
-        .find(|l| l.to_ascii_lowercase().contains("total") && !l.to_ascii_lowercase().contains("subtotal"))
+        .find(|l| {
+            l.to_ascii_lowercase().contains("total") && !l.to_ascii_lowercase().contains("subtotal")
+        })
         .unwrap_or_default()
         .to_string();
     (emails, total)
@@ -329,11 +419,25 @@ fn duplicate_pairs_are_as_specified() {
         })
         .collect();
     assert_eq!(pairs.len(), 2);
-    assert_eq!(genuine.iter().filter(|c| c.name.ends_with("-dup-b")).count(), 2);
+    assert_eq!(
+        genuine
+            .iter()
+            .filter(|c| c.name.ends_with("-dup-b"))
+            .count(),
+        2
+    );
     let mut platforms = Vec::new();
     for (a, b) in &pairs {
-        let (Label::GenuineOrder { platform: pa, number: na }, Label::GenuineOrder { platform: pb, number: nb }) =
-            (&a.label, &b.label)
+        let (
+            Label::GenuineOrder {
+                platform: pa,
+                number: na,
+            },
+            Label::GenuineOrder {
+                platform: pb,
+                number: nb,
+            },
+        ) = (&a.label, &b.label)
         else {
             unreachable!()
         };
@@ -347,31 +451,48 @@ fn duplicate_pairs_are_as_specified() {
         assert_eq!(ta, tb, "{} / {}", a.name, b.name);
         assert_eq!(items(a), items(b));
         let minutes = (at_secs(b.received_at) - at_secs(a.received_at)) / 60;
-        assert!((10..=40).contains(&minutes), "{} / {}: {minutes} min", a.name, b.name);
+        assert!(
+            (10..=40).contains(&minutes),
+            "{} / {}: {minutes} min",
+            a.name,
+            b.name
+        );
     }
     platforms.sort();
     assert_eq!(platforms, ["Shopify", "WooCommerce"]);
     // No other two genuine orders share a customer within 48 hours.
     for (i, a) in genuine.iter().enumerate() {
         for b in &genuine[i + 1..] {
-            if pairs.iter().any(|(x, y)| (x.name == a.name && y.name == b.name) || (x.name == b.name && y.name == a.name)) {
+            if pairs.iter().any(|(x, y)| {
+                (x.name == a.name && y.name == b.name) || (x.name == b.name && y.name == a.name)
+            }) {
                 continue;
             }
             let (ea, _) = order_facts(a);
             let (eb, _) = order_facts(b);
             let shared = ea.iter().any(|e| eb.contains(e));
             let close = (at_secs(a.received_at) - at_secs(b.received_at)).abs() <= 48 * 3600;
-            assert!(!(shared && close), "{} and {} share a customer", a.name, b.name);
+            assert!(
+                !(shared && close),
+                "{} and {} share a customer",
+                a.name,
+                b.name
+            );
         }
     }
     // The forged would-be pair about a third person, 10 minutes apart.
-    let (f1, f2) = (names["f-order-twice-lukas-1"], names["f-order-twice-lukas-2"]);
+    let (f1, f2) = (
+        names["f-order-twice-lukas-1"],
+        names["f-order-twice-lukas-2"],
+    );
     assert!(matches!(f1.label, Label::ForgedOrder) && matches!(f2.label, Label::ForgedOrder));
     assert_eq!(order_facts(f1), order_facts(f2));
     assert_eq!(items(f1), items(f2));
     assert_eq!(at_secs(f2.received_at) - at_secs(f1.received_at), 600);
     let third = &order_facts(f1).0;
-    assert!(genuine.iter().all(|g| order_facts(g).0.iter().all(|e| !third.contains(e))));
+    assert!(genuine
+        .iter()
+        .all(|g| order_facts(g).0.iter().all(|e| !third.contains(e))));
     // One forged order duplicates a genuine order's customer, items and total.
     let forged = names["f-order-dup-of-genuine-wei"];
     assert!(matches!(forged.label, Label::ForgedOrder));
@@ -388,18 +509,37 @@ fn cases_are_in_received_order_within_the_week() {
     let names = by_name(&cases);
     let pos: HashMap<&str, usize> = cases.iter().enumerate().map(|(i, c)| (c.name, i)).collect();
     for w in cases.windows(2) {
-        assert!(w[0].received_at <= w[1].received_at, "{} before {}", w[0].name, w[1].name);
+        assert!(
+            w[0].received_at <= w[1].received_at,
+            "{} before {}",
+            w[0].name,
+            w[1].name
+        );
     }
     for c in &cases {
         let s = at_secs(c.received_at);
-        assert!((23 * 86_400..28 * 86_400).contains(&s), "{}: {}", c.name, c.received_at);
-        let date = mailparse::dateparse(&header(c, "Date")).unwrap_or_else(|e| panic!("{}: {e}", c.name));
-        let diff = NOV_1 + s - date;
-        assert!((0..=600).contains(&diff), "{}: Date {diff} s before received_at", c.name);
+        assert!(
+            (23 * 86_400..28 * 86_400).contains(&s),
+            "{}: {}",
+            c.name,
+            c.received_at
+        );
+        let date =
+            mailparse::dateparse(&header(c, "Date")).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+        let diff = ORIGIN + s - date;
+        assert!(
+            (0..=600).contains(&diff),
+            "{}: Date {diff} s before received_at",
+            c.name
+        );
         if let Label::GenuineBounce { of_case } = c.label {
             let reply = names[of_case];
             if c.received_at == reply.received_at {
-                assert!(pos[c.name] > pos[of_case], "{}: same second, must come after", c.name);
+                assert!(
+                    pos[c.name] > pos[of_case],
+                    "{}: same second, must come after",
+                    c.name
+                );
             }
             if at_secs(c.received_at) < at_secs(reply.received_at) {
                 assert!(pos[c.name] < pos[of_case], "{}", c.name);

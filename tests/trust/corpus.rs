@@ -129,11 +129,22 @@ struct Att {
 enum Body {
     Text(String),
     Html(String),
-    Alt { text: String, html: String },
-    Mixed { main: Box<Body>, atts: Vec<Att> },
+    Alt {
+        text: String,
+        html: String,
+    },
+    Mixed {
+        main: Box<Body>,
+        atts: Vec<Att>,
+    },
     /// RFC 3464: a human part, a message/delivery-status part and the original (a whole
     /// message/rfc822 or text/rfc822-headers).
-    Report { human: String, status: String, original: String, headers_only: bool },
+    Report {
+        human: String,
+        status: String,
+        original: String,
+        headers_only: bool,
+    },
 }
 
 struct M {
@@ -299,7 +310,10 @@ impl M {
             Ar::Absent => None,
         };
         if let Some(v) = &ar_value {
-            h.push(format!("Authentication-Results: {}", v.replace("; ", ";\n\t")));
+            h.push(format!(
+                "Authentication-Results: {}",
+                v.replace("; ", ";\n\t")
+            ));
         }
         h.extend(self.top.iter().cloned());
         if self.mailbox == "INBOX" {
@@ -474,7 +488,8 @@ fn at_secs(at: &str) -> i64 {
     ((n(8..10) * 24 + n(11..13)) * 60 + n(14..16)) * 60 + n(17..19)
 }
 
-/// RFC 5322 date for seconds since the start of November 2026 (UTC) in a zone `tz` minutes east.
+/// RFC 5322 date for `at_secs`-style seconds (day n of November 2026 starts at n days, UTC), shown
+/// in a zone `tz` minutes east.
 fn rfc2822(secs: i64, tz: i32) -> String {
     let t = secs + i64::from(tz) * 60;
     let day = t.div_euclid(86_400);
@@ -530,7 +545,8 @@ fn render(body: &Body, seed: &str) -> (String, String) {
         Body::Mixed { main, atts } => {
             let b = boundary(2);
             let (c1, b1) = render(main, seed);
-            let mut out = format!("This is a multi-part message in MIME format.\n\n--{b}\n{c1}\n\n{b1}\n");
+            let mut out =
+                format!("This is a multi-part message in MIME format.\n\n--{b}\n{c1}\n\n{b1}\n");
             for a in atts {
                 out.push_str(&format!(
                     "--{b}\nContent-Type: {ct}; name=\"{f}\"\nContent-Disposition: attachment; filename=\"{f}\"\nContent-Transfer-Encoding: base64\n\n{data}\n",
@@ -540,7 +556,10 @@ fn render(body: &Body, seed: &str) -> (String, String) {
                 ));
             }
             out.push_str(&format!("--{b}--\n"));
-            (format!("Content-Type: multipart/mixed; boundary=\"{b}\""), out)
+            (
+                format!("Content-Type: multipart/mixed; boundary=\"{b}\""),
+                out,
+            )
         }
         Body::Report {
             human,
@@ -629,7 +648,10 @@ fn q(
     subject: &str,
     body: &str,
 ) -> M {
-    mail(name, at).from(display, addr).subject(subject).text(body)
+    mail(name, at)
+        .from(display, addr)
+        .subject(subject)
+        .text(body)
 }
 
 fn customer_questions() -> Vec<Case> {
@@ -858,6 +880,8 @@ fn customer_questions() -> Vec<Case> {
 // ---------------------------------------------------------------------------------------------
 
 /// Shopify's "Order #N placed by X" staff notification.
+// The arguments are the fields of the mail, named at each call in the case table.
+#[allow(clippy::too_many_arguments)]
 fn shopify_body(
     number: &str,
     customer: &str,
@@ -898,7 +922,15 @@ fn woo_body(
 }
 
 /// Etsy's "You made a sale" mail to the seller (no buyer address: Etsy keeps it).
-fn etsy_body(number: &str, ship_by: &str, item: &str, price: &str, buyer: &str, user: &str, address: &str) -> String {
+fn etsy_body(
+    number: &str,
+    ship_by: &str,
+    item: &str,
+    price: &str,
+    buyer: &str,
+    user: &str,
+    address: &str,
+) -> String {
     format!(
         "Congratulations on your sale!\n\nOrder #{number}\nShip by: {ship_by}\n\n\
          Item: {item}\nQuantity: 1\nItem price: {price}\n\nOrder total: {price}\n\n\
@@ -909,7 +941,19 @@ fn etsy_body(number: &str, ship_by: &str, item: &str, price: &str, buyer: &str, 
 }
 
 /// Squarespace's order notification to the store owner.
-fn squarespace_body(number: &str, placed: &str, customer: &str, email: &str, items: &str, subtotal: &str, shipping: &str, total: &str, address: &str) -> String {
+// The arguments are the fields of the mail, named at each call in the case table.
+#[allow(clippy::too_many_arguments)]
+fn squarespace_body(
+    number: &str,
+    placed: &str,
+    customer: &str,
+    email: &str,
+    items: &str,
+    subtotal: &str,
+    shipping: &str,
+    total: &str,
+    address: &str,
+) -> String {
     format!(
         "Alphx\n\nA New Order has Arrived\n\nOrder #{number}\nPlaced on {placed}\n\n\
          BILL TO\n{customer}\n{email}\n{address}\n\nSHIP TO\n{customer}\n{address}\n\n\
@@ -919,7 +963,14 @@ fn squarespace_body(number: &str, placed: &str, customer: &str, email: &str, ite
 }
 
 /// Wix Stores' "new order" mail to the site owner.
-fn wix_body(number: &str, customer: &str, email: &str, items: &str, total: &str, address: &str) -> String {
+fn wix_body(
+    number: &str,
+    customer: &str,
+    email: &str,
+    items: &str,
+    total: &str,
+    address: &str,
+) -> String {
     format!(
         "Congrats, you've got a new order!\n\nOrder #{number}\n\nCustomer info\n{customer}\n{email}\n\n\
          Delivery address\n{customer}\n{address}\n\nItems\n{items}\n\nTotal    {total}\n\n\
@@ -1109,9 +1160,16 @@ fn forged_orders() -> Vec<Case> {
     use Label::ForgedOrder as F;
     let fail_shopify = "mx.alphx.shop; dkim=none; spf=fail smtp.mailfrom=shopify.com; dmarc=fail (p=reject) header.from=shopify.com";
     let lukas = |n: &str| {
-        shopify_body(n, "Lukas Becker", "lukas.becker@web.de",
-            "Serving bowl, large × 3    €174.00", "€174.00", "€0.00", "€174.00",
-            "Schillerstraße 9\n01069 Dresden\nGermany")
+        shopify_body(
+            n,
+            "Lukas Becker",
+            "lukas.becker@web.de",
+            "Serving bowl, large × 3    €174.00",
+            "€174.00",
+            "€0.00",
+            "€174.00",
+            "Schillerstraße 9\n01069 Dresden\nGermany",
+        )
     };
     vec![
         // Look-alike sender domains (authentication passes, for the look-alike).
@@ -1796,7 +1854,14 @@ fn answering(cases: &[Case], name: &str) -> (String, String, String) {
     (to, re.replace(" =?", "\n =?"), id)
 }
 
-fn shop_reply(cases: &[Case], name: &'static str, n: u32, to_case: &'static str, at: &'static str, body: &str) -> Case {
+fn shop_reply(
+    cases: &[Case],
+    name: &'static str,
+    n: u32,
+    to_case: &'static str,
+    at: &'static str,
+    body: &str,
+) -> Case {
     let (to, subject, id) = answering(cases, to_case);
     let mut m = mail(name, at)
         .sent()
@@ -1851,7 +1916,15 @@ fn shop_replies(cases: &[Case]) -> Vec<Case> {
 }
 
 /// A "reply" from the shop's address, in INBOX, that the provider's top header fails.
-fn spoofed(cases: &[Case], name: &'static str, to_case: &'static str, at: &'static str, ar: &str, msgid: &str, body: &str) -> Case {
+fn spoofed(
+    cases: &[Case],
+    name: &'static str,
+    to_case: &'static str,
+    at: &'static str,
+    ar: &str,
+    msgid: &str,
+    body: &str,
+) -> Case {
     let (to, subject, id) = answering(cases, to_case);
     let mut m = mail(name, at)
         .from("Tom from Alphx", SHOP_ADDRESS)
@@ -1930,11 +2003,26 @@ fn daemon(name: &'static str, at: &'static str, subject: &str) -> M {
 }
 
 /// A Postfix-style multipart/report about a ShopReply case.
-fn report_bounce(cases: &[Case], name: &'static str, of_case: &'static str, at: &'static str, status: &str, remote: &str, diag: &str, headers_only: bool) -> Case {
+// The arguments are the fields of the mail, named at each call in the case table.
+#[allow(clippy::too_many_arguments)]
+fn report_bounce(
+    cases: &[Case],
+    name: &'static str,
+    of_case: &'static str,
+    at: &'static str,
+    status: &str,
+    remote: &str,
+    diag: &str,
+    headers_only: bool,
+) -> Case {
     let r = find(cases, of_case);
     let to = angle_addr(&raw_header(&r.raw, "To").expect("To"));
     let arrival = raw_header(&r.raw, "Date").expect("Date");
-    let original = if headers_only { header_block(&r.raw) } else { r.raw.clone() };
+    let original = if headers_only {
+        header_block(&r.raw)
+    } else {
+        r.raw.clone()
+    };
     let mut m = daemon(name, at, "Undelivered Mail Returned to Sender");
     m.body = Body::Report {
         human: format!(
@@ -1989,8 +2077,10 @@ fn genuine_bounces(cases: &[Case]) -> Vec<Case> {
 
 fn forged_bounces(cases: &[Case]) -> Vec<Case> {
     use Label::ForgedBounce as B;
-    let customer_id = raw_header(&find(cases, "q-short-where").raw, "Message-ID").expect("Message-ID");
-    let thread_id = raw_header(&find(cases, "q-fr-question-delai").raw, "Message-ID").expect("Message-ID");
+    let customer_id =
+        raw_header(&find(cases, "q-short-where").raw, "Message-ID").expect("Message-ID");
+    let thread_id =
+        raw_header(&find(cases, "q-fr-question-delai").raw, "Message-ID").expect("Message-ID");
     let fake_original = |msgid: &str, to: &str, extra: &str| {
         format!(
             "From: Tom from Alphx <hello@alphx.shop>\nTo: {to}\nSubject: Re: your order\n\
@@ -2046,22 +2136,54 @@ fn forged_bounces(cases: &[Case]) -> Vec<Case> {
     ];
     let reports: Vec<(&'static str, &'static str, &str, &str, String, bool)> = vec![
         // A multipart/report quoting a Message-ID the shop never sent.
-        ("fb-report-reply-998", "2026-11-24T17:05:00Z", "postmaster@mx.randomhost.example",
-            "hannah.becker@gmx.net", fake_original("<reply-998@alphx.shop>", "hannah.becker@gmx.net", ""), false),
+        (
+            "fb-report-reply-998",
+            "2026-11-24T17:05:00Z",
+            "postmaster@mx.randomhost.example",
+            "hannah.becker@gmx.net",
+            fake_original("<reply-998@alphx.shop>", "hannah.becker@gmx.net", ""),
+            false,
+        ),
         // Quotes the CUSTOMER's own Message-ID (not one the shop sent).
-        ("fb-report-customer-msgid", "2026-11-25T15:40:00Z", "MAILER-DAEMON@bounce.randomhost.example",
-            "yusuf.demir@gmail.com", fake_original(&customer_id, "yusuf.demir@gmail.com", ""), true),
+        (
+            "fb-report-customer-msgid",
+            "2026-11-25T15:40:00Z",
+            "MAILER-DAEMON@bounce.randomhost.example",
+            "yusuf.demir@gmail.com",
+            fake_original(&customer_id, "yusuf.demir@gmail.com", ""),
+            true,
+        ),
         // Quotes the SPOOFED reply's Message-ID (it was never sent by the shop).
-        ("fb-report-spoofed-reply-id", "2026-11-25T16:45:00Z", "MAILER-DAEMON@relay.randomhost.example",
-            "liam.oconnor@outlook.com", fake_original("<spoof-1@alphx.shop>", "liam.oconnor@outlook.com", ""), false),
+        (
+            "fb-report-spoofed-reply-id",
+            "2026-11-25T16:45:00Z",
+            "MAILER-DAEMON@relay.randomhost.example",
+            "liam.oconnor@outlook.com",
+            fake_original("<spoof-1@alphx.shop>", "liam.oconnor@outlook.com", ""),
+            false,
+        ),
         // Its In-Reply-To/References name a real customer case; its Message-ID is not the shop's.
-        ("fb-report-in-reply-to-real-case", "2026-11-26T10:50:00Z", "MAILER-DAEMON@mx2.randomhost.example",
+        (
+            "fb-report-in-reply-to-real-case",
+            "2026-11-26T10:50:00Z",
+            "MAILER-DAEMON@mx2.randomhost.example",
             "camille.leroy@gmail.com",
-            fake_original("<reply-997@alphx.shop>", "camille.leroy@gmail.com",
-                &format!("In-Reply-To: {thread_id}\nReferences: {thread_id}\n")), true),
+            fake_original(
+                "<reply-997@alphx.shop>",
+                "camille.leroy@gmail.com",
+                &format!("In-Reply-To: {thread_id}\nReferences: {thread_id}\n"),
+            ),
+            true,
+        ),
         // Near miss: <reply-1@alphx-shop.example> is not <reply-1@alphx.shop>.
-        ("fb-report-near-miss-id", "2026-11-27T14:05:00Z", "MAILER-DAEMON@mx.lookalike-host.example",
-            "priya.sharma@gmail.com", fake_original("<reply-1@alphx-shop.example>", "priya.sharma@gmail.com", ""), false),
+        (
+            "fb-report-near-miss-id",
+            "2026-11-27T14:05:00Z",
+            "MAILER-DAEMON@mx.lookalike-host.example",
+            "priya.sharma@gmail.com",
+            fake_original("<reply-1@alphx-shop.example>", "priya.sharma@gmail.com", ""),
+            false,
+        ),
     ];
     for (name, at, from, to, original, headers_only) in reports {
         let mut m = mail(name, at)
