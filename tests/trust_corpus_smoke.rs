@@ -547,3 +547,78 @@ fn cases_are_in_received_order_within_the_week() {
         }
     }
 }
+
+fn attachment_names(m: &ParsedMail, out: &mut Vec<String>) {
+    let disp = m.get_content_disposition();
+    if let Some(f) = disp.params.get("filename") {
+        out.push(f.clone());
+    }
+    for p in &m.subparts {
+        attachment_names(p, out);
+    }
+}
+
+fn html_text(m: &ParsedMail) -> String {
+    if m.subparts.is_empty() {
+        if m.ctype.mimetype == "text/html" {
+            return m.get_body().expect("body");
+        }
+        return String::new();
+    }
+    m.subparts.iter().map(html_text).collect()
+}
+
+#[test]
+fn fraud_covers_every_strong_signal() {
+    let cases = corpus();
+    let fraud: Vec<&Case> = cases
+        .iter()
+        .filter(|c| matches!(c.label, Label::Fraud))
+        .collect();
+    let mut names = Vec::new();
+    for c in &fraud {
+        attachment_names(&parsed(c), &mut names);
+    }
+    for f in [
+        "invoice.pdf.exe",
+        "photo.JPG.scr",
+        "label.js",
+        "run.bat",
+        "setup.exe",
+        "doc.pdf.lnk",
+        "x.vbs",
+        "y.cmd",
+        "z.ps1",
+        "a.jar",
+        "b.msi",
+    ] {
+        assert!(names.iter().any(|n| n == f), "no Fraud attachment {f}");
+    }
+    let failed = fraud
+        .iter()
+        .filter(|c| {
+            let top = header(c, "Authentication-Results");
+            top.contains("dmarc=fail") || (top.contains("dkim=fail") && top.contains("spf=fail"))
+        })
+        .count();
+    assert!(failed >= 6, "{failed} with failed authentication");
+    let links = fraud
+        .iter()
+        .filter(|c| html_text(&parsed(c)).contains("<a href"))
+        .count();
+    assert!(links >= 5, "{links} with HTML links");
+    // Ordinary mail never carries an executable attachment.
+    for c in cases.iter().filter(|c| matches!(c.label, Label::Ordinary)) {
+        let mut names = Vec::new();
+        attachment_names(&parsed(c), &mut names);
+        for n in names {
+            let ext = n.rsplit('.').next().unwrap().to_ascii_lowercase();
+            assert!(
+                !["exe", "scr", "js", "bat", "lnk", "vbs", "cmd", "ps1", "jar", "msi"]
+                    .contains(&ext.as_str()),
+                "{}: {n}",
+                c.name
+            );
+        }
+    }
+}
