@@ -232,3 +232,38 @@ fn not_duplicate_is_all_or_nothing() {
         .success();
     assert!(!needs_reply_ids(dir.path()).contains(&dup));
 }
+
+/// `list --json` is complete: every row by default; `--limit N` cuts with a note on stderr.
+#[test]
+fn list_json_is_complete_or_says_it_was_cut() {
+    let dir = setup();
+    let all = list(dir.path(), &["--all"]);
+    // Three questions, the duplicate-order item, and the orders' own conversations.
+    assert!(all.len() >= 4, "{all:#?}");
+    let n = all.len().to_string();
+
+    let out = shopinbox(dir.path(), &["list", "--json", "--all", "--limit", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["id"], all[0]["id"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("list: showing the first 2 conversations of more (--limit 2)"),
+        "{err}"
+    );
+
+    // A limit that cuts nothing says nothing.
+    let out = shopinbox(dir.path(), &["list", "--json", "--all", "--limit", &n])
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), all.len());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -206,3 +206,65 @@ fn a_warning_note_flags_the_customers_conversations() {
         .unwrap()
         .contains("WARNING: possible fraud"));
 }
+
+/// `config check` says which kind of provider the shop has, from its recent mail.
+#[test]
+fn config_check_names_the_provider_s_sender_checks() {
+    let dir = setup();
+    let out = shopinbox(dir.path(), &["config", "check", "--now", NOW])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "Sender checks:  your provider checks senders (mx.alphx.shop): 2 of the last 2 \
+             incoming messages carry its verdict"
+        ),
+        "{text}"
+    );
+
+    // A store whose mail carries no verdict: said so, and what follows.
+    let bare = tempfile::tempdir().unwrap();
+    std::fs::write(bare.path().join("config.toml"), CONFIG).unwrap();
+    let mail = bare.path().join("mail");
+    std::fs::create_dir(&mail).unwrap();
+    std::fs::write(
+        mail.join("q.eml"),
+        "From: Jo <jo@example.com>\nTo: hello@alphx.shop\nSubject: Hello\n\
+         Message-ID: <jo-1@example.com>\nDate: Tue, 24 Nov 2026 09:10:00 +0100\n\nHi!\n",
+    )
+    .unwrap();
+    shopinbox(
+        bare.path(),
+        &["import", mail.to_str().unwrap(), "--now", NOW],
+    )
+    .assert()
+    .success();
+    let out = shopinbox(bare.path(), &["config", "check", "--now", NOW])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Sender checks:  your provider adds no sender verdict to incoming mail"),
+        "{text}"
+    );
+    assert!(text.contains("never make a duplicate-order item"), "{text}");
+
+    // No store yet: nothing is created, and the owner is told what to do.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("config.toml"), CONFIG).unwrap();
+    let out = shopinbox(empty.path(), &["config", "check", "--now", NOW])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Sender checks:  no incoming mail synced yet"),
+        "{text}"
+    );
+    assert!(!empty.path().join("store.db").exists());
+}

@@ -101,8 +101,8 @@ fn column(o: &Outcome) -> &'static str {
 fn ingest(cases: &[Case]) -> (Store, Vec<Outcome>) {
     let now: DateTime<Utc> = NOW.parse().unwrap();
     let cfg = Config::parse(CONFIG, Path::new("/corpus/config.toml")).unwrap();
-    let mut store = Store::open_in_memory(cfg.shop_context(shopinbox::clock::Clock::fixed(now)))
-        .unwrap();
+    let mut store =
+        Store::open_in_memory(cfg.shop_context(shopinbox::clock::Clock::fixed(now))).unwrap();
     store.remember_sent_folder("Sent").unwrap();
     let mut uids: HashMap<&str, u32> = HashMap::new();
     let mut ids = Vec::new();
@@ -247,7 +247,8 @@ fn the_trust_corpus_meets_the_bar() {
     let cases = corpus::corpus();
     assert!(cases.len() >= 150, "{} cases", cases.len());
     let (_store, outcomes) = ingest(&cases);
-    let by_name: HashMap<&str, usize> = cases.iter().enumerate().map(|(i, c)| (c.name, i)).collect();
+    let by_name: HashMap<&str, usize> =
+        cases.iter().enumerate().map(|(i, c)| (c.name, i)).collect();
     println!(
         "Confusion table ({} messages):\n\n{}",
         cases.len(),
@@ -275,9 +276,21 @@ fn the_trust_corpus_meets_the_bar() {
         None => true,
     };
 
+    let answered_conversations: BTreeSet<i64> = cases
+        .iter()
+        .zip(&outcomes)
+        .filter(|(c, _)| matches!(c.label, Label::ShopReply { .. }))
+        .map(|(_, o)| o.conversation)
+        .collect();
     let (mut ordinary, mut ordinary_clean, mut fraud, mut fraud_flagged) = (0, 0, 0, 0);
     for (c, o) in cases.iter().zip(&outcomes) {
-        let mut fail = |why: &str| failures.push(format!("{} ({}): {why}; {o:?}", c.name, label_name(&c.label)));
+        let mut fail = |why: &str| {
+            failures.push(format!(
+                "{} ({}): {why}; {o:?}",
+                c.name,
+                label_name(&c.label)
+            ))
+        };
         match &c.label {
             Label::CustomerQuestion => {
                 if o.order.is_some() || o.kept_out || o.is_shop {
@@ -335,7 +348,10 @@ fn the_trust_corpus_meets_the_bar() {
                 }
             }
             Label::ForgedBounce => {
-                if o.reopens || o.needs_reply {
+                // It may stand as mail of its own (a phishing "undeliverable" is a message
+                // like any other), but never brings back a conversation the shop answered.
+                if o.reopens || (o.needs_reply && answered_conversations.contains(&o.conversation))
+                {
                     fail("a forged bounce reopened a conversation");
                 }
             }

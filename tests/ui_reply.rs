@@ -867,3 +867,92 @@ fn the_rules_screen_lists_rules_with_counts_and_removes_one() {
     press(&mut app, "Esc");
     assert!(app.screen().is_none());
 }
+
+/// Issue 20: the picker's first template for a mail too short to tell its language is in the
+/// customer's earlier language, else the shop's (`[shop] language`), never the first file.
+#[test]
+fn a_short_mail_opens_the_picker_in_a_language_that_fits() {
+    use shopinbox::store::{Location, NewMessage, Store};
+    use shopinbox::template::Language;
+    let dir = tempfile::tempdir().unwrap();
+    let now = demo_now();
+    let mut config = shopinbox::config::Config::demo();
+    config.templates_dir = Some(dir.path().join("templates"));
+    let mut store = Store::open(
+        &dir.path().join("store.db"),
+        config.shop_context(shopinbox::clock::Clock::fixed(now)),
+    )
+    .unwrap();
+    let mail = |uid: u32, from: &str, subject: &str, body: &str, at: &str| {
+        let raw = format!(
+            "From: {from}\r\nTo: hello@alphx.shop\r\nSubject: {subject}\r\n\
+             Message-ID: <m{uid}@example.org>\r\n\r\n{body}\r\n"
+        )
+        .into_bytes();
+        NewMessage {
+            location: Location::new("INBOX", 1, uid),
+            parsed: shopinbox::mail::parse::parse_message(&raw),
+            raw,
+            received_at: at.parse().unwrap(),
+            flags: vec![],
+        }
+    };
+    store
+        .ingest(
+            vec![
+                mail(1, "Kai Berger <kai@example.org>", "Glasur",
+                    "Hallo, ich wollte fragen, ob die Schalen spülmaschinenfest sind und wie lange die Lieferung dauert.",
+                    "2026-11-20T09:00:00Z"),
+                mail(2, "Kai Berger <kai@example.org>", "Danke", "Danke sehr!", "2026-11-25T09:00:00Z"),
+                mail(3, "Amy Brook <amy@example.org>", "Thanks", "Thanks Tom", "2026-11-25T09:05:00Z"),
+            ],
+            None,
+        )
+        .unwrap();
+    let mut app = App::new(
+        Box::new(store),
+        shopinbox::app::AppOptions {
+            color: false,
+            fixed_now: Some(now),
+            config: Some(config.clone()),
+            ..Default::default()
+        },
+        now,
+        100,
+        30,
+    );
+    for (subject, want) in [("Thanks", Language::English), ("Danke", Language::German)] {
+        select(&mut app, subject);
+        assert_eq!(cmd(&mut app, Command::Reply), Effect::None);
+        let p = picker(&app);
+        assert_eq!(p.customer_language, Some(want), "{subject}");
+        assert_eq!(
+            p.choices[0].template.language, want,
+            "{subject}: first template"
+        );
+        cmd(&mut app, Command::Back);
+    }
+
+    // A German shop opens a two-word mail from a new customer in German: too short to tell.
+    config.shop.language = Language::German;
+    let store = Store::open(
+        &dir.path().join("store.db"),
+        config.shop_context(shopinbox::clock::Clock::fixed(now)),
+    )
+    .unwrap();
+    let mut app = App::new(
+        Box::new(store),
+        shopinbox::app::AppOptions {
+            color: false,
+            fixed_now: Some(now),
+            config: Some(config),
+            ..Default::default()
+        },
+        now,
+        100,
+        30,
+    );
+    select(&mut app, "Thanks");
+    cmd(&mut app, Command::Reply);
+    assert_eq!(picker(&app).customer_language, Some(Language::German));
+}

@@ -110,42 +110,44 @@ impl AuthResults {
     }
 }
 
-/// The provider's `Authentication-Results` of `raw`: the headers with `authserv_id` when given,
-/// else the topmost one and any others with its id. `None` when the provider added none.
+/// The provider's `Authentication-Results` of `raw`: the topmost header (with `authserv_id`
+/// when given), and the ones with the same id right below it, up to the next `Received:`
+/// header (a provider adds its results on top of the trace it adds; whatever lies below that
+/// came with the message). `None` when the provider added none.
 pub fn receiving_results(raw: &[u8], authserv_id: Option<&str>) -> Option<AuthResults> {
     let (headers, _) = mailparse::parse_headers(raw).ok()?;
-    let values: Vec<String> = headers
-        .iter()
-        .filter(|h| {
-            h.get_key_ref()
-                .eq_ignore_ascii_case("Authentication-Results")
-        })
-        .map(|h| h.get_value())
-        .collect();
-    let wanted = match authserv_id.map(|s| s.trim().to_lowercase()) {
-        Some(id) if !id.is_empty() => Some(id),
-        _ => authserv_id_of(values.first()?),
-    };
-    let mut out = AuthResults {
-        authserv_id: wanted.clone(),
-        methods: Vec::new(),
-    };
-    let mut any = false;
-    for (i, v) in values.iter().enumerate() {
-        let id = authserv_id_of(v);
-        // Without a configured id, the topmost header decides, and others join only when they
-        // carry the same id (a provider may split its results over several headers).
-        let ours = if authserv_id.is_some_and(|s| !s.trim().is_empty()) {
-            id == wanted
-        } else {
-            i == 0 || (id.is_some() && id == wanted)
-        };
-        if ours {
-            any = true;
-            out.methods.extend(parse_methods(v));
+    let configured = authserv_id
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let mut out: Option<AuthResults> = None;
+    for h in &headers {
+        let key = h.get_key_ref();
+        if key.eq_ignore_ascii_case("Received") && out.is_some() {
+            break;
+        }
+        if !key.eq_ignore_ascii_case("Authentication-Results") {
+            continue;
+        }
+        let value = h.get_value();
+        let id = authserv_id_of(&value);
+        match &mut out {
+            None => {
+                if configured.is_some() && id != configured {
+                    continue;
+                }
+                out = Some(AuthResults {
+                    authserv_id: id,
+                    methods: parse_methods(&value),
+                });
+            }
+            // A provider may split its results over several headers, all with its id.
+            Some(r) if id.is_some() && id == r.authserv_id => {
+                r.methods.extend(parse_methods(&value))
+            }
+            Some(_) => {}
         }
     }
-    any.then_some(out)
+    out
 }
 
 /// The authserv-ids of every `Authentication-Results` header, top first (for `config check`).
@@ -324,7 +326,7 @@ mod tests {
         let cases: &[(&str, &[&str], Option<&str>, bool, bool, bool)] = &[
             ("genuine", &[TOP_PASS], None, true, true, false),
             ("none at all", &[], None, false, false, false),
-            ("forged fail on top", &[TOP_FAIL, TOP_PASS], None, true, true, true),
+            ("the provider's two headers together", &[TOP_FAIL, TOP_PASS], None, true, true, true),
             (
                 "forged pass below a failing top: the top decides",
                 &[TOP_FAIL, OTHER_ID_PASS],
@@ -390,7 +392,18 @@ mod tests {
                 false,
             ),
         ];
-        for (name, headers, id, present, pass, failed) in cases {
+        for (name, headers, id, present, pass, failed) in cases.iter().chain(&[(
+            "a pass with the provider's id below the trace is the sender's own",
+            &[
+                TOP_FAIL,
+                "Received: from evil.example by mx.alphx.shop",
+                TOP_PASS,
+            ][..],
+            None,
+            true,
+            false,
+            true,
+        )]) {
             let r = receiving_results(&raw(headers), *id);
             assert_eq!(r.is_some(), *present, "{name}: present");
             let r = r.unwrap_or_default();

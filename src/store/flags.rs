@@ -581,7 +581,7 @@ impl super::Store {
         self.connection()
             .prepare_cached(
                 "SELECT raw FROM messages
-                 WHERE is_shop = 0 AND uid > 0
+                 WHERE is_shop = 0
                    AND mailbox NOT IN (SELECT mailbox FROM folder_roles WHERE role = 'sent')
                  ORDER BY received_at DESC, id DESC LIMIT ?1",
             )
