@@ -523,6 +523,7 @@ impl Config {
                 shop: crate::mail::suspicious::ShopIdentity {
                     name: self.shop.name.clone(),
                     addresses: self.shop_addresses(),
+                    authserv_id: None,
                 },
                 orders: self.orders.clone(),
             },

@@ -51,6 +51,33 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
     }
 }
 
+/// The decoded text of every HTML body part of `raw`, also those that a text/plain alternative
+/// keeps out of [`ParsedMessage::body`]: a phishing link can hide in the HTML that the reader's
+/// mail program shows while the plain part says nothing. Walked with the same limits as
+/// [`parse_message`] (depth, part count); never panics.
+pub fn html_parts(raw: &[u8]) -> Vec<String> {
+    std::panic::catch_unwind(|| {
+        let start = if raw.starts_with(b"From ") {
+            line_end(raw, 0)
+        } else {
+            0
+        };
+        let split = split_header_block(&raw[start..]);
+        let Ok((headers, _)) = parse_headers(&raw[start..start + split.header_end]) else {
+            return Vec::new();
+        };
+        let mut walker = Walker {
+            problems: Vec::new(),
+            attachments: Vec::new(),
+            parts: 0,
+            html: Some(Vec::new()),
+        };
+        walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
+        walker.html.unwrap_or_default()
+    })
+    .unwrap_or_default()
+}
+
 fn parse_inner(raw: &[u8]) -> ParsedMessage {
     let mut problems = Vec::new();
     if raw.is_empty() {
@@ -115,6 +142,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
         problems,
         attachments: Vec::new(),
         parts: 0,
+        html: None,
     };
     let texts = walker.entity(&headers, body_bytes, "", 0, false);
     msg.body = render_texts(texts, &mut walker.problems);
@@ -237,6 +265,8 @@ struct Walker {
     problems: Vec<String>,
     attachments: Vec<Attachment>,
     parts: usize,
+    /// Collects every HTML body part when `Some` (for [`html_parts`]).
+    html: Option<Vec<String>>,
 }
 
 impl Walker {
@@ -384,6 +414,9 @@ impl Walker {
         let decoded = self.transfer_decode(headers, ctype, body, path);
         if is_body {
             let text = decode_charset(&decoded, ctype, path, &mut self.problems);
+            if let (Some(html), true) = (self.html.as_mut(), mime == "text/html") {
+                html.push(text.clone());
+            }
             return vec![if mime == "text/html" {
                 Text::Html(text)
             } else {

@@ -324,6 +324,13 @@ CREATE TABLE history_fetch (
 );
 "#;
 
+/// Version 10 (issue 20, "this sender is fine"): senders the owner said are not suspicious.
+/// Their messages keep the warning the classifier gave them (`message_flags`), but a
+/// conversation does not show it while the sender is here; removing the row brings it back.
+const V10_TRUST: &str = r#"
+CREATE TABLE trusted_senders (addr TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -335,6 +342,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V7_PROACTIVE,
     V8_REMOVED,
     V9_TRACKING,
+    V10_TRUST,
 ];
 
 pub(crate) fn latest_version() -> i64 {
