@@ -58,8 +58,14 @@ fn setup() -> tempfile::TempDir {
 
 /// `list --all --json` flag kinds by sender.
 fn flags(dir: &Path) -> Vec<(String, Vec<String>)> {
-    let out = shopinbox(dir, &["list", "--all", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = shopinbox(dir, &["list", "--all", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut v: Vec<(String, Vec<String>)> = rows
         .as_array()
@@ -81,7 +87,11 @@ fn flags(dir: &Path) -> Vec<(String, Vec<String>)> {
 
 fn stdout(dir: &Path, args: &[&str]) -> String {
     let out = shopinbox(dir, args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -91,7 +101,10 @@ fn a_sender_marked_fine_loses_the_flag_and_undo_brings_it_back() {
     let d = dir.path();
     let flagged = vec![
         ("h.weber@uni-heidelberg.de".to_string(), vec![]),
-        ("service@paypa1.com".to_string(), vec!["suspicious".to_string()]),
+        (
+            "service@paypa1.com".to_string(),
+            vec!["suspicious".to_string()],
+        ),
     ];
     assert_eq!(flags(d), flagged);
     let out = shopinbox(d, &["list", "--all", "--json"]).output().unwrap();
@@ -126,7 +139,10 @@ fn bad_arguments_are_usage_errors() {
     let d = dir.path();
     for (args, says) in [
         (vec!["not-suspicious", "jane"], "is not an e-mail address"),
-        (vec!["not-suspicious", "hello@alphx.shop"], "is the shop's own address"),
+        (
+            vec!["not-suspicious", "hello@alphx.shop"],
+            "is the shop's own address",
+        ),
         (vec!["not-suspicious", "--undo"], "ADDR"),
     ] {
         shopinbox(d, &args)

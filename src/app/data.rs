@@ -125,7 +125,10 @@ pub trait InboxData {
     /// the address (for the status line and undo).
     fn trust_suspicious_sender(&mut self, id: ConversationId) -> DataResult<String> {
         let _ = id;
-        Err(DataError::new("mark the sender as fine", "not supported here"))
+        Err(DataError::new(
+            "mark the sender as fine",
+            "not supported here",
+        ))
     }
     /// Undo [`InboxData::trust_suspicious_sender`].
     fn untrust_sender(&mut self, addr: &str) -> DataResult<()> {

@@ -41,7 +41,12 @@ impl MethodResult {
             "dmarc" => self.prop("header.from"),
             _ => None,
         }?;
-        let d = v.rsplit('@').next().unwrap_or(v).trim().trim_end_matches('.');
+        let d = v
+            .rsplit('@')
+            .next()
+            .unwrap_or(v)
+            .trim()
+            .trim_end_matches('.');
         (!d.is_empty()).then(|| d.to_lowercase())
     }
 }
@@ -158,6 +163,85 @@ pub fn authserv_ids(raw: &[u8]) -> Vec<Option<String>> {
         .collect()
 }
 
+/// What the shop's recent incoming mail says about its provider, for `config check`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderSummary {
+    /// Messages looked at.
+    pub examined: usize,
+    /// Of those, how many carry the provider's `Authentication-Results`.
+    pub with_results: usize,
+    /// The authserv-id seen on top most often, when any.
+    pub top_id: Option<String>,
+}
+
+impl ProviderSummary {
+    /// Summarise the raw messages (newest incoming mail); `configured`: `[shop] authserv_id`.
+    pub fn of<'a>(raws: impl IntoIterator<Item = &'a [u8]>, configured: Option<&str>) -> Self {
+        let mut out = ProviderSummary::default();
+        let mut ids: std::collections::BTreeMap<String, usize> = Default::default();
+        for raw in raws {
+            out.examined += 1;
+            if receiving_results(raw, configured).is_some() {
+                out.with_results += 1;
+            }
+            if let Some(Some(top)) = authserv_ids(raw).into_iter().next() {
+                *ids.entry(top).or_default() += 1;
+            }
+        }
+        out.top_id = ids
+            .into_iter()
+            .max_by_key(|(id, n)| (*n, std::cmp::Reverse(id.clone())))
+            .map(|(id, _)| id);
+        out
+    }
+
+    /// One sentence for the owner: which kind of provider the shop has and what follows.
+    pub fn describe(&self, configured: Option<&str>) -> String {
+        if self.examined == 0 {
+            return "no incoming mail synced yet; run `shopinbox sync`, then check again to see \
+                    whether your provider checks senders"
+                .to_string();
+        }
+        let share = format!("{} of the last {}", self.with_results, self.examined);
+        let id = configured
+            .map(str::to_string)
+            .or_else(|| self.top_id.clone())
+            .map(|id| format!(" ({})", super::sanitize::line(&id)))
+            .unwrap_or_default();
+        if self.with_results * 2 >= self.examined {
+            let mut s = format!(
+                "your provider checks senders{id}: {share} incoming messages carry its verdict; \
+                 order notifications are trusted only with their platform's signature"
+            );
+            if configured.is_none() {
+                s.push_str(
+                    "; set [shop] authserv_id to the name above to ignore any other such header",
+                );
+            }
+            s
+        } else if self.with_results == 0 {
+            let hint = match (configured, &self.top_id) {
+                (Some(c), Some(top)) => format!(
+                    " (authserv_id = \"{}\" but recent mail names \"{}\"; check the setting)",
+                    super::sanitize::line(c),
+                    super::sanitize::line(top)
+                ),
+                _ => String::new(),
+            };
+            format!(
+                "your provider adds no sender verdict to incoming mail{hint}: order notifications \
+                 are filed by their sending domain only and never make a duplicate-order item, \
+                 and mail that claims your own address cannot be checked"
+            )
+        } else {
+            format!(
+                "your provider's sender verdict is on only {share} incoming messages{id}: mail \
+                 without it is never trusted as an order for duplicate checks"
+            )
+        }
+    }
+}
+
 /// Drop RFC 5322 comments: "(google.com: domain of …)".
 fn strip_comments(s: &str) -> String {
     let mut depth = 0usize;
@@ -237,7 +321,8 @@ mod tests {
     #[test]
     fn verdict_table() {
         // (name, headers, configured id, present, dkim pass for shopify.com, failed)
-        let cases: &[(&str, &[&str], Option<&str>, bool, bool, bool)] = &[
+        type Case<'a> = (&'a str, &'a [&'a str], Option<&'a str>, bool, bool, bool);
+        let cases: &[Case] = &[
             ("genuine", &[TOP_PASS], None, true, true, false),
             ("none at all", &[], None, false, false, false),
             ("forged fail on top", &[TOP_FAIL, TOP_PASS], None, true, true, true),
@@ -313,6 +398,33 @@ mod tests {
             assert_eq!(r.dkim_pass_for("shopify.com"), *pass, "{name}: dkim pass");
             assert_eq!(r.failed(), *failed, "{name}: failed");
         }
+    }
+
+    #[test]
+    fn provider_summary() {
+        let pass = raw(&[TOP_PASS]);
+        let none = raw(&[]);
+        let all: Vec<&[u8]> = vec![&pass, &pass, &none];
+        let s = ProviderSummary::of(all.iter().copied(), None);
+        assert_eq!((s.examined, s.with_results), (3, 2));
+        assert_eq!(s.top_id.as_deref(), Some("mx.alphx.shop"));
+        let d = s.describe(None);
+        assert!(
+            d.starts_with("your provider checks senders (mx.alphx.shop): 2 of the last 3"),
+            "{d}"
+        );
+        let s = ProviderSummary::of([none.as_slice()], None);
+        assert!(s
+            .describe(None)
+            .starts_with("your provider adds no sender verdict"));
+        let s = ProviderSummary::of([pass.as_slice()], Some("mx.other.example"));
+        assert_eq!(s.with_results, 0);
+        assert!(s.describe(Some("mx.other.example")).contains(
+            "authserv_id = \"mx.other.example\" but recent mail names \"mx.alphx.shop\""
+        ));
+        assert!(ProviderSummary::default()
+            .describe(None)
+            .starts_with("no incoming mail synced yet"));
     }
 
     #[test]

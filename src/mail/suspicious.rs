@@ -316,8 +316,14 @@ fn look_alike(
         .collect();
     let labels = lookalike::shop_labels(&shop.name, &own);
     let owns = |d: &str| shop.owns_domain(d);
-    let reply_domain = msg.reply_to.as_ref().map(|r| domain_of(&r.addr).to_lowercase());
-    let candidates = [("the sender's", Some(from_domain.to_string())), ("the Reply-To", reply_domain)];
+    let reply_domain = msg
+        .reply_to
+        .as_ref()
+        .map(|r| domain_of(&r.addr).to_lowercase());
+    let candidates = [
+        ("the sender's", Some(from_domain.to_string())),
+        ("the Reply-To", reply_domain),
+    ];
     let named = candidates
         .into_iter()
         .filter_map(|(what, d)| Some((what, d?)))
@@ -374,7 +380,10 @@ fn weak_signals(
     if names_shop {
         out.push((
             Weak::ClaimsShop,
-            display(format!("the shop's name \"{}\"", super::sanitize::line(&shop.name))),
+            display(format!(
+                "the shop's name \"{}\"",
+                super::sanitize::line(&shop.name)
+            )),
         ));
     } else if let Some(b) = lookalike::brand_in_name(name_words).filter(|b| !b.owns(from_domain)) {
         out.push((Weak::ClaimsBrand, display(format!("the name {}", b.name))));

@@ -266,8 +266,11 @@ fn a_sender_marked_fine_loses_the_suspicious_badge_until_the_owner_takes_it_back
              Message-ID: <p{id}@paypa1.com>\n\nYou received a payment.\n"
         )
     };
-    s.ingest(vec![new(&mail(1, "Payment"), "2025-06-03T07:00:00Z", 1)], None)
-        .unwrap();
+    s.ingest(
+        vec![new(&mail(1, "Payment"), "2025-06-03T07:00:00Z", 1)],
+        None,
+    )
+    .unwrap();
     let conv = needs_reply(&s)[0].id;
     let kinds = |s: &Store| -> Vec<FlagKind> {
         s.conversation(conv)
@@ -294,8 +297,11 @@ fn a_sender_marked_fine_loses_the_suspicious_badge_until_the_owner_takes_it_back
     assert_eq!(trusted[0].created_at, at("2025-06-03T12:00:00Z"));
 
     // New mail from the sender is flagged when stored, but not shown while trusted.
-    s.ingest(vec![new(&mail(2, "Re: Payment"), "2025-06-03T08:00:00Z", 2)], None)
-        .unwrap();
+    s.ingest(
+        vec![new(&mail(2, "Re: Payment"), "2025-06-03T08:00:00Z", 2)],
+        None,
+    )
+    .unwrap();
     assert!(kinds(&s).is_empty());
 
     assert!(s.untrust_sender(addr).unwrap());

@@ -6,8 +6,8 @@ use crate::mail::Attachment;
 
 /// Endings Windows (and Java) run or mount on a double click.
 const PROGRAM_ENDINGS: &[&str] = &[
-    "exe", "scr", "js", "jse", "vbs", "vbe", "bat", "cmd", "com", "pif", "msi", "jar", "ps1", "lnk",
-    "hta", "wsf", "cpl", "reg", "iso", "img",
+    "exe", "scr", "js", "jse", "vbs", "vbe", "bat", "cmd", "com", "pif", "msi", "jar", "ps1",
+    "lnk", "hta", "wsf", "cpl", "reg", "iso", "img",
 ];
 
 /// MIME types of programs, for a part that has no name or hides its ending.
@@ -41,7 +41,9 @@ pub(super) fn program(attachments: &[Attachment]) -> Option<String> {
         };
         match last {
             Some(ext) if PROGRAM_ENDINGS.contains(&ext) => Some(match before {
-                Some(doc) if !doc.is_empty() && doc.len() <= 5 && !PROGRAM_ENDINGS.contains(&doc) => {
+                Some(doc)
+                    if !doc.is_empty() && doc.len() <= 5 && !PROGRAM_ENDINGS.contains(&doc) =>
+                {
                     format!("the attachment {shown} is a program named like a .{doc} file")
                 }
                 _ => format!("the attachment {shown} is a program (.{ext})"),

@@ -46,8 +46,8 @@ static BARE_URL: LazyLock<Option<Regex>> =
 
 /// Endings a reader takes for a web address even without `www.` or `https://`.
 const WEB_TLDS: &[&str] = &[
-    "com", "net", "org", "info", "biz", "shop", "store", "online", "site", "app", "io", "co",
-    "eu", "example",
+    "com", "net", "org", "info", "biz", "shop", "store", "online", "site", "app", "io", "co", "eu",
+    "example",
 ];
 
 /// File names look like domains ("invoice.pdf") but are not shown as places to go.
@@ -76,7 +76,14 @@ const REWRITERS: &[&str] = &[
 /// Short links of shops and marketplaces: ordinary in a customer's mail, a lure next to a
 /// claimed brand or a payment request.
 const SHORT_LINK_HOSTS: &[&str] = &[
-    "etsy.me", "amzn.to", "amzn.eu", "a.co", "shop.app", "ebay.us", "ebay.to", "paypal.me",
+    "etsy.me",
+    "amzn.to",
+    "amzn.eu",
+    "a.co",
+    "shop.app",
+    "ebay.us",
+    "ebay.to",
+    "paypal.me",
 ];
 
 /// Links of the readable body (`[text][n]` … `[n]: url`).

@@ -34,11 +34,47 @@ const NO_TYPO: &[&str] = &["icloud", "itunes", "office365", "myhermes"];
 
 /// Words fraudsters add to a brand's name in a domain: "paypal-secure", "amazonrefunds".
 const LURE_WORDS: &[&str] = &[
-    "account", "accounts", "billing", "center", "centre", "check", "confirm", "customs", "delivery",
-    "express", "help", "helpdesk", "id", "info", "login", "mail", "notice", "notify", "online",
-    "parcel", "paket", "pay", "payment", "payments", "refund", "refunds", "secure", "security",
-    "seller", "service", "services", "shop", "signin", "store", "support", "team", "track",
-    "tracking", "update", "verify", "verification",
+    "account",
+    "accounts",
+    "billing",
+    "center",
+    "centre",
+    "check",
+    "confirm",
+    "customs",
+    "delivery",
+    "express",
+    "help",
+    "helpdesk",
+    "id",
+    "info",
+    "login",
+    "mail",
+    "notice",
+    "notify",
+    "online",
+    "parcel",
+    "paket",
+    "pay",
+    "payment",
+    "payments",
+    "refund",
+    "refunds",
+    "secure",
+    "security",
+    "seller",
+    "service",
+    "services",
+    "shop",
+    "signin",
+    "store",
+    "support",
+    "team",
+    "track",
+    "tracking",
+    "update",
+    "verify",
+    "verification",
 ];
 
 macro_rules! brand {
@@ -58,9 +94,19 @@ pub(super) const BRANDS: &[Brand] = &[
         &["paypal"],
         &["paypal"],
         &[
-            "paypal.com", "paypal.de", "paypal.co.uk", "paypal.fr", "paypal.it", "paypal.es",
-            "paypal.nl", "paypal.at", "paypal.ch", "paypal.me", "paypal-communication.com",
-            "paypal-community.com", "paypalobjects.com",
+            "paypal.com",
+            "paypal.de",
+            "paypal.co.uk",
+            "paypal.fr",
+            "paypal.it",
+            "paypal.es",
+            "paypal.nl",
+            "paypal.at",
+            "paypal.ch",
+            "paypal.me",
+            "paypal-communication.com",
+            "paypal-community.com",
+            "paypalobjects.com",
         ]
     ),
     brand!(
@@ -68,10 +114,27 @@ pub(super) const BRANDS: &[Brand] = &[
         &["amazon"],
         &["amazon"],
         &[
-            "amazon.com", "amazon.de", "amazon.co.uk", "amazon.fr", "amazon.it", "amazon.es",
-            "amazon.nl", "amazon.se", "amazon.pl", "amazon.com.be", "amazon.ca", "amazon.com.au",
-            "amazon.co.jp", "amazon.in", "amazonaws.com", "amazonses.com", "amzn.to", "amzn.eu",
-            "amzn.com", "a.co", "amazon.jobs",
+            "amazon.com",
+            "amazon.de",
+            "amazon.co.uk",
+            "amazon.fr",
+            "amazon.it",
+            "amazon.es",
+            "amazon.nl",
+            "amazon.se",
+            "amazon.pl",
+            "amazon.com.be",
+            "amazon.ca",
+            "amazon.com.au",
+            "amazon.co.jp",
+            "amazon.in",
+            "amazonaws.com",
+            "amazonses.com",
+            "amzn.to",
+            "amzn.eu",
+            "amzn.com",
+            "a.co",
+            "amazon.jobs",
         ]
     ),
     brand!(
@@ -79,22 +142,48 @@ pub(super) const BRANDS: &[Brand] = &[
         &["shopify"],
         &["shopify"],
         &[
-            "shopify.com", "myshopify.com", "shopifyemail.com", "shopify.dev", "shop.app",
-            "shopifycdn.com", "shopifysvc.com",
+            "shopify.com",
+            "myshopify.com",
+            "shopifyemail.com",
+            "shopify.dev",
+            "shop.app",
+            "shopifycdn.com",
+            "shopifysvc.com",
         ]
     ),
-    brand!("Etsy", &["etsy"], &["etsy"], &["etsy.com", "etsy.me", "etsystatic.com"]),
+    brand!(
+        "Etsy",
+        &["etsy"],
+        &["etsy"],
+        &["etsy.com", "etsy.me", "etsystatic.com"]
+    ),
     brand!(
         "eBay",
         &["ebay"],
         &["ebay"],
         &[
-            "ebay.com", "ebay.de", "ebay.co.uk", "ebay.fr", "ebay.it", "ebay.es", "ebay.at",
-            "ebay.ch", "ebay.nl", "ebay.ca", "ebay.com.au", "ebay.us", "ebay.to",
+            "ebay.com",
+            "ebay.de",
+            "ebay.co.uk",
+            "ebay.fr",
+            "ebay.it",
+            "ebay.es",
+            "ebay.at",
+            "ebay.ch",
+            "ebay.nl",
+            "ebay.ca",
+            "ebay.com.au",
+            "ebay.us",
+            "ebay.to",
             "ebay-kleinanzeigen.de",
         ]
     ),
-    brand!("Stripe", &["stripe"], &["stripe"], &["stripe.com", "stripe.network"]),
+    brand!(
+        "Stripe",
+        &["stripe"],
+        &["stripe"],
+        &["stripe.com", "stripe.network"]
+    ),
     brand!(
         "Apple",
         &["apple", "icloud", "itunes"],
@@ -106,8 +195,14 @@ pub(super) const BRANDS: &[Brand] = &[
         &["google", "gmail"],
         &["google"],
         &[
-            "google.com", "google.de", "google.co.uk", "gmail.com", "googlemail.com",
-            "youtube.com", "withgoogle.com", "googleusercontent.com",
+            "google.com",
+            "google.de",
+            "google.co.uk",
+            "gmail.com",
+            "googlemail.com",
+            "youtube.com",
+            "withgoogle.com",
+            "googleusercontent.com",
         ]
     ),
     brand!(
@@ -115,8 +210,14 @@ pub(super) const BRANDS: &[Brand] = &[
         &["microsoft", "outlook", "office365", "hotmail"],
         &["microsoft", "office365"],
         &[
-            "microsoft.com", "outlook.com", "hotmail.com", "live.com", "office.com",
-            "office365.com", "microsoftonline.com", "msn.com",
+            "microsoft.com",
+            "outlook.com",
+            "hotmail.com",
+            "live.com",
+            "office.com",
+            "office365.com",
+            "microsoftonline.com",
+            "msn.com",
         ]
     ),
     brand!(
@@ -124,8 +225,17 @@ pub(super) const BRANDS: &[Brand] = &[
         &["dhl"],
         &["dhl"],
         &[
-            "dhl.com", "dhl.de", "dhl.at", "dhl.ch", "dhl.nl", "dhl.co.uk", "dhl.fr", "dhl.es",
-            "dhl.it", "dhl.pl", "deutschepost.de",
+            "dhl.com",
+            "dhl.de",
+            "dhl.at",
+            "dhl.ch",
+            "dhl.nl",
+            "dhl.co.uk",
+            "dhl.fr",
+            "dhl.es",
+            "dhl.it",
+            "dhl.pl",
+            "deutschepost.de",
         ]
     ),
     brand!("UPS", &["ups"], &["ups"], &["ups.com"]),
@@ -134,19 +244,41 @@ pub(super) const BRANDS: &[Brand] = &[
         "DPD",
         &["dpd"],
         &["dpd"],
-        &["dpd.com", "dpd.de", "dpd.co.uk", "dpd.at", "dpd.nl", "dpd.fr", "dpd.ch"]
+        &[
+            "dpd.com",
+            "dpd.de",
+            "dpd.co.uk",
+            "dpd.at",
+            "dpd.nl",
+            "dpd.fr",
+            "dpd.ch"
+        ]
     ),
     brand!(
         "Hermes",
         &["hermes", "myhermes"],
         &["hermes", "myhermes"],
         &[
-            "hermesworld.com", "myhermes.de", "myhermes.co.uk", "hermes-europe.eu", "hermes.com",
+            "hermesworld.com",
+            "myhermes.de",
+            "myhermes.co.uk",
+            "hermes-europe.eu",
+            "hermes.com",
             "evri.com",
         ]
     ),
-    brand!("Klarna", &["klarna"], &["klarna"], &["klarna.com", "klarna.de"]),
-    brand!("Wix", &["wix"], &["wix"], &["wix.com", "wixsite.com", "wixstatic.com"]),
+    brand!(
+        "Klarna",
+        &["klarna"],
+        &["klarna"],
+        &["klarna.com", "klarna.de"]
+    ),
+    brand!(
+        "Wix",
+        &["wix"],
+        &["wix"],
+        &["wix.com", "wixsite.com", "wixstatic.com"]
+    ),
     brand!(
         "Squarespace",
         &["squarespace"],
@@ -164,8 +296,13 @@ pub(super) const BRANDS: &[Brand] = &[
         &["facebook", "instagram", "whatsapp"],
         &["facebook", "instagram", "whatsapp"],
         &[
-            "facebook.com", "facebookmail.com", "fb.com", "instagram.com", "meta.com",
-            "whatsapp.com", "metamail.com",
+            "facebook.com",
+            "facebookmail.com",
+            "fb.com",
+            "instagram.com",
+            "meta.com",
+            "whatsapp.com",
+            "metamail.com",
         ]
     ),
 ];
@@ -266,10 +403,7 @@ pub(super) fn imitation(
             let common = COMMON_WORDS.contains(label);
             // The brand's exact name on a country domain or .com/.net/.org is taken to be its
             // own (dpd.at, ebay.ch); on any other ending it is not (paypal.support).
-            let exact_elsewhere = !matches!(
-                tld_kind(&base),
-                TldKind::Country | TldKind::Classic
-            );
+            let exact_elsewhere = !matches!(tld_kind(&base), TldKind::Country | TldKind::Classic);
             let typo = !common && !NO_TYPO.contains(label);
             if imitates(registered, label, typo, exact_elsewhere) {
                 return hit(brand.name);
@@ -320,7 +454,7 @@ fn with_extra_words(label: &str, want: &str, lure_only: bool) -> bool {
     let words: Vec<String> = label
         .split('-')
         .filter(|w| !w.is_empty())
-        .map(|w| skeleton(w))
+        .map(skeleton)
         .collect();
     let want = skeleton(want);
     if words.len() > 1 && words.contains(&want) {

@@ -125,8 +125,9 @@ fn signal_table() {
     let dmarc_paypal = format!(
         "{AR_DMARC_FAIL}From: PayPal <service@paypal.com>\nSubject: Your account is limited\n\nCall us.\n"
     );
-    let dmarc_person =
-        format!("{AR_DMARC_FAIL}From: Jane Doe <jane@outlook.com>\nSubject: Where is my order?\n\nHi\n");
+    let dmarc_person = format!(
+        "{AR_DMARC_FAIL}From: Jane Doe <jane@outlook.com>\nSubject: Where is my order?\n\nHi\n"
+    );
     let spf_shop_name = format!(
         "{AR_SPF_FAIL}From: Alphx <alphx.orders@outlook.com>\nSubject: gift cards\n\nBuy gift cards.\n"
     );
@@ -393,7 +394,8 @@ fn hostile_links_and_names_never_panic() {
         "&#xFFFFFFFF;&#99999999999;&".repeat(1000)
     );
     let _ = kinds(&deep);
-    let _ = kinds("From: =?utf-8?q?\u{202e}PayPal?= <a@xn--.com>\nReply-To: b@xn--zz\n\nhttps://\n");
+    let _ =
+        kinds("From: =?utf-8?q?\u{202e}PayPal?= <a@xn--.com>\nReply-To: b@xn--zz\n\nhttps://\n");
 }
 
 #[test]
