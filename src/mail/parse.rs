@@ -411,6 +411,10 @@ impl Walker {
             mime == "text/plain" || mime == "text/html" || (top && mime.starts_with("text/"));
         let is_body = is_text && (top || (!is_attachment_disposition && file_name.is_none()));
 
+        // Collecting HTML for [`html_parts`]: attachments are not decoded a second time.
+        if self.html.is_some() && !is_body {
+            return Vec::new();
+        }
         let decoded = self.transfer_decode(headers, ctype, body, path);
         if is_body {
             let text = decode_charset(&decoded, ctype, path, &mut self.problems);

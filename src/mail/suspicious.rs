@@ -200,6 +200,8 @@ pub fn signals(raw: &[u8], msg: &ParsedMessage, shop: &ShopIdentity) -> Vec<Sign
         .filter_map(|l| links::url_host(&l.url))
         .collect();
     hosts.extend(links::bare_url_hosts(&msg.body));
+    hosts.sort();
+    hosts.dedup();
     if let Some(s) = look_alike(&from_domain, msg, &hosts, shop) {
         strong.push(s);
     }
@@ -289,7 +291,7 @@ fn claimed_identity(
 /// Links of the readable body and of every HTML part.
 fn message_links(raw: &[u8], msg: &ParsedMessage) -> Vec<links::Link> {
     let mut out = links::text_links(&msg.body);
-    if contains_ignore_case(raw, b"text/html") {
+    if HTML_TYPE.as_ref().is_some_and(|re| re.is_match(raw)) {
         for html in super::parse::html_parts(raw) {
             out.extend(links::html_links(&html));
         }
@@ -297,10 +299,9 @@ fn message_links(raw: &[u8], msg: &ParsedMessage) -> Vec<links::Link> {
     out
 }
 
-fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
-}
+/// Only messages that mention an HTML part are walked a second time for its links.
+static HTML_TYPE: LazyLock<Option<regex::bytes::Regex>> =
+    LazyLock::new(|| regex::bytes::Regex::new(r"(?i)text/html").ok());
 
 /// The first of From, Reply-To and link targets whose domain imitates the shop's or a brand's.
 fn look_alike(

@@ -11,6 +11,7 @@
 //! swapped pair of letters counts as one edit.
 
 use super::base_domain;
+use std::sync::LazyLock;
 
 /// A brand fraudsters like to imitate in mail to a small shop.
 pub(super) struct Brand {
@@ -380,8 +381,12 @@ pub(super) fn imitation(
     }
     let unicode = decode_idn(&domain);
     let base = base_domain(&unicode);
-    let labels: Vec<&str> = unicode.split('.').filter(|l| !l.is_empty()).collect();
-    let registered = base.split('.').next().unwrap_or("");
+    let registered = Label::new(base.split('.').next().unwrap_or(""));
+    let labels: Vec<Label> = unicode
+        .split('.')
+        .filter(|l| !l.is_empty())
+        .map(Label::new)
+        .collect();
     let hit = |whom: &str| {
         Some(Imitation {
             whom: whom.to_string(),
@@ -391,29 +396,105 @@ pub(super) fn imitation(
     for label in shop {
         // The shop's exact name on any other domain (alphx.sh0p, alphx-shop.example) or one
         // edit away (alpxh.shop).
-        if imitates(registered, label, true, true) {
-            return hit(shop_name);
-        }
-        if labels.iter().any(|l| with_extra_words(l, label, false)) {
+        let want = Want::new(label);
+        if registered.imitates(&want, true, true)
+            || labels.iter().any(|l| l.with_extra_words(&want, false))
+        {
             return hit(shop_name);
         }
     }
-    for brand in BRANDS {
-        for label in brand.labels {
-            let common = COMMON_WORDS.contains(label);
-            // The brand's exact name on a country domain or .com/.net/.org is taken to be its
-            // own (dpd.at, ebay.ch); on any other ending it is not (paypal.support).
-            let exact_elsewhere = !matches!(tld_kind(&base), TldKind::Country | TldKind::Classic);
-            let typo = !common && !NO_TYPO.contains(label);
-            if imitates(registered, label, typo, exact_elsewhere) {
-                return hit(brand.name);
-            }
-            if labels.iter().any(|l| with_extra_words(l, label, common)) {
-                return hit(brand.name);
-            }
+    // The brand's exact name on a country domain or .com/.net/.org is taken to be its own
+    // (dpd.at, ebay.ch); on any other ending it is not (paypal.support).
+    let exact_elsewhere = !matches!(tld_kind(&base), TldKind::Country | TldKind::Classic);
+    for (brand, want) in BRAND_LABELS.iter() {
+        let common = COMMON_WORDS.contains(&want.plain.as_str());
+        let typo = !common && !NO_TYPO.contains(&want.plain.as_str());
+        if registered.imitates(want, typo, exact_elsewhere)
+            || labels.iter().any(|l| l.with_extra_words(want, common))
+        {
+            return hit(brand.name);
         }
     }
     None
+}
+
+/// A name a look-alike imitates, with its skeleton.
+struct Want {
+    plain: String,
+    skeleton: String,
+}
+
+impl Want {
+    fn new(plain: &str) -> Want {
+        Want {
+            plain: plain.to_string(),
+            skeleton: skeleton(plain),
+        }
+    }
+}
+
+/// Every brand's labels with their skeletons, computed once.
+static BRAND_LABELS: LazyLock<Vec<(&'static Brand, Want)>> = LazyLock::new(|| {
+    BRANDS
+        .iter()
+        .flat_map(|b| b.labels.iter().map(move |l| (b, Want::new(l))))
+        .collect()
+});
+
+/// One label of a domain as the checks need it.
+struct Label {
+    /// Without hyphens: "paypalsecure".
+    plain: String,
+    /// Skeleton of `plain`.
+    glued: String,
+    /// Skeletons of the hyphen-separated words.
+    words: Vec<String>,
+}
+
+impl Label {
+    fn new(label: &str) -> Label {
+        let plain: String = label.chars().filter(|c| *c != '-').collect();
+        Label {
+            glued: skeleton(&plain),
+            words: label
+                .split('-')
+                .filter(|w| !w.is_empty())
+                .map(skeleton)
+                .collect(),
+            plain,
+        }
+    }
+
+    /// Is this (registered) label a confusable of `want` (same skeleton, other spelling),
+    /// one edit away (`typo`), or `want` itself on a domain that is not the owner's (`exact`)?
+    fn imitates(&self, want: &Want, typo: bool, exact: bool) -> bool {
+        if self.plain == want.plain {
+            return exact;
+        }
+        if self.glued == want.skeleton {
+            return true;
+        }
+        typo && want.plain.chars().count() >= 5
+            && strsim::osa_distance(&self.glued, &want.skeleton) == 1
+    }
+
+    /// Is this label `want` plus other words: hyphenated (`paypal-secure`,
+    /// `dhl-express-delivery`), or glued to a lure word (`paypalsecure`, `amazonrefunds`)?
+    /// `lure_only`: a hyphenated word counts only next to a lure word (for brands whose name is
+    /// an ordinary word).
+    fn with_extra_words(&self, want: &Want, lure_only: bool) -> bool {
+        let w = want.skeleton.as_str();
+        if self.words.len() > 1 && self.words.iter().any(|x| x == w) {
+            return !lure_only || self.words.iter().any(|x| is_lure(x));
+        }
+        if self.glued == w {
+            return false;
+        }
+        self.glued
+            .strip_prefix(w)
+            .or_else(|| self.glued.strip_suffix(w))
+            .is_some_and(is_lure)
+    }
 }
 
 enum TldKind {
@@ -433,46 +514,13 @@ fn tld_kind(base: &str) -> TldKind {
     }
 }
 
-/// Is the registered label `got` a confusable of `want` (same skeleton, other spelling), one
-/// edit away (`typo`), or `want` itself on a domain that is not the owner's (`exact`)?
-fn imitates(got: &str, want: &str, typo: bool, exact: bool) -> bool {
-    let plain: String = got.chars().filter(|c| *c != '-').collect();
-    if plain == want {
-        return exact;
-    }
-    let (g, w) = (skeleton(&plain), skeleton(want));
-    if g == w {
-        return true;
-    }
-    typo && want.chars().count() >= 5 && strsim::osa_distance(&g, &w) == 1
-}
-
-/// `label` is `want` plus other words: hyphenated (`paypal-secure`, `dhl-express-delivery`),
-/// or glued to a lure word (`paypalsecure`, `amazonrefunds`). `lure_only`: a hyphenated word
-/// counts only next to a lure word (for brands whose name is an ordinary word).
-fn with_extra_words(label: &str, want: &str, lure_only: bool) -> bool {
-    let words: Vec<String> = label
-        .split('-')
-        .filter(|w| !w.is_empty())
-        .map(skeleton)
-        .collect();
-    let want = skeleton(want);
-    if words.len() > 1 && words.contains(&want) {
-        return !lure_only || words.iter().any(|w| is_lure(w));
-    }
-    let glued = skeleton(&label.replace('-', ""));
-    if glued == want {
-        return false;
-    }
-    let rest = glued
-        .strip_prefix(want.as_str())
-        .or_else(|| glued.strip_suffix(want.as_str()));
-    rest.is_some_and(is_lure)
-}
+/// The skeletons of the [`LURE_WORDS`], computed once.
+static LURE_SKELETONS: LazyLock<Vec<String>> =
+    LazyLock::new(|| LURE_WORDS.iter().map(|l| skeleton(l)).collect());
 
 /// Is `skel` (a skeleton) one of the [`LURE_WORDS`]?
 fn is_lure(skel: &str) -> bool {
-    LURE_WORDS.iter().any(|l| skeleton(l) == skel)
+    LURE_SKELETONS.iter().any(|l| l == skel)
 }
 
 /// A label as a reader sees it: punycode decoded (`xn--pypal-4ve` → `pаypal`).
