@@ -1067,6 +1067,18 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
     }
 
     #[test]
+    fn html_parts_include_the_alternative_the_body_leaves_out() {
+        let raw = b"From: a@b.example\nContent-Type: multipart/mixed; boundary=m\n\n--m\n\
+Content-Type: multipart/alternative; boundary=a\n\n--a\nContent-Type: text/plain\n\nplain\n--a\n\
+Content-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n\
+<a href=3D\"https://x.example\">Gr=FC=DFe</a>\n--a--\n--m\nContent-Type: text/html\n\
+Content-Disposition: attachment; filename=page.html\n\n<p>attached</p>\n--m--\n";
+        assert_eq!(parse(std::str::from_utf8(raw).unwrap()).body, "plain");
+        assert_eq!(html_parts(raw), ["<a href=\"https://x.example\">Grüße</a>"]);
+        assert!(html_parts(b"").is_empty());
+    }
+
+    #[test]
     fn html_only_is_turned_into_text() {
         let raw = b"From: a@b.example\nContent-Type: text/html; charset=iso-8859-1\n\n\
 <html><head><style>p{color:red}</style><script>alert(1)</script></head>\

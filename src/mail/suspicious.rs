@@ -212,7 +212,9 @@ pub fn signals(raw: &[u8], msg: &ParsedMessage, shop: &ShopIdentity) -> Vec<Sign
     let weak = weak_signals(msg, &from_domain, &name_words, names_shop, &hosts, shop);
     let kinds: Vec<&Weak> = weak.iter().map(|(w, _)| w).collect();
     if weak_pair_flags(&kinds, super::free_mail::is_free_mail(&from_domain)) {
-        weak.into_iter().map(|(_, s)| s).collect()
+        let mut flagged: Vec<Signal> = weak.into_iter().map(|(_, s)| s).collect();
+        flagged.dedup();
+        flagged
     } else {
         Vec::new()
     }
@@ -378,22 +380,24 @@ fn weak_signals(
         .iter()
         .filter(|w| !ROLE_WORDS.contains(&w.as_str()) && w.len() >= 3)
         .any(|w| domain_words.contains(w));
+    // One reason for the display name, however many of its weak signals it shows.
+    let mut claims: Vec<(Weak, String)> = Vec::new();
     if names_shop {
-        out.push((
+        claims.push((
             Weak::ClaimsShop,
-            display(format!(
-                "the shop's name \"{}\"",
-                super::sanitize::line(&shop.name)
-            )),
+            format!("the shop's name \"{}\"", super::sanitize::line(&shop.name)),
         ));
     } else if let Some(b) = lookalike::brand_in_name(name_words).filter(|b| !b.owns(from_domain)) {
-        out.push((Weak::ClaimsBrand, display(format!("the name {}", b.name))));
+        claims.push((Weak::ClaimsBrand, format!("the name {}", b.name)));
     }
     if !names_own_domain {
         if let Some(role) = name_words.iter().find(|w| ROLE_WORDS.contains(&w.as_str())) {
-            out.push((Weak::RoleName, display(format!("\"{role}\""))));
+            claims.push((Weak::RoleName, format!("\"{role}\"")));
         }
     }
+    let what: Vec<&str> = claims.iter().map(|(_, w)| w.as_str()).collect();
+    let signal = display(what.join(" and "));
+    out.extend(claims.into_iter().map(|(w, _)| (w, signal.clone())));
     if let (Some(rt), Some(f)) = (msg.reply_to.as_ref(), from) {
         let rt_domain = domain_of(&rt.addr).to_lowercase();
         if !is_form_sender(&f.addr)

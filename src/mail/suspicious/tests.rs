@@ -222,7 +222,7 @@ fn signal_table() {
         (
             "the shop's name with a role word from free mail",
             "From: Alphx Billing Team <alphx.team@gmail.com>\nSubject: invoice\n\nHi\n",
-            &[DisplayName, DisplayName],
+            &[DisplayName],
         ),
         (
             "a brand's name asking for new payment details",
@@ -370,6 +370,11 @@ fn reasons_read_as_one_line() {
             "the receiving server could not verify a sender who claims to be PayPal (dmarc=fail)",
         ),
         (
+            "From: Alphx Billing Team <alphx.team@gmail.com>\nSubject: x\n\nHi\n".to_string(),
+            "the name \"Alphx Billing Team\" uses the shop's name \"Alphx\" and \"billing\" but the \
+             mail comes from gmail.com",
+        ),
+        (
             "From: Jane <jane@outlook.com>\nReply-To: j@proton.example\nSubject: x\n\nPlease send the refund to my new bank account.\n".to_string(),
             "replies would go to proton.example, not the sender's outlook.com; asks to change payment details or pay to a new account",
         ),
@@ -396,6 +401,44 @@ fn hostile_links_and_names_never_panic() {
     let _ = kinds(&deep);
     let _ =
         kinds("From: =?utf-8?q?\u{202e}PayPal?= <a@xn--.com>\nReply-To: b@xn--zz\n\nhttps://\n");
+}
+
+#[test]
+fn look_alike_domains() {
+    let shop = shop();
+    let own: Vec<String> = vec!["alphx.shop".into()];
+    let labels = lookalike::shop_labels(&shop.name, &own);
+    let owns = |d: &str| shop.owns_domain(d);
+    let cases = [
+        ("paypa1.com", Some("PayPal")),
+        ("paypal.support", Some("PayPal")),
+        ("paypalsecure.example", Some("PayPal")),
+        ("secure-paypal.example", Some("PayPal")),
+        ("amaz0n-refunds.example", Some("Amazon")),
+        ("xn--pypal-4ve.com", Some("PayPal")),
+        ("apple-id-support.example", Some("Apple")),
+        ("alphxshop.example", Some("Alphx")),
+        ("mail.alphx.shop", None),
+        ("paypal.de", None),
+        ("www.paypal-community.com", None),
+        ("dpd.ch", None),
+        ("myshopify.com", None),
+        ("amazon.jobs", None),
+        ("apple-farm.example", None),
+        ("pineapple.example", None),
+        ("stripes.example", None),
+        ("cloud.example", None),
+        ("groups.io", None),
+        ("cups-shop.de", None),
+        ("xn--mller-keramik-wob.de", None),
+        ("uni-heidelberg.de", None),
+        ("", None),
+        ("xn--.com", None),
+    ];
+    for (domain, want) in cases {
+        let got = lookalike::imitation(domain, &shop.name, &labels, &owns).map(|i| i.whom);
+        assert_eq!(got.as_deref(), want, "{domain}");
+    }
 }
 
 #[test]
