@@ -315,7 +315,9 @@ fn look_alike(
     let own: Vec<String> = shop
         .addresses
         .iter()
-        .map(|a| domain_of(a).to_string())
+        .map(|a| domain_of(a))
+        .filter(|d| !d.is_empty() && !super::free_mail::is_free_mail(d))
+        .map(base_domain)
         .collect();
     let labels = lookalike::shop_labels(&shop.name, &own);
     let owns = |d: &str| shop.owns_domain(d);
@@ -332,7 +334,7 @@ fn look_alike(
         .filter_map(|(what, d)| Some((what, d?)))
         .chain(hosts.iter().map(|h| ("a link's", h.clone())));
     for (what, domain) in named {
-        if let Some(i) = lookalike::imitation(&domain, &shop.name, &labels, &owns) {
+        if let Some(i) = lookalike::imitation(&domain, &shop.name, &labels, &own, &owns) {
             let shown = lookalike::decode_idn(&i.domain);
             let idn = if shown != i.domain {
                 format!(" ({})", super::sanitize::line(&i.domain))

@@ -367,12 +367,14 @@ pub(super) fn shop_labels(name: &str, own_domains: &[String]) -> Vec<String> {
     out
 }
 
-/// Does `domain` imitate the shop (`shop` labels, `own` its real domains) or a brand? Never
-/// for the shop's own domains or a brand's real ones.
+/// Does `domain` imitate the shop (`shop` labels, `own_domains` its registrable domains, `own`
+/// says whether a domain is the shop's) or a brand? Never for the shop's own domains or a
+/// brand's real ones.
 pub(super) fn imitation(
     domain: &str,
     shop_name: &str,
     shop: &[String],
+    own_domains: &[String],
     own: &dyn Fn(&str) -> bool,
 ) -> Option<Imitation> {
     let domain = domain.trim().trim_end_matches('.').to_lowercase();
@@ -393,6 +395,18 @@ pub(super) fn imitation(
             domain: domain.clone(),
         })
     };
+    // A real domain in front of another one: paypal.com.secure-login.example.
+    let dotted = format!(".{unicode}");
+    let in_front = |real: &str| dotted.contains(&format!(".{real}."));
+    if own_domains.iter().any(|d| in_front(d)) {
+        return hit(shop_name);
+    }
+    if let Some(b) = BRANDS
+        .iter()
+        .find(|b| b.domains.iter().any(|d| in_front(d)))
+    {
+        return hit(b.name);
+    }
     for label in shop {
         // The shop's exact name on any other domain (alphx.sh0p, alphx-shop.example) or one
         // edit away (alpxh.shop).

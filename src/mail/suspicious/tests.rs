@@ -418,6 +418,9 @@ fn look_alike_domains() {
         ("xn--pypal-4ve.com", Some("PayPal")),
         ("apple-id-support.example", Some("Apple")),
         ("alphxshop.example", Some("Alphx")),
+        ("paypal.com.secure-login.example", Some("PayPal")),
+        ("www.amazon.de.refunds.example", Some("Amazon")),
+        ("alphx.shop.verify.example", Some("Alphx")),
         ("mail.alphx.shop", None),
         ("paypal.de", None),
         ("www.paypal-community.com", None),
@@ -436,7 +439,7 @@ fn look_alike_domains() {
         ("xn--.com", None),
     ];
     for (domain, want) in cases {
-        let got = lookalike::imitation(domain, &shop.name, &labels, &owns).map(|i| i.whom);
+        let got = lookalike::imitation(domain, &shop.name, &labels, &own, &owns).map(|i| i.whom);
         assert_eq!(got.as_deref(), want, "{domain}");
     }
 }
