@@ -394,13 +394,19 @@ fn reasons_read_as_one_line() {
 #[test]
 fn hostile_links_and_names_never_panic() {
     let deep = format!(
-        "From: a@b.example\nContent-Type: text/html\n\n{}<a href=\"https://x.example\">{}",
+        "From: a@b.example\nContent-Type: text/html\n\n{}<a href=\"https://x.example\">{}</a>",
         "<a href=\"".repeat(10_000),
-        "&#xFFFFFFFF;&#99999999999;&".repeat(1000)
+        "&#xFFFFFFFF;&#99999999999;&äöüäöüäöü;&#x;&#;".repeat(1000)
     );
     let _ = kinds(&deep);
     let _ =
         kinds("From: =?utf-8?q?\u{202e}PayPal?= <a@xn--.com>\nReply-To: b@xn--zz\n\nhttps://\n");
+    let html = "<a href='https://x.example'>&äöüäöü;ß&amp</a><a href=\"\">&#x1F600;</a>";
+    let links = links::html_links(html);
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0].text, "&äöüäöü;ß&amp");
+    assert_eq!(links[1].text, "\u{1F600}");
+    assert!(links.iter().all(|l| links::mismatch(l).is_none()));
 }
 
 #[test]
