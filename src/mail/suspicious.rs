@@ -226,11 +226,11 @@ pub fn signals(raw: &[u8], msg: &ParsedMessage, shop: &ShopIdentity) -> Vec<Sign
 /// - a Reply-To elsewhere or a payment change with a role word, only from free mail: a
 ///   company's accounts department writes from its own domain;
 /// - a claimed shop or brand with a payment change, a role word ("Alphx Billing" on a
-///   foreign domain) or a marketplace short link;
-/// - a payment change with a marketplace short link.
+///   foreign domain) or a marketplace short link.
 ///
 /// Not flagged: a university sender with her private Reply-To, "Accounts Payable" asking for
-/// an invoice, a customer's new card, a customer's amzn.to link.
+/// an invoice, a customer's new card, a customer's amzn.to link, and a customer's new card
+/// next to their shop.app order link (a marketplace's short link leads to the marketplace).
 fn weak_pair_flags(kinds: &[&Weak], free_mail: bool) -> bool {
     use Weak::*;
     let has = |w: Weak| kinds.contains(&&w);
@@ -238,7 +238,6 @@ fn weak_pair_flags(kinds: &[&Weak], free_mail: bool) -> bool {
     (has(ReplyElsewhere) && (has(PaymentChange) || claims))
         || (free_mail && has(RoleName) && (has(ReplyElsewhere) || has(PaymentChange)))
         || (claims && (has(PaymentChange) || has(RoleName) || has(ShortLink)))
-        || (has(PaymentChange) && has(ShortLink))
 }
 
 fn authentication(results: &auth::AuthResults, whom: &str) -> Signal {
@@ -384,7 +383,9 @@ fn weak_signals(
         .any(|w| domain_words.contains(w));
     // One reason for the display name, however many of its weak signals it shows.
     let mut claims: Vec<(Weak, String)> = Vec::new();
-    if names_shop {
+    // Shop platforms and contact forms send in the shop's name on its behalf.
+    let on_behalf = from.is_some_and(|f| is_form_sender(&f.addr));
+    if names_shop && !on_behalf {
         claims.push((
             Weak::ClaimsShop,
             format!("the shop's name \"{}\"", super::sanitize::line(&shop.name)),

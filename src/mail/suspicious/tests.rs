@@ -199,6 +199,11 @@ fn signal_table() {
             &[],
         ),
         (
+            "the shop's contact form on its platform, in the shop's name, about a new card",
+            "From: Alphx <mailer@shopify.com>\nReply-To: Mia <mia@gmx.de>\nSubject: Contact form\n\nI have a new card, can I pay again? https://shop.app/o/8f3k\n",
+            &[],
+        ),
+        (
             "Reply-To elsewhere and a short link",
             "From: Ingrid <ingrid@uni.example>\nReply-To: ingrid@gmail.com\nSubject: listing\n\nIs this yours? https://etsy.me/3xYzAbc\n",
             &[],
@@ -230,9 +235,14 @@ fn signal_table() {
             &[DisplayName, PaymentChange],
         ),
         (
-            "a payment change with a marketplace short link",
+            "a payment change with a marketplace short link (it leads to the marketplace)",
             "From: Jane <jane@outlook.com>\nSubject: refund\n\nSend the refund to this account: https://paypal.me/janedoe123 please, my new bank account details follow.\n",
-            &[PaymentChange, ShortLink],
+            &[],
+        ),
+        (
+            "a brand's name with a marketplace short link",
+            "From: Etsy Team <etsy.team@gmail.com>\nSubject: your shop\n\nSee https://etsy.me/3xYzAbc now.\n",
+            &[DisplayName, ShortLink],
         ),
         // --- strong signals flag alone ---
         ("a .pdf.exe attachment", &pdf_exe, &[Attachment]),
