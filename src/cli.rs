@@ -16,6 +16,7 @@ use std::path::PathBuf;
 mod bulk;
 mod check;
 mod proactive;
+mod trust;
 
 /// shopinbox: the customer inbox for a small online shop, in your terminal.
 ///
@@ -105,6 +106,17 @@ pub enum Command {
         ids: Vec<i64>,
         /// Bring a dismissed duplicate back into Needs reply.
         #[arg(long)]
+        undo: bool,
+    },
+    /// Say a sender's mail is not suspicious: the red badge leaves their conversations, new
+    /// mail included; --undo checks their mail again. Without an address: the senders marked
+    /// fine.
+    NotSuspicious {
+        /// The sender's address (as `list` and `show` print it).
+        #[arg(value_name = "ADDR")]
+        addr: Option<String>,
+        /// Take it back: the sender's mail is checked for fraud again.
+        #[arg(long, requires = "addr")]
         undo: bool,
     },
     /// Snooze conversations until a time: `snooze 12 13 14 "2026-11-25 09:00"`, or `--clear`.
@@ -782,6 +794,15 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::NotDuplicate { ids, undo }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             out!("{}", bulk::not_duplicate(&mut env.store, ids, *undo)?);
+            Ok(0)
+        }
+        Some(Command::NotSuspicious { addr, undo }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let now = env.now;
+            out!(
+                "{}",
+                trust::not_suspicious(&mut env.store, &env.config, addr.as_deref(), *undo, now)?
+            );
             Ok(0)
         }
         Some(Command::Snooze { words, clear }) => {

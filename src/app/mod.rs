@@ -352,6 +352,10 @@ pub enum Undo {
     Duplicate {
         conversation: ConversationId,
     },
+    /// "This sender is fine" on a suspicious conversation.
+    Trusted {
+        addr: String,
+    },
     /// Pulled out of "Older, never answered" into Needs reply.
     Pulled {
         conversation: ConversationId,
@@ -998,6 +1002,7 @@ impl App {
             }
             Command::DeleteNote => self.delete_note(),
             Command::NotDuplicate => self.not_duplicate(),
+            Command::NotSuspicious => self.not_suspicious(),
             Command::FirstName => {
                 let Some(addr) = self.target_customer_addr() else {
                     self.info("Select a conversation to correct its customer's first name.");
@@ -1394,6 +1399,7 @@ impl App {
                 text,
             } => self.data.add_note(customer_addr, text).map(|_| ()),
             Undo::Duplicate { conversation } => self.data.restore_duplicate(*conversation),
+            Undo::Trusted { addr } => self.data.untrust_sender(addr),
             Undo::Pulled { conversation } => self.undo_pull(*conversation),
             Undo::Send { .. } | Undo::Bulk(_) => Ok(()),
         };
@@ -1405,6 +1411,10 @@ impl App {
                     Undo::Answered { .. } => "Undone: answered mark.".to_string(),
                     Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
                     Undo::Duplicate { .. } => "Undone: possible duplicate order.".to_string(),
+                    Undo::Trusted { addr } => format!(
+                        "Undone: mail from {} is checked for fraud again.",
+                        crate::mail::sanitize::line(&addr)
+                    ),
                     Undo::Pulled { .. } => "Undone: back in Older, never answered.".to_string(),
                     Undo::Send { .. } | Undo::Bulk(_) => String::new(),
                 };

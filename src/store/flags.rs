@@ -86,11 +86,15 @@ pub(crate) fn conversation_flags(
 ) -> Result<Vec<Flag>, StoreError> {
     const ACTION: &str = "read a conversation's warnings";
     let mut out = Vec::new();
+    // A suspicious warning on mail from a sender the owner marked fine is left out
+    // (see [`super::trust`]); the flag itself stays on the message.
     let newest = |kind: &str| -> Result<Option<(String, i64)>, StoreError> {
         conn.prepare_cached(
             "SELECT f.reason, m.received_at FROM message_flags f
              JOIN messages m ON m.id = f.message
              WHERE m.conversation_id = ?1 AND f.kind = ?2
+               AND (f.kind <> 'suspicious' OR NOT EXISTS (
+                    SELECT 1 FROM trusted_senders t WHERE t.addr = m.from_addr))
              ORDER BY m.received_at DESC, m.id DESC LIMIT 1",
         )
         .and_then(|mut st| {

@@ -328,7 +328,8 @@ CREATE TABLE history_fetch (
 /// verified their platform's signature (only verified ones can make a duplicate item; orders
 /// filed before were trusted by their subject and count as unverified); the folders the sync
 /// found to hold the shop's own mail (Sent), so that a copy there is the shop's whatever its
-/// headers say; and the senders the owner said are fine, whose mail is never flagged.
+/// headers say; and the senders the owner said are fine: their messages keep the warning
+/// the classifier gave them, but a conversation does not show it while the sender is listed.
 const V10_TRUST: &str = r#"
 ALTER TABLE orders ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE folder_roles (
