@@ -116,6 +116,10 @@ pub enum Command {
         /// Bring them back now.
         #[arg(long)]
         clear: bool,
+        /// Snooze even when a conversation is due (or overdue) before the snooze ends; it
+        /// stays in the morning report's overdue list, marked as snoozed.
+        #[arg(long)]
+        past_deadline: bool,
     },
     /// Mark conversations answered outside the mailbox (by phone, in person); --clear takes
     /// the mark back. Several ids change together or not at all.
@@ -698,6 +702,7 @@ fn run(cli: Cli) -> Result<i32> {
             if *json {
                 let mut v = serde_json::to_value(&stats)?;
                 v["on_time_share"] = serde_json::json!(stats.on_time_share());
+                v["promise_on_time_share"] = serde_json::json!(stats.promise_on_time_share());
                 v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
                 outln!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -783,11 +788,16 @@ fn run(cli: Cli) -> Result<i32> {
             out!("{}", bulk::not_duplicate(&mut env.store, ids, *undo)?);
             Ok(0)
         }
-        Some(Command::Snooze { words, clear }) => {
+        Some(Command::Snooze {
+            words,
+            clear,
+            past_deadline,
+        }) => {
             let mut env = Env::open(&cli, cli.demo)?;
+            let past = bulk::PastDeadline(*past_deadline);
             out!(
                 "{}",
-                bulk::snooze(&mut env.store, &env.config, words, *clear, env.now)?
+                bulk::snooze(&mut env.store, &env.config, words, *clear, past, env.now)?
             );
             Ok(0)
         }
@@ -1016,7 +1026,10 @@ fn row_json(
         "first_name": first_name,
         "subject": row.subject,
         "messages": row.message_count,
-        "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
+        "received_at": row.pending_since.unwrap_or(row.received_at()).with_timezone(&cal.tz).to_rfc3339(),
+        "last_customer_at": row.last_customer_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        "follow_up_at": row.follow_up_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        "snoozed_until": row.snoozed_until.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "state": state_word(row, now, cal),
         "late_minutes": late.map(|d| d.num_minutes()),
@@ -1058,7 +1071,7 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
             .customer_name
             .clone()
             .unwrap_or_else(|| row.customer_addr.clone());
-        let received = crate::human_time::moment(row.last_at, env.now, cal.tz);
+        let received = crate::human_time::moment(row.received_at(), env.now, cal.tz);
         writeln!(
             out,
             "{:>5}  {:<16} {:<24} {:<40} {} ({})",

@@ -37,6 +37,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "close",
             "holidays",
             "cutoff_minutes",
+            "promise_cutoff_minutes",
+            "late_grace_minutes",
             "due_soon_minutes",
             "track_days",
             "track_since",
@@ -599,6 +601,8 @@ struct RawHours {
     holidays: Vec<toml::Value>,
     #[serde(default)]
     cutoff_minutes: u32,
+    promise_cutoff_minutes: Option<u32>,
+    late_grace_minutes: Option<u32>,
     due_soon_minutes: Option<u32>,
     track_days: Option<u32>,
     track_since: Option<toml::Value>,
@@ -1214,6 +1218,17 @@ impl<'a> Ctx<'a> {
                 ),
             ));
         }
+        let promise_cutoff = raw
+            .promise_cutoff_minutes
+            .unwrap_or(deadline::DEFAULT_PROMISE_CUTOFF_MINUTES);
+        if i64::from(promise_cutoff) >= day_minutes {
+            return Err(self.invalid(
+                "hours.promise_cutoff_minutes",
+                format!(
+                    "is not shorter than the business day ({day_minutes} minutes); use a smaller number, or 0 for none"
+                ),
+            ));
+        }
         let track = self.track_window(raw.track_days, raw.track_since.as_ref())?;
         Ok(Calendar {
             tz,
@@ -1222,6 +1237,11 @@ impl<'a> Ctx<'a> {
             close,
             holidays,
             cutoff: Duration::minutes(i64::from(raw.cutoff_minutes)),
+            promise_cutoff: Duration::minutes(i64::from(promise_cutoff)),
+            late_grace: Duration::minutes(i64::from(
+                raw.late_grace_minutes
+                    .unwrap_or(deadline::DEFAULT_LATE_GRACE_MINUTES),
+            )),
             due_soon: Duration::minutes(i64::from(
                 raw.due_soon_minutes
                     .unwrap_or(deadline::DEFAULT_DUE_SOON_MINUTES),

@@ -424,7 +424,7 @@ fn follow_ups_and_snoozes_are_visible() {
     cmd(&mut app, Command::ViewAnswered);
     let answered = app.inbox.selected_row().unwrap().clone();
     let five = now + Duration::minutes(30);
-    other.set_follow_up(answered.id, Some(five)).unwrap();
+    other.set_follow_up(answered.id, Some(five), now).unwrap();
     app.update(Action::Refresh);
     let screen = screen_text(&render(&app, 100, 30));
     assert!(screen.contains("follow-up due 17:00"), "{screen}");
@@ -444,7 +444,7 @@ fn follow_ups_and_snoozes_are_visible() {
 
     // The promise falls due an hour ago: back in Needs reply, overdue.
     other
-        .set_follow_up(answered.id, Some(now - Duration::hours(1)))
+        .set_follow_up(answered.id, Some(now - Duration::hours(1)), now)
         .unwrap();
     cmd(&mut app, Command::ViewNeedsReply);
     select(&mut app, &answered.subject);

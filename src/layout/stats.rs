@@ -170,6 +170,18 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
             st.open_overdue
         ),
     ));
+    let decided = st.promises_kept_on_time + st.promises_kept_late + st.promises_broken;
+    out.push((
+        if st.promises_broken > 0 { Alert } else { Text },
+        format!(
+            "{:<20} {} of {decided} kept on time ({}) · {} late · {} broken",
+            "Promises",
+            st.promises_kept_on_time,
+            percent(st.promises_kept_on_time, decided),
+            st.promises_kept_late,
+            st.promises_broken
+        ),
+    ));
     out.push((
         Text,
         match &st.resolution {

@@ -105,6 +105,28 @@ impl Store {
         Ok(rows)
     }
 
+    /// The follow-ups promised by replies sent since `since` (from the outbox, which keeps
+    /// every sent reply): (conversation, sent at, promised for), by conversation and time.
+    pub fn promise_rows(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(ConversationId, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT conversation_id, sent_at, follow_up_at FROM outbox
+                 WHERE state = 'sent' AND conversation_id IS NOT NULL
+                   AND follow_up_at IS NOT NULL AND sent_at IS NOT NULL AND sent_at >= ?1
+                 ORDER BY conversation_id, sent_at, id",
+            )
+            .and_then(|mut st| {
+                st.query_map([secs(since)], |r| {
+                    Ok((r.get(0)?, time(r.get(1)?), time(r.get(2)?)))
+                })?
+                .collect()
+            })
+            .ctx("read the promised follow-ups")
+    }
+
     /// Conversations whose follow-up (or snooze end) falls in `[start, end)`, earliest first,
     /// with their state at `now`.
     pub fn conversations_timed_between(
@@ -115,7 +137,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<ConversationRow>, StoreError> {
         let column = which.column();
-        let n = secs(now);
+        let n = self.shown_before(now);
         self.conn
             .prepare_cached(&format!(
                 "SELECT {CONV_COLS} FROM conversations

@@ -324,6 +324,13 @@ CREATE TABLE history_fetch (
 );
 "#;
 
+/// Issue 21: when a follow-up was promised (the sending time of the reply that made it). Any
+/// later answer from the shop (any client, or a phone mark) settles the promise, before or
+/// after its time. One column, so a merge can renumber the step freely.
+const V10_PROMISE_MADE: &str = r#"
+ALTER TABLE conversations ADD COLUMN follow_up_made_at INTEGER;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -335,6 +342,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V7_PROACTIVE,
     V8_REMOVED,
     V9_TRACKING,
+    V10_PROMISE_MADE,
 ];
 
 pub(crate) fn latest_version() -> i64 {

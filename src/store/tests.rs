@@ -638,7 +638,8 @@ fn mark_answered_snooze_and_follow_up() {
         .reply_to("c@jane")],
     );
     let fu = berlin("2025-11-27 10:00");
-    s.set_follow_up(id, Some(fu)).unwrap();
+    s.set_follow_up(id, Some(fu), berlin("2025-11-24 12:00"))
+        .unwrap();
     assert!(needs(&s, berlin("2025-11-26 10:00")).is_empty());
     let at_fu = s.list(View::NeedsReply, fu, 0, 50).unwrap();
     assert_eq!(ids(&at_fu), vec![id]);
@@ -681,13 +682,22 @@ fn mark_answered_snooze_and_follow_up() {
     );
     let pending_due = due_at(berlin("2025-11-28 09:30"), &cal);
     let early = pending_due - Duration::hours(2);
-    s.set_follow_up(id, Some(early)).unwrap();
+    s.set_follow_up(id, Some(early), berlin("2025-11-28 09:31"))
+        .unwrap();
     assert_eq!(
         s.conversation_at(id, early).unwrap().unwrap().due_at,
         Some(early.min(pending_due))
     );
+    // A promise counts from the start of its day (issue 21), not only from its time.
     assert_eq!(
         s.conversation_at(id, early - Duration::minutes(1))
+            .unwrap()
+            .unwrap()
+            .due_at,
+        Some(early)
+    );
+    assert_eq!(
+        s.conversation_at(id, berlin("2025-11-27 23:00"))
             .unwrap()
             .unwrap()
             .due_at,
@@ -1066,7 +1076,7 @@ fn reset_mailbox_keeps_local_data() {
     let until = berlin("2026-01-01 09:00");
     s.snooze(id, Some(until)).unwrap();
     let fu = berlin("2026-01-02 09:00");
-    s.set_follow_up(id, Some(fu)).unwrap();
+    s.set_follow_up(id, Some(fu), until).unwrap();
     s.add_note(JANE, "VIP").unwrap();
     let rule = s.add_rule(RuleKind::Sender, BOB).unwrap();
     s.connection()

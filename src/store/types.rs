@@ -255,6 +255,22 @@ pub struct ConversationRow {
     /// A customer message from before the tracking window was never answered (since when it
     /// waits): history, not owed, listed under "Older, never answered".
     pub older_since: Option<DateTime<Utc>>,
+    /// The customer's newest message (not the shop's, not an auto-reply): what the Received
+    /// column shows. `None` when the customer never wrote (the shop wrote first).
+    pub last_customer_at: Option<DateTime<Utc>>,
+}
+
+impl ConversationRow {
+    /// The time the Received column shows: the customer's last message, else the newest.
+    pub fn received_at(&self) -> DateTime<Utc> {
+        self.last_customer_at.unwrap_or(self.last_at)
+    }
+
+    /// When it is due next: the customer's deadline or the promised follow-up (also one on a
+    /// later day), whichever is earlier. A snooze ending after it needs a yes (issue 21).
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        [self.due_at, self.follow_up_at].into_iter().flatten().min()
+    }
 }
 
 /// What a warning is about. Flags never hide anything (DESIGN.md "Flags that warn").
