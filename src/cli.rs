@@ -1062,6 +1062,10 @@ fn print_inbox(env: &Env, view: View, limit: u64) -> Result<()> {
     for row in &rows {
         let badge = match (&row.not_customer, row.due_at) {
             (Some(n), _) => format!("not a customer: {}", n.label()),
+            // A promise says so, as in the inbox's narrow column: "f-up Thu 17:00", "F-UP late 5m".
+            (None, _) if crate::ui::inbox::follow_up(row).is_some() => {
+                crate::ui::inbox::short_badge(row, env.now, &cal)
+            }
             (None, Some(due)) => deadline::badge(due, env.now, &cal),
             (None, None) if row.removed_since.is_some() => "removed on server".to_string(),
             (None, None) if row.older_since.is_some() => "older, no reply".to_string(),

@@ -23,11 +23,14 @@ pub fn load_stat_conversations(
     let mut current: Option<ConversationId> = None;
     let mut promises: std::collections::HashMap<ConversationId, Vec<StatPromise>> =
         std::collections::HashMap::new();
-    for (conv, made_at, due_at) in store.promise_rows(since)? {
+    for p in store.promise_rows(since)? {
         promises
-            .entry(conv)
+            .entry(p.conversation_id)
             .or_default()
-            .push(StatPromise { made_at, due_at });
+            .push(StatPromise {
+                made_at: p.made_at,
+                due_at: p.due_at,
+            });
     }
     // Rows come ordered by conversation, then arrival.
     for row in store.stat_rows(since)? {

@@ -203,7 +203,7 @@ impl Store {
         let tx = self.conn.transaction().ctx(ACTION)?;
         let n = tx
             .execute(
-                "UPDATE conversations SET follow_up_at = ?2, follow_up_made_at = ?3 WHERE id = ?1",
+                "UPDATE conversations SET promise_at = ?2, promise_made_at = ?3 WHERE id = ?1",
                 params![id, at.map(secs), at.map(|_| secs(made))],
             )
             .ctx(ACTION)?;

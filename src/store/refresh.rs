@@ -46,8 +46,8 @@ pub(crate) fn recompute(
     const ACTION: &str = "update a conversation's state";
     let marks = conn
         .prepare_cached(
-            "SELECT manual_answered_at, follow_up_at, snoozed_until, snoozed_after, pulled_at,
-                    (SELECT started_at FROM tracking WHERE id = 1), follow_up_made_at
+            "SELECT manual_answered_at, promise_at, snoozed_until, snoozed_after, pulled_at,
+                    (SELECT started_at FROM tracking WHERE id = 1), promise_made_at
              FROM conversations WHERE id = ?1",
         )
         .ctx(ACTION)?
@@ -158,12 +158,12 @@ pub(crate) fn recompute(
         return Ok(());
     };
     let due = opt_time(s.pending_since).map(|p| secs(deadline::due_at(p, &ctx.calendar)));
-    // A settled promise is gone: the conversation is simply answered (statistics read the
-    // promise's history from the outbox).
-    let (follow_up, follow_up_made) = if s.follow_up_done {
-        (None, None)
+    // The cached follow-up is the promise still open; a settled one stays a mark
+    // (`promise_at`), so taking back the answer that settled it brings it back.
+    let follow_up = if s.follow_up_done {
+        None
     } else {
-        (marks.follow_up_at, marks.follow_up_made_at)
+        marks.follow_up_at
     };
     let (snoozed_until, snoozed_after) = if s.snooze_ended {
         (None, None)
@@ -192,7 +192,7 @@ pub(crate) fn recompute(
              first_at = ?6, last_at = ?7, latest_message = ?8, pending_since = ?9, due_at = ?10,
              last_shop_at = ?11, not_customer = ?12, follow_up_at = ?13, snoozed_until = ?14,
              snoozed_after = ?15, attention = ?16, flags = ?17, removed_since = ?18,
-             older_since = ?19, follow_up_made_at = ?20
+             older_since = ?19
          WHERE id = ?1",
     )
     .and_then(|mut st| {
@@ -216,7 +216,6 @@ pub(crate) fn recompute(
             super::convert::to_json(&conv_flags),
             s.removed_since,
             s.not_customer.is_none().then_some(s.older_since).flatten(),
-            follow_up_made,
         ])
     })
     .ctx(ACTION)?;

@@ -31,6 +31,14 @@ pub struct StatRow {
     pub removed: bool,
 }
 
+/// A follow-up a sent reply promised: made when the reply went out, due at its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromiseRow {
+    pub conversation_id: ConversationId,
+    pub made_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+}
+
 /// Which owner-set time of a conversation to look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConversationTime {
@@ -106,11 +114,8 @@ impl Store {
     }
 
     /// The follow-ups promised by replies sent since `since` (from the outbox, which keeps
-    /// every sent reply): (conversation, sent at, promised for), by conversation and time.
-    pub fn promise_rows(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<(ConversationId, DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+    /// every sent reply), by conversation and time.
+    pub fn promise_rows(&self, since: DateTime<Utc>) -> Result<Vec<PromiseRow>, StoreError> {
         self.conn
             .prepare_cached(
                 "SELECT conversation_id, sent_at, follow_up_at FROM outbox
@@ -120,7 +125,11 @@ impl Store {
             )
             .and_then(|mut st| {
                 st.query_map([secs(since)], |r| {
-                    Ok((r.get(0)?, time(r.get(1)?), time(r.get(2)?)))
+                    Ok(PromiseRow {
+                        conversation_id: r.get(0)?,
+                        made_at: time(r.get(1)?),
+                        due_at: time(r.get(2)?),
+                    })
                 })?
                 .collect()
             })

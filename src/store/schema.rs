@@ -324,11 +324,15 @@ CREATE TABLE history_fetch (
 );
 "#;
 
-/// Issue 21: when a follow-up was promised (the sending time of the reply that made it). Any
-/// later answer from the shop (any client, or a phone mark) settles the promise, before or
-/// after its time. One column, so a merge can renumber the step freely.
+/// Issue 21: the owner's promise as a mark of its own: `promise_at` (when the follow-up is
+/// due) and `promise_made_at` (when the reply that made it went out). Any later answer from
+/// the shop (any client, or a phone mark) settles it, before or after its time;
+/// `follow_up_at` becomes the cached, still-open promise (NULL once settled), so taking an
+/// "answered" mark back brings the promise back. Small on purpose, so a merge can renumber it.
 const V10_PROMISE_MADE: &str = r#"
-ALTER TABLE conversations ADD COLUMN follow_up_made_at INTEGER;
+ALTER TABLE conversations ADD COLUMN promise_at INTEGER;
+ALTER TABLE conversations ADD COLUMN promise_made_at INTEGER;
+UPDATE conversations SET promise_at = follow_up_at WHERE follow_up_at IS NOT NULL;
 "#;
 
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.

@@ -572,6 +572,73 @@ fn rules_exclude_and_undo() {
     assert_eq!(s.rules().unwrap().len(), 1);
 }
 
+/// Issue 21: a promise is settled by any later answer (early or late), a new promise replaces
+/// it, and taking back the "answered" mark that settled it brings it back.
+#[test]
+fn a_promise_is_settled_by_any_later_answer() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail("q@jane", JANE, SHOP, "Lamp", "2025-11-24 10:00"),
+            mail("r1@shop", SHOP, JANE, "Re: Lamp", "2025-11-24 11:00").reply_to("q@jane"),
+        ],
+    );
+    let id = conv_of(&s, out[0].key()).id;
+    // The reply at 11:00 promised "by the end of Wednesday".
+    let due = berlin("2025-11-26 17:00");
+    s.set_follow_up(id, Some(due), berlin("2025-11-24 11:00"))
+        .unwrap();
+    let row = |s: &Store, at: &str| s.conversation_at(id, berlin(at)).unwrap().unwrap();
+    assert_eq!(
+        row(&s, "2025-11-25 12:00").due_at,
+        None,
+        "not shown on Tuesday"
+    );
+    assert_eq!(
+        row(&s, "2025-11-26 08:00").due_at,
+        Some(due),
+        "shown from its day"
+    );
+
+    // Answered by phone on Tuesday: settled, also after its time.
+    s.mark_answered(id, Some(berlin("2025-11-25 09:00")))
+        .unwrap();
+    assert_eq!(row(&s, "2025-11-26 18:00").follow_up_at, None);
+    assert!(s
+        .list(View::Overdue, berlin("2025-11-27 10:00"), 0, 50)
+        .unwrap()
+        .is_empty());
+    // The mark taken back: the promise is open again.
+    s.mark_answered(id, None).unwrap();
+    assert_eq!(row(&s, "2025-11-26 18:00").follow_up_at, Some(due));
+    assert_eq!(
+        ids(&s
+            .list(View::Overdue, berlin("2025-11-27 10:00"), 0, 50)
+            .unwrap()),
+        vec![id]
+    );
+
+    // A second reply from another client on Tuesday, before the promised time: settled.
+    ingest(
+        &mut s,
+        vec![mail("r2@shop", SHOP, JANE, "Re: Lamp", "2025-11-25 10:00").reply_to("r1@shop")],
+    );
+    assert_eq!(row(&s, "2025-11-27 10:00").follow_up_at, None);
+    assert_eq!(row(&s, "2025-11-27 10:00").due_at, None);
+
+    // That reply promised again (Thursday): the new promise replaces the old one.
+    let thursday = berlin("2025-11-27 17:00");
+    s.set_follow_up(id, Some(thursday), berlin("2025-11-25 10:00"))
+        .unwrap();
+    assert_eq!(row(&s, "2025-11-27 10:00").due_at, Some(thursday));
+    assert_eq!(
+        row(&s, "2025-11-26 18:00").due_at,
+        None,
+        "the old one is gone"
+    );
+}
+
 #[test]
 fn mark_answered_snooze_and_follow_up() {
     let mut s = store();
