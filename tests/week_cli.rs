@@ -24,6 +24,7 @@ const CEM: &str = "Size exchange";
 const DORA: &str = "Wrong colour";
 const EMIL: &str = "Gift wrapping";
 const FRITZ: &str = "Engraving";
+const GRETA: &str = "Delivery address";
 
 struct Week {
     servers: MailServers,
@@ -154,7 +155,7 @@ impl Week {
     fn sync(&mut self, now: &str) {
         self.ok(now, &["sync"]);
         let rows = self.list(now);
-        for name in [ANNA, BEN, CEM, DORA, EMIL, FRITZ] {
+        for name in [ANNA, BEN, CEM, DORA, EMIL, FRITZ, GRETA] {
             if let Some(r) = rows.iter().find(|r| r["subject"] == name) {
                 self.ids.insert(name, r["id"].as_i64().unwrap());
             }
@@ -207,7 +208,8 @@ impl Week {
             CEM => "cem",
             DORA => "dora",
             EMIL => "emil",
-            _ => "fritz",
+            FRITZ => "fritz",
+            _ => "greta",
         }
     }
 
@@ -448,25 +450,27 @@ fn a_week_of_promises_snoozes_and_lateness() {
     // 08:31: Dora answered by phone, before the shop opens after the holiday.
     w.ok("2026-11-26 08:31", &["answered", &w.id(DORA)]);
 
-    // Fritz writes at 10:00 and gets a promise for the end of the day at 12:00.
+    // Fritz writes at 10:00 and gets a promise for the end of the day at 12:00; Greta
+    // writes at 10:30 (due today 17:00).
     w.customer(FRITZ, 1, "2026-11-26 10:00");
+    w.customer(GRETA, 1, "2026-11-26 10:30");
     w.sync("2026-11-26 12:00");
     let text = w.reply("2026-11-26 12:00", FRITZ, "promise-eod");
     assert!(text.contains("by the end of the day"), "{text}");
     assert_eq!(
         got(w.report("2026-11-26 12:30")),
-        report(0, &[], &[CEM, FRITZ])
+        report(0, &[], &[CEM, FRITZ, GRETA])
     );
-    // 16:45: both promises carry the "due soon" warning.
+    // 16:45: both promises carry the "due soon" warning, as Greta's message does.
     let s = w.states("2026-11-26 16:45");
     assert_eq!(
-        (s[CEM].as_str(), s[FRITZ].as_str()),
-        ("due_soon", "due_soon")
+        (s[CEM].as_str(), s[FRITZ].as_str(), s[GRETA].as_str()),
+        ("due_soon", "due_soon", "due_soon")
     );
     // 17:05: both promises are late; Anna's, kept early on Tuesday, is not.
     assert_eq!(
         got(w.report("2026-11-26 17:05")),
-        report(1, &[CEM, FRITZ], &[])
+        report(1, &[CEM, FRITZ, GRETA], &[])
     );
     assert_eq!(
         w.states("2026-11-26 17:05"),
@@ -477,13 +481,32 @@ fn a_week_of_promises_snoozes_and_lateness() {
             (DORA, "answered"),
             (EMIL, "answered"),
             (FRITZ, "overdue"),
+            (GRETA, "overdue"),
         ])
     );
+    // The statistics at 17:05: the two open promises are not broken yet in business time
+    // (the shop is closed until Friday 09:00, plus 30 minutes' grace).
+    let stats: Value =
+        serde_json::from_str(&w.ok("2026-11-26 17:05", &["stats", "--days", "6", "--json"]))
+            .unwrap();
+    let promises = |v: &Value| {
+        [
+            "promises",
+            "promises_kept_on_time",
+            "promises_kept_late",
+            "promises_broken",
+        ]
+        .map(|k| v[k].as_u64().unwrap())
+    };
+    assert_eq!(promises(&stats), [4, 2, 0, 0], "{stats:#}");
 
     // ---- Friday 27 November
     // 10:00: Fritz is answered from the phone, after the promised time: kept late.
     w.other_client_reply(FRITZ, 1, "2026-11-27 10:00");
     w.sync("2026-11-27 10:05");
+    // 11:00: Greta's answer is two business hours late: it apologises.
+    let text = w.reply("2026-11-27 11:00", GRETA, "plain");
+    assert!(text.contains("I am sorry for the slow reply."), "{text}");
     assert_eq!(got(w.report("2026-11-27 12:30")), report(1, &[CEM], &[]));
     assert_eq!(w.states("2026-11-27 12:30")[FRITZ], "answered");
 
@@ -494,13 +517,14 @@ fn a_week_of_promises_snoozes_and_lateness() {
     // Requests: Anna (Sat, answered Mon 10:00), Emil ×2 (09:30 → 12:00; 14:00 → phone
     // 15:00), Ben (due Mon 17:00, answered Tue 08:30 before opening: on time), Cem (Tue 10:00
     // → 16:45), Dora (due Tue 17:00, phone Thu 08:31 before opening after the holiday: on
-    // time), Fritz (Thu 10:00 → 12:00). All seven on time.
-    assert_eq!(stats["requests"], 7, "{stats:#}");
+    // time), Fritz (Thu 10:00 → 12:00): on time. Greta (due Thu 17:00, answered Fri 11:00,
+    // two business hours late): late.
+    assert_eq!(stats["requests"], 8, "{stats:#}");
     assert_eq!(stats["answered_on_time"], 7, "{stats:#}");
-    assert_eq!(stats["answered_late"], 0, "{stats:#}");
+    assert_eq!(stats["answered_late"], 1, "{stats:#}");
     assert_eq!(stats["still_open"], 0, "{stats:#}");
-    assert_eq!(stats["customer_messages"], 8, "{stats:#}");
-    assert_eq!(stats["on_time_share"], 1.0, "{stats:#}");
+    assert_eq!(stats["customer_messages"], 9, "{stats:#}");
+    assert_eq!(stats["on_time_share"], 0.875, "{stats:#}");
     // Promises: Anna (due Thu 17:00, kept Tue 11:00: on time), Emil (due Mon 17:00, phone
     // 15:00: on time), Cem (due Thu 17:00, never kept: broken), Fritz (due Thu 17:00, kept Fri
     // 10:00, after opening plus 30 minutes: late).

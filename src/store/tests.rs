@@ -1551,8 +1551,9 @@ fn migrates_a_v1_database_keeping_local_data() {
         assert_eq!(schema::migrate_to(&mut conn, 1).unwrap(), 0);
         conn.execute_batch(
             "INSERT INTO conversations(id, subject, norm_subject, customer_addr, created_at,
-                                       snoozed_until, snoozed_after)
-                 VALUES (1, 'Hi', 'hi', 'jane@mail.com', 0, 1900000000, 1764000000);
+                                       snoozed_until, snoozed_after, follow_up_at)
+                 VALUES (1, 'Hi', 'hi', 'jane@mail.com', 0, 1900000000, 1764000000,
+                         1950000000);
              INSERT INTO messages(conversation_id, mailbox, uidvalidity, uid, content_hash,
                                   message_id, from_addr, from_domain, subject, received_at, body,
                                   size, is_shop, raw)
@@ -1590,6 +1591,18 @@ fn migrates_a_v1_database_keeping_local_data() {
     assert_eq!(c.pending_since.map(|t| t.timestamp()), Some(1764000000));
     assert_eq!(c.snoozed_until.map(|t| t.timestamp()), Some(1900000000));
     assert_eq!(s.search("parcel", 5).unwrap().len(), 1);
+    // A promise from before V10 is the owner's mark now (made at an unknown time: only an
+    // answer at or after its time settles it).
+    assert_eq!(c.follow_up_at.map(|t| t.timestamp()), Some(1950000000));
+    let promise: (Option<i64>, Option<i64>) = s
+        .connection()
+        .query_row(
+            "SELECT promise_at, promise_made_at FROM conversations WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(promise, (Some(1950000000), None));
 
     // A file from a newer shopinbox is refused, not damaged.
     drop(s);
