@@ -1666,6 +1666,16 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
         deadline::format_duration(cal.due_soon)
     ));
     line(format!(
+        "Late:           in business time; an answer before {} after the shop opens again is not late",
+        deadline::format_duration(cal.late_grace)
+    ));
+    if cal.promise_cutoff > Duration::zero() {
+        line(format!(
+            "Promises:       \"end of day\" promised after {} means the next business day's close",
+            hm(cal.close - cal.promise_cutoff)
+        ));
+    }
+    line(format!(
         "History:        {} (a first sync now makes mail from before {} history)",
         crate::tracking::describe(cal),
         crate::tracking::history_cutoff(now, cal)

@@ -461,6 +461,12 @@ fn a_week_of_promises_snoozes_and_lateness() {
         got(w.report("2026-11-26 12:30")),
         report(0, &[], &[CEM, FRITZ, GRETA])
     );
+    let text = w.ok("2026-11-26 12:30", &["overdue"]);
+    assert_eq!(text.matches("promised by 17:00").count(), 2, "{text}");
+    assert!(
+        !text.contains("FOLLOW-UPS"),
+        "each conversation once: {text}"
+    );
     // 16:45: both promises carry the "due soon" warning, as Greta's message does.
     let s = w.states("2026-11-26 16:45");
     assert_eq!(
@@ -472,6 +478,12 @@ fn a_week_of_promises_snoozes_and_lateness() {
         got(w.report("2026-11-26 17:05")),
         report(1, &[CEM, FRITZ, GRETA], &[])
     );
+    let out = w.run("2026-11-26 17:05", &["overdue"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("promise 5m late").count(), 2, "{text}");
+    // `list` words a promise as the inbox's narrow column does.
+    let list = w.ok("2026-11-26 17:05", &["list"]);
+    assert_eq!(list.matches("F-UP late 5m").count(), 2, "{list}");
     assert_eq!(
         w.states("2026-11-26 17:05"),
         states(&[
