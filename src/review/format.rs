@@ -66,7 +66,7 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
             .late_minutes
             .map(Duration::minutes)
             .unwrap_or_else(Duration::zero);
-        let what = if i.is_promise() { "promise " } else { "" };
+        let what = if i.promise { "promise " } else { "" };
         match i.snoozed_until.filter(|t| *t > r.now) {
             Some(t) => format!(
                 "{what}{} late, snoozed until {}",
@@ -77,7 +77,7 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
         }
     });
     section(&mut out, "DUE TODAY", &r.due_today, &|i| match i.due_at {
-        Some(d) if i.is_promise() => {
+        Some(d) if i.promise => {
             format!("promised by {}", d.with_timezone(&cal.tz).format("%H:%M"))
         }
         Some(d) => format!("by {}", d.with_timezone(&cal.tz).format("%H:%M")),

@@ -117,11 +117,6 @@ impl ReportItem {
             promise: row.follow_up_at.is_some() && row.due_at == row.follow_up_at,
         }
     }
-
-    /// What is due is the shop's promise to follow up.
-    pub fn is_promise(&self) -> bool {
-        self.promise
-    }
 }
 
 /// The morning report: what is overdue, what is due today, which promises fall due today.
