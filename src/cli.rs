@@ -1029,6 +1029,8 @@ fn row_json(
         "received_at": row.pending_since.unwrap_or(row.received_at()).with_timezone(&cal.tz).to_rfc3339(),
         "last_customer_at": row.last_customer_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "follow_up_at": row.follow_up_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        // What is due (or overdue) is the shop's own promise, not a customer message.
+        "promise": row.follow_up_at.is_some() && row.due_at == row.follow_up_at,
         "snoozed_until": row.snoozed_until.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "state": state_word(row, now, cal),

@@ -341,6 +341,25 @@ fn a_week_of_promises_snoozes_and_lateness() {
         (0, vec![EMIL.to_string()])
     );
     assert_eq!(v["due_today"][0]["promise"], true, "{v:#}");
+    let rows = w.list("2026-11-23 12:30");
+    let emil = rows.iter().find(|r| r["subject"] == EMIL).unwrap();
+    assert_eq!(
+        (&emil["promise"], &emil["due_at"]),
+        (
+            &Value::from(true),
+            &Value::from("2026-11-23T17:00:00+01:00")
+        ),
+        "{emil:#}"
+    );
+    let anna = rows.iter().find(|r| r["subject"] == ANNA).unwrap();
+    assert_eq!(
+        (&anna["promise"], &anna["follow_up_at"]),
+        (
+            &Value::from(false),
+            &Value::from("2026-11-26T17:00:00+01:00")
+        ),
+        "not due today, so not shown yet: {anna:#}"
+    );
     assert!(
         sections["follow_ups_today"].is_empty(),
         "listed once: {v:#}"
