@@ -128,6 +128,10 @@ pub enum Command {
         /// Bring them back now.
         #[arg(long)]
         clear: bool,
+        /// Snooze even when a conversation is due (or overdue) before the snooze ends; it
+        /// stays in the morning report's overdue list, marked as snoozed.
+        #[arg(long)]
+        past_deadline: bool,
     },
     /// Mark conversations answered outside the mailbox (by phone, in person); --clear takes
     /// the mark back. Several ids change together or not at all.
@@ -711,6 +715,7 @@ fn run(cli: Cli) -> Result<i32> {
             if *json {
                 let mut v = serde_json::to_value(&stats)?;
                 v["on_time_share"] = serde_json::json!(stats.on_time_share());
+                v["promise_on_time_share"] = serde_json::json!(stats.promise_on_time_share());
                 v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
                 outln!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -805,11 +810,16 @@ fn run(cli: Cli) -> Result<i32> {
             );
             Ok(0)
         }
-        Some(Command::Snooze { words, clear }) => {
+        Some(Command::Snooze {
+            words,
+            clear,
+            past_deadline,
+        }) => {
             let mut env = Env::open(&cli, cli.demo)?;
+            let past = bulk::PastDeadline(*past_deadline);
             out!(
                 "{}",
-                bulk::snooze(&mut env.store, &env.config, words, *clear, env.now)?
+                bulk::snooze(&mut env.store, &env.config, words, *clear, past, env.now)?
             );
             Ok(0)
         }
@@ -1056,7 +1066,12 @@ fn row_json(
         "first_name": first_name,
         "subject": row.subject,
         "messages": row.message_count,
-        "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
+        "received_at": row.pending_since.unwrap_or(row.received_at()).with_timezone(&cal.tz).to_rfc3339(),
+        "last_customer_at": row.last_customer_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        "follow_up_at": row.follow_up_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        // What is due (or overdue) is the shop's own promise, not a customer message.
+        "promise": row.follow_up_at.is_some() && row.due_at == row.follow_up_at,
+        "snoozed_until": row.snoozed_until.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "state": state_word(row, now, cal),
         "late_minutes": late.map(|d| d.num_minutes()),
@@ -1110,6 +1125,10 @@ fn print_inbox(env: &Env, view: View, limit: Option<u64>) -> Result<()> {
     for row in &rows {
         let badge = match (&row.not_customer, row.due_at) {
             (Some(n), _) => format!("not a customer: {}", n.label()),
+            // A promise says so, as in the inbox's narrow column: "f-up Thu 17:00", "F-UP late 5m".
+            (None, _) if crate::ui::inbox::follow_up(row).is_some() => {
+                crate::ui::inbox::short_badge(row, env.now, &cal)
+            }
             (None, Some(due)) => deadline::badge(due, env.now, &cal),
             (None, None) if row.removed_since.is_some() => "removed on server".to_string(),
             (None, None) if row.older_since.is_some() => "older, no reply".to_string(),
@@ -1119,7 +1138,7 @@ fn print_inbox(env: &Env, view: View, limit: Option<u64>) -> Result<()> {
             .customer_name
             .clone()
             .unwrap_or_else(|| row.customer_addr.clone());
-        let received = crate::human_time::moment(row.last_at, env.now, cal.tz);
+        let received = crate::human_time::moment(row.received_at(), env.now, cal.tz);
         writeln!(
             out,
             "{:>5}  {:<16} {:<24} {:<40} {} ({})",

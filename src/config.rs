@@ -47,6 +47,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "close",
             "holidays",
             "cutoff_minutes",
+            "promise_cutoff_minutes",
+            "late_grace_minutes",
             "due_soon_minutes",
             "track_days",
             "track_since",
@@ -637,6 +639,8 @@ struct RawHours {
     holidays: Vec<toml::Value>,
     #[serde(default)]
     cutoff_minutes: u32,
+    promise_cutoff_minutes: Option<u32>,
+    late_grace_minutes: Option<u32>,
     due_soon_minutes: Option<u32>,
     track_days: Option<u32>,
     track_since: Option<toml::Value>,
@@ -1281,6 +1285,17 @@ impl<'a> Ctx<'a> {
                 ),
             ));
         }
+        let promise_cutoff = raw
+            .promise_cutoff_minutes
+            .unwrap_or(deadline::DEFAULT_PROMISE_CUTOFF_MINUTES);
+        if i64::from(promise_cutoff) >= day_minutes {
+            return Err(self.invalid(
+                "hours.promise_cutoff_minutes",
+                format!(
+                    "is not shorter than the business day ({day_minutes} minutes); use a smaller number, or 0 for none"
+                ),
+            ));
+        }
         let track = self.track_window(raw.track_days, raw.track_since.as_ref())?;
         Ok(Calendar {
             tz,
@@ -1289,6 +1304,11 @@ impl<'a> Ctx<'a> {
             close,
             holidays,
             cutoff: Duration::minutes(i64::from(raw.cutoff_minutes)),
+            promise_cutoff: Duration::minutes(i64::from(promise_cutoff)),
+            late_grace: Duration::minutes(i64::from(
+                raw.late_grace_minutes
+                    .unwrap_or(deadline::DEFAULT_LATE_GRACE_MINUTES),
+            )),
             due_soon: Duration::minutes(i64::from(
                 raw.due_soon_minutes
                     .unwrap_or(deadline::DEFAULT_DUE_SOON_MINUTES),
@@ -1712,6 +1732,16 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
         "Due soon:       {} before the deadline",
         deadline::format_duration(cal.due_soon)
     ));
+    line(format!(
+        "Late:           in business time; an answer before {} after the shop opens again is not late",
+        deadline::format_duration(cal.late_grace)
+    ));
+    if cal.promise_cutoff > Duration::zero() {
+        line(format!(
+            "Promises:       \"end of day\" promised after {} means the next business day's close",
+            hm(cal.close - cal.promise_cutoff)
+        ));
+    }
     line(format!(
         "History:        {} (a first sync now makes mail from before {} history)",
         crate::tracking::describe(cal),

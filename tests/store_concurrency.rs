@@ -386,7 +386,10 @@ fn inbox_open_beside_cli_writers_keeps_the_store_whole() {
     let mut holder = Holder::start(dir, "inbox_open_beside_cli_writers_keeps_the_store_whole");
     const ROUNDS: i64 = 40;
     for round in 0..ROUNDS {
-        run_ok(&config, &["snooze", &id, "2026-11-25 09:00"]);
+        run_ok(
+            &config,
+            &["snooze", &id, "2026-11-25 09:00", "--past-deadline"],
+        );
         run_ok(
             &config,
             &["notes", CUSTOMER, "add", &format!("cli round {round}")],
@@ -717,7 +720,10 @@ fn soak_inbox_open_while_cli_syncs_30_rounds() {
             .as_i64()
             .unwrap()
             .to_string();
-        run_ok(&config, &["snooze", &id, "2026-11-25 09:00"]);
+        run_ok(
+            &config,
+            &["snooze", &id, "2026-11-25 09:00", "--past-deadline"],
+        );
         run_ok(&config, &["list"]);
         assert!(holder.is_running(), "the inbox died in round {round}");
         assert!(wal_of(&db).exists(), "round {round}: the -wal vanished");

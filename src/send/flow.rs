@@ -492,7 +492,7 @@ pub fn after_send(
     }
     if let Some(conv) = entry.conversation_id {
         if let Some(at) = entry.follow_up_at {
-            if let Err(e) = store.set_follow_up(conv, Some(at)) {
+            if let Err(e) = store.set_follow_up(conv, Some(at), sent_at) {
                 problems.push(format!(
                     "the reply was sent, but cannot set its follow-up ({e})"
                 ));

@@ -342,6 +342,17 @@ CREATE TABLE trusted_senders (
 ) WITHOUT ROWID;
 "#;
 
+/// Version 11 (issue 21): the owner's promise as a mark of its own: `promise_at` (when the
+/// follow-up is due) and `promise_made_at` (when the reply that made it went out). Any later
+/// answer from the shop (any client, or a phone mark) settles it, before or after its time;
+/// `follow_up_at` becomes the cached, still-open promise (NULL once settled), so taking an
+/// "answered" mark back brings the promise back.
+const V11_PROMISE_MADE: &str = r#"
+ALTER TABLE conversations ADD COLUMN promise_at INTEGER;
+ALTER TABLE conversations ADD COLUMN promise_made_at INTEGER;
+UPDATE conversations SET promise_at = follow_up_at WHERE follow_up_at IS NOT NULL;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -354,6 +365,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V8_REMOVED,
     V9_TRACKING,
     V10_TRUST,
+    V11_PROMISE_MADE,
 ];
 
 pub(crate) fn latest_version() -> i64 {
