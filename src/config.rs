@@ -35,6 +35,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "signature",
             "addresses",
             "language",
+            "from_name",
             "authserv_id",
         ],
     ),
@@ -316,6 +317,9 @@ pub struct ShopConfig {
     /// The shop's default language: replies to a customer whose language cannot be told
     /// start from a template in it.
     pub language: crate::template::Language,
+    /// The display name of replies (`[shop] from_name`); `None`: the owner's and the shop's
+    /// name in the shop's language ([`Config::from_name`]).
+    pub from_name: Option<String>,
     /// The authserv-id of the shop's mail provider (`mx.example.com`): only its
     /// `Authentication-Results` are trusted. `None`: the topmost header is the provider's.
     pub authserv_id: Option<String>,
@@ -485,6 +489,7 @@ impl Config {
                 signature: "Tom\nAlphx – handmade ceramics\nhttps://alphx.shop".to_string(),
                 addresses: vec!["hello@alphx.shop".to_string(), "tom@alphx.shop".to_string()],
                 language: crate::template::Language::English,
+                from_name: None,
                 authserv_id: None,
             },
             calendar: Calendar {
@@ -567,6 +572,18 @@ impl Config {
         }
     }
 
+    /// The display name replies come from: `[shop] from_name`, else "{owner} from {shop}" in
+    /// the shop's language ("Anna von Töpferei Lind" for a German shop).
+    pub fn from_name(&self) -> String {
+        match &self.shop.from_name {
+            Some(n) => n.clone(),
+            None => self
+                .shop
+                .language
+                .from_name(&self.shop.owner_name, &self.shop.name),
+        }
+    }
+
     /// The From identity of replies: the first shop address.
     pub fn from_address(&self) -> &str {
         self.shop
@@ -625,6 +642,7 @@ struct RawShop {
     signature: String,
     addresses: Vec<String>,
     language: Option<String>,
+    from_name: Option<String>,
     authserv_id: Option<String>,
 }
 
@@ -1181,6 +1199,10 @@ impl<'a> Ctx<'a> {
             signature: raw.signature.trim_end().to_string(),
             addresses: raw.addresses.iter().map(|a| a.trim().to_string()).collect(),
             language,
+            from_name: raw
+                .from_name
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty()),
             authserv_id,
         })
     }

@@ -63,6 +63,7 @@ pub fn shop_identity(cfg: &Config) -> ShopIdentity {
         owner_name: cfg.shop.owner_name.clone(),
         signature: cfg.shop.signature.clone(),
         addresses: cfg.shop_addresses(),
+        from_name: Some(cfg.from_name()),
     }
 }
 

@@ -64,6 +64,8 @@ pub struct Phrases {
     pub wrote: &'static str,
     /// The date in that line (chrono format).
     pub wrote_date: &'static str,
+    /// The display name of replies when the owner set none: "{owner} from {shop}".
+    pub from: &'static str,
 }
 
 impl Language {
@@ -90,6 +92,21 @@ impl Language {
     /// "en", "de", … as written in a template header.
     pub fn code(self) -> &'static str {
         self.phrases().code
+    }
+
+    /// The name replies come from in this language: "Anna von Töpferei Lind"; either name
+    /// alone when the other is empty.
+    pub fn from_name(self, owner: &str, shop: &str) -> String {
+        match (owner.trim(), shop.trim()) {
+            ("", "") => String::new(),
+            (o, "") => o.to_string(),
+            ("", s) => s.to_string(),
+            (o, s) => self
+                .phrases()
+                .from
+                .replace("{owner}", o)
+                .replace("{shop}", s),
+        }
     }
 
     /// Reads a `language:` header value: a code ("de", "de-AT", "de_CH") or the English or own
