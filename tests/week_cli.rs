@@ -305,8 +305,14 @@ impl Week {
     /// `stats --days 30 --json` at `now`: the whole week so far (the period starts in
     /// October), compared figure by figure with `want` (see [`figures`]).
     fn check_stats(&self, now: &str, want: Value) {
+        self.check_stats_days(now, 30, want)
+    }
+
+    /// `stats --days N --json` at `now`, the figures named in `want`.
+    fn check_stats_days(&self, now: &str, days: u32, want: Value) {
+        let days = days.to_string();
         let got: Value =
-            serde_json::from_str(&self.ok(now, &["stats", "--days", "30", "--json"])).unwrap();
+            serde_json::from_str(&self.ok(now, &["stats", "--days", &days, "--json"])).unwrap();
         let picked: serde_json::Map<String, Value> = want
             .as_object()
             .unwrap()
@@ -353,7 +359,12 @@ impl Week {
 /// `promises_kept_on_time`, `promises_kept_late`, `promises_broken`, `promise_on_time_share`.
 /// No message in the week carries `\Answered` and none is an auto-reply or a pitch, so
 /// `answered_time_unknown` and `kept_out` are always 0.
-fn figures(r: [u64; 7], on_time_share: Option<f64>, p: [u64; 4], promise_share: Option<f64>) -> Value {
+fn figures(
+    r: [u64; 7],
+    on_time_share: Option<f64>,
+    p: [u64; 4],
+    promise_share: Option<f64>,
+) -> Value {
     serde_json::json!({
         "conversations": r[0],
         "customer_messages": r[1],
@@ -429,7 +440,10 @@ fn a_week_of_promises_snoozes_and_lateness() {
     w.check_list(now, &[(ANNA, "due"), (HANNA, "due")], &[]);
     // Two weekend messages, two open requests, neither past its Monday 17:00 deadline yet;
     // nothing answered, nothing promised: no shares.
-    w.check_stats(now, figures([2, 2, 2, 0, 0, 2, 0], None, [0, 0, 0, 0], None));
+    w.check_stats(
+        now,
+        figures([2, 2, 2, 0, 0, 2, 0], None, [0, 0, 0, 0], None),
+    );
 
     // 10:00: Anna gets a reply promising "2 business days": Monday's close, then Tuesday's,
     // then Thursday's (Wednesday is a holiday).
@@ -477,7 +491,10 @@ fn a_week_of_promises_snoozes_and_lateness() {
     // Messages: Anna, Hanna, Karl, Emil ×2 = 5. Requests: Anna (answered 10:00), Karl
     // (12:00), Emil (one request from 09:30, 12:00) on time; Hanna open, due 17:00. Promises:
     // Anna's (Thursday) and Emil's (17:00), both still ahead.
-    w.check_stats(now, figures([4, 5, 4, 3, 0, 1, 0], Some(1.0), [2, 0, 0, 0], None));
+    w.check_stats(
+        now,
+        figures([4, 5, 4, 3, 0, 1, 0], Some(1.0), [2, 0, 0, 0], None),
+    );
 
     // 14:00: Emil writes again after the answer; 15:00 the owner answers by phone.
     w.customer(EMIL, 3, "2026-11-23 14:00");
@@ -520,7 +537,13 @@ fn a_week_of_promises_snoozes_and_lateness() {
     assert_eq!(got(w.report(now)), report(1, &[BEN], &[]));
     w.check_list(
         now,
-        &[(ANNA, a), (BEN, "overdue"), (EMIL, a), (HANNA, a), (KARL, a)],
+        &[
+            (ANNA, a),
+            (BEN, "overdue"),
+            (EMIL, a),
+            (HANNA, a),
+            (KARL, a),
+        ],
         &[
             (ANNA, "2026-11-26 17:00", false),
             (HANNA, "2026-11-24 17:00", false),
@@ -707,17 +730,19 @@ fn a_week_of_promises_snoozes_and_lateness() {
     // + Ida: 10 conversations, 14 messages, 12 requests, 2 open (Dora overdue; Ida not).
     w.check_stats(
         now,
-        figures([10, 14, 12, 10, 0, 2, 1], Some(1.0), [5, 3, 0, 0], Some(1.0)),
+        figures(
+            [10, 14, 12, 10, 0, 2, 1],
+            Some(1.0),
+            [5, 3, 0, 0],
+            Some(1.0),
+        ),
     );
 
     // ---- Thursday 26 November
     // 08:30: Dora still overdue (snoozed until 09:00), Lena's promise too; Cem's promise and
     // Ida's holiday mail are due today.
     let now = "2026-11-26 08:30";
-    assert_eq!(
-        got(w.report(now)),
-        report(1, &[DORA, LENA], &[CEM, IDA])
-    );
+    assert_eq!(got(w.report(now)), report(1, &[DORA, LENA], &[CEM, IDA]));
     w.check_list(
         now,
         &[
@@ -740,7 +765,12 @@ fn a_week_of_promises_snoozes_and_lateness() {
     // As on Wednesday: Lena's promise is broken only after 09:30.
     w.check_stats(
         now,
-        figures([10, 14, 12, 10, 0, 2, 1], Some(1.0), [5, 3, 0, 0], Some(1.0)),
+        figures(
+            [10, 14, 12, 10, 0, 2, 1],
+            Some(1.0),
+            [5, 3, 0, 0],
+            Some(1.0),
+        ),
     );
     // 08:31: Dora answered by phone, before the shop opens after the holiday.
     w.ok("2026-11-26 08:31", &["answered", &w.id(DORA)]);
@@ -796,7 +826,12 @@ fn a_week_of_promises_snoozes_and_lateness() {
     // 09:30). Decided: 3 on time of 4.
     w.check_stats(
         now,
-        figures([12, 16, 14, 13, 0, 1, 0], Some(1.0), [7, 3, 1, 0], Some(0.75)),
+        figures(
+            [12, 16, 14, 13, 0, 1, 0],
+            Some(1.0),
+            [7, 3, 1, 0],
+            Some(0.75),
+        ),
     );
 
     // 16:45: the promises carry the "due soon" warning, as Greta's message does.
@@ -808,7 +843,12 @@ fn a_week_of_promises_snoozes_and_lateness() {
     w.check_list(now, &thursday("due_soon"), &thursday_follow_ups);
     w.check_stats(
         now,
-        figures([12, 16, 14, 13, 0, 1, 0], Some(1.0), [7, 3, 1, 0], Some(0.75)),
+        figures(
+            [12, 16, 14, 13, 0, 1, 0],
+            Some(1.0),
+            [7, 3, 1, 0],
+            Some(0.75),
+        ),
     );
 
     // 17:05: the three promises are late; Anna's, kept early on Tuesday, is not.
@@ -828,7 +868,12 @@ fn a_week_of_promises_snoozes_and_lateness() {
     // business time (the shop is closed until Friday 09:00, plus 30 minutes' grace).
     w.check_stats(
         now,
-        figures([12, 16, 14, 13, 0, 1, 1], Some(1.0), [7, 3, 1, 0], Some(0.75)),
+        figures(
+            [12, 16, 14, 13, 0, 1, 1],
+            Some(1.0),
+            [7, 3, 1, 0],
+            Some(0.75),
+        ),
     );
 
     // ---- Friday 27 November
@@ -891,6 +936,50 @@ fn a_week_of_promises_snoozes_and_lateness() {
     w.check_list(now, &friday("snoozed"), &broken);
     // The week's statistics: as at 12:30, Mia not yet past her deadline.
     w.check_stats(now, friday_stats(0));
+    // The same week as `--days 7`: from Saturday 21 00:00 Berlin (nothing is older, so the
+    // figures are the same), with the figures that describe it.
+    let mut week = friday_stats(0);
+    let extra = serde_json::json!({
+        "from": "2026-11-20T23:00:00Z",
+        "to": "2026-11-27T15:45:00Z",
+        // Sat Anna; Sun Hanna; Mon Karl, Emil ×3, Ben; Tue Karl, Jonas ×2, Cem, Lena, Dora;
+        // Wed Ida; Thu Fritz, Greta; Fri Mia.
+        "per_day": [
+            ["2026-11-21", 1], ["2026-11-22", 1], ["2026-11-23", 5], ["2026-11-24", 6],
+            ["2026-11-25", 1], ["2026-11-26", 2], ["2026-11-27", 1],
+        ],
+        "by_weekday": [5, 6, 1, 2, 1, 1, 1],
+        // 09h: Karl ×2, Emil, Jonas, Mia; 10h: Anna, Cem, Lena, Jonas, Ida, Fritz, Greta;
+        // 11h: Emil; 14h: Emil; 15h: Hanna, Dora; 16h: Ben.
+        "by_hour": [0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 7, 1, 0, 0, 1, 2, 1, 0, 0, 0, 0, 0, 0, 0],
+        // First message to first answer (minutes), 12 conversations (Mia unanswered):
+        // wall: Lena 120, Fritz 120, Emil 150 (09:30→12:00), Karl 180, Jonas 285 (09:15→
+        // 14:00), Cem 405 (10:00→16:45), Ben 940 (Mon 16:50→Tue 08:30), Greta 1470 (Thu
+        // 10:30→Fri 11:00), Hanna 1530 (Sun 15:00→Mon 16:30), Ida 1560 (Wed 10:00→Thu
+        // 12:00), Dora 2491 (Tue 15:00→phone Thu 08:31), Anna 2880 (Sat→Mon 10:00).
+        // Nearest rank: median the 6th, p90 the 11th.
+        "first_response_wall": {"count": 12, "median": 405, "p90": 2491},
+        // Business minutes: Ben 10 (Mon 16:50–17:00), Anna 60 (Mon 09–10), Lena, Fritz 120,
+        // Dora 120 (Tue 15–17; Wednesday a holiday; Thu 08:31 before opening), Emil 150,
+        // Karl 180, Ida 180 (Thu 09–12), Jonas 285, Cem 405, Hanna 450 (Mon 09–16:30),
+        // Greta 510 (Thu 10:30–17 + Fri 09–11).
+        "first_response_business": {"count": 12, "median": 150, "p90": 450},
+        // First message to the shop's last one, where the shop wrote last (Karl, Emil, Dora
+        // end with the customer's message, answered by phone; Mia is open): Jonas 285, Cem
+        // 405, Ben 940, Fritz 1440 (Thu 10:00→Fri 10:00), Greta 1470, Ida 1560, Hanna 2700
+        // (Sun 15:00→Tue 12:00), Lena 2940 (Tue 10:00→Thu 11:00), Anna 4380 (Sat 10:00→Tue
+        // 11:00). Median the 5th, p90 the 9th.
+        "resolution": {"count": 9, "median": 1470, "p90": 4380},
+        // No first reply is 7 days old yet. Decided already: a second reply (Anna, Hanna,
+        // Lena, Fritz) or a customer message after the reply (Karl, Emil): none one-touch.
+        "one_touch": 0,
+        "one_touch_decided": 6,
+        "one_touch_share": 0.0,
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        week[k] = v.clone();
+    }
+    w.check_stats_days(now, 7, week);
 
     // ---- The weekend and the next Monday: Anna's settled promise never comes back; Mia,
     // snoozed until Monday 09:00, is listed as overdue (marked) all along.
