@@ -19,6 +19,8 @@
 //!   late in business time ([`crate::deadline::business_lateness`]), else **late**. Not kept
 //!   and past its time (in the same business sense) it is **broken**. Promises made in the
 //!   period are counted; those neither kept nor broken yet are still pending.
+//! - Seen at `to`: an answer or a mark at `to` itself has happened (as `list` says at that
+//!   moment); requests and promises count when they start in `[from, to)`.
 //! - A request answered after its deadline is **late** only in business time: an answer while
 //!   the shop is closed, or in the grace after it opens again, is on time.
 //! - **One-touch resolution**: a conversation with exactly one shop reply and no customer
