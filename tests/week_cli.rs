@@ -4,10 +4,9 @@
 //! answer, answers from another mail program (APPENDed to Sent) and by phone (`answered`),
 //! replies from templates that promise a follow-up (kept early, kept late, broken, made late
 //! in the day), a snooze past the deadline — 13 customers, every case at least twice except
-//! the holiday mail (Ida). At every
-//! step the expected `overdue --json`, `list --json` (every conversation's state, every
-//! pending follow-up) and `stats --json` figures below are worked out by hand from the
-//! timeline in the comments.
+//! the holiday mail (Ida). At every step the expected `overdue --json`, `list --json` (every
+//! conversation's state, every pending follow-up) and `stats --json` figures below are worked
+//! out by hand from the timeline in the comments.
 mod support;
 
 use chrono::DateTime;
