@@ -19,6 +19,8 @@
 //!   late in business time ([`crate::deadline::business_lateness`]), else **late**. Not kept
 //!   and past its time (in the same business sense) it is **broken**. Promises made in the
 //!   period are counted; those neither kept nor broken yet are still pending.
+//! - Seen at `to`: an answer or a mark at `to` itself has happened (as `list` says at that
+//!   moment); requests and promises count when they start in `[from, to)`.
 //! - A request answered after its deadline is **late** only in business time: an answer while
 //!   the shop is closed, or in the grace after it opens again, is on time.
 //! - **One-touch resolution**: a conversation with exactly one shop reply and no customer
@@ -195,10 +197,13 @@ pub fn compute(
     let (mut first_wall, mut first_business, mut resolution) = (Vec::new(), Vec::new(), Vec::new());
 
     for conv in conversations {
+        // Seen at `to`: what happened at that very moment has happened (a reply sent at
+        // `now` has answered, as `list` already says; the owner's "answered" mark at `now`
+        // counts the same way below).
         let mut msgs: Vec<&StatMessage> = conv
             .messages
             .iter()
-            .filter(|m| m.received_at < to)
+            .filter(|m| m.received_at <= to)
             .collect();
         msgs.sort_by_key(|m| m.received_at);
         st.kept_out += msgs
@@ -440,6 +445,45 @@ mod tests {
             messages,
             ..StatConversation::default()
         }
+    }
+
+    /// Statistics seen at `to` include a reply sent at `to` itself, as `list` does (the week
+    /// test asks for both at the same `--now`), and as a phone mark at `to` already counted.
+    #[test]
+    fn a_reply_at_the_very_moment_of_to_counts() {
+        let to = t(24, 8, 30);
+        let from = t(1, 0, 0);
+        let by_mail = conv(vec![cust(t(23, 16, 50)), shop(to)]);
+        let by_phone = StatConversation {
+            messages: vec![cust(t(23, 16, 50))],
+            manual_answered_at: Some(to),
+            ..StatConversation::default()
+        };
+        for c in [by_mail, by_phone] {
+            let s = compute(std::slice::from_ref(&c), from, to, &cal());
+            assert_eq!(
+                (s.requests, s.answered_on_time, s.still_open, s.open_overdue),
+                (1, 1, 0, 0),
+                "{c:?}"
+            );
+        }
+        // A promise kept by a reply at `to`: kept, not pending.
+        let promised = StatConversation {
+            messages: vec![cust(t(23, 10, 0)), shop(t(23, 12, 0)), shop(to)],
+            promises: vec![StatPromise {
+                made_at: t(23, 12, 0),
+                due_at: t(23, 17, 0),
+            }],
+            ..StatConversation::default()
+        };
+        let s = compute(&[promised], from, to, &cal());
+        assert_eq!(
+            (s.promises, s.promises_kept_on_time, s.promises_kept_late),
+            (1, 1, 0)
+        );
+        // A customer message arriving at `to` is seen but starts no request in [from, to).
+        let s = compute(&[conv(vec![cust(to)])], from, to, &cal());
+        assert_eq!((s.requests, s.customer_messages), (0, 0));
     }
 
     #[test]
