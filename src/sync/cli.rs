@@ -236,7 +236,7 @@ mod tests {
             format_summary(&s),
             "INBOX: 10 new, 2 changed, 1 removed, 2 deleted or moved by another client during \
              the sync (skipped)\n\
-             Sent[2J: 0 new, 0 changed, 0 removed (folder was recreated on the server: rebuilt)\n\
+             Sent: 0 new, 0 changed, 0 removed (folder was recreated on the server: rebuilt)\n\
              synced in 2.0 s: 10 downloaded, 5 messages/s"
         );
         let idle = SyncSummary::default();

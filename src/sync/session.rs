@@ -28,6 +28,10 @@ pub struct Caps {
     pub uidplus: bool,
     pub idle: bool,
     pub special_use: bool,
+    /// UNSELECT (RFC 3691): leave the open folder without expunging anything.
+    pub unselect: bool,
+    /// NAMESPACE (RFC 2342): where the owner's folders live (`INBOX.` on Courier and Cyrus).
+    pub namespace: bool,
     /// The server offers QRESYNC.
     pub qresync_offered: bool,
     /// QRESYNC (RFC 7162), enabled on the connection by [`ImapSession::enable_qresync`].
@@ -196,7 +200,8 @@ impl ImapSession {
             Err((imap::error::Error::No(_), _)) => {
                 return Err(SyncError::Login {
                     host: host.to_string(),
-                    user: account.username.clone(),
+                    user: printable(&account.username),
+                    password_from: account.login_hint(),
                 })
             }
             Err((e, _)) => return Err(map_err(host, "log in", e)),
@@ -264,6 +269,8 @@ impl ImapSession {
             uidplus: caps.has_str("UIDPLUS"),
             idle: caps.has_str("IDLE"),
             special_use: caps.has_str("SPECIAL-USE"),
+            unselect: caps.has_str("UNSELECT"),
+            namespace: caps.has_str("NAMESPACE"),
             qresync_offered: caps.has_str("QRESYNC"),
             qresync: false,
         })
@@ -496,7 +503,36 @@ impl ImapSession {
         Ok(())
     }
 
+    /// Leaves the open folder, if any, without expunging anything: UNSELECT where offered
+    /// (RFC 3691), else CLOSE, which expunges nothing in a folder opened read-only (EXAMINE,
+    /// RFC 3501 6.4.2); a folder open read-write is first re-opened read-only so that CLOSE
+    /// cannot remove messages marked `\Deleted`.
+    pub fn leave_folder(&mut self) -> Result<(), SyncError> {
+        let Some((mailbox, write)) = self.selected.clone() else {
+            return Ok(());
+        };
+        if self.caps.unselect {
+            self.raw("leave the open folder", "UNSELECT")?;
+        } else {
+            if write {
+                self.examine(&mailbox)?;
+            }
+            self.raw("leave the open folder", "CLOSE")?;
+        }
+        self.selected = None;
+        Ok(())
+    }
+
+    /// The folder open on this connection, and whether read-write.
+    pub fn open_folder(&self) -> Option<(&str, bool)> {
+        self.selected.as_ref().map(|(m, w)| (m.as_str(), *w))
+    }
+
     /// APPEND; returns the new UID from UIDPLUS's APPENDUID when the server offers it.
+    ///
+    /// No folder stays open during the APPEND: Courier refuses an APPEND while a folder is
+    /// open read-only (`NO Current box is selected READ-ONLY`), so the open one is left first
+    /// ([`Self::leave_folder`]).
     pub fn append(
         &mut self,
         mailbox: &str,
@@ -512,6 +548,7 @@ impl ImapSession {
                 folder: printable(mailbox),
             });
         }
+        self.leave_folder()?;
         if let Ok(mut t) = self.tap.lock() {
             *t = Some(Vec::new());
         }
@@ -519,8 +556,21 @@ impl ImapSession {
             .inner
             .append_with_flags(folders::to_wire(mailbox), raw, &flags);
         let recorded = self.tap.lock().ok().and_then(|mut t| t.take());
-        res.map_err(|e| map_err(&self.host, "save the message to the Sent folder", e))?;
-        Ok(recorded.as_deref().and_then(parse_appenduid))
+        let action = format!("save the message to the folder {}", printable(mailbox));
+        match res {
+            Ok(()) => Ok(recorded.as_deref().and_then(parse_appenduid)),
+            // `imap` 2.4.1 reports a refusal before the literal as `Append` and drops the
+            // server's words: they are in the recorded answer.
+            Err(imap::error::Error::Append) => Err(SyncError::Server {
+                host: self.host.clone(),
+                action,
+                reason: recorded
+                    .as_deref()
+                    .and_then(tagged_refusal)
+                    .unwrap_or_else(|| "no reason given".to_string()),
+            }),
+            Err(e) => Err(map_err(&self.host, &action, e)),
+        }
     }
 
     pub fn noop(&mut self) -> Result<(), SyncError> {
@@ -584,11 +634,44 @@ pub(crate) fn map_err(host: &str, action: &str, e: imap::error::Error) -> SyncEr
             action: action.to_string(),
             reason: printable(&reason),
         },
+        E::Parse(p) => SyncError::Protocol {
+            host: host.to_string(),
+            action: action.to_string(),
+            detail: parse_detail(&p),
+        },
+        E::Validate(v) => SyncError::Protocol {
+            host: host.to_string(),
+            action: action.to_string(),
+            detail: format!(
+                "a name holds the character {:?}, which cannot be sent",
+                printable(&v.0.to_string())
+            ),
+        },
+        E::Append => SyncError::Server {
+            host: host.to_string(),
+            action: action.to_string(),
+            reason: "no reason given".to_string(),
+        },
         other => SyncError::Protocol {
             host: host.to_string(),
             action: action.to_string(),
             detail: printable(&other.to_string()),
         },
+    }
+}
+
+/// The server's own words from an answer `imap` could not parse, quoted and sanitized.
+fn parse_detail(p: &imap::error::ParseError) -> String {
+    use imap::error::ParseError as P;
+    let quoted = |b: &[u8]| format!("it said \"{}\"", printable(&String::from_utf8_lossy(b)));
+    match p {
+        P::Invalid(b) => quoted(b),
+        P::Unexpected(s) => format!("an unexpected answer: {}", printable(s)),
+        P::Authentication(s, _) => quoted(s.as_bytes()),
+        P::DataNotUtf8(b, _) => format!(
+            "text that is not UTF-8: \"{}\"",
+            printable(&String::from_utf8_lossy(b))
+        ),
     }
 }
 
@@ -607,14 +690,14 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// Server text shown to the owner: control characters dropped, length bounded.
+/// Server text shown to the owner: one line, sanitized ([`crate::mail::sanitize::line`]:
+/// controls, escape sequences and bidi controls gone), length bounded.
 pub(crate) fn printable(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control()).collect();
-    let s = s.trim();
+    let s = crate::mail::sanitize::line(s);
     if s.chars().count() > 200 {
         format!("{}…", s.chars().take(200).collect::<String>())
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -812,6 +895,22 @@ pub fn parse_internaldate(s: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// The text of the last tagged `NO`/`BAD` in a recorded answer (`a5 NO [CODE] words` →
+/// `[CODE] words`), sanitized.
+pub(crate) fn tagged_refusal(recorded: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(recorded);
+    text.lines().rev().find_map(|line| {
+        let mut parts = line.trim_end().splitn(3, ' ');
+        let tag = parts.next()?;
+        let status = parts.next()?;
+        if tag.is_empty() || tag == "*" || tag == "+" {
+            return None;
+        }
+        (status.eq_ignore_ascii_case("NO") || status.eq_ignore_ascii_case("BAD"))
+            .then(|| printable(parts.next().unwrap_or("")))
+    })
+}
+
 /// `OK [APPENDUID <uidvalidity> <uid>]` in the recorded answer.
 pub fn parse_appenduid(recorded: &[u8]) -> Option<(u32, u32)> {
     let text = String::from_utf8_lossy(recorded);
@@ -939,6 +1038,7 @@ mod tests {
 
     #[test]
     fn printable_drops_controls() {
-        assert_eq!(printable("bad\x1b[31m\r\nthing"), "bad[31mthing");
+        assert_eq!(printable("bad\x1b[31m\r\nthing"), "bad thing");
+        assert_eq!(printable("  a\u{202e}b\x07 "), "ab");
     }
 }

@@ -1,0 +1,154 @@
+//! Server quirks (issue 22 point 5) against recorded server behaviour: Courier-IMAP refuses an
+//! APPEND while a folder is open read-only, keeps folders under `INBOX.`, and its refusals
+//! reach the owner in its own words. The normal flows are tested against the real Dovecot
+//! (sync_engine.rs, send_smtp.rs); these are the behaviours Dovecot cannot be made to show.
+
+#[path = "support/recorded_imap.rs"]
+mod recorded_imap;
+mod support;
+
+use chrono::{DateTime, Utc};
+use recorded_imap::{RecordedImap, Script};
+use shopinbox::store::Store;
+use shopinbox::sync::session::ImapSession;
+use shopinbox::sync::{ImapAccount, Security, SyncError};
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
+        .unwrap()
+        .into()
+}
+
+fn account(server: &RecordedImap) -> ImapAccount {
+    ImapAccount {
+        host: "127.0.0.1".to_string(),
+        port: server.port,
+        security: Security::None,
+        username: "test".to_string(),
+        password: "secret".to_string(),
+        password_from: String::new(),
+        oauth2: None,
+        ca_file: None,
+        sent_folder: None,
+        extra_folders: Vec::new(),
+    }
+}
+
+const REPLY: &[u8] = b"From: Alphx Shop <hello@alphx.shop>\r\nTo: john@example.com\r\n\
+Subject: Re: Where is my order?\r\nMessage-ID: <reply-1@alphx.shop>\r\n\
+Date: Tue, 01 Dec 2026 11:00:00 +0100\r\n\r\nIt left today.\r\n";
+
+fn store_with_sent_reply(dir: &std::path::Path) -> Store {
+    let ctx = support::berlin_shop("hello@alphx.shop", "2026-12-01T10:00:00Z");
+    let store = Store::open(&dir.join("store.db"), ctx).unwrap();
+    let conn = store.connection();
+    conn.execute(
+        "INSERT INTO outbox (to_addr, subject, raw, message_id, state, created_at, updated_at, \
+         sent_at) VALUES ('john@example.com', 'Re: Where is my order?', ?1, 'reply-1@alphx.shop', \
+         'sent', 0, 0, 0)",
+        [REPLY],
+    )
+    .unwrap();
+    let id = conn.last_insert_rowid();
+    let n = shopinbox::sync::jobs::queue_for_reply(
+        conn,
+        id,
+        shopinbox::config::SaveSent::Always,
+        &[],
+        now(),
+    )
+    .unwrap();
+    assert_eq!(n, 1);
+    store
+}
+
+fn run_jobs(server: &RecordedImap, store: &Store) -> shopinbox::sync::JobsReport {
+    shopinbox::sync::run_jobs(
+        &account(server),
+        store.connection(),
+        shopinbox::sync::jobs::Select::default(),
+        now(),
+    )
+}
+
+/// Courier answers `NO Current box is selected READ-ONLY` to an APPEND while the Sent folder
+/// is open read-only (the write-back looks there for an earlier copy first). The write-back
+/// leaves the folder (CLOSE: Courier has no UNSELECT) before the APPEND: one copy, job done;
+/// a retry finds the copy and makes no second one.
+#[test]
+fn courier_sent_copy_is_saved_once_without_append_to_the_examined_folder() {
+    let server = RecordedImap::start(Script::courier(), &["INBOX", "INBOX.Sent"]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_sent_reply(dir.path());
+
+    let report = run_jobs(&server, &store);
+    assert_eq!((report.done, report.waiting), (1, 0), "{report:?}");
+    assert!(report.problems.is_empty(), "{report:?}");
+    assert_eq!(server.messages("INBOX.Sent"), vec![REPLY.to_vec()]);
+    assert_eq!(
+        shopinbox::sync::jobs::pending_count(store.connection()).unwrap(),
+        0
+    );
+    // The order on the wire: look for an earlier copy, leave the folder, then APPEND.
+    let log = server.log();
+    let verbs: Vec<&str> = log
+        .iter()
+        .filter_map(|l| l.split(' ').nth(1))
+        .filter(|v| ["EXAMINE", "SELECT", "CLOSE", "UNSELECT", "APPEND"].contains(v))
+        .collect();
+    assert_eq!(verbs, ["EXAMINE", "CLOSE", "APPEND"], "{log:#?}");
+
+    // A run cut short after the APPEND but before recording it: found, not saved again.
+    store
+        .connection()
+        .execute("UPDATE writeback_jobs SET done_at = NULL", [])
+        .unwrap();
+    let report = run_jobs(&server, &store);
+    assert_eq!((report.done, report.waiting), (1, 0), "{report:?}");
+    assert_eq!(server.messages("INBOX.Sent").len(), 1, "still one copy");
+}
+
+/// The same server behaviour, as it was before the fix: an APPEND issued while the folder is
+/// open read-only is refused, and the refusal reaches the owner in the server's own words.
+#[test]
+fn append_refusal_quotes_the_servers_words() {
+    let server = RecordedImap::start(Script::courier(), &["INBOX", "INBOX.Sent"]);
+    let mut sess = ImapSession::connect(&account(&server)).unwrap();
+    // Asked for a folder that does not exist: Courier's own words, sanitized.
+    let err = sess
+        .append("INBOX.Gesendet", REPLY, &["\\Seen"])
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Server { .. }), "{err:?}");
+    let text = err.to_string();
+    assert_eq!(
+        text,
+        "cannot save the message to the folder INBOX.Gesendet on 127.0.0.1: the server \
+         answered \"[TRYCREATE] Mailbox does not exist, or must be subscribed to.\"; the copy \
+         is saved at the next sync; if the server keeps refusing, check [imap] sent_folder and \
+         that the mailbox is not full"
+    );
+    assert!(!text.contains("not understood"), "{text}");
+    assert!(!text.contains("Could not append"), "{text}");
+    // The connection is still usable after the refusal, and APPEND leaves an open folder.
+    sess.examine("INBOX.Sent").unwrap();
+    sess.append("INBOX.Sent", REPLY, &["\\Seen"]).unwrap();
+    assert_eq!(sess.open_folder(), None);
+    sess.logout();
+    assert_eq!(server.messages("INBOX.Sent").len(), 1);
+}
+
+/// A refused login names where the password came from, in the config's words.
+#[test]
+fn refused_login_names_the_password_source() {
+    let server = RecordedImap::start(Script::courier(), &["INBOX"]);
+    let mut acc = account(&server);
+    acc.password = "wrong".into();
+    acc.password_from = "[imap] username and password_env (ALPHX_PASSWORD)".into();
+    let text = ImapSession::connect(&acc).unwrap_err().to_string();
+    assert_eq!(
+        text,
+        "cannot log in to 127.0.0.1 as test: the server refused the password; check [imap] \
+         username and password_env (ALPHX_PASSWORD)"
+    );
+    assert!(!text.contains("wrong"));
+}
