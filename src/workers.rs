@@ -181,10 +181,17 @@ pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEv
             done: done as u64,
             total: total as u64,
         }],
-        SyncEvent::Finished(summary) => vec![WorkerEvent::Finished {
-            at: now,
-            new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
-        }],
+        SyncEvent::Finished(summary) => {
+            let mut out = vec![WorkerEvent::Finished {
+                at: now,
+                new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
+            }];
+            // A partial sync: the status line says which folders failed and why.
+            if let Some(message) = crate::sync::cli::partial_line(&summary) {
+                out.push(WorkerEvent::Error { message });
+            }
+            out
+        }
         SyncEvent::Failed(message) | SyncEvent::Notice(message) => {
             vec![WorkerEvent::Offline { reason: message }]
         }
@@ -413,7 +420,7 @@ mod tests {
                 ..Default::default()
             }],
             elapsed: std::time::Duration::from_millis(40),
-            no_sent_folder: false,
+            ..Default::default()
         };
         assert_eq!(
             translate_sync(SyncEvent::Finished(summary), at),

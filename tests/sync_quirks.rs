@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use recorded_imap::{RecordedImap, Script};
 use shopinbox::store::Store;
 use shopinbox::sync::session::ImapSession;
-use shopinbox::sync::{ImapAccount, Security, SyncError};
+use shopinbox::sync::{sync_store, ImapAccount, Security, SyncError, SyncEvent, SyncOptions};
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
@@ -151,4 +151,100 @@ fn refused_login_names_the_password_source() {
          username and password_env (ALPHX_PASSWORD)"
     );
     assert!(!text.contains("wrong"));
+}
+
+const ORDER: &[u8] = b"From: Ann Other <ann@example.net>\r\nTo: hello@alphx.shop\r\n\
+Subject: Bestellung 17\r\nMessage-ID: <o17@example.net>\r\n\
+Date: Tue, 01 Dec 2026 09:00:00 +0100\r\n\r\nWo bleibt sie?\r\n";
+
+fn sync_events(
+    acc: &ImapAccount,
+    store: &mut Store,
+) -> (shopinbox::sync::SyncSummary, Vec<SyncEvent>) {
+    let mut events = Vec::new();
+    let sum = sync_store(acc, store, &SyncOptions::default(), &mut |e| events.push(e))
+        .unwrap_or_else(|e| panic!("sync failed: {e}"));
+    (sum, events)
+}
+
+/// Courier keeps the owner's folders under `INBOX.` (NAMESPACE (("INBOX." "."))): a
+/// configured `Bestellungen-Ä` is `INBOX.Bestellungen-Ä` there (modified UTF-7 on the wire), a
+/// configured `Sent` is `INBOX.Sent`; a folder that does not exist fails alone, with Courier's
+/// words and the names it may have meant, and the others are synced.
+#[test]
+fn courier_folders_resolve_through_the_namespace_and_a_missing_one_fails_alone() {
+    let server = RecordedImap::start(
+        Script::courier(),
+        &[
+            "INBOX",
+            "INBOX.Sent",
+            "INBOX.Bestellungen-&AMQ-",
+            "INBOX.Rechnungen",
+        ],
+    );
+    server.add("INBOX.Bestellungen-&AMQ-", ORDER, &[]);
+    let other = String::from_utf8_lossy(ORDER).replace("o17@", "o18@");
+    server.add("INBOX", other.as_bytes(), &[]);
+    let mut acc = account(&server);
+    acc.sent_folder = Some("Sent".into());
+    acc.extra_folders = vec!["Bestellungen-\u{c4}".into(), "Rechnung".into()];
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = support::berlin_shop("hello@alphx.shop", "2026-12-01T10:00:00Z");
+    let mut store = Store::open(&dir.path().join("store.db"), ctx).unwrap();
+    let (sum, _) = sync_events(&acc, &mut store);
+    let names: Vec<&str> = sum.folders.iter().map(|f| f.folder.as_str()).collect();
+    assert_eq!(
+        names,
+        ["INBOX", "INBOX.Sent", "INBOX.Bestellungen-\u{c4}"],
+        "{sum:?}"
+    );
+    assert_eq!(sum.folder("INBOX.Bestellungen-\u{c4}").unwrap().new, 1);
+    assert_eq!(sum.failed.len(), 1, "{sum:?}");
+    assert_eq!(sum.failed[0].folder, "Rechnung");
+    assert_eq!(
+        sum.failed[0].reason,
+        "cannot open the folder \"Rechnung\" on 127.0.0.1: the server answered \"Mailbox does \
+         not exist, or must be subscribed to.\"; check [imap] folders and sent_folder (folders \
+         with a similar name: \"INBOX.Rechnungen\"; this server keeps folders under \"INBOX.\", \
+         so it may be \"INBOX.Rechnung\")"
+    );
+    assert_eq!(
+        shopinbox::sync::cli::exit_code(&sum),
+        shopinbox::exit::PARTIAL
+    );
+    assert!(server
+        .log()
+        .iter()
+        .any(|l| l.ends_with("EXAMINE \"INBOX.Bestellungen-&AMQ-\"")));
+}
+
+/// "No Sent folder" is said once per store, with the folders that exist; a new process (new
+/// options) says nothing more.
+#[test]
+fn no_sent_folder_is_said_once_per_store_with_the_folders_that_exist() {
+    let server = RecordedImap::start(Script::courier(), &["INBOX", "INBOX.Archiv"]);
+    let acc = account(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = support::berlin_shop("hello@alphx.shop", "2026-12-01T10:00:00Z");
+    let path = dir.path().join("store.db");
+    let mut notices = Vec::new();
+    for _ in 0..2 {
+        let mut store = Store::open(&path, ctx.clone()).unwrap();
+        let (sum, events) = sync_events(&acc, &mut store);
+        assert!(sum.no_sent_folder);
+        notices.extend(events.into_iter().filter_map(|e| match e {
+            SyncEvent::Notice(n) => Some(n),
+            _ => None,
+        }));
+    }
+    assert_eq!(
+        notices,
+        vec![
+            "127.0.0.1 has no Sent folder (none marked \\Sent, none of the usual names): replies \
+             sent from other mail programs (phone, webmail) cannot be seen; its folders are \
+             \"INBOX\", \"INBOX.Archiv\"; set [imap] sent_folder to the one that holds sent mail, \
+             if there is one"
+                .to_string()
+        ]
+    );
 }

@@ -240,6 +240,17 @@ pub struct SyncSummary {
     pub elapsed: Duration,
     /// The server has no Sent folder (none configured, none found).
     pub no_sent_folder: bool,
+    /// Folders that could not be synced this pass (the others were): a partial sync.
+    pub failed: Vec<FolderFailure>,
+    /// Things the owner is told once per store (the server has no Sent folder).
+    pub notices: Vec<String>,
+}
+
+/// A folder a pass could not sync, and why (one sentence with the server's own words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderFailure {
+    pub folder: String,
+    pub reason: String,
 }
 
 impl SyncSummary {
@@ -260,6 +271,14 @@ impl SyncSummary {
     }
     pub fn folder(&self, name: &str) -> Option<&FolderSummary> {
         self.folders.iter().find(|f| f.folder == name)
+    }
+}
+
+fn hint_suffix(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!(" ({hint})")
     }
 }
 
@@ -324,13 +343,16 @@ pub enum SyncError {
         detail: String,
     },
     #[error(
-        "cannot open the folder {folder:?} on {host}: the server answered \"{reason}\"; check \
-         [imap] folders and sent_folder"
+        "cannot open the folder \"{folder}\" on {host}: the server answered \"{reason}\"; check \
+         [imap] folders and sent_folder{}", hint_suffix(.hint)
     )]
     NoFolder {
         host: String,
         folder: String,
         reason: String,
+        /// The closest existing folders and the namespace prefix, when the sync knows them
+        /// (see [`folders::suggestion`]); empty otherwise.
+        hint: String,
     },
     #[error("cannot use the folder name {folder:?}: it contains a line break")]
     BadFolderName { folder: String },

@@ -63,7 +63,7 @@ pub struct ImapStream {
 
 impl Read for ImapStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.qresync.load(Ordering::Relaxed) {
+        if !self.qresync.load(Ordering::Relaxed) && self.rewriter.idle() {
             return self.read_tapped(buf);
         }
         let mut chunk = [0u8; 16 * 1024];
@@ -306,6 +306,39 @@ impl ImapSession {
         Ok(out)
     }
 
+    /// The personal namespace's prefix (RFC 2342 NAMESPACE), e.g. `INBOX.` on Courier and
+    /// Cyrus; `None` where the server does not offer NAMESPACE, has no prefix, or refuses.
+    pub fn namespace_prefix(&mut self) -> Result<Option<String>, SyncError> {
+        if !self.caps.namespace {
+            return Ok(None);
+        }
+        // `imap-proto` 0.10 cannot parse `* NAMESPACE`: the stream's rewriter hands it over
+        // as `* OK NAMESPACE …` (see `qresync.rs`), for this command at least.
+        let was_on = self.qresync_on.swap(true, Ordering::SeqCst);
+        let res = self.raw("ask for the folder namespace", "NAMESPACE");
+        if !was_on {
+            self.qresync_on.store(false, Ordering::SeqCst);
+        }
+        match res {
+            Ok(data) => Ok(folders::personal_prefix(&data)),
+            Err(SyncError::Server { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The Sent folder to save copies in: the configured one resolved through the namespace
+    /// (`Sent` is `INBOX.Sent` on Courier), else the one found by [`Self::find_sent`].
+    pub fn sent_folder(&mut self, configured: Option<&str>) -> Result<Option<String>, SyncError> {
+        let listed = self.list_folders()?;
+        Ok(match configured {
+            Some(name) => {
+                let prefix = self.namespace_prefix()?;
+                Some(folders::resolve(name, &listed, prefix.as_deref()))
+            }
+            None => folders::choose_sent(&listed),
+        })
+    }
+
     /// The Sent folder: marked `\Sent` (RFC 6154), else the first usual name that exists.
     pub fn find_sent(&mut self) -> Result<Option<String>, SyncError> {
         Ok(folders::choose_sent(&self.list_folders()?))
@@ -358,6 +391,7 @@ impl ImapSession {
                     host: self.host.clone(),
                     folder: printable(mailbox),
                     reason: printable(&reason),
+                    hint: String::new(),
                 })
             }
             Err(e) => return Err(map_err(&self.host, &action, e)),
