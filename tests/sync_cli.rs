@@ -197,6 +197,6 @@ Message-ID: <o17@example.net>\r\nDate: Mon, 23 Nov 2026 11:00:00 +0100\r\n\r\nWh
         line.contains("folders with a similar name: \"Bestellungen\""),
         "{line}"
     );
-    assert!(stdout.contains("of 3 folders synced)"), "{stdout}");
+    assert!(stdout.contains("(3 of 4 folders synced)"), "{stdout}");
     assert!(!stdout.contains('\x1b'), "{stdout}");
 }

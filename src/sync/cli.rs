@@ -205,11 +205,12 @@ pub fn format_summary(s: &SyncSummary) -> String {
         lines.push(format!(
             "{}: not synced: {}",
             crate::sync::session::printable(&f.folder),
-            crate::sync::session::printable(&f.reason)
+            // A sentence of ours around the server's (already bounded) words: not cut short.
+            crate::mail::sanitize::line(&f.reason)
         ));
     }
     for n in &s.notices {
-        lines.push(format!("note: {}", crate::sync::session::printable(n)));
+        lines.push(format!("note: {}", crate::mail::sanitize::line(n)));
     }
     let partial = if s.failed.is_empty() {
         String::new()
