@@ -430,6 +430,34 @@ mod tests {
             }],
             "a finished pass is stamped with the app's clock"
         );
+        // A partial sync: the status line names the folders that failed, in one line.
+        let partial = crate::sync::SyncSummary {
+            folders: vec![crate::sync::FolderSummary {
+                folder: "INBOX".into(),
+                new: 1,
+                ..Default::default()
+            }],
+            failed: vec![crate::sync::FolderFailure {
+                folder: "Bestellungen".into(),
+                reason: "cannot open the folder \"Bestellungen\" on h: the server answered \"No\""
+                    .into(),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            translate_sync(SyncEvent::Finished(partial), at),
+            vec![
+                WorkerEvent::Finished {
+                    at,
+                    new_messages: 1
+                },
+                WorkerEvent::Error {
+                    message: "Synced 1 of 2 folders; not synced: Bestellungen (cannot open the \
+                              folder \"Bestellungen\" on h: the server answered \"No\")"
+                        .into()
+                }
+            ]
+        );
         // A first sync: the window is in (the inbox reloads), then the history's progress.
         assert_eq!(
             translate_sync(SyncEvent::WindowSynced, at),
