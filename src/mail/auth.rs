@@ -323,6 +323,7 @@ mod tests {
     #[test]
     fn verdict_table() {
         // (name, headers, configured id, present, dkim pass for shopify.com, failed)
+        #[allow(clippy::type_complexity)]
         let cases: &[(&str, &[&str], Option<&str>, bool, bool, bool)] = &[
             ("genuine", &[TOP_PASS], None, true, true, false),
             ("none at all", &[], None, false, false, false),

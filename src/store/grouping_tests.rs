@@ -217,7 +217,7 @@ fn ingest_in(
     let chunks: Vec<&[usize]> = order.chunks(batch).collect();
     let mut lost: Vec<usize> = Vec::new();
     let mut again: Vec<usize> = Vec::new();
-    let mut run = |store: &mut Store, idx: &[usize], keys: &mut HashMap<MessageKey, usize>| {
+    let run = |store: &mut Store, idx: &[usize], keys: &mut HashMap<MessageKey, usize>| {
         let out = store
             .ingest(idx.iter().map(|&i| mail[i].message()).collect(), None)
             .unwrap();
