@@ -248,3 +248,21 @@ fn no_sent_folder_is_said_once_per_store_with_the_folders_that_exist() {
         ]
     );
 }
+
+/// When no folder at all could be synced the pass fails (exit code 4), with the server's
+/// words: that is not a partial sync.
+#[test]
+fn nothing_synced_is_a_failure_not_a_partial_sync() {
+    let server = RecordedImap::start(Script::courier(), &["INBOX.Archiv"]);
+    let acc = account(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = support::berlin_shop("hello@alphx.shop", "2026-12-01T10:00:00Z");
+    let mut store = Store::open(&dir.path().join("store.db"), ctx).unwrap();
+    let err = sync_store(&acc, &mut store, &SyncOptions::default(), &mut |_| {}).unwrap_err();
+    assert!(matches!(err, SyncError::NoFolder { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "cannot open the folder \"INBOX\" on 127.0.0.1: the server answered \"Mailbox does not \
+         exist, or must be subscribed to.\"; check [imap] folders and sent_folder"
+    );
+}

@@ -39,8 +39,8 @@ pub struct SyncOptions {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Pause before the second look at a folder that suddenly appears empty.
     pub confirm_delay: Duration,
-    /// Set once the owner was told that the server has no Sent folder, so that a worker that
-    /// syncs every few minutes says it once, not every pass.
+    /// Set once the owner was told that the server has no Sent folder in this process. The
+    /// store records it too (said once per store, whatever process syncs).
     pub told_no_sent: Arc<AtomicBool>,
     /// Act as if the server did not offer these extensions (benchmarks and tests; the
     /// default comes from `SHOPINBOX_SYNC_IGNORE`, see [`IgnoreCaps`]).

@@ -208,7 +208,9 @@ pub fn suggestion(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> 
             .collect();
         parts.push(format!("folders with a similar name: {}", names.join(", ")));
     }
-    if let Some(p) = prefix.filter(|p| !name.starts_with(*p)) {
+    // INBOX is never under the prefix (RFC 3501 5.1: it is the one name every server has).
+    let inbox = name.eq_ignore_ascii_case("INBOX");
+    if let Some(p) = prefix.filter(|p| !name.starts_with(*p) && !inbox) {
         let prefixed = format!("{p}{name}");
         if !near.iter().any(|n| n == &prefixed) {
             parts.push(format!(
@@ -303,6 +305,10 @@ mod tests {
             vec!["Bestellungen".to_string()]
         );
         assert_eq!(suggestion("Zzzz", &dovecot, None), "");
+        assert_eq!(
+            suggestion("INBOX", &listed(&["INBOX.Archiv"]), Some("INBOX.")),
+            ""
+        );
         assert_eq!(
             existing(&listed(&["Sent", "INBOX", "A\x1b[2Jb"])),
             vec!["INBOX", "Sent", "Ab"]

@@ -1071,6 +1071,53 @@ mod tests {
     }
 
     #[test]
+    fn library_errors_become_the_servers_words() {
+        use imap::error::{Error as E, ParseError as P};
+        let cases: Vec<(E, &str)> = vec![
+            (
+                E::No("[TRYCREATE] Mailbox \x1b[31mdoes not exist".into()),
+                "cannot save on h: the server answered \"[TRYCREATE] Mailbox does not exist\"",
+            ),
+            (
+                E::Bad("Unknown command\r\n".into()),
+                "cannot save on h: the server answered \"Unknown command\"",
+            ),
+            (
+                E::Parse(P::Invalid(b"* FOO ((\"x\")\r\n".to_vec())),
+                "cannot save on h: shopinbox did not understand the server's answer (it said \
+                 \"* FOO ((\"x\")\")",
+            ),
+            (
+                E::Append,
+                "cannot save on h: the server answered \"no reason given\"",
+            ),
+        ];
+        for (e, want) in cases {
+            let text = map_err("h", "save", e).to_string();
+            assert!(text.starts_with(want), "{text}");
+            assert!(!text.contains("Could not append"), "{text}");
+        }
+    }
+
+    #[test]
+    fn tagged_refusals_in_a_recorded_answer() {
+        for (rec, want) in [
+            (
+                &b"a5 NO Current box is selected READ-ONLY\r\n"[..],
+                Some("Current box is selected READ-ONLY"),
+            ),
+            (
+                b"* OK hi\r\na7 BAD [PARSE] no\x1b]0;x\x07pe\r\n",
+                Some("[PARSE] nope"),
+            ),
+            (b"+ OK\r\na5 OK [APPENDUID 1 2] done\r\n", None),
+            (b"* NO alert only\r\n", None),
+        ] {
+            assert_eq!(tagged_refusal(rec).as_deref(), want, "{rec:?}");
+        }
+    }
+
+    #[test]
     fn printable_drops_controls() {
         assert_eq!(printable("bad\x1b[31m\r\nthing"), "bad thing");
         assert_eq!(printable("  a\u{202e}b\x07 "), "ab");
