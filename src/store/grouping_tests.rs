@@ -145,8 +145,11 @@ fn mailbox() -> Vec<Gen> {
                 let id =
                     (kind != 0).then(|| format!("m{n}@{}", if from_shop { "shop" } else { "c" }));
                 let linked = kind > 1 && !chain.is_empty();
+                // Some shop replies change the subject; they stay linked by their headers.
                 let subject = if k == 0 {
                     subject.to_string()
+                } else if from_shop && linked && rng.below(4) == 0 {
+                    format!("Your request {c}-{t}")
                 } else {
                     format!("Re: {subject}")
                 };

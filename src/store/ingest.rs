@@ -428,18 +428,24 @@ fn insert_one(
             let mut linked = by_ids(tx, msgid, &refs)?;
             match bounced_conv.or(about_duplicate) {
                 Some(c) if linked.is_empty() => linked.push(c),
-                _ => linked.extend(by_subject(tx, thread_customer, &norm, at)?),
+                _ => linked.extend(by_subject(tx, ctx, thread_customer, &norm, at)?),
             }
             merge_conversations(tx, &linked)?
         }
     };
     let conv = match found {
         Some(c) => {
+            // A conversation is named after its earliest message (subject, customer), not the
+            // first one stored: the same whatever the order mail arrived in.
             tx.prepare_cached(
-                "UPDATE conversations SET first_at = min(first_at, ?2), last_at = max(last_at, ?2)
+                "UPDATE conversations SET
+                     subject = CASE WHEN ?2 < first_at THEN ?3 ELSE subject END,
+                     norm_subject = CASE WHEN ?2 < first_at THEN ?4 ELSE norm_subject END,
+                     customer_addr = CASE WHEN ?2 < first_at THEN ?5 ELSE customer_addr END,
+                     first_at = min(first_at, ?2), last_at = max(last_at, ?2)
                  WHERE id = ?1",
             )
-            .and_then(|mut st| st.execute(params![c, at]))
+            .and_then(|mut st| st.execute(params![c, at, p.subject, norm, customer]))
             .ctx(ACTION)?;
             c
         }
@@ -690,12 +696,14 @@ fn by_ids(
     Ok(out)
 }
 
-/// Every conversation with the same subject from/to the same customer whose span reaches
-/// within the window of `at`. All of them: a message between two such conversations (an
-/// answer stored after a later question) makes them one, as they would have been had the
-/// mail arrived in order.
+/// Every conversation of the same customer holding a message with the same subject within
+/// the window of `at`. Compared message by message (a conversation's other subjects, such as
+/// a reply that renamed it, do not count), and all of them: a message between two such
+/// conversations (an answer stored after a later question) makes them one, as they would
+/// have been had the mail arrived in order. Order notifications never thread by subject.
 fn by_subject(
     tx: &Transaction<'_>,
+    ctx: &ShopContext,
     customer: &str,
     norm_subject: &str,
     at: i64,
@@ -707,20 +715,46 @@ fn by_subject(
     let (lo, hi) = threading::subject_window(time(at));
     let mut st = tx
         .prepare_cached(
-            "SELECT id FROM conversations
-             WHERE customer_addr = ?1 AND norm_subject = ?2 AND last_at >= ?3 AND first_at <= ?4",
+            "SELECT m.conversation_id, m.subject, m.is_shop, m.from_addr, m.to_json
+             FROM conversations c JOIN messages m ON m.conversation_id = c.id
+             WHERE c.customer_addr = ?1 AND c.last_at >= ?2 AND c.first_at <= ?3
+               AND m.received_at BETWEEN ?2 AND ?3 AND coalesce(m.auto_kind, '') <> 'order'",
         )
         .ctx(ACTION)?;
     let rows = st
-        .query_map(params![customer, norm_subject, secs(lo), secs(hi)], |r| {
-            r.get::<_, i64>(0)
+        .query_map(params![customer, secs(lo), secs(hi)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })
         .ctx(ACTION)?;
-    rows.collect::<Result<Vec<i64>, _>>().ctx(ACTION)
+    let mut out = Vec::new();
+    for row in rows {
+        let (conv, subject, is_shop, from, to) = row.ctx(ACTION)?;
+        if out.contains(&conv) || threading::normalize_subject(&subject) != norm_subject {
+            continue;
+        }
+        // Unreadable recipients (never written so) simply do not match.
+        let to: Vec<crate::mail::Address> = serde_json::from_str(&to).unwrap_or_default();
+        let theirs = threading::customer_addr(
+            is_shop,
+            from.as_deref(),
+            to.iter().map(|a| a.addr.as_str()),
+            |a| ctx.is_shop(a),
+        );
+        if theirs == customer {
+            out.push(conv);
+        }
+    }
+    Ok(out)
 }
 
 /// Makes the `linked` conversations one and returns it (`None` when there are none): the
-/// oldest (lowest id) stays, the others' messages, Message-IDs, outbox replies and
+/// oldest (lowest id) stays, named after the earliest message of either, the others' messages, Message-IDs, outbox replies and
 /// duplicate-order marks move to it, and their owner marks (snooze, follow-up, marked
 /// answered, pulled) are kept on it, all in the caller's transaction, before the others are
 /// deleted.
@@ -741,6 +775,16 @@ fn merge_conversations(tx: &Transaction<'_>, linked: &[i64]) -> Result<Option<i6
             // Owner marks: the later snooze and answer, the earlier follow-up; "older" or
             // "removed" only when both were.
             "UPDATE conversations SET
+                 subject = CASE WHEN (SELECT first_at FROM conversations WHERE id = ?2) < first_at
+                     THEN (SELECT subject FROM conversations WHERE id = ?2) ELSE subject END,
+                 norm_subject = CASE
+                     WHEN (SELECT first_at FROM conversations WHERE id = ?2) < first_at
+                     THEN (SELECT norm_subject FROM conversations WHERE id = ?2)
+                     ELSE norm_subject END,
+                 customer_addr = CASE
+                     WHEN (SELECT first_at FROM conversations WHERE id = ?2) < first_at
+                     THEN (SELECT customer_addr FROM conversations WHERE id = ?2)
+                     ELSE customer_addr END,
                  created_at = min(created_at, (SELECT created_at FROM conversations WHERE id = ?2)),
                  first_at = min(first_at, (SELECT first_at FROM conversations WHERE id = ?2)),
                  last_at = max(last_at, (SELECT last_at FROM conversations WHERE id = ?2)),
