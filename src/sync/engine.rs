@@ -309,7 +309,17 @@ struct FolderList {
 
 fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<FolderList, SyncError> {
     let listed = sess.list_folders()?;
-    let prefix = sess.namespace_prefix()?;
+    // NAMESPACE only when a configured name is not listed as it is (one round trip saved on
+    // every pass otherwise).
+    let configured = account.sent_folder.iter().chain(&account.extra_folders);
+    let prefix = if configured
+        .filter(|f| !f.trim().is_empty())
+        .any(|f| !listed.iter().any(|l| folders::same_name(&l.name, f)))
+    {
+        sess.namespace_prefix()?
+    } else {
+        None
+    };
     let mut folders = vec!["INBOX".to_string()];
     // An explicit setting is the owner's choice and wins over discovery.
     let sent = match &account.sent_folder {

@@ -199,6 +199,11 @@ pub fn closest(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> Vec
 /// names, and the prefixed name on a server with a namespace prefix. Empty when there is
 /// nothing to suggest. Names are sanitized.
 pub fn suggestion(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> String {
+    // INBOX is never under the prefix and has no look-alikes worth naming (RFC 3501 5.1: it
+    // is the one name every server has).
+    if name.eq_ignore_ascii_case("INBOX") {
+        return String::new();
+    }
     let near = closest(name, listed, prefix);
     let mut parts = Vec::new();
     if !near.is_empty() {
@@ -208,9 +213,7 @@ pub fn suggestion(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> 
             .collect();
         parts.push(format!("folders with a similar name: {}", names.join(", ")));
     }
-    // INBOX is never under the prefix (RFC 3501 5.1: it is the one name every server has).
-    let inbox = name.eq_ignore_ascii_case("INBOX");
-    if let Some(p) = prefix.filter(|p| !name.starts_with(*p) && !inbox) {
+    if let Some(p) = prefix.filter(|p| !name.starts_with(*p)) {
         let prefixed = format!("{p}{name}");
         if !near.iter().any(|n| n == &prefixed) {
             parts.push(format!(
