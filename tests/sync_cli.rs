@@ -128,6 +128,41 @@ fn sync_killed_midway_resumes_without_loss_or_duplicates() {
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("INBOX"), "summary per folder: {text}");
     assert_eq!(inbox_rows(&db), i64::from(MESSAGES));
+
+    // The conversations are the same as after a sync that was never interrupted (issue 22:
+    // a killed and resumed sync stores the mail in another order).
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean_config = write_config(clean_dir.path(), &servers);
+    let out = sync_command(&clean_config, &servers.password)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let resumed = conversations(&db);
+    assert!(
+        resumed.len() > 100 && resumed.len() < MESSAGES as usize,
+        "{}",
+        resumed.len()
+    );
+    assert_eq!(resumed, conversations(&clean_dir.path().join("store.db")));
+}
+
+/// The partition of the stored mail into conversations, by Message-ID.
+fn conversations(db: &Path) -> std::collections::BTreeSet<std::collections::BTreeSet<String>> {
+    let conn = Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
+    let mut by_conv: std::collections::HashMap<i64, std::collections::BTreeSet<String>> =
+        std::collections::HashMap::new();
+    let mut st = conn
+        .prepare("SELECT conversation_id, coalesce(message_id, hex(content_hash)) FROM messages")
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .unwrap();
+    for row in rows {
+        let (conv, id) = row.unwrap();
+        by_conv.entry(conv).or_default().insert(id);
+    }
+    by_conv.into_values().collect()
 }
 
 #[test]
