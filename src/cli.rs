@@ -627,8 +627,8 @@ fn run(cli: Cli) -> Result<i32> {
             }
             let (config, _) = load_config(&cli)?;
             let clock = clock_for(cli.now.as_deref(), &config)?;
-            crate::sync::cli::run_sync_cli(&config, clock)?;
-            Ok(0)
+            let summary = crate::sync::cli::run_sync_cli(&config, clock)?;
+            Ok(crate::sync::cli::exit_code(&summary))
         }
         Some(Command::List(args)) => {
             let env = Env::open(&cli, cli.demo)?;

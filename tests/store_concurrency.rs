@@ -608,6 +608,7 @@ fn a_held_sync_lock_stops_the_cli_with_exit_5_and_the_worker_skips() {
         security: Security::Tls,
         username: servers.user.clone(),
         password: servers.password.clone(),
+        password_from: String::new(),
         oauth2: None,
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,

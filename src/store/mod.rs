@@ -226,3 +226,6 @@ mod proactive_tests;
 
 #[cfg(test)]
 mod tracking_tests;
+
+#[cfg(test)]
+mod grouping_tests;
