@@ -350,7 +350,9 @@ fn a_merge_keeps_the_owners_marks() {
     assert_ne!(a, b, "not linked yet");
     let later = at + Duration::days(3);
     store.snooze(b, Some(later)).unwrap();
-    store.set_follow_up(b, Some(later)).unwrap();
+    store
+        .set_follow_up(b, Some(later), at + Duration::hours(4))
+        .unwrap();
     store
         .connection()
         .execute(

@@ -795,6 +795,18 @@ fn merge_conversations(tx: &Transaction<'_>, linked: &[i64]) -> Result<Option<i6
                  follow_up_at = coalesce(min(follow_up_at,
                      (SELECT follow_up_at FROM conversations WHERE id = ?2)), follow_up_at,
                      (SELECT follow_up_at FROM conversations WHERE id = ?2)),
+                 promise_at = CASE
+                     WHEN (SELECT promise_at FROM conversations WHERE id = ?2) IS NOT NULL
+                      AND (promise_at IS NULL OR coalesce(promise_made_at, 0) <
+                           coalesce((SELECT promise_made_at FROM conversations WHERE id = ?2), 0))
+                     THEN (SELECT promise_at FROM conversations WHERE id = ?2)
+                     ELSE promise_at END,
+                 promise_made_at = CASE
+                     WHEN (SELECT promise_at FROM conversations WHERE id = ?2) IS NOT NULL
+                      AND (promise_at IS NULL OR coalesce(promise_made_at, 0) <
+                           coalesce((SELECT promise_made_at FROM conversations WHERE id = ?2), 0))
+                     THEN (SELECT promise_made_at FROM conversations WHERE id = ?2)
+                     ELSE promise_made_at END,
                  manual_answered_at = max(coalesce(manual_answered_at, 0),
                      coalesce((SELECT manual_answered_at FROM conversations WHERE id = ?2), 0)),
                  pulled_at = max(coalesce(pulled_at, 0),
