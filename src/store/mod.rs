@@ -224,3 +224,6 @@ mod proactive_tests;
 
 #[cfg(test)]
 mod tracking_tests;
+
+#[cfg(test)]
+mod hot_rows_tests;
