@@ -27,9 +27,24 @@ fn ctx() -> ShopContext {
 
 /// (id, subject, body, raw) of the messages written into the version-10 store.
 const MESSAGES: [(i64, &str, &str, &[u8]); 4] = [
-    (1, "Where is my parcel", "ordered last week, nothing yet", b"raw one\r\n\xff\x00"),
-    (2, "Re: Where is my parcel", "it ships tomorrow, sorry", b"raw two"),
-    (3, "Rechnung fehlt", "Grüße, die Rechnung für 1042 fehlt", b"raw three"),
+    (
+        1,
+        "Where is my parcel",
+        "ordered last week, nothing yet",
+        b"raw one\r\n\xff\x00",
+    ),
+    (
+        2,
+        "Re: Where is my parcel",
+        "it ships tomorrow, sorry",
+        b"raw two",
+    ),
+    (
+        3,
+        "Rechnung fehlt",
+        "Grüße, die Rechnung für 1042 fehlt",
+        b"raw three",
+    ),
     (4, "Refund", "please refund the broken mug", b""),
 ];
 
@@ -161,7 +176,10 @@ fn upgrade_that_fails_half_way_leaves_version_10_whole() {
         assert!(matches!(err, StoreError::Migrate { .. }), "{err:?}");
         assert_eq!(schema::version(&conn).unwrap(), 10);
         assert_eq!(
-            count(&conn, "SELECT count(*) FROM sqlite_schema WHERE name = 'message_blobs'"),
+            count(
+                &conn,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'message_blobs'"
+            ),
             0
         );
         for (id, _, body, raw) in MESSAGES {
@@ -174,7 +192,10 @@ fn upgrade_that_fails_half_way_leaves_version_10_whole() {
         }
         fts_ok(&conn);
         assert_eq!(
-            count(&conn, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'mug'"),
+            count(
+                &conn,
+                "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'mug'"
+            ),
             1
         );
     }

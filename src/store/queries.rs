@@ -402,7 +402,9 @@ impl Store {
 
     pub fn message(&self, key: MessageKey) -> Result<Option<MessageRow>, StoreError> {
         self.conn
-            .prepare_cached(&format!("SELECT {MSG_COLS} FROM {MSG_FROM} WHERE m.id = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {MSG_COLS} FROM {MSG_FROM} WHERE m.id = ?1"
+            ))
             .and_then(|mut st| st.query_row([key], RawMessage::read).optional())
             .ctx("read a message")?
             .map(RawMessage::decode)
