@@ -201,7 +201,13 @@ pub fn display_width(s: &str) -> usize {
 pub fn body(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut column = 0usize;
-    for piece in Pieces::new(s) {
+    let mut pieces = Pieces::new(s);
+    loop {
+        // Most of a body is printable ASCII: one character, one column, nothing to clean.
+        let run = pieces.printable_ascii_run();
+        out.push_str(run);
+        column += run.len();
+        let Some(piece) = pieces.next() else { break };
         match piece {
             Piece::Newline => {
                 out.push('\n');
@@ -314,6 +320,18 @@ impl<'a> Pieces<'a> {
             pos: 0,
             no_terminator_from: usize::MAX,
         }
+    }
+
+    /// The printable ASCII (U+0020..=U+007E) from here on, consumed: each of those characters
+    /// is its own [`Piece::Char`].
+    fn printable_ascii_run(&mut self) -> &'a str {
+        let rest = &self.s[self.pos..];
+        let n = rest
+            .bytes()
+            .position(|b| !(0x20..=0x7e).contains(&b))
+            .unwrap_or(rest.len());
+        self.pos += n;
+        &rest[..n]
     }
 
     fn peek(&self) -> Option<char> {
@@ -624,6 +642,71 @@ mod tests {
                 whole_text_reference(input),
                 "case {name}"
             );
+        }
+    }
+
+    /// `body` with its printable-ASCII fast path gives what the piece-by-piece loop gives.
+    #[test]
+    fn body_fast_path_matches_piece_by_piece() {
+        fn slow(s: &str) -> String {
+            let mut out = String::new();
+            let mut column = 0usize;
+            for piece in Pieces::new(s) {
+                match piece {
+                    Piece::Newline => {
+                        out.push('\n');
+                        column = 0;
+                    }
+                    Piece::Tab => {
+                        let spaces = TAB_WIDTH - column % TAB_WIDTH;
+                        out.extend(std::iter::repeat_n(' ', spaces));
+                        column += spaces;
+                    }
+                    Piece::Char(c) => {
+                        out.push(c);
+                        column += c.width().unwrap_or(0);
+                    }
+                }
+            }
+            out
+        }
+        let pool: &[&str] = &[
+            "a",
+            "Bc ",
+            "\t",
+            "\r\n",
+            "\r",
+            "\n",
+            "\u{1b}[31m",
+            "\u{1b}]8;;x\u{7}",
+            "注",
+            "ü",
+            "\u{202e}",
+            "\u{feff}",
+            "\u{0}",
+            "\u{9b}2J",
+            "😀",
+            "~",
+            "\u{7f}",
+            "  ",
+        ];
+        let mut rng = fastrand::Rng::with_seed(3);
+        for round in 0..3_000 {
+            let s: String = (0..rng.usize(0..30))
+                .map(|_| pool[rng.usize(..pool.len())])
+                .collect();
+            let want = slow(&s);
+            let want = width_safe(&want);
+            let want = want.trim_end();
+            let start = want[..want
+                .char_indices()
+                .find(|&(_, c)| !c.is_whitespace())
+                .map(|(i, _)| i)
+                .unwrap_or(want.len())]
+                .rfind('\n')
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            assert_eq!(body(&s), &want[start..], "round {round}: {s:?}");
         }
     }
 
