@@ -321,6 +321,7 @@ mod tests {
         "Authentication-Results: relay.evil.example; dkim=pass header.d=shopify.com";
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table test's row
     fn verdict_table() {
         /// (name, headers, configured id, present, dkim pass for shopify.com, failed)
         type Case<'a> = (&'a str, &'a [&'a str], Option<&'a str>, bool, bool, bool);

@@ -62,10 +62,46 @@ pub fn line(s: &str) -> String {
 /// - a cluster keeps at most 8 characters (a "Zalgo" pile of combining marks cannot grow
 ///   into the lines above and below).
 pub fn width_safe(s: &str) -> String {
-    if !s.chars().any(needs_width_care) {
+    if s.chars().all(is_width_simple) {
         return s.to_string();
     }
+    // Grapheme segmentation is costly and most text needs none: a cluster of simple characters
+    // is one character (or CR LF) and comes out as it went in. Between two simple characters
+    // (not CR LF) every segmentation breaks, whatever came before, so the text is cut there
+    // into chunks and only the chunks holding a character that needs care are segmented:
+    // the same clusters, hence the same output, as segmenting the whole text.
     let mut out = String::with_capacity(s.len());
+    let mut written = 0; // s[..written] is in `out`
+    let mut chunk = 0; // the latest safe break at or after `written`
+    let mut careful = false; // s[chunk..] holds a character that needs care
+    let mut prev: Option<(char, bool)> = None;
+    for (i, c) in s.char_indices() {
+        let simple = is_width_simple(c);
+        if let Some((p, p_simple)) = prev {
+            if p_simple && simple && !(p == '\r' && c == '\n') {
+                if careful {
+                    out.push_str(&s[written..chunk]);
+                    push_width_safe_clusters(&s[chunk..i], &mut out);
+                    written = i;
+                    careful = false;
+                }
+                chunk = i;
+            }
+        }
+        careful |= !simple;
+        prev = Some((c, simple));
+    }
+    if careful {
+        out.push_str(&s[written..chunk]);
+        push_width_safe_clusters(&s[chunk..], &mut out);
+    } else {
+        out.push_str(&s[written..]);
+    }
+    out
+}
+
+/// [`width_safe`] of one chunk, cluster by cluster.
+fn push_width_safe_clusters(s: &str, out: &mut String) {
     for g in s.graphemes(true) {
         let mut chars = g.chars().peekable();
         let Some(&first) = chars.peek() else { continue };
@@ -95,13 +131,33 @@ pub fn width_safe(s: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
-/// Characters that make [`width_safe`] look at the text more closely.
-fn needs_width_care(c: char) -> bool {
-    c == '\u{ad}'
-        || (c >= '\u{300}' && !matches!(c, '\u{400}'..='\u{4ff}' | '\u{4e00}'..='\u{9fff}'))
+/// A character [`width_safe`] leaves alone wherever it stands: Unicode gives it the grapheme
+/// break property Other, Control, CR or LF (no mark, joiner, Hangul jamo, prepended or
+/// regional-indicator character: it is a cluster of its own, or CR LF), and it is not one of
+/// the characters dropped for width. Below U+0300 that is everything but the soft hyphen; above
+/// it, the blocks of everyday mail text are listed (typographic quotes and dashes, the euro
+/// sign, Greek, Cyrillic letters, CJK ideographs, kana, full-width forms). Everything else
+/// needs care and is looked at by grapheme cluster.
+fn is_width_simple(c: char) -> bool {
+    if c < '\u{300}' {
+        return c != '\u{ad}';
+    }
+    matches!(c,
+        '\u{370}'..='\u{3ff}'          // Greek
+        | '\u{400}'..='\u{482}'        // Cyrillic letters (U+0483..=U+0489 are marks)
+        | '\u{48a}'..='\u{4ff}'
+        | '\u{1e00}'..='\u{1eff}'      // Latin Extended Additional (Vietnamese)
+        | '\u{2010}'..='\u{2027}'      // dashes, quotes, bullets, ellipsis
+        | '\u{2030}'..='\u{205e}'      // per mille, primes, guillemets
+        | '\u{20a0}'..='\u{20c0}'      // currency signs
+        | '\u{2100}'..='\u{214f}'      // letterlike symbols (™, №)
+        | '\u{3041}'..='\u{3096}'      // hiragana (U+3099, U+309A are marks)
+        | '\u{30a1}'..='\u{30fa}'      // katakana
+        | '\u{4e00}'..='\u{9fff}'      // CJK unified ideographs
+        | '\u{ff01}'..='\u{ff60}'      // full-width forms
+    )
 }
 
 /// Roughly Unicode's Extended_Pictographic: symbols that can start an emoji ZWJ sequence.
@@ -145,7 +201,13 @@ pub fn display_width(s: &str) -> usize {
 pub fn body(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut column = 0usize;
-    for piece in Pieces::new(s) {
+    let mut pieces = Pieces::new(s);
+    loop {
+        // Most of a body is printable ASCII: one character, one column, nothing to clean.
+        let run = pieces.printable_ascii_run();
+        out.push_str(run);
+        column += run.len();
+        let Some(piece) = pieces.next() else { break };
         match piece {
             Piece::Newline => {
                 out.push('\n');
@@ -258,6 +320,18 @@ impl<'a> Pieces<'a> {
             pos: 0,
             no_terminator_from: usize::MAX,
         }
+    }
+
+    /// The printable ASCII (U+0020..=U+007E) from here on, consumed: each of those characters
+    /// is its own [`Piece::Char`].
+    fn printable_ascii_run(&mut self) -> &'a str {
+        let rest = &self.s[self.pos..];
+        let n = rest
+            .bytes()
+            .position(|b| !(0x20..=0x7e).contains(&b))
+            .unwrap_or(rest.len());
+        self.pos += n;
+        &rest[..n]
     }
 
     fn peek(&self) -> Option<char> {
@@ -493,6 +567,208 @@ mod tests {
         assert_eq!(line("a \u{200b} b"), "a b");
         assert_eq!(line("\u{3164}"), "");
         assert_eq!(display_width("[DE] 😀"), 7);
+    }
+
+    /// Issue 22: `width_safe` segments only the chunks that hold a character needing care.
+    /// The cases mix simple text with each kind of character around the chunk edges.
+    #[test]
+    fn width_safe_chunks_table() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "apostrophe only",
+                "It\u{2019}s here \u{2013} “soon”…",
+                "It\u{2019}s here \u{2013} “soon”…",
+            ),
+            (
+                "apostrophe and flag",
+                "Don\u{2019}t 🇩🇪 go",
+                "Don\u{2019}t [DE] go",
+            ),
+            ("euro and guillemets", "«Preis» 12 €", "«Preis» 12 €"),
+            ("combining after ascii", "cafe\u{301} ok", "cafe\u{301} ok"),
+            ("combining at start", "\u{301}x", "\u{301}x"),
+            (
+                "combining after apostrophe",
+                "\u{2019}\u{301}x",
+                "\u{2019}\u{301}x",
+            ),
+            (
+                "zalgo mid text",
+                "a Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}\u{307}\u{308} b",
+                "a Z\u{300}\u{301}\u{302}\u{303}\u{304}\u{305}\u{306} b",
+            ),
+            ("zwj after copyright", "x ©\u{200d}👩 y", "x © y"),
+            (
+                "zwj family mid",
+                "Hi 👩\u{200d}👩\u{200d}👧, it\u{2019}s me",
+                "Hi 👩, it\u{2019}s me",
+            ),
+            ("zwj at end", "ok👍\u{200d}", "ok👍"),
+            ("skin tone then cjk", "👋🏽注文", "👋注文"),
+            (
+                "bidi controls kept",
+                "a\u{202e}b\u{2066}c\u{200f}",
+                "a\u{202e}b\u{2066}c\u{200f}",
+            ),
+            (
+                "cjk and kana",
+                "注文ありがとうカタカナ１２",
+                "注文ありがとうカタカナ１２",
+            ),
+            (
+                "hangul syllables and jamo",
+                "한국어 \u{1100}\u{1161}\u{11a8}",
+                "한국어 \u{1100}\u{1161}\u{11a8}",
+            ),
+            (
+                "cyrillic with mark",
+                "Привет \u{436}\u{483}",
+                "Привет \u{436}\u{483}",
+            ),
+            ("crlf around emoji", "a\r\n😀\r\nb", "a\r\n😀\r\nb"),
+            ("three flags apart", "🇫🇷 x 🇮🇹🇩", "[FR] x [IT]D"),
+            (
+                "soft hyphen next to apostrophe",
+                "it\u{2019}\u{ad}s",
+                "it\u{2019}s",
+            ),
+            ("devanagari", "नमस्ते", "नमस्ते"),
+            ("empty", "", ""),
+        ];
+        for (name, input, want) in cases {
+            assert_eq!(&width_safe(input), want, "case {name}");
+            assert_eq!(
+                width_safe(input),
+                whole_text_reference(input),
+                "case {name}"
+            );
+        }
+    }
+
+    /// `body` with its printable-ASCII fast path gives what the piece-by-piece loop gives.
+    #[test]
+    fn body_fast_path_matches_piece_by_piece() {
+        fn slow(s: &str) -> String {
+            let mut out = String::new();
+            let mut column = 0usize;
+            for piece in Pieces::new(s) {
+                match piece {
+                    Piece::Newline => {
+                        out.push('\n');
+                        column = 0;
+                    }
+                    Piece::Tab => {
+                        let spaces = TAB_WIDTH - column % TAB_WIDTH;
+                        out.extend(std::iter::repeat_n(' ', spaces));
+                        column += spaces;
+                    }
+                    Piece::Char(c) => {
+                        out.push(c);
+                        column += c.width().unwrap_or(0);
+                    }
+                }
+            }
+            out
+        }
+        let pool: &[&str] = &[
+            "a",
+            "Bc ",
+            "\t",
+            "\r\n",
+            "\r",
+            "\n",
+            "\u{1b}[31m",
+            "\u{1b}]8;;x\u{7}",
+            "注",
+            "ü",
+            "\u{202e}",
+            "\u{feff}",
+            "\u{0}",
+            "\u{9b}2J",
+            "😀",
+            "~",
+            "\u{7f}",
+            "  ",
+        ];
+        let mut rng = fastrand::Rng::with_seed(3);
+        for round in 0..3_000 {
+            let s: String = (0..rng.usize(0..30))
+                .map(|_| pool[rng.usize(..pool.len())])
+                .collect();
+            let want = slow(&s);
+            let want = width_safe(&want);
+            let want = want.trim_end();
+            let start = want[..want
+                .char_indices()
+                .find(|&(_, c)| !c.is_whitespace())
+                .map(|(i, _)| i)
+                .unwrap_or(want.len())]
+                .rfind('\n')
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            assert_eq!(body(&s), &want[start..], "round {round}: {s:?}");
+        }
+    }
+
+    /// The earlier `width_safe`: every cluster of the whole text.
+    fn whole_text_reference(s: &str) -> String {
+        let mut out = String::new();
+        push_width_safe_clusters(s, &mut out);
+        out
+    }
+
+    /// Chunked segmentation gives what segmenting the whole text gives, for random mixes of
+    /// simple text, marks, joiners, flags, modifiers, Hangul jamo and line breaks.
+    #[test]
+    fn width_safe_chunks_match_whole_text() {
+        let pool: &[&str] = &[
+            "a",
+            " ",
+            "Z",
+            "\r",
+            "\n",
+            "\r\n",
+            "©",
+            "\u{2019}",
+            "€",
+            "ü",
+            "注",
+            "カ",
+            "ж",
+            "\u{300}",
+            "\u{301}",
+            "\u{483}",
+            "\u{200d}",
+            "\u{fe0f}",
+            "\u{1f3fd}",
+            "👩",
+            "❤",
+            "🇩",
+            "🇪",
+            "\u{1100}",
+            "\u{1161}",
+            "\u{11a8}",
+            "한",
+            "\u{ad}",
+            "\u{200b}",
+            "\u{202e}",
+            "न",
+            "\u{94d}",
+            "\u{20e3}",
+            "\u{e0067}",
+            "‼",
+            "\u{3099}",
+        ];
+        let mut rng = fastrand::Rng::with_seed(22);
+        for round in 0..5_000 {
+            let len = rng.usize(0..24);
+            let s: String = (0..len).map(|_| pool[rng.usize(..pool.len())]).collect();
+            assert_eq!(
+                width_safe(&s),
+                whole_text_reference(&s),
+                "round {round}: {s:?}"
+            );
+        }
     }
 
     #[test]

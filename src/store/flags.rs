@@ -549,8 +549,8 @@ pub(crate) fn attach_waiting_bounces(
     const ACTION: &str = "match a bounce to the reply it reports";
     let waiting: Vec<(i64, i64, Vec<u8>)> = tx
         .prepare_cached(
-            "SELECT m.id, m.conversation_id, m.raw FROM message_flags f
-             JOIN messages m ON m.id = f.message
+            "SELECT m.id, m.conversation_id, b.raw FROM message_flags f
+             JOIN messages m ON m.id = f.message JOIN message_blobs b ON b.message = m.id
              WHERE f.kind = 'bounce_of' AND f.reason = ?1
                AND NOT EXISTS (SELECT 1 FROM message_flags b
                                WHERE b.message = m.id AND b.kind = 'bounced')",
@@ -584,10 +584,10 @@ impl super::Store {
     pub fn recent_incoming_raw(&self, limit: usize) -> Result<Vec<Vec<u8>>, StoreError> {
         self.connection()
             .prepare_cached(
-                "SELECT raw FROM messages
-                 WHERE is_shop = 0
-                   AND mailbox NOT IN (SELECT mailbox FROM folder_roles WHERE role = 'sent')
-                 ORDER BY received_at DESC, id DESC LIMIT ?1",
+                "SELECT b.raw FROM messages m JOIN message_blobs b ON b.message = m.id
+                 WHERE m.is_shop = 0
+                   AND m.mailbox NOT IN (SELECT mailbox FROM folder_roles WHERE role = 'sent')
+                 ORDER BY m.received_at DESC, m.id DESC LIMIT ?1",
             )
             .and_then(|mut st| {
                 st.query_map([i64::try_from(limit).unwrap_or(100)], |r| r.get(0))?

@@ -254,7 +254,7 @@ fn index_for_search(tx: &Transaction<'_>, ids: &[MessageKey]) -> Result<(), Stor
     }
     tx.prepare_cached(
         "INSERT INTO messages_fts(rowid, subject, from_name, from_addr, body)
-         SELECT id, subject, from_name, from_addr, body FROM messages
+         SELECT id, subject, from_name, from_addr, body FROM message_text
          WHERE id IN (SELECT value FROM json_each(?1))",
     )
     .and_then(|mut st| st.execute([to_json(&ids)]))
@@ -485,10 +485,10 @@ fn insert_one(
     tx.prepare_cached(
         "INSERT INTO messages(conversation_id, mailbox, uidvalidity, uid, content_hash, canonical,
              message_id, in_reply_to, refs, from_name, from_addr, from_domain, to_json, cc_json,
-             reply_to_json, subject, date, received_at, body, attachments, flags, size, is_shop,
-             auto_kind, problems, raw, content_key)
+             reply_to_json, subject, date, received_at, attachments, flags, size, is_shop,
+             auto_kind, problems, content_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )
     .and_then(|mut st| {
         st.execute(params![
@@ -510,19 +510,20 @@ fn insert_one(
             p.subject,
             p.date.map(secs),
             at,
-            p.body,
             to_json(&p.attachments),
             flags_to_text(&m.flags),
             i64::try_from(size).unwrap_or(i64::MAX),
             is_shop,
             auto_kind.map(|k| k.as_str()),
             to_json(&p.problems),
-            m.raw,
             content_key,
         ])
     })
     .ctx(ACTION)?;
     let key = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO message_blobs(message, body, raw) VALUES (?1, ?2, ?3)")
+        .and_then(|mut st| st.execute(params![key, p.body, m.raw]))
+        .ctx(ACTION)?;
 
     {
         let mut st = tx

@@ -398,8 +398,9 @@ impl Store {
         let texts: Vec<(String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT subject, body FROM messages
-                 WHERE from_addr = ?1 AND is_shop = 0 AND canonical = 1 ORDER BY received_at, id",
+                "SELECT m.subject, b.body FROM messages m JOIN message_blobs b ON b.message = m.id
+                 WHERE m.from_addr = ?1 AND m.is_shop = 0 AND m.canonical = 1
+                 ORDER BY m.received_at, m.id",
             )
             .and_then(|mut st| {
                 st.query_map([&addr], |r| Ok((r.get(0)?, r.get(1)?)))?

@@ -229,3 +229,5 @@ mod tracking_tests;
 
 #[cfg(test)]
 mod grouping_tests;
+#[cfg(test)]
+mod hot_rows_tests;

@@ -100,9 +100,13 @@ pub(crate) fn end_of_local_day(now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
         .unwrap_or(now + Duration::days(1))
 }
 
-const MSG_COLS: &str = "id, conversation_id, mailbox, uidvalidity, uid, message_id, in_reply_to, \
-     refs, from_name, from_addr, to_json, cc_json, reply_to_json, subject, date, received_at, \
-     body, attachments, flags, size, is_shop, auto_kind, problems, removed_at";
+/// The columns [`RawMessage::read`] reads, from `messages m` joined with its `message_blobs b`
+/// (see [`MSG_FROM`]).
+const MSG_COLS: &str = "m.id, m.conversation_id, m.mailbox, m.uidvalidity, m.uid, m.message_id, \
+     m.in_reply_to, m.refs, m.from_name, m.from_addr, m.to_json, m.cc_json, m.reply_to_json, \
+     m.subject, m.date, m.received_at, b.body, m.attachments, m.flags, m.size, m.is_shop, \
+     m.auto_kind, m.problems, m.removed_at";
+const MSG_FROM: &str = "messages m JOIN message_blobs b ON b.message = m.id";
 
 /// Columns as stored; JSON is decoded after the row is read, so a bad value becomes a
 /// `StoreError` naming the message instead of a generic SQLite conversion error.
@@ -379,8 +383,8 @@ impl Store {
         let raws: Vec<RawMessage> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {MSG_COLS} FROM messages WHERE conversation_id = ?1 AND canonical = 1
-                 ORDER BY received_at, id"
+                "SELECT {MSG_COLS} FROM {MSG_FROM} WHERE m.conversation_id = ?1 AND m.canonical = 1
+                 ORDER BY m.received_at, m.id"
             ))
             .and_then(|mut st| st.query_map([id], RawMessage::read)?.collect())
             .ctx("read a conversation's messages")?;
@@ -397,10 +401,10 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         self.conn
             .prepare_cached(
-                "SELECT body FROM messages
-                 WHERE from_addr = ?1 AND is_shop = 0 AND auto_kind IS NULL AND id != ?2
-                   AND canonical = 1
-                 ORDER BY received_at DESC, id DESC LIMIT ?3",
+                "SELECT b.body FROM messages m JOIN message_blobs b ON b.message = m.id
+                 WHERE m.from_addr = ?1 AND m.is_shop = 0 AND m.auto_kind IS NULL AND m.id != ?2
+                   AND m.canonical = 1
+                 ORDER BY m.received_at DESC, m.id DESC LIMIT ?3",
             )
             .and_then(|mut st| {
                 st.query_map(
@@ -418,7 +422,9 @@ impl Store {
 
     pub fn message(&self, key: MessageKey) -> Result<Option<MessageRow>, StoreError> {
         self.conn
-            .prepare_cached(&format!("SELECT {MSG_COLS} FROM messages WHERE id = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {MSG_COLS} FROM {MSG_FROM} WHERE m.id = ?1"
+            ))
             .and_then(|mut st| st.query_row([key], RawMessage::read).optional())
             .ctx("read a message")?
             .map(RawMessage::decode)
@@ -428,7 +434,7 @@ impl Store {
     /// The message exactly as received, for reparsing, the pager and quoting.
     pub fn raw(&self, key: MessageKey) -> Result<Option<Vec<u8>>, StoreError> {
         self.conn
-            .prepare_cached("SELECT raw FROM messages WHERE id = ?1")
+            .prepare_cached("SELECT raw FROM message_blobs WHERE message = ?1")
             .and_then(|mut st| st.query_row([key], |r| r.get(0)).optional())
             .ctx("read a message's raw bytes")
     }
