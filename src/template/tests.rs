@@ -464,9 +464,6 @@ fn every_starter_in_every_language_reads_well_in_every_situation() {
                 Vec::<String>::new(),
                 "no English in {ctx_}"
             );
-            if t.language != Language::English {
-                assert_eq!(check::english_words(b), Vec::<String>::new(), "{ctx_}");
-            }
             assert!(
                 !b.contains("john.smith@example.com"),
                 "no raw address in {ctx_}"
