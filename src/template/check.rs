@@ -168,10 +168,22 @@ mod tests {
             (German, "Ich melde mich soon wieder.", vec!["soon"]),
             (French, "Merci pour votre message.", vec![]),
             (French, "Merci for your message.", vec!["for", "your"]),
-            (Spanish, "Le respondo by the end of Friday.", vec!["by", "the", "end", "of", "friday"]),
+            (
+                Spanish,
+                "Le respondo by the end of Friday.",
+                vec!["by", "the", "end", "of", "friday"],
+            ),
             (Italian, "Basta rispondere a questa email.", vec![]),
-            (Dutch, "Is het pakket op 1 december bezorgd of niet? Dan is het best.", vec![]),
-            (Dutch, "Hartelijk dank for your order.", vec!["for", "your", "order"]),
+            (
+                Dutch,
+                "Is het pakket op 1 december bezorgd of niet? Dan is het best.",
+                vec![],
+            ),
+            (
+                Dutch,
+                "Hartelijk dank for your order.",
+                vec!["for", "your", "order"],
+            ),
         ] {
             assert_eq!(leftover_english(text, lang), want, "{lang:?}: {text}");
         }

@@ -509,7 +509,10 @@ fn every_starter_in_every_language_reads_well_in_every_situation() {
     for file in english {
         for lang in &Language::ALL[1..] {
             let other = file.replace(".txt", &format!(".{}.txt", lang.code()));
-            assert!(STARTERS.iter().any(|(f, _)| *f == other), "{other} is missing");
+            assert!(
+                STARTERS.iter().any(|(f, _)| *f == other),
+                "{other} is missing"
+            );
         }
     }
 }
@@ -548,7 +551,10 @@ fn starters_greet_and_close_in_their_own_language() {
         assert!(b.starts_with(&format!("{hello}\n\n")), "{file}:\n{b}");
         assert!(b.contains(&format!("\n\n{bye}\n")), "{file}:\n{b}");
         let b = body(&t, &nameless);
-        assert!(b.starts_with(&format!("{hello_nameless}\n\n")), "{file}:\n{b}");
+        assert!(
+            b.starts_with(&format!("{hello_nameless}\n\n")),
+            "{file}:\n{b}"
+        );
         for other in Language::ALL.into_iter().filter(|l| *l != t.language) {
             let (other_hello, _, other_bye) = greeting(other);
             let other_hello = other_hello.split(' ').next().unwrap();
