@@ -1,4 +1,4 @@
-//! Every starter template, in every shipped language, rendered for every conversation of the
+//! Every starter template, in all six languages, rendered for every conversation of the
 //! demo shop: no placeholder left, no English word in a non-English reply, never two
 //! apologies, no offer the config does not hold, and a clear refusal when one is missing.
 
@@ -59,9 +59,11 @@ fn every_starter_renders_for_every_demo_conversation() {
                 late_seen |= apologies
                     .iter()
                     .any(|a| a.contains("slow reply") || a.contains("so long"));
-                if t.language != Language::English {
-                    assert_eq!(check::english_words(b), Vec::<String>::new(), "{what}");
-                }
+                assert_eq!(
+                    check::leftover_english(b, t.language),
+                    Vec::<String>::new(),
+                    "no English in {what}"
+                );
                 if cfg.offers.is_empty() {
                     assert!(
                         !b.contains("THANKYOU15") && !b.contains('%'),
@@ -81,6 +83,13 @@ fn every_starter_renders_for_every_demo_conversation() {
         rendered >= 20 * templates.len(),
         "only {rendered} replies rendered"
     );
+    for lang in Language::ALL {
+        assert_eq!(
+            templates.iter().filter(|t| t.language == lang).count(),
+            12,
+            "every starter in {lang:?}"
+        );
+    }
     assert!(
         late_seen,
         "the demo has overdue conversations, so some replies are late"
@@ -195,4 +204,32 @@ fn a_template_needing_a_missing_offer_is_refused_in_one_sentence() {
         "{}",
         d.text
     );
+}
+
+#[test]
+fn every_language_introduces_the_quote_in_its_own_words() {
+    let (_dir, store, now) = demo();
+    let msg = conversation_with(&store, now, "dishwasher");
+    for (slug, lang, opening) in [
+        ("acknowledge.fr", Language::French, "Le "),
+        ("acknowledge.es", Language::Spanish, "El "),
+        ("acknowledge.it", Language::Italian, "Il giorno "),
+        ("acknowledge.nl", Language::Dutch, "Op "),
+    ] {
+        let t = starters().into_iter().find(|t| t.slug() == slug).unwrap();
+        assert_eq!(t.language, lang, "{slug}");
+        let d = flow::draft(&Config::demo(), &store, &msg, &t, now).unwrap();
+        let (reply, quote) = d.text.split_once("\n> ").unwrap();
+        let attribution = reply.lines().last().unwrap();
+        assert!(
+            attribution.starts_with(opening) && attribution.contains("birdsong.kitchen@gmx.net"),
+            "{slug}: {attribution}"
+        );
+        assert_eq!(
+            check::leftover_english(reply, lang),
+            Vec::<String>::new(),
+            "{slug}: {reply}"
+        );
+        assert!(quote.contains("dishwasher"), "{slug}");
+    }
 }

@@ -971,3 +971,104 @@ fn a_short_mail_opens_the_picker_in_a_language_that_fits() {
     cmd(&mut app, Command::Reply);
     assert_eq!(picker(&app).customer_language, Some(Language::German));
 }
+
+/// Issue 23: a French customer is answered in French, not "Hallo Marie": a long mail in
+/// French, Spanish, Italian or Dutch opens the picker on a starter in that language, greeting
+/// the customer as a shop in that country does, although the shop writes English and the
+/// file order would put German first.
+#[test]
+fn a_long_mail_opens_the_picker_on_a_template_in_its_language() {
+    use shopinbox::store::{Location, NewMessage, Store};
+    use shopinbox::template::Language;
+    let dir = tempfile::tempdir().unwrap();
+    let now = demo_now();
+    let mut config = shopinbox::config::Config::demo();
+    config.templates_dir = Some(dir.path().join("templates"));
+    config.shop.language = Language::English;
+    let mut store = Store::open(
+        &dir.path().join("store.db"),
+        config.shop_context(shopinbox::clock::Clock::fixed(now)),
+    )
+    .unwrap();
+    let cases = [
+        (
+            "Marie Dubois <marie@example.fr>",
+            "Colis",
+            "Bonjour, j'ai commandé deux bols la semaine dernière et je n'ai toujours rien reçu. \
+             Pourriez-vous me dire où en est ma commande ? Merci beaucoup.",
+            Language::French,
+            "Bonjour Marie,",
+        ),
+        (
+            "Lucía García <lucia@example.es>",
+            "Paquete",
+            "Hola, la semana pasada hice un pedido de dos cuencos y todavía no he recibido nada. \
+             ¿Me puede decir dónde está mi pedido? Muchas gracias.",
+            Language::Spanish,
+            "Hola Lucía,",
+        ),
+        (
+            "Giulia Rossi <giulia@example.it>",
+            "Pacco",
+            "Buongiorno, la settimana scorsa ho ordinato due ciotole e non ho ancora ricevuto \
+             niente. Potrebbe dirmi a che punto è il mio ordine? Grazie mille.",
+            Language::Italian,
+            "Gentile Giulia,",
+        ),
+        (
+            "Sanne de Vries <sanne@example.nl>",
+            "Pakket",
+            "Hallo, vorige week heb ik twee kommen besteld en ik heb nog steeds niets ontvangen. \
+             Kunt u mij vertellen waar mijn bestelling blijft? Alvast bedankt.",
+            Language::Dutch,
+            "Beste Sanne,",
+        ),
+    ];
+    let mails = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (from, subject, body, _, _))| {
+            let uid = i as u32 + 1;
+            let raw = format!(
+                "From: {from}\r\nTo: hello@alphx.shop\r\nSubject: {subject}\r\n\
+                 Message-ID: <lang{uid}@example.org>\r\n\r\n{body}\r\n"
+            )
+            .into_bytes();
+            NewMessage {
+                location: Location::new("INBOX", 1, uid),
+                parsed: shopinbox::mail::parse::parse_message(&raw),
+                raw,
+                received_at: format!("2026-11-25T09:0{uid}:00Z").parse().unwrap(),
+                flags: vec![],
+            }
+        })
+        .collect();
+    store.ingest(mails, None).unwrap();
+    let mut app = App::new(
+        Box::new(store),
+        shopinbox::app::AppOptions {
+            color: false,
+            fixed_now: Some(now),
+            config: Some(config),
+            ..Default::default()
+        },
+        now,
+        100,
+        30,
+    );
+    for (_, subject, _, want, hello) in cases {
+        select(&mut app, subject);
+        assert_eq!(cmd(&mut app, Command::Reply), Effect::None);
+        let p = picker(&app);
+        assert_eq!(p.customer_language, Some(want), "{subject}");
+        // All twelve starters in the customer's language come first.
+        let first: Vec<Language> = p.choices[..12]
+            .iter()
+            .map(|c| c.template.language)
+            .collect();
+        assert_eq!(first, vec![want; 12], "{subject}: first templates");
+        let draft = p.choices[0].draft.as_ref().unwrap();
+        assert!(draft.text.starts_with(hello), "{subject}:\n{}", draft.text);
+        cmd(&mut app, Command::Back);
+    }
+}

@@ -243,7 +243,8 @@ impl App {
             notes: self.customer_notes(&row.customer_addr),
         };
         self.load_choices(&mut picker);
-        // A possible duplicate order opens on the template written for it.
+        // A possible duplicate order opens on the template written for it, in the customer's
+        // language when there is one (its templates come first).
         if row
             .flags
             .iter()
@@ -252,7 +253,7 @@ impl App {
             if let Some(i) = picker
                 .choices
                 .iter()
-                .position(|c| c.template.slug() == DUPLICATE_TEMPLATE)
+                .position(|c| c.template.slug().split('.').next() == Some(DUPLICATE_TEMPLATE))
             {
                 picker.selected = i;
             }

@@ -227,7 +227,7 @@ fn write_all(
         )?,
         Ok(files) => writeln!(
             out,
-            "Wrote {} starter reply templates to {} (English and German; edit them freely).",
+            "Wrote {} starter reply templates to {} (English, German, French, Spanish, Italian and Dutch; edit them freely).",
             files.len(),
             clean(&dir)
         )?,

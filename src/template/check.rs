@@ -61,6 +61,49 @@ pub fn english_words(text: &str) -> Vec<String> {
     found
 }
 
+/// More English words, common in replies, that are no words of German, French, Spanish,
+/// Italian or Dutch either, except where [`false_friends`] says so.
+const MORE_ENGLISH_MARKERS: &[&str] = &[
+    "our", "just", "here", "soon", "reply", "message", "days", "business", "anything", "will",
+    "we", "is", "for", "us", "within", "what", "would", "again", "back", "email", "look", "into",
+];
+
+/// Marker words that are also ordinary words of `lang`, so they prove nothing there: Dutch
+/// "of" (or), "is", "we", "best", "sorry" and "december"; German "will"; French "message";
+/// Italian "email".
+fn false_friends(lang: Language) -> &'static [&'static str] {
+    match lang {
+        Language::English => &[],
+        Language::German => &["will"],
+        Language::French => &["message"],
+        Language::Spanish => &[],
+        Language::Italian => &["email"],
+        Language::Dutch => &["of", "is", "we", "best", "sorry", "december"],
+    }
+}
+
+/// The English words left in a reply written in `lang`, each once, in order of appearance:
+/// the markers of [`english_words`] and a few more, less the words `lang` shares with English.
+/// Nothing for an English reply.
+pub fn leftover_english(text: &str, lang: Language) -> Vec<String> {
+    if lang == Language::English {
+        return Vec::new();
+    }
+    let skip = false_friends(lang);
+    let mut found: Vec<String> = Vec::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .map(str::to_lowercase)
+    {
+        let english = ENGLISH_MARKERS.contains(&word.as_str())
+            || MORE_ENGLISH_MARKERS.contains(&word.as_str());
+        if english && !skip.contains(&word.as_str()) && !found.contains(&word) {
+            found.push(word);
+        }
+    }
+    found
+}
+
 /// Words (lower case, matched as a prefix of a word or a phrase) that make a sentence an
 /// apology in each language.
 fn apology_markers(lang: Language) -> &'static [&'static str] {
@@ -113,6 +156,36 @@ mod tests {
             ("I am sorry, sorry", vec!["sorry"]),
         ] {
             assert_eq!(english_words(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn leftover_english_knows_each_languages_own_words() {
+        use Language::*;
+        for (lang, text, want) in [
+            (English, "Thanks for your order.", vec![]),
+            (German, "Ich will Ihnen helfen.", vec![]),
+            (German, "Ich melde mich soon wieder.", vec!["soon"]),
+            (French, "Merci pour votre message.", vec![]),
+            (French, "Merci for your message.", vec!["for", "your"]),
+            (
+                Spanish,
+                "Le respondo by the end of Friday.",
+                vec!["by", "the", "end", "of", "friday"],
+            ),
+            (Italian, "Basta rispondere a questa email.", vec![]),
+            (
+                Dutch,
+                "Is het pakket op 1 december bezorgd of niet? Dan is het best.",
+                vec![],
+            ),
+            (
+                Dutch,
+                "Hartelijk dank for your order.",
+                vec!["for", "your", "order"],
+            ),
+        ] {
+            assert_eq!(leftover_english(text, lang), want, "{lang:?}: {text}");
         }
     }
 

@@ -321,12 +321,17 @@ pub struct RenderedReply {
     pub follow_up_at: Option<DateTime<Utc>>,
 }
 
-/// Each starter in English (`NAME.txt`) and German (`NAME.de.txt`).
+/// Each starter in every language of [`Language::ALL`]: English as `NAME.txt`, the others as
+/// `NAME.CODE.txt` (`NAME.de.txt`, `NAME.fr.txt`, …), from `src/templates/CODE/NAME.txt`.
 macro_rules! starters {
     ($($file:literal),*) => {
         &[$(
             (concat!($file, ".txt"), include_str!(concat!("../templates/", $file, ".txt"))),
             (concat!($file, ".de.txt"), include_str!(concat!("../templates/de/", $file, ".txt"))),
+            (concat!($file, ".fr.txt"), include_str!(concat!("../templates/fr/", $file, ".txt"))),
+            (concat!($file, ".es.txt"), include_str!(concat!("../templates/es/", $file, ".txt"))),
+            (concat!($file, ".it.txt"), include_str!(concat!("../templates/it/", $file, ".txt"))),
+            (concat!($file, ".nl.txt"), include_str!(concat!("../templates/nl/", $file, ".txt"))),
         )*]
     };
 }

@@ -437,8 +437,8 @@ fn every_starter_in_every_language_reads_well_in_every_situation() {
             .unwrap_or_else(|e| panic!("{file} does not parse: {e:?}"));
         languages.insert(t.language);
         assert_eq!(
-            file.ends_with(".de.txt"),
-            t.language == Language::German,
+            t.language,
+            file_language(file),
             "{file} declares its language"
         );
         for (what, c) in variants() {
@@ -459,9 +459,11 @@ fn every_starter_in_every_language_reads_well_in_every_situation() {
             );
             let apologies = check::apologies(b, t.language);
             assert!(apologies.len() <= 1, "{apologies:?} in {ctx_}");
-            if t.language != Language::English {
-                assert_eq!(check::english_words(b), Vec::<String>::new(), "{ctx_}");
-            }
+            assert_eq!(
+                check::leftover_english(b, t.language),
+                Vec::<String>::new(),
+                "no English in {ctx_}"
+            );
             assert!(
                 !b.contains("john.smith@example.com"),
                 "no raw address in {ctx_}"
@@ -491,11 +493,76 @@ fn every_starter_in_every_language_reads_well_in_every_situation() {
             }
         }
     }
-    assert!(languages.contains(&Language::English) && languages.contains(&Language::German));
-    // Every English starter has its German version.
-    for (file, _) in STARTERS.iter().filter(|(f, _)| !f.ends_with(".de.txt")) {
-        let de = file.replace(".txt", ".de.txt");
-        assert!(STARTERS.iter().any(|(f, _)| *f == de), "{de} is missing");
+    assert_eq!(
+        languages.into_iter().collect::<Vec<_>>(),
+        Language::ALL.to_vec(),
+        "starters in every language"
+    );
+    // Every English starter has its version in every other language.
+    let english: Vec<&str> = STARTERS
+        .iter()
+        .map(|(f, _)| *f)
+        .filter(|f| file_language(f) == Language::English)
+        .collect();
+    assert_eq!(english.len(), 12);
+    assert_eq!(STARTERS.len(), english.len() * Language::ALL.len());
+    for file in english {
+        for lang in &Language::ALL[1..] {
+            let other = file.replace(".txt", &format!(".{}.txt", lang.code()));
+            assert!(
+                STARTERS.iter().any(|(f, _)| *f == other),
+                "{other} is missing"
+            );
+        }
+    }
+}
+
+/// The language a starter's file name says: `NAME.CODE.txt`, or English for `NAME.txt`.
+fn file_language(file: &str) -> Language {
+    file.strip_suffix(".txt")
+        .and_then(|stem| stem.rsplit_once('.'))
+        .map(|(_, code)| Language::parse(code).unwrap_or_else(|| panic!("{file}: {code}")))
+        .unwrap_or(Language::English)
+}
+
+/// Each language's starters greet and close as a shop in that country does, and never in
+/// another language's words ("Hallo Marie" to a French customer).
+#[test]
+fn starters_greet_and_close_in_their_own_language() {
+    use Language::*;
+    let greeting = |lang: Language| match lang {
+        English => ("Hi John,", "Hi there,", "Best,"),
+        German => ("Hallo John,", "Hallo,", "Viele Grüße"),
+        French => ("Bonjour John,", "Bonjour,", "Bien cordialement,"),
+        Spanish => ("Hola John,", "Hola,", "Un saludo,"),
+        Italian => ("Gentile John,", "Buongiorno,", "Cordiali saluti,"),
+        Dutch => ("Beste John,", "Beste klant,", "Met vriendelijke groet,"),
+    };
+    let nameless = ReplyContext {
+        first_name: None,
+        last_name: None,
+        full_name: None,
+        ..ctx()
+    };
+    for (file, text) in STARTERS {
+        let t = tpl(text);
+        let (hello, hello_nameless, bye) = greeting(t.language);
+        let b = body(&t, &ctx());
+        assert!(b.starts_with(&format!("{hello}\n\n")), "{file}:\n{b}");
+        assert!(b.contains(&format!("\n\n{bye}\n")), "{file}:\n{b}");
+        let b = body(&t, &nameless);
+        assert!(
+            b.starts_with(&format!("{hello_nameless}\n\n")),
+            "{file}:\n{b}"
+        );
+        for other in Language::ALL.into_iter().filter(|l| *l != t.language) {
+            let (other_hello, _, other_bye) = greeting(other);
+            let other_hello = other_hello.split(' ').next().unwrap();
+            assert!(
+                !b.starts_with(other_hello) && !b.contains(other_bye),
+                "{file} greets or closes in {other:?}:\n{b}"
+            );
+        }
     }
 }
 
