@@ -255,9 +255,78 @@ impl MailServers {
         )
     }
 
-    /// The user's INBOX Maildir, for writing messages straight into it (benchmarks).
+    /// The user's INBOX Maildir, for writing messages straight into it (benchmarks). Dovecot
+    /// only: Cyrus keeps its own spool (use [`MailServers::generate_inbox`]).
     pub fn maildir(&self) -> PathBuf {
+        assert_eq!(
+            self.opts.imap,
+            ImapServer::Dovecot,
+            "maildir() is Dovecot's; use generate_inbox"
+        );
         self.dir.path().join("mail/test/Maildir")
+    }
+
+    /// `n` realistic messages in INBOX from tests/mailservers/gen_maildir.py (`--seed seed`,
+    /// plus `extra` arguments such as `--now EPOCH`). Dovecot gets them written straight into
+    /// its Maildir; Cyrus over IMAP, APPENDed in the files' order with their Maildir flags and
+    /// the file time as INTERNALDATE, which is what Dovecot reads from the same files.
+    pub fn generate_inbox(&self, n: u32, seed: u64, extra: &[&str]) {
+        let scratch = tempfile::tempdir().unwrap();
+        let target = match self.opts.imap {
+            ImapServer::Dovecot => self.maildir(),
+            ImapServer::Cyrus => scratch.path().join("Maildir"),
+        };
+        let mut cmd = Command::new("/usr/bin/python3");
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/gen_maildir.py"))
+            .arg(&target)
+            .args(["-n", &n.to_string(), "--seed", &seed.to_string()])
+            .args(extra);
+        if self.opts.imap == ImapServer::Dovecot {
+            cmd.args(["--chown", "5000:5000"]);
+        }
+        let status = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "gen_maildir.py failed");
+        if self.opts.imap == ImapServer::Dovecot {
+            return;
+        }
+        let mut files: Vec<PathBuf> = fs::read_dir(target.join("cur"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let mut s = self.client();
+        for f in files {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            let letters = name.rsplit_once(":2,").map(|(_, l)| l).unwrap_or("");
+            let flags: Vec<imap::types::Flag<'static>> = letters
+                .chars()
+                .filter_map(|c| match c {
+                    'S' => Some("\\Seen"),
+                    'F' => Some("\\Flagged"),
+                    'R' => Some("\\Answered"),
+                    'D' => Some("\\Draft"),
+                    'T' => Some("\\Deleted"),
+                    _ => None,
+                })
+                .map(|f| imap::types::Flag::from(f.to_string()))
+                .collect();
+            let mtime: DateTime<chrono::Utc> = fs::metadata(&f).unwrap().modified().unwrap().into();
+            // Maildir files end lines with LF; IMAP (and Dovecot serving the files) says CRLF.
+            let mut raw = Vec::new();
+            for b in fs::read(&f).unwrap() {
+                if b == b'\n' && raw.last() != Some(&b'\r') {
+                    raw.push(b'\r');
+                }
+                raw.push(b);
+            }
+            s.append_with_flags_and_date("INBOX", &raw, &flags, Some(mtime.fixed_offset()))
+                .unwrap();
+        }
+        let _ = s.logout();
     }
 
     fn spawn_dovecot(&mut self) -> Result<(), String> {
