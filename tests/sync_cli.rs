@@ -44,21 +44,7 @@ fn inbox_rows(db: &Path) -> i64 {
 #[test]
 fn sync_killed_midway_resumes_without_loss_or_duplicates() {
     let servers = MailServers::start();
-    let status = Command::new("/usr/bin/python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/gen_maildir.py"))
-        .arg(servers.maildir())
-        .args([
-            "-n",
-            &MESSAGES.to_string(),
-            "--seed",
-            "7",
-            "--chown",
-            "5000:5000",
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "gen_maildir.py failed");
+    servers.generate_inbox(MESSAGES, 7, &[]);
     let seen_before = servers.server_flags("INBOX");
     assert_eq!(seen_before.len(), MESSAGES as usize);
 
