@@ -128,8 +128,8 @@ pub struct MailServers {
     /// The IMAP server's master process (Dovecot's or Cyrus's), leader of its process group.
     imap_child: Option<Child>,
     smtp: Option<Child>,
-    /// Cyrus's run folder (process files, locks, sockets) in memory when /dev/shm exists.
-    cyrus_run: Option<tempfile::TempDir>,
+    /// Cyrus's folders (config, databases, spool) in memory when /dev/shm exists.
+    cyrus_shm: Option<tempfile::TempDir>,
 }
 
 impl MailServers {
@@ -232,7 +232,7 @@ impl MailServers {
             opts,
             imap_child: None,
             smtp: None,
-            cyrus_run: None,
+            cyrus_shm: None,
         };
         servers.spawn_dovecot()?;
         servers.spawn_smtp()?;
@@ -487,8 +487,12 @@ impl MailServers {
         self.kill_dovecot();
         // Children notice the master's death on their own; wait until the port is closed
         // so that a restart can bind it again.
+        // (Cyrus serves each port from its own process.)
         let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && TcpStream::connect(("127.0.0.1", self.imap_port)).is_ok()
+        while Instant::now() < deadline
+            && [self.imap_port, self.imaps_port]
+                .iter()
+                .any(|&p| p != 0 && TcpStream::connect(("127.0.0.1", p)).is_ok())
         {
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -552,13 +556,10 @@ impl MailServers {
             return Err("the Cyrus harness has no OAuth 2.0 (use Dovecot)".to_string());
         }
         let root = dir.path().to_path_buf();
-        let cy = root.join("cyrus");
-        for sub in ["conf", "spool", "sieve", "run"] {
-            fs::create_dir_all(cy.join(sub)).map_err(|e| e.to_string())?;
-        }
-        // Cyrus rewrites a process file (write, rename) at every command; on a busy disk that
-        // alone costs milliseconds a command, in memory nothing.
-        let run = Path::new("/dev/shm")
+        // Cyrus's folders in memory where the machine has /dev/shm: it rewrites a process file
+        // (write, rename) at every command and syncs its databases, which on a busy disk costs
+        // milliseconds a command (Dovecot is told `mail_fsync = never`).
+        let shm = Path::new("/dev/shm")
             .is_dir()
             .then(|| {
                 tempfile::Builder::new()
@@ -567,10 +568,13 @@ impl MailServers {
                     .ok()
             })
             .flatten();
-        let run_dir = run
+        let cy = shm
             .as_ref()
             .map(|t| t.path().to_path_buf())
-            .unwrap_or_else(|| cy.join("run"));
+            .unwrap_or_else(|| root.join("cyrus"));
+        for sub in ["conf", "spool", "sieve", "run"] {
+            fs::create_dir_all(cy.join(sub)).map_err(|e| e.to_string())?;
+        }
         let bin = cyrus_root().join("usr/lib/cyrus/bin");
         let imaps_port = if opts.imap_tls { ports[1] } else { 0 };
         // Cyrus refuses to run as root: started as root, it becomes Debian's `mail` user
@@ -595,7 +599,6 @@ impl MailServers {
             })
             .collect::<Vec<_>>()
             .join("\n")
-            .replace("@RUN@", &run_dir.display().to_string())
             .replace("@DIR@", &cy.display().to_string())
             .replace("@TLS_DIR@", &root.join("tls").display().to_string())
             .replace("@CYRUS_USER@", &cyrus_user)
@@ -639,7 +642,6 @@ impl MailServers {
             let uid = id_of("-u", &cyrus_user).ok_or("no uid for the mail user")?;
             let gid = id_of("-g", &cyrus_user).ok_or("no gid for the mail user")?;
             chown_tree(&cy, uid, gid)?;
-            chown_tree(&run_dir, uid, gid)?;
             chown_tree(&root.join("tls"), uid, gid)?;
         }
         let mut servers = MailServers {
@@ -655,7 +657,7 @@ impl MailServers {
             opts,
             imap_child: None,
             smtp: None,
-            cyrus_run: run,
+            cyrus_shm: shm,
         };
         servers.spawn_cyrus()?;
         // The first login creates the user's folders: a test's first APPEND must find them.
@@ -667,7 +669,11 @@ impl MailServers {
 
     fn spawn_cyrus(&mut self) -> Result<(), String> {
         let root = self.dir.path();
-        let cy = root.join("cyrus");
+        let cy = self
+            .cyrus_shm
+            .as_ref()
+            .map(|t| t.path().to_path_buf())
+            .unwrap_or_else(|| root.join("cyrus"));
         let log = fs::OpenOptions::new()
             .create(true)
             .append(true)
