@@ -16,6 +16,7 @@ use std::path::PathBuf;
 mod bulk;
 mod check;
 mod proactive;
+mod trust;
 
 /// shopinbox: the customer inbox for a small online shop, in your terminal.
 ///
@@ -107,6 +108,17 @@ pub enum Command {
         #[arg(long)]
         undo: bool,
     },
+    /// Say a sender's mail is not suspicious: the red badge leaves their conversations, new
+    /// mail included; --undo checks their mail again. Without an address: the senders marked
+    /// fine.
+    NotSuspicious {
+        /// The sender's address (as `list` and `show` print it).
+        #[arg(value_name = "ADDR")]
+        addr: Option<String>,
+        /// Take it back: the sender's mail is checked for fraud again.
+        #[arg(long, requires = "addr")]
+        undo: bool,
+    },
     /// Snooze conversations until a time: `snooze 12 13 14 "2026-11-25 09:00"`, or `--clear`.
     /// Several ids change together or not at all.
     Snooze {
@@ -116,6 +128,10 @@ pub enum Command {
         /// Bring them back now.
         #[arg(long)]
         clear: bool,
+        /// Snooze even when a conversation is due (or overdue) before the snooze ends; it
+        /// stays in the morning report's overdue list, marked as snoozed.
+        #[arg(long)]
+        past_deadline: bool,
     },
     /// Mark conversations answered outside the mailbox (by phone, in person); --clear takes
     /// the mark back. Several ids change together or not at all.
@@ -611,8 +627,8 @@ fn run(cli: Cli) -> Result<i32> {
             }
             let (config, _) = load_config(&cli)?;
             let clock = clock_for(cli.now.as_deref(), &config)?;
-            crate::sync::cli::run_sync_cli(&config, clock)?;
-            Ok(0)
+            let summary = crate::sync::cli::run_sync_cli(&config, clock)?;
+            Ok(crate::sync::cli::exit_code(&summary))
         }
         Some(Command::List(args)) => {
             let env = Env::open(&cli, cli.demo)?;
@@ -699,6 +715,7 @@ fn run(cli: Cli) -> Result<i32> {
             if *json {
                 let mut v = serde_json::to_value(&stats)?;
                 v["on_time_share"] = serde_json::json!(stats.on_time_share());
+                v["promise_on_time_share"] = serde_json::json!(stats.promise_on_time_share());
                 v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
                 outln!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -784,11 +801,25 @@ fn run(cli: Cli) -> Result<i32> {
             out!("{}", bulk::not_duplicate(&mut env.store, ids, *undo)?);
             Ok(0)
         }
-        Some(Command::Snooze { words, clear }) => {
+        Some(Command::NotSuspicious { addr, undo }) => {
             let mut env = Env::open(&cli, cli.demo)?;
+            let now = env.now;
             out!(
                 "{}",
-                bulk::snooze(&mut env.store, &env.config, words, *clear, env.now)?
+                trust::not_suspicious(&mut env.store, &env.config, addr.as_deref(), *undo, now)?
+            );
+            Ok(0)
+        }
+        Some(Command::Snooze {
+            words,
+            clear,
+            past_deadline,
+        }) => {
+            let mut env = Env::open(&cli, cli.demo)?;
+            let past = bulk::PastDeadline(*past_deadline);
+            out!(
+                "{}",
+                bulk::snooze(&mut env.store, &env.config, words, *clear, past, env.now)?
             );
             Ok(0)
         }
@@ -1035,7 +1066,12 @@ fn row_json(
         "first_name": first_name,
         "subject": row.subject,
         "messages": row.message_count,
-        "received_at": row.pending_since.unwrap_or(row.last_at).with_timezone(&cal.tz).to_rfc3339(),
+        "received_at": row.pending_since.unwrap_or(row.received_at()).with_timezone(&cal.tz).to_rfc3339(),
+        "last_customer_at": row.last_customer_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        "follow_up_at": row.follow_up_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
+        // What is due (or overdue) is the shop's own promise, not a customer message.
+        "promise": row.follow_up_at.is_some() && row.due_at == row.follow_up_at,
+        "snoozed_until": row.snoozed_until.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "due_at": row.due_at.map(|d| d.with_timezone(&cal.tz).to_rfc3339()),
         "state": state_word(row, now, cal),
         "late_minutes": late.map(|d| d.num_minutes()),
@@ -1089,6 +1125,10 @@ fn print_inbox(env: &Env, view: View, limit: Option<u64>) -> Result<()> {
     for row in &rows {
         let badge = match (&row.not_customer, row.due_at) {
             (Some(n), _) => format!("not a customer: {}", n.label()),
+            // A promise says so, as in the inbox's narrow column: "f-up Thu 17:00", "F-UP late 5m".
+            (None, _) if crate::ui::inbox::follow_up(row).is_some() => {
+                crate::ui::inbox::short_badge(row, env.now, &cal)
+            }
             (None, Some(due)) => deadline::badge(due, env.now, &cal),
             (None, None) if row.removed_since.is_some() => "removed on server".to_string(),
             (None, None) if row.older_since.is_some() => "older, no reply".to_string(),
@@ -1098,7 +1138,7 @@ fn print_inbox(env: &Env, view: View, limit: Option<u64>) -> Result<()> {
             .customer_name
             .clone()
             .unwrap_or_else(|| row.customer_addr.clone());
-        let received = crate::human_time::moment(row.last_at, env.now, cal.tz);
+        let received = crate::human_time::moment(row.received_at(), env.now, cal.tz);
         writeln!(
             out,
             "{:>5}  {:<16} {:<24} {:<40} {} ({})",

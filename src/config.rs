@@ -35,6 +35,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "signature",
             "addresses",
             "language",
+            "from_name",
             "authserv_id",
         ],
     ),
@@ -47,6 +48,8 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "close",
             "holidays",
             "cutoff_minutes",
+            "promise_cutoff_minutes",
+            "late_grace_minutes",
             "due_soon_minutes",
             "track_days",
             "track_since",
@@ -314,6 +317,9 @@ pub struct ShopConfig {
     /// The shop's default language: replies to a customer whose language cannot be told
     /// start from a template in it.
     pub language: crate::template::Language,
+    /// The display name of replies (`[shop] from_name`); `None`: the owner's and the shop's
+    /// name in the shop's language ([`Config::from_name`]).
+    pub from_name: Option<String>,
     /// The authserv-id of the shop's mail provider (`mx.example.com`): only its
     /// `Authentication-Results` are trusted. `None`: the topmost header is the provider's.
     pub authserv_id: Option<String>,
@@ -483,6 +489,7 @@ impl Config {
                 signature: "Tom\nAlphx – handmade ceramics\nhttps://alphx.shop".to_string(),
                 addresses: vec!["hello@alphx.shop".to_string(), "tom@alphx.shop".to_string()],
                 language: crate::template::Language::English,
+                from_name: None,
                 authserv_id: None,
             },
             calendar: Calendar {
@@ -565,6 +572,18 @@ impl Config {
         }
     }
 
+    /// The display name replies come from: `[shop] from_name`, else "{owner} from {shop}" in
+    /// the shop's language ("Anna von Töpferei Lind" for a German shop).
+    pub fn from_name(&self) -> String {
+        match &self.shop.from_name {
+            Some(n) => n.clone(),
+            None => self
+                .shop
+                .language
+                .from_name(&self.shop.owner_name, &self.shop.name),
+        }
+    }
+
     /// The From identity of replies: the first shop address.
     pub fn from_address(&self) -> &str {
         self.shop
@@ -623,6 +642,7 @@ struct RawShop {
     signature: String,
     addresses: Vec<String>,
     language: Option<String>,
+    from_name: Option<String>,
     authserv_id: Option<String>,
 }
 
@@ -637,6 +657,8 @@ struct RawHours {
     holidays: Vec<toml::Value>,
     #[serde(default)]
     cutoff_minutes: u32,
+    promise_cutoff_minutes: Option<u32>,
+    late_grace_minutes: Option<u32>,
     due_soon_minutes: Option<u32>,
     track_days: Option<u32>,
     track_since: Option<toml::Value>,
@@ -1177,6 +1199,10 @@ impl<'a> Ctx<'a> {
             signature: raw.signature.trim_end().to_string(),
             addresses: raw.addresses.iter().map(|a| a.trim().to_string()).collect(),
             language,
+            from_name: raw
+                .from_name
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty()),
             authserv_id,
         })
     }
@@ -1281,6 +1307,17 @@ impl<'a> Ctx<'a> {
                 ),
             ));
         }
+        let promise_cutoff = raw
+            .promise_cutoff_minutes
+            .unwrap_or(deadline::DEFAULT_PROMISE_CUTOFF_MINUTES);
+        if i64::from(promise_cutoff) >= day_minutes {
+            return Err(self.invalid(
+                "hours.promise_cutoff_minutes",
+                format!(
+                    "is not shorter than the business day ({day_minutes} minutes); use a smaller number, or 0 for none"
+                ),
+            ));
+        }
         let track = self.track_window(raw.track_days, raw.track_since.as_ref())?;
         Ok(Calendar {
             tz,
@@ -1289,6 +1326,11 @@ impl<'a> Ctx<'a> {
             close,
             holidays,
             cutoff: Duration::minutes(i64::from(raw.cutoff_minutes)),
+            promise_cutoff: Duration::minutes(i64::from(promise_cutoff)),
+            late_grace: Duration::minutes(i64::from(
+                raw.late_grace_minutes
+                    .unwrap_or(deadline::DEFAULT_LATE_GRACE_MINUTES),
+            )),
             due_soon: Duration::minutes(i64::from(
                 raw.due_soon_minutes
                     .unwrap_or(deadline::DEFAULT_DUE_SOON_MINUTES),
@@ -1712,6 +1754,16 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
         "Due soon:       {} before the deadline",
         deadline::format_duration(cal.due_soon)
     ));
+    line(format!(
+        "Late:           in business time; an answer before {} after the shop opens again is not late",
+        deadline::format_duration(cal.late_grace)
+    ));
+    if cal.promise_cutoff > Duration::zero() {
+        line(format!(
+            "Promises:       \"end of day\" promised after {} means the next business day's close",
+            hm(cal.close - cal.promise_cutoff)
+        ));
+    }
     line(format!(
         "History:        {} (a first sync now makes mail from before {} history)",
         crate::tracking::describe(cal),

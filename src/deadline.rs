@@ -28,6 +28,12 @@ pub struct Calendar {
     pub cutoff: Duration,
     /// How long before due_at a message counts as "due soon".
     pub due_soon: Duration,
+    /// A promise to follow up "by the end of the day" made this close to closing time is kept
+    /// by the next business day's close (issue 21; the same rule as `cutoff` for mail).
+    pub promise_cutoff: Duration,
+    /// An answer after the deadline is not late while the shop is closed, nor for this long
+    /// after it opens again (see [`late_after`]).
+    pub late_grace: Duration,
     /// Which customer messages count from the moment shopinbox started watching the mailbox
     /// (older ones are history; see `crate::tracking`).
     pub track: TrackWindow,
@@ -60,6 +66,13 @@ const SEARCH_DAYS: u32 = 2 * 366;
 /// The "due soon" warning window when the config does not set one (DESIGN.md: 60 minutes).
 pub const DEFAULT_DUE_SOON_MINUTES: u32 = 60;
 
+/// The cut-off for "by the end of the day" promises when the config sets no cut-off at all.
+pub const DEFAULT_PROMISE_CUTOFF_MINUTES: u32 = 60;
+
+/// How long after the shop opens again an answer to something due while it was closed is
+/// still not late, when the config does not say.
+pub const DEFAULT_LATE_GRACE_MINUTES: u32 = 30;
+
 impl Calendar {
     /// Monday to Friday from `open` to `close` in `tz`, with no holidays, no cut-off and the
     /// default due-soon window: the plain shop week that the demo and the tests start from
@@ -73,6 +86,8 @@ impl Calendar {
             holidays: BTreeSet::new(),
             cutoff: Duration::zero(),
             due_soon: Duration::minutes(i64::from(DEFAULT_DUE_SOON_MINUTES)),
+            promise_cutoff: Duration::minutes(i64::from(DEFAULT_PROMISE_CUTOFF_MINUTES)),
+            late_grace: Duration::minutes(i64::from(DEFAULT_LATE_GRACE_MINUTES)),
             track: TrackWindow::default(),
         }
     }
@@ -124,11 +139,66 @@ pub(crate) fn local_instant(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
 /// strictly after it, on a business day, rolled to the next business day when it arrived less
 /// than `cal.cutoff` before close.
 pub fn due_at(received_at: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+    close_after(received_at, cal.cutoff, cal)
+}
+
+/// "By the end of the day", promised at `made`: the close of the first business day the
+/// promise can still be kept on. Made less than `cal.promise_cutoff` before close (or after
+/// it, or on a closed day) it is the next business day's close (issue 21).
+pub fn promise_end_of_day(made: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+    close_after(made, cal.promise_cutoff, cal)
+}
+
+/// Whether the shop is open at `t`: a business day, between opening and closing time.
+pub fn is_open_at(t: DateTime<Utc>, cal: &Calendar) -> bool {
+    let date = cal.local_date(t);
+    cal.is_business_day(date) && cal.open_on(date) <= t && t < cal.close_on(date)
+}
+
+/// The first opening of a business day at or after `t`.
+pub fn next_opening(t: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+    let mut date = cal.local_date(t);
+    for _ in 0..SEARCH_DAYS {
+        if cal.is_business_day(date) && cal.open_on(date) >= t {
+            return cal.open_on(date);
+        }
+        match date.succ_opt() {
+            Some(next) => date = next,
+            None => break,
+        }
+    }
+    t + Duration::days(1)
+}
+
+/// Until when an answer to something due at `due` is not late: the deadline itself when it
+/// falls in opening hours, else (a deadline at closing time, on a closed day) the next opening
+/// plus `cal.late_grace`. An answer before the shop reopens was not late for anyone.
+pub fn late_after(due: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+    if is_open_at(due, cal) {
+        due
+    } else {
+        next_opening(due, cal) + cal.late_grace
+    }
+}
+
+/// How late an answer at `answered` is for something due at `due`, in business time (opening
+/// hours only); `None` when it is not late (see [`late_after`]).
+pub fn business_lateness(
+    due: DateTime<Utc>,
+    answered: DateTime<Utc>,
+    cal: &Calendar,
+) -> Option<Duration> {
+    (answered > late_after(due, cal)).then(|| business_duration(due, answered, cal))
+}
+
+/// The first close on a business day strictly after `t` and at least `cutoff` after it.
+fn close_after(t: DateTime<Utc>, cutoff: Duration, cal: &Calendar) -> DateTime<Utc> {
+    let received_at = t;
     let mut date = cal.local_date(received_at);
     for _ in 0..SEARCH_DAYS {
         if cal.is_business_day(date) {
             let close = cal.close_on(date);
-            if received_at < close && close - received_at >= cal.cutoff {
+            if received_at < close && close - received_at >= cutoff {
                 return close;
             }
         }
@@ -892,5 +962,186 @@ mod tests {
                 && *d == local(&cal, "2026-11-25 17:00")));
         assert_eq!(next_deadlines(now, &cal, 2).len(), 2);
         assert!(next_deadlines(now, &cal, 0).is_empty());
+    }
+
+    #[test]
+    fn lateness_counts_business_time_only() {
+        let cal = Calendar {
+            holidays: [date("2026-04-06"), date("2026-11-25"), date("2026-12-25")]
+                .into_iter()
+                .collect(),
+            ..berlin()
+        };
+        // (name, due, answered, business lateness in minutes)
+        let cases = [
+            (
+                "answered the same evening",
+                "2026-11-23 17:00",
+                "2026-11-23 17:05",
+                None,
+            ),
+            (
+                "answered before opening",
+                "2026-11-23 17:00",
+                "2026-11-24 08:30",
+                None,
+            ),
+            (
+                "in the grace after opening",
+                "2026-11-23 17:00",
+                "2026-11-24 09:30",
+                None,
+            ),
+            (
+                "after the grace",
+                "2026-11-23 17:00",
+                "2026-11-24 09:31",
+                Some(31),
+            ),
+            (
+                "a day late",
+                "2026-11-23 17:00",
+                "2026-11-24 17:00",
+                Some(480),
+            ),
+            (
+                "after the Wednesday holiday",
+                "2026-11-24 17:00",
+                "2026-11-26 08:31",
+                None,
+            ),
+            (
+                "late after the holiday",
+                "2026-11-24 17:00",
+                "2026-11-26 09:45",
+                Some(45),
+            ),
+            (
+                "over Easter Monday",
+                "2026-04-03 17:00",
+                "2026-04-07 09:10",
+                None,
+            ),
+            (
+                "late over Easter",
+                "2026-04-03 17:00",
+                "2026-04-07 10:00",
+                Some(60),
+            ),
+            (
+                "over the weekend",
+                "2026-11-27 17:00",
+                "2026-11-30 09:00",
+                None,
+            ),
+            // Clocks go forward on Sunday 29 March, back on Sunday 25 October.
+            (
+                "over the spring change",
+                "2026-03-27 17:00",
+                "2026-03-30 09:20",
+                None,
+            ),
+            (
+                "late over the spring change",
+                "2026-03-27 17:00",
+                "2026-03-30 11:00",
+                Some(120),
+            ),
+            (
+                "late over the autumn change",
+                "2026-10-23 17:00",
+                "2026-10-26 10:00",
+                Some(60),
+            ),
+            // A deadline inside opening hours (a promise "in 4 hours") has no grace.
+            (
+                "due in opening hours",
+                "2026-11-23 14:00",
+                "2026-11-23 14:01",
+                Some(1),
+            ),
+            (
+                "on time in opening hours",
+                "2026-11-23 14:00",
+                "2026-11-23 14:00",
+                None,
+            ),
+            (
+                "due on a Saturday",
+                "2026-11-28 10:00",
+                "2026-11-30 09:15",
+                None,
+            ),
+        ];
+        for (name, due, answered, want) in cases {
+            let got = business_lateness(local(&cal, due), local(&cal, answered), &cal);
+            assert_eq!(got.map(|d| d.num_minutes()), want, "{name}");
+        }
+        // A shop open every day 01:00–23:00: the days the clocks change are an hour shorter
+        // (spring) and longer (autumn) in real time; lateness counts real business time.
+        let daily = Calendar {
+            business_days: [true; 7],
+            ..Calendar::office_hours(chrono_tz::Europe::Berlin, time("01:00"), time("23:00"))
+        };
+        let cases = [
+            (
+                "spring: 23-hour day",
+                "2026-03-28 23:00",
+                "2026-03-29 23:00",
+                Some(21 * 60),
+            ),
+            (
+                "autumn: 25-hour day",
+                "2026-10-24 23:00",
+                "2026-10-25 23:00",
+                Some(23 * 60),
+            ),
+            (
+                "spring: before the grace ends",
+                "2026-03-28 23:00",
+                "2026-03-29 01:30",
+                None,
+            ),
+        ];
+        for (name, due, answered, want) in cases {
+            let got = business_lateness(local(&daily, due), local(&daily, answered), &daily);
+            assert_eq!(got.map(|d| d.num_minutes()), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn late_day_promise_rolls_to_the_next_business_day() {
+        let cal = Calendar {
+            holidays: [date("2026-11-25")].into_iter().collect(),
+            ..berlin()
+        };
+        // (name, promise made at, end of the day it means)
+        let cases = [
+            ("in the morning", "2026-11-23 10:00", "2026-11-23 17:00"),
+            (
+                "exactly the cut-off before close",
+                "2026-11-23 16:00",
+                "2026-11-23 17:00",
+            ),
+            ("inside the cut-off", "2026-11-23 16:01", "2026-11-24 17:00"),
+            ("at 16:45", "2026-11-23 16:45", "2026-11-24 17:00"),
+            ("after close", "2026-11-23 18:00", "2026-11-24 17:00"),
+            ("before the holiday", "2026-11-24 16:30", "2026-11-26 17:00"),
+            ("on the holiday", "2026-11-25 11:00", "2026-11-26 17:00"),
+            ("Friday afternoon", "2026-11-27 16:30", "2026-11-30 17:00"),
+            ("Saturday", "2026-11-28 10:00", "2026-11-30 17:00"),
+        ];
+        for (name, made, want) in cases {
+            assert_eq!(
+                promise_end_of_day(local(&cal, made), &cal),
+                local(&cal, want),
+                "{name}"
+            );
+        }
+        // Incoming mail keeps its own cut-off (none here): 16:45 is due the same day.
+        assert_eq!(
+            due_at(local(&cal, "2026-11-23 16:45"), &cal),
+            local(&cal, "2026-11-23 17:00")
+        );
     }
 }

@@ -181,10 +181,17 @@ pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEv
             done: done as u64,
             total: total as u64,
         }],
-        SyncEvent::Finished(summary) => vec![WorkerEvent::Finished {
-            at: now,
-            new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
-        }],
+        SyncEvent::Finished(summary) => {
+            let mut out = vec![WorkerEvent::Finished {
+                at: now,
+                new_messages: summary.folders.iter().map(|f| f.new as u64).sum(),
+            }];
+            // A partial sync: the status line says which folders failed and why.
+            if let Some(message) = crate::sync::cli::partial_line(&summary) {
+                out.push(WorkerEvent::Error { message });
+            }
+            out
+        }
         SyncEvent::Failed(message) | SyncEvent::Notice(message) => {
             vec![WorkerEvent::Offline { reason: message }]
         }
@@ -413,7 +420,7 @@ mod tests {
                 ..Default::default()
             }],
             elapsed: std::time::Duration::from_millis(40),
-            no_sent_folder: false,
+            ..Default::default()
         };
         assert_eq!(
             translate_sync(SyncEvent::Finished(summary), at),
@@ -422,6 +429,34 @@ mod tests {
                 new_messages: 3
             }],
             "a finished pass is stamped with the app's clock"
+        );
+        // A partial sync: the status line names the folders that failed, in one line.
+        let partial = crate::sync::SyncSummary {
+            folders: vec![crate::sync::FolderSummary {
+                folder: "INBOX".into(),
+                new: 1,
+                ..Default::default()
+            }],
+            failed: vec![crate::sync::FolderFailure {
+                folder: "Bestellungen".into(),
+                reason: "cannot open the folder \"Bestellungen\" on h: the server answered \"No\""
+                    .into(),
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            translate_sync(SyncEvent::Finished(partial), at),
+            vec![
+                WorkerEvent::Finished {
+                    at,
+                    new_messages: 1
+                },
+                WorkerEvent::Error {
+                    message: "Synced 1 of 2 folders; not synced: Bestellungen (cannot open the \
+                              folder \"Bestellungen\" on h: the server answered \"No\")"
+                        .into()
+                }
+            ]
         );
         // A first sync: the window is in (the inbox reloads), then the history's progress.
         assert_eq!(

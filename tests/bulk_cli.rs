@@ -145,7 +145,14 @@ fn snooze_takes_several_ids_and_reports_each() {
     assert_eq!(q.len(), 3);
     let out = shopinbox(
         dir.path(),
-        &["snooze", &q[0], &q[1], &q[2], "2026-11-25 09:00"],
+        &[
+            "snooze",
+            &q[0],
+            &q[1],
+            &q[2],
+            "2026-11-25 09:00",
+            "--past-deadline",
+        ],
     )
     .output()
     .unwrap();

@@ -302,6 +302,7 @@ fn hostile_corpus_syncs_through_dovecot_and_every_reply_is_accepted_and_well_for
         security: Security::Tls,
         username: servers.user.clone(),
         password: servers.password.clone(),
+        password_from: String::new(),
         oauth2: None,
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,

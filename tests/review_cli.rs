@@ -74,7 +74,8 @@ fn dataset() -> Vec<(&'static str, String)> {
                 "It ships today.",
             ),
         ),
-        // B: asked Fri 16:00, answered Mon 09:30: late (due Fri 17:00), across the weekend.
+        // B: asked Fri 16:00, answered Mon 09:45: late (due Fri 17:00), across the weekend,
+        // and after the 30 minutes' grace once the shop opened again (business time).
         (
             "b1.eml",
             mail(
@@ -93,7 +94,7 @@ fn dataset() -> Vec<(&'static str, String)> {
             mail(
                 shop,
                 "ben@example.com",
-                "Mon, 23 Nov 2026 09:30:00 +0100",
+                "Mon, 23 Nov 2026 09:45:00 +0100",
                 "Re: Broken lid",
                 "b2@alphx.shop",
                 Some("b1@example.com"),
@@ -246,13 +247,13 @@ fn stats_json_matches_hand_worked_figures() {
     assert_eq!(v["kept_out"], 2, "the newsletter and the auto-reply");
     assert_eq!(v["conversations"], 4);
     // First responses: A 1h30 (90 min), C Sat 11:00 → Mon 10:00 (47h = 2820 min),
-    // B Fri 16:00 → Mon 09:30 (65h30 = 3930 min). Nearest-rank median = 2820, p90 = 3930.
+    // B Fri 16:00 → Mon 09:45 (65h45 = 3945 min). Nearest-rank median = 2820, p90 = 3945.
     assert_eq!(v["first_response_wall"]["count"], 3);
     assert_eq!(v["first_response_wall"]["median"], 2820);
-    assert_eq!(v["first_response_wall"]["p90"], 3930);
-    // Business hours: A 90, B Fri 16–17 + Mon 9–9:30 = 90, C Mon 9–10 = 60.
+    assert_eq!(v["first_response_wall"]["p90"], 3945);
+    // Business hours: A 90, B Fri 16–17 + Mon 9–9:45 = 105, C Mon 9–10 = 60.
     assert_eq!(v["first_response_business"]["median"], 90);
-    assert_eq!(v["first_response_business"]["p90"], 90);
+    assert_eq!(v["first_response_business"]["p90"], 105);
     let share = v["on_time_share"].as_f64().unwrap();
     assert!((share - 2.0 / 3.0).abs() < 1e-9, "{share}");
     // Eight days, Mon 16 to Mon 23; Sat 21 had two customer messages.
@@ -395,7 +396,7 @@ fn notes_add_edit_list_delete() {
 }
 
 #[test]
-fn snooze_hides_until_its_time_and_the_report_lists_it() {
+fn snooze_past_the_deadline_needs_a_yes_and_never_hides_lateness() {
     let dir = setup();
     let list = shopinbox(dir.path(), &["list", "--overdue", "--json", "--now", NOW])
         .assert()
@@ -405,26 +406,56 @@ fn snooze_hides_until_its_time_and_the_report_lists_it() {
         .clone();
     let rows: Value = serde_json::from_slice(&list).unwrap();
     let id = rows[0]["id"].as_i64().unwrap().to_string();
-    shopinbox(
+    // Overdue already: without --past-deadline the snooze is refused, in one sentence.
+    let out = shopinbox(
         dir.path(),
         &["snooze", &id, "2026-11-23 15:00", "--now", NOW],
     )
     .assert()
+    .code(2)
+    .get_output()
+    .clone();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--past-deadline"), "{err}");
+    shopinbox(
+        dir.path(),
+        &[
+            "snooze",
+            &id,
+            "2026-11-23 15:00",
+            "--past-deadline",
+            "--now",
+            NOW,
+        ],
+    )
+    .assert()
     .success();
+    // Snoozed, it is still in the morning report's overdue list, marked, and counted once.
     let v: Value = serde_json::from_slice(
         &shopinbox(dir.path(), &["overdue", "--json", "--now", NOW])
             .assert()
-            .code(0)
+            .code(1)
             .get_output()
             .stdout,
     )
     .unwrap();
-    assert_eq!(v["overdue"].as_array().unwrap().len(), 0, "{v:#}");
+    assert_eq!(v["overdue"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v["overdue"][0]["id"].as_i64().unwrap().to_string(), id);
+    assert!(v["overdue"][0]["snoozed_until"].is_string(), "{v:#}");
     assert_eq!(
         v["snoozes_ending_today"].as_array().unwrap().len(),
-        1,
-        "{v:#}"
+        0,
+        "listed once: {v:#}"
     );
+    let text = shopinbox(dir.path(), &["overdue", "--now", NOW])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("late, snoozed until 15:00"), "{text}");
     // At 15:00 it is back, and overdue again.
     shopinbox(dir.path(), &["overdue", "--now", "2026-11-23 15:00"])
         .assert()

@@ -333,3 +333,37 @@ Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\r\nHola, el cuenco llegó roto.\r\n"
     assert!(wire.contains("MIME-Version: 1.0\n"), "{wire}");
     assert!(!wire.contains("To: María"), "{wire}");
 }
+
+/// Issue 21: a promise kept late gets the same apology as a late answer; kept on time, none.
+#[test]
+fn a_promise_kept_late_apologizes() {
+    let (_dir, cfg, mut store, conv) = setup();
+    let berlin = |d: u32, h: u32, m: u32| {
+        chrono_tz::Europe::Berlin
+            .with_ymd_and_hms(2026, 11, d, h, m, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    // Answered by phone on Tuesday, promising more by Wednesday's close.
+    store.mark_answered(conv, Some(berlin(24, 10, 30))).unwrap();
+    store
+        .set_follow_up(conv, Some(berlin(25, 17, 0)), berlin(24, 11, 0))
+        .unwrap();
+    let (templates, _) = flow::load_templates(&cfg);
+    let t = flow::find_template(&templates, "plain").unwrap();
+    let text = |store: &Store, now| {
+        let msg = flow::message_to_answer(store, conv).unwrap();
+        flow::draft(&cfg, store, &msg, t, now).unwrap().text
+    };
+    assert!(
+        !text(&store, berlin(25, 12, 0)).contains("sorry"),
+        "kept on time"
+    );
+    let late = text(&store, berlin(26, 11, 0));
+    assert!(late.contains("I am sorry for the slow reply."), "{late}");
+    store.set_follow_up(conv, None, berlin(26, 11, 0)).unwrap();
+    assert!(
+        !text(&store, berlin(26, 11, 0)).contains("sorry"),
+        "answered, nothing promised: nothing to apologize for"
+    );
+}

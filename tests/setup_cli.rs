@@ -197,6 +197,14 @@ fn a_failed_login_or_a_missing_answer_writes_nothing() {
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("127.0.0.1") && err.contains("test"), "{err}");
+    // The answers take the password from the environment: that is what to check.
+    assert!(
+        err.contains(&format!(
+            "check [imap] username and password_env ({PASSWORD_ENV})"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("password_command"), "{err}");
     assert!(!err.contains("not-the-password"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(!config.exists());

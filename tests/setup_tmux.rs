@@ -114,6 +114,8 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
     t.answer("Extra CA certificate", &ca);
     t.answer("The shop's name", "Alphx");
     t.answer("Your first name", "Tom");
+    t.answer("The language of your replies", "");
+    t.answer("Your replies come from", "");
     t.answer_time_zone("Europe/Berlin");
     t.answer("Business hours Monday to Friday", "");
     t.answer("Where does the password come from?", "environment");
@@ -141,6 +143,8 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
         "Extra CA certificate",
         "The shop's name",
         "Your first name",
+        "The language of your replies",
+        "Your replies come from",
         "in the time zone Europe/Berlin",
         "Business hours Monday to Friday",
         "Where does the password come from?",
@@ -201,6 +205,8 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
     t.answer("Who hosts the shop's mailbox?", "");
     t.answer("The shop's name", "Alphx");
     t.answer("Your first name", "Tom");
+    t.answer("The language of your replies", "");
+    t.answer("Your replies come from", "");
     t.answer_time_zone("Europe/Vienna");
     // Other hours: Monday to Saturday, 10 to 6.
     t.answer("Business hours Monday to Friday", "n");

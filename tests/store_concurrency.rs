@@ -386,7 +386,10 @@ fn inbox_open_beside_cli_writers_keeps_the_store_whole() {
     let mut holder = Holder::start(dir, "inbox_open_beside_cli_writers_keeps_the_store_whole");
     const ROUNDS: i64 = 40;
     for round in 0..ROUNDS {
-        run_ok(&config, &["snooze", &id, "2026-11-25 09:00"]);
+        run_ok(
+            &config,
+            &["snooze", &id, "2026-11-25 09:00", "--past-deadline"],
+        );
         run_ok(
             &config,
             &["notes", CUSTOMER, "add", &format!("cli round {round}")],
@@ -605,6 +608,7 @@ fn a_held_sync_lock_stops_the_cli_with_exit_5_and_the_worker_skips() {
         security: Security::Tls,
         username: servers.user.clone(),
         password: servers.password.clone(),
+        password_from: String::new(),
         oauth2: None,
         ca_file: Some(servers.ca.clone()),
         sent_folder: None,
@@ -717,7 +721,10 @@ fn soak_inbox_open_while_cli_syncs_30_rounds() {
             .as_i64()
             .unwrap()
             .to_string();
-        run_ok(&config, &["snooze", &id, "2026-11-25 09:00"]);
+        run_ok(
+            &config,
+            &["snooze", &id, "2026-11-25 09:00", "--past-deadline"],
+        );
         run_ok(&config, &["list"]);
         assert!(holder.is_running(), "the inbox died in round {round}");
         assert!(wal_of(&db).exists(), "round {round}: the -wal vanished");

@@ -114,6 +114,41 @@ fn sync_killed_midway_resumes_without_loss_or_duplicates() {
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("INBOX"), "summary per folder: {text}");
     assert_eq!(inbox_rows(&db), i64::from(MESSAGES));
+
+    // The conversations are the same as after a sync that was never interrupted (issue 22:
+    // a killed and resumed sync stores the mail in another order).
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean_config = write_config(clean_dir.path(), &servers);
+    let out = sync_command(&clean_config, &servers.password)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let resumed = conversations(&db);
+    assert!(
+        resumed.len() > 100 && resumed.len() < MESSAGES as usize,
+        "{}",
+        resumed.len()
+    );
+    assert_eq!(resumed, conversations(&clean_dir.path().join("store.db")));
+}
+
+/// The partition of the stored mail into conversations, by Message-ID.
+fn conversations(db: &Path) -> std::collections::BTreeSet<std::collections::BTreeSet<String>> {
+    let conn = Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::from_secs(30)).unwrap();
+    let mut by_conv: std::collections::HashMap<i64, std::collections::BTreeSet<String>> =
+        std::collections::HashMap::new();
+    let mut st = conn
+        .prepare("SELECT conversation_id, coalesce(message_id, hex(content_hash)) FROM messages")
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .unwrap();
+    for row in rows {
+        let (conv, id) = row.unwrap();
+        by_conv.entry(conv).or_default().insert(id);
+    }
+    by_conv.into_values().collect()
 }
 
 #[test]
@@ -125,6 +160,12 @@ fn wrong_password_is_one_clear_sentence() {
     assert_eq!(out.status.code(), Some(shopinbox::exit::UNAVAILABLE));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error: cannot log in"), "{err}");
+    // The config reads the password from the environment: that is what to check.
+    assert!(
+        err.contains("check [imap] username and password_env (SHOPINBOX_TEST_IMAP_PASSWORD)"),
+        "{err}"
+    );
+    assert!(!err.contains("password_command"), "{err}");
     assert!(
         !err.contains("not-the-password"),
         "the password never appears: {err}"
@@ -133,4 +174,50 @@ fn wrong_password_is_one_clear_sentence() {
         !err.contains("panicked") && !err.contains("backtrace"),
         "{err}"
     );
+}
+
+/// A configured folder that does not exist does not stop the others: INBOX and the other
+/// folder are synced, the summary names the missing one with the server's own words and the
+/// closest existing name, and the exit code says "partial" (6), not "failed" (4).
+#[test]
+fn a_missing_folder_is_a_partial_sync_with_the_servers_words() {
+    let servers = MailServers::start();
+    servers.create_mailbox("Bestellungen");
+    servers.append(
+        "Bestellungen",
+        b"From: Ann <ann@example.net>\r\nTo: shop@example.com\r\nSubject: Order 17\r\n\
+Message-ID: <o17@example.net>\r\nDate: Mon, 23 Nov 2026 11:00:00 +0100\r\n\r\nWhere is it?\r\n",
+        &[],
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &servers);
+    let text = std::fs::read_to_string(&config).unwrap().replace(
+        "idle = false\n",
+        "idle = false\nfolders = [\"Bestellungen\", \"Bestellungen-\u{c4}\"]\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let out = sync_command(&config, &servers.password).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(shopinbox::exit::PARTIAL),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("\nBestellungen: 1 new"), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Bestellungen-\u{c4}: not synced: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        line.contains("cannot open the folder \"Bestellungen-\u{c4}\" on 127.0.0.1: the server answered \"Mailbox doesn't exist"),
+        "{line}"
+    );
+    assert!(
+        line.contains("folders with a similar name: \"Bestellungen\""),
+        "{line}"
+    );
+    assert!(stdout.contains("(3 of 4 folders synced)"), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "{stdout}");
 }

@@ -26,6 +26,7 @@ fn account(s: &MailServers, extra: &[&str]) -> ImapAccount {
         security: Security::Tls,
         username: s.user.clone(),
         password: s.password.clone(),
+        password_from: String::new(),
         oauth2: None,
         ca_file: Some(s.ca.clone()),
         sent_folder: None,
@@ -165,8 +166,20 @@ fn sent_folder_without_special_use_is_found_by_name_or_reported_once() {
             _ => None,
         }));
     }
-    assert_eq!(notices, vec![no_sent_notice("localhost")]);
+    assert_eq!(notices.len(), 1, "said once: {notices:?}");
+    assert!(
+        notices[0].starts_with(&no_sent_notice("localhost", &["INBOX".to_string()])[..60]),
+        "{notices:?}"
+    );
     assert!(notices[0].contains("replies sent from other mail programs"));
+    assert!(
+        notices[0].contains("its folders are \"INBOX\""),
+        "{notices:?}"
+    );
+    // Said once per store, not once per process: a fresh worker (new options) is quiet.
+    let (sum, events) = sync_events(&acc, &mut st, &SyncOptions::default());
+    assert!(sum.no_sent_folder && sum.notices.is_empty(), "{sum:?}");
+    assert!(!events.iter().any(|e| matches!(e, SyncEvent::Notice(_))));
     let now = ctx().clock.now();
     assert_eq!(st.list(View::NeedsReply, now, 0, 10).unwrap().len(), 1);
 

@@ -30,6 +30,7 @@ fn account(s: &MailServers) -> ImapAccount {
         security: Security::Tls,
         username: s.user.clone(),
         password: s.password.clone(),
+        password_from: String::new(),
         oauth2: None,
         ca_file: Some(s.ca.clone()),
         sent_folder: None,

@@ -16,6 +16,7 @@ fn account(s: &MailServers, security: Security) -> ImapAccount {
         security,
         username: s.user.clone(),
         password: s.password.clone(),
+        password_from: String::new(),
         oauth2: None,
         ca_file: Some(s.ca.clone()),
         sent_folder: None,
@@ -60,9 +61,17 @@ fn wrong_password_is_one_clear_sentence_without_the_password() {
     let text = err.to_string();
     assert_eq!(
         text,
-        "cannot log in to localhost as test: the server rejected the user name or password; \
-         check [imap] username and password_command"
+        "cannot log in to localhost as test: the server refused the password; check [imap] \
+         username and the password"
     );
+    acc.password_from = "[imap] username and password_env (ALPHX_PASSWORD)".into();
+    let text = ImapSession::connect(&acc).unwrap_err().to_string();
+    assert_eq!(
+        text,
+        "cannot log in to localhost as test: the server refused the password; check [imap] \
+         username and password_env (ALPHX_PASSWORD)"
+    );
+    assert!(!text.contains("password_command"));
     assert!(!text.contains("hunter2"));
     assert!(!format!("{acc:?}").contains("hunter2"));
 }

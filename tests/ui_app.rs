@@ -697,3 +697,53 @@ fn help_shows_each_actions_config_name_beside_its_keys() {
     ui_support::press(&mut app, "Esc");
     assert!(app.overlay.is_none());
 }
+
+/// Issue 21: a snooze that ends after the conversation is due asks first, like snoozing an
+/// overdue one; a snooze that ends before the deadline does not.
+#[test]
+fn snoozing_past_a_deadline_still_ahead_asks_first() {
+    let mut app = Fake::sample().into_app(100, 30);
+    // A conversation due later today, more than an hour from now.
+    for _ in 0..10 {
+        let row = app.inbox.selected_row().unwrap().clone();
+        if row
+            .due_at
+            .is_some_and(|d| d > now() + chrono::Duration::hours(1))
+        {
+            break;
+        }
+        cmd(&mut app, Command::Down);
+    }
+    let row = app.inbox.selected_row().unwrap().clone();
+    let due = row.due_at.expect("a conversation due later");
+    assert!(due > now() + chrono::Duration::hours(1), "{row:?}");
+    let needs = app.counts.needs_reply;
+
+    // In an hour: before the deadline, snoozed at once.
+    cmd(&mut app, Command::Snooze);
+    app.update(Action::Input(InputKey::Submit));
+    assert!(app.overlay.is_none(), "no question before the deadline");
+    assert_eq!(app.counts.needs_reply, needs - 1);
+    cmd(&mut app, Command::Undo);
+    assert_eq!(app.counts.needs_reply, needs);
+
+    // Tomorrow 9:00: after the deadline, the first Enter asks.
+    select(&mut app, &row.subject);
+    cmd(&mut app, Command::Snooze);
+    app.update(Action::Input(InputKey::Down));
+    app.update(Action::Input(InputKey::Submit));
+    let Some(Overlay::Snooze(m)) = &app.overlay else {
+        panic!("snoozing past the deadline asks first")
+    };
+    assert!(
+        m.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("Due ") && e.contains("before the snooze ends")),
+        "{:?}",
+        m.error
+    );
+    assert_eq!(app.counts.needs_reply, needs, "not snoozed yet");
+    app.update(Action::Input(InputKey::Submit));
+    assert!(app.overlay.is_none());
+    assert_eq!(app.counts.needs_reply, needs - 1);
+}

@@ -95,9 +95,17 @@ fn reply_picks_a_template_confirms_queues_and_asks_the_worker() {
     let draft = p.selected_choice().unwrap().draft.as_ref().unwrap();
     assert!(draft.text.starts_with("Hi John,"), "{}", draft.text);
     assert!(draft.text.contains("#1042"), "{}", draft.text);
+    // Due Tue 17:00, answered Wed 16:30: seven and a half business hours late, less than a
+    // business day (issue 21: lateness counts opening hours only).
     assert!(
-        draft.text.contains("sorry it took me so long"),
+        draft.text.contains("sorry for the slow reply"),
         "overdue: the late apology is in: {}",
+        draft.text
+    );
+    // Promised at 16:30, within the hour before close: the end of the next business day.
+    assert!(
+        draft.text.contains("by the end of tomorrow"),
+        "{}",
         draft.text
     );
     assert!(draft.text.contains("Tom\n"), "signature: {}", draft.text);
@@ -424,10 +432,17 @@ fn follow_ups_and_snoozes_are_visible() {
     cmd(&mut app, Command::ViewAnswered);
     let answered = app.inbox.selected_row().unwrap().clone();
     let five = now + Duration::minutes(30);
-    other.set_follow_up(answered.id, Some(five)).unwrap();
+    other.set_follow_up(answered.id, Some(five), now).unwrap();
     app.update(Action::Refresh);
+    // A promise for today is in Needs reply and Due today before its time (issue 21).
+    cmd(&mut app, Command::ViewDueToday);
+    select(&mut app, &answered.subject);
     let screen = screen_text(&render(&app, 100, 30));
-    assert!(screen.contains("follow-up due 17:00"), "{screen}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("promised by"))
+        .unwrap_or_else(|| panic!("promise badge in\n{screen}"));
+    assert!(row.starts_with("promised by 17:00"), "{row}");
     let narrow = screen_text(&render(&app, 60, 15));
     assert!(narrow.contains("f-up 17:00"), "{narrow}");
     cmd(&mut app, Command::Open);
@@ -444,7 +459,7 @@ fn follow_ups_and_snoozes_are_visible() {
 
     // The promise falls due an hour ago: back in Needs reply, overdue.
     other
-        .set_follow_up(answered.id, Some(now - Duration::hours(1)))
+        .set_follow_up(answered.id, Some(now - Duration::hours(1)), now)
         .unwrap();
     cmd(&mut app, Command::ViewNeedsReply);
     select(&mut app, &answered.subject);

@@ -336,14 +336,36 @@ fn demo_warnings_at_100x30() {
     assert_snapshot!("wide_demo_suspicious_conversation", shot(&app, w, h));
     cmd(&mut app, Command::Reply);
     let text = shot(&app, w, h);
-    assert!(text.contains("⚠ SUSPICIOUS: the name"), "{text}");
+    assert!(text.contains("⚠ SUSPICIOUS: a link's domain"), "{text}");
     assert_snapshot!("wide_demo_suspicious_reply_picker", text);
     cmd(&mut app, Command::Open);
     let text = shot(&app, w, h);
-    assert!(text.contains("── ⚠ SUSPICIOUS: the name"), "{text}");
+    assert!(
+        text.contains("── ⚠ SUSPICIOUS: a link's domain alphx-shop.refund-center.example imitates"),
+        "{text}"
+    );
     cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Back);
+
+    // "This sender is fine" takes the badge away; u brings it back.
+    cmd(&mut app, Command::NotSuspicious);
+    let text = shot(&app, w, h);
+    assert!(
+        text.contains(
+            "support-desk@refund-center.example is fine: their mail is no longer flagged suspicious."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("⚠ SUSPICIOUS Order #1050"), "{text}");
+    cmd(&mut app, Command::Undo);
+    let text = shot(&app, w, h);
+    assert!(text.contains("⚠ SUSPICIOUS Order #1050"), "{text}");
+    assert!(text.contains("checked for fraud again"), "{text}");
+    // Not on a conversation without the flag.
+    select_subject(&mut app, "Possible duplicate order");
+    cmd(&mut app, Command::NotSuspicious);
+    assert!(shot(&app, w, h).contains("This conversation is not flagged suspicious."));
 
     select_subject(&mut app, "Gift message");
     cmd(&mut app, Command::Open);

@@ -245,6 +245,7 @@ impl App {
             typed: LineEditor::default(),
             error: None,
             overdue,
+            due: rows.iter().filter_map(|r| r.next_due()).min(),
             asked: false,
             bulk: rows.iter().map(|r| r.id).collect(),
         }));

@@ -37,6 +37,7 @@ pub enum Command {
     AddNote,
     DeleteNote,
     NotDuplicate,
+    NotSuspicious,
     FirstName,
     NextFocus,
     ToggleQuoted,
@@ -56,7 +57,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 47] = [
+    pub const ALL: [Command; 48] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -89,6 +90,7 @@ impl Command {
         Command::AddNote,
         Command::DeleteNote,
         Command::NotDuplicate,
+        Command::NotSuspicious,
         Command::FirstName,
         Command::NextFocus,
         Command::ToggleQuoted,
@@ -141,6 +143,7 @@ impl Command {
             Command::AddNote => "add_note",
             Command::DeleteNote => "delete_note",
             Command::NotDuplicate => "not_duplicate",
+            Command::NotSuspicious => "not_suspicious",
             Command::FirstName => "first_name",
             Command::NextFocus => "next_focus",
             Command::ToggleQuoted => "toggle_quoted",
@@ -194,6 +197,7 @@ impl Command {
             Command::AddNote => "add a note about the customer",
             Command::DeleteNote => "delete the note; outbox: discard the reply",
             Command::NotDuplicate => "not a duplicate: dismiss a duplicate order",
+            Command::NotSuspicious => "this sender is fine: not suspicious",
             Command::FirstName => "correct the first name used in replies",
             Command::NextFocus => "switch between conversations and notes",
             Command::ToggleQuoted => "show/fold quoted text and signatures",

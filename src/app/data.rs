@@ -121,6 +121,23 @@ pub trait InboxData {
             "not supported here",
         ))
     }
+    /// "This sender is fine": trust the sender of the conversation's suspicious mail; returns
+    /// the address (for the status line and undo).
+    fn trust_suspicious_sender(&mut self, id: ConversationId) -> DataResult<String> {
+        let _ = id;
+        Err(DataError::new(
+            "mark the sender as fine",
+            "not supported here",
+        ))
+    }
+    /// Undo [`InboxData::trust_suspicious_sender`].
+    fn untrust_sender(&mut self, addr: &str) -> DataResult<()> {
+        let _ = addr;
+        Err(DataError::new(
+            "take back that the sender is fine",
+            "not supported here",
+        ))
+    }
     /// Pull an "Older, never answered" conversation into Needs reply, owed from `at`
     /// (`None`: back into history).
     fn pull_into_needs_reply(
@@ -275,6 +292,20 @@ impl InboxData for Store {
         wrap(
             "restore the duplicate order",
             Store::restore_duplicate(self, id).map(|_| ()),
+        )
+    }
+    fn trust_suspicious_sender(&mut self, id: ConversationId) -> DataResult<String> {
+        const WHAT: &str = "mark the sender as fine";
+        let addr = Store::suspicious_sender(self, id)
+            .map_err(|e| DataError::new(WHAT, e))?
+            .ok_or_else(|| DataError::new(WHAT, "no mail in this conversation is flagged"))?;
+        Store::trust_sender(self, &addr).map_err(|e| DataError::new(WHAT, e))?;
+        Ok(addr)
+    }
+    fn untrust_sender(&mut self, addr: &str) -> DataResult<()> {
+        wrap(
+            "take back that the sender is fine",
+            Store::untrust_sender(self, addr).map(|_| ()),
         )
     }
     fn pull_into_needs_reply(

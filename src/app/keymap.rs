@@ -186,7 +186,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 47] = [
+    let table: [(Command, &[&'static str]); 48] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -219,6 +219,7 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (AddNote, &["i"]),
         (DeleteNote, &["D"]),
         (NotDuplicate, &["d"]),
+        (NotSuspicious, &["t"]),
         (FirstName, &["F"]),
         (NextFocus, &["f"]),
         (ToggleQuoted, &["z"]),
@@ -542,17 +543,17 @@ mod tests {
         let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(km.command_in_list(&j), Some(Command::Down));
 
-        // Remapped: `t` marks, and Space bound to page_down by the user pages in the list too.
+        // Remapped: `b` marks, and Space bound to page_down by the user pages in the list too.
         let cfg: BTreeMap<String, Vec<String>> = [
-            ("toggle_mark".to_string(), vec!["t".to_string()]),
+            ("toggle_mark".to_string(), vec!["b".to_string()]),
             ("page_down".to_string(), vec!["Space".to_string()]),
         ]
         .into_iter()
         .collect();
         let km = Keymap::from_config(&cfg).unwrap();
-        let t = key(KeyCode::Char('t'), KeyModifiers::NONE);
-        assert_eq!(km.command_in_list(&t), Some(Command::ToggleMark));
-        assert_eq!(km.command_for(&t), None);
+        let b = key(KeyCode::Char('b'), KeyModifiers::NONE);
+        assert_eq!(km.command_in_list(&b), Some(Command::ToggleMark));
+        assert_eq!(km.command_for(&b), None);
         assert_eq!(km.command_in_list(&space), Some(Command::PageDown));
         // One key for a list command and another command is allowed: different layers.
         let cfg: BTreeMap<String, Vec<String>> = [

@@ -291,6 +291,9 @@ pub struct SnoozeMenu {
     pub error: Option<String>,
     /// The conversation is overdue: the first Enter asks, the second snoozes.
     pub overdue: bool,
+    /// When it is due next (its deadline or promised follow-up; the earliest of a bulk
+    /// snooze): a snooze ending after it asks first too (issue 21).
+    pub due: Option<DateTime<Utc>>,
     /// The owner was asked and confirmed with a second Enter.
     pub asked: bool,
     /// A bulk snooze: every marked conversation (empty for one; see [`bulk`]).
@@ -351,6 +354,10 @@ pub enum Undo {
     /// "Not a duplicate" on a possible duplicate order.
     Duplicate {
         conversation: ConversationId,
+    },
+    /// "This sender is fine" on a suspicious conversation.
+    Trusted {
+        addr: String,
     },
     /// Pulled out of "Older, never answered" into Needs reply.
     Pulled {
@@ -978,6 +985,7 @@ impl App {
                     typed: LineEditor::default(),
                     error: None,
                     overdue,
+                    due: row.next_due(),
                     asked: false,
                     bulk: Vec::new(),
                 }));
@@ -998,6 +1006,7 @@ impl App {
             }
             Command::DeleteNote => self.delete_note(),
             Command::NotDuplicate => self.not_duplicate(),
+            Command::NotSuspicious => self.not_suspicious(),
             Command::FirstName => {
                 let Some(addr) = self.target_customer_addr() else {
                     self.info("Select a conversation to correct its customer's first name.");
@@ -1394,6 +1403,7 @@ impl App {
                 text,
             } => self.data.add_note(customer_addr, text).map(|_| ()),
             Undo::Duplicate { conversation } => self.data.restore_duplicate(*conversation),
+            Undo::Trusted { addr } => self.data.untrust_sender(addr),
             Undo::Pulled { conversation } => self.undo_pull(*conversation),
             Undo::Send { .. } | Undo::Bulk(_) => Ok(()),
         };
@@ -1405,6 +1415,10 @@ impl App {
                     Undo::Answered { .. } => "Undone: answered mark.".to_string(),
                     Undo::NoteDeleted { .. } => "Undone: note restored.".to_string(),
                     Undo::Duplicate { .. } => "Undone: possible duplicate order.".to_string(),
+                    Undo::Trusted { addr } => format!(
+                        "Undone: mail from {} is checked for fraud again.",
+                        crate::mail::sanitize::line(&addr)
+                    ),
                     Undo::Pulled { .. } => "Undone: back in Older, never answered.".to_string(),
                     Undo::Send { .. } | Undo::Bulk(_) => String::new(),
                 };
@@ -1535,6 +1549,14 @@ impl App {
         None
     }
 
+    /// The time chosen in the snooze box, when it reads as one.
+    fn snooze_choice(&self, m: &SnoozeMenu) -> Option<DateTime<Utc>> {
+        match m.presets.get(m.selected) {
+            Some((_, t)) => Some(*t),
+            None => when::parse(m.typed.text(), self.now, self.data.calendar().tz).ok(),
+        }
+    }
+
     fn snooze_input(&mut self, mut m: SnoozeMenu, key: InputKey) -> Option<Overlay> {
         let typed_index = m.presets.len();
         let on_presets = m.selected < typed_index;
@@ -1551,6 +1573,21 @@ impl App {
                 m.asked = true;
                 m.error =
                     Some("Overdue: the customer is waiting. Enter snoozes anyway.".to_string());
+            }
+            InputKey::Submit
+                if !m.asked
+                    && self
+                        .snooze_choice(&m)
+                        .is_some_and(|u| m.due.is_some_and(|d| d < u)) =>
+            {
+                m.asked = true;
+                let when = m
+                    .due
+                    .map(|d| crate::deadline::short_when(d, self.now, self.data.calendar()))
+                    .unwrap_or_default();
+                m.error = Some(format!(
+                    "Due {when}, before the snooze ends. Enter snoozes anyway."
+                ));
             }
             InputKey::Submit if !m.bulk.is_empty() => {
                 let until = if m.selected < typed_index {

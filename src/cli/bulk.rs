@@ -80,12 +80,18 @@ pub fn check_ids(store: &Store, ids: &[ConversationId]) -> Result<Vec<Conversati
     Ok(out)
 }
 
-/// `shopinbox snooze ID... (UNTIL | --clear)`.
+/// `--past-deadline`: the owner accepts that a snooze ends after a conversation is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PastDeadline(pub bool);
+
+/// `shopinbox snooze ID... (UNTIL | --clear) [--past-deadline]`. A snooze that ends after a
+/// conversation is due needs `--past-deadline` (snoozing never hides lateness silently).
 pub fn snooze(
     store: &mut Store,
     config: &Config,
     words: &[String],
     clear: bool,
+    past_deadline: PastDeadline,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<String> {
     let (ids, until) = split_ids_and_time(words)?;
@@ -108,6 +114,25 @@ pub fn snooze(
         }
     };
     let ids = check_ids(store, &ids)?;
+    if let (Some(until), PastDeadline(false)) = (until, past_deadline) {
+        let cal = config.calendar();
+        for id in &ids {
+            let row = store.conversation_at(*id, now)?;
+            let due = row.as_ref().and_then(|r| r.next_due());
+            if let Some(due) = due.filter(|d| *d < until) {
+                let what = if due <= now { "overdue since" } else { "due" };
+                return Err(Exit::new(
+                    USAGE,
+                    format!(
+                        "conversation {id} is {what} {}, before the snooze ends; nothing was \
+                         changed (add --past-deadline to snooze anyway)",
+                        deadline::short_when(due, now, &cal)
+                    ),
+                )
+                .into());
+            }
+        }
+    }
     let changes: Vec<_> = ids
         .iter()
         .map(|id| (*id, MarkChange::Snooze(until)))

@@ -287,3 +287,39 @@ fn friday_exactly_at_closing_time_and_monday_before_opening() {
         demo_context(Clock::fixed(local(2025, 6, 9, 8, 59))),
     );
 }
+
+/// Issue 20: the demo still shows what the proactive layer does, from signals a sender cannot
+/// forge: exactly one possible duplicate order (two notifications Shopify signed), one
+/// suspicious message and one bounced reply, each in Needs reply with its reason.
+#[test]
+fn one_duplicate_one_suspicious_one_bounce() {
+    use crate::store::FlagKind;
+    let now = local(2025, 6, 3, 11, 0);
+    let dir = tempfile::tempdir().unwrap();
+    let store = build_demo_store_with(dir.path(), now, demo_context(Clock::fixed(now))).unwrap();
+    let needs = store.list(View::NeedsReply, now, 0, 1000).unwrap();
+    let all = store.list(View::All, now, 0, 1000).unwrap();
+    for (kind, what) in [
+        (
+            FlagKind::DuplicateOrder,
+            "Possible duplicate order #1047 / #1048",
+        ),
+        (FlagKind::Suspicious, ""),
+        (
+            FlagKind::Bounced,
+            "your reply to sarah.kowalski@gmial.com bounced",
+        ),
+    ] {
+        let with: Vec<&ConversationRow> = all
+            .iter()
+            .filter(|r| r.flags.iter().any(|f| f.kind == kind))
+            .collect();
+        assert_eq!(with.len(), 1, "{kind:?}: {with:#?}");
+        assert!(
+            needs.iter().any(|r| r.id == with[0].id),
+            "{kind:?} is in Needs reply"
+        );
+        let text = format!("{} {}", with[0].subject, with[0].flags[0].reason);
+        assert!(text.contains(what), "{kind:?}: {text}");
+    }
+}

@@ -69,10 +69,16 @@ pub fn body_lines(text: &str, width: u16) -> Vec<(TextKind, String)> {
 }
 
 /// The follow-up line; its date shows the year when that is not the current one at `now`
-/// (a follow-up set in late December may fall in January).
+/// (a follow-up set in late December may fall in January). A promise is in Needs reply from
+/// the start of its day (issue 21), not only once its time has come: today's is there at once.
 fn follow_up_words(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
+    let when = if at.with_timezone(&tz).date_naive() <= now.with_timezone(&tz).date_naive() {
+        "today"
+    } else {
+        "from that day"
+    };
     format!(
-        "Follow-up: {} (back in Needs reply)",
+        "Follow-up: {} (in Needs reply {when})",
         crate::human_time::moment(at, now, tz)
     )
 }
@@ -121,11 +127,21 @@ mod tests {
         for (at, want) in [
             (
                 "2026-12-31T08:00:00Z",
-                "Follow-up: Thu 31 Dec 09:00 (back in Needs reply)",
+                "Follow-up: Thu 31 Dec 09:00 (in Needs reply from that day)",
             ),
             (
                 "2027-01-04T08:00:00Z",
-                "Follow-up: Mon 4 Jan 2027 09:00 (back in Needs reply)",
+                "Follow-up: Mon 4 Jan 2027 09:00 (in Needs reply from that day)",
+            ),
+            // The same day: in Needs reply from the moment the reply goes out.
+            (
+                "2026-12-29T16:00:00Z",
+                "Follow-up: Tue 29 Dec 17:00 (in Needs reply today)",
+            ),
+            // Just after midnight Berlin time (still the 29th in UTC): tomorrow, not today.
+            (
+                "2026-12-29T23:30:00Z",
+                "Follow-up: Wed 30 Dec 00:30 (in Needs reply from that day)",
             ),
         ] {
             assert_eq!(follow_up_words(at.parse().unwrap(), now, berlin), want);

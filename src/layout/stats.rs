@@ -66,16 +66,33 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
             ),
             None => String::new(),
         };
-        out.push((Alert, format!("  {} overdue{tail}", r.overdue.len())));
+        // Snoozed ones stay listed (issue 21): say how many, so the count adds up.
+        let snoozed = r
+            .overdue
+            .iter()
+            .filter(|i| i.snoozed_until.is_some_and(|t| t > r.now))
+            .count();
+        let snoozed = match snoozed {
+            0 => String::new(),
+            n => format!(" ({n} snoozed)"),
+        };
+        out.push((
+            Alert,
+            format!("  {} overdue{snoozed}{tail}", r.overdue.len()),
+        ));
     }
     if !r.due_today.is_empty() {
         let next = r.due_today.iter().filter_map(|i| i.due_at).min();
         let tail = next
             .map(|t| format!(", next at {}", hm(t)))
             .unwrap_or_default();
+        let promises = match r.due_today.iter().filter(|i| i.promise).count() {
+            0 => String::new(),
+            n => format!(" ({})", plural(n, "promise", "promises")),
+        };
         out.push((
             Text,
-            format!("  {} due later today{tail}", r.due_today.len()),
+            format!("  {} due later today{promises}{tail}", r.due_today.len()),
         ));
     }
     if !r.follow_ups_today.is_empty() {
@@ -170,6 +187,18 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
             st.open_overdue
         ),
     ));
+    let decided = st.promises_kept_on_time + st.promises_kept_late + st.promises_broken;
+    out.push((
+        if st.promises_broken > 0 { Alert } else { Text },
+        format!(
+            "{:<20} {} of {decided} kept on time ({}) · {} late · {} broken",
+            "Promises",
+            st.promises_kept_on_time,
+            percent(st.promises_kept_on_time, decided),
+            st.promises_kept_late,
+            st.promises_broken
+        ),
+    ));
     out.push((
         Text,
         match &st.resolution {
@@ -256,6 +285,70 @@ mod tests {
         assert_eq!(busiest(&[0, 0, 0], name), "–");
         assert_eq!(busiest(&[1, 0, 2], name), "#2 2 · #0 1");
         assert_eq!(busiest(&[3, 5, 3, 3, 9], name), "#4 9 · #1 5 · #0 3");
+    }
+
+    #[test]
+    fn the_morning_report_counts_snoozed_lateness_and_promises() {
+        use crate::review::{OverdueReport, ReportItem};
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        let now = at("2026-11-26T07:30:00Z");
+        let item = |id, due: &str, snoozed: Option<&str>, promise: bool| ReportItem {
+            id,
+            customer: "Jane".into(),
+            customer_addr: "jane@example.com".into(),
+            subject: "Lamp".into(),
+            due_at: Some(at(due)),
+            late_minutes: None,
+            follow_up_at: promise.then(|| at(due)),
+            snoozed_until: snoozed.map(at),
+            promise,
+        };
+        let report = OverdueReport {
+            now,
+            overdue: vec![
+                item(
+                    1,
+                    "2026-11-24T16:00:00Z",
+                    Some("2026-11-26T08:00:00Z"),
+                    false,
+                ),
+                item(2, "2026-11-25T16:00:00Z", None, false),
+            ],
+            due_today: vec![
+                item(3, "2026-11-26T16:00:00Z", None, true),
+                item(4, "2026-11-26T16:00:00Z", None, false),
+            ],
+            follow_ups_today: vec![],
+            snoozes_ending_today: vec![],
+        };
+        let cal = crate::deadline::Calendar::office_hours(
+            tz,
+            chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        );
+        let mut st = crate::review::stats::compute(&[], now - Duration::days(7), now, &cal);
+        st.promises = 4;
+        st.promises_kept_on_time = 2;
+        st.promises_kept_late = 1;
+        st.promises_broken = 1;
+        let text: Vec<String> = text_lines(7, &st, &report, tz)
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        assert!(
+            text.contains(&"  2 overdue (1 snoozed)".to_string()),
+            "{text:#?}"
+        );
+        assert!(
+            text.contains(&"  2 due later today (1 promise), next at 17:00".to_string()),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter().any(|l| l.starts_with("Promises")
+                && l.ends_with("2 of 4 kept on time (50%) · 1 late · 1 broken")),
+            "{text:#?}"
+        );
     }
 
     #[test]

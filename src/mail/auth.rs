@@ -322,8 +322,9 @@ mod tests {
 
     #[test]
     fn verdict_table() {
-        // (name, headers, configured id, present, dkim pass for shopify.com, failed)
-        let cases: &[(&str, &[&str], Option<&str>, bool, bool, bool)] = &[
+        /// (name, headers, configured id, present, dkim pass for shopify.com, failed)
+        type Case<'a> = (&'a str, &'a [&'a str], Option<&'a str>, bool, bool, bool);
+        let cases: &[Case] = &[
             ("genuine", &[TOP_PASS], None, true, true, false),
             ("none at all", &[], None, false, false, false),
             ("the provider's two headers together", &[TOP_FAIL, TOP_PASS], None, true, true, true),

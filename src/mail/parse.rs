@@ -51,6 +51,33 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
     }
 }
 
+/// The decoded text of every HTML body part of `raw`, also those that a text/plain alternative
+/// keeps out of [`ParsedMessage::body`]: a phishing link can hide in the HTML that the reader's
+/// mail program shows while the plain part says nothing. Walked with the same limits as
+/// [`parse_message`] (depth, part count); never panics.
+pub fn html_parts(raw: &[u8]) -> Vec<String> {
+    std::panic::catch_unwind(|| {
+        let start = if raw.starts_with(b"From ") {
+            line_end(raw, 0)
+        } else {
+            0
+        };
+        let split = split_header_block(&raw[start..]);
+        let Ok((headers, _)) = parse_headers(&raw[start..start + split.header_end]) else {
+            return Vec::new();
+        };
+        let mut walker = Walker {
+            problems: Vec::new(),
+            attachments: Vec::new(),
+            parts: 0,
+            html: Some(Vec::new()),
+        };
+        walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
+        walker.html.unwrap_or_default()
+    })
+    .unwrap_or_default()
+}
+
 fn parse_inner(raw: &[u8]) -> ParsedMessage {
     let mut problems = Vec::new();
     if raw.is_empty() {
@@ -115,6 +142,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
         problems,
         attachments: Vec::new(),
         parts: 0,
+        html: None,
     };
     let texts = walker.entity(&headers, body_bytes, "", 0, false);
     msg.body = render_texts(texts, &mut walker.problems);
@@ -237,6 +265,8 @@ struct Walker {
     problems: Vec<String>,
     attachments: Vec<Attachment>,
     parts: usize,
+    /// Collects every HTML body part when `Some` (for [`html_parts`]).
+    html: Option<Vec<String>>,
 }
 
 impl Walker {
@@ -381,9 +411,16 @@ impl Walker {
             mime == "text/plain" || mime == "text/html" || (top && mime.starts_with("text/"));
         let is_body = is_text && (top || (!is_attachment_disposition && file_name.is_none()));
 
+        // Collecting HTML for [`html_parts`]: attachments are not decoded a second time.
+        if self.html.is_some() && !is_body {
+            return Vec::new();
+        }
         let decoded = self.transfer_decode(headers, ctype, body, path);
         if is_body {
             let text = decode_charset(&decoded, ctype, path, &mut self.problems);
+            if let (Some(html), true) = (self.html.as_mut(), mime == "text/html") {
+                html.push(text.clone());
+            }
             return vec![if mime == "text/html" {
                 Text::Html(text)
             } else {
@@ -1027,6 +1064,18 @@ Gr=C3=BC=C3=9Fe, plain\n--XX\nContent-Type: text/html\n\n<p>Hello <b>html</b></p
         assert!(m.problems.is_empty(), "{:?}", m.problems);
         assert_eq!(m.body, "Grüße, plain");
         assert!(m.attachments.is_empty());
+    }
+
+    #[test]
+    fn html_parts_include_the_alternative_the_body_leaves_out() {
+        let raw = b"From: a@b.example\nContent-Type: multipart/mixed; boundary=m\n\n--m\n\
+Content-Type: multipart/alternative; boundary=a\n\n--a\nContent-Type: text/plain\n\nplain\n--a\n\
+Content-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n\
+<a href=3D\"https://x.example\">Gr=FC=DFe</a>\n--a--\n--m\nContent-Type: text/html\n\
+Content-Disposition: attachment; filename=page.html\n\n<p>attached</p>\n--m--\n";
+        assert_eq!(parse(std::str::from_utf8(raw).unwrap()).body, "plain");
+        assert_eq!(html_parts(raw), ["<a href=\"https://x.example\">Grüße</a>"]);
+        assert!(html_parts(b"").is_empty());
     }
 
     #[test]

@@ -1,21 +1,31 @@
-//! Suspicious mail: signals that a message may be a fraud attempt. A suspicious message is
-//! never hidden (DESIGN.md "Flags that warn"); it gets a badge and a one-line reason.
+//! Suspicious mail: is a message likely a fraud attempt? A suspicious message is never hidden
+//! (DESIGN.md "Flags that warn"); it gets a badge and a one-line reason.
 //!
-//! Signals:
-//! - a display name that uses the shop's name, or words like support / billing / security,
-//!   from a domain that is not the shop's (and not named in the display name itself);
-//! - a Reply-To on another domain than From;
-//! - `Authentication-Results` (RFC 8601) of the receiving server with `dkim=fail`,
-//!   `spf=fail` or `dmarc=fail` (only the topmost header and others from the same server
-//!   count: headers further down can be written by anyone);
-//! - links whose visible text shows one domain and whose target is another;
-//! - a request to change payment details or to refund to a new account.
+//! Precision first: a badge on every third ordinary mail teaches the owner to ignore it, so
+//! most signals are *weak* and never flag alone, because honest mail shows them every day:
+//! - a Reply-To on another domain (a professor answering from her private address);
+//! - an official-looking display name: a role word ("Accounts Payable", "Billing"), the
+//!   shop's name, or a brand's name from a domain that is not the brand's;
+//! - payment words ("new card", "change bank details");
+//! - a link to a shop's or marketplace's short domain (etsy.me, amzn.to, shop.app).
 //!
-//! Pure: a function of the raw header block, the parsed message and who the shop is.
+//! Two weak signals flag together only where honest mail rarely combines them (see
+//! [`weak_pair_flags`]). *Strong* signals flag on their own:
+//! - the shop provider's `Authentication-Results` ([`super::auth`]) failing a sender that
+//!   claims a brand or the shop (an ordinary person's failure is usually a forwarder);
+//! - an attachment that is a program (`.exe`, `invoice.pdf.exe`);
+//! - a link whose text shows one domain and goes to another, in the text or any HTML part;
+//! - a domain that imitates the shop's or a brand's (`paypa1.com`, `alphx-shop.example`).
+//!
+//! Pure: a function of the raw message, the parsed message and who the shop is.
 
-use super::ParsedMessage;
+use super::{auth, ParsedMessage};
 use regex::Regex;
 use std::sync::LazyLock;
+
+mod attachments;
+mod links;
+mod lookalike;
 
 /// Who the shop is, as far as impersonation goes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,26 +42,59 @@ pub struct ShopIdentity {
 impl ShopIdentity {
     fn owns_domain(&self, domain: &str) -> bool {
         let domain = base_domain(domain);
-        self.addresses
-            .iter()
-            .any(|a| base_domain(domain_of(a)) == domain)
+        !domain.is_empty()
+            && self.addresses.iter().any(|a| {
+                let own = domain_of(a);
+                !super::free_mail::is_free_mail(own) && base_domain(own) == domain
+            })
+    }
+
+    /// The shop's name as display-name words: ["alphx"].
+    fn name_words(&self) -> Vec<String> {
+        words(&self.name)
     }
 }
 
-/// Which signal fired.
+/// Which signal fired. The first four are strong (each flags alone); the others are weak and
+/// only reach a [`Signal`] as part of a flagging pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignalKind {
-    DisplayName,
-    ReplyTo,
+    /// The provider could not verify a sender who claims a brand or the shop.
     Authentication,
+    /// An attachment that is a program.
+    Attachment,
+    /// A link whose text shows another domain than it goes to.
     Link,
+    /// A domain that imitates the shop's or a brand's.
+    LookAlike,
+    /// Weak: the display name uses a role word, the shop's or a brand's name.
+    DisplayName,
+    /// Weak: replies would go to another domain.
+    ReplyTo,
+    /// Weak: asks to change payment details or pay/refund to a new account.
     PaymentChange,
+    /// Weak: a link to a shop's or marketplace's short domain.
+    ShortLink,
+}
+
+impl SignalKind {
+    /// Does this signal flag a message on its own?
+    pub fn is_strong(self) -> bool {
+        matches!(
+            self,
+            SignalKind::Authentication
+                | SignalKind::Attachment
+                | SignalKind::Link
+                | SignalKind::LookAlike
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signal {
     pub kind: SignalKind,
-    /// A short reason, e.g. `"Tom Support" is not from alphx.shop but refund-center.example`.
+    /// A short reason, e.g. `the attachment "invoice.pdf.exe" is a program named like a .pdf
+    /// file`. Built from sanitized parts: safe to show.
     pub reason: String,
 }
 
@@ -64,6 +107,7 @@ const ROLE_WORDS: &[&str] = &[
     "payments",
     "payment",
     "accounts",
+    "accounting",
     "admin",
     "administrator",
     "verification",
@@ -96,61 +140,304 @@ pub fn base_domain(domain: &str) -> String {
     labels[n - take..].join(".")
 }
 
-/// Every signal the message shows. `raw` is the message as received (for the headers the
-/// parser does not keep).
+/// A weak signal, with what the pairing rule needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Weak {
+    ReplyElsewhere,
+    RoleName,
+    ClaimsShop,
+    ClaimsBrand,
+    PaymentChange,
+    ShortLink,
+}
+
+/// What flags a message: its strong signals, else a flagging pair of weak ones; empty when
+/// the mail should not be flagged. `raw` is the message as received (for the headers and
+/// HTML parts the parsed message does not keep).
 pub fn signals(raw: &[u8], msg: &ParsedMessage, shop: &ShopIdentity) -> Vec<Signal> {
-    let mut out = Vec::new();
     let Some(from) = msg.from.as_ref() else {
-        return out;
+        return Vec::new();
     };
     let from_domain = domain_of(&from.addr).to_lowercase();
+    let name_words = from.name.as_deref().map(words).unwrap_or_default();
+    let shop_words = shop.name_words();
+    let names_shop = contains_run(&name_words, &shop_words);
+    let results = auth::receiving_results(raw, shop.authserv_id.as_deref());
+    let auth_failed = results.as_ref().filter(|r| verification_failed(r));
+
+    // The shop's own domain: only the provider can tell a forgery.
     if shop.owns_domain(&from_domain) {
-        return out;
+        return auth_failed
+            .map(|r| vec![authentication(r, &format!("the shop ({from_domain})"))])
+            .unwrap_or_default();
     }
-    if let Some(s) = display_name(from.name.as_deref(), &from_domain, shop) {
-        out.push(s);
-    }
-    if let Some(rt) = msg
-        .reply_to
-        .as_ref()
-        .filter(|_| !is_form_sender(&from.addr))
-    {
-        let rt_domain = domain_of(&rt.addr).to_lowercase();
-        if !rt_domain.is_empty()
-            && !from_domain.is_empty()
-            && base_domain(&rt_domain) != base_domain(&from_domain)
-        {
-            out.push(Signal {
-                kind: SignalKind::ReplyTo,
-                reason: format!("replies would go to {rt_domain}, not the sender's {from_domain}"),
-            });
+
+    let mut strong = Vec::new();
+    if let Some(r) = auth_failed {
+        if let Some(whom) = claimed_identity(&name_words, &from_domain, names_shop, shop) {
+            strong.push(authentication(r, &whom));
         }
     }
-    let failed = authentication_failures(raw);
-    if !failed.is_empty() {
-        out.push(Signal {
-            kind: SignalKind::Authentication,
+    if let Some(reason) = attachments::program(&msg.attachments) {
+        strong.push(Signal {
+            kind: SignalKind::Attachment,
+            reason,
+        });
+    }
+    let all_links = message_links(raw, msg);
+    if let Some((shown, target)) = all_links.iter().find_map(links::mismatch) {
+        strong.push(Signal {
+            kind: SignalKind::Link,
             reason: format!(
-                "the receiving server could not verify the sender ({})",
-                failed
-                    .iter()
-                    .map(|m| format!("{m}=fail"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "a link shows {} but goes to {}",
+                super::sanitize::line(&shown),
+                super::sanitize::line(&target)
             ),
         });
     }
-    if let Some((shown, target)) = link_mismatch(&msg.body) {
-        out.push(Signal {
-            kind: SignalKind::Link,
-            reason: format!("a link shows {shown} but goes to {target}"),
-        });
+    let mut hosts: Vec<String> = all_links
+        .iter()
+        .filter_map(|l| links::url_host(&l.url))
+        .collect();
+    hosts.extend(links::bare_url_hosts(&msg.body));
+    hosts.sort();
+    hosts.dedup();
+    if let Some(s) = look_alike(&from_domain, msg, &hosts, shop) {
+        strong.push(s);
+    }
+    if !strong.is_empty() {
+        return strong;
+    }
+
+    let weak = weak_signals(msg, &from_domain, &name_words, names_shop, &hosts, shop);
+    let kinds: Vec<&Weak> = weak.iter().map(|(w, _)| w).collect();
+    if weak_pair_flags(&kinds, super::free_mail::is_free_mail(&from_domain)) {
+        let mut flagged: Vec<Signal> = weak.into_iter().map(|(_, s)| s).collect();
+        flagged.dedup();
+        flagged
+    } else {
+        Vec::new()
+    }
+}
+
+/// Which weak signals together flag a message. Chosen from what honest mail combines:
+/// - a Reply-To elsewhere with a payment change, or with a claimed shop or brand: the
+///   classic "our account changed, answer my other address";
+/// - a Reply-To elsewhere or a payment change with a role word, only from free mail: a
+///   company's accounts department writes from its own domain;
+/// - a claimed shop or brand with a payment change, a role word ("Alphx Billing" on a
+///   foreign domain) or a marketplace short link.
+///
+/// Not flagged: a university sender with her private Reply-To, "Accounts Payable" asking for
+/// an invoice, a customer's new card, a customer's amzn.to link, and a customer's new card
+/// next to their shop.app order link (a marketplace's short link leads to the marketplace).
+fn weak_pair_flags(kinds: &[&Weak], free_mail: bool) -> bool {
+    use Weak::*;
+    let has = |w: Weak| kinds.contains(&&w);
+    let claims = has(ClaimsShop) || has(ClaimsBrand);
+    (has(ReplyElsewhere) && (has(PaymentChange) || claims))
+        || (free_mail && has(RoleName) && (has(ReplyElsewhere) || has(PaymentChange)))
+        || (claims && (has(PaymentChange) || has(RoleName) || has(ShortLink)))
+}
+
+fn authentication(results: &auth::AuthResults, whom: &str) -> Signal {
+    Signal {
+        kind: SignalKind::Authentication,
+        reason: format!(
+            "the receiving server could not verify a sender who claims to be {} ({})",
+            super::sanitize::line(whom),
+            results
+                .failures()
+                .iter()
+                .map(|m| format!("{m}=fail"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `dmarc=fail`, or SPF or DKIM failing with no DKIM signature or DMARC passing.
+fn verification_failed(r: &auth::AuthResults) -> bool {
+    let has = |method: &str, result: &str| {
+        r.methods
+            .iter()
+            .any(|m| m.method == method && m.result == result)
+    };
+    r.failed()
+        || ((has("spf", "fail") || has("dkim", "fail"))
+            && !has("dkim", "pass")
+            && !has("dmarc", "pass"))
+}
+
+/// Whom the sender claims to be: the shop or a brand by display name, or a brand by sending
+/// from its real domain (free-mail domains such as gmail.com claim nothing: anyone has one).
+fn claimed_identity(
+    name_words: &[String],
+    from_domain: &str,
+    names_shop: bool,
+    shop: &ShopIdentity,
+) -> Option<String> {
+    if names_shop {
+        return Some(format!("the shop \"{}\"", shop.name));
+    }
+    if let Some(b) = lookalike::brand_in_name(name_words) {
+        return Some(b.name.to_string());
+    }
+    if super::free_mail::is_free_mail(from_domain) {
+        return None;
+    }
+    lookalike::brand_of_domain(from_domain).map(|b| b.name.to_string())
+}
+
+/// Links of the readable body and of every HTML part.
+fn message_links(raw: &[u8], msg: &ParsedMessage) -> Vec<links::Link> {
+    let mut out = links::text_links(&msg.body);
+    if HTML_TYPE.as_ref().is_some_and(|re| re.is_match(raw)) {
+        for html in super::parse::html_parts(raw) {
+            out.extend(links::html_links(&html));
+        }
+    }
+    out
+}
+
+/// Only messages that mention an HTML part are walked a second time for its links.
+static HTML_TYPE: LazyLock<Option<regex::bytes::Regex>> =
+    LazyLock::new(|| regex::bytes::Regex::new(r"(?i)text/html").ok());
+
+/// The first of From, Reply-To and link targets whose domain imitates the shop's or a brand's.
+fn look_alike(
+    from_domain: &str,
+    msg: &ParsedMessage,
+    hosts: &[String],
+    shop: &ShopIdentity,
+) -> Option<Signal> {
+    let own: Vec<String> = shop
+        .addresses
+        .iter()
+        .map(|a| domain_of(a))
+        .filter(|d| !d.is_empty() && !super::free_mail::is_free_mail(d))
+        .map(base_domain)
+        .collect();
+    let labels = lookalike::shop_labels(&shop.name, &own);
+    let owns = |d: &str| shop.owns_domain(d);
+    let reply_domain = msg
+        .reply_to
+        .as_ref()
+        .map(|r| domain_of(&r.addr).to_lowercase());
+    let candidates = [
+        ("the sender's", Some(from_domain.to_string())),
+        ("the Reply-To", reply_domain),
+    ];
+    let named = candidates
+        .into_iter()
+        .filter_map(|(what, d)| Some((what, d?)))
+        .chain(hosts.iter().map(|h| ("a link's", h.clone())));
+    for (what, domain) in named {
+        if let Some(i) = lookalike::imitation(&domain, &shop.name, &labels, &own, &owns) {
+            let shown = lookalike::decode_idn(&i.domain);
+            let idn = if shown != i.domain {
+                format!(" ({})", super::sanitize::line(&i.domain))
+            } else {
+                String::new()
+            };
+            return Some(Signal {
+                kind: SignalKind::LookAlike,
+                reason: format!(
+                    "{what} domain {}{idn} imitates {}",
+                    super::sanitize::line(&shown),
+                    super::sanitize::line(&i.whom)
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// The weak signals of a message, each with its signal for the reason line.
+fn weak_signals(
+    msg: &ParsedMessage,
+    from_domain: &str,
+    name_words: &[String],
+    names_shop: bool,
+    hosts: &[String],
+    shop: &ShopIdentity,
+) -> Vec<(Weak, Signal)> {
+    let mut out = Vec::new();
+    let from = msg.from.as_ref();
+    let shown_name = from
+        .and_then(|f| f.name.as_deref())
+        .map(super::sanitize::line)
+        .unwrap_or_default();
+    let display = |what: String| Signal {
+        kind: SignalKind::DisplayName,
+        reason: format!(
+            "the name \"{shown_name}\" uses {what} but the mail comes from {}",
+            super::sanitize::line(from_domain)
+        ),
+    };
+    // "Stripe Support" from stripe.com names its own domain: consistent.
+    let domain_words = words(from_domain);
+    let names_own_domain = name_words
+        .iter()
+        .filter(|w| !ROLE_WORDS.contains(&w.as_str()) && w.len() >= 3)
+        .any(|w| domain_words.contains(w));
+    // One reason for the display name, however many of its weak signals it shows.
+    let mut claims: Vec<(Weak, String)> = Vec::new();
+    // Shop platforms and contact forms send in the shop's name on its behalf.
+    let on_behalf = from.is_some_and(|f| is_form_sender(&f.addr));
+    if names_shop && !on_behalf {
+        claims.push((
+            Weak::ClaimsShop,
+            format!("the shop's name \"{}\"", super::sanitize::line(&shop.name)),
+        ));
+    } else if let Some(b) = lookalike::brand_in_name(name_words).filter(|b| !b.owns(from_domain)) {
+        claims.push((Weak::ClaimsBrand, format!("the name {}", b.name)));
+    }
+    if !names_own_domain {
+        if let Some(role) = name_words.iter().find(|w| ROLE_WORDS.contains(&w.as_str())) {
+            claims.push((Weak::RoleName, format!("\"{role}\"")));
+        }
+    }
+    let what: Vec<&str> = claims.iter().map(|(_, w)| w.as_str()).collect();
+    let signal = display(what.join(" and "));
+    out.extend(claims.into_iter().map(|(w, _)| (w, signal.clone())));
+    if let (Some(rt), Some(f)) = (msg.reply_to.as_ref(), from) {
+        let rt_domain = domain_of(&rt.addr).to_lowercase();
+        if !is_form_sender(&f.addr)
+            && !rt_domain.is_empty()
+            && !from_domain.is_empty()
+            && base_domain(&rt_domain) != base_domain(from_domain)
+        {
+            out.push((
+                Weak::ReplyElsewhere,
+                Signal {
+                    kind: SignalKind::ReplyTo,
+                    reason: format!(
+                        "replies would go to {}, not the sender's {}",
+                        super::sanitize::line(&rt_domain),
+                        super::sanitize::line(from_domain)
+                    ),
+                },
+            ));
+        }
     }
     if asks_payment_change(&format!("{}\n{}", msg.subject, msg.body)) {
-        out.push(Signal {
-            kind: SignalKind::PaymentChange,
-            reason: "asks to change payment details or refund to a new account".to_string(),
-        });
+        out.push((
+            Weak::PaymentChange,
+            Signal {
+                kind: SignalKind::PaymentChange,
+                reason: "asks to change payment details or pay to a new account".to_string(),
+            },
+        ));
+    }
+    if let Some(h) = hosts.iter().find(|h| links::is_short_link(h)) {
+        out.push((
+            Weak::ShortLink,
+            Signal {
+                kind: SignalKind::ShortLink,
+                reason: format!("links to the short address {}", super::sanitize::line(h)),
+            },
+        ));
     }
     out
 }
@@ -196,167 +483,24 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn display_name(name: Option<&str>, from_domain: &str, shop: &ShopIdentity) -> Option<Signal> {
-    let name = name?.trim();
-    let ws = words(name);
-    let shop_words = words(&shop.name);
-    let uses_shop = !shop_words.is_empty()
-        && ws
-            .windows(shop_words.len())
-            .any(|w| w == shop_words.as_slice());
-    let role = ws.iter().find(|w| ROLE_WORDS.contains(&w.as_str()));
-    if !uses_shop && role.is_none() {
-        return None;
-    }
-    // "Stripe Support" from stripe.com names its own domain: consistent.
-    let domain_words = words(from_domain);
-    let names_own_domain = ws
-        .iter()
-        .filter(|w| !ROLE_WORDS.contains(&w.as_str()) && w.len() >= 3)
-        .any(|w| domain_words.contains(w));
-    if names_own_domain && !uses_shop {
-        return None;
-    }
-    let what = if uses_shop {
-        format!("the shop's name \"{}\"", shop.name)
-    } else {
-        format!("\"{}\"", role.map(String::as_str).unwrap_or_default())
-    };
-    Some(Signal {
-        kind: SignalKind::DisplayName,
-        reason: format!(
-            "the name \"{}\" uses {what} but the mail comes from {from_domain}",
-            super::sanitize::line(name)
-        ),
-    })
-}
-
-/// Methods (`dkim`, `spf`, `dmarc`) the receiving server reports as `fail`, in that order.
-pub fn authentication_failures(raw: &[u8]) -> Vec<&'static str> {
-    let Ok((headers, _)) = mailparse::parse_headers(raw) else {
-        return Vec::new();
-    };
-    let values: Vec<String> = headers
-        .iter()
-        .filter(|h| {
-            h.get_key_ref()
-                .eq_ignore_ascii_case("Authentication-Results")
-        })
-        .map(|h| h.get_value())
-        .collect();
-    let Some(top) = values.first() else {
-        return Vec::new();
-    };
-    let server = authserv_id(top);
-    let mut failed = Vec::new();
-    for v in values.iter().filter(|v| authserv_id(v) == server) {
-        for (method, result) in results(v) {
-            if result == "fail" {
-                for m in ["dkim", "spf", "dmarc"] {
-                    if method == m && !failed.contains(&m) {
-                        failed.push(m);
-                    }
-                }
-            }
-        }
-    }
-    failed.sort_by_key(|m| ["dkim", "spf", "dmarc"].iter().position(|x| x == m));
-    failed
-}
-
-/// Drop RFC 5322 comments: "(google.com: domain of …)".
-fn strip_comments(s: &str) -> String {
-    let mut depth = 0usize;
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The authserv-id: the first item when it is not a `method=result` (Microsoft omits it).
-fn authserv_id(value: &str) -> Option<String> {
-    let v = strip_comments(value);
-    let first = v.split(';').next()?.trim();
-    (!first.contains('=')).then(|| first.split_whitespace().next().unwrap_or("").to_lowercase())
-}
-
-/// `(method, result)` pairs, lower-case.
-fn results(value: &str) -> Vec<(String, String)> {
-    strip_comments(value)
-        .split(';')
-        .filter_map(|part| {
-            let first = part.split_whitespace().next()?;
-            let (method, result) = first.split_once('=')?;
-            let method = method.trim().to_lowercase();
-            // "dkim" and "dkim/1" (a method version).
-            let method = method.split('/').next().unwrap_or("").to_string();
-            Some((method, result.trim().to_lowercase()))
-        })
-        .collect()
-}
-
-static LINK_TEXT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\[([^\[\]\n]{1,200})\]\[(\d{1,4})\]").ok());
-static LINK_TARGET: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?m)^\[(\d{1,4})\]:\s*(\S+)").ok());
-static DOMAIN_IN_TEXT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b").ok()
-});
-
-fn url_host(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map(|(_, r)| r)?;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?.split(':').next()?;
-    (!host.is_empty()).then(|| host.to_lowercase())
+/// Does `hay` contain the words of `run` in a row?
+fn contains_run(hay: &[String], run: &[String]) -> bool {
+    !run.is_empty() && hay.windows(run.len()).any(|w| w == run)
 }
 
 /// A link (as the parser lays out HTML: `[text][1]` … `[1]: url`) whose text names a domain
 /// other than the one it goes to. Returns (shown domain, target domain).
 pub fn link_mismatch(body: &str) -> Option<(String, String)> {
-    let texts = LINK_TEXT.as_ref()?;
-    let targets = LINK_TARGET.as_ref()?;
-    let domain_re = DOMAIN_IN_TEXT.as_ref()?;
-    let urls: std::collections::HashMap<&str, &str> = targets
-        .captures_iter(body)
-        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
-        .collect();
-    for c in texts.captures_iter(body) {
-        let (Some(text), Some(n)) = (c.get(1), c.get(2)) else {
-            continue;
-        };
-        let Some(target) = urls.get(n.as_str()).and_then(|u| url_host(u)) else {
-            continue;
-        };
-        let Some(shown) = domain_re
-            .captures(text.as_str())
-            .and_then(|d| d.get(1))
-            .map(|d| d.as_str().to_lowercase())
-        else {
-            continue;
-        };
-        // "file.pdf", "v1.2" are not domains a reader would trust.
-        if !shown.contains('.') || shown.ends_with(".pdf") || shown.ends_with(".jpg") {
-            continue;
-        }
-        if base_domain(&shown) != base_domain(&target) {
-            return Some((shown, target));
-        }
-    }
-    None
+    links::text_links(body).iter().find_map(links::mismatch)
 }
 
 static PAYMENT_CHANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
-        r"(?i)\b(?:new|changed?|updated?|different)\s+(?:bank|banking|payment|account|iban|card)\s+(?:details|account|information|info|number)",
-        r"(?i)\b(?:change|update)\s+(?:of\s+)?(?:our|my|the|your)?\s*(?:bank|banking|payment)\s+(?:details|account|information)",
+        r"(?i)\b(?:new|changed?|updated?|different)\s+(?:bank|banking|payment|payout|account|iban|card)\s+(?:details|account|information|info|number)",
+        r"(?i)\b(?:change|update)\s+(?:of\s+)?(?:our|my|the|your)?\s*(?:bank|banking|payment|payout)\s+(?:details|account|information)",
         r"(?i)\brefund\b[^.\n]{0,40}\bto\s+(?:(?:a|my|our|this)\s+(?:new|different|other)|another|the following|this)\s+(?:bank\s+)?(?:account|iban|card|paypal|wallet)",
-        r"(?i)\b(?:send|transfer|wire)\s+(?:the\s+)?(?:refund|money|payment)\s+to\s+(?:this|the following|a new|another)\b",
+        r"(?i)\b(?:send|transfer|wire)\s+(?:the\s+)?(?:refund|money|payment)\s+(?:(?:for|of)\s+[^.\n]{0,40}\s+)?(?:again\s+)?to\s+(?:this|the following|a new|another|our new|my new)\b",
+        r"(?i)\bnew\s+(?:credit\s+|debit\s+)?card\b",
         r"(?i)\bneue[nrs]?\s+(?:bankverbindung|kontonummer|iban|konto)\b",
     ]
     .iter()
@@ -364,7 +508,8 @@ static PAYMENT_CHANGE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
-/// Does the text ask to change payment details or to refund to a new account?
+/// Does the text ask to change payment details or to pay or refund to a new account? Also
+/// true for "a new card": a weak signal, paired before it flags.
 pub fn asks_payment_change(text: &str) -> bool {
     PAYMENT_CHANGE.iter().any(|r| r.is_match(text))
 }

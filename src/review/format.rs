@@ -66,9 +66,20 @@ pub fn report_text(r: &OverdueReport, shop: &str, cal: &Calendar) -> String {
             .late_minutes
             .map(Duration::minutes)
             .unwrap_or_else(Duration::zero);
-        format!("{} late", deadline::format_duration(late))
+        let what = if i.promise { "promise " } else { "" };
+        match i.snoozed_until.filter(|t| *t > r.now) {
+            Some(t) => format!(
+                "{what}{} late, snoozed until {}",
+                deadline::format_duration(late),
+                deadline::short_when(t, r.now, cal)
+            ),
+            None => format!("{what}{} late", deadline::format_duration(late)),
+        }
     });
     section(&mut out, "DUE TODAY", &r.due_today, &|i| match i.due_at {
+        Some(d) if i.promise => {
+            format!("promised by {}", d.with_timezone(&cal.tz).format("%H:%M"))
+        }
         Some(d) => format!("by {}", d.with_timezone(&cal.tz).format("%H:%M")),
         None => String::new(),
     });
@@ -201,6 +212,31 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
         s.still_open, s.open_overdue
     );
     let _ = writeln!(out, "  settled by one reply  {}", one_reply_line(s));
+    let decided = s.promises_kept_on_time + s.promises_kept_late + s.promises_broken;
+    let _ = writeln!(
+        out,
+        "\nPROMISED FOLLOW-UPS ({} made)",
+        count(s.promises as u64, "promise", "promises")
+    );
+    let _ = writeln!(
+        out,
+        "  kept on time          {:>5}  {}   (first responses on time: {})",
+        s.promises_kept_on_time,
+        percent(s.promises_kept_on_time, decided),
+        percent(s.answered_on_time, known)
+    );
+    let _ = writeln!(
+        out,
+        "  kept late             {:>5}  {}",
+        s.promises_kept_late,
+        percent(s.promises_kept_late, decided)
+    );
+    let _ = writeln!(
+        out,
+        "  broken                {:>5}  {}   (not kept, past their time)",
+        s.promises_broken,
+        percent(s.promises_broken, decided)
+    );
     let _ = writeln!(out, "\nCUSTOMER MESSAGES PER DAY");
     let max = s.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     // The year only when the period reaches into another one (the one date style).

@@ -11,7 +11,7 @@ use crate::deadline::Calendar;
 use crate::store::{ConversationId, ConversationRow, ConversationTime, Store, StoreError, View};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
-use stats::{StatConversation, StatMessage, Stats};
+use stats::{StatConversation, StatMessage, StatPromise, Stats};
 
 /// Loads every conversation active since `since`, one message per Message-ID (a reply that is
 /// both in INBOX and Sent counts once), in the shape [`stats::compute`] takes.
@@ -21,6 +21,17 @@ pub fn load_stat_conversations(
 ) -> Result<Vec<StatConversation>, StoreError> {
     let mut out: Vec<StatConversation> = Vec::new();
     let mut current: Option<ConversationId> = None;
+    let mut promises: std::collections::HashMap<ConversationId, Vec<StatPromise>> =
+        std::collections::HashMap::new();
+    for p in store.promise_rows(since)? {
+        promises
+            .entry(p.conversation_id)
+            .or_default()
+            .push(StatPromise {
+                made_at: p.made_at,
+                due_at: p.due_at,
+            });
+    }
     // Rows come ordered by conversation, then arrival.
     for row in store.stat_rows(since)? {
         if current != Some(row.conversation_id) {
@@ -28,6 +39,7 @@ pub fn load_stat_conversations(
             out.push(StatConversation {
                 messages: Vec::new(),
                 manual_answered_at: row.manual_answered_at,
+                promises: promises.remove(&row.conversation_id).unwrap_or_default(),
             });
         }
         if let Some(conv) = out.last_mut() {
@@ -81,6 +93,8 @@ pub struct ReportItem {
     pub late_minutes: Option<i64>,
     pub follow_up_at: Option<DateTime<Utc>>,
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// What is due is the shop's own promise to follow up (not a customer message).
+    pub promise: bool,
 }
 
 impl ReportItem {
@@ -100,6 +114,7 @@ impl ReportItem {
                 .map(|d| (now - d).num_minutes()),
             follow_up_at: row.follow_up_at,
             snoozed_until: row.snoozed_until,
+            promise: row.follow_up_at.is_some() && row.due_at == row.follow_up_at,
         }
     }
 }
@@ -126,8 +141,16 @@ impl OverdueReport {
 /// Builds the morning report at `now`.
 pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport, StoreError> {
     const ALL: u64 = 10_000;
-    let overdue: Vec<ReportItem> = store
-        .list(View::Overdue, now, 0, ALL)?
+    // Snoozing never hides lateness (issue 21): overdue snoozed conversations are listed too,
+    // marked with their snooze.
+    let snoozed_overdue = store
+        .list(View::Snoozed, now, 0, ALL)?
+        .into_iter()
+        .filter(|r| r.due_at.is_some_and(|d| d <= now));
+    let mut overdue_rows = store.list(View::Overdue, now, 0, ALL)?;
+    overdue_rows.extend(snoozed_overdue);
+    overdue_rows.sort_by_key(|r| (r.due_at, r.id));
+    let overdue: Vec<ReportItem> = overdue_rows
         .iter()
         .map(|r| ReportItem::from_row(r, now))
         .collect();
@@ -143,15 +166,20 @@ pub fn overdue_report(store: &Store, now: DateTime<Utc>) -> Result<OverdueReport
         local_midnight(today, cal),
         local_midnight(today + Duration::days(1), cal),
     );
+    // Each conversation is listed once: a promise due today is already under overdue or due
+    // today (it is in Needs reply from the start of its day); only the others (snoozed) here.
+    let listed: std::collections::HashSet<ConversationId> =
+        overdue.iter().chain(&due_today).map(|i| i.id).collect();
     let follow_ups_today: Vec<ReportItem> = store
         .conversations_timed_between(ConversationTime::FollowUp, start, end, now)?
         .iter()
+        .filter(|r| !listed.contains(&r.id))
         .map(|r| ReportItem::from_row(r, now))
         .collect();
     let snoozes_ending_today: Vec<ReportItem> = store
         .conversations_timed_between(ConversationTime::Snooze, start, end, now)?
         .iter()
-        .filter(|r| r.snoozed_until.is_some_and(|t| t > now))
+        .filter(|r| r.snoozed_until.is_some_and(|t| t > now) && !listed.contains(&r.id))
         .map(|r| ReportItem::from_row(r, now))
         .collect();
     Ok(OverdueReport {

@@ -13,11 +13,21 @@
 //! - **Within deadline / late / still open** count requests.
 //! - **Resolution time** is, per conversation whose newest message is from the shop, the time
 //!   from its first message to that last shop reply.
+//! - A **promise** is a follow-up a reply promised (a template's `follow_up:`), made when that
+//!   reply went out. It is **kept** by the next answer from the shop after it (any client, or
+//!   the owner's "answered" mark), before or after its time: **on time** unless that answer is
+//!   late in business time ([`crate::deadline::business_lateness`]), else **late**. Not kept
+//!   and past its time (in the same business sense) it is **broken**. Promises made in the
+//!   period are counted; those neither kept nor broken yet are still pending.
+//! - Seen at `to`: an answer or a mark at `to` itself has happened (as `list` says at that
+//!   moment); requests and promises count when they start in `[from, to)`.
+//! - A request answered after its deadline is **late** only in business time: an answer while
+//!   the shop is closed, or in the grace after it opens again, is on time.
 //! - **One-touch resolution**: a conversation with exactly one shop reply and no customer
 //!   message within 7 days after it. Conversations whose reply is younger than 7 days are not
 //!   decided yet and are left out of the share.
 
-use crate::deadline::{business_duration, due_at, Calendar};
+use crate::deadline::{business_duration, business_lateness, due_at, late_after, Calendar};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -40,11 +50,20 @@ pub struct StatMessage {
     pub removed: bool,
 }
 
-/// One conversation: its messages (any order) and the owner's manual "answered" mark.
+/// One conversation: its messages (any order), the owner's manual "answered" mark and the
+/// follow-ups its replies promised.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StatConversation {
     pub messages: Vec<StatMessage>,
     pub manual_answered_at: Option<DateTime<Utc>>,
+    pub promises: Vec<StatPromise>,
+}
+
+/// A follow-up a reply promised: made when the reply went out, due at its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatPromise {
+    pub made_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
 }
 
 /// Median and 90th percentile of a set of durations (nearest-rank method).
@@ -99,6 +118,12 @@ pub struct Stats {
     pub still_open: usize,
     /// Of the requests still open, those already past their deadline.
     pub open_overdue: usize,
+    /// Follow-ups promised in the period.
+    pub promises: usize,
+    pub promises_kept_on_time: usize,
+    pub promises_kept_late: usize,
+    /// Not kept, and past their time.
+    pub promises_broken: usize,
     /// Customer messages per local day, every day of the period listed (zeros included).
     pub per_day: Vec<(NaiveDate, usize)>,
     /// Customer messages by local weekday, Monday first.
@@ -119,6 +144,12 @@ impl Stats {
     pub fn on_time_share(&self) -> Option<f64> {
         let known = self.answered_on_time + self.answered_late;
         (known > 0).then(|| self.answered_on_time as f64 / known as f64)
+    }
+
+    /// Share of promises kept on time, of those decided (kept, or broken).
+    pub fn promise_on_time_share(&self) -> Option<f64> {
+        let decided = self.promises_kept_on_time + self.promises_kept_late + self.promises_broken;
+        (decided > 0).then(|| self.promises_kept_on_time as f64 / decided as f64)
     }
 
     pub fn one_touch_share(&self) -> Option<f64> {
@@ -149,6 +180,10 @@ pub fn compute(
         answered_time_unknown: 0,
         still_open: 0,
         open_overdue: 0,
+        promises: 0,
+        promises_kept_on_time: 0,
+        promises_kept_late: 0,
+        promises_broken: 0,
         per_day: Vec::new(),
         by_weekday: [0; 7],
         by_hour: [0; 24],
@@ -162,10 +197,13 @@ pub fn compute(
     let (mut first_wall, mut first_business, mut resolution) = (Vec::new(), Vec::new(), Vec::new());
 
     for conv in conversations {
+        // Seen at `to`: what happened at that very moment has happened (a reply sent at
+        // `now` has answered, as `list` already says; the owner's "answered" mark at `now`
+        // counts the same way below).
         let mut msgs: Vec<&StatMessage> = conv
             .messages
             .iter()
-            .filter(|m| m.received_at < to)
+            .filter(|m| m.received_at <= to)
             .collect();
         msgs.sort_by_key(|m| m.received_at);
         st.kept_out += msgs
@@ -176,6 +214,25 @@ pub fn compute(
             .into_iter()
             .filter(|m| !m.kept_out && !m.history)
             .collect();
+
+        for p in conv.promises.iter().filter(|p| in_period(p.made_at)) {
+            st.promises += 1;
+            let reply = msgs
+                .iter()
+                .find(|m| m.is_shop && m.received_at > p.made_at)
+                .map(|m| m.received_at);
+            let mark = conv
+                .manual_answered_at
+                .filter(|t| *t > p.made_at && *t <= to);
+            match [reply, mark].into_iter().flatten().min() {
+                Some(kept) if business_lateness(p.due_at, kept, cal).is_none() => {
+                    st.promises_kept_on_time += 1
+                }
+                Some(_) => st.promises_kept_late += 1,
+                None if to > late_after(p.due_at, cal) => st.promises_broken += 1,
+                None => {}
+            }
+        }
 
         for m in msgs
             .iter()
@@ -195,7 +252,9 @@ pub fn compute(
             st.requests += 1;
             let due = due_at(req.start, cal);
             match req.answer {
-                Answer::At(t) if t <= due => st.answered_on_time += 1,
+                Answer::At(t) if business_lateness(due, t, cal).is_none() => {
+                    st.answered_on_time += 1
+                }
                 Answer::At(_) => st.answered_late += 1,
                 Answer::Flag => st.answered_time_unknown += 1,
                 Answer::Open => {
@@ -384,8 +443,47 @@ mod tests {
     fn conv(messages: Vec<StatMessage>) -> StatConversation {
         StatConversation {
             messages,
-            manual_answered_at: None,
+            ..StatConversation::default()
         }
+    }
+
+    /// Statistics seen at `to` include a reply sent at `to` itself, as `list` does (the week
+    /// test asks for both at the same `--now`), and as a phone mark at `to` already counted.
+    #[test]
+    fn a_reply_at_the_very_moment_of_to_counts() {
+        let to = t(24, 8, 30);
+        let from = t(1, 0, 0);
+        let by_mail = conv(vec![cust(t(23, 16, 50)), shop(to)]);
+        let by_phone = StatConversation {
+            messages: vec![cust(t(23, 16, 50))],
+            manual_answered_at: Some(to),
+            ..StatConversation::default()
+        };
+        for c in [by_mail, by_phone] {
+            let s = compute(std::slice::from_ref(&c), from, to, &cal());
+            assert_eq!(
+                (s.requests, s.answered_on_time, s.still_open, s.open_overdue),
+                (1, 1, 0, 0),
+                "{c:?}"
+            );
+        }
+        // A promise kept by a reply at `to`: kept, not pending.
+        let promised = StatConversation {
+            messages: vec![cust(t(23, 10, 0)), shop(t(23, 12, 0)), shop(to)],
+            promises: vec![StatPromise {
+                made_at: t(23, 12, 0),
+                due_at: t(23, 17, 0),
+            }],
+            ..StatConversation::default()
+        };
+        let s = compute(&[promised], from, to, &cal());
+        assert_eq!(
+            (s.promises, s.promises_kept_on_time, s.promises_kept_late),
+            (1, 1, 0)
+        );
+        // A customer message arriving at `to` is seen but starts no request in [from, to).
+        let s = compute(&[conv(vec![cust(to)])], from, to, &cal());
+        assert_eq!((s.requests, s.customer_messages), (0, 0));
     }
 
     #[test]
@@ -416,9 +514,10 @@ mod tests {
             // A: Mon 10:00 asked, shop replied Mon 11:30 (on time; 1h30 wall and business).
             //    Quiet for 7 days and 30 minutes at "to": one-touch.
             conv(vec![cust(t(16, 10, 0)), shop(t(16, 11, 30))]),
-            // B: Fri 16:00 asked, reply (from the phone, found in Sent) Mon 23 09:30: late
-            //    (due Fri 17:00). Wall 65h30; business: Fri 16-17 (1h) + Mon 9-9:30 (30m) = 1h30.
-            conv(vec![cust(t(20, 16, 0)), shop(t(23, 9, 30))]),
+            // B: Fri 16:00 asked, reply (from the phone, found in Sent) Mon 23 09:45: late
+            //    (due Fri 17:00; after the 30 minutes' grace once the shop opened again).
+            //    Wall 65h45; business: Fri 16-17 (1h) + Mon 9-9:45 (45m) = 1h45.
+            conv(vec![cust(t(20, 16, 0)), shop(t(23, 9, 45))]),
             // C: Sat 11:00 asked, Sat 12:00 asked again (same request), shop answered Mon
             //    23 10:00: on time (due Mon 17:00). Then customer thanked Mon 11:00: a new
             //    request, still open, due Mon 23 17:00 (not overdue at 12:00).
@@ -450,6 +549,7 @@ mod tests {
             StatConversation {
                 messages: vec![cust(t(19, 13, 0))],
                 manual_answered_at: Some(t(19, 15, 0)),
+                ..StatConversation::default()
             },
             // H: before the period (Mon 9 Nov), answered once, quiet since: one-touch, but its
             //    request is outside the period so the conversation is not counted.
@@ -470,22 +570,22 @@ mod tests {
         assert_eq!(s.kept_out, 2);
         assert_eq!(s.on_time_share(), Some(0.75));
 
-        // First responses: A 1h30, B 65h30, C 47h (Sat 11:00 → Mon 10:00), G 2h.
+        // First responses: A 1h30, B 65h45, C 47h (Sat 11:00 → Mon 10:00), G 2h.
         let wall = s.first_response_wall.unwrap();
         assert_eq!(wall.count, 4);
-        assert_eq!(wall.median, Duration::minutes(120)); // sorted 90, 120, 2820, 3930
-        assert_eq!(wall.p90, Duration::minutes(3930));
-        // Business: A 1h30, B 1h30, C 1h (Mon 9–10), G 2h.
+        assert_eq!(wall.median, Duration::minutes(120)); // sorted 90, 120, 2820, 3945
+        assert_eq!(wall.p90, Duration::minutes(3945));
+        // Business: A 1h30, B 1h45, C 1h (Mon 9–10), G 2h.
         let biz = s.first_response_business.unwrap();
-        assert_eq!(biz.median, Duration::minutes(90)); // sorted 60, 90, 90, 120
+        assert_eq!(biz.median, Duration::minutes(90)); // sorted 60, 90, 105, 120
         assert_eq!(biz.p90, Duration::minutes(120));
 
-        // Resolution: A (1h30) and B (65h30) end with a shop message; C does not.
+        // Resolution: A (1h30) and B (65h45) end with a shop message; C does not.
         let res = s.resolution.unwrap();
         assert_eq!(res.count, 2);
         assert_eq!(res.median, Duration::minutes(90));
 
-        // One-touch: A decided and one-touch; B not decided (reply 2h30 old); C decided
+        // One-touch: A decided and one-touch; B not decided (reply 2h15 old); C decided
         // (customer wrote again within 7 days) and not one-touch; H is outside the period.
         assert_eq!((s.one_touch, s.one_touch_decided), (1, 2));
 
@@ -566,5 +666,117 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].answer, Answer::At(t(16, 11, 0)));
         assert_eq!(r[1].answer, Answer::Open);
+    }
+
+    #[test]
+    fn late_only_in_business_time() {
+        // (asked, answered, on time?) — due Mon 23 17:00 unless said otherwise.
+        let cases = [
+            (
+                "answered the same evening",
+                t(23, 10, 0),
+                t(23, 17, 30),
+                true,
+            ),
+            ("answered before opening", t(23, 10, 0), t(24, 8, 30), true),
+            ("answered in the grace", t(23, 10, 0), t(24, 9, 30), true),
+            (
+                "answered after the grace",
+                t(23, 10, 0),
+                t(24, 9, 31),
+                false,
+            ),
+            // Asked Fri 27 at 11:00 (due Fri 17:00), answered Sat: the shop is closed.
+            ("answered on Saturday", t(27, 11, 0), t(28, 10, 0), true),
+        ];
+        for (name, asked, answered, on_time) in cases {
+            let convs = vec![conv(vec![cust(asked), shop(answered)])];
+            let s = compute(&convs, t(23, 0, 0), t(30, 12, 0), &cal());
+            assert_eq!(
+                (s.answered_on_time, s.answered_late),
+                if on_time { (1, 0) } else { (0, 1) },
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn promises_kept_on_time_late_and_broken() {
+        let promise = |made, due| StatPromise {
+            made_at: made,
+            due_at: due,
+        };
+        let with = |messages: Vec<StatMessage>, p: StatPromise, manual| StatConversation {
+            messages,
+            manual_answered_at: manual,
+            promises: vec![p],
+        };
+        // Every promise: made by a reply Mon 23 11:00, due Tue 24 17:00.
+        let (made, due) = (t(23, 11, 0), t(24, 17, 0));
+        let base = || vec![cust(t(23, 10, 0)), shop(made)];
+        let plus = |m: StatMessage| {
+            let mut v = base();
+            v.push(m);
+            v
+        };
+        // (name, conversation, kept on time, kept late, broken) at Thu 26 12:00
+        let cases = vec![
+            (
+                "kept early",
+                with(plus(shop(t(24, 10, 0))), promise(made, due), None),
+                (1, 0, 0),
+            ),
+            (
+                "kept late",
+                with(plus(shop(t(25, 10, 0))), promise(made, due), None),
+                (0, 1, 0),
+            ),
+            (
+                "kept before the shop reopened",
+                with(plus(shop(t(25, 8, 0))), promise(made, due), None),
+                (1, 0, 0),
+            ),
+            (
+                "kept by phone",
+                with(base(), promise(made, due), Some(t(24, 12, 0))),
+                (1, 0, 0),
+            ),
+            ("broken", with(base(), promise(made, due), None), (0, 0, 1)),
+            (
+                "a customer message does not keep it",
+                with(plus(cust(t(24, 10, 0))), promise(made, due), None),
+                (0, 0, 1),
+            ),
+            (
+                "not due yet: pending",
+                with(base(), promise(made, t(27, 17, 0)), None),
+                (0, 0, 0),
+            ),
+        ];
+        for (name, c, want) in cases {
+            let s = compute(&[c], t(23, 0, 0), t(26, 12, 0), &cal());
+            assert_eq!(s.promises, 1, "{name}");
+            assert_eq!(
+                (
+                    s.promises_kept_on_time,
+                    s.promises_kept_late,
+                    s.promises_broken
+                ),
+                want,
+                "{name}"
+            );
+        }
+        // A promise made before the period is not counted.
+        let c = with(base(), promise(made, due), None);
+        let s = compute(&[c], t(24, 0, 0), t(26, 12, 0), &cal());
+        assert_eq!(s.promises, 0);
+        // Two of three decided promises kept on time.
+        let convs = vec![
+            with(plus(shop(t(24, 10, 0))), promise(made, due), None),
+            with(plus(shop(t(24, 11, 0))), promise(made, due), None),
+            with(base(), promise(made, due), None),
+        ];
+        let s = compute(&convs, t(23, 0, 0), t(26, 12, 0), &cal());
+        assert_eq!(s.promise_on_time_share(), Some(2.0 / 3.0));
     }
 }

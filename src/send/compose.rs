@@ -24,6 +24,9 @@ pub struct ShopIdentity {
     pub signature: String,
     /// The shop's own addresses, lower-case; the first one sends replies.
     pub addresses: Vec<String>,
+    /// The display name of replies as the owner wants it (`[shop] from_name`, or the default
+    /// in the shop's language); `None`: "{owner} from {shop}".
+    pub from_name: Option<String>,
 }
 
 impl ShopIdentity {
@@ -34,6 +37,9 @@ impl ShopIdentity {
 
     /// The display name on outgoing mail: "Tom from Alphx", or whichever of the two is set.
     pub fn display_name(&self) -> String {
+        if let Some(name) = self.from_name.as_deref().filter(|n| !n.trim().is_empty()) {
+            return crate::mail::sanitize::line(name.trim());
+        }
         match (self.owner_name.trim(), self.shop_name.trim()) {
             ("", "") => String::new(),
             (o, "") => o.to_string(),

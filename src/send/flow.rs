@@ -63,6 +63,7 @@ pub fn shop_identity(cfg: &Config) -> ShopIdentity {
         owner_name: cfg.shop.owner_name.clone(),
         signature: cfg.shop.signature.clone(),
         addresses: cfg.shop_addresses(),
+        from_name: Some(cfg.from_name()),
     }
 }
 
@@ -201,12 +202,18 @@ pub fn reply_context(
     if order_numbers.is_empty() {
         order_numbers = conversation_order_numbers(store, msg)?;
     }
-    let answered = store
-        .conversation(msg.conversation_id)?
-        .and_then(|c| c.pending_since)
-        .is_none();
-    // A conversation that is already answered has no deadline to apologize for.
-    let customer_due_at = (!answered).then(|| crate::deadline::due_at(msg.received_at, &calendar));
+    let conversation = store.conversation(msg.conversation_id)?;
+    let waiting = conversation
+        .as_ref()
+        .is_some_and(|c| c.pending_since.is_some());
+    // A customer still waiting: their deadline. Answered, with the shop's promise still open:
+    // the promise is what this reply keeps, so a promise kept late gets the same apology.
+    // Answered with nothing promised: nothing to apologize for.
+    let customer_due_at = if waiting {
+        Some(crate::deadline::due_at(msg.received_at, &calendar))
+    } else {
+        conversation.and_then(|c| c.follow_up_at)
+    };
     Ok(ReplyContext {
         first_name: names.first,
         last_name: names.last,
@@ -492,7 +499,7 @@ pub fn after_send(
     }
     if let Some(conv) = entry.conversation_id {
         if let Some(at) = entry.follow_up_at {
-            if let Err(e) = store.set_follow_up(conv, Some(at)) {
+            if let Err(e) = store.set_follow_up(conv, Some(at), sent_at) {
                 problems.push(format!(
                     "the reply was sent, but cannot set its follow-up ({e})"
                 ));

@@ -20,6 +20,10 @@ pub struct Answers {
     pub provider: Option<String>,
     pub shop_name: Option<String>,
     pub owner_name: Option<String>,
+    /// The language replies start in (en, de, fr, es, it, nl); default: en.
+    pub language: Option<String>,
+    /// The display name replies come from; default: "{owner} from {shop}" in `language`.
+    pub from_name: Option<String>,
     /// Default: the owner's name and the shop's name on two lines.
     pub signature: Option<String>,
     /// IANA name; default: the system's time zone.
@@ -58,6 +62,8 @@ impl Answers {
             provider,
             shop_name,
             owner_name,
+            language,
+            from_name,
             signature,
             time_zone,
             business_days,
@@ -124,6 +130,8 @@ pub struct Plan {
     pub username: String,
     pub shop_name: String,
     pub owner_name: String,
+    pub language: crate::template::Language,
+    pub from_name: String,
     pub signature: String,
     pub time_zone: String,
     pub business_days: Vec<String>,
@@ -225,6 +233,17 @@ pub fn resolve(a: &Answers, system_tz: Option<&str>) -> Result<Plan, String> {
     let preset = chosen_preset(a, &email)?;
     let shop_name = required(&a.shop_name, "the shop's name (shop_name)")?;
     let owner_name = required(&a.owner_name, "your first name (owner_name)")?;
+    let language = match a.language.as_deref().map(str::trim) {
+        None | Some("") => crate::template::Language::English,
+        Some(l) => crate::template::Language::parse(l)
+            .ok_or_else(|| format!("language = {l:?} is not one of en, de, fr, es, it, nl"))?,
+    };
+    let from_name = a
+        .from_name
+        .clone()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| language.from_name(&owner_name, &shop_name));
     let signature = a
         .signature
         .clone()
@@ -278,6 +297,8 @@ pub fn resolve(a: &Answers, system_tz: Option<&str>) -> Result<Plan, String> {
         username,
         shop_name,
         owner_name,
+        language,
+        from_name,
         signature,
         time_zone,
         business_days,

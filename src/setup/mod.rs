@@ -31,7 +31,8 @@ pub const EXAMPLE_CONFIG: &str = include_str!("../../config.example.toml");
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct SetupArgs {
     /// Take the answers from this TOML file instead of asking (keys: email, provider,
-    /// shop_name, owner_name, signature, time_zone, business_days, open, close, username,
+    /// shop_name, owner_name, language, from_name, signature, time_zone, business_days, open,
+    /// close, username,
     /// password_command | password_env | token_command | oauth2_client_id (+
     /// oauth2_client_secret), imap_host, imap_port, imap_security, smtp_host, smtp_port,
     /// smtp_security, ca_file, sent_folder, store).

@@ -346,6 +346,37 @@ fn ask(prev: &Answers, system_tz: Option<&str>, out: &mut dyn Write) -> anyhow::
         "reply templates sign with it",
         not_empty,
     )?);
+    let languages: Vec<String> = crate::template::Language::ALL
+        .iter()
+        .map(|l| format!("{} ({})", l.phrases().name, l.code()))
+        .collect();
+    let start = prev
+        .language
+        .as_deref()
+        .and_then(crate::template::Language::parse)
+        .and_then(|l| crate::template::Language::ALL.iter().position(|x| *x == l))
+        .unwrap_or(0);
+    let picked = asked(
+        Select::new("The language of your replies:", languages.clone())
+            .with_starting_cursor(start)
+            .with_help_message("used when a customer's own language cannot be told")
+            .prompt(),
+    )?;
+    let language = languages
+        .iter()
+        .position(|l| *l == picked)
+        .and_then(|i| crate::template::Language::ALL.get(i).copied())
+        .unwrap_or_default();
+    a.language = Some(language.code().to_string());
+    let shop = a.shop_name.clone().unwrap_or_default();
+    let owner = a.owner_name.clone().unwrap_or_default();
+    let default_from = language.from_name(&owner, &shop);
+    a.from_name = Some(text(
+        "Your replies come from:",
+        prev.from_name.as_deref().or(Some(default_from.as_str())),
+        "the name customers see next to your address",
+        not_empty,
+    )?);
     let tz = prev.time_zone.as_deref().or(system_tz);
     let keep_tz = match tz {
         Some(tz) => asked(

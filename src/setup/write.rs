@@ -96,6 +96,12 @@ pub fn render(plan: &Plan) -> String {
     out.push_str(&format!("name = {}\n", quote(&plan.shop_name)));
     out.push_str("# Your first name, for reply templates (\"Best wishes, Tom\").\n");
     out.push_str(&format!("owner_name = {}\n", quote(&plan.owner_name)));
+    out.push_str(
+        "# The language replies start in when a customer's own cannot be told (en, de, fr, es,\n\
+         # it, nl), and the name your replies come from.\n",
+    );
+    out.push_str(&format!("language = {}\n", quote(plan.language.code())));
+    out.push_str(&format!("from_name = {}\n", quote(&plan.from_name)));
     out.push_str("# Appended to replies.\n");
     out.push_str(&format!("signature = {}\n", multiline(&plan.signature)));
     out.push_str(
@@ -258,6 +264,23 @@ mod tests {
         let plan = resolve(&answers(), None).unwrap();
         let cfg = load(&plan);
         assert_eq!(cfg.shop.name, "Alphx \"Ceramics\"");
+        // Issue 23: the reply language and the name replies come from, in that language.
+        assert_eq!(cfg.shop.language, crate::template::Language::English);
+        assert_eq!(cfg.from_name(), "Zoë from Alphx \"Ceramics\"");
+        let german = Answers {
+            language: Some("de".into()),
+            ..answers()
+        };
+        let cfg = load(&resolve(&german, None).unwrap());
+        assert_eq!(cfg.from_name(), "Zoë von Alphx \"Ceramics\"");
+        let own = Answers {
+            from_name: Some("Zoë | Alphx".into()),
+            ..german
+        };
+        assert_eq!(
+            load(&resolve(&own, None).unwrap()).from_name(),
+            "Zoë | Alphx"
+        );
         assert_eq!(cfg.shop.owner_name, "Zoë");
         assert_eq!(cfg.shop.signature, "Zoë\nAlphx \"Ceramics\"");
         assert_eq!(cfg.shop.addresses, vec!["hello@alphx.shop"]);

@@ -86,11 +86,15 @@ pub(crate) fn conversation_flags(
 ) -> Result<Vec<Flag>, StoreError> {
     const ACTION: &str = "read a conversation's warnings";
     let mut out = Vec::new();
+    // A suspicious warning on mail from a sender the owner marked fine is left out
+    // (see [`super::trust`]); the flag itself stays on the message.
     let newest = |kind: &str| -> Result<Option<(String, i64)>, StoreError> {
         conn.prepare_cached(
             "SELECT f.reason, m.received_at FROM message_flags f
              JOIN messages m ON m.id = f.message
              WHERE m.conversation_id = ?1 AND f.kind = ?2
+               AND (f.kind <> 'suspicious' OR NOT EXISTS (
+                    SELECT 1 FROM trusted_senders t WHERE t.addr = m.from_addr))
              ORDER BY m.received_at DESC, m.id DESC LIMIT 1",
         )
         .and_then(|mut st| {
@@ -613,6 +617,39 @@ impl super::Store {
         )
         .ctx(ACTION)?;
         tx.commit().ctx(ACTION)
+    }
+
+    /// Notices said once per store (issue 22: "no Sent folder"): `true` the first time for
+    /// `key`, recording that it is being said (before it is said, so a crash in between
+    /// cannot make it repeat); `false` afterwards, until [`Self::forget_said`].
+    pub fn say_once(&self, key: &str) -> Result<bool, StoreError> {
+        let n = self
+            .connection()
+            .prepare_cached(
+                "INSERT INTO meta(key, value) VALUES ('said:' || ?1, '1') \
+                 ON CONFLICT(key) DO NOTHING",
+            )
+            .and_then(|mut st| st.execute([key]))
+            .ctx("record a notice as said")?;
+        Ok(n == 1)
+    }
+
+    /// The condition behind a once-per-store notice is over: say it again if it returns.
+    pub fn forget_said(&self, key: &str) -> Result<(), StoreError> {
+        // Read first: a sync with nothing to forget writes nothing.
+        let said: bool = self
+            .connection()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'said:' || ?1)")
+            .and_then(|mut st| st.query_row([key], |r| r.get(0)))
+            .ctx("read a notice")?;
+        if !said {
+            return Ok(());
+        }
+        self.connection()
+            .prepare_cached("DELETE FROM meta WHERE key = 'said:' || ?1")
+            .and_then(|mut st| st.execute([key]))
+            .ctx("forget a notice")?;
+        Ok(())
     }
 
     /// The order numbers of the possible duplicate order in a conversation, oldest first

@@ -66,7 +66,10 @@ impl Store {
             write_state(&tx, st)?;
         }
         for c in touched {
-            recompute(&tx, &self.ctx, &rules, c)?;
+            // A conversation merged into another during this batch is gone.
+            if conversation_exists(&tx, c)? {
+                recompute(&tx, &self.ctx, &rules, c)?;
+            }
         }
         let inserted: Vec<MessageKey> = out
             .iter()
@@ -239,6 +242,12 @@ impl Store {
 /// Add newly inserted messages to the full-text index, all in one statement: FTS5 flushes its
 /// pending postings at every statement savepoint, so one statement per message would write
 /// one index segment per message.
+fn conversation_exists(tx: &Transaction<'_>, id: i64) -> Result<bool, StoreError> {
+    tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?1)")
+        .and_then(|mut st| st.query_row([id], |r| r.get(0)))
+        .ctx("update a conversation's state")
+}
+
 fn index_for_search(tx: &Transaction<'_>, ids: &[MessageKey]) -> Result<(), StoreError> {
     if ids.is_empty() {
         return Ok(());
@@ -408,24 +417,35 @@ fn insert_one(
     } else {
         customer.as_str()
     };
-    // A copy of mail without a Message-ID joins the first copy's conversation.
+    // A copy of mail without a Message-ID joins the first copy's conversation. Otherwise the
+    // message joins every conversation it links to, by its ids and by its subject, and those
+    // become one (see [`merge_conversations`]): grouping does not depend on which message
+    // arrived first. A bounce or a mail about a duplicate order with no id link goes where
+    // it belongs, never by subject.
     let found = match copy_of {
         Some(c) => Some(c),
-        None => match by_ids(tx, msgid, &refs)? {
-            Some(c) => Some(c),
-            None => match bounced_conv.or(about_duplicate) {
-                Some(c) => Some(c),
-                None => by_subject(tx, thread_customer, &norm, at)?,
-            },
-        },
+        None => {
+            let mut linked = by_ids(tx, msgid, &refs)?;
+            match bounced_conv.or(about_duplicate) {
+                Some(c) if linked.is_empty() => linked.push(c),
+                _ => linked.extend(by_subject(tx, ctx, thread_customer, &norm, at)?),
+            }
+            merge_conversations(tx, &linked)?
+        }
     };
     let conv = match found {
         Some(c) => {
+            // A conversation is named after its earliest message (subject, customer), not the
+            // first one stored: the same whatever the order mail arrived in.
             tx.prepare_cached(
-                "UPDATE conversations SET first_at = min(first_at, ?2), last_at = max(last_at, ?2)
+                "UPDATE conversations SET
+                     subject = CASE WHEN ?2 < first_at THEN ?3 ELSE subject END,
+                     norm_subject = CASE WHEN ?2 < first_at THEN ?4 ELSE norm_subject END,
+                     customer_addr = CASE WHEN ?2 < first_at THEN ?5 ELSE customer_addr END,
+                     first_at = min(first_at, ?2), last_at = max(last_at, ?2)
                  WHERE id = ?1",
             )
-            .and_then(|mut st| st.execute(params![c, at]))
+            .and_then(|mut st| st.execute(params![c, at, p.subject, norm, customer]))
             .ctx(ACTION)?;
             c
         }
@@ -637,14 +657,18 @@ fn revive(
     Ok(Some((InsertOutcome::Duplicate(id), vec![conv])))
 }
 
-/// Which existing conversation a message joins by its ids (rules in [`threading`]): its own
-/// Message-ID seen before, then the ids it replies to, then a stored reply that references it.
+/// Every existing conversation a message links to by its ids (rules in [`threading`]): its
+/// own Message-ID seen before, the ids it replies to, and stored replies that reference it.
+/// All of them, not the first: a message that arrives after its replies (a first sync's
+/// newest-first history, a sync resumed after a kill) can join conversations that were
+/// started separately.
 fn by_ids(
     tx: &Transaction<'_>,
     msgid: Option<&str>,
     refs: &[&str],
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Vec<i64>, StoreError> {
     const ACTION: &str = "find a message's conversation";
+    let mut out = Vec::new();
     let mut by_id = tx
         .prepare_cached("SELECT conversation_id FROM message_ids WHERE message_id = ?1")
         .ctx(ACTION)?;
@@ -654,45 +678,151 @@ fn by_ids(
             .optional()
             .ctx(ACTION)?
         {
-            return Ok(Some(c));
+            out.push(c);
         }
     }
     if let Some(id) = msgid {
-        let c = tx
+        let mut st = tx
             .prepare_cached(
-                "SELECT m.conversation_id FROM message_refs r JOIN messages m ON m.id = r.message
-                 WHERE r.ref = ?1 ORDER BY m.id LIMIT 1",
+                "SELECT DISTINCT m.conversation_id FROM message_refs r
+                 JOIN messages m ON m.id = r.message WHERE r.ref = ?1",
             )
-            .and_then(|mut st| st.query_row([id], |r| r.get::<_, i64>(0)).optional())
             .ctx(ACTION)?;
-        if c.is_some() {
-            return Ok(c);
+        let rows = st.query_map([id], |r| r.get::<_, i64>(0)).ctx(ACTION)?;
+        for c in rows {
+            out.push(c.ctx(ACTION)?);
         }
     }
-    Ok(None)
+    Ok(out)
 }
 
-/// The conversation with the same subject from/to the same customer within the window.
+/// Every conversation of the same customer holding a message with the same subject within
+/// the window of `at`. Compared message by message (a conversation's other subjects, such as
+/// a reply that renamed it, do not count), and all of them: a message between two such
+/// conversations (an answer stored after a later question) makes them one, as they would
+/// have been had the mail arrived in order. Order notifications never thread by subject.
 fn by_subject(
     tx: &Transaction<'_>,
+    ctx: &ShopContext,
     customer: &str,
     norm_subject: &str,
     at: i64,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Vec<i64>, StoreError> {
+    const ACTION: &str = "find a message's conversation";
     if customer.is_empty() || !threading::subject_threadable(norm_subject) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
     let (lo, hi) = threading::subject_window(time(at));
-    tx.prepare_cached(
-        "SELECT id FROM conversations
-         WHERE customer_addr = ?1 AND norm_subject = ?2 AND last_at >= ?3 AND first_at <= ?4
-         ORDER BY last_at DESC LIMIT 1",
-    )
-    .and_then(|mut st| {
-        st.query_row(params![customer, norm_subject, secs(lo), secs(hi)], |r| {
-            r.get(0)
+    let mut st = tx
+        .prepare_cached(
+            "SELECT m.conversation_id, m.subject, m.is_shop, m.from_addr, m.to_json
+             FROM conversations c JOIN messages m ON m.conversation_id = c.id
+             WHERE c.customer_addr = ?1 AND c.last_at >= ?2 AND c.first_at <= ?3
+               AND m.received_at BETWEEN ?2 AND ?3 AND coalesce(m.auto_kind, '') <> 'order'",
+        )
+        .ctx(ACTION)?;
+    let rows = st
+        .query_map(params![customer, secs(lo), secs(hi)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })
-        .optional()
-    })
-    .ctx("find a message's conversation")
+        .ctx(ACTION)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (conv, subject, is_shop, from, to) = row.ctx(ACTION)?;
+        if out.contains(&conv) || threading::normalize_subject(&subject) != norm_subject {
+            continue;
+        }
+        // Unreadable recipients (never written so) simply do not match.
+        let to: Vec<crate::mail::Address> = serde_json::from_str(&to).unwrap_or_default();
+        let theirs = threading::customer_addr(
+            is_shop,
+            from.as_deref(),
+            to.iter().map(|a| a.addr.as_str()),
+            |a| ctx.is_shop(a),
+        );
+        if theirs == customer {
+            out.push(conv);
+        }
+    }
+    Ok(out)
+}
+
+/// Makes the `linked` conversations one and returns it (`None` when there are none): the
+/// oldest (lowest id) stays, named after the earliest message of either, the others' messages, Message-IDs, outbox replies and
+/// duplicate-order marks move to it, and their owner marks (snooze, follow-up, marked
+/// answered, pulled) are kept on it, all in the caller's transaction, before the others are
+/// deleted.
+fn merge_conversations(tx: &Transaction<'_>, linked: &[i64]) -> Result<Option<i64>, StoreError> {
+    const ACTION: &str = "join two conversations of one thread";
+    let mut ids: Vec<i64> = linked.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let Some((&keep, others)) = ids.split_first() else {
+        return Ok(None);
+    };
+    for &gone in others {
+        for sql in [
+            "UPDATE messages SET conversation_id = ?1 WHERE conversation_id = ?2",
+            "UPDATE message_ids SET conversation_id = ?1 WHERE conversation_id = ?2",
+            "UPDATE outbox SET conversation_id = ?1 WHERE conversation_id = ?2",
+            "UPDATE duplicate_orders SET conversation_id = ?1 WHERE conversation_id = ?2",
+            // Owner marks: the later snooze and answer, the earlier follow-up; "older" or
+            // "removed" only when both were.
+            "UPDATE conversations SET
+                 subject = CASE WHEN (SELECT first_at FROM conversations WHERE id = ?2) < first_at
+                     THEN (SELECT subject FROM conversations WHERE id = ?2) ELSE subject END,
+                 norm_subject = CASE
+                     WHEN (SELECT first_at FROM conversations WHERE id = ?2) < first_at
+                     THEN (SELECT norm_subject FROM conversations WHERE id = ?2)
+                     ELSE norm_subject END,
+                 customer_addr = CASE
+                     WHEN (SELECT first_at FROM conversations WHERE id = ?2) < first_at
+                     THEN (SELECT customer_addr FROM conversations WHERE id = ?2)
+                     ELSE customer_addr END,
+                 created_at = min(created_at, (SELECT created_at FROM conversations WHERE id = ?2)),
+                 first_at = min(first_at, (SELECT first_at FROM conversations WHERE id = ?2)),
+                 last_at = max(last_at, (SELECT last_at FROM conversations WHERE id = ?2)),
+                 snoozed_until = max(coalesce(snoozed_until, 0),
+                     coalesce((SELECT snoozed_until FROM conversations WHERE id = ?2), 0)),
+                 snoozed_after = max(coalesce(snoozed_after, 0),
+                     coalesce((SELECT snoozed_after FROM conversations WHERE id = ?2), 0)),
+                 follow_up_at = coalesce(min(follow_up_at,
+                     (SELECT follow_up_at FROM conversations WHERE id = ?2)), follow_up_at,
+                     (SELECT follow_up_at FROM conversations WHERE id = ?2)),
+                 manual_answered_at = max(coalesce(manual_answered_at, 0),
+                     coalesce((SELECT manual_answered_at FROM conversations WHERE id = ?2), 0)),
+                 pulled_at = max(coalesce(pulled_at, 0),
+                     coalesce((SELECT pulled_at FROM conversations WHERE id = ?2), 0)),
+                 older_since = CASE WHEN older_since IS NULL THEN NULL
+                     ELSE (SELECT older_since FROM conversations WHERE id = ?2) END,
+                 removed_since = CASE WHEN removed_since IS NULL THEN NULL
+                     ELSE (SELECT removed_since FROM conversations WHERE id = ?2) END
+             WHERE id = ?1",
+            "DELETE FROM conversations WHERE id = ?2",
+        ] {
+            tx.prepare_cached(sql)
+                .and_then(|mut st| st.execute(params![keep, gone]))
+                .ctx(ACTION)?;
+        }
+    }
+    if !others.is_empty() {
+        // max(…, 0) above stands for "none" as 0: back to NULL.
+        tx.prepare_cached(
+            "UPDATE conversations SET
+                 snoozed_until = nullif(snoozed_until, 0),
+                 snoozed_after = nullif(snoozed_after, 0),
+                 manual_answered_at = nullif(manual_answered_at, 0),
+                 pulled_at = nullif(pulled_at, 0)
+             WHERE id = ?1",
+        )
+        .and_then(|mut st| st.execute([keep]))
+        .ctx(ACTION)?;
+    }
+    Ok(Some(keep))
 }

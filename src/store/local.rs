@@ -190,18 +190,30 @@ impl Store {
         self.set_mark(id, SNOOZE_SQL, until)
     }
 
-    /// Bring the conversation back into Needs reply at `at` (a promised follow-up). It is
-    /// kept when the shop writes to the customer at or after that time. `None` clears it.
+    /// Promise a follow-up at `at`, made at `made` (when the reply that promises it went out):
+    /// the conversation is owed again at `at`. Any later answer from the shop settles it, before
+    /// or after its time; a new promise replaces this one. `None` clears it.
     pub fn set_follow_up(
         &mut self,
         id: ConversationId,
         at: Option<DateTime<Utc>>,
+        made: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.set_mark(
-            id,
-            "UPDATE conversations SET follow_up_at = ?2 WHERE id = ?1",
-            at,
-        )
+        const ACTION: &str = "save a conversation's follow-up";
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let n = tx
+            .execute(
+                "UPDATE conversations SET promise_at = ?2, promise_made_at = ?3 WHERE id = ?1",
+                params![id, at.map(secs), at.map(|_| secs(made))],
+            )
+            .ctx(ACTION)?;
+        if n == 0 {
+            return Err(StoreError::NoConversation(id));
+        }
+        let rules = load_rules(&tx)?;
+        recompute(&tx, &self.ctx, &rules, id)?;
+        tx.commit().ctx(ACTION)?;
+        Ok(())
     }
 
     fn set_mark(
@@ -371,7 +383,7 @@ impl Store {
             })
             .ctx(ACTION)?;
         let (name, first_name_override, first_contact) = row.unwrap_or_default();
-        let now = secs(self.ctx.clock.now());
+        let now = self.shown_before(self.ctx.clock.now());
         let conversations = self
             .conn
             .prepare_cached(&format!(

@@ -23,6 +23,7 @@ mod seen;
 pub mod state;
 pub mod threading;
 mod tracking;
+mod trust;
 mod types;
 
 pub use bulk::MarkChange;
@@ -30,6 +31,7 @@ pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
 pub use tracking::HistoryProgress;
+pub use trust::TrustedSender;
 pub use types::*;
 
 use error::Ctx;
@@ -224,3 +226,6 @@ mod proactive_tests;
 
 #[cfg(test)]
 mod tracking_tests;
+
+#[cfg(test)]
+mod grouping_tests;

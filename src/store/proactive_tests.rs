@@ -304,7 +304,7 @@ fn suspicious_mail_is_flagged_not_hidden_and_warning_notes_badge_every_conversat
     let mut s = Store::open_in_memory(ctx()).unwrap();
     s.ingest(
         vec![new(
-            "From: Tom Support <support-desk@refund-center.example>\nTo: hello@alphx.shop\nSubject: URGENT refund\nMessage-ID: <t1@refund-center.example>\n\nRefund order #1050.\n",
+            "From: Tom Support <support-desk@refund-center.example>\nTo: hello@alphx.shop\nSubject: URGENT refund\nMessage-ID: <t1@refund-center.example>\nContent-Type: text/html\n\n<p>Refund order #1050 at <a href=\"https://refund-center.example/r\">alphx.shop/refund</a>.</p>\n",
             "2025-06-03T07:00:00Z",
             1,
         )],
@@ -328,6 +328,59 @@ fn suspicious_mail_is_flagged_not_hidden_and_warning_notes_badge_every_conversat
     s.set_note_warning(note, false).unwrap();
     let row = s.conversation(rows[0].id).unwrap().unwrap();
     assert_eq!(row.flags.len(), 1);
+}
+
+#[test]
+fn a_sender_marked_fine_loses_the_suspicious_badge_until_the_owner_takes_it_back() {
+    let mut s = Store::open_in_memory(ctx()).unwrap();
+    let mail = |id: u32, subject: &str| {
+        format!(
+            "From: PayPal <Service@Paypa1.com>\nTo: hello@alphx.shop\nSubject: {subject}\n\
+             Message-ID: <p{id}@paypa1.com>\n\nYou received a payment.\n"
+        )
+    };
+    s.ingest(
+        vec![new(&mail(1, "Payment"), "2025-06-03T07:00:00Z", 1)],
+        None,
+    )
+    .unwrap();
+    let conv = needs_reply(&s)[0].id;
+    let kinds = |s: &Store| -> Vec<FlagKind> {
+        s.conversation(conv)
+            .unwrap()
+            .unwrap()
+            .flags
+            .iter()
+            .map(|f| f.kind)
+            .collect()
+    };
+    assert_eq!(kinds(&s), [FlagKind::Suspicious]);
+    let addr = "service@paypa1.com";
+    assert_eq!(s.suspicious_sender(conv).unwrap().as_deref(), Some(addr));
+
+    // Any spelling of the address names the same sender.
+    assert!(s.trust_sender(" <SERVICE@paypa1.com> ").unwrap());
+    assert!(!s.trust_sender(addr).unwrap(), "already trusted");
+    assert!(kinds(&s).is_empty());
+    assert!(needs_reply(&s)[0].flags.is_empty());
+    assert_eq!(s.suspicious_sender(conv).unwrap(), None);
+    let trusted = s.trusted_senders().unwrap();
+    assert_eq!(trusted.len(), 1);
+    assert_eq!(trusted[0].addr, addr);
+    assert_eq!(trusted[0].created_at, at("2025-06-03T12:00:00Z"));
+
+    // New mail from the sender is flagged when stored, but not shown while trusted.
+    s.ingest(
+        vec![new(&mail(2, "Re: Payment"), "2025-06-03T08:00:00Z", 2)],
+        None,
+    )
+    .unwrap();
+    assert!(kinds(&s).is_empty());
+
+    assert!(s.untrust_sender(addr).unwrap());
+    assert!(!s.untrust_sender(addr).unwrap());
+    assert_eq!(kinds(&s), [FlagKind::Suspicious]);
+    assert!(s.trusted_senders().unwrap().is_empty());
 }
 
 fn ids(rows: &[ConversationRow]) -> Vec<i64> {

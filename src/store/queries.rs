@@ -21,28 +21,38 @@ pub(crate) const CONV_COLS: &str = "id, subject, customer_name, customer_addr, m
      first_at, last_at, pending_since, due_at, last_shop_at, not_customer, snoozed_until, \
      follow_up_at, manual_answered_at, latest_message, flags, removed_since, older_since, \
      EXISTS (SELECT 1 FROM notes WHERE notes.customer_addr = conversations.customer_addr \
-     AND notes.warning = 0)";
+     AND notes.warning = 0), \
+     (SELECT max(m.received_at) FROM messages m WHERE m.conversation_id = conversations.id \
+     AND m.is_shop = 0 AND m.auto_kind IS NULL)";
 
-/// The due time that counts at `now`: the deadline of the oldest unanswered message, or a
-/// follow-up whose time has come, whichever is earlier.
-const EFFECTIVE_DUE: &str = "(CASE WHEN follow_up_at IS NOT NULL AND follow_up_at <= ?1 \
+/// The due time that counts at ?1: the deadline of the oldest unanswered message, or a
+/// promised follow-up on the current local day or earlier (?2 is the end of that day: a
+/// promise is in Needs reply from the start of its day, issue 21), whichever is earlier.
+const EFFECTIVE_DUE: &str = "(CASE WHEN follow_up_at IS NOT NULL AND follow_up_at < ?2 \
      THEN min(coalesce(due_at, follow_up_at), follow_up_at) ELSE due_at END)";
-/// Needs a reply at ?1 and is not snoozed.
-const ACTIVE: &str = "attention = 1 AND (pending_since IS NOT NULL OR follow_up_at <= ?1) \
+/// Needs a reply at ?1 (?2: the end of its local day) and is not snoozed.
+const ACTIVE: &str = "attention = 1 AND (pending_since IS NOT NULL OR follow_up_at < ?2) \
      AND (snoozed_until IS NULL OR snoozed_until <= ?1)";
 
+/// The due time that counts: the deadline, or a follow-up shown already (one before
+/// `shown_before`, the end of the current local day), whichever is earlier.
 pub(crate) fn effective_due(
     due_at: Option<i64>,
     follow_up_at: Option<i64>,
-    now: i64,
+    shown_before: i64,
 ) -> Option<i64> {
-    match (due_at, follow_up_at.filter(|f| *f <= now)) {
+    match (due_at, follow_up_at.filter(|f| *f < shown_before)) {
         (Some(d), Some(f)) => Some(d.min(f)),
         (d, f) => d.or(f),
     }
 }
 
-pub(crate) fn conversation_row(r: &Row<'_>, now: i64) -> rusqlite::Result<ConversationRow> {
+/// A conversation row; `shown_before` is the end of the local day of the moment asked about
+/// (see [`effective_due`] and [`Store::shown_before`]).
+pub(crate) fn conversation_row(
+    r: &Row<'_>,
+    shown_before: i64,
+) -> rusqlite::Result<ConversationRow> {
     let due: Option<i64> = r.get(8)?;
     let follow_up: Option<i64> = r.get(12)?;
     Ok(ConversationRow {
@@ -54,7 +64,7 @@ pub(crate) fn conversation_row(r: &Row<'_>, now: i64) -> rusqlite::Result<Conver
         first_at: time(r.get(5)?),
         last_at: time(r.get(6)?),
         pending_since: opt_time(r.get(7)?),
-        due_at: opt_time(effective_due(due, follow_up, now)),
+        due_at: opt_time(effective_due(due, follow_up, shown_before)),
         last_shop_at: opt_time(r.get(9)?),
         not_customer: r
             .get::<_, Option<String>>(10)?
@@ -70,6 +80,7 @@ pub(crate) fn conversation_row(r: &Row<'_>, now: i64) -> rusqlite::Result<Conver
         removed_since: opt_time(r.get(16)?),
         older_since: opt_time(r.get(17)?),
         has_notes: r.get(18)?,
+        last_customer_at: opt_time(r.get(19)?),
     })
 }
 
@@ -187,6 +198,12 @@ impl RawMessage {
 }
 
 impl Store {
+    /// The end of `now`'s local day: promised follow-ups before it are shown (and owed) at
+    /// `now`, from the start of their day on.
+    pub(crate) fn shown_before(&self, now: DateTime<Utc>) -> i64 {
+        secs(end_of_local_day(now, self.ctx.calendar.tz))
+    }
+
     /// How many conversations each view holds at `now`.
     pub fn counts(&self, now: DateTime<Utc>) -> Result<ViewCounts, StoreError> {
         const ACTION: &str = "count conversations";
@@ -203,14 +220,15 @@ impl Store {
             .and_then(|mut st| st.query_row([], |r| r.get(0)))
             .ctx(ACTION)?;
         let n = secs(now);
+        let eod = self.shown_before(now);
         // Removed on the server and not owed a follow-up: neither waiting nor answered.
         let removed: u64 = conn
             .prepare_cached(
                 "SELECT count(*) FROM conversations
                  WHERE message_count > 0 AND not_customer IS NULL AND removed_since IS NOT NULL
-                   AND NOT (attention = 1 AND follow_up_at IS NOT NULL AND follow_up_at <= ?1)",
+                   AND NOT (attention = 1 AND follow_up_at IS NOT NULL AND follow_up_at < ?1)",
             )
-            .and_then(|mut st| st.query_row([n], |r| r.get(0)))
+            .and_then(|mut st| st.query_row([eod], |r| r.get(0)))
             .ctx(ACTION)?;
         let older: u64 = conn
             .prepare_cached("SELECT count(*) FROM conversations WHERE older_since IS NOT NULL")
@@ -220,11 +238,10 @@ impl Store {
         let older_not_owed: u64 = conn
             .prepare_cached(
                 "SELECT count(*) FROM conversations WHERE older_since IS NOT NULL
-                   AND NOT (attention = 1 AND follow_up_at IS NOT NULL AND follow_up_at <= ?1)",
+                   AND NOT (attention = 1 AND follow_up_at IS NOT NULL AND follow_up_at < ?1)",
             )
-            .and_then(|mut st| st.query_row([n], |r| r.get(0)))
+            .and_then(|mut st| st.query_row([eod], |r| r.get(0)))
             .ctx(ACTION)?;
-        let eod = secs(end_of_local_day(now, self.ctx.calendar.tz));
         let mut st = conn
             .prepare_cached(
                 "SELECT due_at, follow_up_at, snoozed_until
@@ -251,7 +268,7 @@ impl Store {
             let (due, follow_up, snoozed) = row.ctx(ACTION)?;
             // Pending (due_at is set exactly when pending_since is) or a follow-up that has
             // come due: not answered, snoozed or not.
-            let Some(eff) = effective_due(due, follow_up, n) else {
+            let Some(eff) = effective_due(due, follow_up, eod) else {
                 continue;
             };
             owed += 1;
@@ -296,7 +313,7 @@ impl Store {
             View::Answered => (
                 "message_count > 0 AND not_customer IS NULL AND pending_since IS NULL \
                  AND removed_since IS NULL AND older_since IS NULL \
-                 AND NOT (follow_up_at IS NOT NULL AND follow_up_at <= ?1)"
+                 AND NOT (follow_up_at IS NOT NULL AND follow_up_at < ?2)"
                     .to_string(),
                 recent.to_string(),
             ),
@@ -306,7 +323,7 @@ impl Store {
             ),
             View::All => ("message_count > 0".to_string(), recent.to_string()),
             View::Snoozed => (
-                "attention = 1 AND (pending_since IS NOT NULL OR follow_up_at <= ?1) \
+                "attention = 1 AND (pending_since IS NOT NULL OR follow_up_at < ?2) \
                  AND snoozed_until > ?1"
                     .to_string(),
                 "ORDER BY snoozed_until ASC, id ASC".to_string(),
@@ -328,7 +345,7 @@ impl Store {
         self.conn
             .prepare_cached(&sql)
             .and_then(|mut st| {
-                st.query_map(params![n, eod, limit, offset], |r| conversation_row(r, n))?
+                st.query_map(params![n, eod, limit, offset], |r| conversation_row(r, eod))?
                     .collect()
             })
             .ctx("list conversations")
@@ -345,12 +362,15 @@ impl Store {
         id: ConversationId,
         now: DateTime<Utc>,
     ) -> Result<Option<ConversationRow>, StoreError> {
-        let n = secs(now);
+        let shown = self.shown_before(now);
         self.conn
             .prepare_cached(&format!(
                 "SELECT {CONV_COLS} FROM conversations WHERE id = ?1"
             ))
-            .and_then(|mut st| st.query_row([id], |r| conversation_row(r, n)).optional())
+            .and_then(|mut st| {
+                st.query_row([id], |r| conversation_row(r, shown))
+                    .optional()
+            })
             .ctx("read a conversation")
     }
 
@@ -420,18 +440,25 @@ mod tests {
 
     #[test]
     fn effective_due_rules() {
-        // (due_at, follow_up_at, now, want)
+        // (due_at, follow_up_at, shown_before (the end of now's day), want)
         let cases = [
             (Some(100), None, 50, Some(100)),
+            // A promise on a later day is not shown yet.
             (None, Some(80), 50, None),
-            (None, Some(80), 80, Some(80)),
+            (None, Some(80), 80, None),
+            // A promise is shown from the start of its day, before its time.
+            (None, Some(80), 81, Some(80)),
             (Some(100), Some(80), 90, Some(80)),
             (Some(100), Some(120), 130, Some(100)),
             (Some(100), Some(120), 110, Some(100)),
             (None, None, 0, None),
         ];
-        for (due, fu, now, want) in cases {
-            assert_eq!(effective_due(due, fu, now), want, "{due:?} {fu:?} {now}");
+        for (due, fu, shown, want) in cases {
+            assert_eq!(
+                effective_due(due, fu, shown),
+                want,
+                "{due:?} {fu:?} {shown}"
+            );
         }
     }
 

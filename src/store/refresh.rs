@@ -46,8 +46,8 @@ pub(crate) fn recompute(
     const ACTION: &str = "update a conversation's state";
     let marks = conn
         .prepare_cached(
-            "SELECT manual_answered_at, follow_up_at, snoozed_until, snoozed_after, pulled_at,
-                    (SELECT started_at FROM tracking WHERE id = 1)
+            "SELECT manual_answered_at, promise_at, snoozed_until, snoozed_after, pulled_at,
+                    (SELECT started_at FROM tracking WHERE id = 1), promise_made_at
              FROM conversations WHERE id = ?1",
         )
         .ctx(ACTION)?
@@ -55,6 +55,7 @@ pub(crate) fn recompute(
             Ok(Marks {
                 manual_answered_at: r.get(0)?,
                 follow_up_at: r.get(1)?,
+                follow_up_made_at: r.get(6)?,
                 snoozed_until: r.get(2)?,
                 snoozed_after: r.get(3)?,
                 duplicate_at: None,
@@ -162,6 +163,8 @@ pub(crate) fn recompute(
         return Ok(());
     };
     let due = opt_time(s.pending_since).map(|p| secs(deadline::due_at(p, &ctx.calendar)));
+    // The cached follow-up is the promise still open; a settled one stays a mark
+    // (`promise_at`), so taking back the answer that settled it brings it back.
     let follow_up = if s.follow_up_done {
         None
     } else {

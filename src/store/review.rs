@@ -31,6 +31,14 @@ pub struct StatRow {
     pub removed: bool,
 }
 
+/// A follow-up a sent reply promised: made when the reply went out, due at its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromiseRow {
+    pub conversation_id: ConversationId,
+    pub made_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+}
+
 /// Which owner-set time of a conversation to look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConversationTime {
@@ -105,6 +113,29 @@ impl Store {
         Ok(rows)
     }
 
+    /// The follow-ups promised by replies sent since `since` (from the outbox, which keeps
+    /// every sent reply), by conversation and time.
+    pub fn promise_rows(&self, since: DateTime<Utc>) -> Result<Vec<PromiseRow>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT conversation_id, sent_at, follow_up_at FROM outbox
+                 WHERE state = 'sent' AND conversation_id IS NOT NULL
+                   AND follow_up_at IS NOT NULL AND sent_at IS NOT NULL AND sent_at >= ?1
+                 ORDER BY conversation_id, sent_at, id",
+            )
+            .and_then(|mut st| {
+                st.query_map([secs(since)], |r| {
+                    Ok(PromiseRow {
+                        conversation_id: r.get(0)?,
+                        made_at: time(r.get(1)?),
+                        due_at: time(r.get(2)?),
+                    })
+                })?
+                .collect()
+            })
+            .ctx("read the promised follow-ups")
+    }
+
     /// Conversations whose follow-up (or snooze end) falls in `[start, end)`, earliest first,
     /// with their state at `now`.
     pub fn conversations_timed_between(
@@ -115,7 +146,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<ConversationRow>, StoreError> {
         let column = which.column();
-        let n = secs(now);
+        let n = self.shown_before(now);
         self.conn
             .prepare_cached(&format!(
                 "SELECT {CONV_COLS} FROM conversations

@@ -328,7 +328,8 @@ CREATE TABLE history_fetch (
 /// verified their platform's signature (only verified ones can make a duplicate item; orders
 /// filed before were trusted by their subject and count as unverified); the folders the sync
 /// found to hold the shop's own mail (Sent), so that a copy there is the shop's whatever its
-/// headers say; and the senders the owner said are fine, whose mail is never flagged.
+/// headers say; and the senders the owner said are fine: their messages keep the warning
+/// the classifier gave them, but a conversation does not show it while the sender is listed.
 const V10_TRUST: &str = r#"
 ALTER TABLE orders ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE folder_roles (
@@ -339,6 +340,17 @@ CREATE TABLE trusted_senders (
     addr       TEXT PRIMARY KEY,
     created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+"#;
+
+/// Version 11 (issue 21): the owner's promise as a mark of its own: `promise_at` (when the
+/// follow-up is due) and `promise_made_at` (when the reply that made it went out). Any later
+/// answer from the shop (any client, or a phone mark) settles it, before or after its time;
+/// `follow_up_at` becomes the cached, still-open promise (NULL once settled), so taking an
+/// "answered" mark back brings the promise back.
+const V11_PROMISE_MADE: &str = r#"
+ALTER TABLE conversations ADD COLUMN promise_at INTEGER;
+ALTER TABLE conversations ADD COLUMN promise_made_at INTEGER;
+UPDATE conversations SET promise_at = follow_up_at WHERE follow_up_at IS NOT NULL;
 "#;
 
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
@@ -353,6 +365,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V8_REMOVED,
     V9_TRACKING,
     V10_TRUST,
+    V11_PROMISE_MADE,
 ];
 
 pub(crate) fn latest_version() -> i64 {

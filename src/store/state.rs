@@ -80,6 +80,9 @@ pub struct StateMsg {
 pub struct Marks {
     pub manual_answered_at: Option<i64>,
     pub follow_up_at: Option<i64>,
+    /// When the follow-up was promised (the reply that made it went out). `None` for promises
+    /// stored before this was recorded: then only an answer at or after the time keeps it.
+    pub follow_up_made_at: Option<i64>,
     pub snoozed_until: Option<i64>,
     /// Newest message time when the snooze was set: a customer message after it ends the snooze.
     pub snoozed_after: Option<i64>,
@@ -107,7 +110,8 @@ pub struct ConvState {
     pub pending_since: Option<i64>,
     pub last_shop_at: Option<i64>,
     pub not_customer: Option<NotCustomer>,
-    /// The follow-up was kept: the shop wrote at or after its time.
+    /// The follow-up is settled: the shop answered again after promising it (any client, or a
+    /// phone mark), before or after its time. See [`promise_settled`].
     pub follow_up_done: bool,
     /// The customer wrote again after the snooze was set.
     pub snooze_ended: bool,
@@ -286,10 +290,13 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
             .and_then(|l| l.kept_out)
     };
 
-    let follow_up_done = match (marks.follow_up_at, last_shop_at) {
-        (Some(f), Some(s)) => s >= f,
-        _ => false,
-    };
+    let follow_up_done = marks.follow_up_at.is_some_and(|f| {
+        promise_settled(
+            f,
+            marks.follow_up_made_at,
+            [last_shop_at, marks.manual_answered_at],
+        )
+    });
     let snooze_ended = marks.snoozed_until.is_some()
         && logical.iter().filter(is_real_customer).any(|l| {
             marks
@@ -319,6 +326,18 @@ pub fn compute(msgs: &[StateMsg], marks: Marks, rules: &RuleSet) -> Option<ConvS
         removed_since,
         older_since,
         bounce_open,
+    })
+}
+
+/// Whether a promise to follow up at `due` (made at `made`) is settled by one of the shop's
+/// answers (`answers`: its newest reply from any client, the owner's "answered" mark). Any
+/// answer after the promise was made settles it, early or late; a reply that makes a new
+/// promise replaces the old one (the caller stores the new one). Without a known `made` time
+/// (promises stored before it was recorded) only an answer at or after `due` settles it.
+pub fn promise_settled(due: i64, made: Option<i64>, answers: [Option<i64>; 2]) -> bool {
+    answers.into_iter().flatten().any(|a| match made {
+        Some(m) => a > m,
+        None => a >= due,
     })
 }
 
@@ -767,6 +786,152 @@ mod tests {
             let st = compute(&msgs, marks, &RuleSet::default()).unwrap();
             assert_eq!(st.pending_since, pending, "{name}");
             assert_eq!(st.older_since, older, "{name}");
+        }
+    }
+
+    #[test]
+    fn promise_settled_rules() {
+        // (name, due, made, shop reply, manual mark, settled)
+        type Case = (
+            &'static str,
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            bool,
+        );
+        let cases: Vec<Case> = vec![
+            ("no answer since", 500, Some(200), Some(200), None, false),
+            (
+                "kept early: a reply before the time",
+                500,
+                Some(200),
+                Some(300),
+                None,
+                true,
+            ),
+            (
+                "kept late: a reply after the time",
+                500,
+                Some(200),
+                Some(700),
+                None,
+                true,
+            ),
+            (
+                "kept at the time itself",
+                500,
+                Some(200),
+                Some(500),
+                None,
+                true,
+            ),
+            (
+                "a phone mark after the promise",
+                500,
+                Some(200),
+                Some(200),
+                Some(250),
+                true,
+            ),
+            (
+                "a phone mark before the promise",
+                500,
+                Some(200),
+                Some(200),
+                Some(150),
+                false,
+            ),
+            (
+                "legacy promise: early reply does not count",
+                500,
+                None,
+                Some(300),
+                None,
+                false,
+            ),
+            (
+                "legacy promise: reply at the time counts",
+                500,
+                None,
+                Some(500),
+                None,
+                true,
+            ),
+            ("nothing at all", 500, Some(200), None, None, false),
+        ];
+        for (name, due, made, shop, manual, want) in cases {
+            assert_eq!(promise_settled(due, made, [shop, manual]), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_later_reply_settles_the_promise_in_the_conversation_state() {
+        // Promise made by the reply at 200, due at 500.
+        let marks = Marks {
+            follow_up_at: Some(500),
+            follow_up_made_at: Some(200),
+            ..Marks::default()
+        };
+        let base = vec![msg(1, "a@x", JANE, 100), msg(2, "b@x", SHOP, 200)];
+        // (name, extra messages, manual mark, follow_up_done, pending_since)
+        type Case = (&'static str, Vec<StateMsg>, Option<i64>, bool, Option<i64>);
+        let cases: Vec<Case> = vec![
+            ("open promise", vec![], None, false, None),
+            (
+                "second reply before the time",
+                vec![msg(3, "c@x", SHOP, 300)],
+                None,
+                true,
+                None,
+            ),
+            (
+                "second reply after the time",
+                vec![msg(3, "c@x", SHOP, 600)],
+                None,
+                true,
+                None,
+            ),
+            ("answered by phone", vec![], Some(260), true, None),
+            (
+                "the customer writes again: the promise stays until the shop answers",
+                vec![msg(3, "c@x", JANE, 300)],
+                None,
+                false,
+                Some(300),
+            ),
+            (
+                "the customer writes again and the shop answers",
+                vec![msg(3, "c@x", JANE, 300), msg(4, "d@x", SHOP, 350)],
+                None,
+                true,
+                None,
+            ),
+            (
+                "a shop auto-responder settles nothing",
+                vec![auto(msg(3, "c@x", SHOP, 300), AutoKind::AutoReply)],
+                None,
+                false,
+                None,
+            ),
+            (
+                "the Sent copy of the promising reply itself settles nothing",
+                vec![msg(3, "b@x", SHOP, 230)],
+                None,
+                false,
+                None,
+            ),
+        ];
+        for (name, extra, manual, done, pending) in cases {
+            let mut msgs = base.clone();
+            msgs.extend(extra);
+            let marks = Marks {
+                manual_answered_at: manual,
+                ..marks
+            };
+            let st = compute(&msgs, marks, &RuleSet::default()).unwrap();
+            assert_eq!(st.follow_up_done, done, "{name}");
+            assert_eq!(st.pending_since, pending, "{name}");
         }
     }
 

@@ -572,6 +572,73 @@ fn rules_exclude_and_undo() {
     assert_eq!(s.rules().unwrap().len(), 1);
 }
 
+/// Issue 21: a promise is settled by any later answer (early or late), a new promise replaces
+/// it, and taking back the "answered" mark that settled it brings it back.
+#[test]
+fn a_promise_is_settled_by_any_later_answer() {
+    let mut s = store();
+    let out = ingest(
+        &mut s,
+        vec![
+            mail("q@jane", JANE, SHOP, "Lamp", "2025-11-24 10:00"),
+            mail("r1@shop", SHOP, JANE, "Re: Lamp", "2025-11-24 11:00").reply_to("q@jane"),
+        ],
+    );
+    let id = conv_of(&s, out[0].key()).id;
+    // The reply at 11:00 promised "by the end of Wednesday".
+    let due = berlin("2025-11-26 17:00");
+    s.set_follow_up(id, Some(due), berlin("2025-11-24 11:00"))
+        .unwrap();
+    let row = |s: &Store, at: &str| s.conversation_at(id, berlin(at)).unwrap().unwrap();
+    assert_eq!(
+        row(&s, "2025-11-25 12:00").due_at,
+        None,
+        "not shown on Tuesday"
+    );
+    assert_eq!(
+        row(&s, "2025-11-26 08:00").due_at,
+        Some(due),
+        "shown from its day"
+    );
+
+    // Answered by phone on Tuesday: settled, also after its time.
+    s.mark_answered(id, Some(berlin("2025-11-25 09:00")))
+        .unwrap();
+    assert_eq!(row(&s, "2025-11-26 18:00").follow_up_at, None);
+    assert!(s
+        .list(View::Overdue, berlin("2025-11-27 10:00"), 0, 50)
+        .unwrap()
+        .is_empty());
+    // The mark taken back: the promise is open again.
+    s.mark_answered(id, None).unwrap();
+    assert_eq!(row(&s, "2025-11-26 18:00").follow_up_at, Some(due));
+    assert_eq!(
+        ids(&s
+            .list(View::Overdue, berlin("2025-11-27 10:00"), 0, 50)
+            .unwrap()),
+        vec![id]
+    );
+
+    // A second reply from another client on Tuesday, before the promised time: settled.
+    ingest(
+        &mut s,
+        vec![mail("r2@shop", SHOP, JANE, "Re: Lamp", "2025-11-25 10:00").reply_to("r1@shop")],
+    );
+    assert_eq!(row(&s, "2025-11-27 10:00").follow_up_at, None);
+    assert_eq!(row(&s, "2025-11-27 10:00").due_at, None);
+
+    // That reply promised again (Thursday): the new promise replaces the old one.
+    let thursday = berlin("2025-11-27 17:00");
+    s.set_follow_up(id, Some(thursday), berlin("2025-11-25 10:00"))
+        .unwrap();
+    assert_eq!(row(&s, "2025-11-27 10:00").due_at, Some(thursday));
+    assert_eq!(
+        row(&s, "2025-11-26 18:00").due_at,
+        None,
+        "the old one is gone"
+    );
+}
+
 #[test]
 fn mark_answered_snooze_and_follow_up() {
     let mut s = store();
@@ -638,7 +705,8 @@ fn mark_answered_snooze_and_follow_up() {
         .reply_to("c@jane")],
     );
     let fu = berlin("2025-11-27 10:00");
-    s.set_follow_up(id, Some(fu)).unwrap();
+    s.set_follow_up(id, Some(fu), berlin("2025-11-24 12:00"))
+        .unwrap();
     assert!(needs(&s, berlin("2025-11-26 10:00")).is_empty());
     let at_fu = s.list(View::NeedsReply, fu, 0, 50).unwrap();
     assert_eq!(ids(&at_fu), vec![id]);
@@ -681,13 +749,22 @@ fn mark_answered_snooze_and_follow_up() {
     );
     let pending_due = due_at(berlin("2025-11-28 09:30"), &cal);
     let early = pending_due - Duration::hours(2);
-    s.set_follow_up(id, Some(early)).unwrap();
+    s.set_follow_up(id, Some(early), berlin("2025-11-28 09:31"))
+        .unwrap();
     assert_eq!(
         s.conversation_at(id, early).unwrap().unwrap().due_at,
         Some(early.min(pending_due))
     );
+    // A promise counts from the start of its day (issue 21), not only from its time.
     assert_eq!(
         s.conversation_at(id, early - Duration::minutes(1))
+            .unwrap()
+            .unwrap()
+            .due_at,
+        Some(early)
+    );
+    assert_eq!(
+        s.conversation_at(id, berlin("2025-11-27 23:00"))
             .unwrap()
             .unwrap()
             .due_at,
@@ -1066,7 +1143,7 @@ fn reset_mailbox_keeps_local_data() {
     let until = berlin("2026-01-01 09:00");
     s.snooze(id, Some(until)).unwrap();
     let fu = berlin("2026-01-02 09:00");
-    s.set_follow_up(id, Some(fu)).unwrap();
+    s.set_follow_up(id, Some(fu), until).unwrap();
     s.add_note(JANE, "VIP").unwrap();
     let rule = s.add_rule(RuleKind::Sender, BOB).unwrap();
     s.connection()
@@ -1474,8 +1551,9 @@ fn migrates_a_v1_database_keeping_local_data() {
         assert_eq!(schema::migrate_to(&mut conn, 1).unwrap(), 0);
         conn.execute_batch(
             "INSERT INTO conversations(id, subject, norm_subject, customer_addr, created_at,
-                                       snoozed_until, snoozed_after)
-                 VALUES (1, 'Hi', 'hi', 'jane@mail.com', 0, 1900000000, 1764000000);
+                                       snoozed_until, snoozed_after, follow_up_at)
+                 VALUES (1, 'Hi', 'hi', 'jane@mail.com', 0, 1900000000, 1764000000,
+                         1950000000);
              INSERT INTO messages(conversation_id, mailbox, uidvalidity, uid, content_hash,
                                   message_id, from_addr, from_domain, subject, received_at, body,
                                   size, is_shop, raw)
@@ -1513,6 +1591,18 @@ fn migrates_a_v1_database_keeping_local_data() {
     assert_eq!(c.pending_since.map(|t| t.timestamp()), Some(1764000000));
     assert_eq!(c.snoozed_until.map(|t| t.timestamp()), Some(1900000000));
     assert_eq!(s.search("parcel", 5).unwrap().len(), 1);
+    // A promise from before V10 is the owner's mark now (made at an unknown time: only an
+    // answer at or after its time settles it).
+    assert_eq!(c.follow_up_at.map(|t| t.timestamp()), Some(1950000000));
+    let promise: (Option<i64>, Option<i64>) = s
+        .connection()
+        .query_row(
+            "SELECT promise_at, promise_made_at FROM conversations WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(promise, (Some(1950000000), None));
 
     // A file from a newer shopinbox is refused, not damaged.
     drop(s);

@@ -234,7 +234,8 @@ pub struct ConversationRow {
     pub last_at: DateTime<Utc>,
     /// Oldest customer message not yet answered.
     pub pending_since: Option<DateTime<Utc>>,
-    /// Effective: deadline of `pending_since`, or a follow-up that has come due (the earlier).
+    /// Effective: deadline of `pending_since`, or a promised follow-up on the day asked about
+    /// or earlier (the earlier of the two; a promise is owed from the start of its day).
     pub due_at: Option<DateTime<Utc>>,
     pub last_shop_at: Option<DateTime<Utc>>,
     pub not_customer: Option<NotCustomer>,
@@ -255,6 +256,9 @@ pub struct ConversationRow {
     /// A customer message from before the tracking window was never answered (since when it
     /// waits): history, not owed, listed under "Older, never answered".
     pub older_since: Option<DateTime<Utc>>,
+    /// The customer's newest message (not the shop's, not an auto-reply): what the Received
+    /// column shows. `None` when the customer never wrote (the shop wrote first).
+    pub last_customer_at: Option<DateTime<Utc>>,
 }
 
 /// What a warning is about. Flags never hide anything (DESIGN.md "Flags that warn").
@@ -324,6 +328,17 @@ pub struct OrderRow {
 }
 
 impl ConversationRow {
+    /// The time the Received column shows: the customer's last message, else the newest.
+    pub fn received_at(&self) -> DateTime<Utc> {
+        self.last_customer_at.unwrap_or(self.last_at)
+    }
+
+    /// When it is due next: the customer's deadline or the promised follow-up (also one on a
+    /// later day), whichever is earlier. A snooze ending after it needs a yes (issue 21).
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        [self.due_at, self.follow_up_at].into_iter().flatten().min()
+    }
+
     /// Does it need a reply at `now` (pending or a due follow-up, not snoozed, a customer)?
     pub fn needs_reply(&self, now: DateTime<Utc>) -> bool {
         self.not_customer.is_none()

@@ -142,6 +142,33 @@ pub fn run_sync(
     Ok(summary)
 }
 
+/// The exit code of a sync that returned a summary: 0, or [`crate::exit::PARTIAL`] when some
+/// folders could not be synced (a sync that synced nothing fails with an error instead).
+pub fn exit_code(s: &SyncSummary) -> i32 {
+    if s.failed.is_empty() {
+        crate::exit::OK
+    } else {
+        crate::exit::PARTIAL
+    }
+}
+
+/// The inbox's status line after a partial sync: one line, `None` when every folder synced.
+pub fn partial_line(s: &SyncSummary) -> Option<String> {
+    let first = s.failed.first()?;
+    let names: Vec<String> = s
+        .failed
+        .iter()
+        .map(|f| crate::sync::session::printable(&f.folder))
+        .collect();
+    Some(format!(
+        "Synced {} of {} folders; not synced: {} ({})",
+        s.folders.len(),
+        s.folders.len() + s.failed.len(),
+        names.join(", "),
+        crate::sync::session::printable(&first.reason)
+    ))
+}
+
 /// The summary as printed: one line per folder, then the totals and speed.
 pub fn format_summary(s: &SyncSummary) -> String {
     let mut lines: Vec<String> = s
@@ -174,15 +201,28 @@ pub fn format_summary(s: &SyncSummary) -> String {
     } else {
         String::new()
     };
-    if s.no_sent_folder {
-        lines.push(
-            "note: no Sent folder found on the server: replies sent from other mail programs \
-             cannot be seen; set [imap] sent_folder if there is one"
-                .to_string(),
-        );
+    for f in &s.failed {
+        lines.push(format!(
+            "{}: not synced: {}",
+            crate::sync::session::printable(&f.folder),
+            // A sentence of ours around the server's (already bounded) words: not cut short.
+            crate::mail::sanitize::line(&f.reason)
+        ));
     }
+    for n in &s.notices {
+        lines.push(format!("note: {}", crate::mail::sanitize::line(n)));
+    }
+    let partial = if s.failed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} of {} folders synced)",
+            s.folders.len(),
+            s.folders.len() + s.failed.len()
+        )
+    };
     lines.push(format!(
-        "synced in {secs:.1} s: {downloaded} downloaded{rate}"
+        "synced in {secs:.1} s: {downloaded} downloaded{rate}{partial}"
     ));
     lines.join("\n")
 }
@@ -230,26 +270,47 @@ mod tests {
                 },
             ],
             elapsed: Duration::from_millis(2000),
-            no_sent_folder: false,
+            ..SyncSummary::default()
         };
         assert_eq!(
             format_summary(&s),
             "INBOX: 10 new, 2 changed, 1 removed, 2 deleted or moved by another client during \
              the sync (skipped)\n\
-             Sent[2J: 0 new, 0 changed, 0 removed (folder was recreated on the server: rebuilt)\n\
+             Sent: 0 new, 0 changed, 0 removed (folder was recreated on the server: rebuilt)\n\
              synced in 2.0 s: 10 downloaded, 5 messages/s"
         );
         let idle = SyncSummary::default();
         assert_eq!(format_summary(&idle), "synced in 0.0 s: 0 downloaded");
-        let no_sent = SyncSummary {
-            no_sent_folder: true,
+        let partial = SyncSummary {
+            folders: vec![FolderSummary {
+                folder: "INBOX".into(),
+                new: 1,
+                ..Default::default()
+            }],
+            failed: vec![crate::sync::FolderFailure {
+                folder: "Bestellungen-\u{c4}".into(),
+                reason: "cannot open the folder \"Bestellungen-\u{c4}\" on h: the server \
+                         answered \"Mailbox does not exist\"\x1b[2J"
+                    .into(),
+            }],
+            notices: vec!["h has no Sent folder".into()],
             ..SyncSummary::default()
         };
         assert_eq!(
-            format_summary(&no_sent),
-            "note: no Sent folder found on the server: replies sent from other mail programs \
-             cannot be seen; set [imap] sent_folder if there is one\n\
-             synced in 0.0 s: 0 downloaded"
+            format_summary(&partial),
+            "INBOX: 1 new, 0 changed, 0 removed\n\
+             Bestellungen-\u{c4}: not synced: cannot open the folder \"Bestellungen-\u{c4}\" on h: \
+             the server answered \"Mailbox does not exist\"\n\
+             note: h has no Sent folder\n\
+             synced in 0.0 s: 0 downloaded (1 of 2 folders synced)"
         );
+        assert_eq!(exit_code(&partial), crate::exit::PARTIAL);
+        assert_eq!(exit_code(&idle), crate::exit::OK);
+        assert_eq!(
+            partial_line(&partial).unwrap(),
+            "Synced 1 of 2 folders; not synced: Bestellungen-\u{c4} (cannot open the folder \
+             \"Bestellungen-\u{c4}\" on h: the server answered \"Mailbox does not exist\")"
+        );
+        assert_eq!(partial_line(&idle), None);
     }
 }

@@ -12,10 +12,12 @@
 //! neither a CHANGEDSINCE fetch nor a comparison of every UID is needed (`plan::expunge_check`
 //! decides, and falls back to the comparison when the counts do not add up).
 
+use super::folders::{self, ListedFolder};
 use super::plan::{self, ExpungeCheck, FlagRefresh, LocalFolder, Plan, Removal};
 use super::session::{FetchedMessage, ImapSession};
 use super::{
-    ExpungesVia, FolderSummary, IgnoreCaps, ImapAccount, SyncError, SyncEvent, SyncSummary,
+    ExpungesVia, FolderFailure, FolderSummary, IgnoreCaps, ImapAccount, SyncError, SyncEvent,
+    SyncSummary,
 };
 use crate::clock::Clock;
 use crate::mail::parse::parse_message;
@@ -37,8 +39,8 @@ pub struct SyncOptions {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Pause before the second look at a folder that suddenly appears empty.
     pub confirm_delay: Duration,
-    /// Set once the owner was told that the server has no Sent folder, so that a worker that
-    /// syncs every few minutes says it once, not every pass.
+    /// Set once the owner was told that the server has no Sent folder in this process. The
+    /// store records it too (said once per store, whatever process syncs).
     pub told_no_sent: Arc<AtomicBool>,
     /// Act as if the server did not offer these extensions (benchmarks and tests; the
     /// default comes from `SHOPINBOX_SYNC_IGNORE`, see [`IgnoreCaps`]).
@@ -178,22 +180,42 @@ fn run_on(
     let mut sess = kept.take_or_connect(account)?;
     sess.ignore(opts.ignore_caps);
     sess.enable_qresync()?;
-    let (folders, sent) = folder_list(account, &mut sess)?;
+    let list = folder_list(account, &mut sess)?;
+    let sent = list.sent.clone();
     if let Some(sent) = &sent {
         store.remember_sent_folder(sent)?;
+        store.forget_said(NO_SENT_SAID)?;
     }
     let mut summary = SyncSummary {
         no_sent_folder: sent.is_none(),
         ..SyncSummary::default()
     };
-    if sent.is_none() && !opts.told_no_sent.swap(true, Ordering::SeqCst) {
-        on_event(SyncEvent::Notice(no_sent_notice(sess.host())));
+    // Said once per store (recorded before it is said), with the folders that exist.
+    if sent.is_none() && store.say_once(NO_SENT_SAID)? {
+        opts.told_no_sent.store(true, Ordering::SeqCst);
+        let notice = no_sent_notice(sess.host(), &folders::existing(&list.listed));
+        summary.notices.push(notice.clone());
+        on_event(SyncEvent::Notice(notice));
     }
     // The first sync or import starts tracking (DESIGN.md "Tracking window").
     store.start_tracking()?;
     let history_was_pending = store.history_pending()?.is_some();
-    for folder in &folders {
-        let fs = sync_folder(&mut sess, store, folder, opts, on_event)?;
+    let mut synced = Vec::new();
+    let mut first_error = None;
+    for folder in &list.folders {
+        let fs = match sync_folder(&mut sess, store, folder, opts, on_event) {
+            Ok(fs) => fs,
+            Err(e) if folder_only(&e) => {
+                let e = with_hint(e, folder, &list);
+                summary.failed.push(FolderFailure {
+                    folder: folder.clone(),
+                    reason: e.to_string(),
+                });
+                first_error.get_or_insert(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         on_event(SyncEvent::FolderDone {
             folder: fs.folder.clone(),
             new: fs.new,
@@ -201,54 +223,135 @@ fn run_on(
             removed: fs.removed,
         });
         summary.folders.push(fs);
+        synced.push(folder.clone());
+    }
+    // Nothing could be synced: that is the pass's failure, not a partial sync.
+    if synced.is_empty() {
+        if let Some(e) = first_error {
+            return Err(e);
+        }
     }
     if store.history_pending()?.is_some() {
         if !history_was_pending {
             on_event(SyncEvent::WindowSynced);
         }
-        super::history::fetch_history(&mut sess, store, &folders, opts, &mut summary, on_event)?;
+        super::history::fetch_history(&mut sess, store, &synced, opts, &mut summary, on_event)?;
     }
-    kept.sess = Some(sess);
+    // A connection that saw a refusal is not kept: the next pass starts afresh.
+    if summary.failed.is_empty() {
+        kept.sess = Some(sess);
+    } else {
+        sess.logout();
+    }
     summary.elapsed = started.elapsed();
     on_event(SyncEvent::Finished(summary.clone()));
     Ok(summary)
 }
 
-/// What the owner is told, once, when the server has no Sent folder.
-pub fn no_sent_notice(host: &str) -> String {
+/// The store key that records that the owner was told the server has no Sent folder.
+const NO_SENT_SAID: &str = "no_sent_folder";
+
+/// A folder that does not exist gets the closest existing names and the namespace prefix.
+fn with_hint(e: SyncError, folder: &str, list: &FolderList) -> SyncError {
+    match e {
+        SyncError::NoFolder {
+            host,
+            folder: shown,
+            reason,
+            hint,
+        } if hint.is_empty() => SyncError::NoFolder {
+            host,
+            folder: shown,
+            reason,
+            hint: folders::suggestion(folder, &list.listed, list.prefix.as_deref()),
+        },
+        other => other,
+    }
+}
+
+/// What the owner is told, once per store, when the server has no Sent folder: with the
+/// folders that exist (sanitized), so that the right one can be set.
+pub fn no_sent_notice(host: &str, existing: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut names: Vec<String> = existing
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("\"{}\"", super::session::printable(n)))
+        .collect();
+    if existing.len() > SHOWN {
+        names.push(format!("and {} more", existing.len() - SHOWN));
+    }
+    let have = if names.is_empty() {
+        "it lists no folders".to_string()
+    } else {
+        format!("its folders are {}", names.join(", "))
+    };
     format!(
         "{} has no Sent folder (none marked \\Sent, none of the usual names): replies sent from \
-         other mail programs (phone, webmail) cannot be seen; set [imap] sent_folder if there \
-         is one",
+         other mail programs (phone, webmail) cannot be seen; {have}; set [imap] sent_folder to \
+         the one that holds sent mail, if there is one",
         super::session::printable(host)
     )
 }
 
-/// INBOX first (what the owner waits for), then Sent (answers), then extra folders; each once.
-/// Also returns the Sent folder, if there is one.
-fn folder_list(
-    account: &ImapAccount,
-    sess: &mut ImapSession,
-) -> Result<(Vec<String>, Option<String>), SyncError> {
+/// The folders one pass syncs, and what the server said about its folders.
+struct FolderList {
+    /// INBOX first (what the owner waits for), then Sent (answers), then extra folders; each
+    /// once, configured names resolved through the namespace ([`folders::resolve`]).
+    folders: Vec<String>,
+    /// The Sent folder, if there is one.
+    sent: Option<String>,
+    /// Every folder the server listed.
+    listed: Vec<ListedFolder>,
+    /// The personal namespace's prefix (`INBOX.` on Courier and Cyrus).
+    prefix: Option<String>,
+}
+
+fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<FolderList, SyncError> {
+    let listed = sess.list_folders()?;
+    // NAMESPACE only when a configured name is not listed as it is (one round trip saved on
+    // every pass otherwise).
+    let configured = account.sent_folder.iter().chain(&account.extra_folders);
+    let prefix = if configured
+        .filter(|f| !f.trim().is_empty())
+        .any(|f| !listed.iter().any(|l| folders::same_name(&l.name, f)))
+    {
+        sess.namespace_prefix()?
+    } else {
+        None
+    };
     let mut folders = vec!["INBOX".to_string()];
     // An explicit setting is the owner's choice and wins over discovery.
     let sent = match &account.sent_folder {
-        Some(s) => Some(s.clone()),
-        None => sess.find_sent()?,
+        Some(s) => Some(folders::resolve(s, &listed, prefix.as_deref())),
+        None => folders::choose_sent(&listed),
     };
-    for f in sent
+    let extra = account
+        .extra_folders
         .iter()
-        .cloned()
-        .chain(account.extra_folders.iter().cloned())
-    {
-        let dup = folders.iter().any(|have| {
-            have == &f || (have.eq_ignore_ascii_case("INBOX") && f.eq_ignore_ascii_case("INBOX"))
-        });
+        .map(|f| folders::resolve(f, &listed, prefix.as_deref()));
+    for f in sent.iter().cloned().chain(extra) {
+        let dup = folders.iter().any(|have| folders::same_name(have, &f));
         if !dup && !f.trim().is_empty() {
             folders.push(f);
         }
     }
-    Ok((folders, sent))
+    Ok(FolderList {
+        folders,
+        sent,
+        listed,
+        prefix,
+    })
+}
+
+/// Whether a failure concerns one folder only (the server refused to open or read it with a
+/// tagged NO/BAD; the connection is still in step): the other folders are synced anyway. An
+/// answer that could not be read may have left the connection out of step: that ends the pass.
+fn folder_only(e: &SyncError) -> bool {
+    matches!(
+        e,
+        SyncError::NoFolder { .. } | SyncError::Server { .. } | SyncError::BadFolderName { .. }
+    )
 }
 
 fn sync_folder(

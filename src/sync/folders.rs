@@ -122,9 +122,201 @@ pub fn choose_sent(list: &[ListedFolder]) -> Option<String> {
     })
 }
 
+/// The personal namespace's prefix from a NAMESPACE answer (RFC 2342): `* NAMESPACE
+/// (("INBOX." ".")) NIL NIL` → `INBOX.`. `None` when there is no personal namespace or its
+/// prefix is empty (Dovecot's default).
+pub fn personal_prefix(answer: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(answer);
+    // As sent, or as the stream's rewriter hands it over (`* OK NAMESPACE …`).
+    let line = text.lines().find_map(|l| {
+        ["* NAMESPACE ", "* OK NAMESPACE "].iter().find_map(|p| {
+            l.get(..p.len())
+                .filter(|head| head.eq_ignore_ascii_case(p))
+                .map(|_| &l[p.len()..])
+        })
+    })?;
+    let rest = line.trim_start().strip_prefix("((")?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let mut prefix = String::new();
+    let mut chars = rest.chars();
+    loop {
+        match chars.next()? {
+            '"' => break,
+            '\\' => prefix.push(chars.next()?),
+            c => prefix.push(c),
+        }
+    }
+    (!prefix.is_empty()).then(|| from_wire(&prefix))
+}
+
+/// Whether two folder names are the same folder (INBOX is case-insensitive, RFC 3501 5.1).
+pub fn same_name(a: &str, b: &str) -> bool {
+    a == b || (a.eq_ignore_ascii_case("INBOX") && b.eq_ignore_ascii_case("INBOX"))
+}
+
+/// The folder a configured name means on this server: the name itself when the server lists
+/// it; else, on a server that keeps the owner's folders under a prefix (Courier and Cyrus:
+/// `INBOX.`), the prefixed name when that is listed; else the name unchanged (opening it
+/// then says whether it exists).
+pub fn resolve(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> String {
+    let has = |n: &str| listed.iter().any(|f| same_name(&f.name, n));
+    if has(name) {
+        return name.to_string();
+    }
+    match prefix {
+        Some(p) if !name.starts_with(p) && has(&format!("{p}{name}")) => format!("{p}{name}"),
+        _ => name.to_string(),
+    }
+}
+
+/// Up to three listed folders whose names are closest to `name` (with and without the
+/// namespace prefix), most similar first: for an error about a folder that does not exist.
+pub fn closest(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> Vec<String> {
+    let bare = |n: &str| -> String {
+        let n = prefix.and_then(|p| n.strip_prefix(p)).unwrap_or(n);
+        n.to_lowercase()
+    };
+    let want = bare(name);
+    let mut scored: Vec<(f64, &str)> = listed
+        .iter()
+        .filter(|f| !f.has("\\Noselect") && !f.has("\\NonExistent"))
+        .map(|f| {
+            let score = strsim::jaro_winkler(&want, &bare(&f.name))
+                .max(strsim::normalized_levenshtein(&want, &bare(&f.name)));
+            (score, f.name.as_str())
+        })
+        .filter(|(score, _)| *score >= 0.7)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
+}
+
+/// What to suggest for a configured folder the server does not have: the closest existing
+/// names, and the prefixed name on a server with a namespace prefix. Empty when there is
+/// nothing to suggest. Names are sanitized.
+pub fn suggestion(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> String {
+    // INBOX is never under the prefix and has no look-alikes worth naming (RFC 3501 5.1: it
+    // is the one name every server has).
+    if name.eq_ignore_ascii_case("INBOX") {
+        return String::new();
+    }
+    let near = closest(name, listed, prefix);
+    let mut parts = Vec::new();
+    if !near.is_empty() {
+        let names: Vec<String> = near
+            .iter()
+            .map(|n| format!("\"{}\"", super::session::printable(n)))
+            .collect();
+        parts.push(format!("folders with a similar name: {}", names.join(", ")));
+    }
+    if let Some(p) = prefix.filter(|p| !name.starts_with(*p)) {
+        let prefixed = format!("{p}{name}");
+        if !near.iter().any(|n| n == &prefixed) {
+            parts.push(format!(
+                "this server keeps folders under \"{}\", so it may be \"{}\"",
+                super::session::printable(p),
+                super::session::printable(&prefixed)
+            ));
+        }
+    }
+    parts.join("; ")
+}
+
+/// The selectable folders' names, sanitized, INBOX first: for the owner.
+pub fn existing(listed: &[ListedFolder]) -> Vec<String> {
+    let mut out: Vec<String> = listed
+        .iter()
+        .filter(|f| !f.has("\\Noselect") && !f.has("\\NonExistent"))
+        .map(|f| super::session::printable(&f.name))
+        .collect();
+    out.sort_by_key(|f| !f.eq_ignore_ascii_case("INBOX"));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listed(names: &[&str]) -> Vec<ListedFolder> {
+        names
+            .iter()
+            .map(|n| ListedFolder {
+                name: n.to_string(),
+                flags: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn namespace_answers() {
+        for (answer, want) in [
+            (
+                &b"* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared.\" \".\"))\r\na3 OK\r\n"[..],
+                Some("INBOX."),
+            ),
+            (b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n", None),
+            (b"* NAMESPACE NIL NIL NIL\r\n", None),
+            (
+                b"* OK NAMESPACE ((\"INBOX.\" \".\")) NIL NIL\r\n",
+                Some("INBOX."),
+            ),
+            (b"* namespace ((\"Mail/\" \"/\"))\r\n", Some("Mail/")),
+            (
+                b"* NAMESPACE ((\"&AMQ-.\" \".\")) NIL NIL\r\n",
+                Some("\u{c4}."),
+            ),
+            (b"* OK nothing\r\n", None),
+            (b"* NAMESPACE ((\"INBOX.", None),
+        ] {
+            assert_eq!(personal_prefix(answer).as_deref(), want, "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn configured_names_resolve_through_the_namespace() {
+        let courier = listed(&["INBOX", "INBOX.Sent", "INBOX.Bestellungen-\u{c4}"]);
+        let p = Some("INBOX.");
+        for (name, want) in [
+            ("Bestellungen-\u{c4}", "INBOX.Bestellungen-\u{c4}"),
+            ("INBOX.Bestellungen-\u{c4}", "INBOX.Bestellungen-\u{c4}"),
+            ("Sent", "INBOX.Sent"),
+            ("inbox", "inbox"),
+            ("Nope", "Nope"),
+        ] {
+            assert_eq!(resolve(name, &courier, p), want, "{name}");
+        }
+        let dovecot = listed(&["INBOX", "Sent", "Bestellungen"]);
+        assert_eq!(resolve("Sent", &dovecot, None), "Sent");
+        assert_eq!(resolve("Nope", &dovecot, None), "Nope");
+    }
+
+    #[test]
+    fn suggestions_name_the_closest_folders_and_the_prefix() {
+        let courier = listed(&["INBOX", "INBOX.Sent", "INBOX.Bestellungen", "INBOX.Trash"]);
+        assert_eq!(
+            suggestion("Bestellungen-\u{c4}", &courier, Some("INBOX.")),
+            "folders with a similar name: \"INBOX.Bestellungen\"; this server keeps folders \
+             under \"INBOX.\", so it may be \"INBOX.Bestellungen-\u{c4}\""
+        );
+        let dovecot = listed(&["INBOX", "Sent", "Bestellungen", "Rechnungen"]);
+        assert_eq!(
+            closest("bestelungen", &dovecot, None),
+            vec!["Bestellungen".to_string()]
+        );
+        assert_eq!(suggestion("Zzzz", &dovecot, None), "");
+        assert_eq!(
+            suggestion("INBOX", &listed(&["INBOX.Archiv"]), Some("INBOX.")),
+            ""
+        );
+        assert_eq!(
+            existing(&listed(&["Sent", "INBOX", "A\x1b[2Jb"])),
+            vec!["INBOX", "Sent", "Ab"]
+        );
+    }
 
     #[test]
     fn names_on_the_wire() {

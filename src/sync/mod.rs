@@ -49,6 +49,10 @@ pub struct ImapAccount {
     pub username: String,
     /// Empty with OAuth 2.0.
     pub password: String,
+    /// Where the password comes from, in the config's words, for a refused login:
+    /// `[imap] password_env (ALPHX_PASSWORD)` or `[imap] password_command` (never the
+    /// command itself). Empty: "[imap] username and password".
+    pub password_from: String,
     /// `auth = "oauth2"`: where access tokens come from (shared by all connections).
     pub oauth2: Option<std::sync::Arc<crate::oauth::TokenSource>>,
     /// Extra CA certificate(s) to trust (a private CA; the tests' CA).
@@ -72,6 +76,10 @@ impl ImapAccount {
                 config::ServerAuth::Password(p) => config::resolve_password("imap", p)?,
                 config::ServerAuth::OAuth2(_) => String::new(),
             },
+            password_from: match &imap.auth {
+                config::ServerAuth::Password(p) => password_from("imap", p),
+                config::ServerAuth::OAuth2(_) => String::new(),
+            },
             oauth2: match &imap.auth {
                 config::ServerAuth::OAuth2(o) => Some(crate::oauth::TokenSource::shared(o)),
                 config::ServerAuth::Password(_) => None,
@@ -83,6 +91,31 @@ impl ImapAccount {
     }
 }
 
+/// Where a password comes from, as a refused login names it: `[imap] password_env
+/// (ALPHX_PASSWORD)` or `[imap] username and password_command` (never the command text).
+pub fn password_from(section: &str, p: &config::PasswordSource) -> String {
+    match p {
+        config::PasswordSource::Env(var) => format!(
+            "[{section}] username and password_env ({})",
+            session::printable(var)
+        ),
+        config::PasswordSource::Command(_) => {
+            format!("[{section}] username and password_command (run it in a shell to see what it prints)")
+        }
+    }
+}
+
+impl ImapAccount {
+    /// What a refused login tells the owner to check.
+    pub fn login_hint(&self) -> String {
+        if self.password_from.is_empty() {
+            "[imap] username and the password".to_string()
+        } else {
+            self.password_from.clone()
+        }
+    }
+}
+
 impl std::fmt::Debug for ImapAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImapAccount")
@@ -91,6 +124,7 @@ impl std::fmt::Debug for ImapAccount {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("password_from", &self.password_from)
             .field(
                 "oauth2",
                 &self.oauth2.as_ref().map(|o| o.settings().describe()),
@@ -206,6 +240,17 @@ pub struct SyncSummary {
     pub elapsed: Duration,
     /// The server has no Sent folder (none configured, none found).
     pub no_sent_folder: bool,
+    /// Folders that could not be synced this pass (the others were): a partial sync.
+    pub failed: Vec<FolderFailure>,
+    /// Things the owner is told once per store (the server has no Sent folder).
+    pub notices: Vec<String>,
+}
+
+/// A folder a pass could not sync, and why (one sentence with the server's own words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderFailure {
+    pub folder: String,
+    pub reason: String,
 }
 
 impl SyncSummary {
@@ -229,6 +274,29 @@ impl SyncSummary {
     }
 }
 
+fn hint_suffix(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!(" ({hint})")
+    }
+}
+
+/// What to do after the server refused `action` (the end of [`SyncError::Server`]'s sentence).
+fn advice(action: &str) -> &'static str {
+    if action.starts_with("save the message") {
+        "the copy is saved at the next sync; if the server keeps refusing, check [imap] \
+         sent_folder and that the mailbox is not full"
+    } else if action.starts_with("log in") {
+        "check [imap] username and the server's settings"
+    } else if action.starts_with("change flags") {
+        "shopinbox tries again at the next sync"
+    } else {
+        "shopinbox tries again at the next sync; if the server keeps answering this, ask the \
+         mail provider what it means"
+    }
+}
+
 /// Why a sync (or write-back) failed. Each message is one sentence for the owner; none
 /// contains the password.
 #[derive(Debug, thiserror::Error)]
@@ -239,11 +307,16 @@ pub enum SyncError {
         source: NetError,
     },
     #[error(
-        "cannot log in to {host} as {user}: the server rejected the user name or password; \
-         check [imap] username and password_command"
+        "cannot log in to {host} as {user}: the server refused the password; check {password_from}"
     )]
-    Login { host: String, user: String },
-    #[error("cannot {action} on {host}: the server answered \"{reason}\"")]
+    Login {
+        host: String,
+        user: String,
+        /// Where the password came from, as the config says it (`[imap] password_env
+        /// (ALPHX_PASSWORD)`, `[imap] password_command`): never the password or the command.
+        password_from: String,
+    },
+    #[error("cannot {action} on {host}: the server answered \"{reason}\"; {}", advice(.action))]
     Server {
         host: String,
         action: String,
@@ -260,20 +333,26 @@ pub enum SyncError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot {action} on {host}: the server's answer was not understood ({detail})")]
+    #[error(
+        "cannot {action} on {host}: shopinbox did not understand the server's answer \
+         ({detail}); try again, and if it repeats report it with this message"
+    )]
     Protocol {
         host: String,
         action: String,
         detail: String,
     },
     #[error(
-        "cannot open the folder {folder:?} on {host}: the server answered \"{reason}\"; check \
-         [imap] folders and sent_folder"
+        "cannot open the folder \"{folder}\" on {host}: the server answered \"{reason}\"; check \
+         [imap] folders and sent_folder{}", hint_suffix(.hint)
     )]
     NoFolder {
         host: String,
         folder: String,
         reason: String,
+        /// The closest existing folders and the namespace prefix, when the sync knows them
+        /// (see [`folders::suggestion`]); empty otherwise.
+        hint: String,
     },
     #[error("cannot use the folder name {folder:?}: it contains a line break")]
     BadFolderName { folder: String },

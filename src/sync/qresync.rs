@@ -60,6 +60,12 @@ impl Rewriter {
         self.out.extend_from_slice(&line);
     }
 
+    /// Nothing is held: no partial line, literal or rewritten bytes waiting (the stream may
+    /// then stop rewriting).
+    pub fn idle(&self) -> bool {
+        self.out_pos == self.out.len() && self.line.is_empty() && self.literal_left == 0
+    }
+
     /// Copies rewritten bytes into `buf`; 0 when none are ready.
     pub fn take(&mut self, buf: &mut [u8]) -> usize {
         let ready = &self.out[self.out_pos..];
@@ -74,11 +80,16 @@ impl Rewriter {
     }
 }
 
-/// `* VANISHED …` → `* OK VANISHED …`, `* ENABLED …` → `* OK ENABLED …`; other lines unchanged.
+/// `* VANISHED …` → `* OK VANISHED …`, `* ENABLED …` → `* OK ENABLED …`, `* NAMESPACE …` →
+/// `* OK NAMESPACE …` (RFC 2342, which `imap-proto` 0.10 cannot parse either); other lines
+/// unchanged.
 fn rewrite_line(line: Vec<u8>) -> Vec<u8> {
     let head = &line[..line.len().min(12)];
     let upper = head.to_ascii_uppercase();
-    if upper.starts_with(b"* VANISHED ") || upper.starts_with(b"* ENABLED") {
+    if upper.starts_with(b"* VANISHED ")
+        || upper.starts_with(b"* ENABLED")
+        || upper.starts_with(b"* NAMESPACE ")
+    {
         let mut out = Vec::with_capacity(line.len() + 3);
         out.extend_from_slice(b"* OK ");
         out.extend_from_slice(&line[2..]);

@@ -28,6 +28,10 @@ pub struct Caps {
     pub uidplus: bool,
     pub idle: bool,
     pub special_use: bool,
+    /// UNSELECT (RFC 3691): leave the open folder without expunging anything.
+    pub unselect: bool,
+    /// NAMESPACE (RFC 2342): where the owner's folders live (`INBOX.` on Courier and Cyrus).
+    pub namespace: bool,
     /// The server offers QRESYNC.
     pub qresync_offered: bool,
     /// QRESYNC (RFC 7162), enabled on the connection by [`ImapSession::enable_qresync`].
@@ -59,7 +63,7 @@ pub struct ImapStream {
 
 impl Read for ImapStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.qresync.load(Ordering::Relaxed) {
+        if !self.qresync.load(Ordering::Relaxed) && self.rewriter.idle() {
             return self.read_tapped(buf);
         }
         let mut chunk = [0u8; 16 * 1024];
@@ -196,7 +200,8 @@ impl ImapSession {
             Err((imap::error::Error::No(_), _)) => {
                 return Err(SyncError::Login {
                     host: host.to_string(),
-                    user: account.username.clone(),
+                    user: printable(&account.username),
+                    password_from: account.login_hint(),
                 })
             }
             Err((e, _)) => return Err(map_err(host, "log in", e)),
@@ -264,6 +269,8 @@ impl ImapSession {
             uidplus: caps.has_str("UIDPLUS"),
             idle: caps.has_str("IDLE"),
             special_use: caps.has_str("SPECIAL-USE"),
+            unselect: caps.has_str("UNSELECT"),
+            namespace: caps.has_str("NAMESPACE"),
             qresync_offered: caps.has_str("QRESYNC"),
             qresync: false,
         })
@@ -297,6 +304,39 @@ impl ImapSession {
             }
         }
         Ok(out)
+    }
+
+    /// The personal namespace's prefix (RFC 2342 NAMESPACE), e.g. `INBOX.` on Courier and
+    /// Cyrus; `None` where the server does not offer NAMESPACE, has no prefix, or refuses.
+    pub fn namespace_prefix(&mut self) -> Result<Option<String>, SyncError> {
+        if !self.caps.namespace {
+            return Ok(None);
+        }
+        // `imap-proto` 0.10 cannot parse `* NAMESPACE`: the stream's rewriter hands it over
+        // as `* OK NAMESPACE …` (see `qresync.rs`), for this command at least.
+        let was_on = self.qresync_on.swap(true, Ordering::SeqCst);
+        let res = self.raw("ask for the folder namespace", "NAMESPACE");
+        if !was_on {
+            self.qresync_on.store(false, Ordering::SeqCst);
+        }
+        match res {
+            Ok(data) => Ok(folders::personal_prefix(&data)),
+            Err(SyncError::Server { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The Sent folder to save copies in: the configured one resolved through the namespace
+    /// (`Sent` is `INBOX.Sent` on Courier), else the one found by [`Self::find_sent`].
+    pub fn sent_folder(&mut self, configured: Option<&str>) -> Result<Option<String>, SyncError> {
+        let listed = self.list_folders()?;
+        Ok(match configured {
+            Some(name) => {
+                let prefix = self.namespace_prefix()?;
+                Some(folders::resolve(name, &listed, prefix.as_deref()))
+            }
+            None => folders::choose_sent(&listed),
+        })
     }
 
     /// The Sent folder: marked `\Sent` (RFC 6154), else the first usual name that exists.
@@ -351,6 +391,7 @@ impl ImapSession {
                     host: self.host.clone(),
                     folder: printable(mailbox),
                     reason: printable(&reason),
+                    hint: String::new(),
                 })
             }
             Err(e) => return Err(map_err(&self.host, &action, e)),
@@ -496,7 +537,36 @@ impl ImapSession {
         Ok(())
     }
 
+    /// Leaves the open folder, if any, without expunging anything: UNSELECT where offered
+    /// (RFC 3691), else CLOSE, which expunges nothing in a folder opened read-only (EXAMINE,
+    /// RFC 3501 6.4.2); a folder open read-write is first re-opened read-only so that CLOSE
+    /// cannot remove messages marked `\Deleted`.
+    pub fn leave_folder(&mut self) -> Result<(), SyncError> {
+        let Some((mailbox, write)) = self.selected.clone() else {
+            return Ok(());
+        };
+        if self.caps.unselect {
+            self.raw("leave the open folder", "UNSELECT")?;
+        } else {
+            if write {
+                self.examine(&mailbox)?;
+            }
+            self.raw("leave the open folder", "CLOSE")?;
+        }
+        self.selected = None;
+        Ok(())
+    }
+
+    /// The folder open on this connection, and whether read-write.
+    pub fn open_folder(&self) -> Option<(&str, bool)> {
+        self.selected.as_ref().map(|(m, w)| (m.as_str(), *w))
+    }
+
     /// APPEND; returns the new UID from UIDPLUS's APPENDUID when the server offers it.
+    ///
+    /// No folder stays open during the APPEND: Courier refuses an APPEND while a folder is
+    /// open read-only (`NO Current box is selected READ-ONLY`), so the open one is left first
+    /// ([`Self::leave_folder`]).
     pub fn append(
         &mut self,
         mailbox: &str,
@@ -512,6 +582,7 @@ impl ImapSession {
                 folder: printable(mailbox),
             });
         }
+        self.leave_folder()?;
         if let Ok(mut t) = self.tap.lock() {
             *t = Some(Vec::new());
         }
@@ -519,8 +590,21 @@ impl ImapSession {
             .inner
             .append_with_flags(folders::to_wire(mailbox), raw, &flags);
         let recorded = self.tap.lock().ok().and_then(|mut t| t.take());
-        res.map_err(|e| map_err(&self.host, "save the message to the Sent folder", e))?;
-        Ok(recorded.as_deref().and_then(parse_appenduid))
+        let action = format!("save the message to the folder {}", printable(mailbox));
+        match res {
+            Ok(()) => Ok(recorded.as_deref().and_then(parse_appenduid)),
+            // `imap` 2.4.1 reports a refusal before the literal as `Append` and drops the
+            // server's words: they are in the recorded answer.
+            Err(imap::error::Error::Append) => Err(SyncError::Server {
+                host: self.host.clone(),
+                action,
+                reason: recorded
+                    .as_deref()
+                    .and_then(tagged_refusal)
+                    .unwrap_or_else(|| "no reason given".to_string()),
+            }),
+            Err(e) => Err(map_err(&self.host, &action, e)),
+        }
     }
 
     pub fn noop(&mut self) -> Result<(), SyncError> {
@@ -584,11 +668,44 @@ pub(crate) fn map_err(host: &str, action: &str, e: imap::error::Error) -> SyncEr
             action: action.to_string(),
             reason: printable(&reason),
         },
+        E::Parse(p) => SyncError::Protocol {
+            host: host.to_string(),
+            action: action.to_string(),
+            detail: parse_detail(&p),
+        },
+        E::Validate(v) => SyncError::Protocol {
+            host: host.to_string(),
+            action: action.to_string(),
+            detail: format!(
+                "a name holds the character {:?}, which cannot be sent",
+                printable(&v.0.to_string())
+            ),
+        },
+        E::Append => SyncError::Server {
+            host: host.to_string(),
+            action: action.to_string(),
+            reason: "no reason given".to_string(),
+        },
         other => SyncError::Protocol {
             host: host.to_string(),
             action: action.to_string(),
             detail: printable(&other.to_string()),
         },
+    }
+}
+
+/// The server's own words from an answer `imap` could not parse, quoted and sanitized.
+fn parse_detail(p: &imap::error::ParseError) -> String {
+    use imap::error::ParseError as P;
+    let quoted = |b: &[u8]| format!("it said \"{}\"", printable(&String::from_utf8_lossy(b)));
+    match p {
+        P::Invalid(b) => quoted(b),
+        P::Unexpected(s) => format!("an unexpected answer: {}", printable(s)),
+        P::Authentication(s, _) => quoted(s.as_bytes()),
+        P::DataNotUtf8(b, _) => format!(
+            "text that is not UTF-8: \"{}\"",
+            printable(&String::from_utf8_lossy(b))
+        ),
     }
 }
 
@@ -607,14 +724,14 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// Server text shown to the owner: control characters dropped, length bounded.
+/// Server text shown to the owner: one line, sanitized ([`crate::mail::sanitize::line`]:
+/// controls, escape sequences and bidi controls gone), length bounded.
 pub(crate) fn printable(s: &str) -> String {
-    let s: String = s.chars().filter(|c| !c.is_control()).collect();
-    let s = s.trim();
+    let s = crate::mail::sanitize::line(s);
     if s.chars().count() > 200 {
         format!("{}…", s.chars().take(200).collect::<String>())
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -812,6 +929,22 @@ pub fn parse_internaldate(s: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// The text of the last tagged `NO`/`BAD` in a recorded answer (`a5 NO [CODE] words` →
+/// `[CODE] words`), sanitized.
+pub(crate) fn tagged_refusal(recorded: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(recorded);
+    text.lines().rev().find_map(|line| {
+        let mut parts = line.trim_end().splitn(3, ' ');
+        let tag = parts.next()?;
+        let status = parts.next()?;
+        if tag.is_empty() || tag == "*" || tag == "+" {
+            return None;
+        }
+        (status.eq_ignore_ascii_case("NO") || status.eq_ignore_ascii_case("BAD"))
+            .then(|| printable(parts.next().unwrap_or("")))
+    })
+}
+
 /// `OK [APPENDUID <uidvalidity> <uid>]` in the recorded answer.
 pub fn parse_appenduid(recorded: &[u8]) -> Option<(u32, u32)> {
     let text = String::from_utf8_lossy(recorded);
@@ -938,7 +1071,55 @@ mod tests {
     }
 
     #[test]
+    fn library_errors_become_the_servers_words() {
+        use imap::error::{Error as E, ParseError as P};
+        let cases: Vec<(E, &str)> = vec![
+            (
+                E::No("[TRYCREATE] Mailbox \x1b[31mdoes not exist".into()),
+                "cannot save on h: the server answered \"[TRYCREATE] Mailbox does not exist\"",
+            ),
+            (
+                E::Bad("Unknown command\r\n".into()),
+                "cannot save on h: the server answered \"Unknown command\"",
+            ),
+            (
+                E::Parse(P::Invalid(b"* FOO ((\"x\")\r\n".to_vec())),
+                "cannot save on h: shopinbox did not understand the server's answer (it said \
+                 \"* FOO ((\"x\")\")",
+            ),
+            (
+                E::Append,
+                "cannot save on h: the server answered \"no reason given\"",
+            ),
+        ];
+        for (e, want) in cases {
+            let text = map_err("h", "save", e).to_string();
+            assert!(text.starts_with(want), "{text}");
+            assert!(!text.contains("Could not append"), "{text}");
+        }
+    }
+
+    #[test]
+    fn tagged_refusals_in_a_recorded_answer() {
+        for (rec, want) in [
+            (
+                &b"a5 NO Current box is selected READ-ONLY\r\n"[..],
+                Some("Current box is selected READ-ONLY"),
+            ),
+            (
+                b"* OK hi\r\na7 BAD [PARSE] no\x1b]0;x\x07pe\r\n",
+                Some("[PARSE] nope"),
+            ),
+            (b"+ OK\r\na5 OK [APPENDUID 1 2] done\r\n", None),
+            (b"* NO alert only\r\n", None),
+        ] {
+            assert_eq!(tagged_refusal(rec).as_deref(), want, "{rec:?}");
+        }
+    }
+
+    #[test]
     fn printable_drops_controls() {
-        assert_eq!(printable("bad\x1b[31m\r\nthing"), "bad[31mthing");
+        assert_eq!(printable("bad\x1b[31m\r\nthing"), "bad thing");
+        assert_eq!(printable("  a\u{202e}b\x07 "), "ab");
     }
 }

@@ -33,12 +33,11 @@ pub fn append_to_sent(
     flags: &[&str],
 ) -> Result<(String, Option<u32>), SyncError> {
     let mut sess = ImapSession::connect(account)?;
-    let folder = match &account.sent_folder {
-        Some(f) => f.clone(),
-        None => sess.find_sent()?.ok_or_else(|| SyncError::NoSentFolder {
+    let folder = sess
+        .sent_folder(account.sent_folder.as_deref())?
+        .ok_or_else(|| SyncError::NoSentFolder {
             host: account.host.clone(),
-        })?,
-    };
+        })?;
     let appended = sess.append(&folder, raw, flags)?;
     let uid = match appended {
         Some((_, uid)) => Some(uid),
@@ -200,10 +199,10 @@ struct Runner<'a> {
 
 impl Runner<'_> {
     fn session(&mut self) -> Result<&mut ImapSession, SyncError> {
-        if self.sess.is_none() {
-            self.sess = Some(ImapSession::connect(self.account)?);
+        if let Some(s) = self.sess.take() {
+            return Ok(self.sess.insert(s));
         }
-        Ok(self.sess.as_mut().expect("connected just above"))
+        Ok(self.sess.insert(ImapSession::connect(self.account)?))
     }
 
     fn run(&mut self, job: &jobs::Job) -> Result<Step, SyncError> {
@@ -231,16 +230,13 @@ impl Runner<'_> {
         let folder = match self.sent_folder.clone() {
             Some(f) => f,
             None => {
-                let f = match &self.account.sent_folder {
-                    Some(f) => f.clone(),
-                    None => {
-                        self.session()?
-                            .find_sent()?
-                            .ok_or_else(|| SyncError::NoSentFolder {
-                                host: self.account.host.clone(),
-                            })?
-                    }
-                };
+                let configured = self.account.sent_folder.clone();
+                let f = self
+                    .session()?
+                    .sent_folder(configured.as_deref())?
+                    .ok_or_else(|| SyncError::NoSentFolder {
+                        host: self.account.host.clone(),
+                    })?;
                 self.sent_folder = Some(f.clone());
                 f
             }

@@ -96,10 +96,10 @@ impl ReplyContext {
                 ),
                 (
                     Placeholder::LateApology,
-                    language.late_apology(self.customer_due_at, self.now),
+                    language.late_apology(self.customer_due_at, self.now, &self.calendar),
                 ),
             ],
-            late: lateness(self.customer_due_at, self.now) != Lateness::OnTime,
+            late: lateness(self.customer_due_at, self.now, &self.calendar) != Lateness::OnTime,
             orders: orders.len(),
             offers,
         }

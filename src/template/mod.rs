@@ -192,7 +192,9 @@ impl FollowUp {
     pub fn due(self, now: DateTime<Utc>, cal: &Calendar) -> Option<DateTime<Utc>> {
         match self {
             FollowUp::None => None,
-            FollowUp::EndOfDay => Some(deadline::due_at(now, cal)),
+            // A promise the owner can keep: made within the promise cut-off before close, "the
+            // end of the day" is the next business day's (issue 21).
+            FollowUp::EndOfDay => Some(deadline::promise_end_of_day(now, cal)),
             FollowUp::BusinessDays(n) => {
                 // Each step is the first close strictly after the previous close, so n steps
                 // past today's close land on the close of the nth business day.

@@ -46,10 +46,11 @@ fn body(t: &Template, c: &ReplyContext) -> String {
     }
 }
 
-/// Late: Monday 18:00 Berlin, two hours after the 17:00 deadline.
+/// Late: Tuesday 11:00 Berlin, two business hours after Monday's 17:00 deadline (Monday
+/// evening, with the shop closed, would not be late).
 fn late() -> ReplyContext {
     ReplyContext {
-        now: Utc.with_ymd_and_hms(2025, 11, 24, 17, 0, 0).unwrap(),
+        now: Utc.with_ymd_and_hms(2025, 11, 25, 10, 0, 0).unwrap(),
         ..ctx()
     }
 }
@@ -103,8 +104,9 @@ fn acknowledge_promises_end_of_day_and_sets_the_follow_up() {
 fn late_apology_only_when_the_reply_is_late() {
     let t = tpl("name: x\n\nHi {first_name}. {late_apology}I am so sorry.\n");
     assert_eq!(body(&t, &ctx()), "Hi John. I am so sorry.\n");
+    // Due Monday 17:00 Berlin (16:00 UTC): Tuesday 11:00 Berlin is two business hours late.
     let late = ReplyContext {
-        now: Utc.with_ymd_and_hms(2025, 11, 24, 18, 0, 0).unwrap(),
+        now: Utc.with_ymd_and_hms(2025, 11, 25, 10, 0, 0).unwrap(),
         ..ctx()
     };
     assert_eq!(

@@ -53,7 +53,7 @@ pub fn follow_up(row: &ConversationRow) -> Option<DateTime<Utc>> {
 }
 
 /// The state badge: "OVERDUE 2h 10m", "due 17:00", "due Mon 17:00", "answered",
-/// "follow-up due 17:00", "FOLLOW-UP overdue 1h", "snoozed until Mon 09:00", …
+/// "promised by 17:00", "FOLLOW-UP overdue 1h", "snoozed until Mon 09:00", …
 pub fn badge(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar) -> String {
     badge_in(row, now, cal, false)
 }
@@ -94,7 +94,7 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
                 }
             }
             (Some(f), _) if short => format!("f-up {}", short_when(f, now, cal)),
-            (Some(f), _) => format!("follow-up {}", crate::deadline::due_label(f, now, cal)),
+            (Some(f), _) => format!("promised by {}", short_when(f, now, cal)),
             (None, Some(due)) => crate::deadline::badge(due, now, cal),
             (None, None) => String::new(),
         },
@@ -277,9 +277,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             _ => clean(&r.customer_addr),
         };
         let received = if narrow {
-            crate::human_time::received_narrow(r.last_at, app.now, cal.tz)
+            crate::human_time::received_narrow(r.received_at(), app.now, cal.tz)
         } else {
-            short_time(r.last_at, app.now, cal.tz)
+            short_time(r.received_at(), app.now, cal.tz)
         };
         rows.push(
             Row::new([
@@ -380,6 +380,7 @@ mod tests {
             removed_since: None,
             has_notes: false,
             older_since: None,
+            last_customer_at: None,
         };
         assert_eq!(urgency(&row, now, &cal), Urgency::Answered);
         row.removed_since = Some(at("2025-11-24T09:00:00Z"));

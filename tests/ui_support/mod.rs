@@ -174,6 +174,12 @@ impl Fake {
             removed_since: None,
             has_notes: false,
             older_since: None,
+            last_customer_at: msgs
+                .iter()
+                .rev()
+                .find(|m| !m.shop)
+                .filter(|_| auto.is_none())
+                .map(|m| utc(m.at)),
         };
         self.convs.push(Conv { row, messages });
         id

@@ -7,6 +7,7 @@ fn shop() -> ShopIdentity {
         owner_name: "Tom".into(),
         signature: String::new(),
         addresses: vec!["hello@alphx.example".into(), "orders@alphx.example".into()],
+        from_name: None,
     }
 }
 
@@ -296,6 +297,38 @@ fn display_name_of_the_shop() {
     assert_eq!(s.display_name(), "Alphx");
     s.shop_name.clear();
     assert_eq!(s.display_name(), "");
+    // The owner's words win, sanitized for a header.
+    s.from_name = Some("Anna von Töpferei\u{7} Lind ".into());
+    assert_eq!(s.display_name(), "Anna von Töpferei Lind");
+}
+
+/// `[shop] from_name`, else the default in the shop's language.
+#[test]
+fn from_name_follows_the_owner_and_the_shop_s_language() {
+    let base = "[shop]\nname = \"Töpferei Lind\"\nowner_name = \"Anna\"\naddresses = [\"anna@lind.example\"]\n";
+    let tail = "[hours]\ntime_zone = \"Europe/Berlin\"\n";
+    let cases = [
+        ("", "Anna from Töpferei Lind"),
+        ("language = \"de\"\n", "Anna von Töpferei Lind"),
+        ("language = \"fr\"\n", "Anna de Töpferei Lind"),
+        ("language = \"nl\"\n", "Anna van Töpferei Lind"),
+        (
+            "language = \"de\"\nfrom_name = \"Anna | Töpferei Lind\"\n",
+            "Anna | Töpferei Lind",
+        ),
+    ];
+    for (extra, want) in cases {
+        let cfg = crate::config::Config::parse(
+            &format!("{base}{extra}{tail}"),
+            std::path::Path::new("/x/config.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            crate::send::flow::shop_identity(&cfg).display_name(),
+            want,
+            "{extra:?}"
+        );
+    }
 }
 
 #[test]

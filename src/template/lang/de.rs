@@ -16,4 +16,5 @@ pub const PHRASES: Phrases = Phrases {
     and: "und",
     wrote: "Am {date} um {time} schrieb {name}:",
     wrote_date: "%A, %-d. %B %Y",
+    from: "{owner} von {shop}",
 };

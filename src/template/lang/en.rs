@@ -16,4 +16,5 @@ pub const PHRASES: Phrases = Phrases {
     and: "and",
     wrote: "On {date} at {time}, {name} wrote:",
     wrote_date: "%a %-d %b %Y",
+    from: "{owner} from {shop}",
 };

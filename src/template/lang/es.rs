@@ -16,4 +16,5 @@ pub const PHRASES: Phrases = Phrases {
     and: "y",
     wrote: "El {date}, a las {time}, {name} escribió:",
     wrote_date: "%A %-d de %B de %Y",
+    from: "{owner} de {shop}",
 };

@@ -16,4 +16,5 @@ pub const PHRASES: Phrases = Phrases {
     and: "et",
     wrote: "Le {date} à {time}, {name} a écrit :",
     wrote_date: "%A %-d %B %Y",
+    from: "{owner} de {shop}",
 };

@@ -16,4 +16,5 @@ pub const PHRASES: Phrases = Phrases {
     and: "e",
     wrote: "Il giorno {date} alle {time} {name} ha scritto:",
     wrote_date: "%A %-d %B %Y",
+    from: "{owner} di {shop}",
 };

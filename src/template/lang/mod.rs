@@ -64,6 +64,8 @@ pub struct Phrases {
     pub wrote: &'static str,
     /// The date in that line (chrono format).
     pub wrote_date: &'static str,
+    /// The display name of replies when the owner set none: "{owner} from {shop}".
+    pub from: &'static str,
 }
 
 impl Language {
@@ -90,6 +92,21 @@ impl Language {
     /// "en", "de", … as written in a template header.
     pub fn code(self) -> &'static str {
         self.phrases().code
+    }
+
+    /// The name replies come from in this language: "Anna von Töpferei Lind"; either name
+    /// alone when the other is empty.
+    pub fn from_name(self, owner: &str, shop: &str) -> String {
+        match (owner.trim(), shop.trim()) {
+            ("", "") => String::new(),
+            (o, "") => o.to_string(),
+            ("", s) => s.to_string(),
+            (o, s) => self
+                .phrases()
+                .from
+                .replace("{owner}", o)
+                .replace("{shop}", s),
+        }
     }
 
     /// Reads a `language:` header value: a code ("de", "de-AT", "de_CH") or the English or own
@@ -135,10 +152,16 @@ impl Language {
             .to_string()
     }
 
-    /// The apology that opens a late reply, graded by how late it is; `None` when on time.
-    pub fn late_apology(self, due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<String> {
+    /// The apology that opens a late reply, graded by how late it is in business time;
+    /// `None` when on time (see [`lateness`]).
+    pub fn late_apology(
+        self,
+        due_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        cal: &Calendar,
+    ) -> Option<String> {
         let p = self.phrases();
-        match lateness(due_at, now) {
+        match lateness(due_at, now, cal) {
             Lateness::OnTime => None,
             Lateness::Slow => Some(p.late_slow.to_string()),
             Lateness::Long => Some(p.late_long.to_string()),
@@ -177,25 +200,27 @@ impl std::fmt::Display for Language {
     }
 }
 
-/// How late a reply is against the customer's deadline.
+/// How late a reply is against the customer's deadline, in business time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lateness {
+    /// Before the deadline, or after it while the shop was closed (and the grace after it
+    /// opened again: [`crate::deadline::late_after`]).
     OnTime,
-    /// Less than 20 hours past the deadline.
+    /// Late by less than one business day (the opening hours of a day).
     Slow,
-    /// 20 hours or more.
+    /// Late by a whole business day or more.
     Long,
 }
 
-/// How late a reply at `now` is for a message due at `due_at` (`None`: nothing is due).
-pub fn lateness(due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Lateness {
-    let Some(due) = due_at else {
+/// How late a reply at `now` is for a message due at `due_at` (`None`: nothing is due),
+/// counted in business time: an answer before the shop reopens is not late.
+pub fn lateness(due_at: Option<DateTime<Utc>>, now: DateTime<Utc>, cal: &Calendar) -> Lateness {
+    let Some(late) = due_at.and_then(|due| crate::deadline::business_lateness(due, now, cal))
+    else {
         return Lateness::OnTime;
     };
-    let late = now - due;
-    if late <= Duration::zero() {
-        Lateness::OnTime
-    } else if late < Duration::hours(20) {
+    let day = (cal.close - cal.open).max(Duration::minutes(1));
+    if late < day {
         Lateness::Slow
     } else {
         Lateness::Long

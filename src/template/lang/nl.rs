@@ -16,4 +16,5 @@ pub const PHRASES: Phrases = Phrases {
     and: "en",
     wrote: "Op {date} om {time} schreef {name}:",
     wrote_date: "%A %-d %B %Y",
+    from: "{owner} van {shop}",
 };

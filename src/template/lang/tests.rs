@@ -216,13 +216,15 @@ fn days_before_and_after_the_clock_change() {
 
 #[test]
 fn late_apology_at_every_lateness() {
+    let cal = berlin();
     let due = local("2026-10-23 17:00");
-    // on time, exactly at the deadline, 2 hours late, 3 days late (across the clock change)
+    // on time, exactly at the deadline, Monday 10:00 (one business hour late, across the
+    // clock change), Tuesday 10:00 (nine business hours late)
     let replies = [
         local("2026-10-23 15:00"),
         due,
-        local("2026-10-23 19:00"),
         local("2026-10-26 10:00"),
+        local("2026-10-27 10:00"),
     ];
     let kinds = [
         Lateness::OnTime,
@@ -231,19 +233,27 @@ fn late_apology_at_every_lateness() {
         Lateness::Long,
     ];
     for (now, kind) in replies.iter().zip(kinds) {
-        assert_eq!(lateness(Some(due), *now), kind);
+        assert_eq!(lateness(Some(due), *now, &cal), kind);
     }
-    assert_eq!(lateness(None, replies[3]), Lateness::OnTime);
+    assert_eq!(lateness(None, replies[3], &cal), Lateness::OnTime);
+    // While the shop is closed, and in the grace after it opens, nobody waited on it.
+    for quiet in ["2026-10-23 19:00", "2026-10-24 11:00", "2026-10-26 09:30"] {
+        assert_eq!(
+            lateness(Some(due), local(quiet), &cal),
+            Lateness::OnTime,
+            "{quiet}"
+        );
+    }
     for e in table() {
         for (now, want) in replies.iter().zip(e.late) {
             assert_eq!(
-                e.lang.late_apology(Some(due), *now).as_deref(),
+                e.lang.late_apology(Some(due), *now, &cal).as_deref(),
                 want,
                 "{:?}",
                 e.lang
             );
         }
-        assert_eq!(e.lang.late_apology(None, replies[3]), None);
+        assert_eq!(e.lang.late_apology(None, replies[3], &cal), None);
     }
 }
 
