@@ -350,7 +350,7 @@ fn a_merge_keeps_the_owners_marks() {
     assert_ne!(a, b, "not linked yet");
     let later = at + Duration::days(3);
     store.snooze(b, Some(later)).unwrap();
-    store.set_follow_up(b, Some(later)).unwrap();
+    store.set_follow_up(b, Some(later), at).unwrap();
     store
         .connection()
         .execute(
