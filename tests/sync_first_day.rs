@@ -9,7 +9,6 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use shopinbox::deadline::TrackWindow;
 use shopinbox::store::{ShopContext, Store, View};
 use shopinbox::sync::{sync_store, ImapAccount, Security, SyncError, SyncEvent, SyncOptions};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -46,29 +45,14 @@ fn account(s: &MailServers) -> ImapAccount {
     }
 }
 
-/// `history` messages over the two years before a month ago, written straight into the
-/// Maildir (file times are their INTERNALDATEs), then three customer messages from the last
-/// hour APPENDed, so they carry the highest UIDs as new mail does.
+/// `history` messages over the two years before a month ago, generated (file times are their
+/// INTERNALDATEs; see `MailServers::generate_inbox`), then three customer messages from the
+/// last hour APPENDed, so they carry the highest UIDs as new mail does.
 fn seed(servers: &MailServers, history: usize) -> Vec<String> {
     let month_ago = (now() - Duration::days(30)).timestamp();
-    let status = Command::new("/usr/bin/python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/gen_maildir.py"))
-        .arg(servers.maildir())
-        .args([
-            "-n",
-            &history.to_string(),
-            "--seed",
-            "11",
-            "--chown",
-            "5000:5000",
-        ])
-        .args(["--now", &month_ago.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "gen_maildir.py failed");
-    // Dovecot gives the generated files their UIDs when the folder is first opened.
+    servers.generate_inbox(history as u32, 11, &["--now", &month_ago.to_string()]);
+    // Dovecot gives the generated files their UIDs when the folder is first opened (Cyrus
+    // when they are APPENDed).
     assert_eq!(servers.server_flags("INBOX").len(), history);
     let mut subjects = Vec::new();
     for (i, who) in ["anna@kunden.de", "ben@kunden.de", "cem@kunden.de"]

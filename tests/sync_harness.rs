@@ -1,14 +1,80 @@
 //! The test harness itself: servers start on private ports, helpers act like another client,
-//! Dovecot can be stopped and restarted, and the SMTP sink stores what it accepts.
+//! Dovecot can be stopped and restarted, and the SMTP sink stores what it accepts. The IMAP
+//! helpers are checked against both servers, Dovecot and Cyrus, whatever the pass.
 mod support;
 
-use support::{MailServers, ServerOptions, SmtpOptions};
+use support::{ImapServer, MailServers, ServerOptions, SmtpOptions};
 
 const MSG: &[u8] = b"From: Alice <alice@example.com>\r\nTo: shop@example.org\r\nSubject: hello\r\nMessage-ID: <h1@example.com>\r\n\r\nHi there\r\n";
 
+fn start(imap: ImapServer) -> MailServers {
+    MailServers::start_with(ServerOptions {
+        imap,
+        ..Default::default()
+    })
+}
+
+/// What the server says of itself when a client connects (plain port, before STARTTLS).
+fn greeting(s: &MailServers) -> String {
+    use std::io::Read;
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", s.imap_port)).unwrap();
+    let mut buf = [0u8; 2048];
+    let n = c.read(&mut buf).unwrap();
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// The pass's server (`SHOPINBOX_TEST_IMAP`) is the one that answers: a pass that says Cyrus
+/// does not quietly test Dovecot.
 #[test]
-fn imap_helpers_act_like_another_client() {
+fn the_server_asked_for_answers() {
     let s = MailServers::start();
+    let g = greeting(&s);
+    match ImapServer::from_env() {
+        ImapServer::Dovecot => assert!(g.contains("Dovecot"), "{g}"),
+        ImapServer::Cyrus => assert!(g.contains("Cyrus IMAP"), "{g}"),
+    }
+}
+
+/// Cyrus set up as Fastmail's: INBOX and the special-use folders at the top level with "/" as
+/// separator, and the extensions the sync and the write-back use.
+#[test]
+fn cyrus_looks_like_fastmail() {
+    let s = start(ImapServer::Cyrus);
+    let mut c = s.client();
+    let caps = c.capabilities().unwrap();
+    for cap in [
+        "CONDSTORE",
+        "QRESYNC",
+        "ENABLE",
+        "UIDPLUS",
+        "SPECIAL-USE",
+        "IDLE",
+        "MOVE",
+        "NAMESPACE",
+    ] {
+        assert!(caps.has_str(cap), "Cyrus does not offer {cap}");
+    }
+    drop(caps);
+    let list = c.list(Some(""), Some("*")).unwrap();
+    let mut names: Vec<String> = list.iter().map(|n| n.name().to_string()).collect();
+    names.sort();
+    assert_eq!(names, ["Drafts", "INBOX", "Junk", "Sent", "Trash"]);
+    assert!(list.iter().all(|n| n.delimiter() == Some("/")));
+    let _ = c.logout();
+}
+
+#[test]
+fn imap_helpers_act_like_another_client_dovecot() {
+    imap_helpers_act_like_another_client(ImapServer::Dovecot);
+}
+
+#[test]
+fn imap_helpers_act_like_another_client_cyrus() {
+    imap_helpers_act_like_another_client(ImapServer::Cyrus);
+}
+
+fn imap_helpers_act_like_another_client(imap: ImapServer) {
+    let s = start(imap);
     let date = chrono::DateTime::parse_from_rfc3339("2024-03-01T09:30:00+01:00").unwrap();
     let uid = s.append("INBOX", MSG, &["\\Seen"], Some(date));
     let uid2 = s.append("INBOX", MSG, &[], None);
@@ -41,7 +107,16 @@ fn imap_helpers_act_like_another_client() {
 
 #[test]
 fn dovecot_stops_and_restarts_with_its_mail() {
-    let mut s = MailServers::start();
+    stops_and_restarts_with_its_mail(ImapServer::Dovecot);
+}
+
+#[test]
+fn cyrus_stops_and_restarts_with_its_mail() {
+    stops_and_restarts_with_its_mail(ImapServer::Cyrus);
+}
+
+fn stops_and_restarts_with_its_mail(imap: ImapServer) {
+    let mut s = start(imap);
     s.append("INBOX", MSG, &[], None);
     s.stop();
     assert!(std::net::TcpStream::connect(("127.0.0.1", s.imaps_port)).is_err());

@@ -106,15 +106,7 @@ fn sync_survives_another_client_moving_mail_and_stores_each_message_once() {
     const MESSAGES: u32 = 2000;
     let s = MailServers::start();
     s.create_mailbox("Archive");
-    let status = Command::new("/usr/bin/python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/gen_maildir.py"))
-        .arg(s.maildir())
-        .args(["-n", &MESSAGES.to_string(), "--seed", "11"])
-        .args(["--chown", "5000:5000"])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "gen_maildir.py failed");
+    s.generate_inbox(MESSAGES, 11, &[]);
     let dir = tempfile::tempdir().unwrap();
     let mut st = Store::open(&dir.path().join("store.sqlite"), ctx()).unwrap();
     let acc = account(&s, &["Archive"]);

@@ -1,6 +1,12 @@
-//! Integration-test harness: a private Dovecot (IMAP) and an aiosmtpd SMTP sink on free
-//! 127.0.0.1 ports, in a temp dir, killed on drop. Every test gets its own instance, so tests
-//! run in parallel. Include it from a test file with `mod support;`.
+//! Integration-test harness: a private IMAP server (Dovecot, or Cyrus IMAP as Fastmail runs)
+//! and an aiosmtpd SMTP sink on free 127.0.0.1 ports, in a temp dir, killed on drop. Every test
+//! gets its own instance, so tests run in parallel. Include it from a test file with
+//! `mod support;`.
+//!
+//! Which IMAP server: [`ServerOptions::imap`], by default Dovecot, or Cyrus when the
+//! environment says `SHOPINBOX_TEST_IMAP=cyrus` (the second pass of `scripts/test` runs the
+//! sync, send and kill suites that way). Cyrus's binaries come unpacked from Debian's package
+//! under `target/cyrus` (or `$SHOPINBOX_CYRUS_ROOT`): it conflicts with Dovecot as a package.
 //!
 //! Helpers act as "another mail client" would (a phone, webmail): APPEND with chosen flags and
 //! INTERNALDATE, flag changes, expunges, folder create/delete, and reading what the SMTP sink
@@ -51,8 +57,31 @@ pub enum SinkCert {
     Expired,
 }
 
+/// The IMAP server a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImapServer {
+    /// Dovecot 2.3 (Debian's dovecot-imapd).
+    Dovecot,
+    /// Cyrus IMAP 3.x (Debian's cyrus-imapd, unpacked by scripts/test), set up like Fastmail:
+    /// INBOX, Sent, Archive, … at the top level, "/" as separator, conversations on.
+    Cyrus,
+}
+
+impl ImapServer {
+    /// `SHOPINBOX_TEST_IMAP=cyrus` → Cyrus; unset or `dovecot` → Dovecot.
+    pub fn from_env() -> ImapServer {
+        match std::env::var("SHOPINBOX_TEST_IMAP").as_deref() {
+            Ok("cyrus") => ImapServer::Cyrus,
+            Ok("dovecot") | Ok("") | Err(_) => ImapServer::Dovecot,
+            Ok(other) => panic!("SHOPINBOX_TEST_IMAP={other}: expected dovecot or cyrus"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
+    /// Which IMAP server (default: [`ImapServer::from_env`]).
+    pub imap: ImapServer,
     /// `false` starts Dovecot with `ssl = no`: no STARTTLS, no implicit TLS port.
     pub imap_tls: bool,
     pub smtp: SmtpOptions,
@@ -69,6 +98,7 @@ pub struct ServerOptions {
 impl Default for ServerOptions {
     fn default() -> Self {
         ServerOptions {
+            imap: ImapServer::from_env(),
             imap_tls: true,
             smtp: SmtpOptions::default(),
             special_use: true,
@@ -95,8 +125,11 @@ pub struct MailServers {
     /// Where the SMTP sink stores NNNNNN.eml + NNNNNN.json.
     pub smtp_out: PathBuf,
     opts: ServerOptions,
-    dovecot: Option<Child>,
+    /// The IMAP server's master process (Dovecot's or Cyrus's), leader of its process group.
+    imap_child: Option<Child>,
     smtp: Option<Child>,
+    /// Cyrus's folders (config, databases, spool) in memory when /dev/shm exists.
+    cyrus_shm: Option<tempfile::TempDir>,
 }
 
 impl MailServers {
@@ -105,7 +138,7 @@ impl MailServers {
     }
 
     pub fn start_with(opts: ServerOptions) -> MailServers {
-        require_tools();
+        require_tools(opts.imap);
         // Free ports are found by binding port 0; another test may grab one between our probe
         // and the server's bind, so a failed start is retried on fresh ports.
         let mut last_err = String::new();
@@ -132,6 +165,9 @@ impl MailServers {
             fs::create_dir_all(root.join(sub)).map_err(|e| e.to_string())?;
         }
         make_certs(&root.join("tls"))?;
+        if opts.imap == ImapServer::Cyrus {
+            return Self::try_start_cyrus(dir, ports, opts);
+        }
         fs::write(
             root.join("passwd"),
             format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n"),
@@ -194,8 +230,9 @@ impl MailServers {
             user: USER.to_string(),
             password: PASSWORD.to_string(),
             opts,
-            dovecot: None,
+            imap_child: None,
             smtp: None,
+            cyrus_shm: None,
         };
         servers.spawn_dovecot()?;
         servers.spawn_smtp()?;
@@ -221,9 +258,102 @@ impl MailServers {
         )
     }
 
-    /// The user's INBOX Maildir, for writing messages straight into it (benchmarks).
+    /// The user's INBOX Maildir, for writing messages straight into it (benchmarks). Dovecot
+    /// only: Cyrus keeps its own spool (use [`MailServers::generate_inbox`]).
     pub fn maildir(&self) -> PathBuf {
+        assert_eq!(
+            self.opts.imap,
+            ImapServer::Dovecot,
+            "maildir() is Dovecot's; use generate_inbox"
+        );
         self.dir.path().join("mail/test/Maildir")
+    }
+
+    /// `n` realistic messages in INBOX from tests/mailservers/gen_maildir.py (`--seed seed`,
+    /// plus `extra` arguments such as `--now EPOCH`). Dovecot gets them written straight into
+    /// its Maildir; Cyrus over IMAP, APPENDed in the files' order with their Maildir flags and
+    /// the file time as INTERNALDATE, which is what Dovecot reads from the same files.
+    pub fn generate_inbox(&self, n: u32, seed: u64, extra: &[&str]) {
+        let scratch = tempfile::tempdir().unwrap();
+        let target = match self.opts.imap {
+            ImapServer::Dovecot => self.maildir(),
+            ImapServer::Cyrus => scratch.path().join("Maildir"),
+        };
+        let mut cmd = Command::new("/usr/bin/python3");
+        cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mailservers/gen_maildir.py"))
+            .arg(&target)
+            .args(["-n", &n.to_string(), "--seed", &seed.to_string()])
+            .args(extra);
+        if self.opts.imap == ImapServer::Dovecot {
+            cmd.args(["--chown", "5000:5000"]);
+        }
+        let status = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "gen_maildir.py failed");
+        if self.opts.imap == ImapServer::Dovecot {
+            return;
+        }
+        let mut files: Vec<PathBuf> = fs::read_dir(target.join("cur"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        // One APPEND per message costs Cyrus tens of milliseconds; MULTIAPPEND (RFC 3502) with
+        // non-synchronizing literals (LITERAL+) takes a hundred in one command.
+        let mut s = self.client();
+        let mut batch = String::new();
+        let mut in_batch = 0;
+        for (i, f) in files.iter().enumerate() {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            let letters = name.rsplit_once(":2,").map(|(_, l)| l).unwrap_or("");
+            let flags: Vec<&str> = letters
+                .chars()
+                .filter_map(|c| match c {
+                    'S' => Some("\\Seen"),
+                    'F' => Some("\\Flagged"),
+                    'R' => Some("\\Answered"),
+                    'D' => Some("\\Draft"),
+                    'T' => Some("\\Deleted"),
+                    _ => None,
+                })
+                .collect();
+            let mtime: DateTime<chrono::Utc> = fs::metadata(f).unwrap().modified().unwrap().into();
+            // Maildir files end lines with LF; IMAP (and Dovecot serving the files) says CRLF.
+            let mut raw = Vec::new();
+            for b in fs::read(f).unwrap() {
+                if b == b'\n' && raw.last() != Some(&b'\r') {
+                    raw.push(b'\r');
+                }
+                raw.push(b);
+            }
+            let text = String::from_utf8(raw)
+                .unwrap_or_else(|_| panic!("{name}: gen_maildir.py wrote a non-UTF-8 message"));
+            if batch.is_empty() {
+                batch.push_str("APPEND INBOX");
+            }
+            batch.push_str(&format!(
+                " ({}) \"{}\" {{{}+}}\r\n{text}",
+                flags.join(" "),
+                mtime.format("%d-%b-%Y %H:%M:%S %z"),
+                text.len()
+            ));
+            in_batch += 1;
+            if in_batch == 100 || i + 1 == files.len() {
+                if let Err(e) = s.run_command_and_check_ok(&batch) {
+                    panic!(
+                        "cannot APPEND to {:?}'s INBOX: {e}; logs: {}",
+                        self.opts.imap,
+                        self.imap_logs()
+                    );
+                }
+                batch.clear();
+                in_batch = 0;
+            }
+        }
+        let _ = s.logout();
     }
 
     fn spawn_dovecot(&mut self) -> Result<(), String> {
@@ -247,7 +377,7 @@ impl MailServers {
             .stderr(log2)
             .spawn()
             .map_err(|e| format!("cannot run dovecot: {e}"))?;
-        self.dovecot = Some(child);
+        self.imap_child = Some(child);
         if let Err(e) = wait_greeting(self.imap_port, b"* OK") {
             self.kill_dovecot();
             return Err(format!("{e}; dovecot logs: {}", self.dovecot_logs()));
@@ -332,7 +462,7 @@ impl MailServers {
     }
 
     fn kill_dovecot(&mut self) {
-        if let Some(mut c) = self.dovecot.take() {
+        if let Some(mut c) = self.imap_child.take() {
             // SIGKILL to the whole group: SIGTERM makes the master sleep about a second on
             // shutdown, and its children would keep serving open connections.
             let _ = Command::new("kill")
@@ -352,30 +482,34 @@ impl MailServers {
         }
     }
 
-    /// Stops Dovecot (clients see their connections drop).
+    /// Stops the IMAP server (clients see their connections drop).
     pub fn stop(&mut self) {
         self.kill_dovecot();
         // Children notice the master's death on their own; wait until the port is closed
         // so that a restart can bind it again.
+        // (Cyrus serves each port from its own process.)
         let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline && TcpStream::connect(("127.0.0.1", self.imap_port)).is_ok()
+        while Instant::now() < deadline
+            && [self.imap_port, self.imaps_port]
+                .iter()
+                .any(|&p| p != 0 && TcpStream::connect(("127.0.0.1", p)).is_ok())
         {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
-    /// Starts Dovecot again on the same ports with the same mail.
+    /// Starts the IMAP server again on the same ports with the same mail.
     pub fn restart(&mut self) {
         self.kill_dovecot();
         let mut last = String::new();
         for _ in 0..50 {
-            match self.spawn_dovecot() {
+            match self.spawn_imap() {
                 Ok(()) => return,
                 Err(e) => last = e,
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("cannot restart dovecot: {last}");
+        panic!("cannot restart {:?}: {last}", self.opts.imap);
     }
 
     pub fn dovecot_logs(&self) -> String {
@@ -387,20 +521,212 @@ impl MailServers {
         )
     }
 
+    /// What the IMAP server wrote (Cyrus logs to syslog; this is its master's and its
+    /// services' own output, where fatal errors land).
+    pub fn imap_logs(&self) -> String {
+        match self.opts.imap {
+            ImapServer::Dovecot => self.dovecot_logs(),
+            ImapServer::Cyrus => {
+                fs::read_to_string(self.dir.path().join("cyrus.stdio.log")).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Which IMAP server this is.
+    pub fn imap_server(&self) -> ImapServer {
+        self.opts.imap
+    }
+
+    fn spawn_imap(&mut self) -> Result<(), String> {
+        match self.opts.imap {
+            ImapServer::Dovecot => self.spawn_dovecot(),
+            ImapServer::Cyrus => self.spawn_cyrus(),
+        }
+    }
+
+    /// Cyrus's side of [`MailServers::try_start`]: config, services, the test user's password
+    /// in a private sasldb; the user's INBOX and special-use folders are created at its first
+    /// login (`autocreate_*`), which the start does at once.
+    fn try_start_cyrus(
+        dir: tempfile::TempDir,
+        ports: Vec<u16>,
+        opts: ServerOptions,
+    ) -> Result<MailServers, String> {
+        if opts.oauth2 {
+            return Err("the Cyrus harness has no OAuth 2.0 (use Dovecot)".to_string());
+        }
+        let root = dir.path().to_path_buf();
+        // Cyrus's folders in memory where the machine has /dev/shm: it rewrites a process file
+        // (write, rename) at every command and syncs its databases, which on a busy disk costs
+        // milliseconds a command (Dovecot is told `mail_fsync = never`).
+        let shm = Path::new("/dev/shm")
+            .is_dir()
+            .then(|| {
+                tempfile::Builder::new()
+                    .prefix("shopinbox-cyrus-")
+                    .tempdir_in("/dev/shm")
+                    .ok()
+            })
+            .flatten();
+        let cy = shm
+            .as_ref()
+            .map(|t| t.path().to_path_buf())
+            .unwrap_or_else(|| root.join("cyrus"));
+        for sub in ["conf", "spool", "sieve", "run"] {
+            fs::create_dir_all(cy.join(sub)).map_err(|e| e.to_string())?;
+        }
+        let bin = cyrus_root().join("usr/lib/cyrus/bin");
+        let imaps_port = if opts.imap_tls { ports[1] } else { 0 };
+        // Cyrus refuses to run as root: started as root, it becomes Debian's `mail` user
+        // (always in /etc/passwd); otherwise it stays the current user.
+        let me = current_uid();
+        let cyrus_user = if me == 0 {
+            "mail".to_string()
+        } else {
+            user_name().ok_or("cannot find the current user's name")?
+        };
+        let conf_path = cy.join("imapd.conf");
+        let conf = include_str!("../mailservers/cyrus-imapd.conf.in")
+            .lines()
+            .filter_map(|l| {
+                if let Some(rest) = l.strip_prefix("#@TLS@") {
+                    opts.imap_tls.then_some(rest)
+                } else if let Some(rest) = l.strip_prefix("#@SPECIAL_USE@") {
+                    opts.special_use.then_some(rest)
+                } else {
+                    Some(l)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("@DIR@", &cy.display().to_string())
+            .replace("@TLS_DIR@", &root.join("tls").display().to_string())
+            .replace("@CYRUS_USER@", &cyrus_user)
+            .replace("@SENT@", opts.sent_name)
+            .replace("@IMAP_PORT@", &ports[0].to_string());
+        fs::write(&conf_path, conf + "\n").map_err(|e| e.to_string())?;
+        let services = include_str!("../mailservers/cyrus.conf.in")
+            .lines()
+            .filter(|l| opts.imap_tls || !l.trim_start().starts_with("imaps "))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("@BIN@", &bin.display().to_string())
+            .replace("@CONF@", &conf_path.display().to_string())
+            .replace("@IMAP_PORT@", &ports[0].to_string())
+            .replace("@IMAPS_PORT@", &imaps_port.to_string());
+        fs::write(cy.join("cyrus.conf"), services + "\n").map_err(|e| e.to_string())?;
+        // The password, as saslpasswd2 stores it for the realm Cyrus asks for (its servername).
+        let mut child = Command::new(saslpasswd2_bin())
+            .args(["-p", "-c", "-u", "shopinbox-test", "-f"])
+            .arg(cy.join("conf/sasldb2"))
+            .arg(USER)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run saslpasswd2: {e}"))?;
+        child
+            .stdin
+            .take()
+            .ok_or("no stdin for saslpasswd2")?
+            .write_all(PASSWORD.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!(
+                "saslpasswd2 failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        if me == 0 {
+            let uid = id_of("-u", &cyrus_user).ok_or("no uid for the mail user")?;
+            let gid = id_of("-g", &cyrus_user).ok_or("no gid for the mail user")?;
+            chown_tree(&cy, uid, gid)?;
+            chown_tree(&root.join("tls"), uid, gid)?;
+        }
+        let mut servers = MailServers {
+            ca: root.join("tls/ca.pem"),
+            smtp_out: root.join("smtp-out"),
+            dir,
+            imap_port: ports[0],
+            imaps_port,
+            smtp_port: ports[2],
+            smtps_port: ports[3],
+            user: USER.to_string(),
+            password: PASSWORD.to_string(),
+            opts,
+            imap_child: None,
+            smtp: None,
+            cyrus_shm: shm,
+        };
+        servers.spawn_cyrus()?;
+        // The first login creates the user's folders: a test's first APPEND must find them.
+        let mut s = servers.try_client()?;
+        let _ = s.logout();
+        servers.spawn_smtp()?;
+        Ok(servers)
+    }
+
+    fn spawn_cyrus(&mut self) -> Result<(), String> {
+        let root = self.dir.path();
+        let cy = self
+            .cyrus_shm
+            .as_ref()
+            .map(|t| t.path().to_path_buf())
+            .unwrap_or_else(|| root.join("cyrus"));
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(root.join("cyrus.stdio.log"))
+            .map_err(|e| e.to_string())?;
+        let log2 = log.try_clone().map_err(|e| e.to_string())?;
+        let libs = cyrus_root().join("usr/lib/x86_64-linux-gnu");
+        // -D: stay in the foreground and keep stderr, where the services' fatal errors go.
+        // Its own process group, as Dovecot's, so that a stop also ends open connections.
+        let child = real_clock(&mut Command::new(
+            cyrus_root().join("usr/lib/cyrus/bin/master"),
+        ))
+        .process_group(0)
+        .env("LD_LIBRARY_PATH", libs)
+        .envs(eatmydata())
+        .arg("-D")
+        .arg("-C")
+        .arg(cy.join("imapd.conf"))
+        .arg("-M")
+        .arg(cy.join("cyrus.conf"))
+        .arg("-p")
+        .arg(cy.join("master.pid"))
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log2)
+        .spawn()
+        .map_err(|e| format!("cannot run Cyrus's master: {e}"))?;
+        self.imap_child = Some(child);
+        if let Err(e) = wait_greeting(self.imap_port, b"* OK") {
+            self.kill_dovecot();
+            return Err(format!("{e}; cyrus logs: {}", self.imap_logs()));
+        }
+        Ok(())
+    }
+
     /// A logged-in IMAP session over implicit TLS, as another client would have.
     pub fn client(&self) -> imap::Session<MailStream> {
-        let cfg = net::tls_config(Some(&self.ca)).unwrap();
+        self.try_client().unwrap()
+    }
+
+    fn try_client(&self) -> Result<imap::Session<MailStream>, String> {
+        let cfg = net::tls_config(Some(&self.ca)).map_err(|e| e.to_string())?;
         let stream = if self.opts.imap_tls {
-            net::connect_tls("localhost", self.imaps_port, &cfg).unwrap()
+            net::connect_tls("localhost", self.imaps_port, &cfg)
         } else {
-            net::connect_plain("127.0.0.1", self.imap_port).unwrap()
-        };
+            net::connect_plain("127.0.0.1", self.imap_port)
+        }
+        .map_err(|e| e.to_string())?;
         let mut client = imap::Client::new(stream);
-        client.read_greeting().unwrap();
+        client.read_greeting().map_err(|e| e.to_string())?;
         client
             .login(&self.user, &self.password)
-            .map_err(|(e, _)| e)
-            .unwrap()
+            .map_err(|(e, _)| format!("cannot log in to the test IMAP server: {e}"))
     }
 
     /// APPENDs one message; returns its UID.
@@ -583,7 +909,16 @@ fn append_on(
     uid
 }
 
-fn require_tools() {
+fn require_tools(imap: ImapServer) {
+    if imap == ImapServer::Cyrus {
+        let master = cyrus_root().join("usr/lib/cyrus/bin/master");
+        assert!(
+            master.is_file() && saslpasswd2_bin().is_file(),
+            "the Cyrus tests need Cyrus IMAP unpacked at {} and saslpasswd2 (Debian package \
+             sasl2-bin): run scripts/test, which installs them",
+            master.display()
+        );
+    }
     let missing: Vec<&str> = [
         ("dovecot", dovecot_bin().exists() || which("dovecot")),
         ("openssl", which("openssl")),
@@ -607,6 +942,32 @@ fn require_tools() {
          openssl): run scripts/test, which installs them",
         missing.join(", ")
     );
+}
+
+/// Where Debian's cyrus-imapd and cyrus-common are unpacked (`dpkg-deb -x`): the folder
+/// holding `usr/lib/cyrus/bin/master`. `$SHOPINBOX_CYRUS_ROOT`, else `target/cyrus`.
+pub fn cyrus_root() -> PathBuf {
+    std::env::var_os("SHOPINBOX_CYRUS_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cyrus"))
+}
+
+/// Cyrus syncs every write to disk (Dovecot's config says `mail_fsync = never`): under
+/// libeatmydata (Debian's libeatmydata1, which scripts/test installs) those syncs return at
+/// once. A test kills servers, never the machine, so nothing it checks depends on them.
+fn eatmydata() -> Option<(&'static str, &'static str)> {
+    let lib = "/usr/lib/x86_64-linux-gnu/libeatmydata.so.1";
+    Path::new(lib).is_file().then_some(("LD_PRELOAD", lib))
+}
+
+fn saslpasswd2_bin() -> PathBuf {
+    PathBuf::from("/usr/sbin/saslpasswd2")
+}
+
+/// `id -u NAME` / `id -g NAME`.
+fn id_of(flag: &str, name: &str) -> Option<u32> {
+    let out = Command::new("id").args([flag, name]).output().ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
 fn which(tool: &str) -> bool {
