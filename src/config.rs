@@ -11,6 +11,7 @@
 mod later;
 pub use later::suggestion;
 mod orders;
+pub mod problems;
 
 use crate::deadline::{self, Calendar};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
