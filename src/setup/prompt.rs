@@ -687,3 +687,34 @@ pub(super) fn run_interactive(
         return Ok(());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_login_goes_back_to_the_password_and_a_dead_server_to_the_servers() {
+        let refused = anyhow::Error::new(crate::sync::SyncError::Login {
+            host: "imap.alphx.shop".into(),
+            user: "hello@alphx.shop".into(),
+        });
+        assert_eq!(failed_question(&refused), Failed::Login);
+        let unset = anyhow::Error::new(crate::config::ConfigError::PasswordEnv {
+            var: "SHOP_PW".into(),
+            source: std::env::VarError::NotPresent,
+        });
+        assert_eq!(failed_question(&unset), Failed::Login);
+        let smtp = anyhow::anyhow!("smtp.alphx.shop refused the user name or password (535)");
+        assert_eq!(failed_question(&smtp), Failed::Login);
+        let down = anyhow::Error::new(crate::net::NetError::Connect {
+            host: "imap.alphx.shop".into(),
+            port: 993,
+            source: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        });
+        assert_eq!(failed_question(&down), Failed::Server);
+        assert_eq!(
+            failed_question(&anyhow::anyhow!("no route to host")),
+            Failed::Server
+        );
+    }
+}
