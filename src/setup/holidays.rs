@@ -647,7 +647,15 @@ mod tests {
 
     #[test]
     fn fixed_and_easter_days_elsewhere() {
-        let cases: &[(&str, Option<&str>, i32, &[&str], &[&str])] = &[
+        /// Country, region, year, days it has, days it has not.
+        type Case = (
+            &'static str,
+            Option<&'static str>,
+            i32,
+            &'static [&'static str],
+            &'static [&'static str],
+        );
+        let cases: &[Case] = &[
             (
                 "AT",
                 None,
