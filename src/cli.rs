@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 mod bulk;
 mod check;
+mod customer;
 mod proactive;
 mod trust;
 
@@ -783,7 +784,7 @@ fn run(cli: Cli) -> Result<i32> {
             clear_first_name,
         }) => {
             let mut env = Env::open(&cli, cli.demo)?;
-            let addr = match customer_by_name(&env, customer)? {
+            let addr = match customer::by_name(&env, customer)? {
                 Some(addr) => addr,
                 None => return Ok(0),
             };
@@ -1252,60 +1253,6 @@ pub fn rules_text(store: &Store) -> Result<String> {
     }
     out.push_str("Remove one with `shopinbox rules remove ID`.\n");
     Ok(out)
-}
-
-/// The one customer `query` names: an address is taken as it is; otherwise the customers
-/// whose name or address holds its words. Several: they are listed (with their addresses and
-/// last contact) and `None` is returned; none: an error saying so.
-fn customer_by_name(env: &Env, query: &str) -> Result<Option<String>> {
-    let query = query.trim();
-    if query.contains('@') {
-        let found = env.store.find_customers(query)?;
-        if found.len() == 1 || found.is_empty() {
-            return Ok(Some(query.to_lowercase()));
-        }
-    }
-    let found = env.store.find_customers(query)?;
-    let clean = crate::mail::sanitize::line;
-    match found.as_slice() {
-        [] => bail!(
-            "no customer's name or address contains \"{}\"; try part of the name or the address as it appears in the inbox",
-            clean(query)
-        ),
-        [one] => Ok(Some(one.addr.clone())),
-        many => {
-            let cal = env.config.calendar();
-            let mut out = std::io::stdout().lock();
-            writeln!(
-                out,
-                "{} customers match \"{}\":",
-                many.len(),
-                clean(query)
-            )?;
-            for m in many {
-                let who = match &m.name {
-                    Some(n) => format!("{} <{}>", clean(n), clean(&m.addr)),
-                    None => format!("<{}>", clean(&m.addr)),
-                };
-                writeln!(
-                    out,
-                    "  {:<50} last contact {}, {} conversation{}",
-                    fit(&who, 50),
-                    crate::human_time::day(m.last_at, env.now, cal.tz),
-                    m.conversations,
-                    if m.conversations == 1 { "" } else { "s" }
-                )?;
-            }
-            if let Some(first) = many.first() {
-                writeln!(
-                    out,
-                    "Show one with `shopinbox customer ADDRESS`, e.g. `shopinbox customer {}`.",
-                    clean(&first.addr)
-                )?;
-            }
-            Ok(None)
-        }
-    }
 }
 
 fn print_customer(env: &Env, addr: &str) -> Result<()> {
