@@ -259,3 +259,75 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
     }
     assert!(!written.contains("password_"), "{written}");
 }
+
+#[test]
+fn a_server_that_cannot_be_reached_goes_back_to_the_server_questions_only() {
+    let servers = MailServers::start();
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start_setup(home.path(), "setup-server", &servers.password, "");
+    let imaps = servers.imaps_port.to_string();
+    let smtps = servers.smtps_port.to_string();
+    let ca = servers.ca.display().to_string();
+
+    t.answer("The shop's email address", "shop@example.com");
+    t.answer("Who hosts the shop's mailbox?", "other");
+    t.answer("IMAP server", "127.0.0.1");
+    t.answer("IMAP security", "");
+    // Nothing listens on port 1: the connection is refused.
+    t.answer("IMAP port", "1");
+    t.answer("SMTP server", "127.0.0.1");
+    t.answer("SMTP security", "");
+    t.answer("SMTP port", &smtps);
+    t.answer("Login name", &servers.user);
+    t.answer("Extra CA certificate", &ca);
+    t.answer("The shop's name", "Alphx");
+    t.answer("Your first name", "Tom");
+    t.answer("The language of your replies", "");
+    t.answer("Your replies come from", "");
+    t.answer_time_zone("Europe/Berlin");
+    t.answer("The shop's country", "");
+    t.answer("The shop's region", "");
+    t.answer("Business hours Monday to Friday", "");
+    t.answer("Where does the password come from?", "environment");
+    t.answer("Environment variable's name", PASSWORD_ENV);
+    let failed = t.asked("What now?");
+    assert!(failed.contains("The login did not work"), "{failed}");
+    t.answer("What now?", "");
+
+    // Round 2 starts at the provider and the servers; the port is typed again, the rest kept.
+    let again = t.asked("Who hosts the shop's mailbox?");
+    assert!(
+        !again
+            .lines()
+            .any(|l| l.starts_with("? ") && l.contains("The shop's email address")),
+        "{again}"
+    );
+    t.answer("Who hosts the shop's mailbox?", "");
+    t.answer("IMAP server", "");
+    t.answer("IMAP security", "");
+    t.answer("IMAP port", &imaps);
+    for q in [
+        "SMTP server",
+        "SMTP security",
+        "SMTP port",
+        "Login name",
+        "Extra CA certificate",
+    ] {
+        t.answer(q, "");
+    }
+    // Same provider: the password question is not asked again.
+    let done = t.wait_for("setup to finish", |s| s.contains("EXITED"));
+    assert!(done.contains("EXITED 0"), "{done}");
+    assert!(done.contains("logged in; nothing was sent"), "{done}");
+    let written =
+        std::fs::read_to_string(home.path().join("config/shopinbox/config.toml")).unwrap();
+    assert!(written.contains(&format!("port = {imaps}")), "{written}");
+    assert!(
+        written.contains("shop_name") || written.contains("name = \"Alphx\""),
+        "{written}"
+    );
+    assert!(
+        written.contains(&format!("password_env = \"{PASSWORD_ENV}\"")),
+        "{written}"
+    );
+}
