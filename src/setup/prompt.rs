@@ -374,7 +374,8 @@ fn ask_country(time_zone: &str, prev: &Answers, a: &mut Answers) -> anyhow::Resu
                 .iter()
                 .position(|(c, _)| c.eq_ignore_ascii_case(r))
         })
-        .unwrap_or(0);
+        // Enter alone takes "none of these", never a region the owner did not pick.
+        .unwrap_or(country.regions.len());
     let picked = asked(
         Select::new(
             "The shop's region (holidays differ there):",
