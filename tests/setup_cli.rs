@@ -359,6 +359,7 @@ fn setup_writes_the_countrys_public_holidays_for_this_year_and_next() {
         line.contains("Fri 25 Dec, Sat 26 Dec, Fri 1 Jan 2027"),
         "{report}"
     );
+    assert!(line.contains("the last on Sun 26 Dec 2027"), "{report}");
 
     // A flag wins over the answers file; a region without a country, or an unknown one, is
     // one sentence and nothing is written.
