@@ -8,13 +8,14 @@ use crate::deadline;
 use crate::store::{ConversationRow, Store, View};
 use crate::ui::fit;
 use anyhow::{anyhow, bail, Context, Result};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
 mod bulk;
 mod check;
+mod customer;
 mod proactive;
 mod trust;
 
@@ -87,9 +88,10 @@ pub enum Command {
         command: Option<NotesCommand>,
     },
     /// A customer's history: conversations, orders mentioned, notes, and the first name replies
-    /// greet them with (correct it once with --first-name and it is remembered).
+    /// greet them with (correct it once with --first-name and it is remembered). Give the
+    /// address or part of the name ("anna schmidt"); several matches are listed.
     Customer {
-        /// The customer's address.
+        /// The customer's address, or words of their name or address.
         customer: String,
         /// Greet this customer by this first name from now on.
         #[arg(long, value_name = "NAME")]
@@ -535,13 +537,18 @@ impl Env {
 }
 
 /// Finds and loads the configuration file.
-pub fn load_config(cli: &Cli) -> Result<(Config, PathBuf)> {
-    let path = match &cli.config {
-        Some(p) => p.clone(),
+/// The config file's path: `--config`, else the default.
+fn config_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.config {
+        Some(p) => Ok(p.clone()),
         None => crate::config::default_config_path().ok_or_else(|| {
             anyhow!("cannot find a home directory for the configuration; pass --config PATH")
-        })?,
-    };
+        }),
+    }
+}
+
+pub fn load_config(cli: &Cli) -> Result<(Config, PathBuf)> {
+    let path = config_path(cli)?;
     if !path.exists() {
         return Err(ConfigError::Missing { path: path.clone() }.into());
     }
@@ -777,7 +784,10 @@ fn run(cli: Cli) -> Result<i32> {
             clear_first_name,
         }) => {
             let mut env = Env::open(&cli, cli.demo)?;
-            let addr = customer.trim().to_lowercase();
+            let addr = match customer::by_name(&env, customer)? {
+                Some(addr) => addr,
+                None => return Ok(0),
+            };
             if first_name.is_some() || *clear_first_name {
                 let name = first_name.as_deref().map(crate::mail::sanitize::line);
                 env.store.set_first_name(&addr, name.as_deref())?;
@@ -938,7 +948,9 @@ fn run(cli: Cli) -> Result<i32> {
                     )
                 })?,
             };
-            crate::setup::run(args, &path, &mut std::io::stdout().lock())?;
+            // "This year" for the holidays comes from the command's clock (`--now`).
+            let year = clock_for(cli.now.as_deref(), &Config::demo())?.now().year();
+            crate::setup::run(args, &path, year, &mut std::io::stdout().lock())?;
             Ok(0)
         }
         Some(Command::Config { command }) => match command {
@@ -947,8 +959,24 @@ fn run(cli: Cli) -> Result<i32> {
                 Ok(0)
             }
             ConfigCommand::Check => {
-                let (config, path) = load_config(&cli)?;
-                check::check_config(&config)?;
+                let path = config_path(&cli)?;
+                let config = match check::check_file(&path)? {
+                    Ok(config) => config,
+                    Err(problems) => {
+                        // Every problem, one sentence a line, so one run finds them all.
+                        for p in &problems {
+                            eprintln!("error: {}", crate::mail::sanitize::line(p));
+                        }
+                        if problems.len() > 1 {
+                            eprintln!(
+                                "{} problems in {}; fix them and run `shopinbox config check` again.",
+                                problems.len(),
+                                crate::mail::sanitize::line(&path.display().to_string())
+                            );
+                        }
+                        return Ok(crate::exit::USAGE);
+                    }
+                };
                 let now = clock_for(cli.now.as_deref(), &config)?.now();
                 out!("{}", crate::config::check_report(&config, &path, now));
                 outln!("Sender checks:  {}", sender_checks(&config, now)?);

@@ -11,6 +11,7 @@
 mod later;
 pub use later::suggestion;
 mod orders;
+pub mod problems;
 
 use crate::deadline::{self, Calendar};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
@@ -1732,7 +1733,12 @@ pub fn check_report(cfg: &Config, path: &Path, now: DateTime<Utc>) -> String {
             .collect();
         let more = upcoming.len().saturating_sub(shown.len());
         if more > 0 {
-            format!("{} and {more} more", shown.join(", "))
+            // The last one says when the list runs out (setup writes two years).
+            let last = upcoming
+                .last()
+                .map(|d| d.format("%a %-d %b %Y").to_string())
+                .unwrap_or_default();
+            format!("{} and {more} more, the last on {last}", shown.join(", "))
         } else {
             shown.join(", ")
         }

@@ -106,7 +106,11 @@ fn library_rejects_each_bad_fixture_with_a_clear_sentence() {
 fn config_check_exits_2_and_names_file_key_and_value() {
     for (name, wants) in BAD {
         let path = fixture(name);
+        // The variables the fixtures name are set: each fixture then has its one problem
+        // (config check lists every problem; see config_check_lists_every_problem_in_one_run).
         let out = shopinbox()
+            .env("ALPHX_IMAP_PASSWORD", "secret")
+            .env(SMTP_PASSWORD_VAR, "secret")
             .arg("--config")
             .arg(&path)
             .args(["config", "check"])
@@ -377,4 +381,46 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&p, &dest).unwrap();
         }
     }
+}
+
+/// One run lists every problem, each one sentence on its own line with the file and line,
+/// then how many there are; exit 2.
+#[test]
+fn config_check_lists_every_problem_in_one_run() {
+    let path = fixture("several_problems.toml");
+    let out = shopinbox()
+        .env_remove("SHOPINBOX_TEST_NEVER_SET_PASSWORD")
+        .arg("--config")
+        .arg(&path)
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    let wants = [
+        "unknown key \"hours.clsoe\" (line 10)",
+        "hours.time_zone = \"Europe/Berln\" (line 8) is not a known IANA time zone",
+        "hours.holidays[1] = \"2026-12-32\" (line 11) is not a date",
+        "imap.security = \"none\" (line 15)",
+        "keys.replly",
+        "smtp.password_env = \"SHOPINBOX_TEST_NEVER_SET_PASSWORD\" (line 22)",
+    ];
+    for want in wants {
+        let line = lines
+            .iter()
+            .find(|l| l.contains(want))
+            .unwrap_or_else(|| panic!("{want} not reported:\n{stderr}"));
+        assert!(
+            line.starts_with(&format!("error: {}: ", path.display())),
+            "{line}"
+        );
+    }
+    assert_eq!(lines.len(), wants.len() + 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} problems in {}", wants.len(), path.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty());
 }

@@ -684,3 +684,37 @@ fn list_and_show_name_the_year_of_older_mail() {
         "{header}"
     );
 }
+
+#[test]
+fn customer_finds_customers_by_name_one_several_or_none() {
+    let dir = setup();
+    // One match: that customer's history, as with the address.
+    for query in ["cara", "DIAZ", "Cara Diaz"] {
+        shopinbox(dir.path(), &["customer", query, "--now", NOW])
+            .assert()
+            .success()
+            .stdout(predicates::str::contains("Cara Diaz <cara@example.com>"))
+            .stdout(predicates::str::contains("Conversations (1):"));
+    }
+    // Several: a list with their addresses and last contact, newest first.
+    let out = shopinbox(dir.path(), &["customer", "example.com", "--now", NOW])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("customers match \"example.com\":"), "{text}");
+    assert!(text.contains("Cara Diaz <cara@example.com>"), "{text}");
+    assert!(text.contains("Ben Cole <ben@example.com>"), "{text}");
+    assert!(text.contains("last contact"), "{text}");
+    assert!(text.contains("shopinbox customer ADDRESS"), "{text}");
+    assert!(!text.contains("Conversations ("), "{text}");
+    // None: one sentence, exit 2.
+    shopinbox(dir.path(), &["customer", "Zoe", "--now", NOW])
+        .assert()
+        .code(shopinbox::exit::USAGE)
+        .stderr(predicates::str::contains(
+            "no customer's name or address contains \"Zoe\"",
+        ));
+}

@@ -286,3 +286,168 @@ fn config_example_and_the_missing_config_sentence() {
     assert!(err.contains("run `shopinbox setup` to create it"), "{err}");
     assert!(!err.contains("copy config.example.toml"), "{err}");
 }
+
+/// The answers of a shop with no servers to reach (`--no-check`), plus `extra` lines.
+fn offline_answers(dir: &Path, extra: &str) -> PathBuf {
+    let path = dir.join("answers-offline.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "email = \"hallo@toepferei.example\"\nprovider = \"fastmail\"\nshop_name = \"Töpferei Lind\"\nowner_name = \"Anna\"\npassword_env = \"{PASSWORD_ENV}\"\n{extra}"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// `shopinbox setup --no-check` (and other commands) with `TZ` set or removed.
+fn offline(home: &Path, tz: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shopinbox"));
+    cmd.args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env(PASSWORD_ENV, "x")
+        .stdin(Stdio::null());
+    match tz {
+        Some(tz) => cmd.env("TZ", tz),
+        None => cmd.env_remove("TZ"),
+    };
+    cmd.output().expect("run shopinbox")
+}
+
+#[test]
+fn setup_writes_the_countrys_public_holidays_for_this_year_and_next() {
+    let home = tempfile::tempdir().unwrap();
+    let answers = offline_answers(
+        home.path(),
+        "time_zone = \"Europe/Berlin\"\ncountry = \"DE\"\nregion = \"BY\"\n",
+    );
+    let out = offline(
+        home.path(),
+        None,
+        &[
+            "setup",
+            "--no-check",
+            "--now",
+            NOW,
+            "--answers",
+            answers.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let config = home.path().join("config/shopinbox/config.toml");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        written.contains("# The public holidays of Germany, Bavaria (Bayern) for 2026 and 2027"),
+        "{written}"
+    );
+    assert!(
+        written.contains("country = \"DE\", region = \"BY\""),
+        "{written}"
+    );
+    for day in [
+        "\"2026-08-15\", # Assumption Day",
+        "\"2027-05-27\", # Corpus Christi",
+        "\"2027-12-26\"",
+    ] {
+        assert!(written.contains(day), "{day}: {written}");
+    }
+    assert!(!written.contains("\"2028-"), "{written}");
+    assert!(!written.contains("\"2025-"), "{written}");
+    // `config check` shows them.
+    let check = offline(home.path(), None, &["config", "check", "--now", NOW]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    let report = text(&check.stdout);
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("Holidays:"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("Fri 25 Dec, Sat 26 Dec, Fri 1 Jan 2027"),
+        "{report}"
+    );
+    assert!(line.contains("the last on Sun 26 Dec 2027"), "{report}");
+
+    // A flag wins over the answers file; a region without a country, or an unknown one, is
+    // one sentence and nothing is written.
+    let other = tempfile::tempdir().unwrap();
+    let out = offline(
+        other.path(),
+        None,
+        &[
+            "setup",
+            "--no-check",
+            "--now",
+            NOW,
+            "--answers",
+            answers.to_str().unwrap(),
+            "--country",
+            "GB",
+            "--region",
+            "SCT",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written =
+        std::fs::read_to_string(other.path().join("config/shopinbox/config.toml")).unwrap();
+    assert!(written.contains("United Kingdom, Scotland"), "{written}");
+    assert!(
+        written.contains("\"2026-11-30\", # St Andrew's Day"),
+        "{written}"
+    );
+    for (flags, want) in [
+        (
+            vec!["--region", "BY", "--country", ""],
+            "needs the country it is in",
+        ),
+        (
+            vec!["--country", "DE", "--region", "Bayern"],
+            "is not a region of Germany setup knows",
+        ),
+        (vec!["--country", "SE"], "is not one setup has holidays for"),
+    ] {
+        let bare = offline_answers(home.path(), "time_zone = \"Europe/Berlin\"\n");
+        let mut args = vec![
+            "setup",
+            "--no-check",
+            "--now",
+            NOW,
+            "--answers",
+            bare.to_str().unwrap(),
+        ];
+        args.extend(flags);
+        let fresh = tempfile::tempdir().unwrap();
+        let out = offline(fresh.path(), None, &args);
+        assert_eq!(out.status.code(), Some(2), "{want}");
+        assert!(text(&out.stderr).contains(want), "{}", text(&out.stderr));
+        assert!(!fresh.path().join("config/shopinbox/config.toml").exists());
+    }
+}
+
+#[test]
+fn the_time_zone_defaults_to_tz_when_it_is_set() {
+    let home = tempfile::tempdir().unwrap();
+    let answers = offline_answers(home.path(), "");
+    let out = offline(
+        home.path(),
+        Some("America/Chicago"),
+        &[
+            "setup",
+            "--no-check",
+            "--now",
+            NOW,
+            "--answers",
+            answers.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written =
+        std::fs::read_to_string(home.path().join("config/shopinbox/config.toml")).unwrap();
+    assert!(
+        written.contains("time_zone = \"America/Chicago\""),
+        "{written}"
+    );
+    // No country: no holidays are made up.
+    assert!(written.contains("holidays = []"), "{written}");
+}

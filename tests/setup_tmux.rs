@@ -1,8 +1,9 @@
 //! Interactive `shopinbox setup` in a real terminal (a detached tmux session, private server
 //! socket): an owner types the answers into the prompts for the test Dovecot and SMTP sink,
 //! the first login fails (the password variable they named is not set), they choose "Change
-//! my answers", keep every earlier answer with Enter but the variable's name, and setup logs
-//! in, shows the folders and Sent, and writes a config that `config check` accepts.
+//! my answers", setup goes back to the login questions only, they change the variable's name,
+//! and setup logs in, shows the folders and Sent, and writes a config (with the public
+//! holidays of the country and Land chosen) that `config check` accepts.
 
 mod support;
 mod tmux_support;
@@ -117,6 +118,11 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
     t.answer("The language of your replies", "");
     t.answer("Your replies come from", "");
     t.answer_time_zone("Europe/Berlin");
+    // The country follows from the zone (Enter takes it); Germany asks for the Land.
+    let country = t.asked("The shop's country");
+    assert!(country.contains("> Germany"), "{country}");
+    t.answer("The shop's country", "");
+    t.answer("The shop's region", "bavaria");
     t.answer("Business hours Monday to Friday", "");
     t.answer("Where does the password come from?", "environment");
     // A variable that is not set: the login check cannot get the password.
@@ -129,28 +135,17 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
     assert!(!home.path().join("config/shopinbox/config.toml").exists());
     t.answer("What now?", "");
 
-    // Round 2: every earlier answer is the default, Enter keeps it; only the name changes.
-    for q in [
-        "The shop's email address",
-        "Who hosts the shop's mailbox?",
-        "IMAP server",
-        "IMAP security",
-        "IMAP port",
-        "SMTP server",
-        "SMTP security",
-        "SMTP port",
-        "Login name",
-        "Extra CA certificate",
-        "The shop's name",
-        "Your first name",
-        "The language of your replies",
-        "Your replies come from",
-        "in the time zone Europe/Berlin",
-        "Business hours Monday to Friday",
-        "Where does the password come from?",
-    ] {
-        t.answer(q, "");
-    }
+    // Round 2: the login failed, so setup goes back to the login questions only (the earlier
+    // answers are the defaults); the address, names, hours and country are kept.
+    let again = t.asked("Login name");
+    assert!(
+        !again
+            .lines()
+            .any(|l| l.starts_with("? ") && l.contains("The shop's email address")),
+        "{again}"
+    );
+    t.answer("Login name", "");
+    t.answer("Where does the password come from?", "");
     t.asked("Environment variable's name");
     // Clear the earlier name (the default is only shown, not typed in) and type the right one.
     t.answer("Environment variable's name", PASSWORD_ENV);
@@ -175,6 +170,8 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
         "{written}"
     );
     assert!(written.contains("sent_folder = \"Sent\""), "{written}");
+    assert!(written.contains("Germany, Bavaria (Bayern)"), "{written}");
+    assert!(written.contains("# Assumption Day"), "{written}");
     let check = Command::new(env!("CARGO_BIN_EXE_shopinbox"))
         .args(["--config", config.to_str().unwrap(), "config", "check"])
         .args(["--now", "2026-11-24T10:00:00+01:00"])
@@ -194,7 +191,12 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
     let home = tempfile::tempdir().unwrap();
     // No login check: the Google sign-in comes first (`shopinbox login`), and this machine
     // does not reach Google.
-    let t = Tmux::start_setup(home.path(), "gmail", "", "--no-check");
+    let t = Tmux::start_setup(
+        home.path(),
+        "gmail",
+        "",
+        "--no-check --now 2026-11-24T10:00:00+01:00",
+    );
     t.answer("The shop's email address", "alphx.ceramics@gmail.com");
     let list = t.asked("Who hosts the shop's mailbox?");
     assert!(
@@ -208,6 +210,8 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
     t.answer("The language of your replies", "");
     t.answer("Your replies come from", "");
     t.answer_time_zone("Europe/Vienna");
+    // Austria, from the zone; no regions to choose.
+    t.answer("The shop's country", "");
     // Other hours: Monday to Saturday, 10 to 6.
     t.answer("Business hours Monday to Friday", "n");
     t.answer("Business days", "mon, tue, wed, thu, fri, sat");
@@ -247,8 +251,85 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
         "business_days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]",
         "open = \"10:00\"",
         "close = \"18:00\"",
+        "The public holidays of Austria for 2026 and 2027",
+        "\"2026-10-26\", # National Day",
+        "\"2027-10-26\", # National Day",
     ] {
         assert!(written.contains(want), "{want} in:\n{written}");
     }
     assert!(!written.contains("password_"), "{written}");
+}
+
+#[test]
+fn a_server_that_cannot_be_reached_goes_back_to_the_server_questions_only() {
+    let servers = MailServers::start();
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start_setup(home.path(), "setup-server", &servers.password, "");
+    let imaps = servers.imaps_port.to_string();
+    let smtps = servers.smtps_port.to_string();
+    let ca = servers.ca.display().to_string();
+
+    t.answer("The shop's email address", "shop@example.com");
+    t.answer("Who hosts the shop's mailbox?", "other");
+    t.answer("IMAP server", "127.0.0.1");
+    t.answer("IMAP security", "");
+    // Nothing listens on port 1: the connection is refused.
+    t.answer("IMAP port", "1");
+    t.answer("SMTP server", "127.0.0.1");
+    t.answer("SMTP security", "");
+    t.answer("SMTP port", &smtps);
+    t.answer("Login name", &servers.user);
+    t.answer("Extra CA certificate", &ca);
+    t.answer("The shop's name", "Alphx");
+    t.answer("Your first name", "Tom");
+    t.answer("The language of your replies", "");
+    t.answer("Your replies come from", "");
+    t.answer_time_zone("Europe/Berlin");
+    t.answer("The shop's country", "");
+    t.answer("The shop's region", "");
+    t.answer("Business hours Monday to Friday", "");
+    t.answer("Where does the password come from?", "environment");
+    t.answer("Environment variable's name", PASSWORD_ENV);
+    let failed = t.asked("What now?");
+    assert!(failed.contains("The login did not work"), "{failed}");
+    t.answer("What now?", "");
+
+    // Round 2 starts at the provider and the servers; the port is typed again, the rest kept.
+    let again = t.asked("Who hosts the shop's mailbox?");
+    assert!(
+        !again
+            .lines()
+            .any(|l| l.starts_with("? ") && l.contains("The shop's email address")),
+        "{again}"
+    );
+    t.answer("Who hosts the shop's mailbox?", "");
+    t.answer("IMAP server", "");
+    t.answer("IMAP security", "");
+    t.answer("IMAP port", &imaps);
+    for q in [
+        "SMTP server",
+        "SMTP security",
+        "SMTP port",
+        "Login name",
+        "Extra CA certificate",
+    ] {
+        t.answer(q, "");
+    }
+    // Same provider: the password question is not asked again.
+    let done = t.wait_for("setup to finish", |s| s.contains("EXITED"));
+    assert!(done.contains("EXITED 0"), "{done}");
+    assert!(done.contains("logged in; nothing was sent"), "{done}");
+    let written =
+        std::fs::read_to_string(home.path().join("config/shopinbox/config.toml")).unwrap();
+    assert!(written.contains(&format!("port = {imaps}")), "{written}");
+    // The answers not asked again are kept.
+    assert!(written.contains("name = \"Alphx\""), "{written}");
+    assert!(
+        written.contains("Germany (nationwide days only)"),
+        "{written}"
+    );
+    assert!(
+        written.contains(&format!("password_env = \"{PASSWORD_ENV}\"")),
+        "{written}"
+    );
 }

@@ -4,29 +4,28 @@
 //! lacks. Each problem is one sentence with its file, line and value, and exits 2.
 
 use crate::config::Config;
-use crate::exit::{Exit, USAGE};
 use crate::template::{Condition, Segment};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The first problem of a loaded config, or `Ok` when nothing will break later.
-pub(super) fn check_config(config: &Config) -> Result<()> {
-    crate::app::keymap::check_config(config)?;
-    config.check_environment()?;
-    check_templates(config)?;
-    Ok(())
+/// Every problem of a loaded config that would break later, each one sentence with its file
+/// and line: the `[keys]` table, `password_env` variables not set, the templates. Empty when
+/// nothing will.
+pub(super) fn later_problems(config: &Config) -> Vec<String> {
+    let mut problems = Vec::new();
+    if let Err(e) = crate::app::keymap::check_config(config) {
+        problems.push(e.to_string());
+    }
+    problems.extend(config.environment_problems().iter().map(|e| e.to_string()));
+    problems.extend(template_problems(config));
+    problems
 }
 
 /// The templates folder is only read: `config check` never installs the starter templates.
-fn check_templates(config: &Config) -> Result<()> {
+fn template_problems(config: &Config) -> Vec<String> {
     let dir = config.templates_dir();
     let (templates, errors) = crate::template::load_templates(&dir);
-    let more = |n: usize| match n {
-        0 => String::new(),
-        1 => " (and 1 more problem; `shopinbox templates` lists them)".to_string(),
-        n => format!(" (and {n} more problems; `shopinbox templates` lists them)"),
-    };
     let mut problems: Vec<String> = errors
         .iter()
         .map(|e| format!("{e}; fix the template or move it out of {}", dir.display()))
@@ -50,9 +49,32 @@ fn check_templates(config: &Config) -> Result<()> {
             ));
         }
     }
-    match problems.first() {
-        None => Ok(()),
-        Some(first) => Err(Exit::new(USAGE, format!("{first}{}", more(problems.len() - 1))).into()),
+    problems
+}
+
+/// `shopinbox config check`'s verdict on the file at `path`: the loaded config, or every
+/// problem (the load's and the later ones) as sentences, in the order found.
+pub(super) fn check_file(path: &Path) -> Result<std::result::Result<Config, Vec<String>>> {
+    let text = std::fs::read_to_string(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            crate::config::ConfigError::Missing {
+                path: path.to_path_buf(),
+            }
+        } else {
+            crate::config::ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
+    let (config, errors) = crate::config::problems::check_text(&text, path);
+    let mut problems: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    if let Some(c) = &config {
+        problems.extend(later_problems(c));
+    }
+    match config {
+        Some(c) if problems.is_empty() => Ok(Ok(c)),
+        _ => Ok(Err(problems)),
     }
 }
 

@@ -38,6 +38,15 @@ impl Config {
     /// Every `password_env` names a variable that is set: a missing one would pass the load
     /// and fail at the first connection, long after the owner looked at the config.
     pub fn check_environment(&self) -> Result<(), ConfigError> {
+        match self.environment_problems().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every `password_env` that names a variable not set (see [`Config::check_environment`]).
+    pub fn environment_problems(&self) -> Vec<ConfigError> {
+        let mut problems = Vec::new();
         let servers = [
             ("imap", self.imap.as_ref().map(|i| &i.auth)),
             ("smtp", self.smtp.as_ref().map(|s| &s.auth)),
@@ -47,13 +56,13 @@ impl Config {
                 continue;
             };
             if std::env::var_os(var).is_none() {
-                return Err(self.problem_at(
+                problems.push(self.problem_at(
                     &format!("{section}.password_env"),
                     format!("names an environment variable that is not set; export {var} before starting shopinbox (e.g. in your shell profile) or use password_command"),
                 ));
             }
         }
-        Ok(())
+        problems
     }
 }
 

@@ -29,6 +29,12 @@ pub struct Answers {
     /// IANA name; default: the system's time zone.
     pub time_zone: Option<String>,
     pub business_days: Option<Vec<String>>,
+    /// The shop's country (ISO code: DE, AT, CH, FR, ES, IT, NL, BE, GB, IE, US): its public
+    /// holidays for this year and the next go into `[hours] holidays`. Default: none.
+    pub country: Option<String>,
+    /// The region where holidays differ (a German Land like BY, a Swiss canton like ZH, ENG,
+    /// SCT or NIR in the United Kingdom, ALSACE-MOSELLE in France).
+    pub region: Option<String>,
     pub open: Option<String>,
     pub close: Option<String>,
     pub username: Option<String>,
@@ -67,6 +73,8 @@ impl Answers {
             signature,
             time_zone,
             business_days,
+            country,
+            region,
             open,
             close,
             username,
@@ -137,6 +145,8 @@ pub struct Plan {
     pub business_days: Vec<String>,
     pub open: String,
     pub close: String,
+    /// The public holidays written into the config (see [`resolve_at`]); `None`: no country.
+    pub holidays: Option<super::holidays::HolidayPlan>,
     /// `None`: "other" (servers typed in).
     pub preset: Option<&'static Preset>,
     pub imap: ServerPlan,
@@ -304,6 +314,7 @@ pub fn resolve(a: &Answers, system_tz: Option<&str>) -> Result<Plan, String> {
         business_days,
         close: hours.pop().unwrap_or_default(),
         open: hours.pop().unwrap_or_default(),
+        holidays: None,
         preset,
         imap,
         smtp,
@@ -312,6 +323,14 @@ pub fn resolve(a: &Answers, system_tz: Option<&str>) -> Result<Plan, String> {
         sent_folder: a.sent_folder.clone().filter(|s| !s.trim().is_empty()),
         store: a.store.clone(),
     })
+}
+
+/// [`resolve`], with the public holidays of the answers' country for `year` (the year setup
+/// runs in, from the clock) and the next.
+pub fn resolve_at(a: &Answers, system_tz: Option<&str>, year: i32) -> Result<Plan, String> {
+    let mut plan = resolve(a, system_tz)?;
+    plan.holidays = super::holidays::plan(a.country.as_deref(), a.region.as_deref(), year)?;
+    Ok(plan)
 }
 
 fn servers(

@@ -11,6 +11,7 @@
 
 pub mod answers;
 pub mod check;
+pub mod holidays;
 mod prompt;
 pub mod providers;
 pub mod write;
@@ -31,8 +32,8 @@ pub const EXAMPLE_CONFIG: &str = include_str!("../../config.example.toml");
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct SetupArgs {
     /// Take the answers from this TOML file instead of asking (keys: email, provider,
-    /// shop_name, owner_name, language, from_name, signature, time_zone, business_days, open,
-    /// close, username,
+    /// shop_name, owner_name, language, from_name, signature, time_zone, business_days,
+    /// country, region, open, close, username,
     /// password_command | password_env | token_command | oauth2_client_id (+
     /// oauth2_client_secret), imap_host, imap_port, imap_security, smtp_host, smtp_port,
     /// smtp_security, ca_file, sent_folder, store).
@@ -51,9 +52,17 @@ pub struct SetupArgs {
     /// Your first name, for reply templates.
     #[arg(long, value_name = "NAME")]
     pub owner_name: Option<String>,
-    /// IANA time zone of the business hours (default: the system's).
+    /// IANA time zone of the business hours (default: $TZ when set, else the system's).
     #[arg(long, value_name = "ZONE")]
     pub time_zone: Option<String>,
+    /// The shop's country (DE, AT, CH, FR, ES, IT, NL, BE, GB, IE, US): its public holidays
+    /// for this year and the next go into the config.
+    #[arg(long, value_name = "CODE")]
+    pub country: Option<String>,
+    /// The region where holidays differ: a German Land (BY, NW, …), a Swiss canton (ZH, GE,
+    /// …), ENG, SCT or NIR in the United Kingdom, ALSACE-MOSELLE in France.
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
     /// A command that prints the password.
     #[arg(long, value_name = "COMMAND")]
     pub password_command: Option<String>,
@@ -98,6 +107,8 @@ impl SetupArgs {
             shop_name: self.shop_name.clone(),
             owner_name: self.owner_name.clone(),
             time_zone: self.time_zone.clone(),
+            country: self.country.clone(),
+            region: self.region.clone(),
             password_command: self.password_command.clone(),
             password_env: self.password_env.clone(),
             imap_host: self.imap_host.clone(),
@@ -116,12 +127,22 @@ impl SetupArgs {
     }
 }
 
-/// The system's time zone when it is one the config accepts. Not a clock read: only the
-/// zone's name.
+/// The time zone setup offers: `$TZ` when it is set and a zone the config accepts, else the
+/// system's. Not a clock read: only the zone's name.
 pub fn system_time_zone() -> Option<String> {
-    iana_time_zone::get_timezone()
-        .ok()
-        .filter(|tz| answers::valid_time_zone(tz))
+    let tz_env = std::env::var("TZ").ok();
+    default_time_zone(tz_env.as_deref(), || iana_time_zone::get_timezone().ok())
+}
+
+/// `tz_env` (the value of `$TZ`; glibc's leading ':' allowed) when valid, else `system()`.
+fn default_time_zone(
+    tz_env: Option<&str>,
+    system: impl FnOnce() -> Option<String>,
+) -> Option<String> {
+    let from_env = tz_env
+        .map(|tz| tz.trim().trim_start_matches(':').to_string())
+        .filter(|tz| answers::valid_time_zone(tz));
+    from_env.or_else(|| system().filter(|tz| answers::valid_time_zone(tz)))
 }
 
 fn usage(message: impl Into<String>) -> anyhow::Error {
@@ -255,7 +276,14 @@ fn next_steps(plan: &Plan, signed_in: bool, out: &mut dyn Write) -> std::io::Res
 }
 
 /// `shopinbox setup`. `config_path` is where the config goes (`--config`, else the default).
-pub fn run(args: &SetupArgs, config_path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+/// `year` is the current year from the command's clock (`--now`): the holidays written are
+/// this year's and the next.
+pub fn run(
+    args: &SetupArgs,
+    config_path: &Path,
+    year: i32,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if !args.force && config_path.exists() {
         return Err(usage(
             write::WriteError::Exists {
@@ -266,7 +294,7 @@ pub fn run(args: &SetupArgs, config_path: &Path, out: &mut dyn Write) -> anyhow:
     }
     let system_tz = system_time_zone();
     if !args.scripted() {
-        return prompt::run_interactive(args, config_path, system_tz.as_deref(), out);
+        return prompt::run_interactive(args, config_path, system_tz.as_deref(), year, out);
     }
     let mut answers = match &args.answers {
         Some(p) => read_answers(p)?,
@@ -275,7 +303,7 @@ pub fn run(args: &SetupArgs, config_path: &Path, out: &mut dyn Write) -> anyhow:
     .overlay(args.flag_answers());
     answers.ca_file = answers.ca_file.map(absolute);
     answers.store = answers.store.map(absolute);
-    let mut plan = answers::resolve(&answers, system_tz.as_deref()).map_err(usage)?;
+    let mut plan = answers::resolve_at(&answers, system_tz.as_deref(), year).map_err(usage)?;
     let (mut text, mut cfg) = config_for(&plan, config_path)?;
     let sign_in = matches!(plan.login, Login::SignIn { .. });
     if args.no_check || sign_in {
@@ -322,5 +350,32 @@ fn unavailable_unless_coded(e: anyhow::Error) -> anyhow::Error {
     } else {
         let sentence = e.to_string();
         Exit::new(UNAVAILABLE, sentence).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tz_wins_over_the_system_zone_when_it_is_valid() {
+        let system = || Some("Europe/Berlin".to_string());
+        assert_eq!(
+            default_time_zone(Some("America/New_York"), system).as_deref(),
+            Some("America/New_York")
+        );
+        assert_eq!(
+            default_time_zone(Some(":Europe/Dublin"), system).as_deref(),
+            Some("Europe/Dublin")
+        );
+        assert_eq!(
+            default_time_zone(Some("CET-1CEST"), system).as_deref(),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(
+            default_time_zone(None, system).as_deref(),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(default_time_zone(None, || Some("Mars/Base".into())), None);
     }
 }

@@ -4,6 +4,7 @@
 //! them (the earlier answers are the defaults) or write the config anyway.
 
 use super::answers::{self, Answers, Login};
+use super::holidays;
 use super::providers::{self, Preset};
 use super::{config_for, next_steps, run_check, usage, write_all, SetupArgs};
 use crate::mail::sanitize;
@@ -319,6 +320,153 @@ fn ask_login(
     Ok(())
 }
 
+/// The shop's country (and region where holidays differ), for the public holidays. The
+/// starting choice is the previous answer, else the country the time zone suggests.
+fn ask_country(time_zone: &str, prev: &Answers, a: &mut Answers) -> anyhow::Result<()> {
+    let countries = holidays::COUNTRIES;
+    let mut names: Vec<String> = countries.iter().map(|c| c.name.to_string()).collect();
+    let none = "Another country (I list my holidays in the config myself)".to_string();
+    names.push(none);
+    let start = match prev.country.as_deref() {
+        Some(code) => countries
+            .iter()
+            .position(|c| c.code.eq_ignore_ascii_case(code))
+            .unwrap_or(countries.len()),
+        None if prev.email.is_some() => countries.len(),
+        None => holidays::country_for_time_zone(time_zone)
+            .and_then(|c| countries.iter().position(|x| x.code == c.code))
+            .unwrap_or(countries.len()),
+    };
+    let picked = asked(
+        Select::new(
+            "The shop's country (for its public holidays):",
+            names.clone(),
+        )
+        .with_starting_cursor(start)
+        .with_help_message(
+            "its public holidays for this year and next are not counted as business days",
+        )
+        .prompt(),
+    )?;
+    let Some(country) = names
+        .iter()
+        .position(|n| *n == picked)
+        .and_then(|i| countries.get(i))
+    else {
+        (a.country, a.region) = (None, None);
+        return Ok(());
+    };
+    a.country = Some(country.code.to_string());
+    a.region = None;
+    if country.regions.is_empty() {
+        return Ok(());
+    }
+    let mut regions: Vec<String> = country.regions.iter().map(|(_, n)| n.to_string()).collect();
+    let nationwide = "None of these (only the days the whole country shares)".to_string();
+    regions.push(nationwide);
+    let start = prev
+        .region
+        .as_deref()
+        .filter(|_| prev.country.as_deref() == Some(country.code))
+        .and_then(|r| {
+            country
+                .regions
+                .iter()
+                .position(|(c, _)| c.eq_ignore_ascii_case(r))
+        })
+        // Enter alone takes "none of these", never a region the owner did not pick.
+        .unwrap_or(country.regions.len());
+    let picked = asked(
+        Select::new(
+            "The shop's region (holidays differ there):",
+            regions.clone(),
+        )
+        .with_starting_cursor(start)
+        .with_help_message("type to filter")
+        .prompt(),
+    )?;
+    a.region = regions
+        .iter()
+        .position(|n| *n == picked)
+        .and_then(|i| country.regions.get(i))
+        .map(|(code, _)| code.to_string());
+    Ok(())
+}
+
+/// Which question a failed login check goes back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Failed {
+    /// The server refused the login, or the password could not be had: the password question
+    /// (and the login name for a server typed in).
+    Login,
+    /// The server could not be reached or spoke no TLS: the provider and server questions.
+    Server,
+}
+
+/// What a failed check's error says went wrong.
+pub(super) fn failed_question(e: &anyhow::Error) -> Failed {
+    let refused = e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<crate::sync::SyncError>(),
+            Some(crate::sync::SyncError::Login { .. })
+        ) || c.is::<crate::config::ConfigError>()
+            || c.is::<crate::oauth::OAuthError>()
+    });
+    let text = super::one_line(e).to_lowercase();
+    let says_login = [
+        "password",
+        "authenticat",
+        "username",
+        "user name",
+        "login failed",
+        "credentials",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    let says_network = e.chain().any(|c| c.is::<crate::net::NetError>());
+    if refused || (says_login && !says_network) {
+        Failed::Login
+    } else {
+        Failed::Server
+    }
+}
+
+/// After a failed check: only the questions that failed, the other answers kept.
+fn ask_again(failed: Failed, prev: &Answers, out: &mut dyn Write) -> anyhow::Result<Answers> {
+    let mut a = prev.clone();
+    let email = prev.email.clone().unwrap_or_default();
+    let old_preset = prev.provider.as_deref().and_then(providers::by_id);
+    match failed {
+        Failed::Login => {
+            if old_preset.is_none() {
+                let user = prev.username.clone().unwrap_or_else(|| email.clone());
+                a.username = Some(text(
+                    "Login name:",
+                    Some(&user),
+                    "often the full address",
+                    not_empty,
+                )?);
+            }
+            ask_login(old_preset, prev, &mut a, out)?;
+        }
+        Failed::Server => {
+            let preset = ask_provider(&email, prev)?;
+            a.provider = Some(preset.map_or(providers::OTHER, |p| p.id).to_string());
+            (a.imap_host, a.imap_port, a.imap_security) = (None, None, None);
+            (a.smtp_host, a.smtp_port, a.smtp_security) = (None, None, None);
+            if preset.is_none() {
+                ask_servers(&email, prev, &mut a)?;
+            } else {
+                (a.username, a.ca_file) = (None, None);
+            }
+            if preset.map(|p| p.id) != old_preset.map(|p| p.id) {
+                ask_login(preset, prev, &mut a, out)?;
+            }
+        }
+    }
+    Ok(a)
+}
+
 /// One round of questions; `prev` holds the defaults (the last round's answers).
 fn ask(prev: &Answers, system_tz: Option<&str>, out: &mut dyn Write) -> anyhow::Result<Answers> {
     let mut a = Answers::default();
@@ -397,6 +545,8 @@ fn ask(prev: &Answers, system_tz: Option<&str>, out: &mut dyn Write) -> anyhow::
             a_time_zone,
         )?
     });
+    let zone = a.time_zone.clone().unwrap_or_default();
+    ask_country(&zone, prev, &mut a)?;
     let hours = asked(
         Confirm::new("Business hours Monday to Friday, 09:00 to 17:00?")
             .with_default(prev.open.is_none())
@@ -466,6 +616,7 @@ pub(super) fn run_interactive(
     args: &SetupArgs,
     config_path: &Path,
     system_tz: Option<&str>,
+    year: i32,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     if !std::io::stdin().is_terminal() {
@@ -477,10 +628,14 @@ pub(super) fn run_interactive(
         sanitize::line(&config_path.display().to_string())
     )?;
     let mut prev = Answers::default();
+    let mut failed: Option<Failed> = None;
     loop {
-        let answers = ask(&prev, system_tz, out)?;
+        let answers = match failed.take() {
+            None => ask(&prev, system_tz, out)?,
+            Some(f) => ask_again(f, &prev, out)?,
+        };
         prev = answers.clone();
-        let mut plan = match answers::resolve(&answers, system_tz) {
+        let mut plan = match answers::resolve_at(&answers, system_tz, year) {
             Ok(plan) => plan,
             Err(why) => {
                 writeln!(out, "{}", sanitize::line(&why))?;
@@ -497,7 +652,10 @@ pub(super) fn run_interactive(
                     sanitize::line(&super::one_line(&e))
                 )?;
                 match after_failure()? {
-                    AfterFailure::Again => continue,
+                    AfterFailure::Again => {
+                        failed = Some(failed_question(&e));
+                        continue;
+                    }
                     AfterFailure::Quit => return Err(usage("setup stopped; nothing was written")),
                     AfterFailure::WriteAnyway => {}
                 }
@@ -528,5 +686,36 @@ pub(super) fn run_interactive(
         }
         next_steps(&plan, signed_in, out)?;
         return Ok(());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_login_goes_back_to_the_password_and_a_dead_server_to_the_servers() {
+        let refused = anyhow::Error::new(crate::sync::SyncError::Login {
+            host: "imap.alphx.shop".into(),
+            user: "hello@alphx.shop".into(),
+        });
+        assert_eq!(failed_question(&refused), Failed::Login);
+        let unset = anyhow::Error::new(crate::config::ConfigError::PasswordEnv {
+            var: "SHOP_PW".into(),
+            source: std::env::VarError::NotPresent,
+        });
+        assert_eq!(failed_question(&unset), Failed::Login);
+        let smtp = anyhow::anyhow!("smtp.alphx.shop refused the user name or password (535)");
+        assert_eq!(failed_question(&smtp), Failed::Login);
+        let down = anyhow::Error::new(crate::net::NetError::Connect {
+            host: "imap.alphx.shop".into(),
+            port: 993,
+            source: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+        });
+        assert_eq!(failed_question(&down), Failed::Server);
+        assert_eq!(
+            failed_question(&anyhow::anyhow!("no route to host")),
+            Failed::Server
+        );
     }
 }

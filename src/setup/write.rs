@@ -126,9 +126,25 @@ pub fn render(plan: &Plan) -> String {
         quote(&plan.open),
         quote(&plan.close)
     ));
-    out.push_str(
-        "# Days you are closed although they are business days (YYYY-MM-DD).\nholidays = []\n\n",
-    );
+    out.push_str("# Days you are closed although they are business days (YYYY-MM-DD).\n");
+    match &plan.holidays {
+        None => out.push_str("holidays = []\n\n"),
+        Some(h) => {
+            out.push_str(&format!(
+                "# The public holidays of {} for {} and {} ({}; written by\n\
+                 # `shopinbox setup`). Add your own closed days; add next year's before this list ends.\n",
+                h.place, h.first_year, h.last_year, h.answer
+            ));
+            out.push_str("holidays = [\n");
+            for (date, name) in &h.days {
+                out.push_str(&format!(
+                    "    {}, # {name}\n",
+                    quote(&date.format("%Y-%m-%d").to_string())
+                ));
+            }
+            out.push_str("]\n\n");
+        }
+    }
 
     if let Some(store) = &plan.store {
         out.push_str("[store]\n# Where the local mail database lives.\n");

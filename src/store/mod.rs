@@ -7,6 +7,7 @@
 
 mod bulk;
 mod convert;
+mod customers;
 mod dedup;
 mod error;
 mod files;
@@ -27,6 +28,7 @@ mod trust;
 mod types;
 
 pub use bulk::MarkChange;
+pub use customers::CustomerMatch;
 pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
