@@ -20,6 +20,7 @@ mod notes;
 mod older;
 pub mod outbox;
 mod proactive;
+pub mod quit;
 pub mod reply;
 pub mod rules;
 pub mod stats;
@@ -146,6 +147,13 @@ pub enum Action {
     ReplyEdited(Result<String, String>),
     /// `$EDITOR` closed a template file (or could not run): reload the templates.
     TemplateEdited(Result<(), String>),
+    /// A key in the quit question ("send now / keep queued / go back").
+    QuitPrompt(quit::QuitKey),
+    /// The terminal was closed (SIGHUP, SIGTERM) or cannot be read: unsent replies are sent
+    /// without asking, then the app quits.
+    Hangup,
+    /// The loop's wait for the replies sent before quitting is over ([`quit::QUIT_WAIT`]).
+    QuitWaitOver,
 }
 
 /// How the raw message is shown outside the TUI.
@@ -168,6 +176,9 @@ pub enum Effect {
     SendOutbox(i64),
     /// Hand an owner's outbox decision (retry, resend, settle as sent) to the send worker.
     Worker(WorkerCommand),
+    /// Quitting: ask the send worker to deliver these (their undo window is dropped), then
+    /// wait at most [`quit::QUIT_WAIT`] for the outcome, answering [`Action::QuitWaitOver`].
+    SendBeforeQuit(Vec<i64>),
     /// Write the raw message to a temp file and open it.
     OpenRaw {
         message: MessageKey,
@@ -437,6 +448,10 @@ pub struct App {
     /// Replies inside their undo window, with the confirm screen `u` brings back.
     pub held_sends: Vec<(i64, ConfirmReply)>,
     pub should_quit: bool,
+    /// Quitting with unsent replies: the question, then the wait for the send worker.
+    pub quit: Option<quit::QuitState>,
+    /// What the loop prints once the terminal is restored (replies sent or left queued).
+    pub farewell: Option<String>,
     /// Rows marked for a bulk action (Space, v).
     pub selection: bulk::Selection,
     /// Write-back was queued (a conversation was read): ask the sync worker to run it.
@@ -482,6 +497,8 @@ impl App {
             pending_sends: Vec::new(),
             held_sends: Vec::new(),
             should_quit: false,
+            quit: None,
+            farewell: None,
             selection: bulk::Selection::default(),
             sync_wanted: false,
             find: find::FindState::default(),
@@ -514,6 +531,9 @@ impl App {
     pub fn key_to_action(&self, key: &KeyEvent) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
+        }
+        if let Some(state) = &self.quit {
+            return quit_key(state, key);
         }
         let wants_text = self.find.prompt.is_some()
             || matches!(
@@ -564,8 +584,7 @@ impl App {
             Action::Command(cmd) => {
                 self.status = None;
                 if cmd == Command::ForceQuit {
-                    self.should_quit = true;
-                    return Effect::Quit;
+                    return self.ask_quit();
                 }
                 if self.overlay.is_some() {
                     return self.overlay_command(cmd);
@@ -609,8 +628,11 @@ impl App {
             }
             Action::Worker(ev) => {
                 self.worker_event(ev);
-                Effect::None
+                self.quit_progress()
             }
+            Action::QuitPrompt(key) => self.quit_answer(key),
+            Action::Hangup => self.hangup(),
+            Action::QuitWaitOver => self.quit_wait_over(),
             Action::Refresh => {
                 self.refresh();
                 Effect::None
@@ -936,15 +958,11 @@ impl App {
             }
             Command::Quit => {
                 if self.stack.pop().is_none() {
-                    self.should_quit = true;
-                    return Effect::Quit;
+                    return self.ask_quit();
                 }
                 self.refresh();
             }
-            Command::ForceQuit => {
-                self.should_quit = true;
-                return Effect::Quit;
-            }
+            Command::ForceQuit => return self.ask_quit(),
             Command::NextView => self.cycle_view(1),
             Command::PrevView => self.cycle_view(-1),
             Command::ViewNeedsReply => self.set_view(View::NeedsReply),
@@ -1743,4 +1761,29 @@ fn clip(s: &str) -> String {
         "“{}”",
         crate::layout::fit(&crate::mail::sanitize::line(s), 40)
     )
+}
+
+/// Keys while quitting: the question's own (s / Enter send, k keeps, Esc goes back, arrows
+/// move); while sending only Ctrl-C, which stops waiting.
+fn quit_key(state: &quit::QuitState, key: &KeyEvent) -> Option<Action> {
+    use quit::{QuitChoice, QuitKey};
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Action::Command(Command::ForceQuit));
+    }
+    if matches!(state, quit::QuitState::Sending { .. }) {
+        return None;
+    }
+    let k = match key.code {
+        KeyCode::Up => QuitKey::Up,
+        KeyCode::Down | KeyCode::Tab => QuitKey::Down,
+        KeyCode::Enter => QuitKey::Choose,
+        KeyCode::Char('s') | KeyCode::Char('S') | KeyCode::Char('y') => {
+            QuitKey::Pick(QuitChoice::SendNow)
+        }
+        KeyCode::Char('k') | KeyCode::Char('K') => QuitKey::Pick(QuitChoice::Keep),
+        KeyCode::Esc | KeyCode::Char('g') | KeyCode::Char('n') => QuitKey::Pick(QuitChoice::Back),
+        _ => return None,
+    };
+    Some(Action::QuitPrompt(k))
 }

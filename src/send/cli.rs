@@ -180,6 +180,10 @@ pub fn outbox_cli(
     }
     match cmd {
         OutboxCommand::List => {
+            // Replies whose time has come (undo window over, retry due) go out first, so the
+            // list shows what is really left.
+            out.push_str(&send_due(cfg, store, demo_dir, write_back, now)?);
+            let conn = store.connection();
             let entries = outbox::list(conn, Some(now - chrono::Duration::days(7)))?;
             if entries.is_empty() {
                 out.push_str("The outbox is empty.\n");
@@ -199,6 +203,9 @@ pub fn outbox_cli(
                     if let Some(err) = &e.last_error {
                         let _ = writeln!(out, "       {err}");
                     }
+                }
+                if let Some(line) = goes_out(&e, now, cfg.calendar.tz) {
+                    let _ = writeln!(out, "       {line}");
                 }
             }
             Ok(out)
@@ -228,4 +235,102 @@ pub fn outbox_cli(
             Ok(out)
         }
     }
+}
+
+/// Sends every reply whose time has come ([`outbox::due`]: queued ones past their undo window,
+/// failed ones whose automatic retry is due), each through the one send path (claim, lease,
+/// record), and returns a line per reply. Nothing due: nothing printed. A reply that could not
+/// go out stays in the outbox and is reported, not returned as an error: the command that
+/// sent it on the side (`sync`, `outbox`) still did its own work.
+pub fn send_due(
+    cfg: &Config,
+    store: &mut Store,
+    demo_dir: Option<&Path>,
+    write_back: &mut dyn WriteBack,
+    now: DateTime<Utc>,
+) -> Result<String, SendError> {
+    let mut out = String::new();
+    let due = outbox::due(store.connection(), now)?;
+    if due.is_empty() {
+        return Ok(out);
+    }
+    let delivery = match flow::delivery(cfg, demo_dir) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(
+                out,
+                "{} waiting in the outbox cannot be sent: {e}.",
+                crate::human_time::count(due.len() as u64, "reply", "replies")
+            );
+            return Ok(out);
+        }
+    };
+    for id in due {
+        let to = outbox::get(store.connection(), id)?
+            .map(|e| e.to_addr)
+            .unwrap_or_default();
+        let result = flow::send_one(store, &delivery, write_back, id, &|| now)?;
+        match result {
+            SendResult::Sent { problems } => {
+                let _ = writeln!(out, "Reply {id} to {to} sent (its time had come).");
+                for p in problems {
+                    let _ = writeln!(out, "warning: {p}");
+                }
+            }
+            // Another shopinbox took it meanwhile: it sends it, once.
+            SendResult::Skipped => {}
+            other => {
+                if let Err(SendError::NotSent { message, .. }) =
+                    describe_result(store, &mut out, id, &other)
+                {
+                    let _ = writeln!(out, "{message}.");
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// When a queued reply goes out: "goes out at 14:02:10 (in 6 s)" for one inside its undo
+/// window, "goes out with the next send" for one whose time has come; `None` for the others.
+pub fn goes_out(
+    e: &outbox::OutboxEntry,
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> Option<String> {
+    if e.state != OutboxState::Queued {
+        return None;
+    }
+    match e.retry_at {
+        Some(at) if at > now => {
+            let secs = (at - now).num_seconds().max(1);
+            let left = if secs < 120 {
+                format!("{secs} s")
+            } else {
+                crate::human_time::duration(at - now)
+            };
+            Some(format!(
+                "goes out at {} (in {left})",
+                at.with_timezone(&tz).format("%H:%M:%S")
+            ))
+        }
+        _ => Some("goes out with the next send (its time has come)".to_string()),
+    }
+}
+
+/// `shopinbox sync`: replies whose time has come go out first (their Sent copy and
+/// `\Answered` then ride on the same sync). No store yet (a first sync): nothing to send.
+pub fn send_due_for_sync(cfg: &Config, clock: crate::clock::Clock) -> anyhow::Result<String> {
+    let path = cfg.store_path();
+    if !path.exists() {
+        return Ok(String::new());
+    }
+    let now = clock.now();
+    let mut store = Store::open(&path, cfg.shop_context(clock))?;
+    outbox::recover_interrupted(store.connection(), now)?;
+    if outbox::due(store.connection(), now)?.is_empty() {
+        return Ok(String::new());
+    }
+    let mut write_back = super::imap::write_back_for(cfg, false)?;
+    Ok(send_due(cfg, &mut store, None, write_back.as_mut(), now)?)
 }
