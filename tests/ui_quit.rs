@@ -123,3 +123,13 @@ fn go_back_then_a_hangup_sends_without_asking_and_a_timeout_keeps_it_queued() {
     assert!(bye.contains("could not be sent in time"), "{bye}");
     assert_eq!(state(&app, id).state, OutboxState::Queued);
 }
+
+#[test]
+fn the_outbox_screen_says_when_a_held_reply_goes_out() {
+    let (_dir, mut app) = demo_app(100, 30);
+    queue_reply(&mut app);
+    press(&mut app, "o");
+    let screen = screen_text(&render(&app, 100, 30));
+    assert!(screen.contains("goes out at "), "{screen}");
+    assert!(screen.contains("(in 10 s)"), "{screen}");
+}

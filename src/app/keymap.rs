@@ -210,6 +210,8 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (PullIntoNeedsReply, &["p"]),
         (Reply, &["r"]),
         (Send, &["y"]),
+        (SendAndNext, &["Y"]),
+        (EditHere, &["w"]),
         (EditTemplate, &["E"]),
         (NotCustomer, &["x"]),
         (MarkAnswered, &["a"]),

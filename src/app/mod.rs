@@ -21,6 +21,8 @@ mod older;
 pub mod outbox;
 mod proactive;
 pub mod quit;
+mod edit_here;
+pub mod textedit;
 pub mod reply;
 pub mod rules;
 pub mod stats;
@@ -535,6 +537,12 @@ impl App {
         if let Some(state) = &self.quit {
             return quit_key(state, key);
         }
+        if self.editing_here() {
+            if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                return Some(Action::Command(Command::ForceQuit));
+            }
+            return input::text_key(key).map(Action::Input);
+        }
         let wants_text = self.find.prompt.is_some()
             || matches!(
                 self.overlay,
@@ -591,6 +599,7 @@ impl App {
                 }
                 self.command(cmd)
             }
+            Action::Input(key) if self.editing_here() => self.edit_here_input(key),
             Action::Input(key) if self.find.prompt.is_some() => self.find_input(key),
             Action::Input(key) => self.overlay_input(key),
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),

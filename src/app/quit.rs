@@ -192,6 +192,7 @@ impl App {
         let Some(QuitState::Sending { ids }) = &self.quit else {
             return Effect::None;
         };
+        let ids = ids.clone();
         let Some(store) = self.data.store() else {
             return self.quit_wait_over();
         };

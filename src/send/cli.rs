@@ -334,3 +334,48 @@ pub fn send_due_for_sync(cfg: &Config, clock: crate::clock::Clock) -> anyhow::Re
     let mut write_back = super::imap::write_back_for(cfg, false)?;
     Ok(send_due(cfg, &mut store, None, write_back.as_mut(), now)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn entry(state: OutboxState, retry_at: Option<DateTime<Utc>>) -> outbox::OutboxEntry {
+        let t = Utc.with_ymd_and_hms(2026, 11, 24, 13, 0, 0).unwrap();
+        outbox::OutboxEntry {
+            id: 1,
+            conversation_id: None,
+            in_reply_to: None,
+            to_addr: "a@example.com".into(),
+            subject: "Re: x".into(),
+            message_id: "m@example.com".into(),
+            state,
+            attempts: 0,
+            last_error: None,
+            created_at: t,
+            updated_at: t,
+            sent_at: None,
+            follow_up_at: None,
+            retry_at,
+        }
+    }
+
+    #[test]
+    fn a_held_reply_says_when_it_goes_out() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 13, 2, 4).unwrap();
+        let tz = chrono_tz::Europe::Berlin;
+        let held = entry(OutboxState::Queued, Some(now + chrono::Duration::seconds(6)));
+        assert_eq!(
+            goes_out(&held, now, tz).as_deref(),
+            Some("goes out at 14:02:10 (in 6 s)")
+        );
+        let later = entry(OutboxState::Queued, Some(now + chrono::Duration::minutes(5)));
+        assert_eq!(
+            goes_out(&later, now, tz).as_deref(),
+            Some("goes out at 14:07:04 (in 5m)")
+        );
+        let due = entry(OutboxState::Queued, Some(now));
+        assert!(goes_out(&due, now, tz).unwrap().contains("next send"));
+        assert_eq!(goes_out(&entry(OutboxState::Failed, None), now, tz), None);
+    }
+}
