@@ -87,7 +87,7 @@ fn a_reply_is_edited_in_place_with_undo_and_the_edited_text_is_queued() {
     let raw = outbox::raw(app.data.store().unwrap().connection(), id)
         .unwrap()
         .unwrap();
-    let body = shopinbox::mail::parse::parse_message(&raw).body;
+    let body = shopinbox::mail::parse::parse_message(&raw).body.replace("\r\n", "\n");
     assert!(body.contains(&want), "{body}");
     assert!(!body.contains("yq"), "{body}");
 }

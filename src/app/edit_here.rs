@@ -23,19 +23,13 @@ impl App {
             return Effect::None;
         };
         c.editor = Some(TextEditor::new(&c.draft.text));
-        let km = &self.options.keymap;
-        let hint = format!(
-            "Editing the reply: Enter starts a new line, C-z undoes, Esc stops editing ({} sends after that, {} opens $EDITOR).",
-            km.hint(Command::Send),
-            km.hint(Command::OpenEditor)
-        );
-        self.info(hint);
+        // The keys are on the bottom line of the screen; the status line stays short.
+        self.info("Editing the reply here; Esc stops editing.");
         Effect::None
     }
 
     /// A key while editing: Esc stops, everything else edits.
     pub(super) fn edit_here_input(&mut self, key: InputKey) -> Effect {
-        let page = usize::from(crate::layout::reply::confirm_body_height(self.height).max(1));
         let Some(Screen::Confirm(c)) = self.stack.last_mut() else {
             return Effect::None;
         };
@@ -43,8 +37,8 @@ impl App {
             return Effect::None;
         };
         if key != InputKey::Cancel {
+            // The screen follows the cursor when it draws.
             editor.apply(key);
-            editor.scroll_to_cursor(page);
             return Effect::None;
         }
         let text = editor.text();

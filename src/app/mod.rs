@@ -984,7 +984,7 @@ impl App {
             Command::ViewOlder => self.set_view(View::Older),
             Command::PullIntoNeedsReply => self.pull_into_needs_reply(),
             Command::Reply => self.open_reply(),
-            Command::Send => self.info(format!(
+            Command::Send | Command::SendAndNext | Command::EditHere => self.info(format!(
                 "Nothing to send here: press {} on a conversation to write a reply.",
                 self.options.keymap.hint(Command::Reply)
             )),

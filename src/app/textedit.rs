@@ -36,8 +36,6 @@ pub struct TextEditor {
     typing: bool,
     /// What the last deletion took, for C-y.
     killed: String,
-    /// First line shown (kept so the cursor stays visible).
-    pub scroll: usize,
 }
 
 impl TextEditor {
@@ -57,7 +55,6 @@ impl TextEditor {
             undo: Vec::new(),
             typing: false,
             killed: String::new(),
-            scroll: 0,
         }
     }
 
@@ -337,16 +334,6 @@ impl TextEditor {
             col = i + g.len();
         }
         self.col = col;
-    }
-
-    /// Keeps the cursor's line inside a window of `height` lines.
-    pub fn scroll_to_cursor(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.row < self.scroll {
-            self.scroll = self.row;
-        } else if self.row >= self.scroll + height {
-            self.scroll = self.row + 1 - height;
-        }
     }
 }
 
