@@ -47,7 +47,10 @@ fn a_reply_is_edited_in_place_with_undo_and_the_edited_text_is_queued() {
     let original = confirm(&app).draft.text.clone();
     let first = original.lines().next().unwrap().to_string();
     let screen = screen_text(&render(&app, 100, 30));
-    assert!(screen.contains("w edit here"), "the keys are on the bottom line:\n{screen}");
+    assert!(
+        screen.contains("w edit here"),
+        "the keys are on the bottom line:\n{screen}"
+    );
     assert!(screen.contains("Y send and next"), "{screen}");
 
     // w: editing; y, q and the other command keys are text now.
@@ -59,7 +62,11 @@ fn a_reply_is_edited_in_place_with_undo_and_the_edited_text_is_queued() {
     keys(&mut app, &["C-w"]);
     assert!(!editor_text(&app).contains("yq"), "{}", editor_text(&app));
     keys(&mut app, &["C-z"]);
-    assert!(editor_text(&app).contains(" Zebra yq"), "{}", editor_text(&app));
+    assert!(
+        editor_text(&app).contains(" Zebra yq"),
+        "{}",
+        editor_text(&app)
+    );
     keys(&mut app, &["C-w", "Backspace"]);
     // Enter is a new line, never a send.
     keys(&mut app, &["Enter"]);
@@ -87,7 +94,9 @@ fn a_reply_is_edited_in_place_with_undo_and_the_edited_text_is_queued() {
     let raw = outbox::raw(app.data.store().unwrap().connection(), id)
         .unwrap()
         .unwrap();
-    let body = shopinbox::mail::parse::parse_message(&raw).body.replace("\r\n", "\n");
+    let body = shopinbox::mail::parse::parse_message(&raw)
+        .body
+        .replace("\r\n", "\n");
     assert!(body.contains(&want), "{body}");
     assert!(!body.contains("yq"), "{body}");
 }

@@ -65,7 +65,10 @@ fn q_asks_and_send_now_releases_the_hold_and_quits_once_it_is_sent() {
     let entry = state(&app, id);
     assert_eq!(entry.state, OutboxState::Queued);
     assert_eq!(entry.retry_at, None, "the undo window is dropped, durably");
-    assert_eq!(outbox::due(app.data.store().unwrap().connection(), demo_now()).unwrap(), vec![id]);
+    assert_eq!(
+        outbox::due(app.data.store().unwrap().connection(), demo_now()).unwrap(),
+        vec![id]
+    );
     let screen = screen_text(&render(&app, 100, 30));
     assert!(screen.contains("Sending 1 reply"), "{screen}");
     // Other keys do nothing while it waits.
@@ -76,7 +79,11 @@ fn q_asks_and_send_now_releases_the_hold_and_quits_once_it_is_sent() {
     outbox::claim(worker.connection(), id, "test-lease", demo_now())
         .unwrap()
         .unwrap();
-    assert_eq!(app.update(Action::Worker(WorkerEvent::Outbox)), Effect::None, "still sending");
+    assert_eq!(
+        app.update(Action::Worker(WorkerEvent::Outbox)),
+        Effect::None,
+        "still sending"
+    );
     outbox::record(
         worker.connection(),
         id,
@@ -86,7 +93,10 @@ fn q_asks_and_send_now_releases_the_hold_and_quits_once_it_is_sent() {
         false,
     )
     .unwrap();
-    assert_eq!(app.update(Action::Worker(WorkerEvent::Outbox)), Effect::Quit);
+    assert_eq!(
+        app.update(Action::Worker(WorkerEvent::Outbox)),
+        Effect::Quit
+    );
     let bye = app.farewell.clone().unwrap_or_default();
     assert!(bye.contains("1 reply sent before closing"), "{bye}");
 }

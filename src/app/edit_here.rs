@@ -54,7 +54,9 @@ impl App {
             c.draft.text = text;
             c.edited = true;
             c.scroll = 0;
-            self.info(format!("Reply text updated; check it and press {send} to send."));
+            self.info(format!(
+                "Reply text updated; check it and press {send} to send."
+            ));
         } else {
             self.info(format!("The reply text is unchanged; {send} sends it."));
         }
@@ -92,9 +94,8 @@ impl App {
             .list(View::NeedsReply, self.now, 0, NEXT_LOOKAHEAD)
             .unwrap_or_default();
         let here = rows.iter().position(|r| r.id == answered);
-        let open = |r: &&crate::store::ConversationRow| {
-            r.id != answered && !sending.contains(&r.id)
-        };
+        let open =
+            |r: &&crate::store::ConversationRow| r.id != answered && !sending.contains(&r.id);
         let next = match here {
             Some(i) => rows[i + 1..]
                 .iter()

@@ -95,7 +95,9 @@ impl App {
     pub(super) fn ask_quit(&mut self) -> Effect {
         match &self.quit {
             // Ctrl-C at the question: leave the replies queued, as said there.
-            Some(QuitState::Asking { .. }) => return self.quit_answer(QuitKey::Pick(QuitChoice::Keep)),
+            Some(QuitState::Asking { .. }) => {
+                return self.quit_answer(QuitKey::Pick(QuitChoice::Keep))
+            }
             Some(QuitState::Sending { .. }) => return self.quit_wait_over(),
             None => {}
         }
@@ -234,7 +236,10 @@ impl App {
         }
         let mut lines = Vec::new();
         if sent > 0 {
-            lines.push(format!("{} sent before closing.", capitalize(&replies(sent))));
+            lines.push(format!(
+                "{} sent before closing.",
+                capitalize(&replies(sent))
+            ));
         }
         if queued > 0 {
             lines.push(format!(

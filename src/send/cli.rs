@@ -293,11 +293,7 @@ pub fn send_due(
 
 /// When a queued reply goes out: "goes out at 14:02:10 (in 6 s)" for one inside its undo
 /// window, "goes out with the next send" for one whose time has come; `None` for the others.
-pub fn goes_out(
-    e: &outbox::OutboxEntry,
-    now: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-) -> Option<String> {
+pub fn goes_out(e: &outbox::OutboxEntry, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Option<String> {
     if e.state != OutboxState::Queued {
         return None;
     }
@@ -364,12 +360,18 @@ mod tests {
     fn a_held_reply_says_when_it_goes_out() {
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 13, 2, 4).unwrap();
         let tz = chrono_tz::Europe::Berlin;
-        let held = entry(OutboxState::Queued, Some(now + chrono::Duration::seconds(6)));
+        let held = entry(
+            OutboxState::Queued,
+            Some(now + chrono::Duration::seconds(6)),
+        );
         assert_eq!(
             goes_out(&held, now, tz).as_deref(),
             Some("goes out at 14:02:10 (in 6 s)")
         );
-        let later = entry(OutboxState::Queued, Some(now + chrono::Duration::minutes(5)));
+        let later = entry(
+            OutboxState::Queued,
+            Some(now + chrono::Duration::minutes(5)),
+        );
         assert_eq!(
             goes_out(&later, now, tz).as_deref(),
             Some("goes out at 14:07:04 (in 5m)")

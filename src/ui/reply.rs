@@ -360,7 +360,7 @@ fn draw_editor(
         .into_iter()
         .skip(top)
         .take(height)
-                .map(|r| Line::styled(super::clean_text(&r), theme.normal()))
+        .map(|r| Line::styled(super::clean_text(&r), theme.normal()))
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
     let x = body.x + u16::try_from(cursor.1).unwrap_or(0);
