@@ -194,7 +194,7 @@ impl Command {
             Command::PullIntoNeedsReply => "pull older mail into Needs reply",
             Command::Reply => "reply with a template",
             Command::Send => "send the reply; outbox: retry or resend",
-            Command::SendAndNext => "send the reply, then answer the next conversation",
+            Command::SendAndNext => "send, then reply to the next conversation",
             Command::EditHere => "edit the reply text here (Esc stops editing)",
             Command::EditTemplate => "edit the template file (in the template list)",
             Command::NotCustomer => "mark not a customer (message/sender/domain)",

@@ -285,8 +285,9 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
     } else {
         vec![
             (km.hint(Command::Send), "send"),
-            (km.hint(Command::SendAndNext), "send and next"),
             (km.hint(Command::EditHere), "edit here"),
+            (km.hint(Command::Back), "back"),
+            (km.hint(Command::SendAndNext), "send and next"),
             (
                 [km.hint(Command::Open), km.hint(Command::OpenEditor)]
                     .into_iter()
@@ -295,7 +296,6 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
                     .join("/"),
                 "$EDITOR",
             ),
-            (km.hint(Command::Back), "back"),
         ]
     };
     frame.render_widget(
