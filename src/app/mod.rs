@@ -535,7 +535,7 @@ impl App {
             return None;
         }
         if let Some(state) = &self.quit {
-            return quit_key(state, key);
+            return quit::key(state, key);
         }
         if self.editing_here() {
             if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -1770,29 +1770,4 @@ fn clip(s: &str) -> String {
         "“{}”",
         crate::layout::fit(&crate::mail::sanitize::line(s), 40)
     )
-}
-
-/// Keys while quitting: the question's own (s / Enter send, k keeps, Esc goes back, arrows
-/// move); while sending only Ctrl-C, which stops waiting.
-fn quit_key(state: &quit::QuitState, key: &KeyEvent) -> Option<Action> {
-    use quit::{QuitChoice, QuitKey};
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Action::Command(Command::ForceQuit));
-    }
-    if matches!(state, quit::QuitState::Sending { .. }) {
-        return None;
-    }
-    let k = match key.code {
-        KeyCode::Up => QuitKey::Up,
-        KeyCode::Down | KeyCode::Tab => QuitKey::Down,
-        KeyCode::Enter => QuitKey::Choose,
-        KeyCode::Char('s') | KeyCode::Char('S') | KeyCode::Char('y') => {
-            QuitKey::Pick(QuitChoice::SendNow)
-        }
-        KeyCode::Char('k') | KeyCode::Char('K') => QuitKey::Pick(QuitChoice::Keep),
-        KeyCode::Esc | KeyCode::Char('g') | KeyCode::Char('n') => QuitKey::Pick(QuitChoice::Back),
-        _ => return None,
-    };
-    Some(Action::QuitPrompt(k))
 }

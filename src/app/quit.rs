@@ -10,8 +10,9 @@
 //! with its own monotonic clock and answers [`super::Action::QuitWaitOver`]. What happened is
 //! said after the terminal is restored ([`App::farewell`]).
 
-use super::{App, Effect};
+use super::{Action, App, Command, Effect};
 use crate::send::outbox::{self, OutboxState};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// How long quitting waits for the send worker before it leaves the replies queued.
 pub const QUIT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -287,4 +288,28 @@ pub fn capitalize(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+/// Keys while quitting: the question's own (s / Enter send, k keeps, Esc goes back, arrows
+/// move); while sending only Ctrl-C, which stops waiting.
+pub(super) fn key(state: &QuitState, key: &KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Action::Command(Command::ForceQuit));
+    }
+    if matches!(state, QuitState::Sending { .. }) {
+        return None;
+    }
+    let k = match key.code {
+        KeyCode::Up => QuitKey::Up,
+        KeyCode::Down | KeyCode::Tab => QuitKey::Down,
+        KeyCode::Enter => QuitKey::Choose,
+        KeyCode::Char('s') | KeyCode::Char('S') | KeyCode::Char('y') => {
+            QuitKey::Pick(QuitChoice::SendNow)
+        }
+        KeyCode::Char('k') | KeyCode::Char('K') => QuitKey::Pick(QuitChoice::Keep),
+        KeyCode::Esc | KeyCode::Char('g') | KeyCode::Char('n') => QuitKey::Pick(QuitChoice::Back),
+        _ => return None,
+    };
+    Some(Action::QuitPrompt(k))
 }
