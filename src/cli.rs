@@ -634,6 +634,8 @@ fn run(cli: Cli) -> Result<i32> {
             }
             let (config, _) = load_config(&cli)?;
             let clock = clock_for(cli.now.as_deref(), &config)?;
+            // Replies whose undo window ended while no inbox was open go out now.
+            out!("{}", crate::send::cli::send_due_for_sync(&config, clock)?);
             let summary = crate::sync::cli::run_sync_cli(&config, clock)?;
             Ok(crate::sync::cli::exit_code(&summary))
         }

@@ -54,6 +54,8 @@ enum LoopEvent {
     Input(Event),
     Worker(WorkerEvent),
     InputFailed(String),
+    /// SIGHUP or SIGTERM: the terminal is closed or the process is asked to end.
+    Hangup,
 }
 
 /// Opens the store at `store_path` and runs the inbox until the owner quits.
@@ -96,8 +98,9 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     });
 
     install_mouse_restore_hook();
+    let signals = HangupSignals::spawn(tx.clone());
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
-    let _restore = RestoreGuard;
+    let restore = RestoreGuard;
     // Mouse capture is a bonus: a terminal without it still works with the keyboard.
     let _ = execute!(stdout(), EnableMouseCapture);
     let size = terminal.size().context("cannot read the terminal size")?;
@@ -117,6 +120,12 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
         // The worker may already be gone; nothing to do about it at exit.
         let _ = c.send(WorkerCommand::Shutdown);
     }
+    drop(restore);
+    signals.close();
+    // Said on the restored terminal, where it stays readable; a closed terminal takes it.
+    if let Some(text) = app.farewell.take() {
+        let _ = writeln!(stdout(), "{text}");
+    }
     result
 }
 
@@ -130,11 +139,31 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     // The loop's own monotonic clock for telling double clicks (never the wall clock).
     let started = std::time::Instant::now();
+    // Quitting waits for replies being sent until then (monotonic, never the wall clock).
+    let mut quit_deadline: Option<std::time::Instant> = None;
+    // The terminal is gone (SIGHUP, unreadable): drawing may fail, the replies still go out.
+    let mut hung_up = false;
+    let mut input_error: Option<String> = None;
     loop {
-        terminal
-            .draw(|f| ui::draw(f, app))
-            .context("cannot draw to the terminal")?;
-        let action = match rx.recv_timeout(TICK) {
+        let drawn = terminal.draw(|f| ui::draw(f, app));
+        if !hung_up {
+            drawn.context("cannot draw to the terminal")?;
+        }
+        let wait = match quit_deadline {
+            Some(at) => {
+                let left = at.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    quit_deadline = None;
+                    if app.update(Action::QuitWaitOver) == Effect::Quit {
+                        return finish(input_error);
+                    }
+                    continue;
+                }
+                left.min(TICK)
+            }
+            None => TICK,
+        };
+        let action = match rx.recv_timeout(wait) {
             Ok(LoopEvent::Input(ev)) => match ev {
                 Event::Key(key) => app.key_to_action(&key),
                 Event::Mouse(m) => match m.kind {
@@ -151,7 +180,18 @@ fn event_loop(
                 _ => None,
             },
             Ok(LoopEvent::Worker(ev)) => Some(Action::Worker(ev)),
-            Ok(LoopEvent::InputFailed(e)) => anyhow::bail!("cannot read from the terminal: {e}"),
+            // Nobody can answer any more: unsent replies go out without asking.
+            Ok(LoopEvent::InputFailed(e)) => {
+                input_error.get_or_insert(e);
+                hung_up = true;
+                input.stop();
+                Some(Action::Hangup)
+            }
+            Ok(LoopEvent::Hangup) => {
+                hung_up = true;
+                Some(Action::Hangup)
+            }
+            Err(RecvTimeoutError::Timeout) if quit_deadline.is_some() => continue,
             Err(RecvTimeoutError::Timeout) => Some(Action::Tick(clock.now())),
             Err(RecvTimeoutError::Disconnected) => {
                 anyhow::bail!("the terminal input stopped unexpectedly")
@@ -161,7 +201,19 @@ fn event_loop(
         let effect = app.update(action);
         match effect {
             Effect::None => {}
-            Effect::Quit => return Ok(()),
+            Effect::Quit => return finish(input_error),
+            Effect::SendBeforeQuit(ids) => {
+                let handed = commands.is_some_and(|c| {
+                    ids.iter()
+                        .all(|id| c.send(WorkerCommand::SendOutbox(*id)).is_ok())
+                });
+                if !handed {
+                    // No send worker: the replies stay queued, and the farewell says so.
+                    app.update(Action::QuitWaitOver);
+                    return finish(input_error);
+                }
+                quit_deadline = Some(std::time::Instant::now() + crate::app::quit::QUIT_WAIT);
+            }
             Effect::SyncNow => {
                 let sent = commands.map(|c| c.send(WorkerCommand::SyncNow).is_ok());
                 if sent != Some(true) {
@@ -200,6 +252,64 @@ fn event_loop(
                 let result = run_editor(terminal, input, &path);
                 app.update(Action::TemplateEdited(result));
             }
+        }
+    }
+}
+
+/// How the loop ends once the app quit: an unreadable terminal is still reported.
+fn finish(input_error: Option<String>) -> anyhow::Result<()> {
+    match input_error {
+        Some(e) => anyhow::bail!("cannot read from the terminal: {e}"),
+        None => Ok(()),
+    }
+}
+
+/// SIGHUP (the terminal window was closed) and SIGTERM (`kill`, a logout) become a loop
+/// event instead of ending the process at once, so replies inside their undo window are sent
+/// first. The handlers stay installed until [`HangupSignals::close`].
+struct HangupSignals {
+    #[cfg(unix)]
+    handle: Option<signal_hook::iterator::Handle>,
+}
+
+impl HangupSignals {
+    fn spawn(tx: Sender<LoopEvent>) -> HangupSignals {
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGTERM};
+            let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM]) else {
+                // Without handlers the default applies (the process ends), as before.
+                return HangupSignals { handle: None };
+            };
+            let handle = signals.handle();
+            let spawned = thread::Builder::new()
+                .name("signals".into())
+                .spawn(move || {
+                    for _ in signals.forever() {
+                        if tx.send(LoopEvent::Hangup).is_err() {
+                            return;
+                        }
+                    }
+                });
+            if spawned.is_err() {
+                handle.close();
+                return HangupSignals { handle: None };
+            }
+            HangupSignals {
+                handle: Some(handle),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tx;
+            HangupSignals {}
+        }
+    }
+
+    fn close(&self) {
+        #[cfg(unix)]
+        if let Some(h) = &self.handle {
+            h.close();
         }
     }
 }

@@ -28,6 +28,8 @@ pub enum Command {
     PullIntoNeedsReply,
     Reply,
     Send,
+    SendAndNext,
+    EditHere,
     EditTemplate,
     NotCustomer,
     MarkAnswered,
@@ -57,7 +59,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 48] = [
+    pub const ALL: [Command; 50] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -81,6 +83,8 @@ impl Command {
         Command::PullIntoNeedsReply,
         Command::Reply,
         Command::Send,
+        Command::SendAndNext,
+        Command::EditHere,
         Command::EditTemplate,
         Command::NotCustomer,
         Command::MarkAnswered,
@@ -134,6 +138,8 @@ impl Command {
             Command::PullIntoNeedsReply => "pull_into_needs_reply",
             Command::Reply => "reply",
             Command::Send => "send",
+            Command::SendAndNext => "send_and_next",
+            Command::EditHere => "edit_here",
             Command::EditTemplate => "edit_template",
             Command::NotCustomer => "not_customer",
             Command::MarkAnswered => "mark_answered",
@@ -188,6 +194,8 @@ impl Command {
             Command::PullIntoNeedsReply => "pull older mail into Needs reply",
             Command::Reply => "reply with a template",
             Command::Send => "send the reply; outbox: retry or resend",
+            Command::SendAndNext => "send, then reply to the next conversation",
+            Command::EditHere => "edit the reply text here (Esc stops editing)",
             Command::EditTemplate => "edit the template file (in the template list)",
             Command::NotCustomer => "mark not a customer (message/sender/domain)",
             Command::MarkAnswered => "mark answered (again: clear); outbox: sent",

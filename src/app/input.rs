@@ -25,6 +25,8 @@ pub enum EditKey {
     WordRight,
     /// C-y: put back what the last deletion took.
     Yank,
+    /// C-z, C-_: take the last edit back (the reply editor; one-line fields ignore it).
+    Undo,
 }
 
 /// Maps a terminal key to a text-field key: the readline keys, the arrows, Enter and Esc.
@@ -48,6 +50,8 @@ pub fn text_key(key: &KeyEvent) -> Option<InputKey> {
             'k' => edit(EditKey::DeleteToEnd),
             'w' => edit(EditKey::DeleteWordBack),
             'y' => edit(EditKey::Yank),
+            // C-_ arrives as C-7 from most terminals.
+            'z' | '_' | '7' => edit(EditKey::Undo),
             _ => None,
         },
         KeyCode::Char(c) if alt => match c.to_ascii_lowercase() {
@@ -122,6 +126,7 @@ impl LineEditor {
                 EditKey::WordLeft => InputRequest::GoToPrevWord,
                 EditKey::WordRight => InputRequest::GoToNextWord,
                 EditKey::Yank => InputRequest::Yank,
+                EditKey::Undo => return,
             },
             InputKey::Up | InputKey::Down | InputKey::Submit | InputKey::Cancel => return,
         };

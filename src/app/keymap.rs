@@ -186,7 +186,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 48] = [
+    let table: [(Command, &[&'static str]); 50] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -210,6 +210,8 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (PullIntoNeedsReply, &["p"]),
         (Reply, &["r"]),
         (Send, &["y"]),
+        (SendAndNext, &["Y"]),
+        (EditHere, &["w"]),
         (EditTemplate, &["E"]),
         (NotCustomer, &["x"]),
         (MarkAnswered, &["a"]),

@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod command;
 mod customer;
 pub mod data;
+mod edit_here;
 pub mod find;
 pub mod help;
 pub mod input;
@@ -20,9 +21,11 @@ mod notes;
 mod older;
 pub mod outbox;
 mod proactive;
+pub mod quit;
 pub mod reply;
 pub mod rules;
 pub mod stats;
+pub mod textedit;
 pub mod when;
 pub mod worker;
 
@@ -146,6 +149,13 @@ pub enum Action {
     ReplyEdited(Result<String, String>),
     /// `$EDITOR` closed a template file (or could not run): reload the templates.
     TemplateEdited(Result<(), String>),
+    /// A key in the quit question ("send now / keep queued / go back").
+    QuitPrompt(quit::QuitKey),
+    /// The terminal was closed (SIGHUP, SIGTERM) or cannot be read: unsent replies are sent
+    /// without asking, then the app quits.
+    Hangup,
+    /// The loop's wait for the replies sent before quitting is over ([`quit::QUIT_WAIT`]).
+    QuitWaitOver,
 }
 
 /// How the raw message is shown outside the TUI.
@@ -168,6 +178,9 @@ pub enum Effect {
     SendOutbox(i64),
     /// Hand an owner's outbox decision (retry, resend, settle as sent) to the send worker.
     Worker(WorkerCommand),
+    /// Quitting: ask the send worker to deliver these (their undo window is dropped), then
+    /// wait at most [`quit::QUIT_WAIT`] for the outcome, answering [`Action::QuitWaitOver`].
+    SendBeforeQuit(Vec<i64>),
     /// Write the raw message to a temp file and open it.
     OpenRaw {
         message: MessageKey,
@@ -437,6 +450,10 @@ pub struct App {
     /// Replies inside their undo window, with the confirm screen `u` brings back.
     pub held_sends: Vec<(i64, ConfirmReply)>,
     pub should_quit: bool,
+    /// Quitting with unsent replies: the question, then the wait for the send worker.
+    pub quit: Option<quit::QuitState>,
+    /// What the loop prints once the terminal is restored (replies sent or left queued).
+    pub farewell: Option<String>,
     /// Rows marked for a bulk action (Space, v).
     pub selection: bulk::Selection,
     /// Write-back was queued (a conversation was read): ask the sync worker to run it.
@@ -482,6 +499,8 @@ impl App {
             pending_sends: Vec::new(),
             held_sends: Vec::new(),
             should_quit: false,
+            quit: None,
+            farewell: None,
             selection: bulk::Selection::default(),
             sync_wanted: false,
             find: find::FindState::default(),
@@ -514,6 +533,15 @@ impl App {
     pub fn key_to_action(&self, key: &KeyEvent) -> Option<Action> {
         if key.kind == KeyEventKind::Release {
             return None;
+        }
+        if let Some(state) = &self.quit {
+            return quit::key(state, key);
+        }
+        if self.editing_here() {
+            if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                return Some(Action::Command(Command::ForceQuit));
+            }
+            return input::text_key(key).map(Action::Input);
         }
         let wants_text = self.find.prompt.is_some()
             || matches!(
@@ -564,14 +592,14 @@ impl App {
             Action::Command(cmd) => {
                 self.status = None;
                 if cmd == Command::ForceQuit {
-                    self.should_quit = true;
-                    return Effect::Quit;
+                    return self.ask_quit();
                 }
                 if self.overlay.is_some() {
                     return self.overlay_command(cmd);
                 }
                 self.command(cmd)
             }
+            Action::Input(key) if self.editing_here() => self.edit_here_input(key),
             Action::Input(key) if self.find.prompt.is_some() => self.find_input(key),
             Action::Input(key) => self.overlay_input(key),
             Action::Click { column, row, at_ms } => self.click(column, row, at_ms),
@@ -609,8 +637,11 @@ impl App {
             }
             Action::Worker(ev) => {
                 self.worker_event(ev);
-                Effect::None
+                self.quit_progress()
             }
+            Action::QuitPrompt(key) => self.quit_answer(key),
+            Action::Hangup => self.hangup(),
+            Action::QuitWaitOver => self.quit_wait_over(),
             Action::Refresh => {
                 self.refresh();
                 Effect::None
@@ -936,15 +967,11 @@ impl App {
             }
             Command::Quit => {
                 if self.stack.pop().is_none() {
-                    self.should_quit = true;
-                    return Effect::Quit;
+                    return self.ask_quit();
                 }
                 self.refresh();
             }
-            Command::ForceQuit => {
-                self.should_quit = true;
-                return Effect::Quit;
-            }
+            Command::ForceQuit => return self.ask_quit(),
             Command::NextView => self.cycle_view(1),
             Command::PrevView => self.cycle_view(-1),
             Command::ViewNeedsReply => self.set_view(View::NeedsReply),
@@ -957,7 +984,7 @@ impl App {
             Command::ViewOlder => self.set_view(View::Older),
             Command::PullIntoNeedsReply => self.pull_into_needs_reply(),
             Command::Reply => self.open_reply(),
-            Command::Send => self.info(format!(
+            Command::Send | Command::SendAndNext | Command::EditHere => self.info(format!(
                 "Nothing to send here: press {} on a conversation to write a reply.",
                 self.options.keymap.hint(Command::Reply)
             )),

@@ -209,6 +209,7 @@ impl App {
             edited: true,
             scroll: 0,
             flags: Vec::new(),
+            editor: None,
         };
         self.pending_sends.retain(|p| p.outbox_id != entry.id);
         self.held_sends.retain(|(h, _)| *h != entry.id);

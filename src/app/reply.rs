@@ -74,6 +74,8 @@ pub struct ConfirmReply {
     pub scroll: usize,
     /// The conversation's warnings, shown above the text.
     pub flags: Vec<crate::store::Flag>,
+    /// The text being edited in place (`w`); `None` while only shown.
+    pub editor: Option<super::textedit::TextEditor>,
 }
 
 /// A reply handed to the send worker whose outcome the status line should report.
@@ -200,6 +202,11 @@ impl App {
         let Some(row) = self.target_conversation() else {
             return self.info("Select a conversation to reply to.");
         };
+        self.open_reply_for(row);
+    }
+
+    /// The template picker for `row` (`r`, and "send and next").
+    pub(super) fn open_reply_for(&mut self, row: crate::store::ConversationRow) {
         if let Some(why) = self.reply_unavailable() {
             return self.error(why);
         }
@@ -386,6 +393,7 @@ impl App {
             edited: false,
             scroll: 0,
             flags: p.flags.clone(),
+            editor: None,
         };
         let text = confirm.draft.text.clone();
         self.stack.push(Screen::Confirm(confirm));
@@ -412,6 +420,8 @@ impl App {
             // Only `y` sends: Enter (like e) shows the whole reply in $EDITOR, so a repeated
             // Enter from the picker can never send by accident.
             C::Send => return self.send_confirmed(),
+            C::SendAndNext => return self.send_and_next(),
+            C::EditHere => return self.start_edit_here(),
             C::Open | C::OpenEditor => return Effect::EditReply(c.draft.text.clone()),
             C::Back | C::Quit => {
                 self.stack.pop();
@@ -460,7 +470,7 @@ impl App {
     /// the worker is asked to deliver it. With an undo window (`[send] undo_seconds`) the row
     /// carries a not-before time: the worker sends it when the window ends, and `u` takes it
     /// back until then. The screens close; the status line follows the outcome.
-    fn send_confirmed(&mut self) -> Effect {
+    pub(super) fn send_confirmed(&mut self) -> Effect {
         let Some(Screen::Confirm(c)) = self.stack.last() else {
             return Effect::None;
         };

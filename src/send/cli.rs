@@ -180,6 +180,10 @@ pub fn outbox_cli(
     }
     match cmd {
         OutboxCommand::List => {
+            // Replies whose time has come (undo window over, retry due) go out first, so the
+            // list shows what is really left.
+            out.push_str(&send_due(cfg, store, demo_dir, write_back, now)?);
+            let conn = store.connection();
             let entries = outbox::list(conn, Some(now - chrono::Duration::days(7)))?;
             if entries.is_empty() {
                 out.push_str("The outbox is empty.\n");
@@ -199,6 +203,9 @@ pub fn outbox_cli(
                     if let Some(err) = &e.last_error {
                         let _ = writeln!(out, "       {err}");
                     }
+                }
+                if let Some(line) = goes_out(&e, now, cfg.calendar.tz) {
+                    let _ = writeln!(out, "       {line}");
                 }
             }
             Ok(out)
@@ -227,5 +234,150 @@ pub fn outbox_cli(
             describe_result(store, &mut out, id, &result)?;
             Ok(out)
         }
+    }
+}
+
+/// Sends every reply whose time has come ([`outbox::due`]: queued ones past their undo window,
+/// failed ones whose automatic retry is due), each through the one send path (claim, lease,
+/// record), and returns a line per reply. Nothing due: nothing printed. A reply that could not
+/// go out stays in the outbox and is reported, not returned as an error: the command that
+/// sent it on the side (`sync`, `outbox`) still did its own work.
+pub fn send_due(
+    cfg: &Config,
+    store: &mut Store,
+    demo_dir: Option<&Path>,
+    write_back: &mut dyn WriteBack,
+    now: DateTime<Utc>,
+) -> Result<String, SendError> {
+    let mut out = String::new();
+    let due = outbox::due(store.connection(), now)?;
+    if due.is_empty() {
+        return Ok(out);
+    }
+    let delivery = match flow::delivery(cfg, demo_dir) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(
+                out,
+                "{} waiting in the outbox cannot be sent: {e}.",
+                crate::human_time::count(due.len() as u64, "reply", "replies")
+            );
+            return Ok(out);
+        }
+    };
+    for id in due {
+        let to = outbox::get(store.connection(), id)?
+            .map(|e| e.to_addr)
+            .unwrap_or_default();
+        let result = flow::send_one(store, &delivery, write_back, id, &|| now)?;
+        match result {
+            SendResult::Sent { problems } => {
+                let _ = writeln!(out, "Reply {id} to {to} sent (its time had come).");
+                for p in problems {
+                    let _ = writeln!(out, "warning: {p}");
+                }
+            }
+            // Another shopinbox took it meanwhile: it sends it, once.
+            SendResult::Skipped => {}
+            other => {
+                if let Err(SendError::NotSent { message, .. }) =
+                    describe_result(store, &mut out, id, &other)
+                {
+                    let _ = writeln!(out, "{message}.");
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// When a queued reply goes out: "goes out at 14:02:10 (in 6 s)" for one inside its undo
+/// window, "goes out with the next send" for one whose time has come; `None` for the others.
+pub fn goes_out(e: &outbox::OutboxEntry, now: DateTime<Utc>, tz: chrono_tz::Tz) -> Option<String> {
+    if e.state != OutboxState::Queued {
+        return None;
+    }
+    match e.retry_at {
+        Some(at) if at > now => {
+            let secs = (at - now).num_seconds().max(1);
+            let left = if secs < 120 {
+                format!("{secs} s")
+            } else {
+                crate::human_time::duration(at - now)
+            };
+            Some(format!(
+                "goes out at {} (in {left})",
+                at.with_timezone(&tz).format("%H:%M:%S")
+            ))
+        }
+        _ => Some("goes out with the next send (its time has come)".to_string()),
+    }
+}
+
+/// `shopinbox sync`: replies whose time has come go out first (their Sent copy and
+/// `\Answered` then ride on the same sync). No store yet (a first sync): nothing to send.
+pub fn send_due_for_sync(cfg: &Config, clock: crate::clock::Clock) -> anyhow::Result<String> {
+    let path = cfg.store_path();
+    if !path.exists() {
+        return Ok(String::new());
+    }
+    let now = clock.now();
+    let mut store = Store::open(&path, cfg.shop_context(clock))?;
+    outbox::recover_interrupted(store.connection(), now)?;
+    if outbox::due(store.connection(), now)?.is_empty() {
+        return Ok(String::new());
+    }
+    let mut write_back = super::imap::write_back_for(cfg, false)?;
+    Ok(send_due(cfg, &mut store, None, write_back.as_mut(), now)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn entry(state: OutboxState, retry_at: Option<DateTime<Utc>>) -> outbox::OutboxEntry {
+        let t = Utc.with_ymd_and_hms(2026, 11, 24, 13, 0, 0).unwrap();
+        outbox::OutboxEntry {
+            id: 1,
+            conversation_id: None,
+            in_reply_to: None,
+            to_addr: "a@example.com".into(),
+            subject: "Re: x".into(),
+            message_id: "m@example.com".into(),
+            state,
+            attempts: 0,
+            last_error: None,
+            created_at: t,
+            updated_at: t,
+            sent_at: None,
+            follow_up_at: None,
+            retry_at,
+        }
+    }
+
+    #[test]
+    fn a_held_reply_says_when_it_goes_out() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 13, 2, 4).unwrap();
+        let tz = chrono_tz::Europe::Berlin;
+        let held = entry(
+            OutboxState::Queued,
+            Some(now + chrono::Duration::seconds(6)),
+        );
+        assert_eq!(
+            goes_out(&held, now, tz).as_deref(),
+            Some("goes out at 14:02:10 (in 6 s)")
+        );
+        let later = entry(
+            OutboxState::Queued,
+            Some(now + chrono::Duration::minutes(5)),
+        );
+        assert_eq!(
+            goes_out(&later, now, tz).as_deref(),
+            Some("goes out at 14:07:04 (in 5m)")
+        );
+        let due = entry(OutboxState::Queued, Some(now));
+        assert!(goes_out(&due, now, tz).unwrap().contains("next send"));
+        assert_eq!(goes_out(&entry(OutboxState::Failed, None), now, tz), None);
     }
 }

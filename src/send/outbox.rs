@@ -521,6 +521,23 @@ pub fn is_held(entry: &OutboxEntry, now: DateTime<Utc>) -> bool {
     entry.state == OutboxState::Queued && entry.retry_at.is_some_and(|at| at > now)
 }
 
+/// The owner wants a reply inside its undo window to go out now (quitting, "send now"): its
+/// not-before time is dropped, durably, before the worker is asked to send it. Only a
+/// `queued` row changes; `false` when it had already left that state (claimed, sent, taken
+/// back), which is not an error: the claim decides who sends, and only once.
+pub fn release_hold(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool, OutboxError> {
+    durably(conn, "send a reply now", |c| {
+        let changed = c
+            .execute(
+                "UPDATE outbox SET retry_at = NULL, updated_at = ?2 \
+                 WHERE id = ?1 AND state = 'queued'",
+                params![id, ts(now)],
+            )
+            .ctx("send a reply now")?;
+        Ok(changed == 1)
+    })
+}
+
 /// The owner takes a reply back before it went out: the row is removed, but only while it is
 /// still `queued` (one conditional statement, so a worker that already claimed it wins and
 /// the reply is reported as being sent instead).

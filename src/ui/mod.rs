@@ -9,6 +9,7 @@ pub mod help;
 pub mod inbox;
 pub mod outbox;
 pub mod overlay;
+pub mod quit;
 pub mod reply;
 pub mod rules;
 pub mod search;
@@ -51,6 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     status::draw(frame, bar, app, theme);
     overlay::draw(frame, area, app, theme);
+    quit::draw(frame, area, app, theme);
 }
 
 /// A one-line field from a message (name, subject, address) made safe for a terminal cell:

@@ -67,8 +67,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutboxScreen, theme: T
         if let Some(err) = &e.last_error {
             lines.push(Line::raw(fit(&format!("Error: {}", clean(err)), w)));
         }
+        let queued = crate::send::cli::goes_out(e, app.now, tz);
         let next = match e.state {
-            OutboxState::Queued => "waits to be sent",
+            OutboxState::Queued => queued.as_deref().unwrap_or("waits to be sent"),
             OutboxState::Sending => "is being sent right now",
             OutboxState::Failed => "was refused by the server; retry it, or discard it",
             OutboxState::Uncertain => {

@@ -274,23 +274,32 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
     };
     frame.render_widget(Paragraph::new(rule), row(area, 5));
     let km = &app.options.keymap;
+    let hints: Vec<(String, &str)> = if c.editor.is_some() {
+        vec![
+            ("Esc".to_string(), "stop editing"),
+            ("Enter".to_string(), "new line"),
+            ("C-z".to_string(), "undo"),
+            ("C-w/C-u/C-k".to_string(), "delete word/to start/to end"),
+            ("C-a/C-e".to_string(), "line start/end"),
+        ]
+    } else {
+        vec![
+            (km.hint(Command::Send), "send"),
+            (km.hint(Command::EditHere), "edit here"),
+            (km.hint(Command::Back), "back"),
+            (km.hint(Command::SendAndNext), "send and next"),
+            (
+                [km.hint(Command::Open), km.hint(Command::OpenEditor)]
+                    .into_iter()
+                    .filter(|k| !k.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                "$EDITOR",
+            ),
+        ]
+    };
     frame.render_widget(
-        Paragraph::new(hint_line(
-            &[
-                (km.hint(Command::Send), "send"),
-                (
-                    [km.hint(Command::Open), km.hint(Command::OpenEditor)]
-                        .into_iter()
-                        .filter(|k| !k.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                    "show/edit in $EDITOR",
-                ),
-                (km.hint(Command::Back), "back"),
-            ],
-            area.width,
-            theme,
-        )),
+        Paragraph::new(hint_line(&hints, area.width, theme)),
         row(area, area.height - 1),
     );
     let body = Rect {
@@ -298,6 +307,9 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
         height: area.height.saturating_sub(7),
         ..area
     };
+    if let Some(editor) = &c.editor {
+        return draw_editor(frame, body, editor, theme);
+    }
     let lines: Vec<Line> = body_lines(&c.draft.text, area.width)
         .into_iter()
         .skip(c.scroll)
@@ -305,4 +317,53 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
         .map(|(k, t)| Line::styled(t, kind_style(k, theme)))
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// The reply being edited in place: long lines wrap at the screen's width, the view follows
+/// the cursor, and the terminal cursor sits where the next character goes.
+fn draw_editor(
+    frame: &mut Frame,
+    body: Rect,
+    editor: &crate::app::textedit::TextEditor,
+    theme: Theme,
+) {
+    use unicode_segmentation::UnicodeSegmentation;
+    use unicode_width::UnicodeWidthStr;
+    if body.height == 0 || body.width == 0 {
+        return;
+    }
+    let w = usize::from(body.width.saturating_sub(1)).max(1);
+    let (crow, ccol) = editor.cursor();
+    let mut rows: Vec<String> = Vec::new();
+    let mut cursor = (0usize, 0usize);
+    for (i, line) in editor.lines().iter().enumerate() {
+        let start = rows.len();
+        let mut cur = String::new();
+        let mut cur_w = 0;
+        for g in line.graphemes(true) {
+            let gw = g.width();
+            if cur_w + gw > w {
+                rows.push(std::mem::take(&mut cur));
+                cur_w = 0;
+            }
+            cur.push_str(g);
+            cur_w += gw;
+        }
+        rows.push(cur);
+        if i == crow {
+            cursor = (start + ccol / w, ccol % w);
+        }
+    }
+    let height = usize::from(body.height);
+    let top = (cursor.0 + 1).saturating_sub(height);
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .skip(top)
+        .take(height)
+        .map(|r| Line::styled(super::clean_text(&r), theme.normal()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+    let x = body.x + u16::try_from(cursor.1).unwrap_or(0);
+    let y = body.y + u16::try_from(cursor.0 - top).unwrap_or(0);
+    frame.set_cursor_position(ratatui::layout::Position { x, y });
 }
