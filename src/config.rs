@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 mod oauth;
+pub mod secret;
 
 /// Every section and the keys it accepts, in the order config.example.toml documents them.
 /// `[keys]` maps free-form action names, so it has no fixed key list.
@@ -63,6 +64,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "port",
             "security",
             "username",
+            "password_keyring",
             "password_command",
             "password_env",
             "auth",
@@ -91,6 +93,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "port",
             "security",
             "username",
+            "password_keyring",
             "password_command",
             "password_env",
             "auth",
@@ -156,7 +159,7 @@ pub enum ConfigError {
         line: Option<usize>,
         problem: String,
     },
-    #[error("{}: no password source in [{section}]; add password_command = \"pass show shop/{section}\" (a command that prints the password) or password_env = \"SHOPINBOX_{}_PASSWORD\"", .path.display(), .section.to_uppercase())]
+    #[error("{}: no password source in [{section}]; add password_keyring = true and run `shopinbox password` to type it, or password_command = \"pass show shop/{section}\" (a command that prints the password), or password_env = \"SHOPINBOX_{}_PASSWORD\"", .path.display(), .section.to_uppercase())]
     NoPasswordSource { path: PathBuf, section: String },
     /// Errors about `password_command` name the config key, never the command text or its
     /// output: people put secrets in both (`echo hunter2`, a tool that echoes its input).
@@ -180,6 +183,11 @@ pub enum ConfigError {
         #[source]
         source: std::env::VarError,
     },
+    #[error("cannot get the password: no [{section}] password is stored yet; run `shopinbox password` to type it")]
+    PasswordNotStored { section: String },
+    /// The keyring's fallback file: the sentence names the file, never a password.
+    #[error("cannot use the stored password: {0}")]
+    PasswordStore(String),
 }
 
 fn line_suffix(line: Option<usize>) -> String {
@@ -196,6 +204,9 @@ pub enum PasswordSource {
     Command(String),
     /// The name of an environment variable holding the password.
     Env(String),
+    /// Typed by the owner and kept in the system keyring, else a private file
+    /// (`password_keyring = true`; see [`secret`]).
+    Keyring(secret::Kept),
 }
 
 impl fmt::Debug for PasswordSource {
@@ -204,6 +215,7 @@ impl fmt::Debug for PasswordSource {
         match self {
             PasswordSource::Command(_) => f.write_str("Command(<redacted>)"),
             PasswordSource::Env(var) => f.debug_tuple("Env").field(var).finish(),
+            PasswordSource::Keyring(k) => fmt::Debug::fmt(k, f),
         }
     }
 }
@@ -225,10 +237,13 @@ impl ServerAuth {
 }
 
 impl PasswordSource {
-    fn describe(&self) -> String {
+    /// Where the password lives, never the password: `from password_command`, `from $VAR`,
+    /// `typed, kept in the system keyring`, `typed, kept in FILE (readable only by you)`.
+    pub fn describe(&self) -> String {
         match self {
             PasswordSource::Command(_) => "from password_command".to_string(),
             PasswordSource::Env(var) => format!("from ${var}"),
+            PasswordSource::Keyring(k) => k.describe(),
         }
     }
 }
@@ -237,6 +252,7 @@ impl PasswordSource {
 /// name the config key or the variable, never the password, the command text or its output.
 pub fn resolve_password(section: &str, src: &PasswordSource) -> Result<String, ConfigError> {
     match src {
+        PasswordSource::Keyring(k) => k.resolve(section),
         PasswordSource::Env(var) => {
             let value = std::env::var(var).map_err(|source| ConfigError::PasswordEnv {
                 var: var.clone(),
@@ -697,6 +713,7 @@ struct RawImap {
     port: Option<i64>,
     security: Option<String>,
     username: String,
+    password_keyring: Option<bool>,
     password_command: Option<String>,
     password_env: Option<String>,
     auth: Option<String>,
@@ -726,6 +743,7 @@ struct RawSmtp {
     port: Option<i64>,
     security: Option<String>,
     username: String,
+    password_keyring: Option<bool>,
     password_command: Option<String>,
     password_env: Option<String>,
     auth: Option<String>,
@@ -748,6 +766,7 @@ struct RawServer<'a> {
     port: Option<i64>,
     security: Option<&'a str>,
     username: &'a str,
+    password_keyring: Option<bool>,
     password_command: Option<&'a str>,
     password_env: Option<&'a str>,
     oauth: &'a oauth::RawOAuth,
@@ -975,6 +994,7 @@ impl<'a> Ctx<'a> {
                     port: r.port,
                     security: r.security.as_deref(),
                     username: &r.username,
+                    password_keyring: r.password_keyring,
                     password_command: r.password_command.as_deref(),
                     password_env: r.password_env.as_deref(),
                     oauth: &oauth::RawOAuth {
@@ -1054,6 +1074,7 @@ impl<'a> Ctx<'a> {
                     port: r.port,
                     security: r.security.as_deref(),
                     username: &r.username,
+                    password_keyring: r.password_keyring,
                     password_command: r.password_command.as_deref(),
                     password_env: r.password_env.as_deref(),
                     oauth: &oauth::RawOAuth {
@@ -1423,7 +1444,7 @@ impl<'a> Ctx<'a> {
         }
         let auth = match self.oauth(&raw, host)? {
             Some(o) => {
-                for k in ["password_command", "password_env"] {
+                for k in ["password_keyring", "password_command", "password_env"] {
                     if self.entry(&key(k)).is_some() {
                         return Err(self.invalid(
                             &key(k),
@@ -1441,6 +1462,25 @@ impl<'a> Ctx<'a> {
     fn password(&self, raw: &RawServer<'_>) -> Result<PasswordSource, ConfigError> {
         let s = raw.section;
         let key = |k: &str| format!("{s}.{k}");
+        if raw.password_keyring == Some(true) {
+            if let Some(k) = ["password_command", "password_env"]
+                .into_iter()
+                .find(|k| self.entry(&key(*k)).is_some())
+            {
+                return Err(self.invalid(
+                    &key(k),
+                    format!(
+                        "is set together with {s}.password_keyring = true; keep only one of them"
+                    ),
+                ));
+            }
+            return Ok(PasswordSource::Keyring(secret::Kept::new(
+                self.path,
+                s,
+                raw.username,
+                raw.host,
+            )));
+        }
         let password = match (raw.password_command, raw.password_env) {
             (Some(_), Some(_)) => {
                 return Err(self.invalid(
@@ -2044,6 +2084,45 @@ reply = ["r", "enter"]
             "host = \"imap.alphx.shop\"\nca_file = \"no/such.pem\"",
         ));
         assert!(msg.contains("imap.ca_file = \"no/such.pem\" (line 20) is not a readable file (looked at /x/no/such.pem)"), "{msg}");
+    }
+
+    #[test]
+    fn a_typed_password_is_kept_by_name_and_never_with_another_source() {
+        let text = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "password_keyring = true",
+        );
+        let cfg = parse(&text).unwrap();
+        let Some(ServerAuth::Password(PasswordSource::Keyring(k))) =
+            cfg.imap.as_ref().map(|i| &i.auth)
+        else {
+            panic!("{:?}", cfg.imap)
+        };
+        assert_eq!(k.entry, "password imap hello@alphx.shop imap.alphx.shop");
+        assert_eq!(k.file, Path::new("/x").join(secret::FILE_NAME));
+        let both = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "password_keyring = true\npassword_command = \"x\"",
+        );
+        let e = err(&both);
+        assert!(
+            e.contains("imap.password_command") && e.contains("keep only one"),
+            "{e}"
+        );
+        let off = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "password_keyring = false",
+        );
+        assert!(err(&off).contains("add password_keyring = true and run `shopinbox password`"));
+        let oauth = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "auth = \"oauth2\"\ntoken_command = \"t\"\npassword_keyring = true",
+        );
+        assert!(
+            err(&oauth).contains("imap.password_keyring = true"),
+            "{}",
+            err(&oauth)
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 pub mod answers;
 pub mod check;
+pub mod password;
 mod prompt;
 pub mod providers;
 pub mod write;
@@ -33,7 +34,7 @@ pub struct SetupArgs {
     /// Take the answers from this TOML file instead of asking (keys: email, provider,
     /// shop_name, owner_name, language, from_name, signature, time_zone, business_days, open,
     /// close, username,
-    /// password_command | password_env | token_command | oauth2_client_id (+
+    /// password_keyring = true (the password on standard input) | password_command | password_env | token_command | oauth2_client_id (+
     /// oauth2_client_secret), imap_host, imap_port, imap_security, smtp_host, smtp_port,
     /// smtp_security, ca_file, sent_folder, store).
     #[arg(long, value_name = "FILE")]
@@ -54,6 +55,10 @@ pub struct SetupArgs {
     /// IANA time zone of the business hours (default: the system's).
     #[arg(long, value_name = "ZONE")]
     pub time_zone: Option<String>,
+    /// Type the password: read from standard input's first line, kept in the system keyring
+    /// (else a file readable only by you), never in the config.
+    #[arg(long)]
+    pub password_keyring: bool,
     /// A command that prints the password.
     #[arg(long, value_name = "COMMAND")]
     pub password_command: Option<String>,
@@ -98,6 +103,7 @@ impl SetupArgs {
             shop_name: self.shop_name.clone(),
             owner_name: self.owner_name.clone(),
             time_zone: self.time_zone.clone(),
+            password_keyring: self.password_keyring.then_some(true),
             password_command: self.password_command.clone(),
             password_env: self.password_env.clone(),
             imap_host: self.imap_host.clone(),
@@ -277,6 +283,10 @@ pub fn run(args: &SetupArgs, config_path: &Path, out: &mut dyn Write) -> anyhow:
     answers.store = answers.store.map(absolute);
     let mut plan = answers::resolve(&answers, system_tz.as_deref()).map_err(usage)?;
     let (mut text, mut cfg) = config_for(&plan, config_path)?;
+    if plan.login == Login::Keyring {
+        // Kept before the login check, which reads it where `sync` will.
+        password::keep(&cfg, &password::from_stdin()?, out)?;
+    }
     let sign_in = matches!(plan.login, Login::SignIn { .. });
     if args.no_check || sign_in {
         if sign_in && !args.no_check {
