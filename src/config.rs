@@ -2011,7 +2011,7 @@ reply = ["r", "enter"]
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsecurity = \"ssl\"", &["imap.security = \"ssl\" (line 20) is not one of"]),
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsave_sent = \"sometimes\"", &["imap.save_sent = \"sometimes\" (line 20) is not one of \"auto\", \"always\" or \"never\""]),
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nmark_read_on_server = \"yes\"", &["imap.mark_read_on_server = \"yes\" (line 20) has the wrong type"]),
-            ("password_command = \"pass show alphx/imap\"", "", &["/x/config.toml: no password source in [imap]; add password_command"]),
+            ("password_command = \"pass show alphx/imap\"", "", &["/x/config.toml: no password source in [imap]; add password_keyring = true and run `shopinbox password`"]),
             ("password_env = \"ALPHX_SMTP_PASSWORD\"", "password_env = \"ALPHX_SMTP_PASSWORD\"\npassword_command = \"x\"", &["smtp.password_env = \"ALPHX_SMTP_PASSWORD\"", "keep only one"]),
             ("username = \"hello@alphx.shop\"\npassword_command", "password_command", &["missing key \"imap.username\""]),
             ("addresses = [\"Hello@Alphx.shop\", \"tom@alphx.shop\"]", "addresses = [\"Tom <tom@alphx.shop>\"]", &["shop.addresses[0] = \"Tom <tom@alphx.shop>\" (line 8) is not a plain e-mail address"]),

@@ -44,6 +44,9 @@ pub struct WorkerOptions {
     /// While the server cannot be reached, how often the worker checks (a TCP connect)
     /// whether it answers again; it syncs as soon as it does, not at the next poll.
     pub probe: Duration,
+    /// Where the password comes from: after a refused login the next pass reads it again,
+    /// so a new one (`shopinbox password`) works at the owner's `S` without a restart.
+    pub password: Option<crate::config::PasswordSource>,
 }
 
 impl Default for WorkerOptions {
@@ -54,6 +57,7 @@ impl Default for WorkerOptions {
             idle_refresh: Duration::from_secs(25 * 60),
             max_backoff: Duration::from_secs(300),
             probe: Duration::from_secs(5),
+            password: None,
         }
     }
 }
@@ -64,6 +68,10 @@ impl WorkerOptions {
         WorkerOptions {
             idle: imap.idle,
             poll: imap.poll_interval().max(Duration::from_secs(10)),
+            password: match &imap.auth {
+                crate::config::ServerAuth::Password(p) => Some(p.clone()),
+                crate::config::ServerAuth::OAuth2(_) => None,
+            },
             ..WorkerOptions::default()
         }
     }
@@ -94,7 +102,7 @@ pub fn spawn_worker(
 }
 
 fn worker_loop(
-    account: ImapAccount,
+    mut account: ImapAccount,
     store_path: PathBuf,
     ctx: ShopContext,
     opts: WorkerOptions,
@@ -135,6 +143,8 @@ fn worker_loop(
     // that takes the connection but fails the sync, e.g. a bad certificate, waits for the
     // poll instead of being retried at every probe.)
     let mut seen_down = false;
+    // The server refused the password: read it again before the next pass.
+    let mut refused = false;
     loop {
         let mut wait = next_sync.saturating_duration_since(Instant::now());
         if unreachable {
@@ -209,15 +219,28 @@ fn worker_loop(
                         forward(e)
                     }
                 };
+                if refused {
+                    if let Some(Ok(p)) = opts
+                        .password
+                        .as_ref()
+                        .map(|src| crate::config::resolve_password("imap", src))
+                    {
+                        account.password = p;
+                    }
+                }
                 let res = sync_kept(&account, &mut store, &sync_opts, &mut kept, &mut pass);
-                (unreachable, seen_down) = (false, false);
+                (unreachable, seen_down, refused) = (false, false, false);
                 match res {
                     Ok(_) => {}
                     Err(e @ super::SyncError::Login { .. }) => {
+                        refused = true;
                         forward(SyncEvent::LoginRefused(e.to_string()))
                     }
                     Err(e @ (super::SyncError::Net { .. } | super::SyncError::Lost { .. })) => {
                         unreachable = true;
+                        // Down now (no TCP connection either): the first probe that
+                        // connects means it is back.
+                        seen_down = !answers(&account, opts.probe);
                         forward(SyncEvent::Unreachable {
                             reason: e.to_string(),
                             probe: opts.probe,
