@@ -85,6 +85,15 @@ impl Tmux {
     }
 }
 
+/// The highlighted choice of the list under `question` on `screen`.
+fn highlighted<'s>(screen: &'s str, question: &str) -> &'s str {
+    screen
+        .lines()
+        .skip_while(|l| !(l.starts_with("? ") && l.contains(question)))
+        .find(|l| l.starts_with("> "))
+        .unwrap_or_default()
+}
+
 #[test]
 fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_config() {
     let servers = MailServers::start();
@@ -228,7 +237,7 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
     );
     assert!(q.contains("Sign in with Google"), "{q}");
     // Typing an app password is offered first; this owner picks the sign-in.
-    let first = q.lines().find(|l| l.starts_with("> ")).unwrap_or_default();
+    let first = highlighted(&q, "Where does the password come from?");
     assert!(first.contains("Type the password"), "{q}");
     t.answer("Where does the password come from?", "Sign in");
     t.answer("OAuth client ID", "123-abc.apps.googleusercontent.com");
@@ -280,7 +289,7 @@ fn a_typed_password_is_hidden_kept_in_a_private_file_and_used_by_sync() {
     t.answer("Business hours Monday to Friday", "");
     // The first choice, highlighted: type the password.
     let q = t.asked("Where does the password come from?");
-    let first = q.lines().find(|l| l.starts_with("> ")).unwrap_or_default();
+    let first = highlighted(&q, "Where does the password come from?");
     assert!(first.contains("Type the password"), "{q}");
     t.answer("Where does the password come from?", "");
     t.asked("Password");

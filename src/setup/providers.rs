@@ -266,6 +266,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn providers_that_want_an_app_password_show_where_to_make_one() {
+        for p in PRESETS {
+            let wants = ["app password", "app-specific", "application-specific"]
+                .iter()
+                .any(|w| p.note.contains(w));
+            assert_eq!(wants, p.app_password.is_some(), "{}", p.id);
+            if let Some(page) = p.app_password {
+                assert!(page.starts_with("https://"), "{page}");
+            }
+        }
+        let gmail = by_id("gmail").unwrap();
+        assert!(gmail.note.contains("simpler route"), "{}", gmail.note);
+    }
+
+    #[test]
     fn addresses_are_recognised_by_their_domain() {
         let cases: &[(&str, Option<&str>)] = &[
             ("someone@gmail.com", Some("gmail")),
