@@ -1465,7 +1465,7 @@ impl<'a> Ctx<'a> {
         if raw.password_keyring == Some(true) {
             if let Some(k) = ["password_command", "password_env"]
                 .into_iter()
-                .find(|k| self.entry(&key(*k)).is_some())
+                .find(|k| self.entry(&key(k)).is_some())
             {
                 return Err(self.invalid(
                     &key(k),
