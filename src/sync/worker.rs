@@ -241,9 +241,16 @@ fn worker_loop(
                         // Down now (no TCP connection either): the first probe that
                         // connects means it is back.
                         seen_down = !answers(&account, opts.probe);
-                        forward(SyncEvent::Unreachable {
-                            reason: e.to_string(),
-                            probe: opts.probe,
+                        // A server that takes the connection but fails otherwise (its
+                        // certificate, a dropped session) is reported as it is, not as
+                        // "checks every few seconds".
+                        forward(if seen_down {
+                            SyncEvent::Unreachable {
+                                reason: e.to_string(),
+                                probe: opts.probe,
+                            }
+                        } else {
+                            SyncEvent::Failed(e.to_string())
                         })
                     }
                     Err(e) => forward(SyncEvent::Failed(e.to_string())),
