@@ -178,6 +178,13 @@ pub enum Command {
         #[arg(long)]
         no_browser: bool,
     },
+    /// Type a new mailbox password; shopinbox keeps it in the system keyring (else a file
+    /// readable only by you) for the servers with password_keyring = true.
+    Password {
+        /// Read the password from standard input's first line instead of asking (scripts).
+        #[arg(long)]
+        stdin: bool,
+    },
     /// List the not-a-customer rules with how many conversations each hides, or remove one.
     Rules {
         #[command(subcommand)]
@@ -908,6 +915,14 @@ fn run(cli: Cli) -> Result<i32> {
                 open_browser: !*no_browser,
             };
             crate::login::run_login(&config, opts, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
+        Some(Command::Password { stdin }) => {
+            if cli.demo {
+                bail!("the demo has no mailbox password; drop --demo");
+            }
+            let (config, _) = load_config(&cli)?;
+            crate::setup::password::run(&config, *stdin, &mut std::io::stdout().lock())?;
             Ok(0)
         }
         Some(Command::Templates) => {

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 mod oauth;
+pub mod secret;
 
 /// Every section and the keys it accepts, in the order config.example.toml documents them.
 /// `[keys]` maps free-form action names, so it has no fixed key list.
@@ -64,6 +65,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "port",
             "security",
             "username",
+            "password_keyring",
             "password_command",
             "password_env",
             "auth",
@@ -92,6 +94,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
             "port",
             "security",
             "username",
+            "password_keyring",
             "password_command",
             "password_env",
             "auth",
@@ -157,7 +160,7 @@ pub enum ConfigError {
         line: Option<usize>,
         problem: String,
     },
-    #[error("{}: no password source in [{section}]; add password_command = \"pass show shop/{section}\" (a command that prints the password) or password_env = \"SHOPINBOX_{}_PASSWORD\"", .path.display(), .section.to_uppercase())]
+    #[error("{}: no password source in [{section}]; add password_keyring = true and run `shopinbox password` to type it, or password_command = \"pass show shop/{section}\" (a command that prints the password), or password_env = \"SHOPINBOX_{}_PASSWORD\"", .path.display(), .section.to_uppercase())]
     NoPasswordSource { path: PathBuf, section: String },
     /// Errors about `password_command` name the config key, never the command text or its
     /// output: people put secrets in both (`echo hunter2`, a tool that echoes its input).
@@ -181,6 +184,11 @@ pub enum ConfigError {
         #[source]
         source: std::env::VarError,
     },
+    #[error("cannot get the password: no [{section}] password is stored yet; run `shopinbox password` to type it")]
+    PasswordNotStored { section: String },
+    /// The keyring's fallback file: the sentence names the file, never a password.
+    #[error("cannot use the stored password: {0}")]
+    PasswordStore(String),
 }
 
 fn line_suffix(line: Option<usize>) -> String {
@@ -197,6 +205,9 @@ pub enum PasswordSource {
     Command(String),
     /// The name of an environment variable holding the password.
     Env(String),
+    /// Typed by the owner and kept in the system keyring, else a private file
+    /// (`password_keyring = true`; see [`secret`]).
+    Keyring(secret::Kept),
 }
 
 impl fmt::Debug for PasswordSource {
@@ -205,6 +216,7 @@ impl fmt::Debug for PasswordSource {
         match self {
             PasswordSource::Command(_) => f.write_str("Command(<redacted>)"),
             PasswordSource::Env(var) => f.debug_tuple("Env").field(var).finish(),
+            PasswordSource::Keyring(k) => fmt::Debug::fmt(k, f),
         }
     }
 }
@@ -226,10 +238,13 @@ impl ServerAuth {
 }
 
 impl PasswordSource {
-    fn describe(&self) -> String {
+    /// Where the password lives, never the password: `from password_command`, `from $VAR`,
+    /// `typed, kept in the system keyring`, `typed, kept in FILE (readable only by you)`.
+    pub fn describe(&self) -> String {
         match self {
             PasswordSource::Command(_) => "from password_command".to_string(),
             PasswordSource::Env(var) => format!("from ${var}"),
+            PasswordSource::Keyring(k) => k.describe(),
         }
     }
 }
@@ -238,6 +253,7 @@ impl PasswordSource {
 /// name the config key or the variable, never the password, the command text or its output.
 pub fn resolve_password(section: &str, src: &PasswordSource) -> Result<String, ConfigError> {
     match src {
+        PasswordSource::Keyring(k) => k.resolve(section),
         PasswordSource::Env(var) => {
             let value = std::env::var(var).map_err(|source| ConfigError::PasswordEnv {
                 var: var.clone(),
@@ -698,6 +714,7 @@ struct RawImap {
     port: Option<i64>,
     security: Option<String>,
     username: String,
+    password_keyring: Option<bool>,
     password_command: Option<String>,
     password_env: Option<String>,
     auth: Option<String>,
@@ -727,6 +744,7 @@ struct RawSmtp {
     port: Option<i64>,
     security: Option<String>,
     username: String,
+    password_keyring: Option<bool>,
     password_command: Option<String>,
     password_env: Option<String>,
     auth: Option<String>,
@@ -749,6 +767,7 @@ struct RawServer<'a> {
     port: Option<i64>,
     security: Option<&'a str>,
     username: &'a str,
+    password_keyring: Option<bool>,
     password_command: Option<&'a str>,
     password_env: Option<&'a str>,
     oauth: &'a oauth::RawOAuth,
@@ -976,6 +995,7 @@ impl<'a> Ctx<'a> {
                     port: r.port,
                     security: r.security.as_deref(),
                     username: &r.username,
+                    password_keyring: r.password_keyring,
                     password_command: r.password_command.as_deref(),
                     password_env: r.password_env.as_deref(),
                     oauth: &oauth::RawOAuth {
@@ -1055,6 +1075,7 @@ impl<'a> Ctx<'a> {
                     port: r.port,
                     security: r.security.as_deref(),
                     username: &r.username,
+                    password_keyring: r.password_keyring,
                     password_command: r.password_command.as_deref(),
                     password_env: r.password_env.as_deref(),
                     oauth: &oauth::RawOAuth {
@@ -1424,7 +1445,7 @@ impl<'a> Ctx<'a> {
         }
         let auth = match self.oauth(&raw, host)? {
             Some(o) => {
-                for k in ["password_command", "password_env"] {
+                for k in ["password_keyring", "password_command", "password_env"] {
                     if self.entry(&key(k)).is_some() {
                         return Err(self.invalid(
                             &key(k),
@@ -1442,6 +1463,25 @@ impl<'a> Ctx<'a> {
     fn password(&self, raw: &RawServer<'_>) -> Result<PasswordSource, ConfigError> {
         let s = raw.section;
         let key = |k: &str| format!("{s}.{k}");
+        if raw.password_keyring == Some(true) {
+            if let Some(k) = ["password_command", "password_env"]
+                .into_iter()
+                .find(|k| self.entry(&key(k)).is_some())
+            {
+                return Err(self.invalid(
+                    &key(k),
+                    format!(
+                        "is set together with {s}.password_keyring = true; keep only one of them"
+                    ),
+                ));
+            }
+            return Ok(PasswordSource::Keyring(secret::Kept::new(
+                self.path,
+                s,
+                raw.username,
+                raw.host,
+            )));
+        }
         let password = match (raw.password_command, raw.password_env) {
             (Some(_), Some(_)) => {
                 return Err(self.invalid(
@@ -1977,7 +2017,7 @@ reply = ["r", "enter"]
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsecurity = \"ssl\"", &["imap.security = \"ssl\" (line 20) is not one of"]),
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nsave_sent = \"sometimes\"", &["imap.save_sent = \"sometimes\" (line 20) is not one of \"auto\", \"always\" or \"never\""]),
             ("host = \"imap.alphx.shop\"", "host = \"imap.alphx.shop\"\nmark_read_on_server = \"yes\"", &["imap.mark_read_on_server = \"yes\" (line 20) has the wrong type"]),
-            ("password_command = \"pass show alphx/imap\"", "", &["/x/config.toml: no password source in [imap]; add password_command"]),
+            ("password_command = \"pass show alphx/imap\"", "", &["/x/config.toml: no password source in [imap]; add password_keyring = true and run `shopinbox password`"]),
             ("password_env = \"ALPHX_SMTP_PASSWORD\"", "password_env = \"ALPHX_SMTP_PASSWORD\"\npassword_command = \"x\"", &["smtp.password_env = \"ALPHX_SMTP_PASSWORD\"", "keep only one"]),
             ("username = \"hello@alphx.shop\"\npassword_command", "password_command", &["missing key \"imap.username\""]),
             ("addresses = [\"Hello@Alphx.shop\", \"tom@alphx.shop\"]", "addresses = [\"Tom <tom@alphx.shop>\"]", &["shop.addresses[0] = \"Tom <tom@alphx.shop>\" (line 8) is not a plain e-mail address"]),
@@ -2050,6 +2090,45 @@ reply = ["r", "enter"]
             "host = \"imap.alphx.shop\"\nca_file = \"no/such.pem\"",
         ));
         assert!(msg.contains("imap.ca_file = \"no/such.pem\" (line 20) is not a readable file (looked at /x/no/such.pem)"), "{msg}");
+    }
+
+    #[test]
+    fn a_typed_password_is_kept_by_name_and_never_with_another_source() {
+        let text = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "password_keyring = true",
+        );
+        let cfg = parse(&text).unwrap();
+        let Some(ServerAuth::Password(PasswordSource::Keyring(k))) =
+            cfg.imap.as_ref().map(|i| &i.auth)
+        else {
+            panic!("{:?}", cfg.imap)
+        };
+        assert_eq!(k.entry, "password imap hello@alphx.shop imap.alphx.shop");
+        assert_eq!(k.file, Path::new("/x").join(secret::FILE_NAME));
+        let both = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "password_keyring = true\npassword_command = \"x\"",
+        );
+        let e = err(&both);
+        assert!(
+            e.contains("imap.password_command") && e.contains("keep only one"),
+            "{e}"
+        );
+        let off = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "password_keyring = false",
+        );
+        assert!(err(&off).contains("add password_keyring = true and run `shopinbox password`"));
+        let oauth = good_with(
+            "password_command = \"pass show alphx/imap\"",
+            "auth = \"oauth2\"\ntoken_command = \"t\"\npassword_keyring = true",
+        );
+        assert!(
+            err(&oauth).contains("imap.password_keyring = true"),
+            "{}",
+            err(&oauth)
+        );
     }
 
     #[test]

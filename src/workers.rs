@@ -36,9 +36,16 @@ pub fn start(plan: WorkerPlan<'_>) -> Result<WorkerChannels> {
         (Some(imap), None) => {
             let account = ImapAccount::from_config(imap).context("cannot start the mail sync")?;
             let options = WorkerOptions::from_config(imap);
+            let refused = refused_sentence(imap);
             let (tx, rx) = spawn_worker(account, plan.store_path.clone(), ctx.clone(), options);
             relay("sync", rx, event_tx.clone(), move |ev| {
-                translate_sync(ev, clock.now())
+                let mut out = translate_sync(ev, clock.now());
+                for e in &mut out {
+                    if let WorkerEvent::LoginRefused { message } = e {
+                        message.clone_from(&refused);
+                    }
+                }
+                out
             })?;
             Some(tx)
         }
@@ -158,6 +165,31 @@ fn id_of(cmd: WorkerCommand) -> i64 {
     }
 }
 
+/// What the inbox says when the IMAP server refuses the login: who, and how to fix it for
+/// where the password comes from (never the password, never the command).
+pub fn refused_sentence(imap: &crate::config::ImapConfig) -> String {
+    use crate::config::{PasswordSource, ServerAuth};
+    let user = crate::mail::sanitize::line(&imap.username);
+    let fix = match &imap.auth {
+        ServerAuth::Password(PasswordSource::Keyring(_)) => {
+            "`shopinbox password` sets a new one".to_string()
+        }
+        ServerAuth::Password(PasswordSource::Env(var)) => format!(
+            "check the password in ${}, or type it with `shopinbox password` after setting [imap] password_keyring = true",
+            crate::mail::sanitize::line(var)
+        ),
+        ServerAuth::Password(PasswordSource::Command(_)) => {
+            "check what [imap] password_command prints".to_string()
+        }
+        ServerAuth::OAuth2(_) => {
+            return format!(
+                "The server refused the sign-in for {user}; `shopinbox login` signs in again, then S syncs."
+            )
+        }
+    };
+    format!("The server refused the password for {user}; {fix}, then S syncs.")
+}
+
 pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEvent> {
     match ev {
         SyncEvent::Started => vec![WorkerEvent::Started],
@@ -195,6 +227,14 @@ pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEv
         SyncEvent::Failed(message) | SyncEvent::Notice(message) => {
             vec![WorkerEvent::Offline { reason: message }]
         }
+        SyncEvent::Unreachable { reason, probe } => vec![WorkerEvent::Offline {
+            reason: format!(
+                "{}; shopinbox checks every {} s and syncs as soon as the server answers; S tries now.",
+                reason.trim_end_matches('.'),
+                probe.as_secs().max(1)
+            ),
+        }],
+        SyncEvent::LoginRefused(message) => vec![WorkerEvent::LoginRefused { message }],
     }
 }
 
@@ -373,6 +413,58 @@ mod tests {
             row.pending_since, None,
             "the sent reply answers the conversation"
         );
+    }
+
+    #[test]
+    fn trouble_says_what_happens_next_and_a_refused_password_how_to_fix_it() {
+        let out = translate_sync(
+            SyncEvent::Unreachable {
+                reason: "cannot connect to imap.example.com:993: connection refused.".into(),
+                probe: Duration::from_secs(5),
+            },
+            tuesday(),
+        );
+        assert_eq!(
+            out,
+            vec![WorkerEvent::Offline {
+                reason: "cannot connect to imap.example.com:993: connection refused; shopinbox \
+                         checks every 5 s and syncs as soon as the server answers; S tries now."
+                    .into()
+            }]
+        );
+        let example = Config::parse(
+            crate::setup::EXAMPLE_CONFIG,
+            std::path::Path::new("/c/config.toml"),
+        )
+        .unwrap();
+        let mut imap = example.imap.unwrap();
+        let src = |p| crate::config::ServerAuth::Password(p);
+        imap.auth = src(crate::config::PasswordSource::Keyring(
+            crate::config::secret::Kept::new(
+                std::path::Path::new("/c/config.toml"),
+                "imap",
+                "hello@alphx.shop",
+                "imap.alphx.shop",
+            ),
+        ));
+        assert_eq!(
+            refused_sentence(&imap),
+            "The server refused the password for hello@alphx.shop; `shopinbox password` sets \
+             a new one, then S syncs."
+        );
+        imap.auth = src(crate::config::PasswordSource::Env("SHOP_PW".into()));
+        assert!(refused_sentence(&imap).contains("check the password in $SHOP_PW"));
+        imap.auth = src(crate::config::PasswordSource::Command(
+            "echo hunter2".into(),
+        ));
+        let s = refused_sentence(&imap);
+        assert!(
+            s.contains("password_command") && !s.contains("hunter2"),
+            "{s}"
+        );
+        let status = crate::app::SyncStatus::Refused { message: s.clone() };
+        assert_eq!(status.sentence(), s);
+        assert!(!status.sentence().contains("Offline"));
     }
 
     #[test]

@@ -43,7 +43,11 @@ const BAD: &[(&str, &[&str])] = &[
     ),
     (
         "missing_password.toml",
-        &["no password source in [smtp]; add password_command = ", "password_env = "],
+        &[
+            "no password source in [smtp]; add password_keyring = true and run `shopinbox password`",
+            "password_command = ",
+            "password_env = ",
+        ],
     ),
     (
         "oauth_bad_mechanism.toml",

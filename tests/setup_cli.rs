@@ -450,4 +450,155 @@ fn the_time_zone_defaults_to_tz_when_it_is_set() {
     );
     // No country: no holidays are made up.
     assert!(written.contains("holidays = []"), "{written}");
+
+/// The binary as [`shopinbox`] runs it, with `input` on standard input.
+fn shopinbox_with_input(home: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shopinbox"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("SHOPINBOX_TOKEN_STORE", "file")
+        .env_remove(PASSWORD_ENV)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shopinbox");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Every file under `dir`, with its text (lossy), for "the password is nowhere but its file".
+fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push((p.clone(), text(&std::fs::read(&p).unwrap_or_default())));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_typed_password_is_kept_privately_and_sync_and_send_use_it() {
+    let servers = MailServers::start_with(support::ServerOptions {
+        smtp: support::SmtpOptions {
+            require_auth: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    servers.append(
+        "INBOX",
+        CUSTOMER_MAIL,
+        &[],
+        Some(chrono::DateTime::parse_from_rfc3339("2026-11-24T08:30:00+01:00").unwrap()),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let answers = answers_file(home.path(), &servers);
+    let written = std::fs::read_to_string(&answers).unwrap().replace(
+        &format!("password_env = \"{PASSWORD_ENV}\""),
+        "password_keyring = true",
+    );
+    std::fs::write(&answers, written).unwrap();
+    let answers = answers.to_str().unwrap();
+    let pw = servers.password.as_str();
+
+    // Without a password on standard input: one sentence, nothing written.
+    let none = shopinbox_with_input(home.path(), &["setup", "--answers", answers], "");
+    assert_eq!(none.status.code(), Some(2), "{}", text(&none.stderr));
+    assert!(text(&none.stderr).contains("no password on standard input"));
+
+    let out = shopinbox_with_input(
+        home.path(),
+        &["setup", "--answers", answers],
+        &format!("{pw}\n"),
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "setup failed: {stderr}{stdout}");
+    // SHOPINBOX_TOKEN_STORE=file (as where no keyring exists): the private file, said so.
+    let dir = home.path().join("config/shopinbox");
+    let file = dir.join("passwords.json");
+    assert!(
+        stdout.contains(&format!("Kept the password in {}", file.display()))
+            && stdout.contains("readable only by you"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("logged in; nothing was sent"), "{stdout}");
+    assert!(
+        !stdout.contains(pw) && !stderr.contains(pw),
+        "never printed"
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "passwords.json mode {mode:o}");
+    let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert_eq!(
+        config.matches("password_keyring = true").count(),
+        2,
+        "{config}"
+    );
+    for (path, content) in files_under(home.path()) {
+        if path != file && !path.ends_with("answers.toml") {
+            assert!(
+                !content.contains(pw),
+                "the password is in {}",
+                path.display()
+            );
+        }
+    }
+
+    // `config check` says where it lives, without it.
+    let check = shopinbox(home.path(), "", &["config", "check", "--now", NOW]);
+    let report = text(&check.stdout);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    assert!(
+        report.contains("password typed, kept in") && report.contains("passwords.json"),
+        "{report}"
+    );
+    assert!(!report.contains(pw));
+
+    // `sync` and `send` use it (the SMTP sink refuses mail without a login).
+    let sync = shopinbox(home.path(), "", &["sync", "--now", NOW]);
+    assert!(sync.status.success(), "sync: {}", text(&sync.stderr));
+    let list = shopinbox(home.path(), "", &["list", "--json", "--now", NOW]);
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let id = rows[0]["id"].as_i64().unwrap().to_string();
+    let sent = shopinbox(
+        home.path(),
+        "",
+        &["reply", &id, "-t", "acknowledge", "--send"],
+    );
+    assert!(sent.status.success(), "send: {}", text(&sent.stderr));
+    assert_eq!(servers.smtp_messages().len(), 1);
+
+    // `shopinbox password --stdin` changes it: a wrong one is refused at the next sync, in
+    // one sentence without it; the right one works again.
+    let changed = shopinbox_with_input(home.path(), &["password", "--stdin"], "wrong-one\n");
+    assert!(changed.status.success(), "{}", text(&changed.stderr));
+    assert!(text(&changed.stdout).contains("Kept the password in"));
+    assert!(!text(&changed.stdout).contains("wrong-one"));
+    let refused = shopinbox(home.path(), "", &["sync", "--now", NOW]);
+    assert!(!refused.status.success());
+    let err = text(&refused.stderr);
+    assert!(
+        (err.contains("refused") || err.contains("rejected")) && !err.contains("wrong-one"),
+        "{err}"
+    );
+    let back = shopinbox_with_input(home.path(), &["password", "--stdin"], &format!("{pw}\n"));
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    let sync = shopinbox(home.path(), "", &["sync", "--now", NOW]);
+    assert!(sync.status.success(), "sync: {}", text(&sync.stderr));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
 }

@@ -86,6 +86,15 @@ impl Tmux {
     }
 }
 
+/// The highlighted choice of the list under `question` on `screen`.
+fn highlighted<'s>(screen: &'s str, question: &str) -> &'s str {
+    screen
+        .lines()
+        .skip_while(|l| !(l.starts_with("? ") && l.contains(question)))
+        .find(|l| l.starts_with("> "))
+        .unwrap_or_default()
+}
+
 #[test]
 fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_config() {
     let servers = MailServers::start();
@@ -231,7 +240,10 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
         "the provider's note is shown: {q}"
     );
     assert!(q.contains("Sign in with Google"), "{q}");
-    t.answer("Where does the password come from?", "");
+    // Typing an app password is offered first; this owner picks the sign-in.
+    let first = highlighted(&q, "Where does the password come from?");
+    assert!(first.contains("Type the password"), "{q}");
+    t.answer("Where does the password come from?", "Sign in");
     t.answer("OAuth client ID", "123-abc.apps.googleusercontent.com");
     t.answer("OAuth client secret", "GOCSPX-test");
     t.answer("Sign in now?", "n");
@@ -331,5 +343,75 @@ fn a_server_that_cannot_be_reached_goes_back_to_the_server_questions_only() {
     assert!(
         written.contains(&format!("password_env = \"{PASSWORD_ENV}\"")),
         "{written}"
+    );
+}
+
+#[test]
+fn a_typed_password_is_hidden_kept_in_a_private_file_and_used_by_sync() {
+    let servers = MailServers::start();
+    let home = tempfile::tempdir().unwrap();
+    // No password variable: the typed password is the only way in.
+    let t = Tmux::start_setup(home.path(), "typed", "", "");
+    t.answer("The shop's email address", "shop@example.com");
+    t.answer("Who hosts the shop's mailbox?", "other");
+    t.answer("IMAP server", "127.0.0.1");
+    t.answer("IMAP security", "");
+    t.answer("IMAP port", &servers.imaps_port.to_string());
+    t.answer("SMTP server", "127.0.0.1");
+    t.answer("SMTP security", "");
+    t.answer("SMTP port", &servers.smtps_port.to_string());
+    t.answer("Login name", &servers.user);
+    t.answer("Extra CA certificate", &servers.ca.display().to_string());
+    t.answer("The shop's name", "Alphx");
+    t.answer("Your first name", "Tom");
+    t.answer("The language of your replies", "");
+    t.answer("Your replies come from", "");
+    t.answer_time_zone("Europe/Berlin");
+    t.answer("The shop's country", "");
+    t.answer("The shop's region", "");
+    t.answer("Business hours Monday to Friday", "");
+    // The first choice, highlighted: type the password.
+    let q = t.asked("Where does the password come from?");
+    let first = highlighted(&q, "Where does the password come from?");
+    assert!(first.contains("Type the password"), "{q}");
+    t.answer("Where does the password come from?", "");
+    t.asked("Password");
+    t.send(&["-l", &servers.password]);
+    let typing = t.screen();
+    assert!(
+        !typing.contains(&servers.password),
+        "shown while typed: {typing}"
+    );
+    t.send(&["Enter"]);
+
+    let done = t.wait_for("setup to finish", |s| s.contains("EXITED"));
+    assert!(done.contains("EXITED 0"), "{done}");
+    assert!(done.contains("Kept the password in"), "{done}");
+    assert!(done.contains("readable only by you"), "{done}");
+    assert!(done.contains("logged in; nothing was sent"), "{done}");
+    assert!(!done.contains(&servers.password), "{done}");
+
+    let dir = home.path().join("config/shopinbox");
+    let file = dir.join("passwords.json");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let written = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(written.contains("password_keyring = true"), "{written}");
+    assert!(!written.contains(&servers.password), "{written}");
+    let sync = Command::new(env!("CARGO_BIN_EXE_shopinbox"))
+        .args([
+            "--config",
+            dir.join("config.toml").to_str().unwrap(),
+            "sync",
+        ])
+        .env("SHOPINBOX_TOKEN_STORE", "file")
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(
+        sync.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sync.stderr)
     );
 }

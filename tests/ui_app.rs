@@ -747,3 +747,32 @@ fn snoozing_past_a_deadline_still_ahead_asks_first() {
     assert!(app.overlay.is_none());
     assert_eq!(app.counts.needs_reply, needs - 1);
 }
+
+/// Issue 23.6: a refused password is said as such (never "Offline"), and sync trouble is
+/// never cut at 80 columns: the status bar wraps it.
+#[test]
+fn a_refused_password_and_offline_trouble_are_said_whole_at_80_columns() {
+    let mut app = Fake::sample().into_app(80, 24);
+    let refused = "The server refused the password for hello@alphx.shop; `shopinbox password` \
+                   sets a new one, then S syncs.";
+    app.update(Action::Worker(WorkerEvent::LoginRefused {
+        message: refused.into(),
+    }));
+    app.status = None;
+    assert_eq!(app.sync.sentence(), refused);
+    let screen = ui_support::screen_text(&ui_support::render(&app, 80, 24));
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(refused), "{screen}");
+    assert!(!flat.contains("Offline"), "{screen}");
+
+    let reason = "cannot connect to imap.alphx.shop:993: connection refused; shopinbox checks \
+                  every 5 s and syncs as soon as the server answers; S tries now.";
+    app.update(Action::Worker(WorkerEvent::Offline {
+        reason: reason.into(),
+    }));
+    app.status = None;
+    let screen = ui_support::screen_text(&ui_support::render(&app, 80, 24));
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("S tries now."), "{screen}");
+    assert!(flat.contains("checks every 5 s"), "{screen}");
+}

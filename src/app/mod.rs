@@ -691,6 +691,7 @@ impl App {
                 }
             }
             WorkerEvent::Offline { reason } => self.sync = SyncStatus::Offline { reason },
+            WorkerEvent::LoginRefused { message } => self.sync = SyncStatus::Refused { message },
             WorkerEvent::WindowSynced => self.refresh(),
             WorkerEvent::History { done, total } => self.history_progress(done, total),
             // A problem the owner should read (a reply that failed, sent with problems…); it

@@ -24,6 +24,8 @@ pub enum WorkerEvent {
     },
     /// The server cannot be reached; the local store keeps working. `reason` is a sentence.
     Offline { reason: String },
+    /// The server refused the login: `message` says so and how to set a new password.
+    LoginRefused { message: String },
     /// Something the owner should read that is not about the connection (a reply that could
     /// not be sent, a reply sent with problems in the follow-up steps), as a sentence. It goes
     /// to the status line; connection trouble is [`WorkerEvent::Offline`].
@@ -80,6 +82,10 @@ pub enum SyncStatus {
     Failed {
         message: String,
     },
+    /// The server refused the password (the sentence says what to do); not "offline".
+    Refused {
+        message: String,
+    },
 }
 
 impl SyncStatus {
@@ -101,6 +107,7 @@ impl SyncStatus {
             } => format!("Syncing {m}…"),
             SyncStatus::Offline { reason } => format!("Offline, showing saved mail: {reason}"),
             SyncStatus::Failed { message } => format!("Sync failed: {message}"),
+            SyncStatus::Refused { message } => message.clone(),
             SyncStatus::History { done, total } => format!(
                 "Today's mail is here; history {} of {}…",
                 thousands(*done),

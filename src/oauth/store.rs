@@ -38,7 +38,8 @@ pub fn entry_name(client: &ClientSettings, user: &str) -> String {
     format!("oauth2 {} {} {}", client.token_url, client.client_id, user)
 }
 
-fn file_only() -> bool {
+/// `SHOPINBOX_TOKEN_STORE=file`: the keyring is skipped (for refresh tokens and passwords).
+pub(crate) fn file_only() -> bool {
     std::env::var("SHOPINBOX_TOKEN_STORE").is_ok_and(|v| v.eq_ignore_ascii_case("file"))
 }
 
@@ -134,13 +135,13 @@ fn write_file(data_dir: &Path, tokens: &BTreeMap<String, String>) -> Result<(), 
 }
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
-fn keyring_set(name: &str, secret: &str) -> Result<(), String> {
+pub(crate) fn keyring_set(name: &str, secret: &str) -> Result<(), String> {
     let entry = keyring::Entry::new(SERVICE, name).map_err(keyring_why)?;
     entry.set_password(secret).map_err(keyring_why)
 }
 
 #[cfg(any(target_os = "linux", target_os = "macos", target_os = "windows"))]
-fn keyring_get(name: &str) -> Option<String> {
+pub(crate) fn keyring_get(name: &str) -> Option<String> {
     keyring::Entry::new(SERVICE, name)
         .ok()
         .and_then(|e| e.get_password().ok())
@@ -157,13 +158,13 @@ fn keyring_why(e: keyring::Error) -> String {
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-fn keyring_set(_: &str, _: &str) -> Result<(), String> {
+pub(crate) fn keyring_set(_: &str, _: &str) -> Result<(), String> {
     let _ = SERVICE;
     Err("this system has no supported keyring".to_string())
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-fn keyring_get(_: &str) -> Option<String> {
+pub(crate) fn keyring_get(_: &str) -> Option<String> {
     None
 }
 

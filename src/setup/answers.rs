@@ -38,6 +38,12 @@ pub struct Answers {
     pub open: Option<String>,
     pub close: Option<String>,
     pub username: Option<String>,
+    /// `true`: the owner types the password; shopinbox keeps it in the system keyring (else a
+    /// private file). With `--answers` it is read from standard input's first line.
+    pub password_keyring: Option<bool>,
+    /// The password typed at the prompt (never in an answers file).
+    #[serde(skip)]
+    pub typed_password: Option<super::password::Typed>,
     pub password_command: Option<String>,
     pub password_env: Option<String>,
     /// OAuth 2.0 with shopinbox's own sign-in (`shopinbox login`).
@@ -78,6 +84,8 @@ impl Answers {
             open,
             close,
             username,
+            password_keyring,
+            typed_password,
             password_command,
             password_env,
             oauth2_client_id,
@@ -99,6 +107,8 @@ impl Answers {
 /// Where the password (or token) comes from.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Login {
+    /// Typed by the owner, kept in the system keyring (`password_keyring = true`).
+    Keyring,
     Command(String),
     Env(String),
     /// OAuth 2.0 through `shopinbox login` with the owner's app registration.
@@ -115,6 +125,7 @@ impl std::fmt::Debug for Login {
     /// Commands and secrets are never printed (people write `echo hunter2` there).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Login::Keyring => f.write_str("Keyring"),
             Login::Command(_) => f.write_str("Command(<redacted>)"),
             Login::Env(v) => write!(f, "Env({v})"),
             Login::SignIn { provider, .. } => write!(f, "SignIn({provider})"),
@@ -388,6 +399,7 @@ fn login(a: &Answers, preset: Option<&'static Preset>) -> Result<Login, String> 
             .map(str::to_string)
     };
     let choices = [
+        (a.password_keyring == Some(true)).then_some(Login::Keyring),
         given(&a.password_command).map(Login::Command),
         given(&a.password_env).map(Login::Env),
         given(&a.token_command).map(Login::TokenCommand),
@@ -400,12 +412,12 @@ fn login(a: &Answers, preset: Option<&'static Preset>) -> Result<Login, String> 
     let mut set: Vec<Login> = choices.into_iter().flatten().collect();
     if set.len() > 1 {
         return Err(
-            "give only one of password_command, password_env, token_command and oauth2_client_id"
+            "give only one of password_keyring, password_command, password_env, token_command and oauth2_client_id"
                 .into(),
         );
     }
     let Some(login) = set.pop() else {
-        return Err("setup needs to know where the password comes from; add password_command (a command that prints it) or password_env (an environment variable's name)".into());
+        return Err("setup needs to know where the password comes from; add password_keyring = true (the password then comes on standard input and shopinbox keeps it in the system keyring), password_command (a command that prints it) or password_env (an environment variable's name)".into());
     };
     if let Login::SignIn {
         client_id,

@@ -12,6 +12,7 @@
 pub mod answers;
 pub mod check;
 pub mod holidays;
+pub mod password;
 mod prompt;
 pub mod providers;
 pub mod write;
@@ -33,8 +34,8 @@ pub const EXAMPLE_CONFIG: &str = include_str!("../../config.example.toml");
 pub struct SetupArgs {
     /// Take the answers from this TOML file instead of asking (keys: email, provider,
     /// shop_name, owner_name, language, from_name, signature, time_zone, business_days,
-    /// country, region, open, close, username,
-    /// password_command | password_env | token_command | oauth2_client_id (+
+    /// country, region, open, close, username, password_keyring = true (the password on
+    /// standard input) | password_command | password_env | token_command | oauth2_client_id (+
     /// oauth2_client_secret), imap_host, imap_port, imap_security, smtp_host, smtp_port,
     /// smtp_security, ca_file, sent_folder, store).
     #[arg(long, value_name = "FILE")]
@@ -63,6 +64,10 @@ pub struct SetupArgs {
     /// …), ENG, SCT or NIR in the United Kingdom, ALSACE-MOSELLE in France.
     #[arg(long, value_name = "CODE")]
     pub region: Option<String>,
+    /// Type the password: read from standard input's first line, kept in the system keyring
+    /// (else a file readable only by you), never in the config.
+    #[arg(long)]
+    pub password_keyring: bool,
     /// A command that prints the password.
     #[arg(long, value_name = "COMMAND")]
     pub password_command: Option<String>,
@@ -109,6 +114,7 @@ impl SetupArgs {
             time_zone: self.time_zone.clone(),
             country: self.country.clone(),
             region: self.region.clone(),
+            password_keyring: self.password_keyring.then_some(true),
             password_command: self.password_command.clone(),
             password_env: self.password_env.clone(),
             imap_host: self.imap_host.clone(),
@@ -305,6 +311,10 @@ pub fn run(
     answers.store = answers.store.map(absolute);
     let mut plan = answers::resolve_at(&answers, system_tz.as_deref(), year).map_err(usage)?;
     let (mut text, mut cfg) = config_for(&plan, config_path)?;
+    if plan.login == Login::Keyring {
+        // Kept before the login check, which reads it where `sync` will.
+        password::keep(&cfg, &password::from_stdin()?, out)?;
+    }
     let sign_in = matches!(plan.login, Login::SignIn { .. });
     if args.no_check || sign_in {
         if sign_in && !args.no_check {

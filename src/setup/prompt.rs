@@ -250,16 +250,26 @@ fn ask_login(
             o.name
         )
     });
+    let typed = "Type the password; shopinbox keeps it in the system keyring".to_string();
     let command = "A command prints it (password_command, e.g. `pass show shop/mail`)".to_string();
     let env = "An environment variable holds it (password_env)".to_string();
     let token = "A token helper prints an OAuth 2.0 access token (token_command)".to_string();
-    let mut options: Vec<String> = sign_in.iter().cloned().collect();
+    // Typing the password (an app password where the provider needs one) comes first: it
+    // needs no other tool; Microsoft's mailboxes take no passwords, so they start at sign-in.
+    let takes_passwords = preset.is_none_or(|p| p.oauth != Some("microsoft"));
+    let mut options: Vec<String> = Vec::new();
+    if takes_passwords {
+        options.push(typed.clone());
+    }
+    options.extend(sign_in.iter().cloned());
     options.push(command.clone());
     options.push(env.clone());
     if oauth.is_some() {
         options.push(token.clone());
     }
-    let start = if prev.password_env.is_some() {
+    let start = if prev.password_keyring == Some(true) {
+        0
+    } else if prev.password_env.is_some() {
         options.iter().position(|o| *o == env).unwrap_or(0)
     } else if prev.password_command.is_some() {
         options.iter().position(|o| *o == command).unwrap_or(0)
@@ -279,7 +289,22 @@ fn ask_login(
         a.oauth2_client_id,
         a.oauth2_client_secret,
     ) = (None, None, None, None, None);
-    if choice == command {
+    (a.password_keyring, a.typed_password) = (None, None);
+    if choice == typed {
+        if let Some(page) = preset.and_then(|p| p.app_password) {
+            writeln!(
+                out,
+                "{} needs an app password here, not your usual one; create it at {page} and type it below.",
+                preset.map_or("Your provider", |p| p.name)
+            )?;
+        }
+        let typed = super::password::ask(
+            "Password (hidden as you type):",
+            "kept in the system keyring (or a file only you can read); never in the config",
+        )?;
+        a.password_keyring = Some(true);
+        a.typed_password = Some(typed);
+    } else if choice == command {
         let d = prev.password_command.as_deref().unwrap_or("");
         a.password_command = Some(text(
             "Command that prints the password:",
@@ -643,6 +668,9 @@ pub(super) fn run_interactive(
             }
         };
         let (mut text, mut cfg) = config_for(&plan, config_path)?;
+        if let (Login::Keyring, Some(typed)) = (&plan.login, &answers.typed_password) {
+            super::password::keep(&cfg, typed, out)?;
+        }
         let sign_in = matches!(plan.login, Login::SignIn { .. });
         if !args.no_check && !sign_in {
             if let Err(e) = run_check(&mut plan, &cfg, out) {

@@ -32,6 +32,9 @@ pub struct Preset {
     /// What the owner must know about passwords there (app passwords, IMAP switched off by
     /// default), shown before the password question.
     pub note: &'static str,
+    /// The provider's page for creating an app password, where its mailboxes need one
+    /// (typed at setup's password question; usually simpler than an OAuth sign-in).
+    pub app_password: Option<&'static str>,
 }
 
 const fn tls(host: &'static str, port: u16) -> Server {
@@ -60,8 +63,10 @@ pub const PRESETS: &[Preset] = &[
         smtp: tls("smtp.gmail.com", 465),
         sent: "[Gmail]/Sent Mail",
         oauth: Some("google"),
-        note: "Google takes an app password (Google account → Security → 2-Step Verification → \
-               App passwords) or an OAuth 2.0 sign-in.",
+        note: "Google takes an app password once 2-Step Verification is on (Google account → \
+               Security → App passwords): the simpler route, typed below like a password. \
+               The OAuth 2.0 sign-in needs a Google Cloud app of your own.",
+        app_password: Some("https://myaccount.google.com/apppasswords"),
     },
     Preset {
         id: "microsoft365",
@@ -72,6 +77,7 @@ pub const PRESETS: &[Preset] = &[
         sent: "Sent Items",
         oauth: Some("microsoft"),
         note: "Microsoft 365 no longer takes passwords for IMAP: sign in with OAuth 2.0.",
+        app_password: None,
     },
     Preset {
         id: "outlook",
@@ -93,6 +99,7 @@ pub const PRESETS: &[Preset] = &[
         sent: "Sent Items",
         oauth: Some("microsoft"),
         note: "Outlook.com no longer takes passwords for IMAP: sign in with OAuth 2.0.",
+        app_password: None,
     },
     Preset {
         id: "icloud",
@@ -104,6 +111,7 @@ pub const PRESETS: &[Preset] = &[
         oauth: None,
         note: "iCloud takes an app-specific password (account.apple.com → Sign-In and \
                Security → App-Specific Passwords).",
+        app_password: Some("https://account.apple.com/account/manage"),
     },
     Preset {
         id: "fastmail",
@@ -114,6 +122,9 @@ pub const PRESETS: &[Preset] = &[
         sent: "Sent",
         oauth: None,
         note: "Fastmail takes an app password (Settings → Privacy & Security → App passwords).",
+        app_password: Some(
+            "https://www.fastmail.help/hc/en-us/articles/360058752854-App-passwords",
+        ),
     },
     Preset {
         id: "yahoo",
@@ -133,6 +144,7 @@ pub const PRESETS: &[Preset] = &[
         sent: "Sent",
         oauth: None,
         note: "Yahoo takes an app password (Account security → Generate app password).",
+        app_password: Some("https://login.yahoo.com/account/security/app-passwords"),
     },
     Preset {
         id: "zoho",
@@ -145,6 +157,7 @@ pub const PRESETS: &[Preset] = &[
         note: "Zoho: switch on IMAP access in Settings → Mail Accounts; with two-factor \
                sign-in, use an application-specific password. Accounts in the EU data centre \
                use \"Zoho Mail (EU)\".",
+        app_password: Some("https://accounts.zoho.com/home#security/app_password"),
     },
     Preset {
         id: "zoho-eu",
@@ -156,6 +169,7 @@ pub const PRESETS: &[Preset] = &[
         oauth: None,
         note: "Zoho: switch on IMAP access in Settings → Mail Accounts; with two-factor \
                sign-in, use an application-specific password.",
+        app_password: Some("https://accounts.zoho.eu/home#security/app_password"),
     },
     Preset {
         id: "ionos",
@@ -167,6 +181,7 @@ pub const PRESETS: &[Preset] = &[
         oauth: None,
         note: "IONOS: the mailbox password from the IONOS control panel. Outside Germany the \
                servers are imap.ionos.com / smtp.ionos.com (choose \"other\").",
+        app_password: None,
     },
     Preset {
         id: "gmx",
@@ -177,6 +192,7 @@ pub const PRESETS: &[Preset] = &[
         sent: "Gesendet",
         oauth: None,
         note: "GMX: switch on \"POP3/IMAP access\" in the mailbox settings first.",
+        app_password: None,
     },
     Preset {
         id: "webde",
@@ -187,6 +203,7 @@ pub const PRESETS: &[Preset] = &[
         sent: "Gesendet",
         oauth: None,
         note: "WEB.DE: switch on \"POP3/IMAP access\" in the mailbox settings first.",
+        app_password: None,
     },
     Preset {
         id: "strato",
@@ -197,6 +214,7 @@ pub const PRESETS: &[Preset] = &[
         sent: "Sent",
         oauth: None,
         note: "Strato: the mailbox password set in the Strato customer login.",
+        app_password: None,
     },
     Preset {
         id: "ovh",
@@ -207,6 +225,7 @@ pub const PRESETS: &[Preset] = &[
         sent: "Sent",
         oauth: None,
         note: "OVHcloud: the mailbox password set in the OVHcloud control panel.",
+        app_password: None,
     },
 ];
 
@@ -245,6 +264,21 @@ pub fn guess_hosts(address: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn providers_that_want_an_app_password_show_where_to_make_one() {
+        for p in PRESETS {
+            let wants = ["app password", "app-specific", "application-specific"]
+                .iter()
+                .any(|w| p.note.contains(w));
+            assert_eq!(wants, p.app_password.is_some(), "{}", p.id);
+            if let Some(page) = p.app_password {
+                assert!(page.starts_with("https://"), "{page}");
+            }
+        }
+        let gmail = by_id("gmail").unwrap();
+        assert!(gmail.note.contains("simpler route"), "{}", gmail.note);
+    }
 
     #[test]
     fn addresses_are_recognised_by_their_domain() {

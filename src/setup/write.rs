@@ -37,6 +37,10 @@ fn server(out: &mut String, section: &str, s: &ServerPlan, plan: &Plan) {
     out.push_str("# The login name, often the full address.\n");
     out.push_str(&format!("username = {}\n", quote(&plan.username)));
     match &plan.login {
+        Login::Keyring => {
+            out.push_str("# You typed the password; shopinbox keeps it in the system keyring (or, where there\n# is none, in passwords.json next to this file, readable only by you). It is never\n# written here; `shopinbox password` changes it.\n");
+            out.push_str("password_keyring = true\n");
+        }
         Login::Command(cmd) => {
             out.push_str("# Run with `sh -c`; the first line it prints is the password (never written here).\n");
             out.push_str(&format!("password_command = {}\n", quote(cmd)));

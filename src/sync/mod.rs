@@ -159,6 +159,15 @@ pub enum SyncEvent {
     Finished(SyncSummary),
     /// One sentence saying what failed and what to do.
     Failed(String),
+    /// The background worker could not reach the server (`reason`, one sentence). It checks
+    /// every `probe` whether the server answers (a TCP connect) and syncs as soon as it does.
+    Unreachable {
+        reason: String,
+        probe: std::time::Duration,
+    },
+    /// The server refused the login (the sentence); retrying does not help until the
+    /// password changes, so the worker waits for the next poll or the owner's `S`.
+    LoginRefused(String),
     /// Something worth a status-line note that is not a failed sync (the IDLE watcher lost
     /// its connection and is reconnecting, …).
     Notice(String),

@@ -41,6 +41,12 @@ pub struct WorkerOptions {
     pub idle_refresh: Duration,
     /// Longest wait between reconnect attempts of the watcher.
     pub max_backoff: Duration,
+    /// While the server cannot be reached, how often the worker checks (a TCP connect)
+    /// whether it answers again; it syncs as soon as it does, not at the next poll.
+    pub probe: Duration,
+    /// Where the password comes from: after a refused login the next pass reads it again,
+    /// so a new one (`shopinbox password`) works at the owner's `S` without a restart.
+    pub password: Option<crate::config::PasswordSource>,
 }
 
 impl Default for WorkerOptions {
@@ -50,6 +56,8 @@ impl Default for WorkerOptions {
             poll: Duration::from_secs(300),
             idle_refresh: Duration::from_secs(25 * 60),
             max_backoff: Duration::from_secs(300),
+            probe: Duration::from_secs(5),
+            password: None,
         }
     }
 }
@@ -60,6 +68,10 @@ impl WorkerOptions {
         WorkerOptions {
             idle: imap.idle,
             poll: imap.poll_interval().max(Duration::from_secs(10)),
+            password: match &imap.auth {
+                crate::config::ServerAuth::Password(p) => Some(p.clone()),
+                crate::config::ServerAuth::OAuth2(_) => None,
+            },
             ..WorkerOptions::default()
         }
     }
@@ -90,7 +102,7 @@ pub fn spawn_worker(
 }
 
 fn worker_loop(
-    account: ImapAccount,
+    mut account: ImapAccount,
     store_path: PathBuf,
     ctx: ShopContext,
     opts: WorkerOptions,
@@ -125,10 +137,32 @@ fn worker_loop(
     // The sync connection stays open between passes; the IDLE watcher has its own.
     let mut kept = KeptSession::default();
     let mut next_sync = Instant::now();
+    // The server could not be reached at the last pass: probe it every `opts.probe`.
+    let mut unreachable = false;
+    // A probe found it down since: the next one that connects means it is back. (A server
+    // that takes the connection but fails the sync, e.g. a bad certificate, waits for the
+    // poll instead of being retried at every probe.)
+    let mut seen_down = false;
+    // The server refused the password: read it again before the next pass.
+    let mut refused = false;
     loop {
-        let wait = next_sync.saturating_duration_since(Instant::now());
+        let mut wait = next_sync.saturating_duration_since(Instant::now());
+        if unreachable {
+            wait = wait.min(opts.probe);
+        }
         let run = match cmd_rx.recv_timeout(wait) {
-            Ok(SyncCommand::SyncNow) | Err(RecvTimeoutError::Timeout) => true,
+            Ok(SyncCommand::SyncNow) => true,
+            Err(RecvTimeoutError::Timeout) if unreachable && Instant::now() < next_sync => {
+                if !answers(&account, opts.probe) {
+                    seen_down = true;
+                    continue;
+                }
+                if !seen_down {
+                    continue;
+                }
+                true
+            }
+            Err(RecvTimeoutError::Timeout) => true,
             Ok(SyncCommand::Shutdown) | Err(RecvTimeoutError::Disconnected) => false,
         };
         if !run {
@@ -142,7 +176,7 @@ fn worker_loop(
         if shutdown {
             break;
         }
-        let mut forward = |e: SyncEvent| {
+        let forward = |e: SyncEvent| {
             let _ = evt_tx.send(e);
         };
         next_sync = Instant::now() + opts.poll;
@@ -179,7 +213,48 @@ fn worker_loop(
                          trying again later"
                     )));
                 }
-                let _ = sync_kept(&account, &mut store, &sync_opts, &mut kept, &mut forward);
+                // A failed pass is reported below, in words that say what happens next.
+                let mut pass = |e: SyncEvent| {
+                    if !matches!(e, SyncEvent::Failed(_)) {
+                        forward(e)
+                    }
+                };
+                if refused {
+                    if let Some(Ok(p)) = opts
+                        .password
+                        .as_ref()
+                        .map(|src| crate::config::resolve_password("imap", src))
+                    {
+                        account.password = p;
+                    }
+                }
+                let res = sync_kept(&account, &mut store, &sync_opts, &mut kept, &mut pass);
+                (unreachable, seen_down, refused) = (false, false, false);
+                match res {
+                    Ok(_) => {}
+                    Err(e @ super::SyncError::Login { .. }) => {
+                        refused = true;
+                        forward(SyncEvent::LoginRefused(e.to_string()))
+                    }
+                    Err(e @ (super::SyncError::Net { .. } | super::SyncError::Lost { .. })) => {
+                        unreachable = true;
+                        // Down now (no TCP connection either): the first probe that
+                        // connects means it is back.
+                        seen_down = !answers(&account, opts.probe);
+                        // A server that takes the connection but fails otherwise (its
+                        // certificate, a dropped session) is reported as it is, not as
+                        // "checks every few seconds".
+                        forward(if seen_down {
+                            SyncEvent::Unreachable {
+                                reason: e.to_string(),
+                                probe: opts.probe,
+                            }
+                        } else {
+                            SyncEvent::Failed(e.to_string())
+                        })
+                    }
+                    Err(e) => forward(SyncEvent::Failed(e.to_string())),
+                }
                 // A first sync's history is left: go on with it right after a look at new
                 // mail, instead of waiting for the next poll.
                 if matches!(store.history_pending(), Ok(Some(_))) {
@@ -200,6 +275,19 @@ fn worker_loop(
     if let Some(w) = watcher {
         let _ = w.join();
     }
+}
+
+/// Whether the IMAP server accepts a TCP connection within `limit` (at most 3 s): the
+/// cheap check, while offline, that the network and the server are back.
+fn answers(account: &ImapAccount, limit: Duration) -> bool {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let limit = limit.clamp(Duration::from_millis(100), Duration::from_secs(3));
+    let Ok(addrs) = (account.host.as_str(), account.port).to_socket_addrs() else {
+        return false;
+    };
+    addrs
+        .into_iter()
+        .any(|a| TcpStream::connect_timeout(&a, limit).is_ok())
 }
 
 /// How long one worker pass spends on a first sync's history before it looks at new mail.

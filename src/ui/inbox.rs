@@ -162,6 +162,12 @@ pub fn summary(app: &App) -> String {
     )
 }
 
+/// The Older view's line above the list: what history is and what to do with it.
+pub const OLDER_LINE: &str = "History: customer mail from before tracking started; it never \
+                              counts as late. p pulls one into Needs reply.";
+/// The same for narrow terminals (60 columns).
+pub const OLDER_LINE_SHORT: &str = "History: before tracking, never late · p: to Needs reply";
+
 fn tabs(app: &App, width: u16, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for short in [false, true] {
@@ -212,9 +218,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     } else {
         theme.title()
     };
+    // The Older view says what it holds, in place of the counts (issue 23.6).
+    let (line, summary_style) = if app.view == View::Older {
+        let full = unicode_width::UnicodeWidthStr::width(OLDER_LINE) <= usize::from(area.width);
+        let line = if full { OLDER_LINE } else { OLDER_LINE_SHORT };
+        (line.to_string(), theme.title())
+    } else {
+        (summary(app), summary_style)
+    };
     frame.render_widget(
         Paragraph::new(Line::styled(
-            fit(&summary(app), usize::from(area.width)),
+            fit(&line, usize::from(area.width)),
             summary_style,
         )),
         Rect {

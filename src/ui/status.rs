@@ -37,7 +37,10 @@ pub fn left_text(app: &App) -> (String, bool) {
     match &app.status {
         Some(m) => (m.text.clone(), m.error),
         None => {
-            let failed = matches!(app.sync, crate::app::SyncStatus::Failed { .. });
+            let failed = matches!(
+                app.sync,
+                crate::app::SyncStatus::Failed { .. } | crate::app::SyncStatus::Refused { .. }
+            );
             // A flagged row or conversation explains itself here (a failed sync says so first).
             let flags = match app.screen() {
                 None => app.inbox.selected_row().map(|r| r.flags.as_slice()),
@@ -97,7 +100,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     // A message grows upwards, never past the top row of the terminal. It lasts until the
     // next key, so covering the screen's last rows is brief; a flagged row's standing reason
     // stays on one row (the full reason is above the thread) so the list never loses rows.
-    let max_rows = if app.status.is_some() {
+    // Sync trouble (offline, a refused password) is never cut either: it says what to do.
+    let trouble = matches!(
+        app.sync,
+        crate::app::SyncStatus::Offline { .. }
+            | crate::app::SyncStatus::Failed { .. }
+            | crate::app::SyncStatus::Refused { .. }
+    );
+    let max_rows = if app.status.is_some() || trouble {
         usize::from(MAX_ROWS.min(area.y + 1))
     } else {
         1
