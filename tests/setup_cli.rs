@@ -450,6 +450,7 @@ fn the_time_zone_defaults_to_tz_when_it_is_set() {
     );
     // No country: no holidays are made up.
     assert!(written.contains("holidays = []"), "{written}");
+}
 
 /// The binary as [`shopinbox`] runs it, with `input` on standard input.
 fn shopinbox_with_input(home: &Path, args: &[&str], input: &str) -> Output {

@@ -726,6 +726,7 @@ mod tests {
         let refused = anyhow::Error::new(crate::sync::SyncError::Login {
             host: "imap.alphx.shop".into(),
             user: "hello@alphx.shop".into(),
+            password_from: "[imap] username and password_env (SHOP_PW)".into(),
         });
         assert_eq!(failed_question(&refused), Failed::Login);
         let unset = anyhow::Error::new(crate::config::ConfigError::PasswordEnv {

@@ -102,6 +102,9 @@ pub fn password_from(section: &str, p: &config::PasswordSource) -> String {
         config::PasswordSource::Command(_) => {
             format!("[{section}] username and password_command (run it in a shell to see what it prints)")
         }
+        config::PasswordSource::Keyring(_) => format!(
+            "[{section}] username and the typed password (`shopinbox password` sets a new one)"
+        ),
     }
 }
 
