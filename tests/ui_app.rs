@@ -641,7 +641,7 @@ fn snoozed_conversations_have_their_own_view_with_a_count() {
     assert!(app.overlay.is_none());
     assert_eq!(app.counts.snoozed, 1);
     let screen = ui_support::screen_text(&ui_support::render(&app, 100, 30));
-    assert!(screen.contains("Later 1"), "{screen}");
+    assert!(screen.contains("Snoozed 1"), "{screen}");
     press(&mut app, "8");
     assert_eq!(app.view, View::Snoozed);
     assert_eq!(app.inbox.total, 1);

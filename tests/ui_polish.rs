@@ -396,3 +396,64 @@ fn a_long_thread_keeps_the_note_in_view_on_its_info_line() {
         "{s}"
     );
 }
+
+#[test]
+fn bang_lists_recent_messages_whole_newest_first() {
+    let mut app = Fake::sample().into_app(80, 30);
+    press(&mut app, "r");
+    let long = status(&app);
+    assert!(long.len() > 80, "long enough to test: {long}");
+    press(&mut app, "j");
+    assert!(app.status.is_none());
+    press(&mut app, "!");
+    let s = screen(&app, 80, 30);
+    assert!(s.contains("Messages, newest first"), "{s}");
+    let shown: Vec<&str> = s.split_whitespace().collect();
+    for w in long.split_whitespace() {
+        assert!(shown.contains(&w), "{w:?} is shown whole:\n{s}");
+    }
+    assert!(!s.contains('…'), "nothing cut:\n{s}");
+    for close in ["Esc", "!", "q"] {
+        press(&mut app, close);
+        assert!(app.overlay.is_none(), "{close} closes it");
+        press(&mut app, "!");
+    }
+}
+
+#[test]
+fn tab_names_are_whole_at_80_columns_and_the_thread_shows_its_keys() {
+    for (w, h) in [(80u16, 24u16), (100, 30)] {
+        let (_dir, mut app) = demo_app(w, h);
+        for _ in 0..10 {
+            let s = screen(&app, w, h);
+            let bar = s.lines().next().unwrap_or_default();
+            let scrolled = bar.contains('‹') || bar.contains('›');
+            for name in [
+                "Needs reply",
+                "Overdue",
+                "Due today",
+                "Answered",
+                "Not customers",
+            ] {
+                assert!(bar.contains(name) || scrolled, "{name} whole at {w}: {bar}");
+            }
+            let words: Vec<&str> = bar.split_whitespace().collect();
+            for (i, word) in words.iter().enumerate() {
+                assert!(!["Late", "Done", "Later"].contains(word), "{bar}");
+                if *word == "Not" {
+                    assert_eq!(words.get(i + 1), Some(&"customers"), "{bar}");
+                }
+            }
+            press(&mut app, "Tab");
+        }
+    }
+    let mut app = Fake::sample().into_app(80, 24);
+    press(&mut app, "Enter");
+    let s = screen(&app, 80, 24);
+    let hints = s.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        hints.contains("r reply") && hints.contains("Esc back"),
+        "{s}"
+    );
+    assert!(hints.contains("? all keys"), "{hints}");
+}

@@ -53,13 +53,14 @@ pub enum Command {
     Outbox,
     Rules,
     Help,
+    Messages,
     ToggleMark,
     SelectRange,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 50] = [
+    pub const ALL: [Command; 51] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -108,6 +109,7 @@ impl Command {
         Command::Outbox,
         Command::Rules,
         Command::Help,
+        Command::Messages,
         Command::ToggleMark,
         Command::SelectRange,
     ];
@@ -163,6 +165,7 @@ impl Command {
             Command::Outbox => "outbox",
             Command::Rules => "rules",
             Command::Help => "help",
+            Command::Messages => "messages",
             Command::ToggleMark => "toggle_mark",
             Command::SelectRange => "select_range",
         }
@@ -219,6 +222,7 @@ impl Command {
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",
             Command::Help => "this help",
+            Command::Messages => "the last status messages of this session, whole",
             Command::ToggleMark => "inbox list: mark/unmark a row; a s x u act on all",
             Command::SelectRange => "inbox list: start/end marking a range",
         }

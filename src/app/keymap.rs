@@ -186,7 +186,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 50] = [
+    let table: [(Command, &[&'static str]); 51] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -235,6 +235,7 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Outbox, &["o"]),
         (Rules, &["R"]),
         (Help, &["?", "F1"]),
+        (Messages, &["!"]),
         // The inbox list's own layer (see `Command::list_only`): these keys keep their other
         // meaning everywhere else.
         (ToggleMark, &["Space"]),

@@ -16,6 +16,7 @@ pub mod find;
 pub mod help;
 pub mod input;
 pub mod keymap;
+pub mod messages;
 pub mod mouse;
 mod notes;
 mod older;
@@ -335,6 +336,10 @@ pub enum Overlay {
     Help {
         scroll: usize,
     },
+    /// The recent status messages (`!`), newest first.
+    Messages {
+        scroll: usize,
+    },
     Search(SearchState),
     NotCustomer {
         choices: Vec<RuleChoice>,
@@ -438,6 +443,8 @@ pub struct App {
     pub stack: Vec<Screen>,
     pub overlay: Option<Overlay>,
     pub status: Option<StatusMessage>,
+    /// The session's recent status messages, for the `!` overlay.
+    pub messages: messages::Messages,
     pub sync: SyncStatus,
     pub last_sync: Option<DateTime<Utc>>,
     /// The tracking window is in the store (first sync done far enough): only then does an
@@ -491,6 +498,7 @@ impl App {
             stack: Vec::new(),
             overlay: None,
             status: None,
+            messages: messages::Messages::default(),
             sync,
             last_sync: None,
             window_synced: true,
@@ -507,6 +515,7 @@ impl App {
             last_click: None,
         };
         app.refresh();
+        app.messages.observe(&app.status);
         app
     }
 
@@ -580,6 +589,7 @@ impl App {
     /// The single state-changing entry point.
     pub fn update(&mut self, action: Action) -> Effect {
         let effect = self.handle(action);
+        self.messages.observe(&self.status);
         if std::mem::take(&mut self.sync_wanted) && effect == Effect::None {
             // The sync worker runs the queued write-back first thing in its pass.
             return Effect::SyncNow;
@@ -874,7 +884,7 @@ impl App {
 
     /// Moves the selection (or the thread scroll) by `delta` rows.
     fn move_by(&mut self, delta: i64) {
-        if let Some(Overlay::Help { scroll }) = &mut self.overlay {
+        if let Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) = &mut self.overlay {
             *scroll = scroll.saturating_add_signed(delta as isize);
             return;
         }
@@ -1094,6 +1104,7 @@ impl App {
             // Outside the screens that find (handled above) there is nothing to step through.
             Command::NextHit | Command::PrevHit => {}
             Command::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Command::Messages => self.overlay = Some(Overlay::Messages { scroll: 0 }),
             // Marking is for the inbox list ([`bulk`]); the keys mean other things elsewhere.
             Command::ToggleMark | Command::SelectRange => {}
         }
@@ -1102,7 +1113,11 @@ impl App {
 
     /// Commands while the help overlay is open: scroll or close.
     fn overlay_command(&mut self, cmd: Command) -> Effect {
+        let messages = matches!(self.overlay, Some(Overlay::Messages { .. }));
         match cmd {
+            // Esc, q and ! close the messages; they need no find.
+            Command::Messages if messages => self.overlay = None,
+            Command::Search | Command::NextHit | Command::PrevHit if messages => {}
             Command::Up => self.move_by(-1),
             Command::Down => self.move_by(1),
             Command::PageUp => self.move_by(-10),
@@ -1467,6 +1482,7 @@ impl App {
         self.status = None;
         self.overlay = match overlay {
             Overlay::Help { scroll } => Some(Overlay::Help { scroll }),
+            Overlay::Messages { scroll } => Some(Overlay::Messages { scroll }),
             Overlay::Search(s) => self.search_input(s, key),
             Overlay::NotCustomer { choices, selected } => {
                 self.not_customer_input(choices, selected, key)

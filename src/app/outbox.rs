@@ -110,6 +110,7 @@ impl App {
                 return Effect::Quit;
             }
             Command::Help => self.overlay = Some(super::Overlay::Help { scroll: 0 }),
+            Command::Messages => self.overlay = Some(super::Overlay::Messages { scroll: 0 }),
             Command::Open => {
                 if s.text.is_some() {
                     s.text = None;

@@ -345,6 +345,7 @@ impl App {
                 self.info("Reply cancelled; nothing was sent.");
             }
             C::Help => self.overlay = Some(super::Overlay::Help { scroll: 0 }),
+            C::Messages => self.overlay = Some(super::Overlay::Messages { scroll: 0 }),
             _ => self.info(self.picker_hint()),
         }
         Effect::None
@@ -428,6 +429,7 @@ impl App {
                 self.info("Not sent. Choose another template, or press Esc again to cancel.");
             }
             C::Help => self.overlay = Some(super::Overlay::Help { scroll: 0 }),
+            C::Messages => self.overlay = Some(super::Overlay::Messages { scroll: 0 }),
             _ => {
                 let km = &self.options.keymap;
                 let hint = format!(

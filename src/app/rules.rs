@@ -71,6 +71,7 @@ impl App {
                 return Effect::Quit;
             }
             Command::Help => self.overlay = Some(super::Overlay::Help { scroll: 0 }),
+            Command::Messages => self.overlay = Some(super::Overlay::Messages { scroll: 0 }),
             Command::DeleteNote => {
                 let Some((rule, _)) = s.rules.get(s.selected).cloned() else {
                     self.info("There are no rules to remove.");

@@ -3,6 +3,7 @@
 //! and imports neither, so data flows one way — app state → screen — while the app's page
 //! sizes and line counts always agree with what is drawn.
 
+pub mod bar;
 pub mod customer;
 pub mod reply;
 pub mod stats;
@@ -17,6 +18,8 @@ pub const INBOX_CHROME: u16 = 3;
 pub const THREAD_CHROME: u16 = 2;
 /// The status bar.
 pub const STATUS_ROWS: u16 = 1;
+/// Below a thread: the row of key hints.
+pub const THREAD_HINTS: u16 = 1;
 
 /// Visible inbox rows for a terminal `height` rows tall (shared with the app's paging).
 pub fn inbox_list_height(height: u16) -> u16 {
@@ -25,7 +28,7 @@ pub fn inbox_list_height(height: u16) -> u16 {
 
 /// Visible thread lines for a terminal `height` rows tall.
 pub fn conversation_body_height(height: u16) -> u16 {
-    height.saturating_sub(THREAD_CHROME + STATUS_ROWS)
+    height.saturating_sub(THREAD_CHROME + THREAD_HINTS + STATUS_ROWS)
 }
 
 /// Cuts `s` to `width` display columns, marking the cut with "…". Measured by grapheme

@@ -38,6 +38,26 @@ fn style_line(l: &ThreadLine, theme: Theme) -> Line<'static> {
     }
 }
 
+/// The conversation's main keys, read from the keymap (so remapped keys show), whole hints
+/// only, as many as fit `width`, ending with where to find all keys.
+pub fn hints(app: &App, width: u16) -> String {
+    use crate::app::Command;
+    let km = &app.options.keymap;
+    let parts = [
+        (km.hint(Command::Reply), "reply"),
+        (km.hint(Command::Back), "back"),
+        (km.hint(Command::Customer), "customer"),
+        (km.hint(Command::AddNote), "note"),
+        (km.hint(Command::Snooze), "snooze"),
+        (km.hint(Command::MarkAnswered), "answered"),
+    ];
+    crate::layout::bar::hints(
+        &parts,
+        Some((km.hint(Command::Help), "all keys")),
+        usize::from(width),
+    )
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, theme: Theme) {
     if area.height == 0 {
         return;
@@ -113,11 +133,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
             ..area
         },
     );
+    let hint_rows = if area.height > 3 {
+        crate::layout::THREAD_HINTS
+    } else {
+        0
+    };
     let body = Rect {
         y: area.y + 2,
-        height: area.height.saturating_sub(2),
+        height: area.height.saturating_sub(2 + hint_rows),
         ..area
     };
+    if hint_rows > 0 {
+        frame.render_widget(
+            Paragraph::new(Line::styled(hints(app, area.width), theme.dim())),
+            Rect {
+                y: area.bottom() - 1,
+                height: 1,
+                ..area
+            },
+        );
+    }
     let found = super::find::marker(app, theme);
     let lines: Vec<Line> = thread_lines(
         &c.row.flags,

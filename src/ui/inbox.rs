@@ -169,34 +169,49 @@ pub const OLDER_LINE: &str = "History: customer mail from before tracking starte
 pub const OLDER_LINE_SHORT: &str = "History: before tracking, never late · p: to Needs reply";
 
 fn tabs(app: &App, width: u16, theme: Theme) -> Line<'static> {
-    let mut spans = Vec::new();
-    for short in [false, true] {
-        spans.clear();
-        // The Snoozed and Older tabs show when they hold something (or are the current view).
-        let shown = VIEWS.iter().filter(|v| match **v {
-            View::Snoozed | View::Older => view_count(&app.counts, **v) > 0 || app.view == **v,
+    // The Snoozed and Older tabs show when they hold something (or are the current view).
+    let shown: Vec<View> = VIEWS
+        .iter()
+        .copied()
+        .filter(|v| match *v {
+            View::Snoozed | View::Older => view_count(&app.counts, *v) > 0 || app.view == *v,
             _ => true,
-        });
-        for (i, v) in shown.enumerate() {
-            if i > 0 {
-                spans.push(Span::raw(if short { " " } else { " │ " }));
-            }
-            let text = format!(
-                " {} {} ",
-                view_title(*v, short),
-                view_count(&app.counts, *v)
-            );
-            let style = if *v == app.view {
-                theme.tab_active()
-            } else {
-                theme.tab()
-            };
-            spans.push(Span::styled(text, style));
+        })
+        .collect();
+    // Names stay whole: counts shorten, then the bar scrolls (layout::bar::tabs).
+    let named = |older_short: bool| -> Vec<(&str, u64)> {
+        shown
+            .iter()
+            .map(|v| {
+                let short = older_short && *v == View::Older;
+                (view_title(*v, short), view_count(&app.counts, *v))
+            })
+            .collect()
+    };
+    let selected = shown.iter().position(|v| *v == app.view).unwrap_or(0);
+    let width = usize::from(width);
+    let mut fitted = crate::layout::bar::tabs(&named(false), selected, width);
+    if fitted.more_left || fitted.more_right {
+        // "Older, never answered" says it all only where there is room: "Older" before scrolling.
+        fitted = crate::layout::bar::tabs(&named(true), selected, width);
+    }
+    let mut spans = Vec::new();
+    if fitted.more_left {
+        spans.push(Span::styled(crate::layout::bar::LEFT, theme.dim()));
+    }
+    for (i, text) in fitted.labels.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(fitted.sep));
         }
-        let w: usize = spans.iter().map(|s| s.width()).sum();
-        if w <= usize::from(width) {
-            break;
-        }
+        let style = if fitted.first + i == selected {
+            theme.tab_active()
+        } else {
+            theme.tab()
+        };
+        spans.push(Span::styled(text, style));
+    }
+    if fitted.more_right {
+        spans.push(Span::styled(crate::layout::bar::RIGHT, theme.dim()));
     }
     Line::from(spans)
 }

@@ -65,6 +65,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .collect();
             frame.render_widget(Paragraph::new(visible), inner);
         }
+        Overlay::Messages { scroll } => {
+            let w = crate::app::help::box_width(area.width);
+            let r = centered(area, w, area.height.saturating_sub(2).max(3));
+            let inner = boxed(frame, r, "Messages, newest first (Esc closes)", theme);
+            let lines = message_lines(app, inner.width, theme);
+            let max = lines.len().saturating_sub(usize::from(inner.height));
+            let visible: Vec<Line> = lines
+                .into_iter()
+                .skip((*scroll).min(max))
+                .take(usize::from(inner.height))
+                .collect();
+            frame.render_widget(Paragraph::new(visible), inner);
+        }
         Overlay::Search(s) => {
             // Narrow terminals give the search box the full width.
             let w = if area.width < 80 {
@@ -219,4 +232,31 @@ fn line_input(frame: &mut Frame, inner: Rect, input: &LineEditor, hint: &str, th
             .saturating_add(u16::try_from(col.min(w)).unwrap_or(0));
         frame.set_cursor_position(Position { x, y: inner.y });
     }
+}
+
+/// The session's status messages, newest first, each whole: wrapped under a bullet, never cut.
+fn message_lines(app: &App, width: u16, theme: Theme) -> Vec<Line<'static>> {
+    if app.messages.is_empty() {
+        return vec![Line::styled(
+            "No messages yet in this session.",
+            theme.dim(),
+        )];
+    }
+    let w = usize::from(width).saturating_sub(2).max(1);
+    let mut out = Vec::new();
+    for m in app.messages.iter() {
+        let style = if m.error {
+            theme.error()
+        } else {
+            theme.normal()
+        };
+        for (i, part) in super::wrap(&super::clean(&m.text), w)
+            .into_iter()
+            .enumerate()
+        {
+            let bullet = if i == 0 { "• " } else { "  " };
+            out.push(Line::styled(format!("{bullet}{part}"), style));
+        }
+    }
+    out
 }
