@@ -374,9 +374,7 @@ fn looks_like_notification(msg: &ParsedMessage, rules: &OrderRules) -> bool {
     let sender = squash(&format!("{name} {addr}"));
     let claims_platform = Platform::ALL
         .iter()
-        .filter(|p| **p != Platform::WooCommerce)
-        .any(|p| sender.contains(&p.label().to_lowercase()))
-        || sender.contains("woocommerce");
+        .any(|p| sender.contains(&p.label().to_lowercase()));
     let local = addr.split('@').next().unwrap_or("").to_lowercase();
     let machine_mailbox = [
         "mailer",
