@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 mod bulk;
 mod check;
+mod completions;
 mod customer;
 mod proactive;
 mod trust;
@@ -198,6 +199,13 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Print a shell completion script: `shopinbox completions bash > ~/.local/share/bash-completion/completions/shopinbox`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `shopinbox man > ~/.local/share/man/man1/shopinbox.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -968,6 +976,14 @@ fn run(cli: Cli) -> Result<i32> {
             // "This year" for the holidays comes from the command's clock (`--now`).
             let year = clock_for(cli.now.as_deref(), &Config::demo())?.now().year();
             crate::setup::run(args, &path, year, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
+        Some(Command::Completions { shell }) => {
+            completions::write_completions(*shell, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
+        Some(Command::Man) => {
+            completions::write_man_page(&mut std::io::stdout().lock())?;
             Ok(0)
         }
         Some(Command::Config { command }) => match command {

@@ -7,6 +7,7 @@
 //! Why our own stream type: `imap` 2.4.1 only knows native-tls, but `imap::Client::new` takes
 //! any `Read + Write`, so [`MailStream`] is what the sync hands it.
 
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use std::io::{self, BufReader, Read, Write};
@@ -116,11 +117,15 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, NetErro
         path: path.to_path_buf(),
         source,
     })?;
-    let certs = rustls_pemfile::certs(&mut BufReader::new(file))
+    // PEM parsing comes from rustls' own pki-types (rustls-pemfile is unmaintained).
+    let certs = CertificateDer::pem_reader_iter(file)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|source| NetError::CaFileRead {
+        .map_err(|e| NetError::CaFileRead {
             path: path.to_path_buf(),
-            source,
+            source: match e {
+                rustls::pki_types::pem::Error::Io(io) => io,
+                other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
+            },
         })?;
     if certs.is_empty() {
         return Err(NetError::CaFileEmpty {
