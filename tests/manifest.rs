@@ -14,7 +14,13 @@ const PLATFORM_ONLY: &[(&str, &str)] = &[
 #[test]
 fn target_sections_hold_only_platform_specific_crates() {
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo metadata runs");

@@ -90,7 +90,10 @@ mod tests {
         let mut out = Vec::new();
         write_man_page(&mut out).expect("man");
         let page = String::from_utf8(out).expect("utf-8");
-        assert!(page.starts_with(".ie") || page.contains(".TH shopinbox"), "{page:.200}");
+        assert!(
+            page.starts_with(".ie") || page.contains(".TH shopinbox"),
+            "{page:.200}"
+        );
         assert!(page.contains(".TH shopinbox 1"));
         for c in Cli::command().get_subcommands() {
             let heading = format!(".SH \"COMMAND: {}\"", c.get_name().to_uppercase());
