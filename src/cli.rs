@@ -17,6 +17,7 @@ mod bulk;
 mod check;
 mod customer;
 mod notify;
+pub use notify::counts_line as notify_counts_line;
 mod orders;
 mod proactive;
 mod trust;

@@ -114,6 +114,13 @@ fn demo_screens(w: u16, h: u16) -> Vec<(&'static str, String)> {
     cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Stats);
     out.push(("demo_stats", shot(&app, w, h)));
+    cmd(&mut app, Command::Back);
+    // Issue 27: the demo's finished campaign, then its customers.
+    cmd(&mut app, Command::Outreach);
+    out.push(("demo_outreach", shot(&app, w, h)));
+    cmd(&mut app, Command::NextFocus);
+    cmd(&mut app, Command::Down);
+    out.push(("demo_outreach_customers", shot(&app, w, h)));
     out
 }
 

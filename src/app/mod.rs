@@ -24,6 +24,7 @@ pub mod outbox;
 mod proactive;
 pub mod quit;
 pub mod reply;
+pub mod outreach;
 pub mod rules;
 pub mod stats;
 pub mod textedit;
@@ -259,6 +260,8 @@ pub enum Screen {
     Outbox(outbox::OutboxScreen),
     /// The not-a-customer rules and what each hides.
     Rules(rules::RulesScreen),
+    /// Campaigns (issue 27) and their customers.
+    Outreach(outreach::OutreachScreen),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -791,6 +794,10 @@ impl App {
                 self.reload_rules();
                 Ok(())
             }
+            Screen::Outreach(_) => {
+                self.reload_outreach();
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.error(e.sentence());
@@ -934,6 +941,8 @@ impl App {
                 self.clamp_reply_scroll();
             }
             Some(Screen::Stats(_)) => self.scroll_stats(delta),
+            // The Outreach screen moves in its own command handler.
+            Some(Screen::Outreach(_)) => {}
         }
     }
 
@@ -957,6 +966,7 @@ impl App {
             Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
             Some(Screen::Outbox(_)) => return self.outbox_command(cmd),
             Some(Screen::Rules(_)) => return self.rules_command(cmd),
+            Some(Screen::Outreach(_)) => return self.outreach_command(cmd),
             None => {
                 if let Some(effect) = self.bulk_command(cmd) {
                     return effect;
@@ -1006,6 +1016,7 @@ impl App {
             Command::Stats => self.open_stats(),
             Command::Outbox => self.open_outbox(),
             Command::Rules => self.open_rules(),
+            Command::Outreach => self.open_outreach(),
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -1148,7 +1159,8 @@ impl App {
                 | Screen::Confirm(_)
                 | Screen::Stats(_)
                 | Screen::Outbox(_)
-                | Screen::Rules(_),
+                | Screen::Rules(_)
+                | Screen::Outreach(_),
             ) => None,
         }
     }
@@ -1186,7 +1198,8 @@ impl App {
             | Some(Screen::Confirm(_))
             | Some(Screen::Stats(_))
             | Some(Screen::Outbox(_))
-            | Some(Screen::Rules(_)) => {}
+            | Some(Screen::Rules(_))
+            | Some(Screen::Outreach(_)) => {}
             Some(Screen::Customer(c)) => match c.focus {
                 CustomerFocus::Conversations => {
                     if let Some(id) = c

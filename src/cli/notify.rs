@@ -218,10 +218,15 @@ fn new(env: &mut Env, args: &NewArgs) -> Result<String> {
     if recipients.is_empty() {
         bail!("no customer with an email address matches; `shopinbox orders import FILE.csv` brings in the shop's order history");
     }
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| versions[0].name.clone());
+    // Default name: the base file's (the language versions are its translations).
+    let name = args.name.clone().unwrap_or_else(|| {
+        notice::pick(&versions, &base, env.config.shop.language)
+            .filter(|t| t.slug().eq_ignore_ascii_case(&base))
+            .or_else(|| versions.iter().find(|t| t.slug().eq_ignore_ascii_case(&base)).copied())
+            .unwrap_or(versions[0])
+            .name
+            .clone()
+    });
     let selection = serde_json::to_string(&sel).unwrap_or_else(|_| "{}".to_string());
     let id = env
         .store

@@ -389,7 +389,7 @@ impl Store {
 
     /// Takes a recipient off the list (or puts them back). False: not on this campaign.
     pub fn set_recipient_removed(
-        &mut self,
+        &self,
         id: i64,
         addr: &str,
         removed: bool,
@@ -407,7 +407,7 @@ impl Store {
     }
 
     pub fn set_campaign_state(
-        &mut self,
+        &self,
         id: i64,
         state: CampaignState,
         paused_until: Option<DateTime<Utc>>,

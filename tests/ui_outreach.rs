@@ -1,0 +1,83 @@
+//! The Outreach screen (issue 27), driven headless: a sending campaign is stopped with `s` (the
+//! sender pauses after the message in hand), a customer is taken off a draft with `D` and put
+//! back, and a started campaign keeps its customers.
+
+mod ui_support;
+
+use shopinbox::app::{Action, App, Command};
+use shopinbox::store::outreach::{CampaignState, Recipient};
+use shopinbox::store::Store;
+use ui_support::{demo_app, render, screen_text};
+
+fn cmd(app: &mut App, c: Command) {
+    app.update(Action::Command(c));
+}
+
+fn other_store(dir: &std::path::Path) -> Store {
+    let cfg = shopinbox::config::Config::demo();
+    Store::open(
+        &dir.join(shopinbox::demo::DEMO_STORE_FILE),
+        cfg.shop_context(shopinbox::clock::Clock::fixed(ui_support::demo_now())),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_stop_key_pauses_a_sending_campaign_and_d_edits_a_draft() {
+    let (dir, mut app) = demo_app(100, 30);
+    // Another shopinbox (`notify send`) is sending the demo campaign; a draft waits.
+    let mut store = other_store(dir.path());
+    store
+        .set_campaign_state(1, CampaignState::Sending, None)
+        .unwrap();
+    let r = |addr: &str| Recipient {
+        addr: addr.into(),
+        name: None,
+        language: "en".into(),
+        orders: vec!["1".into()],
+        items: vec![],
+        held: None,
+        removed: false,
+    };
+    let draft = store
+        .create_campaign("Price fix", "plain", "{}", &[r("a@example.com"), r("b@example.com")])
+        .unwrap();
+
+    cmd(&mut app, Command::Outreach);
+    let text = screen_text(&render(&app, 100, 30));
+    assert!(text.contains("Outreach · 2 campaigns"), "{text}");
+    // Newest first: the draft, then the sending one.
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Snooze);
+    assert_eq!(
+        store.campaign(1).unwrap().unwrap().state,
+        CampaignState::Paused
+    );
+    let text = screen_text(&render(&app, 100, 30));
+    assert!(text.contains("paused"), "{text}");
+
+    // D on the draft's first customer takes them off; again puts them back.
+    cmd(&mut app, Command::Up);
+    cmd(&mut app, Command::NextFocus);
+    cmd(&mut app, Command::DeleteNote);
+    let pending: Vec<String> = store
+        .campaign_pending(draft)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.addr)
+        .collect();
+    assert_eq!(pending, ["b@example.com"]);
+    let text = screen_text(&render(&app, 100, 30));
+    assert!(text.contains("taken off"), "{text}");
+    cmd(&mut app, Command::DeleteNote);
+    assert_eq!(store.campaign_pending(draft).unwrap().len(), 2);
+
+    // A started campaign keeps its customers.
+    cmd(&mut app, Command::NextFocus);
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::NextFocus);
+    cmd(&mut app, Command::DeleteNote);
+    assert_eq!(store.campaign_recipients(1).unwrap().iter().filter(|r| r.removed).count(), 0);
+    cmd(&mut app, Command::Back);
+    assert!(screen_text(&render(&app, 100, 30)).contains("DEMO"));
+}
