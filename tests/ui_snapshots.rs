@@ -299,9 +299,9 @@ fn help_lists_every_key_of_the_keymap() {
         ..AppOptions::default()
     };
     // Tall enough for the whole help (the commands, the text-field keys, the mouse).
-    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 72);
+    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 74);
     cmd(&mut app, Command::Help);
-    let text = shot(&app, 100, 72);
+    let text = shot(&app, 100, 74);
     for c in Command::ALL {
         assert!(text.contains(c.description()), "help lacks {:?}", c);
     }

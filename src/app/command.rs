@@ -224,7 +224,7 @@ impl Command {
             Command::Stats => "statistics and the morning report",
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",
-            Command::Outreach => "outreach: campaigns and their counts (s stops one)",
+            Command::Outreach => "outreach: campaigns and their counts",
             Command::Help => "this help",
             Command::Messages => "the last status messages of this session, whole",
             Command::ToggleMark => "inbox list: mark/unmark a row; a s x u act on all",
