@@ -298,3 +298,7 @@ fn now_of(clock: Clock, started: Instant) -> DateTime<Utc> {
 fn from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
 }
+
+#[cfg(test)]
+#[path = "runner_tests.rs"]
+mod tests;
