@@ -40,7 +40,12 @@ fn the_stop_key_pauses_a_sending_campaign_and_d_edits_a_draft() {
         removed: false,
     };
     let draft = store
-        .create_campaign("Price fix", "plain", "{}", &[r("a@example.com"), r("b@example.com")])
+        .create_campaign(
+            "Price fix",
+            "plain",
+            "{}",
+            &[r("a@example.com"), r("b@example.com")],
+        )
         .unwrap();
 
     cmd(&mut app, Command::Outreach);
@@ -77,7 +82,15 @@ fn the_stop_key_pauses_a_sending_campaign_and_d_edits_a_draft() {
     cmd(&mut app, Command::Down);
     cmd(&mut app, Command::NextFocus);
     cmd(&mut app, Command::DeleteNote);
-    assert_eq!(store.campaign_recipients(1).unwrap().iter().filter(|r| r.removed).count(), 0);
+    assert_eq!(
+        store
+            .campaign_recipients(1)
+            .unwrap()
+            .iter()
+            .filter(|r| r.removed)
+            .count(),
+        0
+    );
     cmd(&mut app, Command::Back);
     assert!(screen_text(&render(&app, 100, 30)).contains("DEMO"));
 }

@@ -121,6 +121,8 @@ fn demo_screens(w: u16, h: u16) -> Vec<(&'static str, String)> {
     cmd(&mut app, Command::NextFocus);
     cmd(&mut app, Command::Down);
     out.push(("demo_outreach_customers", shot(&app, w, h)));
+    cmd(&mut app, Command::Open);
+    out.push(("demo_outreach_preview", shot(&app, w, h)));
     out
 }
 

@@ -1,6 +1,7 @@
 //! The Outreach screen (`O`): every campaign with what became of its notices (sent, failed,
 //! bounced, replied), and the selected campaign's customers: who gets the notice in which
-//! language, who was taken off, who is left for a personal reply. `D` takes the selected
+//! language, who was taken off, who is left for a personal reply. Enter shows the selected
+//! customer's message as it will be sent. `D` takes the selected
 //! customer off a campaign that has not started (or puts them back); `s` stops a campaign
 //! that is sending (the sender pauses after the message in hand; `shopinbox notify send N
 //! --yes` goes on). Every change is a local store write: no network work on the UI thread.
@@ -18,6 +19,8 @@ pub struct OutreachScreen {
     /// `f` switches between the campaigns and their customers.
     pub on_recipients: bool,
     pub selected_recipient: usize,
+    /// The selected customer's notice exactly as it will be sent (Enter), until Esc.
+    pub preview: Option<String>,
 }
 
 impl OutreachScreen {
@@ -29,7 +32,10 @@ impl OutreachScreen {
 impl App {
     fn load_outreach(&self, selected: usize) -> Result<OutreachScreen, String> {
         let Some(store) = self.data.store() else {
-            return Err("Outreach needs the mail store; `shopinbox notify list` lists the campaigns.".into());
+            return Err(
+                "Outreach needs the mail store; `shopinbox notify list` lists the campaigns."
+                    .into(),
+            );
         };
         let sentence = |e: crate::store::StoreError| super::reply::sentence(&e);
         let mut campaigns = Vec::new();
@@ -48,6 +54,7 @@ impl App {
             recipients,
             on_recipients: false,
             selected_recipient: 0,
+            preview: None,
         })
     }
 
@@ -104,6 +111,8 @@ impl App {
             Command::Top => *cur = 0,
             Command::Bottom => *cur = last,
             Command::NextFocus => s.on_recipients = !s.on_recipients,
+            Command::Back | Command::Quit if s.preview.is_some() => s.preview = None,
+            Command::Open => return self.preview_notice(),
             Command::Back | Command::Quit | Command::Outreach => {
                 self.stack.pop();
                 self.refresh();
@@ -144,6 +153,68 @@ impl App {
                     s.selected_recipient = 0;
                 }
             }
+        }
+        Effect::None
+    }
+
+    /// Enter on a customer: their notice as it will be sent (template version in their
+    /// language, their orders and items), read from the templates folder like the reply picker.
+    fn preview_notice(&mut self) -> Effect {
+        let Some(Screen::Outreach(s)) = self.stack.last() else {
+            return Effect::None;
+        };
+        let (Some(c), Some(r)) = (
+            s.campaign().cloned(),
+            s.recipients.get(s.selected_recipient).cloned(),
+        ) else {
+            return Effect::None;
+        };
+        if !s.on_recipients {
+            let km = &self.options.keymap;
+            self.info(format!(
+                "Press {} to choose a customer, then {} to read their message.",
+                km.hint(Command::NextFocus),
+                km.hint(Command::Open)
+            ));
+            return Effect::None;
+        }
+        let (Some(cfg), Some(store)) = (self.options.config.as_ref(), self.data.store()) else {
+            return Effect::None;
+        };
+        let (templates, _) = crate::send::flow::load_templates(cfg);
+        let versions = crate::outreach::notice::versions(&templates, &c.template);
+        let lang = crate::template::Language::parse(&r.language).unwrap_or_default();
+        let Some(t) = crate::outreach::notice::pick(&versions, &c.template, lang) else {
+            self.error(format!(
+                "The campaign's template \"{}\" is not in the templates folder.",
+                crate::mail::sanitize::line(&c.template)
+            ));
+            return Effect::None;
+        };
+        let first = store
+            .greeting_name(&r.addr, r.name.as_deref())
+            .unwrap_or_default();
+        let text = crate::outreach::notice::render(cfg, t, &r, first, self.now)
+            .map_err(|e| e.to_string())
+            .and_then(|n| {
+                crate::outreach::notice::compose_notice(cfg, &n, self.now)
+                    .map_err(|e| e.to_string())
+            })
+            // The Message-ID is made anew when the notice is queued: not part of the preview.
+            .map(|m| {
+                crate::send::readable::readable(&m.raw)
+                    .lines()
+                    .filter(|l| !l.starts_with("Message-ID:"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        match text {
+            Ok(text) => {
+                if let Some(Screen::Outreach(s)) = self.stack.last_mut() {
+                    s.preview = Some(text);
+                }
+            }
+            Err(e) => self.error(e),
         }
         Effect::None
     }

@@ -222,7 +222,12 @@ fn new(env: &mut Env, args: &NewArgs) -> Result<String> {
     let name = args.name.clone().unwrap_or_else(|| {
         notice::pick(&versions, &base, env.config.shop.language)
             .filter(|t| t.slug().eq_ignore_ascii_case(&base))
-            .or_else(|| versions.iter().find(|t| t.slug().eq_ignore_ascii_case(&base)).copied())
+            .or_else(|| {
+                versions
+                    .iter()
+                    .find(|t| t.slug().eq_ignore_ascii_case(&base))
+                    .copied()
+            })
             .unwrap_or(versions[0])
             .name
             .clone()

@@ -38,7 +38,9 @@ fn setup(n: usize) -> (Store, i64, Config) {
             removed: false,
         })
         .collect();
-    let id = store.create_campaign("Late", "late", "{}", &recipients).unwrap();
+    let id = store
+        .create_campaign("Late", "late", "{}", &recipients)
+        .unwrap();
     (store, id, cfg)
 }
 
@@ -82,7 +84,10 @@ const FAST: Limits = Limits {
 fn every_customer_once_in_their_language_and_a_second_run_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, id, cfg) = setup(4);
-    assert_eq!(run(&mut store, id, &cfg, dir.path(), FAST, None), RunEnd::Done);
+    assert_eq!(
+        run(&mut store, id, &cfg, dir.path(), FAST, None),
+        RunEnd::Done
+    );
     let mails = delivered(dir.path());
     assert_eq!(mails.len(), 4);
     let german = mails
@@ -90,9 +95,17 @@ fn every_customer_once_in_their_language_and_a_second_run_sends_nothing() {
         .filter(|m| m.contains("Subject: Bestellung #1001 kommt"))
         .count();
     assert_eq!(german, 1, "{mails:#?}");
-    assert!(mails.iter().any(|m| m.contains("Subject: Order #1000 is late")));
-    assert_eq!(store.campaign(id).unwrap().unwrap().state, CampaignState::Done);
-    assert_eq!(run(&mut store, id, &cfg, dir.path(), FAST, None), RunEnd::Done);
+    assert!(mails
+        .iter()
+        .any(|m| m.contains("Subject: Order #1000 is late")));
+    assert_eq!(
+        store.campaign(id).unwrap().unwrap().state,
+        CampaignState::Done
+    );
+    assert_eq!(
+        run(&mut store, id, &cfg, dir.path(), FAST, None),
+        RunEnd::Done
+    );
     assert_eq!(delivered(dir.path()).len(), 4, "nobody twice");
     let c = store.campaign_counts(id).unwrap();
     assert_eq!((c.sent, c.failed, c.waiting), (4, 0, 0));
@@ -107,8 +120,14 @@ fn a_stop_pauses_and_the_next_run_goes_on_with_the_others() {
         RunEnd::Stopped
     );
     assert_eq!(delivered(dir.path()).len(), 2);
-    assert_eq!(store.campaign(id).unwrap().unwrap().state, CampaignState::Paused);
-    assert_eq!(run(&mut store, id, &cfg, dir.path(), FAST, None), RunEnd::Done);
+    assert_eq!(
+        store.campaign(id).unwrap().unwrap().state,
+        CampaignState::Paused
+    );
+    assert_eq!(
+        run(&mut store, id, &cfg, dir.path(), FAST, None),
+        RunEnd::Done
+    );
     assert_eq!(delivered(dir.path()).len(), 5);
 }
 
@@ -123,14 +142,26 @@ fn a_notice_queued_before_a_kill_goes_first_and_only_once() {
     let n = notice::render(&cfg, &t[0], &r, None, now).unwrap();
     let m = notice::compose_notice(&cfg, &n, now).unwrap();
     let mid = m.message_id.clone();
-    outbox::enqueue_then(store.connection(), &m, None, None, now, Some(now + HOLD), |c, oid| {
-        so::link_notice(c, oid, id, &r.addr, &mid)
-    })
+    outbox::enqueue_then(
+        store.connection(),
+        &m,
+        None,
+        None,
+        now,
+        Some(now + HOLD),
+        |c, oid| so::link_notice(c, oid, id, &r.addr, &mid),
+    )
     .unwrap();
-    assert_eq!(run(&mut store, id, &cfg, dir.path(), FAST, None), RunEnd::Done);
+    assert_eq!(
+        run(&mut store, id, &cfg, dir.path(), FAST, None),
+        RunEnd::Done
+    );
     let mails = delivered(dir.path());
     assert_eq!(mails.len(), 2);
-    assert!(mails.iter().any(|m| m.contains(&mid)), "the queued one went out");
+    assert!(
+        mails.iter().any(|m| m.contains(&mid)),
+        "the queued one went out"
+    );
 }
 
 #[test]

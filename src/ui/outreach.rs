@@ -30,6 +30,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutreachScreen, theme:
         ),
         theme.title(),
     )];
+    if let Some(text) = &s.preview {
+        lines.push(Line::styled(
+            fit(
+                &format!(
+                    "The message as it will be sent · {} back",
+                    km.hint(Command::Back)
+                ),
+                w,
+            ),
+            theme.dim(),
+        ));
+        for l in text.lines() {
+            lines.push(Line::raw(fit(&clean(l), w)));
+        }
+        lines.truncate(usize::from(area.height));
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
     if s.campaigns.is_empty() {
         lines.push(Line::raw(fit(
             "No campaigns yet: `shopinbox notify new --template NAME --from DAY --until DAY` starts one.",
