@@ -94,3 +94,39 @@ fn the_stop_key_pauses_a_sending_campaign_and_d_edits_a_draft() {
     cmd(&mut app, Command::Back);
     assert!(screen_text(&render(&app, 100, 30)).contains("DEMO"));
 }
+
+#[test]
+fn y_sends_a_draft_after_the_undo_window_and_a_done_campaign_stays_done() {
+    let (dir, mut app) = demo_app(100, 30);
+    let store = other_store(dir.path());
+    let r = Recipient {
+        addr: "a@example.com".into(),
+        name: None,
+        language: "en".into(),
+        orders: vec!["1".into()],
+        items: vec![],
+        held: None,
+        removed: false,
+    };
+    let draft = store_create(store, r);
+    cmd(&mut app, Command::Outreach);
+    let effect = app.update(Action::Command(Command::Send));
+    assert_eq!(
+        effect,
+        shopinbox::app::Effect::StartCampaign {
+            id: draft,
+            not_before: ui_support::demo_now() + chrono::Duration::seconds(10),
+        }
+    );
+    // The demo's finished campaign: nothing to send.
+    cmd(&mut app, Command::Down);
+    let effect = app.update(Action::Command(Command::Send));
+    assert_eq!(effect, shopinbox::app::Effect::None);
+    assert!(screen_text(&render(&app, 100, 30)).contains("is done"));
+}
+
+fn store_create(mut store: Store, r: Recipient) -> i64 {
+    store
+        .create_campaign("Price fix", "plain", "{}", &[r])
+        .unwrap()
+}

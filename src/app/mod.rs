@@ -189,6 +189,12 @@ pub enum Effect {
         opener: Opener,
     },
     SyncNow,
+    /// Send campaign `id` (issue 27) in the background, not before `not_before` (the undo
+    /// window: `s` on the Outreach screen stops it until then and after).
+    StartCampaign {
+        id: i64,
+        not_before: DateTime<Utc>,
+    },
 }
 
 /// The page of the inbox list that is in memory. Only a window around the visible rows is

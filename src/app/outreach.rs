@@ -1,7 +1,8 @@
 //! The Outreach screen (`O`): every campaign with what became of its notices (sent, failed,
 //! bounced, replied), and the selected campaign's customers: who gets the notice in which
 //! language, who was taken off, who is left for a personal reply. Enter shows the selected
-//! customer's message as it will be sent. `D` takes the selected
+//! customer's message as it will be sent. `y` sends the selected campaign in the background
+//! after the undo window ([`super::Effect::StartCampaign`]). `D` takes the selected
 //! customer off a campaign that has not started (or puts them back); `s` stops a campaign
 //! that is sending (the sender pauses after the message in hand; `shopinbox notify send N
 //! --yes` goes on). Every change is a local store write: no network work on the UI thread.
@@ -126,13 +127,7 @@ impl App {
             Command::Messages => self.overlay = Some(super::Overlay::Messages { scroll: 0 }),
             Command::Snooze => return self.stop_campaign(),
             Command::DeleteNote => return self.toggle_recipient(),
-            Command::Send | Command::SendAndNext => {
-                let id = s.campaign().map(|c| c.id).unwrap_or(1);
-                self.info(format!(
-                    "Send it with `shopinbox notify send {id} --yes` in a terminal: it keeps your \
-                     provider's pace, and goes on after a stop or a restart."
-                ));
-            }
+            Command::Send | Command::SendAndNext => return self.start_campaign(),
             _ => {
                 let km = &self.options.keymap;
                 let hint = format!(
@@ -217,6 +212,49 @@ impl App {
             Err(e) => self.error(e),
         }
         Effect::None
+    }
+
+    /// `y`: sends the selected campaign in the background after the undo window (`s` stops
+    /// it); a stopped one goes on. Its screen follows from the store as notices go out.
+    fn start_campaign(&mut self) -> Effect {
+        let Some(Screen::Outreach(s)) = self.stack.last() else {
+            return Effect::None;
+        };
+        let Some(c) = s.campaign().cloned() else {
+            self.info("There are no campaigns; `shopinbox notify new` starts one.");
+            return Effect::None;
+        };
+        let Some(cfg) = self.options.config.as_ref() else {
+            return Effect::None;
+        };
+        match c.state {
+            CampaignState::Sending => {
+                self.info(format!("Campaign {} is sending already.", c.id));
+                return Effect::None;
+            }
+            CampaignState::Done => {
+                self.info(format!(
+                    "Campaign {} is done: every customer has their notice.",
+                    c.id
+                ));
+                return Effect::None;
+            }
+            CampaignState::Draft | CampaignState::Paused => {}
+        }
+        let (limits, _) = crate::outreach::rate::Limits::for_config(cfg);
+        let undo = cfg.undo_seconds;
+        let not_before = self.now + chrono::Duration::seconds(undo as i64);
+        self.info(format!(
+            "Campaign {} starts in {undo} s, at most {} a minute and {} a day; {} stops it.",
+            c.id,
+            limits.per_minute,
+            limits.per_day,
+            self.options.keymap.hint(Command::Snooze)
+        ));
+        Effect::StartCampaign {
+            id: c.id,
+            not_before,
+        }
     }
 
     fn stop_campaign(&mut self) -> Effect {

@@ -160,7 +160,7 @@ impl<'a> Runner<'a> {
                 store.set_campaign_state(campaign, CampaignState::Done, None)?;
                 return Ok(RunEnd::Done);
             };
-            match self.wait_for_pace(store)? {
+            match self.wait_for_pace(store, campaign)? {
                 Waited::Go => {}
                 Waited::Stopped => {
                     store.set_campaign_state(campaign, CampaignState::Paused, None)?;
@@ -248,9 +248,12 @@ impl<'a> Runner<'a> {
         Ok(None)
     }
 
-    fn wait_for_pace(&mut self, store: &Store) -> Result<Waited> {
+    fn wait_for_pace(&mut self, store: &Store, campaign: i64) -> Result<Waited> {
         loop {
-            if (self.stop)() {
+            let paused = store
+                .campaign(campaign)?
+                .is_some_and(|c| c.state == CampaignState::Paused);
+            if (self.stop)() || paused {
                 return Ok(Waited::Stopped);
             }
             let now = self.now();

@@ -264,9 +264,8 @@ mod tests {
     #[test]
     fn language_from_mail_then_country_then_shop() {
         let de =
-            vec!["Hallo, wo bleibt denn meine Bestellung? Vielen Dank und viele Grüße".to_string()];
-        let en =
-            vec!["Hello, where is my order? I have been waiting for two weeks now".to_string()];
+            ["Hallo, wo bleibt denn meine Bestellung? Vielen Dank und viele Grüße".to_string()];
+        let en = ["Hello, where is my order? I have been waiting for two weeks now".to_string()];
         let cases = [
             (&de[..], Some("US"), Language::German),
             (&en[..], Some("DE"), Language::English),

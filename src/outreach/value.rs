@@ -37,8 +37,8 @@ impl CustomerValue {
                 }
             }
         }
-        spent.sort_by(|a, b| b.1.cmp(&a.1));
-        items.sort_by(|a, b| b.1.cmp(&a.1));
+        spent.sort_by_key(|s| std::cmp::Reverse(s.1));
+        items.sort_by_key(|i| std::cmp::Reverse(i.1));
         CustomerValue {
             orders: orders.len(),
             first_order: orders.iter().map(|o| o.placed_at).min(),

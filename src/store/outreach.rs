@@ -107,6 +107,17 @@ pub struct CampaignCounts {
     pub replied: u64,
 }
 
+/// addr, name, language, orders JSON, items JSON, held, removed.
+type RecipientRow = (
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    bool,
+);
+
 const CAMPAIGN_COLS: &str =
     "id, name, template, selection, state, created_at, started_at, finished_at, paused_until";
 
@@ -343,15 +354,7 @@ impl Store {
 
     pub fn campaign_recipients(&self, id: i64) -> Result<Vec<Recipient>, StoreError> {
         const ACTION: &str = "read a campaign's recipients";
-        let rows: Vec<(
-            String,
-            Option<String>,
-            String,
-            String,
-            String,
-            Option<String>,
-            bool,
-        )> = self
+        let rows: Vec<RecipientRow> = self
             .conn
             .prepare_cached(
                 "SELECT addr, name, language, orders, items, held, removed_at IS NOT NULL
@@ -507,15 +510,13 @@ impl Store {
                 _ => c.waiting += n,
             }
         }
-        // A bounce names the notice's Message-ID (`bounce_of` until the notice is stored,
-        // then a `bounced` flag on it).
+        // A delivery report names the notice's Message-ID (`bounce_of` on the report).
         c.bounced = self
             .conn
             .query_row(
                 "SELECT count(DISTINCT s.outbox_id) FROM campaign_sends s
-                 WHERE EXISTS (SELECT 1 FROM message_flags f JOIN messages m ON m.id = f.message
-                               WHERE (f.kind = 'bounce_of' AND f.reason = s.message_id)
-                                  OR (f.kind = 'bounced' AND m.message_id = s.message_id))
+                 WHERE EXISTS (SELECT 1 FROM message_flags f
+                               WHERE f.kind = 'bounce_of' AND f.reason = s.message_id)
                    AND s.campaign = ?1",
                 [id],
                 |r| r.get::<_, i64>(0),

@@ -53,7 +53,10 @@ fn shopify_fixture() -> Vec<ImportedOrder> {
         .orders
 }
 
-fn order_rows(s: &Store) -> Vec<(String, String, Option<i64>, bool, Option<i64>, String)> {
+/// platform, number, message, verified, imported_at, items.
+type Row = (String, String, Option<i64>, bool, Option<i64>, String);
+
+fn order_rows(s: &Store) -> Vec<Row> {
     s.connection()
         .prepare(
             "SELECT platform, number, message, verified, imported_at, items FROM orders
@@ -285,4 +288,152 @@ fn a_warning_note_or_a_waiting_question_asks_for_a_personal_reply() {
         s.personal_reason("b@x.com").unwrap().as_deref(),
         Some("open complaint: Broken mug")
     );
+}
+
+fn new_msg(raw: &str, mailbox: &str, uid: u32, when: &str) -> NewMessage {
+    let raw = raw.replace('\n', "\r\n").into_bytes();
+    let location = if mailbox == "local" {
+        Location::local("local")
+    } else {
+        Location::new(mailbox, 1, uid)
+    };
+    NewMessage {
+        location,
+        parsed: parse_message(&raw),
+        raw,
+        received_at: at(when),
+        flags: vec![],
+    }
+}
+
+#[test]
+fn bounces_and_replies_count_for_their_campaign_and_a_reply_is_marked_with_it() {
+    let mut s = Store::open_in_memory(ctx()).unwrap();
+    let r = |addr: &str| Recipient {
+        addr: addr.into(),
+        name: None,
+        language: "en".into(),
+        orders: vec![],
+        items: vec![],
+        held: None,
+        removed: false,
+    };
+    let id = s
+        .create_campaign(
+            "Kiln",
+            "kiln",
+            "{}",
+            &[r("ann@example.com"), r("bob@exmaple.com")],
+        )
+        .unwrap();
+    let now = at("2026-11-24T10:00:00Z");
+    for (addr, mid) in [
+        ("ann@example.com", "n-ann@alphx.shop"),
+        ("bob@exmaple.com", "n-bob@alphx.shop"),
+    ] {
+        let m = crate::send::compose::Composed {
+            message_id: mid.into(),
+            to: addr.into(),
+            from: SHOP.into(),
+            subject: "Your order ships later".into(),
+            in_reply_to: None,
+            raw: vec![],
+        };
+        crate::send::outbox::enqueue_then(s.connection(), &m, None, None, now, None, |c, oid| {
+            link_notice(c, oid, id, addr, mid)
+        })
+        .unwrap();
+        // The local copy of the sent notice, as after a send.
+        s.ingest(
+            vec![new_msg(
+                &format!("From: Alphx <{SHOP}>\nTo: {addr}\nSubject: Your order ships later\nMessage-ID: <{mid}>\n\nSorry.\n"),
+                "local",
+                0,
+                "2026-11-24T10:00:00Z",
+            )],
+            None,
+        )
+        .unwrap();
+    }
+    // Ann answers; Bob's address bounces.
+    s.ingest(
+        vec![
+            new_msg(
+                "From: Ann <ann@example.com>\nTo: hello@alphx.shop\nSubject: Re: Your order ships later\n\
+                 Message-ID: <ann-1@example.com>\nIn-Reply-To: <n-ann@alphx.shop>\nReferences: <n-ann@alphx.shop>\n\nCan I cancel?\n",
+                "INBOX",
+                1,
+                "2026-11-24T11:00:00Z",
+            ),
+            new_msg(
+                "From: Mail Delivery System <MAILER-DAEMON@mx.alphx.shop>\nTo: hello@alphx.shop\n\
+                 Subject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn-1@mx.alphx.shop>\n\
+                 Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n\
+                 --B\nContent-Type: text/plain\n\nCould not deliver.\n\n--B\nContent-Type: message/delivery-status\n\n\
+                 Reporting-MTA: dns; mx.alphx.shop\n\nFinal-Recipient: rfc822; bob@exmaple.com\nAction: failed\nStatus: 5.1.1\n\n\
+                 --B\nContent-Type: text/rfc822-headers\n\nFrom: hello@alphx.shop\nTo: bob@exmaple.com\n\
+                 Subject: Your order ships later\nMessage-ID: <n-bob@alphx.shop>\n\n--B--\n",
+                "INBOX",
+                2,
+                "2026-11-24T10:05:00Z",
+            ),
+        ],
+        None,
+    )
+    .unwrap();
+    let c = s.campaign_counts(id).unwrap();
+    assert_eq!((c.bounced, c.replied), (1, 1));
+    let needs = s
+        .list(View::NeedsReply, at("2026-11-24T12:00:00Z"), 0, 10)
+        .unwrap();
+    let ann = needs
+        .iter()
+        .find(|r| r.customer_addr == "ann@example.com")
+        .expect("Ann's answer waits in Needs reply");
+    assert_eq!(
+        s.campaign_of_conversation(ann.id).unwrap(),
+        Some((id, "Kiln".to_string()))
+    );
+}
+
+#[test]
+fn a_v12_store_upgrades_with_its_orders_and_outbox_and_logs_every_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v12.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        conn.busy_timeout(super::super::BUSY_TIMEOUT).unwrap();
+        super::super::schema::migrate_to(&mut conn, 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO orders(platform, number, placed_at, customer_addr, verified)
+                 VALUES ('shopify', '1047', 1764000000, 'jane@mail.com', 0);
+             INSERT INTO outbox(to_addr, subject, raw, message_id, state, created_at, updated_at)
+                 VALUES ('jane@mail.com', 'Re: Hi', x'00', 'o@shop', 'queued', 0, 0);",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path, ctx()).unwrap();
+    assert_eq!(
+        super::super::schema::version(s.connection()).unwrap(),
+        super::super::schema::latest_version()
+    );
+    let (imported, country): (Option<i64>, Option<String>) = s
+        .connection()
+        .query_row("SELECT imported_at, country FROM orders", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((imported, country), (None, None));
+    // A claim (any reply, not only a notice) is in the send log, at its claim time.
+    s.connection()
+        .execute(
+            "UPDATE outbox SET state = 'sending', attempts = 1, updated_at = 1764000100",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        attempts_since(s.connection(), 0).unwrap(),
+        vec![1_764_000_100_000]
+    );
+    assert!(s.campaigns().unwrap().is_empty());
 }

@@ -18,10 +18,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutreachScreen, theme:
     let mut lines: Vec<Line> = vec![Line::styled(
         fit(
             &format!(
-                "Outreach · {} campaign{} · {} customers · {} take off · {} stop · {} back",
+                "Outreach · {} campaign{} · {} customers · {} read · {} send · {} take off · {} stop · {} back",
                 s.campaigns.len(),
                 if s.campaigns.len() == 1 { "" } else { "s" },
                 km.hint(Command::NextFocus),
+                km.hint(Command::Open),
+                km.hint(Command::Send),
                 km.hint(Command::DeleteNote),
                 km.hint(Command::Snooze),
                 km.hint(Command::Back)
