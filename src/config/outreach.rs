@@ -105,3 +105,67 @@ pub(super) fn build_outreach(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use std::path::Path;
+
+    const BASE: &str = r#"
+[shop]
+name = "Alphx"
+owner_name = "Tom"
+addresses = ["hello@alphx.shop"]
+
+[hours]
+time_zone = "Europe/Berlin"
+business_days = ["mon", "tue", "wed", "thu", "fri"]
+open = "09:00"
+close = "17:00"
+"#;
+
+    fn parse(extra: &str) -> Result<Config, String> {
+        Config::parse(&format!("{BASE}{extra}"), Path::new("/tmp/c.toml"))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn import_columns_and_limits_are_read_and_checked() {
+        let c = parse(
+            "[orders.import]\nplatform = \"Teeladen\"\nnumber = \"Bestellnr\"\ndate = \"Datum\"\n\
+             email = \"E-Mail\"\ndate_format = \"%d.%m.%Y\"\n\n[outreach]\nper_minute = 20\nper_day = 400\n",
+        )
+        .unwrap();
+        let m = c.order_import.unwrap();
+        assert_eq!(
+            (m.platform.as_str(), m.number.as_str()),
+            ("teeladen", "Bestellnr")
+        );
+        assert_eq!(
+            (c.outreach.per_minute, c.outreach.per_day),
+            (Some(20), Some(400))
+        );
+        assert_eq!(
+            parse("").unwrap().outreach,
+            super::OutreachConfig::default()
+        );
+
+        let cases = [
+            (
+                "[orders.import]\nplatform = \"x\"\nnumber = \"\"\ndate = \"d\"\nemail = \"e\"\n",
+                "orders.import.number",
+            ),
+            (
+                "[orders.import]\nplatform = \"x\"\nnumber = \"n\"\ndate = \"d\"\nemail = \"e\"\ndate_format = \"dd.mm\"\n",
+                "orders.import.date_format",
+            ),
+            ("[outreach]\nper_minute = 0\n", "outreach.per_minute"),
+            ("[outreach]\nper_minute = 50\nper_day = 10\n", "outreach.per_minute"),
+            ("[outreach]\nper_hour = 5\n", "per_hour"),
+        ];
+        for (extra, key) in cases {
+            let err = parse(extra).unwrap_err();
+            assert!(err.contains(key), "{extra}: {err}");
+        }
+    }
+}
