@@ -130,3 +130,47 @@ fn store_create(mut store: Store, r: Recipient) -> i64 {
         .create_campaign("Price fix", "plain", "{}", &[r])
         .unwrap()
 }
+
+#[test]
+fn a_reply_to_a_notice_is_in_needs_reply_marked_with_its_campaign() {
+    let (dir, mut app) = demo_app(100, 30);
+    let mut store = other_store(dir.path());
+    // Katrin answers the demo campaign's notice (Message-ID kiln-905@alphx.shop).
+    let raw = "From: Katrin Mueller <k.mueller@web.de>\r\nTo: hello@alphx.shop\r\n\
+               Subject: Re: Your order ships a week later\r\nMessage-ID: <katrin-kiln@web.de>\r\n\
+               In-Reply-To: <kiln-905@alphx.shop>\r\nReferences: <kiln-905@alphx.shop>\r\n\r\n\
+               Can I still change the colour then?\r\n"
+        .as_bytes()
+        .to_vec();
+    store
+        .ingest(
+            vec![shopinbox::store::NewMessage {
+                location: shopinbox::store::Location::new("INBOX", 1, 9_000),
+                parsed: shopinbox::mail::parse::parse_message(&raw),
+                raw,
+                received_at: ui_support::demo_now() - chrono::Duration::minutes(5),
+                flags: vec![],
+            }],
+            None,
+        )
+        .unwrap();
+    let row = store
+        .list(
+            shopinbox::store::View::NeedsReply,
+            ui_support::demo_now(),
+            0,
+            100,
+        )
+        .unwrap()
+        .into_iter()
+        .find(|r| r.subject.contains("ships a week later"))
+        .expect("the answer waits in Needs reply");
+    assert_eq!(
+        store.campaign_of_conversation(row.id).unwrap().map(|c| c.1),
+        Some("Kiln repair: orders ship a week later".to_string())
+    );
+    app.update(Action::Refresh);
+    app.open_conversation(row.id);
+    let text = screen_text(&render(&app, 100, 30));
+    assert!(text.contains("answers campaign \"Kiln repair"), "{text}");
+}

@@ -233,6 +233,8 @@ pub struct ConversationScreen {
     pub show_quoted: bool,
     /// The customer's notes, shown above the thread (warning notes first).
     pub notes: Vec<crate::store::Note>,
+    /// The campaign this conversation answers (a reply to a notice, issue 27).
+    pub campaign: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1249,12 +1251,18 @@ impl App {
             Ok(messages) => {
                 // Start at the newest message: that is the one to answer.
                 let notes = self.customer_notes(&row.customer_addr);
+                let campaign = self
+                    .data
+                    .store()
+                    .and_then(|s| s.campaign_of_conversation(id).ok().flatten())
+                    .map(|(_, name)| name);
                 let mut screen = ConversationScreen {
                     row,
                     messages,
                     scroll: 0,
                     show_quoted: false,
                     notes,
+                    campaign,
                 };
                 screen.scroll =
                     crate::layout::thread::last_message_line(&crate::layout::thread::thread_lines(
