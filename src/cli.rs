@@ -17,6 +17,9 @@ mod bulk;
 mod check;
 mod completions;
 mod customer;
+mod notify;
+pub use notify::counts_line as notify_counts_line;
+mod orders;
 mod proactive;
 mod trust;
 
@@ -100,6 +103,18 @@ pub enum Command {
         /// Forget the corrected first name and guess it from the mail again.
         #[arg(long, conflicts_with = "first_name")]
         clear_first_name: bool,
+    },
+    /// Import the shop's own order export: `orders import FILE.csv` (Shopify, WooCommerce,
+    /// Etsy, or the columns named in [orders.import]).
+    Orders {
+        #[command(subcommand)]
+        command: orders::OrdersArg,
+    },
+    /// Tell the customers an event affects: choose them by their orders, read every message,
+    /// then send (one message each, at your provider's pace).
+    Notify {
+        #[command(subcommand)]
+        command: notify::NotifyArg,
     },
     /// Dismiss possible duplicate orders ("not a duplicate"); --undo brings them back.
     /// Several ids change together or not at all.
@@ -674,7 +689,12 @@ fn run(cli: Cli) -> Result<i32> {
                         let first = env
                             .store
                             .greeting_name(&r.customer_addr, r.customer_name.as_deref())?;
-                        Ok(row_json(r, first, env.now, &cal))
+                        let mut json = row_json(r, first, env.now, &cal);
+                        // A reply to a notice is marked with its campaign (issue 27).
+                        if let Some((_, name)) = env.store.campaign_of_conversation(r.id)? {
+                            json["campaign"] = name.into();
+                        }
+                        Ok(json)
                     })
                     .collect::<Result<Vec<_>>>()?;
                 let mut out = std::io::stdout().lock();
@@ -823,6 +843,8 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Orders { command }) => orders::run(&cli, command),
+        Some(Command::Notify { command }) => notify::run(&cli, command),
         Some(Command::NotDuplicate { ids, undo }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             out!("{}", bulk::not_duplicate(&mut env.store, ids, *undo)?);
@@ -1234,6 +1256,13 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         writeln!(out, "Due: {}", deadline::format_local(due, env.now, &cal))?;
     }
     proactive::write_flags(&mut out, "", &row)?;
+    if let Some((cid, name)) = env.store.campaign_of_conversation(id)? {
+        writeln!(
+            out,
+            "Campaign: {} (`shopinbox notify show {cid}`)",
+            crate::mail::sanitize::line(&name)
+        )?;
+    }
     for m in &msgs {
         let from = m
             .from
@@ -1291,7 +1320,10 @@ pub fn rules_text(store: &Store) -> Result<String> {
 fn print_customer(env: &Env, addr: &str) -> Result<()> {
     let cal = env.config.calendar();
     let info = env.store.customer(addr)?;
-    if info.conversations.is_empty() && info.notes.is_empty() && info.first_name_override.is_none()
+    if info.conversations.is_empty()
+        && info.notes.is_empty()
+        && info.first_name_override.is_none()
+        && info.orders.is_empty()
     {
         bail!("there is no mail from {addr} in the store");
     }

@@ -11,6 +11,8 @@
 mod later;
 pub use later::suggestion;
 mod orders;
+mod outreach;
+pub use outreach::OutreachConfig;
 pub mod problems;
 
 use crate::deadline::{self, Calendar};
@@ -114,8 +116,9 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("templates", &["dir"]),
     // Any name: the owner's own offers ({offer.NAME} in templates).
     ("offers", &[]),
-    ("orders", &["duplicate_window_hours", "source"]),
+    ("orders", &["duplicate_window_hours", "source", "import"]),
     ("send", &["undo_seconds"]),
+    ("outreach", &["per_minute", "per_day"]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -435,6 +438,11 @@ pub struct Config {
     /// `[send] undo_seconds`: how long a reply sent from the inbox waits in the outbox before
     /// it goes out, so `u` can take it back. 0: no window.
     pub undo_seconds: u64,
+    /// `[orders.import]`: the columns of an order export that is not Shopify's, WooCommerce's
+    /// or Etsy's.
+    pub order_import: Option<crate::outreach::import::ColumnMapping>,
+    /// `[outreach]`: how fast notices go out (default: the provider's limits).
+    pub outreach: OutreachConfig,
 }
 
 /// The default undo window for replies sent from the inbox.
@@ -528,6 +536,8 @@ impl Config {
                 .collect(),
             orders: crate::mail::order_mail::OrderRules::default(),
             undo_seconds: DEFAULT_UNDO_SECONDS,
+            order_import: None,
+            outreach: OutreachConfig::default(),
         }
     }
 
@@ -642,6 +652,8 @@ struct RawConfig {
     orders: orders::RawOrders,
     #[serde(default)]
     send: RawSend,
+    #[serde(default)]
+    outreach: outreach::RawOutreach,
 }
 
 #[derive(Deserialize, Default)]
@@ -969,7 +981,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn build(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+    fn build(&self, mut raw: RawConfig) -> Result<Config, ConfigError> {
         let base = self.path.parent();
         let shop = self.shop(raw.shop)?;
         let calendar = self.calendar(raw.hours)?;
@@ -1153,6 +1165,8 @@ impl<'a> Ctx<'a> {
             keys: raw.keys,
             templates_dir,
             offers,
+            order_import: outreach::build_import(self, raw.orders.import.take())?,
+            outreach: outreach::build_outreach(self, raw.outreach)?,
             orders: orders::build(self, raw.orders)?,
             undo_seconds: match raw.send.undo_seconds {
                 None => DEFAULT_UNDO_SECONDS,

@@ -20,6 +20,7 @@ pub mod login;
 pub mod mail;
 pub mod net;
 pub mod oauth;
+pub mod outreach;
 pub mod review;
 pub mod send;
 pub mod setup;

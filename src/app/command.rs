@@ -52,6 +52,7 @@ pub enum Command {
     Stats,
     Outbox,
     Rules,
+    Outreach,
     Help,
     Messages,
     ToggleMark,
@@ -60,7 +61,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 51] = [
+    pub const ALL: [Command; 52] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -108,6 +109,7 @@ impl Command {
         Command::Stats,
         Command::Outbox,
         Command::Rules,
+        Command::Outreach,
         Command::Help,
         Command::Messages,
         Command::ToggleMark,
@@ -164,6 +166,7 @@ impl Command {
             Command::Stats => "stats",
             Command::Outbox => "outbox",
             Command::Rules => "rules",
+            Command::Outreach => "outreach",
             Command::Help => "help",
             Command::Messages => "messages",
             Command::ToggleMark => "toggle_mark",
@@ -221,6 +224,7 @@ impl Command {
             Command::Stats => "statistics and the morning report",
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",
+            Command::Outreach => "outreach: campaigns and their counts",
             Command::Help => "this help",
             Command::Messages => "the last status messages of this session, whole",
             Command::ToggleMark => "inbox list: mark/unmark a row; a s x u act on all",

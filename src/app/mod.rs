@@ -21,6 +21,7 @@ pub mod mouse;
 mod notes;
 mod older;
 pub mod outbox;
+pub mod outreach;
 mod proactive;
 pub mod quit;
 pub mod reply;
@@ -188,6 +189,12 @@ pub enum Effect {
         opener: Opener,
     },
     SyncNow,
+    /// Send campaign `id` (issue 27) in the background, not before `not_before` (the undo
+    /// window: `s` on the Outreach screen stops it until then and after).
+    StartCampaign {
+        id: i64,
+        not_before: DateTime<Utc>,
+    },
 }
 
 /// The page of the inbox list that is in memory. Only a window around the visible rows is
@@ -226,6 +233,8 @@ pub struct ConversationScreen {
     pub show_quoted: bool,
     /// The customer's notes, shown above the thread (warning notes first).
     pub notes: Vec<crate::store::Note>,
+    /// The campaign this conversation answers (a reply to a notice, issue 27).
+    pub campaign: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,6 +268,8 @@ pub enum Screen {
     Outbox(outbox::OutboxScreen),
     /// The not-a-customer rules and what each hides.
     Rules(rules::RulesScreen),
+    /// Campaigns (issue 27) and their customers.
+    Outreach(outreach::OutreachScreen),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -791,6 +802,10 @@ impl App {
                 self.reload_rules();
                 Ok(())
             }
+            Screen::Outreach(_) => {
+                self.reload_outreach();
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.error(e.sentence());
@@ -934,6 +949,8 @@ impl App {
                 self.clamp_reply_scroll();
             }
             Some(Screen::Stats(_)) => self.scroll_stats(delta),
+            // The Outreach screen moves in its own command handler.
+            Some(Screen::Outreach(_)) => {}
         }
     }
 
@@ -957,6 +974,7 @@ impl App {
             Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
             Some(Screen::Outbox(_)) => return self.outbox_command(cmd),
             Some(Screen::Rules(_)) => return self.rules_command(cmd),
+            Some(Screen::Outreach(_)) => return self.outreach_command(cmd),
             None => {
                 if let Some(effect) = self.bulk_command(cmd) {
                     return effect;
@@ -1006,6 +1024,7 @@ impl App {
             Command::Stats => self.open_stats(),
             Command::Outbox => self.open_outbox(),
             Command::Rules => self.open_rules(),
+            Command::Outreach => self.open_outreach(),
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -1148,7 +1167,8 @@ impl App {
                 | Screen::Confirm(_)
                 | Screen::Stats(_)
                 | Screen::Outbox(_)
-                | Screen::Rules(_),
+                | Screen::Rules(_)
+                | Screen::Outreach(_),
             ) => None,
         }
     }
@@ -1186,7 +1206,8 @@ impl App {
             | Some(Screen::Confirm(_))
             | Some(Screen::Stats(_))
             | Some(Screen::Outbox(_))
-            | Some(Screen::Rules(_)) => {}
+            | Some(Screen::Rules(_))
+            | Some(Screen::Outreach(_)) => {}
             Some(Screen::Customer(c)) => match c.focus {
                 CustomerFocus::Conversations => {
                     if let Some(id) = c
@@ -1230,12 +1251,18 @@ impl App {
             Ok(messages) => {
                 // Start at the newest message: that is the one to answer.
                 let notes = self.customer_notes(&row.customer_addr);
+                let campaign = self
+                    .data
+                    .store()
+                    .and_then(|s| s.campaign_of_conversation(id).ok().flatten())
+                    .map(|(_, name)| name);
                 let mut screen = ConversationScreen {
                     row,
                     messages,
                     scroll: 0,
                     show_quoted: false,
                     notes,
+                    campaign,
                 };
                 screen.scroll =
                     crate::layout::thread::last_message_line(&crate::layout::thread::thread_lines(

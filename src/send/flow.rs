@@ -223,6 +223,7 @@ pub fn reply_context(
         owner_name: cfg.shop.owner_name.clone(),
         signature: cfg.shop.signature.clone(),
         order_numbers,
+        items: Vec::new(),
         subject: msg.subject.clone(),
         customer_due_at,
         offers: cfg.offers.clone(),

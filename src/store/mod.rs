@@ -14,6 +14,7 @@ mod files;
 mod flags;
 mod ingest;
 mod local;
+pub mod outreach;
 mod queries;
 mod refresh;
 mod removal;

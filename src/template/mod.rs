@@ -67,11 +67,13 @@ pub enum Placeholder {
     LateApology,
     OrderNumbers,
     FollowUp,
+    /// The items of the customer's orders (campaign notices, issue 27).
+    Items,
 }
 
 impl Placeholder {
     /// Every placeholder, in the order the help text lists them.
-    pub const ALL: [Placeholder; 14] = [
+    pub const ALL: [Placeholder; 15] = [
         Placeholder::FirstName,
         Placeholder::LastName,
         Placeholder::FullName,
@@ -81,6 +83,7 @@ impl Placeholder {
         Placeholder::Signature,
         Placeholder::OrderNumber,
         Placeholder::OrderNumbers,
+        Placeholder::Items,
         Placeholder::Subject,
         Placeholder::ReplyBy,
         Placeholder::Today,
@@ -105,6 +108,7 @@ impl Placeholder {
             Placeholder::LateApology => "late_apology",
             Placeholder::OrderNumbers => "order_numbers",
             Placeholder::FollowUp => "follow_up",
+            Placeholder::Items => "items",
         }
     }
 

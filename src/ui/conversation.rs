@@ -101,6 +101,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         format!("{name} <{addr}>")
     };
     let mut info = format!("{who} · {n} message{}", if n == 1 { "" } else { "s" });
+    if let Some(name) = &c.campaign {
+        info.push_str(&format!(" · answers campaign \"{}\"", clean(name)));
+    }
     // Promises and snoozes decide when this conversation comes back: say so up here.
     let at = |t: chrono::DateTime<chrono::Utc>| crate::human_time::moment(t, app.now, cal.tz);
     if let Some(f) = c.row.follow_up_at {

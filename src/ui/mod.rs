@@ -8,6 +8,7 @@ pub mod flags;
 pub mod help;
 pub mod inbox;
 pub mod outbox;
+pub mod outreach;
 pub mod overlay;
 pub mod quit;
 pub mod reply;
@@ -49,6 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Screen::Stats(s)) => stats::draw(frame, main, app, s, theme),
         Some(Screen::Outbox(s)) => outbox::draw(frame, main, app, s, theme),
         Some(Screen::Rules(s)) => rules::draw(frame, main, app, s, theme),
+        Some(Screen::Outreach(s)) => outreach::draw(frame, main, app, s, theme),
     }
     status::draw(frame, bar, app, theme);
     overlay::draw(frame, area, app, theme);
