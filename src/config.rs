@@ -10,7 +10,9 @@
 
 mod later;
 pub use later::suggestion;
+mod attachments;
 mod orders;
+pub use attachments::AttachmentSettings;
 pub mod problems;
 
 use crate::deadline::{self, Calendar};
@@ -116,6 +118,10 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("offers", &[]),
     ("orders", &["duplicate_window_hours", "source"]),
     ("send", &["undo_seconds"]),
+    (
+        "attachments",
+        &["open_command", "save_dir", "max_send_mb", "inline_images"],
+    ),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -435,6 +441,8 @@ pub struct Config {
     /// `[send] undo_seconds`: how long a reply sent from the inbox waits in the outbox before
     /// it goes out, so `u` can take it back. 0: no window.
     pub undo_seconds: u64,
+    /// `[attachments]`: opening, saving and the largest reply.
+    pub attachments: AttachmentSettings,
 }
 
 /// The default undo window for replies sent from the inbox.
@@ -528,6 +536,7 @@ impl Config {
                 .collect(),
             orders: crate::mail::order_mail::OrderRules::default(),
             undo_seconds: DEFAULT_UNDO_SECONDS,
+            attachments: AttachmentSettings::default(),
         }
     }
 
@@ -642,6 +651,8 @@ struct RawConfig {
     orders: orders::RawOrders,
     #[serde(default)]
     send: RawSend,
+    #[serde(default)]
+    attachments: attachments::RawAttachments,
 }
 
 #[derive(Deserialize, Default)]
@@ -1154,6 +1165,7 @@ impl<'a> Ctx<'a> {
             templates_dir,
             offers,
             orders: orders::build(self, raw.orders)?,
+            attachments: attachments::build(self, raw.attachments, base)?,
             undo_seconds: match raw.send.undo_seconds {
                 None => DEFAULT_UNDO_SECONDS,
                 Some(n) if (0..=MAX_UNDO_SECONDS as i64).contains(&n) => n as u64,
@@ -2230,6 +2242,34 @@ reply = ["r", "enter"]
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("send.undo_seconds"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn attachments_section_has_defaults_and_is_checked() {
+        let cfg = parse(GOOD).unwrap();
+        assert_eq!(cfg.attachments, AttachmentSettings::default());
+        assert_eq!(cfg.attachments.max_send_bytes, 20_000_000);
+        let cfg = parse(&format!(
+            "{GOOD}\n[attachments]\nmax_send_mb = 10\nopen_command = \"my-viewer --new\"\ninline_images = false\n"
+        ))
+        .unwrap();
+        assert_eq!(cfg.attachments.max_send_bytes, 10_000_000);
+        assert_eq!(
+            cfg.attachments.open_command.as_deref(),
+            Some("my-viewer --new")
+        );
+        assert!(!cfg.attachments.inline_images);
+        for (bad, key) in [
+            ("max_send_mb = 0", "attachments.max_send_mb"),
+            ("max_send_mb = 500", "attachments.max_send_mb"),
+            ("open_command = \" \"", "attachments.open_command"),
+            ("save_dir = \"\"", "attachments.save_dir"),
+        ] {
+            let err = parse(&format!("{GOOD}\n[attachments]\n{bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{bad}: {err}");
         }
     }
 

@@ -56,6 +56,8 @@ enum LoopEvent {
     InputFailed(String),
     /// SIGHUP or SIGTERM: the terminal is closed or the process is asked to end.
     Hangup,
+    /// Work done off the UI thread (decoded attachments), as the action it becomes.
+    Done(Action),
 }
 
 /// Opens the store at `store_path` and runs the inbox until the owner quits.
@@ -105,12 +107,24 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     let _ = execute!(stdout(), EnableMouseCapture);
     let size = terminal.size().context("cannot read the terminal size")?;
     let clock = options.clock;
+    let images = app_options
+        .config
+        .as_ref()
+        .is_none_or(|c| c.attachments.inline_images);
     let mut app = App::new(data, app_options, clock.now(), size.width, size.height);
+    // Which graphics the terminal draws (kitty, iTerm2, sixel, else half blocks) is asked
+    // once, before the input thread reads the keyboard (the answer comes on standard input).
+    if images {
+        if let Ok(picker) = ratatui_image::picker::Picker::from_query_stdio() {
+            ui::images::set_picker(picker);
+        }
+    }
+    let done = tx.clone();
     let input = InputThread::spawn(tx);
     let result = event_loop(
         &mut terminal,
         &mut app,
-        &rx,
+        (&rx, &done),
         &input,
         commands.as_ref(),
         clock,
@@ -132,7 +146,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    rx: &Receiver<LoopEvent>,
+    (rx, done): (&Receiver<LoopEvent>, &Sender<LoopEvent>),
     input: &InputThread,
     commands: Option<&Sender<WorkerCommand>>,
     clock: Clock,
@@ -180,6 +194,7 @@ fn event_loop(
                 _ => None,
             },
             Ok(LoopEvent::Worker(ev)) => Some(Action::Worker(ev)),
+            Ok(LoopEvent::Done(action)) => Some(action),
             // Nobody can answer any more: unsent replies go out without asking.
             Ok(LoopEvent::InputFailed(e)) => {
                 input_error.get_or_insert(e);
@@ -220,6 +235,23 @@ fn event_loop(
                     app.update(Action::Notify {
                         text: "The sync worker has stopped; restart shopinbox to sync again."
                             .to_string(),
+                        error: true,
+                    });
+                }
+            }
+            Effect::DecodeAttachments(job) => {
+                // MIME and image decoding stay off the UI thread; a hostile message costs
+                // this thread's time, never a frame.
+                let done = done.clone();
+                let spawned = thread::Builder::new()
+                    .name("attachments".into())
+                    .spawn(move || {
+                        let action = crate::app::attachments::decoded_action(&job);
+                        let _ = done.send(LoopEvent::Done(action));
+                    });
+                if spawned.is_err() {
+                    app.update(Action::Notify {
+                        text: "Cannot read the attachments right now (no thread could be started); open the conversation again.".to_string(),
                         error: true,
                     });
                 }

@@ -21,6 +21,7 @@ mod review;
 mod schema;
 mod search;
 mod seen;
+mod smtp_size;
 pub mod state;
 pub mod threading;
 mod tracking;
