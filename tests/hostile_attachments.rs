@@ -162,6 +162,7 @@ fn decode_within(raw: Vec<u8>, limit: Duration) -> shopinbox::app::attachments::
         let job = DecodeJob {
             conversation: 1,
             raws: vec![std::sync::Arc::new(raw)],
+            from_store: None,
         };
         let _ = tx.send(decode(&job));
     });
@@ -279,7 +280,7 @@ fn programs_are_never_opened_and_a_stub_viewer_gets_a_private_copy() {
     let path = std::path::PathBuf::from(got.trim());
     assert_eq!(path, opened.path);
     assert_eq!(std::fs::read(&path).unwrap(), pdf);
-    assert_eq!(path.file_name().unwrap(), ".._.._label.pdf");
+    assert_eq!(path.file_name().unwrap(), "_._.._label.pdf");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -305,7 +306,9 @@ fn programs_are_never_opened_and_a_stub_viewer_gets_a_private_copy() {
 #[test]
 fn the_inbox_stays_responsive_while_hostile_attachments_decode_elsewhere() {
     let ctx = shopinbox::config::Config::demo().shop_context(shopinbox::clock::Clock::fixed(now()));
-    let mut store = Store::open_in_memory(ctx).unwrap();
+    // A store on disk, as the inbox has: the decoding thread reads the messages itself.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("store.db"), ctx).unwrap();
     let msgs: Vec<NewMessage> = corpus()
         .into_iter()
         .enumerate()
@@ -334,10 +337,20 @@ fn the_inbox_stays_responsive_while_hostile_attachments_decode_elsewhere() {
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
     let mut frames = Vec::new();
     let mut frame = |app: &mut App, action: Action| {
+        let what = format!("{action:?}");
         let started = Instant::now();
         let effect = app.update(action);
+        let updated = started.elapsed();
         term.draw(|f| shopinbox::ui::draw(f, app)).unwrap();
-        frames.push(started.elapsed());
+        let took = started.elapsed();
+        if took > Duration::from_millis(20) {
+            let on = match app.stack.last() {
+                Some(shopinbox::app::Screen::Conversation(c)) => c.row.subject.clone(),
+                _ => String::new(),
+            };
+            eprintln!("slow frame: {what} on {on:?}: update {updated:?}, total {took:?}");
+        }
+        frames.push(took);
         effect
     };
     frame(&mut app, Action::Command(Command::ViewAll));
@@ -371,10 +384,11 @@ fn the_inbox_stays_responsive_while_hostile_attachments_decode_elsewhere() {
     let p50 = frames[frames.len() / 2];
     let max = *frames.last().unwrap();
     eprintln!("{} frames: p50 {p50:?}, max {max:?}", frames.len());
-    // A debug build on a shared machine: the release target is 8 ms; what matters here is that
-    // no frame carries the decoding (the 30 MB attachment alone takes far longer to decode).
-    assert!(p50 < Duration::from_millis(50), "p50 {p50:?}");
-    assert!(max < Duration::from_millis(1000), "max {max:?}");
+    // The frame target is 8 ms (BENCHMARKS.md, release build); even this debug build keeps
+    // the median under it, and no frame carries a decode (the 30 MB file alone takes seconds
+    // to decode here) or the read of a 40 MB raw message (the decoding thread reads it).
+    assert!(p50 < Duration::from_millis(8), "p50 {p50:?}");
+    assert!(max < Duration::from_millis(100), "max {max:?}");
 }
 
 fn decode_within_job(job: DecodeJob) -> shopinbox::app::attachments::DecodedHandle {

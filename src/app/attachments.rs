@@ -21,19 +21,68 @@ const MAX_IMAGE_SIDE: u32 = 12_000;
 const PREVIEW_SIDE: u32 = 640;
 
 /// Raw messages whose attachments the loop decodes off the UI thread.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct DecodeJob {
     pub conversation: ConversationId,
     /// The raw messages with attachments, oldest first (the thread's order).
     pub raws: Vec<Arc<Vec<u8>>>,
+    /// Messages still to be read, with their own connection to the store, on the decoding
+    /// thread: a 30 MB message is not even read on the UI thread.
+    pub from_store: Option<StoreRead>,
 }
+
+/// Where the decoding thread reads the raw messages itself.
+#[derive(Clone)]
+pub struct StoreRead {
+    pub path: std::path::PathBuf,
+    pub ctx: crate::store::ShopContext,
+    pub messages: Vec<crate::store::MessageKey>,
+}
+
+impl PartialEq for DecodeJob {
+    fn eq(&self, other: &Self) -> bool {
+        let keys = |j: &DecodeJob| j.from_store.as_ref().map(|s| s.messages.clone());
+        self.conversation == other.conversation
+            && self.raws == other.raws
+            && keys(self) == keys(other)
+    }
+}
+
+impl Eq for DecodeJob {}
 
 impl std::fmt::Debug for DecodeJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DecodeJob")
             .field("conversation", &self.conversation)
             .field("raws", &self.raws.len())
+            .field(
+                "from_store",
+                &self.from_store.as_ref().map(|s| s.messages.len()),
+            )
             .finish()
+    }
+}
+
+impl DecodeJob {
+    /// The raw messages: those given, then those read from the store here (the calling
+    /// thread). A message that cannot be read is a problem line, not a failure.
+    fn read(&self, problems: &mut Vec<String>) -> Vec<Arc<Vec<u8>>> {
+        let mut raws = self.raws.clone();
+        if let Some(s) = &self.from_store {
+            match crate::store::Store::open(&s.path, s.ctx.clone()) {
+                Ok(store) => {
+                    for key in &s.messages {
+                        match store.raw(*key) {
+                            Ok(Some(raw)) => raws.push(Arc::new(raw)),
+                            Ok(None) => {}
+                            Err(e) => problems.push(format!("cannot read a message: {e}")),
+                        }
+                    }
+                }
+                Err(e) => problems.push(format!("cannot read the attachments: {e}")),
+            }
+        }
+        raws
     }
 }
 
@@ -74,7 +123,7 @@ impl std::fmt::Debug for DecodedHandle {
 pub fn decode(job: &DecodeJob) -> DecodedHandle {
     let mut parts = Vec::new();
     let mut problems = Vec::new();
-    for raw in &job.raws {
+    for raw in &job.read(&mut problems) {
         let (p, pr) = crate::mail::attachments::parts(raw);
         parts.extend(p);
         problems.extend(pr);
@@ -204,27 +253,54 @@ impl App {
             return None;
         }
         let conversation = c.row.id;
-        let raws: Vec<Arc<Vec<u8>>> = match &c.attachments.nested {
-            Some(raw) => vec![raw.clone()],
-            None => c
-                .messages
-                .iter()
-                .filter(|m| !m.attachments.is_empty())
-                .filter_map(|m| self.data.raw(m.id).ok().flatten())
-                .map(Arc::new)
-                .collect(),
-        };
+        let with_files: Vec<crate::store::MessageKey> = c
+            .messages
+            .iter()
+            .filter(|m| !m.attachments.is_empty())
+            .map(|m| m.id)
+            .collect();
+        // A store on disk is read by the decoding thread with its own connection; only an
+        // in-memory store (tests, the fake data) is read here.
+        let store_file = self
+            .data
+            .store()
+            .and_then(|s| s.file_path().map(|p| (p, s.context().clone())));
+        let (raws, from_store): (Vec<Arc<Vec<u8>>>, Option<StoreRead>) =
+            match (&c.attachments.nested, store_file) {
+                (Some(raw), _) => (vec![raw.clone()], None),
+                (None, Some(_)) if with_files.is_empty() => (Vec::new(), None),
+                (None, Some((path, ctx))) => (
+                    Vec::new(),
+                    Some(StoreRead {
+                        path,
+                        ctx,
+                        messages: with_files,
+                    }),
+                ),
+                (None, None) => (
+                    with_files
+                        .iter()
+                        .filter_map(|id| self.data.raw(*id).ok().flatten())
+                        .map(Arc::new)
+                        .collect(),
+                    None,
+                ),
+            };
         let hidden = !self.attachment_settings().inline_images;
         let Some(Screen::Conversation(c)) = self.stack.last_mut() else {
             return None;
         };
         c.attachments.images_hidden = hidden;
-        if raws.is_empty() {
+        if raws.is_empty() && from_store.is_none() {
             c.attachments.state = DecodeState::Empty;
             return None;
         }
         c.attachments.state = DecodeState::Loading;
-        Some(Effect::DecodeAttachments(DecodeJob { conversation, raws }))
+        Some(Effect::DecodeAttachments(DecodeJob {
+            conversation,
+            raws,
+            from_store,
+        }))
     }
 
     /// The loop decoded a conversation's attachments.

@@ -68,11 +68,15 @@ pub fn private_copy(part: &Part) -> Result<Opened, OpenError> {
         name: name.clone(),
         source,
     };
-    // tempfile creates the folder with mode 0700.
-    let dir = tempfile::Builder::new()
-        .prefix("shopinbox-open-")
-        .tempdir()
-        .map_err(err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("shopinbox-open-");
+    // Readable by the owner only, from its creation on.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let dir = builder.tempdir().map_err(err)?;
     let path = dir.path().join(&name);
     write_private(&path, &part.bytes).map_err(err)?;
     Ok(Opened { path, _dir: dir })
