@@ -359,7 +359,7 @@ fn the_inbox_stays_responsive_while_hostile_attachments_decode_elsewhere() {
         // Opening hands the decoding to the loop (an effect), it never decodes in the update.
         let effect = frame(&mut app, Action::Command(Command::Open));
         if let Effect::DecodeAttachments(job) = effect {
-            let d = decode_within_job(job);
+            let d = decode_within_job(*job);
             frame(&mut app, Action::AttachmentsDecoded(d));
             decoded += 1;
             for c in [

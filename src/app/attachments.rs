@@ -296,11 +296,11 @@ impl App {
             return None;
         }
         c.attachments.state = DecodeState::Loading;
-        Some(Effect::DecodeAttachments(DecodeJob {
+        Some(Effect::DecodeAttachments(Box::new(DecodeJob {
             conversation,
             raws,
             from_store,
-        }))
+        })))
     }
 
     /// The loop decoded a conversation's attachments.

@@ -190,7 +190,7 @@ pub enum Effect {
     SendBeforeQuit(Vec<i64>),
     /// Decode a conversation's attachments on a thread of their own; answer with
     /// [`Action::AttachmentsDecoded`] (see [`attachments`]).
-    DecodeAttachments(attachments::DecodeJob),
+    DecodeAttachments(Box<attachments::DecodeJob>),
     /// Write the raw message to a temp file and open it.
     OpenRaw {
         message: MessageKey,

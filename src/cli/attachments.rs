@@ -8,8 +8,11 @@ use crate::store::Store;
 use anyhow::{anyhow, Result};
 use std::path::{Path, PathBuf};
 
+/// Attachments with the address of who sent each one.
+type FromParts = Vec<(String, Part)>;
+
 /// Every attachment of conversation `id`, numbered from 1, with the problems met.
-pub fn conversation_parts(store: &Store, id: i64) -> Result<(Vec<(String, Part)>, Vec<String>)> {
+pub fn conversation_parts(store: &Store, id: i64) -> Result<(FromParts, Vec<String>)> {
     if store.conversation(id)?.is_none() {
         return Err(anyhow!(
             "there is no conversation {id}; `shopinbox list --all` shows the ids"

@@ -253,7 +253,8 @@ mod tests {
         let open = |v: &Verdict| *v == Verdict::Open;
         let mismatch = |v: &Verdict| matches!(v, Verdict::Mismatch(_));
         let program = |v: &Verdict| matches!(v, Verdict::Program(_));
-        let cases: &[(&str, &str, &[u8], fn(&Verdict) -> bool)] = &[
+        type Case<'a> = (&'a str, &'a str, &'a [u8], fn(&Verdict) -> bool);
+        let cases: &[Case] = &[
             ("label.pdf", "application/pdf", PDF, open),
             (
                 "photo.jpg",
