@@ -107,18 +107,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     let _ = execute!(stdout(), EnableMouseCapture);
     let size = terminal.size().context("cannot read the terminal size")?;
     let clock = options.clock;
-    let images = app_options
-        .config
-        .as_ref()
-        .is_none_or(|c| c.attachments.inline_images);
     let mut app = App::new(data, app_options, clock.now(), size.width, size.height);
-    // Which graphics the terminal draws (kitty, iTerm2, sixel, else half blocks) is asked
-    // once, before the input thread reads the keyboard (the answer comes on standard input).
-    if images {
-        if let Ok(picker) = ratatui_image::picker::Picker::from_query_stdio() {
-            ui::images::set_picker(picker);
-        }
-    }
     let done = tx.clone();
     let input = InputThread::spawn(tx);
     let result = event_loop(

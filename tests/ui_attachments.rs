@@ -52,6 +52,8 @@ fn open_bowl(app: &mut App) {
 #[test]
 fn the_customer_photo_is_listed_selected_and_drawn() {
     let (w, h) = (100, 40);
+    // Half blocks whatever terminal runs the tests (the snapshot is text).
+    shopinbox::ui::images::set_picker(ratatui_image::picker::Picker::halfblocks());
     let (_dir, mut app) = demo_app(w, h);
     open_bowl(&mut app);
     cmd(&mut app, Command::NextAttachment);
