@@ -369,6 +369,24 @@ fn the_inbox_stays_responsive_while_hostile_attachments_decode_elsewhere() {
             ] {
                 frame(&mut app, Action::Command(c));
             }
+            // The forwarded message opens nested in the app (100 levels inside stay
+            // attachments of it), and Esc closes it.
+            let subject = match app.stack.last() {
+                Some(shopinbox::app::Screen::Conversation(c)) => c.row.subject.clone(),
+                _ => String::new(),
+            };
+            if subject == "fwd" {
+                frame(&mut app, Action::Command(Command::OpenAttachment));
+                match &app.overlay {
+                    Some(shopinbox::app::Overlay::Nested { lines, .. }) => {
+                        assert!(lines.iter().any(|l| l == "Subject: Fwd 99"), "{lines:?}");
+                        assert!(lines.iter().any(|l| l.starts_with("[attachment]")));
+                    }
+                    other => panic!("the forwarded message is shown nested: {other:?}"),
+                }
+                frame(&mut app, Action::Command(Command::Back));
+                assert!(app.overlay.is_none());
+            }
         }
         frame(&mut app, Action::Command(Command::Back));
         frame(&mut app, Action::Command(Command::Back));
