@@ -54,4 +54,28 @@ mod tests {
         assert_eq!(files[0].mime, "application/pdf");
         assert_eq!(files[0].bytes.as_slice(), RETURN_LABEL_PDF);
     }
+
+    #[test]
+    fn a_missing_attach_file_is_one_clear_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("label.txt");
+        let t = crate::template::Template::parse(
+            &path,
+            "name: Label\nattach: ~/shop/no-such-label.pdf\n\nHi",
+        )
+        .unwrap();
+        let e = crate::send::flow::template_attachments(&t)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "the template \"Label\" attaches \"~/shop/no-such-label.pdf\", but there is no such \
+             file; fix its attach: line or restore the file"
+        );
+        // A relative path starts at the template's folder.
+        std::fs::write(dir.path().join("here.pdf"), b"%PDF-1.4\n").unwrap();
+        let t = crate::template::Template::parse(&path, "attach: here.pdf\n\nHi").unwrap();
+        let files = crate::send::flow::template_attachments(&t).unwrap();
+        assert_eq!(files[0].name, "here.pdf");
+    }
 }
