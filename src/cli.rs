@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod attachments;
 mod bulk;
 mod check;
 mod completions;
@@ -61,6 +62,20 @@ pub enum Command {
     Show {
         /// Conversation id.
         id: i64,
+        /// List the conversation's attachments, numbered for `attachment ID N`.
+        #[arg(long)]
+        attachments: bool,
+    },
+    /// Save attachment N of a conversation (numbers from `show ID --attachments`) into your
+    /// Downloads folder under a safe name, never overwriting; -o gives a file or folder.
+    Attachment {
+        /// Conversation id.
+        id: i64,
+        /// Attachment number.
+        n: usize,
+        /// Where to write it (a new file, or a folder).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
     /// Import .eml files, Maildirs or mbox files into the store.
     Import {
@@ -175,6 +190,9 @@ pub enum Command {
         /// instead of decoded for reading.
         #[arg(long)]
         raw: bool,
+        /// Attach a file (repeat for several); the outbox keeps its bytes.
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
     },
     /// Replies waiting to be sent, failed or uncertain; retry or settle them.
     Outbox {
@@ -524,7 +542,10 @@ impl Env {
             let store = crate::demo::build_demo_store(dir.path(), clock)
                 .context("cannot build the demo store")?;
             // The demo never touches the owner's real configuration folder.
-            config.templates_dir = Some(dir.path().join("templates"));
+            let templates = dir.path().join("templates");
+            crate::demo::templates::install(&templates)
+                .context("cannot write the demo's templates")?;
+            config.templates_dir = Some(templates);
             return Ok(Env {
                 config,
                 config_path: None,
@@ -705,9 +726,21 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Some(Command::Show { id }) => {
+        Some(Command::Show { id, attachments }) => {
             let env = Env::open(&cli, cli.demo)?;
-            show_conversation(&env, *id)?;
+            if *attachments {
+                out!("{}", attachments::list_text(&env.store, *id)?);
+            } else {
+                show_conversation(&env, *id)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Attachment { id, n, output }) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let save_dir = env.config.attachments.save_dir.clone();
+            let path =
+                attachments::save(&env.store, *id, *n, output.as_deref(), save_dir.as_deref())?;
+            outln!("Saved {}", path.display());
             Ok(0)
         }
         Some(Command::Import { paths }) => {
@@ -883,6 +916,7 @@ fn run(cli: Cli) -> Result<i32> {
             template,
             send,
             raw,
+            attach,
         }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             let outbox_dir = env.demo_outbox_dir()?;
@@ -893,6 +927,7 @@ fn run(cli: Cli) -> Result<i32> {
                 send: *send,
                 raw: *raw,
                 demo_dir: outbox_dir.as_deref(),
+                attach,
             };
             let out = crate::send::cli::reply_cli(
                 &env.config,

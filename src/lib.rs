@@ -7,6 +7,7 @@
 //! Pure cores ([`deadline`], [`mail`], [`template`], sync planning) have no IO.
 
 pub mod app;
+pub mod attach;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -56,6 +56,8 @@ enum LoopEvent {
     InputFailed(String),
     /// SIGHUP or SIGTERM: the terminal is closed or the process is asked to end.
     Hangup,
+    /// Work done off the UI thread (decoded attachments), as the action it becomes.
+    Done(Action),
 }
 
 /// Opens the store at `store_path` and runs the inbox until the owner quits.
@@ -107,11 +109,12 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     let clock = options.clock;
     let mut app = App::new(data, app_options, clock.now(), size.width, size.height);
     let events = tx.clone();
+    let done = tx.clone();
     let input = InputThread::spawn(tx);
     let result = event_loop(
         &mut terminal,
         &mut app,
-        &rx,
+        (&rx, &done),
         &input,
         commands.as_ref(),
         clock,
@@ -134,7 +137,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    rx: &Receiver<LoopEvent>,
+    (rx, done): (&Receiver<LoopEvent>, &Sender<LoopEvent>),
     input: &InputThread,
     commands: Option<&Sender<WorkerCommand>>,
     clock: Clock,
@@ -183,6 +186,7 @@ fn event_loop(
                 _ => None,
             },
             Ok(LoopEvent::Worker(ev)) => Some(Action::Worker(ev)),
+            Ok(LoopEvent::Done(action)) => Some(action),
             // Nobody can answer any more: unsent replies go out without asking.
             Ok(LoopEvent::InputFailed(e)) => {
                 input_error.get_or_insert(e);
@@ -223,6 +227,23 @@ fn event_loop(
                     app.update(Action::Notify {
                         text: "The sync worker has stopped; restart shopinbox to sync again."
                             .to_string(),
+                        error: true,
+                    });
+                }
+            }
+            Effect::DecodeAttachments(job) => {
+                // MIME and image decoding stay off the UI thread; a hostile message costs
+                // this thread's time, never a frame.
+                let done = done.clone();
+                let spawned = thread::Builder::new()
+                    .name("attachments".into())
+                    .spawn(move || {
+                        let action = crate::app::attachments::decoded_action(&job);
+                        let _ = done.send(LoopEvent::Done(action));
+                    });
+                if spawned.is_err() {
+                    app.update(Action::Notify {
+                        text: "Cannot read the attachments right now (no thread could be started); open the conversation again.".to_string(),
                         error: true,
                     });
                 }

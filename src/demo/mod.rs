@@ -12,6 +12,8 @@
 //! that produces that state under the demo's business calendar, whatever weekday or hour the
 //! demo is started. The Date: headers are rewritten to match, so the mail reads consistently.
 
+pub mod templates;
+
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadline::{self, Calendar};

@@ -6,6 +6,7 @@ pub mod customer;
 pub mod find;
 pub mod flags;
 pub mod help;
+pub mod images;
 pub mod inbox;
 pub mod outbox;
 pub mod outreach;

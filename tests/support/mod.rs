@@ -43,6 +43,8 @@ pub struct SmtpOptions {
     pub delay_final_reply_secs: u32,
     /// Which certificate the sink presents on STARTTLS and its implicit-TLS port.
     pub tls_cert: SinkCert,
+    /// The SIZE the sink announces and enforces (default 64 MiB).
+    pub size_limit: Option<u64>,
 }
 
 /// The certificate the SMTP sink presents (all signed by the test CA in `MailServers::ca`).
@@ -440,6 +442,9 @@ impl MailServers {
         if let Some(d) = o.data_delay {
             cmd.arg("--data-delay")
                 .arg(format!("{:.3}", d.as_secs_f64()));
+        }
+        if let Some(limit) = o.size_limit {
+            cmd.arg("--size-limit").arg(limit.to_string());
         }
         if o.delay_final_reply_secs > 0 {
             cmd.arg("--delay-final-reply")
