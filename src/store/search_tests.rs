@@ -69,10 +69,18 @@ fn store_with(msgs: &[Msg]) -> (Store, HashMap<i64, &'static str>) {
     (s, labels)
 }
 
+/// (what it shows, messages, query, limit, the hits' messages best first)
+type Case = (
+    &'static str,
+    &'static [Msg],
+    &'static str,
+    u32,
+    &'static [&'static str],
+);
+
 #[test]
 fn ranking_tiers() {
-    // (what it shows, messages, query, limit, the hits' messages best first)
-    let cases: &[(&str, &[Msg], &str, u32, &[&str])] = &[
+    let cases: &[Case] = &[
         (
             "a subject match ranks above a newer body match",
             &[
