@@ -243,3 +243,5 @@ mod tracking_tests;
 mod grouping_tests;
 #[cfg(test)]
 mod hot_rows_tests;
+#[cfg(test)]
+mod search_tests;
