@@ -249,3 +249,7 @@ impl<S: Read + Write> Connection<S> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "fetch_tests.rs"]
+mod tests;

@@ -664,7 +664,7 @@ impl MailServers {
         };
         servers.spawn_cyrus()?;
         // The first login creates the user's folders: a test's first APPEND must find them.
-        let mut s = servers.try_client()?;
+        let s = servers.try_client()?;
         let _ = s.logout();
         servers.spawn_smtp()?;
         Ok(servers)
