@@ -116,6 +116,16 @@ pub fn decode(frame: &[u8]) -> Incoming {
     use imap_codec::ResponseCodec;
     match ResponseCodec::default().decode(frame) {
         Ok((rest, resp)) if rest.is_empty() => from_response(resp, frame),
+        // `* OK [HIGHESTMODSEQ 5] ` (Gmail): a code with an empty text after its space, which
+        // the grammar does not allow; read without the space.
+        _ if frame.ends_with(b"] \r\n") && frame.len() < 4096 => {
+            let mut fixed = frame[..frame.len() - 3].to_vec();
+            fixed.extend_from_slice(b"\r\n");
+            match ResponseCodec::default().decode(&fixed) {
+                Ok((rest, resp)) if rest.is_empty() => from_response(resp, &fixed),
+                _ => by_hand(frame),
+            }
+        }
         _ => by_hand(frame),
     }
 }
@@ -432,6 +442,10 @@ mod tests {
             untagged(b"* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared.\" \".\"))\r\n"),
             Untagged::Namespace(vec![("INBOX.".to_string(), Some('.'))])
         );
+        assert!(matches!(
+            untagged(b"* OK [HIGHESTMODSEQ 1234567] \r\n"),
+            Untagged::Status { code: Some(RespCode::HighestModSeq(1_234_567)), .. }
+        ));
         assert_eq!(
             untagged(b"* OK [HIGHESTMODSEQ 77] Highest\r\n"),
             Untagged::Status {
