@@ -11,6 +11,8 @@ use std::io::{self, Read, Write};
 
 /// Bytes asked of the stream per read at least (the buffer grows for big literals).
 const READ_CHUNK: usize = 256 * 1024;
+/// A single literal at least this long is not handed to the codec (see `read_from_stream`).
+const SKELETON_FROM: usize = 1024;
 /// A buffer grown beyond this for a big literal shrinks back once it is empty.
 const SHRINK_ABOVE: usize = 16 << 20;
 
@@ -249,7 +251,19 @@ impl<S: Read + Write> Connection<S> {
             {
                 Framed::Complete(n) => {
                     let frame = &self.buf[self.start..self.start + n];
-                    let incoming = response::decode(frame);
+                    let incoming = match self.framer.literals() {
+                        // A message body: the codec reads the response without it (a `{0}`
+                        // in its place), and the body is copied once, straight from here.
+                        [lit] if lit.len >= SKELETON_FROM => {
+                            let mut skeleton = Vec::with_capacity(n - lit.len);
+                            skeleton.extend_from_slice(&frame[..lit.brace]);
+                            skeleton.extend_from_slice(b"{0}\r\n");
+                            skeleton.extend_from_slice(&frame[lit.start + lit.len..]);
+                            let data = &frame[lit.start..lit.start + lit.len];
+                            response::decode_with_literal(&skeleton, data)
+                        }
+                        _ => response::decode(frame),
+                    };
                     self.start += n;
                     if self.start == self.end {
                         self.start = 0;
@@ -381,6 +395,28 @@ pub(crate) mod tests {
             assert_eq!(a.untagged[0], Untagged::Exists(2));
             assert!(matches!(&a.untagged[1], Untagged::Fetch(f) if f.body.as_deref() == Some(&b"ab\r\n"[..])));
             assert_eq!(c.stream().written, b"a1 UID FETCH 5 BODY.PEEK[]\r\n");
+        }
+    }
+
+    #[test]
+    fn a_message_body_is_delivered_byte_for_byte_without_the_codec_reading_it() {
+        // 3000 bytes with a NUL (which the grammar does not allow in a literal) and lines
+        // that look like responses.
+        let mut body = b"Subject: x\r\n\r\n* 1 EXISTS\r\na1 OK fake\r\n{5}\r\n".to_vec();
+        body.push(0);
+        body.resize(3000, b'x');
+        let mut server = format!("* 1 FETCH (UID 5 FLAGS (\\Seen) BODY[] {{{}}}\r\n", body.len())
+            .into_bytes();
+        server.extend_from_slice(&body);
+        server.extend_from_slice(b" MODSEQ (4))\r\n* 2 FETCH (UID 6 BODY[] {3}\r\nabc)\r\na1 OK done\r\n");
+        for chunk in [1, 100, 4096] {
+            let mut c = Connection::new(Replay::new(&server, chunk));
+            let got = c.uid_fetch("5:6", "(BODY.PEEK[])", None).unwrap();
+            assert_eq!(got.len(), 2);
+            assert_eq!(got[0].body.as_deref(), Some(&body[..]));
+            assert_eq!((got[0].uid, got[0].modseq), (Some(5), Some(4)));
+            assert_eq!(got[0].flags.as_deref(), Some(&["\\Seen".to_string()][..]));
+            assert_eq!(got[1].body.as_deref(), Some(&b"abc"[..]));
         }
     }
 

@@ -21,6 +21,18 @@ pub struct Framer {
     scan: usize,
     /// Line bytes scanned since the last literal (for [`MAX_LINE`]).
     line_bytes: usize,
+    /// The literals of the response so far: where `{` is, where the data starts, its length.
+    literals: Vec<Literal>,
+}
+
+/// Where a literal is inside its response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Literal {
+    /// The offset of the `{` that announces it.
+    pub brace: usize,
+    /// The offset of its first data byte.
+    pub start: usize,
+    pub len: usize,
 }
 
 /// What the bytes so far hold.
@@ -34,8 +46,12 @@ pub enum Framed {
 }
 
 impl Framer {
-    /// Looks at `data` (the response's bytes received so far, from its first byte).
+    /// Looks at `data` (the response's bytes received so far, from its first byte). After
+    /// [`Framed::Complete`], [`Self::take_literals`] tells where the response's literals are.
     pub fn advance(&mut self, data: &[u8]) -> Result<Framed, String> {
+        if self.scan == 0 {
+            self.literals.clear();
+        }
         loop {
             if self.scan > data.len() {
                 return Ok(Framed::Need(self.scan));
@@ -58,16 +74,32 @@ impl Framer {
                     return Err(format!("the server announced a literal of {n} bytes"))
                 }
                 Some(n) => {
+                    let line = &data[self.line_start..line_end];
+                    let brace = line.iter().rposition(|&b| b == b'{').unwrap_or(0);
+                    self.literals.push(Literal {
+                        brace: self.line_start + brace,
+                        start: line_end,
+                        len: n,
+                    });
                     self.scan = line_end + n;
                     self.line_start = self.scan;
                     self.line_bytes = 0;
                 }
                 None => {
-                    *self = Framer::default();
+                    self.line_start = 0;
+                    self.scan = 0;
+                    self.line_bytes = 0;
                     return Ok(Framed::Complete(line_end));
                 }
             }
         }
+    }
+}
+
+impl Framer {
+    /// The literals of the response just completed.
+    pub fn literals(&self) -> &[Literal] {
+        &self.literals
     }
 }
 

@@ -18,3 +18,36 @@ impl<S: Read + Write> Connection<S> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imap::conn::tests::Replay;
+
+    #[test]
+    fn personal_prefix_table() {
+        for (answer, want) in [
+            (
+                &b"* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared.\" \".\"))\r\n"[..],
+                Some("INBOX."),
+            ),
+            (b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n", None),
+            (b"* NAMESPACE NIL NIL NIL\r\n", None),
+            (b"* namespace ((\"Mail/\" \"/\")) NIL NIL\r\n", Some("Mail/")),
+            (
+                b"* NAMESPACE ((\"&AMQ-.\" \".\")) NIL NIL\r\n",
+                Some("&AMQ-."),
+            ),
+            (b"* OK nothing\r\n", None),
+        ] {
+            let mut server = answer.to_vec();
+            server.extend_from_slice(b"a1 OK Namespace completed.\r\n");
+            let mut c = Connection::new(Replay::new(&server, 5));
+            assert_eq!(
+                c.namespace_prefix().unwrap().as_deref(),
+                want,
+                "{answer:?}"
+            );
+        }
+    }
+}

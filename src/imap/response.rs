@@ -112,17 +112,26 @@ pub enum Incoming {
 
 /// Decodes one complete frame.
 pub fn decode(frame: &[u8]) -> Incoming {
+    decode_with_literal(frame, None)
+}
+
+/// Decodes a frame whose only literal was replaced by `{0}`; `literal` is its data, which
+/// becomes the value of the FETCH item it belongs to (`BODY[]`, `BODY[HEADER]`, `RFC822`).
+/// The codec thus never scans a message body, and a body holding bytes the grammar does
+/// not allow in a literal (NUL, which some servers send) is still delivered as it is.
+pub fn decode_with_literal<'l>(frame: &[u8], literal: impl Into<Option<&'l [u8]>>) -> Incoming {
+    let literal = literal.into();
     use imap_codec::decode::Decoder;
     use imap_codec::ResponseCodec;
     match ResponseCodec::default().decode(frame) {
-        Ok((rest, resp)) if rest.is_empty() => from_response(resp, frame),
+        Ok((rest, resp)) if rest.is_empty() => from_response(resp, frame, literal),
         // `* OK [HIGHESTMODSEQ 5] ` (Gmail): a code with an empty text after its space, which
         // the grammar does not allow; read without the space.
         _ if frame.ends_with(b"] \r\n") && frame.len() < 4096 => {
             let mut fixed = frame[..frame.len() - 3].to_vec();
             fixed.extend_from_slice(b"\r\n");
             match ResponseCodec::default().decode(&fixed) {
-                Ok((rest, resp)) if rest.is_empty() => from_response(resp, &fixed),
+                Ok((rest, resp)) if rest.is_empty() => from_response(resp, &fixed, literal),
                 _ => by_hand(frame),
             }
         }
@@ -130,7 +139,7 @@ pub fn decode(frame: &[u8]) -> Incoming {
     }
 }
 
-fn from_response(resp: Response<'_>, frame: &[u8]) -> Incoming {
+fn from_response(resp: Response<'_>, frame: &[u8], literal: Option<&[u8]>) -> Incoming {
     match resp {
         Response::CommandContinuationRequest(_) => Incoming::Continue(text_after(frame, 1)),
         Response::Status(Status::Tagged(t)) => Incoming::Done(Done {
@@ -145,7 +154,7 @@ fn from_response(resp: Response<'_>, frame: &[u8]) -> Incoming {
             text: text_after(frame, 2),
         }),
         Response::Status(Status::Bye(_)) => Incoming::Bye(text_after(frame, 2)),
-        Response::Data(d) => Incoming::Untagged(data(d)),
+        Response::Data(d) => Incoming::Untagged(data(d, literal)),
     }
 }
 
@@ -177,9 +186,11 @@ fn code(c: Code<'_>) -> RespCode {
     }
 }
 
-fn data(d: Data<'_>) -> Untagged {
+fn data(d: Data<'_>, literal: Option<&[u8]>) -> Untagged {
     match d {
-        Data::Fetch { seq, items } => Untagged::Fetch(fetch_item(seq.get(), items.into_inner())),
+        Data::Fetch { seq, items } => {
+            Untagged::Fetch(fetch_item(seq.get(), items.into_inner(), literal))
+        }
         Data::Exists(n) => Untagged::Exists(n),
         Data::Recent(n) => Untagged::Recent(n),
         Data::Expunge(n) => Untagged::Expunge(n.get()),
@@ -251,12 +262,16 @@ fn flag_name(f: &FlagFetch<'_>) -> String {
     }
 }
 
-/// The bytes of an nstring, moved out when the codec already owns them, else copied once.
-fn nstring_bytes(n: NString<'_>) -> Option<Vec<u8>> {
-    n.0.map(|s: IString<'_>| s.into_inner().into_owned())
+/// The bytes of an nstring, copied once; the literal that stood in for `literal`'s data
+/// (see [`decode_with_literal`]) becomes that data.
+fn nstring_bytes(n: NString<'_>, literal: &mut Option<&[u8]>) -> Option<Vec<u8>> {
+    match n.0? {
+        IString::Literal(_) if literal.is_some() => literal.take().map(<[u8]>::to_vec),
+        s => Some(s.into_inner().into_owned()),
+    }
 }
 
-fn fetch_item(seq: u32, items: Vec<MessageDataItem<'_>>) -> FetchItem {
+fn fetch_item(seq: u32, items: Vec<MessageDataItem<'_>>, mut literal: Option<&[u8]>) -> FetchItem {
     let mut f = FetchItem {
         seq,
         ..FetchItem::default()
@@ -273,13 +288,13 @@ fn fetch_item(seq: u32, items: Vec<MessageDataItem<'_>>) -> FetchItem {
                 data,
                 ..
             }
-            | MessageDataItem::Rfc822(data) => f.body = nstring_bytes(data),
+            | MessageDataItem::Rfc822(data) => f.body = nstring_bytes(data, &mut literal),
             MessageDataItem::BodyExt {
                 section: Some(_),
                 data,
                 ..
             }
-            | MessageDataItem::Rfc822Header(data) => f.header = nstring_bytes(data),
+            | MessageDataItem::Rfc822Header(data) => f.header = nstring_bytes(data, &mut literal),
             _ => {}
         }
     }

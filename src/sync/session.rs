@@ -308,9 +308,9 @@ impl ImapSession {
     /// cheap, and it gives the progress total and byte-bounded batches.
     pub fn uid_sizes_after(&mut self, after: u32) -> Result<Vec<(u32, u32)>, SyncError> {
         let start = after.saturating_add(1);
-        let listed = self.uid_sizes("list new messages", &format!("{start}:*"), u32::MAX)?;
-        // `n:*` also matches the highest UID when it is below n (RFC 3501 6.4.8).
-        Ok(listed.into_iter().filter(|(u, _)| *u > after).collect())
+        // `n:*` also matches the highest UID when it is below n (RFC 3501 6.4.8): the caller
+        // filters.
+        self.uid_sizes("list new messages", &format!("{start}:*"), u32::MAX)
     }
 
     /// UIDs and sizes of the messages `1..=up_to` (the history a first sync still owes).
