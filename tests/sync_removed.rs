@@ -52,8 +52,8 @@ fn server_ids(s: &MailServers, mailbox: &str) -> Vec<String> {
             .uid_fetch("1:*", "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
             .unwrap();
         for f in fetches {
-            let header = String::from_utf8_lossy(f.header.as_deref().unwrap_or_default())
-                .into_owned();
+            let header =
+                String::from_utf8_lossy(f.header.as_deref().unwrap_or_default()).into_owned();
             let value = header.split_once(':').map(|(_, v)| v).unwrap_or_default();
             let id = shopinbox::mail::parse::msg_ids(value);
             out.push(id.into_iter().next().unwrap_or_default());

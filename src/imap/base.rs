@@ -85,7 +85,10 @@ impl<S: Read + Write> Connection<S> {
 
     /// LOGIN; the capabilities when the server sent them with its OK.
     pub fn login(&mut self, user: &str, password: &str) -> Result<Option<Vec<String>>, ImapError> {
-        let cmd = Command::new("LOGIN ").string(user).text(" ").string(password);
+        let cmd = Command::new("LOGIN ")
+            .string(user)
+            .text(" ")
+            .string(password);
         let answer = self.run(&cmd)?;
         Ok(caps_in(&answer).map(upper))
     }

@@ -393,7 +393,9 @@ pub(crate) mod tests {
             let a = c.run(&Command::new("UID FETCH 5 BODY.PEEK[]")).unwrap();
             assert_eq!(a.untagged.len(), 3);
             assert_eq!(a.untagged[0], Untagged::Exists(2));
-            assert!(matches!(&a.untagged[1], Untagged::Fetch(f) if f.body.as_deref() == Some(&b"ab\r\n"[..])));
+            assert!(
+                matches!(&a.untagged[1], Untagged::Fetch(f) if f.body.as_deref() == Some(&b"ab\r\n"[..]))
+            );
             assert_eq!(c.stream().written, b"a1 UID FETCH 5 BODY.PEEK[]\r\n");
         }
     }
@@ -405,10 +407,15 @@ pub(crate) mod tests {
         let mut body = b"Subject: x\r\n\r\n* 1 EXISTS\r\na1 OK fake\r\n{5}\r\n".to_vec();
         body.push(0);
         body.resize(3000, b'x');
-        let mut server = format!("* 1 FETCH (UID 5 FLAGS (\\Seen) BODY[] {{{}}}\r\n", body.len())
-            .into_bytes();
+        let mut server = format!(
+            "* 1 FETCH (UID 5 FLAGS (\\Seen) BODY[] {{{}}}\r\n",
+            body.len()
+        )
+        .into_bytes();
         server.extend_from_slice(&body);
-        server.extend_from_slice(b" MODSEQ (4))\r\n* 2 FETCH (UID 6 BODY[] {3}\r\nabc)\r\na1 OK done\r\n");
+        server.extend_from_slice(
+            b" MODSEQ (4))\r\n* 2 FETCH (UID 6 BODY[] {3}\r\nabc)\r\na1 OK done\r\n",
+        );
         for chunk in [1, 100, 4096] {
             let mut c = Connection::new(Replay::new(&server, chunk));
             let got = c.uid_fetch("5:6", "(BODY.PEEK[])", None).unwrap();
@@ -456,13 +463,19 @@ pub(crate) mod tests {
 
     #[test]
     fn strings_are_quoted_or_sent_as_literals() {
-        let cmd = Command::new("LOGIN ").string("te\"st").text(" ").string("pässwort");
+        let cmd = Command::new("LOGIN ")
+            .string("te\"st")
+            .text(" ")
+            .string("pässwort");
         assert_eq!(cmd.describe(), "LOGIN \"te\\\"st\" {9}");
     }
 
     #[test]
     fn a_closed_connection_is_an_io_error() {
         let mut c = Connection::new(Replay::new(b"* 1 EXISTS\r\n", 64));
-        assert!(matches!(c.run(&Command::new("NOOP")), Err(ImapError::Io(_))));
+        assert!(matches!(
+            c.run(&Command::new("NOOP")),
+            Err(ImapError::Io(_))
+        ));
     }
 }

@@ -20,7 +20,12 @@ fn run(
     sets: &[&str],
     depth: usize,
     stop_after: Option<usize>,
-) -> (Vec<Vec<FetchedMessage>>, usize, Result<(), PipelineError<String>>, Connection<Replay>) {
+) -> (
+    Vec<Vec<FetchedMessage>>,
+    usize,
+    Result<(), PipelineError<String>>,
+    Connection<Replay>,
+) {
     let mut conn = Connection::new(Replay::new(server.as_bytes(), 13));
     let asked = RefCell::new(0usize);
     let mut first_seen = None;
@@ -64,7 +69,10 @@ fn sets_are_pipelined_and_answers_attributed_in_order() {
     .concat();
     let (batches, first, r, conn) = run(&server, &["1:2", "3", "4:5"], 2, None);
     r.unwrap();
-    assert_eq!(first, 2, "two commands were in flight before the first answer was used");
+    assert_eq!(
+        first, 2,
+        "two commands were in flight before the first answer was used"
+    );
     assert_eq!(batches.len(), 3);
     assert_eq!(uids(&batches[0]), [1, 2]);
     assert_eq!(batches[0][1].raw, b"two");
@@ -112,7 +120,11 @@ fn stopping_drains_the_commands_in_flight() {
     r.unwrap();
     assert_eq!(batches.len(), 1, "nothing handed out after the stop");
     let written = String::from_utf8(conn.stream().written.clone()).unwrap();
-    assert_eq!(written.lines().count(), 3, "no set asked for after the stop: {written}");
+    assert_eq!(
+        written.lines().count(),
+        3,
+        "no set asked for after the stop: {written}"
+    );
     // The connection is usable: the next command's answer is the next thing read.
     conn.noop().unwrap();
 }
@@ -135,7 +147,11 @@ fn a_refused_command_is_the_servers_words_after_the_others_were_read() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(batches.len(), 1, "the set after the refused one is not handed out");
+    assert_eq!(
+        batches.len(),
+        1,
+        "the set after the refused one is not handed out"
+    );
     conn.noop().unwrap();
 }
 
@@ -180,7 +196,10 @@ fn a_broken_connection_ends_at_once() {
     let server = msg(1, 1, "a");
     let (batches, _, r, _) = run(&server, &["1", "2"], 2, None);
     assert!(batches.is_empty());
-    assert!(matches!(r, Err(PipelineError::Imap(ImapError::Io(_)))), "{r:?}");
+    assert!(
+        matches!(r, Err(PipelineError::Imap(ImapError::Io(_)))),
+        "{r:?}"
+    );
 }
 
 #[test]

@@ -33,7 +33,10 @@ mod tests {
             ),
             (b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n", None),
             (b"* NAMESPACE NIL NIL NIL\r\n", None),
-            (b"* namespace ((\"Mail/\" \"/\")) NIL NIL\r\n", Some("Mail/")),
+            (
+                b"* namespace ((\"Mail/\" \"/\")) NIL NIL\r\n",
+                Some("Mail/"),
+            ),
             (
                 b"* NAMESPACE ((\"&AMQ-.\" \".\")) NIL NIL\r\n",
                 Some("&AMQ-."),
@@ -43,11 +46,7 @@ mod tests {
             let mut server = answer.to_vec();
             server.extend_from_slice(b"a1 OK Namespace completed.\r\n");
             let mut c = Connection::new(Replay::new(&server, 5));
-            assert_eq!(
-                c.namespace_prefix().unwrap().as_deref(),
-                want,
-                "{answer:?}"
-            );
+            assert_eq!(c.namespace_prefix().unwrap().as_deref(), want, "{answer:?}");
         }
     }
 }

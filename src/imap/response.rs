@@ -383,10 +383,7 @@ mod tests {
         assert_eq!(item.uid, Some(7));
         assert_eq!(item.size, Some(5));
         assert_eq!(item.modseq, Some(12));
-        assert_eq!(
-            item.flags.unwrap(),
-            vec!["\\Seen", "$Label1", "\\Recent"]
-        );
+        assert_eq!(item.flags.unwrap(), vec!["\\Seen", "$Label1", "\\Recent"]);
         assert_eq!(
             item.internaldate.unwrap().to_rfc3339(),
             "2024-03-01T08:30:00+00:00"
@@ -459,7 +456,10 @@ mod tests {
         );
         assert!(matches!(
             untagged(b"* OK [HIGHESTMODSEQ 1234567] \r\n"),
-            Untagged::Status { code: Some(RespCode::HighestModSeq(1_234_567)), .. }
+            Untagged::Status {
+                code: Some(RespCode::HighestModSeq(1_234_567)),
+                ..
+            }
         ));
         assert_eq!(
             untagged(b"* OK [HIGHESTMODSEQ 77] Highest\r\n"),

@@ -31,7 +31,8 @@ pub(super) fn authenticate(
     })?;
     for attempt in 0..2 {
         let token = source.token(attempt > 0)?;
-        let first = sasl::initial_response(mechanism, &account.username, host, account.port, &token);
+        let first =
+            sasl::initial_response(mechanism, &account.username, host, account.port, &token);
         let mut sent = false;
         // The token first; to the error challenge that follows a refusal, the acknowledgement
         // that lets the server finish with its NO.

@@ -52,8 +52,8 @@ impl ImapSession {
         let param = imap::condstore::select_qresync(uidvalidity, modseq);
         let (state, answer) = self.open_with(mailbox, false, Some(&param))?;
         let action = format!("open the folder {}", printable(mailbox));
-        let changes = imap::condstore::qresync_changes(state, answer)
-            .map_err(|e| self.err(&action)(e))?;
+        let changes =
+            imap::condstore::qresync_changes(state, answer).map_err(|e| self.err(&action)(e))?;
         Ok(QresyncAnswer {
             folder: self.server_folder(mailbox, changes.state)?,
             vanished: changes.vanished,

@@ -234,7 +234,10 @@ impl ImapSession {
     }
 
     fn open(&mut self, mailbox: &str, write: bool) -> Result<ServerFolder, SyncError> {
-        let param = self.caps.condstore.then_some(imap::condstore::SELECT_CONDSTORE);
+        let param = self
+            .caps
+            .condstore
+            .then_some(imap::condstore::SELECT_CONDSTORE);
         let (state, _) = self.open_with(mailbox, write, param)?;
         self.server_folder(mailbox, state)
     }
@@ -291,7 +294,12 @@ impl ImapSession {
         Ok(answer)
     }
 
-    fn uid_sizes(&mut self, action: &str, set: &str, up_to: u32) -> Result<Vec<(u32, u32)>, SyncError> {
+    fn uid_sizes(
+        &mut self,
+        action: &str,
+        set: &str,
+        up_to: u32,
+    ) -> Result<Vec<(u32, u32)>, SyncError> {
         // A listing answer carries RFC822.SIZE; a bare flag update under the command is none.
         let fetched = self
             .conn

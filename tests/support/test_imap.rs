@@ -122,11 +122,15 @@ impl TestImap {
     }
 
     pub fn create(&mut self, mailbox: &str) -> Result<()> {
-        self.conn.run(&Command::new("CREATE ").string(mailbox)).map(|_| ())
+        self.conn
+            .run(&Command::new("CREATE ").string(mailbox))
+            .map(|_| ())
     }
 
     pub fn delete(&mut self, mailbox: &str) -> Result<()> {
-        self.conn.run(&Command::new("DELETE ").string(mailbox)).map(|_| ())
+        self.conn
+            .run(&Command::new("DELETE ").string(mailbox))
+            .map(|_| ())
     }
 
     /// APPEND with flags and INTERNALDATE; the APPENDUID when the server sends one.
