@@ -42,38 +42,34 @@ fn upper(caps: Vec<String>) -> Vec<String> {
 impl<S: Read + Write> Connection<S> {
     /// Reads the greeting. `* BYE` (too many connections, …) is an error with its words.
     pub fn greeting(&mut self) -> Result<Greeting, ImapError> {
-        loop {
-            match self.read()? {
-                Incoming::Bye(t) => return Err(ImapError::Bye(t)),
-                Incoming::Untagged(Untagged::Status {
-                    outcome: Outcome::Ok,
-                    code,
-                    ..
-                }) => {
-                    let caps = match code {
-                        Some(RespCode::Capability(c)) => Some(upper(c)),
-                        _ => None,
-                    };
-                    return Ok(Greeting {
-                        preauth: false,
-                        caps,
-                    });
-                }
-                Incoming::Untagged(Untagged::Raw(raw))
-                    if raw.len() > 9 && raw[..10].eq_ignore_ascii_case(b"* PREAUTH ") =>
-                {
-                    return Ok(Greeting {
-                        preauth: true,
-                        caps: None,
-                    })
-                }
-                other => {
-                    return Err(ImapError::Protocol(format!(
-                        "an unexpected greeting: {}",
-                        describe(&other)
-                    )))
-                }
+        match self.read()? {
+            Incoming::Bye(t) => Err(ImapError::Bye(t)),
+            Incoming::Untagged(Untagged::Status {
+                outcome: Outcome::Ok,
+                code,
+                ..
+            }) => {
+                let caps = match code {
+                    Some(RespCode::Capability(c)) => Some(upper(c)),
+                    _ => None,
+                };
+                Ok(Greeting {
+                    preauth: false,
+                    caps,
+                })
             }
+            Incoming::Untagged(Untagged::Raw(raw))
+                if raw.len() > 9 && raw[..10].eq_ignore_ascii_case(b"* PREAUTH ") =>
+            {
+                Ok(Greeting {
+                    preauth: true,
+                    caps: None,
+                })
+            }
+            other => Err(ImapError::Protocol(format!(
+                "an unexpected greeting: {}",
+                describe(&other)
+            ))),
         }
     }
 

@@ -181,7 +181,12 @@ impl<S: Read + Write> Connection<S> {
             if flight.is_empty() {
                 break;
             }
-            match self.read().map_err(PipelineError::Imap)? {
+            let incoming = match self.read() {
+                Ok(i) => i,
+                // The caller's own error says more than the connection lost after it.
+                Err(e) => return Err(failure.unwrap_or(PipelineError::Imap(e))),
+            };
+            match incoming {
                 Incoming::Untagged(Untagged::Fetch(mut f)) => {
                     let Some(uid) = f.uid else { continue };
                     match f.body.take() {
@@ -214,7 +219,9 @@ impl<S: Read + Write> Connection<S> {
                         });
                     }
                 }
-                Incoming::Bye(t) => return Err(PipelineError::Imap(ImapError::Bye(t))),
+                Incoming::Bye(t) => {
+                    return Err(failure.unwrap_or(PipelineError::Imap(ImapError::Bye(t))))
+                }
                 Incoming::Untagged(_) | Incoming::Continue(_) => {}
             }
             // Hands out ended commands in the order they were sent.

@@ -13,19 +13,17 @@ fn msg(seq: u32, uid: u32, body: &str) -> String {
     )
 }
 
-/// Runs a pipelined download over `server` bytes; returns the batches handed out, how many
-/// sets had been asked for when the first batch arrived, and the result.
-fn run(
-    server: &str,
-    sets: &[&str],
-    depth: usize,
-    stop_after: Option<usize>,
-) -> (
+/// What [`run`] returns.
+type Run = (
     Vec<Vec<FetchedMessage>>,
     usize,
     Result<(), PipelineError<String>>,
     Connection<Replay>,
-) {
+);
+
+/// Runs a pipelined download over `server` bytes; returns the batches handed out, how many
+/// sets had been asked for when the first batch arrived, and the result.
+fn run(server: &str, sets: &[&str], depth: usize, stop_after: Option<usize>) -> Run {
     let mut conn = Connection::new(Replay::new(server.as_bytes(), 13));
     let asked = RefCell::new(0usize);
     let mut first_seen = None;

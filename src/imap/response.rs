@@ -124,14 +124,14 @@ pub fn decode_with_literal<'l>(frame: &[u8], literal: impl Into<Option<&'l [u8]>
     use imap_codec::decode::Decoder;
     use imap_codec::ResponseCodec;
     match ResponseCodec::default().decode(frame) {
-        Ok((rest, resp)) if rest.is_empty() => from_response(resp, frame, literal),
+        Ok(([], resp)) => from_response(resp, frame, literal),
         // `* OK [HIGHESTMODSEQ 5] ` (Gmail): a code with an empty text after its space, which
         // the grammar does not allow; read without the space.
         _ if frame.ends_with(b"] \r\n") && frame.len() < 4096 => {
             let mut fixed = frame[..frame.len() - 3].to_vec();
             fixed.extend_from_slice(b"\r\n");
             match ResponseCodec::default().decode(&fixed) {
-                Ok((rest, resp)) if rest.is_empty() => from_response(resp, &fixed, literal),
+                Ok(([], resp)) => from_response(resp, &fixed, literal),
                 _ => by_hand(frame),
             }
         }
