@@ -13,8 +13,8 @@ pub use later::suggestion;
 mod attachments;
 mod orders;
 mod outreach;
-pub use outreach::OutreachConfig;
 pub use attachments::AttachmentSettings;
+pub use outreach::OutreachConfig;
 pub mod problems;
 
 use crate::deadline::{self, Calendar};

@@ -15,6 +15,7 @@ pub mod deadline;
 pub mod demo;
 pub mod exit;
 pub mod human_time;
+pub mod imap;
 pub mod import;
 pub mod layout;
 pub mod login;

@@ -356,15 +356,16 @@ fn a_campaign_killed_twenty_times_reaches_each_customer_once_at_the_providers_pa
             .map(|u| u.to_string())
             .collect::<Vec<_>>()
             .join(",");
-        for f in imap.uid_fetch(set, "(UID ENVELOPE)").unwrap().iter() {
-            let id = f
-                .envelope()
-                .and_then(|e| e.message_id)
-                .map(|m| {
-                    String::from_utf8_lossy(m)
-                        .trim_matches(['<', '>'])
-                        .to_string()
-                })
+        for f in imap
+            .uid_fetch(&set, "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            .unwrap()
+        {
+            let header =
+                String::from_utf8_lossy(f.header.as_deref().unwrap_or_default()).into_owned();
+            let value = header.split_once(':').map(|(_, v)| v).unwrap_or_default();
+            let id = shopinbox::mail::parse::msg_ids(value)
+                .into_iter()
+                .next()
                 .unwrap_or_default();
             *sent_ids.entry(id).or_default() += 1;
         }

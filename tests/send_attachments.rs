@@ -208,13 +208,8 @@ fn a_pdf_and_a_photo_arrive_intact_threaded_and_in_the_sent_copy() {
         .unwrap();
     assert_eq!(found.len(), 1, "one Sent copy");
     let uid = found.into_iter().next().unwrap();
-    let fetched = imap.uid_fetch(uid.to_string(), "BODY.PEEK[]").unwrap();
-    let copy = fetched
-        .iter()
-        .next()
-        .and_then(|m| m.body())
-        .unwrap()
-        .to_vec();
+    let fetched = imap.uid_fetch(&uid.to_string(), "BODY.PEEK[]").unwrap();
+    let copy = fetched.into_iter().next().and_then(|m| m.body).unwrap();
     let _ = imap.logout();
     check(&copy, "Sent copy");
 
