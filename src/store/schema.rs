@@ -412,6 +412,13 @@ CREATE INDEX messages_sync ON messages(mailbox, uidvalidity, removed_at, uid, fl
     WHERE uid > 0;
 "#;
 
+/// Version 13 (issue 22 leftovers): a write-back job the server keeps refusing is no longer
+/// retried forever: it ends as failed (`failed_at`, with the server's words in `last_error`),
+/// which the outbox listing shows.
+const V13_WRITEBACK_FAILED: &str = r#"
+ALTER TABLE writeback_jobs ADD COLUMN failed_at INTEGER;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -426,6 +433,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V10_TRUST,
     V11_PROMISE_MADE,
     V12_HOT_ROWS,
+    V13_WRITEBACK_FAILED,
 ];
 
 pub(crate) fn latest_version() -> i64 {

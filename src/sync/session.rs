@@ -427,6 +427,33 @@ impl ImapSession {
         Ok(messages_from(fetched))
     }
 
+    /// Sends `UID FETCH <set> (UID FLAGS INTERNALDATE BODY.PEEK[])` for each set that `next`
+    /// yields, keeping up to `depth` commands in flight, and hands each set's messages (in the
+    /// order the sets were yielded) to `each` as soon as that command's tagged OK arrived.
+    /// `next` returning None ends the sending. `each` returning Ok(false) stops: no further
+    /// sets are asked for, and the answers to commands already in flight are read and dropped
+    /// (the caller asks for them again later). An error from `each` is returned after the
+    /// connection is left in a usable state where possible.
+    pub fn fetch_pipelined(
+        &mut self,
+        depth: usize,
+        next: &mut dyn FnMut() -> Option<String>,
+        each: &mut dyn FnMut(Vec<FetchedMessage>) -> Result<bool, SyncError>,
+    ) -> Result<(), SyncError> {
+        // TEMPORARY (issue 22 point 2): a sequential body, one command in flight, until the
+        // new IMAP layer (branch wire-codec) replaces it with a truly pipelined one. Callers
+        // (sync::download) are written for both.
+        let _ = depth;
+        loop {
+            let Some(set) = next() else { break };
+            let msgs = self.fetch_messages(&set)?;
+            if !each(msgs)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Flags of the messages up to `up_to`; with `changed_since` only those whose mod-sequence
     /// is higher (CONDSTORE).
     pub fn fetch_flags(
