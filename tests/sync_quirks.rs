@@ -278,9 +278,8 @@ fn a_sent_copy_the_server_keeps_refusing_ends_as_failed_in_its_words() {
     let store = store_with_sent_reply(dir.path());
     let mut acc = account(&server);
     acc.sent_folder = Some("Gesendet".to_string());
-    let run = || {
-        shopinbox::sync::run_jobs(&acc, store.connection(), jobs::Select::default(), now())
-    };
+    let run =
+        || shopinbox::sync::run_jobs(&acc, store.connection(), jobs::Select::default(), now());
     for attempt in 1..jobs::MAX_REFUSALS {
         let r = run();
         assert_eq!(

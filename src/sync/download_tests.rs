@@ -93,7 +93,9 @@ impl Fetcher for Sim {
                 }
             }
             most = most.max(in_flight.len());
-            let Some((set, number)) = in_flight.pop_front() else { break };
+            let Some((set, number)) = in_flight.pop_front() else {
+                break;
+            };
             let msgs = self.answer(&set, number);
             if stopped {
                 continue; // read and dropped
@@ -256,7 +258,10 @@ fn a_short_batch_is_checked_then_the_dropped_sets_are_asked_again() {
         assert_eq!(err, None, "pipelined {pipelined}");
         assert!(finished);
         let asked: Vec<Vec<u32>> = got.iter().map(|g| g.0.clone()).collect();
-        assert_eq!(asked, batches, "each batch once, in order (pipelined {pipelined})");
+        assert_eq!(
+            asked, batches,
+            "each batch once, in order (pipelined {pipelined})"
+        );
         assert_eq!(got[1].1, vec![10], "the short batch holds what came");
         assert_eq!(sim.searched, ["9"], "the missing UID was checked");
         if pipelined {

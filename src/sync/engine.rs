@@ -12,8 +12,8 @@
 //! neither a CHANGEDSINCE fetch nor a comparison of every UID is needed (`plan::expunge_check`
 //! decides, and falls back to the comparison when the counts do not add up).
 
-use super::folders::{self, ListedFolder};
 use super::download::{download, Order};
+use super::folders::{self, ListedFolder};
 use super::plan::{self, ExpungeCheck, FlagRefresh, LocalFolder, Plan, Removal};
 use super::session::ImapSession;
 use super::{
@@ -173,8 +173,7 @@ impl KeptSession {
     fn reusable_list(&mut self, account: &ImapAccount) -> Option<(Instant, FolderList)> {
         let kept = self.listed.take()?;
         let same = kept.configured == configured_folders(account);
-        may_reuse_list(kept.at.elapsed(), same, kept.list.complete)
-            .then_some((kept.at, kept.list))
+        may_reuse_list(kept.at.elapsed(), same, kept.list.complete).then_some((kept.at, kept.list))
     }
 }
 
@@ -653,7 +652,11 @@ mod tests {
             (Duration::ZERO, true, false, false),
         ];
         for (age, same, complete, want) in cases {
-            assert_eq!(may_reuse_list(age, same, complete), want, "{age:?} {same} {complete}");
+            assert_eq!(
+                may_reuse_list(age, same, complete),
+                want,
+                "{age:?} {same} {complete}"
+            );
         }
     }
 }

@@ -272,7 +272,14 @@ pub fn refusal_is_transient(reason: &str) -> bool {
         "[OVERQUOTA",
         "[TRYCREATE",
     ];
-    const WORDS: &[&str] = &["try again", "temporar", "later", "busy", "timeout", "timed out"];
+    const WORDS: &[&str] = &[
+        "try again",
+        "temporar",
+        "later",
+        "busy",
+        "timeout",
+        "timed out",
+    ];
     let upper = reason.to_ascii_uppercase();
     let lower = reason.to_ascii_lowercase();
     CODES.iter().any(|c| upper.contains(c)) || WORDS.iter().any(|w| lower.contains(w))
@@ -532,13 +539,21 @@ Message-ID: <q1@example.com>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nHel
             ("[TRYCREATE] Mailbox doesn't exist: Sent", 5, true),
             ("no reason given", 0, true),
             ("[UNAVAILABLE] Temporary backend failure", 0, false),
-            ("[OVERQUOTA] Quota exceeded (mailbox for user is full)", 0, false),
+            (
+                "[OVERQUOTA] Quota exceeded (mailbox for user is full)",
+                0,
+                false,
+            ),
             ("Server busy, try again later", 4, false),
             ("Server busy, try again later", 5, true),
             ("[INUSE] Mailbox is locked", MAX_REFUSALS, true),
         ];
         for &(reason, attempts, want) in cases {
-            assert_eq!(gives_up(reason, attempts), want, "{reason} after {attempts}");
+            assert_eq!(
+                gives_up(reason, attempts),
+                want,
+                "{reason} after {attempts}"
+            );
         }
     }
 
