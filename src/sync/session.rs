@@ -444,8 +444,7 @@ impl ImapSession {
         // new IMAP layer (branch wire-codec) replaces it with a truly pipelined one. Callers
         // (sync::download) are written for both.
         let _ = depth;
-        loop {
-            let Some(set) = next() else { break };
+        while let Some(set) = next() {
             let msgs = self.fetch_messages(&set)?;
             if !each(msgs)? {
                 break;
