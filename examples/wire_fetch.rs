@@ -15,6 +15,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use std::collections::VecDeque;
@@ -134,7 +135,7 @@ impl Imap {
         if let Some(path) = &args.ca_file {
             let file = std::fs::File::open(path)
                 .with_context(|| format!("cannot open the CA file {}", path.display()))?;
-            for cert in rustls_pemfile::certs(&mut BufReader::new(file)) {
+            for cert in rustls::pki_types::CertificateDer::pem_reader_iter(file) {
                 let cert =
                     cert.with_context(|| format!("cannot read the CA file {}", path.display()))?;
                 roots

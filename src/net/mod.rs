@@ -4,12 +4,13 @@
 //!
 //! Why rustls and not native-tls: a fresh machine needs no OpenSSL headers, and certificate
 //! errors come back as typed values that can be turned into one clear sentence for the owner.
-//! Why our own stream type: `imap` 2.4.1 only knows native-tls, but `imap::Client::new` takes
-//! any `Read + Write`, so [`MailStream`] is what the sync hands it.
+//! [`MailStream`] is the one blocking stream type for both: shopinbox's IMAP driver
+//! ([`crate::imap::Connection`]) runs over it.
 
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{IpAddr, Shutdown, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -116,11 +117,15 @@ pub fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, NetErro
         path: path.to_path_buf(),
         source,
     })?;
-    let certs = rustls_pemfile::certs(&mut BufReader::new(file))
+    // PEM parsing comes from rustls' own pki-types (rustls-pemfile is unmaintained).
+    let certs = CertificateDer::pem_reader_iter(file)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|source| NetError::CaFileRead {
+        .map_err(|e| NetError::CaFileRead {
             path: path.to_path_buf(),
-            source,
+            source: match e {
+                rustls::pki_types::pem::Error::Io(io) => io,
+                other => std::io::Error::new(std::io::ErrorKind::InvalidData, other.to_string()),
+            },
         })?;
     if certs.is_empty() {
         return Err(NetError::CaFileEmpty {
@@ -220,8 +225,7 @@ pub fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, NetError> {
     })
 }
 
-/// A blocking connection that is either TLS or (loopback only) plain. Implements `Read + Write`
-/// so that it can be handed to `imap::Client::new`.
+/// A blocking connection that is either TLS or (loopback only) plain (`Read + Write`).
 #[derive(Debug)]
 pub enum MailStream {
     Plain(TcpStream),
@@ -393,7 +397,7 @@ fn handshake_reason(e: &io::Error) -> String {
 
 /// IMAP with STARTTLS (RFC 3501 6.2.1, port 143): read the greeting, ask for CAPABILITY, refuse
 /// unless STARTTLS is offered, upgrade. The returned stream is past the greeting, so the
-/// `imap::Client` made from it must not read one again.
+/// IMAP connection made from it must not read one again.
 pub fn imap_starttls(
     host: &str,
     port: u16,

@@ -4,7 +4,7 @@
 //! durable write-back jobs queued when a reply is settled as sent ([`super::jobs`]).
 
 use super::jobs;
-use super::session::{printable, quote, ImapSession};
+use super::session::{printable, ImapSession};
 use super::{ImapAccount, SyncError};
 use crate::mail::parse::parse_message;
 use chrono::{DateTime, Utc};
@@ -55,37 +55,13 @@ fn find_by_message_id(
     let Some(id) = parse_message(raw).message_id else {
         return Ok(None);
     };
-    let Some(q) = quote(&format!("<{id}>")) else {
-        return Ok(None);
-    };
     sess.examine(folder)?;
-    let data = sess
-        .inner
-        .uid_search(format!("HEADER Message-ID {q}"))
-        .map_err(|e| super::session::map_err(sess.host(), "find the saved message", e))?;
-    Ok(data.into_iter().max())
+    Ok(sess.search_message_id(&id)?.into_iter().max())
 }
 
 /// The Message-IDs' UIDs in the folder open on `sess` (`UID SEARCH HEADER Message-ID <id>`).
-/// Dovecot matches a substring, so the brackets are part of the search.
 fn search_message_id(sess: &mut ImapSession, message_id: &str) -> Result<Vec<u32>, SyncError> {
-    let Some(q) = quote(&format!("<{message_id}>")) else {
-        return Ok(Vec::new());
-    };
-    let host = sess.host().to_string();
-    let data = sess
-        .inner
-        .run_command_and_read_response(format!("UID SEARCH HEADER Message-ID {q}"))
-        .map_err(|e| super::session::map_err(&host, "search a folder", e))?;
-    let mut out = Vec::new();
-    for resp in super::session::split_responses(&data) {
-        if let Ok((_, imap_proto::Response::IDs(ids))) = imap_proto::parse_response(resp) {
-            out.extend(ids);
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
+    sess.search_message_id(message_id)
 }
 
 /// What one run of the write-back jobs did.
