@@ -663,6 +663,7 @@ struct RawConfig {
     send: RawSend,
     #[serde(default)]
     outreach: outreach::RawOutreach,
+    #[serde(default)]
     attachments: attachments::RawAttachments,
 }
 
