@@ -225,6 +225,20 @@ pub fn outbox_cli(
                 if let Some(line) = goes_out(&e, now, cfg.calendar.tz) {
                     let _ = writeln!(out, "       {line}");
                 }
+                // A write-back the server refused for good (the error holds its words).
+                let failed = crate::sync::jobs::failed_for_reply(conn, e.id).map_err(|source| {
+                    outbox::OutboxError::Db {
+                        action: "read the write-back of the replies",
+                        source,
+                    }
+                })?;
+                for (kind, err) in failed {
+                    let what = match kind {
+                        crate::sync::jobs::JobKind::AppendSent => "not saved in Sent",
+                        crate::sync::jobs::JobKind::Flags => "not marked answered on the server",
+                    };
+                    let _ = writeln!(out, "       {what}: {err}");
+                }
             }
             Ok(out)
         }

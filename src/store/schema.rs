@@ -476,6 +476,13 @@ BEGIN
 END;
 "#;
 
+/// Version 14 (issue 22 leftovers): a write-back job the server keeps refusing is no longer
+/// retried forever: it ends as failed (`failed_at`, with the server's words in `last_error`),
+/// which the outbox listing shows.
+const V14_WRITEBACK_FAILED: &str = r#"
+ALTER TABLE writeback_jobs ADD COLUMN failed_at INTEGER;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -491,6 +498,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V11_PROMISE_MADE,
     V12_HOT_ROWS,
     V13_OUTREACH,
+    V14_WRITEBACK_FAILED,
 ];
 
 pub(crate) fn latest_version() -> i64 {

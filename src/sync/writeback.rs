@@ -71,6 +71,8 @@ pub struct JobsReport {
     pub done: usize,
     /// Jobs that stay queued (failed this time, or being run by another process).
     pub waiting: usize,
+    /// Jobs the server refused for good in this run (see [`jobs::gives_up`]): not tried again.
+    pub failed: usize,
     /// One sentence per failure, for the owner.
     pub problems: Vec<String>,
 }
@@ -134,6 +136,31 @@ pub fn run_jobs(
                 report.waiting += 1;
                 let _ = jobs::postpone(conn, job.id, &why, now);
             }
+            Err(SyncError::Server {
+                host,
+                action,
+                reason,
+            }) if jobs::gives_up(&reason, job.attempts) => {
+                // Refused for good (or too often): stop trying, in the server's own words.
+                report.failed += 1;
+                let why = gave_up_sentence(&host, &action, &reason, job.attempts + 1);
+                let _ = jobs::fail(conn, job.id, &why, now);
+                report.problems.push(why);
+                runner.sess = None;
+            }
+            Err(SyncError::NoFolder {
+                host,
+                folder,
+                reason,
+                ..
+            }) if job.attempts.saturating_add(1) >= jobs::MAX_REFUSALS => {
+                report.failed += 1;
+                let action = format!("open the folder {}", printable(&folder));
+                let why = gave_up_sentence(&host, &action, &reason, job.attempts + 1);
+                let _ = jobs::fail(conn, job.id, &why, now);
+                report.problems.push(why);
+                runner.sess = None;
+            }
             Err(e) => {
                 report.waiting += 1;
                 let why = e.to_string();
@@ -148,6 +175,20 @@ pub fn run_jobs(
         s.logout();
     }
     report
+}
+
+/// What the owner is told, and what stays with the job, when it ended as failed.
+fn gave_up_sentence(host: &str, action: &str, reason: &str, attempts: u32) -> String {
+    let tries = if attempts == 1 {
+        "once".to_string()
+    } else {
+        format!("{attempts} times")
+    };
+    format!(
+        "{} refused to {action} ({tries}): \"{reason}\"; shopinbox stopped trying, so do it in \
+         another mail program if it matters",
+        printable(host)
+    )
 }
 
 fn still_pending(conn: &rusqlite::Connection, id: i64) -> bool {
