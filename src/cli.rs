@@ -574,10 +574,10 @@ pub fn load_config(cli: &Cli) -> Result<(Config, PathBuf)> {
 /// Opens the store named by the configuration; [`Store::open`] creates its folder (private)
 /// when needed.
 pub fn open_store(config: &Config, clock: Clock) -> Result<Store> {
-    Ok(Store::open(
-        &config.store_path(),
-        config.shop_context(clock),
-    )?)
+    let mut store = Store::open(&config.store_path(), config.shop_context(clock))?;
+    // `[sharing]` (issue 26): remembered in the store, so that the sync worker follows it.
+    store.set_sharing(config.sharing.as_deref())?;
+    Ok(store)
 }
 
 /// The clock of a command: fixed at `--now` when given, else the system's. This is the one

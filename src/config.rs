@@ -116,6 +116,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("offers", &[]),
     ("orders", &["duplicate_window_hours", "source"]),
     ("send", &["undo_seconds"]),
+    ("sharing", &["enabled", "name"]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -435,6 +436,9 @@ pub struct Config {
     /// `[send] undo_seconds`: how long a reply sent from the inbox waits in the outbox before
     /// it goes out, so `u` can take it back. 0: no window.
     pub undo_seconds: u64,
+    /// `[sharing]` (issue 26): this installation's name when its marks are shared with the
+    /// other copies on the mailbox through the server (`enabled = true`); `None`: kept local.
+    pub sharing: Option<String>,
 }
 
 /// The default undo window for replies sent from the inbox.
@@ -528,6 +532,7 @@ impl Config {
                 .collect(),
             orders: crate::mail::order_mail::OrderRules::default(),
             undo_seconds: DEFAULT_UNDO_SECONDS,
+            sharing: None,
         }
     }
 
@@ -642,6 +647,26 @@ struct RawConfig {
     orders: orders::RawOrders,
     #[serde(default)]
     send: RawSend,
+    #[serde(default)]
+    sharing: RawSharing,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSharing {
+    #[serde(default)]
+    enabled: bool,
+    name: Option<String>,
+}
+
+/// The name an installation gets when the config gives none: the machine's host name.
+pub fn default_installation_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "shopinbox".to_string())
 }
 
 #[derive(Deserialize, Default)]
@@ -1143,7 +1168,20 @@ impl<'a> Ctx<'a> {
             }
             offers.insert(key, value.trim().to_string());
         }
+        let sharing = match (raw.sharing.enabled, raw.sharing.name) {
+            (false, _) => None,
+            (true, Some(n)) if n.trim().is_empty() || n.chars().any(char::is_control) => {
+                return Err(self.invalid(
+                    "sharing.name",
+                    "is empty or holds control characters; give the name the other copies \
+                     should show for this one, e.g. \"Anna\"",
+                ))
+            }
+            (true, Some(n)) => Some(n.trim().to_string()),
+            (true, None) => Some(default_installation_name()),
+        };
         Ok(Config {
+            sharing,
             file: Some(self.path.to_path_buf()),
             shop,
             calendar,

@@ -23,6 +23,7 @@ pub mod oauth;
 pub mod review;
 pub mod send;
 pub mod setup;
+pub mod shared;
 pub mod store;
 pub mod sync;
 pub mod template;

@@ -21,6 +21,8 @@ mod review;
 mod schema;
 mod search;
 mod seen;
+mod shared;
+mod shared_sync;
 pub mod state;
 pub mod threading;
 mod tracking;
@@ -32,6 +34,7 @@ pub use customers::CustomerMatch;
 pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
+pub use shared_sync::{Claim, SetRead, SharedEvent};
 pub use tracking::HistoryProgress;
 pub use trust::TrustedSender;
 pub use types::*;
@@ -128,6 +131,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate_to(&mut conn, schema::latest_version())?;
         let mut store = Store { conn, ctx };
+        store.seed_shared_once()?;
         let fp = store.fingerprint();
         if schema::meta_get(&store.conn, FINGERPRINT_KEY)?.as_deref() != Some(fp.as_str()) {
             store.recompute(true)?;
@@ -233,3 +237,5 @@ mod tracking_tests;
 mod grouping_tests;
 #[cfg(test)]
 mod hot_rows_tests;
+#[cfg(test)]
+mod shared_tests;
