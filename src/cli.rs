@@ -1013,6 +1013,7 @@ fn run(cli: Cli) -> Result<i32> {
                 let now = clock_for(cli.now.as_deref(), &config)?.now();
                 out!("{}", crate::config::check_report(&config, &path, now));
                 outln!("Sender checks:  {}", sender_checks(&config, now)?);
+                outln!("Sharing:        {}", sharing_check(&config, now)?);
                 Ok(0)
             }
             ConfigCommand::Path => {
@@ -1035,6 +1036,31 @@ fn run(cli: Cli) -> Result<i32> {
 /// What the shop's recent incoming mail says about its provider's sender checks (the signal
 /// orders, the shop's own address and suspicious mail are judged by). Reads the store only
 /// when it exists: `config check` never creates one.
+/// Whether the owner's marks are shared with other copies (issue 26), and what the last sync
+/// could share. Reads the store only when it exists.
+fn sharing_check(config: &crate::config::Config, now: DateTime<Utc>) -> Result<String> {
+    let Some(name) = &config.sharing else {
+        return Ok(
+            "off: marks stay on this computer ([sharing] enabled = true shares them)".into(),
+        );
+    };
+    let path = config.store_path();
+    let last = if path.exists() {
+        let store = Store::open(&path, config.shop_context(crate::clock::Clock::fixed(now)))?;
+        let pending = store.shared_pending()?;
+        let status = store
+            .sharing_status()?
+            .unwrap_or_else(|| "not synced since sharing was turned on".to_string());
+        format!("{status}; {pending} change(s) waiting to be shared")
+    } else {
+        "no sync yet".to_string()
+    };
+    Ok(crate::mail::sanitize::line(&format!(
+        "on as \"{name}\" through the folder {}; last sync: {last}",
+        crate::shared::STATE_FOLDER
+    )))
+}
+
 fn sender_checks(config: &crate::config::Config, now: DateTime<Utc>) -> Result<String> {
     let path = config.store_path();
     let configured = config.shop.authserv_id.as_deref();

@@ -64,6 +64,10 @@ impl Store {
     /// chosen and written down before the upload.
     pub fn next_upload(&mut self, max: usize) -> Result<Option<ChangeSet>, StoreError> {
         const ACTION: &str = "prepare changes for the other copies";
+        // Most passes have nothing to upload: answered by the index, without a write lock.
+        if self.shared_pending()? == 0 {
+            return Ok(None);
+        }
         let tx = self.conn.transaction().ctx(ACTION)?;
         let node = shared::node(&tx)?;
         let name = shared::name(&tx)?;
@@ -281,12 +285,56 @@ impl Store {
         Ok(())
     }
 
-    /// Another copy's claim on this conversation that is in force now.
-    pub fn claim_by_other(&mut self, id: ConversationId) -> Result<Option<Claim>, StoreError> {
+    /// Why sending a reply to this conversation now may be a double reply, in one sentence:
+    /// another copy is replying ("Anna is replying (since 14:02)"), or the shop answered
+    /// (from another copy or client) after this copy started its reply. `None`: go ahead.
+    pub fn reply_conflict(&self, id: ConversationId) -> Result<Option<String>, StoreError> {
+        let tz = self.ctx.calendar.tz;
+        let hm = |secs: i64| {
+            super::convert::time(secs)
+                .with_timezone(&tz)
+                .format("%H:%M")
+                .to_string()
+        };
+        if let Some(c) = self.claim_by_other(id)? {
+            let who = if c.by.trim().is_empty() {
+                "another copy of shopinbox"
+            } else {
+                c.by.as_str()
+            };
+            return Ok(Some(format!("{who} is replying (since {})", hm(c.since))));
+        }
         let Some(thread) = shared::thread_key(&self.conn, id)? else {
             return Ok(None);
         };
-        let node = shared::node(&self.conn)?;
+        let own = shared::current(&self.conn, &ItemKey::Claim { thread })?;
+        let since = match own.map(|c| c.value) {
+            Some(Value::Claim { since, .. }) => since,
+            _ => return Ok(None),
+        };
+        let answered: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT max(m.received_at) FROM messages m
+                 WHERE m.conversation_id = ?1 AND m.is_shop = 1 AND m.received_at >= ?2",
+                params![id, since],
+                |r| r.get(0),
+            )
+            .ctx("check for a reply sent elsewhere")?;
+        Ok(answered.map(|at| {
+            format!(
+                "a reply to this conversation was sent elsewhere at {} while you were writing",
+                hm(at)
+            )
+        }))
+    }
+
+    /// Another copy's claim on this conversation that is in force now.
+    pub fn claim_by_other(&self, id: ConversationId) -> Result<Option<Claim>, StoreError> {
+        let Some(thread) = shared::thread_key(&self.conn, id)? else {
+            return Ok(None);
+        };
+        let node = meta_get(&self.conn, "shared_node")?.unwrap_or_default();
         let c = shared::current(&self.conn, &ItemKey::Claim { thread })?;
         let now = secs(self.ctx.clock.now());
         Ok(c.as_ref()
@@ -539,6 +587,18 @@ impl Store {
             self.set_installation_name(n)?;
         }
         Ok(())
+    }
+
+    /// What the last sync pass could share, in one line (see `sync::shared_state`).
+    pub fn set_sharing_status(&mut self, line: &str) -> Result<(), StoreError> {
+        if meta_get(&self.conn, "shared_status")?.as_deref() != Some(line) {
+            meta_set(&self.conn, "shared_status", line)?;
+        }
+        Ok(())
+    }
+
+    pub fn sharing_status(&self) -> Result<Option<String>, StoreError> {
+        meta_get(&self.conn, "shared_status")
     }
 
     pub fn sharing_enabled(&self) -> Result<bool, StoreError> {

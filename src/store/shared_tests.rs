@@ -340,3 +340,41 @@ fn marks_made_before_sharing_are_journaled_once() {
     b.read_sets(&upload(&mut s), None).unwrap();
     assert_eq!(marks(&s), marks(&b));
 }
+
+#[test]
+fn a_reply_is_held_back_when_another_copy_replies_or_already_has() {
+    let (mut a, mut b) = (store("Anna"), store("Ben"));
+    let ca = mail(&mut a);
+    let cb = mail(&mut b);
+    assert_eq!(b.reply_conflict(cb[0]).unwrap(), None);
+    a.claim(ca[0], false).unwrap();
+    b.read_sets(&upload(&mut a), None).unwrap();
+    // 09:00 UTC is 10:00 in Berlin, the shop's time zone.
+    assert_eq!(
+        b.reply_conflict(cb[0]).unwrap().as_deref(),
+        Some("Anna is replying (since 10:00)")
+    );
+    assert_eq!(a.reply_conflict(ca[0]).unwrap(), None, "own claim");
+    // While Anna writes, Ben's answer arrives (synced from Sent).
+    let raw = "Message-ID: <r1@example.com>\r\nFrom: shop@example.com\r\nTo: c1@example.net\r\n\
+               In-Reply-To: <q1@example.net>\r\nSubject: Re: Question 1\r\n\r\nDone.\r\n";
+    a.ingest(
+        vec![NewMessage {
+            location: Location::new("Sent".to_string(), 1, 1),
+            parsed: parse_message(raw.as_bytes()),
+            raw: raw.as_bytes().to_vec(),
+            received_at: t0() + Duration::minutes(3),
+            flags: Vec::new(),
+        }],
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        a.reply_conflict(ca[0]).unwrap().as_deref(),
+        Some("a reply to this conversation was sent elsewhere at 10:03 while you were writing")
+    );
+    // Released: nothing to warn about any more on B.
+    a.claim(ca[0], true).unwrap();
+    b.read_sets(&upload(&mut a), None).unwrap();
+    assert_eq!(b.reply_conflict(cb[0]).unwrap(), None);
+}

@@ -211,6 +211,9 @@ pub fn format_summary(s: &SyncSummary) -> String {
             crate::mail::sanitize::line(&f.reason)
         ));
     }
+    if let Some(r) = &s.sharing {
+        lines.push(crate::mail::sanitize::line(&r.line()));
+    }
     for n in &s.notices {
         lines.push(format!("note: {}", crate::mail::sanitize::line(n)));
     }

@@ -36,6 +36,11 @@ pub struct SharingReport {
 }
 
 impl SharingReport {
+    /// Everything was shared and read.
+    pub fn is_ok(&self) -> bool {
+        self.folder.is_ok() && self.unreadable.is_empty()
+    }
+
     /// One line for the status bar and `sync`'s summary.
     pub fn line(&self) -> String {
         match &self.folder {
@@ -63,6 +68,17 @@ pub(super) fn pass(
     if !store.sharing_enabled()? {
         return Ok(None);
     }
+    let report = step(sess, store, listed)?;
+    // For `config check`: what the last pass could share.
+    store.set_sharing_status(&report.line())?;
+    Ok(Some(report))
+}
+
+fn step(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    listed: &[ListedFolder],
+) -> Result<SharingReport, SyncError> {
     let mut report = SharingReport {
         folder: Err(String::new()),
         sets_read: 0,
@@ -76,7 +92,7 @@ pub(super) fn pass(
         Err(why) => {
             report.folder = Err(why);
             report.pending = store.shared_pending()?;
-            return Ok(Some(report));
+            return Ok(report);
         }
     };
     report.folder = Ok(folder.clone());
@@ -84,7 +100,7 @@ pub(super) fn pass(
     upload(sess, store, &folder, &mut report)?;
     store.retry_shared()?;
     report.pending = store.shared_pending()?;
-    Ok(Some(report))
+    Ok(report)
 }
 
 fn ensure_folder(sess: &mut ImapSession, listed: &[ListedFolder]) -> Result<String, String> {
