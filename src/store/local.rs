@@ -536,7 +536,8 @@ fn journal_note(
     id: i64,
 ) -> Result<(), StoreError> {
     const ACTION: &str = "record a note for the other copies";
-    let row: Option<(String, String, bool, Option<String>, Option<String>)> = tx
+    type NoteRow = (String, String, bool, Option<String>, Option<String>);
+    let row: Option<NoteRow> = tx
         .query_row(
             "SELECT customer_addr, text, warning, shared_id, shared_hlc FROM notes WHERE id = ?1",
             [id],
