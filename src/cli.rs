@@ -736,8 +736,18 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Stats { days, json }) => {
             let env = Env::open(&cli, cli.demo)?;
             let stats = crate::review::stats_for(&env.store, *days, env.now)?;
+            // Split by person (issue 26): only when marks are shared between copies.
+            let since = (env.now - chrono::Duration::days(i64::from(*days))).timestamp();
+            let people = if env.config.sharing.is_some() {
+                env.store.activity_by_person(since)?
+            } else {
+                Vec::new()
+            };
             if *json {
                 let mut v = serde_json::to_value(&stats)?;
+                if !people.is_empty() {
+                    v["by_person"] = serde_json::to_value(&people)?;
+                }
                 v["on_time_share"] = serde_json::json!(stats.on_time_share());
                 v["promise_on_time_share"] = serde_json::json!(stats.promise_on_time_share());
                 v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
@@ -747,6 +757,22 @@ fn run(cli: Cli) -> Result<i32> {
                     "{}",
                     crate::review::format::stats_text(&stats, *days, &env.config.calendar())
                 );
+                if !people.is_empty() {
+                    outln!("By person:");
+                    for p in &people {
+                        let name = if p.name.trim().is_empty() {
+                            "(unnamed)"
+                        } else {
+                            &p.name
+                        };
+                        outln!(
+                            "  {:<16} {} replies, {} marks",
+                            crate::mail::sanitize::line(name),
+                            p.replies,
+                            p.marks
+                        );
+                    }
+                }
             }
             Ok(0)
         }
@@ -1290,6 +1316,31 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         }
         writeln!(out)?;
         writeln!(out, "{}", m.body.trim_end())?;
+    }
+    // Who did what (issue 26): the owner's marks and replies, from every copy.
+    let events = env.store.conversation_events(id)?;
+    let lines: Vec<String> = events
+        .iter()
+        .filter_map(|e| {
+            let what = crate::shared::describe::describe(&e.item, &e.value, cal.tz)?;
+            let who = if e.by.trim().is_empty() {
+                "this copy"
+            } else {
+                e.by.as_str()
+            };
+            let at = chrono::DateTime::<Utc>::from_timestamp(e.at, 0)?;
+            Some(crate::mail::sanitize::line(&format!(
+                "{} · {who} {what}",
+                deadline::format_local(at, env.now, &cal)
+            )))
+        })
+        .collect();
+    if !lines.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "── HISTORY")?;
+        for l in lines {
+            writeln!(out, "{l}")?;
+        }
     }
     Ok(())
 }

@@ -171,6 +171,10 @@ pub trait InboxData {
     fn claim(&mut self, _id: ConversationId, _release: bool) -> DataResult<()> {
         Ok(())
     }
+    /// A reply went out from here: the claim ends, the others' history names who replied.
+    fn replied(&mut self, _id: ConversationId) -> DataResult<()> {
+        Ok(())
+    }
     /// The real store, for flows that need more than this trait: the reply flow (templates
     /// are rendered from the customer record, the outbox is a store table) and the
     /// statistics. In-memory fixtures return `None` and those screens explain why they are off.
@@ -342,5 +346,8 @@ impl InboxData for Store {
     }
     fn claim(&mut self, id: ConversationId, release: bool) -> DataResult<()> {
         wrap("claim the conversation", Store::claim(self, id, release))
+    }
+    fn replied(&mut self, id: ConversationId) -> DataResult<()> {
+        wrap("record the reply", Store::replied(self, id))
     }
 }

@@ -521,7 +521,7 @@ impl App {
                         reopen.get_or_insert(c);
                     }
                 }
-                if let Err(e) = self.data.claim(conv, true) {
+                if let Err(e) = self.data.replied(conv) {
                     self.error(e.sentence());
                 }
                 self.pending_sends.push(PendingSend {

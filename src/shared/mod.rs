@@ -5,6 +5,7 @@
 //! them. The format is documented for other tools in docs/shared-state.md.
 
 pub mod change;
+pub mod describe;
 pub mod hlc;
 pub mod merge;
 

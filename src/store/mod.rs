@@ -34,7 +34,7 @@ pub use customers::CustomerMatch;
 pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
-pub use shared_sync::{Claim, SetRead, SharedEvent};
+pub use shared_sync::{Claim, PersonActivity, SetRead, SharedEvent};
 pub use tracking::HistoryProgress;
 pub use trust::TrustedSender;
 pub use types::*;

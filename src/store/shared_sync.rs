@@ -25,6 +25,14 @@ pub struct SharedEvent {
     pub value: Value,
 }
 
+/// What one person (installation) did in a period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PersonActivity {
+    pub name: String,
+    pub replies: u64,
+    pub marks: u64,
+}
+
 /// Another copy is replying to a conversation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
@@ -329,6 +337,18 @@ impl Store {
         }))
     }
 
+    /// A reply to this conversation went out from this copy (into the outbox): the claim ends,
+    /// and the other copies' history says who replied.
+    pub fn replied(&mut self, id: ConversationId) -> Result<(), StoreError> {
+        const ACTION: &str = "record a reply for the other copies";
+        let now = self.ctx.clock.now();
+        let value = Value::At { at: secs(now) };
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        journal_thread(&tx, now, id, |thread| ItemKey::Claim { thread }, value)?;
+        tx.commit().ctx(ACTION)?;
+        Ok(())
+    }
+
     /// Another copy's claim on this conversation that is in force now.
     pub fn claim_by_other(&self, id: ConversationId) -> Result<Option<Claim>, StoreError> {
         let Some(thread) = shared::thread_key(&self.conn, id)? else {
@@ -343,6 +363,29 @@ impl Store {
                 by: by.to_string(),
                 since,
             }))
+    }
+
+    /// Statistics split by person (issue 26): for each installation name, the replies sent
+    /// and the marks made since `since` (unix seconds), from every copy's changes seen here.
+    pub fn activity_by_person(&self, since: i64) -> Result<Vec<PersonActivity>, StoreError> {
+        self.conn
+            .prepare_cached(
+                r#"SELECT by,
+                    sum(item LIKE '{"kind":"claim"%' AND value LIKE '{"type":"at"%'),
+                    sum(item NOT LIKE '{"kind":"claim"%')
+                 FROM shared_changes WHERE at >= ?1 GROUP BY by ORDER BY by"#,
+            )
+            .and_then(|mut st| {
+                st.query_map([since], |r| {
+                    Ok(PersonActivity {
+                        name: r.get(0)?,
+                        replies: r.get::<_, i64>(1)?.max(0) as u64,
+                        marks: r.get::<_, i64>(2)?.max(0) as u64,
+                    })
+                })?
+                .collect()
+            })
+            .ctx("count what each person did")
     }
 
     /// The shared changes about a conversation, oldest first, with who made them.

@@ -378,3 +378,31 @@ fn a_reply_is_held_back_when_another_copy_replies_or_already_has() {
     b.read_sets(&upload(&mut a), None).unwrap();
     assert_eq!(b.reply_conflict(cb[0]).unwrap(), None);
 }
+
+#[test]
+fn who_did_what_is_counted_by_person() {
+    let (mut a, mut b) = (store("Anna"), store("Ben"));
+    let ca = mail(&mut a);
+    let cb = mail(&mut b);
+    a.claim(ca[0], false).unwrap();
+    a.replied(ca[0]).unwrap();
+    a.snooze(ca[1], Some(t0() + Duration::days(1))).unwrap();
+    b.mark_answered(cb[2], Some(t0())).unwrap();
+    b.read_sets(&upload(&mut a), None).unwrap();
+    let people = b.activity_by_person(0).unwrap();
+    let got: Vec<(&str, u64, u64)> = people
+        .iter()
+        .map(|p| (p.name.as_str(), p.replies, p.marks))
+        .collect();
+    assert_eq!(got, vec![("Anna", 1, 1), ("Ben", 0, 1)]);
+    // The conversation's history names who replied, in words.
+    let events = b.conversation_events(cb[0]).unwrap();
+    let words: Vec<String> = events
+        .iter()
+        .filter_map(|e| {
+            crate::shared::describe::describe(&e.item, &e.value, chrono_tz::Europe::Berlin)
+                .map(|w| format!("{} {w}", e.by))
+        })
+        .collect();
+    assert_eq!(words, vec!["Anna started a reply", "Anna sent a reply"]);
+}
