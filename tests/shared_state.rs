@@ -323,6 +323,7 @@ fn kill_9_during_state_writes_loses_no_mark_and_duplicates_none() {
     let full = t.elapsed();
     let mut kills = 0;
     let mut rounds = 0;
+    let mut phases = std::collections::BTreeMap::<&str, usize>::new();
     while kills < KILLS && rounds < 4 * KILLS {
         rounds += 1;
         a.open()
@@ -334,11 +335,47 @@ fn kill_9_during_state_writes_loses_no_mark_and_duplicates_none() {
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap(); // SIGKILL
             kills += 1;
+            child.wait().unwrap();
+            // Where the kill landed: before the set was chosen, between choosing it (its
+            // Message-ID fixed) and seeing it on the server, or after.
+            let (chosen, pending): (i64, i64) = a
+                .open()
+                .connection()
+                .query_row(
+                    "SELECT count(set_id), count(*) FROM shared_changes
+                     WHERE local = 1 AND uploaded_at IS NULL",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            let phase = match (pending, chosen) {
+                (0, _) => "after the upload",
+                (_, 0) => "before the upload",
+                _ => "during the upload",
+            };
+            *phases.entry(phase).or_insert(0) += 1;
         }
         child.wait().unwrap();
     }
-    println!("state kill test: {kills} SIGKILLs in {rounds} rounds (uninterrupted sync {full:?})");
+    println!(
+        "state kill test: {kills} SIGKILLs in {rounds} rounds (uninterrupted sync {full:?}), \
+         landed {phases:?}"
+    );
     assert!(kills >= KILLS, "only {kills} kills landed");
+    // The narrowest window (one round trip), hit on purpose: the set is chosen and appended,
+    // and the copy dies before writing down that it was.
+    a.sync(&s);
+    a.open()
+        .add_note("c1@example.com", "note appended, then killed")
+        .unwrap();
+    let set = a.open().next_upload(500).unwrap().expect("a set to upload");
+    s.append(
+        "shopinbox-state",
+        &set.to_message("Tue, 24 Nov 2026 10:00:00 +0100"),
+        &["\\Seen"],
+        None,
+    );
+    assert_eq!(a.open().shared_pending().unwrap(), 1);
     // Recovery: one more sync on A, then B reads everything.
     a.sync(&s);
     assert_eq!(a.open().shared_pending().unwrap(), 0);
@@ -351,7 +388,7 @@ fn kill_9_during_state_writes_loses_no_mark_and_duplicates_none() {
         .into_iter()
         .map(|n| n.text)
         .collect();
-    assert_eq!(notes.len(), rounds + 1, "{notes:?}");
+    assert_eq!(notes.len(), rounds + 2, "{notes:?}");
     assert_eq!(marks(&a.open()), marks(&b.open()));
     let (count, distinct) = state_messages(&s);
     assert_eq!(count, distinct, "a change set was appended twice");
@@ -360,4 +397,46 @@ fn kill_9_during_state_writes_loses_no_mark_and_duplicates_none() {
 /// A spread of kill points from the round number, without a random source.
 fn fastrand_f64(round: usize) -> f64 {
     ((round * 7919) % 101) as f64 / 100.0
+}
+
+#[test]
+fn without_a_state_folder_everything_works_locally_and_says_so() {
+    let s = servers_with_questions(1);
+    // A file where the folder would go: Dovecot cannot create `shopinbox-state`.
+    std::fs::write(s.maildir().join(".shopinbox-state"), b"not a folder").unwrap();
+    let a = Copy::new("Anna");
+    a.sync(&s);
+    a.open()
+        .snooze(
+            a.conv(1),
+            Some(chrono::Utc::now() + chrono::Duration::days(1)),
+        )
+        .unwrap();
+    let summary = a.sync(&s);
+    let report = summary.sharing.clone().unwrap();
+    assert!(report.folder.is_err(), "{report:?}");
+    assert!(
+        report
+            .line()
+            .starts_with("marks are not shared: the state folder could not be created"),
+        "{}",
+        report.line()
+    );
+    assert!(!report.is_ok());
+    // The mark is kept locally, waiting for a folder.
+    assert_eq!(a.open().shared_pending().unwrap(), 1);
+    assert!(
+        marks(&a.open())[0].contains("snooze=1"),
+        "{:?}",
+        marks(&a.open())
+    );
+    // `sync`'s summary says it too.
+    let text = shopinbox::sync::cli::format_summary(&summary);
+    assert!(text.contains("marks are not shared"), "{text}");
+    // And once the folder can be made, the waiting mark goes up.
+    std::fs::remove_file(s.maildir().join(".shopinbox-state")).unwrap();
+    let report = a.sync(&s).sharing.unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(report.sets_uploaded, 1);
+    assert_eq!(a.open().shared_pending().unwrap(), 0);
 }
