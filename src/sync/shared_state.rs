@@ -68,7 +68,23 @@ pub(super) fn pass(
     if !store.sharing_enabled()? {
         return Ok(None);
     }
-    let report = step(sess, store, listed)?;
+    let report = match step(sess, store, listed) {
+        Ok(r) => r,
+        // The server refused something (a full quota, a folder it will not open): the mail
+        // sync stands, the marks wait locally, and the report says why.
+        Err(
+            e
+            @ (SyncError::Server { .. } | SyncError::NoFolder { .. } | SyncError::Protocol { .. }),
+        ) => SharingReport {
+            folder: Err(e.to_string()),
+            sets_read: 0,
+            changes_applied: 0,
+            sets_uploaded: 0,
+            pending: store.shared_pending()?,
+            unreadable: Vec::new(),
+        },
+        Err(e) => return Err(e),
+    };
     // For `config check`: what the last pass could share.
     store.set_sharing_status(&report.line())?;
     Ok(Some(report))
