@@ -13,10 +13,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+mod attachments;
 mod bulk;
 mod check;
 mod completions;
 mod customer;
+mod notify;
+pub use notify::counts_line as notify_counts_line;
+mod orders;
 mod proactive;
 mod trust;
 
@@ -58,6 +62,20 @@ pub enum Command {
     Show {
         /// Conversation id.
         id: i64,
+        /// List the conversation's attachments, numbered for `attachment ID N`.
+        #[arg(long)]
+        attachments: bool,
+    },
+    /// Save attachment N of a conversation (numbers from `show ID --attachments`) into your
+    /// Downloads folder under a safe name, never overwriting; -o gives a file or folder.
+    Attachment {
+        /// Conversation id.
+        id: i64,
+        /// Attachment number.
+        n: usize,
+        /// Where to write it (a new file, or a folder).
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
     /// Import .eml files, Maildirs or mbox files into the store.
     Import {
@@ -100,6 +118,18 @@ pub enum Command {
         /// Forget the corrected first name and guess it from the mail again.
         #[arg(long, conflicts_with = "first_name")]
         clear_first_name: bool,
+    },
+    /// Import the shop's own order export: `orders import FILE.csv` (Shopify, WooCommerce,
+    /// Etsy, or the columns named in [orders.import]).
+    Orders {
+        #[command(subcommand)]
+        command: orders::OrdersArg,
+    },
+    /// Tell the customers an event affects: choose them by their orders, read every message,
+    /// then send (one message each, at your provider's pace).
+    Notify {
+        #[command(subcommand)]
+        command: notify::NotifyArg,
     },
     /// Dismiss possible duplicate orders ("not a duplicate"); --undo brings them back.
     /// Several ids change together or not at all.
@@ -160,6 +190,9 @@ pub enum Command {
         /// instead of decoded for reading.
         #[arg(long)]
         raw: bool,
+        /// Attach a file (repeat for several); the outbox keeps its bytes.
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
     },
     /// Replies waiting to be sent, failed or uncertain; retry or settle them.
     Outbox {
@@ -509,7 +542,10 @@ impl Env {
             let store = crate::demo::build_demo_store(dir.path(), clock)
                 .context("cannot build the demo store")?;
             // The demo never touches the owner's real configuration folder.
-            config.templates_dir = Some(dir.path().join("templates"));
+            let templates = dir.path().join("templates");
+            crate::demo::templates::install(&templates)
+                .context("cannot write the demo's templates")?;
+            config.templates_dir = Some(templates);
             return Ok(Env {
                 config,
                 config_path: None,
@@ -674,7 +710,12 @@ fn run(cli: Cli) -> Result<i32> {
                         let first = env
                             .store
                             .greeting_name(&r.customer_addr, r.customer_name.as_deref())?;
-                        Ok(row_json(r, first, env.now, &cal))
+                        let mut json = row_json(r, first, env.now, &cal);
+                        // A reply to a notice is marked with its campaign (issue 27).
+                        if let Some((_, name)) = env.store.campaign_of_conversation(r.id)? {
+                            json["campaign"] = name.into();
+                        }
+                        Ok(json)
                     })
                     .collect::<Result<Vec<_>>>()?;
                 let mut out = std::io::stdout().lock();
@@ -685,9 +726,21 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Some(Command::Show { id }) => {
+        Some(Command::Show { id, attachments }) => {
             let env = Env::open(&cli, cli.demo)?;
-            show_conversation(&env, *id)?;
+            if *attachments {
+                out!("{}", attachments::list_text(&env.store, *id)?);
+            } else {
+                show_conversation(&env, *id)?;
+            }
+            Ok(0)
+        }
+        Some(Command::Attachment { id, n, output }) => {
+            let env = Env::open(&cli, cli.demo)?;
+            let save_dir = env.config.attachments.save_dir.clone();
+            let path =
+                attachments::save(&env.store, *id, *n, output.as_deref(), save_dir.as_deref())?;
+            outln!("Saved {}", path.display());
             Ok(0)
         }
         Some(Command::Import { paths }) => {
@@ -849,6 +902,8 @@ fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Some(Command::Orders { command }) => orders::run(&cli, command),
+        Some(Command::Notify { command }) => notify::run(&cli, command),
         Some(Command::NotDuplicate { ids, undo }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             out!("{}", bulk::not_duplicate(&mut env.store, ids, *undo)?);
@@ -887,6 +942,7 @@ fn run(cli: Cli) -> Result<i32> {
             template,
             send,
             raw,
+            attach,
         }) => {
             let mut env = Env::open(&cli, cli.demo)?;
             let outbox_dir = env.demo_outbox_dir()?;
@@ -897,6 +953,7 @@ fn run(cli: Cli) -> Result<i32> {
                 send: *send,
                 raw: *raw,
                 demo_dir: outbox_dir.as_deref(),
+                attach,
             };
             let out = crate::send::cli::reply_cli(
                 &env.config,
@@ -1286,6 +1343,13 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         writeln!(out, "Due: {}", deadline::format_local(due, env.now, &cal))?;
     }
     proactive::write_flags(&mut out, "", &row)?;
+    if let Some((cid, name)) = env.store.campaign_of_conversation(id)? {
+        writeln!(
+            out,
+            "Campaign: {} (`shopinbox notify show {cid}`)",
+            crate::mail::sanitize::line(&name)
+        )?;
+    }
     for m in &msgs {
         let from = m
             .from
@@ -1368,7 +1432,10 @@ pub fn rules_text(store: &Store) -> Result<String> {
 fn print_customer(env: &Env, addr: &str) -> Result<()> {
     let cal = env.config.calendar();
     let info = env.store.customer(addr)?;
-    if info.conversations.is_empty() && info.notes.is_empty() && info.first_name_override.is_none()
+    if info.conversations.is_empty()
+        && info.notes.is_empty()
+        && info.first_name_override.is_none()
+        && info.orders.is_empty()
     {
         bail!("there is no mail from {addr} in the store");
     }

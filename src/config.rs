@@ -10,7 +10,11 @@
 
 mod later;
 pub use later::suggestion;
+mod attachments;
 mod orders;
+mod outreach;
+pub use attachments::AttachmentSettings;
+pub use outreach::OutreachConfig;
 pub mod problems;
 
 use crate::deadline::{self, Calendar};
@@ -114,8 +118,13 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("templates", &["dir"]),
     // Any name: the owner's own offers ({offer.NAME} in templates).
     ("offers", &[]),
-    ("orders", &["duplicate_window_hours", "source"]),
+    ("orders", &["duplicate_window_hours", "source", "import"]),
     ("send", &["undo_seconds"]),
+    ("outreach", &["per_minute", "per_day"]),
+    (
+        "attachments",
+        &["open_command", "save_dir", "max_send_mb", "inline_images"],
+    ),
     ("sharing", &["enabled", "name"]),
 ];
 
@@ -436,6 +445,13 @@ pub struct Config {
     /// `[send] undo_seconds`: how long a reply sent from the inbox waits in the outbox before
     /// it goes out, so `u` can take it back. 0: no window.
     pub undo_seconds: u64,
+    /// `[orders.import]`: the columns of an order export that is not Shopify's, WooCommerce's
+    /// or Etsy's.
+    pub order_import: Option<crate::outreach::import::ColumnMapping>,
+    /// `[outreach]`: how fast notices go out (default: the provider's limits).
+    pub outreach: OutreachConfig,
+    /// `[attachments]`: opening, saving and the largest reply.
+    pub attachments: AttachmentSettings,
     /// `[sharing]` (issue 26): this installation's name when its marks are shared with the
     /// other copies on the mailbox through the server (`enabled = true`); `None`: kept local.
     pub sharing: Option<String>,
@@ -532,6 +548,9 @@ impl Config {
                 .collect(),
             orders: crate::mail::order_mail::OrderRules::default(),
             undo_seconds: DEFAULT_UNDO_SECONDS,
+            order_import: None,
+            outreach: OutreachConfig::default(),
+            attachments: AttachmentSettings::default(),
             sharing: None,
         }
     }
@@ -647,6 +666,10 @@ struct RawConfig {
     orders: orders::RawOrders,
     #[serde(default)]
     send: RawSend,
+    #[serde(default)]
+    outreach: outreach::RawOutreach,
+    #[serde(default)]
+    attachments: attachments::RawAttachments,
     #[serde(default)]
     sharing: RawSharing,
 }
@@ -994,7 +1017,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn build(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+    fn build(&self, mut raw: RawConfig) -> Result<Config, ConfigError> {
         let base = self.path.parent();
         let shop = self.shop(raw.shop)?;
         let calendar = self.calendar(raw.hours)?;
@@ -1191,7 +1214,10 @@ impl<'a> Ctx<'a> {
             keys: raw.keys,
             templates_dir,
             offers,
+            order_import: outreach::build_import(self, raw.orders.import.take())?,
+            outreach: outreach::build_outreach(self, raw.outreach)?,
             orders: orders::build(self, raw.orders)?,
+            attachments: attachments::build(self, raw.attachments, base)?,
             undo_seconds: match raw.send.undo_seconds {
                 None => DEFAULT_UNDO_SECONDS,
                 Some(n) if (0..=MAX_UNDO_SECONDS as i64).contains(&n) => n as u64,
@@ -2268,6 +2294,34 @@ reply = ["r", "enter"]
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("send.undo_seconds"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn attachments_section_has_defaults_and_is_checked() {
+        let cfg = parse(GOOD).unwrap();
+        assert_eq!(cfg.attachments, AttachmentSettings::default());
+        assert_eq!(cfg.attachments.max_send_bytes, 20_000_000);
+        let cfg = parse(&format!(
+            "{GOOD}\n[attachments]\nmax_send_mb = 10\nopen_command = \"my-viewer --new\"\ninline_images = false\n"
+        ))
+        .unwrap();
+        assert_eq!(cfg.attachments.max_send_bytes, 10_000_000);
+        assert_eq!(
+            cfg.attachments.open_command.as_deref(),
+            Some("my-viewer --new")
+        );
+        assert!(!cfg.attachments.inline_images);
+        for (bad, key) in [
+            ("max_send_mb = 0", "attachments.max_send_mb"),
+            ("max_send_mb = 500", "attachments.max_send_mb"),
+            ("open_command = \" \"", "attachments.open_command"),
+            ("save_dir = \"\"", "attachments.save_dir"),
+        ] {
+            let err = parse(&format!("{GOOD}\n[attachments]\n{bad}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(key), "{bad}: {err}");
         }
     }
 

@@ -7,6 +7,7 @@
 //! Pure cores ([`deadline`], [`mail`], [`template`], sync planning) have no IO.
 
 pub mod app;
+pub mod attach;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -14,12 +15,14 @@ pub mod deadline;
 pub mod demo;
 pub mod exit;
 pub mod human_time;
+pub mod imap;
 pub mod import;
 pub mod layout;
 pub mod login;
 pub mod mail;
 pub mod net;
 pub mod oauth;
+pub mod outreach;
 pub mod review;
 pub mod send;
 pub mod setup;

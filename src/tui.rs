@@ -56,6 +56,8 @@ enum LoopEvent {
     InputFailed(String),
     /// SIGHUP or SIGTERM: the terminal is closed or the process is asked to end.
     Hangup,
+    /// Work done off the UI thread (decoded attachments), as the action it becomes.
+    Done(Action),
 }
 
 /// Opens the store at `store_path` and runs the inbox until the owner quits.
@@ -106,14 +108,17 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     let size = terminal.size().context("cannot read the terminal size")?;
     let clock = options.clock;
     let mut app = App::new(data, app_options, clock.now(), size.width, size.height);
+    let events = tx.clone();
+    let done = tx.clone();
     let input = InputThread::spawn(tx);
     let result = event_loop(
         &mut terminal,
         &mut app,
-        &rx,
+        (&rx, &done),
         &input,
         commands.as_ref(),
         clock,
+        &events,
     );
     input.stop();
     if let Some(c) = &commands {
@@ -132,10 +137,11 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
-    rx: &Receiver<LoopEvent>,
+    (rx, done): (&Receiver<LoopEvent>, &Sender<LoopEvent>),
     input: &InputThread,
     commands: Option<&Sender<WorkerCommand>>,
     clock: Clock,
+    events: &Sender<LoopEvent>,
 ) -> anyhow::Result<()> {
     // The loop's own monotonic clock for telling double clicks (never the wall clock).
     let started = std::time::Instant::now();
@@ -180,6 +186,7 @@ fn event_loop(
                 _ => None,
             },
             Ok(LoopEvent::Worker(ev)) => Some(Action::Worker(ev)),
+            Ok(LoopEvent::Done(action)) => Some(action),
             // Nobody can answer any more: unsent replies go out without asking.
             Ok(LoopEvent::InputFailed(e)) => {
                 input_error.get_or_insert(e);
@@ -224,6 +231,23 @@ fn event_loop(
                     });
                 }
             }
+            Effect::DecodeAttachments(job) => {
+                // MIME and image decoding stay off the UI thread; a hostile message costs
+                // this thread's time, never a frame.
+                let done = done.clone();
+                let spawned = thread::Builder::new()
+                    .name("attachments".into())
+                    .spawn(move || {
+                        let action = crate::app::attachments::decoded_action(&job);
+                        let _ = done.send(LoopEvent::Done(action));
+                    });
+                if spawned.is_err() {
+                    app.update(Action::Notify {
+                        text: "Cannot read the attachments right now (no thread could be started); open the conversation again.".to_string(),
+                        error: true,
+                    });
+                }
+            }
             Effect::OpenRaw { message, opener } => {
                 let note = open_raw(terminal, input, app, message, opener);
                 if let Some((text, error)) = note {
@@ -240,6 +264,14 @@ fn event_loop(
                 if sent != Some(true) {
                     app.update(Action::Notify {
                         text: "The reply is saved in the outbox, but the send worker is not running; `shopinbox outbox` sends it.".to_string(),
+                        error: true,
+                    });
+                }
+            }
+            Effect::StartCampaign { id, not_before } => {
+                if let Err(e) = spawn_campaign(app, id, not_before, clock, events.clone()) {
+                    app.update(Action::Notify {
+                        text: e,
                         error: true,
                     });
                 }
@@ -600,4 +632,89 @@ impl InputThread {
         self.stop.store(true, Ordering::Relaxed);
         self.resume();
     }
+}
+
+/// Sends a campaign on its own thread with its own store connection (issue 27): the runner
+/// keeps the provider's pace and reads the campaign's state between notices, so `s` on the
+/// Outreach screen (a store write) stops it. Each notice that goes out is an outbox change the
+/// screens reload on; a failure is reported on the status line.
+fn spawn_campaign(
+    app: &App,
+    id: i64,
+    not_before: chrono::DateTime<chrono::Utc>,
+    clock: Clock,
+    events: Sender<LoopEvent>,
+) -> Result<(), String> {
+    let (Some(cfg), Some(store)) = (app.options.config.clone(), app.data.store()) else {
+        return Err("Campaigns need the mail store and the configuration.".to_string());
+    };
+    let Some(path) = store.connection().path().map(std::path::PathBuf::from) else {
+        return Err("Campaigns need a store on disk.".to_string());
+    };
+    let ctx = store.context().clone();
+    let demo = app.options.demo;
+    thread::spawn(move || {
+        let report = |message: String| {
+            let _ = events.send(LoopEvent::Worker(WorkerEvent::Error { message }));
+        };
+        let result = (|| -> anyhow::Result<crate::outreach::runner::RunEnd> {
+            let mut store = Store::open(&path, ctx)?;
+            let demo_dir = demo.then(|| {
+                std::env::var_os("SHOPINBOX_DEMO_OUTBOX")
+                    .filter(|v| !v.is_empty())
+                    .map(std::path::PathBuf::from)
+                    .unwrap_or_else(|| std::env::temp_dir().join("shopinbox-demo-outbox"))
+            });
+            if let Some(d) = &demo_dir {
+                std::fs::create_dir_all(d)?;
+            }
+            let delivery = crate::send::flow::delivery(&cfg, demo_dir.as_deref())?;
+            let mut write_back = crate::send::imap::write_back_for(&cfg, demo)?;
+            let (templates, _) = crate::send::flow::load_templates(&cfg);
+            let (limits, _) = crate::outreach::rate::Limits::for_config(&cfg);
+            let stop = || false;
+            let mut on_event = |e: crate::outreach::runner::Event| {
+                use crate::outreach::runner::Event;
+                match e {
+                    Event::Sent { .. } => {
+                        let _ = events.send(LoopEvent::Worker(WorkerEvent::Outbox));
+                    }
+                    Event::Failed { addr, error, .. } | Event::Uncertain { addr, error, .. } => {
+                        let _ = events.send(LoopEvent::Worker(WorkerEvent::Error {
+                            message: crate::mail::sanitize::line(&format!(
+                                "The notice to {addr} was not sent: {error}; `shopinbox outbox` has it."
+                            )),
+                        }));
+                        let _ = events.send(LoopEvent::Worker(WorkerEvent::Outbox));
+                    }
+                    Event::Warning(_) | Event::Waiting { .. } => {}
+                }
+            };
+            let mut runner = crate::outreach::runner::Runner::new(
+                &cfg,
+                &delivery,
+                write_back.as_mut(),
+                clock,
+                limits,
+                &stop,
+                &mut on_event,
+            );
+            runner.not_before = Some(not_before);
+            runner.run(&mut store, id, &templates)
+        })();
+        match result {
+            Ok(crate::outreach::runner::RunEnd::Failing(e)) => report(crate::mail::sanitize::line(
+                &format!("Campaign {id} paused: sending fails ({e}); `shopinbox notify send {id} --yes` goes on once it is fixed."),
+            )),
+            Ok(crate::outreach::runner::RunEnd::DailyLimit(_)) => report(format!(
+                "Campaign {id} paused: the day's limit is reached; send it again tomorrow."
+            )),
+            Ok(_) => {}
+            Err(e) => report(crate::mail::sanitize::line(&format!(
+                "Campaign {id} stopped: {e}"
+            ))),
+        }
+        let _ = events.send(LoopEvent::Worker(WorkerEvent::Outbox));
+    });
+    Ok(())
 }

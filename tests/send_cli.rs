@@ -51,6 +51,7 @@ fn reply_prints_the_rendered_message_without_sending() {
         send: false,
         raw: false,
         demo_dir: None,
+        attach: &[],
     };
     let out = reply_cli(&cfg, &mut store, args, &mut NoWriteBack, now).unwrap();
     // Decoded for reading: names and text as written, no MIME plumbing.
@@ -304,6 +305,7 @@ Date: Tue, 24 Nov 2026 09:30:00 +0100\r\n\r\nHola, el cuenco llegó roto.\r\n"
         send: false,
         raw: false,
         demo_dir: None,
+        attach: &[],
     };
     let readable = reply_cli(&cfg, &mut store, args, &mut NoWriteBack, now).unwrap();
     assert!(

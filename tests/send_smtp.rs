@@ -544,6 +544,7 @@ fn demo_mode_writes_eml_files() {
             send: true,
             raw: false,
             demo_dir: Some(&out),
+            attach: &[],
         },
         &mut NoImap,
         now(),

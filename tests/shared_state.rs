@@ -140,12 +140,13 @@ fn state_messages(s: &MailServers) -> (usize, usize) {
         .expect("the state folder exists");
     c.examine(name).unwrap();
     let fetched = c
-        .fetch("1:*", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]")
+        .uid_fetch("1:*", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]")
         .unwrap();
     let ids: Vec<String> = fetched
         .iter()
         .filter_map(|f| {
-            f.header()
+            f.header
+                .as_deref()
                 .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
         })
         .collect();

@@ -54,7 +54,6 @@ fn cyrus_looks_like_fastmail() {
     ] {
         assert!(caps.has_str(cap), "Cyrus does not offer {cap}");
     }
-    drop(caps);
     let list = c.list(Some(""), Some("*")).unwrap();
     let mut names: Vec<String> = list.iter().map(|n| n.name().to_string()).collect();
     names.sort();

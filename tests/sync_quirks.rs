@@ -266,3 +266,88 @@ fn nothing_synced_is_a_failure_not_a_partial_sync() {
          exist, or must be subscribed to.\"; check [imap] folders and sent_folder"
     );
 }
+
+/// A Sent copy the server keeps refusing (the configured Sent folder does not exist) is not
+/// retried forever: after `MAX_REFUSALS` attempts the job ends as failed, with the server's own
+/// words kept where the outbox listing shows them, and it is not tried again.
+#[test]
+fn a_sent_copy_the_server_keeps_refusing_ends_as_failed_in_its_words() {
+    use shopinbox::sync::jobs;
+    let server = RecordedImap::start(Script::courier(), &["INBOX", "INBOX.Sent"]);
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with_sent_reply(dir.path());
+    let mut acc = account(&server);
+    acc.sent_folder = Some("Gesendet".to_string());
+    let run =
+        || shopinbox::sync::run_jobs(&acc, store.connection(), jobs::Select::default(), now());
+    for attempt in 1..jobs::MAX_REFUSALS {
+        let r = run();
+        assert_eq!(
+            (r.done, r.waiting, r.failed),
+            (0, 1, 0),
+            "attempt {attempt}: {r:?}"
+        );
+    }
+    let r = run();
+    assert_eq!((r.done, r.waiting, r.failed), (0, 0, 1), "{r:?}");
+    let words = "Mailbox does not exist, or must be subscribed to.";
+    assert!(r.problems[0].contains(words), "{r:?}");
+    assert!(r.problems[0].contains("stopped trying"), "{r:?}");
+    let conn = store.connection();
+    assert_eq!(jobs::pending_count(conn).unwrap(), 0);
+    let reply: i64 = conn
+        .query_row("SELECT id FROM outbox", [], |r| r.get(0))
+        .unwrap();
+    let failed = jobs::failed_for_reply(conn, reply).unwrap();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, jobs::JobKind::AppendSent);
+    assert!(failed[0].1.contains(words), "{failed:?}");
+    // Not tried again.
+    let seen = server.log().len();
+    assert_eq!(run(), shopinbox::sync::JobsReport::default());
+    assert_eq!(server.log().len(), seen);
+    assert!(server.messages("INBOX.Sent").is_empty());
+}
+
+/// The worker's kept connection reuses the folder list of its previous pass (one LIST less per
+/// pass) while every configured folder was listed; a configured folder that is missing makes
+/// each pass list the folders again, so it is found once it appears.
+#[test]
+fn a_kept_connection_lists_the_folders_again_only_when_something_configured_was_missing() {
+    let lists = |server: &RecordedImap| {
+        server
+            .log()
+            .iter()
+            .filter(|l| l.split(' ').nth(1) == Some("LIST"))
+            .count()
+    };
+    let server = RecordedImap::start(Script::courier(), &["INBOX", "INBOX.Sent"]);
+    let mut acc = account(&server);
+    acc.sent_folder = Some("Sent".into());
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = support::berlin_shop("hello@alphx.shop", "2026-12-01T10:00:00Z");
+    let mut store = Store::open(&dir.path().join("store.db"), ctx.clone()).unwrap();
+    let mut kept = shopinbox::sync::KeptSession::default();
+    let opts = SyncOptions::default();
+    for _ in 0..3 {
+        shopinbox::sync::sync_kept(&acc, &mut store, &opts, &mut kept, &mut |_| {}).unwrap();
+    }
+    assert_eq!(kept.logins(), 1);
+    assert_eq!(lists(&server), 1, "{:#?}", server.log());
+    kept.close();
+
+    // A configured folder the server does not list: every pass lists again.
+    let server = RecordedImap::start(Script::courier(), &["INBOX", "INBOX.Sent"]);
+    let mut acc = account(&server);
+    acc.sent_folder = Some("Sent".into());
+    acc.extra_folders = vec!["Bestellungen".into()];
+    let mut store = Store::open(&dir.path().join("store2.db"), ctx).unwrap();
+    let mut kept = shopinbox::sync::KeptSession::default();
+    for _ in 0..2 {
+        let sum =
+            shopinbox::sync::sync_kept(&acc, &mut store, &opts, &mut kept, &mut |_| {}).unwrap();
+        assert_eq!(sum.failed.len(), 1, "{sum:?}");
+    }
+    assert_eq!(lists(&server), 2, "{:#?}", server.log());
+    kept.close();
+}

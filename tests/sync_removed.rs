@@ -48,10 +48,14 @@ fn server_ids(s: &MailServers, mailbox: &str) -> Vec<String> {
     let mb = c.examine(mailbox).unwrap();
     let mut out = Vec::new();
     if mb.exists > 0 {
-        let fetches = c.uid_fetch("1:*", "(UID ENVELOPE)").unwrap();
-        for f in fetches.iter() {
-            let raw = f.envelope().and_then(|e| e.message_id).unwrap_or_default();
-            let id = shopinbox::mail::parse::msg_ids(&String::from_utf8_lossy(raw));
+        let fetches = c
+            .uid_fetch("1:*", "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            .unwrap();
+        for f in fetches {
+            let header =
+                String::from_utf8_lossy(f.header.as_deref().unwrap_or_default()).into_owned();
+            let value = header.split_once(':').map(|(_, v)| v).unwrap_or_default();
+            let id = shopinbox::mail::parse::msg_ids(value);
             out.push(id.into_iter().next().unwrap_or_default());
         }
     }

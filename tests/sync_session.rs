@@ -221,3 +221,78 @@ fn messages_expunged_between_listing_and_fetch_are_skipped() {
     }
     sess.logout();
 }
+
+/// The pipelined download against the real server: several UID FETCH commands in flight, each
+/// set's messages handed out in the order the sets were asked for, a message expunged meanwhile
+/// left out, a stop drains what is in flight and leaves the connection usable.
+#[test]
+fn fetch_pipelined_hands_out_each_set_in_order() {
+    let s = MailServers::start();
+    let uids: Vec<u32> = (1..=9)
+        .map(|n| s.append("INBOX", &msg(n), &[], None))
+        .collect();
+    s.expunge("INBOX", &[uids[4]]);
+    let mut sess = ImapSession::connect(&account(&s, Security::Tls)).unwrap();
+    sess.examine("INBOX").unwrap();
+    let sets = [
+        format!("{}:{}", uids[0], uids[2]),
+        uids[3].to_string(),
+        format!("{}:{}", uids[4], uids[5]),
+        format!("{}:{}", uids[6], uids[8]),
+    ];
+    let asked = std::cell::Cell::new(0usize);
+    let mut batches: Vec<Vec<u32>> = Vec::new();
+    let mut first_seen_after = None;
+    sess.fetch_pipelined(
+        3,
+        &mut || {
+            asked.set(asked.get() + 1);
+            sets.get(asked.get() - 1).cloned()
+        },
+        &mut |m| {
+            first_seen_after.get_or_insert(asked.get());
+            assert!(m
+                .iter()
+                .all(|m| m.raw == msg(uids.iter().position(|u| *u == m.uid).unwrap() as u32 + 1)));
+            batches.push(m.iter().map(|m| m.uid).collect());
+            Ok(true)
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        first_seen_after,
+        Some(3),
+        "three commands in flight before the first answer"
+    );
+    assert_eq!(
+        batches,
+        vec![
+            uids[0..3].to_vec(),
+            vec![uids[3]],
+            vec![uids[5]],
+            uids[6..9].to_vec()
+        ]
+    );
+
+    // Stopping after the first set: nothing more is asked for, the rest is read and dropped.
+    let asked = std::cell::Cell::new(0usize);
+    let mut handed = 0;
+    sess.fetch_pipelined(
+        2,
+        &mut || {
+            asked.set(asked.get() + 1);
+            sets.get(asked.get() - 1).cloned()
+        },
+        &mut |_| {
+            handed += 1;
+            Ok(false)
+        },
+    )
+    .unwrap();
+    assert_eq!((asked.get(), handed), (2, 1));
+    assert_eq!(
+        sess.fetch_messages(&uids[8].to_string()).unwrap()[0].raw,
+        msg(9)
+    );
+    sess.logout();
+}

@@ -310,3 +310,28 @@ fn demo_marks_rows_and_acts_on_all_of_them() {
     t.keys(&["q"]);
     t.wait_for("the program to exit", |s| s.contains("EXITED 0"));
 }
+
+/// Issue 27 in the real binary: `O` opens the Outreach screen on the demo's finished campaign,
+/// `f` and Enter show a German customer's notice exactly as it was written, Esc and `q` leave.
+#[test]
+fn demo_outreach_screen_shows_campaign_customers_and_their_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start_demo(dir.path(), "outreach", "");
+    t.wait_for("the inbox", |s| {
+        s.contains("Needs reply") && s.contains("State")
+    });
+    t.keys(&["O"]);
+    let screen = t.wait_for("the Outreach screen", |s| {
+        s.contains("Outreach · 1 campaign")
+    });
+    assert!(screen.contains("Kiln repair"), "{screen}");
+    assert!(screen.contains("4 sent"), "{screen}");
+    t.keys(&["f", "j", "Enter"]);
+    let preview = t.wait_for("the notice", |s| s.contains("as it will be sent"));
+    assert!(
+        preview.contains("Hallo Katrin"),
+        "the German version:\n{preview}"
+    );
+    t.keys(&["Escape", "Escape", "q"]);
+    t.wait_for("the program to exit", |s| s.contains("EXITED 0"));
+}

@@ -654,6 +654,7 @@ fn snoozed_conversations_have_their_own_view_with_a_count() {
 /// `?` through the real key path lists every action with its keys (the owner's remapping
 /// included), its name in the config's `[keys]` table and what it does, on one line each when
 /// the terminal is wide enough; `Esc` closes it.
+/// At 72 rows the box shows every action without scrolling.
 #[test]
 fn help_shows_each_actions_config_name_beside_its_keys() {
     let mut keys = std::collections::BTreeMap::new();
@@ -667,10 +668,10 @@ fn help_shows_each_actions_config_name_beside_its_keys() {
         fixed_now: Some(now()),
         ..shopinbox::app::AppOptions::default()
     };
-    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 60);
+    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 72);
     ui_support::press(&mut app, "?");
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
-    let text = ui_support::screen_text(&ui_support::render(&app, 100, 60));
+    let text = ui_support::screen_text(&ui_support::render(&app, 100, 72));
     let name_w = Command::ALL.iter().map(|c| c.name().len()).max().unwrap();
     assert!(text.contains("Name in [keys]"), "{text}");
     for c in Command::ALL {

@@ -114,6 +114,15 @@ fn demo_screens(w: u16, h: u16) -> Vec<(&'static str, String)> {
     cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Stats);
     out.push(("demo_stats", shot(&app, w, h)));
+    cmd(&mut app, Command::Back);
+    // Issue 27: the demo's finished campaign, then its customers.
+    cmd(&mut app, Command::Outreach);
+    out.push(("demo_outreach", shot(&app, w, h)));
+    cmd(&mut app, Command::NextFocus);
+    cmd(&mut app, Command::Down);
+    out.push(("demo_outreach_customers", shot(&app, w, h)));
+    cmd(&mut app, Command::Open);
+    out.push(("demo_outreach_preview", shot(&app, w, h)));
     out
 }
 
@@ -292,9 +301,9 @@ fn help_lists_every_key_of_the_keymap() {
         ..AppOptions::default()
     };
     // Tall enough for the whole help (the commands, the text-field keys, the mouse).
-    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 72);
+    let mut app = App::new(Box::new(Fake::sample()), options, now(), 100, 74);
     cmd(&mut app, Command::Help);
-    let text = shot(&app, 100, 72);
+    let text = shot(&app, 100, 74);
     for c in Command::ALL {
         assert!(text.contains(c.description()), "help lacks {:?}", c);
     }

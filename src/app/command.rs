@@ -52,15 +52,24 @@ pub enum Command {
     Stats,
     Outbox,
     Rules,
+    Outreach,
     Help,
     Messages,
     ToggleMark,
     SelectRange,
+    NextAttachment,
+    PrevAttachment,
+    OpenAttachment,
+    SaveAttachment,
+    SaveAllAttachments,
+    ToggleImages,
+    AttachFile,
+    RemoveAttachment,
 }
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 51] = [
+    pub const ALL: [Command; 60] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -108,10 +117,19 @@ impl Command {
         Command::Stats,
         Command::Outbox,
         Command::Rules,
+        Command::Outreach,
         Command::Help,
         Command::Messages,
         Command::ToggleMark,
         Command::SelectRange,
+        Command::NextAttachment,
+        Command::PrevAttachment,
+        Command::OpenAttachment,
+        Command::SaveAttachment,
+        Command::SaveAllAttachments,
+        Command::ToggleImages,
+        Command::AttachFile,
+        Command::RemoveAttachment,
     ];
 
     /// The name used in the `[keys]` config table.
@@ -164,10 +182,19 @@ impl Command {
             Command::Stats => "stats",
             Command::Outbox => "outbox",
             Command::Rules => "rules",
+            Command::Outreach => "outreach",
             Command::Help => "help",
             Command::Messages => "messages",
             Command::ToggleMark => "toggle_mark",
             Command::SelectRange => "select_range",
+            Command::NextAttachment => "next_attachment",
+            Command::PrevAttachment => "prev_attachment",
+            Command::OpenAttachment => "open_attachment",
+            Command::SaveAttachment => "save_attachment",
+            Command::SaveAllAttachments => "save_all_attachments",
+            Command::ToggleImages => "toggle_images",
+            Command::AttachFile => "attach_file",
+            Command::RemoveAttachment => "remove_attachment",
         }
     }
 
@@ -221,10 +248,19 @@ impl Command {
             Command::Stats => "statistics and the morning report",
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",
+            Command::Outreach => "outreach: campaigns and their counts",
             Command::Help => "this help",
             Command::Messages => "the last status messages of this session, whole",
             Command::ToggleMark => "inbox list: mark/unmark a row; a s x u act on all",
             Command::SelectRange => "inbox list: start/end marking a range",
+            Command::NextAttachment => "select the next attachment",
+            Command::PrevAttachment => "select the previous attachment",
+            Command::OpenAttachment => "open the attachment (never a program)",
+            Command::SaveAttachment => "save the attachment (Downloads)",
+            Command::SaveAllAttachments => "save all attachments",
+            Command::ToggleImages => "show/hide images in the conversation",
+            Command::AttachFile => "reply: attach a file",
+            Command::RemoveAttachment => "reply: remove the last file",
         }
     }
 

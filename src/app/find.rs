@@ -131,7 +131,7 @@ impl App {
             Screen::Outbox(_) => Some(FindScope::Outbox),
             Screen::Rules(_) => Some(FindScope::Rules),
             Screen::Stats(_) => Some(FindScope::Stats),
-            Screen::Templates(_) | Screen::Confirm(_) => None,
+            Screen::Templates(_) | Screen::Confirm(_) | Screen::Outreach(_) => None,
         }
     }
 

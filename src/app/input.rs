@@ -128,7 +128,11 @@ impl LineEditor {
                 EditKey::Yank => InputRequest::Yank,
                 EditKey::Undo => return,
             },
-            InputKey::Up | InputKey::Down | InputKey::Submit | InputKey::Cancel => return,
+            InputKey::Up
+            | InputKey::Down
+            | InputKey::Submit
+            | InputKey::Cancel
+            | InputKey::Complete => return,
         };
         self.input.handle(req);
     }

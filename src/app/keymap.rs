@@ -186,7 +186,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 51] = [
+    let table: [(Command, &[&'static str]); 60] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -234,8 +234,17 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Stats, &["T", "7"]),
         (Outbox, &["o"]),
         (Rules, &["R"]),
+        (Outreach, &["O"]),
         (Help, &["?", "F1"]),
         (Messages, &["!"]),
+        (NextAttachment, &["A"]),
+        (PrevAttachment, &["A-a"]),
+        (OpenAttachment, &["C-o"]),
+        (SaveAttachment, &["W"]),
+        (SaveAllAttachments, &["A-w"]),
+        (ToggleImages, &["I"]),
+        (AttachFile, &["+"]),
+        (RemoveAttachment, &["-"]),
         // The inbox list's own layer (see `Command::list_only`): these keys keep their other
         // meaning everywhere else.
         (ToggleMark, &["Space"]),

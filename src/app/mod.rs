@@ -7,6 +7,8 @@
 //! that needs the outside world (a pager, `$EDITOR`, the network) comes back as an [`Effect`]
 //! for the loop.
 
+pub mod attach_file;
+pub mod attachments;
 pub mod bulk;
 pub mod command;
 mod customer;
@@ -21,6 +23,7 @@ pub mod mouse;
 mod notes;
 mod older;
 pub mod outbox;
+pub mod outreach;
 mod proactive;
 pub mod quit;
 pub mod reply;
@@ -115,6 +118,8 @@ pub enum InputKey {
     Cancel,
     /// A readline edit (C-u, C-w, A-b, …), see [`input::text_key`].
     Edit(EditKey),
+    /// Tab in the file picker: complete the typed path.
+    Complete,
 }
 
 /// Everything that can change the state.
@@ -157,6 +162,8 @@ pub enum Action {
     Hangup,
     /// The loop's wait for the replies sent before quitting is over ([`quit::QUIT_WAIT`]).
     QuitWaitOver,
+    /// A conversation's attachments, decoded off the UI thread.
+    AttachmentsDecoded(attachments::DecodedHandle),
 }
 
 /// How the raw message is shown outside the TUI.
@@ -182,12 +189,21 @@ pub enum Effect {
     /// Quitting: ask the send worker to deliver these (their undo window is dropped), then
     /// wait at most [`quit::QUIT_WAIT`] for the outcome, answering [`Action::QuitWaitOver`].
     SendBeforeQuit(Vec<i64>),
+    /// Decode a conversation's attachments on a thread of their own; answer with
+    /// [`Action::AttachmentsDecoded`] (see [`attachments`]).
+    DecodeAttachments(Box<attachments::DecodeJob>),
     /// Write the raw message to a temp file and open it.
     OpenRaw {
         message: MessageKey,
         opener: Opener,
     },
     SyncNow,
+    /// Send campaign `id` (issue 27) in the background, not before `not_before` (the undo
+    /// window: `s` on the Outreach screen stops it until then and after).
+    StartCampaign {
+        id: i64,
+        not_before: DateTime<Utc>,
+    },
 }
 
 /// The page of the inbox list that is in memory. Only a window around the visible rows is
@@ -226,6 +242,10 @@ pub struct ConversationScreen {
     pub show_quoted: bool,
     /// The customer's notes, shown above the thread (warning notes first).
     pub notes: Vec<crate::store::Note>,
+    /// The campaign this conversation answers (a reply to a notice, issue 27).
+    pub campaign: Option<String>,
+    /// The thread's attachments: decoded off the UI thread, selected, opened, saved.
+    pub attachments: attachments::AttachmentView,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,6 +279,8 @@ pub enum Screen {
     Outbox(outbox::OutboxScreen),
     /// The not-a-customer rules and what each hides.
     Rules(rules::RulesScreen),
+    /// Campaigns (issue 27) and their customers.
+    Outreach(outreach::OutreachScreen),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -348,6 +370,14 @@ pub enum Overlay {
     Snooze(SnoozeMenu),
     Note(NoteEditor),
     FirstName(NameEditor),
+    /// A forwarded message (`message/rfc822`) read inside the conversation.
+    Nested {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
+    },
+    /// The reply's file picker: a path with completion over the folder's entries.
+    AttachFile(attach_file::FilePicker),
 }
 
 /// Something `u` can take back.
@@ -472,6 +502,10 @@ pub struct App {
     pub find: find::FindState,
     /// The last click, to tell a double click (see [`mouse`]).
     last_click: Option<mouse::Click>,
+    /// Private copies of opened attachments, removed when the app ends.
+    pub opened: attachments::OpenedCopies,
+    /// The folder the reply's file picker starts in (the last one used).
+    pub last_attach_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -517,6 +551,8 @@ impl App {
             sync_wanted: false,
             find: find::FindState::default(),
             last_click: None,
+            opened: attachments::OpenedCopies::default(),
+            last_attach_dir: None,
         };
         app.refresh();
         app.messages.observe(&app.status);
@@ -564,6 +600,7 @@ impl App {
                     | Some(Overlay::Note(_))
                     | Some(Overlay::FirstName(_))
                     | Some(Overlay::NotCustomer { .. })
+                    | Some(Overlay::AttachFile(_))
             );
         if wants_text {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -571,6 +608,9 @@ impl App {
                 KeyCode::Char('c') if ctrl => return Some(Action::Command(Command::ForceQuit)),
                 KeyCode::Char('n') if ctrl => InputKey::Down,
                 KeyCode::Char('p') if ctrl => InputKey::Up,
+                KeyCode::Tab if matches!(self.overlay, Some(Overlay::AttachFile(_))) => {
+                    InputKey::Complete
+                }
                 _ => input::text_key(key)?,
             };
             return Some(Action::Input(input));
@@ -597,6 +637,11 @@ impl App {
         if std::mem::take(&mut self.sync_wanted) && effect == Effect::None {
             // The sync worker runs the queued write-back first thing in its pass.
             return Effect::SyncNow;
+        }
+        if effect == Effect::None {
+            if let Some(job) = self.attachment_job() {
+                return job;
+            }
         }
         effect
     }
@@ -647,6 +692,10 @@ impl App {
                         self.refresh();
                     }
                 }
+                Effect::None
+            }
+            Action::AttachmentsDecoded(decoded) => {
+                self.attachments_decoded(decoded);
                 Effect::None
             }
             Action::Worker(ev) => {
@@ -795,6 +844,10 @@ impl App {
                 self.reload_rules();
                 Ok(())
             }
+            Screen::Outreach(_) => {
+                self.reload_outreach();
+                Ok(())
+            }
         };
         if let Err(e) = result {
             self.error(e.sentence());
@@ -888,7 +941,12 @@ impl App {
 
     /// Moves the selection (or the thread scroll) by `delta` rows.
     fn move_by(&mut self, delta: i64) {
-        if let Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) = &mut self.overlay {
+        if let Some(
+            Overlay::Help { scroll }
+            | Overlay::Messages { scroll }
+            | Overlay::Nested { scroll, .. },
+        ) = &mut self.overlay
+        {
             *scroll = scroll.saturating_add_signed(delta as isize);
             return;
         }
@@ -938,6 +996,8 @@ impl App {
                 self.clamp_reply_scroll();
             }
             Some(Screen::Stats(_)) => self.scroll_stats(delta),
+            // The Outreach screen moves in its own command handler.
+            Some(Screen::Outreach(_)) => {}
         }
     }
 
@@ -958,9 +1018,20 @@ impl App {
         // The reply screens own the keyboard: Enter, y, e and Esc mean something else there.
         match self.stack.last() {
             Some(Screen::Templates(_)) => return self.picker_command(cmd),
-            Some(Screen::Confirm(_)) => return self.confirm_command(cmd),
+            Some(Screen::Confirm(_)) => {
+                if let Some(effect) = self.reply_attachment_command(cmd) {
+                    return effect;
+                }
+                return self.confirm_command(cmd);
+            }
             Some(Screen::Outbox(_)) => return self.outbox_command(cmd),
             Some(Screen::Rules(_)) => return self.rules_command(cmd),
+            Some(Screen::Outreach(_)) => return self.outreach_command(cmd),
+            Some(Screen::Conversation(_)) => {
+                if let Some(effect) = self.attachment_command(cmd) {
+                    return effect;
+                }
+            }
             None => {
                 if let Some(effect) = self.bulk_command(cmd) {
                     return effect;
@@ -1010,6 +1081,7 @@ impl App {
             Command::Stats => self.open_stats(),
             Command::Outbox => self.open_outbox(),
             Command::Rules => self.open_rules(),
+            Command::Outreach => self.open_outreach(),
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -1111,6 +1183,17 @@ impl App {
             Command::Messages => self.overlay = Some(Overlay::Messages { scroll: 0 }),
             // Marking is for the inbox list ([`bulk`]); the keys mean other things elsewhere.
             Command::ToggleMark | Command::SelectRange => {}
+            // Attachments are a conversation's ([`attachments`]), files a reply's
+            // ([`attach_file`]); elsewhere the keys say where they work.
+            Command::NextAttachment
+            | Command::PrevAttachment
+            | Command::OpenAttachment
+            | Command::SaveAttachment
+            | Command::SaveAllAttachments
+            | Command::ToggleImages => self.info("Open a conversation to use its attachments."),
+            Command::AttachFile | Command::RemoveAttachment => {
+                self.info("Files are attached on a reply's confirm screen.")
+            }
         }
         Effect::None
     }
@@ -1152,7 +1235,8 @@ impl App {
                 | Screen::Confirm(_)
                 | Screen::Stats(_)
                 | Screen::Outbox(_)
-                | Screen::Rules(_),
+                | Screen::Rules(_)
+                | Screen::Outreach(_),
             ) => None,
         }
     }
@@ -1190,7 +1274,8 @@ impl App {
             | Some(Screen::Confirm(_))
             | Some(Screen::Stats(_))
             | Some(Screen::Outbox(_))
-            | Some(Screen::Rules(_)) => {}
+            | Some(Screen::Rules(_))
+            | Some(Screen::Outreach(_)) => {}
             Some(Screen::Customer(c)) => match c.focus {
                 CustomerFocus::Conversations => {
                     if let Some(id) = c
@@ -1234,12 +1319,19 @@ impl App {
             Ok(messages) => {
                 // Start at the newest message: that is the one to answer.
                 let notes = self.customer_notes(&row.customer_addr);
+                let campaign = self
+                    .data
+                    .store()
+                    .and_then(|s| s.campaign_of_conversation(id).ok().flatten())
+                    .map(|(_, name)| name);
                 let mut screen = ConversationScreen {
                     row,
                     messages,
                     scroll: 0,
                     show_quoted: false,
                     notes,
+                    campaign,
+                    attachments: attachments::AttachmentView::default(),
                 };
                 screen.scroll =
                     crate::layout::thread::last_message_line(&crate::layout::thread::thread_lines(
@@ -1487,6 +1579,8 @@ impl App {
         self.overlay = match overlay {
             Overlay::Help { scroll } => Some(Overlay::Help { scroll }),
             Overlay::Messages { scroll } => Some(Overlay::Messages { scroll }),
+            nested @ Overlay::Nested { .. } => Some(nested),
+            Overlay::AttachFile(p) => self.attach_file_input(p, key),
             Overlay::Search(s) => self.search_input(s, key),
             Overlay::NotCustomer { choices, selected } => {
                 self.not_customer_input(choices, selected, key)

@@ -16,6 +16,8 @@ pub const DOUBLE_CLICK_MS: u64 = 400;
 /// First terminal row of the inbox list: below the view tabs, the summary line and the column
 /// header (see `ui::inbox::draw`; its height is `ui::inbox_list_height`).
 pub const INBOX_LIST_TOP: u16 = 3;
+/// First row of a conversation's thread: below its subject and who-line.
+pub const THREAD_TOP: u16 = 2;
 /// First row of the outbox and rules lists: below their one title line.
 pub const SIMPLE_LIST_TOP: u16 = 1;
 
@@ -55,6 +57,24 @@ impl App {
         let double = is_double(self.last_click, click);
         // A third click starts a new pair rather than opening twice.
         self.last_click = if double { None } else { Some(click) };
+        // In a conversation a click selects the attachment under it; a double click opens it.
+        if let Some(Screen::Conversation(c)) = self.stack.last() {
+            let body = crate::layout::conversation_body_height(self.height);
+            let hit = row
+                .checked_sub(THREAD_TOP)
+                .filter(|&r| r < body)
+                .and_then(|r| self.attachment_at_line(c.scroll + usize::from(r)));
+            let Some(i) = hit else {
+                self.last_click = None;
+                return super::Effect::None;
+            };
+            self.status = None;
+            self.select_attachment(i);
+            if double {
+                return self.command(Command::OpenAttachment);
+            }
+            return super::Effect::None;
+        }
         // In the customer panel a click also moves the focus to the list it lands in.
         let mut focus = None;
         let target = match self.stack.last() {

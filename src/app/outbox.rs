@@ -201,6 +201,12 @@ impl App {
             text: super::reply::normalize_edited(&crate::mail::parse::parse_message(&raw).body),
             follow_up_at: entry.follow_up_at,
             template_name: "(from the outbox)".to_string(),
+            // The outbox keeps the message with its files: they come back with the text.
+            attachments: crate::mail::attachments::parts(&raw)
+                .0
+                .into_iter()
+                .map(|p| crate::send::attachment::OutgoingAttachment::new(p.name, p.mime, p.bytes))
+                .collect(),
         };
         let confirm = super::ConfirmReply {
             to: crate::mail::sanitize::line(&super::reply::recipient_line(&draft.original)),

@@ -445,10 +445,11 @@ impl App {
             _ => {
                 let km = &self.options.keymap;
                 let hint = format!(
-                    "{} sends, {} or {} shows and edits the whole text in $EDITOR, {} goes back.",
+                    "{} sends, {} or {} shows and edits the whole text in $EDITOR, {} attaches a file, {} goes back.",
                     km.hint(C::Send),
                     km.hint(C::Open),
                     km.hint(C::OpenEditor),
+                    km.hint(C::AttachFile),
                     km.hint(C::Back)
                 );
                 self.info(hint);

@@ -141,7 +141,7 @@ impl TextEditor {
             InputKey::End => self.col = self.lines[self.row].len(),
             InputKey::Up => self.vertical(-1),
             InputKey::Down => self.vertical(1),
-            InputKey::Cancel => {}
+            InputKey::Cancel | InputKey::Complete => {}
             InputKey::Edit(e) => self.edit(e),
         }
         self.typing = typing;

@@ -37,7 +37,8 @@ pub fn write_flags(out: &mut impl Write, indent: &str, row: &ConversationRow) ->
     Ok(())
 }
 
-/// The customer's orders from the platform's notifications, newest first.
+/// The customer's orders (notifications and the shop's export), newest first, under what they
+/// add up to: how many, the first one, the total spent and the items.
 pub fn write_orders(
     out: &mut impl Write,
     info: &CustomerInfo,
@@ -47,7 +48,28 @@ pub fn write_orders(
     if info.orders.is_empty() {
         return Ok(());
     }
+    let value = crate::outreach::value::CustomerValue::of(&info.orders);
     writeln!(out, "\nOrders ({}):", info.orders.len())?;
+    if let Some(first) = value.first_order {
+        let spent = value.spent_text();
+        writeln!(
+            out,
+            "  first order {}{}",
+            crate::human_time::day(first, now, cal.tz),
+            if spent.is_empty() {
+                String::new()
+            } else {
+                format!(", total spent {}", sanitize::line(&spent))
+            }
+        )?;
+    }
+    if !value.items.is_empty() {
+        writeln!(
+            out,
+            "  items: {}",
+            crate::layout::fit(&sanitize::line(&value.items_text()), 100)
+        )?;
+    }
     for o in &info.orders {
         writeln!(
             out,

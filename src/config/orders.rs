@@ -13,6 +13,8 @@ pub(super) struct RawOrders {
     duplicate_window_hours: Option<i64>,
     #[serde(default)]
     source: Vec<RawOrderSource>,
+    /// `[orders.import]`: built by [`super::outreach`].
+    pub(super) import: Option<super::outreach::RawImport>,
 }
 
 #[derive(Deserialize)]

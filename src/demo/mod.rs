@@ -12,6 +12,8 @@
 //! that produces that state under the demo's business calendar, whatever weekday or hour the
 //! demo is started. The Date: headers are rewritten to match, so the mail reads consistently.
 
+pub mod templates;
+
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::deadline::{self, Calendar};
@@ -42,6 +44,9 @@ pub enum DemoError {
         #[source]
         source: StoreError,
     },
+    /// A step of the demo's outreach (issue 27) failed.
+    #[error("cannot {0} in the demo store")]
+    Step(&'static str),
     /// A sample's arrival refers to a sample that is not listed before it (a bug in the
     /// manifest; unit-tested so it never ships).
     #[error("cannot place demo message {sample}: it refers to unknown sample {missing}")]
@@ -322,8 +327,11 @@ pub fn build_demo_store_with(
                 source,
             })?;
     }
+    outreach::add(&mut store, now)?;
     Ok(store)
 }
+
+mod outreach;
 
 /// A fixed moment whose plan gives the order mail is stored in (and uids are given) for
 /// every `now`: Wednesday 25 November 2026, 16:30 in Berlin, a late working afternoon.

@@ -2,6 +2,7 @@
 //! string that came from a message, classifying bulk/auto/bounce mail, guessing names and
 //! finding order numbers. Everything here is pure (no IO) and must never panic on hostile input.
 
+pub mod attachments;
 pub mod auth;
 pub mod bounce;
 pub mod classify;

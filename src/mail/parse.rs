@@ -71,11 +71,43 @@ pub fn html_parts(raw: &[u8]) -> Vec<String> {
             attachments: Vec::new(),
             parts: 0,
             html: Some(Vec::new()),
+            bytes: None,
         };
         walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
         walker.html.unwrap_or_default()
     })
     .unwrap_or_default()
+}
+
+/// The attachments of `raw` as [`parse_message`] lists them, each with its decoded bytes (same
+/// order, same limits on depth and part count), and the problems met. Never panics; the
+/// owner's view of the attachments lives in [`super::attachments`].
+pub fn attachment_parts(raw: &[u8]) -> (Vec<Attachment>, Vec<Vec<u8>>, Vec<String>) {
+    std::panic::catch_unwind(|| {
+        let start = if raw.starts_with(b"From ") {
+            line_end(raw, 0)
+        } else {
+            0
+        };
+        let split = split_header_block(&raw[start..]);
+        let headers = parse_headers(&raw[start..start + split.header_end])
+            .map(|(h, _)| h)
+            .unwrap_or_default();
+        let mut walker = Walker {
+            problems: Vec::new(),
+            attachments: Vec::new(),
+            parts: 0,
+            html: None,
+            bytes: Some(Vec::new()),
+        };
+        walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
+        let bytes = walker.bytes.unwrap_or_default();
+        (walker.attachments, bytes, walker.problems)
+    })
+    .unwrap_or_else(|_| {
+        let problem = "cannot read this message's attachments".to_string();
+        (Vec::new(), Vec::new(), vec![problem])
+    })
 }
 
 fn parse_inner(raw: &[u8]) -> ParsedMessage {
@@ -143,6 +175,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
         attachments: Vec::new(),
         parts: 0,
         html: None,
+        bytes: None,
     };
     let texts = walker.entity(&headers, body_bytes, "", 0, false);
     msg.body = render_texts(texts, &mut walker.problems);
@@ -267,6 +300,8 @@ struct Walker {
     parts: usize,
     /// Collects every HTML body part when `Some` (for [`html_parts`]).
     html: Option<Vec<String>>,
+    /// Collects each attachment's decoded bytes when `Some` (for [`attachment_parts`]).
+    bytes: Option<Vec<Vec<u8>>>,
 }
 
 impl Walker {
@@ -441,6 +476,9 @@ impl Walker {
             mime: sanitize::line(&mime),
             size: decoded.len() as u64,
         });
+        if let Some(bytes) = self.bytes.as_mut() {
+            bytes.push(decoded);
+        }
         Vec::new()
     }
 

@@ -23,7 +23,7 @@ use super::{auth, ParsedMessage};
 use regex::Regex;
 use std::sync::LazyLock;
 
-mod attachments;
+pub(crate) mod attachments;
 mod links;
 mod lookalike;
 

@@ -4,8 +4,8 @@
 //!
 //! Why rustls and not native-tls: a fresh machine needs no OpenSSL headers, and certificate
 //! errors come back as typed values that can be turned into one clear sentence for the owner.
-//! Why our own stream type: `imap` 2.4.1 only knows native-tls, but `imap::Client::new` takes
-//! any `Read + Write`, so [`MailStream`] is what the sync hands it.
+//! [`MailStream`] is the one blocking stream type for both: shopinbox's IMAP driver
+//! ([`crate::imap::Connection`]) runs over it.
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -225,8 +225,7 @@ pub fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, NetError> {
     })
 }
 
-/// A blocking connection that is either TLS or (loopback only) plain. Implements `Read + Write`
-/// so that it can be handed to `imap::Client::new`.
+/// A blocking connection that is either TLS or (loopback only) plain (`Read + Write`).
 #[derive(Debug)]
 pub enum MailStream {
     Plain(TcpStream),
@@ -398,7 +397,7 @@ fn handshake_reason(e: &io::Error) -> String {
 
 /// IMAP with STARTTLS (RFC 3501 6.2.1, port 143): read the greeting, ask for CAPABILITY, refuse
 /// unless STARTTLS is offered, upgrade. The returned stream is past the greeting, so the
-/// `imap::Client` made from it must not read one again.
+/// IMAP connection made from it must not read one again.
 pub fn imap_starttls(
     host: &str,
     port: u16,

@@ -25,6 +25,8 @@ pub struct ReplyArgs<'a> {
     pub raw: bool,
     /// Demo mode: deliver into this folder of .eml files instead of SMTP.
     pub demo_dir: Option<&'a Path>,
+    /// Files to attach (`--attach FILE`, repeatable), after the template's own.
+    pub attach: &'a [std::path::PathBuf],
 }
 
 /// Renders the template for the conversation and returns the complete message as it would be
@@ -46,13 +48,29 @@ pub fn reply_cli(
     }
     let template = flow::find_template(&templates, args.template)?;
     let msg = flow::message_to_answer(store, args.conversation)?;
-    let draft = flow::draft(cfg, store, &msg, template, now)?;
+    let mut draft = flow::draft(cfg, store, &msg, template, now)?;
+    for path in args.attach {
+        let file = super::files::read(path).map_err(|e| SendError::Attach(e.to_string()))?;
+        draft.attachments.push(file);
+    }
     if !args.send {
         let composed = flow::compose_draft(cfg, &draft, now)?;
         if args.raw {
             out.push_str(&String::from_utf8_lossy(&composed.raw).replace("\r\n", "\n"));
         } else {
             out.push_str(&super::readable::readable(&composed.raw));
+            for a in &draft.attachments {
+                let _ = writeln!(
+                    out,
+                    "[attached: {} ({}, {})]",
+                    crate::mail::sanitize::line(&a.name),
+                    a.mime,
+                    super::attachment::human_size(a.size())
+                );
+            }
+        }
+        if let Some(why) = flow::check_size(cfg, store, &composed).err() {
+            let _ = writeln!(out, "\nnote: {why}");
         }
         if let Some(at) = draft.follow_up_at {
             let _ = writeln!(
@@ -206,6 +224,20 @@ pub fn outbox_cli(
                 }
                 if let Some(line) = goes_out(&e, now, cfg.calendar.tz) {
                     let _ = writeln!(out, "       {line}");
+                }
+                // A write-back the server refused for good (the error holds its words).
+                let failed = crate::sync::jobs::failed_for_reply(conn, e.id).map_err(|source| {
+                    outbox::OutboxError::Db {
+                        action: "read the write-back of the replies",
+                        source,
+                    }
+                })?;
+                for (kind, err) in failed {
+                    let what = match kind {
+                        crate::sync::jobs::JobKind::AppendSent => "not saved in Sent",
+                        crate::sync::jobs::JobKind::Flags => "not marked answered on the server",
+                    };
+                    let _ = writeln!(out, "       {what}: {err}");
                 }
             }
             Ok(out)

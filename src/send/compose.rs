@@ -9,10 +9,13 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use lettre::message::header::{ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0};
-use lettre::message::Mailbox;
+use lettre::message::header::{
+    ContentTransferEncoding, ContentType, HeaderName, HeaderValue, MIME_VERSION_1_0,
+};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 
+use super::attachment::OutgoingAttachment;
 use crate::mail::Address;
 
 /// Who the shop is, as far as outgoing mail is concerned.
@@ -324,6 +327,21 @@ pub fn compose(
     now: DateTime<Utc>,
     rng: &mut fastrand::Rng,
 ) -> Result<Composed, ComposeError> {
+    compose_with(shop, original, subject, text, &[], now, rng)
+}
+
+/// [`compose`] with files attached: then the message is `multipart/mixed`, the text first,
+/// each file as a base64 part with its `Content-Type` and a `Content-Disposition: attachment`
+/// whose file name is RFC 2231-encoded when it is not plain ASCII.
+pub fn compose_with(
+    shop: &ShopIdentity,
+    original: &Original,
+    subject: &str,
+    text: &str,
+    attachments: &[OutgoingAttachment],
+    now: DateTime<Utc>,
+    rng: &mut fastrand::Rng,
+) -> Result<Composed, ComposeError> {
     let shop_addr = shop.from_address().unwrap_or_default().to_string();
     let from = mailbox(Some(&shop.display_name()), &shop_addr).map_err(|_| {
         ComposeError::BadShopAddress {
@@ -358,9 +376,12 @@ pub fn compose(
         .to(to.clone())
         .message_id(Some(format!("<{message_id}>")))
         .date(SystemTime::from(now))
-        .header(MIME_VERSION_1_0)
-        .header(ContentType::TEXT_PLAIN)
-        .user_agent(format!("shopinbox {}", env!("CARGO_PKG_VERSION")));
+        .header(MIME_VERSION_1_0);
+    // With files the multipart body brings its own Content-Type.
+    if attachments.is_empty() {
+        builder = builder.header(ContentType::TEXT_PLAIN);
+    }
+    builder = builder.user_agent(format!("shopinbox {}", env!("CARGO_PKG_VERSION")));
     if let Some(id) = &in_reply_to {
         builder = builder.in_reply_to(format!("<{id}>"));
     }
@@ -374,7 +395,23 @@ pub fn compose(
         );
     }
     let body = normalize_body(text);
-    let mut message = builder.body(body).map_err(ComposeError::Build)?;
+    let mut message = if attachments.is_empty() {
+        builder.body(body).map_err(ComposeError::Build)?
+    } else {
+        let mut mixed = MultiPart::mixed().singlepart(SinglePart::plain(body));
+        for a in attachments {
+            let ctype = ContentType::parse(&a.mime).unwrap_or_else(|_| {
+                ContentType::parse("application/octet-stream").unwrap_or(ContentType::TEXT_PLAIN)
+            });
+            let part = lettre::message::Attachment::new(attachment_name(&a.name)).body(
+                Body::new_with_encoding(a.bytes.to_vec(), ContentTransferEncoding::Base64)
+                    .unwrap_or_else(Body::new),
+                ctype,
+            );
+            mixed = mixed.singlepart(part);
+        }
+        builder.multipart(mixed).map_err(ComposeError::Build)?
+    };
     message
         .headers_mut()
         .insert_raw(HeaderValue::dangerous_new_pre_encoded(
@@ -390,6 +427,20 @@ pub fn compose(
         in_reply_to,
         raw: message.formatted(),
     })
+}
+
+/// Longest attachment file name sent, in characters (RFC 2231 continues long names).
+const MAX_FILE_NAME_CHARS: usize = 150;
+
+/// A file name safe for the Content-Disposition header: no folders, no controls, never empty.
+fn attachment_name(name: &str) -> String {
+    let name = header_text(&crate::mail::sanitize::filename(name)).replace('"', "'");
+    let name = fold::cap(&name, MAX_FILE_NAME_CHARS);
+    if name.trim().is_empty() {
+        "attachment".to_string()
+    } else {
+        name
+    }
 }
 
 /// Body text as sent: LF line ends (lettre makes CRLF), no stray controls except tabs, one

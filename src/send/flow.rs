@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::attachment::OutgoingAttachment;
 use super::compose::{self, Composed, Original, ShopIdentity};
+use super::files;
 use super::lease::Lease;
 use super::outbox::{self, OutboxEntry, OutboxError, Outcome};
 use super::smtp::{self, Delivery, SmtpSettings};
@@ -36,6 +38,12 @@ pub enum SendError {
     Outbox(#[from] OutboxError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A template's `attach:` file or a file given to attach cannot be read.
+    #[error("{0}")]
+    Attach(String),
+    /// The reply with its attachments is over the size limit; nothing was queued.
+    #[error("{0}")]
+    TooLarge(String),
     #[error(
         "cannot send: the config has no [smtp] section; add the shop's outgoing mail server \
          there (config.example.toml shows how)"
@@ -223,6 +231,7 @@ pub fn reply_context(
         owner_name: cfg.shop.owner_name.clone(),
         signature: cfg.shop.signature.clone(),
         order_numbers,
+        items: Vec::new(),
         subject: msg.subject.clone(),
         customer_due_at,
         offers: cfg.offers.clone(),
@@ -241,6 +250,8 @@ pub struct Draft {
     pub text: String,
     pub follow_up_at: Option<DateTime<Utc>>,
     pub template_name: String,
+    /// Files the reply carries, as bytes (the template's `attach:` files, then the owner's).
+    pub attachments: Vec<OutgoingAttachment>,
 }
 
 /// The Subject header a draft is sent with (the same rule as [`compose::compose`]). Here, below
@@ -271,6 +282,7 @@ pub fn draft(
     let text = compose::reply_text_with(&body, &original, ctx.calendar.tz, &|when, who| {
         language.attribution(when, who)
     });
+    let attachments = template_attachments(template)?;
     Ok(Draft {
         conversation_id: msg.conversation_id,
         original,
@@ -278,7 +290,54 @@ pub fn draft(
         text,
         follow_up_at,
         template_name: template.name.clone(),
+        attachments,
     })
+}
+
+/// The files a template's `attach:` lines name, read now: `~/` is the home folder, a relative
+/// path starts at the template's folder. A missing file refuses the template with a sentence
+/// naming it.
+pub fn template_attachments(template: &Template) -> Result<Vec<OutgoingAttachment>, SendError> {
+    template
+        .attach
+        .iter()
+        .map(|written| {
+            let mut path = files::expand(written);
+            if path.is_relative() {
+                if let Some(dir) = template.path.parent() {
+                    path = dir.join(path);
+                }
+            }
+            files::read(&path).map_err(|e| {
+                SendError::Attach(format!(
+                    "the template \"{}\" attaches \"{}\", but {}; fix its attach: line or restore the file",
+                    template.name,
+                    crate::mail::sanitize::line(written),
+                    after_colon(&e.to_string())
+                ))
+            })
+        })
+        .collect()
+}
+
+/// "cannot attach X: there is no such file; check the path" → "there is no such file".
+fn after_colon(s: &str) -> String {
+    let tail = s.split_once(": ").map_or(s, |(_, t)| t);
+    tail.split("; ").next().unwrap_or(tail).to_string()
+}
+
+/// The size limit a reply is checked against before queueing: the config's, and the SMTP
+/// server's `SIZE` as learned at the last delivery (see [`smtp::deliver_learning`]).
+pub fn check_size(cfg: &Config, store: &Store, composed: &Composed) -> Result<(), SendError> {
+    let server = store.smtp_size_limit().ok().flatten();
+    match super::attachment::size_refusal(
+        composed.raw.len() as u64,
+        cfg.attachments.max_send_bytes,
+        server,
+    ) {
+        Some(why) => Err(SendError::TooLarge(why)),
+        None => Ok(()),
+    }
 }
 
 /// Builds the message from an approved draft (`text` possibly edited by the owner).
@@ -288,11 +347,12 @@ pub fn compose_draft(
     now: DateTime<Utc>,
 ) -> Result<Composed, SendError> {
     let mut rng = fastrand::Rng::new();
-    Ok(compose::compose(
+    Ok(compose::compose_with(
         &shop_identity(cfg),
         &draft.original,
         &draft.subject,
         &draft.text,
+        &draft.attachments,
         now,
         &mut rng,
     )?)
@@ -318,6 +378,7 @@ pub fn enqueue_held(
     not_before: Option<DateTime<Utc>>,
 ) -> Result<(i64, Composed), SendError> {
     let composed = compose_draft(cfg, draft, now)?;
+    check_size(cfg, store, &composed)?;
     let id = outbox::enqueue_held(
         store.connection(),
         &composed,
@@ -427,7 +488,12 @@ pub fn send_one(
     };
     let parsed = crate::mail::parse::parse_message(&claimed.raw);
     let from = envelope_from(&parsed).unwrap_or_default();
-    let result = smtp::deliver(delivery, &from, &claimed.entry.to_addr, &claimed.raw);
+    let (result, size_limit) =
+        smtp::deliver_learning(delivery, &from, &claimed.entry.to_addr, &claimed.raw);
+    if let Some(limit) = size_limit {
+        // Only a hint for the next check before queueing; a failure to keep it changes nothing.
+        let _ = store.set_smtp_size_limit(limit);
+    }
     let at = now();
     let queue = write_back.plan();
     match result {

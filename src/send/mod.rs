@@ -4,8 +4,10 @@
 //! The UI thread never touches the network: it enqueues a reply and hands its outbox id to the
 //! send worker, which reports back through a channel.
 
+pub mod attachment;
 pub mod cli;
 pub mod compose;
+pub mod files;
 pub mod flow;
 pub mod imap;
 pub mod lease;

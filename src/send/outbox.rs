@@ -245,6 +245,43 @@ pub fn enqueue_held(
     })
 }
 
+/// [`enqueue_held`] with more written in the same durable transaction: `then` gets the new
+/// item's id (a campaign notice's link, whose uniqueness refuses a second notice to one
+/// customer: the insert is then rolled back and nothing is queued).
+#[allow(clippy::too_many_arguments)]
+pub fn enqueue_then(
+    conn: &Connection,
+    msg: &Composed,
+    conversation_id: Option<i64>,
+    follow_up_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    not_before: Option<DateTime<Utc>>,
+    then: impl FnOnce(&Connection, i64) -> rusqlite::Result<()>,
+) -> Result<i64, OutboxError> {
+    durably(conn, "store the reply", |c| {
+        c.execute(
+            "INSERT INTO outbox (conversation_id, in_reply_to_msgid, to_addr, subject, raw, \
+             message_id, state, attempts, created_at, updated_at, follow_up_at, retry_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, ?7, ?7, ?8, ?9)",
+            params![
+                conversation_id,
+                msg.in_reply_to,
+                msg.to,
+                msg.subject,
+                msg.raw,
+                msg.message_id,
+                ts(now),
+                follow_up_at.map(ts),
+                not_before.map(ts),
+            ],
+        )
+        .ctx("store the reply")?;
+        let id = c.last_insert_rowid();
+        then(c, id).ctx("store the reply")?;
+        Ok(id)
+    })
+}
+
 /// One entry by id.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<OutboxEntry>, OutboxError> {
     conn.query_row(

@@ -16,7 +16,7 @@ use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{
     Certificate, CertificateStore, SmtpConnection, TlsParameters,
 };
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::Transport as _;
 
@@ -338,9 +338,68 @@ pub(super) fn describe(
     )
 }
 
+/// [`deliver`], also returning the `SIZE` the SMTP server announced (RFC 1870; `Some(0)`:
+/// announced without a limit), for the check before the next reply is queued. A message over
+/// that size is refused here before the transaction starts: certainly not sent.
+pub fn deliver_learning(
+    delivery: &Delivery,
+    from: &str,
+    to: &str,
+    raw: &[u8],
+) -> (Result<(), Failure>, Option<u64>) {
+    match delivery {
+        Delivery::Folder(dir) => (deliver_folder(dir, from, to, raw), None),
+        Delivery::Smtp(settings) => {
+            let mut size = None;
+            let result = deliver_smtp_sized(settings, from, to, raw, &mut size);
+            (result, size)
+        }
+    }
+}
+
+/// The `SIZE` value in an EHLO answer's lines ("SIZE 35882577"); `Some(0)` for a bare `SIZE`.
+pub fn size_in_ehlo<'a>(lines: impl Iterator<Item = &'a str>) -> Option<u64> {
+    lines.into_iter().find_map(|l| {
+        let mut words = l.split_whitespace();
+        if !words.next()?.eq_ignore_ascii_case("SIZE") {
+            return None;
+        }
+        Some(words.next().and_then(|n| n.parse().ok()).unwrap_or(0))
+    })
+}
+
 fn deliver_smtp(settings: &SmtpSettings, from: &str, to: &str, raw: &[u8]) -> Result<(), Failure> {
+    deliver_smtp_sized(settings, from, to, raw, &mut None)
+}
+
+fn deliver_smtp_sized(
+    settings: &SmtpSettings,
+    from: &str,
+    to: &str,
+    raw: &[u8],
+    size: &mut Option<u64>,
+) -> Result<(), Failure> {
     let env = envelope(from, to)?;
     let mut conn = connect(settings)?;
+    // lettre keeps only the extensions it uses from the EHLO answer; asking again (allowed at
+    // any time, RFC 5321 §4.1.4) gives the lines, SIZE among them.
+    if let Ok(answer) = conn.command(Ehlo::new(ClientId::default())) {
+        *size = size_in_ehlo(answer.message());
+    }
+    if let Some(limit) = size.filter(|&l| l > 0 && raw.len() as u64 > l) {
+        conn.abort();
+        return Err(not_sent(
+            format!(
+                "the SMTP server {}:{} takes messages up to {}, and this reply is {}; remove an \
+                 attachment and send it again",
+                settings.host,
+                settings.port,
+                super::attachment::human_size(limit),
+                super::attachment::human_size(raw.len() as u64)
+            ),
+            true,
+        ));
+    }
     let result =
         log_in(&mut conn, settings).and_then(|()| transaction(&mut conn, settings, &env, raw));
     match &result {
@@ -577,6 +636,23 @@ mod tests {
         for (e, want) in cases {
             let reason = crate::net::tls_reason(&e);
             assert!(reason.contains(want), "{reason}");
+        }
+    }
+
+    #[test]
+    fn size_is_read_from_the_ehlo_lines() {
+        let cases: &[(&[&str], Option<u64>)] = &[
+            (
+                &["mx.example", "PIPELINING", "SIZE 35882577", "8BITMIME"],
+                Some(35882577),
+            ),
+            (&["mx.example", "size 1000"], Some(1000)),
+            (&["mx.example", "SIZE"], Some(0)),
+            (&["mx.example", "8BITMIME"], None),
+            (&["mx.example", "SIZEX 5"], None),
+        ];
+        for (lines, want) in cases {
+            assert_eq!(size_in_ehlo(lines.iter().copied()), *want, "{lines:?}");
         }
     }
 

@@ -112,6 +112,7 @@ fn upgrade_moves_every_raw_body_and_search_hit() {
     let path = dir.path().join("v10.sqlite");
     v10_store(&path);
     let s = Store::open(&path, ctx()).unwrap();
+    // Upgraded through the hot-rows step (and any later one).
     assert_eq!(
         schema::version(s.connection()).unwrap(),
         schema::latest_version()
@@ -207,6 +208,7 @@ fn upgrade_that_fails_half_way_leaves_the_old_version_whole() {
     }
     // The next open upgrades it for real.
     let s = Store::open(&path, ctx()).unwrap();
+    // Upgraded through the hot-rows step (and any later one).
     assert_eq!(
         schema::version(s.connection()).unwrap(),
         schema::latest_version()

@@ -14,6 +14,7 @@ mod files;
 mod flags;
 mod ingest;
 mod local;
+pub mod outreach;
 mod queries;
 mod refresh;
 mod removal;
@@ -23,6 +24,7 @@ mod search;
 mod seen;
 mod shared;
 mod shared_sync;
+mod smtp_size;
 pub mod state;
 pub mod threading;
 mod tracking;
@@ -145,6 +147,14 @@ impl Store {
 
     /// For review/stats queries and the outbox module. Writers must keep the cached
     /// conversation columns valid (use the Store methods for messages and marks).
+    /// The database file, for a second connection on another thread (`None` in memory).
+    pub fn file_path(&self) -> Option<std::path::PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
+    }
+
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -237,5 +247,7 @@ mod tracking_tests;
 mod grouping_tests;
 #[cfg(test)]
 mod hot_rows_tests;
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod shared_tests;

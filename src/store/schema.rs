@@ -412,7 +412,78 @@ CREATE INDEX messages_sync ON messages(mailbox, uidvalidity, removed_at, uid, fl
     WHERE uid > 0;
 "#;
 
-/// Version 13 (issue 26, shared state): every owner's mark also becomes a change on a hybrid
+/// Version 13 (issue 27, outreach): orders from the shop's own export (`orders import`: the
+/// shop's own data, so `verified`; `imported_at` says when, `country` is the billing or
+/// shipping country that picks a customer's language when no mail says it), notices to the
+/// customers an event affects (`campaigns`, their `campaign_recipients` as the owner left the
+/// list), and the link from an outbox item to its campaign (`campaign_sends`, keyed by the
+/// outbox item so the outbox itself stays as it is). `UNIQUE (campaign, addr)` is what makes
+/// "a customer never gets the same campaign twice": the row is written in the transaction
+/// that puts the notice in the outbox, before anything is sent. `send_log` holds every send
+/// attempt (any outbox item: the provider counts all of them), filled by a trigger on the
+/// claim that moves an item to `sending`, or earlier and to the millisecond by the campaign
+/// sender; the rate limits are counted from it.
+const V13_OUTREACH: &str = r#"
+ALTER TABLE orders ADD COLUMN imported_at INTEGER;
+ALTER TABLE orders ADD COLUMN country TEXT;
+CREATE INDEX orders_placed ON orders(placed_at);
+
+CREATE TABLE campaigns (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    template     TEXT NOT NULL,
+    selection    TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('draft', 'sending', 'paused', 'done')),
+    created_at   INTEGER NOT NULL,
+    started_at   INTEGER,
+    finished_at  INTEGER,
+    paused_until INTEGER
+);
+
+CREATE TABLE campaign_recipients (
+    campaign   INTEGER NOT NULL REFERENCES campaigns(id),
+    addr       TEXT NOT NULL,
+    name       TEXT,
+    language   TEXT NOT NULL,
+    orders     TEXT NOT NULL DEFAULT '[]',
+    items      TEXT NOT NULL DEFAULT '[]',
+    held       TEXT,
+    removed_at INTEGER,
+    PRIMARY KEY (campaign, addr)
+) WITHOUT ROWID;
+
+CREATE TABLE campaign_sends (
+    outbox_id  INTEGER PRIMARY KEY REFERENCES outbox(id),
+    campaign   INTEGER NOT NULL REFERENCES campaigns(id),
+    addr       TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    UNIQUE (campaign, addr)
+);
+CREATE INDEX campaign_sends_message ON campaign_sends(message_id);
+
+CREATE TABLE send_log (
+    outbox_id INTEGER NOT NULL,
+    attempt   INTEGER NOT NULL,
+    at_ms     INTEGER NOT NULL,
+    PRIMARY KEY (outbox_id, attempt)
+) WITHOUT ROWID;
+CREATE INDEX send_log_at ON send_log(at_ms);
+CREATE TRIGGER outbox_claim_log AFTER UPDATE OF state ON outbox
+WHEN new.state = 'sending' AND old.state != 'sending'
+BEGIN
+    INSERT OR IGNORE INTO send_log(outbox_id, attempt, at_ms)
+    VALUES (new.id, new.attempts, new.updated_at * 1000);
+END;
+"#;
+
+/// Version 14 (issue 22 leftovers): a write-back job the server keeps refusing is no longer
+/// retried forever: it ends as failed (`failed_at`, with the server's words in `last_error`),
+/// which the outbox listing shows.
+const V14_WRITEBACK_FAILED: &str = r#"
+ALTER TABLE writeback_jobs ADD COLUMN failed_at INTEGER;
+"#;
+
+/// Version 15 (issue 26, shared state): every owner's mark also becomes a change on a hybrid
 /// logical clock (`shared_changes`, written in the transaction of the mark itself), so that
 /// uploading it to the state folder is a durable, idempotent job: `set_id` is chosen before
 /// the upload and `uploaded_at` set once the set is seen on the server. Changes read from
@@ -420,7 +491,7 @@ CREATE INDEX messages_sync ON messages(mailbox, uidvalidity, removed_at, uid, fl
 /// holds each item's winning change (`applied = 0`: its conversation is not here yet);
 /// `shared_sets` the change sets already read. Notes get a shared id and the timestamp of
 /// their version. Installation id and name, the clock and the folder's progress live in `meta`.
-const V13_SHARED_STATE: &str = r#"
+const V15_SHARED_STATE: &str = r#"
 CREATE TABLE shared_changes (
     id          INTEGER PRIMARY KEY,
     hlc         TEXT NOT NULL UNIQUE,
@@ -468,7 +539,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V10_TRUST,
     V11_PROMISE_MADE,
     V12_HOT_ROWS,
-    V13_SHARED_STATE,
+    V13_OUTREACH,
+    V14_WRITEBACK_FAILED,
+    V15_SHARED_STATE,
 ];
 
 pub(crate) fn latest_version() -> i64 {

@@ -321,7 +321,7 @@ fn marks_made_before_sharing_are_journaled_once() {
         let c = mail(&mut s);
         s.snooze(c[0], Some(t0() + Duration::days(1))).unwrap();
         s.add_note("c1@example.net", "old note").unwrap();
-        // As if these marks were made before version 13: no journal, not seeded.
+        // As if these marks were made before version 15: no journal, not seeded.
         s.conn
             .execute_batch(
                 "DELETE FROM shared_changes; DELETE FROM shared_items;

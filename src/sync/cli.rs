@@ -76,15 +76,20 @@ fn lock_failed(store_path: &Path) -> String {
 
 /// One line about the write-back jobs run with a sync, `None` when there were none.
 pub fn format_jobs(r: &super::JobsReport) -> Option<String> {
-    if r.done == 0 && r.waiting == 0 {
+    if r.done == 0 && r.waiting == 0 && r.failed == 0 {
         return None;
     }
     let mut line = format!(
         "write-back to the server (Sent copies, answered flags): {} done",
         r.done
     );
+    if r.failed > 0 {
+        line.push_str(&format!(", {} failed", r.failed));
+    }
     if r.waiting > 0 {
         line.push_str(&format!(", {} waiting", r.waiting));
+    }
+    if r.waiting > 0 || r.failed > 0 {
         if let Some(p) = r.problems.first() {
             line.push_str(&format!(" ({p})"));
         }
@@ -244,6 +249,7 @@ mod tests {
         let r = crate::sync::JobsReport {
             done: 2,
             waiting: 1,
+            failed: 0,
             problems: vec!["cannot connect to imap.example.com".into()],
         };
         assert_eq!(

@@ -12,20 +12,19 @@
 //! neither a CHANGEDSINCE fetch nor a comparison of every UID is needed (`plan::expunge_check`
 //! decides, and falls back to the comparison when the counts do not add up).
 
+use super::download::{download, Order};
 use super::folders::{self, ListedFolder};
 use super::plan::{self, ExpungeCheck, FlagRefresh, LocalFolder, Plan, Removal};
-use super::session::{FetchedMessage, ImapSession};
+use super::session::ImapSession;
 use super::{
     ExpungesVia, FolderFailure, FolderSummary, IgnoreCaps, ImapAccount, SyncError, SyncEvent,
     SyncSummary,
 };
-use crate::clock::Clock;
-use crate::mail::parse::parse_message;
-use crate::store::{HistoryProgress, Location, MailboxState, NewMessage, ShopContext, Store};
+use crate::store::{MailboxState, ShopContext, Store};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Tuning and control for one sync.
@@ -49,6 +48,9 @@ pub struct SyncOptions {
     /// resumes in the next pass). `None`: all of it (`shopinbox sync`); the background
     /// worker sets a budget so that new mail is never kept waiting behind the history.
     pub history_budget: Option<Duration>,
+    /// At most this many `UID FETCH` commands in flight at once while downloading (see
+    /// `download.rs`); 2 keeps the line busy while an answer is read.
+    pub fetch_depth: usize,
 }
 
 impl Default for SyncOptions {
@@ -63,6 +65,7 @@ impl Default for SyncOptions {
                 std::env::var("SHOPINBOX_SYNC_IGNORE").ok().as_deref(),
             ),
             history_budget: None,
+            fetch_depth: 2,
         }
     }
 }
@@ -110,10 +113,34 @@ pub fn sync_store(
 /// reuses it when it still answers a NOOP instead of logging in again. A pass that fails
 /// drops it (its state is unknown); the next one connects afresh. The IDLE watcher keeps its
 /// own connection.
+///
+/// The folder list is kept with it for [`FOLDER_LIST_REUSE`] (one LIST round trip less per
+/// pass), only while it is complete: every configured folder was listed and a Sent folder was
+/// found. A configured folder that is missing makes every pass list again (so it is found as
+/// soon as it appears), and a pass with a failed folder drops the connection and the list.
 #[derive(Debug, Default)]
 pub struct KeptSession {
     sess: Option<ImapSession>,
     logins: usize,
+    listed: Option<KeptList>,
+}
+
+/// A folder list kept between passes on one connection.
+#[derive(Debug)]
+struct KeptList {
+    at: Instant,
+    /// The configuration it was made for (`sent_folder`, `extra_folders`).
+    configured: (Option<String>, Vec<String>),
+    list: FolderList,
+}
+
+/// How long a pass may reuse the folder list of an earlier pass on the same connection.
+pub const FOLDER_LIST_REUSE: Duration = Duration::from_secs(5 * 60);
+
+/// Whether a kept folder list may stand in for a LIST: young enough, made for the same
+/// configuration, and complete (nothing configured was missing, a Sent folder was found).
+fn may_reuse_list(age: Duration, same_config: bool, complete: bool) -> bool {
+    age < FOLDER_LIST_REUSE && same_config && complete
 }
 
 impl KeptSession {
@@ -124,6 +151,7 @@ impl KeptSession {
 
     /// Log out, if connected.
     pub fn close(&mut self) {
+        self.listed = None;
         if let Some(s) = self.sess.take() {
             s.logout();
         }
@@ -135,8 +163,17 @@ impl KeptSession {
                 return Ok(s);
             }
         }
+        // A new connection lists the folders afresh.
+        self.listed = None;
         self.logins += 1;
         ImapSession::connect(account)
+    }
+
+    /// The kept folder list, when it may stand in for a LIST ([`may_reuse_list`]).
+    fn reusable_list(&mut self, account: &ImapAccount) -> Option<(Instant, FolderList)> {
+        let kept = self.listed.take()?;
+        let same = kept.configured == configured_folders(account);
+        may_reuse_list(kept.at.elapsed(), same, kept.list.complete).then_some((kept.at, kept.list))
     }
 }
 
@@ -180,7 +217,10 @@ fn run_on(
     let mut sess = kept.take_or_connect(account)?;
     sess.ignore(opts.ignore_caps);
     sess.enable_qresync()?;
-    let list = folder_list(account, &mut sess)?;
+    let (listed_at, list) = match kept.reusable_list(account) {
+        Some(kept_list) => kept_list,
+        None => (Instant::now(), folder_list(account, &mut sess)?),
+    };
     let sent = list.sent.clone();
     if let Some(sent) = &sent {
         store.remember_sent_folder(sent)?;
@@ -242,6 +282,11 @@ fn run_on(
     // A connection that saw a refusal is not kept: the next pass starts afresh.
     if summary.failed.is_empty() {
         kept.sess = Some(sess);
+        kept.listed = Some(KeptList {
+            at: listed_at,
+            configured: configured_folders(account),
+            list,
+        });
     } else {
         sess.logout();
     }
@@ -296,7 +341,12 @@ pub fn no_sent_notice(host: &str, existing: &[String]) -> String {
     )
 }
 
+fn configured_folders(account: &ImapAccount) -> (Option<String>, Vec<String>) {
+    (account.sent_folder.clone(), account.extra_folders.clone())
+}
+
 /// The folders one pass syncs, and what the server said about its folders.
+#[derive(Debug)]
 struct FolderList {
     /// INBOX first (what the owner waits for), then Sent (answers), then extra folders; each
     /// once, configured names resolved through the namespace ([`folders::resolve`]).
@@ -307,6 +357,9 @@ struct FolderList {
     listed: Vec<ListedFolder>,
     /// The personal namespace's prefix (`INBOX.` on Courier and Cyrus).
     prefix: Option<String>,
+    /// Every configured folder was listed (as it is or under the prefix) and there is a Sent
+    /// folder: nothing the next LIST could add to what is synced.
+    complete: bool,
 }
 
 fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<FolderList, SyncError> {
@@ -338,11 +391,20 @@ fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<FolderLi
             folders.push(f);
         }
     }
+    let is_listed = |f: &String| listed.iter().any(|l| folders::same_name(&l.name, f));
+    let complete = sent.as_ref().is_some_and(is_listed)
+        && account
+            .extra_folders
+            .iter()
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| folders::resolve(f, &listed, prefix.as_deref()))
+            .all(|f| is_listed(&f));
     Ok(FolderList {
         folders,
         sent,
         listed,
         prefix,
+        complete,
     })
 }
 
@@ -457,6 +519,7 @@ fn sync_folder(
             &mut state,
             &mut fs,
             Order::Ascending,
+            None,
             on_event,
         )?;
     } else {
@@ -575,189 +638,27 @@ fn scan_expunges(
     Ok(())
 }
 
-/// The order a download stores its batches in, and what moves with each batch.
-pub(super) enum Order<'a> {
-    /// New mail, ascending: the folder's highest UID moves with each batch.
-    Ascending,
-    /// A first sync (issue 11), descending: the folder's highest UID is `top` from the first
-    /// batch on, and `progress.pending_upto` falls below each stored batch. `history`: this is
-    /// the history phase, reported as (stored before this folder, listed in all folders).
-    NewestFirst {
-        top: u32,
-        progress: &'a mut HistoryProgress,
-        history: Option<(usize, usize)>,
-    },
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// One downloaded and parsed batch, on its way from the download thread to the store.
-struct Downloaded {
-    /// The batch's highest UID: asked for, whether or not the server still had it.
-    max_uid: u32,
-    /// The batch's lowest UID, likewise.
-    min_uid: u32,
-    asked: usize,
-    bytes: u64,
-    msgs: Vec<NewMessage>,
-}
-
-/// Download `batches` and store them, pipelined: a second thread fetches and parses batch
-/// N + 1 while this one stores batch N, so the network, the parser and SQLite work at the same
-/// time instead of taking turns. The channel holds one batch, so at most three batches are in
-/// memory (one arriving, one waiting, one being stored).
-///
-/// The first batch is fetched and stored before the pipeline starts: a sync that cannot
-/// store (locked or full disk), is cancelled or loses the server right away then stops
-/// after one batch without having downloaded another, and the owner sees the first mail as
-/// soon as possible.
-///
-/// The crash-safety rule is unchanged: the folder's highest UID moves only inside the store
-/// transaction that commits its batch, and batches are committed in UID order. A failed or
-/// cancelled download ends the pipeline after the batches committed so far.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn download(
-    sess: &mut ImapSession,
-    store: &mut Store,
-    (mailbox, uidvalidity): (&str, u32),
-    batches: &[Vec<u32>],
-    opts: &SyncOptions,
-    state: &mut MailboxState,
-    fs: &mut FolderSummary,
-    mut order: Order<'_>,
-    on_event: &mut dyn FnMut(SyncEvent),
-) -> Result<(), SyncError> {
-    let total: usize = batches.iter().map(Vec::len).sum();
-    let mut done = 0;
-    let clock = store.context().clock;
-    let mut save = |batch: Downloaded| -> Result<(), SyncError> {
-        fs.downloaded += batch.msgs.len();
-        fs.bytes += batch.bytes;
-        // UIDs asked for but not returned were expunged meanwhile: nothing to keep, and the
-        // folder's highest UID still moves past them (UIDs are never reused).
-        fs.vanished += batch.asked.saturating_sub(batch.msgs.len());
-        let outcomes = match &mut order {
-            Order::Ascending => {
-                state.highest_uid = state.highest_uid.max(batch.max_uid);
-                store.ingest(batch.msgs, Some(state))?
-            }
-            // Newest first: everything above the batch's lowest UID is now stored, so the
-            // folder's highest UID is the listed top and what is missing is below the batch.
-            Order::NewestFirst { top, progress, .. } => {
-                state.highest_uid = state.highest_uid.max(*top);
-                progress.pending_upto = batch.min_uid.saturating_sub(1);
-                progress.done = progress.done.saturating_add(batch.asked as u32);
-                store.ingest_newest_first(batch.msgs, state, progress)?
-            }
-        };
-        fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
-        done += batch.asked;
-        match &order {
-            Order::NewestFirst {
-                history: Some((before, all)),
-                ..
-            } => on_event(SyncEvent::History {
-                done: before + done,
-                total: *all,
-            }),
-            _ => on_event(SyncEvent::Progress {
-                folder: mailbox.to_string(),
-                done,
-                total,
-            }),
+    #[test]
+    fn a_kept_folder_list_is_reused_only_while_young_complete_and_for_the_same_config() {
+        let young = FOLDER_LIST_REUSE - Duration::from_secs(1);
+        // (age, same configuration, complete, reused)
+        let cases = [
+            (Duration::ZERO, true, true, true),
+            (young, true, true, true),
+            (FOLDER_LIST_REUSE, true, true, false),
+            (Duration::ZERO, false, true, false),
+            (Duration::ZERO, true, false, false),
+        ];
+        for (age, same, complete, want) in cases {
+            assert_eq!(
+                may_reuse_list(age, same, complete),
+                want,
+                "{age:?} {same} {complete}"
+            );
         }
-        Ok(())
-    };
-    let Some((first, rest)) = batches.split_first() else {
-        return Ok(());
-    };
-    if opts.cancelled() {
-        return Err(SyncError::Cancelled);
-    }
-    save(fetch_batch(sess, (mailbox, uidvalidity), first, clock)?)?;
-    if rest.is_empty() {
-        return Ok(());
-    }
-    std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Result<Downloaded, SyncError>>(1);
-        scope.spawn(move || {
-            for batch in rest {
-                let res = if opts.cancelled() {
-                    Err(SyncError::Cancelled)
-                } else {
-                    fetch_batch(sess, (mailbox, uidvalidity), batch, clock)
-                };
-                let failed = res.is_err();
-                // A closed channel means the storing side stopped (an error): stop too.
-                if tx.send(res).is_err() || failed {
-                    return;
-                }
-            }
-        });
-        // On an early return `rx` is dropped, so the download thread stops at its next send.
-        for received in rx {
-            let batch = received?;
-            if opts.cancelled() {
-                return Err(SyncError::Cancelled);
-            }
-            save(batch)?;
-        }
-        Ok(())
-    })
-}
-
-/// Fetch one batch and parse it (the parsing runs on the download thread, next to the
-/// network, so that the storing thread only writes).
-fn fetch_batch(
-    sess: &mut ImapSession,
-    (mailbox, uidvalidity): (&str, u32),
-    batch: &[u32],
-    clock: Clock,
-) -> Result<Downloaded, SyncError> {
-    let mut sorted = batch.to_vec();
-    sorted.sort_unstable();
-    let fetched = sess.fetch_messages(&plan::uid_set(&sorted))?;
-    // A message asked for but not delivered was expunged by another client meanwhile (the
-    // server answers `BODY[] NIL` or leaves it out). Make sure: one that still exists would
-    // be lost for good once the folder's highest UID moves past it, so that is refused.
-    let got: HashSet<u32> = fetched.iter().map(|m| m.uid).collect();
-    let missing: Vec<u32> = batch.iter().copied().filter(|u| !got.contains(u)).collect();
-    if !missing.is_empty() {
-        let still = sess.uids_present(&plan::uid_set(&missing))?;
-        if let Some(uid) = missing.iter().find(|u| still.contains(u)) {
-            return Err(SyncError::Protocol {
-                host: sess.host().to_string(),
-                action: "download messages".to_string(),
-                detail: format!("the server sent message UID {uid} without its content"),
-            });
-        }
-    }
-    Ok(Downloaded {
-        max_uid: batch.iter().copied().max().unwrap_or(0),
-        min_uid: batch.iter().copied().min().unwrap_or(0),
-        asked: batch.len(),
-        bytes: fetched.iter().map(|m| m.raw.len() as u64).sum(),
-        msgs: fetched
-            .into_iter()
-            .map(|m| to_new_message(mailbox, uidvalidity, m, clock))
-            .collect(),
-    })
-}
-
-fn to_new_message(mailbox: &str, uidvalidity: u32, m: FetchedMessage, clock: Clock) -> NewMessage {
-    let parsed = parse_message(&m.raw);
-    // DESIGN.md: received_at is INTERNALDATE; the Date header only when it is missing.
-    let received_at = m
-        .internaldate
-        .or(parsed.date)
-        .unwrap_or_else(|| clock.now());
-    NewMessage {
-        location: Location {
-            mailbox: mailbox.to_string(),
-            uidvalidity,
-            uid: m.uid,
-        },
-        flags: plan::normalize_flags(&m.flags),
-        raw: m.raw,
-        parsed,
-        received_at,
     }
 }

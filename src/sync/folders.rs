@@ -122,33 +122,6 @@ pub fn choose_sent(list: &[ListedFolder]) -> Option<String> {
     })
 }
 
-/// The personal namespace's prefix from a NAMESPACE answer (RFC 2342): `* NAMESPACE
-/// (("INBOX." ".")) NIL NIL` → `INBOX.`. `None` when there is no personal namespace or its
-/// prefix is empty (Dovecot's default).
-pub fn personal_prefix(answer: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(answer);
-    // As sent, or as the stream's rewriter hands it over (`* OK NAMESPACE …`).
-    let line = text.lines().find_map(|l| {
-        ["* NAMESPACE ", "* OK NAMESPACE "].iter().find_map(|p| {
-            l.get(..p.len())
-                .filter(|head| head.eq_ignore_ascii_case(p))
-                .map(|_| &l[p.len()..])
-        })
-    })?;
-    let rest = line.trim_start().strip_prefix("((")?.trim_start();
-    let rest = rest.strip_prefix('"')?;
-    let mut prefix = String::new();
-    let mut chars = rest.chars();
-    loop {
-        match chars.next()? {
-            '"' => break,
-            '\\' => prefix.push(chars.next()?),
-            c => prefix.push(c),
-        }
-    }
-    (!prefix.is_empty()).then(|| from_wire(&prefix))
-}
-
 /// Whether two folder names are the same folder (INBOX is case-insensitive, RFC 3501 5.1).
 pub fn same_name(a: &str, b: &str) -> bool {
     a == b || (a.eq_ignore_ascii_case("INBOX") && b.eq_ignore_ascii_case("INBOX"))
@@ -249,31 +222,6 @@ mod tests {
                 flags: Vec::new(),
             })
             .collect()
-    }
-
-    #[test]
-    fn namespace_answers() {
-        for (answer, want) in [
-            (
-                &b"* NAMESPACE ((\"INBOX.\" \".\")) NIL ((\"#shared.\" \".\"))\r\na3 OK\r\n"[..],
-                Some("INBOX."),
-            ),
-            (b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n", None),
-            (b"* NAMESPACE NIL NIL NIL\r\n", None),
-            (
-                b"* OK NAMESPACE ((\"INBOX.\" \".\")) NIL NIL\r\n",
-                Some("INBOX."),
-            ),
-            (b"* namespace ((\"Mail/\" \"/\"))\r\n", Some("Mail/")),
-            (
-                b"* NAMESPACE ((\"&AMQ-.\" \".\")) NIL NIL\r\n",
-                Some("\u{c4}."),
-            ),
-            (b"* OK nothing\r\n", None),
-            (b"* NAMESPACE ((\"INBOX.", None),
-        ] {
-            assert_eq!(personal_prefix(answer).as_deref(), want, "{answer:?}");
-        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! below it is, and a stopped sync resumes there: nothing fetched twice, nothing skipped. New
 //! mail above the top is the ordinary incremental sync's.
 
-use super::engine::{download, Order, SyncOptions};
+use super::download::{download, Ended, Order};
+use super::engine::SyncOptions;
 use super::plan;
 use super::session::ImapSession;
 use super::{FolderSummary, SyncError, SyncEvent, SyncSummary};
@@ -69,6 +70,7 @@ pub(super) fn first_look(
             progress: &mut progress,
             history: None,
         },
+        None,
         on_event,
     )?;
     Ok(listed_n)
@@ -89,11 +91,17 @@ pub(super) fn fetch_history(
     let Some((done_before, total)) = store.history_pending()? else {
         return Ok(());
     };
-    let started = Instant::now();
+    let deadline = opts
+        .history_budget
+        .and_then(|b| Instant::now().checked_add(b));
     let (mut done, total) = (done_before as usize, total as usize);
     for mailbox in folders {
         if opts.cancelled() {
             return Err(SyncError::Cancelled);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            // Out of time before this folder: not even a look at it.
+            break;
         }
         let Some(mut state) = store.mailbox_state(mailbox)? else {
             continue;
@@ -117,32 +125,28 @@ pub(super) fn fetch_history(
         };
         let batches = plan::batches(&listed, opts.batch_count, opts.batch_bytes);
         let top = state.highest_uid;
-        // In chunks, so that a pass with a time budget (the worker) stops between them and
-        // new mail is not kept waiting behind years of history.
-        let mut out_of_time = false;
-        for chunk in batches.chunks(HISTORY_CHUNK) {
-            if opts.history_budget.is_some_and(|b| started.elapsed() >= b) {
-                out_of_time = true;
-                break;
-            }
-            let before = progress.done;
-            download(
-                sess,
-                store,
-                (mailbox, state.uidvalidity),
-                chunk,
-                opts,
-                &mut state,
-                &mut fs,
-                Order::NewestFirst {
-                    top,
-                    progress: &mut progress,
-                    history: Some((done, total)),
-                },
-                on_event,
-            )?;
-            done += (progress.done - before) as usize;
-        }
+        // One pipeline for the folder's whole history. With a time budget (the worker) it
+        // stops asking for more once the budget is spent, so new mail is not kept waiting
+        // behind years of history; what was asked for by then is stored.
+        let before = progress.done;
+        let ended = download(
+            sess,
+            store,
+            (mailbox, state.uidvalidity),
+            &batches,
+            opts,
+            &mut state,
+            &mut fs,
+            Order::NewestFirst {
+                top,
+                progress: &mut progress,
+                history: Some((done, total)),
+            },
+            deadline,
+            on_event,
+        )?;
+        done += (progress.done - before) as usize;
+        let out_of_time = ended == Ended::OutOfTime;
         if !out_of_time && !progress.finished() {
             // Nothing left below what was listed (the rest was expunged meanwhile).
             progress.pending_upto = 0;
@@ -160,6 +164,3 @@ pub(super) fn fetch_history(
     }
     Ok(())
 }
-
-/// Batches of history stored between two looks at the time budget.
-const HISTORY_CHUNK: usize = 4;

@@ -245,6 +245,89 @@ pub fn postpone(
     Ok(())
 }
 
+/// How many refused attempts a job gets before it ends as failed (with the back-off of
+/// [`retry_delay`], about four hours). Only refusals count: a job that cannot reach the server
+/// (the owner is offline) waits for it however long that takes.
+pub const MAX_REFUSALS: u32 = 6;
+
+/// Whether a job the server refused (`reason`: the server's words after `NO`/`BAD`) on its
+/// attempt number `attempts + 1` should end as failed: at once when the refusal is permanent
+/// (no sign that trying again can help, see [`refusal_is_transient`]), else after
+/// [`MAX_REFUSALS`] attempts.
+pub fn gives_up(reason: &str, attempts: u32) -> bool {
+    !refusal_is_transient(reason) || attempts.saturating_add(1) >= MAX_REFUSALS
+}
+
+/// A refusal that may pass: a response code of RFC 5530 saying so (`[UNAVAILABLE]`, `[INUSE]`,
+/// `[LIMIT]`, `[SERVERBUG]`), one the owner can remedy (`[OVERQUOTA]`: make room;
+/// `[TRYCREATE]`: create the folder or correct `sent_folder`), or words that say so ("try
+/// again", "temporarily", "later", "busy"). Anything else (`[CANNOT]`, `[NOPERM]`, "READ-ONLY",
+/// a bare `NO`) is the server's considered answer.
+pub fn refusal_is_transient(reason: &str) -> bool {
+    const CODES: &[&str] = &[
+        "[UNAVAILABLE",
+        "[INUSE",
+        "[LIMIT",
+        "[SERVERBUG",
+        "[OVERQUOTA",
+        "[TRYCREATE",
+    ];
+    const WORDS: &[&str] = &[
+        "try again",
+        "temporar",
+        "later",
+        "busy",
+        "timeout",
+        "timed out",
+    ];
+    let upper = reason.to_ascii_uppercase();
+    let lower = reason.to_ascii_lowercase();
+    CODES.iter().any(|c| upper.contains(c)) || WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// The job ends as failed: not tried again; `error` (the server's words) stays with it and
+/// the outbox listing shows it.
+pub fn fail(conn: &Connection, id: i64, error: &str, now: DateTime<Utc>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE writeback_jobs SET done_at = ?2, failed_at = ?2, attempts = attempts + 1, \
+         last_error = ?3 WHERE id = ?1 AND done_at IS NULL",
+        params![id, ts(now), error],
+    )?;
+    Ok(())
+}
+
+/// The failed write-back of the reply `outbox_id`: what failed and the recorded error.
+pub fn failed_for_reply(
+    conn: &Connection,
+    outbox_id: i64,
+) -> rusqlite::Result<Vec<(JobKind, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, coalesce(last_error, '') FROM writeback_jobs \
+         WHERE outbox_id = ?1 AND failed_at IS NOT NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([outbox_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (kind, error) = r?;
+        if let Some(kind) = JobKind::parse(&kind) {
+            out.push((kind, error));
+        }
+    }
+    Ok(out)
+}
+
+/// How many jobs ended as failed.
+pub fn failed_count(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM writeback_jobs WHERE failed_at IS NOT NULL",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n.max(0) as u64)
+}
+
 /// The job's message was found at another place (the folder was recreated): remember it.
 pub fn relocate(
     conn: &Connection,
@@ -443,6 +526,58 @@ Message-ID: <q1@example.com>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nHel
             kinds(c, Select::waited(t(0))),
             [JobKind::AppendSent, JobKind::Flags]
         );
+    }
+
+    #[test]
+    fn a_refusal_ends_the_job_when_permanent_or_after_the_cap() {
+        // (server's words, attempts before this one, gives up)
+        let cases: &[(&str, u32, bool)] = &[
+            ("Current box is selected READ-ONLY", 0, true),
+            ("[CANNOT] Mailbox is not appendable", 0, true),
+            ("[NOPERM] Permission denied", 0, true),
+            ("[TRYCREATE] Mailbox doesn't exist: Sent", 0, false),
+            ("[TRYCREATE] Mailbox doesn't exist: Sent", 5, true),
+            ("no reason given", 0, true),
+            ("[UNAVAILABLE] Temporary backend failure", 0, false),
+            (
+                "[OVERQUOTA] Quota exceeded (mailbox for user is full)",
+                0,
+                false,
+            ),
+            ("Server busy, try again later", 4, false),
+            ("Server busy, try again later", 5, true),
+            ("[INUSE] Mailbox is locked", MAX_REFUSALS, true),
+        ];
+        for &(reason, attempts, want) in cases {
+            assert_eq!(
+                gives_up(reason, attempts),
+                want,
+                "{reason} after {attempts}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failed_job_is_not_run_again_and_keeps_the_servers_words() {
+        let store = store_with_customer_mail();
+        let c = store.connection();
+        queue_for_reply(c, 1, SaveSent::Always, ANSWERED_FLAGS, t(0)).unwrap();
+        let jobs = pending(c, Select::default()).unwrap();
+        let words = "the server refused to save the copy: \"Current box is selected READ-ONLY\"";
+        fail(c, jobs[0].id, words, t(1)).unwrap();
+        let left = pending(c, Select::default()).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].kind, JobKind::Flags);
+        assert_eq!(pending_count(c).unwrap(), 1);
+        assert_eq!(failed_count(c).unwrap(), 1);
+        assert_eq!(
+            failed_for_reply(c, 1).unwrap(),
+            vec![(JobKind::AppendSent, words.to_string())]
+        );
+        // A job that finished normally is not a failure.
+        finish(c, left[0].id, None, t(1)).unwrap();
+        assert_eq!(failed_count(c).unwrap(), 1);
+        assert!(failed_for_reply(c, 2).unwrap().is_empty());
     }
 
     #[test]

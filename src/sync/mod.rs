@@ -15,6 +15,7 @@
 
 mod auth;
 pub mod cli;
+mod download;
 mod engine;
 pub mod folders;
 mod history;

@@ -1,28 +1,18 @@
-//! IMAP commands the shared state needs that `ImapSession` does not have (issue 26): CREATE
-//! and UNSUBSCRIBE of the state folder, and `PERMANENTFLAGS` from a SELECT answer.
-//!
-//! PORTING NOTE: everything here goes through the session's generic raw-command helper
-//! (`ImapSession::raw`) and the raw SELECT answer (`open_raw`); when the IMAP layer is
-//! replaced (branch wire-codec), this is the one file to port.
+//! IMAP steps the shared state needs beyond the mail sync's (issue 26): the hidden state
+//! folder (CREATE, then UNSUBSCRIBE) and whether a folder keeps arbitrary keywords
+//! (`PERMANENTFLAGS` with `\*` in the SELECT answer). The commands themselves are the base
+//! protocol's ([`crate::imap::base`]), reached through [`ImapSession`].
 
-use super::session::{printable, quote, ImapSession};
+use super::session::ImapSession;
 use super::SyncError;
 
 /// Create `folder` (if it is missing) and unsubscribe it so that mail clients do not show it.
 /// `Err` with the server's words when it cannot be created.
 pub(super) fn create_hidden(sess: &mut ImapSession, folder: &str) -> Result<(), SyncError> {
-    let Some(q) = quote(&super::folders::to_wire(folder)) else {
-        return Err(SyncError::BadFolderName {
-            folder: printable(folder),
-        });
-    };
-    sess.raw(
-        &format!("create the folder {}", printable(folder)),
-        &format!("CREATE {q}"),
-    )?;
+    sess.create_folder(folder)?;
     // Dovecot and most servers do not subscribe a created folder; some do. Not being able to
     // unsubscribe only means a client may show it.
-    let _ = sess.raw("unsubscribe the state folder", &format!("UNSUBSCRIBE {q}"));
+    let _ = sess.unsubscribe(folder);
     Ok(())
 }
 
@@ -36,34 +26,24 @@ pub(super) fn select_with_keywords(
     sess: &mut ImapSession,
     folder: &str,
 ) -> Result<(super::plan::ServerFolder, bool), SyncError> {
-    let data = sess.open_raw(folder, true, None)?;
-    let status = super::session::parse_status(&data).ok_or_else(|| SyncError::Protocol {
-        host: sess.host().to_string(),
-        action: format!("open the folder {}", printable(folder)),
-        detail: "no UIDVALIDITY in the answer".to_string(),
-    })?;
-    Ok((status, keywords_allowed(&data)))
+    let (state, answer) = sess.open_with(folder, true, None)?;
+    let status = sess.server_folder(folder, state)?;
+    let flags = crate::imap::base::permanent_flags(&answer);
+    Ok((status, keywords_allowed(flags.as_deref())))
 }
 
-/// Whether a SELECT answer's `PERMANENTFLAGS` contains `\*`.
-pub fn keywords_allowed(select_answer: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(select_answer);
-    text.lines().any(|l| {
-        let upper = l.to_ascii_uppercase();
-        upper
-            .find("[PERMANENTFLAGS (")
-            .and_then(|i| {
-                let rest = &l[i + 17..];
-                rest.find(')')
-                    .map(|j| rest[..j].split_whitespace().any(|f| f == "\\*"))
-            })
-            .unwrap_or(false)
-    })
+/// Whether a SELECT answer's `PERMANENTFLAGS` contains `\*`. Without PERMANENTFLAGS the
+/// server promises nothing about new keywords, so they are not relied on.
+pub fn keywords_allowed(permanent_flags: Option<&[String]>) -> bool {
+    permanent_flags.is_some_and(|f| f.iter().any(|f| f == "\\*"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::imap::base::permanent_flags;
+    use crate::imap::conn::tests::Replay;
+    use crate::imap::Connection;
 
     #[test]
     fn permanentflags_with_a_star_allow_keywords() {
@@ -75,8 +55,12 @@ mod tests {
             (b"", false),
         ];
         for (answer, want) in cases {
+            let mut server = answer.to_vec();
+            server.extend_from_slice(b"* OK [UIDVALIDITY 3] Ok\r\na1 OK Select completed.\r\n");
+            let mut c = Connection::new(Replay::new(&server, 4096));
+            let (_, answer_read) = c.select("shopinbox-state", true, None).unwrap();
             assert_eq!(
-                keywords_allowed(answer),
+                keywords_allowed(permanent_flags(&answer_read).as_deref()),
                 want,
                 "{}",
                 String::from_utf8_lossy(answer)

@@ -4,7 +4,7 @@
 //! durable write-back jobs queued when a reply is settled as sent ([`super::jobs`]).
 
 use super::jobs;
-use super::session::{printable, quote, ImapSession};
+use super::session::{printable, ImapSession};
 use super::{ImapAccount, SyncError};
 use crate::mail::parse::parse_message;
 use chrono::{DateTime, Utc};
@@ -55,37 +55,13 @@ fn find_by_message_id(
     let Some(id) = parse_message(raw).message_id else {
         return Ok(None);
     };
-    let Some(q) = quote(&format!("<{id}>")) else {
-        return Ok(None);
-    };
     sess.examine(folder)?;
-    let data = sess
-        .inner
-        .uid_search(format!("HEADER Message-ID {q}"))
-        .map_err(|e| super::session::map_err(sess.host(), "find the saved message", e))?;
-    Ok(data.into_iter().max())
+    Ok(sess.search_message_id(&id)?.into_iter().max())
 }
 
 /// The Message-IDs' UIDs in the folder open on `sess` (`UID SEARCH HEADER Message-ID <id>`).
-/// Dovecot matches a substring, so the brackets are part of the search.
 fn search_message_id(sess: &mut ImapSession, message_id: &str) -> Result<Vec<u32>, SyncError> {
-    let Some(q) = quote(&format!("<{message_id}>")) else {
-        return Ok(Vec::new());
-    };
-    let host = sess.host().to_string();
-    let data = sess
-        .inner
-        .run_command_and_read_response(format!("UID SEARCH HEADER Message-ID {q}"))
-        .map_err(|e| super::session::map_err(&host, "search a folder", e))?;
-    let mut out = Vec::new();
-    for resp in super::session::split_responses(&data) {
-        if let Ok((_, imap_proto::Response::IDs(ids))) = imap_proto::parse_response(resp) {
-            out.extend(ids);
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
+    sess.search_message_id(message_id)
 }
 
 /// What one run of the write-back jobs did.
@@ -95,6 +71,8 @@ pub struct JobsReport {
     pub done: usize,
     /// Jobs that stay queued (failed this time, or being run by another process).
     pub waiting: usize,
+    /// Jobs the server refused for good in this run (see [`jobs::gives_up`]): not tried again.
+    pub failed: usize,
     /// One sentence per failure, for the owner.
     pub problems: Vec<String>,
 }
@@ -158,6 +136,31 @@ pub fn run_jobs(
                 report.waiting += 1;
                 let _ = jobs::postpone(conn, job.id, &why, now);
             }
+            Err(SyncError::Server {
+                host,
+                action,
+                reason,
+            }) if jobs::gives_up(&reason, job.attempts) => {
+                // Refused for good (or too often): stop trying, in the server's own words.
+                report.failed += 1;
+                let why = gave_up_sentence(&host, &action, &reason, job.attempts + 1);
+                let _ = jobs::fail(conn, job.id, &why, now);
+                report.problems.push(why);
+                runner.sess = None;
+            }
+            Err(SyncError::NoFolder {
+                host,
+                folder,
+                reason,
+                ..
+            }) if job.attempts.saturating_add(1) >= jobs::MAX_REFUSALS => {
+                report.failed += 1;
+                let action = format!("open the folder {}", printable(&folder));
+                let why = gave_up_sentence(&host, &action, &reason, job.attempts + 1);
+                let _ = jobs::fail(conn, job.id, &why, now);
+                report.problems.push(why);
+                runner.sess = None;
+            }
             Err(e) => {
                 report.waiting += 1;
                 let why = e.to_string();
@@ -172,6 +175,20 @@ pub fn run_jobs(
         s.logout();
     }
     report
+}
+
+/// What the owner is told, and what stays with the job, when it ended as failed.
+fn gave_up_sentence(host: &str, action: &str, reason: &str, attempts: u32) -> String {
+    let tries = if attempts == 1 {
+        "once".to_string()
+    } else {
+        format!("{attempts} times")
+    };
+    format!(
+        "{} refused to {action} ({tries}): \"{reason}\"; shopinbox stopped trying, so do it in \
+         another mail program if it matters",
+        printable(host)
+    )
 }
 
 fn still_pending(conn: &rusqlite::Connection, id: i64) -> bool {

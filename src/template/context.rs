@@ -26,6 +26,9 @@ pub struct ReplyContext {
     /// Every order number the customer mentioned in the conversation ("1047", "1048"), without
     /// a `#`, those of the message being answered first.
     pub order_numbers: Vec<String>,
+    /// The items of the customer's orders ("Stoneware mug × 2"); known for campaign notices,
+    /// empty in replies.
+    pub items: Vec<String>,
     /// The original message's subject, sanitized.
     pub subject: String,
     /// When the customer message was due; a reply after it carries an apology.
@@ -78,6 +81,17 @@ impl ReplyContext {
                 (Placeholder::Signature, Some(signature)),
                 (Placeholder::OrderNumber, orders.first().cloned()),
                 (Placeholder::OrderNumbers, Some(language.join(&orders))),
+                (
+                    Placeholder::Items,
+                    (!self.items.is_empty()).then(|| {
+                        let items: Vec<String> = self
+                            .items
+                            .iter()
+                            .map(|i| crate::mail::sanitize::line(i))
+                            .collect();
+                        language.join(&items)
+                    }),
+                ),
                 (
                     Placeholder::Subject,
                     Some(crate::mail::sanitize::line(&self.subject)),

@@ -17,7 +17,8 @@
 //! The header (up to the first blank line) carries `name:`, optional `subject:` (replaces the
 //! default `Re: <original subject>`), optional `follow_up:` ("end of day", "2 business days",
 //! "none") and optional `language:` (en, de, fr, es, it, nl; default en), which picks the words
-//! shopinbox writes itself (dates, promises, the late apology; see [`lang`]).
+//! shopinbox writes itself (dates, promises, the late apology; see [`lang`]). Each optional
+//! `attach:` line names a file the reply carries (`attach: ~/shop/returns-label.pdf`).
 //!
 //! The body knows placeholders (`{first_name}`, with an optional fallback after `|`),
 //! `{offer.KEY}` (a value from the config's `[offers]`; a template whose offer is not set is
@@ -67,11 +68,13 @@ pub enum Placeholder {
     LateApology,
     OrderNumbers,
     FollowUp,
+    /// The items of the customer's orders (campaign notices, issue 27).
+    Items,
 }
 
 impl Placeholder {
     /// Every placeholder, in the order the help text lists them.
-    pub const ALL: [Placeholder; 14] = [
+    pub const ALL: [Placeholder; 15] = [
         Placeholder::FirstName,
         Placeholder::LastName,
         Placeholder::FullName,
@@ -81,6 +84,7 @@ impl Placeholder {
         Placeholder::Signature,
         Placeholder::OrderNumber,
         Placeholder::OrderNumbers,
+        Placeholder::Items,
         Placeholder::Subject,
         Placeholder::ReplyBy,
         Placeholder::Today,
@@ -105,6 +109,7 @@ impl Placeholder {
             Placeholder::LateApology => "late_apology",
             Placeholder::OrderNumbers => "order_numbers",
             Placeholder::FollowUp => "follow_up",
+            Placeholder::Items => "items",
         }
     }
 
@@ -233,6 +238,9 @@ pub struct Template {
     pub follow_up: FollowUp,
     /// The `language:` header: the language of the text and of the words shopinbox adds.
     pub language: Language,
+    /// `attach:` lines: files every reply from this template carries (e.g. the return label),
+    /// as written (`~/` and paths relative to the template's folder are resolved when used).
+    pub attach: Vec<String>,
     pub body: Vec<Segment>,
 }
 

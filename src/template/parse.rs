@@ -14,6 +14,7 @@ pub(super) fn parse_template(path: &Path, text: &str) -> Result<Template, Vec<Te
     let mut subject = None;
     let mut follow_up = FollowUp::None;
     let mut language = Language::default();
+    let mut attach = Vec::new();
     let mut body_start = 0;
 
     if lines.first().is_some_and(|l| looks_like_header(l)) {
@@ -77,13 +78,25 @@ pub(super) fn parse_template(path: &Path, text: &str) -> Result<Template, Vec<Te
                         ),
                     )),
                 },
+                "attach" => {
+                    if value.is_empty() {
+                        errors.push(TemplateError::syntax(
+                            path,
+                            lineno,
+                            value_col,
+                            "attach names no file; write `attach: ~/shop/returns-label.pdf`",
+                        ));
+                    } else {
+                        attach.push(value.to_string());
+                    }
+                }
                 other => errors.push(TemplateError::syntax(
                     path,
                     lineno,
                     1,
                     format!(
-                        "unknown header \"{other}\"; the header knows name, subject, follow_up \
-                         and language"
+                        "unknown header \"{other}\"; the header knows name, subject, follow_up, \
+                         language and attach"
                     ),
                 )),
             }
@@ -126,6 +139,7 @@ pub(super) fn parse_template(path: &Path, text: &str) -> Result<Template, Vec<Te
         subject,
         follow_up,
         language,
+        attach,
         body,
     })
 }

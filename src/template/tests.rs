@@ -25,6 +25,7 @@ fn ctx() -> ReplyContext {
         owner_name: "Tom".into(),
         signature: String::new(),
         order_numbers: vec!["1042".into()],
+        items: vec![],
         subject: "Where is my package?".into(),
         customer_due_at: Some(Utc.with_ymd_and_hms(2025, 11, 24, 16, 0, 0).unwrap()),
         offers: [("discount_code", "THANKYOU15"), ("discount_amount", "15%")]

@@ -101,6 +101,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         format!("{name} <{addr}>")
     };
     let mut info = format!("{who} · {n} message{}", if n == 1 { "" } else { "s" });
+    if let Some(name) = &c.campaign {
+        info.push_str(&format!(" · answers campaign \"{}\"", clean(name)));
+    }
     // Promises and snoozes decide when this conversation comes back: say so up here.
     let at = |t: chrono::DateTime<chrono::Utc>| crate::human_time::moment(t, app.now, cal.tz);
     if let Some(f) = c.row.follow_up_at {
@@ -154,7 +157,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         );
     }
     let found = super::find::marker(app, theme);
-    let lines: Vec<Line> = thread_lines(
+    let all = thread_lines(
         &c.row.flags,
         &c.notes,
         &c.messages,
@@ -162,15 +165,76 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         area.width,
         app.now,
         cal.tz,
-    )
-    .iter()
-    .enumerate()
-    .skip(c.scroll)
-    .take(usize::from(body.height))
-    .map(|(i, l)| match &found {
-        Some(m) => m.line(style_line(l, theme), Some(i)),
-        None => style_line(l, theme),
-    })
-    .collect();
+    );
+    // The n-th attachment line is attachment n (the thread lists them in the decoded order).
+    let mut attachment = 0;
+    let numbered: Vec<Option<usize>> = all
+        .iter()
+        .map(|l| {
+            matches!(l, ThreadLine::Attachment(_)).then(|| {
+                attachment += 1;
+                attachment - 1
+            })
+        })
+        .collect();
+    let lines: Vec<Line> = all
+        .iter()
+        .enumerate()
+        .skip(c.scroll)
+        .take(usize::from(body.height))
+        .map(|(i, l)| {
+            let styled = match (numbered[i], c.attachments.selected) {
+                (Some(n), Some(sel)) if n == sel => {
+                    Line::styled(l.text().to_string(), theme.selected())
+                }
+                _ => style_line(l, theme),
+            };
+            match &found {
+                Some(m) => m.line(styled, Some(i)),
+                None => styled,
+            }
+        })
+        .collect();
     frame.render_widget(Paragraph::new(lines), body);
+    draw_image(frame, body, c, theme);
+}
+
+/// The shown image (the selected attachment, else the thread's first image) in the lower part
+/// of the thread, with its name above it.
+fn draw_image(frame: &mut Frame, body: Rect, c: &ConversationScreen, theme: Theme) {
+    let Some((i, image)) = c.attachments.shown_image() else {
+        return;
+    };
+    let height = (body.height / 2).min(16);
+    if height < 4 || body.width < 10 {
+        return;
+    }
+    let name = c
+        .attachments
+        .decoded()
+        .and_then(|d| d.parts.get(i))
+        .map(|p| clean(&p.name))
+        .unwrap_or_default();
+    let top = Rect {
+        y: body.bottom() - height,
+        height: 1,
+        ..body
+    };
+    frame.render_widget(ratatui::widgets::Clear, Rect { height, ..top });
+    frame.render_widget(
+        Paragraph::new(Line::styled(
+            fit(
+                &format!("── {name} (I hides images) "),
+                usize::from(body.width),
+            ),
+            theme.dim(),
+        )),
+        top,
+    );
+    let area = Rect {
+        y: top.y + 1,
+        height: height - 1,
+        ..body
+    };
+    super::images::draw(frame, area, (c.row.id, i), image);
 }

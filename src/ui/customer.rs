@@ -54,10 +54,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &CustomerScreen, theme:
         )
     };
     let n = info.conversations.len();
-    let line = format!(
+    let mut line = format!(
         "{first} · {n} conversation{} · {orders}",
         if n == 1 { "" } else { "s" }
     );
+    // The customer's value at a glance: orders, since when, what they spent.
+    let value = crate::outreach::value::CustomerValue::of(&info.orders);
+    if let Some(since) = value.first_order {
+        line = format!(
+            "{} order{} since {}{} · {line}",
+            value.orders,
+            if value.orders == 1 { "" } else { "s" },
+            crate::human_time::day(since, app.now, cal.tz),
+            match value.spent_text() {
+                s if s.is_empty() => String::new(),
+                s => format!(", {} spent", clean(&s)),
+            }
+        );
+    }
     frame.render_widget(
         Paragraph::new(Line::styled(fit(&line, w), theme.dim())),
         Rect {

@@ -6,8 +6,10 @@ pub mod customer;
 pub mod find;
 pub mod flags;
 pub mod help;
+pub mod images;
 pub mod inbox;
 pub mod outbox;
+pub mod outreach;
 pub mod overlay;
 pub mod quit;
 pub mod reply;
@@ -49,6 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Screen::Stats(s)) => stats::draw(frame, main, app, s, theme),
         Some(Screen::Outbox(s)) => outbox::draw(frame, main, app, s, theme),
         Some(Screen::Rules(s)) => rules::draw(frame, main, app, s, theme),
+        Some(Screen::Outreach(s)) => outreach::draw(frame, main, app, s, theme),
     }
     status::draw(frame, bar, app, theme);
     overlay::draw(frame, area, app, theme);

@@ -198,6 +198,63 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 theme,
             );
         }
+        Overlay::Nested {
+            title,
+            lines,
+            scroll,
+        } => {
+            let w = crate::app::help::box_width(area.width);
+            let r = centered(area, w, area.height.saturating_sub(2).max(3));
+            let inner = boxed(frame, r, &format!("{} (Esc closes)", fit(title, 60)), theme);
+            let width = usize::from(inner.width);
+            let wrapped: Vec<String> = lines
+                .iter()
+                .flat_map(|l| crate::layout::wrap(&crate::ui::clean(l), width))
+                .collect();
+            let max = wrapped.len().saturating_sub(usize::from(inner.height));
+            let visible: Vec<Line> = wrapped
+                .into_iter()
+                .skip((*scroll).min(max))
+                .take(usize::from(inner.height))
+                .map(Line::raw)
+                .collect();
+            frame.render_widget(Paragraph::new(visible), inner);
+        }
+        Overlay::AttachFile(p) => {
+            let h = area.height.saturating_sub(4).clamp(5, 20);
+            let inner = boxed(frame, centered(area, 76, h), "Attach a file", theme);
+            line_input(
+                frame,
+                inner,
+                &p.input,
+                "Tab completes · ↑↓ pick · Enter opens a folder or attaches · Esc cancels",
+                theme,
+            );
+            let list = Rect {
+                y: inner.y + 3,
+                height: inner.height.saturating_sub(3),
+                ..inner
+            };
+            let rows = usize::from(list.height);
+            let skip = p.selected.map_or(0, |s| (s + 1).saturating_sub(rows));
+            let lines: Vec<Line> = p
+                .entries
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .take(rows)
+                .map(|(i, e)| {
+                    menu_line(
+                        i,
+                        p.selected.unwrap_or(usize::MAX),
+                        crate::ui::clean(e),
+                        theme,
+                        list.width,
+                    )
+                })
+                .collect();
+            frame.render_widget(Paragraph::new(lines), list);
+        }
     }
 }
 

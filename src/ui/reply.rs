@@ -234,7 +234,11 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, app: &App, c: &ConfirmReply, 
         ("Subject", clean(&c.subject)),
         (
             "Template",
-            format!("{}{follow}", clean(&c.draft.template_name)),
+            format!(
+                "{}{follow}{}",
+                clean(&c.draft.template_name),
+                attached(&c.draft.attachments)
+            ),
         ),
     ];
     for (i, (label, value)) in head.iter().enumerate() {
@@ -366,4 +370,23 @@ fn draw_editor(
     let x = body.x + u16::try_from(cursor.1).unwrap_or(0);
     let y = body.y + u16::try_from(cursor.0 - top).unwrap_or(0);
     frame.set_cursor_position(ratatui::layout::Position { x, y });
+}
+
+/// " · attached: return-label.pdf (41 KB), photo.jpg (2.1 MB)" for the confirm screen's
+/// template line; "" without files.
+fn attached(files: &[crate::send::attachment::OutgoingAttachment]) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = files
+        .iter()
+        .map(|a| {
+            format!(
+                "{} ({})",
+                clean(&a.name),
+                crate::send::attachment::human_size(a.size())
+            )
+        })
+        .collect();
+    format!(" · attached: {}", list.join(", "))
 }

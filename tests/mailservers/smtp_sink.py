@@ -148,6 +148,8 @@ def main():
                     help="store each message at the final dot but answer 250 only SECONDS later")
     ap.add_argument("--delay-final-reply", type=float, default=0.0, metavar="SECONDS",
                     help="wait this long before answering the final dot of each message")
+    ap.add_argument("--size-limit", type=int, default=64 << 20, metavar="BYTES",
+                    help="the SIZE announced in EHLO (and enforced)")
     ap.add_argument("--oauth2-key", help="accept XOAUTH2/OAUTHBEARER JWTs signed with this (base64) key file")
     a = ap.parse_args()
 
@@ -161,7 +163,7 @@ def main():
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(a.tls_cert, a.tls_key)
     common = dict(authenticator=authenticator, auth_required=a.require_auth,
-                  auth_require_tls=not a.auth_plaintext, enable_SMTPUTF8=True, data_size_limit=64 << 20)
+                  auth_require_tls=not a.auth_plaintext, enable_SMTPUTF8=True, data_size_limit=a.size_limit)
     key = base64.b64decode(open(a.oauth2_key).read()) if a.oauth2_key else None
     handler = Store(a.dir, a.drop_after_data, a.data_delay, a.delay_final_reply, key, a.reject_auth)
     loop = asyncio.new_event_loop()

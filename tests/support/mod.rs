@@ -14,7 +14,10 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset};
-use shopinbox::net::{self, MailStream};
+use shopinbox::net;
+pub use test_imap::TestImap;
+
+pub mod test_imap;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{Read, Write};
@@ -43,6 +46,8 @@ pub struct SmtpOptions {
     pub delay_final_reply_secs: u32,
     /// Which certificate the sink presents on STARTTLS and its implicit-TLS port.
     pub tls_cert: SinkCert,
+    /// The SIZE the sink announces and enforces (default 64 MiB).
+    pub size_limit: Option<u64>,
 }
 
 /// The certificate the SMTP sink presents (all signed by the test CA in `MailServers::ca`).
@@ -441,6 +446,9 @@ impl MailServers {
             cmd.arg("--data-delay")
                 .arg(format!("{:.3}", d.as_secs_f64()));
         }
+        if let Some(limit) = o.size_limit {
+            cmd.arg("--size-limit").arg(limit.to_string());
+        }
         if o.delay_final_reply_secs > 0 {
             cmd.arg("--delay-final-reply")
                 .arg(o.delay_final_reply_secs.to_string());
@@ -661,7 +669,7 @@ impl MailServers {
         };
         servers.spawn_cyrus()?;
         // The first login creates the user's folders: a test's first APPEND must find them.
-        let mut s = servers.try_client()?;
+        let s = servers.try_client()?;
         let _ = s.logout();
         servers.spawn_smtp()?;
         Ok(servers)
@@ -710,11 +718,11 @@ impl MailServers {
     }
 
     /// A logged-in IMAP session over implicit TLS, as another client would have.
-    pub fn client(&self) -> imap::Session<MailStream> {
+    pub fn client(&self) -> TestImap {
         self.try_client().unwrap()
     }
 
-    fn try_client(&self) -> Result<imap::Session<MailStream>, String> {
+    fn try_client(&self) -> Result<TestImap, String> {
         let cfg = net::tls_config(Some(&self.ca)).map_err(|e| e.to_string())?;
         let stream = if self.opts.imap_tls {
             net::connect_tls("localhost", self.imaps_port, &cfg)
@@ -722,11 +730,8 @@ impl MailServers {
             net::connect_plain("127.0.0.1", self.imap_port)
         }
         .map_err(|e| e.to_string())?;
-        let mut client = imap::Client::new(stream);
-        client.read_greeting().map_err(|e| e.to_string())?;
-        client
-            .login(&self.user, &self.password)
-            .map_err(|(e, _)| format!("cannot log in to the test IMAP server: {e}"))
+        TestImap::login(stream, &self.user, &self.password)
+            .map_err(|e| format!("cannot log in to the test IMAP server: {e}"))
     }
 
     /// APPENDs one message; returns its UID.
@@ -773,8 +778,6 @@ impl MailServers {
     pub fn set_flags(&self, mailbox: &str, uid: u32, add: &[&str], remove: &[&str]) {
         let mut s = self.client();
         s.select(mailbox).unwrap();
-        // Raw commands: imap 2.4.1's STORE parser fails on the untagged
-        // `* OK [PERMANENTFLAGS …]` that Dovecot sends after a new keyword.
         if !add.is_empty() {
             s.run_command_and_check_ok(format!(
                 "UID STORE {uid} +FLAGS.SILENT ({})",
@@ -814,12 +817,12 @@ impl MailServers {
         let mut out = BTreeMap::new();
         if mb.exists > 0 {
             let fetches = s.uid_fetch("1:*", "(UID FLAGS)").unwrap();
-            for f in fetches.iter() {
+            for f in fetches {
                 let mut flags: Vec<String> = f
-                    .flags()
-                    .iter()
-                    .filter(|f| **f != imap::types::Flag::Recent)
-                    .map(|f| f.to_string())
+                    .flags
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|f| f != "\\Recent")
                     .collect();
                 flags.sort();
                 out.insert(f.uid.unwrap(), flags);
@@ -891,21 +894,17 @@ pub struct TestMessage {
 }
 
 fn append_on(
-    s: &mut imap::Session<MailStream>,
+    s: &mut TestImap,
     mailbox: &str,
     raw: &[u8],
     flags: &[&str],
     internaldate: Option<DateTime<FixedOffset>>,
 ) -> u32 {
-    // imap 2.4.1 drops the APPENDUID answer; Dovecot hands out UIDNEXT, and tests append
-    // one at a time, so UIDNEXT just before the APPEND is the new message's UID.
-    let uid = s.select(mailbox).unwrap().uid_next.unwrap();
-    let flags: Vec<imap::types::Flag<'static>> = flags
-        .iter()
-        .map(|f| imap::types::Flag::from(f.to_string()))
-        .collect();
-    s.append_with_flags_and_date(mailbox, raw, &flags, internaldate)
-        .unwrap();
+    // Dovecot and Cyrus both answer with APPENDUID (UIDPLUS).
+    let (_, uid) = s
+        .append(mailbox, raw, flags, internaldate)
+        .unwrap()
+        .expect("the test server answers APPEND with APPENDUID");
     uid
 }
 

@@ -635,6 +635,8 @@ pub fn demo_app(width: u16, height: u16) -> (tempfile::TempDir, App) {
         shopinbox::demo::build_demo_store(dir.path(), shopinbox::clock::Clock::fixed(demo_now()))
             .unwrap();
     let mut config = shopinbox::config::Config::demo();
+    // As `shopinbox demo`: the starters, with the return template attaching its label.
+    shopinbox::demo::templates::install(&dir.path().join("templates")).unwrap();
     config.templates_dir = Some(dir.path().join("templates"));
     let app = App::new(
         Box::new(store),

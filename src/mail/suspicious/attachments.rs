@@ -5,13 +5,13 @@
 use crate::mail::Attachment;
 
 /// Endings Windows (and Java) run or mount on a double click.
-const PROGRAM_ENDINGS: &[&str] = &[
+pub(crate) const PROGRAM_ENDINGS: &[&str] = &[
     "exe", "scr", "js", "jse", "vbs", "vbe", "bat", "cmd", "com", "pif", "msi", "jar", "ps1",
     "lnk", "hta", "wsf", "cpl", "reg", "iso", "img",
 ];
 
 /// MIME types of programs, for a part that has no name or hides its ending.
-const PROGRAM_TYPES: &[&str] = &[
+pub(crate) const PROGRAM_TYPES: &[&str] = &[
     "application/x-msdownload",
     "application/x-msdos-program",
     "application/x-dosexec",

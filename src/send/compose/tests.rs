@@ -470,3 +470,38 @@ fn references_fall_back_to_the_parents_in_reply_to() {
     o.in_reply_to = Some("no at sign".into());
     assert_eq!(reply_references(&o), vec!["abc123@mail.example.com"]);
 }
+
+#[test]
+fn attachments_make_a_multipart_mixed_reply_with_rfc2231_names() {
+    let mut rng = fastrand::Rng::with_seed(1);
+    let label: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let files = [
+        OutgoingAttachment::new("return-label.pdf", "application/pdf", label.clone()),
+        OutgoingAttachment::new("Fotó – Vase.jpg", "image/jpeg", vec![0xff, 0xd8, 0xff, 0]),
+        OutgoingAttachment::new("../../evil\r\nBcc: x@y.z.txt", "text/plain", b"hi".to_vec()),
+    ];
+    let c = compose_with(&shop(), &original(), "", "Hi John", &files, now(), &mut rng).unwrap();
+    let m = parse(&c.raw);
+    assert_eq!(m.ctype.mimetype, "multipart/mixed");
+    assert_eq!(header(&m, "MIME-Version").as_deref(), Some("1.0"));
+    assert_eq!(m.subparts.len(), 4);
+    assert_eq!(m.subparts[0].ctype.mimetype, "text/plain");
+    assert!(m.subparts[0].get_body().unwrap().starts_with("Hi John"));
+    let text = String::from_utf8_lossy(&c.raw);
+    assert!(text.contains("filename=\"return-label.pdf\""), "{text}");
+    assert!(text.contains("*=utf-8''Fot%C3%B3"), "RFC 2231: {text}");
+    assert!(
+        !text.contains("\r\nBcc:"),
+        "no header injection through a file name"
+    );
+    let (parts, problems) = crate::mail::attachments::parts(&c.raw);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(parts[0].bytes, label);
+    assert_eq!(parts[0].mime, "application/pdf");
+    assert_eq!(parts[1].name, "Fotó – Vase.jpg");
+    assert!(!parts[2].name.contains('/') && !parts[2].name.contains('\n'));
+    // Without files the reply stays a single text/plain part.
+    let plain = compose(&shop(), &original(), "", "Hi", now(), &mut rng).unwrap();
+    assert_eq!(parse(&plain.raw).ctype.mimetype, "text/plain");
+    assert_eq!(parse(&plain.raw).subparts.len(), 0);
+}

@@ -1,0 +1,16 @@
+//! ENABLE (RFC 5161): turn on an extension for this connection (QRESYNC).
+
+use super::conn::{Command, Connection, ImapError};
+use super::response::Untagged;
+use std::io::{Read, Write};
+
+impl<S: Read + Write> Connection<S> {
+    /// `ENABLE <capability>`; whether the server's `* ENABLED` names it.
+    pub fn enable(&mut self, capability: &str) -> Result<bool, ImapError> {
+        let answer = self.run(&Command::new(format!("ENABLE {capability}")))?;
+        Ok(answer.untagged.iter().any(|u| match u {
+            Untagged::Enabled(caps) => caps.iter().any(|c| c.eq_ignore_ascii_case(capability)),
+            _ => false,
+        }))
+    }
+}

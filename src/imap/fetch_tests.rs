@@ -1,0 +1,233 @@
+//! The pipelined download against recorded server bytes (Dovecot's order of answers:
+//! pipelined commands are answered one after the other, unsolicited responses in between).
+
+use super::*;
+use crate::imap::conn::tests::Replay;
+use std::cell::RefCell;
+
+fn msg(seq: u32, uid: u32, body: &str) -> String {
+    format!(
+        "* {seq} FETCH (UID {uid} FLAGS (\\Seen) INTERNALDATE \"01-Mar-2024 09:30:00 +0100\" \
+         BODY[] {{{}}}\r\n{body})\r\n",
+        body.len()
+    )
+}
+
+/// What [`run`] returns.
+type Run = (
+    Vec<Vec<FetchedMessage>>,
+    usize,
+    Result<(), PipelineError<String>>,
+    Connection<Replay>,
+);
+
+/// Runs a pipelined download over `server` bytes; returns the batches handed out, how many
+/// sets had been asked for when the first batch arrived, and the result.
+fn run(server: &str, sets: &[&str], depth: usize, stop_after: Option<usize>) -> Run {
+    let mut conn = Connection::new(Replay::new(server.as_bytes(), 13));
+    let asked = RefCell::new(0usize);
+    let mut first_seen = None;
+    let mut batches = Vec::new();
+    let mut queue: VecDeque<String> = sets.iter().map(|s| s.to_string()).collect();
+    let mut next = || {
+        *asked.borrow_mut() += 1;
+        queue.pop_front()
+    };
+    let mut each = |m: Vec<FetchedMessage>| -> Result<bool, String> {
+        first_seen.get_or_insert(*asked.borrow());
+        batches.push(m);
+        Ok(stop_after != Some(batches.len()))
+    };
+    let r = conn.fetch_pipelined(depth, &mut next, &mut each);
+    (batches, first_seen.unwrap_or(0), r, conn)
+}
+
+fn uids(b: &[FetchedMessage]) -> Vec<u32> {
+    b.iter().map(|m| m.uid).collect()
+}
+
+#[test]
+fn sets_are_pipelined_and_answers_attributed_in_order() {
+    let server = [
+        msg(1, 1, "one"),
+        // Another client flagged UID 40 (not asked for): a flag update, not a message.
+        "* 40 FETCH (UID 40 FLAGS (\\Flagged) MODSEQ (99))\r\n".to_string(),
+        msg(2, 2, "two"),
+        "* 5 EXISTS\r\n".to_string(),
+        "a1 OK Fetch completed.\r\n".to_string(),
+        msg(3, 3, "three\r\n"),
+        // A flag change for a message of this very answer: its flags are updated.
+        "* 3 FETCH (UID 3 FLAGS (\\Seen \\Answered))\r\n".to_string(),
+        "a2 OK Fetch completed.\r\n".to_string(),
+        // Expunged meanwhile: BODY[] NIL is no message.
+        "* 4 FETCH (UID 4 FLAGS () BODY[] NIL)\r\n".to_string(),
+        msg(4, 5, "five"),
+        "a3 OK Fetch completed.\r\n".to_string(),
+    ]
+    .concat();
+    let (batches, first, r, conn) = run(&server, &["1:2", "3", "4:5"], 2, None);
+    r.unwrap();
+    assert_eq!(
+        first, 2,
+        "two commands were in flight before the first answer was used"
+    );
+    assert_eq!(batches.len(), 3);
+    assert_eq!(uids(&batches[0]), [1, 2]);
+    assert_eq!(batches[0][1].raw, b"two");
+    assert_eq!(uids(&batches[1]), [3]);
+    assert_eq!(batches[1][0].raw, b"three\r\n");
+    assert_eq!(batches[1][0].flags, ["\\Seen", "\\Answered"]);
+    assert_eq!(uids(&batches[2]), [5]);
+    let written = String::from_utf8(conn.stream().written.clone()).unwrap();
+    assert_eq!(
+        written,
+        "a1 UID FETCH 1:2 (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n\
+         a2 UID FETCH 3 (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n\
+         a3 UID FETCH 4:5 (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n"
+    );
+}
+
+#[test]
+fn unreadable_sets_fall_back_to_arrival_order() {
+    let server = [
+        msg(1, 10, "a"),
+        "a1 OK done\r\n".to_string(),
+        msg(2, 11, "b"),
+        "a2 OK done\r\n".to_string(),
+    ]
+    .concat();
+    let (batches, _, r, _) = run(&server, &["10:*", "$"], 2, None);
+    r.unwrap();
+    assert_eq!(uids(&batches[0]), [10]);
+    assert_eq!(uids(&batches[1]), [11]);
+}
+
+#[test]
+fn stopping_drains_the_commands_in_flight() {
+    let server = [
+        msg(1, 1, "a"),
+        "a1 OK done\r\n".to_string(),
+        msg(2, 2, "b"),
+        "a2 OK done\r\n".to_string(),
+        msg(3, 3, "c"),
+        "a3 OK done\r\n".to_string(),
+        "a4 OK NOOP done\r\n".to_string(),
+    ]
+    .concat();
+    let (batches, _, r, mut conn) = run(&server, &["1", "2", "3", "4", "5"], 3, Some(1));
+    r.unwrap();
+    assert_eq!(batches.len(), 1, "nothing handed out after the stop");
+    let written = String::from_utf8(conn.stream().written.clone()).unwrap();
+    assert_eq!(
+        written.lines().count(),
+        3,
+        "no set asked for after the stop: {written}"
+    );
+    // The connection is usable: the next command's answer is the next thing read.
+    conn.noop().unwrap();
+}
+
+#[test]
+fn a_refused_command_is_the_servers_words_after_the_others_were_read() {
+    let server = [
+        msg(1, 1, "a"),
+        "a1 OK done\r\n".to_string(),
+        "a2 NO [SERVERBUG] Internal error occurred.\r\n".to_string(),
+        msg(3, 3, "c"),
+        "a3 OK done\r\n".to_string(),
+        "a4 OK NOOP done\r\n".to_string(),
+    ]
+    .concat();
+    let (batches, _, r, mut conn) = run(&server, &["1", "2", "3"], 3, None);
+    match r {
+        Err(PipelineError::Imap(ImapError::No(t))) => {
+            assert_eq!(t, "[SERVERBUG] Internal error occurred.")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        batches.len(),
+        1,
+        "the set after the refused one is not handed out"
+    );
+    conn.noop().unwrap();
+}
+
+#[test]
+fn an_error_from_the_caller_is_returned_after_the_drain() {
+    let server = [
+        msg(1, 1, "a"),
+        "a1 OK done\r\n".to_string(),
+        msg(2, 2, "b"),
+        "a2 OK done\r\n".to_string(),
+        "a3 OK NOOP done\r\n".to_string(),
+    ]
+    .concat();
+    let mut conn = Connection::new(Replay::new(server.as_bytes(), 5));
+    let mut sets: VecDeque<&str> = ["1", "2"].into();
+    let mut next = || sets.pop_front().map(str::to_string);
+    let mut each = |_: Vec<FetchedMessage>| -> Result<bool, String> { Err("disk full".into()) };
+    match conn.fetch_pipelined(2, &mut next, &mut each) {
+        Err(PipelineError::Caller(e)) => assert_eq!(e, "disk full"),
+        other => panic!("{other:?}"),
+    }
+    conn.noop().unwrap();
+}
+
+#[test]
+fn an_unreadable_fetch_response_fails_its_command_not_silently() {
+    let server = [
+        "* 1 FETCH (UID 1 BODY[] {3}\r\nabc BROKEN\r\n".to_string(),
+        "a1 OK done\r\n".to_string(),
+    ]
+    .concat();
+    let (batches, _, r, _) = run(&server, &["1"], 1, None);
+    assert!(batches.is_empty());
+    assert!(
+        matches!(&r, Err(PipelineError::Imap(ImapError::Protocol(d))) if d.starts_with("unreadable FETCH")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_broken_connection_ends_at_once() {
+    let server = msg(1, 1, "a");
+    let (batches, _, r, _) = run(&server, &["1", "2"], 2, None);
+    assert!(batches.is_empty());
+    assert!(
+        matches!(r, Err(PipelineError::Imap(ImapError::Io(_)))),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn messages_from_one_answer() {
+    let items = vec![
+        FetchItem {
+            uid: Some(7),
+            flags: Some(vec![]),
+            body: Some(b"Hi".to_vec()),
+            ..FetchItem::default()
+        },
+        FetchItem {
+            uid: Some(8),
+            flags: Some(vec![]),
+            body: None,
+            ..FetchItem::default()
+        },
+        FetchItem {
+            uid: Some(7),
+            flags: Some(vec!["\\Seen".into()]),
+            ..FetchItem::default()
+        },
+        FetchItem {
+            uid: Some(9),
+            flags: Some(vec!["\\Flagged".into()]),
+            ..FetchItem::default()
+        },
+    ];
+    let msgs = messages_from(items);
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0].uid, 7);
+    assert_eq!(msgs[0].flags, ["\\Seen"]);
+}

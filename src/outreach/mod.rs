@@ -1,0 +1,15 @@
+//! Telling customers before they ask (issue 27): the shop's own order export as order history
+//! ([`import`], [`value`]), choosing the customers an event affects ([`select`]), writing each
+//! one their notice ([`notice`]) and sending the notices through the outbox at a pace the
+//! provider accepts ([`rate`], [`runner`]).
+//!
+//! The pure parts (import, value, select, notice, rate) are plain functions with table tests;
+//! the runner is the IO edge, and every step it takes is written to the store first, so a
+//! campaign killed at any point resumes where it stopped and never writes to a customer twice.
+
+pub mod import;
+pub mod notice;
+pub mod rate;
+pub mod runner;
+pub mod select;
+pub mod value;

@@ -1,0 +1,438 @@
+//! Downloading new messages and storing them, as one pipeline per folder and phase (issue 22
+//! point 2): the line, the parser and SQLite work at the same time instead of taking turns.
+//!
+//! ```text
+//!  reader thread ──(1)──▶ parser thread ──(1)──▶ calling thread
+//!  fetch_pipelined        parse_message,          Store::ingest… (one transaction per batch),
+//!  (depth commands        to_new_message          progress events
+//!   in flight)
+//! ```
+//!
+//! - **Reader**: [`ImapSession::fetch_pipelined`] with up to `opts.fetch_depth` `UID FETCH`
+//!   commands in flight. Whether to ask for the next set (cancellation, the history's time
+//!   budget) is decided when the next set is asked for ([`may_ask`]), so the pipeline is never
+//!   restarted for it. Only two things restart it: after the first set (see below), and after
+//!   a set that came back short (its missing UIDs are checked with `UID SEARCH`, which cannot be
+//!   sent while the fetch runs; the sets in flight then are asked for again: [`SetQueue`]).
+//! - **Parser**: `parse_message` and [`to_new_message`] on a thread of its own, so parsing
+//!   (CPU) overlaps with storing (CPU and disk) across both cores.
+//! - **Store**: the calling thread (the store and the event callback stay where they are).
+//!
+//! Memory is bounded: both channels hold one batch, so at most five batches are in our hands
+//! at once (one being handed over by the reader, one in each channel, one being parsed, one
+//! being stored), each at most `opts.batch_bytes` of raw mail; plus whatever the IMAP layer
+//! buffers for the commands in flight.
+//!
+//! The first set is fetched alone and the rest only once its batch is committed: the owner
+//! sees the first mail as soon as possible (nothing competes with it for the line or the
+//! cores), and a download that cannot store (locked or full disk), is cancelled or loses the
+//! server right away stops after one batch without having downloaded more.
+//!
+//! Crash safety is unchanged (engine.rs, history.rs): the folder's highest UID and the
+//! history's `pending_upto` move only inside the transaction that commits their batch, batches
+//! are committed in the order they were planned, and a failed or cancelled download ends after
+//! the batches committed so far.
+
+use super::engine::SyncOptions;
+use super::plan;
+use super::session::{FetchedMessage, ImapSession};
+use super::{FolderSummary, SyncError, SyncEvent};
+use crate::clock::Clock;
+use crate::mail::parse::parse_message;
+use crate::store::{HistoryProgress, Location, MailboxState, NewMessage, Store};
+use std::cell::RefCell;
+use std::collections::{HashSet, VecDeque};
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// The order a download stores its batches in, and what moves with each batch.
+pub(super) enum Order<'a> {
+    /// New mail, ascending: the folder's highest UID moves with each batch.
+    Ascending,
+    /// A first sync (issue 11), descending: the folder's highest UID is `top` from the first
+    /// batch on, and `progress.pending_upto` falls below each stored batch. `history`: this is
+    /// the history phase, reported as (stored before this folder, listed in all folders).
+    NewestFirst {
+        top: u32,
+        progress: &'a mut HistoryProgress,
+        history: Option<(usize, usize)>,
+    },
+}
+
+/// How a download ended without error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ended {
+    /// Every planned batch is stored.
+    All,
+    /// The deadline passed: the batches asked for before it are stored, the rest is not.
+    OutOfTime,
+}
+
+/// What the download needs of a connection: an [`ImapSession`], or a simulated server in the
+/// unit tests (which check the reader under a sequential and a truly pipelined fetch).
+pub(super) trait Fetcher: Send {
+    fn fetch_pipelined(
+        &mut self,
+        depth: usize,
+        next: &mut dyn FnMut() -> Option<String>,
+        each: &mut dyn FnMut(Vec<FetchedMessage>) -> Result<bool, SyncError>,
+    ) -> Result<(), SyncError>;
+    fn uids_present(&mut self, uid_set: &str) -> Result<HashSet<u32>, SyncError>;
+    fn host(&self) -> &str;
+}
+
+impl Fetcher for ImapSession {
+    fn fetch_pipelined(
+        &mut self,
+        depth: usize,
+        next: &mut dyn FnMut() -> Option<String>,
+        each: &mut dyn FnMut(Vec<FetchedMessage>) -> Result<bool, SyncError>,
+    ) -> Result<(), SyncError> {
+        ImapSession::fetch_pipelined(self, depth, next, each)
+    }
+
+    fn uids_present(&mut self, uid_set: &str) -> Result<HashSet<u32>, SyncError> {
+        ImapSession::uids_present(self, uid_set)
+    }
+
+    fn host(&self) -> &str {
+        ImapSession::host(self)
+    }
+}
+
+/// The planned batches of one download: those not asked for yet, and those asked for whose
+/// answer has not been delivered. Answers arrive in the order the sets were asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct SetQueue {
+    todo: VecDeque<Vec<u32>>,
+    asked: VecDeque<Vec<u32>>,
+}
+
+impl SetQueue {
+    pub(super) fn new(batches: &[Vec<u32>]) -> SetQueue {
+        SetQueue {
+            todo: batches.iter().filter(|b| !b.is_empty()).cloned().collect(),
+            asked: VecDeque::new(),
+        }
+    }
+
+    /// The next set to ask for, as a UID set; it now waits for its answer.
+    pub(super) fn ask(&mut self) -> Option<String> {
+        let batch = self.todo.pop_front()?;
+        let mut sorted = batch.clone();
+        sorted.sort_unstable();
+        self.asked.push_back(batch);
+        Some(plan::uid_set(&sorted))
+    }
+
+    /// The batch whose answer just arrived (the oldest one asked for).
+    pub(super) fn answered(&mut self) -> Option<Vec<u32>> {
+        self.asked.pop_front()
+    }
+
+    /// The fetch stopped: sets asked for but not delivered (their answers were dropped) are
+    /// asked for again first, in their order.
+    pub(super) fn put_back_unanswered(&mut self) {
+        while let Some(b) = self.asked.pop_back() {
+            self.todo.push_front(b);
+        }
+    }
+
+    /// Every set was asked for and delivered.
+    pub(super) fn finished(&self) -> bool {
+        self.todo.is_empty() && self.asked.is_empty()
+    }
+}
+
+/// Whether the next set may be asked for: not after a cancel, not once the deadline passed
+/// (the sets already in flight are still stored).
+pub(super) fn may_ask(cancelled: bool, now: Instant, deadline: Option<Instant>) -> bool {
+    !cancelled && deadline.is_none_or(|d| now < d)
+}
+
+/// The UIDs asked for but not delivered, in the order they were asked for.
+pub(super) fn missing(asked: &[u32], got: &[FetchedMessage]) -> Vec<u32> {
+    let got: HashSet<u32> = got.iter().map(|m| m.uid).collect();
+    asked.iter().copied().filter(|u| !got.contains(u)).collect()
+}
+
+/// One answered set, on its way from the reader to the parser.
+#[derive(Debug)]
+pub(super) struct Fetched {
+    asked: Vec<u32>,
+    msgs: Vec<FetchedMessage>,
+}
+
+/// One downloaded and parsed batch, on its way from the parser to the store.
+struct Downloaded {
+    /// The batch's highest UID: asked for, whether or not the server still had it.
+    max_uid: u32,
+    /// The batch's lowest UID, likewise.
+    min_uid: u32,
+    asked: usize,
+    bytes: u64,
+    msgs: Vec<NewMessage>,
+}
+
+/// Download `batches` (in their order) and store them, pipelined (see the module's text).
+/// With a `deadline`, no set is asked for once it passed, and the download ends
+/// [`Ended::OutOfTime`] after storing the sets asked for before.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn download(
+    sess: &mut ImapSession,
+    store: &mut Store,
+    (mailbox, uidvalidity): (&str, u32),
+    batches: &[Vec<u32>],
+    opts: &SyncOptions,
+    state: &mut MailboxState,
+    fs: &mut FolderSummary,
+    mut order: Order<'_>,
+    deadline: Option<Instant>,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<Ended, SyncError> {
+    let total: usize = batches.iter().map(Vec::len).sum();
+    if total == 0 {
+        return Ok(Ended::All);
+    }
+    if opts.cancelled() {
+        return Err(SyncError::Cancelled);
+    }
+    let mut done = 0;
+    let clock = store.context().clock;
+    let mut save = |batch: Downloaded| -> Result<(), SyncError> {
+        fs.downloaded += batch.msgs.len();
+        fs.bytes += batch.bytes;
+        // UIDs asked for but not returned were expunged meanwhile (the reader made sure):
+        // nothing to keep, and the folder's highest UID still moves past them (UIDs are never
+        // reused).
+        fs.vanished += batch.asked.saturating_sub(batch.msgs.len());
+        let outcomes = match &mut order {
+            Order::Ascending => {
+                state.highest_uid = state.highest_uid.max(batch.max_uid);
+                store.ingest(batch.msgs, Some(state))?
+            }
+            // Newest first: everything above the batch's lowest UID is now stored, so the
+            // folder's highest UID is the listed top and what is missing is below the batch.
+            Order::NewestFirst { top, progress, .. } => {
+                state.highest_uid = state.highest_uid.max(*top);
+                progress.pending_upto = batch.min_uid.saturating_sub(1);
+                progress.done = progress.done.saturating_add(batch.asked as u32);
+                store.ingest_newest_first(batch.msgs, state, progress)?
+            }
+        };
+        fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
+        done += batch.asked;
+        match &order {
+            Order::NewestFirst {
+                history: Some((before, all)),
+                ..
+            } => on_event(SyncEvent::History {
+                done: before + done,
+                total: *all,
+            }),
+            _ => on_event(SyncEvent::Progress {
+                folder: mailbox.to_string(),
+                done,
+                total,
+            }),
+        }
+        Ok(())
+    };
+    let depth = opts.fetch_depth.max(1);
+    let finished = std::thread::scope(|scope| {
+        let (raw_tx, raw_rx) = mpsc::sync_channel::<Result<Fetched, SyncError>>(1);
+        let (parsed_tx, parsed_rx) = mpsc::sync_channel::<Result<Downloaded, SyncError>>(1);
+        let (gate_tx, gate_rx) = mpsc::channel::<()>();
+        let reader = scope.spawn(move || {
+            let ask = || may_ask(opts.cancelled(), Instant::now(), deadline);
+            let mut queue = SetQueue::new(batches);
+            read_sets(sess, &mut queue, depth, &ask, gate_rx, &raw_tx);
+            queue.finished()
+        });
+        scope.spawn(move || {
+            for item in raw_rx {
+                let parsed = item.map(|f| parse_batch(mailbox, uidvalidity, f, clock));
+                let failed = parsed.is_err();
+                // A closed channel means the store stopped (an error): stop too.
+                if parsed_tx.send(parsed).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let stored = store_all(parsed_rx, gate_tx, opts, &mut save);
+        // `parsed_rx` and `gate_tx` are gone now: a reader still working stops at its next
+        // hand-over (or wait for the gate), so this join returns.
+        let finished = match reader.join() {
+            Ok(f) => f,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        stored.map(|()| finished)
+    })?;
+    if finished {
+        Ok(Ended::All)
+    } else if opts.cancelled() {
+        Err(SyncError::Cancelled)
+    } else {
+        Ok(Ended::OutOfTime)
+    }
+}
+
+/// The store's side: commit each batch in order; after the first, open the gate for the rest.
+fn store_all(
+    parsed: mpsc::Receiver<Result<Downloaded, SyncError>>,
+    gate: mpsc::Sender<()>,
+    opts: &SyncOptions,
+    save: &mut dyn FnMut(Downloaded) -> Result<(), SyncError>,
+) -> Result<(), SyncError> {
+    let mut gate = Some(gate);
+    for received in parsed {
+        let batch = received?;
+        if opts.cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        save(batch)?;
+        if let Some(g) = gate.take() {
+            // The reader may have stopped already (nothing more to ask): nothing to open.
+            let _ = g.send(());
+        }
+    }
+    Ok(())
+}
+
+/// The reader's side: ask for the queue's sets through `fetch_pipelined` and hand each answer
+/// to `out`, in order. The first set goes alone; the rest follow once `gate` says its batch is
+/// committed. A set that comes back short stops the fetch: its missing UIDs must be gone from
+/// the server (one that still exists would be lost for good once the folder's highest UID
+/// moved past it: that is an error), then the batch is handed on and the fetch resumes with
+/// what is left, the dropped sets in flight first. An error is handed on as the last item.
+pub(super) fn read_sets<F: Fetcher + ?Sized>(
+    conn: &mut F,
+    queue: &mut SetQueue,
+    depth: usize,
+    ask: &dyn Fn() -> bool,
+    gate: mpsc::Receiver<()>,
+    out: &mpsc::SyncSender<Result<Fetched, SyncError>>,
+) {
+    let mut gate = Some(gate);
+    let mut first_out = false;
+    let queue = RefCell::new(queue);
+    loop {
+        if first_out {
+            if let Some(g) = gate.take() {
+                if g.recv().is_err() {
+                    // The store stopped before committing the first batch.
+                    return;
+                }
+            }
+        }
+        let first_only = gate.is_some();
+        let mut asked_now = 0usize;
+        let mut short: Option<(Fetched, Vec<u32>)> = None;
+        let host = conn.host().to_string();
+        let res = conn.fetch_pipelined(
+            depth,
+            &mut || {
+                if (first_only && asked_now > 0) || !ask() {
+                    return None;
+                }
+                let set = queue.borrow_mut().ask()?;
+                asked_now += 1;
+                Some(set)
+            },
+            &mut |msgs| {
+                let Some(asked) = queue.borrow_mut().answered() else {
+                    return Err(SyncError::Protocol {
+                        host: host.clone(),
+                        action: "download messages".to_string(),
+                        detail: "an answer arrived for a command that was not sent".to_string(),
+                    });
+                };
+                let gone = missing(&asked, &msgs);
+                let fetched = Fetched { asked, msgs };
+                if !gone.is_empty() {
+                    short = Some((fetched, gone));
+                    return Ok(false);
+                }
+                // A closed channel: the store stopped (its error is the one reported).
+                out.send(Ok(fetched)).map_err(|_| SyncError::Cancelled)?;
+                first_out = true;
+                Ok(true)
+            },
+        );
+        queue.borrow_mut().put_back_unanswered();
+        if let Err(e) = res {
+            let _ = out.send(Err(e));
+            return;
+        }
+        if let Some((fetched, gone)) = short {
+            if let Err(e) = check_gone(conn, &gone) {
+                let _ = out.send(Err(e));
+                return;
+            }
+            if out.send(Ok(fetched)).is_err() {
+                return;
+            }
+            first_out = true;
+            continue;
+        }
+        if first_only && first_out {
+            continue;
+        }
+        // `next` said no more: everything asked for, or no more may be asked for.
+        return;
+    }
+}
+
+/// A message asked for but not delivered was expunged by another client meanwhile (the
+/// server answers `BODY[] NIL` or leaves it out). Make sure: one that still exists is refused.
+fn check_gone<F: Fetcher + ?Sized>(conn: &mut F, missing: &[u32]) -> Result<(), SyncError> {
+    let mut sorted = missing.to_vec();
+    sorted.sort_unstable();
+    let still = conn.uids_present(&plan::uid_set(&sorted))?;
+    if let Some(uid) = missing.iter().find(|u| still.contains(u)) {
+        return Err(SyncError::Protocol {
+            host: conn.host().to_string(),
+            action: "download messages".to_string(),
+            detail: format!("the server sent message UID {uid} without its content"),
+        });
+    }
+    Ok(())
+}
+
+fn parse_batch(mailbox: &str, uidvalidity: u32, f: Fetched, clock: Clock) -> Downloaded {
+    Downloaded {
+        max_uid: f.asked.iter().copied().max().unwrap_or(0),
+        min_uid: f.asked.iter().copied().min().unwrap_or(0),
+        asked: f.asked.len(),
+        bytes: f.msgs.iter().map(|m| m.raw.len() as u64).sum(),
+        msgs: f
+            .msgs
+            .into_iter()
+            .map(|m| to_new_message(mailbox, uidvalidity, m, clock))
+            .collect(),
+    }
+}
+
+fn to_new_message(mailbox: &str, uidvalidity: u32, m: FetchedMessage, clock: Clock) -> NewMessage {
+    let parsed = parse_message(&m.raw);
+    // DESIGN.md: received_at is INTERNALDATE; the Date header only when it is missing.
+    let received_at = m
+        .internaldate
+        .or(parsed.date)
+        .unwrap_or_else(|| clock.now());
+    NewMessage {
+        location: Location {
+            mailbox: mailbox.to_string(),
+            uidvalidity,
+            uid: m.uid,
+        },
+        flags: plan::normalize_flags(&m.flags),
+        raw: m.raw,
+        parsed,
+        received_at,
+    }
+}
+
+#[cfg(test)]
+#[path = "download_tests.rs"]
+mod tests;
