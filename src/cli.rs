@@ -610,10 +610,10 @@ pub fn load_config(cli: &Cli) -> Result<(Config, PathBuf)> {
 /// Opens the store named by the configuration; [`Store::open`] creates its folder (private)
 /// when needed.
 pub fn open_store(config: &Config, clock: Clock) -> Result<Store> {
-    Ok(Store::open(
-        &config.store_path(),
-        config.shop_context(clock),
-    )?)
+    let mut store = Store::open(&config.store_path(), config.shop_context(clock))?;
+    // `[sharing]` (issue 26): remembered in the store, so that the sync worker follows it.
+    store.set_sharing(config.sharing.as_deref())?;
+    Ok(store)
 }
 
 /// The clock of a command: fixed at `--now` when given, else the system's. This is the one
@@ -789,8 +789,18 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Stats { days, json }) => {
             let env = Env::open(&cli, cli.demo)?;
             let stats = crate::review::stats_for(&env.store, *days, env.now)?;
+            // Split by person (issue 26): only when marks are shared between copies.
+            let since = (env.now - chrono::Duration::days(i64::from(*days))).timestamp();
+            let people = if env.config.sharing.is_some() {
+                env.store.activity_by_person(since)?
+            } else {
+                Vec::new()
+            };
             if *json {
                 let mut v = serde_json::to_value(&stats)?;
+                if !people.is_empty() {
+                    v["by_person"] = serde_json::to_value(&people)?;
+                }
                 v["on_time_share"] = serde_json::json!(stats.on_time_share());
                 v["promise_on_time_share"] = serde_json::json!(stats.promise_on_time_share());
                 v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
@@ -800,6 +810,22 @@ fn run(cli: Cli) -> Result<i32> {
                     "{}",
                     crate::review::format::stats_text(&stats, *days, &env.config.calendar())
                 );
+                if !people.is_empty() {
+                    outln!("By person:");
+                    for p in &people {
+                        let name = if p.name.trim().is_empty() {
+                            "(unnamed)"
+                        } else {
+                            &p.name
+                        };
+                        outln!(
+                            "  {:<16} {} replies, {} marks",
+                            crate::mail::sanitize::line(name),
+                            p.replies,
+                            p.marks
+                        );
+                    }
+                }
             }
             Ok(0)
         }
@@ -1070,6 +1096,7 @@ fn run(cli: Cli) -> Result<i32> {
                 let now = clock_for(cli.now.as_deref(), &config)?.now();
                 out!("{}", crate::config::check_report(&config, &path, now));
                 outln!("Sender checks:  {}", sender_checks(&config, now)?);
+                outln!("Sharing:        {}", sharing_check(&config, now)?);
                 Ok(0)
             }
             ConfigCommand::Path => {
@@ -1092,6 +1119,31 @@ fn run(cli: Cli) -> Result<i32> {
 /// What the shop's recent incoming mail says about its provider's sender checks (the signal
 /// orders, the shop's own address and suspicious mail are judged by). Reads the store only
 /// when it exists: `config check` never creates one.
+/// Whether the owner's marks are shared with other copies (issue 26), and what the last sync
+/// could share. Reads the store only when it exists.
+fn sharing_check(config: &crate::config::Config, now: DateTime<Utc>) -> Result<String> {
+    let Some(name) = &config.sharing else {
+        return Ok(
+            "off: marks stay on this computer ([sharing] enabled = true shares them)".into(),
+        );
+    };
+    let path = config.store_path();
+    let last = if path.exists() {
+        let store = Store::open(&path, config.shop_context(crate::clock::Clock::fixed(now)))?;
+        let pending = store.shared_pending()?;
+        let status = store
+            .sharing_status()?
+            .unwrap_or_else(|| "not synced since sharing was turned on".to_string());
+        format!("{status}; {pending} change(s) waiting to be shared")
+    } else {
+        "no sync yet".to_string()
+    };
+    Ok(crate::mail::sanitize::line(&format!(
+        "on as \"{name}\" through the folder {}; last sync: {last}",
+        crate::shared::STATE_FOLDER
+    )))
+}
+
 fn sender_checks(config: &crate::config::Config, now: DateTime<Utc>) -> Result<String> {
     let path = config.store_path();
     let configured = config.shop.authserv_id.as_deref();
@@ -1328,6 +1380,31 @@ fn show_conversation(env: &Env, id: i64) -> Result<()> {
         }
         writeln!(out)?;
         writeln!(out, "{}", m.body.trim_end())?;
+    }
+    // Who did what (issue 26): the owner's marks and replies, from every copy.
+    let events = env.store.conversation_events(id)?;
+    let lines: Vec<String> = events
+        .iter()
+        .filter_map(|e| {
+            let what = crate::shared::describe::describe(&e.item, &e.value, cal.tz)?;
+            let who = if e.by.trim().is_empty() {
+                "this copy"
+            } else {
+                e.by.as_str()
+            };
+            let at = chrono::DateTime::<Utc>::from_timestamp(e.at, 0)?;
+            Some(crate::mail::sanitize::line(&format!(
+                "{} · {who} {what}",
+                deadline::format_local(at, env.now, &cal)
+            )))
+        })
+        .collect();
+    if !lines.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "── HISTORY")?;
+        for l in lines {
+            writeln!(out, "{l}")?;
+        }
     }
     Ok(())
 }

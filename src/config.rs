@@ -125,6 +125,7 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
         "attachments",
         &["open_command", "save_dir", "max_send_mb", "inline_images"],
     ),
+    ("sharing", &["enabled", "name"]),
 ];
 
 /// Why a config could not be used. Each message is one sentence a shop owner can act on.
@@ -451,6 +452,9 @@ pub struct Config {
     pub outreach: OutreachConfig,
     /// `[attachments]`: opening, saving and the largest reply.
     pub attachments: AttachmentSettings,
+    /// `[sharing]` (issue 26): this installation's name when its marks are shared with the
+    /// other copies on the mailbox through the server (`enabled = true`); `None`: kept local.
+    pub sharing: Option<String>,
 }
 
 /// The default undo window for replies sent from the inbox.
@@ -547,6 +551,7 @@ impl Config {
             order_import: None,
             outreach: OutreachConfig::default(),
             attachments: AttachmentSettings::default(),
+            sharing: None,
         }
     }
 
@@ -665,6 +670,26 @@ struct RawConfig {
     outreach: outreach::RawOutreach,
     #[serde(default)]
     attachments: attachments::RawAttachments,
+    #[serde(default)]
+    sharing: RawSharing,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSharing {
+    #[serde(default)]
+    enabled: bool,
+    name: Option<String>,
+}
+
+/// The name an installation gets when the config gives none: the machine's host name.
+pub fn default_installation_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "shopinbox".to_string())
 }
 
 #[derive(Deserialize, Default)]
@@ -1166,7 +1191,20 @@ impl<'a> Ctx<'a> {
             }
             offers.insert(key, value.trim().to_string());
         }
+        let sharing = match (raw.sharing.enabled, raw.sharing.name) {
+            (false, _) => None,
+            (true, Some(n)) if n.trim().is_empty() || n.chars().any(char::is_control) => {
+                return Err(self.invalid(
+                    "sharing.name",
+                    "is empty or holds control characters; give the name the other copies \
+                     should show for this one, e.g. \"Anna\"",
+                ))
+            }
+            (true, Some(n)) => Some(n.trim().to_string()),
+            (true, None) => Some(default_installation_name()),
+        };
         Ok(Config {
+            sharing,
             file: Some(self.path.to_path_buf()),
             shop,
             calendar,

@@ -26,6 +26,7 @@ pub mod outreach;
 pub mod review;
 pub mod send;
 pub mod setup;
+pub mod shared;
 pub mod store;
 pub mod sync;
 pub mod template;

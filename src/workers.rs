@@ -222,6 +222,12 @@ pub fn translate_sync(ev: SyncEvent, now: chrono::DateTime<Utc>) -> Vec<WorkerEv
             if let Some(message) = crate::sync::cli::partial_line(&summary) {
                 out.push(WorkerEvent::Error { message });
             }
+            // Shared state that could not be shared (issue 26): said, not hidden.
+            if let Some(r) = summary.sharing.as_ref().filter(|r| !r.is_ok()) {
+                out.push(WorkerEvent::Error {
+                    message: crate::mail::sanitize::line(&r.line()),
+                });
+            }
             out
         }
         SyncEvent::Failed(message) | SyncEvent::Notice(message) => {

@@ -166,6 +166,15 @@ pub trait InboxData {
     fn mark_read(&mut self, _id: ConversationId) -> DataResult<usize> {
         Ok(0)
     }
+    /// "I am replying" to the other copies (issue 26); `release` when done. Fixtures share
+    /// nothing.
+    fn claim(&mut self, _id: ConversationId, _release: bool) -> DataResult<()> {
+        Ok(())
+    }
+    /// A reply went out from here: the claim ends, the others' history names who replied.
+    fn replied(&mut self, _id: ConversationId) -> DataResult<()> {
+        Ok(())
+    }
     /// The real store, for flows that need more than this trait: the reply flow (templates
     /// are rendered from the customer record, the outbox is a store table) and the
     /// statistics. In-memory fixtures return `None` and those screens explain why they are off.
@@ -334,5 +343,11 @@ impl InboxData for Store {
             "mark the conversation read",
             Store::mark_conversation_read(self, id),
         )
+    }
+    fn claim(&mut self, id: ConversationId, release: bool) -> DataResult<()> {
+        wrap("claim the conversation", Store::claim(self, id, release))
+    }
+    fn replied(&mut self, id: ConversationId) -> DataResult<()> {
+        wrap("record the reply", Store::replied(self, id))
     }
 }

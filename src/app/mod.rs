@@ -486,6 +486,9 @@ pub struct App {
     pub pending_sends: Vec<PendingSend>,
     /// Replies inside their undo window, with the confirm screen `u` brings back.
     pub held_sends: Vec<(i64, ConfirmReply)>,
+    /// The conversation whose send was held back by a possible double reply (issue 26): the
+    /// next `y` on it sends.
+    pub send_warned: Option<crate::store::ConversationId>,
     pub should_quit: bool,
     /// Quitting with unsent replies: the question, then the wait for the send worker.
     pub quit: Option<quit::QuitState>,
@@ -540,6 +543,7 @@ impl App {
             undo: Vec::new(),
             pending_sends: Vec::new(),
             held_sends: Vec::new(),
+            send_warned: None,
             should_quit: false,
             quit: None,
             farewell: None,

@@ -250,6 +250,18 @@ impl App {
             notes: self.customer_notes(&row.customer_addr),
         };
         self.load_choices(&mut picker);
+        // No double replies (issue 26): the other copies see this one replying; this one is
+        // told if another is.
+        let conflict = self
+            .data
+            .store()
+            .and_then(|s| s.reply_conflict(row.id).ok().flatten());
+        if let Err(e) = self.data.claim(row.id, false) {
+            self.error(e.sentence());
+        }
+        if let Some(why) = conflict {
+            self.error(format!("Careful: {why}."));
+        }
         // A possible duplicate order opens on the template written for it, in the customer's
         // language when there is one (its templates come first).
         if row
@@ -481,6 +493,19 @@ impl App {
             self.error("Cannot send: the mail store or the shop configuration is missing.");
             return Effect::None;
         };
+        // No double replies (issue 26): warned once per reply, `y` again sends anyway.
+        let conv = c.draft.conversation_id;
+        if self.send_warned != Some(conv) {
+            if let Ok(Some(why)) = store.reply_conflict(conv) {
+                self.send_warned = Some(conv);
+                let again = self.options.keymap.hint(super::Command::Send);
+                self.error(format!(
+                    "Not sent yet: {why}. Press {again} again to send anyway."
+                ));
+                return Effect::None;
+            }
+        }
+        self.send_warned = None;
         let to = c.to.clone();
         let window = cfg.undo_seconds;
         let not_before = (window > 0).then(|| self.now + chrono::Duration::seconds(window as i64));
@@ -496,6 +521,9 @@ impl App {
                     if let Some(Screen::Confirm(c)) = self.stack.pop() {
                         reopen.get_or_insert(c);
                     }
+                }
+                if let Err(e) = self.data.replied(conv) {
+                    self.error(e.sentence());
                 }
                 self.pending_sends.push(PendingSend {
                     outbox_id: id,

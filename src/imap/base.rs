@@ -1,5 +1,6 @@
 //! The base protocol (RFC 3501, IMAP4rev1, as RFC 9051 keeps it): greeting, CAPABILITY,
-//! LOGIN, SELECT/EXAMINE, LIST, UID SEARCH, UID FETCH, UID STORE, CLOSE, NOOP, LOGOUT.
+//! LOGIN, SELECT/EXAMINE, CREATE, UNSUBSCRIBE, LIST, UID SEARCH, UID FETCH, UID STORE, CLOSE,
+//! NOOP, LOGOUT.
 //! STARTTLS happens before this driver takes the connection ([`crate::net::imap_starttls`]).
 
 use super::conn::{Answer, Command, Connection, ImapError};
@@ -104,6 +105,19 @@ impl<S: Read + Write> Connection<S> {
         }
         let answer = self.run(&cmd)?;
         Ok((folder_state(&answer), answer))
+    }
+
+    /// CREATE a folder (wire name). A server that already has it answers `NO`.
+    pub fn create(&mut self, wire_name: &str) -> Result<(), ImapError> {
+        self.run(&Command::new("CREATE ").string(wire_name))
+            .map(|_| ())
+    }
+
+    /// UNSUBSCRIBE a folder (wire name), so that mail clients showing subscribed folders
+    /// only leave it out.
+    pub fn unsubscribe(&mut self, wire_name: &str) -> Result<(), ImapError> {
+        self.run(&Command::new("UNSUBSCRIBE ").string(wire_name))
+            .map(|_| ())
     }
 
     /// LIST "" "*", with `RETURN (SPECIAL-USE)` when `special_use` (RFC 6154).
@@ -236,6 +250,18 @@ pub fn folder_state(answer: &Answer) -> FolderState {
     st
 }
 
+/// The `[PERMANENTFLAGS (…)]` of a SELECT/EXAMINE answer; `None` when the server sent none
+/// (then every flag in `* FLAGS` is kept, RFC 3501 7.1).
+pub fn permanent_flags(answer: &Answer) -> Option<Vec<String>> {
+    answer.untagged.iter().find_map(|u| match u {
+        Untagged::Status {
+            code: Some(RespCode::PermanentFlags(f)),
+            ..
+        } => Some(f.clone()),
+        _ => None,
+    })
+}
+
 /// The FETCH responses among untagged ones; an unreadable FETCH response is an error.
 pub fn fetches(untagged: Vec<Untagged>) -> Result<Vec<FetchItem>, ImapError> {
     let mut out = Vec::new();
@@ -261,5 +287,69 @@ fn describe(i: &Incoming) -> String {
             .to_string(),
         Incoming::Done(d) => format!("{} {}", d.tag, d.text),
         other => format!("{other:?}").chars().take(80).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imap::conn::tests::Replay;
+
+    #[test]
+    fn create_and_unsubscribe_quote_the_name_and_report_a_refusal() {
+        let mut c = Connection::new(Replay::new(
+            b"a1 OK Create completed.\r\na2 NO [ALREADYEXISTS] Mailbox already exists\r\n\
+a3 OK Unsubscribe completed.\r\n",
+            7,
+        ));
+        c.create("shopinbox-state").unwrap();
+        match c.create("a \"b\"") {
+            Err(ImapError::No(why)) => assert!(why.contains("already exists"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        c.unsubscribe("shopinbox-state").unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&c.stream().written),
+            "a1 CREATE \"shopinbox-state\"\r\na2 CREATE \"a \\\"b\\\"\"\r\n\
+a3 UNSUBSCRIBE \"shopinbox-state\"\r\n"
+        );
+    }
+
+    #[test]
+    fn select_reports_permanentflags() {
+        for (server, want) in [
+            (
+                &b"* FLAGS (\\Answered \\Seen)\r\n* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 \\*)] Flags permitted.\r\n\
+* 3 EXISTS\r\n* OK [UIDVALIDITY 7] Ok\r\na1 OK [READ-WRITE] Select completed.\r\n"[..],
+                Some(vec![
+                    "\\Answered",
+                    "\\Flagged",
+                    "\\Deleted",
+                    "\\Seen",
+                    "\\Draft",
+                    "$Label1",
+                    "\\*",
+                ]),
+            ),
+            (
+                b"* OK [PERMANENTFLAGS (\\Seen)] Limited\r\n* OK [UIDVALIDITY 7] Ok\r\na1 OK done\r\n",
+                Some(vec!["\\Seen"]),
+            ),
+            (
+                b"* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\na1 OK done\r\n",
+                Some(vec![]),
+            ),
+            (b"* OK [UIDVALIDITY 7] Ok\r\na1 OK done\r\n", None),
+        ] {
+            let mut c = Connection::new(Replay::new(server, 4096));
+            let (_, answer) = c.select("INBOX", true, None).unwrap();
+            let want = want.map(|w| w.into_iter().map(String::from).collect::<Vec<_>>());
+            assert_eq!(
+                permanent_flags(&answer),
+                want,
+                "{}",
+                String::from_utf8_lossy(server)
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use imap_codec::imap_types::core::{IString, NString};
 use imap_codec::imap_types::fetch::MessageDataItem;
-use imap_codec::imap_types::flag::{Flag, FlagFetch};
+use imap_codec::imap_types::flag::{Flag, FlagFetch, FlagPerm};
 use imap_codec::imap_types::mailbox::Mailbox;
 use imap_codec::imap_types::response::{Code, Data, Response, Status, StatusKind};
 use imap_codec::imap_types::sequence::{SeqOrUid, Sequence, SequenceSet};
@@ -28,7 +28,13 @@ pub enum RespCode {
     UidNext(u32),
     HighestModSeq(u64),
     NoModSeq,
-    AppendUid { uidvalidity: u32, uid: u32 },
+    /// `[PERMANENTFLAGS (…)]` from SELECT/EXAMINE: the flags the folder keeps, `\*` when
+    /// the server also keeps new keywords.
+    PermanentFlags(Vec<String>),
+    AppendUid {
+        uidvalidity: u32,
+        uid: u32,
+    },
     Capability(Vec<String>),
     ReadOnly,
     ReadWrite,
@@ -172,6 +178,15 @@ fn code(c: Code<'_>) -> RespCode {
         Code::UidNext(v) => RespCode::UidNext(v.get()),
         Code::HighestModSeq(v) => RespCode::HighestModSeq(v.get()),
         Code::NoModSeq => RespCode::NoModSeq,
+        Code::PermanentFlags(flags) => RespCode::PermanentFlags(
+            flags
+                .iter()
+                .map(|f| match f {
+                    FlagPerm::Flag(f) => f.to_string(),
+                    FlagPerm::Asterisk => "\\*".to_string(),
+                })
+                .collect(),
+        ),
         Code::AppendUid { uid_validity, uid } => RespCode::AppendUid {
             uidvalidity: uid_validity.get(),
             uid: uid.get(),

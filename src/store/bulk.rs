@@ -5,8 +5,10 @@ use super::convert::secs;
 use super::error::{Ctx, StoreError};
 use super::local::{ANSWERED_SQL, SNOOZE_SQL};
 use super::refresh::{load_rules, recompute};
+use super::shared::{at_value, journal_thread};
 use super::types::ConversationId;
 use super::Store;
+use crate::shared::ItemKey;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
@@ -30,15 +32,19 @@ impl Store {
         let tx = self.conn.transaction().ctx(ACTION)?;
         let rules = load_rules(&tx)?;
         for (id, change) in changes {
-            let (sql, at) = match change {
-                MarkChange::Answered(at) => (ANSWERED_SQL, at),
-                MarkChange::Snooze(at) => (SNOOZE_SQL, at),
+            let (sql, at, item): (_, _, fn(String) -> ItemKey) = match change {
+                MarkChange::Answered(at) => {
+                    (ANSWERED_SQL, at, |thread| ItemKey::Answered { thread })
+                }
+                MarkChange::Snooze(at) => (SNOOZE_SQL, at, |thread| ItemKey::Snooze { thread }),
             };
             let n = tx.execute(sql, params![id, at.map(secs)]).ctx(ACTION)?;
             if n == 0 {
                 // Dropping the transaction rolls back what the batch changed so far.
                 return Err(StoreError::NoConversation(*id));
             }
+            let now = self.ctx.clock.now();
+            journal_thread(&tx, now, *id, item, at_value(at.map(secs)))?;
             recompute(&tx, &self.ctx, &rules, *id)?;
         }
         tx.commit().ctx(ACTION)?;
@@ -67,6 +73,9 @@ impl Store {
             if n == 0 {
                 return Ok(Some(*id));
             }
+            let now = self.ctx.clock.now();
+            let item = |thread| ItemKey::DuplicateDismissed { thread };
+            journal_thread(&tx, now, *id, item, at_value(at))?;
             recompute(&tx, &self.ctx, &rules, *id)?;
         }
         tx.commit().ctx(ACTION)?;

@@ -6,9 +6,11 @@ use super::convert::{opt_time, secs, time};
 use super::error::{Ctx, StoreError};
 use super::queries::{conversation_row, CONV_COLS};
 use super::refresh::{load_rules, recompute};
+use super::shared::{at_value, journal, journal_thread};
 use super::types::{ConversationId, CustomerInfo, Note, Rule, RuleKind, ShopContext};
 use super::Store;
 use crate::mail::order_numbers;
+use crate::shared::{ItemKey, Value};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeSet;
@@ -68,6 +70,15 @@ impl Store {
                 |r| r.get(0),
             )
             .ctx(ACTION)?;
+        journal(
+            &tx,
+            self.ctx.clock.now(),
+            ItemKey::Rule {
+                rule: kind.as_str().to_string(),
+                value: value.clone(),
+            },
+            Value::On,
+        )?;
         recompute_for_rule(&tx, &self.ctx, kind, &value)?;
         tx.commit().ctx(ACTION)?;
         Ok(id)
@@ -88,6 +99,15 @@ impl Store {
         let Some((kind, value)) = rule else {
             return Err(StoreError::NoRule(id));
         };
+        journal(
+            &tx,
+            self.ctx.clock.now(),
+            ItemKey::Rule {
+                rule: kind.clone(),
+                value: value.clone(),
+            },
+            Value::Clear,
+        )?;
         if let Some(kind) = RuleKind::parse(&kind) {
             recompute_for_rule(&tx, &self.ctx, kind, &value)?;
         }
@@ -177,7 +197,7 @@ impl Store {
         id: ConversationId,
         at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        self.set_mark(id, ANSWERED_SQL, at)
+        self.set_mark(id, ANSWERED_SQL, at, |thread| ItemKey::Answered { thread })
     }
 
     /// Hide from the needs-reply views until `until` (`None` un-snoozes). A new customer
@@ -187,7 +207,7 @@ impl Store {
         id: ConversationId,
         until: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
-        self.set_mark(id, SNOOZE_SQL, until)
+        self.set_mark(id, SNOOZE_SQL, until, |thread| ItemKey::Snooze { thread })
     }
 
     /// Promise a follow-up at `at`, made at `made` (when the reply that promises it went out):
@@ -210,6 +230,15 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NoConversation(id));
         }
+        let value = match at {
+            Some(at) => Value::FollowUp {
+                at: secs(at),
+                made: secs(made),
+            },
+            None => Value::Clear,
+        };
+        let now = self.ctx.clock.now();
+        journal_thread(&tx, now, id, |thread| ItemKey::FollowUp { thread }, value)?;
         let rules = load_rules(&tx)?;
         recompute(&tx, &self.ctx, &rules, id)?;
         tx.commit().ctx(ACTION)?;
@@ -221,6 +250,7 @@ impl Store {
         id: ConversationId,
         sql: &'static str,
         at: Option<DateTime<Utc>>,
+        item: fn(String) -> ItemKey,
     ) -> Result<(), StoreError> {
         const ACTION: &str = "save a conversation mark";
         let tx = self.conn.transaction().ctx(ACTION)?;
@@ -228,6 +258,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NoConversation(id));
         }
+        let now = self.ctx.clock.now();
+        journal_thread(&tx, now, id, item, at_value(at.map(secs)))?;
         let rules = load_rules(&tx)?;
         recompute(&tx, &self.ctx, &rules, id)?;
         tx.commit().ctx(ACTION)?;
@@ -256,6 +288,7 @@ impl Store {
         )
         .ctx(ACTION)?;
         let id = tx.last_insert_rowid();
+        journal_note(&tx, self.ctx.clock.now(), id)?;
         if warning {
             recompute_customer(&tx, &self.ctx, &addr)?;
         }
@@ -299,6 +332,11 @@ impl Store {
         action: &'static str,
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction().ctx(action)?;
+        let now = self.ctx.clock.now();
+        let deleting = sql.starts_with("DELETE");
+        if deleting {
+            journal_note_deleted(&tx, now, id)?;
+        }
         let addr: Option<String> = tx
             .query_row(sql, args, |r| r.get(0))
             .optional()
@@ -306,6 +344,9 @@ impl Store {
         let Some(addr) = addr else {
             return Err(StoreError::NoNote(id));
         };
+        if !deleting {
+            journal_note(&tx, now, id)?;
+        }
         recompute_customer(&tx, &self.ctx, &addr)?;
         tx.commit().ctx(action)?;
         Ok(())
@@ -337,6 +378,9 @@ impl Store {
             )
             .ctx(ACTION)?;
         if n > 0 {
+            let now = self.ctx.clock.now();
+            let item = |thread| ItemKey::DuplicateDismissed { thread };
+            journal_thread(&tx, now, id, item, at_value(at.map(secs)))?;
             let rules = load_rules(&tx)?;
             recompute(&tx, &self.ctx, &rules, id)?;
         }
@@ -460,20 +504,102 @@ impl Store {
         addr: &str,
         first_name: Option<&str>,
     ) -> Result<(), StoreError> {
+        const ACTION: &str = "save a customer's first name";
         let first_name = first_name.map(str::trim).filter(|s| !s.is_empty());
-        self.conn
-            .execute(
-                "INSERT INTO customers(addr, first_name_override) VALUES (?1, ?2)
-                 ON CONFLICT(addr) DO UPDATE SET first_name_override = excluded.first_name_override",
-                params![addr.trim().to_lowercase(), first_name],
-            )
-            .ctx("save a customer's first name")?;
+        let addr = addr.trim().to_lowercase();
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        tx.execute(
+            "INSERT INTO customers(addr, first_name_override) VALUES (?1, ?2)
+             ON CONFLICT(addr) DO UPDATE SET first_name_override = excluded.first_name_override",
+            params![addr, first_name],
+        )
+        .ctx(ACTION)?;
+        let value = first_name.map_or(Value::Clear, |n| Value::Text {
+            text: n.to_string(),
+        });
+        journal(
+            &tx,
+            self.ctx.clock.now(),
+            ItemKey::FirstName { addr },
+            value,
+        )?;
+        tx.commit().ctx(ACTION)?;
         Ok(())
     }
 }
 
+/// Journal note `id` as it is now (new or edited): it gets its shared id the first time, and
+/// the timestamp of this version, which the next edit names as its base.
+fn journal_note(
+    tx: &rusqlite::Transaction<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+) -> Result<(), StoreError> {
+    const ACTION: &str = "record a note for the other copies";
+    type NoteRow = (String, String, bool, Option<String>, Option<String>);
+    let row: Option<NoteRow> = tx
+        .query_row(
+            "SELECT customer_addr, text, warning, shared_id, shared_hlc FROM notes WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()
+        .ctx(ACTION)?;
+    let Some((addr, text, warning, shared_id, base)) = row else {
+        return Ok(());
+    };
+    let note = match shared_id {
+        Some(n) => n,
+        None => format!("{}-{id}", super::shared::node(tx)?),
+    };
+    let hlc = journal(
+        tx,
+        now,
+        ItemKey::Note {
+            addr,
+            note: note.clone(),
+        },
+        Value::Note {
+            text,
+            warning,
+            base,
+        },
+    )?;
+    tx.execute(
+        "UPDATE notes SET shared_id = ?2, shared_hlc = ?3 WHERE id = ?1",
+        params![id, note, hlc],
+    )
+    .ctx(ACTION)?;
+    Ok(())
+}
+
+/// Journal the deletion of note `id` (before it is deleted).
+fn journal_note_deleted(
+    tx: &rusqlite::Transaction<'_>,
+    now: DateTime<Utc>,
+    id: i64,
+) -> Result<(), StoreError> {
+    let row: Option<(String, Option<String>, Option<String>)> = tx
+        .query_row(
+            "SELECT customer_addr, shared_id, shared_hlc FROM notes WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .ctx("record a note for the other copies")?;
+    if let Some((addr, Some(note), base)) = row {
+        journal(
+            tx,
+            now,
+            ItemKey::Note { addr, note },
+            Value::NoteDeleted { base },
+        )?;
+    }
+    Ok(())
+}
+
 /// Recompute a customer's conversations (their warning notes changed).
-fn recompute_customer(
+pub(super) fn recompute_customer(
     tx: &rusqlite::Transaction<'_>,
     ctx: &ShopContext,
     addr: &str,
@@ -491,7 +617,7 @@ fn recompute_customer(
 
 /// Recompute the conversations a rule can change: those holding the message, or mail from
 /// the sender or domain.
-fn recompute_for_rule(
+pub(super) fn recompute_for_rule(
     tx: &rusqlite::Transaction<'_>,
     ctx: &ShopContext,
     kind: RuleKind,

@@ -22,6 +22,8 @@ mod review;
 mod schema;
 mod search;
 mod seen;
+mod shared;
+mod shared_sync;
 mod smtp_size;
 pub mod state;
 pub mod threading;
@@ -34,6 +36,7 @@ pub use customers::CustomerMatch;
 pub use error::{SqliteCause, StoreError};
 pub use review::{ConversationTime, StatRow};
 pub use search::fts_query;
+pub use shared_sync::{Claim, PersonActivity, SetRead, SharedEvent};
 pub use tracking::HistoryProgress;
 pub use trust::TrustedSender;
 pub use types::*;
@@ -130,6 +133,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate_to(&mut conn, schema::latest_version())?;
         let mut store = Store { conn, ctx };
+        store.seed_shared_once()?;
         let fp = store.fingerprint();
         if schema::meta_get(&store.conn, FINGERPRINT_KEY)?.as_deref() != Some(fp.as_str()) {
             store.recompute(true)?;
@@ -245,3 +249,5 @@ mod grouping_tests;
 mod hot_rows_tests;
 #[cfg(test)]
 mod search_tests;
+#[cfg(test)]
+mod shared_tests;

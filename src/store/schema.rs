@@ -483,6 +483,48 @@ const V14_WRITEBACK_FAILED: &str = r#"
 ALTER TABLE writeback_jobs ADD COLUMN failed_at INTEGER;
 "#;
 
+/// Version 15 (issue 26, shared state): every owner's mark also becomes a change on a hybrid
+/// logical clock (`shared_changes`, written in the transaction of the mark itself), so that
+/// uploading it to the state folder is a durable, idempotent job: `set_id` is chosen before
+/// the upload and `uploaded_at` set once the set is seen on the server. Changes read from
+/// other copies land there too (`local = 0`, for the history of who did what). `shared_items`
+/// holds each item's winning change (`applied = 0`: its conversation is not here yet);
+/// `shared_sets` the change sets already read. Notes get a shared id and the timestamp of
+/// their version. Installation id and name, the clock and the folder's progress live in `meta`.
+const V15_SHARED_STATE: &str = r#"
+CREATE TABLE shared_changes (
+    id          INTEGER PRIMARY KEY,
+    hlc         TEXT NOT NULL UNIQUE,
+    by          TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    item        TEXT NOT NULL,
+    thread      TEXT,
+    value       TEXT NOT NULL,
+    local       INTEGER NOT NULL,
+    set_id      TEXT,
+    uploaded_at INTEGER
+);
+CREATE INDEX shared_changes_pending ON shared_changes(id) WHERE local = 1 AND uploaded_at IS NULL;
+CREATE INDEX shared_changes_set ON shared_changes(set_id) WHERE set_id IS NOT NULL;
+CREATE INDEX shared_changes_thread ON shared_changes(thread) WHERE thread IS NOT NULL;
+CREATE TABLE shared_items (
+    item    TEXT PRIMARY KEY,
+    hlc     TEXT NOT NULL,
+    by      TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    value   TEXT NOT NULL,
+    applied INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+CREATE INDEX shared_items_unapplied ON shared_items(item) WHERE applied = 0;
+CREATE TABLE shared_sets (
+    set_id  TEXT PRIMARY KEY,
+    read_at INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE notes ADD COLUMN shared_id TEXT;
+ALTER TABLE notes ADD COLUMN shared_hlc TEXT;
+CREATE UNIQUE INDEX notes_shared ON notes(shared_id) WHERE shared_id IS NOT NULL;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -499,6 +541,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V12_HOT_ROWS,
     V13_OUTREACH,
     V14_WRITEBACK_FAILED,
+    V15_SHARED_STATE,
 ];
 
 pub(crate) fn latest_version() -> i64 {

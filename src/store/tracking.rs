@@ -114,6 +114,13 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NoConversation(id));
         }
+        super::shared::journal_thread(
+            &tx,
+            self.ctx.clock.now(),
+            id,
+            |thread| crate::shared::ItemKey::Pulled { thread },
+            super::shared::at_value(at.map(secs)),
+        )?;
         let rules = load_rules(&tx)?;
         recompute(&tx, &self.ctx, &rules, id)?;
         tx.commit().ctx(ACTION)?;

@@ -27,7 +27,9 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
     // \Seen): the owner asked for a sync, so every pending job runs now, back-off or not
     // (but a Sent copy waiting for the provider's own, `save_sent = "auto"`, waits until
     // due), and first, so that this sync already brings their result into the store.
-    if let Ok(store) = crate::store::Store::open(&store_path, ctx.clone()) {
+    if let Ok(mut store) = crate::store::Store::open(&store_path, ctx.clone()) {
+        // `[sharing]` (issue 26), remembered in the store for the sync pass.
+        store.set_sharing(cfg.sharing.as_deref())?;
         let report = super::run_jobs(
             &account,
             store.connection(),
@@ -213,6 +215,9 @@ pub fn format_summary(s: &SyncSummary) -> String {
             // A sentence of ours around the server's (already bounded) words: not cut short.
             crate::mail::sanitize::line(&f.reason)
         ));
+    }
+    if let Some(r) = &s.sharing {
+        lines.push(crate::mail::sanitize::line(&r.line()));
     }
     for n in &s.notices {
         lines.push(format!("note: {}", crate::mail::sanitize::line(n)));

@@ -277,6 +277,8 @@ fn run_on(
         }
         super::history::fetch_history(&mut sess, store, &synced, opts, &mut summary, on_event)?;
     }
+    // Shared state with the other copies (issue 26): one step per pass, after the download.
+    summary.sharing = super::shared_state::pass(&mut sess, store, &list.listed)?;
     // A connection that saw a refusal is not kept: the next pass starts afresh.
     if summary.failed.is_empty() {
         kept.sess = Some(sess);

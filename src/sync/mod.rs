@@ -24,6 +24,8 @@ pub mod lock;
 pub mod plan;
 pub mod qresync;
 pub mod session;
+pub mod shared_state;
+mod state_wire;
 mod worker;
 mod writeback;
 
@@ -257,6 +259,8 @@ pub struct SyncSummary {
     pub failed: Vec<FolderFailure>,
     /// Things the owner is told once per store (the server has no Sent folder).
     pub notices: Vec<String>,
+    /// The shared-state step (issue 26); `None` when sharing is off.
+    pub sharing: Option<shared_state::SharingReport>,
 }
 
 /// A folder a pass could not sync, and why (one sentence with the server's own words).

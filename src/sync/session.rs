@@ -500,6 +500,35 @@ impl ImapSession {
             .map_err(|e| map_err(&self.host, &action, e))
     }
 
+    /// CREATE: makes a folder. `Err` with the server's words when refused (also when it
+    /// exists already).
+    pub fn create_folder(&mut self, mailbox: &str) -> Result<(), SyncError> {
+        let wire = self.wire_name(mailbox)?;
+        let action = format!("create the folder {}", printable(mailbox));
+        self.conn
+            .create(&wire)
+            .map_err(|e| map_err(&self.host, &action, e))
+    }
+
+    /// UNSUBSCRIBE: mail clients that show subscribed folders only leave it out.
+    pub fn unsubscribe(&mut self, mailbox: &str) -> Result<(), SyncError> {
+        let wire = self.wire_name(mailbox)?;
+        let action = format!("unsubscribe the folder {}", printable(mailbox));
+        self.conn
+            .unsubscribe(&wire)
+            .map_err(|e| map_err(&self.host, &action, e))
+    }
+
+    /// A folder's name as sent (modified UTF-7); a name with a line break is refused as such.
+    fn wire_name(&self, mailbox: &str) -> Result<String, SyncError> {
+        match quote(mailbox) {
+            Some(_) => Ok(folders::to_wire(mailbox)),
+            None => Err(SyncError::BadFolderName {
+                folder: printable(mailbox),
+            }),
+        }
+    }
+
     pub fn noop(&mut self) -> Result<(), SyncError> {
         self.conn
             .noop()
