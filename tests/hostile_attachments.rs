@@ -273,7 +273,9 @@ fn programs_are_never_opened_and_a_stub_viewer_gets_a_private_copy() {
     ));
     let opened = open::open(&ok[0], Some(&cmd), false).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !log.exists() && Instant::now() < deadline {
+    // The stub's shell creates the log before it writes the line: wait for the whole line.
+    let written = |p: &std::path::Path| std::fs::read_to_string(p).is_ok_and(|s| s.ends_with('\n'));
+    while !written(&log) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     let got = std::fs::read_to_string(&log).unwrap();

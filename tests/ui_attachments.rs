@@ -91,7 +91,9 @@ fn opening_goes_through_a_private_copy_and_saving_never_overwrites() {
     cmd(&mut app, Command::NextAttachment);
     cmd(&mut app, Command::Open);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !log.exists() && std::time::Instant::now() < deadline {
+    // The stub's shell creates the log before it writes the line: wait for the whole line.
+    let written = |p: &std::path::Path| std::fs::read_to_string(p).is_ok_and(|s| s.ends_with('\n'));
+    while !written(&log) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let path = std::path::PathBuf::from(std::fs::read_to_string(&log).unwrap().trim());
