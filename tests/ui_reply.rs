@@ -42,8 +42,21 @@ fn status(app: &App) -> (String, bool) {
         .unwrap_or_default()
 }
 
+/// The outbox's rows, without the notices of the demo's finished campaign (issue 27).
 fn outbox_rows(app: &App) -> Vec<outbox::OutboxEntry> {
-    outbox::list(app.data.store().unwrap().connection(), None).unwrap()
+    let conn = app.data.store().unwrap().connection();
+    let notices: std::collections::HashSet<i64> = conn
+        .prepare("SELECT outbox_id FROM campaign_sends")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    outbox::list(conn, None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| !notices.contains(&e.id))
+        .collect()
 }
 
 /// Opens the picker on `subject` and selects the template named `template`.
