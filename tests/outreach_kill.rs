@@ -403,13 +403,26 @@ fn a_campaign_killed_twenty_times_reaches_each_customer_once_at_the_providers_pa
     }
 
     // A reply to a notice is a customer message in Needs reply, marked with the campaign.
+    // It arrives an hour after the notice by the binary's clock (the notice's own Date), as
+    // its Date and INTERNALDATE: a fixed date would be older than the notice on another day,
+    // and the server's own clock (not faked under scripts/test-clock-ahead) would put it
+    // before tracking started.
     let (_, _, mid, a) = &notices[3];
+    let sent_at = msgs
+        .iter()
+        .map(|(_, raw)| shopinbox::mail::parse::parse_message(raw))
+        .find(|p| p.message_id.as_deref() == Some(mid.as_str()))
+        .and_then(|p| p.date)
+        .expect("the notice's Date");
     let reply = format!(
         "From: Customer <{a}>\r\nTo: Alphx <hello@alphx.shop>\r\nSubject: Re: your notice\r\n\
          Message-ID: <reply-1@example.com>\r\nIn-Reply-To: <{mid}>\r\nReferences: <{mid}>\r\n\
-         Date: Tue, 24 Nov 2026 09:00:00 +0100\r\n\r\nCan I cancel instead?\r\n"
+         Date: {}\r\n\r\nCan I cancel instead?\r\n",
+        (sent_at + chrono::Duration::hours(1)).to_rfc2822()
     );
-    shop.servers.append("INBOX", reply.as_bytes(), &[], None);
+    let arrived = (sent_at + chrono::Duration::hours(1)).fixed_offset();
+    shop.servers
+        .append("INBOX", reply.as_bytes(), &[], Some(arrived));
     shop.ok(&["sync"]);
     let out = shop.ok(&["list", "--json"]);
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
