@@ -7,6 +7,12 @@
 //! (`/x/config.toml: hours.time_zone = "Europe/Berln" (line 5) is not a known IANA time zone;
 //! did you mean "Europe/Berlin"?`). Passwords never live in the file: they come from a command
 //! (`password_command`, run with `sh -c` like aerc/himalaya do) or an environment variable.
+//!
+//! The parts: [`raw`] is the file's shape (serde structs; a key is declared by its field and
+//! the accepted-keys lists are derived from them), [`load`] knows where each key is written
+//! and turns serde's errors into sentences, [`build`] and [`server`] check the values and
+//! make this module's types, [`report`] is `config check`'s summary and [`problems`] its
+//! every-problem run.
 
 mod attachments;
 mod build;

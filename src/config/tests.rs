@@ -562,3 +562,67 @@ fn helpers() {
         assert!(!is_plain_address(bad), "{bad}");
     }
 }
+
+#[test]
+fn shared_server_keys_keep_their_key_and_line() {
+    let cases: &[(&str, &str, &str)] = &[
+        // Wrong types inside the flattened [imap]/[smtp] tables are traced to their key.
+        (
+            "username = \"hello@alphx.shop\"\npassword_command",
+            "username = 3\npassword_command",
+            "imap.username = 3 (line 20) has the wrong type; it must be text in double quotes",
+        ),
+        (
+            "security = \"starttls\"",
+            "security = \"starttls\"\nport = \"587\"",
+            "smtp.port = \"587\" (line 26) has the wrong type; it must be a whole number",
+        ),
+        (
+            "security = \"starttls\"",
+            "security = \"starttls\"\noauth2_scopes = \"mail\"",
+            "smtp.oauth2_scopes = \"mail\" (line 26) has the wrong type; it must be a list",
+        ),
+        // Unknown keys in either section, with the section's own key list.
+        (
+            "security = \"starttls\"",
+            "security = \"starttls\"\nfolders = [\"x\"]",
+            "unknown key \"smtp.folders\" (line 26); known keys in [smtp] are: host, port",
+        ),
+        (
+            "host = \"imap.alphx.shop\"",
+            "host = \"imap.alphx.shop\"\npasword_env = \"X\"",
+            "did you mean \"password_env\"?",
+        ),
+        // Required keys of the shared struct are named like serde names the others.
+        (
+            "host = \"smtp.alphx.shop\"\n",
+            "",
+            "missing key \"smtp.host\"; add host = … to [smtp]",
+        ),
+    ];
+    for (from, to, want) in cases {
+        let msg = err(&good_with(from, to));
+        assert!(
+            msg.contains(want),
+            "{from:?} → {to:?}\n got: {msg}\nwant: {want}"
+        );
+    }
+}
+
+#[test]
+fn unknown_keys_inside_orders_tables_have_their_line() {
+    let msg = err(&format!(
+        "{GOOD}\n[[orders.source]]\nname = \"x\"\nsubjct = 'x'\n"
+    ));
+    assert!(
+        msg.contains("unknown key \"orders.source[0].subjct\" (line 34); did you mean \"subject\"? known keys in [orders.source] are: name, sender, subject"),
+        "{msg}"
+    );
+    let msg = err(&format!("{GOOD}\n[orders.import]\nplatfrom = \"x\"\n"));
+    assert!(
+        msg.contains(
+            "unknown key \"orders.import.platfrom\" (line 33); did you mean \"platform\"?"
+        ),
+        "{msg}"
+    );
+}
