@@ -9,6 +9,7 @@ pub mod help;
 pub mod images;
 pub mod inbox;
 pub mod outbox;
+pub mod campaign_form;
 pub mod outreach;
 pub mod overlay;
 pub mod quit;
