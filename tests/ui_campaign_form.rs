@@ -50,7 +50,8 @@ fn fill(app: &mut App, field: Field, text: &str) {
 }
 
 /// One campaign's customers as `notify new` lists them: (address, version, order numbers) of
-/// those who get the notice, then the addresses set aside.
+/// those who get the notice, then the addresses set aside; each sorted (the store reads them
+/// back in its own order).
 type Listing = (Vec<(String, String, String)>, Vec<String>);
 
 fn listing_of_cli(out: &str) -> (String, Listing) {
@@ -84,6 +85,8 @@ fn listing_of_cli(out: &str) -> (String, Listing) {
             section = 0;
         }
     }
+    going.sort();
+    held.sort();
     (name, (going, held))
 }
 
@@ -109,6 +112,8 @@ fn listing_of_store(dir: &std::path::Path, id: i64) -> (String, String, Listing)
             Some(_) => held.push(r.addr),
         }
     }
+    going.sort();
+    held.sort();
     (c.name, c.template, (going, held))
 }
 
@@ -140,8 +145,8 @@ fn each_selection_kind_makes_the_draft_notify_new_makes() {
         ("item", &[(Field::Item, "mug")], &["--item", "mug"]),
         (
             "orders",
-            &[(Field::Orders, "905, #906 908")],
-            &["--order", "905", "--order", "#906", "--order", "908"],
+            &[(Field::Orders, "904, #907 908")],
+            &["--order", "904", "--order", "#907", "--order", "908"],
         ),
         (
             "addresses",

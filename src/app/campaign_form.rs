@@ -104,22 +104,23 @@ impl CampaignForm {
 impl App {
     /// `C`: the form for a new campaign over the Outreach screen.
     pub(super) fn new_campaign(&mut self) -> Effect {
-        let Some(cfg) = self.options.config.as_ref() else {
-            self.error("A new campaign needs the config's templates; `shopinbox notify new` makes one from the command line.");
-            return Effect::None;
-        };
         if self.data.store().is_none() {
             self.error("A new campaign needs the mail store; `shopinbox notify new` makes one.");
             return Effect::None;
         }
+        let Some(cfg) = self.options.config.as_ref() else {
+            self.error("A new campaign needs the config's templates; `shopinbox notify new` makes one from the command line.");
+            return Effect::None;
+        };
         let (templates, _) = crate::send::flow::load_templates(cfg);
         let choices = draft::template_choices(&templates);
         if choices.is_empty() {
-            self.error(format!(
+            let text = format!(
                 "There are no templates in {}; write NAME.txt there (and NAME.de.txt for German customers), then press {} again.",
                 cfg.templates_dir().display(),
                 self.options.keymap.hint(super::Command::NewCampaign)
-            ));
+            );
+            self.error(text);
             return Effect::None;
         }
         self.overlay = Some(Overlay::NewCampaign(Box::new(CampaignForm::new(choices))));

@@ -52,14 +52,14 @@ pub fn lines(f: &CampaignForm, width: u16, theme: Theme) -> (Vec<Line<'static>>,
     };
     let template = match f.choice() {
         Some(c) => format!(
-            "‹ {} · {} · {} ›",
+            "‹ {} ({}) · {} ›",
             clean(&c.base),
-            clean(&c.name),
             c.languages
                 .iter()
                 .map(|l| l.code())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            clean(&c.name)
         ),
         None => String::new(),
     };
