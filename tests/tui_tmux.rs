@@ -343,8 +343,9 @@ fn demo_outreach_screen_shows_campaign_customers_and_their_notice() {
         s.contains("‹ shipping-delay")
     });
     t.keys(&["Tab", "8 weeks ago", "Tab", "3 weeks ago", "Enter"]);
-    let checked = t.wait_for("the check", |s| s.contains("get the notice"));
-    assert!(checked.contains("Enter saves the draft"), "{checked}");
+    let checked = t.wait_for("the check", |s| s.contains("Enter saves the draft"));
+    assert!(checked.contains("gets the notice"), "{checked}");
+    assert!(checked.contains("to write to yourself"), "{checked}");
     t.keys(&["Enter"]);
     let saved = t.wait_for("the draft", |s| s.contains("saved as a draft"));
     assert!(saved.contains("Outreach · 2 campaigns"), "{saved}");
