@@ -194,7 +194,10 @@ fn each_selection_kind_makes_the_draft_notify_new_makes() {
         let (cli_name, from_cli) = listing_of_cli(&cli);
         assert_eq!(template, "shipping-delay");
         assert_eq!(name, cli_name, "{kind}");
-        assert_eq!(from_app, from_cli, "{kind}: the same draft as notify new\n{cli}");
+        assert_eq!(
+            from_app, from_cli,
+            "{kind}: the same draft as notify new\n{cli}"
+        );
         assert!(
             !from_app.0.is_empty(),
             "{kind}: someone gets the notice\n{cli}"
@@ -208,7 +211,10 @@ fn each_selection_kind_makes_the_draft_notify_new_makes() {
 fn the_window_finds_the_kiln_week_and_the_form_snapshot() {
     let (_dir, mut app) = demo_app(100, 30);
     open_form(&mut app, "shipping-delay");
-    assert_snapshot!("new_campaign_form_empty", screen_text(&render(&app, 100, 30)));
+    assert_snapshot!(
+        "new_campaign_form_empty",
+        screen_text(&render(&app, 100, 30))
+    );
     fill(&mut app, Field::From, "8 weeks ago");
     fill(&mut app, Field::Until, "3 weeks ago");
     press(&mut app, "Enter");
@@ -222,7 +228,10 @@ fn the_window_finds_the_kiln_week_and_the_form_snapshot() {
         addrs.contains(&("k.mueller@web.de", "de")),
         "Katrin gets the German version: {addrs:?}"
     );
-    assert!(addrs.contains(&("emily.chen@fastmail.com", "en")), "{addrs:?}");
+    assert!(
+        addrs.contains(&("emily.chen@fastmail.com", "en")),
+        "{addrs:?}"
+    );
     assert_snapshot!(
         "new_campaign_form_checked",
         screen_text(&render(&app, 100, 30))
@@ -245,7 +254,11 @@ fn bad_input_is_told_in_the_form() {
     let (dir, mut app) = demo_app(100, 30);
     open_form(&mut app, "shipping-delay");
     press(&mut app, "Enter");
-    assert!(form(&app).error.as_deref().unwrap().starts_with("Say who gets"));
+    assert!(form(&app)
+        .error
+        .as_deref()
+        .unwrap()
+        .starts_with("Say who gets"));
     fill(&mut app, Field::From, "last tuesday");
     press(&mut app, "Enter");
     let e = form(&app).error.clone().unwrap();
@@ -257,13 +270,21 @@ fn bad_input_is_told_in_the_form() {
     }
     fill(&mut app, Field::Addresses, "nobody");
     press(&mut app, "Enter");
-    assert!(form(&app).error.as_deref().unwrap().contains("not an email"));
+    assert!(form(&app)
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("not an email"));
     for _ in 0.."nobody".len() {
         press(&mut app, "Backspace");
     }
     fill(&mut app, Field::Orders, "99999");
     press(&mut app, "Enter");
-    assert!(form(&app).error.as_deref().unwrap().starts_with("No customer"));
+    assert!(form(&app)
+        .error
+        .as_deref()
+        .unwrap()
+        .starts_with("No customer"));
     press(&mut app, "Esc");
     let store = ui_support::demo_store(dir.path());
     assert_eq!(store.campaigns().unwrap().len(), 1);

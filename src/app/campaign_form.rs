@@ -85,7 +85,9 @@ impl CampaignForm {
     }
 
     pub fn focused_field(&self) -> Option<Field> {
-        self.focus.checked_sub(1).and_then(|i| Field::ALL.get(i).copied())
+        self.focus
+            .checked_sub(1)
+            .and_then(|i| Field::ALL.get(i).copied())
     }
 
     pub fn text(&self, f: Field) -> &str {
@@ -216,11 +218,9 @@ impl App {
             orders: draft::split_list(f.text(Field::Orders)),
             addresses,
         };
-        let (Some(cfg), Some(store), Some(choice)) = (
-            self.options.config.as_ref(),
-            self.data.store(),
-            f.choice(),
-        ) else {
+        let (Some(cfg), Some(store), Some(choice)) =
+            (self.options.config.as_ref(), self.data.store(), f.choice())
+        else {
             return;
         };
         let (templates, _) = crate::send::flow::load_templates(cfg);

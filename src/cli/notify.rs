@@ -4,10 +4,10 @@
 //! pace, and resumes a stopped or killed campaign; `stop` pauses one that is sending.
 
 use super::{Cli, Env};
-use crate::outreach::{draft, notice};
 use crate::outreach::rate::Limits;
 use crate::outreach::runner::{Event, RunEnd, Runner};
 use crate::outreach::select::Selection;
+use crate::outreach::{draft, notice};
 use crate::store::outreach::{CampaignState, Recipient};
 use crate::template::Language;
 use anyhow::{anyhow, bail, Context, Result};
@@ -224,7 +224,10 @@ fn new(env: &mut Env, args: &NewArgs) -> Result<String> {
     };
     let id = draft::save(&mut env.store, &plan)?;
     let versions = notice::versions(&templates, &plan.base);
-    let mut out = format!("Campaign {id} \"{}\" saved as a draft.\n", clean(&plan.name));
+    let mut out = format!(
+        "Campaign {id} \"{}\" saved as a draft.\n",
+        clean(&plan.name)
+    );
     out.push_str(&recipient_lines(&plan.recipients, &versions, &plan.base));
     let _ = writeln!(
         out,

@@ -204,12 +204,12 @@ pub fn parse_time(s: &str, now: DateTime<Utc>, tz: Tz) -> Option<DateTime<Utc>> 
     };
     let words: Vec<&str> = s.split_whitespace().collect();
     match words.as_slice() {
-        [one] => match (day_word(*one), hm(*one)) {
+        [one] => match (day_word(one), hm(one)) {
             (Some(d), _) => at(d, NaiveTime::MIN),
             (None, Some(t)) => at(today, t),
             _ => None,
         },
-        [d, t] => at(day_word(*d)?, hm(*t)?),
+        [d, t] => at(day_word(d)?, hm(t)?),
         [n, unit, ago] if ago.eq_ignore_ascii_case("ago") => {
             let n: i64 = n.parse().ok()?;
             match unit.to_lowercase().trim_end_matches('s') {

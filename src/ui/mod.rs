@@ -1,6 +1,7 @@
 //! Drawing, purely from [`App`] state: no store calls, no IO. Every string that came from a
 //! message passes [`clean`] before it reaches a buffer.
 
+pub mod campaign_form;
 pub mod conversation;
 pub mod customer;
 pub mod find;
@@ -9,7 +10,6 @@ pub mod help;
 pub mod images;
 pub mod inbox;
 pub mod outbox;
-pub mod campaign_form;
 pub mod outreach;
 pub mod overlay;
 pub mod quit;
