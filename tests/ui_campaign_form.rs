@@ -289,3 +289,17 @@ fn bad_input_is_told_in_the_form() {
     let store = ui_support::demo_store(dir.path());
     assert_eq!(store.campaigns().unwrap().len(), 1);
 }
+
+/// `C` in the inbox opens the Outreach screen with the form over it; Esc leaves the screen.
+#[test]
+fn c_in_the_inbox_opens_the_form_on_the_outreach_screen() {
+    let (_dir, mut app) = demo_app(100, 30);
+    press(&mut app, "C");
+    assert!(matches!(app.stack.last(), Some(Screen::Outreach(_))));
+    assert!(form(&app).choice().is_some());
+    let help = screen_text(&render(&app, 100, 30));
+    assert!(help.contains("New campaign"), "{help}");
+    press(&mut app, "Esc");
+    assert!(app.overlay.is_none());
+    assert!(matches!(app.stack.last(), Some(Screen::Outreach(_))));
+}
