@@ -75,6 +75,13 @@ pub enum StoreError {
         value: String,
         why: &'static str,
     },
+    /// A batch that was stored as it arrived ([`super::Store::ingest_arriving`]) ended before
+    /// all its messages came: nothing of it was saved.
+    #[error(
+        "cannot save the downloaded messages: only {got} of {expected} arrived; nothing was \
+         saved and the next sync fetches them again"
+    )]
+    Incomplete { got: usize, expected: usize },
     /// A number from the server does not fit the column (e.g. HIGHESTMODSEQ above 2^63).
     #[error("cannot store {what} = {value}: out of range")]
     OutOfRange { what: &'static str, value: u64 },

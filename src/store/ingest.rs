@@ -3,7 +3,7 @@
 //! folder's sync state is written in the same transaction as the mail it describes, so a
 //! crash at any point resumes without loss or duplicates.
 
-use super::convert::{domain_of, flags_to_text, opt_time, secs, time, to_json};
+use super::convert::{domain_of, flags_to_text, secs, time, to_json};
 use super::dedup;
 use super::error::{Ctx, StoreError};
 use super::flags;
@@ -15,10 +15,9 @@ use super::types::{
 use super::Store;
 use crate::mail::order_mail::{Filing, Trust};
 use crate::mail::AutoKind;
-use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 impl Store {
     /// Store new mail. Already-stored locations (or, for uid-less mail, identical bytes) come
@@ -28,7 +27,23 @@ impl Store {
         msgs: Vec<NewMessage>,
         state: Option<&MailboxState>,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        self.ingest_with(msgs, state, None)
+        self.ingest_with(msgs, None, state, None)
+    }
+
+    /// [`Store::ingest`] of a download's batch while it is still being parsed: `msgs` yields
+    /// each message as the parser hands it over, so parsing and storing overlap inside one
+    /// batch, and the batch is still one transaction with `state` (and, for a first sync's
+    /// newest-first download, the history's `progress`). The batch has `expected` messages:
+    /// when `msgs` ends before (the parser stopped), nothing is saved, so the folder's state
+    /// never moves past mail that is not stored.
+    pub fn ingest_arriving(
+        &mut self,
+        msgs: impl IntoIterator<Item = NewMessage>,
+        expected: usize,
+        state: &MailboxState,
+        progress: Option<&super::tracking::HistoryProgress>,
+    ) -> Result<Vec<InsertOutcome>, StoreError> {
+        self.ingest_with(msgs, Some(expected), Some(state), progress)
     }
 
     /// [`Store::ingest`] of one batch of a first sync's newest-first download: the folder's
@@ -39,12 +54,13 @@ impl Store {
         state: &MailboxState,
         progress: &super::tracking::HistoryProgress,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        self.ingest_with(msgs, Some(state), Some(progress))
+        self.ingest_with(msgs, None, Some(state), Some(progress))
     }
 
     fn ingest_with(
         &mut self,
-        msgs: Vec<NewMessage>,
+        msgs: impl IntoIterator<Item = NewMessage>,
+        expected: Option<usize>,
         state: Option<&MailboxState>,
         progress: Option<&super::tracking::HistoryProgress>,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
@@ -56,11 +72,18 @@ impl Store {
         }
         let rules = load_rules(&tx)?;
         let mut touched = BTreeSet::new();
-        let mut out = Vec::with_capacity(msgs.len());
+        let mut out = Vec::with_capacity(expected.unwrap_or(0));
         for m in msgs {
             let (outcome, conversations) = insert_one(&tx, &self.ctx, m)?;
             out.push(outcome);
             touched.extend(conversations);
+        }
+        if let Some(expected) = expected.filter(|e| *e != out.len()) {
+            // Dropping `tx` rolls the batch back.
+            return Err(StoreError::Incomplete {
+                got: out.len(),
+                expected,
+            });
         }
         if let Some(st) = state {
             write_state(&tx, st)?;
@@ -85,77 +108,8 @@ impl Store {
         Ok(out)
     }
 
-    /// When any folder last finished syncing: the "last sync" of the inbox header.
-    pub fn last_sync(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.conn
-            .prepare_cached("SELECT MAX(last_sync) FROM mailbox_state")
-            .and_then(|mut st| st.query_row([], |r| r.get::<_, Option<i64>>(0)))
-            .map(opt_time)
-            .ctx("read the sync state")
-    }
-
-    pub fn mailbox_state(&self, mailbox: &str) -> Result<Option<MailboxState>, StoreError> {
-        self.conn
-            .prepare_cached(
-                "SELECT uidvalidity, highest_uid, highestmodseq, last_sync
-                 FROM mailbox_state WHERE mailbox = ?1",
-            )
-            .and_then(|mut st| {
-                st.query_row([mailbox], |r| {
-                    Ok(MailboxState {
-                        mailbox: mailbox.to_string(),
-                        uidvalidity: r.get(0)?,
-                        highest_uid: r.get(1)?,
-                        highestmodseq: r.get::<_, Option<i64>>(2)?.map(|v| v.max(0) as u64),
-                        last_sync: r.get::<_, Option<i64>>(3)?.map(time),
-                    })
-                })
-                .optional()
-            })
-            .ctx("read a folder's sync state")
-    }
-
     pub fn set_mailbox_state(&mut self, st: &MailboxState) -> Result<(), StoreError> {
         write_state(&self.conn, st)
-    }
-
-    /// Stored uids of a folder generation, ascending.
-    pub fn uids(&self, mailbox: &str, uidvalidity: u32) -> Result<Vec<u32>, StoreError> {
-        self.conn
-            .prepare_cached(
-                "SELECT uid FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0
-                 AND removed_at IS NULL ORDER BY uid",
-            )
-            .and_then(|mut st| {
-                st.query_map(params![mailbox, uidvalidity], |r| r.get(0))?
-                    .collect()
-            })
-            .ctx("list a folder's stored messages")
-    }
-
-    pub fn flags_by_uid(
-        &self,
-        mailbox: &str,
-        uidvalidity: u32,
-    ) -> Result<HashMap<u32, Vec<String>>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT uid, flags FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0
-                 AND removed_at IS NULL",
-            )
-            .ctx("read a folder's flags")?;
-        let rows = st
-            .query_map(params![mailbox, uidvalidity], |r| {
-                Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
-            })
-            .ctx("read a folder's flags")?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let (uid, flags) = row.ctx("read a folder's flags")?;
-            out.insert(uid, super::convert::flags_from_text(&flags));
-        }
-        Ok(out)
     }
 
     /// Replace the flags of stored messages (e.g. `\Answered` set from the phone). Returns how

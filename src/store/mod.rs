@@ -12,6 +12,7 @@ mod dedup;
 mod error;
 mod files;
 mod flags;
+mod folders;
 mod ingest;
 mod local;
 pub mod outreach;

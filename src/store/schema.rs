@@ -525,6 +525,19 @@ ALTER TABLE notes ADD COLUMN shared_hlc TEXT;
 CREATE UNIQUE INDEX notes_shared ON notes(shared_id) WHERE shared_id IS NOT NULL;
 "#;
 
+/// Version 16 (issue 22, fewer pages written per new message): every index entry is a page
+/// that a sync writes twice (the WAL, then the checkpoint), and new mail lands on random
+/// leaves. `conversations_thread` (customer, subject) serves no query any more (grouping by
+/// subject looks conversations up by customer and time: `conversations_customer`), and the
+/// content key is only ever looked up for mail without a Message-ID (`content_key = ? AND
+/// message_id IS NULL`), so only that mail is indexed by it.
+const V16_LEANER_INDEXES: &str = r#"
+DROP INDEX conversations_thread;
+DROP INDEX messages_content_key;
+CREATE INDEX messages_content_key ON messages(content_key)
+    WHERE content_key IS NOT NULL AND message_id IS NULL;
+"#;
+
 /// The ordered upgrade steps; the schema version is `MIGRATIONS.len()`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     V1,
@@ -542,6 +555,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     V13_OUTREACH,
     V14_WRITEBACK_FAILED,
     V15_SHARED_STATE,
+    V16_LEANER_INDEXES,
 ];
 
 pub(crate) fn latest_version() -> i64 {

@@ -1071,11 +1071,70 @@ fn mailbox_state_and_uids() {
     // Removing uids that are not there is fine.
     assert_eq!(s.remove_uids("INBOX", 42, &[2, 77]).unwrap(), 1);
     assert_eq!(s.uids("INBOX", 42).unwrap(), vec![1, 3]);
+    assert_eq!(s.uid_count("INBOX", 42).unwrap(), 2);
+    assert_eq!(s.uid_count("INBOX", 41).unwrap(), 0);
+    // What a QRESYNC VANISHED answer names: stored, not removed, up to the known UID.
+    assert_eq!(
+        s.uids_in_ranges("INBOX", 42, &[1..=2, 3..=9], 9).unwrap(),
+        vec![1, 3]
+    );
+    assert_eq!(
+        s.uids_in_ranges("INBOX", 42, &[2..=9], 2).unwrap(),
+        Vec::<u32>::new()
+    );
     assert_eq!(
         s.message_by_location(&Location::new("INBOX", 42, 2))
             .unwrap(),
         None
     );
+}
+
+#[test]
+fn a_batch_stored_as_it_arrives_is_saved_whole_or_not_at_all() {
+    let mut s = store();
+    let st = MailboxState {
+        mailbox: "INBOX".into(),
+        uidvalidity: 42,
+        highest_uid: 3,
+        highestmodseq: None,
+        last_sync: None,
+    };
+    let batch = || {
+        vec![
+            mail("1@x", JANE, SHOP, "a", "2025-11-24 10:00")
+                .at("INBOX", 42, 1)
+                .0,
+            mail("2@x", BOB, SHOP, "b", "2025-11-24 10:00")
+                .at("INBOX", 42, 2)
+                .0,
+        ]
+    };
+    // Three announced, two came (the parser stopped): nothing saved, the state unmoved.
+    let err = s.ingest_arriving(batch(), 3, &st, None).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Incomplete {
+                got: 2,
+                expected: 3
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("only 2 of 3 arrived"), "{err}");
+    assert_eq!(s.mailbox_state("INBOX").unwrap(), None);
+    assert_eq!(s.uid_count("INBOX", 42).unwrap(), 0);
+    assert!(s.search("body", 10).unwrap().is_empty());
+    // All came, from a channel as the download hands them over: saved with the state.
+    let (tx, rx) = std::sync::mpsc::channel();
+    for m in batch() {
+        tx.send(m).unwrap();
+    }
+    drop(tx);
+    let out = s.ingest_arriving(rx, 2, &st, None).unwrap();
+    assert_eq!(out.len(), 2);
+    assert_eq!(s.mailbox_state("INBOX").unwrap(), Some(st));
+    assert_eq!(s.uids("INBOX", 42).unwrap(), vec![1, 2]);
 }
 
 #[test]

@@ -3,9 +3,9 @@
 //!
 //! ```text
 //!  reader thread ──(1)──▶ parser thread ──(1)──▶ calling thread
-//!  fetch_pipelined        parse_message,          Store::ingest… (one transaction per batch),
-//!  (depth commands        to_new_message          progress events
-//!   in flight)
+//!  fetch_pipelined        parse_message,          Store::ingest_arriving (one transaction
+//!  (depth commands        to_new_message,         per batch, each message as it is
+//!   in flight)            message by message      parsed), progress events
 //! ```
 //!
 //! - **Reader**: [`ImapSession::fetch_pipelined`] with up to `opts.fetch_depth` `UID FETCH`
@@ -15,7 +15,11 @@
 //!   a set that came back short (its missing UIDs are checked with `UID SEARCH`, which cannot be
 //!   sent while the fetch runs; the sets in flight then are asked for again: [`SetQueue`]).
 //! - **Parser**: `parse_message` and [`to_new_message`] on a thread of its own, so parsing
-//!   (CPU) overlaps with storing (CPU and disk) across both cores.
+//!   (CPU) overlaps with storing (CPU and disk) across both cores. A batch is announced to
+//!   the store before it is parsed and its messages follow one by one, so the two overlap
+//!   inside a batch too (a re-sync's few new messages are one batch): the store writes one
+//!   message while the next is parsed. The batch is still one transaction, saved only when
+//!   all its messages came ([`Store::ingest_arriving`]).
 //! - **Store**: the calling thread (the store and the event callback stay where they are).
 //!
 //! Memory is bounded: both channels hold one batch, so at most five batches are in our hands
@@ -163,7 +167,9 @@ pub(super) struct Fetched {
     msgs: Vec<FetchedMessage>,
 }
 
-/// One downloaded and parsed batch, on its way from the parser to the store.
+/// One downloaded batch, on its way from the parser to the store: handed over before it is
+/// parsed, its messages follow one by one as they are parsed (`msgs`), so that the store
+/// writes the first while the parser reads the next.
 struct Downloaded {
     /// The batch's highest UID: asked for, whether or not the server still had it.
     max_uid: u32,
@@ -171,7 +177,9 @@ struct Downloaded {
     min_uid: u32,
     asked: usize,
     bytes: u64,
-    msgs: Vec<NewMessage>,
+    /// How many messages `msgs` will yield: the store saves the batch only when all came.
+    count: usize,
+    msgs: mpsc::Receiver<NewMessage>,
 }
 
 /// Download `batches` (in their order) and store them, pipelined (see the module's text).
@@ -200,16 +208,16 @@ pub(super) fn download(
     let mut done = 0;
     let clock = store.context().clock;
     let mut save = |batch: Downloaded| -> Result<(), SyncError> {
-        fs.downloaded += batch.msgs.len();
+        fs.downloaded += batch.count;
         fs.bytes += batch.bytes;
         // UIDs asked for but not returned were expunged meanwhile (the reader made sure):
         // nothing to keep, and the folder's highest UID still moves past them (UIDs are never
         // reused).
-        fs.vanished += batch.asked.saturating_sub(batch.msgs.len());
+        fs.vanished += batch.asked.saturating_sub(batch.count);
         let outcomes = match &mut order {
             Order::Ascending => {
                 state.highest_uid = state.highest_uid.max(batch.max_uid);
-                store.ingest(batch.msgs, Some(state))?
+                store.ingest_arriving(batch.msgs, batch.count, state, None)?
             }
             // Newest first: everything above the batch's lowest UID is now stored, so the
             // folder's highest UID is the listed top and what is missing is below the batch.
@@ -217,7 +225,7 @@ pub(super) fn download(
                 state.highest_uid = state.highest_uid.max(*top);
                 progress.pending_upto = batch.min_uid.saturating_sub(1);
                 progress.done = progress.done.saturating_add(batch.asked as u32);
-                store.ingest_newest_first(batch.msgs, state, progress)?
+                store.ingest_arriving(batch.msgs, batch.count, state, Some(&**progress))?
             }
         };
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
@@ -251,11 +259,28 @@ pub(super) fn download(
         });
         scope.spawn(move || {
             for item in raw_rx {
-                let parsed = item.map(|f| parse_batch(mailbox, uidvalidity, f, clock));
-                let failed = parsed.is_err();
+                let (batch, msgs) = match item {
+                    Ok(f) => {
+                        let (tx, rx) = mpsc::channel();
+                        (Ok(announce(&f, rx)), Some((f, tx)))
+                    }
+                    Err(e) => (Err(e), None),
+                };
                 // A closed channel means the store stopped (an error): stop too.
-                if parsed_tx.send(parsed).is_err() || failed {
+                if parsed_tx.send(batch).is_err() {
                     return;
+                }
+                let Some((f, tx)) = msgs else {
+                    return;
+                };
+                for m in f.msgs {
+                    // The store gave up on this batch (an error): stop.
+                    if tx
+                        .send(to_new_message(mailbox, uidvalidity, m, clock))
+                        .is_err()
+                    {
+                        return;
+                    }
                 }
             }
         });
@@ -399,17 +424,15 @@ fn check_gone<F: Fetcher + ?Sized>(conn: &mut F, missing: &[u32]) -> Result<(), 
     Ok(())
 }
 
-fn parse_batch(mailbox: &str, uidvalidity: u32, f: Fetched, clock: Clock) -> Downloaded {
+/// What the store learns of a batch before its messages are parsed; they follow on `msgs`.
+fn announce(f: &Fetched, msgs: mpsc::Receiver<NewMessage>) -> Downloaded {
     Downloaded {
         max_uid: f.asked.iter().copied().max().unwrap_or(0),
         min_uid: f.asked.iter().copied().min().unwrap_or(0),
         asked: f.asked.len(),
         bytes: f.msgs.iter().map(|m| m.raw.len() as u64).sum(),
-        msgs: f
-            .msgs
-            .into_iter()
-            .map(|m| to_new_message(mailbox, uidvalidity, m, clock))
-            .collect(),
+        count: f.msgs.len(),
+        msgs,
     }
 }
 

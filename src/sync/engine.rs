@@ -442,15 +442,16 @@ fn sync_folder(
         }
         None => (sess.examine(mailbox)?, None),
     };
-    let mut local_uids = match &stored {
-        Some(st) => store.uids(mailbox, st.uidvalidity)?,
-        None => Vec::new(),
+    // How many, not which: the UIDs themselves are read only for a comparison (step 3).
+    let mut local_count = match &stored {
+        Some(st) => store.uid_count(mailbox, st.uidvalidity)?,
+        None => 0,
     };
     let local = stored.as_ref().map(|st| LocalFolder {
         uidvalidity: st.uidvalidity,
         highest_uid: st.highest_uid,
         highestmodseq: st.highestmodseq,
-        count: local_uids.len(),
+        count: local_count,
     });
     let condstore = sess.caps().condstore;
     let mut empty_confirmed = false;
@@ -479,7 +480,7 @@ fn sync_folder(
     if p.reset {
         fs.removed += store.reset_mailbox(mailbox, server.uidvalidity)?;
         fs.rebuilt = stored.is_some();
-        local_uids.clear();
+        local_count = 0;
         state.highestmodseq = None;
         store.set_mailbox_state(&state)?;
     }
@@ -565,14 +566,13 @@ fn sync_folder(
     }
 
     // 3. Expunged messages.
-    let vanished = answer.as_ref().map(|a| a.vanished.as_slice());
-    match plan::expunge_check(
-        &local_uids,
-        p.known_up_to,
-        server.exists,
-        listed_new,
-        vanished,
-    ) {
+    let vanished_local = match answer.as_ref() {
+        Some(a) if local_count > 0 => {
+            Some(store.uids_in_ranges(mailbox, server.uidvalidity, &a.vanished, p.known_up_to)?)
+        }
+        _ => None,
+    };
+    match plan::expunge_check(local_count, vanished_local, server.exists, listed_new) {
         ExpungeCheck::Nothing => {}
         ExpungeCheck::Vanished(gone) => {
             fs.expunges_via = ExpungesVia::Vanished;
@@ -582,6 +582,8 @@ fn sync_folder(
         }
         ExpungeCheck::Scan => {
             fs.expunges_via = ExpungesVia::UidComparison;
+            // The UIDs stored before this pass: those above `known_up_to` were just fetched.
+            let local_uids = store.uids(mailbox, server.uidvalidity)?;
             scan_expunges(
                 sess,
                 store,

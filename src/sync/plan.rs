@@ -153,36 +153,42 @@ pub enum ExpungeCheck {
     Scan,
 }
 
-/// Decides the expunge check. `vanished`: the UIDs of a usable QRESYNC answer (`None`
-/// without one). The VANISHED list is trusted only when the folder's count agrees with it
+/// Decides the expunge check from how many messages the store held (`local_count`) and, with
+/// a usable QRESYNC answer, which of them it says vanished ([`vanished_among`]; `None`
+/// without one): the whole UID list is read only when a comparison is needed. The VANISHED list is trusted only when the folder's count agrees with it
 /// (what we had, minus what vanished, plus what was just listed, equals EXISTS); otherwise
 /// (a concurrent change, a server that forgot old expunges) the UID comparison decides.
 pub fn expunge_check(
-    local: &[u32],
-    known_up_to: u32,
+    local_count: usize,
+    vanished_local: Option<Vec<u32>>,
     exists: u32,
     listed_new: usize,
-    vanished: Option<&[RangeInclusive<u32>]>,
 ) -> ExpungeCheck {
-    if local.is_empty() {
+    if local_count == 0 {
         return ExpungeCheck::Nothing;
     }
-    if let Some(ranges) = vanished {
-        let gone: Vec<u32> = local
-            .iter()
-            .copied()
-            .filter(|u| *u <= known_up_to && ranges.iter().any(|r| r.contains(u)))
-            .collect();
-        if local.len() - gone.len() + listed_new == exists as usize {
+    if let Some(gone) = vanished_local {
+        if local_count.saturating_sub(gone.len()) + listed_new == exists as usize {
             return ExpungeCheck::Vanished(gone);
         }
         return ExpungeCheck::Scan;
     }
-    if needs_expunge_scan(local.len(), exists, listed_new) {
+    if needs_expunge_scan(local_count, exists, listed_new) {
         ExpungeCheck::Scan
     } else {
         ExpungeCheck::Nothing
     }
+}
+
+/// The stored UIDs (up to `known_up_to`: never one stored by this pass) that a `VANISHED
+/// (EARLIER)` answer names. The store answers the same with one index lookup per range
+/// ([`crate::store::Store::uids_in_ranges`]) instead of listing the whole folder.
+pub fn vanished_among(local: &[u32], known_up_to: u32, ranges: &[RangeInclusive<u32>]) -> Vec<u32> {
+    local
+        .iter()
+        .copied()
+        .filter(|u| *u <= known_up_to && ranges.iter().any(|r| r.contains(u)))
+        .collect()
 }
 
 /// What to do with stored UIDs that the server no longer lists.
@@ -885,13 +891,19 @@ mod tests {
         ];
         for (name, exists, listed_new, vanished, want) in cases {
             assert_eq!(
-                expunge_check(&local, 6, exists, listed_new, vanished.as_deref()),
+                expunge_check(
+                    local.len(),
+                    vanished.map(|r| vanished_among(&local, 6, &r)),
+                    exists,
+                    listed_new
+                ),
                 want,
                 "{name}"
             );
         }
-        assert_eq!(expunge_check(&[], 0, 3, 0, Some(&[1..=2])), Nothing);
+        assert_eq!(expunge_check(0, Some(vec![]), 3, 0), Nothing);
         // A stored UID above known_up_to (stored by this pass) is never taken as vanished.
-        assert_eq!(expunge_check(&[1, 2, 9], 2, 2, 0, Some(&[9..=9])), Scan);
+        assert_eq!(vanished_among(&[1, 2, 9], 2, &[9..=9]), Vec::<u32>::new());
+        assert_eq!(expunge_check(3, Some(vec![]), 2, 0), Scan);
     }
 }
