@@ -441,3 +441,98 @@ fn without_a_state_folder_everything_works_locally_and_says_so() {
     assert_eq!(report.sets_uploaded, 1);
     assert_eq!(a.open().shared_pending().unwrap(), 0);
 }
+
+/// The keywords on the INBOX message with Message-ID `q<n>@example.com`.
+fn keywords_of(s: &MailServers, n: u32) -> Vec<String> {
+    let mut c = s.client();
+    c.examine("INBOX").unwrap();
+    let fetched = c
+        .uid_fetch("1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        .unwrap();
+    let want = format!("<q{n}@example.com>");
+    let item = fetched
+        .iter()
+        .find(|f| {
+            f.header
+                .as_deref()
+                .is_some_and(|h| String::from_utf8_lossy(h).contains(&want))
+        })
+        .expect("the question is in INBOX");
+    item.flags
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f.starts_with('$'))
+        .collect()
+}
+
+/// What the sync worker and `shopinbox sync` do first in a pass: the write-back jobs.
+fn write_back(copy: &Copy, s: &MailServers) -> shopinbox::sync::JobsReport {
+    let st = copy.open();
+    let now = st.context().clock.now();
+    shopinbox::sync::run_jobs(
+        &account(s),
+        st.connection(),
+        shopinbox::sync::jobs::Select::default(),
+        now,
+    )
+}
+
+/// A copy that does not share (no state folder read): what it learns comes from the keywords.
+fn sync_unshared(path: &Path, s: &MailServers) -> Store {
+    let mut st = Store::open(path, support::berlin_shop(SHOP, "2026-11-24T10:05:00+01:00")).unwrap();
+    st.set_sharing(None).unwrap();
+    sync_store(&account(s), &mut st, &SyncOptions::default(), &mut |_| {}).unwrap();
+    st
+}
+
+#[test]
+fn answered_by_phone_and_not_a_customer_are_keywords_on_the_message_itself() {
+    let s = servers_with_questions(3);
+    let a = Copy::new("Anna");
+    a.sync(&s);
+    {
+        let mut st = a.open();
+        let when = st.context().clock.now();
+        st.mark_answered(a.conv(1), Some(when)).unwrap();
+        st.add_rule(RuleKind::Message, "q2@example.com").unwrap();
+        // Marks the keywords do not carry travel only through the state folder.
+        st.snooze(a.conv(3), Some(when + chrono::Duration::days(1)))
+            .unwrap();
+    }
+    let report = write_back(&a, &s);
+    assert_eq!((report.done, report.failed), (2, 0), "{report:?}");
+    assert_eq!(keywords_of(&s, 1), ["$ShopinboxAnswered"]);
+    assert_eq!(keywords_of(&s, 2), ["$ShopinboxNotCustomer"]);
+    assert!(keywords_of(&s, 3).is_empty());
+    // Idempotent: the same marks again change nothing on the server.
+    write_back(&a, &s);
+    assert_eq!(keywords_of(&s, 1), ["$ShopinboxAnswered"]);
+
+    // A copy without the state folder sees both marks from the keywords alone.
+    let dir = tempfile::tempdir().unwrap();
+    let c = sync_unshared(&dir.path().join("c.db"), &s);
+    let m = marks(&c);
+    let line = |id: &str| m.iter().find(|l| l.starts_with(id)).unwrap().clone();
+    assert!(!line("q1@").contains("answered=-"), "{m:?}");
+    assert!(line("q1@").contains("needs=-"), "{m:?}");
+    assert!(!line("q2@").contains("not_customer=-"), "{m:?}");
+    assert!(line("q3@").contains("snooze=-"), "{m:?}");
+    assert!(m.contains(&"rule message q2@example.com".to_string()), "{m:?}");
+    drop(c);
+
+    // Undone on A: the keyword goes, and a new copy no longer sees the mark.
+    {
+        let mut st = a.open();
+        st.mark_answered(a.conv(1), None).unwrap();
+    }
+    let report = write_back(&a, &s);
+    assert_eq!((report.done, report.failed), (1, 0), "{report:?}");
+    assert!(keywords_of(&s, 1).is_empty());
+    let d = sync_unshared(&dir.path().join("d.db"), &s);
+    let m = marks(&d);
+    assert!(
+        m.iter().any(|l| l.starts_with("q1@") && l.contains("answered=-")),
+        "{m:?}"
+    );
+}
