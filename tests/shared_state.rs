@@ -402,6 +402,11 @@ fn fastrand_f64(round: usize) -> f64 {
 
 #[test]
 fn without_a_state_folder_everything_works_locally_and_says_so() {
+    // Blocking the folder needs Dovecot's Maildir on disk; Cyrus keeps its own spool.
+    if support::ImapServer::from_env() == support::ImapServer::Cyrus {
+        eprintln!("skipped on Cyrus: the folder is blocked through Dovecot's Maildir");
+        return;
+    }
     let s = servers_with_questions(1);
     // A file where the folder would go: Dovecot cannot create `shopinbox-state`.
     std::fs::write(s.maildir().join(".shopinbox-state"), b"not a folder").unwrap();
