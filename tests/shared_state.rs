@@ -541,3 +541,61 @@ fn answered_by_phone_and_not_a_customer_are_keywords_on_the_message_itself() {
         "{m:?}"
     );
 }
+
+fn sync_with(copy: &Copy, s: &MailServers, opts: &SyncOptions) -> SyncSummary {
+    let mut st = copy.open();
+    sync_store(&account(s), &mut st, opts, &mut |_| {}).unwrap()
+}
+
+#[test]
+fn compaction_replaces_the_sets_by_one_snapshot_and_a_kill_in_between_loses_nothing() {
+    let s = servers_with_questions(3);
+    let a = Copy::new("Anna");
+    a.sync(&s);
+    // Eight passes with a change each: eight sets in the folder.
+    for i in 0..8i64 {
+        {
+            let mut st = a.open();
+            let now = st.context().clock.now();
+            st.snooze(a.conv(1 + (i % 3) as u32), Some(now + chrono::Duration::days(1 + i)))
+                .unwrap();
+            if i % 4 == 0 {
+                st.add_note("c1@example.com", &format!("note {i}")).unwrap();
+            }
+        }
+        a.sync(&s);
+    }
+    a.sync(&s); // reads its own last set
+    assert_eq!(state_messages(&s).0, 8);
+
+    // A kill after the snapshot's APPEND and before the sets are deleted: both are there.
+    let (uv, top) = a.open().state_folder_progress().unwrap().unwrap();
+    let snapshot = a.open().snapshot_set(uv, top).unwrap();
+    s.append(
+        "shopinbox-state",
+        &snapshot.to_message("Tue, 24 Nov 2026 10:00:00 +0100"),
+        &[],
+        None,
+    );
+    let b = Copy::new("Ben");
+    b.sync(&s);
+    assert_eq!(marks(&a.open()), marks(&b.open()), "no mark lost or doubled");
+
+    // The next pass over the limit compacts: one snapshot is left.
+    let opts = SyncOptions {
+        compact_state_after: 5,
+        ..SyncOptions::default()
+    };
+    sync_with(&a, &s, &opts);
+    assert_eq!(state_messages(&s), (1, 1));
+    // A copy that never read the folder gets everything from the snapshot; one that read the
+    // old sets reads just the snapshot, changing nothing.
+    let c = Copy::new("Cleo");
+    c.sync(&s);
+    assert_eq!(marks(&a.open()), marks(&c.open()));
+    b.sync(&s);
+    assert_eq!(marks(&a.open()), marks(&b.open()));
+    // Under the limit nothing more happens.
+    sync_with(&a, &s, &opts);
+    assert_eq!(state_messages(&s), (1, 1));
+}

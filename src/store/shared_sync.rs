@@ -274,6 +274,21 @@ impl Store {
             .collect())
     }
 
+    /// The compaction snapshot of the state folder read up to `top` (UIDVALIDITY `uv`): every
+    /// item's winning change, under a set id naming both, so that it is never taken for
+    /// another.
+    pub fn snapshot_set(&mut self, uv: u32, top: u32) -> Result<ChangeSet, StoreError> {
+        let (node, name) = self.installation()?;
+        let changes = self.shared_snapshot()?;
+        Ok(ChangeSet::new(
+            format!("{node}-snapshot-{uv}-{top}"),
+            SetKind::Snapshot,
+            &node,
+            &name,
+            changes,
+        ))
+    }
+
     /// "I am replying to this conversation" (until `CLAIM_SECONDS` from now), shared with the
     /// other copies at the next sync; `release` clears it (reply abandoned). Claiming again
     /// while this copy's claim is in force renews it: `until` moves, `since` (when the reply
