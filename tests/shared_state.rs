@@ -485,7 +485,11 @@ fn write_back(copy: &Copy, s: &MailServers) -> shopinbox::sync::JobsReport {
 
 /// A copy that does not share (no state folder read): what it learns comes from the keywords.
 fn sync_unshared(path: &Path, s: &MailServers) -> Store {
-    let mut st = Store::open(path, support::berlin_shop(SHOP, "2026-11-24T10:05:00+01:00")).unwrap();
+    let mut st = Store::open(
+        path,
+        support::berlin_shop(SHOP, "2026-11-24T10:05:00+01:00"),
+    )
+    .unwrap();
     st.set_sharing(None).unwrap();
     sync_store(&account(s), &mut st, &SyncOptions::default(), &mut |_| {}).unwrap();
     st
@@ -523,7 +527,10 @@ fn answered_by_phone_and_not_a_customer_are_keywords_on_the_message_itself() {
     assert!(line("q1@").contains("needs=-"), "{m:?}");
     assert!(!line("q2@").contains("not_customer=-"), "{m:?}");
     assert!(line("q3@").contains("snooze=-"), "{m:?}");
-    assert!(m.contains(&"rule message q2@example.com".to_string()), "{m:?}");
+    assert!(
+        m.contains(&"rule message q2@example.com".to_string()),
+        "{m:?}"
+    );
     drop(c);
 
     // Undone on A: the keyword goes, and a new copy no longer sees the mark.
@@ -537,7 +544,8 @@ fn answered_by_phone_and_not_a_customer_are_keywords_on_the_message_itself() {
     let d = sync_unshared(&dir.path().join("d.db"), &s);
     let m = marks(&d);
     assert!(
-        m.iter().any(|l| l.starts_with("q1@") && l.contains("answered=-")),
+        m.iter()
+            .any(|l| l.starts_with("q1@") && l.contains("answered=-")),
         "{m:?}"
     );
 }
@@ -557,8 +565,11 @@ fn compaction_replaces_the_sets_by_one_snapshot_and_a_kill_in_between_loses_noth
         {
             let mut st = a.open();
             let now = st.context().clock.now();
-            st.snooze(a.conv(1 + (i % 3) as u32), Some(now + chrono::Duration::days(1 + i)))
-                .unwrap();
+            st.snooze(
+                a.conv(1 + (i % 3) as u32),
+                Some(now + chrono::Duration::days(1 + i)),
+            )
+            .unwrap();
             if i % 4 == 0 {
                 st.add_note("c1@example.com", &format!("note {i}")).unwrap();
             }
@@ -579,7 +590,11 @@ fn compaction_replaces_the_sets_by_one_snapshot_and_a_kill_in_between_loses_noth
     );
     let b = Copy::new("Ben");
     b.sync(&s);
-    assert_eq!(marks(&a.open()), marks(&b.open()), "no mark lost or doubled");
+    assert_eq!(
+        marks(&a.open()),
+        marks(&b.open()),
+        "no mark lost or doubled"
+    );
 
     // The next pass over the limit compacts: one snapshot is left.
     let opts = SyncOptions {

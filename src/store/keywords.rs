@@ -93,7 +93,12 @@ pub(super) fn adopt(
     message_row: i64,
     flags: &[String],
 ) -> Result<(), StoreError> {
-    if let Some(conv) = adopt_marks(conn, super::convert::secs(ctx.clock.now()), message_row, flags)? {
+    if let Some(conv) = adopt_marks(
+        conn,
+        super::convert::secs(ctx.clock.now()),
+        message_row,
+        flags,
+    )? {
         let rules = super::refresh::load_rules(conn)?;
         super::refresh::recompute(conn, ctx, &rules, conv)?;
     }

@@ -378,7 +378,11 @@ fn marks_made_before_sharing_are_journaled_once() {
             .unwrap();
     }
     let mut s = Store::open(&path, ctx.clone()).unwrap();
-    assert_eq!(s.shared_pending().unwrap(), 0, "sharing is off: nothing queued");
+    assert_eq!(
+        s.shared_pending().unwrap(),
+        0,
+        "sharing is off: nothing queued"
+    );
     s.set_sharing(Some("Anna")).unwrap();
     assert_eq!(s.shared_pending().unwrap(), 2);
     drop(s);
@@ -483,7 +487,11 @@ fn without_sharing_no_journal_grows_and_turning_it_on_uploads_current_marks_once
     // Each item once, with its current value (the cleared snooze as a tombstone).
     assert_eq!(a.shared_pending().unwrap(), 3);
     a.set_sharing(Some("Anna")).unwrap();
-    assert_eq!(a.shared_pending().unwrap(), 3, "turning it on again adds nothing");
+    assert_eq!(
+        a.shared_pending().unwrap(),
+        3,
+        "turning it on again adds nothing"
+    );
     let sets = upload(&mut a);
     assert_eq!(sets.iter().map(|s| s.changes.len()).sum::<usize>(), 3);
     let mut b = store("Ben");
