@@ -114,9 +114,11 @@ fn step(
         }
     };
     report.folder = Ok(folder.clone());
-    read(sess, store, &folder, &mut report)?;
+    let held = read(sess, store, &folder, &mut report)?;
     upload(sess, store, &folder, &mut report)?;
-    compact(sess, store, &folder, compact_after)?;
+    if held > compact_after {
+        compact(sess, store, &folder)?;
+    }
     store.retry_shared()?;
     report.pending = store.shared_pending()?;
     Ok(report)
@@ -151,14 +153,14 @@ fn read(
     store: &mut Store,
     folder: &str,
     report: &mut SharingReport,
-) -> Result<(), SyncError> {
+) -> Result<u32, SyncError> {
     let status = sess.examine(folder)?;
     let after = match store.state_folder_progress()? {
         Some((uv, uid)) if uv == status.uidvalidity => uid,
         _ => 0,
     };
     if status.exists == 0 || status.uidnext.is_some_and(|n| n <= after.saturating_add(1)) {
-        return Ok(());
+        return Ok(status.exists);
     }
     let mut uids: Vec<u32> = sess
         .uid_sizes_after(after)?
@@ -187,28 +189,20 @@ fn read(
         report.sets_read += read.iter().filter(|r| !r.known).count();
         report.changes_applied += read.iter().map(|r| r.changed).sum::<usize>();
     }
-    Ok(())
+    Ok(status.exists)
 }
 
-/// Compaction: when the folder holds more than `after` sets, one snapshot (every item's
+/// Compaction (when the folder held more than `SyncOptions::compact_state_after` sets as this
+/// pass read it; no extra round trip otherwise): one snapshot (every item's
 /// winning change, as this copy has them after reading everything up to its highest UID read)
 /// is appended, then the sets at or below that UID are deleted. A kill between the two leaves
 /// the old sets and the snapshot: reading both gives the same state (last writer wins, notes
 /// by id), and the next pass compacts again.
-fn compact(
-    sess: &mut ImapSession,
-    store: &mut Store,
-    folder: &str,
-    after: u32,
-) -> Result<(), SyncError> {
-    let status = sess.examine(folder)?;
-    if status.exists <= after {
-        return Ok(());
-    }
+fn compact(sess: &mut ImapSession, store: &mut Store, folder: &str) -> Result<(), SyncError> {
     let Some((uv, top)) = store.state_folder_progress()? else {
         return Ok(());
     };
-    if uv != status.uidvalidity || top == 0 {
+    if top == 0 {
         return Ok(());
     }
     let set = store.snapshot_set(uv, top)?;
