@@ -10,6 +10,10 @@ pub mod app;
 pub mod attach;
 pub mod cli;
 pub mod clock;
+// Issue 25's slicing audit stops at the config: another session is splitting src/config* and
+// takes its 22 indexing sites (the edit-distance table, the key-position index) with it. Remove
+// this line when that split lands; clippy then lists what is left.
+#[allow(clippy::indexing_slicing)]
 pub mod config;
 pub mod deadline;
 pub mod demo;
@@ -17,6 +21,8 @@ pub mod exit;
 pub mod human_time;
 pub mod imap;
 pub mod import;
+#[cfg(test)]
+mod layering;
 pub mod layout;
 pub mod login;
 pub mod mail;
@@ -30,6 +36,7 @@ pub mod shared;
 pub mod store;
 pub mod sync;
 pub mod template;
+pub mod text;
 pub mod tracking;
 pub mod tui;
 pub mod ui;
