@@ -228,9 +228,9 @@ fn new(env: &mut Env, args: &NewArgs) -> Result<String> {
                     .find(|t| t.slug().eq_ignore_ascii_case(&base))
                     .copied()
             })
-            .unwrap_or(versions[0])
-            .name
-            .clone()
+            .or_else(|| versions.first().copied())
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| base.clone())
     });
     let selection = serde_json::to_string(&sel).unwrap_or_else(|_| "{}".to_string());
     let id = env
