@@ -712,8 +712,12 @@ fn run(cli: Cli) -> Result<i32> {
                             .greeting_name(&r.customer_addr, r.customer_name.as_deref())?;
                         let mut json = row_json(r, first, env.now, &cal);
                         // A reply to a notice is marked with its campaign (issue 27).
-                        if let Some((_, name)) = env.store.campaign_of_conversation(r.id)? {
-                            json["campaign"] = name.into();
+                        // `row_json` makes an object; inserting cannot fail on it.
+                        if let (Some((_, name)), Some(obj)) = (
+                            env.store.campaign_of_conversation(r.id)?,
+                            json.as_object_mut(),
+                        ) {
+                            obj.insert("campaign".into(), name.into());
                         }
                         Ok(json)
                     })
@@ -798,12 +802,20 @@ fn run(cli: Cli) -> Result<i32> {
             };
             if *json {
                 let mut v = serde_json::to_value(&stats)?;
-                if !people.is_empty() {
-                    v["by_person"] = serde_json::to_value(&people)?;
+                // `Stats` serializes to an object, which the shares are added to.
+                if let Some(obj) = v.as_object_mut() {
+                    if !people.is_empty() {
+                        obj.insert("by_person".into(), serde_json::to_value(&people)?);
+                    }
+                    let shares = [
+                        ("on_time_share", stats.on_time_share()),
+                        ("promise_on_time_share", stats.promise_on_time_share()),
+                        ("one_touch_share", stats.one_touch_share()),
+                    ];
+                    for (key, share) in shares {
+                        obj.insert(key.into(), serde_json::json!(share));
+                    }
                 }
-                v["on_time_share"] = serde_json::json!(stats.on_time_share());
-                v["promise_on_time_share"] = serde_json::json!(stats.promise_on_time_share());
-                v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
                 outln!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 out!(

@@ -1,6 +1,14 @@
 //! `shopinbox show ID --attachments` and `shopinbox attachment ID N [-o PATH]` through the real
 //! binary on the demo shop, and `reply --attach FILE`.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use serde_json::Value;
 

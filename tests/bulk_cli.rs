@@ -2,6 +2,14 @@
 //! `answered 12 13`, `not-duplicate 31 32`. All or nothing: an unknown id (or one that cannot
 //! take the change) is a usage error naming it, and nothing changes.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;

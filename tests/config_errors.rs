@@ -2,6 +2,14 @@
 //! the file, the key and the bad value, and never a panic or a backtrace. Also checks that a
 //! good file prints the business calendar and its deadlines.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use shopinbox::config::Config;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,14 @@
 //! note, file names with control characters are printed clean, and a failing password_command
 //! is named by its config key, never quoted or echoed.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -4,6 +4,14 @@
 //! never opened; the inbox's own frames (update + draw on the UI thread) stay fast while the
 //! attachments are decoded elsewhere; saving never leaves the folder.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 

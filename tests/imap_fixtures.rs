@@ -3,6 +3,14 @@
 //! the server's bytes are framed and decoded in small and large reads, and the commands the
 //! driver writes are compared byte for byte with the recorded client lines.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use shopinbox::imap::condstore::{changed_since, SELECT_CONDSTORE};
 use shopinbox::imap::{Connection, FetchedMessage, ImapError};
 use std::collections::VecDeque;

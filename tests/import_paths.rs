@@ -2,6 +2,14 @@
 //! with `>From ` quoting, a folder tree, re-import without duplicates, and the received_at
 //! fallbacks (newest Received:, Date:, mbox postmark, file mtime).
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use chrono::{DateTime, TimeZone, Utc};
 use shopinbox::import::{import_paths, ImportError};
 use shopinbox::store::{MessageRow, Store, View};

@@ -3,6 +3,14 @@
 //! The app itself only writes the job to the store and asks the worker to sync. Against the
 //! real Dovecot of tests/support.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::path::PathBuf;

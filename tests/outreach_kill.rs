@@ -7,6 +7,14 @@
 //!
 //! `cargo test --test outreach_kill -- --nocapture` prints the figures.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use rusqlite::Connection;

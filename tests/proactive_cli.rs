@@ -2,6 +2,14 @@
 //! two Shopify notifications twenty minutes apart, imported with `shopinbox import`, make one
 //! "Possible duplicate order" item in Needs reply and no other.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;

@@ -1,6 +1,14 @@
 //! `shopinbox rules`: every not-a-customer rule with how many conversations it hides, and
 //! `rules remove ID` through the real binary's code path on the demo store.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use assert_cmd::Command;
 use shopinbox::store::{RuleKind, View};
 

@@ -3,6 +3,14 @@
 //! reply over the size limit (the config's or the server's SIZE) is refused before anything is
 //! queued.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -2,6 +2,14 @@
 //! absurd headers are folded and capped, timeouts are named as timeouts, and TLS or login
 //! failures are permanent, clearly worded and make the command exit with code 3.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,14 @@
 //! `cargo test --test send_kill -- --nocapture` prints the figures (BENCHMARKS.md,
 //! "Reliability").
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use rusqlite::Connection;

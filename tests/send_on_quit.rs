@@ -3,6 +3,14 @@
 //! quits and answers "send now", when the process gets SIGTERM, and with `shopinbox sync` /
 //! `shopinbox outbox` once its time has come.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 mod tmux_support;
 

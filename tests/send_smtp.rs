@@ -1,6 +1,14 @@
 //! Replies against a real SMTP server (the aiosmtpd sink) and Dovecot, both on 127.0.0.1,
 //! started per test by tests/support.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::path::PathBuf;

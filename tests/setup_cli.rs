@@ -3,6 +3,14 @@
 //! Sent, writes a private config that `config check` accepts and `sync` uses, plus the
 //! starter templates; refuses to replace a config; a wrong password writes nothing.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use std::os::unix::fs::PermissionsExt;

@@ -5,6 +5,14 @@
 //! and setup logs in, shows the folders and Sent, and writes a config (with the public
 //! holidays of the country and Land chosen) that `config check` accepts.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 mod tmux_support;
 

@@ -3,6 +3,14 @@
 //! Dovecot, and against Cyrus with `SHOPINBOX_TEST_IMAP=cyrus`.
 //!
 //! `cargo test --test shared_state -- --nocapture` prints the catch-up figure.
+
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod support;
 
 use shopinbox::store::{ConversationId, RuleKind, Store};

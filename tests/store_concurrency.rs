@@ -7,6 +7,14 @@
 //! through them, the way the TUI and its workers do. The short-lived writers are the real
 //! `shopinbox` binary.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use rusqlite::Connection;

@@ -2,6 +2,14 @@
 //! of a first sync, then run again, it ends with every message exactly once, the server's
 //! `\Seen` flags untouched, and a third run finds nothing to do.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use rusqlite::Connection;

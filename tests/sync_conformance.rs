@@ -2,6 +2,14 @@
 //! UTF-7, Sent folder discovery with and without SPECIAL-USE, and mail without a usable
 //! Message-ID that is both imported and synced.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use shopinbox::store::{ShopContext, Store, View};

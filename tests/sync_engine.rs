@@ -1,6 +1,14 @@
 //! The whole sync against a real Dovecot: first sync of varied mail, no-op resync, new mail,
 //! flags from another client, expunge, a reply in Sent, UIDVALIDITY change, an interrupted
 //! sync resumed, the server dying mid-sync, and the background worker with IDLE.
+
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod support;
 
 use chrono::{DateTime, FixedOffset, Utc};

@@ -3,6 +3,14 @@
 //! first (the three), then the history newest first; only the three need a reply, the history
 //! is in All and "Older, never answered"; a sync stopped during the history resumes without
 //! fetching anything twice.
+
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod support;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};

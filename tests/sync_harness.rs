@@ -1,6 +1,14 @@
 //! The test harness itself: servers start on private ports, helpers act like another client,
 //! Dovecot can be stopped and restarted, and the SMTP sink stores what it accepts. The IMAP
 //! helpers are checked against both servers, Dovecot and Cyrus, whatever the pass.
+
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod support;
 
 use support::{ImapServer, MailServers, ServerOptions, SmtpOptions};

@@ -3,6 +3,14 @@
 //! `VANISHED (EARLIER)` (no UID comparison) and the flag from the EXAMINE answer. Without
 //! QRESYNC, and without CONDSTORE, the same changes arrive through the UID comparison.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use shopinbox::store::{ShopContext, Store};

@@ -3,6 +3,14 @@
 //! reach the owner in its own words. The normal flows are tested against the real Dovecot
 //! (sync_engine.rs, send_smtp.rs); these are the behaviours Dovecot cannot be made to show.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "support/recorded_imap.rs"]
 mod recorded_imap;
 mod support;

@@ -4,6 +4,14 @@
 //! stopped server says when the next try is and that `S` tries now; when the server is back
 //! the inbox is online again within 10 s without a key.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use shopinbox::app::{SyncStatus, WorkerCommand, WorkerEvent};

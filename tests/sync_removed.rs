@@ -3,6 +3,14 @@
 //! customer question deleted on the server stays in the store as history, marked "removed on
 //! the server", out of Needs reply and never "answered", and `show` says so.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use rusqlite::Connection;

@@ -1,5 +1,13 @@
 //! The IMAP session against a real Dovecot: connection security, login errors, EXAMINE state,
 //! fetching without touching `\Seen`, flag and UID listings, write-back.
+
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod support;
 
 use shopinbox::sync::session::ImapSession;

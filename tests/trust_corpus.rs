@@ -12,6 +12,14 @@
 //! no forged bounce reopens a conversation; ≥ 98% of the ordinary mail is unflagged and ≥ 90%
 //! of the fraud is flagged.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "trust/corpus.rs"]
 mod corpus;
 

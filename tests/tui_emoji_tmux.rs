@@ -4,6 +4,14 @@
 //! selector reaches the terminal, and a flag from one conversation does not stay on screen in
 //! another.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod tmux_support;
 
 use std::path::Path;

@@ -2,6 +2,14 @@
 //! 100x30. Keys go in with send-keys, the screen comes back with capture-pane. Each tmux run
 //! uses its own server socket, so it never touches the user's sessions.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod tmux_support;
 
 use std::path::Path;

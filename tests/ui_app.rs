@@ -1,6 +1,14 @@
 //! Headless app tests: drive the app through its actions, as the keyboard would, and check
 //! the resulting state.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use shopinbox::app::{

@@ -4,6 +4,14 @@
 //! a file added with the picker and removed again, and undo bringing the reply back with its
 //! files.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use insta::assert_snapshot;

@@ -2,6 +2,14 @@
 //! the demo store, then answered, snoozed or kept out as not customers together, and one `u`
 //! that takes the whole action back. Snapshots show the marks and the bulk menus.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use insta::assert_snapshot;

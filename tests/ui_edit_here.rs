@@ -2,6 +2,14 @@
 //! opens the text for editing with the readline keys and undo, Esc puts it into the draft
 //! that `y` queues; `Y` sends and opens the next conversation that needs a reply.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use shopinbox::app::{App, Effect, Screen};

@@ -3,6 +3,14 @@
 //! hits are highlighted, letters typed into the prompt never run commands; every text field
 //! edits with the readline keys; a click selects a row and a double click opens it.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

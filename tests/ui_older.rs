@@ -2,6 +2,14 @@
 //! from its own view (key 9) with a (answered), x (not a customer) and p (pull into Needs
 //! reply, due from now). Driven through the real key path; screens snapshotted.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

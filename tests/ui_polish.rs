@@ -3,6 +3,14 @@
 //! notes where they matter, dates with their year, status messages never cut, the statistics
 //! in a shop owner's words.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use shopinbox::app::{Action, App, Effect, Screen};

@@ -2,6 +2,14 @@
 //! asks "send now / keep queued / go back", send now drops the hold and hands the replies to
 //! the worker, and a closed terminal sends them without asking.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use shopinbox::app::quit::QuitState;

@@ -2,6 +2,14 @@
 //! on the demo store with the demo config: the app is driven by actions as the keyboard
 //! would drive it, and the outbox and store are checked afterwards.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use chrono::Duration;

@@ -2,6 +2,14 @@
 //! checks that colour follows NO_COLOR and that no control character from a message ever
 //! reaches a buffer cell.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod ui_support;
 
 use insta::assert_snapshot;

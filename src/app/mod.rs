@@ -815,7 +815,10 @@ impl App {
     }
 
     fn reload_screen(&mut self, i: usize) {
-        let result = match &self.stack[i] {
+        let Some(screen) = self.stack.get(i) else {
+            return;
+        };
+        let result = match screen {
             Screen::Conversation(c) => {
                 let id = c.row.id;
                 match (
@@ -824,7 +827,7 @@ impl App {
                 ) {
                     (Ok(Some(row)), Ok(messages)) => {
                         let notes = self.customer_notes(&row.customer_addr);
-                        if let Screen::Conversation(c) = &mut self.stack[i] {
+                        if let Some(Screen::Conversation(c)) = self.stack.get_mut(i) {
                             c.row = row;
                             c.messages = messages;
                             c.notes = notes;
@@ -837,7 +840,7 @@ impl App {
             }
             Screen::Customer(c) => match self.data.customer(&c.info.addr) {
                 Ok(info) => {
-                    if let Screen::Customer(c) = &mut self.stack[i] {
+                    if let Some(Screen::Customer(c)) = self.stack.get_mut(i) {
                         c.selected_conversation = c
                             .selected_conversation
                             .min(info.conversations.len().saturating_sub(1));
@@ -950,7 +953,10 @@ impl App {
             .collect();
         let i = views.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
         let n = views.len() as isize;
-        self.set_view(views[(i + step).rem_euclid(n) as usize]);
+        // `views` holds at least the current view, so `n` > 0 and the index is within it.
+        if let Some(&v) = views.get((i + step).rem_euclid(n) as usize) {
+            self.set_view(v);
+        }
     }
 
     /// Moves the selection (or the thread scroll) by `delta` rows.
@@ -1425,7 +1431,7 @@ impl App {
                 .iter()
                 .filter(|r| rule_matches(r, &ids, &senders))
                 .collect();
-            if !matching.is_empty() {
+            if let Some(first) = matching.first() {
                 let label = format!(
                     "a customer after all (remove: {})",
                     matching
@@ -1436,8 +1442,8 @@ impl App {
                 );
                 self.overlay = Some(Overlay::NotCustomer {
                     choices: vec![RuleChoice {
-                        kind: matching[0].kind,
-                        value: matching[0].value.clone(),
+                        kind: first.kind,
+                        value: first.value.clone(),
                         label,
                         remove: matching.iter().map(|r| r.id).collect(),
                         more: Vec::new(),
@@ -1753,11 +1759,10 @@ impl App {
                 ));
             }
             InputKey::Submit if !m.bulk.is_empty() => {
-                let until = if m.selected < typed_index {
-                    Ok(m.presets[m.selected].1)
-                } else {
-                    when::parse(m.typed.text(), self.now, self.data.calendar().tz)
-                        .map_err(|e| e.to_string())
+                let until = match m.presets.get(m.selected) {
+                    Some(preset) => Ok(preset.1),
+                    None => when::parse(m.typed.text(), self.now, self.data.calendar().tz)
+                        .map_err(|e| e.to_string()),
                 };
                 match until {
                     Ok(until) => {
@@ -1768,11 +1773,10 @@ impl App {
                 }
             }
             InputKey::Submit => {
-                let until = if m.selected < typed_index {
-                    Ok(m.presets[m.selected].1)
-                } else {
-                    when::parse(m.typed.text(), self.now, self.data.calendar().tz)
-                        .map_err(|e| e.to_string())
+                let until = match m.presets.get(m.selected) {
+                    Some(preset) => Ok(preset.1),
+                    None => when::parse(m.typed.text(), self.now, self.data.calendar().tz)
+                        .map_err(|e| e.to_string()),
                 };
                 match until {
                     Ok(until) => {

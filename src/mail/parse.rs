@@ -57,13 +57,10 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
 /// [`parse_message`] (depth, part count); never panics.
 pub fn html_parts(raw: &[u8]) -> Vec<String> {
     std::panic::catch_unwind(|| {
-        let start = if raw.starts_with(b"From ") {
-            line_end(raw, 0)
-        } else {
-            0
-        };
-        let split = split_header_block(&raw[start..]);
-        let Ok((headers, _)) = parse_headers(&raw[start..start + split.header_end]) else {
+        let raw = without_envelope(raw);
+        let split = split_header_block(raw);
+        let (header_bytes, body_bytes) = split.cut(raw);
+        let Ok((headers, _)) = parse_headers(header_bytes) else {
             return Vec::new();
         };
         let mut walker = Walker {
@@ -73,7 +70,7 @@ pub fn html_parts(raw: &[u8]) -> Vec<String> {
             html: Some(Vec::new()),
             bytes: None,
         };
-        walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
+        walker.entity(&headers, body_bytes, "", 0, false);
         walker.html.unwrap_or_default()
     })
     .unwrap_or_default()
@@ -84,13 +81,10 @@ pub fn html_parts(raw: &[u8]) -> Vec<String> {
 /// owner's view of the attachments lives in [`super::attachments`].
 pub fn attachment_parts(raw: &[u8]) -> (Vec<Attachment>, Vec<Vec<u8>>, Vec<String>) {
     std::panic::catch_unwind(|| {
-        let start = if raw.starts_with(b"From ") {
-            line_end(raw, 0)
-        } else {
-            0
-        };
-        let split = split_header_block(&raw[start..]);
-        let headers = parse_headers(&raw[start..start + split.header_end])
+        let raw = without_envelope(raw);
+        let split = split_header_block(raw);
+        let (header_bytes, body_bytes) = split.cut(raw);
+        let headers = parse_headers(header_bytes)
             .map(|(h, _)| h)
             .unwrap_or_default();
         let mut walker = Walker {
@@ -100,7 +94,7 @@ pub fn attachment_parts(raw: &[u8]) -> (Vec<Attachment>, Vec<Vec<u8>>, Vec<Strin
             html: None,
             bytes: Some(Vec::new()),
         };
-        walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
+        walker.entity(&headers, body_bytes, "", 0, false);
         let bytes = walker.bytes.unwrap_or_default();
         (walker.attachments, bytes, walker.problems)
     })
@@ -117,14 +111,8 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
     }
 
     // An mbox "From " envelope line is not a header; skip it.
-    let start = if raw.starts_with(b"From ") {
-        line_end(raw, 0)
-    } else {
-        0
-    };
-    let split = split_header_block(&raw[start..]);
-    let header_bytes = &raw[start..start + split.header_end];
-    let body_bytes = &raw[start + split.body_start..];
+    let split = split_header_block(without_envelope(raw));
+    let (header_bytes, body_bytes) = split.cut(without_envelope(raw));
     if split.no_headers && !raw.is_empty() {
         problems.push("the message has no headers".to_string());
     } else if split.missing_blank_line {
@@ -217,6 +205,26 @@ struct HeaderSplit {
     no_headers: bool,
 }
 
+impl HeaderSplit {
+    /// The header block and the body of `raw`, the bytes this split was made from (its
+    /// offsets lie within them; an out-of-range offset gives an empty piece, not a panic).
+    fn cut<'a>(&self, raw: &'a [u8]) -> (&'a [u8], &'a [u8]) {
+        (
+            raw.get(..self.header_end).unwrap_or(raw),
+            raw.get(self.body_start..).unwrap_or_default(),
+        )
+    }
+}
+
+/// The message without an mbox "From " envelope line, which is not a header.
+fn without_envelope(raw: &[u8]) -> &[u8] {
+    if raw.starts_with(b"From ") {
+        raw.get(line_end(raw, 0)..).unwrap_or_default()
+    } else {
+        raw
+    }
+}
+
 /// Split leniently: the header block is the run of `Name: value` lines and their
 /// continuations. The first line that is neither ends it, blank or not, so a message without
 /// the blank line keeps its body instead of having it read as headers.
@@ -225,7 +233,7 @@ fn split_header_block(raw: &[u8]) -> HeaderSplit {
     let mut seen_header = false;
     while pos < raw.len() {
         let end = line_end(raw, pos);
-        let line = &raw[pos..end];
+        let line = raw.get(pos..end).unwrap_or_default();
         if line == b"\n" || line == b"\r\n" {
             return HeaderSplit {
                 header_end: pos,
@@ -234,7 +242,7 @@ fn split_header_block(raw: &[u8]) -> HeaderSplit {
                 no_headers: false,
             };
         }
-        let continuation = seen_header && matches!(line[0], b' ' | b'\t');
+        let continuation = seen_header && matches!(line.first(), Some(b' ' | b'\t'));
         if !continuation && !is_header_line(line) {
             return HeaderSplit {
                 header_end: pos,
@@ -257,25 +265,23 @@ fn split_header_block(raw: &[u8]) -> HeaderSplit {
 /// `Name: value` where the name is printable ASCII without colon (RFC 5322 ftext), allowing
 /// the obsolete whitespace before the colon.
 fn is_header_line(line: &[u8]) -> bool {
-    let Some(colon) = line.iter().position(|&b| b == b':') else {
+    let Some(mut name) = line
+        .split(|&b| b == b':')
+        .next()
+        .filter(|n| n.len() < line.len())
+    else {
         return false;
     };
-    let name = &line[..colon];
-    let name_len = name
-        .iter()
-        .rposition(|&b| b != b' ' && b != b'\t')
-        .map_or(0, |i| i + 1);
-    name_len > 0
-        && name[..name_len]
-            .iter()
-            .all(|&b| (33..=126).contains(&b) && b != b':')
+    while let Some(n) = name.strip_suffix(b" ").or_else(|| name.strip_suffix(b"\t")) {
+        name = n;
+    }
+    !name.is_empty() && name.iter().all(|&b| (33..=126).contains(&b) && b != b':')
 }
 
 /// Index just past the `\n` ending the line that starts at `pos`, or the end of input.
 fn line_end(raw: &[u8], pos: usize) -> usize {
-    raw[pos..]
-        .iter()
-        .position(|&b| b == b'\n')
+    raw.get(pos..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
         .map_or(raw.len(), |i| pos + i + 1)
 }
 
@@ -308,7 +314,8 @@ impl Walker {
     /// One MIME part given as raw bytes (headers + body).
     fn part(&mut self, raw: &[u8], path: &str, depth: usize, in_digest: bool) -> Vec<Text> {
         let split = split_header_block(raw);
-        let headers = match parse_headers(&raw[..split.header_end]) {
+        let (header_bytes, body) = split.cut(raw);
+        let headers = match parse_headers(header_bytes) {
             Ok((headers, _)) => headers,
             Err(e) => {
                 self.problems.push(format!(
@@ -318,7 +325,7 @@ impl Walker {
                 Vec::new()
             }
         };
-        self.entity(&headers, &raw[split.body_start..], path, depth, in_digest)
+        self.entity(&headers, body, path, depth, in_digest)
     }
 
     /// One MIME entity with its headers already read. `path` is the IMAP-style part number
@@ -544,11 +551,11 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<MultipartSplit
     let mut pos = 0;
     while pos < body.len() {
         let end = line_end(body, pos);
-        let line = &body[pos..end];
+        let line = body.get(pos..end).unwrap_or_default();
         if let Some(close) = delimiter_kind(line, boundary) {
             found = true;
             if let Some(start) = current {
-                parts.push(&body[start..strip_line_break(body, start, pos)]);
+                parts.push(strip_line_break(body.get(start..pos).unwrap_or_default()));
             }
             if close {
                 return Some(MultipartSplit {
@@ -561,7 +568,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<MultipartSplit
         pos = end;
     }
     if let Some(start) = current {
-        parts.push(&body[start.min(body.len())..]);
+        parts.push(body.get(start..).unwrap_or_default());
     }
     found.then_some(MultipartSplit {
         parts,
@@ -581,15 +588,12 @@ fn delimiter_kind(line: &[u8], boundary: &[u8]) -> Option<bool> {
         .then_some(close)
 }
 
-/// `end` moved back over one LF or CRLF, not before `start`.
-fn strip_line_break(body: &[u8], start: usize, mut end: usize) -> usize {
-    if end > start && body[end - 1] == b'\n' {
-        end -= 1;
-        if end > start && body[end - 1] == b'\r' {
-            end -= 1;
-        }
+/// `part` without one final LF or CRLF.
+fn strip_line_break(part: &[u8]) -> &[u8] {
+    match part.strip_suffix(b"\n") {
+        Some(p) => p.strip_suffix(b"\r").unwrap_or(p),
+        None => part,
     }
-    end
 }
 
 /// The Content-Type of an entity; `text/plain` when missing (RFC 2045), `message/rfc822`
@@ -718,11 +722,16 @@ fn html_depth(html: &str) -> usize {
     let bytes = html.as_bytes();
     let (mut depth, mut max) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(off) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
         i += off + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let name_start = if closing { i + 1 } else { i };
-        let name_len = bytes[name_start.min(bytes.len())..]
+        let name_len = bytes
+            .get(name_start..)
+            .unwrap_or_default()
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
@@ -734,10 +743,12 @@ fn html_depth(html: &str) -> usize {
             continue;
         }
         // Look only up to the next '<' or '>' so that "<a<a<a…" stays linear.
-        let self_closing = bytes[i..]
+        let rest = bytes.get(i..).unwrap_or_default();
+        let self_closing = rest
             .iter()
             .position(|&b| b == b'>' || b == b'<')
-            .is_some_and(|end| bytes[i + end] == b'>' && end > 0 && bytes[i + end - 1] == b'/');
+            .and_then(|end| rest.get(..=end))
+            .is_some_and(|tag| tag.ends_with(b"/>"));
         if closing {
             depth = depth.saturating_sub(1);
         } else if !self_closing {
@@ -810,7 +821,7 @@ fn lenient_base64(input: &[u8]) -> Vec<u8> {
 /// The Subject of an attached message, to name it.
 fn embedded_subject(raw: &[u8]) -> Option<String> {
     let split = split_header_block(raw);
-    let (headers, _) = parse_headers(&raw[..split.header_end]).ok()?;
+    let (headers, _) = parse_headers(split.cut(raw).0).ok()?;
     headers
         .get_first_value("Subject")
         .map(|s| sanitize::line(&s))
