@@ -3,7 +3,7 @@
 //! store; this measures it with 100,000 conversations in an in-memory inbox. (Store query
 //! time is the store's own benchmark.)
 
-#[path = "../tests/ui_support/mod.rs"]
+#[path = "../tests/it/ui_support/mod.rs"]
 mod ui_support;
 
 use criterion::{criterion_group, criterion_main, Criterion};
