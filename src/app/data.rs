@@ -181,6 +181,10 @@ pub trait InboxData {
     fn store(&self) -> Option<&Store> {
         None
     }
+    /// The real store for a write that needs its own transaction (a new campaign's draft).
+    fn store_mut(&mut self) -> Option<&mut Store> {
+        None
+    }
 }
 
 fn wrap<T>(what: &'static str, r: Result<T, StoreError>) -> DataResult<T> {
@@ -189,6 +193,9 @@ fn wrap<T>(what: &'static str, r: Result<T, StoreError>) -> DataResult<T> {
 
 impl InboxData for Store {
     fn store(&self) -> Option<&Store> {
+        Some(self)
+    }
+    fn store_mut(&mut self) -> Option<&mut Store> {
         Some(self)
     }
     fn calendar(&self) -> &Calendar {

@@ -10,6 +10,7 @@
 pub mod attach_file;
 pub mod attachments;
 pub mod bulk;
+pub mod campaign_form;
 pub mod command;
 mod customer;
 pub mod data;
@@ -378,6 +379,8 @@ pub enum Overlay {
     },
     /// The reply's file picker: a path with completion over the folder's entries.
     AttachFile(attach_file::FilePicker),
+    /// The Outreach screen's form for a new campaign.
+    NewCampaign(Box<campaign_form::CampaignForm>),
 }
 
 /// Something `u` can take back.
@@ -601,6 +604,7 @@ impl App {
                     | Some(Overlay::FirstName(_))
                     | Some(Overlay::NotCustomer { .. })
                     | Some(Overlay::AttachFile(_))
+                    | Some(Overlay::NewCampaign(_))
             );
         if wants_text {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -1082,6 +1086,12 @@ impl App {
             Command::Outbox => self.open_outbox(),
             Command::Rules => self.open_rules(),
             Command::Outreach => self.open_outreach(),
+            Command::NewCampaign => {
+                self.open_outreach();
+                if matches!(self.stack.last(), Some(Screen::Outreach(_))) {
+                    return self.new_campaign();
+                }
+            }
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => {
@@ -1588,6 +1598,7 @@ impl App {
             Overlay::Snooze(m) => self.snooze_input(m, key),
             Overlay::Note(n) => self.note_input(n, key),
             Overlay::FirstName(n) => self.first_name_input(n, key),
+            Overlay::NewCampaign(f) => self.campaign_form_input(f, key),
         };
         Effect::None
     }

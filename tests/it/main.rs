@@ -55,6 +55,7 @@ mod tui_tmux;
 mod ui_app;
 mod ui_attachments;
 mod ui_bulk;
+mod ui_campaign_form;
 mod ui_edit_here;
 mod ui_find;
 mod ui_older;
