@@ -11,6 +11,7 @@ pub mod attach_file;
 pub mod attachments;
 pub mod bulk;
 pub mod campaign_form;
+mod claim;
 pub mod command;
 mod customer;
 pub mod data;
@@ -492,6 +493,11 @@ pub struct App {
     /// The conversation whose send was held back by a possible double reply (issue 26): the
     /// next `y` on it sends.
     pub send_warned: Option<crate::store::ConversationId>,
+    /// The conversation this copy claimed for its open reply, and when it last claimed it
+    /// (see `claim.rs`).
+    claimed: Option<(crate::store::ConversationId, DateTime<Utc>)>,
+    /// Conversations other copies are replying to now (issue 26), loaded at each refresh.
+    pub replying: std::collections::HashMap<crate::store::ConversationId, crate::store::Claim>,
     pub should_quit: bool,
     /// Quitting with unsent replies: the question, then the wait for the send worker.
     pub quit: Option<quit::QuitState>,
@@ -547,6 +553,8 @@ impl App {
             pending_sends: Vec::new(),
             held_sends: Vec::new(),
             send_warned: None,
+            claimed: None,
+            replying: Default::default(),
             should_quit: false,
             quit: None,
             farewell: None,
@@ -637,6 +645,7 @@ impl App {
     /// The single state-changing entry point.
     pub fn update(&mut self, action: Action) -> Effect {
         let effect = self.handle(action);
+        self.keep_claim();
         self.messages.observe(&self.status);
         if std::mem::take(&mut self.sync_wanted) && effect == Effect::None {
             // The sync worker runs the queued write-back first thing in its pass.
@@ -787,6 +796,7 @@ impl App {
             }
         }
         self.window_synced = self.data.window_synced().unwrap_or(true);
+        self.load_replying();
         let keep = self.inbox.selected_row().map(|r| r.id);
         self.inbox.total = view_count(&self.counts, self.view);
         self.inbox.rows.clear();
