@@ -63,5 +63,6 @@ mod ui_outreach;
 mod ui_polish;
 mod ui_quit;
 mod ui_reply;
+mod ui_sharing;
 mod ui_snapshots;
 mod week_cli;

@@ -4,7 +4,7 @@
 //! conversation, and warns before sending. The change sets travel between the stores as the
 //! sync pass carries them (the wire itself is tested in tests/shared_state.rs).
 
-mod ui_support;
+use crate::ui_support;
 
 use chrono::Duration;
 use shopinbox::app::{Action, App, AppOptions, Command, Effect, Screen};
