@@ -11,7 +11,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../tests/ui_support/mod.rs"]
+#[path = "../tests/it/ui_support/mod.rs"]
 mod ui_support;
 
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -1,5 +1,5 @@
 //! Issue 26 bench: what sharing costs a sync pass, against a private Dovecot (the test harness
-//! in tests/support).
+//! in tests/it/support).
 //!
 //! 1. A store with 10,000 shared marks (all uploaded) and a 1,000-message INBOX: a sync pass
 //!    with nothing new, sharing on vs. off (runs interleaved; medians). Target: ≤ 50 ms more.
@@ -21,7 +21,7 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use shopinbox::store::Store;
