@@ -59,7 +59,7 @@ impl Store {
         let mut out = Vec::with_capacity(msgs.len());
         let mut keyworded = Vec::new();
         for m in msgs {
-            let kw = super::keywords::any(&m.flags).then(|| m.flags.clone());
+            let kw = super::keywords_read::any(&m.flags).then(|| m.flags.clone());
             let (outcome, conversations) = insert_one(&tx, &self.ctx, m)?;
             if let (Some(flags), InsertOutcome::Inserted(k)) = (kw, &outcome) {
                 keyworded.push((*k, flags));
@@ -77,7 +77,7 @@ impl Store {
             }
         }
         for (k, flags) in keyworded {
-            super::keywords::adopt(&tx, &self.ctx, k, &flags)?;
+            super::keywords_read::adopt(&tx, &self.ctx, k, &flags)?;
         }
         let inserted: Vec<MessageKey> = out
             .iter()
@@ -198,13 +198,13 @@ impl Store {
                     .ctx(ACTION)?;
                 changed_rows += usize::from(row.is_some());
                 touched.extend(row.map(|r| r.0));
-                if let Some((_, id)) = row.filter(|_| super::keywords::any(flags)) {
+                if let Some((_, id)) = row.filter(|_| super::keywords_read::any(flags)) {
                     keyworded.push((id, flags.clone()));
                 }
             }
         }
         for (id, flags) in keyworded {
-            super::keywords::adopt(&tx, &self.ctx, id, &flags)?;
+            super::keywords_read::adopt(&tx, &self.ctx, id, &flags)?;
         }
         if let Some(st) = state {
             write_state(&tx, st)?;

@@ -2,15 +2,15 @@
 //! "Keywords"): `$ShopinboxAnswered` (answered by phone) and `$ShopinboxNotCustomer` (a
 //! not-a-customer rule on that message). Writing them is a durable `flags` write-back job
 //! queued in the mark's own transaction (a `-` before a keyword removes it; the job runner
-//! skips keywords where the folder's `PERMANENTFLAGS` lacks `\*`). Reading them on sync gives
-//! a copy whose state folder is missing (or not read yet) the same marks; the state folder
-//! stays the source of truth, so a keyword is only adopted for an item it says nothing about.
+//! skips keywords where the folder's `PERMANENTFLAGS` lacks `\*`). Reading them on sync
+//! ([`super::keywords_read`]) gives a copy whose state folder is missing (or not read yet) the
+//! same marks; the state folder stays the source of truth, so a keyword is only adopted for an
+//! item it says nothing about.
 
 use super::error::{Ctx, StoreError};
-use super::shared;
 use super::types::ConversationId;
 use crate::shared::{Change, ItemKey, Value};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 pub const ANSWERED: &str = "$ShopinboxAnswered";
 pub const NOT_CUSTOMER: &str = "$ShopinboxNotCustomer";
@@ -22,7 +22,7 @@ pub(super) fn queue(conn: &Connection, c: &Change) -> Result<(), StoreError> {
     let on = !matches!(c.value, Value::Clear);
     let (keyword, targets): (&str, Vec<Target>) = match &c.item {
         ItemKey::Answered { thread } => {
-            let Some(id) = shared::conversation_of(conn, thread)? else {
+            let Some(id) = super::threading::conversation_of(conn, thread)? else {
                 return Ok(());
             };
             (ANSWERED, answered_targets(conn, id, on)?)
@@ -77,88 +77,4 @@ fn answered_targets(
     )
     .and_then(|mut st| st.query_map(params![id, on, ANSWERED], target)?.collect())
     .ctx("queue a keyword for the server")
-}
-
-/// Whether `flags` hold one of shopinbox's keywords (most messages do not: nothing to do).
-pub(super) fn any(flags: &[String]) -> bool {
-    flags.iter().any(|f| f == ANSWERED || f == NOT_CUSTOMER)
-}
-
-/// A message stored or refreshed by a sync carries `flags`: adopt the marks its keywords
-/// stand for where this copy's shared state has nothing to say about them, and recompute the
-/// conversation.
-pub(super) fn adopt(
-    conn: &Connection,
-    ctx: &super::types::ShopContext,
-    message_row: i64,
-    flags: &[String],
-) -> Result<(), StoreError> {
-    if let Some(conv) = adopt_marks(
-        conn,
-        super::convert::secs(ctx.clock.now()),
-        message_row,
-        flags,
-    )? {
-        let rules = super::refresh::load_rules(conn)?;
-        super::refresh::recompute(conn, ctx, &rules, conv)?;
-    }
-    Ok(())
-}
-
-fn adopt_marks(
-    conn: &Connection,
-    now: i64,
-    message_row: i64,
-    flags: &[String],
-) -> Result<Option<ConversationId>, StoreError> {
-    const ACTION: &str = "read the marks set on the server";
-    let answered = flags.iter().any(|f| f == ANSWERED);
-    let not_customer = flags.iter().any(|f| f == NOT_CUSTOMER);
-    if !answered && !not_customer {
-        return Ok(None);
-    }
-    let Some((conv, message_id)): Option<(ConversationId, Option<String>)> = conn
-        .prepare_cached("SELECT conversation_id, message_id FROM messages WHERE id = ?1")
-        .and_then(|mut st| {
-            st.query_row([message_row], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()
-        })
-        .ctx(ACTION)?
-    else {
-        return Ok(None);
-    };
-    let mut changed = false;
-    if answered {
-        let said = match shared::thread_key(conn, conv)? {
-            Some(thread) => shared::current(conn, &ItemKey::Answered { thread })?.is_some(),
-            None => false,
-        };
-        if !said {
-            changed |= conn
-                .execute(
-                    "UPDATE conversations SET manual_answered_at = ?2
-                     WHERE id = ?1 AND manual_answered_at IS NULL",
-                    params![conv, now],
-                )
-                .ctx(ACTION)?
-                > 0;
-        }
-    }
-    if let (true, Some(m)) = (not_customer, message_id) {
-        let item = ItemKey::Rule {
-            rule: "message".to_string(),
-            value: m.clone(),
-        };
-        if shared::current(conn, &item)?.is_none() {
-            changed |= conn
-                .execute(
-                    "INSERT INTO sender_rules(kind, value, created_at) VALUES ('message', ?1, ?2)
-                     ON CONFLICT(kind, value) DO NOTHING",
-                    params![m, now],
-                )
-                .ctx(ACTION)?
-                > 0;
-        }
-    }
-    Ok(changed.then_some(conv))
 }

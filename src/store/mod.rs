@@ -14,6 +14,7 @@ mod files;
 mod flags;
 mod ingest;
 mod keywords;
+mod keywords_read;
 mod local;
 mod marks;
 pub mod outreach;

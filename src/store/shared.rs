@@ -38,30 +38,7 @@ fn last_clock(conn: &Connection) -> Result<Hlc, StoreError> {
         .unwrap_or_else(|| Hlc::zero(&node)))
 }
 
-/// The Message-ID naming a conversation in shared marks: its first message's (see
-/// docs/shared-state.md). `None` for a conversation without any Message-ID: its marks stay
-/// local.
-pub(super) fn thread_key(
-    conn: &Connection,
-    id: ConversationId,
-) -> Result<Option<String>, StoreError> {
-    conn.prepare_cached(
-        "SELECT message_id FROM messages WHERE conversation_id = ?1 AND message_id IS NOT NULL
-         ORDER BY received_at, id LIMIT 1",
-    )
-    .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
-    .ctx("find a conversation's Message-ID")
-}
-
-/// The conversation a shared mark names, if its mail is here.
-pub(super) fn conversation_of(
-    conn: &Connection,
-    thread: &str,
-) -> Result<Option<ConversationId>, StoreError> {
-    conn.prepare_cached("SELECT conversation_id FROM message_ids WHERE message_id = ?1")
-        .and_then(|mut st| st.query_row([thread], |r| r.get(0)).optional())
-        .ctx("find the conversation of a shared mark")
-}
+pub(super) use super::threading::{conversation_of, thread_key};
 
 /// Journal a local change in the caller's transaction: the next timestamp, the change, and
 /// the item's new winning value. Returns the change's timestamp.
