@@ -12,7 +12,7 @@ pub(super) fn login(cli: &Cli, device: bool, no_browser: bool) -> Result<i32> {
     }
     let (config, _) = load_config(cli)?;
     let opts = crate::login::LoginOptions {
-        device: device,
+        device,
         open_browser: !no_browser,
     };
     crate::login::run_login(&config, opts, &mut std::io::stdout().lock())?;

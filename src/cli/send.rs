@@ -47,8 +47,8 @@ pub(super) fn reply(
     let args = crate::send::cli::ReplyArgs {
         conversation: id,
         template,
-        send: send,
-        raw: raw,
+        send,
+        raw,
         demo_dir: outbox_dir.as_deref(),
         attach,
     };
