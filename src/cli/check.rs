@@ -2,6 +2,8 @@
 //! otherwise pass the check and break later — the `[keys]` table, `password_env` variables
 //! that are not set, reply templates that do not parse or need an `[offers]` value the config
 //! lacks. Each problem is one sentence with its file, line and value, and exits 2.
+//! The `config check|path|example` command itself, with the sender-check and sharing lines
+//! of the report, lives here too.
 
 use super::env::config_path;
 use super::{clock_for, Cli};

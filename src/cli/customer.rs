@@ -1,5 +1,6 @@
 //! `shopinbox customer NAME`: a customer found by what the owner remembers, part of the name
-//! or of the address; several matches are listed with their addresses and last contact.
+//! or of the address; several matches are listed with their addresses and last contact. Also
+//! `shopinbox notes ADDR …`, the notes about a customer.
 
 use super::inbox::state_word;
 use super::Env;
