@@ -133,6 +133,12 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
     t.answer("The shop's country", "");
     t.answer("The shop's region", "bavaria");
     t.answer("Business hours Monday to Friday", "");
+    // Issue 26: a helper shares the mailbox; the name defaults to this computer's.
+    let q = t.asked("use shopinbox on this mailbox too?");
+    assert!(q.contains("(y/N)"), "not shared unless asked for: {q}");
+    t.answer("use shopinbox on this mailbox too?", "y");
+    t.asked("The name the others see for this copy");
+    t.answer("The name the others see for this copy", "Anna");
     t.answer("Where does the password come from?", "environment");
     // A variable that is not set: the login check cannot get the password.
     t.answer("Environment variable's name", "SHOPINBOX_NOT_SET_ANYWHERE");
@@ -181,6 +187,10 @@ fn interactive_setup_asks_checks_lets_the_owner_fix_an_answer_and_writes_the_con
     assert!(written.contains("sent_folder = \"Sent\""), "{written}");
     assert!(written.contains("Germany, Bavaria (Bayern)"), "{written}");
     assert!(written.contains("# Assumption Day"), "{written}");
+    assert!(
+        written.contains("[sharing]") && written.contains("name = \"Anna\""),
+        "{written}"
+    );
     let check = Command::new(env!("CARGO_BIN_EXE_shopinbox"))
         .args(["--config", config.to_str().unwrap(), "config", "check"])
         .args(["--now", "2026-11-24T10:00:00+01:00"])
@@ -234,6 +244,7 @@ fn a_gmail_address_is_recognised_and_offers_the_google_sign_in() {
     });
     t.send(&["BSpace", "BSpace", "BSpace"]);
     t.answer("Closing time", "18:00");
+    t.answer("use shopinbox on this mailbox too?", "");
     let q = t.asked("Where does the password come from?");
     assert!(
         q.contains("app password"),
@@ -300,6 +311,7 @@ fn a_server_that_cannot_be_reached_goes_back_to_the_server_questions_only() {
     t.answer("The shop's country", "");
     t.answer("The shop's region", "");
     t.answer("Business hours Monday to Friday", "");
+    t.answer("use shopinbox on this mailbox too?", "");
     t.answer("Where does the password come from?", "environment");
     t.answer("Environment variable's name", PASSWORD_ENV);
     let failed = t.asked("What now?");
@@ -370,6 +382,7 @@ fn a_typed_password_is_hidden_kept_in_a_private_file_and_used_by_sync() {
     t.answer("The shop's country", "");
     t.answer("The shop's region", "");
     t.answer("Business hours Monday to Friday", "");
+    t.answer("use shopinbox on this mailbox too?", "");
     // The first choice, highlighted: type the password.
     let q = t.asked("Where does the password come from?");
     let first = highlighted(&q, "Where does the password come from?");

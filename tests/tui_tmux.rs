@@ -312,7 +312,9 @@ fn demo_marks_rows_and_acts_on_all_of_them() {
 }
 
 /// Issue 27 in the real binary: `O` opens the Outreach screen on the demo's finished campaign,
-/// `f` and Enter show a German customer's notice exactly as it was written, Esc and `q` leave.
+/// `f` and Enter show a German customer's notice exactly as it was written; `C` makes a new
+/// campaign through its form (template, a window typed as "8 weeks ago") and Enter reads the
+/// new draft's first notice; Esc and `q` leave.
 #[test]
 fn demo_outreach_screen_shows_campaign_customers_and_their_notice() {
     let dir = tempfile::tempdir().unwrap();
@@ -332,6 +334,26 @@ fn demo_outreach_screen_shows_campaign_customers_and_their_notice() {
         preview.contains("Hallo Katrin"),
         "the German version:\n{preview}"
     );
+    // A new campaign through the keys: `C`, the template two to the left of the first
+    // (the templates are sorted: …, shipping-delay, wholesale), the kiln week by typed times.
+    t.keys(&["Escape", "C"]);
+    t.wait_for("the new campaign form", |s| s.contains("New campaign"));
+    t.keys(&["Left", "Left"]);
+    t.wait_for("the shipping-delay template", |s| {
+        s.contains("‹ shipping-delay")
+    });
+    t.keys(&["Tab", "8 weeks ago", "Tab", "3 weeks ago", "Enter"]);
+    let checked = t.wait_for("the check", |s| s.contains("Enter saves the draft"));
+    assert!(checked.contains("gets the notice"), "{checked}");
+    assert!(checked.contains("to write to yourself"), "{checked}");
+    t.keys(&["Enter"]);
+    let saved = t.wait_for("the draft", |s| s.contains("saved as a draft"));
+    assert!(saved.contains("Outreach · 2 campaigns"), "{saved}");
+    assert!(saved.contains("draft"), "{saved}");
+    t.keys(&["Enter"]);
+    t.wait_for("the new campaign's first notice", |s| {
+        s.contains("as it will be sent")
+    });
     t.keys(&["Escape", "Escape", "q"]);
     t.wait_for("the program to exit", |s| s.contains("EXITED 0"));
 }

@@ -53,6 +53,8 @@ pub enum Command {
     Outbox,
     Rules,
     Outreach,
+    /// The Outreach screen's form for a new campaign.
+    NewCampaign,
     Help,
     Messages,
     ToggleMark,
@@ -69,7 +71,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help overlay lists them.
-    pub const ALL: [Command; 60] = [
+    pub const ALL: [Command; 61] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -118,6 +120,7 @@ impl Command {
         Command::Outbox,
         Command::Rules,
         Command::Outreach,
+        Command::NewCampaign,
         Command::Help,
         Command::Messages,
         Command::ToggleMark,
@@ -183,6 +186,7 @@ impl Command {
             Command::Outbox => "outbox",
             Command::Rules => "rules",
             Command::Outreach => "outreach",
+            Command::NewCampaign => "new_campaign",
             Command::Help => "help",
             Command::Messages => "messages",
             Command::ToggleMark => "toggle_mark",
@@ -249,6 +253,7 @@ impl Command {
             Command::Outbox => "outbox: replies not sent yet",
             Command::Rules => "not-a-customer rules (D removes one)",
             Command::Outreach => "outreach: campaigns and their counts",
+            Command::NewCampaign => "outreach: a new campaign (template and customers)",
             Command::Help => "this help",
             Command::Messages => "the last status messages of this session, whole",
             Command::ToggleMark => "inbox list: mark/unmark a row; a s x u act on all",

@@ -58,6 +58,12 @@ impl App {
             Command::Outbox => self.open_outbox(),
             Command::Rules => self.open_rules(),
             Command::Outreach => self.open_outreach(),
+            Command::NewCampaign => {
+                self.open_outreach();
+                if matches!(self.stack.last(), Some(Screen::Outreach(_))) {
+                    return self.new_campaign();
+                }
+            }
             Command::NotCustomer => self.open_not_customer_menu(),
             Command::MarkAnswered => self.toggle_answered(),
             Command::Snooze => self.open_snooze(),

@@ -186,7 +186,7 @@ pub enum KeymapError {
 /// The default bindings, vim keys first so that the help overlay shows them first.
 pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
     use Command::*;
-    let table: [(Command, &[&'static str]); 60] = [
+    let table: [(Command, &[&'static str]); 61] = [
         (Up, &["k", "Up"]),
         (Down, &["j", "Down"]),
         (PageUp, &["C-u", "PageUp"]),
@@ -235,6 +235,7 @@ pub fn default_bindings() -> BTreeMap<Command, Vec<&'static str>> {
         (Outbox, &["o"]),
         (Rules, &["R"]),
         (Outreach, &["O"]),
+        (NewCampaign, &["C"]),
         (Help, &["?", "F1"]),
         (Messages, &["!"]),
         (NextAttachment, &["A"]),

@@ -10,6 +10,8 @@
 pub mod attach_file;
 pub mod attachments;
 pub mod bulk;
+pub mod campaign_form;
+mod claim;
 pub mod command;
 mod customer;
 pub mod data;
@@ -269,6 +271,11 @@ pub struct App {
     pub undo: Vec<Undo>,
     /// The replies the reply flow still follows (queued, held, warned about).
     pub sends: reply::Sends,
+    /// The conversation this copy claimed for its open reply, and when it last claimed it
+    /// (see `claim.rs`).
+    claimed: Option<(crate::store::ConversationId, DateTime<Utc>)>,
+    /// Conversations other copies are replying to now (issue 26), loaded at each refresh.
+    pub replying: std::collections::HashMap<crate::store::ConversationId, crate::store::Claim>,
     /// Quitting: whether the loop ends, the question about unsent replies, the farewell.
     pub quit: quit::Quitting,
     /// Rows marked for a bulk action (Space, v).
@@ -320,6 +327,8 @@ impl App {
             },
             undo: Vec::new(),
             sends: reply::Sends::default(),
+            claimed: None,
+            replying: Default::default(),
             quit: quit::Quitting::default(),
             selection: bulk::Selection::default(),
             find: find::FindState::default(),
@@ -374,6 +383,7 @@ impl App {
                     | Some(Overlay::FirstName(_))
                     | Some(Overlay::NotCustomer { .. })
                     | Some(Overlay::AttachFile(_))
+                    | Some(Overlay::NewCampaign(_))
             );
         if wants_text {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -406,6 +416,7 @@ impl App {
     /// The single state-changing entry point.
     pub fn update(&mut self, action: Action) -> Effect {
         let effect = self.handle(action);
+        self.keep_claim();
         self.messages.observe(&self.status);
         if std::mem::take(&mut self.worker.sync_wanted) && effect == Effect::None {
             // The sync worker runs the queued write-back first thing in its pass.

@@ -5,7 +5,8 @@
 //! after the undo window ([`super::Effect::StartCampaign`]). `D` takes the selected
 //! customer off a campaign that has not started (or puts them back); `s` stops a campaign
 //! that is sending (the sender pauses after the message in hand; `shopinbox notify send N
-//! --yes` goes on). Every change is a local store write: no network work on the UI thread.
+//! --yes` goes on). `C` opens the form for a new campaign ([`super::campaign_form`]). Every
+//! change is a local store write: no network work on the UI thread.
 
 use super::{App, Command, Effect, Screen};
 use crate::store::outreach::{Campaign, CampaignCounts, CampaignState, Recipient};
@@ -128,11 +129,13 @@ impl App {
             Command::Snooze => return self.stop_campaign(),
             Command::DeleteNote => return self.toggle_recipient(),
             Command::Send | Command::SendAndNext => return self.start_campaign(),
+            Command::NewCampaign => return self.new_campaign(),
             _ => {
                 let km = &self.options.keymap;
                 let hint = format!(
-                    "Outreach: {} switches to the customers, {} takes one off, {} stops a \
-                     sending campaign, {} returns.",
+                    "Outreach: {} starts a new campaign, {} switches to the customers, {} takes \
+                     one off, {} stops a sending campaign, {} returns.",
+                    km.hint(Command::NewCampaign),
                     km.hint(Command::NextFocus),
                     km.hint(Command::DeleteNote),
                     km.hint(Command::Snooze),
@@ -221,7 +224,8 @@ impl App {
             return Effect::None;
         };
         let Some(c) = s.campaign().cloned() else {
-            self.info("There are no campaigns; `shopinbox notify new` starts one.");
+            let hint = self.options.keymap.hint(Command::NewCampaign);
+            self.info(format!("There are no campaigns; {hint} starts one."));
             return Effect::None;
         };
         let Some(cfg) = self.options.config.as_ref() else {
@@ -262,7 +266,8 @@ impl App {
             return Effect::None;
         };
         let Some(c) = s.campaign().cloned() else {
-            self.info("There are no campaigns; `shopinbox notify new` starts one.");
+            let hint = self.options.keymap.hint(Command::NewCampaign);
+            self.info(format!("There are no campaigns; {hint} starts one."));
             return Effect::None;
         };
         if c.state != CampaignState::Sending {

@@ -26,6 +26,7 @@ impl App {
             Overlay::Snooze(m) => self.snooze_input(m, key),
             Overlay::Note(n) => self.note_input(n, key),
             Overlay::FirstName(n) => self.first_name_input(n, key),
+            Overlay::NewCampaign(f) => self.campaign_form_input(f, key),
         };
         Effect::None
     }

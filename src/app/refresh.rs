@@ -65,6 +65,7 @@ impl App {
             }
         }
         self.worker.window_synced = self.data.window_synced().unwrap_or(true);
+        self.load_replying();
         let keep = self.inbox.selected_row().map(|r| r.id);
         self.inbox.total = view_count(&self.counts, self.view);
         self.inbox.rows.clear();

@@ -273,6 +273,7 @@ impl App {
         if let Err(e) = self.data.claim(row.id, false) {
             self.error(e.sentence());
         }
+        self.claimed_now(row.id);
         if let Some(why) = conflict {
             self.error(format!("Careful: {why}."));
         }
@@ -539,6 +540,7 @@ impl App {
                 if let Err(e) = self.data.replied(conv) {
                     self.error(e.sentence());
                 }
+                self.claim_settled(conv);
                 self.sends.pending.push(PendingSend {
                     outbox_id: id,
                     to: to.clone(),

@@ -2,8 +2,8 @@
 //! that take the keyboard, the undo list and the status line.
 
 use super::{
-    attach_file, attachments, outbox, outreach, rules, ConfirmReply, LineEditor, StatsScreen,
-    TemplatePicker,
+    attach_file, attachments, campaign_form, outbox, outreach, rules, ConfirmReply, LineEditor,
+    StatsScreen, TemplatePicker,
 };
 use crate::store::{
     ConversationId, ConversationRow, CustomerInfo, MessageRow, RuleKind, SearchHit,
@@ -182,6 +182,8 @@ pub enum Overlay {
     },
     /// The reply's file picker: a path with completion over the folder's entries.
     AttachFile(attach_file::FilePicker),
+    /// The Outreach screen's form for a new campaign.
+    NewCampaign(Box<campaign_form::CampaignForm>),
 }
 
 /// Something `u` can take back.

@@ -4,10 +4,10 @@
 //! pace, and resumes a stopped or killed campaign; `stop` pauses one that is sending.
 
 use super::{Cli, Env};
-use crate::outreach::notice;
 use crate::outreach::rate::Limits;
 use crate::outreach::runner::{Event, RunEnd, Runner};
-use crate::outreach::select::{self, Selection};
+use crate::outreach::select::Selection;
+use crate::outreach::{draft, notice};
 use crate::store::outreach::{CampaignState, Recipient};
 use crate::template::Language;
 use anyhow::{anyhow, bail, Context, Result};
@@ -140,13 +140,14 @@ fn campaign_or_fail(env: &Env, id: i64) -> Result<crate::store::outreach::Campai
     })
 }
 
-/// A time on the command line: a day alone is its start, in shop time.
+/// A time on the command line, in shop time: a day alone is its start; the same forms the
+/// Outreach screen's form takes ([`crate::outreach::draft::parse_time`]).
 fn parse_when(s: &str, env: &Env) -> Result<DateTime<Utc>> {
-    crate::outreach::import::parse_date(s, None, env.config.calendar.tz).ok_or_else(|| {
+    crate::outreach::draft::parse_time(s, env.now, env.config.calendar.tz).ok_or_else(|| {
         crate::exit::Exit::new(
             crate::exit::USAGE,
             format!(
-                "\"{}\" is not a time I understand; use \"2026-11-02\" or \"2026-11-02 14:00\" (shop time)",
+                "\"{}\" is not a time I understand; use \"2026-11-02\", \"2026-11-02 14:00\" (shop time) or \"yesterday\"",
                 clean(s)
             ),
         )
@@ -156,21 +157,6 @@ fn parse_when(s: &str, env: &Env) -> Result<DateTime<Utc>> {
 
 fn new(env: &mut Env, args: &NewArgs) -> Result<String> {
     let (templates, _) = crate::send::flow::load_templates(&env.config);
-    let base = args.template.trim().trim_end_matches(".txt").to_string();
-    let versions = notice::versions(&templates, &base);
-    if versions.is_empty() {
-        return Err(crate::exit::Exit::new(
-            crate::exit::USAGE,
-            format!(
-                "there is no template \"{}\" in {}; write {}.txt there (and {}.de.txt for German customers, …)",
-                clean(&base),
-                env.config.templates_dir().display(),
-                clean(&base),
-                clean(&base)
-            ),
-        )
-        .into());
-    }
     let mut addresses = args.addresses.clone();
     if let Some(f) = &args.addresses_file {
         let text = std::fs::read_to_string(f)
@@ -182,14 +168,12 @@ fn new(env: &mut Env, args: &NewArgs) -> Result<String> {
                 .map(str::to_string),
         );
     }
-    for a in &addresses {
-        if !a.contains('@') || a.contains(char::is_whitespace) {
-            return Err(crate::exit::Exit::new(
-                crate::exit::USAGE,
-                format!("\"{}\" is not an email address", clean(a)),
-            )
-            .into());
-        }
+    if let Some(a) = addresses.iter().find(|a| !draft::is_address(a)) {
+        return Err(crate::exit::Exit::new(
+            crate::exit::USAGE,
+            format!("\"{}\" is not an email address", clean(a)),
+        )
+        .into());
     }
     let sel = Selection {
         from: args
@@ -206,67 +190,50 @@ fn new(env: &mut Env, args: &NewArgs) -> Result<String> {
         orders: args.orders.clone(),
         addresses,
     };
-    if sel.is_empty() {
-        return Err(crate::exit::Exit::new(
-            crate::exit::USAGE,
-            "say who gets the notice: --from/--until (when they ordered), --item, --order or --address",
-        )
-        .into());
-    }
-    let orders = env.store.orders_for_outreach(None, None)?;
-    let recipients = recipients_for(env, &orders, &sel)?;
-    if recipients.is_empty() {
-        bail!("no customer with an email address matches; `shopinbox orders import FILE.csv` brings in the shop's order history");
-    }
-    // Default name: the base file's (the language versions are its translations).
-    let name = args.name.clone().unwrap_or_else(|| {
-        notice::pick(&versions, &base, env.config.shop.language)
-            .filter(|t| t.slug().eq_ignore_ascii_case(&base))
-            .or_else(|| {
-                versions
-                    .iter()
-                    .find(|t| t.slug().eq_ignore_ascii_case(&base))
-                    .copied()
-            })
-            .unwrap_or(versions[0])
-            .name
-            .clone()
-    });
-    let selection = serde_json::to_string(&sel).unwrap_or_else(|_| "{}".to_string());
-    let id = env
-        .store
-        .create_campaign(&clean(&name), &base, &selection, &recipients)?;
-    let mut out = format!("Campaign {id} \"{}\" saved as a draft.\n", clean(&name));
-    out.push_str(&recipient_lines(&recipients, &versions, &base));
+    let plan = match draft::plan(
+        &env.store,
+        env.config.shop.language,
+        &templates,
+        &args.template,
+        args.name.as_deref(),
+        sel,
+    ) {
+        Ok(p) => p,
+        Err(draft::PlanError::NoTemplate(base)) => {
+            return Err(crate::exit::Exit::new(
+                crate::exit::USAGE,
+                format!(
+                    "there is no template \"{}\" in {}; write {}.txt there (and {}.de.txt for German customers, …)",
+                    clean(&base),
+                    env.config.templates_dir().display(),
+                    clean(&base),
+                    clean(&base)
+                ),
+            )
+            .into())
+        }
+        Err(draft::PlanError::NothingChosen) => {
+            return Err(crate::exit::Exit::new(
+                crate::exit::USAGE,
+                "say who gets the notice: --from/--until (when they ordered), --item, --order or --address",
+            )
+            .into())
+        }
+        Err(draft::PlanError::NoMatch) => bail!("no customer with an email address matches; `shopinbox orders import FILE.csv` brings in the shop's order history"),
+        Err(draft::PlanError::Store(e)) => return Err(e.into()),
+    };
+    let id = draft::save(&mut env.store, &plan)?;
+    let versions = notice::versions(&templates, &plan.base);
+    let mut out = format!(
+        "Campaign {id} \"{}\" saved as a draft.\n",
+        clean(&plan.name)
+    );
+    out.push_str(&recipient_lines(&plan.recipients, &versions, &plan.base));
     let _ = writeln!(
         out,
         "\nRead every message with `shopinbox notify preview {id}`, take customers off with \
          `shopinbox notify remove {id} ADDR`, then `shopinbox notify send {id} --yes`."
     );
-    Ok(out)
-}
-
-/// The recipients of a selection: their language, and whether they need a personal reply.
-pub(crate) fn recipients_for(
-    env: &Env,
-    orders: &[(crate::store::OrderRow, Option<String>)],
-    sel: &Selection,
-) -> Result<Vec<Recipient>> {
-    let mut out = Vec::new();
-    for c in select::choose(orders, sel) {
-        let texts = env.store.customer_texts(&c.addr, -1, 5)?;
-        let language =
-            select::customer_language(&texts, c.country.as_deref(), env.config.shop.language);
-        out.push(Recipient {
-            held: env.store.personal_reason(&c.addr)?,
-            addr: c.addr,
-            name: c.name,
-            language: language.code().to_string(),
-            orders: c.orders,
-            items: c.items,
-            removed: false,
-        });
-    }
     Ok(out)
 }
 

@@ -1,7 +1,8 @@
 //! `[attachments]`: how received attachments are opened and saved, and how large a reply with
 //! attachments may be. Every key is optional.
 
-use super::{ConfigError, Ctx};
+use super::load::Ctx;
+use super::ConfigError;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -66,7 +67,7 @@ pub(super) fn build(
                 "is empty; give a folder, or remove the key to save into Downloads",
             ));
         }
-        s.save_dir = Some(super::resolve_path(&dir, base));
+        s.save_dir = Some(super::load::resolve_path(&dir, base));
     }
     if let Some(mb) = raw.max_send_mb {
         if !(1..=MAX_SEND_MB).contains(&mb) {

@@ -4,7 +4,8 @@
 //! environment reads so that a config can be parsed anywhere; `config check` and the inbox
 //! ask for these checks before they start.
 
-use super::{ConfigError, Ctx, PasswordSource, ServerAuth};
+use super::load::Ctx;
+use super::{ConfigError, PasswordSource, ServerAuth};
 use crate::config::Config;
 use std::path::Path;
 
@@ -69,7 +70,7 @@ impl Config {
 /// "did you mean "sync_now"? " when `word` looks like a typo of one of `candidates`, else "",
 /// the same suggestion the load makes for misspelt keys.
 pub fn suggestion(word: &str, candidates: &[&str]) -> String {
-    super::did_you_mean(word, candidates)
+    super::load::did_you_mean(word, candidates)
 }
 
 /// Why a CA file cannot be used, in words for the config message (its path is already there).

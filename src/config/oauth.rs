@@ -2,24 +2,11 @@
 //! (`token_command`, or `shopinbox login` with a provider preset or explicit endpoints) and
 //! which SASL mechanism carries it. Each problem names the key, its line and the fix.
 
-use super::{ConfigError, Ctx, RawServer};
+use super::load::Ctx;
+use super::server::ServerIn;
+use super::ConfigError;
 use crate::net::is_loopback_host;
 use crate::oauth::{providers, ClientSettings, Mechanism, OAuth2Settings, TokenOrigin};
-
-/// The OAuth keys of one server section, as written.
-#[derive(Default)]
-pub(super) struct RawOAuth {
-    pub auth: Option<String>,
-    pub token_command: Option<String>,
-    pub oauth2_mechanism: Option<String>,
-    pub oauth2_provider: Option<String>,
-    pub oauth2_client_id: Option<String>,
-    pub oauth2_client_secret: Option<String>,
-    pub oauth2_auth_url: Option<String>,
-    pub oauth2_token_url: Option<String>,
-    pub oauth2_device_url: Option<String>,
-    pub oauth2_scopes: Option<Vec<String>>,
-}
 
 /// The keys that only make sense for a built-in sign-in.
 const SIGN_IN_KEYS: &[&str] = &[
@@ -36,12 +23,12 @@ impl Ctx<'_> {
     /// `Some` for `auth = "oauth2"`, `None` for password login.
     pub(super) fn oauth(
         &self,
-        raw: &RawServer<'_>,
+        raw: &ServerIn<'_>,
         host: &str,
     ) -> Result<Option<OAuth2Settings>, ConfigError> {
         let s = raw.section;
         let key = |k: &str| format!("{s}.{k}");
-        let o = raw.oauth;
+        let o = raw.fields;
         let present = |k: &str| self.entry(&key(k)).is_some();
         let oauth_keys = || {
             std::iter::once("token_command")
@@ -70,10 +57,10 @@ impl Ctx<'_> {
         Ok(None)
     }
 
-    fn oauth2(&self, raw: &RawServer<'_>, host: &str) -> Result<OAuth2Settings, ConfigError> {
+    fn oauth2(&self, raw: &ServerIn<'_>, host: &str) -> Result<OAuth2Settings, ConfigError> {
         let s = raw.section;
         let key = |k: &str| format!("{s}.{k}");
-        let o = raw.oauth;
+        let o = raw.fields;
         let present = |k: &str| self.entry(&key(k)).is_some();
         let mechanism = match &o.oauth2_mechanism {
             None => None,

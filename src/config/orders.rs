@@ -2,7 +2,8 @@
 //! (`[[orders.source]]`), validated like every other key: a bad pattern is reported with its
 //! key, its line and what to do.
 
-use super::{ConfigError, Ctx};
+use super::load::Ctx;
+use super::ConfigError;
 use crate::mail::order_mail::{OrderRules, OrderSource};
 use regex::Regex;
 use serde::Deserialize;
@@ -19,7 +20,7 @@ pub(super) struct RawOrders {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawOrderSource {
+pub(super) struct RawOrderSource {
     name: String,
     sender: Option<String>,
     subject: String,

@@ -1,7 +1,8 @@
 //! `[orders.import]` (the columns of another platform's order export) and `[outreach]` (how
 //! fast notices go out), validated like every other key.
 
-use super::{ConfigError, Ctx};
+use super::load::Ctx;
+use super::ConfigError;
 use crate::outreach::import::ColumnMapping;
 use serde::Deserialize;
 

@@ -5,7 +5,8 @@
 //! Line numbers stay those of the owner's file: blanking keeps every newline, and lines added
 //! for a missing key are counted back out.
 
-use super::{Config, ConfigError, Ctx};
+use super::load::Ctx;
+use super::{Config, ConfigError};
 use std::path::Path;
 
 /// Values for the keys a config cannot load without, used in place of a wrong or missing one

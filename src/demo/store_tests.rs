@@ -323,3 +323,33 @@ fn one_duplicate_one_suspicious_one_bounce() {
         assert!(text.contains(what), "{kind:?}: {text}");
     }
 }
+
+/// Issue 27's "Done when": the demo has an imported order history (the Shopify export, #900 to
+/// #908, in the customers' panels) and a finished campaign whose four notices were sent.
+#[test]
+fn the_demo_has_an_imported_order_history_and_a_finished_campaign() {
+    let now = local(2026, 11, 25, 16, 30);
+    let dir = tempfile::tempdir().unwrap();
+    let store = build_demo_store(dir.path(), Clock::fixed(now)).unwrap();
+    let imported: Vec<_> = store
+        .orders_for_outreach(None, None)
+        .unwrap()
+        .into_iter()
+        .filter(|(o, _)| o.platform == "shopify" && o.number.starts_with("90"))
+        .collect();
+    assert_eq!(imported.len(), 9, "{imported:?}");
+    let katrin = store.customer("k.mueller@web.de").unwrap();
+    let numbers: Vec<&str> = katrin.orders.iter().map(|o| o.number.as_str()).collect();
+    assert!(
+        numbers.contains(&"901") && numbers.contains(&"905"),
+        "{numbers:?}"
+    );
+    let campaigns = store.campaigns().unwrap();
+    assert_eq!(campaigns.len(), 1);
+    assert_eq!(
+        campaigns[0].state,
+        crate::store::outreach::CampaignState::Done
+    );
+    let n = store.campaign_counts(campaigns[0].id).unwrap();
+    assert_eq!((n.recipients, n.sent, n.failed), (4, 4, 0));
+}

@@ -187,6 +187,17 @@ impl<S: Read + Write> Connection<S> {
         .map(|_| ())
     }
 
+    /// UID EXPUNGE `uid` (UIDPLUS, RFC 4315): removes only those of the set marked `\Deleted`.
+    pub fn uid_expunge(&mut self, uid: &str) -> Result<(), ImapError> {
+        self.run(&Command::new(format!("UID EXPUNGE {uid}")))
+            .map(|_| ())
+    }
+
+    /// EXPUNGE: removes every message of the open folder marked `\Deleted`.
+    pub fn expunge(&mut self) -> Result<(), ImapError> {
+        self.run(&Command::new("EXPUNGE")).map(|_| ())
+    }
+
     /// CLOSE: leaves the folder (expunging `\Deleted` messages when it was opened
     /// read-write).
     pub fn close(&mut self) -> Result<(), ImapError> {

@@ -1,5 +1,6 @@
 //! Telling customers before they ask (issue 27): the shop's own order export as order history
-//! ([`import`], [`value`]), choosing the customers an event affects ([`select`]), writing each
+//! ([`import`], [`value`]), choosing the customers an event affects ([`select`]) into a draft
+//! campaign ([`draft`], the same from the command line and the Outreach screen), writing each
 //! one their notice ([`notice`]) and sending the notices through the outbox at a pace the
 //! provider accepts ([`rate`], [`runner`]).
 //!
@@ -7,6 +8,7 @@
 //! the runner is the IO edge, and every step it takes is written to the store first, so a
 //! campaign killed at any point resumes where it stopped and never writes to a customer twice.
 
+pub mod draft;
 pub mod import;
 pub mod notice;
 pub mod rate;

@@ -54,8 +54,13 @@ impl Store {
         let rules = load_rules(&tx)?;
         let mut touched = BTreeSet::new();
         let mut out = Vec::with_capacity(msgs.len());
+        let mut keyworded = Vec::new();
         for m in msgs {
+            let kw = super::keywords::any(&m.flags).then(|| m.flags.clone());
             let (outcome, conversations) = insert_one(&tx, &self.ctx, m)?;
+            if let (Some(flags), InsertOutcome::Inserted(k)) = (kw, &outcome) {
+                keyworded.push((*k, flags));
+            }
             out.push(outcome);
             touched.extend(conversations);
         }
@@ -67,6 +72,9 @@ impl Store {
             if conversation_exists(&tx, c)? {
                 recompute(&tx, &self.ctx, &rules, c)?;
             }
+        }
+        for (k, flags) in keyworded {
+            super::keywords::adopt(&tx, &self.ctx, k, &flags)?;
         }
         let inserted: Vec<MessageKey> = out
             .iter()
@@ -167,24 +175,33 @@ impl Store {
         const ACTION: &str = "save changed flags";
         let tx = self.conn.transaction().ctx(ACTION)?;
         let mut touched = BTreeSet::new();
+        let mut keyworded = Vec::new();
         let mut changed_rows = 0;
         {
             let mut st = tx
                 .prepare_cached(
                     "UPDATE messages SET flags = ?4
                      WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0 AND flags != ?4
-                     RETURNING conversation_id",
+                     RETURNING conversation_id, id",
                 )
                 .ctx(ACTION)?;
             for (uid, flags) in changes {
                 let text = flags_to_text(flags);
-                let conv: Option<i64> = st
-                    .query_row(params![mailbox, uidvalidity, uid, text], |r| r.get(0))
+                let row: Option<(i64, i64)> = st
+                    .query_row(params![mailbox, uidvalidity, uid, text], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
                     .optional()
                     .ctx(ACTION)?;
-                changed_rows += usize::from(conv.is_some());
-                touched.extend(conv);
+                changed_rows += usize::from(row.is_some());
+                touched.extend(row.map(|r| r.0));
+                if let Some((_, id)) = row.filter(|_| super::keywords::any(flags)) {
+                    keyworded.push((id, flags.clone()));
+                }
             }
+        }
+        for (id, flags) in keyworded {
+            super::keywords::adopt(&tx, &self.ctx, id, &flags)?;
         }
         if let Some(st) = state {
             write_state(&tx, st)?;

@@ -13,6 +13,7 @@ mod error;
 mod files;
 mod flags;
 mod ingest;
+mod keywords;
 mod local;
 pub mod outreach;
 mod queries;

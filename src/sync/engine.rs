@@ -51,6 +51,9 @@ pub struct SyncOptions {
     /// At most this many `UID FETCH` commands in flight at once while downloading (see
     /// `download.rs`); 2 keeps the line busy while an answer is read.
     pub fetch_depth: usize,
+    /// The shared-state step compacts the state folder (issue 26) when it holds more than
+    /// this many change sets.
+    pub compact_state_after: u32,
 }
 
 impl Default for SyncOptions {
@@ -66,6 +69,7 @@ impl Default for SyncOptions {
             ),
             history_budget: None,
             fetch_depth: 2,
+            compact_state_after: 200,
         }
     }
 }
@@ -278,7 +282,8 @@ fn run_on(
         super::history::fetch_history(&mut sess, store, &synced, opts, &mut summary, on_event)?;
     }
     // Shared state with the other copies (issue 26): one step per pass, after the download.
-    summary.sharing = super::shared_state::pass(&mut sess, store, &list.listed)?;
+    summary.sharing =
+        super::shared_state::pass(&mut sess, store, &list.listed, opts.compact_state_after)?;
     // A connection that saw a refusal is not kept: the next pass starts afresh.
     if summary.failed.is_empty() {
         kept.sess = Some(sess);

@@ -480,6 +480,27 @@ impl ImapSession {
     /// No folder stays open during the APPEND: Courier refuses an APPEND while a folder is
     /// open read-only (`NO Current box is selected READ-ONLY`), so the open one is left first
     /// ([`Self::leave_folder`]).
+    /// Deletes the messages with UIDs `1..=up_to` from the folder open for writing: `\Deleted`,
+    /// then UID EXPUNGE of that range where UIDPLUS is offered, else EXPUNGE (which also takes
+    /// any other message already marked `\Deleted`; used on the state folder only, whose
+    /// messages are all shopinbox's).
+    pub fn delete_up_to(&mut self, up_to: u32) -> Result<(), SyncError> {
+        if !matches!(self.selected, Some((_, true))) {
+            return Err(self.protocol("delete messages", "no folder is open for writing".into()));
+        }
+        let set = format!("1:{up_to}");
+        let host = self.host.clone();
+        self.conn
+            .uid_store(&set, '+', "\\Deleted")
+            .map_err(|e| map_err(&host, "delete messages", e))?;
+        let done = if self.caps.uidplus {
+            self.conn.uid_expunge(&set)
+        } else {
+            self.conn.expunge()
+        };
+        done.map_err(|e| map_err(&host, "delete messages", e))
+    }
+
     pub fn append(
         &mut self,
         mailbox: &str,

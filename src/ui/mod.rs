@@ -1,6 +1,7 @@
 //! Drawing, purely from [`App`] state: no store calls, no IO. Every string that came from a
 //! message passes [`clean`] before it reaches a buffer.
 
+pub mod campaign_form;
 pub mod conversation;
 pub mod customer;
 pub mod find;

@@ -18,9 +18,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutreachScreen, theme:
     let mut lines: Vec<Line> = vec![Line::styled(
         fit(
             &format!(
-                "Outreach · {} campaign{} · {} customers · {} read · {} send · {} take off · {} stop · {} back",
+                "Outreach · {} campaign{} · {} new · {} customers · {} read · {} send · {} take off · {} stop · {} back",
                 s.campaigns.len(),
                 if s.campaigns.len() == 1 { "" } else { "s" },
+                km.hint(Command::NewCampaign),
                 km.hint(Command::NextFocus),
                 km.hint(Command::Open),
                 km.hint(Command::Send),
@@ -52,7 +53,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutreachScreen, theme:
     }
     if s.campaigns.is_empty() {
         lines.push(Line::raw(fit(
-            "No campaigns yet: `shopinbox notify new --template NAME --from DAY --until DAY` starts one.",
+            &format!(
+                "No campaigns yet: {} starts one (or `shopinbox notify new --template NAME --from DAY --until DAY`).",
+                km.hint(Command::NewCampaign)
+            ),
             w,
         )));
     }

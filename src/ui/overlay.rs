@@ -220,6 +220,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 .collect();
             frame.render_widget(Paragraph::new(visible), inner);
         }
+        Overlay::NewCampaign(f) => {
+            let r = centered(area, 96, area.height.saturating_sub(2).max(3));
+            let inner = boxed(frame, r, "New campaign", theme);
+            super::campaign_form::draw(frame, inner, f, theme);
+        }
         Overlay::AttachFile(p) => {
             let h = area.height.saturating_sub(4).clamp(5, 20);
             let inner = boxed(frame, centered(area, 76, h), "Attach a file", theme);

@@ -664,7 +664,7 @@ pub fn demo_store(dir: &std::path::Path) -> shopinbox::store::Store {
 }
 
 /// One key as the terminal reports it: "Enter", "Esc", "Tab", "Up", "Down", "Backspace",
-/// "C-u", or a single character ("y", "N", "/").
+/// "Left", "Right", "C-u", or a single character ("y", "N", "/").
 pub fn key_event(key: &str) -> crossterm::event::KeyEvent {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let (code, mods) = match key {
@@ -673,6 +673,8 @@ pub fn key_event(key: &str) -> crossterm::event::KeyEvent {
         "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
         "Up" => (KeyCode::Up, KeyModifiers::NONE),
         "Down" => (KeyCode::Down, KeyModifiers::NONE),
+        "Left" => (KeyCode::Left, KeyModifiers::NONE),
+        "Right" => (KeyCode::Right, KeyModifiers::NONE),
         "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
         "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
         k if k.starts_with("C-") && k.chars().count() == 3 => (
