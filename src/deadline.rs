@@ -95,8 +95,16 @@ impl Calendar {
     /// Whether `date` (a local date in [`Calendar::tz`]) is a working day: a business weekday
     /// that is not a holiday.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
-        self.business_days[date.weekday().num_days_from_monday() as usize]
-            && !self.holidays.contains(&date)
+        self.is_business_weekday(date) && !self.holidays.contains(&date)
+    }
+
+    /// Whether `date`'s weekday is one the shop works on (holidays aside).
+    pub fn is_business_weekday(&self, date: NaiveDate) -> bool {
+        // Monday..Sunday is 0..7, within the array.
+        self.business_days
+            .get(date.weekday().num_days_from_monday() as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The instant the shop closes on local `date` (whether or not it is a business day).
@@ -444,8 +452,7 @@ pub fn next_deadlines(
         candidates.push(at(day, cal.close) + Duration::hours(3));
     }
     // The next closed weekday (a weekend) and the next holiday, at noon.
-    let closed_weekday =
-        |d: NaiveDate| !cal.business_days[d.weekday().num_days_from_monday() as usize];
+    let closed_weekday = |d: NaiveDate| !cal.is_business_weekday(d);
     if let Some(day) = upcoming(&|d| closed_weekday(d) && at(d, noon) > now, 8) {
         candidates.push(at(day, noon));
     }

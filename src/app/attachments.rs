@@ -463,8 +463,9 @@ impl App {
             return None;
         }
         Some(
-            lines[..line]
+            lines
                 .iter()
+                .take(line)
                 .filter(|l| matches!(l, crate::layout::thread::ThreadLine::Attachment(_)))
                 .count(),
         )

@@ -98,10 +98,11 @@ impl App {
         let open =
             |r: &&crate::store::ConversationRow| r.id != answered && !sending.contains(&r.id);
         let next = match here {
-            Some(i) => rows[i + 1..]
+            Some(i) => rows
                 .iter()
+                .skip(i + 1)
                 .find(open)
-                .or_else(|| rows[..i].iter().find(open)),
+                .or_else(|| rows.iter().take(i).find(open)),
             None => rows.iter().find(open),
         }
         .cloned();

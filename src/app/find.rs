@@ -308,7 +308,9 @@ impl App {
                 None => (hits.len() - 1, true),
             },
         };
-        let hit = hits[i];
+        let Some(&hit) = hits.get(i) else {
+            return;
+        };
         self.find_show(scope, hit.0);
         self.find.active = Some(Find {
             at: Some(hit),
@@ -384,7 +386,7 @@ impl App {
             .iter()
             .position(|h| h.0 >= p.origin)
             .or((!hits.is_empty()).then_some(0));
-        let at = first.map(|i| hits[i]);
+        let at = first.and_then(|i| hits.get(i).copied());
         if let Some(at) = at {
             self.find_show(&scope, at.0);
         }

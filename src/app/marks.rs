@@ -40,7 +40,7 @@ impl App {
                 .iter()
                 .filter(|r| rule_matches(r, &ids, &senders))
                 .collect();
-            if !matching.is_empty() {
+            if let Some(first) = matching.first() {
                 let label = format!(
                     "a customer after all (remove: {})",
                     matching
@@ -51,8 +51,8 @@ impl App {
                 );
                 self.overlay = Some(Overlay::NotCustomer {
                     choices: vec![RuleChoice {
-                        kind: matching[0].kind,
-                        value: matching[0].value.clone(),
+                        kind: first.kind,
+                        value: first.value.clone(),
                         label,
                         remove: matching.iter().map(|r| r.id).collect(),
                         more: Vec::new(),

@@ -26,7 +26,10 @@ impl App {
             .collect();
         let i = views.iter().position(|v| *v == self.view).unwrap_or(0) as isize;
         let n = views.len() as isize;
-        self.set_view(views[(i + step).rem_euclid(n) as usize]);
+        // `views` holds at least the current view, so `n` > 0 and the index is within it.
+        if let Some(&v) = views.get((i + step).rem_euclid(n) as usize) {
+            self.set_view(v);
+        }
     }
 
     /// Moves the selection (or the thread scroll) by `delta` rows.

@@ -171,11 +171,10 @@ impl App {
                 ));
             }
             InputKey::Submit if !m.bulk.is_empty() => {
-                let until = if m.selected < typed_index {
-                    Ok(m.presets[m.selected].1)
-                } else {
-                    when::parse(m.typed.text(), self.now, self.data.calendar().tz)
-                        .map_err(|e| e.to_string())
+                let until = match m.presets.get(m.selected) {
+                    Some(preset) => Ok(preset.1),
+                    None => when::parse(m.typed.text(), self.now, self.data.calendar().tz)
+                        .map_err(|e| e.to_string()),
                 };
                 match until {
                     Ok(until) => {
@@ -186,11 +185,10 @@ impl App {
                 }
             }
             InputKey::Submit => {
-                let until = if m.selected < typed_index {
-                    Ok(m.presets[m.selected].1)
-                } else {
-                    when::parse(m.typed.text(), self.now, self.data.calendar().tz)
-                        .map_err(|e| e.to_string())
+                let until = match m.presets.get(m.selected) {
+                    Some(preset) => Ok(preset.1),
+                    None => when::parse(m.typed.text(), self.now, self.data.calendar().tz)
+                        .map_err(|e| e.to_string()),
                 };
                 match until {
                     Ok(until) => {

@@ -138,7 +138,10 @@ impl App {
                 *selected = (*selected + 1).min(last);
                 return Effect::None;
             }
-            QuitKey::Choose => QUIT_CHOICES[(*selected).min(last)],
+            QuitKey::Choose => match QUIT_CHOICES.get(*selected).or(QUIT_CHOICES.last()) {
+                Some(&c) => c,
+                None => return Effect::None,
+            },
             QuitKey::Pick(c) => c,
         };
         let n = ids.len();

@@ -84,7 +84,10 @@ impl App {
     }
 
     pub(super) fn reload_screen(&mut self, i: usize) {
-        let result = match &self.stack[i] {
+        let Some(screen) = self.stack.get(i) else {
+            return;
+        };
+        let result = match screen {
             Screen::Conversation(c) => {
                 let id = c.row.id;
                 match (
@@ -93,7 +96,7 @@ impl App {
                 ) {
                     (Ok(Some(row)), Ok(messages)) => {
                         let notes = self.customer_notes(&row.customer_addr);
-                        if let Screen::Conversation(c) = &mut self.stack[i] {
+                        if let Some(Screen::Conversation(c)) = self.stack.get_mut(i) {
                             c.row = row;
                             c.messages = messages;
                             c.notes = notes;
@@ -106,7 +109,7 @@ impl App {
             }
             Screen::Customer(c) => match self.data.customer(&c.info.addr) {
                 Ok(info) => {
-                    if let Screen::Customer(c) = &mut self.stack[i] {
+                    if let Some(Screen::Customer(c)) = self.stack.get_mut(i) {
                         c.selected_conversation = c
                             .selected_conversation
                             .min(info.conversations.len().saturating_sub(1));

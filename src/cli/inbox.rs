@@ -108,8 +108,12 @@ pub(super) fn list(cli: &Cli, args: &ListArgs) -> Result<i32> {
                     .greeting_name(&r.customer_addr, r.customer_name.as_deref())?;
                 let mut json = row_json(r, first, env.now, &cal);
                 // A reply to a notice is marked with its campaign (issue 27).
-                if let Some((_, name)) = env.store.campaign_of_conversation(r.id)? {
-                    json["campaign"] = name.into();
+                // `row_json` makes an object; inserting cannot fail on it.
+                if let (Some((_, name)), Some(obj)) = (
+                    env.store.campaign_of_conversation(r.id)?,
+                    json.as_object_mut(),
+                ) {
+                    obj.insert("campaign".into(), name.into());
                 }
                 Ok(json)
             })

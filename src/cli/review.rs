@@ -43,12 +43,20 @@ pub(super) fn stats(cli: &Cli, days: u32, json: bool) -> Result<i32> {
     };
     if json {
         let mut v = serde_json::to_value(&stats)?;
-        if !people.is_empty() {
-            v["by_person"] = serde_json::to_value(&people)?;
+        // `Stats` serializes to an object, which the shares are added to.
+        if let Some(obj) = v.as_object_mut() {
+            if !people.is_empty() {
+                obj.insert("by_person".into(), serde_json::to_value(&people)?);
+            }
+            let shares = [
+                ("on_time_share", stats.on_time_share()),
+                ("promise_on_time_share", stats.promise_on_time_share()),
+                ("one_touch_share", stats.one_touch_share()),
+            ];
+            for (key, share) in shares {
+                obj.insert(key.into(), serde_json::json!(share));
+            }
         }
-        v["on_time_share"] = serde_json::json!(stats.on_time_share());
-        v["promise_on_time_share"] = serde_json::json!(stats.promise_on_time_share());
-        v["one_touch_share"] = serde_json::json!(stats.one_touch_share());
         outln!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         out!(

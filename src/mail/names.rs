@@ -106,6 +106,19 @@ pub fn first_name(display_name: Option<&str>, addr: &str) -> Option<String> {
     person_name(display_name, addr).first
 }
 
+/// The first name replies greet someone with: the owner's correction wins over the guess from
+/// the display name or address. It lives here, beside the guess, so that the store's types and
+/// its queries both call down into `mail` instead of into each other.
+pub fn greeting_name(
+    corrected: Option<String>,
+    display_name: Option<&str>,
+    addr: &str,
+) -> Option<String> {
+    corrected
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| first_name(display_name, addr))
+}
+
 enum Guess {
     Company,
     Person(PersonName),
@@ -148,8 +161,10 @@ fn from_display(display: &str) -> Guess {
     if words.iter().any(|w| is_role_word(w)) {
         return Guess::Company;
     }
-    if words.len() == 1 && is_brand_like(&words[0]) {
-        return Guess::Company;
+    if let [only] = words.as_slice() {
+        if is_brand_like(only) {
+            return Guess::Company;
+        }
     }
 
     // "Last, First" (but not "John Smith, PhD").
@@ -171,7 +186,7 @@ fn from_display(display: &str) -> Guess {
             if all.len() >= 2 {
                 // The family name is the last word plus any particles before it ("van Beethoven").
                 let mut split = all.len() - 1;
-                while split > 1 && is_particle(&all[split - 1]) {
+                while split > 1 && all.get(split - 1).is_some_and(|w| is_particle(w)) {
                     split -= 1;
                 }
                 let family = all.split_off(split);
@@ -212,8 +227,10 @@ fn tokens(s: &str) -> Vec<String> {
     while words.len() > 1 && words.last().is_some_and(|w| is_suffix(w)) {
         words.pop();
     }
-    if words.len() == 1 && is_suffix(&words[0]) {
-        words.clear();
+    if let [only] = words.as_slice() {
+        if is_suffix(only) {
+            words.clear();
+        }
     }
     words
 }
@@ -237,7 +254,10 @@ fn from_local_part(local: &str) -> PersonName {
     {
         return PersonName::default();
     }
-    let first = tidy_case(rest[0], true);
+    let Some(first) = rest.first() else {
+        return PersonName::default();
+    };
+    let first = tidy_case(first, true);
     let last = tidy_case(last_word, false);
     PersonName {
         full: Some(format!("{first} {last}")),

@@ -53,13 +53,10 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
 /// [`parse_message`] (depth, part count); never panics.
 pub fn html_parts(raw: &[u8]) -> Vec<String> {
     std::panic::catch_unwind(|| {
-        let start = if raw.starts_with(b"From ") {
-            line_end(raw, 0)
-        } else {
-            0
-        };
-        let split = split_header_block(&raw[start..]);
-        let Ok((headers, _)) = parse_headers(&raw[start..start + split.header_end]) else {
+        let raw = without_envelope(raw);
+        let split = split_header_block(raw);
+        let (header_bytes, body_bytes) = split.cut(raw);
+        let Ok((headers, _)) = parse_headers(header_bytes) else {
             return Vec::new();
         };
         let mut walker = Walker {
@@ -69,7 +66,7 @@ pub fn html_parts(raw: &[u8]) -> Vec<String> {
             html: Some(Vec::new()),
             bytes: None,
         };
-        walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
+        walker.entity(&headers, body_bytes, "", 0, false);
         walker.html.unwrap_or_default()
     })
     .unwrap_or_default()
@@ -80,13 +77,10 @@ pub fn html_parts(raw: &[u8]) -> Vec<String> {
 /// owner's view of the attachments lives in [`super::attachments`].
 pub fn attachment_parts(raw: &[u8]) -> (Vec<Attachment>, Vec<Vec<u8>>, Vec<String>) {
     std::panic::catch_unwind(|| {
-        let start = if raw.starts_with(b"From ") {
-            line_end(raw, 0)
-        } else {
-            0
-        };
-        let split = split_header_block(&raw[start..]);
-        let headers = parse_headers(&raw[start..start + split.header_end])
+        let raw = without_envelope(raw);
+        let split = split_header_block(raw);
+        let (header_bytes, body_bytes) = split.cut(raw);
+        let headers = parse_headers(header_bytes)
             .map(|(h, _)| h)
             .unwrap_or_default();
         let mut walker = Walker {
@@ -96,7 +90,7 @@ pub fn attachment_parts(raw: &[u8]) -> (Vec<Attachment>, Vec<Vec<u8>>, Vec<Strin
             html: None,
             bytes: Some(Vec::new()),
         };
-        walker.entity(&headers, &raw[start + split.body_start..], "", 0, false);
+        walker.entity(&headers, body_bytes, "", 0, false);
         let bytes = walker.bytes.unwrap_or_default();
         (walker.attachments, bytes, walker.problems)
     })
@@ -113,14 +107,8 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
     }
 
     // An mbox "From " envelope line is not a header; skip it.
-    let start = if raw.starts_with(b"From ") {
-        line_end(raw, 0)
-    } else {
-        0
-    };
-    let split = split_header_block(&raw[start..]);
-    let header_bytes = &raw[start..start + split.header_end];
-    let body_bytes = &raw[start + split.body_start..];
+    let split = split_header_block(without_envelope(raw));
+    let (header_bytes, body_bytes) = split.cut(without_envelope(raw));
     if split.no_headers && !raw.is_empty() {
         problems.push("the message has no headers".to_string());
     } else if split.missing_blank_line {
@@ -213,6 +201,26 @@ struct HeaderSplit {
     no_headers: bool,
 }
 
+impl HeaderSplit {
+    /// The header block and the body of `raw`, the bytes this split was made from (its
+    /// offsets lie within them; an out-of-range offset gives an empty piece, not a panic).
+    fn cut<'a>(&self, raw: &'a [u8]) -> (&'a [u8], &'a [u8]) {
+        (
+            raw.get(..self.header_end).unwrap_or(raw),
+            raw.get(self.body_start..).unwrap_or_default(),
+        )
+    }
+}
+
+/// The message without an mbox "From " envelope line, which is not a header.
+fn without_envelope(raw: &[u8]) -> &[u8] {
+    if raw.starts_with(b"From ") {
+        raw.get(line_end(raw, 0)..).unwrap_or_default()
+    } else {
+        raw
+    }
+}
+
 /// Split leniently: the header block is the run of `Name: value` lines and their
 /// continuations. The first line that is neither ends it, blank or not, so a message without
 /// the blank line keeps its body instead of having it read as headers.
@@ -221,7 +229,7 @@ fn split_header_block(raw: &[u8]) -> HeaderSplit {
     let mut seen_header = false;
     while pos < raw.len() {
         let end = line_end(raw, pos);
-        let line = &raw[pos..end];
+        let line = raw.get(pos..end).unwrap_or_default();
         if line == b"\n" || line == b"\r\n" {
             return HeaderSplit {
                 header_end: pos,
@@ -230,7 +238,7 @@ fn split_header_block(raw: &[u8]) -> HeaderSplit {
                 no_headers: false,
             };
         }
-        let continuation = seen_header && matches!(line[0], b' ' | b'\t');
+        let continuation = seen_header && matches!(line.first(), Some(b' ' | b'\t'));
         if !continuation && !is_header_line(line) {
             return HeaderSplit {
                 header_end: pos,
@@ -253,25 +261,23 @@ fn split_header_block(raw: &[u8]) -> HeaderSplit {
 /// `Name: value` where the name is printable ASCII without colon (RFC 5322 ftext), allowing
 /// the obsolete whitespace before the colon.
 fn is_header_line(line: &[u8]) -> bool {
-    let Some(colon) = line.iter().position(|&b| b == b':') else {
+    let Some(mut name) = line
+        .split(|&b| b == b':')
+        .next()
+        .filter(|n| n.len() < line.len())
+    else {
         return false;
     };
-    let name = &line[..colon];
-    let name_len = name
-        .iter()
-        .rposition(|&b| b != b' ' && b != b'\t')
-        .map_or(0, |i| i + 1);
-    name_len > 0
-        && name[..name_len]
-            .iter()
-            .all(|&b| (33..=126).contains(&b) && b != b':')
+    while let Some(n) = name.strip_suffix(b" ").or_else(|| name.strip_suffix(b"\t")) {
+        name = n;
+    }
+    !name.is_empty() && name.iter().all(|&b| (33..=126).contains(&b) && b != b':')
 }
 
 /// Index just past the `\n` ending the line that starts at `pos`, or the end of input.
 fn line_end(raw: &[u8], pos: usize) -> usize {
-    raw[pos..]
-        .iter()
-        .position(|&b| b == b'\n')
+    raw.get(pos..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
         .map_or(raw.len(), |i| pos + i + 1)
 }
 

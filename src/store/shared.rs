@@ -298,10 +298,10 @@ pub(super) fn apply_domain(
     };
     match (&c.item, conv) {
         (ItemKey::Snooze { .. }, Some(id)) => {
-            exec(super::local::SNOOZE_SQL, &[&id, &at])?;
+            exec(super::marks::SNOOZE_SQL, &[&id, &at])?;
         }
         (ItemKey::Answered { .. }, Some(id)) => {
-            exec(super::local::ANSWERED_SQL, &[&id, &at])?;
+            exec(super::marks::ANSWERED_SQL, &[&id, &at])?;
         }
         (ItemKey::Pulled { .. }, Some(id)) => {
             exec(

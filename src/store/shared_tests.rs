@@ -1,6 +1,6 @@
 //! Shared state between two stores (issue 26), without a server: change sets built by one
 //! store's upload job are read by the other. The wire itself is tested against Dovecot in
-//! tests/shared_state.rs.
+//! tests/it/shared_state.rs.
 
 use super::*;
 use crate::clock::Clock;

@@ -150,8 +150,7 @@ fn logical_messages<'a>(msgs: &'a [StateMsg], rules: &RuleSet) -> Vec<Logical<'a
             (None, Some(key)) => by_content.get(key),
             (None, None) => None,
         };
-        if let Some(idx) = known {
-            let l = &mut logical[*idx];
+        if let Some(l) = known.and_then(|idx| logical.get_mut(*idx)) {
             l.received_at = l.received_at.min(m.received_at);
             l.answered |= m.answered_flag;
             l.removed &= m.removed;

@@ -291,20 +291,17 @@ pub fn batches(uids: &[(u32, u32)], max_count: usize, max_bytes: u64) -> Vec<Vec
 /// A compact IMAP sequence set for ascending UIDs: `[1,2,3,7,9,10]` → `1:3,7,9:10`.
 pub fn uid_set(uids: &[u32]) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < uids.len() {
-        let start = uids[i];
+    let mut uids = uids.iter().copied().peekable();
+    while let Some(start) = uids.next() {
         let mut end = start;
-        while i + 1 < uids.len() && uids[i + 1] == end.wrapping_add(1) {
-            i += 1;
-            end = uids[i];
+        while let Some(next) = uids.next_if(|&u| u == end.wrapping_add(1)) {
+            end = next;
         }
         parts.push(if start == end {
             start.to_string()
         } else {
             format!("{start}:{end}")
         });
-        i += 1;
     }
     parts.join(",")
 }

@@ -51,7 +51,7 @@ impl SharingReport {
             Ok(_) => format!(
                 "shared, but {} state message(s) unreadable: {}",
                 self.unreadable.len(),
-                self.unreadable[0]
+                self.unreadable.first().map_or("", String::as_str)
             ),
             Err(why) => format!("marks are not shared: {why}"),
         }

@@ -4,7 +4,8 @@
 //! durable write-back jobs queued when a reply is settled as sent ([`super::jobs`]).
 
 use super::jobs;
-use super::session::{printable, ImapSession};
+use super::server_text::printable;
+use super::session::ImapSession;
 use super::{ImapAccount, SyncError};
 use crate::mail::parse::parse_message;
 use chrono::{DateTime, Utc};

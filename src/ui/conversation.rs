@@ -192,7 +192,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         .skip(c.scroll)
         .take(usize::from(body.height))
         .map(|(i, l)| {
-            let styled = match (numbered[i], c.attachments.selected) {
+            let styled = match (numbered.get(i).copied().flatten(), c.attachments.selected) {
                 (Some(n), Some(sel)) if n == sel => {
                     Line::styled(l.text().to_string(), theme.selected())
                 }

@@ -3,27 +3,14 @@
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use mailparse::{
-    addrparse_header, dateparse, parse_headers, MailAddr, MailHeader, MailHeaderMap, SingleInfo,
-};
+use mailparse::{addrparse_header, dateparse, MailAddr, MailHeader, MailHeaderMap, SingleInfo};
 use regex::Regex;
 
 use super::mime::lossy;
-use super::split_header_block;
 use crate::mail::{sanitize, Address};
 
 /// A msg-id longer than a header line may be is not a msg-id.
 const MAX_MSG_ID_LEN: usize = 998;
-
-/// The Subject of an attached message, to name it.
-pub(super) fn embedded_subject(raw: &[u8]) -> Option<String> {
-    let split = split_header_block(raw);
-    let (headers, _) = parse_headers(&raw[..split.header_end]).ok()?;
-    headers
-        .get_first_value("Subject")
-        .map(|s| sanitize::line(&s))
-        .filter(|s| !s.is_empty())
-}
 
 /// All addresses of every `key` header. Groups are flattened; `undisclosed-recipients:;`
 /// gives none. Unparseable headers fall back to anything shaped like `x@y`.

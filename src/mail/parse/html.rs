@@ -53,11 +53,16 @@ fn html_depth(html: &str) -> usize {
     let bytes = html.as_bytes();
     let (mut depth, mut max) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(off) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'<'))
+    {
         i += off + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let name_start = if closing { i + 1 } else { i };
-        let name_len = bytes[name_start.min(bytes.len())..]
+        let name_len = bytes
+            .get(name_start..)
+            .unwrap_or_default()
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
@@ -69,10 +74,12 @@ fn html_depth(html: &str) -> usize {
             continue;
         }
         // Look only up to the next '<' or '>' so that "<a<a<a…" stays linear.
-        let self_closing = bytes[i..]
+        let rest = bytes.get(i..).unwrap_or_default();
+        let self_closing = rest
             .iter()
             .position(|&b| b == b'>' || b == b'<')
-            .is_some_and(|end| bytes[i + end] == b'>' && end > 0 && bytes[i + end - 1] == b'/');
+            .and_then(|end| rest.get(..=end))
+            .is_some_and(|tag| tag.ends_with(b"/>"));
         if closing {
             depth = depth.saturating_sub(1);
         } else if !self_closing {

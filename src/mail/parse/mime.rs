@@ -7,7 +7,6 @@ use mailparse::{
     MailHeaderMap, ParsedContentType,
 };
 
-use super::headers::embedded_subject;
 use super::{line_end, split_header_block, MAX_DEPTH, MAX_PARTS};
 use crate::mail::{sanitize, Attachment};
 
@@ -40,7 +39,8 @@ impl Walker {
     /// One MIME part given as raw bytes (headers + body).
     fn part(&mut self, raw: &[u8], path: &str, depth: usize, in_digest: bool) -> Vec<Text> {
         let split = split_header_block(raw);
-        let headers = match parse_headers(&raw[..split.header_end]) {
+        let (header_bytes, body) = split.cut(raw);
+        let headers = match parse_headers(header_bytes) {
             Ok((headers, _)) => headers,
             Err(e) => {
                 self.problems.push(format!(
@@ -50,7 +50,7 @@ impl Walker {
                 Vec::new()
             }
         };
-        self.entity(&headers, &raw[split.body_start..], path, depth, in_digest)
+        self.entity(&headers, body, path, depth, in_digest)
     }
 
     /// One MIME entity with its headers already read. `path` is the IMAP-style part number
@@ -276,11 +276,11 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<MultipartSplit
     let mut pos = 0;
     while pos < body.len() {
         let end = line_end(body, pos);
-        let line = &body[pos..end];
+        let line = body.get(pos..end).unwrap_or_default();
         if let Some(close) = delimiter_kind(line, boundary) {
             found = true;
             if let Some(start) = current {
-                parts.push(&body[start..strip_line_break(body, start, pos)]);
+                parts.push(strip_line_break(body.get(start..pos).unwrap_or_default()));
             }
             if close {
                 return Some(MultipartSplit {
@@ -293,7 +293,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Option<MultipartSplit
         pos = end;
     }
     if let Some(start) = current {
-        parts.push(&body[start.min(body.len())..]);
+        parts.push(body.get(start..).unwrap_or_default());
     }
     found.then_some(MultipartSplit {
         parts,
@@ -313,15 +313,12 @@ fn delimiter_kind(line: &[u8], boundary: &[u8]) -> Option<bool> {
         .then_some(close)
 }
 
-/// `end` moved back over one LF or CRLF, not before `start`.
-fn strip_line_break(body: &[u8], start: usize, mut end: usize) -> usize {
-    if end > start && body[end - 1] == b'\n' {
-        end -= 1;
-        if end > start && body[end - 1] == b'\r' {
-            end -= 1;
-        }
+/// `part` without one final LF or CRLF.
+fn strip_line_break(part: &[u8]) -> &[u8] {
+    match part.strip_suffix(b"\n") {
+        Some(p) => p.strip_suffix(b"\r").unwrap_or(p),
+        None => part,
     }
-    end
 }
 
 /// The Content-Type of an entity; `text/plain` when missing (RFC 2045), `message/rfc822`
@@ -438,4 +435,14 @@ pub(super) fn lenient_base64(input: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The Subject of an attached message, to name it.
+fn embedded_subject(raw: &[u8]) -> Option<String> {
+    let split = split_header_block(raw);
+    let (headers, _) = parse_headers(split.cut(raw).0).ok()?;
+    headers
+        .get_first_value("Subject")
+        .map(|s| sanitize::line(&s))
+        .filter(|s| !s.is_empty())
 }
