@@ -250,13 +250,19 @@ impl Default for AppOptions {
     }
 }
 
+/// The terminal's size in cells, which the app's page and scroll arithmetic follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TermSize {
+    pub width: u16,
+    pub height: u16,
+}
+
 pub struct App {
     pub data: Box<dyn InboxData>,
     pub now: DateTime<Utc>,
     pub options: AppOptions,
     /// Terminal size, from the last resize.
-    pub width: u16,
-    pub height: u16,
+    pub size: TermSize,
     pub view: View,
     pub counts: ViewCounts,
     pub inbox: InboxList,
@@ -309,8 +315,7 @@ impl App {
             data,
             now: options.fixed_now.unwrap_or(now),
             options,
-            width,
-            height,
+            size: TermSize { width, height },
             view: View::NeedsReply,
             counts: ViewCounts::default(),
             inbox: InboxList::default(),
@@ -410,7 +415,7 @@ impl App {
 
     /// Rows of the inbox list that fit on screen.
     pub fn page_rows(&self) -> u64 {
-        u64::from(crate::layout::inbox_list_height(self.height).max(1))
+        u64::from(crate::layout::inbox_list_height(self.size.height).max(1))
     }
 
     /// The single state-changing entry point.
@@ -459,8 +464,8 @@ impl App {
                 Effect::None
             }
             Action::Resize { width, height } => {
-                self.width = width;
-                self.height = height;
+                self.size.width = width;
+                self.size.height = height;
                 self.clamp_inbox();
                 self.clamp_thread_scroll();
                 self.clamp_reply_scroll();

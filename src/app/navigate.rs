@@ -66,7 +66,7 @@ impl App {
                 *sel = sel
                     .saturating_add_signed(delta as isize)
                     .min(len.saturating_sub(1));
-                c.follow_selection(self.height);
+                c.follow_selection(self.size.height);
             }
             Some(Screen::Templates(p)) => {
                 p.preview_scroll = p.preview_scroll.saturating_add_signed(delta as isize);
@@ -97,9 +97,9 @@ impl App {
     pub(super) fn page(&self) -> i64 {
         match self.stack.last() {
             Some(Screen::Conversation(_)) => {
-                i64::from(crate::layout::conversation_body_height(self.height).max(1))
+                i64::from(crate::layout::conversation_body_height(self.size.height).max(1))
             }
-            Some(Screen::Stats(_)) => i64::from(self.height.saturating_sub(4).max(1)),
+            Some(Screen::Stats(_)) => i64::from(self.size.height.saturating_sub(4).max(1)),
             _ => self.page_rows() as i64,
         }
     }
@@ -224,7 +224,7 @@ impl App {
                         &screen.notes,
                         &screen.messages,
                         screen.show_quoted,
-                        self.width,
+                        self.size.width,
                         self.now,
                         self.data.calendar().tz,
                     ));

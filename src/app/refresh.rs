@@ -186,7 +186,7 @@ impl App {
     }
 
     pub(super) fn clamp_thread_scroll(&mut self) {
-        let (width, height, now) = (self.width, self.height, self.now);
+        let (width, height, now) = (self.size.width, self.size.height, self.now);
         let tz = self.data.calendar().tz;
         if let Some(Screen::Conversation(c)) = self.stack.last_mut() {
             let lines = crate::layout::thread::thread_lines(

@@ -347,12 +347,14 @@ impl App {
                 p.preview_scroll = 0;
             }
             C::PageDown => {
-                let page = usize::from(crate::layout::reply::preview_height(self.height).max(1));
+                let page =
+                    usize::from(crate::layout::reply::preview_height(self.size.height).max(1));
                 p.preview_scroll = p.preview_scroll.saturating_add(page);
                 self.clamp_reply_scroll();
             }
             C::PageUp => {
-                let page = usize::from(crate::layout::reply::preview_height(self.height).max(1));
+                let page =
+                    usize::from(crate::layout::reply::preview_height(self.size.height).max(1));
                 p.preview_scroll = p.preview_scroll.saturating_sub(page);
             }
             C::Open | C::Send => return self.choose_template(false),
@@ -434,7 +436,7 @@ impl App {
     /// Commands while the confirm screen is on top.
     pub(super) fn confirm_command(&mut self, cmd: super::Command) -> Effect {
         use super::Command as C;
-        let page = usize::from(crate::layout::reply::confirm_body_height(self.height).max(1));
+        let page = usize::from(crate::layout::reply::confirm_body_height(self.size.height).max(1));
         let Some(Screen::Confirm(c)) = self.stack.last_mut() else {
             return Effect::None;
         };
@@ -476,7 +478,7 @@ impl App {
 
     /// Keeps the preview and confirm scroll inside the text.
     pub(super) fn clamp_reply_scroll(&mut self) {
-        let (w, h, now) = (self.width, self.height, self.now);
+        let (w, h, now) = (self.size.width, self.size.height, self.now);
         let tz = self.data.calendar().tz;
         match self.stack.last_mut() {
             Some(Screen::Templates(p)) => {
