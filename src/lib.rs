@@ -37,3 +37,6 @@ pub mod tracking;
 pub mod tui;
 pub mod ui;
 pub mod workers;
+
+#[cfg(test)]
+mod file_size_tests;

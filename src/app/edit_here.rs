@@ -78,7 +78,8 @@ impl App {
         }
         let sending: Vec<_> = match self.data.store() {
             Some(store) => self
-                .pending_sends
+                .sends
+                .pending
                 .iter()
                 .filter_map(|p| {
                     crate::send::outbox::get(store.connection(), p.outbox_id)

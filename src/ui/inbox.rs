@@ -151,7 +151,7 @@ pub const DEMO_LABEL: &str = "DEMO · sample shop";
 /// "3 overdue · 5 due by 17:00 · last sync 08:02"
 pub fn summary(app: &App) -> String {
     let cal = app.data.calendar();
-    let last = match app.last_sync {
+    let last = match app.worker.last_sync {
         Some(t) => format!("last sync {}", short_time(t, app.now, cal.tz)),
         None => "not synced yet".to_string(),
     };
@@ -360,9 +360,9 @@ pub fn empty_text(app: &App) -> String {
     use crate::app::SyncStatus;
     use crate::store::View;
     let owed = matches!(app.view, View::NeedsReply | View::Overdue | View::DueToday);
-    if owed && !app.window_synced && app.sync != SyncStatus::Unavailable {
+    if owed && !app.worker.window_synced && app.worker.sync != SyncStatus::Unavailable {
         let tz = app.data.calendar().tz;
-        return match (&app.sync, app.last_sync) {
+        return match (&app.worker.sync, app.worker.last_sync) {
             (SyncStatus::Offline { .. }, Some(t)) => format!(
                 "Offline: this list is as of {}; today's mail is not fetched yet.",
                 short_time(t, app.now, tz)

@@ -47,8 +47,8 @@ fn opens_on_needs_reply_most_urgent_first() {
     let subjects: Vec<&str> = app.inbox.rows.iter().map(|r| r.subject.as_str()).collect();
     assert_eq!(subjects[0], "Where is my package? Order #1042");
     assert_eq!(subjects[1], "Cancel my order please");
-    assert_eq!(app.outbox_pending, 1);
-    assert_eq!(app.last_sync, Some(utc("2026-11-19T07:02:00Z")));
+    assert_eq!(app.worker.outbox_pending, 1);
+    assert_eq!(app.worker.last_sync, Some(utc("2026-11-19T07:02:00Z")));
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn navigates_and_opens_a_conversation_then_goes_back() {
     );
     assert!(app.screen().is_none());
     assert_eq!(cmd(&mut app, Command::Quit), Effect::Quit);
-    assert!(app.should_quit);
+    assert!(app.quit.done);
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn search_escape_closes_without_changing_screen() {
         app.overlay.is_some(),
         "q is text in the search box, not quit"
     );
-    assert!(!app.should_quit);
+    assert!(!app.quit.done);
     app.update(Action::Input(InputKey::Cancel));
     assert!(app.overlay.is_none());
     assert!(app.screen().is_none());
@@ -372,11 +372,15 @@ fn worker_events_become_status_sentences() {
         done: 3,
         total: 10,
     }));
-    assert_eq!(app.sync.sentence(), "Syncing INBOX: 3 of 10 new messages…");
+    assert_eq!(
+        app.worker.sync.sentence(),
+        "Syncing INBOX: 3 of 10 new messages…"
+    );
     app.update(Action::Worker(WorkerEvent::Offline {
         reason: "no network".into(),
     }));
     assert!(app
+        .worker
         .sync
         .sentence()
         .starts_with("Offline, showing saved mail"));
@@ -384,7 +388,7 @@ fn worker_events_become_status_sentences() {
         at: utc("2026-11-19T09:29:00Z"),
         new_messages: 2,
     }));
-    assert_eq!(app.last_sync, Some(utc("2026-11-19T09:29:00Z")));
+    assert_eq!(app.worker.last_sync, Some(utc("2026-11-19T09:29:00Z")));
     assert_eq!(
         app.status.as_ref().map(|s| s.text.as_str()),
         Some("2 new messages.")
@@ -398,7 +402,7 @@ fn worker_events_become_status_sentences() {
         .as_ref()
         .is_some_and(|s| s.error && s.text.contains("could not be sent")));
     assert!(!matches!(
-        app.sync,
+        app.worker.sync,
         shopinbox::app::SyncStatus::Failed { .. }
     ));
 }
@@ -760,7 +764,7 @@ fn a_refused_password_and_offline_trouble_are_said_whole_at_80_columns() {
         message: refused.into(),
     }));
     app.status = None;
-    assert_eq!(app.sync.sentence(), refused);
+    assert_eq!(app.worker.sync.sentence(), refused);
     let screen = ui_support::screen_text(&ui_support::render(&app, 80, 24));
     let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains(refused), "{screen}");

@@ -164,7 +164,7 @@ fn needs_reply_is_not_called_empty_before_the_window_is_synced() {
     f.window_synced = false;
     f.last_sync = None;
     let mut app = f.into_app(100, 20);
-    app.sync = SyncStatus::Running {
+    app.worker.sync = SyncStatus::Running {
         mailbox: Some("INBOX".into()),
         done: 0,
         total: 3,

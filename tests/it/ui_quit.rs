@@ -47,7 +47,7 @@ fn state(app: &App, id: i64) -> outbox::OutboxEntry {
 fn quitting_with_nothing_unsent_just_quits() {
     let (_dir, mut app) = demo_app(100, 30);
     assert_eq!(press(&mut app, "q"), Effect::Quit);
-    assert!(app.farewell.is_none());
+    assert!(app.quit.farewell.is_none());
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn q_asks_and_send_now_releases_the_hold_and_quits_once_it_is_sent() {
     let (dir, mut app) = demo_app(100, 30);
     let id = queue_reply(&mut app);
     assert_eq!(press(&mut app, "q"), Effect::None, "asks first");
-    assert!(matches!(app.quit, Some(QuitState::Asking { .. })));
+    assert!(matches!(app.quit.state, Some(QuitState::Asking { .. })));
     let screen = screen_text(&render(&app, 100, 30));
     assert!(screen.contains("Send 1 reply now"), "{screen}");
     assert!(screen.contains("Keep it queued"), "{screen}");
@@ -97,7 +97,7 @@ fn q_asks_and_send_now_releases_the_hold_and_quits_once_it_is_sent() {
         app.update(Action::Worker(WorkerEvent::Outbox)),
         Effect::Quit
     );
-    let bye = app.farewell.clone().unwrap_or_default();
+    let bye = app.quit.farewell.clone().unwrap_or_default();
     assert!(bye.contains("1 reply sent before closing"), "{bye}");
 }
 
@@ -110,7 +110,7 @@ fn keep_queued_leaves_the_hold_and_says_so() {
     let entry = state(&app, id);
     assert_eq!(entry.state, OutboxState::Queued);
     assert!(entry.retry_at.is_some(), "still inside its window");
-    let bye = app.farewell.clone().unwrap_or_default();
+    let bye = app.quit.farewell.clone().unwrap_or_default();
     assert!(bye.contains("1 reply kept in the outbox"), "{bye}");
     assert!(bye.contains("shopinbox outbox"), "{bye}");
 }
@@ -121,7 +121,7 @@ fn go_back_then_a_hangup_sends_without_asking_and_a_timeout_keeps_it_queued() {
     let id = queue_reply(&mut app);
     press(&mut app, "q");
     assert_eq!(press(&mut app, "Esc"), Effect::None);
-    assert!(app.quit.is_none(), "back in the inbox");
+    assert!(app.quit.state.is_none(), "back in the inbox");
     assert!(state(&app, id).retry_at.is_some(), "nothing changed");
 
     // SIGHUP / SIGTERM: no question.
@@ -129,7 +129,7 @@ fn go_back_then_a_hangup_sends_without_asking_and_a_timeout_keeps_it_queued() {
     assert_eq!(state(&app, id).retry_at, None);
     // The worker never answered within the wait: the reply stays queued, and it is said.
     assert_eq!(app.update(Action::QuitWaitOver), Effect::Quit);
-    let bye = app.farewell.clone().unwrap_or_default();
+    let bye = app.quit.farewell.clone().unwrap_or_default();
     assert!(bye.contains("could not be sent in time"), "{bye}");
     assert_eq!(state(&app, id).state, OutboxState::Queued);
 }

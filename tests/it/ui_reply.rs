@@ -168,7 +168,7 @@ fn reply_picks_a_template_confirms_queues_and_asks_the_worker() {
     let answered = flow::message_to_answer(app.data.store().unwrap(), conv).unwrap();
     assert_eq!(entry.in_reply_to, answered.message_id);
     assert!(entry.follow_up_at.is_some());
-    assert_eq!(app.outbox_pending, 1, "the status bar counts it");
+    assert_eq!(app.worker.outbox_pending, 1, "the status bar counts it");
 
     // The worker (its own connection) delivers it; the status line says so.
     let out = tempfile::tempdir().unwrap();
@@ -192,8 +192,8 @@ fn reply_picks_a_template_confirms_queues_and_asks_the_worker() {
         text,
         "Reply sent to Smith, John <john.smith1979@gmail.com>."
     );
-    assert!(app.pending_sends.is_empty());
-    assert_eq!(app.outbox_pending, 0);
+    assert!(app.sends.pending.is_empty());
+    assert_eq!(app.worker.outbox_pending, 0);
     // Sent at the app's clock, the reply answers the conversation: it left Needs reply.
     let row = app.data.conversation(conv).unwrap().unwrap();
     assert!(!row.needs_reply(demo_now()), "{row:?}");
@@ -244,9 +244,9 @@ fn a_failed_send_is_reported_and_stays_queued() {
         text.contains("connection refused") && text.contains("retried at 16:35"),
         "{text}"
     );
-    assert_eq!(app.outbox_pending, 1);
+    assert_eq!(app.worker.outbox_pending, 1);
     assert_eq!(
-        app.pending_sends.len(),
+        app.sends.pending.len(),
         1,
         "still followed until it is sent"
     );
@@ -595,7 +595,7 @@ fn enter_on_the_confirm_screen_never_sends_only_y_does_with_an_undo_window() {
     assert_eq!(confirm(&app).draft.text, text);
     let (line, error) = status(&app);
     assert!(!error && line.starts_with("Not sent"), "{line}");
-    assert!(app.pending_sends.is_empty());
+    assert!(app.sends.pending.is_empty());
 
     // y queues it again.
     let Effect::SendOutbox(again) = press(&mut app, "y") else {
