@@ -34,7 +34,6 @@ mod inbox;
 mod mail_in;
 mod marks;
 mod notify;
-pub use notify::counts_line as notify_counts_line;
 mod orders;
 mod proactive;
 mod review;
