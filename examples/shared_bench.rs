@@ -10,9 +10,8 @@
 //! cargo run --release --example shared_bench
 //! ```
 //!
-//! Measured 2026-12-07 (release, loopback Dovecot, 2 shared cores at load ~10): no-change pass
-//! 26.4 ms with sharing vs 19.1 ms without (+7.3 ms); catching up 500 changes in 50 sets: a
-//! 34 ms pass vs 19 ms with nothing new (+16 ms). Debug build: +22.6 ms and +69 ms.
+//! Figures: BENCHMARKS.md, "Sharing (issue 26)" (2026-12-07 14:29 UTC, release: +0.3 ms for the
+//! no-change pass with 10,000 marks; a 51 ms pass catching up 500 changes).
 
 // Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
 #![allow(
