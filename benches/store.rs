@@ -11,6 +11,14 @@
 //! cargo bench --bench store -- search     # only the search benches
 //! ```
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod support;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};

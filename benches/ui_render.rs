@@ -3,7 +3,15 @@
 //! store; this measures it with 100,000 conversations in an in-memory inbox. (Store query
 //! time is the store's own benchmark.)
 
-#[path = "../tests/ui_support/mod.rs"]
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../tests/it/ui_support/mod.rs"]
 mod ui_support;
 
 use criterion::{criterion_group, criterion_main, Criterion};

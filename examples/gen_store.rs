@@ -8,6 +8,14 @@
 //! config's shop addresses and calendar, so `shopinbox --config bench.toml list` opens it
 //! without recomputing anything. Prints one JSON line with what was written.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "../benches/support/mod.rs"]
 mod support;
 

@@ -13,6 +13,14 @@
 //! cargo run --release --example store_scale -- --config bench.toml
 //! ```
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "../benches/support/mod.rs"]
 mod support;
 

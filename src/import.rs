@@ -108,16 +108,10 @@ pub fn detect(path: &Path) -> std::io::Result<SourceKind> {
         }
         return Ok(SourceKind::Folder);
     }
-    let mut head = [0u8; 5];
-    let mut f = File::open(path)?;
-    let mut n = 0;
-    while n < head.len() {
-        match f.read(&mut head[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(if &head[..n] == b"From " {
+    // The first five bytes (fewer when the file is shorter).
+    let mut head = Vec::with_capacity(5);
+    File::open(path)?.take(5).read_to_end(&mut head)?;
+    Ok(if head == b"From " {
         SourceKind::Mbox
     } else {
         SourceKind::Message
@@ -462,26 +456,23 @@ pub fn mbox_status_flags(raw: &[u8]) -> Vec<String> {
 }
 
 fn strip_prefix_ci<'a>(line: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    (line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .then(|| &line[prefix.len()..])
+    let (head, rest) = line.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
 }
 
 /// Normalises line ends to CRLF (lone LF and lone CR both become CRLF).
 pub fn to_crlf(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len() + raw.len() / 40);
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
+    let mut bytes = raw.iter().copied().peekable();
+    while let Some(b) = bytes.next() {
+        match b {
             b'\r' => {
                 out.extend_from_slice(b"\r\n");
-                if raw.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
+                bytes.next_if_eq(&b'\n');
             }
             b'\n' => out.extend_from_slice(b"\r\n"),
             b => out.push(b),
         }
-        i += 1;
     }
     out
 }
@@ -597,10 +588,16 @@ fn trim_eol(line: &[u8]) -> &[u8] {
 /// `>From ` → `From `, `>>From ` → `>From ` (one level per read, as mboxrd wrote it).
 fn unquote_from(line: &[u8]) -> &[u8] {
     let quotes = line.iter().take_while(|&&b| b == b'>').count();
-    if quotes > 0 && line[quotes..].starts_with(b"From ") {
-        &line[1..]
-    } else {
-        line
+    match line.split_first() {
+        Some((_, rest))
+            if quotes > 0
+                && rest
+                    .get(quotes - 1..)
+                    .is_some_and(|r| r.starts_with(b"From ")) =>
+        {
+            rest
+        }
+        _ => line,
     }
 }
 
@@ -620,10 +617,7 @@ pub fn parse_postmark_date(line: &str) -> Option<DateTime<Utc>> {
     let _sender = words.next()?;
     let words: Vec<&str> = words.collect();
     // Try the asctime part: "Www Mmm d hh:mm:ss yyyy", ignoring anything after it.
-    if words.len() < 5 {
-        return None;
-    }
-    let text = words[..5].join(" ");
+    let text = words.get(..5)?.join(" ");
     NaiveDateTime::parse_from_str(&text, "%a %b %e %H:%M:%S %Y")
         .or_else(|_| NaiveDateTime::parse_from_str(&text, "%a %b %d %H:%M:%S %Y"))
         .ok()

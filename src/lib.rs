@@ -17,6 +17,8 @@ pub mod exit;
 pub mod human_time;
 pub mod imap;
 pub mod import;
+#[cfg(test)]
+mod layering;
 pub mod layout;
 pub mod login;
 pub mod mail;
@@ -30,7 +32,11 @@ pub mod shared;
 pub mod store;
 pub mod sync;
 pub mod template;
+pub mod text;
 pub mod tracking;
 pub mod tui;
 pub mod ui;
 pub mod workers;
+
+#[cfg(test)]
+mod file_size_tests;

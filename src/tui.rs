@@ -128,7 +128,7 @@ pub fn run_with_data(data: Box<dyn InboxData>, mut options: TuiOptions) -> anyho
     drop(restore);
     signals.close();
     // Said on the restored terminal, where it stays readable; a closed terminal takes it.
-    if let Some(text) = app.farewell.take() {
+    if let Some(text) = app.quit.farewell.take() {
         let _ = writeln!(stdout(), "{text}");
     }
     result

@@ -15,6 +15,14 @@
 //! A bounded queue between the two (about 1 MB) stands in for the socket buffers, so a fast
 //! sender is slowed down by back-pressure as it would be by TCP, not buffered without end.
 
+// Test code: a failed unwrap is a failed test (issue 25's lints are for production code).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 mod link;
 
 use anyhow::{Context, Result};

@@ -385,7 +385,7 @@ impl App {
 
     /// Selects attachment `i` and scrolls its line into view.
     pub(super) fn select_attachment(&mut self, i: usize) {
-        let (width, height, now) = (self.width, self.height, self.now);
+        let (width, height, now) = (self.size.width, self.size.height, self.now);
         let tz = self.data.calendar().tz;
         let Some(Screen::Conversation(c)) = self.stack.last_mut() else {
             return;
@@ -452,7 +452,7 @@ impl App {
             &c.notes,
             &c.messages,
             c.show_quoted,
-            self.width,
+            self.size.width,
             self.now,
             self.data.calendar().tz,
         );
@@ -463,8 +463,9 @@ impl App {
             return None;
         }
         Some(
-            lines[..line]
+            lines
                 .iter()
+                .take(line)
                 .filter(|l| matches!(l, crate::layout::thread::ThreadLine::Attachment(_)))
                 .count(),
         )

@@ -235,11 +235,14 @@ impl App {
         let Some(rows) = self.marked_rows() else {
             return;
         };
+        let Some(first) = rows.first() else {
+            return;
+        };
         let overdue = rows
             .iter()
             .any(|r| r.needs_reply(self.now) && r.due_at.is_some_and(|d| d <= self.now));
         self.overlay = Some(Overlay::Snooze(SnoozeMenu {
-            conversation: rows[0].id,
+            conversation: first.id,
             presets: when::presets(self.now, self.data.calendar().tz),
             selected: 0,
             typed: LineEditor::default(),

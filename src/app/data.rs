@@ -175,6 +175,10 @@ pub trait InboxData {
     fn replied(&mut self, _id: ConversationId) -> DataResult<()> {
         Ok(())
     }
+    /// The conversations other copies are replying to now ("Anna is replying").
+    fn replying_elsewhere(&self) -> DataResult<Vec<(ConversationId, crate::store::Claim)>> {
+        Ok(Vec::new())
+    }
     /// The real store, for flows that need more than this trait: the reply flow (templates
     /// are rendered from the customer record, the outbox is a store table) and the
     /// statistics. In-memory fixtures return `None` and those screens explain why they are off.
@@ -356,5 +360,11 @@ impl InboxData for Store {
     }
     fn replied(&mut self, id: ConversationId) -> DataResult<()> {
         wrap("record the reply", Store::replied(self, id))
+    }
+    fn replying_elsewhere(&self) -> DataResult<Vec<(ConversationId, crate::store::Claim)>> {
+        wrap(
+            "read who is replying elsewhere",
+            Store::claims_by_others(self),
+        )
     }
 }

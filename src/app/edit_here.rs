@@ -78,7 +78,8 @@ impl App {
         }
         let sending: Vec<_> = match self.data.store() {
             Some(store) => self
-                .pending_sends
+                .sends
+                .pending
                 .iter()
                 .filter_map(|p| {
                     crate::send::outbox::get(store.connection(), p.outbox_id)
@@ -97,10 +98,11 @@ impl App {
         let open =
             |r: &&crate::store::ConversationRow| r.id != answered && !sending.contains(&r.id);
         let next = match here {
-            Some(i) => rows[i + 1..]
+            Some(i) => rows
                 .iter()
+                .skip(i + 1)
                 .find(open)
-                .or_else(|| rows[..i].iter().find(open)),
+                .or_else(|| rows.iter().take(i).find(open)),
             None => rows.iter().find(open),
         }
         .cloned();

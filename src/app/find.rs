@@ -154,7 +154,7 @@ impl App {
         match (scope, self.stack.last()) {
             (FindScope::Help, _) => super::help::plain(&super::help::lines(
                 &self.options.keymap,
-                super::help::box_width(self.width).saturating_sub(2),
+                super::help::box_width(self.size.width).saturating_sub(2),
             )),
             (FindScope::Conversation(_), Some(Screen::Conversation(c))) => {
                 crate::layout::thread::thread_lines(
@@ -162,7 +162,7 @@ impl App {
                     &c.notes,
                     &c.messages,
                     c.show_quoted,
-                    self.width,
+                    self.size.width,
                     self.now,
                     tz,
                 )
@@ -227,11 +227,11 @@ impl App {
     fn find_page(&self, scope: &FindScope) -> usize {
         match scope {
             FindScope::Conversation(_) => {
-                usize::from(crate::layout::conversation_body_height(self.height).max(1))
+                usize::from(crate::layout::conversation_body_height(self.size.height).max(1))
             }
-            FindScope::Stats => usize::from(self.height.saturating_sub(4).max(1)),
+            FindScope::Stats => usize::from(self.size.height.saturating_sub(4).max(1)),
             // The help box: two rows of margin, two of border.
-            FindScope::Help => usize::from(self.height.saturating_sub(4).max(1)),
+            FindScope::Help => usize::from(self.size.height.saturating_sub(4).max(1)),
             _ => 1,
         }
     }
@@ -308,7 +308,9 @@ impl App {
                 None => (hits.len() - 1, true),
             },
         };
-        let hit = hits[i];
+        let Some(&hit) = hits.get(i) else {
+            return;
+        };
         self.find_show(scope, hit.0);
         self.find.active = Some(Find {
             at: Some(hit),
@@ -384,7 +386,7 @@ impl App {
             .iter()
             .position(|h| h.0 >= p.origin)
             .or((!hits.is_empty()).then_some(0));
-        let at = first.map(|i| hits[i]);
+        let at = first.and_then(|i| hits.get(i).copied());
         if let Some(at) = at {
             self.find_show(&scope, at.0);
         }

@@ -59,7 +59,7 @@ impl App {
         self.last_click = if double { None } else { Some(click) };
         // In a conversation a click selects the attachment under it; a double click opens it.
         if let Some(Screen::Conversation(c)) = self.stack.last() {
-            let body = crate::layout::conversation_body_height(self.height);
+            let body = crate::layout::conversation_body_height(self.size.height);
             let hit = row
                 .checked_sub(THREAD_TOP)
                 .filter(|&r| r < body)
@@ -79,7 +79,7 @@ impl App {
         let mut focus = None;
         let target = match self.stack.last() {
             None => {
-                let height = crate::layout::inbox_list_height(self.height);
+                let height = crate::layout::inbox_list_height(self.size.height);
                 row_at(
                     row,
                     INBOX_LIST_TOP,
@@ -90,16 +90,16 @@ impl App {
                 .map(|i| (i, self.inbox.selected))
             }
             Some(Screen::Outbox(s)) => {
-                let height = self.height.saturating_sub(SIMPLE_LIST_TOP + 1);
+                let height = self.size.height.saturating_sub(SIMPLE_LIST_TOP + 1);
                 row_at(row, SIMPLE_LIST_TOP, height, 0, s.entries.len() as u64)
                     .map(|i| (i, s.selected as u64))
             }
             Some(Screen::Rules(s)) => {
-                let height = self.height.saturating_sub(SIMPLE_LIST_TOP + 1);
+                let height = self.size.height.saturating_sub(SIMPLE_LIST_TOP + 1);
                 row_at(row, SIMPLE_LIST_TOP, height, 0, s.rules.len() as u64)
                     .map(|i| (i, s.selected as u64))
             }
-            Some(Screen::Customer(c)) => c.entry_at(row, self.height).map(|(f, i)| {
+            Some(Screen::Customer(c)) => c.entry_at(row, self.size.height).map(|(f, i)| {
                 focus = Some(f);
                 (i as u64, c.selected(f) as u64)
             }),

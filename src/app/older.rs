@@ -41,7 +41,7 @@ impl App {
 
     /// The status-line report of a first sync's history download.
     pub(super) fn history_progress(&mut self, done: u64, total: u64) {
-        self.sync = super::SyncStatus::History { done, total };
+        self.worker.sync = super::SyncStatus::History { done, total };
         // The worker fetches history in passes; each pass's "N new messages." would hide the
         // progress for good. Other notes (an undo hint, an error) stay.
         let new_mail_note = self.status.as_ref().is_some_and(|m| {

@@ -106,7 +106,7 @@ impl App {
                 return Effect::None;
             }
             Command::ForceQuit => {
-                self.should_quit = true;
+                self.quit.done = true;
                 return Effect::Quit;
             }
             Command::Help => self.overlay = Some(super::Overlay::Help { scroll: 0 }),
@@ -218,8 +218,8 @@ impl App {
             flags: Vec::new(),
             editor: None,
         };
-        self.pending_sends.retain(|p| p.outbox_id != entry.id);
-        self.held_sends.retain(|(h, _)| *h != entry.id);
+        self.sends.pending.retain(|p| p.outbox_id != entry.id);
+        self.sends.held.retain(|(h, _)| *h != entry.id);
         let text = confirm.draft.text.clone();
         self.stack.push(Screen::Confirm(confirm));
         self.info(format!(
@@ -254,8 +254,8 @@ impl App {
                 };
                 match outbox::discard(store.connection(), id) {
                     Ok(()) => {
-                        self.pending_sends.retain(|p| p.outbox_id != id);
-                        self.held_sends.retain(|(h, _)| *h != id);
+                        self.sends.pending.retain(|p| p.outbox_id != id);
+                        self.sends.held.retain(|(h, _)| *h != id);
                         self.info(format!("Reply to {to} discarded; it will not be sent."));
                     }
                     Err(e) => self.error(super::reply::sentence(&e)),
@@ -286,8 +286,8 @@ impl App {
             }
             (_, S::Sent) => return Effect::None,
         };
-        if !self.pending_sends.iter().any(|p| p.outbox_id == id) {
-            self.pending_sends.push(super::PendingSend {
+        if !self.sends.pending.iter().any(|p| p.outbox_id == id) {
+            self.sends.pending.push(super::PendingSend {
                 outbox_id: id,
                 to,
                 reported: Some(entry.state),

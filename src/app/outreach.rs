@@ -121,7 +121,7 @@ impl App {
                 return Effect::None;
             }
             Command::ForceQuit => {
-                self.should_quit = true;
+                self.quit.done = true;
                 return Effect::Quit;
             }
             Command::Help => self.overlay = Some(super::Overlay::Help { scroll: 0 }),

@@ -38,6 +38,17 @@ pub enum QuitKey {
     Pick(QuitChoice),
 }
 
+/// The app's side of quitting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Quitting {
+    /// The loop ends after this update.
+    pub done: bool,
+    /// Quitting with unsent replies: the question, then the wait for the send worker.
+    pub state: Option<QuitState>,
+    /// What the loop prints once the terminal is restored (replies sent or left queued).
+    pub farewell: Option<String>,
+}
+
 /// Where quitting stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QuitState {
@@ -80,7 +91,8 @@ impl App {
         let Some(store) = self.data.store() else {
             return Vec::new();
         };
-        self.pending_sends
+        self.sends
+            .pending
             .iter()
             .map(|p| p.outbox_id)
             .filter(|id| {
@@ -94,7 +106,7 @@ impl App {
 
     /// `q` on the inbox (or Ctrl-C anywhere): quit, or first ask about unsent replies.
     pub(super) fn ask_quit(&mut self) -> Effect {
-        match &self.quit {
+        match &self.quit.state {
             // Ctrl-C at the question: leave the replies queued, as said there.
             Some(QuitState::Asking { .. }) => {
                 return self.quit_answer(QuitKey::Pick(QuitChoice::Keep))
@@ -104,16 +116,16 @@ impl App {
         }
         let ids = self.unsent_ids();
         if ids.is_empty() {
-            self.should_quit = true;
+            self.quit.done = true;
             return Effect::Quit;
         }
-        self.quit = Some(QuitState::Asking { ids, selected: 0 });
+        self.quit.state = Some(QuitState::Asking { ids, selected: 0 });
         Effect::None
     }
 
     /// A key in the quit question.
     pub(super) fn quit_answer(&mut self, key: QuitKey) -> Effect {
-        let Some(QuitState::Asking { ids, selected }) = &mut self.quit else {
+        let Some(QuitState::Asking { ids, selected }) = &mut self.quit.state else {
             return Effect::None;
         };
         let last = QUIT_CHOICES.len() - 1;
@@ -126,25 +138,28 @@ impl App {
                 *selected = (*selected + 1).min(last);
                 return Effect::None;
             }
-            QuitKey::Choose => QUIT_CHOICES[(*selected).min(last)],
+            QuitKey::Choose => match QUIT_CHOICES.get(*selected).or(QUIT_CHOICES.last()) {
+                Some(&c) => c,
+                None => return Effect::None,
+            },
             QuitKey::Pick(c) => c,
         };
         let n = ids.len();
         match choice {
             QuitChoice::SendNow => self.send_before_quit(),
             QuitChoice::Keep => {
-                self.quit = None;
-                self.farewell = Some(format!(
+                self.quit.state = None;
+                self.quit.farewell = Some(format!(
                     "{} kept in the outbox, not sent yet: {} out the next time shopinbox opens, \
                      or now with `shopinbox outbox`.",
                     capitalize(&replies(n)),
                     if n == 1 { "it goes" } else { "they go" }
                 ));
-                self.should_quit = true;
+                self.quit.done = true;
                 Effect::Quit
             }
             QuitChoice::Back => {
-                self.quit = None;
+                self.quit.state = None;
                 self.info(format!("Not quitting; {} on its way.", replies(n)));
                 Effect::None
             }
@@ -154,12 +169,12 @@ impl App {
     /// The terminal was closed (SIGHUP, SIGTERM) or cannot be read: nobody can answer, so
     /// unsent replies are sent before the end.
     pub(super) fn hangup(&mut self) -> Effect {
-        if matches!(self.quit, Some(QuitState::Sending { .. })) {
+        if matches!(self.quit.state, Some(QuitState::Sending { .. })) {
             return Effect::None;
         }
         if self.unsent_ids().is_empty() {
-            self.quit = None;
-            self.should_quit = true;
+            self.quit.state = None;
+            self.quit.done = true;
             return Effect::Quit;
         }
         self.send_before_quit()
@@ -170,15 +185,15 @@ impl App {
     fn send_before_quit(&mut self) -> Effect {
         let ids = self.unsent_ids();
         if ids.is_empty() {
-            self.quit = None;
-            self.should_quit = true;
+            self.quit.state = None;
+            self.quit.done = true;
             return Effect::Quit;
         }
         if let Some(store) = self.data.store() {
             for id in &ids {
                 // A reply already claimed is being sent: nothing to release, only to wait for.
                 if let Err(e) = outbox::release_hold(store.connection(), *id, self.now) {
-                    self.farewell = Some(format!(
+                    self.quit.farewell = Some(format!(
                         "{} The reply stays in the outbox; `shopinbox outbox` sends it.",
                         super::reply::sentence(&e)
                     ));
@@ -186,13 +201,13 @@ impl App {
             }
         }
         self.info(format!("Sending {} before closing…", replies(ids.len())));
-        self.quit = Some(QuitState::Sending { ids: ids.clone() });
+        self.quit.state = Some(QuitState::Sending { ids: ids.clone() });
         Effect::SendBeforeQuit(ids)
     }
 
     /// After a worker event: quit once the replies being sent before closing have left.
     pub(super) fn quit_progress(&mut self) -> Effect {
-        let Some(QuitState::Sending { ids }) = &self.quit else {
+        let Some(QuitState::Sending { ids }) = &self.quit.state else {
             return Effect::None;
         };
         let ids = ids.clone();
@@ -215,7 +230,7 @@ impl App {
     /// The wait is over (everything left, the time ran out, or there is no send worker):
     /// say what became of each reply, and quit.
     pub(super) fn quit_wait_over(&mut self) -> Effect {
-        let ids = match self.quit.take() {
+        let ids = match self.quit.state.take() {
             Some(QuitState::Sending { ids }) | Some(QuitState::Asking { ids, .. }) => ids,
             None => Vec::new(),
         };
@@ -267,8 +282,8 @@ impl App {
             ));
         }
         if !lines.is_empty() {
-            let earlier = self.farewell.take();
-            self.farewell = Some(
+            let earlier = self.quit.farewell.take();
+            self.quit.farewell = Some(
                 earlier
                     .into_iter()
                     .chain(lines)
@@ -276,7 +291,7 @@ impl App {
                     .join("\n"),
             );
         }
-        self.should_quit = true;
+        self.quit.done = true;
         Effect::Quit
     }
 }

@@ -78,6 +78,20 @@ pub struct ConfirmReply {
     pub editor: Option<super::textedit::TextEditor>,
 }
 
+/// The replies of this session that the reply flow still follows: queued ones whose outcome
+/// the status line reports, held ones inside their undo window, and the conversation whose
+/// send a possible double reply held back.
+#[derive(Debug, Clone, Default)]
+pub struct Sends {
+    /// Replies queued in this session whose outcome the status line reports.
+    pub pending: Vec<PendingSend>,
+    /// Replies inside their undo window, with the confirm screen `u` brings back.
+    pub held: Vec<(i64, ConfirmReply)>,
+    /// The conversation whose send was held back by a possible double reply (issue 26): the
+    /// next `y` on it sends.
+    pub warned: Option<ConversationId>,
+}
+
 /// A reply handed to the send worker whose outcome the status line should report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingSend {
@@ -259,6 +273,7 @@ impl App {
         if let Err(e) = self.data.claim(row.id, false) {
             self.error(e.sentence());
         }
+        self.claimed_now(row.id);
         if let Some(why) = conflict {
             self.error(format!("Careful: {why}."));
         }
@@ -332,12 +347,14 @@ impl App {
                 p.preview_scroll = 0;
             }
             C::PageDown => {
-                let page = usize::from(crate::layout::reply::preview_height(self.height).max(1));
+                let page =
+                    usize::from(crate::layout::reply::preview_height(self.size.height).max(1));
                 p.preview_scroll = p.preview_scroll.saturating_add(page);
                 self.clamp_reply_scroll();
             }
             C::PageUp => {
-                let page = usize::from(crate::layout::reply::preview_height(self.height).max(1));
+                let page =
+                    usize::from(crate::layout::reply::preview_height(self.size.height).max(1));
                 p.preview_scroll = p.preview_scroll.saturating_sub(page);
             }
             C::Open | C::Send => return self.choose_template(false),
@@ -419,7 +436,7 @@ impl App {
     /// Commands while the confirm screen is on top.
     pub(super) fn confirm_command(&mut self, cmd: super::Command) -> Effect {
         use super::Command as C;
-        let page = usize::from(crate::layout::reply::confirm_body_height(self.height).max(1));
+        let page = usize::from(crate::layout::reply::confirm_body_height(self.size.height).max(1));
         let Some(Screen::Confirm(c)) = self.stack.last_mut() else {
             return Effect::None;
         };
@@ -461,7 +478,7 @@ impl App {
 
     /// Keeps the preview and confirm scroll inside the text.
     pub(super) fn clamp_reply_scroll(&mut self) {
-        let (w, h, now) = (self.width, self.height, self.now);
+        let (w, h, now) = (self.size.width, self.size.height, self.now);
         let tz = self.data.calendar().tz;
         match self.stack.last_mut() {
             Some(Screen::Templates(p)) => {
@@ -495,9 +512,9 @@ impl App {
         };
         // No double replies (issue 26): warned once per reply, `y` again sends anyway.
         let conv = c.draft.conversation_id;
-        if self.send_warned != Some(conv) {
+        if self.sends.warned != Some(conv) {
             if let Ok(Some(why)) = store.reply_conflict(conv) {
-                self.send_warned = Some(conv);
+                self.sends.warned = Some(conv);
                 let again = self.options.keymap.hint(super::Command::Send);
                 self.error(format!(
                     "Not sent yet: {why}. Press {again} again to send anyway."
@@ -505,7 +522,7 @@ impl App {
                 return Effect::None;
             }
         }
-        self.send_warned = None;
+        self.sends.warned = None;
         let to = c.to.clone();
         let window = cfg.undo_seconds;
         let not_before = (window > 0).then(|| self.now + chrono::Duration::seconds(window as i64));
@@ -525,14 +542,15 @@ impl App {
                 if let Err(e) = self.data.replied(conv) {
                     self.error(e.sentence());
                 }
-                self.pending_sends.push(PendingSend {
+                self.claim_settled(conv);
+                self.sends.pending.push(PendingSend {
                     outbox_id: id,
                     to: to.clone(),
                     reported: Some(OutboxState::Queued),
                 });
                 match (not_before, reopen) {
                     (Some(_), Some(confirm)) => {
-                        self.held_sends.push((id, confirm));
+                        self.sends.held.push((id, confirm));
                         self.undo.push(super::Undo::Send { outbox_id: id });
                         self.info(format!(
                             "Sending to {name} in {window} s · {} to cancel",
@@ -561,12 +579,12 @@ impl App {
         let Some(store) = self.data.store() else {
             return;
         };
-        let held = self.held_sends.iter().position(|(id, _)| *id == outbox_id);
+        let held = self.sends.held.iter().position(|(id, _)| *id == outbox_id);
         match outbox::cancel_queued(store.connection(), outbox_id) {
             Ok(()) => {
-                self.pending_sends.retain(|p| p.outbox_id != outbox_id);
+                self.sends.pending.retain(|p| p.outbox_id != outbox_id);
                 if let Some(i) = held {
-                    let (_, mut confirm) = self.held_sends.remove(i);
+                    let (_, mut confirm) = self.sends.held.remove(i);
                     confirm.scroll = 0;
                     self.overlay = None;
                     self.stack.push(Screen::Confirm(confirm));
@@ -583,7 +601,7 @@ impl App {
             }
             Err(e) => {
                 if let Some(i) = held {
-                    self.held_sends.remove(i);
+                    self.sends.held.remove(i);
                 }
                 let text = match e {
                     outbox::OutboxError::NotFound { .. } => {
@@ -652,7 +670,7 @@ impl App {
         };
         let mut notes: Vec<(String, bool)> = Vec::new();
         let mut keep = Vec::new();
-        for mut p in std::mem::take(&mut self.pending_sends) {
+        for mut p in std::mem::take(&mut self.sends.pending) {
             let entry = match outbox::get(store.connection(), p.outbox_id) {
                 Ok(Some(e)) => e,
                 Ok(None) => continue,
@@ -705,9 +723,9 @@ impl App {
             }
             keep.push(p);
         }
-        self.pending_sends = keep;
-        let pending: Vec<i64> = self.pending_sends.iter().map(|p| p.outbox_id).collect();
-        self.held_sends.retain(|(id, _)| pending.contains(id));
+        self.sends.pending = keep;
+        let pending: Vec<i64> = self.sends.pending.iter().map(|p| p.outbox_id).collect();
+        self.sends.held.retain(|(id, _)| pending.contains(id));
         if let Some((text, error)) = notes.pop() {
             if error {
                 self.error(text);
@@ -719,100 +737,5 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::Path;
-
-    #[test]
-    fn templates_in_the_customer_s_language_come_first() {
-        let choice = |file: &str, lang: Language| TemplateChoice {
-            template: Template::parse(
-                Path::new(file),
-                &format!("name: {file}\nlanguage: {}\n\nText", lang.code()),
-            )
-            .unwrap(),
-            draft: Err(String::new()),
-        };
-        let files = |c: &[TemplateChoice]| {
-            c.iter()
-                .map(|c| c.template.name.clone())
-                .collect::<Vec<_>>()
-        };
-        let all = vec![
-            choice("a.de", Language::German),
-            choice("a", Language::English),
-            choice("b.de", Language::German),
-            choice("b", Language::English),
-        ];
-        for (lang, want) in [
-            (Some(Language::English), ["a", "b", "a.de", "b.de"]),
-            (Some(Language::German), ["a.de", "b.de", "a", "b"]),
-            (Some(Language::French), ["a.de", "a", "b.de", "b"]),
-            (None, ["a.de", "a", "b.de", "b"]),
-        ] {
-            let mut c = all.clone();
-            sort_for_language(&mut c, lang);
-            assert_eq!(files(&c), want, "{lang:?}");
-        }
-    }
-
-    #[test]
-    fn problems_name_the_file_and_line() {
-        let e = TemplateError::Syntax {
-            path: Path::new("/home/tom/.config/shopinbox/templates/broken.txt").to_path_buf(),
-            line: 4,
-            column: 7,
-            message: "unknown placeholder {frist_name}".to_string(),
-        };
-        assert_eq!(
-            problem_line(&e),
-            "broken.txt:4:7: unknown placeholder {frist_name}"
-        );
-    }
-
-    #[test]
-    fn errors_read_as_sentences() {
-        assert_eq!(
-            sentence(&"cannot find conversation 4"),
-            "Cannot find conversation 4."
-        );
-        assert_eq!(sentence(&"cannot send."), "Cannot send.");
-        assert_eq!(sentence(&""), "");
-    }
-
-    #[test]
-    fn edited_text_is_normalized() {
-        let cases = [
-            ("Hi\r\nthere\r\n\r\n\n", "Hi\nthere\n"),
-            ("Hi\rthere", "Hi\nthere\n"),
-            ("Hi\n> quoted\n", "Hi\n> quoted\n"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(normalize_edited(input), want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn recipient_prefers_reply_to_and_cleans_names() {
-        use crate::mail::Address;
-        let mut o = Original {
-            from: Some(Address {
-                name: Some("John\r\nBcc: evil@x.com".into()),
-                addr: "john@example.com".into(),
-            }),
-            ..Original::default()
-        };
-        let line = recipient_line(&o);
-        assert!(!line.contains('\n') && !line.contains('\r'), "{line:?}");
-        assert!(line.ends_with("<john@example.com>"), "{line}");
-        o.reply_to = Some(Address {
-            name: None,
-            addr: "orders@example.com".into(),
-        });
-        assert_eq!(recipient_line(&o), "orders@example.com");
-        assert_eq!(
-            recipient_line(&Original::default()),
-            "(no address to reply to)"
-        );
-    }
-}
+#[path = "reply_tests.rs"]
+mod tests;

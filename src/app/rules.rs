@@ -2,7 +2,7 @@
 //! `D` removes the selected one (its mail comes back into the views).
 
 use super::{App, Command, Effect, Screen};
-use crate::store::Rule;
+use crate::store::{Rule, RuleKind};
 
 #[derive(Debug, Clone)]
 pub struct RulesScreen {
@@ -67,7 +67,7 @@ impl App {
                 self.refresh();
             }
             Command::ForceQuit => {
-                self.should_quit = true;
+                self.quit.done = true;
                 return Effect::Quit;
             }
             Command::Help => self.overlay = Some(super::Overlay::Help { scroll: 0 }),
@@ -99,5 +99,28 @@ impl App {
             }
         }
         Effect::None
+    }
+}
+
+/// Whether a not-a-customer rule keeps out mail with these Message-IDs or from these senders
+/// (a domain rule covers its subdomains).
+pub fn rule_matches(rule: &crate::store::Rule, message_ids: &[String], senders: &[String]) -> bool {
+    let v = rule.value.to_lowercase();
+    match rule.kind {
+        RuleKind::Message => message_ids.contains(&rule.value),
+        RuleKind::Sender => senders.contains(&v),
+        RuleKind::Domain => senders.iter().any(|s| {
+            s.rsplit_once('@')
+                .is_some_and(|(_, d)| d == v || d.ends_with(&format!(".{v}")))
+        }),
+    }
+}
+
+/// "everything from @example.com", as the x menu said it.
+pub fn rule_label(rule: &crate::store::Rule) -> String {
+    match rule.kind {
+        RuleKind::Message => format!("message <{}>", rule.value),
+        RuleKind::Sender => format!("everything from {}", rule.value),
+        RuleKind::Domain => format!("everything from @{}", rule.value),
     }
 }

@@ -75,7 +75,7 @@ impl App {
 
     /// Scrolls the text part of the statistics screen.
     pub(super) fn scroll_stats(&mut self, delta: i64) {
-        let h = self.height;
+        let h = self.size.height;
         let tz = self.data.calendar().tz;
         if let Some(Screen::Stats(s)) = self.stack.last_mut() {
             let lines = crate::layout::stats::text_lines(s.days, &s.stats, &s.report, tz).len();

@@ -71,8 +71,7 @@ impl TextEditor {
 
     /// The cursor: line, and display columns before it on that line.
     pub fn cursor(&self) -> (usize, usize) {
-        let line = &self.lines[self.row];
-        (self.row, line[..self.col].width())
+        (self.row, self.before().width())
     }
 
     pub fn can_undo(&self) -> bool {
@@ -89,12 +88,18 @@ impl TextEditor {
                     self.remember();
                 }
                 let col = self.col;
-                self.lines[self.row].insert(col, c);
+                if let Some(line) = self.line_mut() {
+                    line.insert(col, c);
+                }
                 self.col += c.len_utf8();
             }
             InputKey::Submit => {
                 self.remember();
-                let rest = self.lines[self.row].split_off(self.col);
+                let col = self.col;
+                let rest = self
+                    .line_mut()
+                    .map(|l| l.split_off(col))
+                    .unwrap_or_default();
                 self.lines.insert(self.row + 1, rest);
                 self.row += 1;
                 self.col = 0;
@@ -102,8 +107,10 @@ impl TextEditor {
             InputKey::Backspace => {
                 if self.col > 0 {
                     self.remember();
-                    let start = self.prev_boundary();
-                    self.lines[self.row].replace_range(start..self.col, "");
+                    let (start, col) = (self.prev_boundary(), self.col);
+                    if let Some(line) = self.line_mut() {
+                        line.replace_range(start..col, "");
+                    }
                     self.col = start;
                 } else if self.row > 0 {
                     self.remember();
@@ -111,11 +118,13 @@ impl TextEditor {
                 }
             }
             InputKey::Delete => {
-                let len = self.lines[self.row].len();
+                let len = self.line().len();
                 if self.col < len {
                     self.remember();
-                    let end = self.next_boundary();
-                    self.lines[self.row].replace_range(self.col..end, "");
+                    let (col, end) = (self.col, self.next_boundary());
+                    if let Some(line) = self.line_mut() {
+                        line.replace_range(col..end, "");
+                    }
                 } else if self.row + 1 < self.lines.len() {
                     self.remember();
                     self.join_with_next();
@@ -126,11 +135,11 @@ impl TextEditor {
                     self.col = self.prev_boundary();
                 } else if self.row > 0 {
                     self.row -= 1;
-                    self.col = self.lines[self.row].len();
+                    self.col = self.line().len();
                 }
             }
             InputKey::Right => {
-                if self.col < self.lines[self.row].len() {
+                if self.col < self.line().len() {
                     self.col = self.next_boundary();
                 } else if self.row + 1 < self.lines.len() {
                     self.row += 1;
@@ -138,7 +147,7 @@ impl TextEditor {
                 }
             }
             InputKey::Home => self.col = 0,
-            InputKey::End => self.col = self.lines[self.row].len(),
+            InputKey::End => self.col = self.line().len(),
             InputKey::Up => self.vertical(-1),
             InputKey::Down => self.vertical(1),
             InputKey::Cancel | InputKey::Complete => {}
@@ -148,7 +157,7 @@ impl TextEditor {
     }
 
     fn edit(&mut self, e: EditKey) {
-        let line_len = self.lines[self.row].len();
+        let line_len = self.line().len();
         match e {
             EditKey::Undo => {
                 if let Some(s) = self.undo.pop() {
@@ -160,15 +169,22 @@ impl TextEditor {
             EditKey::DeleteToStart => {
                 if self.col > 0 {
                     self.remember();
-                    self.killed = self.lines[self.row][..self.col].to_string();
-                    self.lines[self.row].replace_range(..self.col, "");
+                    self.killed = self.before().to_string();
+                    let col = self.col;
+                    if let Some(line) = self.line_mut() {
+                        line.replace_range(..col, "");
+                    }
                     self.col = 0;
                 }
             }
             EditKey::DeleteToEnd => {
                 if self.col < line_len {
                     self.remember();
-                    self.killed = self.lines[self.row].split_off(self.col);
+                    let col = self.col;
+                    self.killed = self
+                        .line_mut()
+                        .map(|l| l.split_off(col))
+                        .unwrap_or_default();
                 } else if self.row + 1 < self.lines.len() {
                     // At the end of a line C-k takes the line break, as in Emacs.
                     self.remember();
@@ -185,23 +201,27 @@ impl TextEditor {
                     return;
                 }
                 self.remember();
-                let start = self.word_left();
-                self.killed = self.lines[self.row][start..self.col].to_string();
-                self.lines[self.row].replace_range(start..self.col, "");
+                let (start, col) = (self.word_left(), self.col);
+                self.killed = self.line().get(start..col).unwrap_or_default().to_string();
+                if let Some(line) = self.line_mut() {
+                    line.replace_range(start..col, "");
+                }
                 self.col = start;
             }
             EditKey::DeleteWordForward => {
                 if self.col < line_len {
                     self.remember();
-                    let end = self.word_right();
-                    self.killed = self.lines[self.row][self.col..end].to_string();
-                    self.lines[self.row].replace_range(self.col..end, "");
+                    let (col, end) = (self.col, self.word_right());
+                    self.killed = self.line().get(col..end).unwrap_or_default().to_string();
+                    if let Some(line) = self.line_mut() {
+                        line.replace_range(col..end, "");
+                    }
                 }
             }
             EditKey::WordLeft => {
                 if self.col == 0 && self.row > 0 {
                     self.row -= 1;
-                    self.col = self.lines[self.row].len();
+                    self.col = self.line().len();
                 } else {
                     self.col = self.word_left();
                 }
@@ -222,17 +242,46 @@ impl TextEditor {
                 let killed = self.killed.clone();
                 for (i, part) in killed.split('\n').enumerate() {
                     if i > 0 {
-                        let rest = self.lines[self.row].split_off(self.col);
+                        let col = self.col;
+                        let rest = self
+                            .line_mut()
+                            .map(|l| l.split_off(col))
+                            .unwrap_or_default();
                         self.lines.insert(self.row + 1, rest);
                         self.row += 1;
                         self.col = 0;
                     }
                     let col = self.col;
-                    self.lines[self.row].insert_str(col, part);
+                    if let Some(line) = self.line_mut() {
+                        line.insert_str(col, part);
+                    }
                     self.col += part.len();
                 }
             }
         }
+    }
+
+    /// The cursor's line. `row` always names a line: the text has at least one (`split`
+    /// yields one even for ""), and every removal moves the cursor first; the empty fallback
+    /// is never taken.
+    fn line(&self) -> &str {
+        self.lines.get(self.row).map_or("", String::as_str)
+    }
+
+    /// The cursor's line to edit (always there, see [`Self::line`]).
+    fn line_mut(&mut self) -> Option<&mut String> {
+        self.lines.get_mut(self.row)
+    }
+
+    /// The cursor's line before the cursor (`col` is kept on a grapheme boundary).
+    fn before(&self) -> &str {
+        let line = self.line();
+        line.get(..self.col).unwrap_or(line)
+    }
+
+    /// The cursor's line from the cursor on.
+    fn after(&self) -> &str {
+        self.line().get(self.col..).unwrap_or_default()
     }
 
     /// Keeps the state before an edit for undo.
@@ -248,28 +297,31 @@ impl TextEditor {
     }
 
     fn join_with_previous(&mut self) {
-        let line = self.lines.remove(self.row);
+        let joined = self.lines.remove(self.row);
         self.row -= 1;
-        self.col = self.lines[self.row].len();
-        self.lines[self.row].push_str(&line);
+        self.col = self.line().len();
+        if let Some(line) = self.line_mut() {
+            line.push_str(&joined);
+        }
     }
 
     fn join_with_next(&mut self) {
         let next = self.lines.remove(self.row + 1);
-        self.lines[self.row].push_str(&next);
+        if let Some(line) = self.line_mut() {
+            line.push_str(&next);
+        }
     }
 
     fn prev_boundary(&self) -> usize {
-        let line = &self.lines[self.row];
-        line[..self.col]
+        self.before()
             .grapheme_indices(true)
             .next_back()
             .map_or(0, |(i, _)| i)
     }
 
     fn next_boundary(&self) -> usize {
-        let line = &self.lines[self.row];
-        line[self.col..]
+        let line = self.line();
+        self.after()
             .graphemes(true)
             .next()
             .map_or(line.len(), |g| self.col + g.len())
@@ -277,23 +329,20 @@ impl TextEditor {
 
     /// The start of the word before the cursor (spaces before it skipped).
     fn word_left(&self) -> usize {
-        let line = &self.lines[self.row];
-        let before: Vec<(usize, char)> = line[..self.col].char_indices().collect();
-        let mut i = before.len();
-        while i > 0 && before[i - 1].1.is_whitespace() {
-            i -= 1;
+        // Walk back over the spaces, then over the word: the start is the first char of it.
+        let mut chars = self.before().char_indices().rev().peekable();
+        while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+        let mut start = None;
+        while let Some((i, _)) = chars.next_if(|(_, c)| !c.is_whitespace()) {
+            start = Some(i);
         }
-        while i > 0 && !before[i - 1].1.is_whitespace() {
-            i -= 1;
-        }
-        before.get(i).map_or(self.col, |(b, _)| *b).min(self.col)
+        start.unwrap_or(0).min(self.col)
     }
 
     /// The end of the word after the cursor (spaces before it skipped).
     fn word_right(&self) -> usize {
-        let line = &self.lines[self.row];
         let mut end = self.col;
-        let mut chars = line[self.col..].char_indices().peekable();
+        let mut chars = self.after().char_indices().peekable();
         while let Some((_, c)) = chars.peek() {
             if !c.is_whitespace() {
                 break;
@@ -320,15 +369,15 @@ impl TextEditor {
         } else if self.row + 1 < self.lines.len() {
             self.row + 1
         } else {
-            self.col = self.lines[self.row].len();
+            self.col = self.line().len();
             return;
         };
-        let want = self.lines[self.row][..self.col].width();
+        let want = self.before().width();
         self.row = target;
-        let line = &self.lines[self.row];
         let mut col = 0;
+        let line = self.line();
         for (i, g) in line.grapheme_indices(true) {
-            if line[..i].width() + g.width() > want {
+            if line.get(..i).unwrap_or_default().width() + g.width() > want {
                 break;
             }
             col = i + g.len();

@@ -59,6 +59,20 @@ pub struct WorkerChannels {
     pub commands: Sender<WorkerCommand>,
 }
 
+/// What the app knows of its workers, from their events and the store: the sync worker's
+/// state, when mail last arrived, whether the tracking window is in, the outbox's length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerState {
+    pub sync: SyncStatus,
+    pub last_sync: Option<DateTime<Utc>>,
+    /// The tracking window is in the store (first sync done far enough): only then does an
+    /// empty Needs reply mean "nothing needs a reply".
+    pub window_synced: bool,
+    pub outbox_pending: u64,
+    /// Write-back was queued (a conversation was read): ask the sync worker to run it.
+    pub(super) sync_wanted: bool,
+}
+
 /// What the status bar says about sync, derived from the events.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SyncStatus {

@@ -2,10 +2,12 @@
 //! conversation's attachments, numbered across its messages in order, and one of them written
 //! to disk under a safe name (never overwriting).
 
+use super::{Cli, Env};
 use crate::mail::attachments::{self, Part, Verdict};
 use crate::send::attachment::human_size;
 use crate::store::Store;
 use anyhow::{anyhow, Result};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Attachments with the address of who sent each one.
@@ -103,4 +105,13 @@ pub fn save(
         }
     };
     Ok(written)
+}
+
+/// `attachment ID N`: saves one attachment under a safe name.
+pub(super) fn run(cli: &Cli, id: i64, n: usize, output: &Option<PathBuf>) -> Result<i32> {
+    let env = Env::open(cli, cli.demo)?;
+    let save_dir = env.config.attachments.save_dir.clone();
+    let path = save(&env.store, id, n, output.as_deref(), save_dir.as_deref())?;
+    outln!("Saved {}", path.display());
+    Ok(0)
 }

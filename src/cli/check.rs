@@ -2,11 +2,19 @@
 //! otherwise pass the check and break later — the `[keys]` table, `password_env` variables
 //! that are not set, reply templates that do not parse or need an `[offers]` value the config
 //! lacks. Each problem is one sentence with its file, line and value, and exits 2.
+//! The `config check|path|example` command itself, with the sender-check and sharing lines
+//! of the report, lives here too.
 
+use super::env::config_path;
+use super::{clock_for, Cli};
 use crate::config::Config;
+use crate::store::Store;
 use crate::template::{Condition, Segment};
-use anyhow::Result;
+use anyhow::{bail, Result};
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 
 /// Every problem of a loaded config that would break later, each one sentence with its file
@@ -119,6 +127,106 @@ fn missing_offers(segments: &[Segment], offers: &BTreeMap<String, String>, out: 
             _ => {}
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and show the business calendar it implies.
+    Check,
+    /// Print the path of the configuration file that would be used.
+    Path,
+    /// Print the documented example configuration (every key explained).
+    Example,
+}
+
+/// `config check|path|example`.
+pub(super) fn config(cli: &Cli, command: &ConfigCommand) -> Result<i32> {
+    match command {
+        ConfigCommand::Example => {
+            out!("{}", crate::setup::EXAMPLE_CONFIG);
+            Ok(0)
+        }
+        ConfigCommand::Check => {
+            let path = config_path(cli)?;
+            let config = match check_file(&path)? {
+                Ok(config) => config,
+                Err(problems) => {
+                    // Every problem, one sentence a line, so one run finds them all.
+                    for p in &problems {
+                        eprintln!("error: {}", crate::mail::sanitize::line(p));
+                    }
+                    if problems.len() > 1 {
+                        eprintln!(
+                            "{} problems in {}; fix them and run `shopinbox config check` again.",
+                            problems.len(),
+                            crate::mail::sanitize::line(&path.display().to_string())
+                        );
+                    }
+                    return Ok(crate::exit::USAGE);
+                }
+            };
+            let now = clock_for(cli.now.as_deref(), &config)?.now();
+            out!("{}", crate::config::check_report(&config, &path, now));
+            outln!("Sender checks:  {}", sender_checks(&config, now)?);
+            outln!("Sharing:        {}", sharing_check(&config, now)?);
+            Ok(0)
+        }
+        ConfigCommand::Path => {
+            match cli
+                .config
+                .clone()
+                .or_else(crate::config::default_config_path)
+            {
+                Some(p) => {
+                    outln!("{}", crate::mail::sanitize::line(&p.display().to_string()))
+                }
+                None => bail!("cannot find a home directory for the configuration"),
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Whether the owner's marks are shared with other copies (issue 26), and what the last sync
+/// could share. Reads the store only when it exists.
+fn sharing_check(config: &crate::config::Config, now: DateTime<Utc>) -> Result<String> {
+    let Some(name) = &config.sharing else {
+        return Ok(
+            "off: marks stay on this computer ([sharing] enabled = true shares them)".into(),
+        );
+    };
+    let path = config.store_path();
+    let last = if path.exists() {
+        let store = Store::open(&path, config.shop_context(crate::clock::Clock::fixed(now)))?;
+        let pending = store.shared_pending()?;
+        let status = store
+            .sharing_status()?
+            .unwrap_or_else(|| "not synced since sharing was turned on".to_string());
+        format!("{status}; {pending} change(s) waiting to be shared")
+    } else {
+        "no sync yet".to_string()
+    };
+    Ok(crate::mail::sanitize::line(&format!(
+        "on as \"{name}\" through the folder {}; last sync: {last}",
+        crate::shared::STATE_FOLDER
+    )))
+}
+
+/// What the shop's recent incoming mail says about its provider's sender checks (the signal
+/// orders, the shop's own address and suspicious mail are judged by). Reads the store only
+/// when it exists: `config check` never creates one.
+fn sender_checks(config: &crate::config::Config, now: DateTime<Utc>) -> Result<String> {
+    let path = config.store_path();
+    let configured = config.shop.authserv_id.as_deref();
+    if !path.exists() {
+        return Ok(crate::mail::auth::ProviderSummary::default().describe(configured));
+    }
+    let store = Store::open(&path, config.shop_context(crate::clock::Clock::fixed(now)))?;
+    let raws = store.recent_incoming_raw(50)?;
+    Ok(
+        crate::mail::auth::ProviderSummary::of(raws.iter().map(Vec::as_slice), configured)
+            .describe(configured),
+    )
 }
 
 #[cfg(test)]

@@ -309,30 +309,10 @@ fn list(env: &Env) -> Result<String> {
             c.id,
             c.state.as_str(),
             crate::layout::fit(&clean(&c.name), 32),
-            counts_line(&n)
+            crate::outreach::counts_line(&n)
         );
     }
     Ok(out)
-}
-
-/// "40 recipients: 38 sent, 1 failed, 1 bounced, 5 replied; 2 to write yourself".
-pub fn counts_line(n: &crate::store::outreach::CampaignCounts) -> String {
-    let going = n.recipients - n.held - n.removed.min(n.recipients - n.held);
-    let mut parts = vec![format!("{} sent", n.sent)];
-    if n.waiting > 0 {
-        parts.push(format!("{} waiting", n.waiting));
-    }
-    parts.push(format!("{} failed", n.failed));
-    if n.uncertain > 0 {
-        parts.push(format!("{} uncertain", n.uncertain));
-    }
-    parts.push(format!("{} bounced", n.bounced));
-    parts.push(format!("{} replied", n.replied));
-    let mut line = format!("{going} to send: {}", parts.join(", "));
-    if n.held > 0 {
-        let _ = write!(line, "; {} to write yourself", n.held);
-    }
-    line
 }
 
 fn show(env: &Env, id: i64) -> Result<String> {
@@ -346,7 +326,7 @@ fn show(env: &Env, id: i64) -> Result<String> {
         clean(&c.name),
         c.state.as_str(),
         clean(&c.template),
-        counts_line(&n)
+        crate::outreach::counts_line(&n)
     );
     if let Some(until) = c.paused_until {
         let _ = writeln!(
@@ -407,7 +387,11 @@ fn send(env: &mut Env, id: i64, yes: bool) -> Result<(String, i32)> {
     );
     if c.state == CampaignState::Done && pending == 0 {
         let n = env.store.campaign_counts(id)?;
-        let _ = writeln!(out, "Campaign {id} is done: {}.", counts_line(&n));
+        let _ = writeln!(
+            out,
+            "Campaign {id} is done: {}.",
+            crate::outreach::counts_line(&n)
+        );
         return Ok((out, 0));
     }
     if !yes {
@@ -476,7 +460,7 @@ fn send(env: &mut Env, id: i64, yes: bool) -> Result<(String, i32)> {
     let end = runner.run(&mut env.store, id, &templates)?;
     let n = env.store.campaign_counts(id)?;
     let cal = env.config.calendar();
-    let line = counts_line(&n);
+    let line = crate::outreach::counts_line(&n);
     match end {
         RunEnd::Done => {
             let _ = writeln!(out, "Campaign {id} is done: {line}.");

@@ -207,7 +207,9 @@ impl Ctx<'_> {
                             "is not a weekday; use mon, tue, wed, thu, fri, sat or sun",
                         )
                     })?;
-                    business_days[wd.num_days_from_monday() as usize] = true;
+                    if let Some(day) = business_days.get_mut(wd.num_days_from_monday() as usize) {
+                        *day = true;
+                    }
                 }
             }
         }

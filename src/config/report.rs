@@ -10,21 +10,24 @@ use std::path::Path;
 /// "Mon–Fri", "Mon, Wed, Fri", "Mon–Wed, Sat".
 pub(super) fn business_days_words(days: &[bool; 7]) -> String {
     const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let name = |i: usize| NAMES.get(i).copied().unwrap_or("?");
     let mut parts = Vec::new();
-    let mut i = 0;
-    while i < 7 {
-        if days[i] {
-            let start = i;
-            while i + 1 < 7 && days[i + 1] {
-                i += 1;
+    // Runs of business days as (first, last); a closing `false` ends the last run.
+    let mut run: Option<(usize, usize)> = None;
+    for (i, &on) in days.iter().chain(std::iter::once(&false)).enumerate() {
+        match (on, run) {
+            (true, None) => run = Some((i, i)),
+            (true, Some((start, _))) => run = Some((start, i)),
+            (false, Some((start, end))) => {
+                parts.push(match end - start {
+                    0 => name(start).to_string(),
+                    1 => format!("{}, {}", name(start), name(end)),
+                    _ => format!("{}–{}", name(start), name(end)),
+                });
+                run = None;
             }
-            parts.push(match i - start {
-                0 => NAMES[start].to_string(),
-                1 => format!("{}, {}", NAMES[start], NAMES[i]),
-                _ => format!("{}–{}", NAMES[start], NAMES[i]),
-            });
+            (false, None) => {}
         }
-        i += 1;
     }
     parts.join(", ")
 }

@@ -106,8 +106,11 @@ pub(super) fn add(store: &mut Store, now: DateTime<Utc>) -> Result<(), DemoError
         .map_err(err("import the demo's order history"))?;
 
     // The campaign: the orders of the week the kiln broke (the 5th to 8th order).
-    let recipients: Vec<Recipient> = read.orders[4..8]
+    let recipients: Vec<Recipient> = read
+        .orders
         .iter()
+        .skip(4)
+        .take(4)
         .map(|o| Recipient {
             addr: o.customer_email.clone().unwrap_or_default(),
             name: o.customer_name.clone(),

@@ -60,7 +60,9 @@ impl<S: Read + Write> Connection<S> {
                 })
             }
             Incoming::Untagged(Untagged::Raw(raw))
-                if raw.len() > 9 && raw[..10].eq_ignore_ascii_case(b"* PREAUTH ") =>
+                if raw
+                    .get(..10)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(b"* PREAUTH ")) =>
             {
                 Ok(Greeting {
                     preauth: true,
@@ -187,6 +189,17 @@ impl<S: Read + Write> Connection<S> {
         .map(|_| ())
     }
 
+    /// UID EXPUNGE `uid` (UIDPLUS, RFC 4315): removes only those of the set marked `\Deleted`.
+    pub fn uid_expunge(&mut self, uid: &str) -> Result<(), ImapError> {
+        self.run(&Command::new(format!("UID EXPUNGE {uid}")))
+            .map(|_| ())
+    }
+
+    /// EXPUNGE: removes every message of the open folder marked `\Deleted`.
+    pub fn expunge(&mut self) -> Result<(), ImapError> {
+        self.run(&Command::new("EXPUNGE")).map(|_| ())
+    }
+
     /// CLOSE: leaves the folder (expunging `\Deleted` messages when it was opened
     /// read-write).
     pub fn close(&mut self) -> Result<(), ImapError> {
@@ -276,13 +289,13 @@ pub fn fetches(untagged: Vec<Untagged>) -> Result<Vec<FetchItem>, ImapError> {
 }
 
 pub(crate) fn unreadable_fetch(raw: &[u8]) -> ImapError {
-    let head = String::from_utf8_lossy(&raw[..raw.len().min(80)]).into_owned();
+    let head = String::from_utf8_lossy(raw.get(..80).unwrap_or(raw)).into_owned();
     ImapError::Protocol(format!("unreadable FETCH response: {head}"))
 }
 
 fn describe(i: &Incoming) -> String {
     match i {
-        Incoming::Untagged(Untagged::Raw(r)) => String::from_utf8_lossy(&r[..r.len().min(80)])
+        Incoming::Untagged(Untagged::Raw(r)) => String::from_utf8_lossy(r.get(..80).unwrap_or(r))
             .trim_end()
             .to_string(),
         Incoming::Done(d) => format!("{} {}", d.tag, d.text),

@@ -244,23 +244,34 @@ impl<S: Read + Write> Connection<S> {
 
     fn read_from_stream(&mut self) -> Result<Incoming, ImapError> {
         loop {
-            match self
-                .framer
-                .advance(&self.buf[self.start..self.end])
-                .map_err(ImapError::Protocol)?
-            {
+            // `start..end` is the buffered, unread part (`fill` keeps start <= end <= len).
+            let pending = self.buf.get(self.start..self.end).unwrap_or_default();
+            match self.framer.advance(pending).map_err(ImapError::Protocol)? {
                 Framed::Complete(n) => {
-                    let frame = &self.buf[self.start..self.start + n];
+                    // The framer only completes a frame within what it was given.
+                    let frame = pending.get(..n).unwrap_or(pending);
                     let incoming = match self.framer.literals() {
                         // A message body: the codec reads the response without it (a `{0}`
                         // in its place), and the body is copied once, straight from here.
                         [lit] if lit.len >= SKELETON_FROM => {
-                            let mut skeleton = Vec::with_capacity(n - lit.len);
-                            skeleton.extend_from_slice(&frame[..lit.brace]);
-                            skeleton.extend_from_slice(b"{0}\r\n");
-                            skeleton.extend_from_slice(&frame[lit.start + lit.len..]);
-                            let data = &frame[lit.start..lit.start + lit.len];
-                            response::decode_with_literal(&skeleton, data)
+                            let end = lit.start + lit.len;
+                            match (
+                                frame.get(..lit.brace),
+                                frame.get(lit.start..end),
+                                frame.get(end..),
+                            ) {
+                                (Some(head), Some(data), Some(tail)) => {
+                                    let mut skeleton =
+                                        Vec::with_capacity(head.len() + 5 + tail.len());
+                                    skeleton.extend_from_slice(head);
+                                    skeleton.extend_from_slice(b"{0}\r\n");
+                                    skeleton.extend_from_slice(tail);
+                                    response::decode_with_literal(&skeleton, data)
+                                }
+                                // Not reached (the framer found the literal inside the frame);
+                                // the codec can read the whole frame too, only slower.
+                                _ => response::decode(frame),
+                            }
                         }
                         _ => response::decode(frame),
                     };
@@ -276,7 +287,7 @@ impl<S: Read + Write> Connection<S> {
                     }
                     if let Incoming::Untagged(Untagged::Raw(raw)) = &incoming {
                         if self.skipped.len() < 16 {
-                            self.skipped.push(raw[..raw.len().min(200)].to_vec());
+                            self.skipped.push(raw.get(..200).unwrap_or(raw).to_vec());
                         }
                     }
                     return Ok(incoming);
@@ -300,7 +311,9 @@ impl<S: Read + Write> Connection<S> {
                 self.buf.resize(want.max(READ_CHUNK * 2), 0);
             }
         }
-        let n = self.stream.read(&mut self.buf[self.end..])?;
+        // After the resize above, `end < len`: there is room to read into.
+        let room = self.buf.get_mut(self.end..).unwrap_or_default();
+        let n = self.stream.read(room)?;
         if n == 0 {
             return Err(ImapError::Io(io::Error::new(
                 io::ErrorKind::UnexpectedEof,

@@ -52,10 +52,16 @@ impl Collected {
     /// A flag update for a message already here; `false` when it is not.
     fn flags(&mut self, uid: u32, flags: &mut Option<Vec<String>>) -> bool {
         match (self.at.get(&uid), flags.take()) {
-            (Some(&i), Some(fl)) => {
-                self.msgs[i].flags = fl;
-                true
-            }
+            (Some(&i), Some(fl)) => match self.msgs.get_mut(i) {
+                Some(m) => {
+                    m.flags = fl;
+                    true
+                }
+                None => {
+                    *flags = Some(fl);
+                    false
+                }
+            },
             (_, fl) => {
                 *flags = fl;
                 false

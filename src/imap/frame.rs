@@ -53,10 +53,10 @@ impl Framer {
             self.literals.clear();
         }
         loop {
-            if self.scan > data.len() {
+            let Some(unscanned) = data.get(self.scan..) else {
                 return Ok(Framed::Need(self.scan));
-            }
-            let Some(nl) = memchr(b'\n', &data[self.scan..]) else {
+            };
+            let Some(nl) = memchr(b'\n', unscanned) else {
                 self.line_bytes += data.len() - self.scan;
                 self.scan = data.len();
                 if self.line_bytes > MAX_LINE {
@@ -69,12 +69,13 @@ impl Framer {
             if self.line_bytes > MAX_LINE {
                 return Err("the server sent an overlong line".to_string());
             }
-            match literal_len(&data[self.line_start..line_end]) {
+            // line_start <= scan < line_end <= data.len(): the line just found.
+            let line = data.get(self.line_start..line_end).unwrap_or_default();
+            match literal_len(line) {
                 Some(n) if n > MAX_LITERAL => {
                     return Err(format!("the server announced a literal of {n} bytes"))
                 }
                 Some(n) => {
-                    let line = &data[self.line_start..line_end];
                     let brace = line.iter().rposition(|&b| b == b'{').unwrap_or(0);
                     self.literals.push(Literal {
                         brace: self.line_start + brace,
@@ -114,7 +115,7 @@ pub fn literal_len(line: &[u8]) -> Option<usize> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let line = line.strip_suffix(b"}")?;
     let open = line.iter().rposition(|&b| b == b'{')?;
-    let digits = &line[open + 1..];
+    let digits = line.get(open + 1..)?;
     let digits = digits.strip_suffix(b"+").unwrap_or(digits);
     if digits.is_empty() || digits.len() > 12 || !digits.iter().all(u8::is_ascii_digit) {
         return None;

@@ -134,7 +134,7 @@ pub fn decode_with_literal<'l>(frame: &[u8], literal: impl Into<Option<&'l [u8]>
         // `* OK [HIGHESTMODSEQ 5] ` (Gmail): a code with an empty text after its space, which
         // the grammar does not allow; read without the space.
         _ if frame.ends_with(b"] \r\n") && frame.len() < 4096 => {
-            let mut fixed = frame[..frame.len() - 3].to_vec();
+            let mut fixed = frame.strip_suffix(b" \r\n").unwrap_or(frame).to_vec();
             fixed.extend_from_slice(b"\r\n");
             match ResponseCodec::default().decode(&fixed) {
                 Ok(([], resp)) => from_response(resp, &fixed, literal),
@@ -323,8 +323,8 @@ fn text_after(frame: &[u8], skip: usize) -> String {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut rest = line;
     for _ in 0..skip {
-        match rest.iter().position(|&b| b == b' ') {
-            Some(i) => rest = &rest[i + 1..],
+        match rest.splitn(2, |&b| b == b' ').nth(1) {
+            Some(after) => rest = after,
             None => return String::new(),
         }
     }
@@ -367,7 +367,7 @@ fn by_hand(frame: &[u8]) -> Incoming {
 
 /// Whether a raw (undecodable) response is a FETCH response: `* <n> FETCH …`.
 pub fn looks_like_fetch(raw: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&raw[..raw.len().min(40)]).to_ascii_uppercase();
+    let head = String::from_utf8_lossy(raw.get(..40).unwrap_or(raw)).to_ascii_uppercase();
     let mut words = head.split_ascii_whitespace();
     words.next() == Some("*")
         && words

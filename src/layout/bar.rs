@@ -86,7 +86,7 @@ pub fn tabs(tabs: &[(&str, u64)], selected: usize, width: usize) -> Tabs {
     let labels: Vec<String> = tabs.iter().map(|t| label(t, true, false)).collect();
     let window = |first: usize, last: usize| Tabs {
         first,
-        labels: labels[first..=last].to_vec(),
+        labels: labels.get(first..=last).unwrap_or_default().to_vec(),
         sep: "  ",
         more_left: first > 0,
         more_right: last + 1 < labels.len(),

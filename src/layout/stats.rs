@@ -233,7 +233,11 @@ pub fn text_lines(days: u32, st: &Stats, r: &OverdueReport, tz: Tz) -> Vec<(Stat
         format!(
             "{:<20} {}",
             "Busiest weekdays",
-            busiest(&st.by_weekday, |d| DAYS[d].to_string())
+            busiest(&st.by_weekday, |d| DAYS
+                .get(d)
+                .copied()
+                .unwrap_or("?")
+                .to_string())
         ),
     ));
     out.push((

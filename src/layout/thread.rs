@@ -214,11 +214,10 @@ pub fn thread_lines(
             .iter()
             .rposition(|(k, l)| *k == BodyKind::Text && !l.trim().is_empty());
         let mut j = 0;
-        while j < classified.len() {
-            let (kind, line) = classified[j];
+        while let Some(&(kind, line)) = classified.get(j) {
             if kind != BodyKind::Text && !show_quoted {
                 let start = j;
-                while j < classified.len() && classified[j].0 == kind {
+                while classified.get(j).is_some_and(|c| c.0 == kind) {
                     j += 1;
                 }
                 let n = j - start;
@@ -277,7 +276,7 @@ pub fn last_message_line(lines: &[ThreadLine]) -> usize {
         .map(|i| {
             // Step back over a multi-line header.
             let mut i = i;
-            while i > 0 && matches!(lines[i - 1], ThreadLine::Header { .. }) {
+            while i > 0 && matches!(lines.get(i - 1), Some(ThreadLine::Header { .. })) {
                 i -= 1;
             }
             i

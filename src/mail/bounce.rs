@@ -210,8 +210,9 @@ fn plain_text_recipient(lines: &[String]) -> Option<String> {
     for (i, l) in lines.iter().enumerate() {
         let lower = l.to_lowercase();
         if lower.contains("failed:") || lower.contains("could not be delivered to") {
-            if let Some(a) = lines[i + 1..]
+            if let Some(a) = lines
                 .iter()
+                .skip(i + 1)
                 .map(|l| l.trim())
                 .find(|l| !l.is_empty())
                 .and_then(first_addr)
@@ -237,8 +238,9 @@ fn plain_text_reason(lines: &[String], recipient: &str) -> String {
     else {
         return String::new();
     };
-    lines[i..]
+    lines
         .iter()
+        .skip(i)
         .take(4)
         .map(|l| l.trim())
         .collect::<Vec<_>>()

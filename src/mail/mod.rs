@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bounce;
 pub mod classify;
 pub mod free_mail;
+pub mod header;
 pub mod names;
 pub mod order_mail;
 pub mod orders;

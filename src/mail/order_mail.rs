@@ -561,8 +561,9 @@ fn block_after(body: &str, headings: &[&str]) -> Option<Vec<String>> {
         if !headings.contains(&lower.as_str()) {
             continue;
         }
-        let block: Vec<String> = lines[i + 1..]
+        let block: Vec<String> = lines
             .iter()
+            .skip(i + 1)
             .map(|l| l.trim())
             .skip_while(|l| l.is_empty())
             .take_while(|l| !l.is_empty())
@@ -603,8 +604,9 @@ fn items(body: &str) -> Vec<String> {
         if name.is_empty() {
             continue;
         }
-        let qty = lines[i + 1..]
+        let qty = lines
             .iter()
+            .skip(i + 1)
             .take(4)
             .find_map(|l| {
                 let l = l.to_lowercase();

@@ -123,21 +123,25 @@ fn domain_of(addr: &str) -> &str {
 pub fn base_domain(domain: &str) -> String {
     let d = domain.trim().trim_end_matches('.').to_lowercase();
     let labels: Vec<&str> = d.split('.').filter(|l| !l.is_empty()).collect();
-    let n = labels.len();
-    if n <= 2 {
+    let [.., sld, tld] = labels.as_slice() else {
+        return labels.join(".");
+    };
+    if labels.len() == 2 {
         return labels.join(".");
     }
-    let sld = labels[n - 2];
-    let take = if labels[n - 1].len() == 2
+    let take = if tld.len() == 2
         && matches!(
-            sld,
+            *sld,
             "co" | "com" | "org" | "net" | "ac" | "gov" | "edu" | "or" | "ne"
         ) {
         3
     } else {
         2
     };
-    labels[n - take..].join(".")
+    labels
+        .get(labels.len() - take..)
+        .unwrap_or(&labels)
+        .join(".")
 }
 
 /// A weak signal, with what the pairing rule needs to know.

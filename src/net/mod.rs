@@ -25,6 +25,20 @@ pub const IO_TIMEOUT: Duration = Duration::from_secs(60);
 /// or broken server cannot make us buffer without end.
 const MAX_LINE: usize = 64 * 1024;
 
+/// Back-off before the next automatic retry of a network job (a reply over SMTP, a flag or
+/// move over IMAP) after `attempts` failed attempts: 1, 2, 5, 10, 30 minutes, then hourly.
+pub fn retry_delay(attempts: u32) -> chrono::Duration {
+    use chrono::Duration as D;
+    match attempts {
+        0 | 1 => D::minutes(1),
+        2 => D::minutes(2),
+        3 => D::minutes(5),
+        4 => D::minutes(10),
+        5 => D::minutes(30),
+        _ => D::hours(1),
+    }
+}
+
 /// Why a connection could not be made. Messages read "cannot …" and name the host; they never
 /// contain a password (none is known here).
 #[derive(Debug, thiserror::Error)]

@@ -219,7 +219,12 @@ pub fn read_orders(
         match read_row(format, &row, mapping, tz) {
             Ok(None) => {}
             Ok(Some(order)) => match index.get(&order.number) {
-                Some(&at) => merge(&mut orders[at], order),
+                // `index` holds positions in `orders`, which only grows.
+                Some(&at) => {
+                    if let Some(known) = orders.get_mut(at) {
+                        merge(known, order);
+                    }
+                }
                 None => {
                     index.insert(order.number.clone(), orders.len());
                     orders.push(order);

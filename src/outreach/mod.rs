@@ -15,3 +15,23 @@ pub mod rate;
 pub mod runner;
 pub mod select;
 pub mod value;
+
+/// "40 recipients: 38 sent, 1 failed, 1 bounced, 5 replied; 2 to write yourself".
+pub fn counts_line(n: &crate::store::outreach::CampaignCounts) -> String {
+    let going = n.recipients - n.held - n.removed.min(n.recipients - n.held);
+    let mut parts = vec![format!("{} sent", n.sent)];
+    if n.waiting > 0 {
+        parts.push(format!("{} waiting", n.waiting));
+    }
+    parts.push(format!("{} failed", n.failed));
+    if n.uncertain > 0 {
+        parts.push(format!("{} uncertain", n.uncertain));
+    }
+    parts.push(format!("{} bounced", n.bounced));
+    parts.push(format!("{} replied", n.replied));
+    let mut line = format!("{going} to send: {}", parts.join(", "));
+    if n.held > 0 {
+        line.push_str(&format!("; {} to write yourself", n.held));
+    }
+    line
+}

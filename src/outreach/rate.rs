@@ -104,9 +104,9 @@ pub fn pace(log: &[i64], limits: Limits, now_ms: i64) -> Pace {
         .collect();
     day.sort_unstable();
     let per_day = limits.per_day.max(1) as usize;
-    if day.len() >= per_day {
-        // The oldest attempts that must leave the day first.
-        let until = day[day.len() - per_day] + DAY_MS;
+    // With `per_day` or more attempts in the day, the oldest that must leave it first.
+    if let Some(&oldest) = day.len().checked_sub(per_day).and_then(|i| day.get(i)) {
+        let until = oldest + DAY_MS;
         return Pace::Wait {
             until_ms: until.max(now_ms + 1),
             daily: true,
@@ -119,8 +119,12 @@ pub fn pace(log: &[i64], limits: Limits, now_ms: i64) -> Pace {
         .collect();
     let per_minute = limits.per_minute.max(1) as usize;
     let mut until = now_ms;
-    if minute.len() >= per_minute {
-        until = until.max(minute[minute.len() - per_minute] + MINUTE_MS);
+    if let Some(&oldest) = minute
+        .len()
+        .checked_sub(per_minute)
+        .and_then(|i| minute.get(i))
+    {
+        until = until.max(oldest + MINUTE_MS);
     }
     if let Some(&last) = day.last() {
         until = until.max(last + limits.spacing_ms());

@@ -88,19 +88,17 @@ pub fn choose(orders: &[(OrderRow, Option<String>)], sel: &Selection) -> Vec<Can
         if !(sel.matches(o) || (listed(&addr) && !sel.by_orders())) {
             continue;
         }
-        let c = match out.iter_mut().position(|c| c.addr == addr) {
-            Some(i) => &mut out[i],
-            None => {
-                out.push(Candidate {
-                    addr: addr.clone(),
-                    name: None,
-                    orders: Vec::new(),
-                    items: Vec::new(),
-                    country: None,
-                });
-                let last = out.len() - 1;
-                &mut out[last]
-            }
+        if !out.iter().any(|c| c.addr == addr) {
+            out.push(Candidate {
+                addr: addr.clone(),
+                name: None,
+                orders: Vec::new(),
+                items: Vec::new(),
+                country: None,
+            });
+        }
+        let Some(c) = out.iter_mut().find(|c| c.addr == addr) else {
+            continue;
         };
         if !c.orders.contains(&o.number) {
             c.orders.push(o.number.clone());

@@ -21,28 +21,31 @@ pub enum DayRun {
 /// is always shown, even when quiet, so the series ends where the period ends.
 pub fn compact(per_day: &[(NaiveDate, usize)]) -> Vec<DayRun> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < per_day.len() {
-        let (day, n) = per_day[i];
-        let last = per_day.len() - 1;
-        if n > 0 || i == last {
+    // Today always shows on its own, after the days before it.
+    let Some((&(today, today_n), before)) = per_day.split_last() else {
+        return out;
+    };
+    let mut rest = before;
+    let mut leading = true;
+    while let Some((&(day, n), tail)) = rest.split_first() {
+        if n > 0 {
             out.push(DayRun::Day(day, n));
-            i += 1;
+            rest = tail;
+            leading = false;
             continue;
         }
-        // A quiet run, today excluded (today always shows on its own).
-        let mut j = i;
-        while j < last && per_day[j].1 == 0 {
-            j += 1;
-        }
-        let len = j - i;
-        if i == 0 || len >= FOLD_QUIET {
-            out.push(DayRun::Quiet(day, per_day[j - 1].0));
+        // A quiet run (today excluded).
+        let len = rest.iter().take_while(|(_, n)| *n == 0).count();
+        let (run, after) = rest.split_at_checked(len).unwrap_or((rest, &[]));
+        if leading || len >= FOLD_QUIET {
+            out.push(DayRun::Quiet(day, run.last().map_or(day, |&(d, _)| d)));
         } else {
-            out.extend(per_day[i..j].iter().map(|&(d, n)| DayRun::Day(d, n)));
+            out.extend(run.iter().map(|&(d, n)| DayRun::Day(d, n)));
         }
-        i = j;
+        rest = after;
+        leading = false;
     }
+    out.push(DayRun::Day(today, today_n));
     out
 }
 

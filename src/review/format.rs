@@ -5,8 +5,8 @@ use super::stats::{Spread, Stats};
 use super::{OverdueReport, ReportItem};
 use crate::deadline::{self, Calendar};
 use crate::human_time::{self, count};
-use crate::layout::fit;
 use crate::mail::sanitize;
+use crate::text::fit;
 use chrono::{Datelike, Duration};
 use std::fmt::Write;
 
@@ -267,8 +267,8 @@ pub fn stats_text(s: &Stats, days: u32, cal: &Calendar) -> String {
     }
     let _ = writeln!(out, "\nBUSIEST WEEKDAYS");
     let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    for (i, n) in s.by_weekday.iter().enumerate() {
-        let _ = writeln!(out, "  {}  {:>4}", names[i], n);
+    for (name, n) in names.iter().zip(&s.by_weekday) {
+        let _ = writeln!(out, "  {}  {:>4}", name, n);
     }
     let _ = writeln!(out, "\nBUSIEST HOURS");
     let mut hours: Vec<(usize, usize)> = s

@@ -13,6 +13,30 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
 use stats::{StatConversation, StatMessage, StatPromise, Stats};
 
+/// The store's row is the statistics' message minus the conversation it is grouped by: one
+/// conversion, so a field added to both cannot be forgotten on the way.
+impl From<&crate::store::StatRow> for StatMessage {
+    fn from(row: &crate::store::StatRow) -> Self {
+        StatMessage {
+            received_at: row.received_at,
+            is_shop: row.is_shop,
+            kept_out: row.kept_out,
+            history: row.history,
+            answered_flag: row.answered_flag,
+            removed: row.removed,
+        }
+    }
+}
+
+impl From<&crate::store::PromiseRow> for StatPromise {
+    fn from(p: &crate::store::PromiseRow) -> Self {
+        StatPromise {
+            made_at: p.made_at,
+            due_at: p.due_at,
+        }
+    }
+}
+
 /// Loads every conversation active since `since`, one message per Message-ID (a reply that is
 /// both in INBOX and Sent counts once), in the shape [`stats::compute`] takes.
 pub fn load_stat_conversations(
@@ -27,10 +51,7 @@ pub fn load_stat_conversations(
         promises
             .entry(p.conversation_id)
             .or_default()
-            .push(StatPromise {
-                made_at: p.made_at,
-                due_at: p.due_at,
-            });
+            .push(StatPromise::from(&p));
     }
     // Rows come ordered by conversation, then arrival.
     for row in store.stat_rows(since)? {
@@ -43,14 +64,7 @@ pub fn load_stat_conversations(
             });
         }
         if let Some(conv) = out.last_mut() {
-            conv.messages.push(StatMessage {
-                received_at: row.received_at,
-                is_shop: row.is_shop,
-                kept_out: row.kept_out,
-                history: row.history,
-                answered_flag: row.answered_flag,
-                removed: row.removed,
-            });
+            conv.messages.push(StatMessage::from(&row));
         }
     }
     Ok(out)

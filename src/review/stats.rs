@@ -90,7 +90,11 @@ impl Spread {
         let rank = |p: usize| {
             let n = values.len();
             let idx = (p * n).div_ceil(100).max(1) - 1;
-            values[idx.min(n - 1)]
+            values
+                .get(idx)
+                .or(values.last())
+                .copied()
+                .unwrap_or_default()
         };
         Some(Spread {
             count: values.len(),
@@ -241,8 +245,16 @@ pub fn compute(
             st.customer_messages += 1;
             let local = m.received_at.with_timezone(&cal.tz);
             *per_day.entry(local.date_naive()).or_default() += 1;
-            st.by_weekday[local.weekday().num_days_from_monday() as usize] += 1;
-            st.by_hour[local.hour() as usize] += 1;
+            // Weekday 0..7 and hour 0..24 are within the arrays' lengths.
+            if let Some(c) = st
+                .by_weekday
+                .get_mut(local.weekday().num_days_from_monday() as usize)
+            {
+                *c += 1;
+            }
+            if let Some(c) = st.by_hour.get_mut(local.hour() as usize) {
+                *c += 1;
+            }
         }
 
         let requests = requests_of(&msgs, conv.manual_answered_at);

@@ -119,7 +119,7 @@ pub fn complete(typed: &str) -> (String, Vec<String>) {
         return (typed_str, names);
     };
     let mut common = first.clone();
-    for n in &names[1..] {
+    for n in names.iter().skip(1) {
         while !n.starts_with(&common) {
             common.pop();
         }

@@ -139,9 +139,8 @@ pub fn message_to_answer(store: &Store, id: ConversationId) -> Result<MessageRow
             );
         }
         let numbers = store.duplicate_numbers(id)?;
-        if numbers.len() >= 2 {
-            let labels: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
-            let (last, rest) = labels.split_last().unwrap_or((&labels[0], &[]));
+        let labels: Vec<String> = numbers.iter().map(|n| format!("#{n}")).collect();
+        if let Some((last, rest)) = labels.split_last().filter(|(_, rest)| !rest.is_empty()) {
             msg.subject = format!("Your orders {} and {last}", rest.join(", "));
         }
     }

@@ -14,5 +14,4 @@ pub mod lease;
 pub mod outbox;
 pub mod readable;
 pub mod smtp;
-mod smtp_oauth;
 pub mod worker;

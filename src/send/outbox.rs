@@ -29,11 +29,13 @@
 //! in_reply_to_msgid, to_addr, subject, raw, message_id UNIQUE, state, attempts, last_error,
 //! created_at, updated_at, sent_at, follow_up_at, retry_at, lease)`; times are unix seconds.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::compose::Composed;
 use super::lease::{self, Probe};
+/// One back-off for every network job (issue 25): the IMAP jobs' and these share it.
+pub use crate::net::retry_delay;
 use crate::sync::jobs;
 
 /// Where a reply is in its life.
@@ -677,19 +679,6 @@ pub fn next_retry(conn: &Connection) -> Result<Option<DateTime<Utc>>, OutboxErro
     )
     .ctx("find the next retry")
     .map(|t| t.map(from_ts))
-}
-
-/// Back-off before the next automatic retry after `attempts` failed attempts:
-/// 1, 2, 5, 10, 30 minutes, then hourly.
-pub fn retry_delay(attempts: u32) -> Duration {
-    match attempts {
-        0 | 1 => Duration::minutes(1),
-        2 => Duration::minutes(2),
-        3 => Duration::minutes(5),
-        4 => Duration::minutes(10),
-        5 => Duration::minutes(30),
-        _ => Duration::hours(1),
-    }
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ pub struct Answers {
     pub sent_folder: Option<String>,
     /// Where the store goes; default: the XDG data folder.
     pub store: Option<PathBuf>,
+    /// Share marks with the other copies of shopinbox on this mailbox under this name (the
+    /// name they show, "Anna is replying"); `[sharing]` in the config. Default: not shared.
+    pub sharing_name: Option<String>,
 }
 
 impl Answers {
@@ -99,7 +102,8 @@ impl Answers {
             smtp_security,
             ca_file,
             sent_folder,
-            store
+            store,
+            sharing_name
         )
     }
 }
@@ -167,6 +171,8 @@ pub struct Plan {
     /// Given, or found by the login check; `None`: found at each sync.
     pub sent_folder: Option<String>,
     pub store: Option<PathBuf>,
+    /// `[sharing] name`: marks are shared under this name; `None`: kept on this computer.
+    pub sharing: Option<String>,
 }
 
 /// The default business days and hours setup offers.
@@ -308,6 +314,16 @@ pub fn resolve(a: &Answers, system_tz: Option<&str>) -> Result<Plan, String> {
     }
     let (imap, smtp) = servers(a, preset, &email)?;
     let login = login(a, preset)?;
+    let sharing = match a.sharing_name.as_deref().map(str::trim) {
+        None => None,
+        Some(n) if n.is_empty() || n.chars().any(char::is_control) => {
+            return Err(format!(
+                "sharing_name = {n:?} is empty or holds control characters; give the name the \
+                 other copies should show for this one, e.g. \"Anna\""
+            ))
+        }
+        Some(n) => Some(n.to_string()),
+    };
     let username = a
         .username
         .clone()
@@ -333,6 +349,7 @@ pub fn resolve(a: &Answers, system_tz: Option<&str>) -> Result<Plan, String> {
         login,
         sent_folder: a.sent_folder.clone().filter(|s| !s.trim().is_empty()),
         store: a.store.clone(),
+        sharing,
     })
 }
 

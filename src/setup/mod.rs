@@ -37,7 +37,7 @@ pub struct SetupArgs {
     /// country, region, open, close, username, password_keyring = true (the password on
     /// standard input) | password_command | password_env | token_command | oauth2_client_id (+
     /// oauth2_client_secret), imap_host, imap_port, imap_security, smtp_host, smtp_port,
-    /// smtp_security, ca_file, sent_folder, store).
+    /// smtp_security, ca_file, sent_folder, store, sharing_name).
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// The shop's address; recognises the provider from it.
@@ -95,6 +95,10 @@ pub struct SetupArgs {
     /// An extra CA certificate (PEM) to trust, for a server with its own CA.
     #[arg(long, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
+    /// Share marks with the other copies of shopinbox on this mailbox under this name (the
+    /// name they show for this one, e.g. "Anna").
+    #[arg(long, value_name = "NAME")]
+    pub sharing_name: Option<String>,
     /// Write the config without logging in to the servers first.
     #[arg(long)]
     pub no_check: bool,
@@ -124,6 +128,7 @@ impl SetupArgs {
             smtp_port: self.smtp_port,
             smtp_security: self.smtp_security.clone(),
             ca_file: self.ca_file.clone(),
+            sharing_name: self.sharing_name.clone(),
             ..Answers::default()
         }
     }

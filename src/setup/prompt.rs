@@ -611,8 +611,33 @@ fn ask(prev: &Answers, system_tz: Option<&str>, out: &mut dyn Write) -> anyhow::
             a_time,
         )?);
     }
+    a.sharing_name = ask_sharing(prev)?;
     ask_login(preset, prev, &mut a, out)?;
     Ok(a)
+}
+
+/// Whether the marks are shared with other copies on this mailbox, and under which name (the
+/// one the others show, "Anna is replying"); default: this computer's name.
+fn ask_sharing(prev: &Answers) -> anyhow::Result<Option<String>> {
+    let shared = asked(
+        Confirm::new("Do other people or computers use shopinbox on this mailbox too?")
+            .with_default(prev.sharing_name.is_some())
+            .with_help_message("then your marks are shared with them and they see who is replying")
+            .prompt(),
+    )?;
+    if !shared {
+        return Ok(None);
+    }
+    let default = prev
+        .sharing_name
+        .clone()
+        .unwrap_or_else(crate::config::default_installation_name);
+    Ok(Some(text(
+        "The name the others see for this copy:",
+        Some(&default),
+        "e.g. your first name, or \"Anna's laptop\"",
+        not_empty,
+    )?))
 }
 
 /// What to do after a failed login check.

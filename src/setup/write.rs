@@ -182,6 +182,13 @@ pub fn render(plan: &Plan) -> String {
 
     out.push_str("[smtp]\n# The server replies are sent through.\n");
     server(&mut out, "smtp", &plan.smtp, plan);
+    if let Some(name) = &plan.sharing {
+        out.push_str(
+            "\n[sharing]\n# Your marks are shared with the other copies of shopinbox on this mailbox,\n\
+             # through a hidden folder on the IMAP server; they show this copy's changes as `name`.\n",
+        );
+        out.push_str(&format!("enabled = true\nname = {}\n", quote(name)));
+    }
     out.push_str(
         "\n[templates]\n# Reply templates: templates/ next to this file (setup wrote the starter set).\n\
          # dir = \"templates\"\n",
@@ -337,6 +344,23 @@ mod tests {
             "{text}"
         );
         assert!(text.matches("\n#").count() > 15, "commented:\n{text}");
+    }
+
+    #[test]
+    fn the_sharing_name_turns_sharing_on_and_round_trips() {
+        assert_eq!(load(&resolve(&answers(), None).unwrap()).sharing, None);
+        let shared = Answers {
+            sharing_name: Some(" Anna \"the helper\" ".into()),
+            ..answers()
+        };
+        let cfg = load(&resolve(&shared, None).unwrap());
+        assert_eq!(cfg.sharing.as_deref(), Some("Anna \"the helper\""));
+        let blank = Answers {
+            sharing_name: Some("  ".into()),
+            ..answers()
+        };
+        let why = resolve(&blank, None).unwrap_err();
+        assert!(why.contains("sharing_name"), "{why}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::convert::secs;
 use super::error::{Ctx, StoreError};
-use super::local::{ANSWERED_SQL, SNOOZE_SQL};
+use super::marks::{ANSWERED_SQL, SNOOZE_SQL};
 use super::refresh::{load_rules, recompute};
 use super::shared::{at_value, journal_thread};
 use super::types::ConversationId;

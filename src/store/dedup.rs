@@ -39,7 +39,7 @@ pub fn content_key(raw: &[u8]) -> Vec<u8> {
         if in_header {
             if line.is_empty() {
                 in_header = false;
-            } else if line[0] == b' ' || line[0] == b'\t' {
+            } else if line.starts_with(b" ") || line.starts_with(b"\t") {
                 if skipping {
                     continue;
                 }
@@ -57,12 +57,14 @@ pub fn content_key(raw: &[u8]) -> Vec<u8> {
 }
 
 fn is_bookkeeping(line: &[u8]) -> bool {
-    let Some(colon) = line.iter().position(|&b| b == b':') else {
+    let Some(field) = line
+        .split(|&b| b == b':')
+        .next()
+        .filter(|f| f.len() < line.len())
+    else {
         return false;
     };
-    let name = String::from_utf8_lossy(&line[..colon])
-        .trim()
-        .to_ascii_lowercase();
+    let name = String::from_utf8_lossy(field).trim().to_ascii_lowercase();
     BOOKKEEPING.contains(&name.as_str())
 }
 

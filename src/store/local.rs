@@ -4,6 +4,7 @@
 
 use super::convert::{opt_time, secs, time};
 use super::error::{Ctx, StoreError};
+use super::marks::{ANSWERED_SQL, SNOOZE_SQL};
 use super::queries::{conversation_row, CONV_COLS};
 use super::refresh::{load_rules, recompute};
 use super::shared::{at_value, journal, journal_thread};
@@ -14,14 +15,6 @@ use crate::shared::{ItemKey, Value};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeSet;
-
-/// Sets (or clears, with NULL) the manual answered mark of conversation ?1.
-pub(super) const ANSWERED_SQL: &str =
-    "UPDATE conversations SET manual_answered_at = ?2 WHERE id = ?1";
-/// Snoozes conversation ?1 until ?2 (NULL: back now); a newer customer message wakes it.
-pub(super) const SNOOZE_SQL: &str = "UPDATE conversations SET snoozed_until = ?2,
-         snoozed_after = CASE WHEN ?2 IS NULL THEN NULL ELSE last_at END
-     WHERE id = ?1";
 
 /// Normalize a rule value; `Err` explains why it cannot be a rule.
 fn rule_value(kind: RuleKind, value: &str) -> Result<String, &'static str> {
@@ -495,7 +488,11 @@ impl Store {
             })
             .ctx("read a customer's first name")?
             .flatten();
-        Ok(greeting_name(corrected, display_name, addr))
+        Ok(crate::mail::names::greeting_name(
+            corrected,
+            display_name,
+            addr,
+        ))
     }
 
     /// Correct the first name used in greetings (`None` goes back to the guess).
@@ -641,17 +638,6 @@ pub(super) fn recompute_for_rule(
         recompute(tx, ctx, &rules, id)?;
     }
     Ok(())
-}
-
-/// The owner's correction wins over the guess from the display name or address.
-pub fn greeting_name(
-    corrected: Option<String>,
-    display_name: Option<&str>,
-    addr: &str,
-) -> Option<String> {
-    corrected
-        .filter(|n| !n.trim().is_empty())
-        .or_else(|| crate::mail::names::first_name(display_name, addr))
 }
 
 #[cfg(test)]

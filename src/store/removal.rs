@@ -5,7 +5,7 @@
 //! kept as history, marked `removed_at`: it stays in the conversation, the customer's history
 //! and search. When the same message is seen on the server again (moved between synced
 //! folders, or re-fetched after a UIDVALIDITY reset), ingest brings the row back
-//! (`ingest::revive`) instead of storing it twice.
+//! (`ingest::insert::revive`) instead of storing it twice.
 
 use super::convert::secs;
 use super::error::{Ctx, StoreError};

@@ -54,12 +54,12 @@ pub fn fts_queries(input: &str) -> Option<FtsQueries> {
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .collect();
-    let last = words.len().checked_sub(1)?;
+    let last = *words.last()?;
     let one_ascii = |w: &str| {
         let mut chars = w.chars();
         matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii())
     };
-    let prefix_last = !input.ends_with(char::is_whitespace) && !one_ascii(words[last]);
+    let prefix_last = !input.ends_with(char::is_whitespace) && !one_ascii(last);
     let exact = words
         .iter()
         .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
@@ -125,7 +125,7 @@ impl Store {
             }
             // The subject/sender matches among the newest window (all of them if fewer).
             let bound = match newest.len() {
-                n if n >= WINDOW => newest[n - 1],
+                n if n >= WINDOW => newest.last().copied().unwrap_or(0),
                 _ => 0,
             };
             let head_query = format!("{HEAD_COLUMNS} : ({q})");

@@ -13,6 +13,7 @@ const NODE_KEY: &str = "shared_node";
 const NAME_KEY: &str = "shared_name";
 const CLOCK_KEY: &str = "shared_clock";
 pub(super) const SEEDED_KEY: &str = "shared_seeded";
+pub(super) const ENABLED_KEY: &str = "shared_enabled";
 
 /// This installation's id: random, made once per store, part of every timestamp it issues.
 pub(super) fn node(conn: &Connection) -> Result<String, StoreError> {
@@ -37,30 +38,7 @@ fn last_clock(conn: &Connection) -> Result<Hlc, StoreError> {
         .unwrap_or_else(|| Hlc::zero(&node)))
 }
 
-/// The Message-ID naming a conversation in shared marks: its first message's (see
-/// docs/shared-state.md). `None` for a conversation without any Message-ID: its marks stay
-/// local.
-pub(super) fn thread_key(
-    conn: &Connection,
-    id: ConversationId,
-) -> Result<Option<String>, StoreError> {
-    conn.prepare_cached(
-        "SELECT message_id FROM messages WHERE conversation_id = ?1 AND message_id IS NOT NULL
-         ORDER BY received_at, id LIMIT 1",
-    )
-    .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
-    .ctx("find a conversation's Message-ID")
-}
-
-/// The conversation a shared mark names, if its mail is here.
-pub(super) fn conversation_of(
-    conn: &Connection,
-    thread: &str,
-) -> Result<Option<ConversationId>, StoreError> {
-    conn.prepare_cached("SELECT conversation_id FROM message_ids WHERE message_id = ?1")
-        .and_then(|mut st| st.query_row([thread], |r| r.get(0)).optional())
-        .ctx("find the conversation of a shared mark")
-}
+pub(super) use super::threading::{conversation_of, thread_key};
 
 /// Journal a local change in the caller's transaction: the next timestamp, the change, and
 /// the item's new winning value. Returns the change's timestamp.
@@ -69,6 +47,19 @@ pub(super) fn journal(
     now: chrono::DateTime<chrono::Utc>,
     item: ItemKey,
     value: Value,
+) -> Result<String, StoreError> {
+    journal_as(conn, now, item, value, true)
+}
+
+/// [`journal`]; `win: false` sends the change to the other copies without making it this
+/// copy's current value (a claim made while another copy's claim is in force: this copy keeps
+/// showing, and warning about, the other one).
+pub(super) fn journal_as(
+    conn: &Connection,
+    now: chrono::DateTime<chrono::Utc>,
+    item: ItemKey,
+    value: Value,
+    win: bool,
 ) -> Result<String, StoreError> {
     let hlc = Hlc::tick(&last_clock(conn)?, now.timestamp_millis()).encode();
     meta_set(conn, CLOCK_KEY, &hlc)?;
@@ -80,9 +71,64 @@ pub(super) fn journal(
         item,
         value,
     };
-    log_change(conn, &change, true)?;
-    put_item(conn, &change, true)?;
+    // Without sharing only the item's current value is kept (one row per item), so nothing
+    // piles up; turning sharing on uploads those values once ([`catch_up`]).
+    if enabled(conn)? {
+        log_change(conn, &change, true)?;
+        super::keywords::queue(conn, &change)?;
+    }
+    if win {
+        put_item(conn, &change, true)?;
+    }
     Ok(hlc)
+}
+
+/// Whether this store shares its marks (`[sharing]` in the config, see `Store::set_sharing`).
+pub(super) fn enabled(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(meta_get(conn, ENABLED_KEY)?.as_deref() == Some("1"))
+}
+
+/// Sharing was just turned on: every item whose current value this installation wrote and
+/// that is not journaled yet becomes a pending change, once (the change keeps its timestamp,
+/// so a second run, or a set already on the server, adds nothing). Claims are left out: they
+/// are about a reply being written now, not a mark.
+pub(super) fn catch_up(conn: &Connection) -> Result<usize, StoreError> {
+    const ACTION: &str = "prepare the marks made without sharing";
+    let own = format!("%-{}", node(conn)?);
+    let rows: Vec<(String, String, String, i64, String)> = conn
+        .prepare(
+            "SELECT i.item, i.hlc, i.by, i.at, i.value FROM shared_items i
+             WHERE i.hlc LIKE ?1
+               AND NOT EXISTS (SELECT 1 FROM shared_changes c WHERE c.hlc = i.hlc)
+             ORDER BY i.hlc",
+        )
+        .and_then(|mut st| {
+            st.query_map([own], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect()
+        })
+        .ctx(ACTION)?;
+    let mut n = 0;
+    for (item, hlc, by, at, value) in rows {
+        let (Some(item), Some(value)) = (ItemKey::decode(&item), Value::decode(&value)) else {
+            continue;
+        };
+        if matches!(item, ItemKey::Claim { .. }) {
+            continue;
+        }
+        let c = Change {
+            hlc,
+            by,
+            at,
+            item,
+            value,
+        };
+        log_change(conn, &c, true)?;
+        super::keywords::queue(conn, &c)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Journal a conversation mark (nothing when the conversation has no Message-ID).
@@ -229,10 +275,10 @@ pub(super) fn apply_domain(
     };
     match (&c.item, conv) {
         (ItemKey::Snooze { .. }, Some(id)) => {
-            exec(super::local::SNOOZE_SQL, &[&id, &at])?;
+            exec(super::marks::SNOOZE_SQL, &[&id, &at])?;
         }
         (ItemKey::Answered { .. }, Some(id)) => {
-            exec(super::local::ANSWERED_SQL, &[&id, &at])?;
+            exec(super::marks::ANSWERED_SQL, &[&id, &at])?;
         }
         (ItemKey::Pulled { .. }, Some(id)) => {
             exec(

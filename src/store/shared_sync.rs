@@ -274,21 +274,59 @@ impl Store {
             .collect())
     }
 
+    /// The compaction snapshot of the state folder read up to `top` (UIDVALIDITY `uv`): every
+    /// item's winning change, under a set id naming both, so that it is never taken for
+    /// another.
+    pub fn snapshot_set(&mut self, uv: u32, top: u32) -> Result<ChangeSet, StoreError> {
+        let (node, name) = self.installation()?;
+        let changes = self.shared_snapshot()?;
+        Ok(ChangeSet::new(
+            format!("{node}-snapshot-{uv}-{top}"),
+            SetKind::Snapshot,
+            &node,
+            &name,
+            changes,
+        ))
+    }
+
     /// "I am replying to this conversation" (until `CLAIM_SECONDS` from now), shared with the
-    /// other copies at the next sync; `release` clears it (reply sent or abandoned).
+    /// other copies at the next sync; `release` clears it (reply abandoned). Claiming again
+    /// while this copy's claim is in force renews it: `until` moves, `since` (when the reply
+    /// was started, what the others show) stays.
     pub fn claim(&mut self, id: ConversationId, release: bool) -> Result<(), StoreError> {
         const ACTION: &str = "claim a conversation";
         let now = self.ctx.clock.now();
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        let Some(thread) = shared::thread_key(&tx, id)? else {
+            return Ok(());
+        };
+        let node = shared::node(&tx)?;
+        let item = ItemKey::Claim { thread };
+        let (own_since, other) = match shared::current(&tx, &item)? {
+            Some(Change {
+                hlc,
+                value: Value::Claim { since, until },
+                ..
+            }) if until > secs(now) => {
+                let own = hlc.ends_with(&format!("-{node}"));
+                (own.then_some(since), !own)
+            }
+            _ => (None, false),
+        };
+        // One claim per conversation is current: another copy's claim in force stays current
+        // here (so this copy keeps warning about it), and leaving a reply does not clear it.
+        if release && other {
+            return Ok(());
+        }
         let value = if release {
             Value::Clear
         } else {
             Value::Claim {
-                since: secs(now),
+                since: own_since.unwrap_or(secs(now)),
                 until: secs(now) + crate::shared::CLAIM_SECONDS,
             }
         };
-        let tx = self.conn.transaction().ctx(ACTION)?;
-        journal_thread(&tx, now, id, |thread| ItemKey::Claim { thread }, value)?;
+        shared::journal_as(&tx, now, item, value, !other)?;
         tx.commit().ctx(ACTION)?;
         Ok(())
     }
@@ -363,6 +401,51 @@ impl Store {
                 by: by.to_string(),
                 since,
             }))
+    }
+
+    /// Every conversation another copy is replying to now, with who and since when (the
+    /// inbox list and the conversation view show it). Claims are few: one per open reply.
+    pub fn claims_by_others(&self) -> Result<Vec<(ConversationId, Claim)>, StoreError> {
+        const ACTION: &str = "read who is replying elsewhere";
+        let node = meta_get(&self.conn, "shared_node")?.unwrap_or_default();
+        let now = secs(self.ctx.clock.now());
+        let rows: Vec<(String, String, String, i64, String)> = self
+            .conn
+            .prepare_cached(
+                r#"SELECT item, hlc, by, at, value FROM shared_items
+                   WHERE item LIKE '{"kind":"claim"%' AND value LIKE '{"type":"claim"%'"#,
+            )
+            .and_then(|mut st| {
+                st.query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect()
+            })
+            .ctx(ACTION)?;
+        let mut out = Vec::new();
+        for (item, hlc, by, at, value) in rows {
+            let (Some(item), Some(value)) = (ItemKey::decode(&item), Value::decode(&value)) else {
+                continue;
+            };
+            let Some(thread) = item.thread().map(str::to_string) else {
+                continue;
+            };
+            let c = Change {
+                hlc,
+                by,
+                at,
+                item,
+                value,
+            };
+            let Some((by, since)) = crate::shared::merge::active_claim(&c, &node, now) else {
+                continue;
+            };
+            if let Some(id) = shared::conversation_of(&self.conn, &thread)? {
+                let by = by.to_string();
+                out.push((id, Claim { by, since }));
+            }
+        }
+        Ok(out)
     }
 
     /// Statistics split by person (issue 26): for each installation name, the replies sent
@@ -620,15 +703,33 @@ fn finish(
 
 impl Store {
     /// Share marks with the other copies on this mailbox under `name` (`None`: keep them
-    /// local). The journal is kept either way, so turning sharing on later uploads it.
+    /// local). Without sharing, marks keep only their current value (no journal grows, and
+    /// what was pending is dropped: its value is kept with the item); turning sharing on
+    /// journals the current marks once, in the transaction that turns it on.
     pub fn set_sharing(&mut self, name: Option<&str>) -> Result<(), StoreError> {
-        let want = if name.is_some() { "1" } else { "0" };
-        if meta_get(&self.conn, "shared_enabled")?.as_deref() != Some(want) {
-            meta_set(&self.conn, "shared_enabled", want)?;
-        }
+        const ACTION: &str = "turn sharing on or off";
         if let Some(n) = name {
             self.set_installation_name(n)?;
         }
+        let want = if name.is_some() { "1" } else { "0" };
+        if meta_get(&self.conn, shared::ENABLED_KEY)?.as_deref() == Some(want) {
+            return Ok(());
+        }
+        let tx = self.conn.transaction().ctx(ACTION)?;
+        if name.is_some() {
+            shared::catch_up(&tx)?;
+        } else {
+            // Not part of a set yet, so not on the server: the item keeps the value, and
+            // `catch_up` journals it again if sharing comes back.
+            tx.execute(
+                "DELETE FROM shared_changes
+                 WHERE local = 1 AND uploaded_at IS NULL AND set_id IS NULL",
+                [],
+            )
+            .ctx(ACTION)?;
+        }
+        meta_set(&tx, shared::ENABLED_KEY, want)?;
+        tx.commit().ctx(ACTION)?;
         Ok(())
     }
 
@@ -645,6 +746,6 @@ impl Store {
     }
 
     pub fn sharing_enabled(&self) -> Result<bool, StoreError> {
-        Ok(meta_get(&self.conn, "shared_enabled")?.as_deref() == Some("1"))
+        shared::enabled(&self.conn)
     }
 }

@@ -1,6 +1,6 @@
 //! Shared state between two stores (issue 26), without a server: change sets built by one
 //! store's upload job are read by the other. The wire itself is tested against Dovecot in
-//! tests/shared_state.rs.
+//! tests/it/shared_state.rs.
 
 use super::*;
 use crate::clock::Clock;
@@ -279,6 +279,53 @@ fn a_claim_warns_the_other_copy_until_it_expires_or_is_released() {
 }
 
 #[test]
+fn a_renewed_claim_outlives_its_first_until_and_keeps_its_since() {
+    let (mut a, mut b) = (store("Anna"), store("Ben"));
+    let ca = mail(&mut a);
+    let cb = mail(&mut b);
+    a.claim(ca[0], false).unwrap();
+    // Anna is still writing after four minutes: her copy renews the claim.
+    set_clock(&mut a, t0() + Duration::minutes(4));
+    a.claim(ca[0], false).unwrap();
+    b.read_sets(&upload(&mut a), None).unwrap();
+    // Past the first claim's `until`, Ben is still warned, with when Anna started.
+    set_clock(&mut b, t0() + Duration::minutes(7));
+    let claim = b.claim_by_other(cb[0]).unwrap().unwrap();
+    assert_eq!((claim.by.as_str(), claim.since), ("Anna", t0().timestamp()));
+    // Not renewed any more (her copy died): it ends five minutes after the renewal.
+    set_clock(&mut b, t0() + Duration::minutes(9));
+    assert_eq!(b.claim_by_other(cb[0]).unwrap(), None);
+    // A claim after the last one lapsed is a new reply: a new `since`.
+    set_clock(&mut a, t0() + Duration::minutes(20));
+    a.claim(ca[0], false).unwrap();
+    b.read_sets(&upload(&mut a), None).unwrap();
+    set_clock(&mut b, t0() + Duration::minutes(21));
+    let claim = b.claim_by_other(cb[0]).unwrap().unwrap();
+    assert_eq!(claim.since, (t0() + Duration::minutes(20)).timestamp());
+}
+
+#[test]
+fn a_second_claim_does_not_hide_the_first_and_both_copies_are_warned() {
+    let (mut a, mut b) = (store("Anna"), store("Ben"));
+    let ca = mail(&mut a);
+    let cb = mail(&mut b);
+    a.claim(ca[0], false).unwrap();
+    b.read_sets(&upload(&mut a), None).unwrap();
+    // Ben opens a reply too: he is still warned about Anna (at `y` as well)...
+    set_clock(&mut b, t0() + Duration::minutes(1));
+    b.claim(cb[0], false).unwrap();
+    let why = b.reply_conflict(cb[0]).unwrap().unwrap();
+    assert!(why.starts_with("Anna is replying"), "{why}");
+    // ...and Anna learns that Ben is.
+    set_clock(&mut a, t0() + Duration::minutes(1));
+    a.read_sets(&upload(&mut b), None).unwrap();
+    assert_eq!(a.claim_by_other(ca[0]).unwrap().unwrap().by, "Ben");
+    // Ben leaving his reply does not clear Anna's claim on his copy.
+    b.claim(cb[0], true).unwrap();
+    assert_eq!(b.claim_by_other(cb[0]).unwrap().unwrap().by, "Anna");
+}
+
+#[test]
 fn marks_for_mail_not_here_yet_apply_when_it_arrives() {
     let (mut a, mut b) = (store("Anna"), store("Ben"));
     let ca = mail(&mut a);
@@ -330,10 +377,17 @@ fn marks_made_before_sharing_are_journaled_once() {
             )
             .unwrap();
     }
-    let s = Store::open(&path, ctx.clone()).unwrap();
+    let mut s = Store::open(&path, ctx.clone()).unwrap();
+    assert_eq!(
+        s.shared_pending().unwrap(),
+        0,
+        "sharing is off: nothing queued"
+    );
+    s.set_sharing(Some("Anna")).unwrap();
     assert_eq!(s.shared_pending().unwrap(), 2);
     drop(s);
     let mut s = Store::open(&path, ctx).unwrap();
+    s.set_sharing(Some("Anna")).unwrap();
     assert_eq!(s.shared_pending().unwrap(), 2, "seeded once only");
     let mut b = store("Ben");
     mail(&mut b);
@@ -405,4 +459,119 @@ fn who_did_what_is_counted_by_person() {
         })
         .collect();
     assert_eq!(words, vec!["Anna started a reply", "Anna sent a reply"]);
+}
+
+fn journal_rows(s: &Store) -> i64 {
+    s.conn
+        .query_row("SELECT count(*) FROM shared_changes", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn without_sharing_no_journal_grows_and_turning_it_on_uploads_current_marks_once() {
+    let mut a = store("Anna");
+    let ca = mail(&mut a);
+    a.set_sharing(None).unwrap();
+    // 100 changes to two items while sharing is off: only their current values are kept.
+    for i in 0..50 {
+        a.snooze(ca[0], Some(t0() + Duration::days(1 + i))).unwrap();
+        a.set_first_name("c2@example.net", Some(&format!("Name{i}")))
+            .unwrap();
+    }
+    a.snooze(ca[1], Some(t0() + Duration::days(3))).unwrap();
+    a.snooze(ca[1], None).unwrap();
+    assert_eq!(journal_rows(&a), 0, "nothing piles up while sharing is off");
+    assert_eq!(a.shared_pending().unwrap(), 0);
+
+    a.set_sharing(Some("Anna")).unwrap();
+    // Each item once, with its current value (the cleared snooze as a tombstone).
+    assert_eq!(a.shared_pending().unwrap(), 3);
+    a.set_sharing(Some("Anna")).unwrap();
+    assert_eq!(
+        a.shared_pending().unwrap(),
+        3,
+        "turning it on again adds nothing"
+    );
+    let sets = upload(&mut a);
+    assert_eq!(sets.iter().map(|s| s.changes.len()).sum::<usize>(), 3);
+    let mut b = store("Ben");
+    mail(&mut b);
+    b.read_sets(&sets, None).unwrap();
+    assert_eq!(marks(&a), marks(&b));
+
+    // Off and on again: only what changed in between goes up, and nothing twice.
+    a.set_sharing(None).unwrap();
+    a.snooze(ca[2], Some(t0() + Duration::days(9))).unwrap();
+    a.set_sharing(Some("Anna")).unwrap();
+    let sets = upload(&mut a);
+    assert_eq!(sets.iter().map(|s| s.changes.len()).sum::<usize>(), 1);
+    b.read_sets(&sets, None).unwrap();
+    assert_eq!(marks(&a), marks(&b));
+
+    // Changes queued but not uploaded when sharing goes off are dropped from the queue, and
+    // their items come back when it is turned on.
+    a.snooze(ca[0], None).unwrap();
+    assert_eq!(a.shared_pending().unwrap(), 1);
+    a.set_sharing(None).unwrap();
+    assert_eq!(a.shared_pending().unwrap(), 0);
+    a.set_sharing(Some("Anna")).unwrap();
+    let sets = upload(&mut a);
+    assert_eq!(sets.iter().map(|s| s.changes.len()).sum::<usize>(), 1);
+    b.read_sets(&sets, None).unwrap();
+    assert_eq!(marks(&a), marks(&b));
+}
+
+#[test]
+fn a_duplicate_dismissed_on_a_is_dismissed_on_b_after_one_read() {
+    let ctx = || {
+        let mut ctx = crate::config::Config::demo().shop_context(Clock::fixed(
+            Utc.with_ymd_and_hms(2025, 6, 3, 12, 0, 0).unwrap(),
+        ));
+        ctx.proactive.shop.name = "Alphx".into();
+        ctx
+    };
+    let order = |number: u32, minute: u32, uid: u32| {
+        let raw = format!(
+            "Authentication-Results: mx.alphx.shop; dkim=pass header.d=shopify.com header.s=s1\r\n\
+             From: Shopify <mailer@shopify.com>\r\nTo: hello@alphx.shop\r\n\
+             Subject: [Alphx] Order #{number} placed by Jane Doe\r\n\
+             Message-ID: <order-{number}@shopify.com>\r\n\r\n\
+             Order summary\r\nSpeckled pasta plates (set of 4) x 1\r\n\r\nTotal: €64.00\r\n\r\n\
+             Customer\r\nJane Doe\r\njane.doe.83@outlook.com\r\n"
+        );
+        NewMessage {
+            location: Location::new("INBOX", 1, uid),
+            parsed: parse_message(raw.as_bytes()),
+            raw: raw.into_bytes(),
+            received_at: Utc.with_ymd_and_hms(2025, 6, 3, 7, minute, 0).unwrap(),
+            flags: Vec::new(),
+        }
+    };
+    let copy = |name: &str| {
+        let mut s = Store::open_in_memory(ctx()).unwrap();
+        s.set_sharing(Some(name)).unwrap();
+        s.ingest(vec![order(1047, 0, 1), order(1048, 20, 2)], None)
+            .unwrap();
+        s
+    };
+    let needs = |s: &Store| {
+        s.list(View::NeedsReply, s.ctx.clock.now(), 0, 10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    let (mut a, mut b) = (copy("Anna"), copy("Ben"));
+    let dup = needs(&a);
+    assert_eq!(dup.len(), 1, "one duplicate-order item");
+    assert_eq!(needs(&b).len(), 1);
+    assert!(a.dismiss_duplicate(dup[0]).unwrap());
+    let sets = upload(&mut a);
+    assert_eq!(sets.len(), 1);
+    assert!(sets[0]
+        .changes
+        .iter()
+        .any(|c| matches!(c.item, crate::shared::ItemKey::DuplicateDismissed { .. })));
+    b.read_sets(&sets, None).unwrap();
+    assert!(needs(&b).is_empty(), "dismissed on B too");
 }

@@ -2,7 +2,9 @@
 //! Message-ID/In-Reply-To/References, else from its normalized subject and customer address.
 //! The store looks the candidates up; the rules for building them live here.
 
+use super::error::Ctx;
 use chrono::{DateTime, Duration, Utc};
+use rusqlite::OptionalExtension;
 
 /// How far apart two messages with the same subject and customer may be and still share a
 /// conversation. Past this, "Order question" from the same customer is a new matter.
@@ -121,6 +123,31 @@ pub fn subject_window(at: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
 /// the same customer says nothing about being the same matter.
 pub fn subject_threadable(norm: &str) -> bool {
     !norm.is_empty()
+}
+
+/// The Message-ID naming a conversation in shared marks: its first message's (see
+/// docs/shared-state.md). `None` for a conversation without any Message-ID: its marks stay
+/// local.
+pub(super) fn thread_key(
+    conn: &rusqlite::Connection,
+    id: super::types::ConversationId,
+) -> Result<Option<String>, super::error::StoreError> {
+    conn.prepare_cached(
+        "SELECT message_id FROM messages WHERE conversation_id = ?1 AND message_id IS NOT NULL
+         ORDER BY received_at, id LIMIT 1",
+    )
+    .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
+    .ctx("find a conversation's Message-ID")
+}
+
+/// The conversation a shared mark names, if its mail is here.
+pub(super) fn conversation_of(
+    conn: &rusqlite::Connection,
+    thread: &str,
+) -> Result<Option<super::types::ConversationId>, super::error::StoreError> {
+    conn.prepare_cached("SELECT conversation_id FROM message_ids WHERE message_id = ?1")
+        .and_then(|mut st| st.query_row([thread], |r| r.get(0)).optional())
+        .ctx("find the conversation of a shared mark")
 }
 
 #[cfg(test)]

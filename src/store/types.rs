@@ -413,7 +413,7 @@ pub struct SearchHit {
 impl CustomerInfo {
     /// The first name replies greet this customer with (see [`super::Store::greeting_name`]).
     pub fn greeting_name(&self) -> Option<String> {
-        super::local::greeting_name(
+        crate::mail::names::greeting_name(
             self.first_name_override.clone(),
             self.name.as_deref(),
             &self.addr,

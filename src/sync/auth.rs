@@ -3,7 +3,7 @@
 //! CAPABILITY command). A refused token is replaced once (refreshed, or `token_command` run
 //! again); a second refusal is one sentence.
 
-use super::session::map_err;
+use super::server_text::map_err;
 use super::{ImapAccount, SyncError};
 use crate::imap::{Connection, ImapError};
 use crate::net::MailStream;

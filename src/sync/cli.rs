@@ -115,7 +115,7 @@ pub fn run_sync(
         SyncEvent::Folder { name, total } if total > 0 => {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             bar.set_style(style.clone());
-            bar.set_prefix(crate::sync::session::printable(&name));
+            bar.set_prefix(crate::sync::server_text::printable(&name));
             bar.set_length(total as u64);
             bar.set_position(0);
             bar.reset_eta();
@@ -165,14 +165,14 @@ pub fn partial_line(s: &SyncSummary) -> Option<String> {
     let names: Vec<String> = s
         .failed
         .iter()
-        .map(|f| crate::sync::session::printable(&f.folder))
+        .map(|f| crate::sync::server_text::printable(&f.folder))
         .collect();
     Some(format!(
         "Synced {} of {} folders; not synced: {} ({})",
         s.folders.len(),
         s.folders.len() + s.failed.len(),
         names.join(", "),
-        crate::sync::session::printable(&first.reason)
+        crate::sync::server_text::printable(&first.reason)
     ))
 }
 
@@ -184,7 +184,7 @@ pub fn format_summary(s: &SyncSummary) -> String {
         .map(|f| {
             let mut line = format!(
                 "{}: {} new, {} changed, {} removed",
-                crate::sync::session::printable(&f.folder),
+                crate::sync::server_text::printable(&f.folder),
                 f.new,
                 f.changed,
                 f.removed
@@ -211,7 +211,7 @@ pub fn format_summary(s: &SyncSummary) -> String {
     for f in &s.failed {
         lines.push(format!(
             "{}: not synced: {}",
-            crate::sync::session::printable(&f.folder),
+            crate::sync::server_text::printable(&f.folder),
             // A sentence of ours around the server's (already bounded) words: not cut short.
             crate::mail::sanitize::line(&f.reason)
         ));

@@ -37,7 +37,7 @@
 //! are committed in the order they were planned, and a failed or cancelled download ends after
 //! the batches committed so far.
 
-use super::engine::SyncOptions;
+use super::options::SyncOptions;
 use super::plan;
 use super::session::{FetchedMessage, ImapSession};
 use super::{FolderSummary, SyncError, SyncEvent};

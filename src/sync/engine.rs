@@ -14,69 +14,17 @@
 
 use super::download::{download, Order};
 use super::folders::{self, ListedFolder};
+use super::options::SyncOptions;
 use super::plan::{self, ExpungeCheck, FlagRefresh, LocalFolder, Plan, Removal};
 use super::session::ImapSession;
 use super::{
-    ExpungesVia, FolderFailure, FolderSummary, IgnoreCaps, ImapAccount, SyncError, SyncEvent,
-    SyncSummary,
+    ExpungesVia, FolderFailure, FolderSummary, ImapAccount, SyncError, SyncEvent, SyncSummary,
 };
 use crate::store::{MailboxState, ShopContext, Store};
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-
-/// Tuning and control for one sync.
-#[derive(Debug, Clone)]
-pub struct SyncOptions {
-    /// At most this many messages per `UID FETCH` (and per store transaction).
-    pub batch_count: usize,
-    /// At most this many bytes per batch (the `imap` crate holds a whole answer in memory).
-    pub batch_bytes: u64,
-    /// Set to stop between batches; the sync then returns [`SyncError::Cancelled`].
-    pub cancel: Option<Arc<AtomicBool>>,
-    /// Pause before the second look at a folder that suddenly appears empty.
-    pub confirm_delay: Duration,
-    /// Set once the owner was told that the server has no Sent folder in this process. The
-    /// store records it too (said once per store, whatever process syncs).
-    pub told_no_sent: Arc<AtomicBool>,
-    /// Act as if the server did not offer these extensions (benchmarks and tests; the
-    /// default comes from `SHOPINBOX_SYNC_IGNORE`, see [`IgnoreCaps`]).
-    pub ignore_caps: IgnoreCaps,
-    /// How long one pass may spend on a first sync's history before it returns (the rest
-    /// resumes in the next pass). `None`: all of it (`shopinbox sync`); the background
-    /// worker sets a budget so that new mail is never kept waiting behind the history.
-    pub history_budget: Option<Duration>,
-    /// At most this many `UID FETCH` commands in flight at once while downloading (see
-    /// `download.rs`); 2 keeps the line busy while an answer is read.
-    pub fetch_depth: usize,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        SyncOptions {
-            batch_count: 250,
-            batch_bytes: 16 << 20,
-            cancel: None,
-            confirm_delay: Duration::from_millis(500),
-            told_no_sent: Arc::new(AtomicBool::new(false)),
-            ignore_caps: IgnoreCaps::from_env_value(
-                std::env::var("SHOPINBOX_SYNC_IGNORE").ok().as_deref(),
-            ),
-            history_budget: None,
-            fetch_depth: 2,
-        }
-    }
-}
-
-impl SyncOptions {
-    pub(super) fn cancelled(&self) -> bool {
-        self.cancel
-            .as_ref()
-            .is_some_and(|c| c.load(Ordering::SeqCst))
-    }
-}
 
 /// One sync pass: opens the store at `store_path`, syncs INBOX, Sent and the extra folders.
 /// Reports through `on_event` (also `Failed` before returning an error).
@@ -278,7 +226,8 @@ fn run_on(
         super::history::fetch_history(&mut sess, store, &synced, opts, &mut summary, on_event)?;
     }
     // Shared state with the other copies (issue 26): one step per pass, after the download.
-    summary.sharing = super::shared_state::pass(&mut sess, store, &list.listed)?;
+    summary.sharing =
+        super::shared_state::pass(&mut sess, store, &list.listed, opts.compact_state_after)?;
     // A connection that saw a refusal is not kept: the next pass starts afresh.
     if summary.failed.is_empty() {
         kept.sess = Some(sess);
@@ -323,7 +272,7 @@ pub fn no_sent_notice(host: &str, existing: &[String]) -> String {
     let mut names: Vec<String> = existing
         .iter()
         .take(SHOWN)
-        .map(|n| format!("\"{}\"", super::session::printable(n)))
+        .map(|n| format!("\"{}\"", super::server_text::printable(n)))
         .collect();
     if existing.len() > SHOWN {
         names.push(format!("and {} more", existing.len() - SHOWN));
@@ -337,7 +286,7 @@ pub fn no_sent_notice(host: &str, existing: &[String]) -> String {
         "{} has no Sent folder (none marked \\Sent, none of the usual names): replies sent from \
          other mail programs (phone, webmail) cannot be seen; {have}; set [imap] sent_folder to \
          the one that holds sent mail, if there is one",
-        super::session::printable(host)
+        super::server_text::printable(host)
     )
 }
 

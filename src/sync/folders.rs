@@ -65,13 +65,12 @@ pub fn from_wire(wire: &str) -> String {
 /// panics otherwise).
 fn valid_mutf7(s: &str) -> bool {
     let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        let after = &rest[i + 1..];
-        let Some(end) = after.find('-') else {
+    while let Some((_, after)) = rest.split_once('&') {
+        let Some((run, tail)) = after.split_once('-') else {
             return false;
         };
-        let run = &after.as_bytes()[..end];
-        rest = &after[end + 1..];
+        let run = run.as_bytes();
+        rest = tail;
         if run.is_empty() {
             continue; // "&-" is "&"
         }
@@ -82,7 +81,8 @@ fn valid_mutf7(s: &str) -> bool {
         else {
             return false;
         };
-        let last = values[values.len() - 1];
+        // `run` is not empty, so neither is `values`.
+        let last = values.last().copied().unwrap_or(0);
         let ok = match run.len() % 4 {
             0 => true,
             2 => last & 0x0f == 0,
@@ -182,7 +182,7 @@ pub fn suggestion(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> 
     if !near.is_empty() {
         let names: Vec<String> = near
             .iter()
-            .map(|n| format!("\"{}\"", super::session::printable(n)))
+            .map(|n| format!("\"{}\"", super::server_text::printable(n)))
             .collect();
         parts.push(format!("folders with a similar name: {}", names.join(", ")));
     }
@@ -191,8 +191,8 @@ pub fn suggestion(name: &str, listed: &[ListedFolder], prefix: Option<&str>) -> 
         if !near.iter().any(|n| n == &prefixed) {
             parts.push(format!(
                 "this server keeps folders under \"{}\", so it may be \"{}\"",
-                super::session::printable(p),
-                super::session::printable(&prefixed)
+                super::server_text::printable(p),
+                super::server_text::printable(&prefixed)
             ));
         }
     }
@@ -204,7 +204,7 @@ pub fn existing(listed: &[ListedFolder]) -> Vec<String> {
     let mut out: Vec<String> = listed
         .iter()
         .filter(|f| !f.has("\\Noselect") && !f.has("\\NonExistent"))
-        .map(|f| super::session::printable(&f.name))
+        .map(|f| super::server_text::printable(&f.name))
         .collect();
     out.sort_by_key(|f| !f.eq_ignore_ascii_case("INBOX"));
     out

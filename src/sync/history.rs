@@ -9,7 +9,7 @@
 //! mail above the top is the ordinary incremental sync's.
 
 use super::download::{download, Ended, Order};
-use super::engine::SyncOptions;
+use super::options::SyncOptions;
 use super::plan;
 use super::session::ImapSession;
 use super::{FolderSummary, SyncError, SyncEvent, SyncSummary};

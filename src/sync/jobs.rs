@@ -20,6 +20,8 @@
 //! with back-off. Every job is idempotent (the Sent folder is searched for the Message-ID
 //! before APPEND; setting a flag that is set already is harmless).
 
+/// One back-off for every network job (issue 25): the outbox's and these share it.
+pub use crate::net::retry_delay;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection};
 
@@ -341,18 +343,6 @@ pub fn relocate(
         params![id, mailbox, uidvalidity, uid],
     )?;
     Ok(())
-}
-
-/// Back-off after `attempts` failed attempts: 1, 2, 5, 10, 30 minutes, then hourly.
-pub fn retry_delay(attempts: u32) -> Duration {
-    match attempts {
-        0 | 1 => Duration::minutes(1),
-        2 => Duration::minutes(2),
-        3 => Duration::minutes(5),
-        4 => Duration::minutes(10),
-        5 => Duration::minutes(30),
-        _ => Duration::hours(1),
-    }
 }
 
 #[cfg(test)]

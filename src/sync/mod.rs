@@ -21,16 +21,19 @@ pub mod folders;
 mod history;
 pub mod jobs;
 pub mod lock;
+mod options;
 pub mod plan;
 pub mod qresync;
+mod server_text;
 pub mod session;
 pub mod shared_state;
 mod state_wire;
 mod worker;
 mod writeback;
 
-pub use engine::{no_sent_notice, sync_kept, sync_once, sync_store, KeptSession, SyncOptions};
+pub use engine::{no_sent_notice, sync_kept, sync_once, sync_store, KeptSession};
 pub use lock::SyncLock;
+pub use options::SyncOptions;
 pub use worker::{spawn_worker, SyncCommand, WorkerOptions};
 pub use writeback::{append_to_sent, run_jobs, set_flags, JobsReport};
 
@@ -100,7 +103,7 @@ pub fn password_from(section: &str, p: &config::PasswordSource) -> String {
     match p {
         config::PasswordSource::Env(var) => format!(
             "[{section}] username and password_env ({})",
-            session::printable(var)
+            server_text::printable(var)
         ),
         config::PasswordSource::Command(_) => {
             format!("[{section}] username and password_command (run it in a shell to see what it prints)")

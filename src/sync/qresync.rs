@@ -3,7 +3,8 @@
 //! instead of comparing every UID. The protocol side is [`crate::imap::condstore`].
 
 use super::plan::ServerFolder;
-use super::session::{printable, ImapSession};
+use super::server_text::printable;
+use super::session::ImapSession;
 use super::SyncError;
 use crate::imap::{self, ImapError};
 use std::ops::RangeInclusive;

@@ -9,11 +9,11 @@
 
 use super::folders::{self, ListedFolder};
 use super::plan::ServerFolder;
+use super::server_text::{map_err, printable};
 use super::{ImapAccount, Security, SyncError};
 use crate::imap::{self, Command, Connection, FolderState, ImapError, PipelineError};
 use crate::net::{self, MailStream, ShutdownHandle};
 use std::collections::HashSet;
-use std::io;
 use std::time::Duration;
 
 pub use crate::imap::FetchedMessage;
@@ -480,6 +480,27 @@ impl ImapSession {
     /// No folder stays open during the APPEND: Courier refuses an APPEND while a folder is
     /// open read-only (`NO Current box is selected READ-ONLY`), so the open one is left first
     /// ([`Self::leave_folder`]).
+    /// Deletes the messages with UIDs `1..=up_to` from the folder open for writing: `\Deleted`,
+    /// then UID EXPUNGE of that range where UIDPLUS is offered, else EXPUNGE (which also takes
+    /// any other message already marked `\Deleted`; used on the state folder only, whose
+    /// messages are all shopinbox's).
+    pub fn delete_up_to(&mut self, up_to: u32) -> Result<(), SyncError> {
+        if !matches!(self.selected, Some((_, true))) {
+            return Err(self.protocol("delete messages", "no folder is open for writing".into()));
+        }
+        let set = format!("1:{up_to}");
+        let host = self.host.clone();
+        self.conn
+            .uid_store(&set, '+', "\\Deleted")
+            .map_err(|e| map_err(&host, "delete messages", e))?;
+        let done = if self.caps.uidplus {
+            self.conn.uid_expunge(&set)
+        } else {
+            self.conn.expunge()
+        };
+        done.map_err(|e| map_err(&host, "delete messages", e))
+    }
+
     pub fn append(
         &mut self,
         mailbox: &str,
@@ -570,64 +591,6 @@ fn login_failure(host: &str, action: &str, e: ImapError) -> SyncError {
             reason: printable(&reason),
         },
         e => map_err(host, action, e),
-    }
-}
-
-/// Turns a client error into one sentence (never containing the password: none of these
-/// carry it).
-pub(crate) fn map_err(host: &str, action: &str, e: ImapError) -> SyncError {
-    match e {
-        ImapError::Io(source) => SyncError::Lost {
-            host: host.to_string(),
-            action: action.to_string(),
-            reason: io_reason(&source),
-            source,
-        },
-        ImapError::Bye(text) => SyncError::Lost {
-            host: host.to_string(),
-            action: action.to_string(),
-            reason: format!("the server closed the connection: \"{}\"", printable(&text)),
-            source: io::Error::new(io::ErrorKind::ConnectionAborted, "BYE"),
-        },
-        ImapError::No(reason) | ImapError::Bad(reason) => SyncError::Server {
-            host: host.to_string(),
-            action: action.to_string(),
-            reason: match printable(&reason) {
-                r if r.is_empty() => "no reason given".to_string(),
-                r => r,
-            },
-        },
-        ImapError::Protocol(detail) => SyncError::Protocol {
-            host: host.to_string(),
-            action: action.to_string(),
-            detail: printable(&detail),
-        },
-    }
-}
-
-/// A short reason for a broken connection (rustls' own texts are long and technical).
-fn io_reason(e: &io::Error) -> String {
-    use io::ErrorKind as K;
-    match e.kind() {
-        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
-            "the server closed the connection".to_string()
-        }
-        K::TimedOut | K::WouldBlock => format!(
-            "the server did not answer for {} s",
-            crate::net::IO_TIMEOUT.as_secs()
-        ),
-        _ => printable(&e.to_string()),
-    }
-}
-
-/// Server text shown to the owner: one line, sanitized ([`crate::mail::sanitize::line`]:
-/// controls, escape sequences and bidi controls gone), length bounded.
-pub(crate) fn printable(s: &str) -> String {
-    let s = crate::mail::sanitize::line(s);
-    if s.chars().count() > 200 {
-        format!("{}…", s.chars().take(200).collect::<String>())
-    } else {
-        s
     }
 }
 

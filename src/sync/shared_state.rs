@@ -51,7 +51,7 @@ impl SharingReport {
             Ok(_) => format!(
                 "shared, but {} state message(s) unreadable: {}",
                 self.unreadable.len(),
-                self.unreadable[0]
+                self.unreadable.first().map_or("", String::as_str)
             ),
             Err(why) => format!("marks are not shared: {why}"),
         }
@@ -64,11 +64,12 @@ pub(super) fn pass(
     sess: &mut ImapSession,
     store: &mut Store,
     listed: &[ListedFolder],
+    compact_after: u32,
 ) -> Result<Option<SharingReport>, SyncError> {
     if !store.sharing_enabled()? {
         return Ok(None);
     }
-    let report = match step(sess, store, listed) {
+    let report = match step(sess, store, listed, compact_after) {
         Ok(r) => r,
         // The server refused something (a full quota, a folder it will not open): the mail
         // sync stands, the marks wait locally, and the report says why.
@@ -94,6 +95,7 @@ fn step(
     sess: &mut ImapSession,
     store: &mut Store,
     listed: &[ListedFolder],
+    compact_after: u32,
 ) -> Result<SharingReport, SyncError> {
     let mut report = SharingReport {
         folder: Err(String::new()),
@@ -112,8 +114,11 @@ fn step(
         }
     };
     report.folder = Ok(folder.clone());
-    read(sess, store, &folder, &mut report)?;
+    let held = read(sess, store, &folder, &mut report)?;
     upload(sess, store, &folder, &mut report)?;
+    if held > compact_after {
+        compact(sess, store, &folder)?;
+    }
     store.retry_shared()?;
     report.pending = store.shared_pending()?;
     Ok(report)
@@ -148,14 +153,14 @@ fn read(
     store: &mut Store,
     folder: &str,
     report: &mut SharingReport,
-) -> Result<(), SyncError> {
+) -> Result<u32, SyncError> {
     let status = sess.examine(folder)?;
     let after = match store.state_folder_progress()? {
         Some((uv, uid)) if uv == status.uidvalidity => uid,
         _ => 0,
     };
     if status.exists == 0 || status.uidnext.is_some_and(|n| n <= after.saturating_add(1)) {
-        return Ok(());
+        return Ok(status.exists);
     }
     let mut uids: Vec<u32> = sess
         .uid_sizes_after(after)?
@@ -183,6 +188,29 @@ fn read(
         let read = store.read_sets(&sets, Some((status.uidvalidity, top)))?;
         report.sets_read += read.iter().filter(|r| !r.known).count();
         report.changes_applied += read.iter().map(|r| r.changed).sum::<usize>();
+    }
+    Ok(status.exists)
+}
+
+/// Compaction (when the folder held more than `SyncOptions::compact_state_after` sets as this
+/// pass read it; no extra round trip otherwise): one snapshot (every item's
+/// winning change, as this copy has them after reading everything up to its highest UID read)
+/// is appended, then the sets at or below that UID are deleted. A kill between the two leaves
+/// the old sets and the snapshot: reading both gives the same state (last writer wins, notes
+/// by id), and the next pass compacts again.
+fn compact(sess: &mut ImapSession, store: &mut Store, folder: &str) -> Result<(), SyncError> {
+    let Some((uv, top)) = store.state_folder_progress()? else {
+        return Ok(());
+    };
+    if top == 0 {
+        return Ok(());
+    }
+    let set = store.snapshot_set(uv, top)?;
+    let date = store.context().clock.now().to_rfc2822();
+    sess.append(folder, &set.to_message(&date), &["\\Seen"])?;
+    let status = sess.select(folder)?;
+    if status.uidvalidity == uv {
+        sess.delete_up_to(top)?;
     }
     Ok(())
 }

@@ -18,10 +18,7 @@ pub(super) fn create_hidden(sess: &mut ImapSession, folder: &str) -> Result<(), 
 
 /// Open `folder` read-write and say whether the server keeps arbitrary keywords on its
 /// messages (`PERMANENTFLAGS` with `\*`), with the folder's state.
-///
-/// Not called yet: the per-message keywords (`$ShopinboxAnswered`, `$ShopinboxNotCustomer`)
-/// are the part of issue 26 still to do; the state folder carries these marks meanwhile.
-#[allow(dead_code)]
+/// The write-back job that sets `$ShopinboxAnswered` / `$ShopinboxNotCustomer` uses it.
 pub(super) fn select_with_keywords(
     sess: &mut ImapSession,
     folder: &str,

@@ -5,9 +5,10 @@
 //! The IDLE watcher has its own connection (meli's lesson: never mix a waiting IDLE and
 //! commands on one connection) and reconnects with exponential backoff.
 
-use super::engine::{sync_kept, KeptSession, SyncOptions};
+use super::engine::{sync_kept, KeptSession};
 use super::jobs::Select;
 use super::lock::SyncLock;
+use super::options::SyncOptions;
 use super::session::ImapSession;
 use super::writeback::run_jobs;
 use super::{ImapAccount, SyncEvent};

@@ -4,7 +4,8 @@
 //! durable write-back jobs queued when a reply is settled as sent ([`super::jobs`]).
 
 use super::jobs;
-use super::session::{printable, ImapSession};
+use super::server_text::printable;
+use super::session::ImapSession;
 use super::{ImapAccount, SyncError};
 use crate::mail::parse::parse_message;
 use chrono::{DateTime, Utc};
@@ -271,7 +272,19 @@ impl Runner<'_> {
     }
 
     fn flags(&mut self, job: &jobs::Job) -> Result<Step, SyncError> {
-        let flags: Vec<&str> = job.flags.iter().map(String::as_str).collect();
+        // `-$Keyword` removes (a shared mark undone); system flags are only ever added.
+        let flags: Vec<&str> = job
+            .flags
+            .iter()
+            .filter(|f| !f.starts_with('-'))
+            .map(String::as_str)
+            .collect();
+        let remove: Vec<&str> = job
+            .flags
+            .iter()
+            .filter_map(|f| f.strip_prefix('-'))
+            .collect();
+        let keywords = job.flags.iter().any(|f| f.contains('$'));
         let (Some(mailbox), Some(uidvalidity), Some(uid)) =
             (job.mailbox.clone(), job.uidvalidity, job.uid)
         else {
@@ -281,8 +294,22 @@ impl Runner<'_> {
         let (mailbox, uidvalidity, uid) =
             current_location(self.conn, job).unwrap_or((mailbox, uidvalidity, uid));
         let sess = self.session()?;
-        let status = match sess.select(&mailbox) {
-            Ok(s) => s,
+        let opened = if keywords {
+            super::state_wire::select_with_keywords(sess, &mailbox)
+        } else {
+            sess.select(&mailbox).map(|s| (s, true))
+        };
+        let status = match opened {
+            // Shared marks as keywords (issue 26) only where the folder keeps them; the
+            // state folder carries the mark either way.
+            Ok((_, false)) => {
+                return Ok(Step::Done(Some(format!(
+                    "the server keeps no keywords in {}; the mark is shared through the state \
+                     folder only",
+                    printable(&mailbox)
+                ))))
+            }
+            Ok((s, true)) => s,
             Err(SyncError::NoFolder { .. }) => {
                 return Ok(give_up_or_wait(
                     job,
@@ -294,7 +321,7 @@ impl Runner<'_> {
         if status.uidvalidity == uidvalidity {
             if status.exists > 0 {
                 // A UID that was expunged meanwhile simply matches nothing.
-                sess.store_flags(uid, &flags, &[])?;
+                sess.store_flags(uid, &flags, &remove)?;
             }
             // Remembers where the flag went (the store may have known a newer place).
             let _ = jobs::relocate(self.conn, job.id, &mailbox, uidvalidity, uid);
@@ -319,7 +346,7 @@ impl Runner<'_> {
             ));
         };
         for &u in &found {
-            sess.store_flags(u, &flags, &[])?;
+            sess.store_flags(u, &flags, &remove)?;
         }
         let _ = jobs::relocate(self.conn, job.id, &mailbox, status.uidvalidity, new_uid);
         Ok(Step::Done(None))

@@ -455,12 +455,8 @@ fn unknown_placeholder_message(key: &str) -> String {
     if key.is_empty() {
         return "an empty placeholder `{}`; write `{{}}` for literal braces".into();
     }
-    let best = Placeholder::ALL
-        .into_iter()
-        .map(|p| (edit_distance(key, p.key()), p.key()))
-        .min();
-    match best {
-        Some((d, k)) if d <= 3 => format!("unknown placeholder {{{key}}}; did you mean {{{k}}}?"),
+    match crate::text::closest(key, Placeholder::ALL.into_iter().map(|p| p.key()), 3) {
+        Some(k) => format!("unknown placeholder {{{key}}}; did you mean {{{k}}}?"),
         _ => format!(
             "unknown placeholder {{{key}}}; known ones are {} and {{offer.KEY}}",
             Placeholder::ALL
@@ -470,20 +466,4 @@ fn unknown_placeholder_message(key: &str) -> String {
                 .join(" ")
         ),
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints on tiny strings.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

@@ -42,12 +42,12 @@ pub fn render(template: &Template, ctx: &ReplyContext) -> Result<RenderedReply, 
             let s = crate::mail::sanitize::line(&render_segments(segs, &values, &mut missing));
             let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
             if s.is_empty() {
-                crate::send::compose::reply_subject(&ctx.subject)
+                crate::mail::header::reply_subject(&ctx.subject)
             } else {
                 s
             }
         }
-        None => crate::send::compose::reply_subject(&ctx.subject),
+        None => crate::mail::header::reply_subject(&ctx.subject),
     };
     if !missing.is_empty() {
         missing.dedup();

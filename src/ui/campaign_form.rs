@@ -65,8 +65,7 @@ pub fn lines(f: &CampaignForm, width: u16, theme: Theme) -> (Vec<Line<'static>>,
     };
     out.push(row(f.focus == 0, "Template", template));
     let mut cursor = (0, 0);
-    for (i, field) in Field::ALL.iter().enumerate() {
-        let editor = &f.fields[i];
+    for (i, (field, editor)) in Field::ALL.iter().zip(f.fields.iter()).enumerate() {
         let focused = f.focus == i + 1;
         if focused {
             cursor = (

@@ -123,8 +123,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         1 => format!(" · ✎ {}", clean(&n.text)),
         more => format!(" · ✎ {} (+{})", clean(&n.text), more - 1),
     });
+    // Another copy is replying (issue 26): first on the line, so it is not cut off.
+    let replying = app
+        .replying_line(c.row.id)
+        .map(|r| fit(&format!("{r} · "), w))
+        .unwrap_or_default();
+    let w = w.saturating_sub(unicode_width::UnicodeWidthStr::width(replying.as_str()));
     let info_w = unicode_width::UnicodeWidthStr::width(info.as_str());
-    let mut spans = vec![Span::styled(fit(&info, w), theme.dim())];
+    let mut spans = vec![
+        Span::styled(replying, theme.due_soon()),
+        Span::styled(fit(&info, w), theme.dim()),
+    ];
     if let Some(note) = note.filter(|_| info_w < w && c.scroll > 0) {
         spans.push(Span::styled(fit(&note, w - info_w), theme.note()));
     }
@@ -183,7 +192,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, c: &ConversationScreen, th
         .skip(c.scroll)
         .take(usize::from(body.height))
         .map(|(i, l)| {
-            let styled = match (numbered[i], c.attachments.selected) {
+            let styled = match (numbered.get(i).copied().flatten(), c.attachments.selected) {
                 (Some(n), Some(sel)) if n == sel => {
                     Line::styled(l.text().to_string(), theme.selected())
                 }

@@ -69,7 +69,9 @@ pub fn highlight(
         cuts.sort_unstable();
         cuts.dedup();
         for w in cuts.windows(2) {
-            let (a, b) = (w[0], w[1]);
+            let &[a, b] = w else {
+                continue;
+            };
             if a == b {
                 continue;
             }

@@ -104,13 +104,20 @@ fn badge_in(row: &ConversationRow, now: DateTime<Utc>, cal: &Calendar, short: bo
 /// The calm badge of a customer the owner keeps notes about (warning notes are red flags).
 pub const NOTES_BADGE: &str = "✎";
 
-/// The subject, after a red warning badge when the conversation is flagged and a calm notes
-/// badge when the owner keeps notes about the customer.
-fn subject_cell(r: &ConversationRow, width: usize, theme: Theme) -> Cell<'static> {
+/// The subject, after "Anna is replying (since 14:02)" when another copy is replying to it, a
+/// red warning badge when the conversation is flagged and a calm notes badge when the owner
+/// keeps notes about the customer.
+fn subject_cell(
+    r: &ConversationRow,
+    replying: Option<String>,
+    width: usize,
+    theme: Theme,
+) -> Cell<'static> {
     let subject = clean(&r.subject);
     let mut spans = Vec::new();
     let mut rest = width;
     let badges = [
+        (replying.map(|s| format!("[{s}]")), theme.due_soon()),
         (super::flags::badge(&r.flags), theme.error()),
         (r.has_notes.then(|| NOTES_BADGE.to_string()), theme.note()),
     ];
@@ -144,7 +151,7 @@ pub const DEMO_LABEL: &str = "DEMO · sample shop";
 /// "3 overdue · 5 due by 17:00 · last sync 08:02"
 pub fn summary(app: &App) -> String {
     let cal = app.data.calendar();
-    let last = match app.last_sync {
+    let last = match app.worker.last_sync {
         Some(t) => format!("last sync {}", short_time(t, app.now, cal.tz)),
         None => "not synced yet".to_string(),
     };
@@ -325,7 +332,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                     usize::from(state_w),
                 )),
                 Cell::from(fit(&name, name_w)),
-                subject_cell(r, subject_w, theme),
+                subject_cell(r, app.replying_line(r.id), subject_w, theme),
                 Cell::from(received),
                 Cell::from(r.message_count.to_string()),
             ])
@@ -353,9 +360,9 @@ pub fn empty_text(app: &App) -> String {
     use crate::app::SyncStatus;
     use crate::store::View;
     let owed = matches!(app.view, View::NeedsReply | View::Overdue | View::DueToday);
-    if owed && !app.window_synced && app.sync != SyncStatus::Unavailable {
+    if owed && !app.worker.window_synced && app.worker.sync != SyncStatus::Unavailable {
         let tz = app.data.calendar().tz;
-        return match (&app.sync, app.last_sync) {
+        return match (&app.worker.sync, app.worker.last_sync) {
             (SyncStatus::Offline { .. }, Some(t)) => format!(
                 "Offline: this list is as of {}; today's mail is not fetched yet.",
                 short_time(t, app.now, tz)

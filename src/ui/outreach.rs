@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &OutreachScreen, theme:
                 c.id,
                 c.state.as_str(),
                 fit(&clean(&c.name), 34),
-                crate::cli::notify_counts_line(n)
+                crate::outreach::counts_line(n)
             ),
             w,
         );

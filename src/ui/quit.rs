@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let Some(state) = &app.quit else { return };
+    let Some(state) = &app.quit.state else { return };
     let n = state.count();
     let mut lines: Vec<String> = Vec::new();
     let mut selected_line = None;

@@ -24,8 +24,8 @@ fn right_parts(app: &App, demo: bool) -> String {
     if demo && app.options.demo {
         parts.push(super::inbox::DEMO_LABEL.to_string());
     }
-    if app.outbox_pending > 0 {
-        parts.push(format!("outbox {}", app.outbox_pending));
+    if app.worker.outbox_pending > 0 {
+        parts.push(format!("outbox {}", app.worker.outbox_pending));
     }
     if !help.is_empty() {
         parts.push(format!("{help} help"));
@@ -38,7 +38,7 @@ pub fn left_text(app: &App) -> (String, bool) {
         Some(m) => (m.text.clone(), m.error),
         None => {
             let failed = matches!(
-                app.sync,
+                app.worker.sync,
                 crate::app::SyncStatus::Failed { .. } | crate::app::SyncStatus::Refused { .. }
             );
             // A flagged row or conversation explains itself here (a failed sync says so first).
@@ -50,7 +50,7 @@ pub fn left_text(app: &App) -> (String, bool) {
             let flagged = flags.and_then(|f| super::flags::reason_line(f, usize::MAX));
             match flagged {
                 Some(reason) if !failed => (reason, true),
-                _ => match (&app.sync, app.last_sync) {
+                _ => match (&app.worker.sync, app.worker.last_sync) {
                     // Offline: say since when the list is current.
                     (crate::app::SyncStatus::Offline { reason }, Some(t)) => (
                         format!(
@@ -59,7 +59,7 @@ pub fn left_text(app: &App) -> (String, bool) {
                         ),
                         false,
                     ),
-                    _ => (app.sync.sentence(), failed),
+                    _ => (app.worker.sync.sentence(), failed),
                 },
             }
         }
@@ -102,7 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     // stays on one row (the full reason is above the thread) so the list never loses rows.
     // Sync trouble (offline, a refused password) is never cut either: it says what to do.
     let trouble = matches!(
-        app.sync,
+        app.worker.sync,
         crate::app::SyncStatus::Offline { .. }
             | crate::app::SyncStatus::Failed { .. }
             | crate::app::SyncStatus::Refused { .. }

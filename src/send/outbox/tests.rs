@@ -1,4 +1,5 @@
 use super::*;
+use chrono::Duration;
 use chrono::TimeZone;
 
 /// A store with the real schema; the outbox functions only use its connection.
