@@ -18,6 +18,16 @@ const EXCEPTIONS: &[(&str, &str)] = &[];
 
 /// Every `.rs` file under `src/`, with its path relative to `src/` (with `/`) and its text.
 fn sources() -> Vec<(String, String)> {
+    rust_files()
+        .into_iter()
+        .map(|(_, rel, text)| (rel, text))
+        .collect()
+}
+
+/// Every `.rs` file under `src/`: its path, its path relative to `src/` (with `/`) and its
+/// text, sorted by path. The source reader of the tests that check the code base itself (this
+/// file and `layering`).
+pub(crate) fn rust_files() -> Vec<(PathBuf, String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut out = Vec::new();
     let mut todo: Vec<PathBuf> = vec![root.clone()];
@@ -33,7 +43,7 @@ fn sources() -> Vec<(String, String)> {
                     .expect("under src")
                     .to_string_lossy()
                     .replace('\\', "/");
-                out.push((rel, text));
+                out.push((path, rel, text));
             }
         }
     }

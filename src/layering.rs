@@ -368,18 +368,10 @@ fn resolve(
 /// All file modules under `src/` with their production edges.
 fn graph() -> BTreeMap<ModPath, BTreeSet<ModPath>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut todo = vec![src.clone()];
-    let mut texts: Vec<(PathBuf, String)> = Vec::new();
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).expect("source folder") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                todo.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                texts.push((p.clone(), std::fs::read_to_string(&p).expect("source file")));
-            }
-        }
-    }
+    let texts: Vec<(PathBuf, String)> = crate::file_size_tests::rust_files()
+        .into_iter()
+        .map(|(path, _, text)| (path, text))
+        .collect();
     let files: BTreeSet<ModPath> = texts.iter().map(|(p, _)| module_of(&src, p)).collect();
     let mut tests: BTreeSet<ModPath> = BTreeSet::new();
     let mut edges: BTreeMap<ModPath, BTreeSet<ModPath>> = BTreeMap::new();
