@@ -13,6 +13,9 @@ use std::collections::BTreeSet;
 
 mod insert;
 mod linking;
+mod prepare;
+
+pub use prepare::Prepared;
 
 use insert::insert_one;
 
@@ -24,18 +27,26 @@ impl Store {
         msgs: Vec<NewMessage>,
         state: Option<&MailboxState>,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        self.ingest_with(msgs, None, state, None)
+        let prepared = self.prepare_all(msgs);
+        self.ingest_with(prepared, None, state, None)
+    }
+
+    /// [`Prepared::new`] of each message, on this thread.
+    fn prepare_all(&self, msgs: Vec<NewMessage>) -> Vec<Prepared> {
+        msgs.into_iter()
+            .map(|m| Prepared::new(m, &self.ctx))
+            .collect()
     }
 
     /// [`Store::ingest`] of a download's batch while it is still being parsed: `msgs` yields
-    /// each message as the parser hands it over, so parsing and storing overlap inside one
-    /// batch, and the batch is still one transaction with `state` (and, for a first sync's
+    /// each message as the parser hands it over, already [`Prepared`] (on the parser's
+    /// thread), so parsing and storing overlap inside one batch, and the batch is still one transaction with `state` (and, for a first sync's
     /// newest-first download, the history's `progress`). The batch has `expected` messages:
     /// when `msgs` ends before (the parser stopped), nothing is saved, so the folder's state
     /// never moves past mail that is not stored.
     pub fn ingest_arriving(
         &mut self,
-        msgs: impl IntoIterator<Item = NewMessage>,
+        msgs: impl IntoIterator<Item = Prepared>,
         expected: usize,
         state: &MailboxState,
         progress: Option<&super::tracking::HistoryProgress>,
@@ -51,12 +62,13 @@ impl Store {
         state: &MailboxState,
         progress: &super::tracking::HistoryProgress,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        self.ingest_with(msgs, None, Some(state), Some(progress))
+        let prepared = self.prepare_all(msgs);
+        self.ingest_with(prepared, None, Some(state), Some(progress))
     }
 
     fn ingest_with(
         &mut self,
-        msgs: impl IntoIterator<Item = NewMessage>,
+        msgs: impl IntoIterator<Item = Prepared>,
         expected: Option<usize>,
         state: Option<&MailboxState>,
         progress: Option<&super::tracking::HistoryProgress>,
@@ -72,7 +84,7 @@ impl Store {
         let mut out = Vec::with_capacity(expected.unwrap_or(0));
         let mut keyworded = Vec::new();
         for m in msgs {
-            let kw = super::keywords_read::any(&m.flags).then(|| m.flags.clone());
+            let kw = super::keywords_read::any(&m.m.flags).then(|| m.m.flags.clone());
             let (outcome, conversations) = insert_one(&tx, &self.ctx, m)?;
             if let (Some(flags), InsertOutcome::Inserted(k)) = (kw, &outcome) {
                 keyworded.push((*k, flags));

@@ -6,6 +6,7 @@
 //! (UIDVALIDITY change) loses nothing. See spec/STORE_API.md for the contract.
 
 mod bulk;
+mod checkpoint;
 mod convert;
 mod customers;
 mod dedup;
@@ -36,8 +37,10 @@ mod trust;
 mod types;
 
 pub use bulk::MarkChange;
+pub use checkpoint::BackgroundCheckpoints;
 pub use customers::CustomerMatch;
 pub use error::{SqliteCause, StoreError};
+pub use ingest::Prepared;
 pub use review::{ConversationTime, PromiseRow, StatRow};
 pub use search::fts_query;
 pub use shared_sync::{Claim, PersonActivity, SetRead, SharedEvent};

@@ -1099,14 +1099,21 @@ fn a_batch_stored_as_it_arrives_is_saved_whole_or_not_at_all() {
         highestmodseq: None,
         last_sync: None,
     };
+    let c = ctx();
     let batch = || {
         vec![
-            mail("1@x", JANE, SHOP, "a", "2025-11-24 10:00")
-                .at("INBOX", 42, 1)
-                .0,
-            mail("2@x", BOB, SHOP, "b", "2025-11-24 10:00")
-                .at("INBOX", 42, 2)
-                .0,
+            Prepared::new(
+                mail("1@x", JANE, SHOP, "a", "2025-11-24 10:00")
+                    .at("INBOX", 42, 1)
+                    .0,
+                &c,
+            ),
+            Prepared::new(
+                mail("2@x", BOB, SHOP, "b", "2025-11-24 10:00")
+                    .at("INBOX", 42, 2)
+                    .0,
+                &c,
+            ),
         ]
     };
     // Three announced, two came (the parser stopped): nothing saved, the state unmoved.
@@ -1135,6 +1142,75 @@ fn a_batch_stored_as_it_arrives_is_saved_whole_or_not_at_all() {
     assert_eq!(out.len(), 2);
     assert_eq!(s.mailbox_state("INBOX").unwrap(), Some(st));
     assert_eq!(s.uids("INBOX", 42).unwrap(), vec![1, 2]);
+}
+
+/// While a download writes, checkpoints run on their own thread and connection: after the
+/// commits the WAL has been copied back without the writer doing it (its own automatic
+/// checkpoint is raised far above the size of these commits), so the next write starts the
+/// WAL afresh; without the checkpointer the same commits pile up in the WAL. Afterwards the
+/// writer's default is back, and everything written is there after a reopen.
+#[test]
+fn background_checkpoints_copy_the_wal_back_and_hand_checkpoints_back() {
+    let autocheckpoint = |s: &Store| -> i64 {
+        s.conn
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+            .unwrap()
+    };
+    // Frames in the WAL after one more write (a PASSIVE checkpoint's "log" figure).
+    let frames_after_a_write = |s: &mut Store, uid: u32| -> i64 {
+        let m =
+            mail(&format!("last{uid}@x"), BOB, SHOP, "z", "2025-11-24 10:00").at("INBOX", 42, uid);
+        s.ingest(vec![m.0], None).unwrap();
+        s.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+            .unwrap()
+    };
+    let batch = |s: &mut Store, i: u32| {
+        let body = "words to index ".repeat(400);
+        let m = mail(&format!("{i}@x"), JANE, SHOP, "a", "2025-11-24 10:00")
+            .at("INBOX", 42, i)
+            .body(&body);
+        s.ingest(vec![m.0], None).unwrap();
+    };
+    let dir = tempfile::tempdir().unwrap();
+
+    let path = dir.path().join("with.db");
+    let mut s = Store::open(&path, ctx()).unwrap();
+    assert_eq!(autocheckpoint(&s), 1000);
+    let bg = s
+        .background_checkpoints()
+        .expect("a file store gets a checkpointer");
+    assert_eq!(autocheckpoint(&s), 16_000);
+    for i in 1..=6 {
+        batch(&mut s, i);
+        bg.committed();
+    }
+    // Waits for the last checkpoint asked for.
+    s.end_background_checkpoints(Some(bg));
+    assert_eq!(autocheckpoint(&s), 1000);
+    let with = frames_after_a_write(&mut s, 7);
+    drop(s);
+    let s = Store::open(&path, ctx()).unwrap();
+    assert_eq!(s.uids("INBOX", 42).unwrap(), (1..=7).collect::<Vec<u32>>());
+    drop(s);
+
+    let path = dir.path().join("without.db");
+    let mut s = Store::open(&path, ctx()).unwrap();
+    s.conn
+        .pragma_update(None, "wal_autocheckpoint", 16_000)
+        .unwrap();
+    for i in 1..=6 {
+        batch(&mut s, i);
+    }
+    let without = frames_after_a_write(&mut s, 7);
+    assert!(
+        with * 3 < without,
+        "the WAL restarted after the background checkpoints: {with} frames, without them {without}"
+    );
+
+    // In memory there is no file for a second connection: nothing changes.
+    let mut m = store();
+    assert!(m.background_checkpoints().is_none());
 }
 
 #[test]

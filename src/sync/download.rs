@@ -5,7 +5,8 @@
 //!  reader thread ──(1)──▶ parser thread ──(1)──▶ calling thread
 //!  fetch_pipelined        parse_message,          Store::ingest_arriving (one transaction
 //!  (depth commands        to_new_message,         per batch, each message as it is
-//!   in flight)            message by message      parsed), progress events
+//!   in flight)            Prepared::new,          parsed), progress events
+//!                         message by message
 //! ```
 //!
 //! - **Reader**: [`ImapSession::fetch_pipelined`] with up to `opts.fetch_depth` `UID FETCH`
@@ -14,8 +15,9 @@
 //!   restarted for it. Only two things restart it: after the first set (see below), and after
 //!   a set that came back short (its missing UIDs are checked with `UID SEARCH`, which cannot be
 //!   sent while the fetch runs; the sets in flight then are asked for again: [`SetQueue`]).
-//! - **Parser**: `parse_message` and [`to_new_message`] on a thread of its own, so parsing
-//!   (CPU) overlaps with storing (CPU and disk) across both cores. A batch is announced to
+//! - **Parser**: `parse_message`, [`to_new_message`] and [`Prepared::new`] (the store's checks
+//!   that need only the message) on a thread of its own, so parsing (CPU) overlaps with
+//!   storing (CPU and disk) across both cores. A batch is announced to
 //!   the store before it is parsed and its messages follow one by one, so the two overlap
 //!   inside a batch too (a re-sync's few new messages are one batch): the store writes one
 //!   message while the next is parsed. The batch is still one transaction, saved only when
@@ -43,7 +45,7 @@ use super::session::{FetchedMessage, ImapSession};
 use super::{FolderSummary, SyncError, SyncEvent};
 use crate::clock::Clock;
 use crate::mail::parse::parse_message;
-use crate::store::{HistoryProgress, Location, MailboxState, NewMessage, Store};
+use crate::store::{HistoryProgress, Location, MailboxState, NewMessage, Prepared, Store};
 use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
 use std::sync::mpsc;
@@ -179,7 +181,7 @@ struct Downloaded {
     bytes: u64,
     /// How many messages `msgs` will yield: the store saves the batch only when all came.
     count: usize,
-    msgs: mpsc::Receiver<NewMessage>,
+    msgs: mpsc::Receiver<Prepared>,
 }
 
 /// Download `batches` (in their order) and store them, pipelined (see the module's text).
@@ -205,8 +207,26 @@ pub(super) fn download(
     if opts.cancelled() {
         return Err(SyncError::Cancelled);
     }
+    let tapered = plan::taper(batches.to_vec());
+    let batches = tapered.as_slice();
     let mut done = 0;
-    let clock = store.context().clock;
+    // The history of a first sync is downloaded after the tracking window is on screen:
+    // nothing waits for its first batch, so the rest follows at once (see the module's text).
+    let gated = !matches!(
+        order,
+        Order::NewestFirst {
+            history: Some(_),
+            ..
+        }
+    );
+    // More than one batch: the WAL's checkpoints move off the storing thread (checkpoint.rs).
+    let checkpoints = if batches.len() > 1 {
+        store.background_checkpoints()
+    } else {
+        None
+    };
+    let ctx = store.context().clone();
+    let clock = ctx.clock;
     let mut save = |batch: Downloaded| -> Result<(), SyncError> {
         fs.downloaded += batch.count;
         fs.bytes += batch.bytes;
@@ -228,6 +248,9 @@ pub(super) fn download(
                 store.ingest_arriving(batch.msgs, batch.count, state, Some(&**progress))?
             }
         };
+        if let Some(c) = &checkpoints {
+            c.committed();
+        }
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
         done += batch.asked;
         match &order {
@@ -254,7 +277,14 @@ pub(super) fn download(
         let reader = scope.spawn(move || {
             let ask = || may_ask(opts.cancelled(), Instant::now(), deadline);
             let mut queue = SetQueue::new(batches);
-            read_sets(sess, &mut queue, depth, &ask, gate_rx, &raw_tx);
+            read_sets(
+                sess,
+                &mut queue,
+                depth,
+                &ask,
+                gated.then_some(gate_rx),
+                &raw_tx,
+            );
             queue.finished()
         });
         scope.spawn(move || {
@@ -274,11 +304,9 @@ pub(super) fn download(
                     return;
                 };
                 for m in f.msgs {
+                    let m = to_new_message(mailbox, uidvalidity, m, clock);
                     // The store gave up on this batch (an error): stop.
-                    if tx
-                        .send(to_new_message(mailbox, uidvalidity, m, clock))
-                        .is_err()
-                    {
+                    if tx.send(Prepared::new(m, &ctx)).is_err() {
                         return;
                     }
                 }
@@ -292,7 +320,9 @@ pub(super) fn download(
             Err(panic) => std::panic::resume_unwind(panic),
         };
         stored.map(|()| finished)
-    })?;
+    });
+    store.end_background_checkpoints(checkpoints);
+    let finished = finished?;
     if finished {
         Ok(Ended::All)
     } else if opts.cancelled() {
@@ -325,8 +355,8 @@ fn store_all(
 }
 
 /// The reader's side: ask for the queue's sets through `fetch_pipelined` and hand each answer
-/// to `out`, in order. The first set goes alone; the rest follow once `gate` says its batch is
-/// committed. A set that comes back short stops the fetch: its missing UIDs must be gone from
+/// to `out`, in order. With a `gate`, the first set goes alone and the rest follow once the
+/// gate says its batch is committed; without one, all go at once. A set that comes back short stops the fetch: its missing UIDs must be gone from
 /// the server (one that still exists would be lost for good once the folder's highest UID
 /// moved past it: that is an error), then the batch is handed on and the fetch resumes with
 /// what is left, the dropped sets in flight first. An error is handed on as the last item.
@@ -335,10 +365,10 @@ pub(super) fn read_sets<F: Fetcher + ?Sized>(
     queue: &mut SetQueue,
     depth: usize,
     ask: &dyn Fn() -> bool,
-    gate: mpsc::Receiver<()>,
+    gate: Option<mpsc::Receiver<()>>,
     out: &mpsc::SyncSender<Result<Fetched, SyncError>>,
 ) {
-    let mut gate = Some(gate);
+    let mut gate = gate;
     let mut first_out = false;
     let queue = RefCell::new(queue);
     loop {
@@ -425,7 +455,7 @@ fn check_gone<F: Fetcher + ?Sized>(conn: &mut F, missing: &[u32]) -> Result<(), 
 }
 
 /// What the store learns of a batch before its messages are parsed; they follow on `msgs`.
-fn announce(f: &Fetched, msgs: mpsc::Receiver<NewMessage>) -> Downloaded {
+fn announce(f: &Fetched, msgs: mpsc::Receiver<Prepared>) -> Downloaded {
     Downloaded {
         max_uid: f.asked.iter().copied().max().unwrap_or(0),
         min_uid: f.asked.iter().copied().min().unwrap_or(0),

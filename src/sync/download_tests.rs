@@ -156,7 +156,7 @@ fn run_gated(
         }
         ok
     };
-    read_sets(sim, &mut queue, 3, &ask, gate, &tx);
+    read_sets(sim, &mut queue, 3, &ask, Some(gate), &tx);
     drop(tx);
     let mut got = Vec::new();
     let mut err = None;
@@ -240,6 +240,24 @@ fn every_set_is_handed_on_once_in_order_sequential_or_pipelined() {
         assert_eq!(sim.in_flight_max, want);
         assert!(sim.searched.is_empty());
     }
+}
+
+/// Without a gate (a first sync's history) there is no first set alone: one pipeline from
+/// the first command to the last.
+#[test]
+fn without_a_gate_every_set_goes_in_one_pipeline() {
+    let batches = vec![batch(&[10, 9]), batch(&[8, 7]), batch(&[6, 5]), batch(&[4])];
+    let mut sim = Sim::new(true, 1..=10);
+    let (tx, rx) = mpsc::sync_channel(1000);
+    let mut queue = SetQueue::new(&batches);
+    read_sets(&mut sim, &mut queue, 3, &|| true, None, &tx);
+    drop(tx);
+    let asked: Vec<Vec<u32>> = rx.into_iter().map(|f| f.unwrap().asked).collect();
+    assert_eq!(asked, batches);
+    assert!(queue.finished());
+    assert_eq!(sim.sent, ["9:10", "7:8", "5:6", "4"]);
+    // One call of the fetch, up to the depth in flight at once.
+    assert_eq!(sim.in_flight_max, vec![3]);
 }
 
 #[test]

@@ -38,7 +38,9 @@ pub(super) fn first_look(
     } else {
         sess.uids_since(crate::tracking::search_since(cutoff))?
     };
-    let nf = plan::newest_first(listed, &in_window);
+    let mut nf = plan::newest_first(listed, &in_window);
+    // The history download of this pass uses it instead of listing the folder again.
+    sess.keep_history_listing(mailbox, uidvalidity, std::mem::take(&mut nf.history));
     on_event(SyncEvent::Folder {
         name: mailbox.to_string(),
         total: nf.window.len(),
@@ -117,7 +119,10 @@ pub(super) fn fetch_history(
             // Recreated meanwhile: the next pass rebuilds the folder (and its history).
             continue;
         }
-        let mut listed = plan::new_uids(sess.uid_sizes_up_to(progress.pending_upto)?, 0);
+        let mut listed = plan::new_uids(
+            sess.history_listing(mailbox, state.uidvalidity, progress.pending_upto)?,
+            0,
+        );
         listed.reverse();
         let mut fs = FolderSummary {
             folder: mailbox.clone(),

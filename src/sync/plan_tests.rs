@@ -341,6 +341,42 @@ fn new_uids_filters_the_star_quirk() {
 }
 
 #[test]
+fn taper_cuts_the_last_batch_in_halves_down_to_a_handful() {
+    let seq = |a: u32, b: u32| (a..=b).collect::<Vec<u32>>();
+    let lens = |b: &[Vec<u32>]| b.iter().map(Vec::len).collect::<Vec<usize>>();
+    for (name, batches, want) in [
+        ("nothing", vec![], vec![]),
+        ("one batch stays whole", vec![seq(1, 100)], vec![100]),
+        (
+            "two full batches",
+            vec![seq(1, 250), seq(251, 500)],
+            vec![250, 125, 62, 31, 16, 8, 8],
+        ),
+        (
+            "a short last batch",
+            vec![seq(1, 250), seq(251, 260)],
+            vec![250, 10],
+        ),
+        (
+            "exactly twice the minimum",
+            vec![seq(1, 5), seq(6, 21)],
+            vec![5, 8, 8],
+        ),
+    ] {
+        let all: Vec<u32> = batches.iter().flatten().copied().collect();
+        let got = taper(batches);
+        assert_eq!(lens(&got), want, "{name}");
+        // The same UIDs in the same order, none empty.
+        assert_eq!(
+            got.iter().flatten().copied().collect::<Vec<u32>>(),
+            all,
+            "{name}"
+        );
+        assert!(got.iter().all(|b| !b.is_empty()), "{name}");
+    }
+}
+
+#[test]
 fn batches_table() {
     let u = |v: &[(u32, u32)]| v.to_vec();
     for (name, uids, count, bytes, want) in [

@@ -62,6 +62,9 @@ pub struct ImapSession {
     shutdown: Option<ShutdownHandle>,
     /// The folder currently selected or examined, and whether read-write.
     selected: Option<(String, bool)>,
+    /// A first look's listing of a folder's history (by folder and UIDVALIDITY), kept for
+    /// the history download of the same connection so the folder is not listed twice.
+    history_listings: std::collections::HashMap<(String, u32), Vec<(u32, u32)>>,
 }
 
 impl std::fmt::Debug for ImapSession {
@@ -133,6 +136,7 @@ impl ImapSession {
             caps,
             shutdown,
             selected: None,
+            history_listings: std::collections::HashMap::new(),
         })
     }
 
@@ -310,6 +314,36 @@ impl ImapSession {
             .filter_map(|f| Some((f.uid?, f.size?)))
             .filter(|(u, _)| *u <= up_to)
             .collect())
+    }
+
+    /// Keep a first look's listing of `mailbox`'s history (UID, size) for
+    /// [`ImapSession::history_listing`].
+    pub(super) fn keep_history_listing(
+        &mut self,
+        mailbox: &str,
+        uidvalidity: u32,
+        listed: Vec<(u32, u32)>,
+    ) {
+        self.history_listings
+            .insert((mailbox.to_string(), uidvalidity), listed);
+    }
+
+    /// The UIDs and sizes of `mailbox`'s messages up to `up_to`: from the listing this
+    /// connection's first look kept (UIDs never come back below the top, and one expunged
+    /// since is found missing by the download, which checks), else listed now.
+    pub fn history_listing(
+        &mut self,
+        mailbox: &str,
+        uidvalidity: u32,
+        up_to: u32,
+    ) -> Result<Vec<(u32, u32)>, SyncError> {
+        match self
+            .history_listings
+            .remove(&(mailbox.to_string(), uidvalidity))
+        {
+            Some(kept) => Ok(kept.into_iter().filter(|(u, _)| *u <= up_to).collect()),
+            None => self.uid_sizes_up_to(up_to),
+        }
     }
 
     /// UIDs and sizes of the messages above `after` (`UID FETCH after+1:* (UID RFC822.SIZE)`),

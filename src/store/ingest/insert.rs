@@ -3,18 +3,18 @@
 //! it joins, the rows written, and the warning flags.
 
 use super::super::convert::{domain_of, flags_to_text, secs, to_json};
-use super::super::dedup;
 use super::super::error::{Ctx, StoreError};
 use super::super::flags;
 use super::super::threading;
 use super::super::types::{FlagKind, InsertOutcome, Location, NewMessage, ShopContext};
 use super::linking::{by_ids, by_subject, merge_conversations};
+use super::prepare::Prepared;
 use crate::mail::auth::AuthResults;
 use crate::mail::bounce::Bounce;
 use crate::mail::order_mail::{Filing, OrderMail, Trust};
+use crate::mail::suspicious::Signal;
 use crate::mail::AutoKind;
 use rusqlite::{params, OptionalExtension, Transaction};
-use sha2::{Digest, Sha256};
 
 /// What a failed write of a new message says.
 const ACTION: &str = "save a message";
@@ -23,13 +23,21 @@ const ACTION: &str = "save a message";
 pub(super) fn insert_one(
     tx: &Transaction<'_>,
     ctx: &ShopContext,
-    m: NewMessage,
+    prepared: Prepared,
 ) -> Result<(InsertOutcome, Vec<i64>), StoreError> {
-    let hash = Sha256::digest(&m.raw).to_vec();
+    let Prepared {
+        m,
+        hash,
+        content_key,
+        auth,
+        filing,
+        bounce,
+        order_numbers,
+        signals,
+    } = prepared;
     if let Some(id) = stored_at(tx, &m.location, &hash)? {
         return Ok((InsertOutcome::Duplicate(id), Vec::new()));
     }
-    let content_key = dedup::content_key(&m.raw);
     let msgid = m
         .parsed
         .message_id
@@ -42,8 +50,8 @@ pub(super) fn insert_one(
         }
     }
     let copy_of = first_copy(tx, msgid, &content_key)?;
-    let sender = Sender::of(tx, ctx, &m, msgid)?;
-    let filed = Filed::of(tx, ctx, &m, &sender)?;
+    let sender = Sender::of(tx, ctx, &m, msgid, auth)?;
+    let filed = Filed::of(tx, &m, &sender, (filing, bounce, order_numbers))?;
     let p = &m.parsed;
     let new = Incoming {
         m: &m,
@@ -61,7 +69,7 @@ pub(super) fn insert_one(
     let key = insert_rows(tx, &new, conv)?;
     remember_customer(tx, &new)?;
     let touched = follow_up(tx, ctx, &new, key, conv)?;
-    warn(tx, ctx, &new, key)?;
+    warn(tx, ctx, &new, key, signals)?;
     Ok((InsertOutcome::Inserted(key), touched))
 }
 
@@ -153,6 +161,7 @@ impl Sender {
         ctx: &ShopContext,
         m: &NewMessage,
         msgid: Option<&str>,
+        auth: Option<AuthResults>,
     ) -> Result<Self, StoreError> {
         let p = &m.parsed;
         let from_addr = p
@@ -166,9 +175,8 @@ impl Sender {
             .and_then(|a| a.name.clone())
             .filter(|n| !n.trim().is_empty());
         let from_shop_address = from_addr.as_deref().is_some_and(|a| ctx.is_shop(a));
-        // What the shop's provider says of the sender: the one signal a sender cannot write.
-        let auth =
-            crate::mail::auth::receiving_results(&m.raw, ctx.proactive.shop.authserv_id.as_deref());
+        // `auth`: what the shop's provider says of the sender, the one signal a sender cannot
+        // write (worked out ahead, see prepare.rs).
         // The shop's own address is anybody's to type. A copy in a Sent folder or one the outbox
         // sent is the shop's; elsewhere it is the shop's unless the provider failed the sender.
         let spoofed = from_shop_address
@@ -211,24 +219,18 @@ struct Filed {
 impl Filed {
     fn of(
         tx: &Transaction<'_>,
-        ctx: &ShopContext,
         m: &NewMessage,
         sender: &Sender,
+        (filing, bounce, numbers): (Filing, Option<Bounce>, Option<Vec<String>>),
     ) -> Result<Self, StoreError> {
         let p = &m.parsed;
-        let filing = if sender.spoofed {
-            Filing::None
-        } else {
-            crate::mail::order_mail::file(p, &ctx.proactive.orders, sender.auth.as_ref())
-        };
+        // Worked out ahead as if the sender were not spoofed; a spoofed sender files nothing.
+        let filing = if sender.spoofed { Filing::None } else { filing };
         let (order, impostor) = match filing {
             Filing::Order(o, trust) => (Some((o, trust == Trust::Verified)), None),
             Filing::Impostor(reason) => (None, Some(reason)),
             Filing::None => (None, None),
         };
-        let bounce = (p.auto_kind == Some(AutoKind::Bounce))
-            .then(|| crate::mail::bounce::parse(&m.raw))
-            .flatten();
         let bounced_conv = match &bounce {
             Some(b) => flags::bounce_target(tx, b)?,
             None => None,
@@ -240,7 +242,9 @@ impl Filed {
         };
         let about_duplicate = match (sender.is_shop, auto_kind, sender.addr.as_deref()) {
             (false, None, Some(addr)) => {
-                let numbers = crate::mail::order_numbers(&format!("{}\n{}", p.subject, p.body));
+                let numbers = numbers.unwrap_or_else(|| {
+                    crate::mail::order_numbers(&format!("{}\n{}", p.subject, p.body))
+                });
                 flags::duplicate_for_mail(tx, addr, &numbers)?
             }
             _ => None,
@@ -474,6 +478,7 @@ fn warn(
     ctx: &ShopContext,
     new: &Incoming<'_>,
     key: i64,
+    signals: Option<Vec<Signal>>,
 ) -> Result<(), StoreError> {
     let mut warnings: Vec<String> = Vec::new();
     if new.sender.spoofed {
@@ -495,8 +500,9 @@ fn warn(
     }
     warnings.extend(new.filed.impostor.iter().cloned());
     if !new.sender.is_shop && new.filed.auto_kind.is_none() {
-        let signals =
-            crate::mail::suspicious::signals(&new.m.raw, &new.m.parsed, &ctx.proactive.shop);
+        let signals = signals.unwrap_or_else(|| {
+            crate::mail::suspicious::signals(&new.m.raw, &new.m.parsed, &ctx.proactive.shop)
+        });
         warnings.extend(signals.into_iter().map(|s| s.reason));
     }
     if !warnings.is_empty() {
