@@ -9,6 +9,9 @@
 //!     [--delay-ms 20] [--mbit 50] [--burst-kb 16]
 //! ```
 //! Prints the address it listens on as its first line, then serves until it is killed.
+//! With `NET_PROXY_TRACE=1` it also prints one line per chunk on stderr (direction, when it
+//! was read and when it is released, in seconds since the start, and its size): how the
+//! line idle time of a sync was found (BENCHMARKS.md, issue 22).
 //!
 //! Per direction one thread reads chunks (at most `--burst-kb`) and stamps each with the
 //! instant [`link::Link`] says it may arrive; a second thread writes each chunk at its instant.
@@ -131,6 +134,14 @@ fn read_side(
             Ok(mut l) => l.schedule(arrival, n),
             Err(_) => arrival + line.delay,
         };
+        if trace() {
+            eprintln!(
+                "trace {} {:.6} {:.6} {n}",
+                if up { "up" } else { "down" },
+                arrival.as_secs_f64(),
+                release.as_secs_f64()
+            );
+        }
         let chunk = (n > 0).then(|| buf[..n].to_vec());
         if tx.send((release, chunk)).is_err() || n == 0 {
             break;
@@ -138,6 +149,13 @@ fn read_side(
     }
     // Done (end of stream, or the writer is gone because its peer closed).
     let _ = from.shutdown(Shutdown::Read);
+}
+
+/// `NET_PROXY_TRACE=1`: one line per chunk on stderr (direction, when it was read, when it is
+/// released, bytes), to find where a client leaves the line idle.
+fn trace() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("NET_PROXY_TRACE").is_some())
 }
 
 fn write_side(mut to: TcpStream, line: &Line, rx: Receiver<(Duration, Option<Vec<u8>>)>) {
