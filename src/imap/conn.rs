@@ -44,6 +44,9 @@ impl std::fmt::Display for ImapError {
 
 impl std::error::Error for ImapError {}
 
+/// The answers of [`Connection::run_pair`]'s two commands, each accepted or refused.
+pub type PairAnswer = (Result<Answer, ImapError>, Result<Answer, ImapError>);
+
 impl From<io::Error> for ImapError {
     fn from(e: io::Error) -> Self {
         ImapError::Io(e)
@@ -331,6 +334,24 @@ impl<S: Read + Write> Connection<S> {
         self.finish(&tag)
     }
 
+    /// Two commands in one round trip: `b` is sent before `a`'s answer is read. Each answer
+    /// holds the untagged responses that came before its own end: a caller whose two
+    /// commands answer with the same kind of untagged response must not rely on which of
+    /// the two holds it. `b`'s answer is read even when `a` was refused.
+    pub fn run_pair(&mut self, a: &Command<'_>, b: &Command<'_>) -> Result<PairAnswer, ImapError> {
+        let tag_a = self.send(a)?;
+        let tag_b = self.send(b)?;
+        // A refusal (NO/BAD) leaves the connection in step; anything else ends it here.
+        let first = match self.finish(&tag_a) {
+            Err(e @ (ImapError::Io(_) | ImapError::Bye(_) | ImapError::Protocol(_))) => {
+                return Err(e)
+            }
+            other => other,
+        };
+        let second = self.finish(&tag_b);
+        Ok((first, second))
+    }
+
     /// Reads until the command `tag` ends.
     pub fn finish(&mut self, tag: &str) -> Result<Answer, ImapError> {
         let mut answer = Answer::default();
@@ -438,6 +459,43 @@ pub(crate) mod tests {
             assert_eq!(got[0].flags.as_deref(), Some(&["\\Seen".to_string()][..]));
             assert_eq!(got[1].body.as_deref(), Some(&b"abc"[..]));
         }
+    }
+
+    /// Two commands in one round trip: both are written before any answer is read, each
+    /// answer gets the untagged responses before its end, and a refused first command does
+    /// not lose the second's answer; a closed connection ends both.
+    #[test]
+    fn a_pair_of_commands_is_sent_together_and_answered_apart() {
+        let server =
+            b"* 1 FETCH (UID 5 RFC822.SIZE 10)\r\na1 OK listed\r\n* SEARCH 5\r\na2 OK found\r\n";
+        let mut c = Connection::new(Replay::new(server, 7));
+        let (a, b) = c
+            .run_pair(
+                &Command::new("UID FETCH 1:* (UID RFC822.SIZE)"),
+                &Command::new("UID SEARCH SINCE 1-Dec-2026"),
+            )
+            .unwrap();
+        assert_eq!(
+            c.stream().written,
+            b"a1 UID FETCH 1:* (UID RFC822.SIZE)\r\na2 UID SEARCH SINCE 1-Dec-2026\r\n"
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(matches!(&a.untagged[..], [Untagged::Fetch(f)] if f.uid == Some(5)));
+        assert_eq!(b.untagged, vec![Untagged::Search(vec![5])]);
+
+        let refused = b"a1 NO [NONEXISTENT] no such folder\r\n* SEARCH\r\na2 OK found\r\n";
+        let mut c = Connection::new(Replay::new(refused, 64));
+        let (a, b) = c
+            .run_pair(&Command::new("EXAMINE x"), &Command::new("UID SEARCH ALL"))
+            .unwrap();
+        assert!(matches!(a, Err(ImapError::No(t)) if t.contains("no such folder")));
+        assert!(b.is_ok());
+
+        let mut c = Connection::new(Replay::new(b"* BYE going away\r\n", 64));
+        assert!(matches!(
+            c.run_pair(&Command::new("NOOP"), &Command::new("NOOP")),
+            Err(ImapError::Bye(_))
+        ));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `shopinbox sync`: one sync pass with a progress bar on stderr and a per-folder summary.
 
 use super::lock::{self, SyncLock};
-use super::{sync_once, ImapAccount, SyncEvent, SyncSummary};
+use super::{ImapAccount, SyncEvent, SyncSummary};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::exit::Exit;
@@ -23,6 +23,8 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
     let store_path = cfg.store_path();
     let _lock = take_sync_lock(&store_path)?;
     let ctx = cfg.shop_context(clock);
+    // The sync's connection is made meanwhile (see `connect_meanwhile`).
+    let connecting = super::engine::connect_meanwhile(&account);
     // Write-back left over from sends and opened conversations (Sent copies, \Answered,
     // \Seen): the owner asked for a sync, so every pending job runs now, back-off or not
     // (but a Sent copy waiting for the provider's own, `save_sent = "auto"`, waits until
@@ -40,7 +42,7 @@ pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
             writeln!(std::io::stdout(), "{line}")?;
         }
     }
-    run_sync(&account, &store_path, &ctx)
+    run_sync(&account, &store_path, &ctx, connecting)
 }
 
 /// One sync per store at a time (see [`SyncLock`]): waits up to [`lock::CLI_WAIT`] for a
@@ -102,6 +104,7 @@ pub fn run_sync(
     account: &ImapAccount,
     store_path: &Path,
     ctx: &ShopContext,
+    connecting: super::engine::Connecting,
 ) -> anyhow::Result<SyncSummary> {
     let bar = ProgressBar::hidden();
     let style = ProgressStyle::with_template(
@@ -135,7 +138,8 @@ pub fn run_sync(
         SyncEvent::FolderDone { .. } => bar.finish_and_clear(),
         _ => {}
     };
-    let summary = sync_once(account, store_path, ctx, &mut on_event)?;
+    let summary =
+        super::engine::sync_once_connecting(account, store_path, ctx, connecting, &mut on_event)?;
     bar.finish_and_clear();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", format_summary(&summary))?;

@@ -34,9 +34,55 @@ pub fn sync_once(
     ctx: &ShopContext,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<SyncSummary, SyncError> {
+    let connecting = connect_meanwhile(account);
+    sync_once_connecting(account, store_path, ctx, connecting, on_event)
+}
+
+/// A connection being made on a thread of its own ([`connect_meanwhile`]).
+pub type Connecting = Option<std::thread::JoinHandle<Result<ImapSession, SyncError>>>;
+
+/// Start connecting (TCP, TLS, login: round trips, on a slow line the first fraction of a
+/// second) on a thread of its own, so that whatever comes before the sync (opening the
+/// store; on a first sync creating its schema, a few fsyncs) does not wait for it, nor it
+/// for them. `None` when no thread could be started (the pass then connects itself).
+pub fn connect_meanwhile(account: &ImapAccount) -> Connecting {
+    let account = account.clone();
+    std::thread::Builder::new()
+        .name("connect".to_string())
+        .spawn(move || ImapSession::connect(&account))
+        .ok()
+}
+
+/// [`sync_once`] over a connection started earlier. When the store cannot open, the
+/// connection is not waited for: its thread ends on its own.
+pub fn sync_once_connecting(
+    account: &ImapAccount,
+    store_path: &Path,
+    ctx: &ShopContext,
+    connecting: Connecting,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<SyncSummary, SyncError> {
     let res = Store::open(store_path, ctx.clone())
         .map_err(SyncError::from)
-        .and_then(|mut store| run(account, &mut store, &SyncOptions::default(), on_event));
+        .and_then(|mut store| {
+            let sess = match connecting {
+                Some(t) => match t.join() {
+                    Ok(sess) => sess,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                None => ImapSession::connect(account),
+            }?;
+            let mut kept = KeptSession::connected(sess);
+            let res = run_on(
+                account,
+                &mut store,
+                &SyncOptions::default(),
+                &mut kept,
+                on_event,
+            );
+            kept.close();
+            res
+        });
     if let Err(e) = &res {
         on_event(SyncEvent::Failed(e.to_string()));
     }
@@ -71,6 +117,8 @@ pub struct KeptSession {
     sess: Option<ImapSession>,
     logins: usize,
     listed: Option<KeptList>,
+    /// `sess` was just connected: the pass takes it without the NOOP.
+    fresh: bool,
 }
 
 /// A folder list kept between passes on one connection.
@@ -105,7 +153,22 @@ impl KeptSession {
         }
     }
 
+    /// A session over a connection that was just made (not yet used, so no NOOP to check it).
+    fn connected(sess: ImapSession) -> KeptSession {
+        KeptSession {
+            sess: Some(sess),
+            logins: 1,
+            listed: None,
+            fresh: true,
+        }
+    }
+
     fn take_or_connect(&mut self, account: &ImapAccount) -> Result<ImapSession, SyncError> {
+        if std::mem::take(&mut self.fresh) {
+            if let Some(s) = self.sess.take() {
+                return Ok(s);
+            }
+        }
         if let Some(mut s) = self.sess.take() {
             if s.noop().is_ok() {
                 return Ok(s);

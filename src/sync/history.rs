@@ -14,7 +14,6 @@ use super::plan;
 use super::session::ImapSession;
 use super::{FolderSummary, SyncError, SyncEvent, SyncSummary};
 use crate::store::{HistoryProgress, MailboxState, Store};
-use std::collections::HashSet;
 use std::time::Instant;
 
 /// A first look at a folder: list it, find the tracking window (`UID SEARCH SINCE` the
@@ -31,13 +30,8 @@ pub(super) fn first_look(
     fs: &mut FolderSummary,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<usize, SyncError> {
-    let listed = sess.uid_sizes_after(0)?;
+    let (listed, in_window) = sess.uid_sizes_and_since(crate::tracking::search_since(cutoff))?;
     let listed_n = listed.len();
-    let in_window = if listed.is_empty() {
-        HashSet::new()
-    } else {
-        sess.uids_since(crate::tracking::search_since(cutoff))?
-    };
     let mut nf = plan::newest_first(listed, &in_window);
     // The history download of this pass uses it instead of listing the folder again.
     sess.keep_history_listing(mailbox, uidvalidity, std::mem::take(&mut nf.history));

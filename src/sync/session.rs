@@ -55,6 +55,9 @@ impl Caps {
     }
 }
 
+/// A first look's listing: every (UID, size), and the UIDs received since the window's date.
+pub type FirstListing = (Vec<(u32, u32)>, HashSet<u32>);
+
 pub struct ImapSession {
     pub(crate) conn: Connection<MailStream>,
     host: String,
@@ -353,6 +356,43 @@ impl ImapSession {
         // `n:*` also matches the highest UID when it is below n (RFC 3501 6.4.8): the caller
         // filters.
         self.uid_sizes("list new messages", &format!("{start}:*"), u32::MAX)
+    }
+
+    /// A first look at a folder (issue 11): every UID with its size, and the UIDs received
+    /// since `date` (`UID SEARCH SINCE`), asked for in one round trip.
+    pub fn uid_sizes_and_since(
+        &mut self,
+        date: chrono::NaiveDate,
+    ) -> Result<FirstListing, SyncError> {
+        let list = Command::new("UID FETCH 1:* (UID RFC822.SIZE)");
+        let since = Command::new(format!("UID SEARCH SINCE {}", date.format("%-d-%b-%Y")));
+        let (listed, found) = self
+            .conn
+            .run_pair(&list, &since)
+            .map_err(|e| map_err(&self.host, "list the messages", e))?;
+        let mut untagged = listed
+            .map_err(|e| map_err(&self.host, "list the messages", e))?
+            .untagged;
+        untagged.extend(
+            found
+                .map_err(|e| map_err(&self.host, "search the folder", e))?
+                .untagged,
+        );
+        // Each answer is told apart by its kind, whichever command's end it came before.
+        let mut in_window = HashSet::new();
+        let mut rest = Vec::with_capacity(untagged.len());
+        for u in untagged {
+            match u {
+                imap::response::Untagged::Search(ids) => in_window.extend(ids),
+                other => rest.push(other),
+            }
+        }
+        let sizes = imap::base::fetches(rest)
+            .map_err(|e| map_err(&self.host, "list the messages", e))?
+            .into_iter()
+            .filter_map(|f| Some((f.uid?, f.size?)))
+            .collect();
+        Ok((sizes, in_window))
     }
 
     /// UIDs and sizes of the messages `1..=up_to` (the history a first sync still owes).
