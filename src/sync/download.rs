@@ -32,7 +32,14 @@
 //! The first set is fetched alone and the rest only once its batch is committed: the owner
 //! sees the first mail as soon as possible (nothing competes with it for the line or the
 //! cores), and a download that cannot store (locked or full disk), is cancelled or loses the
-//! server right away stops after one batch without having downloaded more.
+//! server right away stops after one batch without having downloaded more. A first sync's
+//! history has no such gate: the tracking window is stored by then, and on a slow line the
+//! wait for the first commit left the line idle.
+//!
+//! A download of several batches ends in smaller and smaller ones ([`plan::taper`]), so that
+//! little is left to parse and store after the line's last byte, and while it runs the WAL's
+//! checkpoints are a second connection's, on a thread of its own
+//! ([`Store::background_checkpoints`]): the storing thread only appends.
 //!
 //! Crash safety is unchanged (engine.rs, history.rs): the folder's highest UID and the
 //! history's `pending_upto` move only inside the transaction that commits their batch, batches
@@ -356,8 +363,8 @@ fn store_all(
 
 /// The reader's side: ask for the queue's sets through `fetch_pipelined` and hand each answer
 /// to `out`, in order. With a `gate`, the first set goes alone and the rest follow once the
-/// gate says its batch is committed; without one, all go at once. A set that comes back short stops the fetch: its missing UIDs must be gone from
-/// the server (one that still exists would be lost for good once the folder's highest UID
+/// gate says its batch is committed; without one, all go at once. A set that comes back short
+/// stops the fetch: its missing UIDs must be gone from the server (one that still exists would be lost for good once the folder's highest UID
 /// moved past it: that is an error), then the batch is handed on and the fetch resumes with
 /// what is left, the dropped sets in flight first. An error is handed on as the last item.
 pub(super) fn read_sets<F: Fetcher + ?Sized>(
@@ -365,10 +372,9 @@ pub(super) fn read_sets<F: Fetcher + ?Sized>(
     queue: &mut SetQueue,
     depth: usize,
     ask: &dyn Fn() -> bool,
-    gate: Option<mpsc::Receiver<()>>,
+    mut gate: Option<mpsc::Receiver<()>>,
     out: &mpsc::SyncSender<Result<Fetched, SyncError>>,
 ) {
-    let mut gate = gate;
     let mut first_out = false;
     let queue = RefCell::new(queue);
     loop {
