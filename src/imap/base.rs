@@ -153,15 +153,7 @@ impl<S: Read + Write> Connection<S> {
         let mut cmd = Command::new("UID SEARCH ");
         cmd = cmd.append(criteria);
         let answer = self.run(&cmd)?;
-        let mut out = Vec::new();
-        for u in answer.untagged {
-            if let Untagged::Search(ids) = u {
-                out.extend(ids);
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        Ok(out)
+        Ok(searched(&answer.untagged))
     }
 
     /// UID FETCH `set` `items` [`modifiers`]: every FETCH response, in the server's order
@@ -273,6 +265,21 @@ pub fn permanent_flags(answer: &Answer) -> Option<Vec<String>> {
         } => Some(f.clone()),
         _ => None,
     })
+}
+
+/// The UIDs the `* SEARCH` responses among untagged ones name, sorted, each once.
+pub fn searched(untagged: &[Untagged]) -> Vec<u32> {
+    let mut out: Vec<u32> = untagged
+        .iter()
+        .filter_map(|u| match u {
+            Untagged::Search(ids) => Some(ids.iter().copied()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The FETCH responses among untagged ones; an unreadable FETCH response is an error.

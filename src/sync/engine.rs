@@ -72,16 +72,8 @@ pub fn sync_once_connecting(
                 },
                 None => ImapSession::connect(account),
             }?;
-            let mut kept = KeptSession::connected(sess);
-            let res = run_on(
-                account,
-                &mut store,
-                &SyncOptions::default(),
-                &mut kept,
-                on_event,
-            );
-            kept.close();
-            res
+            let kept = KeptSession::connected(sess);
+            run(account, &mut store, &SyncOptions::default(), kept, on_event)
         });
     if let Err(e) = &res {
         on_event(SyncEvent::Failed(e.to_string()));
@@ -96,7 +88,7 @@ pub fn sync_store(
     opts: &SyncOptions,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<SyncSummary, SyncError> {
-    let res = run(account, store, opts, on_event);
+    let res = run(account, store, opts, KeptSession::default(), on_event);
     if let Err(e) = &res {
         on_event(SyncEvent::Failed(e.to_string()));
     }
@@ -203,13 +195,14 @@ pub fn sync_kept(
     res
 }
 
+/// One pass over `kept`'s connection (or a new one), logged out afterwards.
 fn run(
     account: &ImapAccount,
     store: &mut Store,
     opts: &SyncOptions,
+    mut kept: KeptSession,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<SyncSummary, SyncError> {
-    let mut kept = KeptSession::default();
     let res = run_on(account, store, opts, &mut kept, on_event);
     kept.close();
     res

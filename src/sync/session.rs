@@ -307,16 +307,11 @@ impl ImapSession {
         set: &str,
         up_to: u32,
     ) -> Result<Vec<(u32, u32)>, SyncError> {
-        // A listing answer carries RFC822.SIZE; a bare flag update under the command is none.
         let fetched = self
             .conn
             .uid_fetch(set, "(UID RFC822.SIZE)", None)
             .map_err(|e| map_err(&self.host, action, e))?;
-        Ok(fetched
-            .into_iter()
-            .filter_map(|f| Some((f.uid?, f.size?)))
-            .filter(|(u, _)| *u <= up_to)
-            .collect())
+        Ok(sizes(fetched, up_to))
     }
 
     /// Keep a first look's listing of `mailbox`'s history (UID, size) for
@@ -359,7 +354,8 @@ impl ImapSession {
     }
 
     /// A first look at a folder (issue 11): every UID with its size, and the UIDs received
-    /// since `date` (`UID SEARCH SINCE`), asked for in one round trip.
+    /// since `date` (`UID SEARCH SINCE`, which compares INTERNALDATE's day: the tracking
+    /// window a first sync fetches first), asked for in one round trip.
     pub fn uid_sizes_and_since(
         &mut self,
         date: chrono::NaiveDate,
@@ -379,20 +375,10 @@ impl ImapSession {
                 .untagged,
         );
         // Each answer is told apart by its kind, whichever command's end it came before.
-        let mut in_window = HashSet::new();
-        let mut rest = Vec::with_capacity(untagged.len());
-        for u in untagged {
-            match u {
-                imap::response::Untagged::Search(ids) => in_window.extend(ids),
-                other => rest.push(other),
-            }
-        }
-        let sizes = imap::base::fetches(rest)
-            .map_err(|e| map_err(&self.host, "list the messages", e))?
-            .into_iter()
-            .filter_map(|f| Some((f.uid?, f.size?)))
-            .collect();
-        Ok((sizes, in_window))
+        let in_window = imap::base::searched(&untagged).into_iter().collect();
+        let fetched = imap::base::fetches(untagged)
+            .map_err(|e| map_err(&self.host, "list the messages", e))?;
+        Ok((sizes(fetched, u32::MAX), in_window))
     }
 
     /// UIDs and sizes of the messages `1..=up_to` (the history a first sync still owes).
@@ -472,12 +458,6 @@ impl ImapSession {
         let mut found = self.search(&Command::new(format!("UID 1:{up_to}")))?;
         found.retain(|u| *u <= up_to);
         Ok(found)
-    }
-
-    /// The UIDs of messages that arrived on or after `date` (`UID SEARCH SINCE`, which
-    /// compares INTERNALDATE's day): the tracking window a first sync fetches first.
-    pub fn uids_since(&mut self, date: chrono::NaiveDate) -> Result<HashSet<u32>, SyncError> {
-        self.search(&Command::new(format!("SINCE {}", date.format("%-d-%b-%Y"))))
     }
 
     /// Which of the UIDs in `uid_set` still exist (`UID SEARCH UID …`).
@@ -657,6 +637,16 @@ impl ImapSession {
 }
 
 /// A failure before login: a `* BYE` greeting is the server's refusal in its own words.
+/// (UID, size) of each listing answer up to `up_to`: a listing answer carries RFC822.SIZE; a
+/// bare flag update under the command is none.
+fn sizes(fetched: Vec<imap::FetchItem>, up_to: u32) -> Vec<(u32, u32)> {
+    fetched
+        .into_iter()
+        .filter_map(|f| Some((f.uid?, f.size?)))
+        .filter(|(u, _)| *u <= up_to)
+        .collect()
+}
+
 fn login_failure(host: &str, action: &str, e: ImapError) -> SyncError {
     match e {
         ImapError::Bye(reason) => SyncError::Server {

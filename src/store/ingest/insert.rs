@@ -8,7 +8,7 @@ use super::super::flags;
 use super::super::threading;
 use super::super::types::{FlagKind, InsertOutcome, Location, NewMessage, ShopContext};
 use super::linking::{by_ids, by_subject, merge_conversations};
-use super::prepare::Prepared;
+use super::prepare::{self, Prepared};
 use crate::mail::auth::AuthResults;
 use crate::mail::bounce::Bounce;
 use crate::mail::order_mail::{Filing, OrderMail, Trust};
@@ -242,9 +242,7 @@ impl Filed {
         };
         let about_duplicate = match (sender.is_shop, auto_kind, sender.addr.as_deref()) {
             (false, None, Some(addr)) => {
-                let numbers = numbers.unwrap_or_else(|| {
-                    crate::mail::order_numbers(&format!("{}\n{}", p.subject, p.body))
-                });
+                let numbers = numbers.unwrap_or_else(|| prepare::order_numbers(m));
                 flags::duplicate_for_mail(tx, addr, &numbers)?
             }
             _ => None,
@@ -500,9 +498,7 @@ fn warn(
     }
     warnings.extend(new.filed.impostor.iter().cloned());
     if !new.sender.is_shop && new.filed.auto_kind.is_none() {
-        let signals = signals.unwrap_or_else(|| {
-            crate::mail::suspicious::signals(&new.m.raw, &new.m.parsed, &ctx.proactive.shop)
-        });
+        let signals = signals.unwrap_or_else(|| prepare::signals(new.m, ctx));
         warnings.extend(signals.into_iter().map(|s| s.reason));
     }
     if !warnings.is_empty() {

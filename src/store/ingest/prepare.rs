@@ -6,7 +6,7 @@
 //!
 //! Everything here is a pure function of the message and [`ShopContext`]; the insert uses
 //! the results exactly as it used to compute them, and computes what was not worked out
-//! ahead (see [`Prepared::signals`]).
+//! ahead with the same functions ([`order_numbers`], [`signals`]).
 
 use super::super::dedup;
 use super::super::types::{NewMessage, ShopContext};
@@ -56,10 +56,8 @@ impl Prepared {
         let surely_shop = shop_address && !auth.as_ref().is_some_and(AuthResults::failed);
         let automatic = p.auto_kind.is_some() || matches!(filing, Filing::Order(_, _));
         let customer_like = !surely_shop && !automatic;
-        let order_numbers = customer_like
-            .then(|| crate::mail::order_numbers(&format!("{}\n{}", p.subject, p.body)));
-        let signals =
-            customer_like.then(|| crate::mail::suspicious::signals(&m.raw, p, &ctx.proactive.shop));
+        let order_numbers = customer_like.then(|| order_numbers(&m));
+        let signals = customer_like.then(|| signals(&m, ctx));
         Prepared {
             m,
             hash,
@@ -71,6 +69,17 @@ impl Prepared {
             signals,
         }
     }
+}
+
+/// The order numbers a mail mentions in its subject and body: what the insert looks up for a
+/// customer's mail about a possible duplicate order.
+pub(super) fn order_numbers(m: &NewMessage) -> Vec<String> {
+    crate::mail::order_numbers(&format!("{}\n{}", m.parsed.subject, m.parsed.body))
+}
+
+/// The suspicious signals of a mail, for this shop.
+pub(super) fn signals(m: &NewMessage, ctx: &ShopContext) -> Vec<Signal> {
+    crate::mail::suspicious::signals(&m.raw, &m.parsed, &ctx.proactive.shop)
 }
 
 #[cfg(test)]
