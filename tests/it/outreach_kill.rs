@@ -23,64 +23,15 @@ const PER_MINUTE: usize = 100;
 const KILLS: usize = 20;
 
 fn write_config(dir: &Path, servers: &MailServers) -> PathBuf {
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"
-[shop]
-name = "Alphx"
-owner_name = "Tom"
-signature = "Tom"
-addresses = ["hello@alphx.shop"]
-
-[hours]
-time_zone = "Europe/Berlin"
-business_days = ["mon", "tue", "wed", "thu", "fri"]
-open = "09:00"
-close = "17:00"
-holidays = []
-
-[store]
-path = "{store}"
-
-[templates]
-dir = "{templates}"
-
-[imap]
-host = "localhost"
-port = {imap}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-idle = false
-save_sent = "always"
-
-[smtp]
-host = "localhost"
-port = {smtp}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-
-[offers]
-discount_code = "SORRY15"
-
-[outreach]
-per_minute = {PER_MINUTE}
-per_day = 5000
-"#,
-            store = dir.join("store.db").display(),
-            templates = dir.join("templates").display(),
-            imap = servers.imaps_port,
-            smtp = servers.smtps_port,
-            user = servers.user,
-            ca = servers.ca.display(),
+    let path = support::write_shop_config(
+        dir,
+        servers,
+        PASSWORD_ENV,
+        "save_sent = \"always\"\n",
+        &format!(
+            "\n[offers]\ndiscount_code = \"SORRY15\"\n\n[outreach]\nper_minute = {PER_MINUTE}\nper_day = 5000\n"
         ),
-    )
-    .unwrap();
+    );
     let t = dir.join("templates");
     std::fs::create_dir_all(&t).unwrap();
     std::fs::write(

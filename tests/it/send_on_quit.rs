@@ -23,61 +23,14 @@ struct Shop {
 }
 
 fn write_config(dir: &Path, servers: &MailServers) -> PathBuf {
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"
-[shop]
-name = "Alphx"
-owner_name = "Tom"
-signature = "Tom"
-addresses = ["hello@alphx.shop"]
-
-[hours]
-time_zone = "Europe/Berlin"
-business_days = ["mon", "tue", "wed", "thu", "fri"]
-open = "09:00"
-close = "17:00"
-holidays = []
-
-[store]
-path = "{store}"
-
-[templates]
-dir = "{templates}"
-
-[send]
-# Long enough that the keys below always land inside the window.
-undo_seconds = 120
-
-[imap]
-host = "localhost"
-port = {imap}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-idle = false
-
-[smtp]
-host = "localhost"
-port = {smtp}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-"#,
-            store = dir.join("store.db").display(),
-            templates = dir.join("templates").display(),
-            imap = servers.imaps_port,
-            smtp = servers.smtps_port,
-            user = servers.user,
-            ca = servers.ca.display(),
-        ),
+    support::write_shop_config(
+        dir,
+        servers,
+        PASSWORD_ENV,
+        "",
+        // Long enough that the keys below always land inside the window.
+        "\n[send]\nundo_seconds = 120\n",
     )
-    .unwrap();
-    path
 }
 
 fn question() -> Vec<u8> {

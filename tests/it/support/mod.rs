@@ -1440,6 +1440,70 @@ pub fn berlin_shop(shop: &str, now: &str) -> shopinbox::store::ShopContext {
     }
 }
 
+/// A config file in `dir` for the shop Alphx (hello@alphx.shop, owner Tom, Berlin office
+/// hours) with the store and the templates folder in `dir`, IMAP and SMTP over TLS against
+/// these servers with the password from the environment variable `password_env`, no IDLE.
+/// `imap_extra` is added to `[imap]` (whole lines), `sections` after everything else.
+pub fn write_shop_config(
+    dir: &Path,
+    servers: &MailServers,
+    password_env: &str,
+    imap_extra: &str,
+    sections: &str,
+) -> PathBuf {
+    let path = dir.join("config.toml");
+    fs::write(
+        &path,
+        format!(
+            r#"
+[shop]
+name = "Alphx"
+owner_name = "Tom"
+signature = "Tom"
+addresses = ["hello@alphx.shop"]
+
+[hours]
+time_zone = "Europe/Berlin"
+business_days = ["mon", "tue", "wed", "thu", "fri"]
+open = "09:00"
+close = "17:00"
+holidays = []
+
+[store]
+path = "{store}"
+
+[templates]
+dir = "{templates}"
+
+[imap]
+host = "localhost"
+port = {imap}
+security = "tls"
+username = "{user}"
+password_env = "{password_env}"
+ca_file = "{ca}"
+idle = false
+{imap_extra}
+[smtp]
+host = "localhost"
+port = {smtp}
+security = "tls"
+username = "{user}"
+password_env = "{password_env}"
+ca_file = "{ca}"
+{sections}"#,
+            store = dir.join("store.db").display(),
+            templates = dir.join("templates").display(),
+            imap = servers.imaps_port,
+            smtp = servers.smtps_port,
+            user = servers.user,
+            ca = servers.ca.display(),
+        ),
+    )
+    .unwrap();
+    path
+}
+
 /// A config file in `dir` for `shopinbox sync` against these servers: the shop at `shop`,
 /// Berlin office hours, the store in `dir`, IMAP over TLS with the password read from the
 /// environment variable `password_env`, no IDLE. Customer mail counts from 2000 on (see
