@@ -100,12 +100,7 @@ impl<S: Read + Write> Connection<S> {
         write: bool,
         param: Option<&str>,
     ) -> Result<(FolderState, Answer), ImapError> {
-        let verb = if write { "SELECT " } else { "EXAMINE " };
-        let mut cmd = Command::new(verb).string(wire_name);
-        if let Some(p) = param {
-            cmd = cmd.text(" ").text(p);
-        }
-        let answer = self.run(&cmd)?;
+        let answer = self.run(&select_command(wire_name, write, param))?;
         Ok((folder_state(&answer), answer))
     }
 
@@ -124,28 +119,8 @@ impl<S: Read + Write> Connection<S> {
 
     /// LIST "" "*", with `RETURN (SPECIAL-USE)` when `special_use` (RFC 6154).
     pub fn list(&mut self, special_use: bool) -> Result<Vec<ListEntry>, ImapError> {
-        let cmd = if special_use {
-            super::special_use::LIST_RETURN
-        } else {
-            "LIST \"\" \"*\""
-        };
-        let answer = self.run(&Command::new(cmd))?;
-        Ok(answer
-            .untagged
-            .into_iter()
-            .filter_map(|u| match u {
-                Untagged::List {
-                    attributes,
-                    delimiter,
-                    name,
-                } => Some(ListEntry {
-                    attributes,
-                    delimiter,
-                    name,
-                }),
-                _ => None,
-            })
-            .collect())
+        let answer = self.run(&list_command(special_use))?;
+        Ok(listed(answer.untagged))
     }
 
     /// UID SEARCH with the given criteria (as IMAP text); the UIDs found.
@@ -232,6 +207,44 @@ fn caps_in(answer: &Answer) -> Option<Vec<String>> {
         Some(RespCode::Capability(c)) => Some(c),
         _ => None,
     })
+}
+
+/// `SELECT` (`write`) or `EXAMINE` of a folder (wire name), with an optional parameter list.
+pub fn select_command<'a>(wire_name: &'a str, write: bool, param: Option<&'a str>) -> Command<'a> {
+    let verb = if write { "SELECT " } else { "EXAMINE " };
+    let mut cmd = Command::new(verb).string(wire_name);
+    if let Some(p) = param {
+        cmd = cmd.text(" ").text(p);
+    }
+    cmd
+}
+
+/// `LIST "" "*"`, with `RETURN (SPECIAL-USE)` when `special_use` (RFC 6154).
+pub fn list_command(special_use: bool) -> Command<'static> {
+    Command::new(if special_use {
+        super::special_use::LIST_RETURN
+    } else {
+        "LIST \"\" \"*\""
+    })
+}
+
+/// The folders in LIST responses, in the server's order; other responses are left out.
+pub fn listed(untagged: Vec<Untagged>) -> Vec<ListEntry> {
+    untagged
+        .into_iter()
+        .filter_map(|u| match u {
+            Untagged::List {
+                attributes,
+                delimiter,
+                name,
+            } => Some(ListEntry {
+                attributes,
+                delimiter,
+                name,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The folder state in a SELECT/EXAMINE answer.

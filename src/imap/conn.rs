@@ -339,17 +339,38 @@ impl<S: Read + Write> Connection<S> {
     /// commands answer with the same kind of untagged response must not rely on which of
     /// the two holds it. `b`'s answer is read even when `a` was refused.
     pub fn run_pair(&mut self, a: &Command<'_>, b: &Command<'_>) -> Result<PairAnswer, ImapError> {
-        let tag_a = self.send(a)?;
-        let tag_b = self.send(b)?;
-        // A refusal (NO/BAD) leaves the connection in step; anything else ends it here.
-        let first = match self.finish(&tag_a) {
-            Err(e @ (ImapError::Io(_) | ImapError::Bye(_) | ImapError::Protocol(_))) => {
-                return Err(e)
+        let mut answers = self.run_all(&[a, b])?.into_iter();
+        match (answers.next(), answers.next()) {
+            (Some(first), Some(second)) => Ok((first, second)),
+            _ => Err(ImapError::Protocol("two commands, not two answers".into())),
+        }
+    }
+
+    /// Commands in one round trip, all written before any answer is read (RFC 3501 §5.5: a
+    /// command that depends on an earlier one, like a FETCH after an EXAMINE, is run after
+    /// it). One answer per command, in order, each accepted or refused, with the untagged
+    /// responses that came before its own end; a refused command does not lose the later
+    /// ones' answers (after a refused EXAMINE no folder is selected, so a FETCH behind it is
+    /// refused too, never run on another folder). A broken or closed connection ends all.
+    pub fn run_all(
+        &mut self,
+        cmds: &[&Command<'_>],
+    ) -> Result<Vec<Result<Answer, ImapError>>, ImapError> {
+        let tags = cmds
+            .iter()
+            .map(|c| self.send(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut answers = Vec::with_capacity(tags.len());
+        for tag in &tags {
+            // A refusal (NO/BAD) leaves the connection in step; anything else ends it here.
+            match self.finish(tag) {
+                Err(e @ (ImapError::Io(_) | ImapError::Bye(_) | ImapError::Protocol(_))) => {
+                    return Err(e)
+                }
+                other => answers.push(other),
             }
-            other => other,
-        };
-        let second = self.finish(&tag_b);
-        Ok((first, second))
+        }
+        Ok(answers)
     }
 
     /// Reads until the command `tag` ends.
@@ -496,6 +517,44 @@ pub(crate) mod tests {
             c.run_pair(&Command::new("NOOP"), &Command::new("NOOP")),
             Err(ImapError::Bye(_))
         ));
+    }
+
+    /// Three commands in one round trip (a first look: EXAMINE, listing, search): written
+    /// together, answered in order; after a refused EXAMINE the listing's refusal is its own
+    /// answer, and the untagged responses before each end belong to that command.
+    #[test]
+    fn several_commands_are_sent_together_and_answered_in_order() {
+        let cmds = [
+            Command::new("EXAMINE INBOX"),
+            Command::new("UID FETCH 1:* (UID RFC822.SIZE)"),
+            Command::new("UID SEARCH SINCE 1-Dec-2026"),
+        ];
+        let refs: Vec<&Command<'_>> = cmds.iter().collect();
+        let server = b"* 1 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\na1 OK [READ-ONLY] done\r\n\
+            * 1 FETCH (UID 5 RFC822.SIZE 10)\r\na2 OK listed\r\n* SEARCH 5\r\na3 OK found\r\n";
+        let mut c = Connection::new(Replay::new(server, 5));
+        let answers = c.run_all(&refs).unwrap();
+        assert_eq!(
+            c.stream().written,
+            b"a1 EXAMINE INBOX\r\na2 UID FETCH 1:* (UID RFC822.SIZE)\r\n\
+              a3 UID SEARCH SINCE 1-Dec-2026\r\n"
+        );
+        let [opened, listed, found] = <[_; 3]>::try_from(answers).unwrap();
+        let opened = opened.unwrap();
+        assert_eq!(
+            super::super::base::folder_state(&opened).uidvalidity,
+            Some(7)
+        );
+        assert!(matches!(&listed.unwrap().untagged[..], [Untagged::Fetch(f)] if f.uid == Some(5)));
+        assert_eq!(found.unwrap().untagged, vec![Untagged::Search(vec![5])]);
+
+        let refused = b"a1 NO [NONEXISTENT] no such folder\r\na2 BAD no folder selected\r\n\
+            a3 BAD no folder selected\r\n";
+        let mut c = Connection::new(Replay::new(refused, 64));
+        let answers = c.run_all(&refs).unwrap();
+        assert!(matches!(&answers[0], Err(ImapError::No(t)) if t.contains("no such folder")));
+        assert!(matches!(&answers[1], Err(ImapError::Bad(_))));
+        assert!(matches!(&answers[2], Err(ImapError::Bad(_))));
     }
 
     #[test]

@@ -29,12 +29,15 @@
 //! being stored), each at most `opts.batch_bytes` of raw mail; plus whatever the IMAP layer
 //! buffers for the commands in flight.
 //!
-//! The first set is fetched alone and the rest only once its batch is committed: the owner
-//! sees the first mail as soon as possible (nothing competes with it for the line or the
+//! New mail's first set is fetched alone and the rest only once its batch is committed: the
+//! owner sees the first mail as soon as possible (nothing competes with it for the line or the
 //! cores), and a download that cannot store (locked or full disk), is cancelled or loses the
-//! server right away stops after one batch without having downloaded more. A first sync's
-//! history has no such gate: the tracking window is stored by then, and on a slow line the
-//! wait for the first commit left the line idle.
+//! server right away stops after one batch without having downloaded more. A first sync has
+//! no such gate, neither for the tracking window nor for the history: on a slow line the wait
+//! for the first commit left the line idle. Its window starts with a set of the newest
+//! handful ([`plan::small_first`]), which is on screen after a few kilobytes while the rest
+//! of the window is still on the line; the window is bounded (a few days of mail), so a
+//! store that cannot write stops after little more than that.
 //!
 //! A download of several batches ends in smaller and smaller ones ([`plan::taper`]), so that
 //! little is left to parse and store after the line's last byte, and while it runs the WAL's
@@ -214,18 +217,18 @@ pub(super) fn download(
     if opts.cancelled() {
         return Err(SyncError::Cancelled);
     }
-    let tapered = plan::taper(batches.to_vec());
+    // A first look's window: its newest handful first, then the rest in one pipeline.
+    let first_look = matches!(order, Order::NewestFirst { history: None, .. });
+    let planned = if first_look {
+        plan::small_first(batches.to_vec())
+    } else {
+        batches.to_vec()
+    };
+    let tapered = plan::taper(planned);
     let batches = tapered.as_slice();
     let mut done = 0;
-    // The history of a first sync is downloaded after the tracking window is on screen:
-    // nothing waits for its first batch, so the rest follows at once (see the module's text).
-    let gated = !matches!(
-        order,
-        Order::NewestFirst {
-            history: Some(_),
-            ..
-        }
-    );
+    // Only new mail waits for its first batch to be committed (see the module's text).
+    let gated = matches!(order, Order::Ascending);
     // More than one batch: the WAL's checkpoints move off the storing thread (checkpoint.rs).
     let checkpoints = if batches.len() > 1 {
         store.background_checkpoints()

@@ -14,6 +14,7 @@
 
 use super::download::{download, Order};
 use super::folders::{self, ListedFolder};
+use super::history::Listing;
 use super::options::SyncOptions;
 use super::plan::{self, ExpungeCheck, FlagRefresh, LocalFolder, Plan, Removal};
 use super::session::ImapSession;
@@ -220,10 +221,15 @@ fn run_on(
     // On an error below `sess` is dropped, not kept: the next pass connects afresh.
     let mut sess = kept.take_or_connect(account)?;
     sess.ignore(opts.ignore_caps);
-    sess.enable_qresync()?;
     let (listed_at, list) = match kept.reusable_list(account) {
-        Some(kept_list) => kept_list,
-        None => (Instant::now(), folder_list(account, &mut sess)?),
+        Some(kept_list) => {
+            sess.enable_qresync()?;
+            kept_list
+        }
+        None => {
+            let listed = sess.enable_qresync_and_list()?;
+            (Instant::now(), folder_list(account, &mut sess, listed)?)
+        }
     };
     let sent = list.sent.clone();
     if let Some(sent) = &sent {
@@ -367,8 +373,12 @@ struct FolderList {
     complete: bool,
 }
 
-fn folder_list(account: &ImapAccount, sess: &mut ImapSession) -> Result<FolderList, SyncError> {
-    let listed = sess.list_folders()?;
+/// The folders to sync from what the server `listed`.
+fn folder_list(
+    account: &ImapAccount,
+    sess: &mut ImapSession,
+    listed: Vec<ListedFolder>,
+) -> Result<FolderList, SyncError> {
     // NAMESPACE only when a configured name is not listed as it is (one round trip saved on
     // every pass otherwise).
     let configured = account.sent_folder.iter().chain(&account.extra_folders);
@@ -440,12 +450,25 @@ fn sync_folder(
         Some(st) if sess.caps().qresync => st.highestmodseq.map(|m| (st.uidvalidity, m)),
         _ => None,
     };
-    let (mut server, mut answer) = match qresync_from {
-        Some((validity, modseq)) => {
+    // A folder never seen before is a first look (plan: everything from UID 1): its listing
+    // goes out with the EXAMINE, one round trip.
+    let first_look_cutoff = match stored {
+        None => store.history_cutoff()?,
+        Some(_) => None,
+    };
+    let mut first_listing = None;
+    let (mut server, mut answer) = match (qresync_from, first_look_cutoff) {
+        (Some((validity, modseq)), _) => {
             let a = sess.examine_qresync(mailbox, validity, modseq)?;
             (a.folder, Some(a))
         }
-        None => (sess.examine(mailbox)?, None),
+        (None, Some(cutoff)) => {
+            let since = crate::tracking::search_since(cutoff);
+            let (folder, listing) = sess.examine_with_first_listing(mailbox, since)?;
+            first_listing = Some(listing);
+            (folder, None)
+        }
+        (None, None) => (sess.examine(mailbox)?, None),
     };
     // How many, not which: the UIDs themselves are read only for a comparison (step 3).
     let mut local_count = match &stored {
@@ -466,6 +489,7 @@ fn sync_folder(
                 std::thread::sleep(opts.confirm_delay);
                 server = sess.examine(mailbox)?;
                 answer = None;
+                first_listing = None;
                 empty_confirmed = true;
             }
             Plan::Sync(p) => break p,
@@ -502,7 +526,14 @@ fn sync_folder(
         listed_new = super::history::first_look(
             sess,
             store,
-            (mailbox, server.uidvalidity, cutoff),
+            (
+                mailbox,
+                server.uidvalidity,
+                match first_listing.take() {
+                    Some(listed) => Listing::Listed(listed),
+                    None => Listing::Since(cutoff),
+                },
+            ),
             opts,
             &mut state,
             &mut fs,

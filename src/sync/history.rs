@@ -11,10 +11,19 @@
 use super::download::{download, Ended, Order};
 use super::options::SyncOptions;
 use super::plan;
-use super::session::ImapSession;
+use super::session::{FirstListing, ImapSession};
 use super::{FolderSummary, SyncError, SyncEvent, SyncSummary};
 use crate::store::{HistoryProgress, MailboxState, Store};
 use std::time::Instant;
+
+/// What a first look starts from.
+pub(super) enum Listing {
+    /// The folder's listing came with its EXAMINE
+    /// ([`ImapSession::examine_with_first_listing`]).
+    Listed(FirstListing),
+    /// To be listed now, the tracking window being the mail since this cut-off.
+    Since(chrono::DateTime<chrono::Utc>),
+}
 
 /// A first look at a folder: list it, find the tracking window (`UID SEARCH SINCE` the
 /// cut-off's date) and store the window newest first. The history's place is recorded (in the
@@ -24,13 +33,18 @@ use std::time::Instant;
 pub(super) fn first_look(
     sess: &mut ImapSession,
     store: &mut Store,
-    (mailbox, uidvalidity, cutoff): (&str, u32, chrono::DateTime<chrono::Utc>),
+    (mailbox, uidvalidity, listing): (&str, u32, Listing),
     opts: &SyncOptions,
     state: &mut MailboxState,
     fs: &mut FolderSummary,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<usize, SyncError> {
-    let (listed, in_window) = sess.uid_sizes_and_since(crate::tracking::search_since(cutoff))?;
+    let (listed, in_window) = match listing {
+        Listing::Listed(listing) => listing,
+        Listing::Since(cutoff) => {
+            sess.uid_sizes_and_since(crate::tracking::search_since(cutoff))?
+        }
+    };
     let listed_n = listed.len();
     let mut nf = plan::newest_first(listed, &in_window);
     // The history download of this pass uses it instead of listing the folder again.

@@ -28,7 +28,10 @@ pub struct SyncOptions {
     /// worker sets a budget so that new mail is never kept waiting behind the history.
     pub history_budget: Option<Duration>,
     /// At most this many `UID FETCH` commands in flight at once while downloading (see
-    /// `download.rs`); 2 keeps the line busy while an answer is read.
+    /// `download.rs`). 2 keeps the line busy while a full set's answer is read; the small
+    /// sets a download starts or ends with ([`super::plan::small_first`], `taper`) each take
+    /// less than a round trip on a slow line, so more of them must be on their way. The
+    /// reader stops reading while the parser is busy, so deeper costs no memory of ours.
     pub fetch_depth: usize,
     /// The shared-state step compacts the state folder (issue 26) when it holds more than
     /// this many change sets.
@@ -47,7 +50,7 @@ impl Default for SyncOptions {
                 std::env::var("SHOPINBOX_SYNC_IGNORE").ok().as_deref(),
             ),
             history_budget: None,
-            fetch_depth: 2,
+            fetch_depth: 4,
             compact_state_after: 200,
         }
     }

@@ -321,6 +321,20 @@ pub fn taper(mut batches: Vec<Vec<u32>>) -> Vec<Vec<u32>> {
     batches
 }
 
+/// A first look's tracking window starts with a set of its own of at most [`TAPER_MIN`]
+/// messages (the newest): on a slow line the owner's newest mail is stored after a few
+/// kilobytes instead of a whole batch, and the store has it done while the rest of the
+/// window is on the line. With the first batch cut, [`taper`] ends the window in small sets.
+pub fn small_first(mut batches: Vec<Vec<u32>>) -> Vec<Vec<u32>> {
+    if let Some(first) = batches.first_mut() {
+        if first.len() > TAPER_MIN {
+            let rest = first.split_off(TAPER_MIN);
+            batches.insert(1, rest);
+        }
+    }
+    batches
+}
+
 /// A compact IMAP sequence set for ascending UIDs: `[1,2,3,7,9,10]` → `1:3,7,9:10`.
 pub fn uid_set(uids: &[u32]) -> String {
     let mut parts: Vec<String> = Vec::new();

@@ -377,6 +377,34 @@ fn taper_cuts_the_last_batch_in_halves_down_to_a_handful() {
 }
 
 #[test]
+fn small_first_takes_the_newest_handful_out_of_the_first_batch() {
+    let seq = |a: u32, b: u32| (a..=b).rev().collect::<Vec<u32>>();
+    let lens = |b: &[Vec<u32>]| b.iter().map(Vec::len).collect::<Vec<usize>>();
+    for (name, batches, want) in [
+        ("nothing", vec![], vec![]),
+        ("a small window stays whole", vec![seq(1, 8)], vec![8]),
+        ("one batch", vec![seq(1, 170)], vec![8, 162]),
+        (
+            "several batches: only the first is cut",
+            vec![seq(251, 500), seq(1, 250)],
+            vec![8, 242, 250],
+        ),
+    ] {
+        let all: Vec<u32> = batches.iter().flatten().copied().collect();
+        let got = small_first(batches);
+        assert_eq!(lens(&got), want, "{name}");
+        assert_eq!(
+            got.iter().flatten().copied().collect::<Vec<u32>>(),
+            all,
+            "{name}: the same UIDs, newest first"
+        );
+    }
+    // With taper after it, a one-batch window ends in small sets too.
+    let window = taper(small_first(vec![seq(1, 170)]));
+    assert_eq!(lens(&window), vec![8, 81, 40, 20, 10, 11]);
+}
+
+#[test]
 fn batches_table() {
     let u = |v: &[(u32, u32)]| v.to_vec();
     for (name, uids, count, bytes, want) in [

@@ -25,12 +25,8 @@ impl ImapSession {
     /// [`ImapSession::examine_qresync`] can be used. A server that refuses leaves the
     /// connection as it was (CONDSTORE and the UID comparison still work).
     pub fn enable_qresync(&mut self) -> Result<bool, SyncError> {
-        let caps = self.caps();
-        if caps.qresync {
-            return Ok(true);
-        }
-        if !caps.qresync_offered || !caps.condstore {
-            return Ok(false);
+        if !self.qresync_to_enable() {
+            return Ok(self.caps().qresync);
         }
         let on = match self.conn.enable("QRESYNC") {
             Ok(on) => on,
@@ -39,6 +35,12 @@ impl ImapSession {
         };
         self.set_qresync(on);
         Ok(on)
+    }
+
+    /// The server offers QRESYNC (with CONDSTORE) and it is not on yet on this connection.
+    pub(super) fn qresync_to_enable(&self) -> bool {
+        let caps = self.caps();
+        !caps.qresync && caps.qresync_offered && caps.condstore
     }
 
     /// `EXAMINE mailbox (QRESYNC (uidvalidity modseq))`: the folder's state plus what changed

@@ -189,13 +189,32 @@ impl ImapSession {
             .conn
             .list(special_use)
             .map_err(|e| map_err(&self.host, "list the folders", e))?;
-        Ok(listed
-            .into_iter()
-            .map(|l| ListedFolder {
-                name: folders::from_wire(&l.name),
-                flags: l.attributes,
-            })
-            .collect())
+        Ok(listed_folders(listed))
+    }
+
+    /// [`Self::enable_qresync`] and [`Self::list_folders`] in one round trip (the start of
+    /// every sync on a new connection). `* ENABLED` and `* LIST` are different responses, so
+    /// each answer is read from its own kind.
+    pub fn enable_qresync_and_list(&mut self) -> Result<Vec<ListedFolder>, SyncError> {
+        if !self.qresync_to_enable() {
+            self.enable_qresync()?;
+            return self.list_folders();
+        }
+        let enable = imap::enable::command("QRESYNC");
+        let list = imap::base::list_command(self.caps.special_use);
+        let (enabled, listed) = self
+            .conn
+            .run_pair(&enable, &list)
+            .map_err(|e| map_err(&self.host, "list the folders", e))?;
+        let on = match enabled {
+            Ok(a) => imap::enable::enabled(&a.untagged, "QRESYNC"),
+            // A server that refuses leaves the connection as it was.
+            Err(ImapError::No(_) | ImapError::Bad(_)) => false,
+            Err(e) => return Err(map_err(&self.host, "enable QRESYNC", e)),
+        };
+        self.set_qresync(on);
+        let listed = listed.map_err(|e| map_err(&self.host, "list the folders", e))?;
+        Ok(listed_folders(imap::base::listed(listed.untagged)))
     }
 
     /// The personal namespace's prefix (RFC 2342 NAMESPACE), e.g. `INBOX.` on Courier and
@@ -274,31 +293,41 @@ impl ImapSession {
         write: bool,
         param: Option<&str>,
     ) -> Result<(FolderState, imap::Answer), SyncError> {
+        let wire = self.wire_to_open(mailbox)?;
+        let answer = self
+            .conn
+            .select(&wire, write, param)
+            .map_err(|e| self.open_error(mailbox, e))?;
+        self.selected = Some((mailbox.to_string(), write));
+        Ok(answer)
+    }
+
+    /// The wire name of a folder about to be opened; until it is, none counts as selected.
+    fn wire_to_open(&mut self, mailbox: &str) -> Result<String, SyncError> {
         // A line break is refused as such, not hidden inside modified UTF-7.
         if quote(mailbox).is_none() {
             return Err(SyncError::BadFolderName {
                 folder: printable(mailbox),
             });
         }
-        let wire = folders::to_wire(mailbox);
         self.selected = None;
-        let answer = match self.conn.select(&wire, write, param) {
-            Ok(a) => a,
-            Err(ImapError::No(reason)) => {
-                return Err(SyncError::NoFolder {
-                    host: self.host.clone(),
-                    folder: printable(mailbox),
-                    reason: printable(&reason),
-                    hint: String::new(),
-                })
-            }
-            Err(e) => {
+        Ok(folders::to_wire(mailbox))
+    }
+
+    /// A refused SELECT/EXAMINE names the folder with the server's reason.
+    fn open_error(&self, mailbox: &str, e: ImapError) -> SyncError {
+        match e {
+            ImapError::No(reason) => SyncError::NoFolder {
+                host: self.host.clone(),
+                folder: printable(mailbox),
+                reason: printable(&reason),
+                hint: String::new(),
+            },
+            e => {
                 let action = format!("open the folder {}", printable(mailbox));
-                return Err(map_err(&self.host, &action, e));
+                map_err(&self.host, &action, e)
             }
-        };
-        self.selected = Some((mailbox.to_string(), write));
-        Ok(answer)
+        }
     }
 
     fn uid_sizes(
@@ -360,12 +389,49 @@ impl ImapSession {
         &mut self,
         date: chrono::NaiveDate,
     ) -> Result<FirstListing, SyncError> {
-        let list = Command::new("UID FETCH 1:* (UID RFC822.SIZE)");
-        let since = Command::new(format!("UID SEARCH SINCE {}", date.format("%-d-%b-%Y")));
+        let [list, since] = first_listing_commands(date);
         let (listed, found) = self
             .conn
             .run_pair(&list, &since)
             .map_err(|e| map_err(&self.host, "list the messages", e))?;
+        self.first_listing(listed, found)
+    }
+
+    /// EXAMINE of a folder this store has never seen, with the first look's listing and
+    /// `UID SEARCH SINCE` behind it in the same round trip ([`Self::examine`] and
+    /// [`Self::uid_sizes_and_since`] in one): a first sync saves a round trip per folder.
+    /// A refused EXAMINE is [`SyncError::NoFolder`], as [`Self::examine`] says it; the
+    /// listing behind it is then refused too (no folder is selected) and never read.
+    pub fn examine_with_first_listing(
+        &mut self,
+        mailbox: &str,
+        date: chrono::NaiveDate,
+    ) -> Result<(ServerFolder, FirstListing), SyncError> {
+        let wire = self.wire_to_open(mailbox)?;
+        let param = self
+            .caps
+            .condstore
+            .then_some(imap::condstore::SELECT_CONDSTORE);
+        let examine = imap::base::select_command(&wire, false, param);
+        let [list, since] = first_listing_commands(date);
+        let answers = self
+            .conn
+            .run_all(&[&examine, &list, &since])
+            .map_err(|e| self.open_error(mailbox, e))?;
+        let [opened, listed, found] = <[_; 3]>::try_from(answers)
+            .map_err(|_| self.protocol("list the messages", "answers went missing".into()))?;
+        let state = imap::base::folder_state(&opened.map_err(|e| self.open_error(mailbox, e))?);
+        self.selected = Some((mailbox.to_string(), false));
+        let folder = self.server_folder(mailbox, state)?;
+        Ok((folder, self.first_listing(listed, found)?))
+    }
+
+    /// The first look's two answers → every (UID, size) and the UIDs since the window's date.
+    fn first_listing(
+        &self,
+        listed: Result<imap::Answer, ImapError>,
+        found: Result<imap::Answer, ImapError>,
+    ) -> Result<FirstListing, SyncError> {
         let mut untagged = listed
             .map_err(|e| map_err(&self.host, "list the messages", e))?
             .untagged;
@@ -639,6 +705,24 @@ impl ImapSession {
 /// A failure before login: a `* BYE` greeting is the server's refusal in its own words.
 /// (UID, size) of each listing answer up to `up_to`: a listing answer carries RFC822.SIZE; a
 /// bare flag update under the command is none.
+fn listed_folders(listed: Vec<imap::ListEntry>) -> Vec<ListedFolder> {
+    listed
+        .into_iter()
+        .map(|l| ListedFolder {
+            name: folders::from_wire(&l.name),
+            flags: l.attributes,
+        })
+        .collect()
+}
+
+/// A first look's two commands: every UID with its size, and the UIDs since `date`.
+fn first_listing_commands(date: chrono::NaiveDate) -> [Command<'static>; 2] {
+    [
+        Command::new("UID FETCH 1:* (UID RFC822.SIZE)"),
+        Command::new(format!("UID SEARCH SINCE {}", date.format("%-d-%b-%Y"))),
+    ]
+}
+
 fn sizes(fetched: Vec<imap::FetchItem>, up_to: u32) -> Vec<(u32, u32)> {
     fetched
         .into_iter()
