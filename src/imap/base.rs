@@ -251,21 +251,28 @@ pub fn listed(untagged: Vec<Untagged>) -> Vec<ListEntry> {
 pub fn folder_state(answer: &Answer) -> FolderState {
     let mut st = FolderState::default();
     for u in &answer.untagged {
+        st.note(u);
+    }
+    st
+}
+
+impl FolderState {
+    /// What one untagged response of a SELECT/EXAMINE answer says about the folder.
+    pub fn note(&mut self, u: &Untagged) {
         match u {
-            Untagged::Exists(n) => st.exists = *n,
+            Untagged::Exists(n) => self.exists = *n,
             Untagged::Status {
                 code: Some(code), ..
             } => match code {
-                RespCode::UidValidity(v) => st.uidvalidity = Some(*v),
-                RespCode::UidNext(v) => st.uidnext = Some(*v),
-                RespCode::HighestModSeq(m) => st.highestmodseq = Some(*m).filter(|m| *m > 0),
-                RespCode::NoModSeq => st.highestmodseq = None,
+                RespCode::UidValidity(v) => self.uidvalidity = Some(*v),
+                RespCode::UidNext(v) => self.uidnext = Some(*v),
+                RespCode::HighestModSeq(m) => self.highestmodseq = Some(*m).filter(|m| *m > 0),
+                RespCode::NoModSeq => self.highestmodseq = None,
                 _ => {}
             },
             _ => {}
         }
     }
-    st
 }
 
 /// The `[PERMANENTFLAGS (…)]` of a SELECT/EXAMINE answer; `None` when the server sent none

@@ -7,7 +7,7 @@
 //! response that carries `BODY[]`. A `BODY[] NIL` (the message was expunged after it was
 //! listed) contributes nothing; the caller counts the UIDs it asked for but did not get.
 
-use super::base::unreadable_fetch;
+use super::base::{unreadable_fetch, FolderState};
 use super::conn::{Command, Connection, ImapError};
 use super::response::{looks_like_fetch, FetchItem, Incoming, Outcome, Untagged};
 use chrono::{DateTime, Utc};
@@ -114,6 +114,26 @@ pub fn parse_uid_set(s: &str) -> Option<Vec<RangeInclusive<u32>>> {
 pub enum PipelineError<E> {
     Imap(ImapError),
     Caller(E),
+    /// The folder the pipeline was to run in ([`Opening`]) was refused (the server's
+    /// words), or opened with another UIDVALIDITY (`None`): nothing was handed out.
+    NotOpened(Option<ImapError>),
+}
+
+/// A SELECT/EXAMINE sent just before a pipeline, so that opening the folder and the first
+/// `UID FETCH` share a round trip: `tag` is its tag, `uidvalidity` the one the caller's UIDs
+/// belong to. Its answer comes before any FETCH answer (RFC 3501 §5.5), and no message is
+/// handed out unless the folder opened with that UIDVALIDITY.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub tag: String,
+    pub uidvalidity: u32,
+}
+
+/// An [`Opening`] being read.
+struct Open {
+    opening: Opening,
+    state: FolderState,
+    ended: bool,
 }
 
 /// One command in flight.
@@ -163,6 +183,25 @@ impl<S: Read + Write> Connection<S> {
         next: &mut dyn FnMut() -> Option<String>,
         each: &mut dyn FnMut(Vec<FetchedMessage>) -> Result<bool, E>,
     ) -> Result<(), PipelineError<E>> {
+        self.fetch_pipelined_in(None, depth, next, each)
+    }
+
+    /// [`Self::fetch_pipelined`] in the folder an [`Opening`] (already sent) opens: its
+    /// answer is read first; refused, or with another UIDVALIDITY, nothing is handed out,
+    /// the commands in flight are read to their end and the result is
+    /// [`PipelineError::NotOpened`].
+    pub fn fetch_pipelined_in<E>(
+        &mut self,
+        opening: Option<Opening>,
+        depth: usize,
+        next: &mut dyn FnMut() -> Option<String>,
+        each: &mut dyn FnMut(Vec<FetchedMessage>) -> Result<bool, E>,
+    ) -> Result<(), PipelineError<E>> {
+        let mut open = opening.map(|opening| Open {
+            opening,
+            state: FolderState::default(),
+            ended: false,
+        });
         let depth = depth.max(1);
         let mut flight: VecDeque<InFlight> = VecDeque::with_capacity(depth);
         let mut more = true;
@@ -184,7 +223,7 @@ impl<S: Read + Write> Connection<S> {
                     ended: None,
                 });
             }
-            if flight.is_empty() {
+            if flight.is_empty() && open.as_ref().is_none_or(|o| o.ended) {
                 break;
             }
             let incoming = match self.read() {
@@ -216,6 +255,26 @@ impl<S: Read + Write> Connection<S> {
                         cmd.failed.get_or_insert(unreadable_fetch(&raw));
                     }
                 }
+                Incoming::Done(d) if open.as_ref().is_some_and(|o| o.opening.tag == d.tag) => {
+                    if let Some(o) = open.as_mut() {
+                        o.ended = true;
+                        let refused = match d.outcome {
+                            Outcome::Ok if o.state.uidvalidity == Some(o.opening.uidvalidity) => {
+                                continue;
+                            }
+                            Outcome::Ok => None,
+                            Outcome::No => Some(ImapError::No(d.text)),
+                            Outcome::Bad => Some(ImapError::Bad(d.text)),
+                        };
+                        stopped = true;
+                        failure.get_or_insert(PipelineError::NotOpened(refused));
+                    }
+                }
+                Incoming::Untagged(u) if open.as_ref().is_some_and(|o| !o.ended) => {
+                    if let Some(o) = open.as_mut() {
+                        o.state.note(&u);
+                    }
+                }
                 Incoming::Done(d) => {
                     if let Some(cmd) = flight.iter_mut().find(|f| f.tag == d.tag) {
                         cmd.ended = Some(match d.outcome {
@@ -231,7 +290,10 @@ impl<S: Read + Write> Connection<S> {
                 Incoming::Untagged(_) | Incoming::Continue(_) => {}
             }
             // Hands out ended commands in the order they were sent.
-            while flight.front().is_some_and(|f| f.ended.is_some()) {
+            // Nothing before the folder is known to be the one asked for.
+            while open.as_ref().is_none_or(|o| o.ended)
+                && flight.front().is_some_and(|f| f.ended.is_some())
+            {
                 let Some(f) = flight.pop_front() else { break };
                 let result = match (f.failed, f.ended) {
                     (Some(e), _) | (None, Some(Err(e))) => Err(e),

@@ -231,3 +231,76 @@ fn messages_from_one_answer() {
     assert_eq!(msgs[0].uid, 7);
     assert_eq!(msgs[0].flags, ["\\Seen"]);
 }
+
+/// A download in a folder opened in the same round trip ([`Opening`]): the EXAMINE (tag
+/// `a1`, sent before) is answered first; its messages are handed out only when the folder
+/// opened with the expected UIDVALIDITY. Refused or recreated, nothing is handed out, the
+/// FETCH answers are read to their end, and the result says which.
+#[test]
+fn a_folder_opened_ahead_must_be_the_one_the_uids_belong_to() {
+    let run_in = |examine: &str, fetch_answer: &str| {
+        let server = format!("{examine}{fetch_answer}");
+        let mut conn = Connection::new(Replay::new(server.as_bytes(), 11));
+        // The EXAMINE went out before the pipeline: its tag is a1, the FETCH's a2.
+        let tag = conn.send(&Command::new("EXAMINE INBOX")).unwrap();
+        let mut sets: VecDeque<String> = VecDeque::from(["2:1".to_string()]);
+        let mut got = Vec::new();
+        let r = conn.fetch_pipelined_in::<String>(
+            Some(Opening {
+                tag,
+                uidvalidity: 7,
+            }),
+            4,
+            &mut || sets.pop_front(),
+            &mut |m| {
+                got.push(m);
+                Ok(true)
+            },
+        );
+        (got, r, conn)
+    };
+    let fetched = format!("{}{}a2 OK done\r\n", msg(1, 1, "one"), msg(2, 2, "two"));
+
+    let opened = "* 2 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\na1 OK [READ-ONLY] done\r\n";
+    let (got, r, conn) = run_in(opened, &fetched);
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(
+        got.iter().map(|b| uids(b)).collect::<Vec<_>>(),
+        vec![vec![1, 2]]
+    );
+    assert!(conn
+        .stream()
+        .written
+        .ends_with(b"a2 UID FETCH 2:1 (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n"));
+
+    let recreated = "* 2 EXISTS\r\n* OK [UIDVALIDITY 8] ok\r\na1 OK [READ-ONLY] done\r\n";
+    let (got, r, conn) = run_in(recreated, &fetched);
+    assert!(got.is_empty());
+    assert!(matches!(r, Err(PipelineError::NotOpened(None))), "{r:?}");
+    // Read to the end: the connection is in step for the next command.
+    assert_eq!(conn.stream().at, conn.stream().input.len());
+
+    let refused = "a1 NO [NONEXISTENT] Mailbox doesn't exist\r\n";
+    let (got, r, conn) = run_in(refused, "a2 BAD No mailbox selected\r\n");
+    assert_eq!(conn.stream().at, conn.stream().input.len());
+    assert!(got.is_empty());
+    assert!(
+        matches!(&r, Err(PipelineError::NotOpened(Some(ImapError::No(t)))) if t.contains("doesn't exist")),
+        "{r:?}"
+    );
+
+    // Nothing to fetch after all: the EXAMINE's answer is still read.
+    let mut conn = Connection::new(Replay::new(opened.as_bytes(), 11));
+    let tag = conn.send(&Command::new("EXAMINE INBOX")).unwrap();
+    let r = conn.fetch_pipelined_in::<String>(
+        Some(Opening {
+            tag,
+            uidvalidity: 7,
+        }),
+        4,
+        &mut || None,
+        &mut |_| Ok(true),
+    );
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(conn.stream().at, conn.stream().input.len());
+}

@@ -48,5 +48,5 @@ pub mod unselect;
 
 pub use base::{FolderState, Greeting, ListEntry};
 pub use conn::{Answer, Command, Connection, ImapError};
-pub use fetch::{messages_from, parse_uid_set, FetchedMessage, PipelineError};
+pub use fetch::{messages_from, parse_uid_set, FetchedMessage, Opening, PipelineError};
 pub use response::{Done, FetchItem, Incoming, Outcome, RespCode, Untagged};

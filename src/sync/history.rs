@@ -122,15 +122,24 @@ pub(super) fn fetch_history(
         if progress.finished() {
             continue;
         }
-        let server = sess.examine(mailbox)?;
-        if server.uidvalidity != state.uidvalidity {
-            // Recreated meanwhile: the next pass rebuilds the folder (and its history).
-            continue;
-        }
-        let mut listed = plan::new_uids(
-            sess.history_listing(mailbox, state.uidvalidity, progress.pending_upto)?,
-            0,
-        );
+        let listed =
+            match sess.kept_history_listing(mailbox, state.uidvalidity, progress.pending_upto) {
+                // Listed by this connection's first look: the folder is opened in the round trip
+                // of the first UID FETCH (open_ahead.rs).
+                Some(kept) => {
+                    sess.examine_with_next_fetch(mailbox, state.uidvalidity)?;
+                    kept
+                }
+                None => {
+                    let server = sess.examine(mailbox)?;
+                    if server.uidvalidity != state.uidvalidity {
+                        // Recreated meanwhile: the next pass rebuilds the folder (and its history).
+                        continue;
+                    }
+                    sess.uid_sizes_up_to(progress.pending_upto)?
+                }
+            };
+        let mut listed = plan::new_uids(listed, 0);
         listed.reverse();
         let mut fs = FolderSummary {
             folder: mailbox.clone(),
@@ -158,6 +167,8 @@ pub(super) fn fetch_history(
             deadline,
             on_event,
         )?;
+        // Nothing was left to fetch: the EXAMINE sent ahead is read here.
+        sess.settle_open()?;
         done += (progress.done - before) as usize;
         let out_of_time = ended == Ended::OutOfTime;
         if !out_of_time && !progress.finished() {

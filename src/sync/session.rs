@@ -68,7 +68,13 @@ pub struct ImapSession {
     /// A first look's listing of a folder's history (by folder and UIDVALIDITY), kept for
     /// the history download of the same connection so the folder is not listed twice.
     history_listings: std::collections::HashMap<(String, u32), Vec<(u32, u32)>>,
+    /// An EXAMINE sent ahead of the next download ([`Self::examine_with_next_fetch`]), its
+    /// answer not read yet.
+    pending_open: Option<open_ahead::PendingOpen>,
 }
+
+#[path = "open_ahead.rs"]
+mod open_ahead;
 
 impl std::fmt::Debug for ImapSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -140,6 +146,7 @@ impl ImapSession {
             shutdown,
             selected: None,
             history_listings: std::collections::HashMap::new(),
+            pending_open: None,
         })
     }
 
@@ -355,22 +362,19 @@ impl ImapSession {
             .insert((mailbox.to_string(), uidvalidity), listed);
     }
 
-    /// The UIDs and sizes of `mailbox`'s messages up to `up_to`: from the listing this
+    /// The UIDs and sizes of `mailbox`'s messages up to `up_to` from the listing this
     /// connection's first look kept (UIDs never come back below the top, and one expunged
-    /// since is found missing by the download, which checks), else listed now.
-    pub fn history_listing(
+    /// since is found missing by the download, which checks); `None` when there is none
+    /// (then [`Self::uid_sizes_up_to`] lists them).
+    pub fn kept_history_listing(
         &mut self,
         mailbox: &str,
         uidvalidity: u32,
         up_to: u32,
-    ) -> Result<Vec<(u32, u32)>, SyncError> {
-        match self
-            .history_listings
+    ) -> Option<Vec<(u32, u32)>> {
+        self.history_listings
             .remove(&(mailbox.to_string(), uidvalidity))
-        {
-            Some(kept) => Ok(kept.into_iter().filter(|(u, _)| *u <= up_to).collect()),
-            None => self.uid_sizes_up_to(up_to),
-        }
+            .map(|kept| kept.into_iter().filter(|(u, _)| *u <= up_to).collect())
     }
 
     /// UIDs and sizes of the messages above `after` (`UID FETCH after+1:* (UID RFC822.SIZE)`),
@@ -473,16 +477,28 @@ impl ImapSession {
     /// sets are asked for, and the answers to commands already in flight are read and dropped
     /// (the caller asks for them again later). An error from `each` is returned after the
     /// connection is left in a usable state where possible.
+    /// An EXAMINE sent ahead ([`Self::examine_with_next_fetch`]) is read first.
     pub fn fetch_pipelined(
         &mut self,
         depth: usize,
         next: &mut dyn FnMut() -> Option<String>,
         each: &mut dyn FnMut(Vec<FetchedMessage>) -> Result<bool, SyncError>,
     ) -> Result<(), SyncError> {
-        match self.conn.fetch_pipelined(depth, next, each) {
-            Ok(()) => Ok(()),
+        let pending = self.pending_open.take();
+        let opening = pending.as_ref().map(|p| p.opening.clone());
+        match self.conn.fetch_pipelined_in(opening, depth, next, each) {
+            Ok(()) => {
+                if let Some(p) = pending {
+                    self.selected = Some((p.mailbox, false));
+                }
+                Ok(())
+            }
             Err(PipelineError::Caller(e)) => Err(e),
             Err(PipelineError::Imap(e)) => Err(map_err(&self.host, "download messages", e)),
+            Err(PipelineError::NotOpened(refused)) => {
+                let mailbox = pending.map(|p| p.mailbox).unwrap_or_default();
+                Err(self.not_opened(&mailbox, refused))
+            }
         }
     }
 
