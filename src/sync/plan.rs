@@ -303,22 +303,52 @@ pub const TAPER_MIN: usize = 8;
 /// the line's last byte; tapered, the store finishes each piece while the next one is on the
 /// line, and what is left after the last byte is a handful of messages (issue 22: through a
 /// 50 Mbit/s line the last 250-message set kept the line idle for a third of a second).
-/// A download of one batch (a re-sync's new mail) stays as it is: there is nothing to
-/// overlap it with.
+/// A short last batch (the remainder of the listing) is cut together with the full batch
+/// before it, else that full batch would still be the store's work after the line went quiet
+/// (0.27 s at 20,000 messages); no piece reaches across the two, so none holds more bytes
+/// than a batch. A download of one batch (a re-sync's new mail) stays as it is: there is
+/// nothing to overlap it with.
 pub fn taper(mut batches: Vec<Vec<u32>>) -> Vec<Vec<u32>> {
     if batches.len() < 2 {
         return batches;
     }
-    let Some(mut last) = batches.pop() else {
+    let Some(mut tail) = batches.pop() else {
         return batches;
     };
-    while last.len() >= 2 * TAPER_MIN {
-        let rest = last.split_off(last.len() / 2);
-        batches.push(last);
-        last = rest;
+    // Where the batch before ends inside `tail`, when the two are cut together.
+    let mut boundary = None;
+    if let Some(before) = batches.pop_if(|b| b.len() > tail.len()) {
+        boundary = Some(before.len());
+        tail = [before, tail].concat();
     }
-    batches.push(last);
+    let mut start = 0;
+    while tail.len() >= 2 * TAPER_MIN {
+        let rest = tail.split_off(tail.len() / 2);
+        let piece = std::mem::replace(&mut tail, rest);
+        push_within(&mut batches, piece, &mut start, boundary);
+    }
+    push_within(&mut batches, tail, &mut start, boundary);
     batches
+}
+
+/// Appends `piece` (which starts at `start` of the tapered tail), cut in two where it
+/// reaches across `boundary`.
+fn push_within(
+    batches: &mut Vec<Vec<u32>>,
+    mut piece: Vec<u32>,
+    start: &mut usize,
+    boundary: Option<usize>,
+) {
+    let end = *start + piece.len();
+    if let Some(b) = boundary.filter(|b| *start < *b && *b < end) {
+        let second = piece.split_off(b - *start);
+        batches.push(piece);
+        piece = second;
+    }
+    *start = end;
+    if !piece.is_empty() {
+        batches.push(piece);
+    }
 }
 
 /// A first look's tracking window starts with a set of its own of at most [`TAPER_MIN`]

@@ -353,9 +353,14 @@ fn taper_cuts_the_last_batch_in_halves_down_to_a_handful() {
             vec![250, 125, 62, 31, 16, 8, 8],
         ),
         (
-            "a short last batch",
+            "a short last batch is cut with the one before, never across the two",
             vec![seq(1, 250), seq(251, 260)],
-            vec![250, 10],
+            vec![130, 65, 32, 16, 7, 1, 9],
+        ),
+        (
+            "the remainder of a long download",
+            vec![seq(1, 250), seq(251, 500), seq(501, 535)],
+            vec![250, 142, 71, 36, 1, 17, 9, 9],
         ),
         (
             "exactly twice the minimum",
