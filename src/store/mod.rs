@@ -30,6 +30,7 @@ mod seen;
 mod shared;
 mod shared_sync;
 mod smtp_size;
+mod snippet;
 pub mod state;
 pub mod threading;
 mod tracking;

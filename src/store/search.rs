@@ -21,6 +21,7 @@
 use super::convert::time;
 use super::convert::to_json;
 use super::error::{Ctx, StoreError};
+use super::snippet;
 use super::types::SearchHit;
 use super::Store;
 use crate::mail::Address;
@@ -162,7 +163,7 @@ impl Store {
         picks.sort_by(|a, b| {
             (a.tier, b.received_at, b.message).cmp(&(b.tier, a.received_at, a.message))
         });
-        let mut snippets = self.snippets(&queries, &picks)?;
+        let mut snippets = self.snippets(query, &queries, &picks)?;
         let mut hits = Vec::with_capacity(picks.len());
         let mut row = self
             .conn
@@ -184,17 +185,50 @@ impl Store {
         Ok(hits)
     }
 
-    /// The snippet of every picked message, one pass over the matches per query: each MATCH
-    /// costs a walk of the index (for a prefix, a merge of every word with that prefix), so
-    /// one query per hit cost fifty walks. `+rowid` keeps SQLite from turning the IN list
-    /// into one lookup each.
+    /// The snippet of every picked message: cut from its text where its words match as typed
+    /// ([`super::snippet`]), else FTS5's `snippet()` in one pass over the matches per query
+    /// (each MATCH costs a walk of the index, for a prefix a merge of every word with that
+    /// prefix; one query per hit cost fifty walks). `+rowid` keeps SQLite from turning the IN
+    /// list into one lookup each.
     fn snippets(
         &self,
+        input: &str,
         queries: &[&str],
         picks: &[Pick],
     ) -> Result<HashMap<i64, String>, StoreError> {
         const ACTION: &str = "search messages";
         let mut out = HashMap::with_capacity(picks.len());
+        let mut text = self
+            .conn
+            .prepare_cached(
+                "SELECT body, subject, from_name, from_addr FROM message_text WHERE id = ?1",
+            )
+            .ctx(ACTION)?;
+        let terms: Vec<snippet::Terms> = (0..queries.len())
+            .map(|qi| snippet::Terms::new(input, qi > 0))
+            .collect();
+        for p in picks {
+            let Some(terms) = terms.get(p.query) else {
+                continue;
+            };
+            let columns: Option<[Option<String>; 4]> = text
+                .query_row([p.message], |r| {
+                    Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+                })
+                .optional()
+                .ctx(ACTION)?;
+            let cut = columns
+                .iter()
+                .flatten()
+                .flatten()
+                .find_map(|t| snippet::cut(t, terms));
+            if let Some(cut) = cut {
+                out.insert(
+                    p.message,
+                    cut.split_whitespace().collect::<Vec<_>>().join(" "),
+                );
+            }
+        }
         let mut snip = self
             .conn
             .prepare_cached(
@@ -206,7 +240,7 @@ impl Store {
         for (qi, q) in queries.iter().enumerate() {
             let ids: Vec<i64> = picks
                 .iter()
-                .filter(|p| p.query == qi)
+                .filter(|p| p.query == qi && !out.contains_key(&p.message))
                 .map(|p| p.message)
                 .collect();
             let (Some(lo), Some(hi)) = (ids.iter().min(), ids.iter().max()) else {
