@@ -26,13 +26,9 @@ impl ImapSession {
         uidvalidity: u32,
     ) -> Result<(), SyncError> {
         let wire = self.wire_to_open(mailbox)?;
-        let param = self
-            .caps()
-            .condstore
-            .then_some(imap::condstore::SELECT_CONDSTORE);
         let tag = self
             .conn
-            .send(&imap::base::select_command(&wire, false, param))
+            .send(&imap::base::select_command(&wire, false, self.open_param()))
             .map_err(|e| self.open_error(mailbox, e))?;
         self.pending_open = Some(PendingOpen {
             opening: imap::Opening { tag, uidvalidity },

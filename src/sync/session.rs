@@ -204,7 +204,6 @@ impl ImapSession {
     /// each answer is read from its own kind.
     pub fn enable_qresync_and_list(&mut self) -> Result<Vec<ListedFolder>, SyncError> {
         if !self.qresync_to_enable() {
-            self.enable_qresync()?;
             return self.list_folders();
         }
         let enable = imap::enable::command("QRESYNC");
@@ -267,12 +266,16 @@ impl ImapSession {
     }
 
     fn open(&mut self, mailbox: &str, write: bool) -> Result<ServerFolder, SyncError> {
-        let param = self
-            .caps
-            .condstore
-            .then_some(imap::condstore::SELECT_CONDSTORE);
-        let (state, _) = self.open_with(mailbox, write, param)?;
+        let (state, _) = self.open_with(mailbox, write, self.open_param())?;
         self.server_folder(mailbox, state)
+    }
+
+    /// The parameter of a plain SELECT/EXAMINE: `(CONDSTORE)` where the server offers it, so
+    /// that the answer reports HIGHESTMODSEQ.
+    fn open_param(&self) -> Option<&'static str> {
+        self.caps
+            .condstore
+            .then_some(imap::condstore::SELECT_CONDSTORE)
     }
 
     pub(super) fn server_folder(
@@ -351,7 +354,7 @@ impl ImapSession {
     }
 
     /// Keep a first look's listing of `mailbox`'s history (UID, size) for
-    /// [`ImapSession::history_listing`].
+    /// [`ImapSession::kept_history_listing`].
     pub(super) fn keep_history_listing(
         &mut self,
         mailbox: &str,
@@ -412,11 +415,7 @@ impl ImapSession {
         date: chrono::NaiveDate,
     ) -> Result<(ServerFolder, FirstListing), SyncError> {
         let wire = self.wire_to_open(mailbox)?;
-        let param = self
-            .caps
-            .condstore
-            .then_some(imap::condstore::SELECT_CONDSTORE);
-        let examine = imap::base::select_command(&wire, false, param);
+        let examine = imap::base::select_command(&wire, false, self.open_param());
         let [list, since] = first_listing_commands(date);
         let answers = self
             .conn
@@ -477,6 +476,7 @@ impl ImapSession {
     /// sets are asked for, and the answers to commands already in flight are read and dropped
     /// (the caller asks for them again later). An error from `each` is returned after the
     /// connection is left in a usable state where possible.
+    ///
     /// An EXAMINE sent ahead ([`Self::examine_with_next_fetch`]) is read first.
     pub fn fetch_pipelined(
         &mut self,
@@ -718,9 +718,7 @@ impl ImapSession {
     }
 }
 
-/// A failure before login: a `* BYE` greeting is the server's refusal in its own words.
-/// (UID, size) of each listing answer up to `up_to`: a listing answer carries RFC822.SIZE; a
-/// bare flag update under the command is none.
+/// LIST entries as the sync keeps them: names decoded from modified UTF-7.
 fn listed_folders(listed: Vec<imap::ListEntry>) -> Vec<ListedFolder> {
     listed
         .into_iter()
@@ -739,6 +737,8 @@ fn first_listing_commands(date: chrono::NaiveDate) -> [Command<'static>; 2] {
     ]
 }
 
+/// (UID, size) of each listing answer up to `up_to`: a listing answer carries RFC822.SIZE; a
+/// bare flag update under the command is none.
 fn sizes(fetched: Vec<imap::FetchItem>, up_to: u32) -> Vec<(u32, u32)> {
     fetched
         .into_iter()
@@ -747,6 +747,7 @@ fn sizes(fetched: Vec<imap::FetchItem>, up_to: u32) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// A failure before login: a `* BYE` greeting is the server's refusal in its own words.
 fn login_failure(host: &str, action: &str, e: ImapError) -> SyncError {
     match e {
         ImapError::Bye(reason) => SyncError::Server {
