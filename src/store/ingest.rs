@@ -27,15 +27,8 @@ impl Store {
         msgs: Vec<NewMessage>,
         state: Option<&MailboxState>,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        let prepared = self.prepare_all(msgs);
-        self.ingest_with(prepared, None, state, None)
-    }
-
-    /// [`Prepared::new`] of each message, on this thread.
-    fn prepare_all(&self, msgs: Vec<NewMessage>) -> Vec<Prepared> {
-        msgs.into_iter()
-            .map(|m| Prepared::new(m, &self.ctx))
-            .collect()
+        // On this thread the checks wait until the insert knows a message is new.
+        self.ingest_with(msgs.into_iter().map(Prepared::hashed), None, state, None)
     }
 
     /// [`Store::ingest`] of a download's batch while it is still being parsed: `msgs` yields
@@ -62,8 +55,12 @@ impl Store {
         state: &MailboxState,
         progress: &super::tracking::HistoryProgress,
     ) -> Result<Vec<InsertOutcome>, StoreError> {
-        let prepared = self.prepare_all(msgs);
-        self.ingest_with(prepared, None, Some(state), Some(progress))
+        self.ingest_with(
+            msgs.into_iter().map(Prepared::hashed),
+            None,
+            Some(state),
+            Some(progress),
+        )
     }
 
     fn ingest_with(

@@ -8,7 +8,7 @@ use super::super::flags;
 use super::super::threading;
 use super::super::types::{FlagKind, InsertOutcome, Location, NewMessage, ShopContext};
 use super::linking::{by_ids, by_subject, merge_conversations};
-use super::prepare::{self, Prepared};
+use super::prepare::{self, Checks, Prepared};
 use crate::mail::auth::AuthResults;
 use crate::mail::bounce::Bounce;
 use crate::mail::order_mail::{Filing, OrderMail, Trust};
@@ -25,19 +25,18 @@ pub(super) fn insert_one(
     ctx: &ShopContext,
     prepared: Prepared,
 ) -> Result<(InsertOutcome, Vec<i64>), StoreError> {
-    let Prepared {
-        m,
-        hash,
+    let Prepared { m, hash, checks } = prepared;
+    if let Some(id) = stored_at(tx, &m.location, &hash)? {
+        return Ok((InsertOutcome::Duplicate(id), Vec::new()));
+    }
+    let Checks {
         content_key,
         auth,
         filing,
         bounce,
         order_numbers,
         signals,
-    } = prepared;
-    if let Some(id) = stored_at(tx, &m.location, &hash)? {
-        return Ok((InsertOutcome::Duplicate(id), Vec::new()));
-    }
+    } = checks.unwrap_or_else(|| Checks::of(&m, ctx));
     let msgid = m
         .parsed
         .message_id

@@ -3,6 +3,8 @@
 //! warning signals. A download works this out on its parser thread ([`Prepared::new`]), so
 //! the thread that holds the write transaction only looks up and writes rows (issue 22:
 //! on a first sync that thread is the slower of the two; these checks were a fifth of it).
+//! Messages stored on the calling thread (import, the demo) bring only their hash
+//! ([`Prepared::hashed`]): the insert works the checks out once it knows the message is new.
 //!
 //! Everything here is a pure function of the message and [`ShopContext`]; the insert uses
 //! the results exactly as it used to compute them, and computes what was not worked out
@@ -20,8 +22,15 @@ use sha2::{Digest, Sha256};
 /// A new message with what can be known of it before it meets the store.
 pub struct Prepared {
     pub(super) m: NewMessage,
-    /// SHA-256 of the raw bytes.
+    /// SHA-256 of the raw bytes: how the store finds the message if it has it already.
     pub(super) hash: Vec<u8>,
+    /// The checks a new message needs; `None`: left to the insert, which works them out only
+    /// once it knows the message is new ([`Prepared::hashed`]).
+    pub(super) checks: Option<Checks>,
+}
+
+/// What the insert needs of a new message that the message alone says.
+pub(super) struct Checks {
     /// [`dedup::content_key`] of the raw bytes.
     pub(super) content_key: Vec<u8>,
     /// What the shop's provider says of the sender.
@@ -39,9 +48,32 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Work out everything the insert needs of `m` alone.
+    /// Work out everything the insert needs of `m` alone (a download's parser thread: the
+    /// storing thread is the busier one, duplicates are rare there).
     pub fn new(m: NewMessage, ctx: &ShopContext) -> Prepared {
-        let hash = Sha256::digest(&m.raw).to_vec();
+        let checks = Some(Checks::of(&m, ctx));
+        Prepared {
+            hash: Sha256::digest(&m.raw).to_vec(),
+            checks,
+            m,
+        }
+    }
+
+    /// Only the hash, for messages stored on the calling thread (import, the demo): the
+    /// insert looks for a duplicate first and works the checks out only for a new message,
+    /// so a mailbox imported again costs its hashes, not its checks.
+    pub(super) fn hashed(m: NewMessage) -> Prepared {
+        Prepared {
+            hash: Sha256::digest(&m.raw).to_vec(),
+            checks: None,
+            m,
+        }
+    }
+}
+
+impl Checks {
+    /// The checks of `m` for this shop.
+    pub(super) fn of(m: &NewMessage, ctx: &ShopContext) -> Checks {
         let content_key = dedup::content_key(&m.raw);
         let shop = &ctx.proactive.shop;
         let auth = crate::mail::auth::receiving_results(&m.raw, shop.authserv_id.as_deref());
@@ -56,11 +88,9 @@ impl Prepared {
         let surely_shop = shop_address && !auth.as_ref().is_some_and(AuthResults::failed);
         let automatic = p.auto_kind.is_some() || matches!(filing, Filing::Order(_, _));
         let customer_like = !surely_shop && !automatic;
-        let order_numbers = customer_like.then(|| order_numbers(&m));
-        let signals = customer_like.then(|| signals(&m, ctx));
-        Prepared {
-            m,
-            hash,
+        let order_numbers = customer_like.then(|| order_numbers(m));
+        let signals = customer_like.then(|| signals(m, ctx));
+        Checks {
             content_key,
             auth,
             filing,
@@ -135,17 +165,22 @@ mod tests {
         ];
         for (headers, body, customer) in cases {
             let p = prepared(headers, body);
-            assert_eq!(p.signals.is_some(), *customer, "{headers}");
-            assert_eq!(p.order_numbers.is_some(), *customer, "{headers}");
+            let c = p.checks.as_ref().unwrap();
+            assert_eq!(c.signals.is_some(), *customer, "{headers}");
+            assert_eq!(c.order_numbers.is_some(), *customer, "{headers}");
             if *customer {
                 assert_eq!(
-                    p.order_numbers.as_deref(),
+                    c.order_numbers.as_deref(),
                     Some(&["1234".to_string()][..]),
                     "{headers}"
                 );
             }
             assert_eq!(p.hash, Sha256::digest(&p.m.raw).to_vec());
-            assert_eq!(p.content_key, dedup::content_key(&p.m.raw));
+            assert_eq!(c.content_key, dedup::content_key(&p.m.raw));
+            // Stored on the calling thread: the same hash, the checks left to the insert.
+            let h = Prepared::hashed(p.m);
+            assert_eq!(h.hash, p.hash);
+            assert!(h.checks.is_none());
         }
     }
 }
