@@ -28,56 +28,15 @@ struct Shop {
 
 fn write_config(dir: &Path, servers: &MailServers, smtp_port: u16) -> PathBuf {
     let path = dir.join(format!("config-{smtp_port}.toml"));
-    std::fs::write(
+    support::write_shop_config_to(
         &path,
-        format!(
-            r#"
-[shop]
-name = "Alphx"
-owner_name = "Tom"
-signature = "Tom"
-addresses = ["hello@alphx.shop"]
-
-[hours]
-time_zone = "Europe/Berlin"
-business_days = ["mon", "tue", "wed", "thu", "fri"]
-open = "09:00"
-close = "17:00"
-holidays = []
-
-[store]
-path = "{store}"
-
-[templates]
-dir = "{templates}"
-
-[imap]
-host = "localhost"
-port = {imap}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-idle = false
-# Dovecot files no Sent copy of its own: save it at once (the checks below count it).
-save_sent = "always"
-
-[smtp]
-host = "localhost"
-port = {smtp_port}
-security = "tls"
-username = "{user}"
-password_env = "{PASSWORD_ENV}"
-ca_file = "{ca}"
-"#,
-            store = dir.join("store.db").display(),
-            templates = dir.join("templates").display(),
-            imap = servers.imaps_port,
-            user = servers.user,
-            ca = servers.ca.display(),
-        ),
-    )
-    .unwrap();
+        servers,
+        PASSWORD_ENV,
+        smtp_port,
+        // Dovecot files no Sent copy of its own: save it at once (the checks below count it).
+        "save_sent = \"always\"\n",
+        "",
+    );
     path
 }
 

@@ -1452,8 +1452,24 @@ pub fn write_shop_config(
     sections: &str,
 ) -> PathBuf {
     let path = dir.join("config.toml");
+    let smtp = servers.smtps_port;
+    write_shop_config_to(&path, servers, password_env, smtp, imap_extra, sections);
+    path
+}
+
+/// [`write_shop_config`] at `path` (the store and templates beside it), with SMTP on
+/// `smtp_port` (a test's refusing or closed port instead of the server's).
+pub fn write_shop_config_to(
+    path: &Path,
+    servers: &MailServers,
+    password_env: &str,
+    smtp_port: u16,
+    imap_extra: &str,
+    sections: &str,
+) {
+    let dir = path.parent().unwrap();
     fs::write(
-        &path,
+        path,
         format!(
             r#"
 [shop]
@@ -1495,13 +1511,12 @@ ca_file = "{ca}"
             store = dir.join("store.db").display(),
             templates = dir.join("templates").display(),
             imap = servers.imaps_port,
-            smtp = servers.smtps_port,
+            smtp = smtp_port,
             user = servers.user,
             ca = servers.ca.display(),
         ),
     )
     .unwrap();
-    path
 }
 
 /// A config file in `dir` for `shopinbox sync` against these servers: the shop at `shop`,
