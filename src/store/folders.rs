@@ -56,12 +56,13 @@ impl Store {
     }
 
     /// How many messages of a folder generation are stored (not removed): what a re-sync
-    /// compares with the server's count, without reading every UID.
+    /// compares with the server's count, without reading every UID. One row read: the
+    /// count is kept by triggers on `messages` (schema version 17).
     pub fn uid_count(&self, mailbox: &str, uidvalidity: u32) -> Result<usize, StoreError> {
         self.conn
             .prepare_cached(
-                "SELECT count(*) FROM messages WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > 0
-                 AND removed_at IS NULL",
+                "SELECT coalesce((SELECT stored FROM folder_counts
+                                  WHERE mailbox = ?1 AND uidvalidity = ?2), 0)",
             )
             .and_then(|mut st| st.query_row(params![mailbox, uidvalidity], |r| r.get(0)))
             .ctx("count a folder's stored messages")

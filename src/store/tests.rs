@@ -121,6 +121,31 @@ fn conv_of(s: &Store, key: MessageKey) -> ConversationRow {
     s.conversation(m.conversation_id).unwrap().unwrap()
 }
 
+/// The per-folder counts the triggers keep (`folder_counts`, schema 17) against a count of
+/// the rows themselves, for every folder generation either one knows of.
+fn assert_counts_exact(s: &Store) {
+    let rows = |sql: &str| -> Vec<(String, u32, i64)> {
+        let mut st = s.connection().prepare(sql).unwrap();
+        let out = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        out
+    };
+    let counted = rows(
+        "SELECT mailbox, uidvalidity, count(*) FROM messages
+         WHERE uid > 0 AND removed_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2",
+    );
+    let kept = rows(
+        "SELECT mailbox, uidvalidity, stored FROM folder_counts WHERE stored != 0 ORDER BY 1, 2",
+    );
+    assert_eq!(kept, counted, "folder_counts drifted from the rows");
+    for (mailbox, validity, n) in &counted {
+        assert_eq!(s.uid_count(mailbox, *validity).unwrap(), *n as usize);
+    }
+}
+
 fn ids(rows: &[ConversationRow]) -> Vec<ConversationId> {
     rows.iter().map(|r| r.id).collect()
 }
@@ -1073,6 +1098,7 @@ fn mailbox_state_and_uids() {
     assert_eq!(s.uids("INBOX", 42).unwrap(), vec![1, 3]);
     assert_eq!(s.uid_count("INBOX", 42).unwrap(), 2);
     assert_eq!(s.uid_count("INBOX", 41).unwrap(), 0);
+    assert_counts_exact(&s);
     // What a QRESYNC VANISHED answer names: stored, not removed, up to the known UID.
     assert_eq!(
         s.uids_in_ranges("INBOX", 42, &[1..=2, 3..=9], 9).unwrap(),
@@ -1298,8 +1324,12 @@ fn reset_mailbox_keeps_local_data() {
     })
     .unwrap();
 
+    assert_counts_exact(&s);
+    assert_eq!(s.uid_count("INBOX", 1).unwrap(), 2);
     assert_eq!(s.reset_mailbox("INBOX", 2).unwrap(), 2);
     assert!(s.uids("INBOX", 1).unwrap().is_empty());
+    assert_eq!(s.uid_count("INBOX", 1).unwrap(), 0);
+    assert_counts_exact(&s);
     let st = s.mailbox_state("INBOX").unwrap().unwrap();
     assert_eq!(
         (st.uidvalidity, st.highest_uid, st.highestmodseq),
@@ -1320,6 +1350,9 @@ fn reset_mailbox_keeps_local_data() {
     assert_eq!(c.snoozed_until, Some(until));
     assert_eq!(c.follow_up_at, Some(fu));
     assert_eq!(c.message_count, 1);
+    // The removed rows came back under the new UIDVALIDITY: counted there, once.
+    assert_eq!(s.uid_count("INBOX", 2).unwrap(), 2);
+    assert_counts_exact(&s);
     assert_eq!(s.notes(JANE).unwrap().len(), 1);
     assert_eq!(s.rules().unwrap()[0].id, rule);
     assert_eq!(
@@ -1705,6 +1738,9 @@ fn migrates_a_v1_database_keeping_local_data() {
         .unwrap();
     }
     let s = Store::open(&path, ctx()).unwrap();
+    // The folder counts (schema 17) start from the rows that were already there.
+    assert_eq!(s.uid_count("INBOX", 1).unwrap(), 1);
+    assert_counts_exact(&s);
     assert_eq!(
         schema::version(s.connection()).unwrap(),
         schema::latest_version()
@@ -2020,6 +2056,9 @@ fn removed_message_that_comes_back_is_not_duplicated() {
     assert!(c.pending_since.is_some());
     assert_eq!(s.conversation(bob).unwrap().unwrap().message_count, 1);
     assert_eq!(s.uids("Archive", 7).unwrap(), vec![40, 41]);
+    assert_eq!(s.uid_count("INBOX", 1).unwrap(), 0);
+    assert_eq!(s.uid_count("Archive", 7).unwrap(), 2);
+    assert_counts_exact(&s);
 
     // The other way round: a copy appears in INBOX before Archive notices it left. The
     // Archive row goes, the INBOX row stands for the message.
@@ -2041,6 +2080,10 @@ fn removed_message_that_comes_back_is_not_duplicated() {
         )
         .unwrap();
     assert_eq!(rows, 1);
+    // The Archive row was deleted, the INBOX one counts.
+    assert_eq!(s.uid_count("Archive", 7).unwrap(), 1);
+    assert_eq!(s.uid_count("INBOX", 1).unwrap(), 1);
+    assert_counts_exact(&s);
 
     // UIDVALIDITY reset: everything is re-fetched and comes back, nothing twice.
     assert_eq!(s.reset_mailbox("INBOX", 2).unwrap(), 1);
