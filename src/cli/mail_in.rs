@@ -12,9 +12,11 @@ pub(super) fn sync(cli: &Cli) -> Result<i32> {
     }
     let (config, _) = load_config(cli)?;
     let clock = clock_for(cli.now.as_deref(), &config)?;
+    // The connection is made while the replies go out and the store opens.
+    let started = crate::sync::cli::start(&config);
     // Replies whose undo window ended while no inbox was open go out now.
     out!("{}", crate::send::cli::send_due_for_sync(&config, clock)?);
-    let summary = crate::sync::cli::run_sync_cli(&config, clock)?;
+    let summary = crate::sync::cli::run_sync_cli(&config, clock, started)?;
     Ok(crate::sync::cli::exit_code(&summary))
 }
 

@@ -11,20 +11,45 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-/// `shopinbox sync` for the configured account: resolves the password, opens (creates) the
-/// store, syncs once with a progress bar, prints the summary.
-pub fn run_sync_cli(cfg: &Config, clock: Clock) -> anyhow::Result<SyncSummary> {
-    let Some(imap) = &cfg.imap else {
-        anyhow::bail!(
+/// What `shopinbox sync` starts before anything else: the account (its password resolved
+/// once) and its connection being made (see `connect_meanwhile`), so that the replies that go
+/// out first, the lock and the store's opening do not wait for the round trips of TCP, TLS
+/// and LOGIN, nor they for them. An error (no `[imap]`, no password) is kept for
+/// [`run_sync_cli`] to report after those replies went out, as before.
+pub struct Started {
+    account: anyhow::Result<ImapAccount>,
+    connecting: super::engine::Connecting,
+}
+
+/// Start the configured account's connection ([`Started`]).
+pub fn start(cfg: &Config) -> Started {
+    let account = match &cfg.imap {
+        None => Err(anyhow::anyhow!(
             "cannot sync: the configuration has no [imap] section; add one (see config.example.toml)"
-        );
+        )),
+        Some(imap) => ImapAccount::from_config(imap).map_err(anyhow::Error::from),
     };
-    let account = ImapAccount::from_config(imap)?;
+    let connecting = match &account {
+        Ok(account) => super::engine::connect_meanwhile(account),
+        Err(_) => None,
+    };
+    Started {
+        account,
+        connecting,
+    }
+}
+
+/// `shopinbox sync` for the configured account, over the connection [`start`] began: opens
+/// (creates) the store, syncs once with a progress bar, prints the summary.
+pub fn run_sync_cli(cfg: &Config, clock: Clock, started: Started) -> anyhow::Result<SyncSummary> {
+    let Started {
+        account,
+        connecting,
+    } = started;
+    let account = account?;
     let store_path = cfg.store_path();
     let _lock = take_sync_lock(&store_path)?;
     let ctx = cfg.shop_context(clock);
-    // The sync's connection is made meanwhile (see `connect_meanwhile`).
-    let connecting = super::engine::connect_meanwhile(&account);
     // Write-back left over from sends and opened conversations (Sent copies, \Answered,
     // \Seen): the owner asked for a sync, so every pending job runs now, back-off or not
     // (but a Sent copy waiting for the provider's own, `save_sent = "auto"`, waits until

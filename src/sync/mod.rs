@@ -9,7 +9,7 @@
 //!   reporting [`SyncEvent`]s over a channel (the TUI never blocks on the network).
 //! - [`set_flags`], [`append_to_sent`]: write-back helpers for replies; [`jobs`] and
 //!   [`run_jobs`]: the durable write-back queued when a reply is sent.
-//! - [`cli::run_sync_cli`]: `shopinbox sync`.
+//! - [`cli::start`], [`cli::run_sync_cli`]: `shopinbox sync`.
 //! - [`lock::SyncLock`]: one sync at a time per store, across processes; `shopinbox sync` and
 //!   the worker take it around each pass (the engine itself does not: tests drive it directly).
 
