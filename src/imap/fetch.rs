@@ -149,11 +149,37 @@ struct InFlight {
 }
 
 impl InFlight {
+    /// How many of the messages it asked for are still to come (0 once it ended, and for a
+    /// set that could not be read).
+    fn to_come(&self) -> usize {
+        if self.ended.is_some() {
+            return 0;
+        }
+        let asked = self.set.as_ref().map_or(0, |s| {
+            s.iter().map(|r| (*r.end() - *r.start()) as usize + 1).sum()
+        });
+        asked.saturating_sub(self.got.msgs.len())
+    }
+
     fn asked_for(&self, uid: u32) -> bool {
         self.set
             .as_ref()
             .is_some_and(|s| s.iter().any(|r| r.contains(&uid)))
     }
+}
+
+/// Fewer messages than this still to come from the commands in flight, and more are sent,
+/// up to twice the depth. A server may run pipelined `UID FETCH` commands side by side
+/// (Dovecot interleaves their answers), so they end at about the same time: asking for the
+/// next set only when one ends then left the line idle for a round trip every few sets.
+/// A hundred messages are over a megabyte, many round trips on any line.
+const LOW_WATER: usize = 100;
+
+/// Whether another command should go out now ([`LOW_WATER`]).
+fn wants_more(flight: &VecDeque<InFlight>, depth: usize) -> bool {
+    flight.len() < depth
+        || (flight.len() < depth * 2
+            && flight.iter().map(InFlight::to_come).sum::<usize>() < LOW_WATER)
 }
 
 /// The command a message belongs to: the oldest unfinished one whose set holds its UID; else
@@ -171,7 +197,8 @@ fn owner(flight: &mut VecDeque<InFlight>, uid: u32) -> Option<&mut InFlight> {
 
 impl<S: Read + Write> Connection<S> {
     /// Sends `UID FETCH <set> (UID FLAGS INTERNALDATE BODY.PEEK[])` for each set `next`
-    /// yields, up to `depth` in flight, and hands each set's messages to `each`, in the
+    /// yields, up to `depth` in flight (twice that while little is still to come:
+    /// [`LOW_WATER`]), and hands each set's messages to `each`, in the
     /// order the sets were yielded, as soon as that command's tagged OK arrived. `each`
     /// returning `Ok(false)` stops: no further sets are asked for, and the answers to the
     /// commands in flight are read and dropped. A refused command or an error from `each`
@@ -208,7 +235,7 @@ impl<S: Read + Write> Connection<S> {
         let mut stopped = false;
         let mut failure: Option<PipelineError<E>> = None;
         loop {
-            while more && !stopped && flight.len() < depth {
+            while more && !stopped && wants_more(&flight, depth) {
                 let Some(set) = next() else {
                     more = false;
                     break;

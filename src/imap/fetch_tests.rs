@@ -1,5 +1,5 @@
-//! The pipelined download against recorded server bytes (Dovecot's order of answers:
-//! pipelined commands are answered one after the other, unsolicited responses in between).
+//! The pipelined download against recorded server bytes (pipelined commands answered one
+//! after the other or side by side, as Dovecot does, unsolicited responses in between).
 
 use super::*;
 use crate::imap::conn::tests::Replay;
@@ -30,8 +30,9 @@ fn run(server: &str, sets: &[&str], depth: usize, stop_after: Option<usize>) -> 
     let mut batches = Vec::new();
     let mut queue: VecDeque<String> = sets.iter().map(|s| s.to_string()).collect();
     let mut next = || {
-        *asked.borrow_mut() += 1;
-        queue.pop_front()
+        let set = queue.pop_front();
+        *asked.borrow_mut() += usize::from(set.is_some());
+        set
     };
     let mut each = |m: Vec<FetchedMessage>| -> Result<bool, String> {
         first_seen.get_or_insert(*asked.borrow());
@@ -68,8 +69,9 @@ fn sets_are_pipelined_and_answers_attributed_in_order() {
     let (batches, first, r, conn) = run(&server, &["1:2", "3", "4:5"], 2, None);
     r.unwrap();
     assert_eq!(
-        first, 2,
-        "two commands were in flight before the first answer was used"
+        first, 3,
+        "with only five messages to come, the third set went out before the first answer was \
+         used (up to twice the depth: LOW_WATER)"
     );
     assert_eq!(batches.len(), 3);
     assert_eq!(uids(&batches[0]), [1, 2]);
@@ -85,6 +87,53 @@ fn sets_are_pipelined_and_answers_attributed_in_order() {
          a2 UID FETCH 3 (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n\
          a3 UID FETCH 4:5 (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n"
     );
+}
+
+/// `first..=last` as FETCH answers, with sequence numbers equal to the UIDs.
+fn msgs(first: u32, last: u32) -> String {
+    (first..=last).map(|u| msg(u, u, "x")).collect()
+}
+
+#[test]
+fn the_next_set_goes_out_once_little_is_left_to_come() {
+    // Dovecot runs pipelined FETCH commands side by side: the second command's answers come
+    // before the first one ends. Once fewer than LOW_WATER messages are still to come from
+    // the two in flight, the third set is asked for without waiting for either to end.
+    let server = [
+        msgs(1, 150),
+        msgs(151, 260),
+        "a1 OK done\r\n".to_string(),
+        msgs(261, 300),
+        "a2 OK done\r\n".to_string(),
+        msgs(301, 302),
+        "a3 OK done\r\n".to_string(),
+    ]
+    .concat();
+    let (batches, first, r, _) = run(&server, &["1:150", "151:300", "301:302"], 2, None);
+    r.unwrap();
+    assert_eq!(
+        first, 3,
+        "the third set was asked for before the first ended"
+    );
+    assert_eq!(
+        batches.iter().map(Vec::len).collect::<Vec<_>>(),
+        [150, 150, 2]
+    );
+    // The same sets answered one after the other: 150 still to come when the first ends, so
+    // the depth alone decides.
+    let server = [
+        msgs(1, 150),
+        "a1 OK done\r\n".to_string(),
+        msgs(151, 300),
+        "a2 OK done\r\n".to_string(),
+        msgs(301, 450),
+        "a3 OK done\r\n".to_string(),
+    ]
+    .concat();
+    let (batches, first, r, _) = run(&server, &["1:150", "151:300", "301:450"], 2, None);
+    r.unwrap();
+    assert_eq!(first, 2, "two in flight until the first answer was used");
+    assert_eq!(batches.len(), 3);
 }
 
 #[test]
@@ -114,7 +163,10 @@ fn stopping_drains_the_commands_in_flight() {
         "a4 OK NOOP done\r\n".to_string(),
     ]
     .concat();
-    let (batches, _, r, mut conn) = run(&server, &["1", "2", "3", "4", "5"], 3, Some(1));
+    // Sets of a hundred UIDs each (the server has only the first of each): more than
+    // LOW_WATER to come, so the depth alone decides how many are in flight.
+    let sets = ["1:100", "2:101", "3:102", "4:103", "5:104"];
+    let (batches, _, r, mut conn) = run(&server, &sets, 3, Some(1));
     r.unwrap();
     assert_eq!(batches.len(), 1, "nothing handed out after the stop");
     let written = String::from_utf8(conn.stream().written.clone()).unwrap();
