@@ -168,18 +168,23 @@ impl InFlight {
     }
 }
 
-/// Fewer messages than this still to come from the commands in flight, and more are sent,
-/// up to twice the depth. A server may run pipelined `UID FETCH` commands side by side
-/// (Dovecot interleaves their answers), so they end at about the same time: asking for the
-/// next set only when one ends then left the line idle for a round trip every few sets.
-/// A hundred messages are over a megabyte, many round trips on any line.
+/// The next set is asked for once fewer messages than this are still to come from the
+/// commands in flight (up to `depth` of them): a hundred messages are over a megabyte, many
+/// round trips on any line, so the line never waits for a command.
+///
+/// Not a fixed number of commands in flight: a server may run pipelined `UID FETCH`
+/// commands side by side (Dovecot interleaves their answers whenever its output blocks, as
+/// it does on a slow line), so sets sent together end together. Then nothing arrives in
+/// our hands for seconds and then several sets at once, the next sets are asked for only
+/// then (the line idles for a round trip), and the last sets of a download all end with the
+/// line's last byte, to be parsed and stored after it. Asked for as the one before runs
+/// out, big sets end one after the other, in order.
 const LOW_WATER: usize = 100;
 
 /// Whether another command should go out now ([`LOW_WATER`]).
 fn wants_more(flight: &VecDeque<InFlight>, depth: usize) -> bool {
-    flight.len() < depth
-        || (flight.len() < depth * 2
-            && flight.iter().map(InFlight::to_come).sum::<usize>() < LOW_WATER)
+    flight.is_empty()
+        || (flight.len() < depth && flight.iter().map(InFlight::to_come).sum::<usize>() < LOW_WATER)
 }
 
 /// The command a message belongs to: the oldest unfinished one whose set holds its UID; else
@@ -197,8 +202,8 @@ fn owner(flight: &mut VecDeque<InFlight>, uid: u32) -> Option<&mut InFlight> {
 
 impl<S: Read + Write> Connection<S> {
     /// Sends `UID FETCH <set> (UID FLAGS INTERNALDATE BODY.PEEK[])` for each set `next`
-    /// yields, up to `depth` in flight (twice that while little is still to come:
-    /// [`LOW_WATER`]), and hands each set's messages to `each`, in the
+    /// yields, the next once little is still to come from those in flight ([`LOW_WATER`]),
+    /// up to `depth` at once, and hands each set's messages to `each`, in the
     /// order the sets were yielded, as soon as that command's tagged OK arrived. `each`
     /// returning `Ok(false)` stops: no further sets are asked for, and the answers to the
     /// commands in flight are read and dropped. A refused command or an error from `each`

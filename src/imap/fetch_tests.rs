@@ -69,9 +69,8 @@ fn sets_are_pipelined_and_answers_attributed_in_order() {
     let (batches, first, r, conn) = run(&server, &["1:2", "3", "4:5"], 2, None);
     r.unwrap();
     assert_eq!(
-        first, 3,
-        "with only five messages to come, the third set went out before the first answer was \
-         used (up to twice the depth: LOW_WATER)"
+        first, 2,
+        "two commands were in flight before the first answer was used"
     );
     assert_eq!(batches.len(), 3);
     assert_eq!(uids(&batches[0]), [1, 2]);
@@ -97,8 +96,9 @@ fn msgs(first: u32, last: u32) -> String {
 #[test]
 fn the_next_set_goes_out_once_little_is_left_to_come() {
     // Dovecot runs pipelined FETCH commands side by side: the second command's answers come
-    // before the first one ends. Once fewer than LOW_WATER messages are still to come from
-    // the two in flight, the third set is asked for without waiting for either to end.
+    // before the first one ends. The second went out as the first ran low; once fewer than
+    // LOW_WATER messages are still to come from both, the third is asked for without
+    // waiting for either to end.
     let server = [
         msgs(1, 150),
         msgs(151, 260),
@@ -109,7 +109,7 @@ fn the_next_set_goes_out_once_little_is_left_to_come() {
         "a3 OK done\r\n".to_string(),
     ]
     .concat();
-    let (batches, first, r, _) = run(&server, &["1:150", "151:300", "301:302"], 2, None);
+    let (batches, first, r, _) = run(&server, &["1:150", "151:300", "301:302"], 4, None);
     r.unwrap();
     assert_eq!(
         first, 3,
@@ -119,8 +119,8 @@ fn the_next_set_goes_out_once_little_is_left_to_come() {
         batches.iter().map(Vec::len).collect::<Vec<_>>(),
         [150, 150, 2]
     );
-    // The same sets answered one after the other: 150 still to come when the first ends, so
-    // the depth alone decides.
+    // Big sets answered one after the other: the second goes out as the first runs low, the
+    // third only as the second does, never all at once.
     let server = [
         msgs(1, 150),
         "a1 OK done\r\n".to_string(),
@@ -130,10 +130,11 @@ fn the_next_set_goes_out_once_little_is_left_to_come() {
         "a3 OK done\r\n".to_string(),
     ]
     .concat();
-    let (batches, first, r, _) = run(&server, &["1:150", "151:300", "301:450"], 2, None);
+    let (batches, first, r, conn) = run(&server, &["1:150", "151:300", "301:450"], 4, None);
     r.unwrap();
-    assert_eq!(first, 2, "two in flight until the first answer was used");
+    assert_eq!(first, 2, "the third set waited for the second to run low");
     assert_eq!(batches.len(), 3);
+    assert_eq!(conn.stream().written.split(|b| *b == b'\n').count() - 1, 3);
 }
 
 #[test]
@@ -163,10 +164,7 @@ fn stopping_drains_the_commands_in_flight() {
         "a4 OK NOOP done\r\n".to_string(),
     ]
     .concat();
-    // Sets of a hundred UIDs each (the server has only the first of each): more than
-    // LOW_WATER to come, so the depth alone decides how many are in flight.
-    let sets = ["1:100", "2:101", "3:102", "4:103", "5:104"];
-    let (batches, _, r, mut conn) = run(&server, &sets, 3, Some(1));
+    let (batches, _, r, mut conn) = run(&server, &["1", "2", "3", "4", "5"], 3, Some(1));
     r.unwrap();
     assert_eq!(batches.len(), 1, "nothing handed out after the stop");
     let written = String::from_utf8(conn.stream().written.clone()).unwrap();

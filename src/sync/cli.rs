@@ -163,18 +163,25 @@ pub fn run_sync(
         SyncEvent::FolderDone { .. } => bar.finish_and_clear(),
         _ => {}
     };
-    let summary =
-        super::engine::sync_once_connecting(account, store_path, ctx, connecting, &mut on_event)?;
+    // The LOGOUT's round trip overlaps with the summary and the store's closing.
+    let (summary, store, closing) = super::engine::sync_once_keeping_store(
+        account,
+        store_path,
+        ctx,
+        connecting,
+        &mut on_event,
+    )?;
     bar.finish_and_clear();
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", format_summary(&summary))?;
     // The first sync of a mailbox: say where the older mail went (issue 11).
     if first_day.get() {
-        let store = crate::store::Store::open(store_path, ctx.clone())?;
         if let Some(line) = crate::review::older_note(&store, ctx.clock.now())? {
             writeln!(out, "{line}")?;
         }
     }
+    drop(store);
+    closing.wait();
     Ok(summary)
 }
 

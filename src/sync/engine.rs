@@ -63,6 +63,23 @@ pub fn sync_once_connecting(
     connecting: Connecting,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<SyncSummary, SyncError> {
+    let (summary, store, closing) =
+        sync_once_keeping_store(account, store_path, ctx, connecting, on_event)?;
+    drop(store);
+    closing.wait();
+    Ok(summary)
+}
+
+/// [`sync_once_connecting`] that hands back the open store and the logout under way
+/// ([`Closing`]): what the caller still does with the store (closing it, the summary's
+/// queries) overlaps with the LOGOUT's round trip, the last thing a sync waits for.
+pub fn sync_once_keeping_store(
+    account: &ImapAccount,
+    store_path: &Path,
+    ctx: &ShopContext,
+    connecting: Connecting,
+    on_event: &mut dyn FnMut(SyncEvent),
+) -> Result<(SyncSummary, Store, Closing), SyncError> {
     let res = Store::open(store_path, ctx.clone())
         .map_err(SyncError::from)
         .and_then(|mut store| {
@@ -73,13 +90,37 @@ pub fn sync_once_connecting(
                 },
                 None => ImapSession::connect(account),
             }?;
-            let kept = KeptSession::connected(sess);
-            run(account, &mut store, &SyncOptions::default(), kept, on_event)
+            let mut kept = KeptSession::connected(sess);
+            match run_on(
+                account,
+                &mut store,
+                &SyncOptions::default(),
+                &mut kept,
+                on_event,
+            ) {
+                Ok(summary) => Ok((summary, store, kept.close_meanwhile())),
+                Err(e) => {
+                    kept.close();
+                    Err(e)
+                }
+            }
         });
     if let Err(e) = &res {
         on_event(SyncEvent::Failed(e.to_string()));
     }
     res
+}
+
+/// A LOGOUT on a thread of its own ([`KeptSession::close_meanwhile`]).
+pub struct Closing(Option<std::thread::JoinHandle<()>>);
+
+impl Closing {
+    /// Wait for the server's answer to the LOGOUT (or the connection's end).
+    pub fn wait(self) {
+        if let Some(t) = self.0 {
+            let _ = t.join();
+        }
+    }
 }
 
 /// One sync pass into an open store, with options (tests, the worker).
@@ -144,6 +185,19 @@ impl KeptSession {
         if let Some(s) = self.sess.take() {
             s.logout();
         }
+    }
+
+    /// [`KeptSession::close`] on a thread of its own, so that the caller's last work overlaps
+    /// with the LOGOUT's round trip. No thread (none could be started): the session is
+    /// dropped without a LOGOUT.
+    fn close_meanwhile(&mut self) -> Closing {
+        self.listed = None;
+        Closing(self.sess.take().and_then(|s| {
+            std::thread::Builder::new()
+                .name("logout".to_string())
+                .spawn(move || s.logout())
+                .ok()
+        }))
     }
 
     /// A session over a connection that was just made (not yet used, so no NOOP to check it).
