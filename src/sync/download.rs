@@ -9,8 +9,10 @@
 //!                         message by message
 //! ```
 //!
-//! - **Reader**: [`ImapSession::fetch_pipelined`] with up to `opts.fetch_depth` `UID FETCH`
-//!   commands in flight. Whether to ask for the next set (cancellation, the history's time
+//! - **Reader**: [`ImapSession::fetch_pipelined`]: the next `UID FETCH` goes out once fewer
+//!   than a hundred messages are still to come from those in flight, up to
+//!   `opts.fetch_depth` of them (Dovecot runs pipelined FETCHes side by side, so sets sent
+//!   together would end together). Whether to ask for the next set (cancellation, the history's time
 //!   budget) is decided when the next set is asked for ([`may_ask`]), so the pipeline is never
 //!   restarted for it. Only two things restart it: after the first set (see below), and after
 //!   a set that came back short (its missing UIDs are checked with `UID SEARCH`, which cannot be

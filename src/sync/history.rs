@@ -124,10 +124,13 @@ pub(super) fn fetch_history(
         }
         let listed =
             match sess.kept_history_listing(mailbox, state.uidvalidity, progress.pending_upto) {
-                // Listed by this connection's first look: the folder is opened in the round trip
-                // of the first UID FETCH (open_ahead.rs).
+                // Listed by this connection's first look: still open when it was the last
+                // folder looked at (INBOX on a first sync: `look_order`), else opened in the
+                // round trip of the first UID FETCH (open_ahead.rs).
                 Some(kept) => {
-                    sess.examine_with_next_fetch(mailbox, state.uidvalidity)?;
+                    if sess.open_folder().map(|(m, _)| m) != Some(mailbox.as_str()) {
+                        sess.examine_with_next_fetch(mailbox, state.uidvalidity)?;
+                    }
                     kept
                 }
                 None => {

@@ -28,10 +28,11 @@ pub struct SyncOptions {
     /// worker sets a budget so that new mail is never kept waiting behind the history.
     pub history_budget: Option<Duration>,
     /// At most this many `UID FETCH` commands in flight at once while downloading (see
-    /// `download.rs`). 2 keeps the line busy while a full set's answer is read; the small
-    /// sets a download starts or ends with ([`super::plan::small_first`], `taper`) each take
-    /// less than a round trip on a slow line, so more of them must be on their way. The
-    /// reader stops reading while the parser is busy, so deeper costs no memory of ours.
+    /// `download.rs`). The next one goes out once fewer than a hundred messages are still to
+    /// come from those in flight (`imap::fetch`'s `LOW_WATER`), so full sets go one after the
+    /// other; the small sets a download starts or ends with ([`super::plan::small_first`],
+    /// `taper`) each take less than a round trip on a slow line, so more of them must be on
+    /// their way.
     pub fetch_depth: usize,
     /// The shared-state step compacts the state folder (issue 26) when it holds more than
     /// this many change sets.
