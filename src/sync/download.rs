@@ -70,10 +70,14 @@ pub(super) enum Order<'a> {
     /// A first sync (issue 11), descending: the folder's highest UID is `top` from the first
     /// batch on, and `progress.pending_upto` falls below each stored batch. `history`: this is
     /// the history phase, reported as (stored before this folder, listed in all folders).
+    /// `window`: with `history`, the first this many batches are the folder's tracking
+    /// window (already planned newest handful first), reported as the window, and the
+    /// history follows them in the same pipeline (`history::first_look`).
     NewestFirst {
         top: u32,
         progress: &'a mut HistoryProgress,
         history: Option<(usize, usize)>,
+        window: usize,
     },
 }
 
@@ -229,6 +233,16 @@ pub(super) fn download(
     let tapered = plan::taper(planned);
     let batches = tapered.as_slice();
     let mut done = 0;
+    let mut saved = 0usize;
+    let window = match &order {
+        Order::NewestFirst {
+            history: Some(_),
+            window,
+            ..
+        } => *window,
+        _ => 0,
+    };
+    let window_total: usize = batches.iter().take(window).map(Vec::len).sum();
     // Only new mail waits for its first batch to be committed (see the module's text).
     let gated = matches!(order, Order::Ascending);
     // More than one batch: the WAL's checkpoints move off the storing thread (checkpoint.rs).
@@ -265,7 +279,21 @@ pub(super) fn download(
         }
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
         done += batch.asked;
+        saved += 1;
         match &order {
+            // The window of a download that goes on with the history.
+            Order::NewestFirst {
+                history: Some(_), ..
+            } if saved <= window => {
+                on_event(SyncEvent::Progress {
+                    folder: mailbox.to_string(),
+                    done,
+                    total: window_total,
+                });
+                if saved == window {
+                    on_event(SyncEvent::WindowSynced);
+                }
+            }
             Order::NewestFirst {
                 history: Some((before, all)),
                 ..

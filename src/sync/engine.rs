@@ -308,7 +308,10 @@ fn run_on(
     let mut first_error = None;
     let inbox_seen = store.mailbox_state("INBOX")?.is_some();
     for folder in &look_order(&list.folders, inbox_seen) {
-        let fs = match sync_folder(&mut sess, store, folder, opts, on_event) {
+        // INBOX's history follows its window in one pipeline (history::first_look) when
+        // nothing else waits for the line: not the worker's passes, which have a time budget.
+        let history_too = folder == "INBOX" && !inbox_seen && opts.history_budget.is_none();
+        let fs = match sync_folder(&mut sess, store, folder, opts, history_too, on_event) {
             Ok(fs) => fs,
             Err(e) if folder_only(&e) => {
                 let e = with_hint(e, folder, &list);
@@ -514,6 +517,7 @@ fn sync_folder(
     store: &mut Store,
     mailbox: &str,
     opts: &SyncOptions,
+    history_too: bool,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<FolderSummary, SyncError> {
     let mut fs = FolderSummary {
@@ -613,6 +617,7 @@ fn sync_folder(
             opts,
             &mut state,
             &mut fs,
+            history_too,
             on_event,
         )?;
     } else if let Some(after) = p.fetch_after {

@@ -30,6 +30,13 @@ pub(super) enum Listing {
 /// transaction of each batch, and once more when the window is empty) so that
 /// [`fetch_history`] picks it up, in this pass or after a stop. Returns how many messages
 /// were listed.
+///
+/// `history_too` (the last folder a first sync looks at, without a time budget: INBOX, see
+/// `engine::look_order`): the history follows the window in the same pipeline, its first
+/// set asked for as the window's last runs low, so the line does not wait for the window to
+/// be stored; the window is still reported (and `WindowSynced` said) when its last batch is
+/// committed, and each batch moves `pending_upto` as before.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn first_look(
     sess: &mut ImapSession,
     store: &mut Store,
@@ -37,6 +44,7 @@ pub(super) fn first_look(
     opts: &SyncOptions,
     state: &mut MailboxState,
     fs: &mut FolderSummary,
+    history_too: bool,
     on_event: &mut dyn FnMut(SyncEvent),
 ) -> Result<usize, SyncError> {
     let (listed, in_window) = match listing {
@@ -47,8 +55,15 @@ pub(super) fn first_look(
     };
     let listed_n = listed.len();
     let mut nf = plan::newest_first(listed, &in_window);
-    // The history download of this pass uses it instead of listing the folder again.
-    sess.keep_history_listing(mailbox, uidvalidity, std::mem::take(&mut nf.history));
+    let history_too = history_too && !nf.window.is_empty() && !nf.history.is_empty();
+    let history = std::mem::take(&mut nf.history);
+    let history = if history_too {
+        Some(history)
+    } else {
+        // The history download of this pass uses it instead of listing the folder again.
+        sess.keep_history_listing(mailbox, uidvalidity, history);
+        None
+    };
     on_event(SyncEvent::Folder {
         name: mailbox.to_string(),
         total: nf.window.len(),
@@ -66,7 +81,20 @@ pub(super) fn first_look(
         store.ingest_newest_first(Vec::new(), state, &progress)?;
         return Ok(listed_n);
     }
-    let batches = plan::batches(&nf.window, opts.batch_count, opts.batch_bytes);
+    let mut batches = plan::batches(&nf.window, opts.batch_count, opts.batch_bytes);
+    let mut window = 0;
+    let mut reported = None;
+    if let Some(history) = history {
+        // The window as `download` plans a first look's (its newest handful first), then the
+        // history as `fetch_history` plans it; reported against every folder's history.
+        batches = plan::small_first(batches);
+        window = batches.len();
+        let mut older = plan::new_uids(history, 0);
+        older.reverse();
+        batches.extend(plan::batches(&older, opts.batch_count, opts.batch_bytes));
+        let (others_done, others_total) = store.history_pending()?.unwrap_or((0, 0));
+        reported = Some((others_done as usize, others_total as usize + listed_n));
+    }
     download(
         sess,
         store,
@@ -78,7 +106,8 @@ pub(super) fn first_look(
         Order::NewestFirst {
             top: nf.top,
             progress: &mut progress,
-            history: None,
+            history: reported,
+            window,
         },
         None,
         on_event,
@@ -166,6 +195,7 @@ pub(super) fn fetch_history(
                 top,
                 progress: &mut progress,
                 history: Some((done, total)),
+                window: 0,
             },
             deadline,
             on_event,
