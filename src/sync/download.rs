@@ -69,15 +69,14 @@ pub(super) enum Order<'a> {
     Ascending,
     /// A first sync (issue 11), descending: the folder's highest UID is `top` from the first
     /// batch on, and `progress.pending_upto` falls below each stored batch. `history`: this is
-    /// the history phase, reported as (stored before this folder, listed in all folders).
-    /// `window`: with `history`, the first this many batches are the folder's tracking
-    /// window (already planned newest handful first), reported as the window, and the
-    /// history follows them in the same pipeline (`history::first_look`).
+    /// the history phase, reported as (stored before this folder, listed in all folders);
+    /// its sets may start with the folder's tracking window (the UIDs from
+    /// `progress.window_from` up: `history::first_look`), which is then reported as the
+    /// window. Without `history` every set is the window's.
     NewestFirst {
         top: u32,
         progress: &'a mut HistoryProgress,
         history: Option<(usize, usize)>,
-        window: usize,
     },
 }
 
@@ -223,26 +222,23 @@ pub(super) fn download(
     if opts.cancelled() {
         return Err(SyncError::Cancelled);
     }
-    // A first look's window: its newest handful first, then the rest in one pipeline.
-    let first_look = matches!(order, Order::NewestFirst { history: None, .. });
-    let planned = if first_look {
-        plan::small_first(batches.to_vec())
-    } else {
-        batches.to_vec()
+    // The tracking window's UIDs, when the download holds a first look's window.
+    let window_from = match &order {
+        Order::Ascending => None,
+        Order::NewestFirst { history: None, .. } => Some(0),
+        Order::NewestFirst { progress, .. } => Some(progress.window_from),
     };
-    let tapered = plan::taper(planned);
+    let tapered = plan::download_sets(batches.to_vec(), window_from);
     let batches = tapered.as_slice();
+    // No set holds both window and history (`plan::download_sets`): a set is the window's
+    // when its lowest UID is.
+    let in_window = |min_uid: u32| window_from.is_some_and(|w| min_uid >= w);
+    let window_total: usize = batches
+        .iter()
+        .filter(|b| b.iter().min().is_some_and(|u| in_window(*u)))
+        .map(Vec::len)
+        .sum();
     let mut done = 0;
-    let mut saved = 0usize;
-    let window = match &order {
-        Order::NewestFirst {
-            history: Some(_),
-            window,
-            ..
-        } => *window,
-        _ => 0,
-    };
-    let window_total: usize = batches.iter().take(window).map(Vec::len).sum();
     // Only new mail waits for its first batch to be committed (see the module's text).
     let gated = matches!(order, Order::Ascending);
     // More than one batch: the WAL's checkpoints move off the storing thread (checkpoint.rs).
@@ -279,18 +275,18 @@ pub(super) fn download(
         }
         fs.new += outcomes.iter().filter(|o| o.is_inserted()).count();
         done += batch.asked;
-        saved += 1;
         match &order {
-            // The window of a download that goes on with the history.
+            // The window of a download that goes on with the history (sets in their order:
+            // the window's come first).
             Order::NewestFirst {
                 history: Some(_), ..
-            } if saved <= window => {
+            } if in_window(batch.min_uid) => {
                 on_event(SyncEvent::Progress {
                     folder: mailbox.to_string(),
                     done,
                     total: window_total,
                 });
-                if saved == window {
+                if done == window_total {
                     on_event(SyncEvent::WindowSynced);
                 }
             }

@@ -82,16 +82,11 @@ pub(super) fn first_look(
         return Ok(listed_n);
     }
     let mut batches = plan::batches(&nf.window, opts.batch_count, opts.batch_bytes);
-    let mut window = 0;
     let mut reported = None;
     if let Some(history) = history {
-        // The window as `download` plans a first look's (its newest handful first), then the
-        // history as `fetch_history` plans it; reported against every folder's history.
-        batches = plan::small_first(batches);
-        window = batches.len();
-        let mut older = plan::new_uids(history, 0);
-        older.reverse();
-        batches.extend(plan::batches(&older, opts.batch_count, opts.batch_bytes));
+        // The history (descending, below the window) after the window; reported against
+        // every folder's history.
+        batches.extend(plan::batches(&history, opts.batch_count, opts.batch_bytes));
         let (others_done, others_total) = store.history_pending()?.unwrap_or((0, 0));
         reported = Some((others_done as usize, others_total as usize + listed_n));
     }
@@ -107,7 +102,6 @@ pub(super) fn first_look(
             top: nf.top,
             progress: &mut progress,
             history: reported,
-            window,
         },
         None,
         on_event,
@@ -195,7 +189,6 @@ pub(super) fn fetch_history(
                 top,
                 progress: &mut progress,
                 history: Some((done, total)),
-                window: 0,
             },
             deadline,
             on_event,

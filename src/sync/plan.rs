@@ -294,6 +294,21 @@ pub fn batches(uids: &[(u32, u32)], max_count: usize, max_bytes: u64) -> Vec<Vec
     out
 }
 
+/// A download's sets as they are asked for: a first look's window (the UIDs from
+/// `window_from` up, at the start of `batches`) begins with its newest handful
+/// ([`small_first`]), and the whole ends in smaller and smaller sets ([`taper`]). No set holds
+/// both window and history: the window's last batch and a short history after it are cut
+/// together, but never across the two.
+pub fn download_sets(batches: Vec<Vec<u32>>, window_from: Option<u32>) -> Vec<Vec<u32>> {
+    let in_window = |b: &Vec<u32>| window_from.is_some_and(|w| b.iter().all(|u| *u >= w));
+    let n = batches.iter().take_while(|b| in_window(b)).count();
+    let mut batches = batches;
+    let rest = batches.split_off(n);
+    let mut planned = small_first(batches);
+    planned.extend(rest);
+    taper(planned)
+}
+
 /// The smallest piece [`taper`] cuts off.
 pub const TAPER_MIN: usize = 8;
 

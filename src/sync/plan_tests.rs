@@ -614,3 +614,65 @@ fn expunge_check_table() {
     assert_eq!(vanished_among(&[1, 2, 9], 2, &[9..=9]), Vec::<u32>::new());
     assert_eq!(expunge_check(3, Some(vec![]), 2, 0), Scan);
 }
+
+#[test]
+fn download_sets_keep_window_and_history_apart() {
+    let seq = |a: u32, b: u32| (a..=b).rev().collect::<Vec<u32>>();
+    let lens = |b: &[Vec<u32>]| b.iter().map(Vec::len).collect::<Vec<usize>>();
+    // (name, batches, window_from, set sizes, window sets)
+    type Case = (&'static str, Vec<Vec<u32>>, Option<u32>, Vec<usize>, usize);
+    let cases: Vec<Case> = vec![
+        (
+            "new mail: tapered only",
+            vec![seq(251, 500), seq(1, 250)],
+            None,
+            vec![250, 125, 62, 31, 16, 8, 8],
+            0,
+        ),
+        (
+            "a first look's window alone",
+            vec![seq(1, 170)],
+            Some(0),
+            vec![8, 81, 40, 20, 10, 11],
+            6,
+        ),
+        (
+            "the history alone: nothing is the window's",
+            vec![seq(251, 500), seq(1, 250)],
+            Some(501),
+            vec![250, 125, 62, 31, 16, 8, 8],
+            0,
+        ),
+        (
+            // The window's last batch and the short history are cut together: the pieces
+            // never reach across the two (the 16 at 229..245 is cut at the window's end into
+            // 13 and 3), so the window is five sets where it was two batches.
+            "window, then a history shorter than the window's last batch",
+            vec![seq(71, 320), seq(51, 70)],
+            Some(71),
+            vec![8, 131, 65, 33, 13, 3, 8, 9],
+            5,
+        ),
+    ];
+    for (name, batches, window_from, want, window_sets) in cases {
+        let all: Vec<u32> = batches.iter().flatten().copied().collect();
+        let got = download_sets(batches, window_from);
+        assert_eq!(lens(&got), want, "{name}");
+        assert_eq!(
+            got.iter().flatten().copied().collect::<Vec<u32>>(),
+            all,
+            "{name}: the same UIDs, in the same order"
+        );
+        let w = window_from.unwrap_or(u32::MAX);
+        let in_window = |b: &Vec<u32>| b.iter().all(|u| *u >= w);
+        assert!(
+            got.iter().all(|b| in_window(b) || b.iter().all(|u| *u < w)),
+            "{name}: a set mixes window and history: {got:?}"
+        );
+        assert_eq!(
+            got.iter().filter(|b| in_window(b)).count(),
+            window_sets,
+            "{name}"
+        );
+    }
+}
