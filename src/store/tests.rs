@@ -2145,3 +2145,26 @@ fn mail_without_message_id_imported_and_synced_counts_once() {
     );
     assert_ne!(conv_of(&s, other[0].key()).id, id);
 }
+
+/// Plans do not depend on bound values: the ingest's lookup by location (`uid = ?3`, next to
+/// the partial index on `uid = 0`) is not prepared again for every new UID.
+#[test]
+fn lookups_by_uid_are_not_prepared_again_for_each_value() {
+    let s = store();
+    let mut st = s
+        .conn
+        .prepare(
+            "SELECT id FROM messages
+             WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0",
+        )
+        .unwrap();
+    for uid in 1..=5 {
+        let mut rows = st.query(rusqlite::params!["INBOX", 42, uid]).unwrap();
+        assert!(rows.next().unwrap().is_none());
+    }
+    assert_eq!(
+        st.get_status(rusqlite::StatementStatus::RePrepare),
+        0,
+        "re-prepared"
+    );
+}
