@@ -12,6 +12,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::BTreeSet;
 
 mod insert;
+#[cfg(test)]
+pub(super) use insert::BY_LOCATION;
 mod linking;
 mod prepare;
 

@@ -2151,13 +2151,7 @@ fn mail_without_message_id_imported_and_synced_counts_once() {
 #[test]
 fn lookups_by_uid_are_not_prepared_again_for_each_value() {
     let s = store();
-    let mut st = s
-        .conn
-        .prepare(
-            "SELECT id FROM messages
-             WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0",
-        )
-        .unwrap();
+    let mut st = s.conn.prepare(super::ingest::BY_LOCATION).unwrap();
     for uid in 1..=5 {
         let mut rows = st.query(rusqlite::params!["INBOX", 42, uid]).unwrap();
         assert!(rows.next().unwrap().is_none());

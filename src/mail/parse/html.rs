@@ -40,7 +40,8 @@ fn html_to_text(html: &str, problems: &mut Vec<String>) -> String {
         problems.push("the HTML's tags are broken; shown with tags removed".into());
         return strip_tags(html);
     }
-    nanohtml2text::html2text(html).replace("\r\n", "\n")
+    // Its line breaks are "\r\n"; `sanitize::body` makes them one newline each.
+    nanohtml2text::html2text(html)
 }
 
 /// How many '<' open a tag (a letter, '/', '!' or '?' follows, and it is not a comment) whose
@@ -50,19 +51,14 @@ fn html_to_text(html: &str, problems: &mut Vec<String>) -> String {
 fn unterminated_tags(html: &str) -> usize {
     // What a scan that is at some position finds from there on, by the scan's state:
     // outside quotes (just after '=' or not), inside a "-quoted or a '-quoted value.
-    #[derive(Clone, Copy)]
+    #[derive(Clone, Copy, Default)]
     struct Ends {
         plain: bool,
         after_eq: bool,
         double: bool,
         single: bool,
     }
-    let mut ends = Ends {
-        plain: false,
-        after_eq: false,
-        double: false,
-        single: false,
-    };
+    let mut ends = Ends::default();
     let mut count = 0;
     let mut next: Option<char> = None;
     for (i, c) in html.char_indices().rev() {

@@ -93,15 +93,15 @@ struct Incoming<'a> {
     refs: Vec<&'a str>,
 }
 
+/// The row stored at a server location (mailbox, UIDVALIDITY, UID).
+pub(in crate::store) const BY_LOCATION: &str = "SELECT id FROM messages
+     WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0";
+
 /// The stored row at the same server location (or, for mail without a UID, with the same
 /// bytes in the same folder).
 fn stored_at(tx: &Transaction<'_>, loc: &Location, hash: &[u8]) -> Result<Option<i64>, StoreError> {
     if loc.uid > 0 {
-        tx.prepare_cached(
-            "SELECT id FROM messages
-             WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid = ?3 AND uid > 0",
-        )
-        .and_then(|mut st| {
+        tx.prepare_cached(BY_LOCATION).and_then(|mut st| {
             st.query_row(params![loc.mailbox, loc.uidvalidity, loc.uid], |r| r.get(0))
                 .optional()
         })
